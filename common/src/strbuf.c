@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 char strbuf_slopbuf[1];
@@ -107,8 +108,7 @@ strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	va_list cp;
 	va_copy(cp, ap);
 	size_t room = sb->alloc ? sb->alloc - sb->len - 1 : 0;
-	int n = vsnprintf(sb->alloc ? sb->buf + sb->len : NULL, sb->alloc ? room + 1 : 0, fmt,
-			  cp);
+	int n = vsnprintf(sb->alloc ? sb->buf + sb->len : NULL, sb->alloc ? room + 1 : 0, fmt, cp);
 	va_end(cp);
 	if (n < 0)
 		die("invalid format string \"%s\"", fmt);

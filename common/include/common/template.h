@@ -28,7 +28,7 @@ typedef int (*template_load_fn)(void *ctx, const char *name, struct strbuf *out)
  * is not NULL. out may hold partial output after an error.
  */
 int mustache_render(const char *tmpl, size_t len, const json_t *data, template_load_fn load,
-		    void *ctx, struct strbuf *out, struct strbuf *err);
+                    void *ctx, struct strbuf *out, struct strbuf *err);
 
 /*
  * A set of named templates sharing one loader, each parsed once and then cached; safe to use
@@ -43,6 +43,6 @@ void template_set_free(struct template_set *set);
  * does not exist or has a syntax error (logged once with log_error, with the name and reason).
  */
 int template_render(struct template_set *set, const char *name, const json_t *data,
-		    struct strbuf *out);
+                    struct strbuf *out);
 
 #endif

@@ -17,12 +17,12 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Grow *ptr (of *alloc elements of elem_size) to hold at least nr elements. */
-#define ALLOC_GROW(ptr, nr, alloc)                                                         \
-	do {                                                                               \
-		if ((nr) > (alloc)) {                                                      \
-			(alloc) = (nr) > (alloc) * 2 ? (nr) : (alloc) * 2;                 \
-			(ptr) = xrealloc((ptr), (alloc) * sizeof(*(ptr)));                 \
-		}                                                                          \
+#define ALLOC_GROW(ptr, nr, alloc)                                                                 \
+	do {                                                                                       \
+		if ((nr) > (alloc)) {                                                              \
+			(alloc) = (nr) > (alloc)*2 ? (nr) : (alloc)*2;                             \
+			(ptr) = xrealloc((ptr), (alloc) * sizeof(*(ptr)));                         \
+		}                                                                                  \
 	} while (0)
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
