@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * The citizen platform's one route table: every address it answers, with its handler, flags
+ * and body limit.
+ */
+#include "routes.h"
+
+#include "common/site.h"
+
+const struct route citizen_routes[] = {
+        SITE_ROUTES,
+};
+
+const size_t citizen_nroutes = sizeof(citizen_routes) / sizeof(citizen_routes[0]);

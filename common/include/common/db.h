@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+#ifndef COMMON_DB_H
+#define COMMON_DB_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+/*
+ * PostgreSQL access for db_<entity>.c files (handlers never include this header).
+ * Each thread owns one connection, opened lazily from libpq's PG* environment and reopened
+ * after the server restarts. SQL text is always constant; values go in params.
+ */
+
+/* Close every thread's connection (at shutdown, after the worker threads stopped). */
+void db_shutdown(void);
+
+/* This thread's connection, reconnecting if needed; NULL when the server is unreachable. */
+PGconn *db_conn(void);
+
+/*
+ * Run sql with n text parameters (NULL = SQL NULL). Returns the result (caller PQclear()s it)
+ * when the status is COMMAND_OK or TUPLES_OK; otherwise logs the error once and returns NULL,
+ * and db_last_sqlstate() tells why. Outside a transaction, a query that failed because the
+ * connection was lost is retried once on a fresh connection.
+ */
+PGresult *db_exec(const char *sql, int n, const char *const *params);
+#define DB_PARAMS(...)                                                                             \
+	(sizeof((const char *[]){__VA_ARGS__}) / sizeof(const char *)), (const char *const[])      \
+	{                                                                                          \
+		__VA_ARGS__                                                                        \
+	}
+/* Convenience: db_exec then PQclear; returns 0 or -1. */
+int db_command(const char *sql, int n, const char *const *params);
+
+/* The SQLSTATE of this thread's last failed db_exec ("" when none, "08006" when no server). */
+const char *db_last_sqlstate(void);
+bool db_is_unique_violation(void);
+
+/* Transactions on this thread's connection. db_rollback is safe to call when none is open. */
+int db_begin(void);
+int db_commit(void);
+void db_rollback(void);
+
+/* True when SELECT 1 answers within the connection's timeouts. */
+bool db_is_healthy(void);
+
+/*
+ * Apply the embedded migrations in order under a session advisory lock: first every file of
+ * sets[0] (named "migrations/NNNN_<verb>_<object>.sql"), then sets[1]..., each file in its own
+ * transaction, recording "<label>/<file>" in schema_migrations. Returns 0 or -1 (logged).
+ */
+struct embedded_file;
+int db_migrate(const struct embedded_file *const *sets, const char *const *labels, int nsets);
+
+#endif

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+#ifndef COMMON_HTTP_H
+#define COMMON_HTTP_H
+
+#include "common/arena.h"
+#include "common/router.h"
+#include "common/status.h"
+#include "common/strbuf.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * HTTP on libmicrohttpd: a thread pool, the server's one route table, request bodies capped per
+ * route (413 past the cap), forms (urlencoded and multipart), cookies, content negotiation
+ * (".json" suffix or Accept: application/json gives a page's JSON twin), security headers on
+ * every response, and graceful shutdown. A handler answers with exactly one of the http_reply
+ * functions below; everything it allocates lives in req->arena.
+ */
+struct app;
+struct user;
+
+struct upload {
+	const char *field;
+	const char *filename;     /* as sent by the client: never trust it for paths */
+	const char *content_type; /* as sent by the client: check the bytes instead */
+	struct strbuf data;
+	struct upload *next;
+};
+
+struct request {
+	struct app *app;
+	struct arena *arena;
+	struct MHD_Connection *conn;
+	const char *method;
+	const char *path; /* decoded, valid UTF-8, without the ".json" suffix */
+	bool want_json;
+	bool is_head;
+	const char *lang; /* chosen language, e.g. "ar" */
+	bool rtl;
+	json_t *t; /* the message catalog for lang (borrowed) */
+	struct route_match match;
+	struct strbuf body; /* raw request body */
+	size_t body_limit;
+	bool body_too_large;
+	json_t *form;           /* field -> string (first value wins), for form bodies */
+	struct upload *uploads; /* files from multipart bodies */
+	struct user *user;      /* signed-in account, or NULL */
+	const char *csrf;       /* the CSRF token to put in forms */
+	char id[17];            /* request id, also in every log line of this request */
+	double started_ms;
+	const char *raw_uri; /* as received, with the query string */
+	/* the response */
+	struct http_header_list *headers; /* pending response headers */
+	struct MHD_Response *response;
+	unsigned status;
+	size_t response_len;
+	bool set_cookie;                /* responses that set cookies are never cached */
+	unsigned long cache_generation; /* the page cache generation seen before rendering */
+};
+
+/* The value of route parameter name (arena copy), or NULL. */
+const char *http_param(struct request *req, const char *name);
+/* The query-string argument, or NULL. */
+const char *http_query(struct request *req, const char *name);
+/* A form field (trimmed of nothing; may be ""), or NULL when absent. */
+const char *http_form(struct request *req, const char *name);
+const char *http_header(struct request *req, const char *name);
+const char *http_cookie(struct request *req, const char *name);
+/* The first uploaded file of field, or NULL. */
+const struct upload *http_upload(struct request *req, const char *field);
+
+/* Response headers and cookies, before the reply call. */
+void http_add_header(struct request *req, const char *name, const char *value);
+/* Set-Cookie with HttpOnly, SameSite=Lax, Path=/ and (when configured) Secure;
+ * max_age_s < 0 deletes it. name should carry the "__Host-" prefix itself when Secure. */
+void http_set_cookie(struct request *req, const char *name, const char *value, long max_age_s);
+/* The cookie name with "__Host-" prepended when secure cookies are on (arena string). */
+const char *http_cookie_name(struct request *req, const char *base);
+
+/*
+ * Replies. view is stolen. For HTML, template is rendered with view merged into the layout
+ * context (site, t, lang, dir, user, csrf...); for the JSON twin, view itself is sent.
+ */
+void http_render(struct request *req, unsigned code, const char *template, json_t *view);
+void http_json(struct request *req, unsigned code, json_t *body);
+/* An error page or {"error":{"code","message"}}; message is looked up as t["error_<code>"],
+ * falling back to the given English text. Logged once as a warning (4xx) or error (5xx). */
+void http_error(struct request *req, enum status st, const char *code, const char *message);
+/* 303 See Other to a local path. */
+void http_redirect(struct request *req, const char *location);
+/* Raw bytes (copied). */
+void http_send(struct request *req, unsigned code, const char *content_type, const void *body,
+               size_t len);
+/* Take ownership of a malloc'd buffer. */
+void http_send_owned(struct request *req, unsigned code, const char *content_type, char *body,
+                     size_t len);
+
+/* The CSRF token for a form on this page (sets its cookie when the browser has none). */
+const char *http_csrf(struct request *req);
+
+/* Parse req->body as urlencoded or multipart into req->form and req->uploads. On failure it
+ * replies (400 invalid_form / invalid_utf8, 415) and returns that status. (http.c calls it.) */
+enum status http_parse_form(struct request *req);
+
+/* Invalidate every cached page (call after any write that public pages show). */
+void http_cache_bump(void);
+
+/* Start serving app on its configured address; NULL on failure (logged). */
+struct http_server *http_start(struct app *app);
+/* Stop accepting, let in-flight requests finish (up to timeout_ms), stop and free. */
+void http_stop(struct http_server *srv, long timeout_ms);
+
+#endif

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+#ifndef COMMON_PAGE_CACHE_H
+#define COMMON_PAGE_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * The anonymous page cache: responses of ROUTE_CACHE routes to GET requests without a session,
+ * keyed by URI, language and format, valid until the next http_cache_bump() (every write that
+ * public pages show bumps it). Used by http.c only.
+ */
+struct request;
+
+void page_cache_init(size_t max_entries);
+void page_cache_free(void);
+/* When req may be answered from the cache and is, reply (http_send) and return true. */
+bool page_cache_lookup(struct request *req);
+/* Offer a 200 response about to be sent (copied when req is cacheable). */
+void page_cache_put(struct request *req, const char *content_type, const char *body, size_t len);
+
+#endif

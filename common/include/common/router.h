@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+#ifndef COMMON_ROUTER_H
+#define COMMON_ROUTER_H
+
+#include "common/strbuf.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * The route table: each server has exactly one (its routes.c), an array of struct route.
+ * Patterns are literal segments, "{name}" (one non-empty segment) and a final "*" (the rest of
+ * the path, possibly with slashes, never empty).
+ */
+struct request;
+typedef void (*route_handler)(struct request *req);
+
+enum route_flags {
+	ROUTE_JSON_TWIN = 1 << 0, /* also answers "<path>.json" and Accept: application/json */
+	ROUTE_CACHE = 1 << 1,     /* anonymous responses may be cached until the next write */
+	ROUTE_STAFF = 1 << 2,     /* needs a signed-in account (role checked by the handler) */
+	ROUTE_RAW_BODY = 1 << 3,  /* body kept as raw bytes: no form parsing, no CSRF check */
+};
+
+struct route {
+	const char *method; /* "GET" (also answers HEAD), "POST" */
+	const char *pattern;
+	route_handler handler;
+	unsigned flags;
+	size_t max_body;  /* bytes; 0: the configured default */
+	const char *name; /* stable name for logs and links */
+};
+
+#define ROUTER_MAX_PARAMS 4
+
+struct route_match {
+	const struct route *route;
+	size_t nparams;
+	const char *names[ROUTER_MAX_PARAMS]; /* point into the pattern (not NUL-terminated) */
+	size_t name_lens[ROUTER_MAX_PARAMS];
+	const char *values[ROUTER_MAX_PARAMS]; /* point into path */
+	size_t value_lens[ROUTER_MAX_PARAMS];
+};
+
+enum router_result { ROUTER_FOUND, ROUTER_NOT_FOUND, ROUTER_WRONG_METHOD };
+
+/*
+ * Find the route for method and path. On ROUTER_WRONG_METHOD, the methods that the path does
+ * accept are appended to allow as "GET, HEAD, POST" (when allow is not NULL).
+ */
+enum router_result router_match(const struct route *routes, size_t n, const char *method,
+                                const char *path, struct route_match *m, struct strbuf *allow);
+
+#endif

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * Accounts, Argon2id passwords, sessions and the failed-login limit. Tokens leave this module
+ * only towards the cookie; the database sees their SHA-256.
+ */
+#include "common/auth.h"
+
+#include "common/db.h"
+#include "common/log.h"
+#include "common/strbuf.h"
+#include "common/xalloc.h"
+
+#include <argon2.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* OWASP password storage cheat sheet: Argon2id, 19 MiB, 2 iterations, 1 lane */
+#define ARGON2_M_KIB 19456
+#define ARGON2_T 2
+#define ARGON2_P 1
+#define ARGON2_SALT_LEN 16
+#define ARGON2_HASH_LEN 32
+#define SESSION_TTL "12 hours"
+#define LOGIN_MAX_FAILURES 5
+
+void
+random_hex(char *buf, size_t n)
+{
+	unsigned char *raw = xmalloc(n);
+	if (RAND_bytes(raw, (int)n) != 1)
+		die("could not read random bytes from OpenSSL");
+	static const char hex[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		buf[2 * i] = hex[raw[i] >> 4];
+		buf[2 * i + 1] = hex[raw[i] & 15];
+	}
+	buf[2 * n] = '\0';
+	OPENSSL_cleanse(raw, n);
+	free(raw);
+}
+
+bool
+secure_equals(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la != lb)
+		return false;
+	return CRYPTO_memcmp(a, b, la) == 0;
+}
+
+char *
+password_hash_with_salt(const char *password, const unsigned char *salt, size_t salt_len)
+{
+	size_t pwlen = strlen(password);
+	size_t enclen = argon2_encodedlen(ARGON2_T, ARGON2_M_KIB, ARGON2_P, (uint32_t)salt_len,
+	                                  ARGON2_HASH_LEN, Argon2_id);
+	char *out = xmalloc(enclen);
+	int rc = argon2id_hash_encoded(ARGON2_T, ARGON2_M_KIB, ARGON2_P, password, pwlen, salt,
+	                               salt_len, ARGON2_HASH_LEN, out, enclen);
+	if (rc != ARGON2_OK) {
+		log_error("could not hash a password: %s", argon2_error_message(rc));
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+char *
+password_hash(const char *password)
+{
+	unsigned char salt[ARGON2_SALT_LEN];
+	if (RAND_bytes(salt, sizeof(salt)) != 1)
+		die("could not read random bytes from OpenSSL");
+	return password_hash_with_salt(password, salt, sizeof(salt));
+}
+
+bool
+password_verify(const char *phc, const char *password)
+{
+	if (!phc || strncmp(phc, "$argon2id$", 10) != 0)
+		return false;
+	return argon2id_verify(phc, password, strlen(password)) == ARGON2_OK;
+}
+
+static void
+token_hash(const char *token, char out[2 * SHA256_DIGEST_LENGTH + 3])
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	SHA256((const unsigned char *)token, strlen(token), md);
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, "\\x");
+	strbuf_addhex(&sb, md, sizeof(md));
+	memcpy(out, sb.buf, sb.len + 1);
+	strbuf_release(&sb);
+}
+
+static bool
+username_is_valid(const char *u)
+{
+	size_t len = strlen(u);
+	if (len < 2 || len > 32)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = u[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		          (i > 0 && (c == '.' || c == '_' || c == '-'));
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+enum status
+auth_user_add(const char *username, const char *role, const char *password)
+{
+	size_t plen = strlen(password);
+	if (!username_is_valid(username)) {
+		log_warn("could not add account: username must be 2-32 of a-z 0-9 . _ -");
+		return STATUS_INVALID;
+	}
+	if (plen < PASSWORD_MIN_LEN || plen > PASSWORD_MAX_LEN) {
+		log_warn("could not add account \"%s\": the password must have %d to %d characters",
+		         username, PASSWORD_MIN_LEN, PASSWORD_MAX_LEN);
+		return STATUS_INVALID;
+	}
+	char *phc = password_hash(password);
+	if (!phc)
+		return STATUS_INTERNAL;
+	int rc = db_command(
+	        "INSERT INTO accounts (username, password_hash, role) VALUES ($1, $2, $3)",
+	        DB_PARAMS(username, phc, role));
+	free(phc);
+	if (rc < 0)
+		return db_is_unique_violation() ? STATUS_CONFLICT : STATUS_UNAVAILABLE;
+	log_info("account \"%s\" added with role %s", username, role);
+	return STATUS_OK;
+}
+
+enum status
+auth_login(const char *username, const char *password, char **token_out)
+{
+	static const char q_account[] =
+	        "SELECT id, password_hash, coalesce(locked_until > now(), false) FROM accounts "
+	        "WHERE username = $1";
+	static const char q_failed[] =
+	        "UPDATE accounts SET"
+	        " failed_logins = CASE WHEN first_failed_at > now() - interval '15 minutes'"
+	        "  THEN failed_logins + 1 ELSE 1 END,"
+	        " first_failed_at = CASE WHEN first_failed_at > now() - interval '15 minutes'"
+	        "  THEN first_failed_at ELSE now() END,"
+	        " locked_until = CASE WHEN first_failed_at > now() - interval '15 minutes'"
+	        "  AND failed_logins + 1 >= 5 THEN now() + interval '15 minutes' END"
+	        " WHERE id = $1";
+	static const char q_session[] =
+	        "INSERT INTO sessions (token_hash, account_id, expires_at)"
+	        " VALUES ($1::bytea, $2, now() + interval '" SESSION_TTL "')";
+	static const char q_reset[] =
+	        "UPDATE accounts SET failed_logins = 0, first_failed_at = NULL, locked_until = NULL"
+	        " WHERE id = $1";
+	enum status st = STATUS_UNAUTHORIZED;
+	*token_out = NULL;
+	if (strlen(password) > PASSWORD_MAX_LEN || strlen(username) > 64)
+		return STATUS_UNAUTHORIZED;
+	PGresult *res = db_exec(q_account, DB_PARAMS(username));
+	if (!res)
+		return STATUS_UNAVAILABLE;
+	if (PQntuples(res) == 0) {
+		/* same work as a real check, so timing does not reveal which usernames exist */
+		password_verify("$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$"
+		                "6Z2qZ8tvnDq3ZfGAp5Yh8xHqNnX0Uo3M9Mbn1dQ8m0c",
+		                password);
+		goto out;
+	}
+	const char *id = PQgetvalue(res, 0, 0);
+	if (strcmp(PQgetvalue(res, 0, 2), "t") == 0) {
+		st = STATUS_TOO_MANY;
+		goto out;
+	}
+	if (!password_verify(PQgetvalue(res, 0, 1), password)) {
+		db_command(q_failed, DB_PARAMS(id));
+		goto out;
+	}
+	char token[65], hash[2 * SHA256_DIGEST_LENGTH + 3];
+	random_hex(token, 32);
+	token_hash(token, hash);
+	if (db_command(q_session, DB_PARAMS(hash, id)) < 0 ||
+	    db_command(q_reset, DB_PARAMS(id)) < 0) {
+		st = STATUS_UNAVAILABLE;
+		goto out;
+	}
+	*token_out = xstrdup(token);
+	OPENSSL_cleanse(token, sizeof(token));
+	st = STATUS_OK;
+out:
+	PQclear(res);
+	return st;
+}
+
+struct user *
+auth_session_user(const char *token)
+{
+	static const char q[] = "SELECT a.id, a.username, a.role FROM sessions s"
+	                        " JOIN accounts a ON a.id = s.account_id"
+	                        " WHERE s.token_hash = $1::bytea AND s.expires_at > now()";
+	char hash[2 * SHA256_DIGEST_LENGTH + 3];
+	token_hash(token, hash);
+	PGresult *res = db_exec(q, DB_PARAMS(hash));
+	struct user *u = NULL;
+	if (res && PQntuples(res) == 1) {
+		u = xcalloc(1, sizeof(*u));
+		u->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		u->username = xstrdup(PQgetvalue(res, 0, 1));
+		u->role = xstrdup(PQgetvalue(res, 0, 2));
+	}
+	PQclear(res);
+	return u;
+}
+
+void
+auth_logout(const char *token)
+{
+	char hash[2 * SHA256_DIGEST_LENGTH + 3];
+	token_hash(token, hash);
+	db_command("DELETE FROM sessions WHERE token_hash = $1::bytea OR expires_at < now()",
+	           DB_PARAMS(hash));
+}
+
+void
+user_free(struct user *u)
+{
+	if (!u)
+		return;
+	free(u->username);
+	free(u->role);
+	free(u);
+}

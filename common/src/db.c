@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * Database connections: one per thread, registered so shutdown can close them all, reopened
+ * transparently after a lost connection; plus transactions and the migration runner.
+ */
+#include "common/db.h"
+
+#include "common/embed.h"
+#include "common/log.h"
+#include "common/strbuf.h"
+#include "common/xalloc.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct db_slot {
+	PGconn *conn;
+	bool in_tx;
+	char sqlstate[6];
+	struct db_slot *next;
+};
+
+static pthread_mutex_t db_slots_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct db_slot *db_slots;
+static _Thread_local struct db_slot *db_mine;
+
+static struct db_slot *
+db_slot(void)
+{
+	if (!db_mine) {
+		db_mine = xcalloc(1, sizeof(*db_mine));
+		pthread_mutex_lock(&db_slots_lock);
+		db_mine->next = db_slots;
+		db_slots = db_mine;
+		pthread_mutex_unlock(&db_slots_lock);
+	}
+	return db_mine;
+}
+
+void
+db_shutdown(void)
+{
+	pthread_mutex_lock(&db_slots_lock);
+	struct db_slot *s = db_slots;
+	db_slots = NULL;
+	pthread_mutex_unlock(&db_slots_lock);
+	while (s) {
+		struct db_slot *next = s->next;
+		if (s->conn)
+			PQfinish(s->conn);
+		free(s);
+		s = next;
+	}
+	db_mine = NULL;
+}
+
+static void
+db_notice_quiet(void *arg, const char *message)
+{
+	(void)arg;
+	log_debug("postgresql notice: %s", message);
+}
+
+PGconn *
+db_conn(void)
+{
+	struct db_slot *s = db_slot();
+	if (s->conn && PQstatus(s->conn) == CONNECTION_OK)
+		return s->conn;
+	if (s->conn) {
+		PQfinish(s->conn);
+		s->conn = NULL;
+	}
+	/* connect_timeout keeps a dead server from holding a worker for long */
+	static const char *const keys[] = {"connect_timeout", "application_name", NULL};
+	static const char *const vals[] = {"3", "baladiya", NULL};
+	PGconn *c = PQconnectdbParams(keys, vals, 1);
+	if (PQstatus(c) != CONNECTION_OK) {
+		char *msg = xstrdup(PQerrorMessage(c));
+		for (char *p = msg; *p; p++)
+			if (*p == '\n')
+				*p = ' ';
+		log_warn("could not connect to the database: %s", msg);
+		free(msg);
+		PQfinish(c);
+		memcpy(s->sqlstate, "08006", 6);
+		return NULL;
+	}
+	PQsetNoticeProcessor(c, db_notice_quiet, NULL);
+	s->conn = c;
+	s->in_tx = false;
+	return c;
+}
+
+const char *
+db_last_sqlstate(void)
+{
+	return db_slot()->sqlstate;
+}
+
+bool
+db_is_unique_violation(void)
+{
+	return strcmp(db_slot()->sqlstate, "23505") == 0;
+}
+
+static bool
+db_result_ok(PGresult *res)
+{
+	ExecStatusType st = PQresultStatus(res);
+	return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+}
+
+PGresult *
+db_exec(const char *sql, int n, const char *const *params)
+{
+	struct db_slot *s = db_slot();
+	s->sqlstate[0] = '\0';
+	for (int attempt = 0; attempt < 2; attempt++) {
+		PGconn *c = db_conn();
+		if (!c)
+			return NULL;
+		PGresult *res = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+		if (res && db_result_ok(res))
+			return res;
+		const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+		bool lost = PQstatus(c) != CONNECTION_OK;
+		snprintf(s->sqlstate, sizeof(s->sqlstate), "%s", state ? state : "08006");
+		if (lost) {
+			log_warn("lost the database connection: %s", PQerrorMessage(c));
+			PQclear(res);
+			PQfinish(c);
+			s->conn = NULL;
+			if (s->in_tx) {
+				s->in_tx = false;
+				return NULL;
+			}
+			continue;
+		}
+		/* unique violations are the caller's business (a conflict), not an error */
+		if (strcmp(s->sqlstate, "23505") == 0)
+			log_debug("query failed: %s", PQresultErrorMessage(res));
+		else
+			log_error("query failed (%s): %s", s->sqlstate, PQresultErrorMessage(res));
+		PQclear(res);
+		return NULL;
+	}
+	return NULL;
+}
+
+int
+db_command(const char *sql, int n, const char *const *params)
+{
+	PGresult *res = db_exec(sql, n, params);
+	if (!res)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+int
+db_begin(void)
+{
+	struct db_slot *s = db_slot();
+	if (db_command("BEGIN", 0, NULL) < 0)
+		return -1;
+	s->in_tx = true;
+	return 0;
+}
+
+int
+db_commit(void)
+{
+	struct db_slot *s = db_slot();
+	int rc = db_command("COMMIT", 0, NULL);
+	s->in_tx = false;
+	return rc;
+}
+
+void
+db_rollback(void)
+{
+	struct db_slot *s = db_slot();
+	if (s->conn && PQtransactionStatus(s->conn) != PQTRANS_IDLE) {
+		PGresult *res = PQexec(s->conn, "ROLLBACK");
+		PQclear(res);
+	}
+	s->in_tx = false;
+}
+
+bool
+db_is_healthy(void)
+{
+	PGresult *res = db_exec("SELECT 1", 0, NULL);
+	PQclear(res);
+	return res != NULL;
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp((*(const struct embedded_file *const *)a)->name,
+	              (*(const struct embedded_file *const *)b)->name);
+}
+
+static int
+migrate_set(const struct embedded_file *set, const char *label)
+{
+	const struct embedded_file **files = NULL;
+	size_t nr = 0, alloc = 0;
+	int rc = -1;
+	for (const struct embedded_file *f = set; f && f->name; f++)
+		if (strncmp(f->name, "migrations/", 11) == 0) {
+			ALLOC_GROW(files, nr + 1, alloc);
+			files[nr++] = f;
+		}
+	if (nr)
+		qsort(files, nr, sizeof(*files), cmp_names);
+	for (size_t i = 0; i < nr; i++) {
+		char *key = xasprintf("%s/%s", label, files[i]->name + 11);
+		PGresult *res =
+		        db_exec("SELECT 1 FROM schema_migrations WHERE name = $1", DB_PARAMS(key));
+		bool done = res && PQntuples(res) > 0;
+		PQclear(res);
+		if (!res) {
+			free(key);
+			goto out;
+		}
+		if (done) {
+			free(key);
+			continue;
+		}
+		log_info("applying migration %s", key);
+		PGconn *c = db_conn();
+		if (db_begin() < 0) {
+			free(key);
+			goto out;
+		}
+		/* a migration file may hold several statements: simple query protocol */
+		PGresult *mr = PQexec(c, (const char *)files[i]->data);
+		bool ok = PQresultStatus(mr) == PGRES_COMMAND_OK ||
+		          PQresultStatus(mr) == PGRES_TUPLES_OK;
+		if (!ok)
+			log_error("migration %s failed: %s", key, PQresultErrorMessage(mr));
+		PQclear(mr);
+		if (!ok ||
+		    db_command("INSERT INTO schema_migrations (name) VALUES ($1)", DB_PARAMS(key)) <
+		            0 ||
+		    db_commit() < 0) {
+			db_rollback();
+			free(key);
+			goto out;
+		}
+		free(key);
+	}
+	rc = 0;
+out:
+	free(files);
+	return rc;
+}
+
+int
+db_migrate(const struct embedded_file *const *sets, const char *const *labels, int nsets)
+{
+	int rc = -1;
+	/* one advisory lock id for the whole project: concurrent starters wait for each other */
+	if (db_command("SELECT pg_advisory_lock(7310901)", 0, NULL) < 0)
+		return -1;
+	if (db_command("CREATE TABLE IF NOT EXISTS schema_migrations ("
+	               " name text PRIMARY KEY,"
+	               " applied_at timestamptz NOT NULL DEFAULT now())",
+	               0, NULL) < 0)
+		goto out;
+	for (int i = 0; i < nsets; i++)
+		if (migrate_set(sets[i], labels[i]) < 0)
+			goto out;
+	rc = 0;
+out:
+	db_command("SELECT pg_advisory_unlock(7310901)", 0, NULL);
+	return rc;
+}

@@ -1,0 +1,597 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * HTTP on libmicrohttpd: request lifecycle (arena per request, body capped per route, dispatch
+ * through the server's one route table), replies with security headers, content negotiation
+ * between a page and its JSON twin, and graceful shutdown.
+ */
+#include "common/http.h"
+
+#include "common/app.h"
+#include "common/auth.h"
+#include "common/html.h"
+#include "common/i18n.h"
+#include "common/log.h"
+#include "common/page_cache.h"
+#include "common/static_files.h"
+#include "common/template.h"
+#include "common/xalloc.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <openssl/rand.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+struct http_server {
+	struct MHD_Daemon *daemon;
+	struct app *app;
+	atomic_long inflight;
+};
+
+static const char security_csp[] =
+        "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+/* ---- request accessors ---- */
+
+const char *
+http_param(struct request *req, const char *name)
+{
+	size_t len = strlen(name);
+	for (size_t i = 0; i < req->match.nparams; i++)
+		if (req->match.name_lens[i] == len && memcmp(req->match.names[i], name, len) == 0)
+			return arena_strndup(req->arena, req->match.values[i],
+			                     req->match.value_lens[i]);
+	return NULL;
+}
+
+const char *
+http_query(struct request *req, const char *name)
+{
+	const char *v = MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+	return v && utf8_is_valid(v, strlen(v)) ? v : NULL;
+}
+
+const char *
+http_form(struct request *req, const char *name)
+{
+	return req->form ? json_string_value(json_object_get(req->form, name)) : NULL;
+}
+
+const char *
+http_header(struct request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *
+http_cookie(struct request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+const struct upload *
+http_upload(struct request *req, const char *field)
+{
+	for (struct upload *u = req->uploads; u; u = u->next)
+		if (strcmp(u->field, field) == 0)
+			return u;
+	return NULL;
+}
+
+/* ---- response headers ---- */
+
+struct http_header_list {
+	const char *name, *value;
+	struct http_header_list *next;
+};
+
+void
+http_add_header(struct request *req, const char *name, const char *value)
+{
+	struct http_header_list *h = arena_alloc(req->arena, sizeof(*h));
+	h->name = arena_strdup(req->arena, name);
+	h->value = arena_strdup(req->arena, value);
+	h->next = req->headers;
+	req->headers = h;
+}
+
+const char *
+http_cookie_name(struct request *req, const char *base)
+{
+	return req->app->cfg.secure_cookies ? arena_printf(req->arena, "__Host-%s", base) : base;
+}
+
+void
+http_set_cookie(struct request *req, const char *name, const char *value, long max_age_s)
+{
+	char *v = arena_printf(req->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s; Max-Age=%ld",
+	                       name, max_age_s < 0 ? "" : value,
+	                       req->app->cfg.secure_cookies ? "; Secure" : "",
+	                       max_age_s < 0 ? 0 : max_age_s);
+	http_add_header(req, "Set-Cookie", v);
+	req->set_cookie = true;
+}
+
+static void
+add_security_headers(struct MHD_Response *r)
+{
+	MHD_add_response_header(r, "Content-Security-Policy", security_csp);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Permissions-Policy",
+	                        "camera=(), microphone=(), geolocation=(self)");
+	MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
+}
+
+/* ---- replies ---- */
+
+void
+http_send_owned(struct request *req, unsigned code, const char *content_type, char *body,
+                size_t len)
+{
+	if (req->response) {
+		log_error("handler replied twice to %s %s", req->method, req->path);
+		free(body);
+		return;
+	}
+	if (code == 200 && !req->set_cookie && !req->user)
+		page_cache_put(req, content_type, body, len);
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	add_security_headers(r);
+	if (content_type)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+	if (req->match.route && (req->match.route->flags & ROUTE_JSON_TWIN))
+		MHD_add_response_header(r, "Vary", "Accept, Accept-Language, Cookie");
+	for (struct http_header_list *h = req->headers; h; h = h->next)
+		MHD_add_response_header(r, h->name, h->value);
+	if (!MHD_get_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL))
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+		                        req->user ? "private, no-store" : "no-cache");
+	req->response = r;
+	req->status = code;
+	req->response_len = len;
+}
+
+void
+http_send(struct request *req, unsigned code, const char *content_type, const void *body,
+          size_t len)
+{
+	char *copy = xmalloc(len + 1);
+	memcpy(copy, body, len);
+	copy[len] = '\0';
+	http_send_owned(req, code, content_type, copy, len);
+}
+
+void
+http_json(struct request *req, unsigned code, json_t *body)
+{
+	char *s = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	if (!s)
+		die("could not serialize a JSON response");
+	http_send_owned(req, code, "application/json; charset=utf-8", s, strlen(s));
+}
+
+static json_t *
+layout_context(struct request *req, json_t *view)
+{
+	struct app *app = req->app;
+	json_t *ctx = json_object();
+	json_object_update(ctx, view);
+	json_object_set_new(ctx, "lang", json_string(req->lang));
+	json_object_set_new(ctx, "dir", json_string(req->rtl ? "rtl" : "ltr"));
+	json_object_set_new(ctx, "side", json_string(app->side));
+	json_object_set_new(ctx, "is_official", json_boolean(strcmp(app->side, "official") == 0));
+	json_object_set(ctx, "t", req->t);
+	json_object_set(ctx, "site", json_object_get(app->site_by_lang, req->lang));
+	json_object_set_new(ctx, "path", json_string(req->path));
+	if (req->match.route && (req->match.route->flags & ROUTE_JSON_TWIN))
+		json_object_set_new(ctx, "json_url",
+		                    json_string(arena_printf(req->arena, "%s.json", req->path)));
+	json_t *langs = json_array();
+	json_t *enabled = i18n_languages(app->i18n);
+	size_t i;
+	json_t *l;
+	json_array_foreach(enabled, i, l)
+	{
+		json_t *e = json_deep_copy(l);
+		const char *code = json_string_value(json_object_get(l, "code"));
+		json_object_set_new(e, "current", json_boolean(strcmp(code, req->lang) == 0));
+		json_object_set_new(
+		        e, "href",
+		        json_string(arena_printf(req->arena, "%s?lang=%s", req->path, code)));
+		json_array_append_new(langs, e);
+	}
+	json_object_set_new(ctx, "languages", langs);
+	if (req->user) {
+		json_object_set_new(ctx, "user",
+		                    json_pack("{s:s, s:s, s:b}", "username", req->user->username,
+		                              "role", req->user->role, "is_admin",
+		                              strcmp(req->user->role, app->roles[0]) == 0));
+	}
+	if (req->csrf)
+		json_object_set_new(ctx, "csrf", json_string(req->csrf));
+	return ctx;
+}
+
+void
+http_render(struct request *req, unsigned code, const char *template, json_t *view)
+{
+	if (req->want_json) {
+		http_json(req, code, view);
+		return;
+	}
+	if (req->user && !req->csrf)
+		http_csrf(req); /* the header's sign-out form needs it */
+	json_t *ctx = layout_context(req, view);
+	json_decref(view);
+	struct strbuf out = STRBUF_INIT;
+	int rc = template_render(req->app->templates, template, ctx, &out);
+	json_decref(ctx);
+	if (rc < 0) {
+		strbuf_release(&out);
+		http_error(req, STATUS_INTERNAL, "template_error", "could not render the page");
+		return;
+	}
+	size_t len;
+	char *body = strbuf_detach(&out, &len);
+	http_send_owned(req, code, "text/html; charset=utf-8", body, len);
+}
+
+void
+http_error(struct request *req, enum status st, const char *code, const char *message)
+{
+	unsigned http = status_http(st);
+	if (http >= 500)
+		log_error("%s %s failed: %s (%s)", req->method, req->path, code, message);
+	else
+		log_warn("%s %s rejected: %s (%s)", req->method, req->path, code, message);
+	const char *key = arena_printf(req->arena, "error_%s", code);
+	const char *localized = req->t ? json_string_value(json_object_get(req->t, key)) : NULL;
+	if (localized)
+		message = localized;
+	json_t *err = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", message);
+	if (req->want_json || !req->t) {
+		http_json(req, http, err);
+		return;
+	}
+	json_object_set_new(err, "status", json_integer(http));
+	http_render(req, http, "error", err);
+}
+
+void
+http_redirect(struct request *req, const char *location)
+{
+	http_add_header(req, "Location", location);
+	http_send(req, 303, "text/plain; charset=utf-8", "", 0);
+}
+
+const char *
+http_csrf(struct request *req)
+{
+	if (req->csrf)
+		return req->csrf;
+	const char *name = http_cookie_name(req, "csrf");
+	const char *have = http_cookie(req, name);
+	if (have && strlen(have) == 64 && strspn(have, "0123456789abcdef") == 64) {
+		req->csrf = arena_strdup(req->arena, have);
+	} else {
+		char *tok = arena_alloc(req->arena, 65);
+		random_hex(tok, 32);
+		req->csrf = tok;
+		http_set_cookie(req, name, tok, 60L * 60 * 24 * 7);
+	}
+	return req->csrf;
+}
+
+/* ---- lifecycle ---- */
+
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct http_server *srv = cls;
+	atomic_fetch_add(&srv->inflight, 1);
+	struct arena *a = arena_new();
+	struct request *req = arena_alloc(a, sizeof(*req));
+	req->arena = a;
+	req->app = srv->app;
+	req->conn = conn;
+	req->started_ms = now_ms();
+	req->body = (struct strbuf)STRBUF_INIT;
+	unsigned char rnd[8];
+	RAND_bytes(rnd, sizeof(rnd));
+	for (int i = 0; i < 8; i++)
+		snprintf(req->id + 2 * i, 3, "%02x", rnd[i]);
+	/* the raw URI: NUL bytes smuggled as %00 are refused later */
+	req->raw_uri = arena_strdup(a, uri);
+	req->path = req->raw_uri;
+	return req;
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+             enum MHD_RequestTerminationCode toe)
+{
+	struct http_server *srv = cls;
+	(void)conn;
+	(void)toe;
+	struct request *req = *req_cls;
+	if (!req)
+		return;
+	log_set_request_id(req->id);
+	log_access(req->method ? req->method : "-", req->path, req->status, req->response_len,
+	           now_ms() - req->started_ms);
+	log_set_request_id(NULL);
+	strbuf_release(&req->body);
+	for (struct upload *u = req->uploads; u; u = u->next)
+		strbuf_release(&u->data);
+	json_decref(req->form);
+	if (req->user)
+		user_free(req->user);
+	arena_free(req->arena);
+	*req_cls = NULL;
+	atomic_fetch_sub(&srv->inflight, 1);
+}
+
+static bool
+want_json_from_accept(const char *accept)
+{
+	if (!accept)
+		return false;
+	/* the first listed type decides: browsers list text/html first */
+	size_t n = strcspn(accept, ",;");
+	return n == 16 && strncasecmp(accept, "application/json", 16) == 0;
+}
+
+static bool
+raw_path_is_safe(const char *raw)
+{
+	for (const char *p = raw; *p && *p != '?'; p++)
+		if (p[0] == '%' && p[1] == '0' && p[2] == '0')
+			return false;
+	return true;
+}
+
+static void
+choose_language(struct request *req)
+{
+	struct app *app = req->app;
+	const char *q = http_query(req, "lang");
+	const char *cookie = http_cookie(req, "lang");
+	req->lang = i18n_choose(app->i18n, q, cookie, http_header(req, "Accept-Language"));
+	if (q && i18n_is_enabled(app->i18n, q) && (!cookie || strcmp(cookie, q) != 0)) {
+		char *v = arena_printf(
+		        req->arena, "lang=%s; Path=/; SameSite=Lax; Max-Age=31536000", req->lang);
+		http_add_header(req, "Set-Cookie", v);
+		req->set_cookie = true;
+	}
+	req->rtl = i18n_is_rtl(req->lang);
+	req->t = i18n_catalog(app->i18n, req->lang);
+}
+
+static void
+load_session(struct request *req)
+{
+	const char *tok = http_cookie(req, http_cookie_name(req, "session"));
+	if (!tok)
+		return;
+	if (strlen(tok) != 64 || strspn(tok, "0123456789abcdef") != 64) {
+		log_warn("ignoring a malformed session cookie");
+		return;
+	}
+	req->user = auth_session_user(tok);
+}
+
+static bool
+csrf_ok(struct request *req)
+{
+	const char *cookie = http_cookie(req, http_cookie_name(req, "csrf"));
+	const char *field = http_form(req, "csrf");
+	return cookie && field && strlen(cookie) == 64 && secure_equals(cookie, field);
+}
+
+static enum MHD_Result
+queue(struct request *req)
+{
+	if (!req->response)
+		http_error(req, STATUS_INTERNAL, "no_response", "the handler gave no answer");
+	enum MHD_Result rc = MHD_queue_response(req->conn, req->status, req->response);
+	MHD_destroy_response(req->response);
+	req->response = NULL;
+	return rc;
+}
+
+static void
+dispatch(struct request *req)
+{
+	const struct route *route = req->match.route;
+	struct app *app = req->app;
+
+	if (req->body_too_large) {
+		http_error(req, STATUS_TOO_LARGE, "payload_too_large",
+		           "the request body is larger than this address accepts");
+		return;
+	}
+	if (!(route->flags & ROUTE_RAW_BODY) && req->body.len) {
+		enum status st = http_parse_form(req);
+		if (st != STATUS_OK)
+			return; /* http_parse_form replied */
+	}
+	load_session(req);
+	if ((route->flags & ROUTE_STAFF) && !req->user) {
+		if (req->want_json || strcmp(req->method, "GET") != 0) {
+			http_error(req, STATUS_UNAUTHORIZED, "login_required",
+			           "sign in to use this page");
+		} else {
+			struct strbuf loc = STRBUF_INIT;
+			strbuf_addstr(&loc, "/login?next=");
+			strbuf_addurlenc(&loc, req->path);
+			http_redirect(req, arena_strdup(req->arena, loc.buf));
+			strbuf_release(&loc);
+		}
+		return;
+	}
+	if (strcmp(req->method, "POST") == 0 && !(route->flags & ROUTE_RAW_BODY) && !csrf_ok(req)) {
+		http_error(req, STATUS_FORBIDDEN, "csrf_failed",
+		           "the form has expired or did not come from this site; reload it");
+		return;
+	}
+	(void)app;
+	route->handler(req);
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+           const char *version, const char *upload_data, size_t *upload_data_size, void **req_cls)
+{
+	struct http_server *srv = cls;
+	struct request *req = *req_cls;
+	(void)version;
+	(void)conn;
+	if (!req)
+		return MHD_NO; /* cannot happen: on_uri always runs first */
+	log_set_request_id(req->id);
+
+	if (!req->method) {
+		/* first call: headers are in, the body is not */
+		struct app *app = srv->app;
+		req->method = arena_strdup(req->arena, method);
+		req->is_head = strcmp(method, "HEAD") == 0;
+		const char *raw = req->raw_uri;
+		req->path = arena_strdup(req->arena, url);
+		size_t plen = strlen(req->path);
+		choose_language(req);
+		req->want_json = want_json_from_accept(http_header(req, "Accept"));
+		if (!raw_path_is_safe(raw) || !utf8_is_valid(req->path, plen) ||
+		    req->path[0] != '/') {
+			http_error(req, STATUS_INVALID, "invalid_path",
+			           "the address is not valid UTF-8 text");
+			goto respond;
+		}
+		struct strbuf allow = STRBUF_INIT;
+		enum router_result rr = router_match(app->routes, app->nroutes, method, req->path,
+		                                     &req->match, &allow);
+		if (rr == ROUTER_NOT_FOUND && plen > 5 &&
+		    strcmp(req->path + plen - 5, ".json") == 0) {
+			char *twin = arena_strndup(req->arena, req->path, plen - 5);
+			strbuf_reset(&allow);
+			enum router_result r2 = router_match(app->routes, app->nroutes, method,
+			                                     twin, &req->match, &allow);
+			if (r2 != ROUTER_NOT_FOUND &&
+			    (req->match.route == NULL ||
+			     (req->match.route->flags & ROUTE_JSON_TWIN))) {
+				rr = r2;
+				req->path = twin;
+				req->want_json = true;
+			}
+		}
+		if (rr == ROUTER_WRONG_METHOD) {
+			http_add_header(req, "Allow", allow.buf);
+			strbuf_release(&allow);
+			req->match.route = NULL;
+			http_error(req, STATUS_METHOD, "method_not_allowed",
+			           "this address does not accept that method");
+			goto respond;
+		}
+		strbuf_release(&allow);
+		if (rr == ROUTER_NOT_FOUND) {
+			req->match.route = NULL;
+			http_error(req, STATUS_NOT_FOUND, "not_found",
+			           "there is no page at this address");
+			goto respond;
+		}
+		if (req->want_json && !(req->match.route->flags & ROUTE_JSON_TWIN) &&
+		    !(req->match.route->flags & ROUTE_RAW_BODY))
+			req->want_json = strcmp(method, "GET") != 0 && req->want_json;
+		req->body_limit = req->match.route->max_body ? req->match.route->max_body
+		                                             : (size_t)app->cfg.max_body_kib * 1024;
+		const char *cl = http_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl && strtoull(cl, NULL, 10) > req->body_limit) {
+			req->body_too_large = true;
+			http_error(req, STATUS_TOO_LARGE, "payload_too_large",
+			           "the request body is larger than this address accepts");
+			goto respond;
+		}
+		if (page_cache_lookup(req))
+			goto respond;
+		log_set_request_id(NULL);
+		return MHD_YES;
+	}
+
+	if (*upload_data_size) {
+		if (!req->response) {
+			if (req->body.len + *upload_data_size > req->body_limit)
+				req->body_too_large = true;
+			else
+				strbuf_add(&req->body, upload_data, *upload_data_size);
+		}
+		*upload_data_size = 0;
+		log_set_request_id(NULL);
+		return MHD_YES;
+	}
+
+	if (!req->response)
+		dispatch(req);
+respond:;
+	enum MHD_Result rc = queue(req);
+	log_set_request_id(NULL);
+	return rc;
+}
+
+struct http_server *
+http_start(struct app *app)
+{
+	struct http_server *srv = xcalloc(1, sizeof(*srv));
+	srv->app = app;
+	struct sockaddr_in addr = {.sin_family = AF_INET,
+	                           .sin_port = htons((uint16_t)app->cfg.port)};
+	if (inet_pton(AF_INET, app->cfg.bind, &addr.sin_addr) != 1) {
+		log_error("could not listen: \"%s\" is not an IPv4 address", app->cfg.bind);
+		free(srv);
+		return NULL;
+	}
+	srv->daemon = MHD_start_daemon(
+	        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC, 0, NULL, NULL,
+	        on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+	        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.threads,
+	        MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+	        srv, MHD_OPTION_CONNECTION_TIMEOUT, 30U, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	        (size_t)64 * 1024, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_END);
+	if (!srv->daemon) {
+		log_error("could not listen on %s:%ld: address in use or not permitted",
+		          app->cfg.bind, app->cfg.port);
+		free(srv);
+		return NULL;
+	}
+	log_info("%s platform listening on http://%s:%ld", app->side, app->cfg.bind, app->cfg.port);
+	return srv;
+}
+
+void
+http_stop(struct http_server *srv, long timeout_ms)
+{
+	if (!srv)
+		return;
+	MHD_quiesce_daemon(srv->daemon);
+	double deadline = now_ms() + (double)timeout_ms;
+	while (atomic_load(&srv->inflight) > 0 && now_ms() < deadline)
+		usleep(10 * 1000);
+	if (atomic_load(&srv->inflight) > 0)
+		log_warn("stopping with %ld requests still in flight", atomic_load(&srv->inflight));
+	MHD_stop_daemon(srv->daemon);
+	free(srv);
+}

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * Message catalogs and language choice. Catalogs are merged at load (each language over French),
+ * so a lookup at request time is one hash lookup and a missing key is logged once, at start.
+ */
+#include "common/i18n.h"
+
+#include "common/app.h"
+#include "common/log.h"
+#include "common/strbuf.h"
+#include "common/xalloc.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define I18N_MAX_LANGS 8
+
+struct i18n {
+	size_t n;
+	char *codes[I18N_MAX_LANGS];
+	json_t *catalogs; /* lang -> merged object */
+	json_t *languages;
+};
+
+static const struct {
+	const char *code, *name;
+	bool rtl;
+} known_langs[] = {
+        {"ar", "العربية", true},          {"fr", "Français", false},
+        {"en", "English", false},         {"kab-Latn", "Taqbaylit", false},
+        {"kab-Tfng", "ⵜⴰⵇⴱⴰⵢⵍⵉⵜ", false},
+};
+
+bool
+i18n_is_rtl(const char *lang)
+{
+	return strcmp(lang, "ar") == 0;
+}
+
+static const char *
+lang_name(const char *code)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(known_langs); i++)
+		if (strcmp(known_langs[i].code, code) == 0)
+			return known_langs[i].name;
+	return code;
+}
+
+static struct i18n *
+i18n_build(const char *languages, json_t *raw)
+{
+	struct i18n *i = xcalloc(1, sizeof(*i));
+	i->catalogs = json_object();
+	i->languages = json_array();
+	json_t *fr = json_object_get(raw, "fr");
+	char *list = xstrdup(languages);
+	char *save = NULL;
+	for (char *tok = strtok_r(list, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+		const json_t *cat = json_object_get(raw, tok);
+		if (!json_is_object(cat) || i->n == I18N_MAX_LANGS) {
+			log_error("message catalog for language \"%s\" is missing or not a JSON "
+			          "object",
+			          tok);
+			free(list);
+			i18n_free(i);
+			return NULL;
+		}
+		json_t *merged = json_deep_copy(cat);
+		const char *key;
+		json_t *val;
+		if (fr && strcmp(tok, "fr") != 0)
+			json_object_foreach(fr, key, val)
+			{
+				if (!json_object_get(merged, key)) {
+					log_warn("message \"%s\" missing in language \"%s\": using "
+					         "French",
+					         key, tok);
+					json_object_set(merged, key, val);
+				}
+			}
+		json_object_set_new(i->catalogs, tok, merged);
+		i->codes[i->n++] = xstrdup(tok);
+		json_array_append_new(i->languages, json_pack("{s:s, s:s, s:s}", "code", tok,
+		                                              "name", lang_name(tok), "dir",
+		                                              i18n_is_rtl(tok) ? "rtl" : "ltr"));
+	}
+	free(list);
+	if (i->n == 0) {
+		log_error("no language enabled");
+		i18n_free(i);
+		return NULL;
+	}
+	return i;
+}
+
+struct i18n *
+i18n_from_json(const char *languages, json_t *catalogs)
+{
+	return i18n_build(languages, catalogs);
+}
+
+struct i18n *
+i18n_load(struct app *app, const char *languages)
+{
+	json_t *raw = json_object();
+	const char *codes[] = {"ar", "fr", "en", "kab-Latn", "kab-Tfng"};
+	for (size_t k = 0; k < ARRAY_SIZE(codes); k++) {
+		char *name = xasprintf("locales/%s.json", codes[k]);
+		struct strbuf sb = STRBUF_INIT;
+		/* the built-in catalog, then the theme's additions and overrides */
+		json_t *cat = NULL;
+		for (const struct embedded_file *f = app->common_assets; f && f->name; f++)
+			if (strcmp(f->name, name) == 0) {
+				json_error_t err;
+				cat = json_loadb((const char *)f->data, f->len,
+				                 JSON_REJECT_DUPLICATES, &err);
+				if (!cat)
+					log_error("%s: %s at line %d", name, err.text, err.line);
+			}
+		if (app->cfg.theme_dir) {
+			char *path = xasprintf("%s/%s", app->cfg.theme_dir, name);
+			json_error_t err;
+			json_t *over = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
+			if (over && cat)
+				json_object_update(cat, over);
+			else if (over)
+				cat = json_incref(over);
+			json_decref(over);
+			free(path);
+		}
+		if (cat)
+			json_object_set_new(raw, codes[k], cat);
+		strbuf_release(&sb);
+		free(name);
+	}
+	struct i18n *i = i18n_build(languages, raw);
+	json_decref(raw);
+	return i;
+}
+
+void
+i18n_free(struct i18n *i)
+{
+	if (!i)
+		return;
+	for (size_t k = 0; k < i->n; k++)
+		free(i->codes[k]);
+	json_decref(i->catalogs);
+	json_decref(i->languages);
+	free(i);
+}
+
+static const char *
+enabled(const struct i18n *i, const char *lang, size_t len)
+{
+	for (size_t k = 0; k < i->n; k++)
+		if (strlen(i->codes[k]) == len && strncasecmp(i->codes[k], lang, len) == 0)
+			return i->codes[k];
+	return NULL;
+}
+
+bool
+i18n_is_enabled(const struct i18n *i, const char *lang)
+{
+	return lang && enabled(i, lang, strlen(lang));
+}
+
+static const char *
+from_accept_language(const struct i18n *i, const char *h)
+{
+	const char *best = NULL;
+	double best_q = 0;
+	while (h && *h) {
+		while (*h == ' ' || *h == ',')
+			h++;
+		size_t len = strcspn(h, ";, ");
+		const char *tag = h;
+		h += len;
+		double q = 1.0;
+		while (*h == ' ')
+			h++;
+		if (*h == ';') {
+			const char *qp = strstr(h, "q=");
+			const char *next = strchr(h, ',');
+			if (qp && (!next || qp < next))
+				q = strtod(qp + 2, NULL);
+			h = next ? next : h + strlen(h);
+		}
+		/* "fr-DZ" matches "fr"; "kab-Tfng" matches itself */
+		const char *code = enabled(i, tag, len);
+		if (!code)
+			code = enabled(i, tag, strcspn(tag, "-_;, "));
+		if (code && q > best_q) {
+			best = code;
+			best_q = q;
+		}
+	}
+	return best;
+}
+
+const char *
+i18n_choose(const struct i18n *i, const char *query, const char *cookie, const char *accept)
+{
+	const char *c;
+	if (query && (c = enabled(i, query, strlen(query))))
+		return c;
+	if (cookie && (c = enabled(i, cookie, strlen(cookie))))
+		return c;
+	if ((c = from_accept_language(i, accept)))
+		return c;
+	return i->codes[0];
+}
+
+json_t *
+i18n_catalog(const struct i18n *i, const char *lang)
+{
+	json_t *c = json_object_get(i->catalogs, lang);
+	return c ? c : json_object_get(i->catalogs, i->codes[0]);
+}
+
+const char *
+i18n_get(const struct i18n *i, const char *lang, const char *key)
+{
+	const char *s = json_string_value(json_object_get(i18n_catalog(i, lang), key));
+	if (!s)
+		s = json_string_value(json_object_get(json_object_get(i->catalogs, "fr"), key));
+	return s ? s : key;
+}
+
+json_t *
+i18n_languages(const struct i18n *i)
+{
+	return i->languages;
+}
+
+static bool
+is_lang_code(const char *k)
+{
+	size_t len = strlen(k);
+	if (len < 2 || len > 8)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!isalpha((unsigned char)k[i]) && k[i] != '-')
+			return false;
+	return true;
+}
+
+static bool
+is_texts(json_t *v)
+{
+	if (!json_is_object(v) || json_object_size(v) == 0)
+		return false;
+	const char *k;
+	json_t *x;
+	json_object_foreach(v, k, x)
+	{
+		if (!is_lang_code(k) || !json_is_string(x))
+			return false;
+	}
+	return true;
+}
+
+const char *
+i18n_pick(json_t *texts, const char *lang, const char **used)
+{
+	static const char *const order[] = {"fr", "ar"};
+	if (!is_texts(texts))
+		return NULL;
+	const char *s = json_string_value(json_object_get(texts, lang));
+	const char *code = lang;
+	for (size_t i = 0; (!s || !*s) && i < ARRAY_SIZE(order); i++) {
+		s = json_string_value(json_object_get(texts, order[i]));
+		code = order[i];
+	}
+	if (!s || !*s) {
+		const char *k;
+		json_t *x;
+		json_object_foreach(texts, k, x)
+		{
+			if (*json_string_value(x)) {
+				s = json_string_value(x);
+				code = k;
+				break;
+			}
+		}
+	}
+	if (used)
+		*used = code;
+	return s ? s : "";
+}
+
+json_t *
+i18n_resolve(json_t *v, const char *lang)
+{
+	if (is_texts(v))
+		return json_string(i18n_pick(v, lang, NULL));
+	if (json_is_object(v)) {
+		json_t *o = json_object();
+		const char *k;
+		json_t *x;
+		json_object_foreach(v, k, x)
+		{
+			json_object_set_new(o, k, i18n_resolve(x, lang));
+		}
+		return o;
+	}
+	if (json_is_array(v)) {
+		json_t *a = json_array();
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x)
+		{
+			json_array_append_new(a, i18n_resolve(x, lang));
+		}
+		return a;
+	}
+	return json_deep_copy(v);
+}

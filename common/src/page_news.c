@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * News pages: the public list (keyset-paginated) and item, and the staff area to write, edit,
+ * publish and unpublish (with a public reason; never a delete).
+ */
+#include "common/app.h"
+#include "common/auth.h"
+#include "common/db_news.h"
+#include "common/http.h"
+#include "common/i18n.h"
+#include "common/log.h"
+#include "common/markdown.h"
+#include "common/site.h"
+#include "common/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NEWS_PAGE_SIZE 10
+#define NEWS_TITLE_MAX 200  /* characters */
+#define NEWS_BODY_MAX 20000 /* characters */
+#define NEWS_REASON_MAX 500
+
+/* The view of one item in the reader's language; full adds the rendered body. */
+json_t *
+news_view(struct request *req, json_t *item, bool full)
+{
+	const char *used = NULL;
+	const char *title = i18n_pick(json_object_get(item, "title"), req->lang, &used);
+	const char *origin = json_string_value(json_object_get(item, "origin"));
+	bool own = strcmp(origin, req->app->side) == 0;
+	json_int_t id = json_integer_value(json_object_get(item, "id"));
+	json_t *v = json_pack(
+	        "{s:I, s:s, s:b, s:s, s:s, s:b, s:O, s:O, s:s, s:O, s:O, s:O, s:O}", "id", id,
+	        "origin", origin, "is_own", own, "title", title ? title : "", "title_lang",
+	        used ? used : req->lang, "title_rtl", used && i18n_is_rtl(used), "published_at",
+	        json_object_get(item, "published_at"), "published_date",
+	        json_object_get(item, "published_date"), "url",
+	        arena_printf(req->arena, "/news/%lld", (long long)id), "status",
+	        json_object_get(item, "status"), "unpublish_reason",
+	        json_object_get(item, "unpublish_reason"), "texts_title",
+	        json_object_get(item, "title"), "origin_id", json_object_get(item, "origin_id"));
+	json_object_set_new(v, "is_official_item", json_boolean(strcmp(origin, "official") == 0));
+	json_object_set_new(v, "is_unpublished",
+	                    json_boolean(strcmp(json_string_value(json_object_get(item, "status")),
+	                                        "unpublished") == 0));
+	if (full) {
+		const char *body = i18n_pick(json_object_get(item, "body"), req->lang, NULL);
+		char *html = markdown_to_html(body ? body : "", body ? strlen(body) : 0);
+		json_object_set_new(v, "body_html", json_string(html));
+		json_object_set(v, "texts_body", json_object_get(item, "body"));
+		free(html);
+	}
+	return v;
+}
+
+static long long
+parse_id(const char *s)
+{
+	if (!s || !*s || strlen(s) > 18 || strspn(s, "0123456789") != strlen(s))
+		return -1;
+	return strtoll(s, NULL, 10);
+}
+
+void
+page_news_list(struct request *req)
+{
+	enum status st;
+	const char *cursor = http_query(req, "before");
+	json_t *list = db_news_list_published(NULL, cursor, NEWS_PAGE_SIZE, &st);
+	if (!list) {
+		if (st == STATUS_INVALID)
+			http_error(req, st, "invalid_cursor", "the page cursor is not valid");
+		else
+			http_error(req, st, "database_unavailable",
+			           "the site cannot reach its database");
+		return;
+	}
+	json_t *items = json_array();
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(list, "items"), i, it)
+	{
+		json_array_append_new(items, news_view(req, it, false));
+	}
+	json_t *next = json_object_get(list, "next");
+	json_t *view = json_pack("{s:b, s:o, s:O, s:b}", "has_items", json_array_size(items) > 0,
+	                         "items", items, "next", next, "is_first", cursor == NULL);
+	if (json_is_string(next)) {
+		struct strbuf url = STRBUF_INIT;
+		strbuf_addstr(&url, "/news?before=");
+		strbuf_addurlenc(&url, json_string_value(next));
+		json_object_set_new(view, "next_url", json_string(url.buf));
+		strbuf_release(&url);
+	}
+	json_decref(list);
+	http_render(req, 200, "news_list", view);
+}
+
+void
+page_news_item(struct request *req)
+{
+	long long id = parse_id(http_param(req, "id"));
+	enum status st = STATUS_NOT_FOUND;
+	json_t *item = id > 0 ? db_news_get(id, false, &st) : NULL;
+	if (!item) {
+		if (st == STATUS_NOT_FOUND)
+			http_error(req, st, "news_not_found", "there is no such news item");
+		else
+			http_error(req, st, "database_unavailable",
+			           "the site cannot reach its database");
+		return;
+	}
+	json_t *view = news_view(req, item, true);
+	json_decref(item);
+	http_render(req, 200, "news_item", view);
+}
+
+/* ---- staff ---- */
+
+static bool
+require(struct request *req, const char *action)
+{
+	if (app_can(req->app, req->user, action))
+		return true;
+	http_error(req, STATUS_FORBIDDEN, "forbidden", "your role does not allow this");
+	return false;
+}
+
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* The per-language fields of the news form, with values from item or the posted form. */
+static json_t *
+form_fields(struct request *req, json_t *title, json_t *body)
+{
+	json_t *fields = json_array();
+	size_t i;
+	json_t *l;
+	json_array_foreach(i18n_languages(req->app->i18n), i, l)
+	{
+		const char *code = json_string_value(json_object_get(l, "code"));
+		const char *t = json_string_value(json_object_get(title, code));
+		const char *b = json_string_value(json_object_get(body, code));
+		json_array_append_new(
+		        fields,
+		        json_pack("{s:s, s:O, s:O, s:s, s:s, s:s, s:s}", "code", code, "name",
+		                  json_object_get(l, "name"), "dir", json_object_get(l, "dir"),
+		                  "title", t ? t : "", "body", b ? b : "", "title_id",
+		                  arena_printf(req->arena, "title_%s", code), "body_id",
+		                  arena_printf(req->arena, "body_%s", code)));
+	}
+	return fields;
+}
+
+static void
+render_form(struct request *req, unsigned code, json_t *item, json_t *title, json_t *body,
+            const char *error)
+{
+	http_csrf(req);
+	json_t *view = json_pack("{s:o}", "fields", form_fields(req, title, body));
+	if (item) {
+		json_object_set_new(view, "item", news_view(req, item, false));
+		json_object_set_new(
+		        view, "action",
+		        json_sprintf("/staff/news/%lld",
+		                     (long long)json_integer_value(json_object_get(item, "id"))));
+	} else {
+		json_object_set_new(view, "action", json_string("/staff/news"));
+	}
+	if (error) {
+		const char *key = arena_printf(req->arena, "error_%s", error);
+		json_object_set_new(view, "error",
+		                    json_pack("{s:s, s:s}", "code", error, "message",
+		                              i18n_get(req->app->i18n, req->lang, key)));
+	}
+	http_render(req, code, "staff_news_form", view);
+}
+
+/* Read and validate the posted texts; on failure returns the error code. */
+static const char *
+read_texts(struct request *req, json_t *title, json_t *body)
+{
+	bool any = false;
+	size_t i;
+	json_t *l;
+	json_array_foreach(i18n_languages(req->app->i18n), i, l)
+	{
+		const char *code = json_string_value(json_object_get(l, "code"));
+		const char *t = http_form(req, arena_printf(req->arena, "title_%s", code));
+		const char *b = http_form(req, arena_printf(req->arena, "body_%s", code));
+		t = t ? t : "";
+		b = b ? b : "";
+		if (utf8_chars(t) > NEWS_TITLE_MAX)
+			return "title_too_long";
+		if (utf8_chars(b) > NEWS_BODY_MAX)
+			return "body_too_long";
+		if (*t || *b) {
+			if (!*t)
+				return "title_required";
+			json_object_set_new(title, code, json_string(t));
+			json_object_set_new(body, code, json_string(b));
+			any = true;
+		}
+	}
+	return any ? NULL : "title_required";
+}
+
+void
+page_staff_news_list(struct request *req)
+{
+	if (!require(req, "news.write"))
+		return;
+	json_t *rows = db_news_list_own(req->app->side, 200);
+	if (!rows) {
+		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
+		           "the site cannot reach its database");
+		return;
+	}
+	json_t *items = json_array();
+	size_t i;
+	json_t *it;
+	json_array_foreach(rows, i, it)
+	{
+		json_t *v = news_view(req, it, false);
+		const char *s = json_string_value(json_object_get(it, "status"));
+		json_object_set_new(v, "is_published", json_boolean(strcmp(s, "published") == 0));
+		json_object_set_new(
+		        v, "status_label",
+		        json_string(i18n_get(req->app->i18n, req->lang,
+		                             arena_printf(req->arena, "status_%s", s))));
+		json_array_append_new(items, v);
+	}
+	json_decref(rows);
+	http_csrf(req);
+	http_render(req, 200, "staff_news_list", json_pack("{s:o}", "items", items));
+}
+
+void
+page_staff_news_new(struct request *req)
+{
+	if (!require(req, "news.write"))
+		return;
+	render_form(req, 200, NULL, NULL, NULL, NULL);
+}
+
+void
+page_staff_news_create(struct request *req)
+{
+	if (!require(req, "news.write"))
+		return;
+	json_t *title = json_object(), *body = json_object();
+	const char *err = read_texts(req, title, body);
+	if (err) {
+		render_form(req, 400, NULL, title, body, err);
+		goto out;
+	}
+	const char *action = http_form(req, "action");
+	bool publish = action && strcmp(action, "publish") == 0;
+	long long id = db_news_create(req->app->side, req->user->id, title, body, publish);
+	if (id < 0) {
+		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
+		           "the news item could not be saved");
+		goto out;
+	}
+	log_info("news %lld created by account %lld (%s)", id, req->user->id,
+	         publish ? "published" : "draft");
+	http_cache_bump();
+	http_redirect(req, "/staff/news");
+out:
+	json_decref(title);
+	json_decref(body);
+}
+
+static json_t *
+own_item(struct request *req)
+{
+	long long id = parse_id(http_param(req, "id"));
+	enum status st = STATUS_NOT_FOUND;
+	json_t *item = id > 0 ? db_news_get(id, true, &st) : NULL;
+	if (item && strcmp(json_string_value(json_object_get(item, "origin")), req->app->side)) {
+		json_decref(item);
+		item = NULL;
+		st = STATUS_FORBIDDEN;
+	}
+	if (!item) {
+		if (st == STATUS_FORBIDDEN)
+			http_error(req, st, "not_own_item",
+			           "this item belongs to the other platform; only its origin "
+			           "changes it");
+		else if (st == STATUS_NOT_FOUND)
+			http_error(req, st, "news_not_found", "there is no such news item");
+		else
+			http_error(req, st, "database_unavailable",
+			           "the site cannot reach its database");
+	}
+	return item;
+}
+
+void
+page_staff_news_edit(struct request *req)
+{
+	if (!require(req, "news.write"))
+		return;
+	json_t *item = own_item(req);
+	if (!item)
+		return;
+	render_form(req, 200, item, json_object_get(item, "title"), json_object_get(item, "body"),
+	            NULL);
+	json_decref(item);
+}
+
+void
+page_staff_news_update(struct request *req)
+{
+	if (!require(req, "news.write"))
+		return;
+	json_t *item = own_item(req);
+	if (!item)
+		return;
+	json_t *title = json_object(), *body = json_object();
+	const char *err = read_texts(req, title, body);
+	long long id = json_integer_value(json_object_get(item, "id"));
+	if (err) {
+		render_form(req, 400, item, title, body, err);
+		goto out;
+	}
+	enum status st = db_news_update(req->app->side, id, title, body);
+	if (st != STATUS_OK) {
+		http_error(req, st, "database_unavailable", "the news item could not be saved");
+		goto out;
+	}
+	log_info("news %lld edited by account %lld", id, req->user->id);
+	http_cache_bump();
+	http_redirect(req, "/staff/news");
+out:
+	json_decref(item);
+	json_decref(title);
+	json_decref(body);
+}
+
+static void
+set_status(struct request *req, bool publish)
+{
+	if (!require(req, "news.write"))
+		return;
+	json_t *item = own_item(req);
+	if (!item)
+		return;
+	long long id = json_integer_value(json_object_get(item, "id"));
+	const char *reason = http_form(req, "reason");
+	if (!publish && (!reason || !*reason || utf8_chars(reason) > NEWS_REASON_MAX)) {
+		http_error(req, STATUS_INVALID, "reason_required",
+		           "unpublishing needs a public reason (at most 500 characters)");
+		goto out;
+	}
+	enum status st = db_news_set_status(req->app->side, id, publish, reason);
+	if (st != STATUS_OK) {
+		http_error(req, st, "database_unavailable", "the news item could not be saved");
+		goto out;
+	}
+	log_info("news %lld %s by account %lld", id, publish ? "published" : "unpublished",
+	         req->user->id);
+	http_cache_bump();
+	http_redirect(req, "/staff/news");
+out:
+	json_decref(item);
+}
+
+void
+page_staff_news_publish(struct request *req)
+{
+	set_status(req, true);
+}
+
+void
+page_staff_news_unpublish(struct request *req)
+{
+	set_status(req, false);
+}

@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * The official platform's one route table: every address it answers, with its handler, flags
+ * and body limit.
+ */
+#include "routes.h"
+
+#include "common/site.h"
+
+const struct route official_routes[] = {
+        SITE_ROUTES,
+};
+
+const size_t official_nroutes = sizeof(official_routes) / sizeof(official_routes[0]);
