@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * citizen-srv: the citizen platform. Everything but its routes, roles and assets is shared
- * through common/ and protocol/; see app_main().
+ * citizen-srv: the citizen platform. Everything but its routes, roles, hooks and assets is
+ * shared through common/ and protocol/; see app_main().
  */
 #include "routes.h"
 
 #include "common/app.h"
+#include "protocol/federation.h"
 
 extern const struct embedded_file citizen_assets_files[];
 
@@ -13,8 +14,20 @@ static const char *const citizen_roles[] = {"admin", "moderator", NULL};
 
 static const struct app_grant citizen_grants[] = {
         {"news.write", "admin moderator"},
+        {"federation.admin", "admin"},
         {NULL, NULL},
 };
+
+/* The peer's events this side applies beyond the shared ones (news, profile). */
+static const struct hook citizen_hooks[] = {
+        {NULL, NULL},
+};
+
+static int
+citizen_start(struct app *app)
+{
+	return federation_start(app, citizen_hooks);
+}
 
 int
 main(int argc, char **argv)
@@ -26,6 +39,10 @@ main(int argc, char **argv)
 	        .assets = citizen_assets_files,
 	        .roles = citizen_roles,
 	        .grants = citizen_grants,
+	        .commands = federation_commands,
+	        .on_start = citizen_start,
+	        .on_stop = federation_stop,
+	        .on_cli = federation_open,
 	};
 	app.nroutes = citizen_nroutes;
 	return app_main(&app, argc, argv);

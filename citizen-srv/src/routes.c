@@ -6,9 +6,12 @@
 #include "routes.h"
 
 #include "common/site.h"
+#include "protocol/federation.h"
+#include "protocol/federation.h"
 
 const struct route citizen_routes[] = {
         SITE_ROUTES,
+        FEDERATION_ROUTES,
 };
 
 const size_t citizen_nroutes = sizeof(citizen_routes) / sizeof(citizen_routes[0]);

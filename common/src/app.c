@@ -120,8 +120,8 @@ load_config(struct app *app)
 	return nerr ? -1 : 0;
 }
 
-static int
-migrate(struct app *app)
+int
+app_migrate(struct app *app)
 {
 	const struct embedded_file *const sets[] = {app->common_assets, app->assets};
 	const char *const labels[] = {"common", app->side};
@@ -159,7 +159,7 @@ serve(struct app *app)
 	if (site_load(app) < 0)
 		goto out;
 	page_cache_init((size_t)app->cfg.cache_entries);
-	if (migrate(app) < 0) {
+	if (app_migrate(app) < 0) {
 		log_error("could not apply migrations; is the database reachable (PGHOST, PGPORT, "
 		          "PGDATABASE)?");
 		goto out;
@@ -188,7 +188,7 @@ out:
 static int
 cmd_migrate(struct app *app)
 {
-	int rc = migrate(app) < 0 ? 1 : 0;
+	int rc = app_migrate(app) < 0 ? 1 : 0;
 	db_shutdown();
 	return rc;
 }
@@ -219,7 +219,7 @@ cmd_user_add(struct app *app, int argc, char **argv)
 		strbuf_addstr(&pw, buf);
 	strbuf_rtrim(&pw);
 	int rc = 1;
-	if (migrate(app) == 0) {
+	if (app_migrate(app) == 0) {
 		enum status st = auth_user_add(username, role, pw.buf);
 		if (st == STATUS_CONFLICT)
 			fprintf(stderr, "account \"%s\" already exists\n", username);
@@ -245,7 +245,7 @@ cmd_demo_load(struct app *app, const char *dir)
 		fprintf(stderr, "%s: %s\n", path, news ? "not a JSON array" : err.text);
 		goto out;
 	}
-	if (migrate(app) < 0)
+	if (app_migrate(app) < 0 || (app->on_cli && app->on_cli(app) < 0))
 		goto out;
 	json_t *own = db_news_list_own(app->side, 1000);
 	if (!own)
@@ -262,7 +262,18 @@ cmd_demo_load(struct app *app, const char *dir)
 		}
 		if (exists)
 			continue;
-		if (db_news_create(app->side, 0, title, json_object_get(item, "body"), true) < 0) {
+		/* the same path as the staff form: row and signed event in one transaction */
+		long long id = -1;
+		if (db_begin() == 0) {
+			id = db_news_create(app->side, 0, title, json_object_get(item, "body"),
+			                    true);
+			if (id < 0 || news_emit(app->side, id, "news.published") < 0 ||
+			    db_commit() < 0) {
+				db_rollback();
+				id = -1;
+			}
+		}
+		if (id < 0) {
 			json_decref(own);
 			goto out;
 		}
@@ -275,6 +286,8 @@ cmd_demo_load(struct app *app, const char *dir)
 out:
 	json_decref(news);
 	free(path);
+	if (app->on_stop)
+		app->on_stop(app);
 	db_shutdown();
 	return rc;
 }

@@ -55,6 +55,24 @@ db_shutdown(void)
 	db_mine = NULL;
 }
 
+void
+db_shutdown_thread(void)
+{
+	if (!db_mine)
+		return;
+	pthread_mutex_lock(&db_slots_lock);
+	for (struct db_slot **pp = &db_slots; *pp; pp = &(*pp)->next)
+		if (*pp == db_mine) {
+			*pp = db_mine->next;
+			break;
+		}
+	pthread_mutex_unlock(&db_slots_lock);
+	if (db_mine->conn)
+		PQfinish(db_mine->conn);
+	free(db_mine);
+	db_mine = NULL;
+}
+
 static void
 db_notice_quiet(void *arg, const char *message)
 {

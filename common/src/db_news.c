@@ -172,3 +172,24 @@ db_news_set_status(const char *origin, long long id, bool publish, const char *r
 	PQclear(res);
 	return st;
 }
+
+enum status
+db_news_mirror_upsert(const char *origin, long long origin_id, const json_t *title,
+                      const json_t *body, const char *status, const char *published_at,
+                      const char *reason)
+{
+	static const char q[] =
+	        "INSERT INTO news (origin, origin_id, title, body, status, published_at,"
+	        " unpublish_reason) VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6::timestamptz, $7)"
+	        " ON CONFLICT (origin, origin_id) DO UPDATE SET title = EXCLUDED.title,"
+	        " body = EXCLUDED.body, status = EXCLUDED.status, published_at ="
+	        " EXCLUDED.published_at, unpublish_reason = EXCLUDED.unpublish_reason,"
+	        " updated_at = now()";
+	char *t = json_dumps(title, JSON_COMPACT), *b = json_dumps(body, JSON_COMPACT);
+	char idb[32];
+	snprintf(idb, sizeof(idb), "%lld", origin_id);
+	int rc = db_command(q, DB_PARAMS(origin, idb, t, b, status, published_at, reason));
+	free(t);
+	free(b);
+	return rc == 0 ? STATUS_OK : STATUS_UNAVAILABLE;
+}

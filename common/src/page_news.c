@@ -10,6 +10,8 @@
 #include "common/i18n.h"
 #include "common/log.h"
 #include "common/markdown.h"
+#include "common/outbox.h"
+#include "common/db.h"
 #include "common/site.h"
 #include "common/xalloc.h"
 
@@ -67,7 +69,11 @@ page_news_list(struct request *req)
 {
 	enum status st;
 	const char *cursor = http_query(req, "before");
-	json_t *list = db_news_list_published(NULL, cursor, NEWS_PAGE_SIZE, &st);
+	/* own news by default; ?from=peer lists the other side's, mirrored */
+	const char *from = http_query(req, "from");
+	bool peer = from && strcmp(from, "peer") == 0;
+	const char *origin = peer ? req->app->peer_side : req->app->side;
+	json_t *list = db_news_list_published(origin, cursor, NEWS_PAGE_SIZE, &st);
 	if (!list) {
 		if (st == STATUS_INVALID)
 			http_error(req, st, "invalid_cursor", "the page cursor is not valid");
@@ -113,10 +119,44 @@ page_news_item(struct request *req)
 	}
 	json_t *view = news_view(req, item, true);
 	json_decref(item);
+	if (!json_is_true(json_object_get(view, "is_own")) && req->app->cfg.peer_url)
+		json_object_set_new(view, "origin_url",
+		                    json_sprintf("%s/news/%lld", req->app->cfg.peer_url,
+		                                 (long long)json_integer_value(
+		                                         json_object_get(view, "origin_id"))));
 	http_render(req, 200, "news_item", view);
 }
 
 /* ---- staff ---- */
+
+/*
+ * Emit the public snapshot of news item id as event type, in the caller's transaction. Drafts
+ * are not public: nothing is emitted for them.
+ */
+int
+news_emit(const char *side, long long id, const char *type)
+{
+	enum status st;
+	json_t *item = db_news_get(id, true, &st);
+	if (!item)
+		return -1;
+	const char *status = json_string_value(json_object_get(item, "status"));
+	int rc = 0;
+	if (strcmp(status, "draft") != 0) {
+		char ids[32];
+		snprintf(ids, sizeof(ids), "%lld", id);
+		json_t *data = json_pack(
+		        "{s:I, s:O, s:O, s:s, s:O, s:O}", "id", (json_int_t)id, "title",
+		        json_object_get(item, "title"), "body", json_object_get(item, "body"),
+		        "status", status, "published_at", json_object_get(item, "published_at"),
+		        "unpublish_reason", json_object_get(item, "unpublish_reason"));
+		json_t *refs =
+		        json_pack("[{s:s, s:s, s:s}]", "origin", side, "type", "news", "id", ids);
+		rc = outbox_emit(type, refs, data);
+	}
+	json_decref(item);
+	return rc;
+}
 
 static bool
 require(struct request *req, const char *action)
@@ -263,7 +303,15 @@ page_staff_news_create(struct request *req)
 	}
 	const char *action = http_form(req, "action");
 	bool publish = action && strcmp(action, "publish") == 0;
-	long long id = db_news_create(req->app->side, req->user->id, title, body, publish);
+	long long id = -1;
+	if (db_begin() == 0) {
+		id = db_news_create(req->app->side, req->user->id, title, body, publish);
+		if (id < 0 || news_emit(req->app->side, id, "news.published") < 0 ||
+		    db_commit() < 0) {
+			db_rollback();
+			id = -1;
+		}
+	}
 	if (id < 0) {
 		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
 		           "the news item could not be saved");
@@ -331,7 +379,15 @@ page_staff_news_update(struct request *req)
 		render_form(req, 400, item, title, body, err);
 		goto out;
 	}
-	enum status st = db_news_update(req->app->side, id, title, body);
+	enum status st = STATUS_UNAVAILABLE;
+	if (db_begin() == 0) {
+		st = db_news_update(req->app->side, id, title, body);
+		if (st == STATUS_OK &&
+		    (news_emit(req->app->side, id, "news.updated") < 0 || db_commit() < 0))
+			st = STATUS_UNAVAILABLE;
+		if (st != STATUS_OK)
+			db_rollback();
+	}
 	if (st != STATUS_OK) {
 		http_error(req, st, "database_unavailable", "the news item could not be saved");
 		goto out;
@@ -360,7 +416,17 @@ set_status(struct request *req, bool publish)
 		           "unpublishing needs a public reason (at most 500 characters)");
 		goto out;
 	}
-	enum status st = db_news_set_status(req->app->side, id, publish, reason);
+	enum status st = STATUS_UNAVAILABLE;
+	if (db_begin() == 0) {
+		st = db_news_set_status(req->app->side, id, publish, reason);
+		if (st == STATUS_OK &&
+		    (news_emit(req->app->side, id,
+		               publish ? "news.published" : "news.unpublished") < 0 ||
+		     db_commit() < 0))
+			st = STATUS_UNAVAILABLE;
+		if (st != STATUS_OK)
+			db_rollback();
+	}
 	if (st != STATUS_OK) {
 		http_error(req, st, "database_unavailable", "the news item could not be saved");
 		goto out;

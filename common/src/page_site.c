@@ -6,6 +6,7 @@
 #include "common/app.h"
 #include "common/auth.h"
 #include "common/db.h"
+#include "common/db_federation.h"
 #include "common/db_news.h"
 #include "common/http.h"
 #include "common/i18n.h"
@@ -115,16 +116,13 @@ page_theme_css(struct request *req)
 	http_send_owned(req, 200, "text/css; charset=utf-8", body, len);
 }
 
-void
-page_home(struct request *req)
+static json_t *
+news_views(struct request *req, const char *origin, int limit)
 {
 	enum status st;
-	json_t *list = db_news_list_published(NULL, NULL, 4, &st);
-	if (!list) {
-		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
-		           "the site cannot reach its database; try again in a minute");
-		return;
-	}
+	json_t *list = db_news_list_published(origin, NULL, limit, &st);
+	if (!list)
+		return NULL;
 	json_t *items = json_array();
 	size_t i;
 	json_t *it;
@@ -133,13 +131,46 @@ page_home(struct request *req)
 		json_array_append_new(items, news_view(req, it, false));
 	}
 	json_decref(list);
-	json_t *site = json_object_get(req->app->site_by_lang, req->lang);
+	return items;
+}
+
+void
+page_home(struct request *req)
+{
+	struct app *app = req->app;
+	json_t *items = news_views(req, app->side, 4);
+	json_t *peer_items = items ? news_views(req, app->peer_side, 3) : NULL;
+	if (!peer_items) {
+		json_decref(items);
+		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
+		           "the site cannot reach its database; try again in a minute");
+		return;
+	}
+	json_t *site = json_object_get(app->site_by_lang, req->lang);
 	json_t *prio = json_object_get(site, "priorities");
 	json_t *view =
 	        json_pack("{s:O, s:O, s:O, s:b, s:b, s:o}", "name", json_object_get(site, "name"),
 	                  "presentation_html", json_object_get(site, "presentation_html"),
 	                  "priorities", prio, "has_priorities", json_array_size(prio) > 0,
 	                  "has_news", json_array_size(items) > 0, "items", items);
+	/* the other side's presentation and news, mirrored from its signed events */
+	json_t *profile = db_fed_profile_get(app->peer_side);
+	json_t *peer = json_pack("{s:b, s:o}", "has_news", json_array_size(peer_items) > 0, "items",
+	                         peer_items);
+	if (profile) {
+		json_t *r = i18n_resolve(profile, req->lang);
+		json_object_set(peer, "name", json_object_get(r, "name"));
+		json_object_set(peer, "url", json_object_get(r, "url"));
+		const char *pres = json_string_value(json_object_get(r, "presentation"));
+		char *html = markdown_to_html(pres ? pres : "", pres ? strlen(pres) : 0);
+		json_object_set_new(peer, "presentation_html", json_string(html));
+		free(html);
+		json_decref(r);
+		json_decref(profile);
+	}
+	json_object_set_new(peer, "is_official",
+	                    json_boolean(strcmp(app->peer_side, "official") == 0));
+	json_object_set_new(view, "peer", peer);
 	http_render(req, 200, "home", view);
 }
 

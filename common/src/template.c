@@ -329,10 +329,17 @@ tokenize(struct parser *p)
 }
 
 /* Parsing, second pass: standalone lines, then nodes. */
+
+/* Does a closing tag match its opening tag? A dynamic parent is closed with its asterisk. */
 static bool
 same_name(const struct parser *p, const struct token *a, const struct token *b)
 {
-	return a->dynamic == b->dynamic && a->name_len == b->name_len &&
+	if (a->dynamic != b->dynamic) {
+		const struct token *dyn = a->dynamic ? a : b, *plain = a->dynamic ? b : a;
+		return plain->name_len == dyn->name_len + 1 && p->src[plain->name] == '*' &&
+		       memcmp(p->src + plain->name + 1, p->src + dyn->name, dyn->name_len) == 0;
+	}
+	return a->name_len == b->name_len &&
 	       memcmp(p->src + a->name, p->src + b->name, a->name_len) == 0;
 }
 
@@ -794,6 +801,22 @@ format_real(char *buf, size_t size, double d)
 	}
 }
 
+/* Every page prints ids and counts: cheaper than strbuf_addf. */
+static void
+add_integer(struct strbuf *out, json_int_t v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	strbuf_add(out, p, (size_t)(buf + sizeof(buf) - p));
+}
+
 static void
 add_value(struct strbuf *out, const json_t *v, bool escape)
 {
@@ -807,7 +830,7 @@ add_value(struct strbuf *out, const json_t *v, bool escape)
 			strbuf_add(out, json_string_value(v), json_string_length(v));
 		break;
 	case JSON_INTEGER:
-		strbuf_addf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		add_integer(out, json_integer_value(v));
 		break;
 	case JSON_REAL:
 		format_real(buf, sizeof(buf), json_real_value(v));

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * official-srv: the official platform. Everything but its routes, roles and assets is shared
- * through common/ and protocol/; see app_main().
+ * official-srv: the official platform. Everything but its routes, roles, hooks and assets is
+ * shared through common/ and protocol/; see app_main().
  */
 #include "routes.h"
 
 #include "common/app.h"
+#include "protocol/federation.h"
 
 extern const struct embedded_file official_assets_files[];
 
@@ -13,8 +14,20 @@ static const char *const official_roles[] = {"admin", "editor", "agent", NULL};
 
 static const struct app_grant official_grants[] = {
         {"news.write", "admin editor"},
+        {"federation.admin", "admin"},
         {NULL, NULL},
 };
+
+/* The peer's events this side applies beyond the shared ones (news, profile). */
+static const struct hook official_hooks[] = {
+        {NULL, NULL},
+};
+
+static int
+official_start(struct app *app)
+{
+	return federation_start(app, official_hooks);
+}
 
 int
 main(int argc, char **argv)
@@ -26,6 +39,10 @@ main(int argc, char **argv)
 	        .assets = official_assets_files,
 	        .roles = official_roles,
 	        .grants = official_grants,
+	        .commands = federation_commands,
+	        .on_start = official_start,
+	        .on_stop = federation_stop,
+	        .on_cli = federation_open,
 	};
 	app.nroutes = official_nroutes;
 	return app_main(&app, argc, argv);

@@ -6,9 +6,12 @@
 #include "routes.h"
 
 #include "common/site.h"
+#include "protocol/federation.h"
+#include "protocol/federation.h"
 
 const struct route official_routes[] = {
         SITE_ROUTES,
+        FEDERATION_ROUTES,
 };
 
 const size_t official_nroutes = sizeof(official_routes) / sizeof(official_routes[0]);

@@ -43,6 +43,7 @@ struct app {
 	        *commands; /* extra subcommands, NULL-named terminator; may be NULL */
 	int (*on_start)(struct app *app); /* after migrations, before serving; may be NULL */
 	void (*on_stop)(struct app *app); /* after serving stopped; may be NULL */
+	int (*on_cli)(struct app *app);   /* before a writing subcommand (demo load); may be NULL */
 
 	/* filled by app_main */
 	struct app_config cfg;
@@ -65,6 +66,9 @@ int app_main(struct app *app, int argc, char **argv);
 /* The NUL-terminated contents of an asset: theme folder first, then the server's, then common's.
  * Appends to out; returns 0 or -1 when no layer has it. */
 int app_asset(struct app *app, const char *name, struct strbuf *out);
+
+/* Apply the common then the server's migrations (see db_migrate). */
+int app_migrate(struct app *app);
 
 bool app_has_role(const struct app *app, const char *role);
 /* True when user (may be NULL) holds a role granted action. */

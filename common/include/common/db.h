@@ -14,6 +14,9 @@
 /* Close every thread's connection (at shutdown, after the worker threads stopped). */
 void db_shutdown(void);
 
+/* Close this thread's connection (a thread about to exit). */
+void db_shutdown_thread(void);
+
 /* This thread's connection, reconnecting if needed; NULL when the server is unreachable. */
 PGconn *db_conn(void);
 

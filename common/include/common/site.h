@@ -69,6 +69,10 @@ void page_staff_news_unpublish(struct request *req);
 /* The view of one news item in the reader's language; full adds the rendered body. */
 json_t *news_view(struct request *req, json_t *item, bool full);
 
+/* Emit the public snapshot of own news item id as event type ("news.published"...) in the
+ * caller's transaction; nothing for drafts. Returns 0 or -1. */
+int news_emit(const char *side, long long id, const char *type);
+
 /* Build the per-language views of the theme's site.json (called at start). */
 struct app;
 int site_load(struct app *app);

@@ -9,9 +9,24 @@
 /*
  * Mustache templates (https://mustache.github.io/mustache.5.html), passing every test of the
  * official spec files: comments, delimiters, interpolation, inverted, partials, sections,
- * ~inheritance (blocks {{$name}} and parents {{<name}}) and ~dynamic-names ({{>*name}}).
- * Lambdas are not supported. The context stack is made of jansson values; {{x}} HTML-escapes
- * (& < > " '), {{{x}}} and {{&x}} do not.
+ * ~inheritance (blocks {{$name}} and parents {{<name}}) and ~dynamic-names ({{>*name}} and
+ * {{<*name}}). Lambdas are not supported. The context stack is made of jansson values.
+ *
+ * Values: {{x}} HTML-escapes (& < > " ' as &amp; &lt; &gt; &quot; &#39;), {{{x}}} and {{&x}} do
+ * not. Strings print as they are, integers in decimal, reals in the shortest form that reads
+ * back exactly (1.5, 0.1), true and false as words; null, missing names, objects and arrays
+ * print nothing. Dotted names (a.b.c) resolve their first part up the context stack and the
+ * rest inside it; a numeric part indexes an array (items.0.title).
+ *
+ * Sections: false, null, a missing name, [] and "" are falsey; 0 and {} are truthy. An array
+ * repeats the section once per element, anything else truthy is pushed once.
+ *
+ * Inheritance: a block's content is replaced by the override passed by the outermost parent
+ * tag that names it (the page wins over its layout's own layout). Standalone partials, parents
+ * and blocks indent every line of their content as their tag was indented; a standalone
+ * block's content is first dedented where it was written. A name given to a loader is the tag's
+ * content, or for a dynamic name the string (or number) it resolves to; a dynamic name that
+ * resolves to anything else renders nothing.
  */
 
 /*
@@ -21,26 +36,36 @@
 typedef int (*template_load_fn)(void *ctx, const char *name, struct strbuf *out);
 
 /*
- * Render the template source tmpl (len bytes) with data as the root context, appending to out.
- * Partials and parents are fetched through load (may be NULL: none exist).
- * Returns 0, or -1 on a syntax error (unclosed tag or section, mismatched section end, bad
- * delimiter change), with a one-line reason including the line number appended to err when err
- * is not NULL. out may hold partial output after an error.
+ * Render the template source tmpl (len bytes) with data (may be NULL) as the root context,
+ * appending to out. Partials and parents are fetched through load (may be NULL: none exist);
+ * each is loaded and parsed once per call. This parses tmpl on every call: pages use a
+ * template_set.
+ * Returns 0, or -1 on a syntax error in tmpl or in a partial (unclosed tag or section,
+ * mismatched section end, bad delimiter change, bad tag name), or when partials, parents and
+ * overrides nest more than 100 deep (endless recursion), with a one-line reason appended to err
+ * when err is not NULL: "line 3: section \"items\" is never closed", prefixed with
+ * "partial \"name\": " for a partial. out may hold partial output after an error.
  */
 int mustache_render(const char *tmpl, size_t len, const json_t *data, template_load_fn load,
                     void *ctx, struct strbuf *out, struct strbuf *err);
 
 /*
- * A set of named templates sharing one loader, each parsed once and then cached; safe to use
- * from many threads at once. template_set_new never fails; template_set_free frees the cache.
+ * A set of named templates sharing one loader, each parsed once and then cached until the set is
+ * freed (there is no reload); safe to use from many threads at once, so load must be too: two
+ * threads may load the same name at once, and one result is kept. Names the loader does not
+ * know are not cached (dynamic names come from data), and a missing partial renders as "".
+ * template_set_new never fails; template_set_free frees the cache, after the last render.
  */
 struct template_set;
 struct template_set *template_set_new(template_load_fn load, void *ctx);
 void template_set_free(struct template_set *set);
 
 /*
- * Render the template called name with data, appending to out. Returns 0, or -1 when the template
- * does not exist or has a syntax error (logged once with log_error, with the name and reason).
+ * Render the template called name with data, appending to out; its partials and parents come
+ * from the set too. Returns 0, or -1 when the template does not exist (logged with log_error on
+ * each call), when it or a partial it uses has a syntax error (logged once, when first parsed,
+ * with the name and reason), or when templates nest more than 100 deep (logged). out may hold
+ * partial output after an error.
  */
 int template_render(struct template_set *set, const char *name, const json_t *data,
                     struct strbuf *out);

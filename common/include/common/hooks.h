@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+#ifndef COMMON_HOOKS_H
+#define COMMON_HOOKS_H
+
+#include "common/status.h"
+
+#include <jansson.h>
+
+/*
+ * Applying the peer's events to this platform's read-only mirror. The federation layer calls
+ * hook_apply() inside the transaction that stores the event, strictly in seq order.
+ */
+struct hook {
+	const char *type; /* event type, e.g. "news.published" */
+	enum status (*apply)(const char *origin, const char *type, json_t *data);
+};
+
+/*
+ * Apply one event: the server's own hooks (extra, NULL-type terminated, may be NULL) first, then
+ * the shared ones (news, profile). Returns STATUS_OK when applied, STATUS_INVALID when the data
+ * does not fit (the event is kept, flagged, the mirror unchanged), STATUS_NOT_FOUND for an
+ * unknown type (kept and flagged too), STATUS_UNAVAILABLE when the database failed (roll back).
+ */
+enum status hook_apply(const struct hook *extra, const char *origin, const char *type,
+                       json_t *data);
+
+enum status hook_news(const char *origin, const char *type, json_t *data);
+enum status hook_profile(const char *origin, const char *type, json_t *data);
+
+#endif

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * The shared appliers of peer events: news items and the side's public profile (presentation,
+ * priorities), mirrored read-only with their origin kept.
+ */
+#include "common/hooks.h"
+
+#include "common/db_federation.h"
+#include "common/db_news.h"
+#include "common/log.h"
+
+#include <string.h>
+
+static const struct hook common_hooks[] = {
+        {"news.published", hook_news},
+        {"news.updated", hook_news},
+        {"news.unpublished", hook_news},
+        {"profile.updated", hook_profile},
+        {NULL, NULL},
+};
+
+enum status
+hook_apply(const struct hook *extra, const char *origin, const char *type, json_t *data)
+{
+	for (const struct hook *h = extra; h && h->type; h++)
+		if (strcmp(h->type, type) == 0)
+			return h->apply(origin, type, data);
+	for (const struct hook *h = common_hooks; h->type; h++)
+		if (strcmp(h->type, type) == 0)
+			return h->apply(origin, type, data);
+	return STATUS_NOT_FOUND;
+}
+
+static bool
+is_texts(json_t *v)
+{
+	if (!json_is_object(v))
+		return false;
+	const char *k;
+	json_t *x;
+	json_object_foreach(v, k, x)
+	{
+		if (!json_is_string(x) || strlen(k) > 8)
+			return false;
+	}
+	return true;
+}
+
+enum status
+hook_news(const char *origin, const char *type, json_t *data)
+{
+	json_t *id = json_object_get(data, "id");
+	json_t *title = json_object_get(data, "title");
+	json_t *body = json_object_get(data, "body");
+	const char *status = json_string_value(json_object_get(data, "status"));
+	const char *published_at = json_string_value(json_object_get(data, "published_at"));
+	const char *reason = json_string_value(json_object_get(data, "unpublish_reason"));
+	(void)type;
+	if (!json_is_integer(id) || json_integer_value(id) <= 0 || !is_texts(title) ||
+	    !is_texts(body) || !status ||
+	    (strcmp(status, "published") != 0 && strcmp(status, "unpublished") != 0)) {
+		log_warn("news event from %s does not have the expected fields", origin);
+		return STATUS_INVALID;
+	}
+	return db_news_mirror_upsert(origin, json_integer_value(id), title, body, status,
+	                             published_at, reason);
+}
+
+enum status
+hook_profile(const char *origin, const char *type, json_t *data)
+{
+	(void)type;
+	if (!json_is_object(data) || !is_texts(json_object_get(data, "name"))) {
+		log_warn("profile event from %s does not have a name", origin);
+		return STATUS_INVALID;
+	}
+	return db_fed_profile_put(origin, data) == 0 ? STATUS_OK : STATUS_UNAVAILABLE;
+}

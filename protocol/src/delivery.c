@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * Delivery threads. The sender posts this platform's events to the peer's inbox strictly in seq
+ * order, woken by LISTEN/NOTIFY with a polling fallback, with exponential backoff and jitter,
+ * Retry-After on 429/503, and no retry of 400/401/413 (the peer is marked blocked and the
+ * operator alerted). The puller fetches the peer's log from its catch-up endpoint on start,
+ * when a gap is seen and every minute, applying batches in one transaction each.
+ */
+#include "common/db.h"
+#include "common/http.h"
+#include "common/log.h"
+#include "common/xalloc.h"
+#include "federation_internal.h"
+#include "protocol/webhook.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/rand.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SENDER_BATCH 200
+#define PULL_BATCH 500
+#define POLL_FALLBACK_MS 5000
+#define PULL_EVERY_MS 60000
+#define BACKOFF_BASE_MS 250
+#define BACKOFF_MAX_MS 60000
+#define BLOCKED_RETRY_MS 30000
+#define RESPONSE_MAX (64u * 1024 * 1024)
+
+struct http_result {
+	long status;
+	long retry_after_s;
+	struct strbuf body;
+	char error[CURL_ERROR_SIZE];
+};
+
+static bool
+stopping(void)
+{
+	return atomic_load(&fed.stopping);
+}
+
+/* Sleep up to ms, returning early when stopping; also waits on fd (may be -1) for input. */
+static void
+nap(long ms, int fd)
+{
+	struct pollfd p[2] = {{fed.wake_fd[0], POLLIN, 0}, {fd, POLLIN, 0}};
+	if (!stopping())
+		poll(p, fd >= 0 ? 2 : 1, (int)ms);
+}
+
+static long
+backoff_ms(int failures)
+{
+	long cap = BACKOFF_BASE_MS;
+	for (int i = 0; i < failures && cap < BACKOFF_MAX_MS; i++)
+		cap *= 2;
+	if (cap > BACKOFF_MAX_MS)
+		cap = BACKOFF_MAX_MS;
+	unsigned int r = 0;
+	RAND_bytes((unsigned char *)&r, sizeof(r));
+	/* "equal jitter": half fixed, half random, so retries spread without collapsing to 0 */
+	return cap / 2 + (long)(r % (unsigned)(cap / 2 + 1));
+}
+
+static size_t
+on_body(char *data, size_t size, size_t n, void *arg)
+{
+	struct http_result *r = arg;
+	if (r->body.len + size * n > RESPONSE_MAX)
+		return 0;
+	strbuf_add(&r->body, data, size * n);
+	return size * n;
+}
+
+static size_t
+on_header(char *data, size_t size, size_t n, void *arg)
+{
+	struct http_result *r = arg;
+	size_t len = size * n;
+	if (len > 12 && strncasecmp(data, "retry-after:", 12) == 0)
+		r->retry_after_s = strtol(data + 12, NULL, 10);
+	return len;
+}
+
+static void
+curl_common(CURL *c, struct http_result *r, const char *url)
+{
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, r->error);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 30000L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "baladiya-federation/1");
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+}
+
+static void
+result_reset(struct http_result *r)
+{
+	r->status = 0;
+	r->retry_after_s = -1;
+	strbuf_reset(&r->body);
+	r->error[0] = '\0';
+}
+
+/* POST one envelope; fills r. Returns 0 when an HTTP answer came back. */
+static int
+post_envelope(CURL *c, const char *url, const struct fed_row *row, struct http_result *r)
+{
+	char id[96], rnd[9];
+	unsigned char b[4];
+	RAND_bytes(b, sizeof(b));
+	snprintf(rnd, sizeof(rnd), "%02x%02x%02x%02x", b[0], b[1], b[2], b[3]);
+	/* a fresh id per attempt: the receiver refuses a replayed id; (origin, seq) is the
+	 * idempotency key */
+	snprintf(id, sizeof(id), "msg_%s_%lld_%s", fed.self, row->seq, rnd);
+	int64_t ts = (int64_t)time(NULL);
+	struct strbuf sig = STRBUF_INIT, h = STRBUF_INIT;
+	if (webhook_sign(&sig, fed.key, id, ts, row->envelope.buf, row->envelope.len) < 0) {
+		strbuf_release(&sig);
+		return -1;
+	}
+	struct curl_slist *hdrs = NULL;
+	hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+	strbuf_addf(&h, "webhook-id: %s", id);
+	hdrs = curl_slist_append(hdrs, h.buf);
+	strbuf_reset(&h);
+	strbuf_addf(&h, "webhook-timestamp: %lld", (long long)ts);
+	hdrs = curl_slist_append(hdrs, h.buf);
+	strbuf_reset(&h);
+	strbuf_addf(&h, "webhook-signature: %s", sig.buf);
+	hdrs = curl_slist_append(hdrs, h.buf);
+	hdrs = curl_slist_append(hdrs, "Expect:");
+	result_reset(r);
+	curl_common(c, r, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, row->envelope.buf);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)row->envelope.len);
+	CURLcode cc = curl_easy_perform(c);
+	if (cc == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	else if (!r->error[0])
+		snprintf(r->error, sizeof(r->error), "%s", curl_easy_strerror(cc));
+	curl_slist_free_all(hdrs);
+	strbuf_release(&sig);
+	strbuf_release(&h);
+	return cc == CURLE_OK ? 0 : -1;
+}
+
+/* Wait for a NOTIFY on fed_outbox (or the fallback timeout, or stop). */
+static void
+wait_for_events(PGconn **listening)
+{
+	PGconn *c = db_conn();
+	if (!c) {
+		nap(POLL_FALLBACK_MS, -1);
+		return;
+	}
+	if (c != *listening) {
+		if (db_command("LISTEN fed_outbox", 0, NULL) < 0) {
+			nap(POLL_FALLBACK_MS, -1);
+			return;
+		}
+		*listening = c;
+	}
+	PGnotify *n;
+	bool had = false;
+	PQconsumeInput(c);
+	while ((n = PQnotifies(c))) {
+		had = true;
+		PQfreemem(n);
+	}
+	if (had)
+		return;
+	nap(POLL_FALLBACK_MS, PQsocket(c));
+	PQconsumeInput(c);
+	while ((n = PQnotifies(c)))
+		PQfreemem(n);
+}
+
+static void *
+sender_main(void *arg)
+{
+	(void)arg;
+	CURL *c = curl_easy_init();
+	struct http_result r = {.body = STRBUF_INIT};
+	PGconn *listening = NULL;
+	int failures = 0;
+	while (!stopping()) {
+		struct fed_peer peer;
+		int got = db_fed_peer_get(&peer, false);
+		if (got <= 0) {
+			nap(got < 0 ? backoff_ms(failures++) : 1000, -1);
+			continue;
+		}
+		struct fed_row *rows = NULL;
+		size_t nr = 0, alloc = 0;
+		if (db_fed_events_after(fed.self, peer.acked_seq, SENDER_BATCH, &rows, &nr,
+		                        &alloc) < 0) {
+			nap(backoff_ms(failures++), -1);
+			continue;
+		}
+		if (nr == 0) {
+			db_fed_rows_free(rows, nr);
+			wait_for_events(&listening);
+			continue;
+		}
+		char *url = xasprintf("%s/federation/v1/inbox", peer.url);
+		long wait_ms = 0;
+		for (size_t i = 0; i < nr && !stopping(); i++) {
+			int rc = post_envelope(c, url, &rows[i], &r);
+			if (rc == 0 && (r.status == 200 || r.status == 202)) {
+				db_fed_peer_set_acked(peer.name, rows[i].seq);
+				failures = 0;
+				continue;
+			}
+			char *err;
+			if (rc < 0)
+				err = xasprintf("could not deliver event %lld to peer \"%s\": %s",
+				                rows[i].seq, peer.name, r.error);
+			else
+				err = xasprintf("could not deliver event %lld to peer \"%s\": HTTP "
+				                "%ld %.200s",
+				                rows[i].seq, peer.name, r.status, r.body.buf);
+			bool permanent = rc == 0 && (r.status == 400 || r.status == 401 ||
+			                             r.status == 403 || r.status == 413);
+			if (permanent) {
+				log_error("%s; not retrying until an operator looks (status page)",
+				          err);
+				wait_ms = BLOCKED_RETRY_MS;
+			} else {
+				if (failures < 3 || failures % 20 == 0)
+					log_warn("%s", err);
+				if (rc == 0 && (r.status == 429 || r.status == 503) &&
+				    r.retry_after_s >= 0)
+					wait_ms = r.retry_after_s * 1000L;
+				else
+					wait_ms = backoff_ms(failures);
+				failures++;
+			}
+			db_fed_peer_set_error(peer.name, err, permanent);
+			free(err);
+			break;
+		}
+		free(url);
+		db_fed_rows_free(rows, nr);
+		if (wait_ms)
+			nap(wait_ms, -1);
+	}
+	strbuf_release(&r.body);
+	curl_easy_cleanup(c);
+	db_shutdown_thread();
+	return NULL;
+}
+
+void
+fed_request_pull(void)
+{
+	pthread_mutex_lock(&fed.lock);
+	fed.pull_requested = true;
+	pthread_cond_signal(&fed.cond);
+	pthread_mutex_unlock(&fed.lock);
+}
+
+/* Verify and apply one batch of NDJSON envelopes in one transaction. Returns how many lines
+ * were read, or -1 on failure. */
+static int
+apply_batch(struct fed_peer *peer_hint, const struct strbuf *body)
+{
+	struct verified *vs = NULL;
+	char **lines = NULL;
+	size_t n = 0, alloc = 0, lalloc = 0;
+	int rc = -1;
+	const char *p = body->buf, *end = body->buf + body->len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (len) {
+			ALLOC_GROW(vs, n + 1, alloc);
+			ALLOC_GROW(lines, n + 1, lalloc);
+			const char *code = NULL;
+			char *line = xstrndup(p, len);
+			if (fed_verify_envelope(line, len, peer_hint->name, &vs[n], &code) !=
+			    STATUS_OK) {
+				log_warn("catch-up from \"%s\" stopped: %s", peer_hint->name, code);
+				free(line);
+				break;
+			}
+			lines[n++] = line;
+		}
+		p += len + 1;
+	}
+	if (n == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (db_begin() < 0)
+		goto out;
+	struct fed_peer peer;
+	if (db_fed_peer_get(&peer, true) <= 0) {
+		db_rollback();
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		enum accept_result r = fed_accept(&peer, &vs[i]);
+		if (r == ACCEPT_FAILED) {
+			db_rollback();
+			goto out;
+		}
+	}
+	if (db_commit() < 0)
+		goto out;
+	http_cache_bump();
+	rc = (int)n;
+out:
+	for (size_t i = 0; i < n; i++) {
+		fed_verified_release(&vs[i]);
+		free(lines[i]);
+	}
+	free(vs);
+	free(lines);
+	return rc;
+}
+
+static void *
+puller_main(void *arg)
+{
+	(void)arg;
+	CURL *c = curl_easy_init();
+	struct http_result r = {.body = STRBUF_INIT};
+	int failures = 0;
+	fed_request_pull(); /* on start */
+	while (!stopping()) {
+		pthread_mutex_lock(&fed.lock);
+		if (!fed.pull_requested && !stopping()) {
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_sec += PULL_EVERY_MS / 1000;
+			pthread_cond_timedwait(&fed.cond, &fed.lock, &until);
+		}
+		fed.pull_requested = false;
+		pthread_mutex_unlock(&fed.lock);
+		if (stopping())
+			break;
+		db_fed_webhook_ids_prune();
+		for (;;) {
+			struct fed_peer peer;
+			if (db_fed_peer_get(&peer, false) <= 0)
+				break;
+			char *url = xasprintf("%s/federation/v1/events?after=%lld&limit=%d",
+			                      peer.url, peer.applied_seq, PULL_BATCH);
+			result_reset(&r);
+			curl_common(c, &r, url);
+			curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+			CURLcode cc = curl_easy_perform(c);
+			free(url);
+			if (cc == CURLE_OK)
+				curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+			if (cc != CURLE_OK || r.status != 200) {
+				if (failures++ < 3)
+					log_warn("could not pull events from peer \"%s\": %s",
+					         peer.name,
+					         cc != CURLE_OK
+					                 ? (r.error[0] ? r.error
+					                               : curl_easy_strerror(cc))
+					                 : "unexpected HTTP status");
+				/* try again soon: the peer may just be starting */
+				pthread_mutex_lock(&fed.lock);
+				fed.pull_requested = true;
+				pthread_mutex_unlock(&fed.lock);
+				nap(backoff_ms(failures), -1);
+				break;
+			}
+			failures = 0;
+			int got = apply_batch(&peer, &r.body);
+			if (got > 0)
+				log_info("caught up %d events from peer \"%s\"", got, peer.name);
+			if (got < PULL_BATCH)
+				break;
+		}
+	}
+	strbuf_release(&r.body);
+	curl_easy_cleanup(c);
+	db_shutdown_thread();
+	return NULL;
+}
+
+int
+delivery_start(void)
+{
+	if (pipe(fed.wake_fd) < 0) {
+		log_error("could not create a pipe: %s", strerror(errno));
+		return -1;
+	}
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	atomic_store(&fed.stopping, false);
+	if (pthread_create(&fed.sender, NULL, sender_main, NULL) != 0 ||
+	    pthread_create(&fed.puller, NULL, puller_main, NULL) != 0) {
+		log_error("could not start the federation threads");
+		return -1;
+	}
+	fed.threads_started = true;
+	return 0;
+}
+
+void
+delivery_stop(void)
+{
+	if (!fed.threads_started)
+		return;
+	atomic_store(&fed.stopping, true);
+	ssize_t w = write(fed.wake_fd[1], "x", 1);
+	(void)w;
+	pthread_mutex_lock(&fed.lock);
+	pthread_cond_broadcast(&fed.cond);
+	pthread_mutex_unlock(&fed.lock);
+	pthread_join(fed.sender, NULL);
+	pthread_join(fed.puller, NULL);
+	fed.threads_started = false;
+	close(fed.wake_fd[0]);
+	close(fed.wake_fd[1]);
+	curl_global_cleanup();
+}

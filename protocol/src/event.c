@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * Event payloads of federation protocol v1: building the canonical compact JSON bytes, the
+ * strict parse of a peer's payload (which must be byte for byte what we would have built), and
+ * the SHA-256 hash chain through prev.
+ */
+#include "protocol/event.h"
+
+#include "common/xalloc.h"
+
+#include <openssl/evp.h>
+#include <string.h>
+
+static const char *const event_members[] = {"v",    "origin",      "seq",  "prev",
+                                            "type", "occurred_at", "refs", "data"};
+static const char *const ref_members[] = {"origin", "type", "id"};
+
+static bool
+is_lower(char c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
+static bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+bool
+event_origin_is_valid(const char *s)
+{
+	size_t i;
+
+	if (!s || !is_lower(s[0]))
+		return false;
+	for (i = 1; s[i]; i++)
+		if (i >= EVENT_ORIGIN_MAX_LEN || !(is_lower(s[i]) || is_digit(s[i]) || s[i] == '-'))
+			return false;
+	return true;
+}
+
+/* Whether s is [a-z][a-z0-9_]* segments joined by '.', at least min_segments, <= 64 bytes. */
+static bool
+dotted_name_is_valid(const char *s, size_t min_segments)
+{
+	size_t segments = 0;
+	size_t i = 0;
+
+	if (!s || strlen(s) > EVENT_TYPE_MAX_LEN)
+		return false;
+	for (;;) {
+		if (!is_lower(s[i]))
+			return false;
+		for (i++; is_lower(s[i]) || is_digit(s[i]) || s[i] == '_'; i++)
+			;
+		segments++;
+		if (!s[i])
+			break;
+		if (s[i] != '.')
+			return false;
+		i++;
+	}
+	return segments >= min_segments;
+}
+
+bool
+event_type_is_valid(const char *s)
+{
+	return dotted_name_is_valid(s, 2);
+}
+
+static bool
+ref_id_is_valid(const char *s)
+{
+	size_t i;
+
+	if (!s || !s[0])
+		return false;
+	for (i = 0; s[i]; i++)
+		if (i >= EVENT_REF_ID_MAX_LEN || s[i] < 0x21 || s[i] > 0x7e)
+			return false;
+	return true;
+}
+
+static bool
+prev_is_valid(const char *s, int64_t seq)
+{
+	size_t i;
+
+	if (!s)
+		return false;
+	for (i = 0; s[i]; i++)
+		if (i >= EVENT_HASH_HEX_LEN || !(is_digit(s[i]) || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	if (i != EVENT_HASH_HEX_LEN)
+		return false;
+	/* Only the first event has no predecessor, and only it may claim so. */
+	return (seq == 1) == !strcmp(s, EVENT_GENESIS_PREV);
+}
+
+/* Read n decimal digits at s into *out; false if any is not a digit. */
+static bool
+read_digits(const char *s, int n, int *out)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (!is_digit(s[i]))
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+static int
+days_in_month(int year, int month)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+
+	return month == 2 && leap ? 29 : days[month - 1];
+}
+
+bool
+event_time_is_valid(const char *s)
+{
+	int year, month, day, hour, min, sec;
+	size_t i = 19;
+
+	if (!s || strlen(s) < 20)
+		return false;
+	if (!read_digits(s, 4, &year) || s[4] != '-' || !read_digits(s + 5, 2, &month) ||
+	    s[7] != '-' || !read_digits(s + 8, 2, &day) || s[10] != 'T' ||
+	    !read_digits(s + 11, 2, &hour) || s[13] != ':' || !read_digits(s + 14, 2, &min) ||
+	    s[16] != ':' || !read_digits(s + 17, 2, &sec))
+		return false;
+	if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 ||
+	    min > 59 || sec > 59)
+		return false;
+	if (s[i] == '.') {
+		size_t start = ++i;
+		while (is_digit(s[i]))
+			i++;
+		if (i == start || i - start > 9)
+			return false;
+	}
+	return s[i] == 'Z' && !s[i + 1];
+}
+
+static void
+put_digits(char *p, long v, int n)
+{
+	for (int i = n - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
+int
+event_format_time(char out[EVENT_TIME_SIZE], const struct timespec *ts)
+{
+	struct tm tm;
+
+	if (!gmtime_r(&ts->tv_sec, &tm) || tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999)
+		return -1;
+	memcpy(out, "0000-00-00T00:00:00.000Z", EVENT_TIME_SIZE);
+	put_digits(out, tm.tm_year + 1900, 4);
+	put_digits(out + 5, tm.tm_mon + 1, 2);
+	put_digits(out + 8, tm.tm_mday, 2);
+	put_digits(out + 11, tm.tm_hour, 2);
+	put_digits(out + 14, tm.tm_min, 2);
+	/* A leap second from gmtime cannot be written in our format: clamp it. */
+	put_digits(out + 17, tm.tm_sec > 59 ? 59 : tm.tm_sec, 2);
+	put_digits(out + 20, ts->tv_nsec / 1000000, 3);
+	return 0;
+}
+
+static bool
+has_float(json_t *v)
+{
+	const char *key;
+	json_t *child;
+	size_t i;
+
+	if (json_is_real(v))
+		return true;
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, child)
+		{
+			if (has_float(child))
+				return true;
+		}
+	} else if (json_is_object(v)) {
+		json_object_foreach(v, key, child)
+		{
+			if (has_float(child))
+				return true;
+		}
+	}
+	return false;
+}
+
+static bool
+ref_is_valid(const struct event_ref *r)
+{
+	return event_origin_is_valid(r->origin) && dotted_name_is_valid(r->type, 1) &&
+	       ref_id_is_valid(r->id);
+}
+
+/* Whether obj's members are exactly names[0..n), in that order (the sizes are known equal). */
+static bool
+members_in_order(json_t *obj, const char *const *names, size_t n)
+{
+	const char *key;
+	json_t *value;
+	size_t i = 0;
+
+	json_object_foreach(obj, key, value)
+	{
+		(void)value;
+		if (i >= n || strcmp(key, names[i++]))
+			return false;
+	}
+	return i == n;
+}
+
+/* Check the fields both build and parse check; returns the reason or NULL. */
+static const char *
+check_fields(const struct event *ev)
+{
+	if (!event_origin_is_valid(ev->origin))
+		return "bad_origin";
+	if (ev->seq < 1)
+		return "bad_seq";
+	if (!prev_is_valid(ev->prev, ev->seq))
+		return "bad_prev";
+	if (!event_type_is_valid(ev->type))
+		return "bad_type";
+	if (!event_time_is_valid(ev->occurred_at))
+		return "bad_occurred_at";
+	if (ev->nr_refs > EVENT_MAX_REFS || (ev->nr_refs && !ev->refs))
+		return "bad_refs";
+	for (size_t i = 0; i < ev->nr_refs; i++)
+		if (!ref_is_valid(&ev->refs[i]))
+			return "bad_refs";
+	if (ev->data && !json_is_object(ev->data))
+		return "bad_data";
+	if (ev->data && has_float(ev->data))
+		return "float_not_allowed";
+	return NULL;
+}
+
+int
+event_build(struct strbuf *out, const struct event *ev, const char **reason)
+{
+	const char *why;
+	json_t *root = NULL, *refs;
+	char *text = NULL;
+	size_t len;
+	int ret = -1;
+
+	why = check_fields(ev);
+	if (why)
+		goto out;
+
+	refs = json_array();
+	for (size_t i = 0; i < ev->nr_refs; i++)
+		json_array_append_new(refs,
+		                      json_pack("{s:s, s:s, s:s}", "origin", ev->refs[i].origin,
+		                                "type", ev->refs[i].type, "id", ev->refs[i].id));
+	/* json_pack keeps the member order as written: that order is the format. */
+	root = json_pack("{s:i, s:s, s:I, s:s, s:s, s:s, s:o, s:o}", "v", EVENT_VERSION, "origin",
+	                 ev->origin, "seq", (json_int_t)ev->seq, "prev", ev->prev, "type", ev->type,
+	                 "occurred_at", ev->occurred_at, "refs", refs, "data",
+	                 ev->data ? json_incref(ev->data) : json_object());
+	if (!root)
+		die("could not build an event object");
+	text = json_dumps(root, JSON_COMPACT);
+	if (!text) {
+		why = "bad_data";
+		goto out;
+	}
+	len = strlen(text);
+	if (len > EVENT_MAX_LEN) {
+		why = "payload_too_large";
+		goto out;
+	}
+	strbuf_add(out, text, len);
+	ret = 0;
+out:
+	if (why && reason)
+		*reason = why;
+	free(text);
+	json_decref(root);
+	return ret;
+}
+
+enum status
+event_parse(const void *bytes, size_t len, struct event **out, const char **reason)
+{
+	struct event *ev = NULL;
+	enum status st = STATUS_INVALID;
+	const char *why = NULL;
+	json_error_t jerr;
+	json_t *root = NULL, *v, *refs;
+	char *canon = NULL;
+	size_t i;
+
+	*out = NULL;
+	if (len > EVENT_MAX_LEN) {
+		st = STATUS_TOO_LARGE;
+		why = "payload_too_large";
+		goto out;
+	}
+	root = json_loadb(bytes, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		why = json_error_code(&jerr) == json_error_duplicate_key ? "duplicate_key"
+		                                                         : "malformed_json";
+		goto out;
+	}
+	if (!json_is_object(root)) {
+		why = "malformed_json";
+		goto out;
+	}
+	/* Before the field checks, so that a float gets its own code wherever it is. */
+	if (has_float(root)) {
+		why = "float_not_allowed";
+		goto out;
+	}
+	for (i = 0; i < ARRAY_SIZE(event_members); i++)
+		if (!json_object_get(root, event_members[i])) {
+			why = "missing_field";
+			goto out;
+		}
+	if (json_object_size(root) != ARRAY_SIZE(event_members)) {
+		why = "unknown_field";
+		goto out;
+	}
+
+	v = json_object_get(root, "v");
+	if (!json_is_integer(v) || json_integer_value(v) != EVENT_VERSION) {
+		why = "bad_version";
+		goto out;
+	}
+	ev = xcalloc(1, sizeof(*ev));
+	ev->owner_root = root;
+	ev->origin = json_string_value(json_object_get(root, "origin"));
+	v = json_object_get(root, "seq");
+	if (!json_is_integer(v)) {
+		why = "bad_seq";
+		goto out;
+	}
+	ev->seq = json_integer_value(v);
+	ev->prev = json_string_value(json_object_get(root, "prev"));
+	ev->type = json_string_value(json_object_get(root, "type"));
+	ev->occurred_at = json_string_value(json_object_get(root, "occurred_at"));
+	ev->data = json_object_get(root, "data");
+	if (!json_is_object(ev->data)) {
+		why = "bad_data";
+		goto out;
+	}
+	refs = json_object_get(root, "refs");
+	if (!json_is_array(refs) || json_array_size(refs) > EVENT_MAX_REFS) {
+		why = "bad_refs";
+		goto out;
+	}
+	ev->owner_refs = xcalloc(json_array_size(refs) + 1, sizeof(*ev->owner_refs));
+	ev->refs = ev->owner_refs;
+	for (i = 0; i < json_array_size(refs); i++) {
+		const json_t *r = json_array_get(refs, i);
+		bool exact = json_is_object(r) && json_object_size(r) == ARRAY_SIZE(ref_members);
+
+		for (size_t k = 0; exact && k < ARRAY_SIZE(ref_members); k++)
+			exact = json_is_string(json_object_get(r, ref_members[k]));
+		if (!exact) {
+			why = "bad_refs";
+			goto out;
+		}
+		ev->owner_refs[i].origin = json_string_value(json_object_get(r, "origin"));
+		ev->owner_refs[i].type = json_string_value(json_object_get(r, "type"));
+		ev->owner_refs[i].id = json_string_value(json_object_get(r, "id"));
+	}
+	ev->nr_refs = i;
+	/* A non-string member has a NULL value here, which check_fields rejects. */
+	why = check_fields(ev);
+	if (why)
+		goto out;
+
+	/*
+	 * The bytes are signed and hashed as they are, so accept only the one spelling our
+	 * builder makes: member order, whitespace, escapes, number forms. Re-serializing keeps
+	 * the member order it was given, so that is checked on its own.
+	 */
+	if (!members_in_order(root, event_members, ARRAY_SIZE(event_members))) {
+		why = "non_canonical_json";
+		goto out;
+	}
+	for (i = 0; i < json_array_size(refs); i++)
+		if (!members_in_order(json_array_get(refs, i), ref_members,
+		                      ARRAY_SIZE(ref_members))) {
+			why = "non_canonical_json";
+			goto out;
+		}
+	canon = json_dumps(root, JSON_COMPACT);
+	if (!canon || strlen(canon) != len || memcmp(canon, bytes, len)) {
+		why = "non_canonical_json";
+		goto out;
+	}
+	*out = ev;
+	ev = NULL;
+	root = NULL;
+	st = STATUS_OK;
+out:
+	if (why && reason)
+		*reason = why;
+	free(canon);
+	if (ev)
+		event_free(ev);
+	else
+		json_decref(root);
+	return st;
+}
+
+void
+event_free(struct event *ev)
+{
+	if (!ev)
+		return;
+	free(ev->owner_refs);
+	json_decref(ev->owner_root);
+	free(ev);
+}
+
+void
+event_hash(const void *payload, size_t len, char out[EVENT_HASH_HEX_LEN + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	unsigned int digest_len = 0;
+
+	if (EVP_Digest(payload ? payload : (const void *)"", len, digest, &digest_len, EVP_sha256(),
+	               NULL) != 1 ||
+	    digest_len != EVENT_HASH_HEX_LEN / 2)
+		die("could not compute SHA-256 with OpenSSL");
+	for (unsigned int i = 0; i < digest_len; i++) {
+		out[2 * i] = hex[digest[i] >> 4];
+		out[2 * i + 1] = hex[digest[i] & 15];
+	}
+	out[EVENT_HASH_HEX_LEN] = '\0';
+}
+
+bool
+event_prev_matches(const void *prev_payload, size_t prev_len, const char *prev_hex)
+{
+	char hash[EVENT_HASH_HEX_LEN + 1];
+
+	if (!prev_hex)
+		return false;
+	if (!prev_payload)
+		return !strcmp(prev_hex, EVENT_GENESIS_PREV);
+	event_hash(prev_payload, prev_len, hash);
+	return !strcmp(prev_hex, hash);
+}

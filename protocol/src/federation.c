@@ -1,0 +1,598 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * Federation v1 in a daemon: emitting own events (signed, chained, stored and notified in the
+ * writer's transaction), accepting the peer's events in seq order (verify, store, apply in one
+ * transaction; buffer ahead of gaps; keep equivocation evidence), and the HTTP endpoints.
+ */
+#include "protocol/federation.h"
+
+#include "common/db.h"
+#include "common/http.h"
+#include "common/log.h"
+#include "common/outbox.h"
+#include "common/xalloc.h"
+#include "federation_internal.h"
+#include "protocol/b64.h"
+#include "protocol/dsse.h"
+#include "protocol/webhook.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct federation fed = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
+
+#define PEER_KEYS_MAX 16
+
+char *
+fed_key_path(struct app *app)
+{
+	return xasprintf("%s/signing.pem", app->cfg.data_dir ? app->cfg.data_dir : ".");
+}
+
+/* ---- emitting ---- */
+
+static int
+refs_from_json(json_t *refs, struct event_ref **out, size_t *n)
+{
+	*n = json_array_size(refs);
+	*out = *n ? xcalloc(*n, sizeof(**out)) : NULL;
+	for (size_t i = 0; i < *n; i++) {
+		json_t *r = json_array_get(refs, i);
+		(*out)[i].origin = json_string_value(json_object_get(r, "origin"));
+		(*out)[i].type = json_string_value(json_object_get(r, "type"));
+		(*out)[i].id = json_string_value(json_object_get(r, "id"));
+		if (!(*out)[i].origin || !(*out)[i].type || !(*out)[i].id)
+			return -1;
+	}
+	return 0;
+}
+
+int
+fed_emit_with(struct signing_key *key, const char *type, json_t *refs, json_t *data)
+{
+	int rc = -1;
+	struct event_ref *r = NULL;
+	size_t nr = 0;
+	struct strbuf payload = STRBUF_INIT, env = STRBUF_INIT;
+	char prev[65], hash[EVENT_HASH_HEX_LEN + 1], when[EVENT_TIME_SIZE];
+	long long seq;
+	if (refs_from_json(refs, &r, &nr) < 0) {
+		log_error("could not emit %s: malformed refs", type);
+		goto out;
+	}
+	if (db_fed_counter_next(fed.self, &seq, prev) < 0)
+		goto out;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	event_format_time(when, &ts);
+	struct event ev = {.origin = fed.self,
+	                   .seq = seq,
+	                   .prev = prev,
+	                   .type = type,
+	                   .occurred_at = when,
+	                   .refs = r,
+	                   .nr_refs = nr,
+	                   .data = data};
+	const char *reason = NULL;
+	if (event_build(&payload, &ev, &reason) < 0) {
+		log_error("could not emit %s: %s", type, reason ? reason : "invalid event");
+		goto out;
+	}
+	event_hash(payload.buf, payload.len, hash);
+	if (dsse_sign(&env, key, DSSE_PAYLOAD_TYPE_EVENT, payload.buf, payload.len) < 0)
+		goto out;
+	if (db_fed_event_insert(fed.self, seq, type, payload.buf, payload.len, env.buf, env.len,
+	                        hash, NULL) < 0 ||
+	    db_fed_counter_set_hash(fed.self, hash) < 0 || db_fed_notify() < 0)
+		goto out;
+	log_debug("emitted event %s #%lld", type, seq);
+	rc = 0;
+out:
+	free(r);
+	strbuf_release(&payload);
+	strbuf_release(&env);
+	json_decref(refs);
+	json_decref(data);
+	return rc;
+}
+
+static int
+fed_emit(const char *type, json_t *refs, json_t *data)
+{
+	return fed_emit_with(fed.key, type, refs, data);
+}
+
+/* ---- verifying ---- */
+
+struct resolver {
+	struct verify_key **keys;
+	size_t n;
+};
+
+static const struct verify_key *
+resolve_key(const char *keyid, void *arg)
+{
+	struct resolver *r = arg;
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(verify_key_id(r->keys[i]), keyid) == 0)
+			return r->keys[i];
+	return NULL;
+}
+
+size_t
+fed_peer_keys(const char *origin, struct verify_key **keys, size_t max)
+{
+	json_t *list = db_fed_keys(origin);
+	size_t n = 0, i;
+	json_t *k;
+	json_array_foreach(list, i, k)
+	{
+		unsigned char raw[ED25519_PUBLIC_KEY_LEN];
+		const char *x = json_string_value(json_object_get(k, "x"));
+		if (n < max && x && b64url_decode_exact(x, strlen(x), raw, sizeof(raw)) == 0)
+			keys[n++] = verify_key_from_raw(raw);
+	}
+	json_decref(list);
+	return n;
+}
+
+static void
+free_keys(struct verify_key **keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		verify_key_free(keys[i]);
+}
+
+enum status
+fed_verify_envelope(const char *bytes, size_t len, const char *expected_origin,
+                    struct verified *out, const char **code)
+{
+	struct dsse_envelope *env = NULL;
+	struct verify_key *keys[PEER_KEYS_MAX];
+	size_t nkeys = 0;
+	enum status st;
+	memset(out, 0, sizeof(*out));
+	st = dsse_envelope_parse(bytes, len, &env, code);
+	if (st != STATUS_OK)
+		goto out;
+	nkeys = fed_peer_keys(expected_origin, keys, PEER_KEYS_MAX);
+	struct resolver r = {keys, nkeys};
+	const char *reason = NULL;
+	st = dsse_envelope_verify(env, DSSE_PAYLOAD_TYPE_EVENT, resolve_key, &r, NULL, &reason);
+	if (st != STATUS_OK) {
+		*code = strcmp(reason, "bad_signature") == 0 ? "bad_event_signature" : reason;
+		goto out;
+	}
+	st = event_parse(env->payload, env->payload_len, &out->ev, code);
+	if (st != STATUS_OK)
+		goto out;
+	if (strcmp(out->ev->origin, expected_origin) != 0) {
+		st = STATUS_FORBIDDEN;
+		*code = "wrong_origin";
+		goto out;
+	}
+	out->payload = xmalloc(env->payload_len + 1);
+	memcpy(out->payload, env->payload, env->payload_len);
+	out->payload[env->payload_len] = '\0';
+	out->payload_len = env->payload_len;
+	out->envelope = bytes;
+	out->envelope_len = len;
+out:
+	if (st != STATUS_OK) {
+		event_free(out->ev);
+		out->ev = NULL;
+	}
+	dsse_envelope_free(env);
+	free_keys(keys, nkeys);
+	return st;
+}
+
+void
+fed_verified_release(struct verified *v)
+{
+	event_free(v->ev);
+	free(v->payload);
+	memset(v, 0, sizeof(*v));
+}
+
+/* ---- accepting ---- */
+
+static enum status
+apply_keys_rotated(const char *origin, json_t *data)
+{
+	const char *kid = json_string_value(json_object_get(data, "kid"));
+	const char *x = json_string_value(json_object_get(data, "x"));
+	unsigned char raw[ED25519_PUBLIC_KEY_LEN];
+	char thumb[KEY_ID_LEN + 1];
+	if (!kid || !x || b64url_decode_exact(x, strlen(x), raw, sizeof(raw)) < 0)
+		return STATUS_INVALID;
+	key_thumbprint(raw, thumb);
+	if (strcmp(thumb, kid) != 0)
+		return STATUS_INVALID;
+	log_info("peer %s rotated its key: now %s", origin, kid);
+	return db_fed_key_add(origin, kid, x, "rotation") == 0 ? STATUS_OK : STATUS_UNAVAILABLE;
+}
+
+/* Store and apply v, which must be the peer's next seq with the right prev. */
+static enum accept_result
+store_and_apply(struct fed_peer *peer, struct verified *v)
+{
+	struct event *ev = v->ev;
+	char hash[EVENT_HASH_HEX_LEN + 1];
+	if (strcmp(ev->prev, peer->applied_hash) != 0) {
+		log_error("ALARM: event %s #%lld does not chain to #%lld (prev %s, expected %s)",
+		          ev->origin, (long long)ev->seq, peer->applied_seq, ev->prev,
+		          peer->applied_hash);
+		db_fed_alarm_add(ev->origin, ev->seq, "broken_chain",
+		                 "prev does not match the hash of the previous event", v->envelope);
+		return ACCEPT_EQUIVOCATION;
+	}
+	enum status st = strcmp(ev->type, "keys.rotated") == 0
+	                         ? apply_keys_rotated(ev->origin, ev->data)
+	                         : hook_apply(fed.hooks, ev->origin, ev->type, ev->data);
+	const char *flag = NULL;
+	if (st == STATUS_NOT_FOUND)
+		flag = "unknown_type";
+	else if (st == STATUS_INVALID)
+		flag = "invalid_data";
+	else if (st != STATUS_OK)
+		return ACCEPT_FAILED;
+	if (flag)
+		log_warn("event %s #%lld (%s) stored without applying: %s", ev->origin,
+		         (long long)ev->seq, ev->type, flag);
+	event_hash(v->payload, v->payload_len, hash);
+	if (db_fed_event_insert(ev->origin, ev->seq, ev->type, v->payload, v->payload_len,
+	                        v->envelope, v->envelope_len, hash, flag) < 0 ||
+	    db_fed_peer_set_applied(peer->name, ev->seq, hash) < 0)
+		return ACCEPT_FAILED;
+	peer->applied_seq = ev->seq;
+	memcpy(peer->applied_hash, hash, sizeof(hash));
+	return ACCEPT_STORED;
+}
+
+enum accept_result
+fed_accept(struct fed_peer *peer, struct verified *v)
+{
+	struct event *ev = v->ev;
+	char have[65], hash[EVENT_HASH_HEX_LEN + 1];
+	int found = db_fed_event_hash(ev->origin, ev->seq, have);
+	if (found < 0)
+		return ACCEPT_FAILED;
+	event_hash(v->payload, v->payload_len, hash);
+	if (found) {
+		if (strcmp(have, hash) == 0)
+			return ACCEPT_DUPLICATE;
+		log_error("ALARM: equivocation by %s at seq %lld: stored hash %s, received %s",
+		          ev->origin, (long long)ev->seq, have, hash);
+		char *detail = xasprintf("stored hash %s, received hash %s", have, hash);
+		int rc = db_fed_alarm_add(ev->origin, ev->seq, "equivocation", detail, v->envelope);
+		free(detail);
+		return rc < 0 ? ACCEPT_FAILED : ACCEPT_EQUIVOCATION;
+	}
+	if (ev->seq > peer->applied_seq + 1) {
+		if (db_fed_pending_put(ev->origin, ev->seq, v->envelope, v->envelope_len) < 0)
+			return ACCEPT_FAILED;
+		return ACCEPT_BUFFERED;
+	}
+	enum accept_result r = store_and_apply(peer, v);
+	if (r != ACCEPT_STORED)
+		return r;
+	/* the gap may now be filled: apply what waited behind it */
+	for (;;) {
+		struct strbuf next = STRBUF_INIT;
+		int got = db_fed_pending_take(peer->name, peer->applied_seq + 1, &next);
+		if (got <= 0) {
+			strbuf_release(&next);
+			return got < 0 ? ACCEPT_FAILED : ACCEPT_STORED;
+		}
+		struct verified nv;
+		const char *code = NULL;
+		enum accept_result nr = ACCEPT_STORED;
+		if (fed_verify_envelope(next.buf, next.len, peer->name, &nv, &code) == STATUS_OK) {
+			nr = store_and_apply(peer, &nv);
+			fed_verified_release(&nv);
+		} else {
+			log_warn("dropped a pending event of %s: %s", peer->name, code);
+		}
+		strbuf_release(&next);
+		if (nr == ACCEPT_FAILED)
+			return ACCEPT_FAILED;
+		if (nr != ACCEPT_STORED)
+			return ACCEPT_STORED; /* v itself was stored; the alarm is raised */
+	}
+}
+
+/* ---- endpoints ---- */
+
+static void
+reply_code(struct request *req, enum status st, const char *code, const char *message)
+{
+	req->want_json = true;
+	http_error(req, st, code, message);
+}
+
+void
+api_federation_inbox(struct request *req)
+{
+	const char *id = http_header(req, "webhook-id");
+	const char *ts = http_header(req, "webhook-timestamp");
+	const char *sig = http_header(req, "webhook-signature");
+	struct verify_key *keys[PEER_KEYS_MAX];
+	size_t nkeys = 0;
+	struct verified v = {0};
+	const char *code = NULL;
+	struct fed_peer peer;
+	req->want_json = true;
+
+	int have_peer = db_fed_peer_get(&peer, false);
+	if (have_peer < 0) {
+		reply_code(req, STATUS_UNAVAILABLE, "database_unavailable", "try again later");
+		return;
+	}
+	if (!have_peer) {
+		reply_code(req, STATUS_UNAUTHORIZED, "not_paired",
+		           "this platform has no paired peer");
+		return;
+	}
+	/* the transport signature over the raw bytes comes before any parsing */
+	nkeys = fed_peer_keys(peer.name, keys, PEER_KEYS_MAX);
+	enum webhook_result wr =
+	        webhook_verify((const struct verify_key *const *)keys, nkeys, id, ts, sig,
+	                       req->body.buf, req->body.len, (int64_t)time(NULL));
+	free_keys(keys, nkeys);
+	if (wr != WEBHOOK_OK) {
+		reply_code(req, webhook_result_status(wr), webhook_result_code(wr),
+		           "the delivery's webhook signature headers do not verify");
+		return;
+	}
+	enum status st = fed_verify_envelope(req->body.buf, req->body.len, peer.name, &v, &code);
+	if (st != STATUS_OK) {
+		reply_code(req, st, code, "the event envelope was refused");
+		return;
+	}
+	if (db_begin() < 0)
+		goto unavailable;
+	int seen = db_fed_webhook_id_seen(id);
+	if (seen < 0)
+		goto rollback;
+	if (seen) {
+		db_rollback();
+		reply_code(req, STATUS_INVALID, "replayed_request",
+		           "this webhook-id was already delivered");
+		goto out;
+	}
+	if (db_fed_peer_get(&peer, true) <= 0)
+		goto rollback;
+	enum accept_result r = fed_accept(&peer, &v);
+	if (r == ACCEPT_FAILED)
+		goto rollback;
+	if (db_commit() < 0)
+		goto unavailable;
+	switch (r) {
+	case ACCEPT_STORED:
+		http_cache_bump();
+		http_json(
+		        req, 200,
+		        json_pack("{s:s, s:I}", "status", "stored", "seq", (json_int_t)v.ev->seq));
+		break;
+	case ACCEPT_DUPLICATE:
+		http_json(req, 200,
+		          json_pack("{s:s, s:I}", "status", "duplicate", "seq",
+		                    (json_int_t)v.ev->seq));
+		break;
+	case ACCEPT_BUFFERED:
+		fed_request_pull();
+		http_json(req, 202,
+		          json_pack("{s:s, s:I, s:I}", "status", "buffered", "seq",
+		                    (json_int_t)v.ev->seq, "applied_seq",
+		                    (json_int_t)peer.applied_seq));
+		break;
+	default:
+		reply_code(req, STATUS_CONFLICT, "equivocation",
+		           "this seq is already stored with other content; evidence kept");
+		break;
+	}
+	goto out;
+rollback:
+	db_rollback();
+unavailable:
+	reply_code(req, STATUS_UNAVAILABLE, "database_unavailable", "try again later");
+out:
+	fed_verified_release(&v);
+}
+
+void
+api_federation_events(struct request *req)
+{
+	const char *after_s = http_query(req, "after");
+	const char *limit_s = http_query(req, "limit");
+	const char *origin = http_query(req, "origin");
+	char *end = NULL;
+	long long after = after_s ? strtoll(after_s, &end, 10) : 0;
+	long limit = limit_s ? strtol(limit_s, &end, 10) : 100;
+	req->want_json = true;
+	if ((after_s && (*end || after < 0)) || limit < 1 || limit > 1000 ||
+	    (limit_s && strspn(limit_s, "0123456789") != strlen(limit_s)) ||
+	    (after_s && strspn(after_s, "0123456789") != strlen(after_s))) {
+		reply_code(req, STATUS_INVALID, "invalid_range",
+		           "after must be a seq >= 0 and limit 1..1000");
+		return;
+	}
+	if (!origin)
+		origin = fed.self;
+	if (!event_origin_is_valid(origin)) {
+		reply_code(req, STATUS_INVALID, "invalid_origin", "unknown origin");
+		return;
+	}
+	struct fed_row *rows = NULL;
+	size_t nr = 0, alloc = 0;
+	if (db_fed_events_after(origin, after, (int)limit, &rows, &nr, &alloc) < 0) {
+		reply_code(req, STATUS_UNAVAILABLE, "database_unavailable", "try again later");
+		return;
+	}
+	struct strbuf out = STRBUF_INIT;
+	for (size_t i = 0; i < nr; i++) {
+		strbuf_addbuf(&out, &rows[i].envelope);
+		strbuf_addch(&out, '\n');
+	}
+	db_fed_rows_free(rows, nr);
+	http_add_header(req, "Cache-Control", "no-cache");
+	size_t len;
+	char *body = strbuf_detach(&out, &len);
+	http_send_owned(req, 200, "application/x-ndjson", body, len);
+}
+
+void
+api_federation_keys(struct request *req)
+{
+	json_t *list = db_fed_keys(fed.self);
+	if (!list) {
+		reply_code(req, STATUS_UNAVAILABLE, "database_unavailable", "try again later");
+		return;
+	}
+	json_t *keys = json_array();
+	size_t i;
+	json_t *k;
+	json_array_foreach(list, i, k)
+	{
+		json_array_append_new(
+		        keys, json_pack("{s:s, s:s, s:O, s:O, s:s, s:s}", "kty", "OKP", "crv",
+		                        "Ed25519", "x", json_object_get(k, "x"), "kid",
+		                        json_object_get(k, "kid"), "alg", "EdDSA", "use", "sig"));
+	}
+	json_decref(list);
+	http_add_header(req, "Cache-Control", "public, max-age=300");
+	http_json(req, 200, json_pack("{s:s, s:o}", "origin", fed.self, "keys", keys));
+}
+
+void
+page_federation_status(struct request *req)
+{
+	if (!app_can(req->app, req->user, "federation.admin")) {
+		http_error(req, STATUS_FORBIDDEN, "forbidden", "your role does not allow this");
+		return;
+	}
+	json_t *st = db_fed_status(fed.self);
+	json_t *own = db_fed_keys(fed.self);
+	json_t *peer_keys = NULL;
+	if (!st || !own) {
+		json_decref(st);
+		json_decref(own);
+		http_error(req, STATUS_UNAVAILABLE, "database_unavailable", "try again later");
+		return;
+	}
+	json_t *peer = json_object_get(st, "peer");
+	if (json_is_object(peer))
+		peer_keys = db_fed_keys(json_string_value(json_object_get(peer, "name")));
+	json_object_set_new(st, "current_kid", json_string(fed.key ? signing_key_id(fed.key) : ""));
+	json_object_set_new(st, "own_keys", own);
+	json_object_set_new(st, "peer_keys", peer_keys ? peer_keys : json_array());
+	json_object_set_new(st, "has_alarms",
+	                    json_boolean(json_array_size(json_object_get(st, "alarms")) > 0));
+	http_render(req, 200, "federation_status", st);
+}
+
+/* ---- lifecycle ---- */
+
+static json_t *
+own_profile(struct app *app)
+{
+	json_t *p = json_object();
+	static const char *const keys[] = {"name", "tagline", "presentation", "priorities"};
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		json_t *v = json_object_get(app->site, keys[i]);
+		if (v)
+			json_object_set(p, keys[i], v);
+	}
+	json_object_set_new(p, "url", json_string(fed.public_url));
+	return p;
+}
+
+static int
+publish_profile(struct app *app)
+{
+	json_t *mine = own_profile(app);
+	json_t *last = db_fed_profile_get(fed.self);
+	int rc = 0;
+	if (!last || !json_equal(last, mine)) {
+		rc = -1;
+		if (db_begin() == 0 && db_fed_profile_put(fed.self, mine) == 0 &&
+		    fed_emit("profile.updated", NULL, json_incref(mine)) == 0 && db_commit() == 0) {
+			log_info("published the updated profile");
+			rc = 0;
+		} else {
+			db_rollback();
+		}
+	}
+	json_decref(last);
+	json_decref(mine);
+	return rc;
+}
+
+int
+federation_open(struct app *app)
+{
+	fed.app = app;
+	fed.self = app->side;
+	fed.public_url = app->cfg.public_url
+	                         ? xstrdup(app->cfg.public_url)
+	                         : xasprintf("http://%s:%ld", app->cfg.bind, app->cfg.port);
+	char *path = fed_key_path(app);
+	fed.key = signing_key_load(path);
+	if (!fed.key) {
+		log_error("no signing key at %s: run \"%s-srv keys generate\" first", path,
+		          app->side);
+		free(path);
+		return -1;
+	}
+	free(path);
+	/* the current key is published; every earlier own key stays, marked retired */
+	char x[64];
+	unsigned char raw[ED25519_PUBLIC_KEY_LEN];
+	verify_key_raw(signing_key_public(fed.key), raw);
+	struct strbuf sb = STRBUF_INIT;
+	b64url_encode(&sb, raw, sizeof(raw));
+	snprintf(x, sizeof(x), "%s", sb.buf);
+	strbuf_release(&sb);
+	json_t *own = NULL;
+	if (db_fed_counter_init(fed.self) < 0 ||
+	    db_fed_key_add(fed.self, signing_key_id(fed.key), x, "own") < 0 ||
+	    !(own = db_fed_keys(fed.self)))
+		return -1;
+	size_t i;
+	json_t *k;
+	json_array_foreach(own, i, k)
+	{
+		const char *kid = json_string_value(json_object_get(k, "kid"));
+		if (strcmp(kid, signing_key_id(fed.key)) != 0 &&
+		    json_is_null(json_object_get(k, "retired_at")))
+			db_fed_key_retire(kid);
+	}
+	json_decref(own);
+	log_info("signing federation events as %s with key %s", fed.self, signing_key_id(fed.key));
+	outbox_set_emitter(fed_emit);
+	return 0;
+}
+
+int
+federation_start(struct app *app, const struct hook *extra_hooks)
+{
+	fed.hooks = extra_hooks;
+	if (federation_open(app) < 0 || publish_profile(app) < 0)
+		return -1;
+	return delivery_start();
+}
+
+void
+federation_stop(struct app *app)
+{
+	(void)app;
+	delivery_stop();
+	outbox_set_emitter(NULL);
+	signing_key_free(fed.key);
+	fed.key = NULL;
+	free(fed.public_url);
+	fed.public_url = NULL;
+}

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+#ifndef PROTOCOL_FEDERATION_INTERNAL_H
+#define PROTOCOL_FEDERATION_INTERNAL_H
+
+/*
+ * State shared by federation.c (events, inbox, endpoints), delivery.c (sender and puller
+ * threads) and federation_cli.c (subcommands). One federation per process.
+ */
+#include "common/app.h"
+#include "common/db_federation.h"
+#include "common/hooks.h"
+#include "protocol/event.h"
+#include "protocol/keys.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+struct federation {
+	struct app *app;
+	const char *self;
+	struct signing_key *key;
+	const struct hook *hooks;
+	char *public_url;
+	/* threads */
+	pthread_t sender, puller;
+	bool threads_started;
+	atomic_bool stopping;
+	int wake_fd[2]; /* a byte written here wakes both threads (stop) */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool pull_requested;
+};
+
+extern struct federation fed;
+
+/* Outcome of offering one verified event to the log. */
+enum accept_result {
+	ACCEPT_STORED,       /* stored and applied (200) */
+	ACCEPT_DUPLICATE,    /* already stored with the same hash (200) */
+	ACCEPT_BUFFERED,     /* ahead of a gap: kept in fed_pending (202) */
+	ACCEPT_EQUIVOCATION, /* same seq, other content, or a broken prev chain (409) */
+	ACCEPT_FAILED,       /* database failure (503): roll back */
+};
+
+/* A verified envelope: its parsed event plus the exact bytes. */
+struct verified {
+	struct event *ev;
+	const char *envelope;
+	size_t envelope_len;
+	char *payload;
+	size_t payload_len;
+};
+
+/* Parse and verify an envelope of the peer (strict), filling *out; on failure returns the
+ * status and sets *code to a stable error code. */
+enum status fed_verify_envelope(const char *bytes, size_t len, const char *expected_origin,
+                                struct verified *out, const char **code);
+void fed_verified_release(struct verified *v);
+
+/* Inside a transaction holding the peer row (db_fed_peer_get(.., true)): offer one event. */
+enum accept_result fed_accept(struct fed_peer *peer, struct verified *v);
+
+/* Ask the puller to fetch from the peer now. */
+void fed_request_pull(void);
+
+/* Load the peer's pinned keys (owner = origin) as verify keys; returns how many. */
+size_t fed_peer_keys(const char *origin, struct verify_key **keys, size_t max);
+
+int delivery_start(void);
+void delivery_stop(void);
+
+/* The key file path: <data_dir>/signing.pem (malloc'd). */
+char *fed_key_path(struct app *app);
+/* Emit one own event with a given key (CLI rotation signs with the old key). */
+int fed_emit_with(struct signing_key *key, const char *type, json_t *refs, json_t *data);
+
+#endif

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+// HTTP helpers for the integration tests: a browser-like client with a cookie jar (it keeps
+// __Host-/Secure cookies over plain http, as a browser would on https), CSRF-aware form posts,
+// sign-in, raw requests over a TCP socket, and small readers for the pages' HTML.
+//
+//   const c = new Client(srv.url);
+//   await c.login('alice', 'correct horse battery');       // GETs /login for the CSRF cookie
+//   const r = await c.post('/staff/news', { title_fr: 'x', action: 'publish' });
+//   assert.equal(r.status, 303);
+//   const j = await c.get('/news.json');  j.json.items ...
+
+import net from 'node:net';
+import { runCli } from './harness.mjs';
+
+/** A password every test account uses (the daemons want at least 10 characters). */
+export const PASSWORD = 'correct horse battery';
+
+/**
+ * Adds an account to a running daemon's database with `<srv> user add`; throws unless the
+ * command exits 0. Resolves to the username.
+ */
+export async function addUser(srv, role, username, password = PASSWORD) {
+	const r = await runCli(srv.side, ['user', 'add', '--role', role, '--username', username],
+		{ cluster: srv.cluster, database: srv.database, input: `${password}\n` });
+	if (r.code !== 0) {
+		throw new Error(`${srv.side}-srv user add ${username} exited ${r.code}: ${r.stderr}`);
+	}
+	return username;
+}
+
+/** Loads demo/<side> into a running daemon's database; throws unless it exits 0. */
+export async function loadDemo(srv) {
+	const r = await runCli(srv.side, ['demo', 'load', `demo/${srv.side}`],
+		{ cluster: srv.cluster, database: srv.database });
+	if (r.code !== 0) throw new Error(`${srv.side}-srv demo load exited ${r.code}: ${r.stderr}`);
+	return r;
+}
+
+/** Parses one Set-Cookie header into {name, value, attrs} (attribute names lower case). */
+export function parseSetCookie(header) {
+	const [pair, ...rest] = header.split(';');
+	const eq = pair.indexOf('=');
+	const attrs = {};
+	for (const a of rest) {
+		const t = a.trim();
+		if (!t) continue;
+		const i = t.indexOf('=');
+		if (i < 0) attrs[t.toLowerCase()] = true;
+		else attrs[t.slice(0, i).trim().toLowerCase()] = t.slice(i + 1).trim();
+	}
+	return { name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim(), attrs };
+}
+
+/** The response of Client.request: status, headers, body text, json (parsed or undefined). */
+class Reply {
+	constructor(res, body) {
+		this.status = res.status;
+		this.headers = res.headers;
+		this.body = body;
+		this.setCookies = res.headers.getSetCookie().map(parseSetCookie);
+		this.location = res.headers.get('location');
+		const type = res.headers.get('content-type') || '';
+		this.json = undefined;
+		if (type.startsWith('application/json')) {
+			try {
+				this.json = JSON.parse(body);
+			} catch {
+				this.json = undefined;
+			}
+		}
+	}
+
+	/** The cookie named name set by this response, or undefined. */
+	cookie(name) {
+		return this.setCookies.find((c) => c.name === name);
+	}
+
+	/** The error code of an error reply: JSON error.code, else the HTML page's <code>. */
+	get errorCode() {
+		if (this.json) return this.json.error?.code;
+		return errorCodeOf(this.body);
+	}
+}
+
+/** A client with a cookie jar; never follows redirects (tests assert on them). */
+export class Client {
+	constructor(baseUrl, { headers = {} } = {}) {
+		this.baseUrl = baseUrl.replace(/\/$/, '');
+		this.headers = headers;
+		/** name → value */
+		this.jar = new Map();
+	}
+
+	/** Cookie header value for the jar, or undefined when it is empty. */
+	cookieHeader() {
+		if (this.jar.size === 0) return undefined;
+		return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+	}
+
+	/** A value from the jar: cookie('csrf') also finds __Host-csrf. */
+	cookie(name) {
+		return this.jar.get(name) ?? this.jar.get(`__Host-${name}`);
+	}
+
+	/**
+	 * One request. opts: method, headers, body (string/Buffer/FormData/URLSearchParams),
+	 * json (true: Accept: application/json), cookies (false: send none), timeoutMs.
+	 */
+	async request(path, opts = {}) {
+		const headers = { ...this.headers, ...(opts.headers || {}) };
+		if (opts.json) headers.accept = 'application/json';
+		const cookie = opts.cookies === false ? undefined : this.cookieHeader();
+		if (cookie && !headers.cookie) headers.cookie = cookie;
+		const res = await fetch(this.baseUrl + path, {
+			method: opts.method || 'GET',
+			headers,
+			body: opts.body,
+			redirect: 'manual',
+			signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000),
+		});
+		const body = await res.text();
+		const reply = new Reply(res, body);
+		if (opts.cookies !== false) {
+			for (const c of reply.setCookies) {
+				const maxAge = c.attrs['max-age'];
+				if (c.value === '' || (maxAge !== undefined && Number(maxAge) <= 0)) {
+					this.jar.delete(c.name);
+				} else {
+					this.jar.set(c.name, c.value);
+				}
+			}
+		}
+		return reply;
+	}
+
+	get(path, opts = {}) {
+		return this.request(path, { ...opts, method: 'GET' });
+	}
+
+	/** The CSRF token of the jar, fetched from GET /login when there is none yet. */
+	async csrf() {
+		if (!this.cookie('csrf')) {
+			const r = await this.get('/login');
+			if (r.status !== 200 && r.status !== 303) {
+				throw new Error(`GET /login answered ${r.status}: ${r.body.slice(0, 300)}`);
+			}
+		}
+		const tok = this.cookie('csrf');
+		if (!tok) throw new Error('no CSRF cookie after GET /login');
+		return tok;
+	}
+
+	/**
+	 * POSTs a form. fields: an object (arrays repeat a field). opts.csrf: true (default: the
+	 * jar's token), false (none), or a string (that value); opts.multipart: send
+	 * multipart/form-data; opts.json: Accept: application/json; opts.headers.
+	 */
+	async post(path, fields = {}, opts = {}) {
+		const all = { ...fields };
+		const csrf = opts.csrf ?? true;
+		if (csrf === true) all.csrf = await this.csrf();
+		else if (typeof csrf === 'string') all.csrf = csrf;
+		let body;
+		const headers = { ...(opts.headers || {}) };
+		if (opts.multipart) {
+			body = new FormData();
+			for (const [k, v] of Object.entries(all)) {
+				for (const x of [].concat(v)) body.append(k, x);
+			}
+		} else {
+			const p = new URLSearchParams();
+			for (const [k, v] of Object.entries(all)) {
+				for (const x of [].concat(v)) p.append(k, x);
+			}
+			body = p.toString();
+			headers['content-type'] ??= 'application/x-www-form-urlencoded';
+		}
+		return this.request(path, { ...opts, method: 'POST', headers, body });
+	}
+
+	/** Signs in; resolves to the reply (303 on success). */
+	async login(username, password, { next, json } = {}) {
+		const fields = { username, password };
+		if (next !== undefined) fields.next = next;
+		return this.post('/login', fields, { json });
+	}
+
+	async logout() {
+		return this.post('/logout', {});
+	}
+}
+
+/** The lang and dir attributes of the page's <html> element. */
+export function htmlAttrs(html) {
+	const m = /<html\b([^>]*)>/i.exec(html);
+	if (!m) return null;
+	const attr = (n) => new RegExp(`\\b${n}="([^"]*)"`).exec(m[1])?.[1];
+	return { lang: attr('lang'), dir: attr('dir') };
+}
+
+/** The error code shown on an HTML error page (<code>CODE</code>). */
+export function errorCodeOf(html) {
+	return /<code>([a-z0-9_]+)<\/code>/.exec(html || '')?.[1];
+}
+
+/** The value of the hidden CSRF input of the page's first form. */
+export function csrfFieldOf(html) {
+	return /<input type="hidden" name="csrf" value="([^"]*)">/.exec(html)?.[1];
+}
+
+/** Every start tag of the page, e.g. ['<html lang="ar" dir="rtl">', ...]. */
+export function tagsOf(html) {
+	return html.match(/<[a-zA-Z][^>]*>/g) || [];
+}
+
+/**
+ * Sends bytes over a new TCP connection and collects what comes back until the server closes
+ * (or timeoutMs). Resolves to {text, status, headers, body, error} where error is a socket
+ * error seen (EPIPE/ECONNRESET), if any. opts.chunks: more buffers to write after delays:
+ * [{delayMs, data}]. opts.onSocket(socket) is called once connected.
+ */
+export function rawRequest(port, data, opts = {}) {
+	return new Promise((resolve) => {
+		const socket = net.connect(port, '127.0.0.1');
+		const parts = [];
+		let error = null;
+		let done = false;
+		const finish = () => {
+			if (done) return;
+			done = true;
+			clearTimeout(timer);
+			socket.destroy();
+			const text = Buffer.concat(parts).toString('utf8');
+			resolve({ text, error, ...parseRawResponse(text) });
+		};
+		const timer = setTimeout(finish, opts.timeoutMs ?? 10_000);
+		socket.on('data', (c) => parts.push(c));
+		socket.on('end', finish);
+		socket.on('close', finish);
+		socket.on('error', (err) => {
+			error = err;
+		});
+		socket.on('connect', async () => {
+			opts.onSocket?.(socket);
+			socket.write(data);
+			for (const c of opts.chunks || []) {
+				await new Promise((r) => setTimeout(r, c.delayMs || 0));
+				if (socket.destroyed) break;
+				if (typeof c.data === 'function') await c.data(socket);
+				else socket.write(c.data);
+			}
+		});
+	});
+}
+
+/** Splits a raw HTTP/1.1 response into status, headers (lower-case names) and body. */
+export function parseRawResponse(text) {
+	const end = text.indexOf('\r\n\r\n');
+	const head = end < 0 ? text : text.slice(0, end);
+	const lines = head.split('\r\n');
+	const m = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0] || '');
+	const headers = {};
+	for (const l of lines.slice(1)) {
+		const i = l.indexOf(':');
+		if (i > 0) headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
+	}
+	return { status: m ? Number(m[1]) : null, headers, body: end < 0 ? '' : text.slice(end + 4) };
+}
+
+/** Polls fn until it returns a truthy value (returned) or timeoutMs passes (throws). */
+export async function waitFor(fn, { timeoutMs = 10_000, intervalMs = 100, what = 'condition' } = {}) {
+	const deadline = Date.now() + timeoutMs;
+	let last;
+	while (Date.now() < deadline) {
+		try {
+			last = await fn();
+			if (last) return last;
+		} catch (err) {
+			last = err;
+		}
+		await new Promise((r) => setTimeout(r, intervalMs));
+	}
+	throw new Error(`timed out waiting for ${what} (last: ${last?.message ?? last})`);
+}
+
+/**
+ * Creates a news item through the staff form as client (signed in with news rights) and
+ * resolves to its id. fields: title_fr, body_ar... ; publish: true (default) or false (draft).
+ */
+export async function createNews(client, fields, { publish = true, multipart = false } = {}) {
+	const r = await client.post('/staff/news', { action: publish ? 'publish' : 'draft', ...fields },
+		{ multipart });
+	if (r.status !== 303) {
+		throw new Error(`POST /staff/news answered ${r.status} (${r.errorCode}): ` +
+			`${r.body.slice(0, 300)}`);
+	}
+	const list = await client.get('/staff/news.json');
+	const newest = list.json?.items?.[0];
+	const titles = Object.entries(fields).filter(([k]) => k.startsWith('title_'));
+	if (!newest || !titles.every(([k, v]) => newest.texts_title[k.slice(6)] === v)) {
+		throw new Error(`the new item is not first in /staff/news.json: ${list.body.slice(0, 300)}`);
+	}
+	return newest.id;
+}
