@@ -10,18 +10,49 @@
 //   const j = await c.get('/news.json');  j.json.items ...
 
 import net from 'node:net';
-import { runCli } from './harness.mjs';
+import { runCli, startDaemon, tempDir } from './harness.mjs';
 
 /** A password every test account uses (the daemons want at least 10 characters). */
 export const PASSWORD = 'correct horse battery';
+
+const helpCache = new Map();
+/** True when `<srv> --help` lists the subcommand (e.g. 'keys generate'). */
+export async function hasCommand(side, command) {
+	if (!helpCache.has(side)) helpCache.set(side, (await runCli(side, ['--help'])).stdout);
+	return helpCache.get(side).includes(`${side}-srv ${command}`);
+}
+
+/**
+ * startDaemon() with what `serve` needs first: a data folder holding a signing key made by
+ * `<srv> keys generate` (when the binary has that command). Same options and result.
+ */
+export async function startSite(side, opts = {}) {
+	const s = String(side).replace(/-srv$/, '');
+	const dataDir = opts.dataDir || tempDir(`baladiya-${s}-data-`);
+	if (await hasCommand(s, 'keys generate')) {
+		const r = await runCli(s, ['keys', 'generate'], { env: { BALADIYA_DATA_DIR: dataDir } });
+		if (r.code !== 0) throw new Error(`${s}-srv keys generate exited ${r.code}: ${r.stderr}`);
+	}
+	return startDaemon(s, { ...opts, dataDir });
+}
+
+/** runCli against a running daemon's database and data folder. */
+export function cliFor(srv, args, opts = {}) {
+	return runCli(srv.side, args, {
+		cluster: srv.cluster,
+		database: srv.database,
+		...opts,
+		env: { BALADIYA_DATA_DIR: srv.dataDir, ...(opts.env || {}) },
+	});
+}
 
 /**
  * Adds an account to a running daemon's database with `<srv> user add`; throws unless the
  * command exits 0. Resolves to the username.
  */
 export async function addUser(srv, role, username, password = PASSWORD) {
-	const r = await runCli(srv.side, ['user', 'add', '--role', role, '--username', username],
-		{ cluster: srv.cluster, database: srv.database, input: `${password}\n` });
+	const r = await cliFor(srv, ['user', 'add', '--role', role, '--username', username],
+		{ input: `${password}\n` });
 	if (r.code !== 0) {
 		throw new Error(`${srv.side}-srv user add ${username} exited ${r.code}: ${r.stderr}`);
 	}
@@ -30,8 +61,7 @@ export async function addUser(srv, role, username, password = PASSWORD) {
 
 /** Loads demo/<side> into a running daemon's database; throws unless it exits 0. */
 export async function loadDemo(srv) {
-	const r = await runCli(srv.side, ['demo', 'load', `demo/${srv.side}`],
-		{ cluster: srv.cluster, database: srv.database });
+	const r = await cliFor(srv, ['demo', 'load', `demo/${srv.side}`]);
 	if (r.code !== 0) throw new Error(`${srv.side}-srv demo load exited ${r.code}: ${r.stderr}`);
 	return r;
 }
