@@ -319,6 +319,10 @@ apply_batch(struct fed_peer *peer_hint, const struct strbuf *body)
 			goto out;
 		}
 	}
+	if (fed_peer_save(&peer) < 0) {
+		db_rollback();
+		goto out;
+	}
 	if (db_commit() < 0)
 		goto out;
 	http_cache_bump();

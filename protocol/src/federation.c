@@ -121,28 +121,60 @@ resolve_key(const char *keyid, void *arg)
 	return NULL;
 }
 
-size_t
-fed_peer_keys(const char *origin, struct verify_key **keys, size_t max)
-{
-	json_t *list = db_fed_keys(origin);
-	size_t n = 0, i;
-	json_t *k;
-	json_array_foreach(list, i, k)
-	{
-		unsigned char raw[ED25519_PUBLIC_KEY_LEN];
-		const char *x = json_string_value(json_object_get(k, "x"));
-		if (n < max && x && b64url_decode_exact(x, strlen(x), raw, sizeof(raw)) == 0)
-			keys[n++] = verify_key_from_raw(raw);
-	}
-	json_decref(list);
-	return n;
-}
-
 static void
 free_keys(struct verify_key **keys, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		verify_key_free(keys[i]);
+}
+
+/*
+ * The peer's pinned public keys, cached (raw bytes) so that verifying an event costs no query.
+ * Pairing runs in another process and rotation adds keys, so a key that does not verify makes
+ * the caller reload once from the database (fed_peer_keys(..., true)).
+ */
+static pthread_mutex_t key_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	char origin[EVENT_ORIGIN_MAX_LEN + 1];
+	unsigned char raw[PEER_KEYS_MAX][ED25519_PUBLIC_KEY_LEN];
+	size_t n;
+	bool valid;
+} key_cache;
+
+static void
+key_cache_invalidate(void)
+{
+	pthread_mutex_lock(&key_cache_lock);
+	key_cache.valid = false;
+	pthread_mutex_unlock(&key_cache_lock);
+}
+
+size_t
+fed_peer_keys(const char *origin, struct verify_key **keys, size_t max, bool reload)
+{
+	pthread_mutex_lock(&key_cache_lock);
+	if (reload || !key_cache.valid || strcmp(key_cache.origin, origin) != 0) {
+		json_t *list = db_fed_keys(origin);
+		size_t i;
+		json_t *k;
+		key_cache.n = 0;
+		json_array_foreach(list, i, k)
+		{
+			const char *x = json_string_value(json_object_get(k, "x"));
+			if (key_cache.n < PEER_KEYS_MAX && x &&
+			    b64url_decode_exact(x, strlen(x), key_cache.raw[key_cache.n],
+			                        ED25519_PUBLIC_KEY_LEN) == 0)
+				key_cache.n++;
+		}
+		snprintf(key_cache.origin, sizeof(key_cache.origin), "%s", origin);
+		key_cache.valid = list != NULL;
+		json_decref(list);
+	}
+	size_t n = 0;
+	for (; n < key_cache.n && n < max; n++)
+		keys[n] = verify_key_from_raw(key_cache.raw[n]);
+	pthread_mutex_unlock(&key_cache_lock);
+	return n;
 }
 
 enum status
@@ -157,10 +189,16 @@ fed_verify_envelope(const char *bytes, size_t len, const char *expected_origin,
 	st = dsse_envelope_parse(bytes, len, &env, code);
 	if (st != STATUS_OK)
 		goto out;
-	nkeys = fed_peer_keys(expected_origin, keys, PEER_KEYS_MAX);
-	struct resolver r = {keys, nkeys};
 	const char *reason = NULL;
-	st = dsse_envelope_verify(env, DSSE_PAYLOAD_TYPE_EVENT, resolve_key, &r, NULL, &reason);
+	for (int attempt = 0; attempt < 2; attempt++) {
+		free_keys(keys, nkeys);
+		nkeys = fed_peer_keys(expected_origin, keys, PEER_KEYS_MAX, attempt > 0);
+		struct resolver r = {keys, nkeys};
+		st = dsse_envelope_verify(env, DSSE_PAYLOAD_TYPE_EVENT, resolve_key, &r, NULL,
+		                          &reason);
+		if (st == STATUS_OK || strcmp(reason, "unknown_key") != 0)
+			break;
+	}
 	if (st != STATUS_OK) {
 		*code = strcmp(reason, "bad_signature") == 0 ? "bad_event_signature" : reason;
 		goto out;
@@ -212,6 +250,7 @@ apply_keys_rotated(const char *origin, json_t *data)
 	if (strcmp(thumb, kid) != 0)
 		return STATUS_INVALID;
 	log_info("peer %s rotated its key: now %s", origin, kid);
+	key_cache_invalidate();
 	return db_fed_key_add(origin, kid, x, "rotation") == 0 ? STATUS_OK : STATUS_UNAVAILABLE;
 }
 
@@ -244,9 +283,9 @@ store_and_apply(struct fed_peer *peer, struct verified *v)
 		         (long long)ev->seq, ev->type, flag);
 	event_hash(v->payload, v->payload_len, hash);
 	if (db_fed_event_insert(ev->origin, ev->seq, ev->type, v->payload, v->payload_len,
-	                        v->envelope, v->envelope_len, hash, flag) < 0 ||
-	    db_fed_peer_set_applied(peer->name, ev->seq, hash) < 0)
+	                        v->envelope, v->envelope_len, hash, flag) < 0)
 		return ACCEPT_FAILED;
+	peer->dirty = true;
 	peer->applied_seq = ev->seq;
 	memcpy(peer->applied_hash, hash, sizeof(hash));
 	return ACCEPT_STORED;
@@ -274,19 +313,21 @@ fed_accept(struct fed_peer *peer, struct verified *v)
 	if (ev->seq > peer->applied_seq + 1) {
 		if (db_fed_pending_put(ev->origin, ev->seq, v->envelope, v->envelope_len) < 0)
 			return ACCEPT_FAILED;
+		peer->pending++;
 		return ACCEPT_BUFFERED;
 	}
 	enum accept_result r = store_and_apply(peer, v);
 	if (r != ACCEPT_STORED)
 		return r;
 	/* the gap may now be filled: apply what waited behind it */
-	for (;;) {
+	while (peer->pending > 0) {
 		struct strbuf next = STRBUF_INIT;
 		int got = db_fed_pending_take(peer->name, peer->applied_seq + 1, &next);
 		if (got <= 0) {
 			strbuf_release(&next);
 			return got < 0 ? ACCEPT_FAILED : ACCEPT_STORED;
 		}
+		peer->pending--;
 		struct verified nv;
 		const char *code = NULL;
 		enum accept_result nr = ACCEPT_STORED;
@@ -302,6 +343,16 @@ fed_accept(struct fed_peer *peer, struct verified *v)
 		if (nr != ACCEPT_STORED)
 			return ACCEPT_STORED; /* v itself was stored; the alarm is raised */
 	}
+	return ACCEPT_STORED;
+}
+
+int
+fed_peer_save(struct fed_peer *peer)
+{
+	if (!peer->dirty)
+		return 0;
+	peer->dirty = false;
+	return db_fed_peer_set_applied(peer->name, peer->applied_seq, peer->applied_hash);
 }
 
 /* ---- endpoints ---- */
@@ -337,11 +388,13 @@ api_federation_inbox(struct request *req)
 		return;
 	}
 	/* the transport signature over the raw bytes comes before any parsing */
-	nkeys = fed_peer_keys(peer.name, keys, PEER_KEYS_MAX);
-	enum webhook_result wr =
-	        webhook_verify((const struct verify_key *const *)keys, nkeys, id, ts, sig,
-	                       req->body.buf, req->body.len, (int64_t)time(NULL));
-	free_keys(keys, nkeys);
+	enum webhook_result wr = WEBHOOK_BAD_SIGNATURE;
+	for (int attempt = 0; attempt < 2 && wr == WEBHOOK_BAD_SIGNATURE; attempt++) {
+		nkeys = fed_peer_keys(peer.name, keys, PEER_KEYS_MAX, attempt > 0);
+		wr = webhook_verify((const struct verify_key *const *)keys, nkeys, id, ts, sig,
+		                    req->body.buf, req->body.len, (int64_t)time(NULL));
+		free_keys(keys, nkeys);
+	}
 	if (wr != WEBHOOK_OK) {
 		reply_code(req, webhook_result_status(wr), webhook_result_code(wr),
 		           "the delivery's webhook signature headers do not verify");
@@ -366,7 +419,7 @@ api_federation_inbox(struct request *req)
 	if (db_fed_peer_get(&peer, true) <= 0)
 		goto rollback;
 	enum accept_result r = fed_accept(&peer, &v);
-	if (r == ACCEPT_FAILED)
+	if (r == ACCEPT_FAILED || fed_peer_save(&peer) < 0)
 		goto rollback;
 	if (db_commit() < 0)
 		goto unavailable;

@@ -64,8 +64,11 @@ enum accept_result fed_accept(struct fed_peer *peer, struct verified *v);
 /* Ask the puller to fetch from the peer now. */
 void fed_request_pull(void);
 
-/* Load the peer's pinned keys (owner = origin) as verify keys; returns how many. */
-size_t fed_peer_keys(const char *origin, struct verify_key **keys, size_t max);
+/* The peer's pinned keys (owner = origin) as new verify keys (caller frees each), from a cache
+ * that reload refreshes from the database; returns how many. */
+size_t fed_peer_keys(const char *origin, struct verify_key **keys, size_t max, bool reload);
+/* Write the peer's applied seq/hash when fed_accept changed them (before commit). */
+int fed_peer_save(struct fed_peer *peer);
 
 int delivery_start(void);
 void delivery_stop(void);

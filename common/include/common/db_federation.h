@@ -46,6 +46,8 @@ struct fed_peer {
 	long long acked_seq, applied_seq;
 	char applied_hash[65];
 	bool blocked;
+	long long pending; /* rows in fed_pending (read only with lock) */
+	bool dirty;        /* applied_seq/hash changed in memory: write with set_applied */
 };
 /* The peer row (there is at most one): 1 found, 0 none, -1 failure. lock: FOR UPDATE. */
 int db_fed_peer_get(struct fed_peer *peer, bool lock);
