@@ -158,6 +158,24 @@ post_envelope(CURL *c, const char *url, const struct fed_row *row, struct http_r
 	return cc == CURLE_OK ? 0 : -1;
 }
 
+/* Drain pending notifications; true when there was at least one. Every public write emits an
+ * event and so a NOTIFY, from this process or another one (a CLI command): the page cache is
+ * invalidated here too, so pages never stay stale after a write made elsewhere. */
+static bool
+drain_notifications(PGconn *c)
+{
+	PGnotify *n;
+	bool had = false;
+	PQconsumeInput(c);
+	while ((n = PQnotifies(c))) {
+		had = true;
+		PQfreemem(n);
+	}
+	if (had)
+		http_cache_bump();
+	return had;
+}
+
 /* Wait for a NOTIFY on fed_outbox (or the fallback timeout, or stop). */
 static void
 wait_for_events(PGconn **listening)
@@ -174,19 +192,10 @@ wait_for_events(PGconn **listening)
 		}
 		*listening = c;
 	}
-	PGnotify *n;
-	bool had = false;
-	PQconsumeInput(c);
-	while ((n = PQnotifies(c))) {
-		had = true;
-		PQfreemem(n);
-	}
-	if (had)
+	if (drain_notifications(c))
 		return;
 	nap(POLL_FALLBACK_MS, PQsocket(c));
-	PQconsumeInput(c);
-	while ((n = PQnotifies(c)))
-		PQfreemem(n);
+	drain_notifications(c);
 }
 
 static void *
@@ -200,8 +209,12 @@ sender_main(void *arg)
 	while (!stopping()) {
 		struct fed_peer peer;
 		int got = db_fed_peer_get(&peer, false);
-		if (got <= 0) {
-			nap(got < 0 ? backoff_ms(failures++) : 1000, -1);
+		if (got < 0) {
+			nap(backoff_ms(failures++), -1);
+			continue;
+		}
+		if (got == 0) {
+			wait_for_events(&listening); /* not paired yet: still watch for writes */
 			continue;
 		}
 		struct fed_row *rows = NULL;

@@ -361,6 +361,8 @@ static void
 reply_code(struct request *req, enum status st, const char *code, const char *message)
 {
 	req->want_json = true;
+	if (st == STATUS_UNAVAILABLE)
+		http_add_header(req, "Retry-After", "5");
 	http_error(req, st, code, message);
 }
 
