@@ -318,8 +318,10 @@ app_main(struct app *app, int argc, char **argv)
 		config_print_help(defs, n, stdout);
 		return 0;
 	}
-	if (load_config(app) < 0)
+	if (load_config(app) < 0) {
+		config_release(app->cfg_defs, app->cfg_ndefs, &app->cfg);
 		return 2;
+	}
 	int rc;
 	if (strcmp(cmd, "serve") == 0)
 		return serve(app);

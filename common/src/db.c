@@ -10,12 +10,14 @@
 #include "common/strbuf.h"
 #include "common/xalloc.h"
 
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct db_slot {
 	PGconn *conn;
+	PGconn *listening; /* the connection that ran LISTEN (a new one must LISTEN again) */
 	bool in_tx;
 	char sqlstate[6];
 	struct db_slot *next;
@@ -205,6 +207,43 @@ db_rollback(void)
 		PQclear(res);
 	}
 	s->in_tx = false;
+}
+
+static int
+drain_notifies(PGconn *c)
+{
+	PGnotify *n;
+	int had = 0;
+	PQconsumeInput(c);
+	while ((n = PQnotifies(c))) {
+		had = 1;
+		PQfreemem(n);
+	}
+	return had;
+}
+
+int
+db_wait_notify(const char *channel, int timeout_ms, int wake_fd)
+{
+	struct db_slot *s = db_slot();
+	PGconn *c = db_conn();
+	struct pollfd p[2] = {{-1, POLLIN, 0}, {wake_fd, POLLIN, 0}};
+	if (c && s->listening != c) {
+		char *sql =
+		        xasprintf("LISTEN %s", channel); /* a constant identifier from our code */
+		int rc = db_command(sql, 0, NULL);
+		free(sql);
+		s->listening = rc == 0 ? c : NULL;
+	}
+	if (!c || s->listening != c) {
+		poll(p + 1, wake_fd >= 0 ? 1 : 0, timeout_ms);
+		return -1;
+	}
+	if (drain_notifies(c))
+		return 1;
+	p[0].fd = PQsocket(c);
+	poll(p, wake_fd >= 0 ? 2 : 1, timeout_ms);
+	return drain_notifies(c);
 }
 
 bool

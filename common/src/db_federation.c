@@ -184,6 +184,12 @@ db_fed_peer_set_acked(const char *name, long long seq)
 }
 
 int
+db_fed_peer_unblock(void)
+{
+	return run("UPDATE fed_peers SET blocked = false", 0, NULL);
+}
+
+int
 db_fed_peer_set_error(const char *name, const char *error, bool blocked)
 {
 	return run("UPDATE fed_peers SET last_error = $2, last_error_at = now(), blocked = $3"
@@ -192,13 +198,21 @@ db_fed_peer_set_error(const char *name, const char *error, bool blocked)
 }
 
 int
-db_fed_pending_put(const char *origin, long long seq, const char *envelope, size_t len)
+db_fed_pending_put(const char *origin, long long seq, const char *envelope, const char *hash)
 {
-	char s[24];
-	(void)len;
-	return run("INSERT INTO fed_pending (origin, seq, envelope) VALUES ($1, $2, $3)"
-	           " ON CONFLICT DO NOTHING",
-	           DB_PARAMS(origin, LL(s, seq), envelope));
+	char sq[24];
+	PGresult *res = db_exec("WITH ins AS (INSERT INTO fed_pending (origin, seq, envelope, hash)"
+	                        " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1)"
+	                        " SELECT (SELECT count(*) FROM ins),"
+	                        " (SELECT hash FROM fed_pending WHERE origin = $1 AND seq = $2)",
+	                        DB_PARAMS(origin, LL(sq, seq), envelope, hash));
+	if (!res)
+		return -1;
+	int rc = strcmp(PQgetvalue(res, 0, 0), "1") == 0                                ? 1
+	         : (PQgetisnull(res, 0, 1) || strcmp(PQgetvalue(res, 0, 1), hash) == 0) ? 0
+	                                                                                : 2;
+	PQclear(res);
+	return rc;
 }
 
 int
@@ -223,7 +237,8 @@ db_fed_alarm_add(const char *origin, long long seq, const char *kind, const char
 {
 	char s[24];
 	return run("INSERT INTO fed_alarms (origin, seq, kind, detail, evidence)"
-	           " VALUES ($1, $2, $3, $4, $5)",
+	           " VALUES ($1, $2, $3, $4, $5)"
+	           " ON CONFLICT (origin, seq, kind, md5(coalesce(evidence, ''))) DO NOTHING",
 	           DB_PARAMS(origin, LL(s, seq), kind, detail, evidence));
 }
 
@@ -320,7 +335,8 @@ db_fed_status(const char *self)
 	        " blocked, (SELECT count(*) FROM fed_pending p WHERE p.origin = fed_peers.name),"
 	        " (SELECT count(*) FROM fed_events e WHERE e.origin = fed_peers.name"
 	        "  AND e.flag IS NOT NULL),"
-	        " coalesce(extract(epoch FROM now() - last_success_at)::bigint, -1)"
+	        " coalesce(extract(epoch FROM now() - last_success_at)::bigint, -1),"
+	        " coalesce(last_success_at, paired_at) < now() - interval '15 minutes'"
 	        " FROM fed_peers ORDER BY name LIMIT 1";
 	static const char q_alarms[] =
 	        "SELECT id, origin, seq, kind, detail, to_char(created_at AT TIME ZONE 'UTC',"
@@ -351,6 +367,11 @@ db_fed_status(const char *self)
 		                  (json_int_t)strtoll(PQgetvalue(pr, 0, 9), NULL, 10),
 		                  "seconds_since_success",
 		                  (json_int_t)strtoll(PQgetvalue(pr, 0, 10), NULL, 10)));
+		/* lagging: events wait and nothing was delivered for 15 minutes; the log stays the
+		 * truth and the sender keeps trying */
+		json_object_set_new(
+		        json_object_get(st, "peer"), "lagging",
+		        json_boolean(last - acked > 0 && strcmp(PQgetvalue(pr, 0, 11), "t") == 0));
 	} else {
 		json_object_set_new(st, "peer", json_null());
 	}

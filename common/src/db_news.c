@@ -8,6 +8,7 @@
 #include "common/log.h"
 #include "common/xalloc.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,11 +53,19 @@ db_news_list_published(const char *origin, const char *cursor, int limit, enum s
 	char us[32] = "", idb[32] = "", lim[16];
 	*st = STATUS_OK;
 	if (cursor) {
-		/* cursor = "<published_at in µs>-<id>" */
+		/* cursor = "<published_at in µs since 1970>-<id>", digits only, before year 10000
+		 */
 		char *end;
-		long long t = strtoll(cursor, &end, 10);
-		long long id = *end == '-' ? strtoll(end + 1, &end, 10) : -1;
-		if (*end || t <= 0 || id <= 0) {
+		long long t = -1, id = -1;
+		if (cursor[0] >= '1' && cursor[0] <= '9') {
+			errno = 0;
+			t = strtoll(cursor, &end, 10);
+			if (*end == '-' && end[1] >= '1' && end[1] <= '9')
+				id = strtoll(end + 1, &end, 10);
+			else
+				id = -1;
+		}
+		if (errno == ERANGE || id <= 0 || *end || t <= 0 || t > 253402300799000000LL) {
 			*st = STATUS_INVALID;
 			return NULL;
 		}
@@ -163,12 +172,13 @@ db_news_set_status(const char *origin, long long id, bool publish, const char *r
 	        " unpublish_reason = CASE WHEN $3 THEN NULL ELSE $4 END,"
 	        " published_at = CASE WHEN $3 THEN coalesce(published_at, now()) ELSE published_at "
 	        "END,"
-	        " updated_at = now() WHERE origin = $1 AND id = $2";
+	        " updated_at = now() WHERE origin = $1 AND id = $2"
+	        " AND (status = 'published') = NOT $3::boolean";
 	char idb[32];
 	snprintf(idb, sizeof(idb), "%lld", id);
 	PGresult *res = db_exec(q, DB_PARAMS(origin, idb, publish ? "t" : "f", reason));
 	enum status st = !res ? STATUS_UNAVAILABLE
-	                      : (strcmp(PQcmdTuples(res), "1") == 0 ? STATUS_OK : STATUS_NOT_FOUND);
+	                      : (strcmp(PQcmdTuples(res), "1") == 0 ? STATUS_OK : STATUS_CONFLICT);
 	PQclear(res);
 	return st;
 }

@@ -9,6 +9,7 @@
 #include "common/db_news.h"
 #include "common/log.h"
 
+#include <ctype.h>
 #include <string.h>
 
 static const struct hook common_hooks[] = {
@@ -46,6 +47,25 @@ is_texts(json_t *v)
 	return true;
 }
 
+/* RFC 3339 UTC as the origin writes it: 2026-11-26T07:00:00Z with up to 6 fraction digits. */
+static bool
+is_utc_time(const char *s)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+	size_t i = 0;
+	for (; shape[i]; i++)
+		if (shape[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != shape[i])
+			return false;
+	if (s[i] == '.') {
+		size_t digits = 0;
+		while (isdigit((unsigned char)s[++i]))
+			digits++;
+		if (digits < 1 || digits > 6)
+			return false;
+	}
+	return s[i] == 'Z' && s[i + 1] == '\0';
+}
+
 enum status
 hook_news(const char *origin, const char *type, json_t *data)
 {
@@ -58,7 +78,8 @@ hook_news(const char *origin, const char *type, json_t *data)
 	(void)type;
 	if (!json_is_integer(id) || json_integer_value(id) <= 0 || !is_texts(title) ||
 	    !is_texts(body) || !status ||
-	    (strcmp(status, "published") != 0 && strcmp(status, "unpublished") != 0)) {
+	    (strcmp(status, "published") != 0 && strcmp(status, "unpublished") != 0) ||
+	    (published_at ? !is_utc_time(published_at) : strcmp(status, "published") == 0)) {
 		log_warn("news event from %s does not have the expected fields", origin);
 		return STATUS_INVALID;
 	}

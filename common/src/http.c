@@ -483,22 +483,28 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 			goto respond;
 		}
 		struct strbuf allow = STRBUF_INIT;
-		enum router_result rr = router_match(app->routes, app->nroutes, method, req->path,
-		                                     &req->match, &allow);
-		if (rr == ROUTER_NOT_FOUND && plen > 5 &&
-		    strcmp(req->path + plen - 5, ".json") == 0) {
-			char *twin = arena_strndup(req->arena, req->path, plen - 5);
-			strbuf_reset(&allow);
-			enum router_result r2 = router_match(app->routes, app->nroutes, method,
-			                                     twin, &req->match, &allow);
-			if (r2 != ROUTER_NOT_FOUND &&
-			    (req->match.route == NULL ||
-			     (req->match.route->flags & ROUTE_JSON_TWIN))) {
-				rr = r2;
-				req->path = twin;
+		enum router_result rr = ROUTER_NOT_FOUND;
+		/* "<path>.json" is the JSON twin of a twin-enabled route; tried first because a
+		 * parameter like {id} would otherwise swallow "3.json" */
+		if (plen > 5 && strcmp(req->path + plen - 5, ".json") == 0) {
+			char *base = arena_strndup(req->arena, req->path, plen - 5);
+			struct route_match m;
+			enum router_result tr =
+			        router_match(app->routes, app->nroutes, method, base, &m, &allow);
+			if (tr != ROUTER_NOT_FOUND && (m.route->flags & ROUTE_JSON_TWIN)) {
+				req->match = m;
+				req->path = base;
 				req->want_json = true;
+				rr = tr;
+			} else {
+				strbuf_reset(&allow);
 			}
 		}
+		if (rr == ROUTER_NOT_FOUND)
+			rr = router_match(app->routes, app->nroutes, method, req->path, &req->match,
+			                  &allow);
+		if (req->match.route && (req->match.route->flags & ROUTE_API))
+			req->want_json = true;
 		if (rr == ROUTER_WRONG_METHOD) {
 			http_add_header(req, "Allow", allow.buf);
 			strbuf_release(&allow);

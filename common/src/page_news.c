@@ -46,7 +46,8 @@ news_view(struct request *req, json_t *item, bool full)
 	json_object_set_new(v, "is_unpublished",
 	                    json_boolean(strcmp(json_string_value(json_object_get(item, "status")),
 	                                        "unpublished") == 0));
-	if (full) {
+	if (full &&
+	    strcmp(json_string_value(json_object_get(item, "status")), "unpublished") != 0) {
 		const char *body = i18n_pick(json_object_get(item, "body"), req->lang, NULL);
 		char *html = markdown_to_html(body ? body : "", body ? strlen(body) : 0);
 		json_object_set_new(v, "body_html", json_string(html));
@@ -227,6 +228,8 @@ render_form(struct request *req, unsigned code, json_t *item, json_t *title, jso
 static const char *
 read_texts(struct request *req, json_t *title, json_t *body)
 {
+	/* keep every language first, so a refused form comes back with all that was typed */
+	const char *err = NULL;
 	bool any = false;
 	size_t i;
 	json_t *l;
@@ -237,19 +240,19 @@ read_texts(struct request *req, json_t *title, json_t *body)
 		const char *b = http_form(req, arena_printf(req->arena, "body_%s", code));
 		t = t ? t : "";
 		b = b ? b : "";
-		if (utf8_chars(t) > NEWS_TITLE_MAX)
-			return "title_too_long";
-		if (utf8_chars(b) > NEWS_BODY_MAX)
-			return "body_too_long";
-		if (*t || *b) {
-			if (!*t)
-				return "title_required";
-			json_object_set_new(title, code, json_string(t));
-			json_object_set_new(body, code, json_string(b));
-			any = true;
-		}
+		if (!*t && !*b)
+			continue;
+		json_object_set_new(title, code, json_string(t));
+		json_object_set_new(body, code, json_string(b));
+		any = true;
+		if (!err && utf8_chars(t) > NEWS_TITLE_MAX)
+			err = "title_too_long";
+		else if (!err && utf8_chars(b) > NEWS_BODY_MAX)
+			err = "body_too_long";
+		else if (!err && !*t)
+			err = "title_required";
 	}
-	return any ? NULL : "title_required";
+	return err ? err : (any ? NULL : "title_required");
 }
 
 void
@@ -389,7 +392,9 @@ page_staff_news_update(struct request *req)
 			db_rollback();
 	}
 	if (st != STATUS_OK) {
-		http_error(req, st, "database_unavailable", "the news item could not be saved");
+		http_error(req, st,
+		           st == STATUS_NOT_FOUND ? "news_not_found" : "database_unavailable",
+		           "the news item could not be saved");
 		goto out;
 	}
 	log_info("news %lld edited by account %lld", id, req->user->id);
@@ -411,7 +416,8 @@ set_status(struct request *req, bool publish)
 		return;
 	long long id = json_integer_value(json_object_get(item, "id"));
 	const char *reason = http_form(req, "reason");
-	if (!publish && (!reason || !*reason || utf8_chars(reason) > NEWS_REASON_MAX)) {
+	if (!publish && (!reason || !*reason || strspn(reason, " \t\n\r") == strlen(reason) ||
+	                 utf8_chars(reason) > NEWS_REASON_MAX)) {
 		http_error(req, STATUS_INVALID, "reason_required",
 		           "unpublishing needs a public reason (at most 500 characters)");
 		goto out;
@@ -427,8 +433,16 @@ set_status(struct request *req, bool publish)
 		if (st != STATUS_OK)
 			db_rollback();
 	}
+	if (st == STATUS_CONFLICT) {
+		http_error(req, st, publish ? "already_published" : "not_published",
+		           publish ? "this item is already published"
+		                   : "only a published item can be withdrawn");
+		goto out;
+	}
 	if (st != STATUS_OK) {
-		http_error(req, st, "database_unavailable", "the news item could not be saved");
+		http_error(req, st,
+		           st == STATUS_NOT_FOUND ? "news_not_found" : "database_unavailable",
+		           "the news item could not be saved");
 		goto out;
 	}
 	log_info("news %lld %s by account %lld", id, publish ? "published" : "unpublished",

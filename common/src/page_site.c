@@ -134,6 +134,13 @@ news_views(struct request *req, const char *origin, int limit)
 	return items;
 }
 
+/* Browsers ask for /favicon.ico on their own: send them to the icon among the static files. */
+void
+page_favicon(struct request *req)
+{
+	http_redirect(req, static_files_url(req->app->statics, "favicon.svg"));
+}
+
 void
 page_home(struct request *req)
 {

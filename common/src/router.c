@@ -53,7 +53,7 @@ enum router_result
 router_match(const struct route *routes, size_t n, const char *method, const char *path,
              struct route_match *m, struct strbuf *allow)
 {
-	bool path_known = false;
+	const struct route *known = NULL;
 	for (size_t i = 0; i < n; i++) {
 		if (!pattern_match(routes[i].pattern, path, m))
 			continue;
@@ -61,8 +61,11 @@ router_match(const struct route *routes, size_t n, const char *method, const cha
 			m->route = &routes[i];
 			return ROUTER_FOUND;
 		}
-		path_known = true;
+		if (!known)
+			known = &routes[i];
 	}
+	m->route = known;
+	bool path_known = known != NULL;
 	if (!path_known)
 		return ROUTER_NOT_FOUND;
 	for (size_t i = 0; allow && i < n; i++) {

@@ -2,9 +2,10 @@
 /*
  * Delivery threads. The sender posts this platform's events to the peer's inbox strictly in seq
  * order, woken by LISTEN/NOTIFY with a polling fallback, with exponential backoff and jitter,
- * Retry-After on 429/503, and no retry of 400/401/413 (the peer is marked blocked and the
- * operator alerted). The puller fetches the peer's log from its catch-up endpoint on start,
- * when a gap is seen and every minute, applying batches in one transaction each.
+ * Retry-After on 429/503, and no retry of 400/401/403/409/413 (the peer is marked blocked and the
+ * operator alerted; pairing again or the status page's retry clears it). The puller fetches the
+ * peer's log from its catch-up endpoint on start, when a gap is seen and every minute, applying
+ * batches in one transaction each.
  */
 #include "common/db.h"
 #include "common/http.h"
@@ -30,7 +31,6 @@
 #define PULL_EVERY_MS 60000
 #define BACKOFF_BASE_MS 250
 #define BACKOFF_MAX_MS 60000
-#define BLOCKED_RETRY_MS 30000
 #define RESPONSE_MAX (64u * 1024 * 1024)
 
 struct http_result {
@@ -158,44 +158,16 @@ post_envelope(CURL *c, const char *url, const struct fed_row *row, struct http_r
 	return cc == CURLE_OK ? 0 : -1;
 }
 
-/* Drain pending notifications; true when there was at least one. Every public write emits an
- * event and so a NOTIFY, from this process or another one (a CLI command): the page cache is
- * invalidated here too, so pages never stay stale after a write made elsewhere. */
-static bool
-drain_notifications(PGconn *c)
-{
-	PGnotify *n;
-	bool had = false;
-	PQconsumeInput(c);
-	while ((n = PQnotifies(c))) {
-		had = true;
-		PQfreemem(n);
-	}
-	if (had)
-		http_cache_bump();
-	return had;
-}
-
-/* Wait for a NOTIFY on fed_outbox (or the fallback timeout, or stop). */
+/*
+ * Wait for new own events (NOTIFY fed_outbox), the polling fallback or stop. Every public write
+ * emits an event and so a NOTIFY, from this process or another one (a CLI command): the page
+ * cache is invalidated here too, so no page stays stale after a write made elsewhere.
+ */
 static void
-wait_for_events(PGconn **listening)
+wait_for_events(void)
 {
-	PGconn *c = db_conn();
-	if (!c) {
-		nap(POLL_FALLBACK_MS, -1);
-		return;
-	}
-	if (c != *listening) {
-		if (db_command("LISTEN fed_outbox", 0, NULL) < 0) {
-			nap(POLL_FALLBACK_MS, -1);
-			return;
-		}
-		*listening = c;
-	}
-	if (drain_notifications(c))
-		return;
-	nap(POLL_FALLBACK_MS, PQsocket(c));
-	drain_notifications(c);
+	if (db_wait_notify("fed_outbox", POLL_FALLBACK_MS, fed.wake_fd[0]) > 0)
+		http_cache_bump();
 }
 
 static void *
@@ -204,7 +176,6 @@ sender_main(void *arg)
 	(void)arg;
 	CURL *c = curl_easy_init();
 	struct http_result r = {.body = STRBUF_INIT};
-	PGconn *listening = NULL;
 	int failures = 0;
 	while (!stopping()) {
 		struct fed_peer peer;
@@ -213,8 +184,11 @@ sender_main(void *arg)
 			nap(backoff_ms(failures++), -1);
 			continue;
 		}
-		if (got == 0) {
-			wait_for_events(&listening); /* not paired yet: still watch for writes */
+		if (got == 0 || peer.blocked) {
+			/* not paired yet, or the peer refused an event for good: send nothing until
+			 * an operator acts (pairs again or presses retry on the status page), but
+			 * still watch for writes */
+			wait_for_events();
 			continue;
 		}
 		struct fed_row *rows = NULL;
@@ -226,7 +200,7 @@ sender_main(void *arg)
 		}
 		if (nr == 0) {
 			db_fed_rows_free(rows, nr);
-			wait_for_events(&listening);
+			wait_for_events();
 			continue;
 		}
 		char *url = xasprintf("%s/federation/v1/inbox", peer.url);
@@ -246,17 +220,22 @@ sender_main(void *arg)
 				err = xasprintf("could not deliver event %lld to peer \"%s\": HTTP "
 				                "%ld %.200s",
 				                rows[i].seq, peer.name, r.status, r.body.buf);
-			bool permanent = rc == 0 && (r.status == 400 || r.status == 401 ||
-			                             r.status == 403 || r.status == 413);
+			/* refused for good: bad input, bad signature or equivocation. Retrying
+			 * cannot help; an operator must look */
+			bool permanent =
+			        rc == 0 && (r.status == 400 || r.status == 401 || r.status == 403 ||
+			                    r.status == 409 || r.status == 413);
 			if (permanent) {
-				log_error("%s; not retrying until an operator looks (status page)",
-				          err);
-				wait_ms = BLOCKED_RETRY_MS;
+				log_error(
+				        "%s; delivery to \"%s\" is blocked until an operator looks "
+				        "(status page)",
+				        err, peer.name);
 			} else {
 				if (failures < 3 || failures % 20 == 0)
 					log_warn("%s", err);
+				/* Retry-After in seconds (an HTTP-date is not honoured: backoff) */
 				if (rc == 0 && (r.status == 429 || r.status == 503) &&
-				    r.retry_after_s >= 0)
+				    r.retry_after_s > 0 && r.retry_after_s <= 3600)
 					wait_ms = r.retry_after_s * 1000L;
 				else
 					wait_ms = backoff_ms(failures);

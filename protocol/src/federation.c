@@ -6,6 +6,7 @@
  */
 #include "protocol/federation.h"
 
+#include "common/auth.h"
 #include "common/db.h"
 #include "common/http.h"
 #include "common/log.h"
@@ -23,7 +24,7 @@
 
 struct federation fed = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
 
-#define PEER_KEYS_MAX 16
+#define PEER_KEYS_MAX 64
 
 char *
 fed_key_path(struct app *app)
@@ -311,9 +312,19 @@ fed_accept(struct fed_peer *peer, struct verified *v)
 		return rc < 0 ? ACCEPT_FAILED : ACCEPT_EQUIVOCATION;
 	}
 	if (ev->seq > peer->applied_seq + 1) {
-		if (db_fed_pending_put(ev->origin, ev->seq, v->envelope, v->envelope_len) < 0)
+		int put = db_fed_pending_put(ev->origin, ev->seq, v->envelope, hash);
+		if (put < 0)
 			return ACCEPT_FAILED;
-		peer->pending++;
+		if (put == 2) {
+			log_error("ALARM: equivocation by %s at buffered seq %lld", ev->origin,
+			          (long long)ev->seq);
+			return db_fed_alarm_add(ev->origin, ev->seq, "equivocation",
+			                        "another envelope is buffered for this seq",
+			                        v->envelope) < 0
+			               ? ACCEPT_FAILED
+			               : ACCEPT_EQUIVOCATION;
+		}
+		peer->pending += put;
 		return ACCEPT_BUFFERED;
 	}
 	enum accept_result r = store_and_apply(peer, v);
@@ -400,6 +411,13 @@ api_federation_inbox(struct request *req)
 	if (wr != WEBHOOK_OK) {
 		reply_code(req, webhook_result_status(wr), webhook_result_code(wr),
 		           "the delivery's webhook signature headers do not verify");
+		return;
+	}
+	/* one envelope is one line of the catch-up stream: no raw line breaks */
+	if (memchr(req->body.buf, '\n', req->body.len) ||
+	    memchr(req->body.buf, '\r', req->body.len)) {
+		reply_code(req, STATUS_INVALID, "malformed_envelope",
+		           "an envelope is compact JSON on one line");
 		return;
 	}
 	enum status st = fed_verify_envelope(req->body.buf, req->body.len, peer.name, &v, &code);
@@ -546,7 +564,23 @@ page_federation_status(struct request *req)
 	json_object_set_new(st, "peer_keys", peer_keys ? peer_keys : json_array());
 	json_object_set_new(st, "has_alarms",
 	                    json_boolean(json_array_size(json_object_get(st, "alarms")) > 0));
+	http_csrf(req);
 	http_render(req, 200, "federation_status", st);
+}
+
+void
+page_federation_retry(struct request *req)
+{
+	if (!app_can(req->app, req->user, "federation.admin")) {
+		http_error(req, STATUS_FORBIDDEN, "forbidden", "your role does not allow this");
+		return;
+	}
+	if (db_fed_peer_unblock() < 0) {
+		http_error(req, STATUS_UNAVAILABLE, "database_unavailable", "try again later");
+		return;
+	}
+	log_info("account %lld asked to retry delivery to the peer", req->user->id);
+	http_redirect(req, "/staff/federation");
 }
 
 /* ---- lifecycle ---- */

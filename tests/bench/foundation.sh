@@ -169,7 +169,7 @@ idle_pct() {
 		n = split(a, x); split(b, y); total = 0
 		for (i = 2; i <= n; i++) total += y[i] - x[i]
 		idle = (y[5] - x[5]) + (y[6] - x[6])
-		printf "%.0f", total > 0 ? 100 * idle / total : 0
+		printf "%.0f", (total > 0 ? 100 * idle / total : 0)
 	}'
 }
 
@@ -251,9 +251,15 @@ declare -A HTTP_PORT=()
 for side in "${SIDES[@]}"; do
 	HTTP_PORT[$side]=$(free_port)
 done
+declare -A FINGERPRINT=()
 for side in "${SIDES[@]}"; do
 	mkdir -p "$WORK/$side-data"
 	chmod 700 "$WORK/$side-data"
+	FINGERPRINT[$side]=$(srv_run "$side" "$(srv_bin "$side")" keys generate \
+		2>"$WORK/$side-keys.log") || {
+		cat "$WORK/$side-keys.log" >&2
+		die "$side-srv could not generate its signing key"
+	}
 	say "$side-srv: demo load demo/$side"
 	srv_run "$side" "$(srv_bin "$side")" demo load "$BALADIYA_ROOT/demo/$side" \
 		>"$WORK/$side-demo.log" 2>&1 || {
@@ -274,6 +280,35 @@ for side in "${SIDES[@]}"; do
 		die "$side-srv did not become healthy"
 	}
 done
+
+# Paired as in production (scripts/run does the same): the demo news each side published
+# travel to the other side, and the federation workers run during the measurements as they
+# would in service. Wait until the mirrored news stop changing the news pages.
+for side in "${SIDES[@]}"; do
+	peer=citizen
+	[ "$side" = official ] || peer=official
+	say "$side-srv: peer pair with $peer-srv"
+	srv_run "$side" "$(srv_bin "$side")" peer pair "http://127.0.0.1:${HTTP_PORT[$peer]}" \
+		"${FINGERPRINT[$peer]}" >"$WORK/$side-pair.log" 2>&1 || {
+		cat "$WORK/$side-pair.log" >&2
+		die "could not pair $side-srv with $peer-srv"
+	}
+done
+say "waiting for the federated news to settle"
+declare -A LAST_SIZE=()
+stable=0
+for ((i = 0; i < 60 && stable < 4; i++)); do
+	sleep 0.5
+	changed=0
+	for side in "${SIDES[@]}"; do
+		size=$(curl -sS -o /dev/null -w '%{size_download}' \
+			"http://127.0.0.1:${HTTP_PORT[$side]}/news.json") || size=-1
+		[ "$size" = "${LAST_SIZE[$side]:-}" ] || changed=1
+		LAST_SIZE[$side]=$size
+	done
+	if [ "$changed" = 0 ]; then stable=$((stable + 1)); else stable=0; fi
+done
+[ "$stable" -ge 4 ] || warn "the news pages still change; measuring anyway"
 
 HELLO_PORT=$(free_port)
 ROW_PORT=$(free_port)
@@ -322,12 +357,19 @@ function request()
 end
 EOF
 } >"$WORK/uncached.lua"
+# Close: the client asks for a new connection per request, to show what reconnecting costs.
+{
+	cat "$WORK/report.lua"
+	printf '\nwrk.headers["Connection"] = "close"\n'
+} >"$WORK/close.lua"
 
 # --- measuring -----------------------------------------------------------------------------
 
-# Rows: label | base URL name | path | lua script | kind (hello, row, page, json) | pid name
+# Rows: label | base URL name | path | lua script | kind | pid name. Kinds: hello and row are
+# the baselines, page and json are held to their targets, info is compared with hello only.
 ROWS=(
 	"hello-world baseline GET /|hello|/|report|hello|baseline_hello"
+	"hello-world baseline GET / (close)|hello|/|close|info|baseline_hello"
 	"libpq baseline GET /row|row|/row|report|row|baseline_pg"
 )
 for side in "${SIDES[@]}"; do
@@ -365,8 +407,11 @@ for row in "${ROWS[@]}"; do
 	done
 	cache=miss
 	! grep -qi '^x-cache: *hit' "$WORK/check.headers" || cache=hit
-	printf '    %-38s %5s bytes, %s, page cache: %s\n' "$label" "$(cut -d' ' -f2 <<<"$out")" \
-		"$(cut -d' ' -f3- <<<"$out")" "$cache" >&2
+	# wrk reconnects after a "Connection: close"; worth knowing when reading the numbers
+	conn=keep-alive
+	! grep -qi '^connection: *close' "$WORK/check.headers" || conn='Connection: close'
+	printf '    %-38s %5s bytes, %s, page cache %s, %s\n' "$label" \
+		"$(cut -d' ' -f2 <<<"$out")" "$(cut -d' ' -f3- <<<"$out")" "$cache" "$conn" >&2
 done
 rm -f "$WORK/check.headers"
 
@@ -457,6 +502,7 @@ miss=0
 		rps=${RPS[$label]}
 		case "$kind" in
 		hello | row) base= ;;
+		info) base=$HELLO_RPS bname=hello ;;
 		page) base=$HELLO_RPS limit=$TARGET_PAGE_RATIO bname=hello ;;
 		json) base=$ROW_RPS limit=$TARGET_JSON_RATIO bname=libpq ;;
 		esac
@@ -466,6 +512,8 @@ miss=0
 		else
 			r=$(awk -v a="$rps" -v b="$base" 'BEGIN { printf "%.2f", a / b }')
 			ratio="$r x $bname"
+		fi
+		if [ -n "$base" ] && [ "$kind" != info ]; then
 			v1=$(verdict "$r" '>=' "$limit")
 			v2=$(verdict "${P99[$label]}" '<' "$TARGET_P99_MS")
 			pct=$(awk -v l="$limit" 'BEGIN { printf "%d", l * 100 }')
@@ -478,6 +526,8 @@ miss=0
 					if [ "$v" = PASS ]; then pass=$((pass + 1)); else miss=$((miss + 1)); fi
 				done
 			fi
+		elif [ "$kind" = info ]; then
+			targets='(info)'
 		fi
 		printf '| %-38s | %9.0f | %7.2f | %7.2f | %-14s | %7.1f | %-26s |\n' \
 			"$label" "$rps" "${P50[$label]}" "${P99[$label]}" "$ratio" \
@@ -488,7 +538,7 @@ miss=0
 	printf 'GET /news.json >= %d%% of the libpq baseline, p99 < %s ms: %d PASS, %d MISS\n' \
 		"$(awk -v l="$TARGET_JSON_RATIO" 'BEGIN { printf "%d", l * 100 }')" \
 		"$TARGET_P99_MS" "$pass" "$miss"
-	printf 'Rows in parentheses (uncached) are for information. RSS: peak VmRSS of the '
+	printf 'Rows in parentheses (close, uncached) are for information. RSS: peak VmRSS of the '
 	printf 'server process during the measured run.\n'
 	for row in "${ROWS[@]}"; do
 		IFS='|' read -r label _ _ _ _ _ <<<"$row"

@@ -226,3 +226,180 @@ export async function federationStatus(client) {
 	if (r.status !== 200) throw new Error(`/staff/federation.json answered ${r.status}`);
 	return r.json;
 }
+
+/**
+ * Publishes n news items through the staff form with `concurrency` POSTs in flight (a burst:
+ * the seqs stay gapless, the counter row is locked per transaction). Unlike emitNews it does
+ * not read the list back, so concurrent posts are fine, and a failed POST (connection refused
+ * while the daemon is down, 503 while its database is) is counted, not thrown. progress (an
+ * object, optional) is updated live with {sent, ok, failed}, so a test can inject a fault
+ * part-way. Resolves to {ok, failed, statuses} (statuses: count by status or error code).
+ */
+export async function emitBurst(client, n, { concurrency = 8, prefix = 'Rafale', progress = {},
+	timeoutMs = 15_000 } = {}) {
+	Object.assign(progress, { sent: 0, ok: 0, failed: 0 });
+	const statuses = {};
+	let next = 0;
+	const worker = async () => {
+		while (next < n) {
+			const i = next++;
+			progress.sent += 1;
+			let key;
+			try {
+				const r = await client.post('/staff/news', { action: 'publish',
+					title_fr: `${prefix} ${i}`, body_fr: `Texte ${prefix} ${i}` }, { timeoutMs });
+				key = String(r.status);
+			} catch (err) {
+				key = err.cause?.code || err.name || 'error';
+			}
+			statuses[key] = (statuses[key] || 0) + 1;
+			if (key === '303') progress.ok += 1;
+			else progress.failed += 1;
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker));
+	return { ok: progress.ok, failed: progress.failed, statuses };
+}
+
+/** The distinct news ids carried by the news.* events of log (from readLog). */
+export function newsIdsOf(log) {
+	const ids = new Set();
+	for (const e of log) {
+		if (!e.type.startsWith('news.')) continue;
+		ids.add(JSON.parse(e.payload.toString('utf8')).data.id);
+	}
+	return ids;
+}
+
+// --- forging, adopting and intercepting events (protocol tests) --------------------------------
+
+/** Lower-case hex SHA-256 of buf (an event's hash, and the next event's prev). */
+export function sha256hex(buf) {
+	return crypto.createHash('sha256').update(buf).digest('hex');
+}
+
+/**
+ * The data of a news.* event as news_emit() makes it. publishedAt: ISO text or null.
+ */
+export function newsEventData({ id, title, body = `Texte ${title}`, status = 'published',
+	publishedAt = new Date().toISOString(), reason = null, lang = 'fr' }) {
+	return { id, title: { [lang]: title }, body: { [lang]: body }, status,
+		published_at: publishedAt, unpublish_reason: reason };
+}
+
+/**
+ * Events continuing log (from readLog; [] for an empty log) for origin, one per spec
+ * {type, data, refs, seq, prev} (seq and prev default to the correct chain), signed (DSSE) by
+ * privateKey. Resolves to [{seq, type, prev, hash, payload (Buffer), envelope (string)}].
+ */
+export function forgeEvents(log, origin, specs, privateKey) {
+	let seq = log.length ? log[log.length - 1].seq : 0;
+	let prev = log.length ? log[log.length - 1].hash : '0'.repeat(64);
+	return specs.map((s) => {
+		seq += 1;
+		const ev = { origin, seq: s.seq ?? seq, prev: s.prev ?? prev, type: s.type,
+			data: s.data ?? {}, refs: s.refs ?? [] };
+		if (s.occurredAt) ev.occurredAt = s.occurredAt;
+		const payload = eventPayload(ev);
+		const hash = sha256hex(payload);
+		prev = hash;
+		return { seq: ev.seq, type: ev.type, prev: ev.prev, hash, payload,
+			envelope: makeEnvelope(payload, privateKey) };
+	});
+}
+
+/**
+ * Appends events (from forgeEvents, continuing srv's own log) to srv's own log in its database,
+ * as if srv had emitted them: fed_events rows, the counter row, NOTIFY (its sender then delivers
+ * them). Throws unless the first one follows the counter.
+ */
+export async function adoptEvents(srv, events) {
+	if (!events.length) return;
+	const db = { database: srv.database };
+	const last = Number((await srv.cluster.psql(
+		`SELECT last_seq FROM fed_counter WHERE origin = '${srv.side}'`, db)).trim());
+	if (events[0].seq !== last + 1) {
+		throw new Error(`adoptEvents: ${srv.side}'s counter is at ${last}, events start at ${events[0].seq}`);
+	}
+	const tag = `$b${crypto.randomBytes(6).toString('hex')}$`;
+	const q = (s) => `${tag}${s}${tag}`;
+	const rows = events.map((e) => `('${srv.side}', ${e.seq}, ${q(e.type)}, ` +
+		`${q(e.payload.toString('utf8'))}, ${q(e.envelope)}, '${e.hash}')`);
+	const end = events[events.length - 1];
+	await srv.cluster.psql(['BEGIN;',
+		`INSERT INTO fed_events (origin, seq, type, payload, envelope, hash) VALUES ${rows.join(',\n')};`,
+		`UPDATE fed_counter SET last_seq = ${end.seq}, last_hash = '${end.hash}' WHERE origin = '${srv.side}';`,
+		'COMMIT;', 'NOTIFY fed_outbox;', ''].join('\n'), db);
+}
+
+/** POSTs a captured delivery ({headers, body}) to srv's inbox verbatim; {status, json, text}. */
+export async function deliverRaw(srv, { headers, body }) {
+	const r = await fetch(`${srv.url}/federation/v1/inbox`, { method: 'POST', headers, body });
+	const text = await r.text();
+	let json = null;
+	try { json = JSON.parse(text); } catch { /* not JSON */ }
+	return { status: r.status, json, text };
+}
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding',
+	'upgrade', 'te', 'trailer', 'host']);
+
+/**
+ * A plain HTTP proxy on 127.0.0.1 in front of target (a base URL; proxy.target may change):
+ * every request is forwarded unchanged, unless intercept({method, url, headers, body}) (body a
+ * Buffer) resolves to a reply {status, headers, body}, which is answered instead.
+ * Resolves to {url, port, target, close()}.
+ */
+export async function startProxy(target, { intercept } = {}) {
+	const http = await import('node:http');
+	const proxy = { target, url: null, port: null, close: null };
+	const server = http.createServer((req, res) => {
+		const chunks = [];
+		req.on('data', (c) => chunks.push(c));
+		req.on('end', async () => {
+			const captured = { method: req.method, url: req.url, headers: { ...req.headers },
+				body: Buffer.concat(chunks) };
+			try {
+				const reply = intercept ? await intercept(captured) : null;
+				if (reply) {
+					const body = Buffer.from(reply.body ?? '');
+					res.writeHead(reply.status, { 'content-length': body.length, ...(reply.headers || {}) });
+					res.end(body);
+					return;
+				}
+				const u = new URL(req.url, proxy.target);
+				const headers = {};
+				for (const [k, v] of Object.entries(req.headers)) {
+					if (!HOP_BY_HOP.has(k)) headers[k] = v;
+				}
+				headers.host = u.host;
+				const up = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search,
+					method: req.method, headers }, (ur) => {
+					const out = {};
+					for (const [k, v] of Object.entries(ur.headers)) {
+						if (!HOP_BY_HOP.has(k)) out[k] = v;
+					}
+					res.writeHead(ur.statusCode, out);
+					ur.pipe(res);
+				});
+				up.on('error', () => {
+					if (!res.headersSent) res.writeHead(502);
+					res.end();
+				});
+				up.end(captured.body);
+			} catch (err) {
+				if (!res.headersSent) res.writeHead(500);
+				res.end(String(err));
+			}
+		});
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	server.unref();
+	proxy.port = server.address().port;
+	proxy.url = `http://127.0.0.1:${proxy.port}`;
+	proxy.close = () => new Promise((resolve) => {
+		server.closeAllConnections?.();
+		server.close(() => resolve());
+	});
+	return proxy;
+}

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // HTTP helpers for the integration tests: a browser-like client with a cookie jar (it keeps
 // __Host-/Secure cookies over plain http, as a browser would on https), CSRF-aware form posts,
-// sign-in, raw requests over a TCP socket, and small readers for the pages' HTML.
+// sign-in, raw requests over a TCP socket, and small readers for the pages' HTML; plus the
+// daemon-side steps around them: startSite() (a signing key, then harness.startDaemon),
+// cli()/cliFor() (subcommands), addUser(), loadDemo(), createNews().
 //
 //   const c = new Client(srv.url);
 //   await c.login('alice', 'correct horse battery');       // GETs /login for the CSRF cookie
@@ -9,16 +11,59 @@
 //   assert.equal(r.status, 303);
 //   const j = await c.get('/news.json');  j.json.items ...
 
+import assert from 'node:assert/strict';
 import net from 'node:net';
-import { runCli, startDaemon, tempDir } from './harness.mjs';
+import { execFile } from 'node:child_process';
+import { binaryPath, isAsanBuild, ROOT, startDaemon, tempDir } from './harness.mjs';
 
 /** A password every test account uses (the daemons want at least 10 characters). */
 export const PASSWORD = 'correct horse battery';
 
+/**
+ * Runs a daemon subcommand like harness.runCli ({code, signal, stdout, stderr}; rejects on a
+ * sanitizer report), but survives a command that exits without reading its stdin: runCli
+ * writes the input with no 'error' listener on the child's stdin, so such a command (usage
+ * errors, --help, keys generate...) can raise an uncaught EPIPE that fails whichever test is
+ * running. opts: cluster, database, env, input, timeoutMs.
+ */
+export function cli(side, args, opts = {}) {
+	const s = String(side).replace(/-srv$/, '');
+	const env = { ...process.env };
+	for (const k of Object.keys(env)) {
+		if (k.startsWith('PG') || k.startsWith('BALADIYA_')) delete env[k];
+	}
+	Object.assign(env, {
+		ASAN_OPTIONS: process.env.ASAN_OPTIONS || 'detect_leaks=1',
+		UBSAN_OPTIONS: process.env.UBSAN_OPTIONS || 'print_stacktrace=1',
+		...(opts.cluster ? opts.cluster.pgEnv(opts.database || 'postgres') : {}),
+		...(opts.env || {}),
+	});
+	return new Promise((resolve, reject) => {
+		const child = execFile(binaryPath(s), args, { env, cwd: ROOT, encoding: 'utf8',
+			maxBuffer: 64 << 20, timeout: opts.timeoutMs ?? 60_000 }, (err, stdout, stderr) => {
+			if (err?.code === 'ENOENT') {
+				reject(new Error(`${binaryPath(s)} does not exist`));
+				return;
+			}
+			if (isAsanBuild() && /AddressSanitizer|LeakSanitizer|runtime error:/.test(stderr)) {
+				reject(new Error(`${s}-srv ${args.join(' ')}: sanitizer report\n${stderr}`));
+				return;
+			}
+			let code = 0;
+			if (err) code = typeof err.code === 'number' ? err.code : (err.signal ? null : 1);
+			resolve({ code, signal: err?.signal ?? null, stdout, stderr });
+		});
+		child.stdin.on('error', () => {
+			// the command exited without reading its input: its exit status tells
+		});
+		child.stdin.end(opts.input ?? '');
+	});
+}
+
 const helpCache = new Map();
 /** True when `<srv> --help` lists the subcommand (e.g. 'keys generate'). */
 export async function hasCommand(side, command) {
-	if (!helpCache.has(side)) helpCache.set(side, (await runCli(side, ['--help'])).stdout);
+	if (!helpCache.has(side)) helpCache.set(side, (await cli(side, ['--help'])).stdout);
 	return helpCache.get(side).includes(`${side}-srv ${command}`);
 }
 
@@ -30,15 +75,15 @@ export async function startSite(side, opts = {}) {
 	const s = String(side).replace(/-srv$/, '');
 	const dataDir = opts.dataDir || tempDir(`baladiya-${s}-data-`);
 	if (await hasCommand(s, 'keys generate')) {
-		const r = await runCli(s, ['keys', 'generate'], { env: { BALADIYA_DATA_DIR: dataDir } });
+		const r = await cli(s, ['keys', 'generate'], { env: { BALADIYA_DATA_DIR: dataDir } });
 		if (r.code !== 0) throw new Error(`${s}-srv keys generate exited ${r.code}: ${r.stderr}`);
 	}
 	return startDaemon(s, { ...opts, dataDir });
 }
 
-/** runCli against a running daemon's database and data folder. */
+/** cli() against a running daemon's database and data folder. */
 export function cliFor(srv, args, opts = {}) {
-	return runCli(srv.side, args, {
+	return cli(srv.side, args, {
 		cluster: srv.cluster,
 		database: srv.database,
 		...opts,
@@ -218,6 +263,22 @@ export class Client {
 	async logout() {
 		return this.post('/logout', {});
 	}
+}
+
+/**
+ * Asserts the headers every response carries: a strict CSP with frame-ancestors 'none',
+ * X-Content-Type-Options: nosniff and a Referrer-Policy. headers: a fetch Headers or a plain
+ * object with lower-case names (parseRawResponse).
+ */
+export function assertSecurityHeaders(headers, what) {
+	const get = (n) => (typeof headers.get === 'function' ? headers.get(n) : headers[n]);
+	const csp = get('content-security-policy');
+	assert.ok(csp, `${what}: no Content-Security-Policy`);
+	assert.match(csp, /frame-ancestors 'none'/, `${what}: CSP without frame-ancestors 'none'`);
+	assert.match(csp, /default-src 'self'/, `${what}: CSP without default-src 'self'`);
+	assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/, `${what}: CSP allows inline code`);
+	assert.equal(get('x-content-type-options'), 'nosniff', `${what}: X-Content-Type-Options`);
+	assert.ok(get('referrer-policy'), `${what}: no Referrer-Policy`);
 }
 
 /** The lang and dir attributes of the page's <html> element. */

@@ -44,6 +44,13 @@ int db_begin(void);
 int db_commit(void);
 void db_rollback(void);
 
+/*
+ * Wait up to timeout_ms for a NOTIFY on channel (LISTENing first, again after a reconnect), or
+ * for input on wake_fd (-1: none). Returns 1 when notified, 0 otherwise, -1 when the database is
+ * unreachable (after waiting timeout_ms).
+ */
+int db_wait_notify(const char *channel, int timeout_ms, int wake_fd);
+
 /* True when SELECT 1 answers within the connection's timeouts. */
 bool db_is_healthy(void);
 

@@ -37,7 +37,7 @@ int db_fed_event_hash(const char *origin, long long seq, char hash[65]);
 int db_fed_events_after(const char *origin, long long after, int limit, struct fed_row **rows,
                         size_t *nr, size_t *alloc);
 void db_fed_rows_free(struct fed_row *rows, size_t nr);
-/* NOTIFY fed_outbox (delivered at commit). */
+/* NOTIFY fed_outbox (delivered at commit). Waiting for it: db_listen / db_wait_notify. */
 int db_fed_notify(void);
 
 struct fed_peer {
@@ -54,9 +54,13 @@ int db_fed_peer_get(struct fed_peer *peer, bool lock);
 int db_fed_peer_upsert(const char *name, const char *url);
 int db_fed_peer_set_applied(const char *name, long long seq, const char *hash);
 int db_fed_peer_set_acked(const char *name, long long seq);
+/* Let the sender try again after an operator looked at a refusal. */
+int db_fed_peer_unblock(void);
 int db_fed_peer_set_error(const char *name, const char *error, bool blocked);
 
-int db_fed_pending_put(const char *origin, long long seq, const char *envelope, size_t len);
+/* Buffer an envelope ahead of a gap: 1 stored, 0 already there (same hash), 2 another envelope
+ * with a different hash is buffered for that seq (equivocation), -1 failure. */
+int db_fed_pending_put(const char *origin, long long seq, const char *envelope, const char *hash);
 /* 1 with the envelope appended to out when origin's seq is pending (and deletes it), 0, -1. */
 int db_fed_pending_take(const char *origin, long long seq, struct strbuf *out);
 

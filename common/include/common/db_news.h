@@ -32,7 +32,8 @@ long long db_news_create(const char *origin, long long author_id, const json_t *
 /* Change title and body of an own item. */
 enum status db_news_update(const char *origin, long long id, const json_t *title,
                            const json_t *body);
-/* Publish, or unpublish with a public reason (never a delete). */
+/* Publish (a draft or withdrawn item), or unpublish a published one with a public reason (never
+ * a delete). STATUS_CONFLICT when the item is not in a state that allows it. */
 enum status db_news_set_status(const char *origin, long long id, bool publish, const char *reason);
 
 /*

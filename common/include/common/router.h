@@ -20,6 +20,7 @@ enum route_flags {
 	ROUTE_CACHE = 1 << 1,     /* anonymous responses may be cached until the next write */
 	ROUTE_STAFF = 1 << 2,     /* needs a signed-in account (role checked by the handler) */
 	ROUTE_RAW_BODY = 1 << 3,  /* body kept as raw bytes: no form parsing, no CSRF check */
+	ROUTE_API = 1 << 4,       /* machine endpoint: every answer, errors included, is JSON */
 };
 
 struct route {
@@ -45,8 +46,9 @@ struct route_match {
 enum router_result { ROUTER_FOUND, ROUTER_NOT_FOUND, ROUTER_WRONG_METHOD };
 
 /*
- * Find the route for method and path. On ROUTER_WRONG_METHOD, the methods that the path does
- * accept are appended to allow as "GET, HEAD, POST" (when allow is not NULL).
+ * Find the route for method and path. On ROUTER_WRONG_METHOD, m->route is the first route of
+ * that path (for its flags) and the methods that the path does accept are appended to allow as
+ * "GET, HEAD, POST" (when allow is not NULL). On ROUTER_NOT_FOUND, m->route is NULL.
  */
 enum router_result router_match(const struct route *routes, size_t n, const char *method,
                                 const char *path, struct route_match *m, struct strbuf *allow);

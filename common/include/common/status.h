@@ -3,8 +3,8 @@
 #define COMMON_STATUS_H
 
 /*
- * The outcome of a domain operation. One table (status_http) maps it to HTTP; the error code
- * string that goes with it is chosen by the code that detected the failure.
+ * The outcome of a domain operation. One table (status_http) maps it to HTTP; the stable error
+ * code string that goes with it is chosen by the code that detected the failure.
  */
 enum status {
 	STATUS_OK = 0,
@@ -22,7 +22,5 @@ enum status {
 };
 
 unsigned status_http(enum status st);
-/* Default stable snake_case code for a status ("not_found"...). */
-const char *status_code(enum status st);
 
 #endif

@@ -32,17 +32,20 @@ void api_federation_inbox(struct request *req);
 void api_federation_events(struct request *req);
 void api_federation_keys(struct request *req);
 void page_federation_status(struct request *req);
+void page_federation_retry(struct request *req);
 
 /* The federation rows of a server's route table. */
 #define FEDERATION_INBOX_MAX (96 * 1024)
-#define FEDERATION_ROUTES                                                                            \
-	{"POST",         "/federation/v1/inbox", api_federation_inbox,                               \
-	 ROUTE_RAW_BODY, FEDERATION_INBOX_MAX,   "federation_inbox"},                                \
-	        {"GET", "/federation/v1/events", api_federation_events, 0, 0, "federation_events"},  \
-	        {"GET", "/.well-known/baladiya-keys", api_federation_keys, 0, 0, "federation_keys"}, \
-	{                                                                                            \
-		"GET", "/staff/federation", page_federation_status, ROUTE_STAFF | ROUTE_JSON_TWIN,   \
-		        0, "federation_status"                                                       \
-	}
+// clang-format off
+#define FEDERATION_ROUTES \
+	{"POST", "/federation/v1/inbox", api_federation_inbox, ROUTE_RAW_BODY | ROUTE_API, \
+	 FEDERATION_INBOX_MAX, "federation_inbox"}, \
+	{"GET", "/federation/v1/events", api_federation_events, ROUTE_API, 0, "federation_events"}, \
+	{"GET", "/.well-known/baladiya-keys", api_federation_keys, ROUTE_API, 0, "federation_keys"}, \
+	{"GET", "/staff/federation", page_federation_status, ROUTE_STAFF | ROUTE_JSON_TWIN, 0, \
+	 "federation_status"}, \
+	{"POST", "/staff/federation/retry", page_federation_retry, ROUTE_STAFF, 4096, \
+	 "federation_retry"}
+// clang-format on
 
 #endif

@@ -1,0 +1,654 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
+# tests/bench/federation.sh: the federation benchmark. Builds the release preset, starts two
+# throwaway PostgreSQL clusters (one per side, as deployed), both daemons with their own signing
+# keys, pairs them, signs in a staff admin on official-srv and emits events through the real
+# staff form (each published news item is one event). Measures, end to end (stored on the
+# origin -> stored and applied on the peer, from both sides' fed_events.stored_at):
+#   1. EVENTS events at a fixed RATE (paced, open loop): latency p50/p90/p99/max;
+#   2. EVENTS events at full speed (wrk): origin rate, sustained end-to-end events/s;
+#   3. a BACKLOG: citizen-srv stopped, BACKLOG events emitted at full speed, citizen-srv
+#      started again, and the time until it has applied all of them.
+# Prints a table with PASS/MISS against the targets. It reports; it does not fail (exit 0
+# whatever the numbers; non-zero only when it could not measure). See
+# docs/performance-federation.md.
+#
+# Environment (all optional):
+#   EVENTS=10000           events of the fixed-rate run and of the full-speed run
+#   RATE=100               events/s of the fixed-rate run
+#   BACKLOG=100000         events emitted while citizen-srv is down (0 to skip the backlog)
+#   BENCH_WARMUP=200       events emitted (at RATE) and mirrored before measuring (0 to skip)
+#   BENCH_CONNECTIONS=16   wrk connections at full speed    BENCH_WRK_THREADS=2  wrk threads
+#   BENCH_THREADS=4        HTTP pool threads of the daemons
+#   BENCH_TIMEOUT=900      longest wait (s) for the peer to apply a run (or catch up)
+#   BENCH_BUILD=1          0: use the existing build/release binaries as they are
+#   BENCH_KEEP=0           1: keep the work folder (logs, clusters, raw numbers) at exit
+set -euo pipefail
+
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
+cd "$BALADIYA_ROOT"
+
+case "${1:-}" in
+-h | --help)
+	sed -n '3,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+	exit 0
+	;;
+"") ;;
+*)
+	echo "usage: $0 [--help]" >&2
+	exit 2
+	;;
+esac
+
+EVENTS=${EVENTS:-10000}
+RATE=${RATE:-100}
+BACKLOG=${BACKLOG:-100000}
+BENCH_WARMUP=${BENCH_WARMUP:-200}
+BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-16}
+BENCH_WRK_THREADS=${BENCH_WRK_THREADS:-2}
+BENCH_THREADS=${BENCH_THREADS:-4}
+BENCH_TIMEOUT=${BENCH_TIMEOUT:-900}
+BENCH_BUILD=${BENCH_BUILD:-1}
+BENCH_KEEP=${BENCH_KEEP:-0}
+
+for v in EVENTS RATE BACKLOG BENCH_WARMUP BENCH_CONNECTIONS BENCH_WRK_THREADS BENCH_THREADS \
+	BENCH_TIMEOUT; do
+	[[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number (got '${!v}')"
+done
+[ "$EVENTS" -ge 2 ] || die "EVENTS must be at least 2"
+[ "$RATE" -ge 1 ] || die "RATE must be at least 1"
+[ "$BENCH_WRK_THREADS" -ge 1 ] && [ "$BENCH_CONNECTIONS" -ge "$BENCH_WRK_THREADS" ] ||
+	die "wrk needs BENCH_WRK_THREADS >= 1 and BENCH_CONNECTIONS >= BENCH_WRK_THREADS"
+
+# The targets (issue "federation performance"), on the 2-core reference machine.
+TARGET_P99_MS=100   # p99 end-to-end latency at 100 events/s
+TARGET_RATE=100     # ... the rate that target is stated for
+TARGET_CATCHUP_S=60 # a 100,000-event backlog applied within this
+TARGET_BACKLOG=100000
+
+BUILD_DIR="$BALADIYA_ROOT/build/release"
+HERE="$BALADIYA_ROOT/tests/bench/federation"
+SIDES=(official citizen)
+ADMIN=bench
+ADMIN_PASSWORD="bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+
+# --- cleanup -------------------------------------------------------------------------------
+
+WORK=
+declare -A PIDS=()    # name -> pid of everything we started that keeps running
+declare -A PG_DIR=()  # side -> cluster folder
+declare -A PG_PORT=() # side -> cluster port
+declare -A HTTP_PORT=()
+declare -A QW=() QR=() # side -> write / read fd of the side's psql query channel
+STOPPING=0
+
+# shellcheck disable=SC2317 # called from the traps
+cleanup() {
+	local name pid i side fd
+	[ "$STOPPING" -eq 0 ] || return 0
+	STOPPING=1
+	trap '' INT TERM
+	# closing a query channel's FIFO ends its psql
+	for side in "${!QW[@]}"; do
+		fd=${QW[$side]}
+		exec {fd}>&-
+		fd=${QR[$side]}
+		exec {fd}<&-
+	done
+	for name in "${!PIDS[@]}"; do
+		kill -TERM "${PIDS[$name]}" 2>/dev/null || true
+	done
+	for name in "${!PIDS[@]}"; do
+		pid=${PIDS[$name]}
+		for ((i = 0; i < 100; i++)); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		if kill -0 "$pid" 2>/dev/null; then
+			warn "$name (pid $pid) did not stop within 10 s; killing it"
+			kill -KILL "$pid" 2>/dev/null || true
+		fi
+		wait "$pid" 2>/dev/null || true
+	done
+	for side in "${!PG_DIR[@]}"; do
+		pg_cluster_stop "${PG_DIR[$side]}" || warn "could not stop PostgreSQL in ${PG_DIR[$side]}"
+	done
+	if [ -n "$WORK" ] && [ -d "$WORK" ]; then
+		if [ "$BENCH_KEEP" = 1 ]; then
+			say "kept $WORK"
+		else
+			rm -rf "$WORK"
+		fi
+	fi
+}
+trap cleanup EXIT
+trap 'echo >&2; cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
+
+# --- helpers -------------------------------------------------------------------------------
+
+declare -A HANDED_OUT=()
+# pick_port: a loopback TCP port that nothing listens on and that we have not used yet.
+pick_port() {
+	local p i
+	for ((i = 0; i < 200; i++)); do
+		p=$((20000 + RANDOM % 40000))
+		[ -z "${HANDED_OUT[$p]:-}" ] || continue
+		port_in_use "$p" && continue
+		HANDED_OUT[$p]=1
+		printf '%s\n' "$p"
+		return 0
+	done
+	die "no free TCP port found"
+}
+
+# now: seconds since the epoch, microseconds precision.
+now() { printf '%s\n' "$EPOCHREALTIME"; }
+
+# calc EXPR [VAR=VALUE...]: evaluates an awk expression (floating point) and prints it.
+calc() {
+	local expr=$1
+	shift
+	local -a a=()
+	local kv
+	for kv in "$@"; do a+=(-v "$kv"); done
+	awk "${a[@]}" "BEGIN { print $expr }"
+}
+
+srv_bin() { printf '%s/%s-srv/%s-srv\n' "$BUILD_DIR" "$1" "$1"; }
+
+# srv_env SIDE: the daemon's environment (and its commands'), one KEY=VALUE a line.
+srv_env() {
+	local side=$1 peer=citizen
+	[ "$side" = official ] || peer=official
+	pg_env "${PG_PORT[$side]}" "baladiya_$side"
+	printf '%s\n' \
+		BALADIYA_BIND=127.0.0.1 \
+		"BALADIYA_PORT=${HTTP_PORT[$side]}" \
+		"BALADIYA_PUBLIC_URL=http://127.0.0.1:${HTTP_PORT[$side]}" \
+		"BALADIYA_PEER_URL=http://127.0.0.1:${HTTP_PORT[$peer]}" \
+		"BALADIYA_THEME_DIR=$BALADIYA_ROOT/demo/$side" \
+		"BALADIYA_DATA_DIR=$WORK/$side-data" \
+		"BALADIYA_THREADS=$BENCH_THREADS" \
+		BALADIYA_LOG_LEVEL=warn
+}
+
+# srv_cmd SIDE ARGS...: runs one command of SIDE's binary (keys, user, peer) in its
+# environment, in the foreground.
+srv_cmd() {
+	local side=$1
+	shift
+	local -a e
+	mapfile -t e < <(srv_env "$side")
+	env -u PGHOSTADDR -u PGSERVICE -u PGPASSWORD -u PGOPTIONS "${e[@]}" "$(srv_bin "$side")" "$@"
+}
+
+# srv_start SIDE: starts SIDE's daemon in the background (log appended to WORK/SIDE.log) and
+# waits until /healthz answers. env execs the daemon, so PIDS[SIDE] is the daemon itself.
+srv_start() {
+	local side=$1
+	local -a e
+	mapfile -t e < <(srv_env "$side")
+	env -u PGHOSTADDR -u PGSERVICE -u PGPASSWORD -u PGOPTIONS "${e[@]}" \
+		"$(srv_bin "$side")" serve </dev/null >>"$WORK/$side.log" 2>&1 &
+	PIDS[$side]=$!
+	wait_healthz "http://127.0.0.1:${HTTP_PORT[$side]}" "${PIDS[$side]}" 60 || {
+		tail -n 20 "$WORK/$side.log" >&2 || true
+		die "$side-srv did not become healthy"
+	}
+}
+
+# srv_stop SIDE: SIGTERM, waits (30 s) for the daemon to exit.
+srv_stop() {
+	local side=$1 pid=${PIDS[$1]} i
+	kill -TERM "$pid"
+	for ((i = 0; i < 300; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$pid" 2>/dev/null && die "$side-srv did not stop within 30 s of SIGTERM"
+	wait "$pid" 2>/dev/null || true
+	unset "PIDS[$side]"
+}
+
+psql_bin() { printf '%s/psql\n' "$(pg_bindir)"; }
+
+# psql_at SIDE [DB] ARGS...: a one-off psql on SIDE's cluster (default database: the daemon's).
+psql_at() {
+	local side=$1 db=$2
+	shift 2
+	"$(psql_bin)" -X -A -t -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "${PG_PORT[$side]}" \
+		-U "$BALADIYA_PG_USER" -d "$db" "$@"
+}
+
+# q_open SIDE: a long-lived psql on SIDE's database reading queries from a FIFO, so that
+# polling every 100 ms costs a query, not a process and a connection.
+q_open() {
+	local side=$1 w r
+	mkfifo "$WORK/q-$side.in" "$WORK/q-$side.out"
+	"$(psql_bin)" -X -A -t -q -h 127.0.0.1 -p "${PG_PORT[$side]}" -U "$BALADIYA_PG_USER" \
+		-d "baladiya_$side" <"$WORK/q-$side.in" >"$WORK/q-$side.out" 2>>"$WORK/q-$side.err" &
+	PIDS[psql-$side]=$!
+	exec {w}>"$WORK/q-$side.in"
+	exec {r}<"$WORK/q-$side.out"
+	QW[$side]=$w
+	QR[$side]=$r
+}
+
+# q SIDE SQL: one single-value query on SIDE's channel; prints the value.
+q() {
+	local side=$1 sql=$2 line
+	printf '%s\n' "$sql" >&"${QW[$side]}"
+	IFS= read -r -t 30 line <&"${QR[$side]}" ||
+		die "no answer from PostgreSQL ($side) to: $sql ($(tail -n 3 "$WORK/q-$side.err"))"
+	printf '%s\n' "$line"
+}
+
+last_seq() { q official "SELECT last_seq FROM fed_counter WHERE origin = 'official';"; }
+applied_seq() { q citizen "SELECT applied_seq FROM fed_peers WHERE name = 'official';"; }
+acked_seq() { q official "SELECT acked_seq FROM fed_peers WHERE name = 'citizen';"; }
+
+# idle_share: the percentage of CPU time the machine left idle over one second (before a
+# run: shows whether something else competes for the two cores).
+idle_share() {
+	local a b
+	a=$(head -n 1 /proc/stat)
+	sleep 1
+	b=$(head -n 1 /proc/stat)
+	awk -v a="$a" -v b="$b" 'BEGIN {
+		n = split(a, x); split(b, y); t = 0
+		for (i = 2; i <= n; i++) t += y[i] - x[i]
+		printf "%.0f", t > 0 ? 100 * ((y[5] - x[5]) + (y[6] - x[6])) / t : 0
+	}'
+}
+
+# cpu_ticks: total busy jiffies of the machine (to report CPU use over a phase).
+cpu_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
+cpu_all() { awk '/^cpu / { s = 0; for (i = 2; i <= NF; i++) s += $i; print s }' /proc/stat; }
+
+# wait_applied SEQ TIMEOUT_S: polls (100 ms) until citizen has applied official's SEQ; prints
+# the wall time it took, or dies.
+wait_applied() {
+	local want=$1 timeout_s=$2 t0 got
+	t0=$(now)
+	while :; do
+		got=$(applied_seq)
+		[ "$got" -lt "$want" ] || break
+		kill -0 "${PIDS[citizen]}" 2>/dev/null || die "citizen-srv died (see $WORK/citizen.log)"
+		if [ "$(calc "(b - a) > t" a="$t0" b="$(now)" t="$timeout_s")" = 1 ]; then
+			die "citizen-srv applied only up to $got of $want after ${timeout_s}s"
+		fi
+		sleep 0.1
+	done
+	calc '"" b - a' a="$t0" b="$(now)"
+}
+
+# --- emitters ------------------------------------------------------------------------------
+
+# emit_paced COUNT RATE PREFIX: COUNT news items at RATE/s through the paced Node client;
+# sets PACED_* from its report line.
+emit_paced() {
+	local count=$1 rate=$2 prefix=$3 line kv
+	FED_COOKIE=$COOKIE FED_CSRF=$CSRF node "$HERE/paced.mjs" \
+		"http://127.0.0.1:${HTTP_PORT[official]}" "$count" "$rate" "$prefix" \
+		>"$WORK/paced-$prefix.out" 2>&1 </dev/null &
+	PIDS[paced]=$!
+	wait "${PIDS[paced]}" || die "the paced emitter failed: $(cat "$WORK/paced-$prefix.out")"
+	unset 'PIDS[paced]'
+	line=$(grep '^PACED ' "$WORK/paced-$prefix.out") ||
+		die "no report from the paced emitter: $(cat "$WORK/paced-$prefix.out")"
+	for kv in $line; do
+		case "$kv" in
+		ok=*) PACED_OK=${kv#ok=} ;;
+		other=*) PACED_OTHER=${kv#other=} ;;
+		errors=*) PACED_ERRORS=${kv#errors=} ;;
+		achieved_rate=*) PACED_RATE=${kv#achieved_rate=} ;;
+		late_p99_ms=*) PACED_LATE99=${kv#late_p99_ms=} ;;
+		late_max_ms=*) PACED_LATEMAX=${kv#late_max_ms=} ;;
+		post_p50_ms=*) PACED_POST50=${kv#post_p50_ms=} ;;
+		post_p99_ms=*) PACED_POST99=${kv#post_p99_ms=} ;;
+		esac
+	done
+	[ "$PACED_OK" = "$count" ] ||
+		die "paced emitter: only $PACED_OK of $count posts answered 303 (other: $PACED_OTHER, errors: $PACED_ERRORS)"
+}
+
+# emit_fast COUNT PREFIX: COUNT news items as fast as wrk can post them. wrk runs until
+# interrupted, so we watch the origin's counter and interrupt wrk once all are stored. Sets
+# FAST_WALL_S (wrk start -> last event stored, seen by polling) and WRK_P50/WRK_P99 (the
+# origin's answer times).
+emit_fast() {
+	local count=$1 prefix=$2 base want got last_got t0 t_progress line kv
+	base=$(last_seq)
+	want=$((base + count))
+	t0=$(now)
+	FED_COOKIE=$COOKIE FED_CSRF=$CSRF FED_COUNT=$count FED_THREADS=$BENCH_WRK_THREADS \
+		FED_PREFIX=$prefix wrk -t"$BENCH_WRK_THREADS" -c"$BENCH_CONNECTIONS" -d3600s \
+		--timeout 30s -s "$HERE/publish.lua" "http://127.0.0.1:${HTTP_PORT[official]}" \
+		>"$WORK/wrk-$prefix.out" 2>&1 </dev/null &
+	PIDS[wrk]=$!
+	last_got=$base
+	t_progress=$t0
+	while :; do
+		got=$(last_seq)
+		[ "$got" -lt "$want" ] || break
+		if [ "$got" != "$last_got" ]; then
+			last_got=$got
+			t_progress=$(now)
+		elif [ "$(calc "(b - a) > 30" a="$t_progress" b="$(now)")" = 1 ]; then
+			die "no event stored on official for 30 s ($((got - base)) of $count; see $WORK/wrk-$prefix.out and $WORK/official.log)"
+		fi
+		kill -0 "${PIDS[wrk]}" 2>/dev/null || die "wrk exited early: $(cat "$WORK/wrk-$prefix.out")"
+		sleep 0.1
+	done
+	FAST_WALL_S=$(calc '"" b - a' a="$t0" b="$(now)")
+	[ "$got" -eq "$want" ] || warn "official stored $((got - base)) events instead of $count"
+	kill -INT "${PIDS[wrk]}"
+	wait "${PIDS[wrk]}" || die "wrk failed: $(cat "$WORK/wrk-$prefix.out")"
+	unset 'PIDS[wrk]'
+	line=$(grep '^WRK ' "$WORK/wrk-$prefix.out") ||
+		die "no report from wrk: $(cat "$WORK/wrk-$prefix.out")"
+	for kv in $line; do
+		case "$kv" in
+		p50_ms=*) WRK_P50=${kv#p50_ms=} ;;
+		p99_ms=*) WRK_P99=${kv#p99_ms=} ;;
+		non2xx3xx=*) [ "${kv#*=}" = 0 ] || warn "wrk: ${kv#*=} answers were errors (>= 400)" ;;
+		errors=*) [ "${kv#*=}" = 0 ] || warn "wrk: ${kv#*=} socket errors" ;;
+		esac
+	done
+}
+
+# measure LABEL FIRST LAST: copies official's events FIRST..LAST (their stored_at on both
+# sides) into the bench database and sets M_* for LABEL: count, emit span and rate on the
+# origin, end-to-end span (first stored on origin -> last applied on peer) and rate, latency
+# percentiles (ms).
+measure() {
+	local label=$1 first=$2 last=$3 row
+	local sel="COPY (SELECT seq, stored_at FROM fed_events WHERE origin = 'official' AND seq BETWEEN $first AND $last) TO STDOUT"
+	psql_at official fedbench -c "CREATE TABLE o_$label (seq bigint PRIMARY KEY, t timestamptz NOT NULL); CREATE TABLE c_$label (seq bigint PRIMARY KEY, t timestamptz NOT NULL);"
+	psql_at official baladiya_official -c "$sel" |
+		psql_at official fedbench -c "COPY o_$label FROM STDIN"
+	psql_at citizen baladiya_citizen -c "$sel" |
+		psql_at official fedbench -c "COPY c_$label FROM STDIN"
+	row=$(psql_at official fedbench -F ' ' -c "
+		SELECT count(o.seq), count(c.seq),
+		       round(extract(epoch FROM max(o.t) - min(o.t))::numeric, 3),
+		       round(extract(epoch FROM max(c.t) - min(o.t))::numeric, 3),
+		       round(extract(epoch FROM max(c.t) - min(c.t))::numeric, 3),
+		       round(percentile_cont(0.50) WITHIN GROUP (ORDER BY d)::numeric, 2),
+		       round(percentile_cont(0.90) WITHIN GROUP (ORDER BY d)::numeric, 2),
+		       round(percentile_cont(0.99) WITHIN GROUP (ORDER BY d)::numeric, 2),
+		       round(max(d)::numeric, 2),
+		       to_char(min(o.t) AT TIME ZONE 'UTC', 'HH24:MI:SS.MS'),
+		       to_char(max(c.t) AT TIME ZONE 'UTC', 'HH24:MI:SS.MS')
+		FROM o_$label o
+		LEFT JOIN c_$label c USING (seq)
+		CROSS JOIN LATERAL (SELECT extract(epoch FROM c.t - o.t) * 1000 AS d) x")
+	read -r M_N M_APPLIED M_EMIT_S M_E2E_S M_APPLY_S M_P50 M_P90 M_P99 M_MAX M_FROM M_TO <<<"$row"
+	[ "$M_N" = $((last - first + 1)) ] || die "$label: official holds $M_N of events $first..$last"
+	[ "$M_APPLIED" = "$M_N" ] || die "$label: citizen applied $M_APPLIED of $M_N events"
+	M_EMIT_RATE=$(calc 's > 0 ? n / s : 0' n="$M_N" s="$M_EMIT_S")
+	M_E2E_RATE=$(calc 's > 0 ? n / s : 0' n="$M_N" s="$M_E2E_S")
+	printf '%s %s\n' "$label" "$row" >>"$WORK/measures.txt"
+}
+
+fmt() { awk -v v="$1" -v f="$2" 'BEGIN { printf f, v }'; }
+
+# --- preparing -----------------------------------------------------------------------------
+
+ensure_packages build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev \
+	libcurl4-openssl-dev libssl-dev libpq-dev libargon2-dev libcmark-dev postgresql-15 wrk \
+	curl nodejs
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/baladiya-fedbench.XXXXXX")
+# the clusters below belong to the PostgreSQL user, who must be able to reach them
+chmod 711 "$WORK"
+
+if [ "$BENCH_BUILD" = 1 ]; then
+	build_preset release
+fi
+for side in "${SIDES[@]}"; do
+	[ -x "$(srv_bin "$side")" ] || die "$(srv_bin "$side") is missing (build the release preset)"
+done
+grep -q '^CMAKE_BUILD_TYPE:STRING=Release$' "$BUILD_DIR/CMakeCache.txt" 2>/dev/null ||
+	warn "$BUILD_DIR is not a Release build"
+
+# Two clusters, one per side, as the daemons are deployed (each its own PostgreSQL), both on
+# this machine so that both sides' clock_timestamp() read the same clock. The bench database
+# (the rows copied from both sides for the statistics) lives in official's cluster.
+for side in "${SIDES[@]}"; do
+	PG_DIR[$side]="$WORK/pg-$side"
+	PG_PORT[$side]=$(pick_port)
+	pg_cluster_init "${PG_DIR[$side]}" "${PG_PORT[$side]}"
+	pg_cluster_start "${PG_DIR[$side]}"
+	pg_cluster_createdb "${PG_DIR[$side]}" "${PG_PORT[$side]}" "baladiya_$side"
+	HTTP_PORT[$side]=$(pick_port)
+done
+pg_cluster_createdb "${PG_DIR[official]}" "${PG_PORT[official]}" fedbench
+
+declare -A FPR=()
+for side in "${SIDES[@]}"; do
+	mkdir -p "$WORK/$side-data"
+	FPR[$side]=$(srv_cmd "$side" keys generate 2>>"$WORK/$side.log") ||
+		die "$side-srv keys generate failed (see $WORK/$side.log)"
+done
+for side in "${SIDES[@]}"; do
+	say "starting $side-srv on port ${HTTP_PORT[$side]}"
+	srv_start "$side"
+done
+say "pairing official-srv and citizen-srv"
+srv_cmd official peer pair "http://127.0.0.1:${HTTP_PORT[citizen]}" "${FPR[citizen]}" \
+	>>"$WORK/official.log" 2>&1 || die "official-srv peer pair failed (see $WORK/official.log)"
+srv_cmd citizen peer pair "http://127.0.0.1:${HTTP_PORT[official]}" "${FPR[official]}" \
+	>>"$WORK/citizen.log" 2>&1 || die "citizen-srv peer pair failed (see $WORK/citizen.log)"
+
+for side in "${SIDES[@]}"; do
+	q_open "$side"
+done
+
+# --- signing in ----------------------------------------------------------------------------
+
+say "creating the staff admin '$ADMIN' and signing in"
+printf '%s\n' "$ADMIN_PASSWORD" | srv_cmd official user add --role admin --username "$ADMIN" \
+	>>"$WORK/official.log" 2>&1 || die "official-srv user add failed (see $WORK/official.log)"
+
+OFFICIAL_URL="http://127.0.0.1:${HTTP_PORT[official]}"
+# cookies_of HEADERS_FILE: the name=value of every Set-Cookie, one a line.
+cookies_of() { sed -n 's/^[Ss]et-[Cc]ookie: *\([^;]*\).*/\1/p' "$1" | tr -d '\r'; }
+
+curl -sS -o /dev/null -D "$WORK/login-get.h" "$OFFICIAL_URL/login" || die "GET /login failed"
+CSRF_PAIR=$(cookies_of "$WORK/login-get.h" | grep -E '^(__Host-)?csrf=' | head -n 1) ||
+	die "GET /login set no csrf cookie"
+CSRF=${CSRF_PAIR#*=}
+status=$(curl -sS -o /dev/null -D "$WORK/login-post.h" -w '%{http_code}' \
+	-H "Cookie: $CSRF_PAIR" --data-urlencode "username=$ADMIN" \
+	--data-urlencode "password=$ADMIN_PASSWORD" --data-urlencode "csrf=$CSRF" \
+	--data-urlencode "next=/staff/news" "$OFFICIAL_URL/login") || die "POST /login failed"
+[ "$status" = 303 ] || die "POST /login answered $status"
+SESSION_PAIR=$(cookies_of "$WORK/login-post.h" | grep -E '^(__Host-)?session=' | head -n 1) ||
+	die "POST /login set no session cookie"
+# a new csrf cookie at sign-in, if any, replaces the old one
+if new=$(cookies_of "$WORK/login-post.h" | grep -E '^(__Host-)?csrf=' | head -n 1); then
+	CSRF_PAIR=$new
+	CSRF=${CSRF_PAIR#*=}
+fi
+COOKIE="$CSRF_PAIR; $SESSION_PAIR"
+status=$(curl -sS -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE" \
+	--data-urlencode "csrf=$CSRF" --data-urlencode "title_fr=Banc d'essai : vérification" \
+	--data-urlencode "body_fr=Un premier événement." --data-urlencode action=publish \
+	"$OFFICIAL_URL/staff/news") || die "POST /staff/news failed"
+[ "$status" = 303 ] || die "POST /staff/news answered $status (expected 303)"
+wait_applied "$(last_seq)" 60 >/dev/null
+
+if [ "$BENCH_WARMUP" -gt 0 ]; then
+	say "warm-up: $BENCH_WARMUP events at $RATE/s"
+	emit_paced "$BENCH_WARMUP" "$RATE" warmup
+	wait_applied "$(last_seq)" "$BENCH_TIMEOUT" >/dev/null
+fi
+
+IDLE_BEFORE=$(idle_share)
+if [ "$IDLE_BEFORE" -lt 90 ]; then
+	warn "the machine is only ${IDLE_BEFORE}% idle before measuring: something else is running" \
+		"and the numbers will be worse and noisier than they should"
+fi
+STARTED_AT=$(date -u '+%Y-%m-%d %H:%M UTC')
+
+# --- 1. fixed rate -------------------------------------------------------------------------
+
+say "[1/3] $EVENTS events at $RATE/s (paced, open loop); about $((EVENTS / RATE)) s"
+first=$(($(last_seq) + 1))
+b0=$(cpu_busy) a0=$(cpu_all)
+emit_paced "$EVENTS" "$RATE" paced
+wait_applied "$(last_seq)" "$BENCH_TIMEOUT" >/dev/null
+CPU_PACED=$(calc '"" int(100 * (b1 - b0) / (a1 - a0) + 0.5)' b0="$b0" a0="$a0" \
+	b1="$(cpu_busy)" a1="$(cpu_all)")
+measure paced "$first" "$(last_seq)"
+P_N=$M_N P_RATE=$PACED_RATE P_LATE99=$PACED_LATE99 P_POST50=$PACED_POST50
+P_POST99=$PACED_POST99 P_P50=$M_P50 P_P90=$M_P90 P_P99=$M_P99 P_MAX=$M_MAX
+P_E2E_RATE=$M_E2E_RATE P_EMIT_RATE=$M_EMIT_RATE
+say "    achieved $P_RATE/s (sends late by <= $P_LATE99 ms at p99); latency p50 $P_P50 ms, p99 $P_P99 ms, max $P_MAX ms"
+
+# --- 2. full speed -------------------------------------------------------------------------
+
+say "[2/3] $EVENTS events at full speed (wrk -t$BENCH_WRK_THREADS -c$BENCH_CONNECTIONS)"
+first=$(($(last_seq) + 1))
+b0=$(cpu_busy) a0=$(cpu_all)
+emit_fast "$EVENTS" fast
+F_WALL=$FAST_WALL_S
+F_APPLY_WAIT=$(wait_applied "$(last_seq)" "$BENCH_TIMEOUT")
+CPU_FAST=$(calc '"" int(100 * (b1 - b0) / (a1 - a0) + 0.5)' b0="$b0" a0="$a0" \
+	b1="$(cpu_busy)" a1="$(cpu_all)")
+measure fast "$first" "$(last_seq)"
+F_N=$M_N F_EMIT_S=$M_EMIT_S F_EMIT_RATE=$M_EMIT_RATE F_E2E_S=$M_E2E_S F_E2E_RATE=$M_E2E_RATE
+F_APPLY_S=$M_APPLY_S F_P50=$M_P50 F_P99=$M_P99 F_MAX=$M_MAX F_WRK50=$WRK_P50 F_WRK99=$WRK_P99
+say "    origin stored $F_N in ${F_EMIT_S}s ($(fmt "$F_EMIT_RATE" %.0f)/s); end to end ${F_E2E_S}s ($(fmt "$F_E2E_RATE" %.0f)/s)"
+
+# --- 3. backlog ----------------------------------------------------------------------------
+
+if [ "$BACKLOG" -gt 0 ]; then
+	say "[3/3] backlog: stopping citizen-srv, emitting $BACKLOG events at full speed"
+	srv_stop citizen
+	first=$(($(last_seq) + 1))
+	emit_fast "$BACKLOG" backlog
+	B_EMIT_WALL=$FAST_WALL_S
+	B_LAST=$(last_seq)
+	B_EMIT_S=$(psql_at official baladiya_official -c "SELECT round(extract(epoch FROM
+		max(stored_at) - min(stored_at))::numeric, 3) FROM fed_events WHERE origin = 'official'
+		AND seq BETWEEN $first AND $B_LAST")
+	B_N=$((B_LAST - first + 1))
+	B_EMIT_RATE=$(calc 's > 0 ? n / s : 0' n="$B_N" s="$B_EMIT_S")
+	say "    emitted $B_N in ${B_EMIT_S}s ($(fmt "$B_EMIT_RATE" %.0f)/s); starting citizen-srv"
+	b0=$(cpu_busy) a0=$(cpu_all)
+	t_start=$(now)
+	srv_start citizen
+	t_ready=$(now)
+	B_READY_S=$(calc '"" b - a' a="$t_start" b="$t_ready")
+	B_CATCHUP_S=
+	while :; do
+		got=$(applied_seq)
+		if [ "$got" -ge "$B_LAST" ]; then
+			B_CATCHUP_S=$(calc '"" b - a' a="$t_start" b="$(now)")
+			break
+		fi
+		kill -0 "${PIDS[citizen]}" 2>/dev/null || die "citizen-srv died (see $WORK/citizen.log)"
+		if [ "$(calc "(b - a) > t" a="$t_start" b="$(now)" t="$BENCH_TIMEOUT")" = 1 ]; then
+			warn "citizen-srv had applied $((got - first + 1)) of $B_N after ${BENCH_TIMEOUT}s"
+			B_CATCHUP_S=timeout
+			break
+		fi
+		sleep 0.1
+	done
+	CPU_CATCHUP=$(calc '"" int(100 * (b1 - b0) / (a1 - a0) + 0.5)' b0="$b0" a0="$a0" \
+		b1="$(cpu_busy)" a1="$(cpu_all)")
+	# what the peer's log says: when it stored the first and the last of the backlog
+	B_APPLY_S=$(psql_at citizen baladiya_citizen -c "SELECT round(extract(epoch FROM
+		max(stored_at) - min(stored_at))::numeric, 3) FROM fed_events WHERE origin = 'official'
+		AND seq BETWEEN $first AND $B_LAST")
+	# official's sender was backing off while citizen was down; it resumes pushing from its
+	# last acknowledged seq, whatever the puller already fetched. How far was it?
+	B_ACKED_AT_CATCHUP=$(acked_seq)
+	B_ACKED_AT_CATCHUP=$((B_ACKED_AT_CATCHUP >= first ? B_ACKED_AT_CATCHUP - first + 1 : 0))
+	if [ "$B_CATCHUP_S" != timeout ]; then
+		B_CATCHUP_RATE=$(calc 's > 0 ? n / s : 0' n="$B_N" s="$B_CATCHUP_S")
+		say "    caught up in ${B_CATCHUP_S}s ($(fmt "$B_CATCHUP_RATE" %.0f)/s), ready after ${B_READY_S}s"
+	fi
+	# the peer's log must equal the origin's, with no alarm and nothing left pending
+	B_CHECK=$(psql_at citizen baladiya_citizen -F ' ' -c "SELECT
+		(SELECT count(*) FROM fed_events WHERE origin = 'official'),
+		(SELECT count(*) FROM fed_alarms), (SELECT count(*) FROM fed_pending),
+		(SELECT count(*) FROM news WHERE origin = 'official')")
+	read -r c_events c_alarms c_pending c_news <<<"$B_CHECK"
+	o_news=$(psql_at official baladiya_official -c "SELECT count(*) FROM news WHERE origin = 'official'")
+	if [ "$B_CATCHUP_S" != timeout ] &&
+		{ [ "$c_events" != "$B_LAST" ] || [ "$c_alarms" != 0 ] || [ "$c_news" != "$o_news" ]; }; then
+		warn "after catch-up citizen holds $c_events official events (want $B_LAST), $c_news" \
+			"mirrored news (want $o_news), $c_alarms alarms, $c_pending pending"
+	fi
+fi
+
+# --- report --------------------------------------------------------------------------------
+
+verdict() { awk -v v="$1" -v l="$2" 'BEGIN { print (v <= l) ? "PASS" : "MISS" }'; }
+
+{
+	printf '\nBaladiya federation benchmark, %s, %s, %s cores (%s), release build\n' \
+		"$STARTED_AT" "$(uname -m)" "$(nproc)" \
+		"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+	printf 'two PostgreSQL 15 clusters (one per side, fsync on), daemons with %s HTTP threads, ' \
+		"$BENCH_THREADS"
+	printf 'log level warn; latency = citizen fed_events.stored_at - official fed_events.stored_at\n'
+	printf 'machine idle before measuring: %s%%; machine CPU busy: %s%% (fixed rate), ' \
+		"$IDLE_BEFORE" "$CPU_PACED"
+	printf '%s%% (full speed)%s; load average at the end: %s\n\n' "$CPU_FAST" \
+		"${CPU_CATCHUP:+, $CPU_CATCHUP% (catch-up)}" "$(cut -d' ' -f1-3 /proc/loadavg)"
+
+	row() { printf '| %-58s | %-22s | %-12s | %-7s |\n' "$@"; }
+	row measurement value target verdict
+	printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..60})" "$(printf -- '-%.0s' {1..24})" \
+		"$(printf -- '-%.0s' {1..14})" "$(printf -- '-%.0s' {1..9})"
+	row "fixed rate: events, achieved send rate" \
+		"$P_N at $(fmt "$P_RATE" %.1f)/s" "($RATE/s)" ""
+	row "fixed rate: end-to-end latency p50 / p90" "$P_P50 / $P_P90 ms" "" ""
+	if [ "$RATE" = "$TARGET_RATE" ]; then
+		row "fixed rate: end-to-end latency p99" "$P_P99 ms" "<= $TARGET_P99_MS ms" \
+			"$(verdict "$P_P99" "$TARGET_P99_MS")"
+	else
+		row "fixed rate: end-to-end latency p99 (target is at ${TARGET_RATE}/s)" "$P_P99 ms" \
+			"(<= $TARGET_P99_MS ms)" "-"
+	fi
+	row "fixed rate: end-to-end latency max" "$P_MAX ms" "" ""
+	row "fixed rate: origin answer to the POST p50 / p99 (client)" \
+		"$P_POST50 / $P_POST99 ms" "" ""
+	row "full speed: events stored on origin, rate" \
+		"$F_N in ${F_EMIT_S} s, $(fmt "$F_EMIT_RATE" %.0f)/s" "" ""
+	row "full speed: sustained end to end (first stored -> last applied)" \
+		"$(fmt "$F_E2E_RATE" %.0f) events/s" "" ""
+	row "full speed: end-to-end span, of which peer still applying" \
+		"${F_E2E_S} s, +$(fmt "$F_APPLY_WAIT" %.1f) s" "" ""
+	row "full speed: end-to-end latency p50 / p99 / max" \
+		"$(fmt "$F_P50" %.0f) / $(fmt "$F_P99" %.0f) / $(fmt "$F_MAX" %.0f) ms" "" ""
+	row "full speed: origin answer to the POST p50 / p99 (wrk)" \
+		"$(fmt "$F_WRK50" %.1f) / $(fmt "$F_WRK99" %.1f) ms" "" ""
+	if [ "$BACKLOG" -gt 0 ]; then
+		row "backlog: emitted with the peer down" \
+			"$B_N in $B_EMIT_S s, $(fmt "$B_EMIT_RATE" %.0f)/s" "" ""
+		if [ "$B_CATCHUP_S" = timeout ]; then
+			row "backlog: catch-up (peer start -> all applied)" "> $BENCH_TIMEOUT s" \
+				"<= $TARGET_CATCHUP_S s" MISS
+		else
+			if [ "$B_N" -ge "$TARGET_BACKLOG" ]; then
+				v=$(verdict "$B_CATCHUP_S" "$TARGET_CATCHUP_S") t="<= $TARGET_CATCHUP_S s"
+			else
+				v=- t="(${TARGET_BACKLOG}: <= ${TARGET_CATCHUP_S} s)"
+			fi
+			row "backlog: catch-up (peer start -> all applied)" \
+				"$(fmt "$B_CATCHUP_S" %.1f) s" "$t" "$v"
+			row "backlog: catch-up rate" "$(fmt "$B_CATCHUP_RATE" %.0f) events/s" "" ""
+		fi
+		row "backlog: peer start -> /healthz; first -> last applied" \
+			"$(fmt "$B_READY_S" %.2f) s; $B_APPLY_S s" "" ""
+		row "backlog: pushed by origin's sender by then (of $B_N)" "$B_ACKED_AT_CATCHUP" "" ""
+	fi
+}
+exit 0
