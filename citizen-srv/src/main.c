@@ -13,14 +13,14 @@ extern const struct embedded_file citizen_assets_files[];
 static const char *const citizen_roles[] = {"admin", "moderator", NULL};
 
 static const struct app_grant citizen_grants[] = {
-        {"news.write", "admin moderator"},
-        {"federation.admin", "admin"},
-        {NULL, NULL},
+	{"news.write", "admin moderator"},
+	{"federation.admin", "admin"},
+	{NULL, NULL},
 };
 
 /* The peer's events this side applies beyond the shared ones (news, profile). */
 static const struct hook citizen_hooks[] = {
-        {NULL, NULL},
+	{NULL, NULL},
 };
 
 static int
@@ -33,16 +33,16 @@ int
 main(int argc, char **argv)
 {
 	struct app app = {
-	        .side = "citizen",
-	        .peer_side = "official",
-	        .routes = citizen_routes,
-	        .assets = citizen_assets_files,
-	        .roles = citizen_roles,
-	        .grants = citizen_grants,
-	        .commands = federation_commands,
-	        .on_start = citizen_start,
-	        .on_stop = federation_stop,
-	        .on_cli = federation_open,
+		.side = "citizen",
+		.peer_side = "official",
+		.routes = citizen_routes,
+		.assets = citizen_assets_files,
+		.roles = citizen_roles,
+		.grants = citizen_grants,
+		.commands = federation_commands,
+		.on_start = citizen_start,
+		.on_stop = federation_stop,
+		.on_cli = federation_open,
 	};
 	app.nroutes = citizen_nroutes;
 	return app_main(&app, argc, argv);

@@ -106,15 +106,15 @@ load_config(struct app *app)
 	enum log_level level;
 	if (log_level_parse(app->cfg.log_level ? app->cfg.log_level : "info", &level) < 0) {
 		strbuf_addf(&errors,
-		            "BALADIYA_LOG_LEVEL: \"%s\" is not debug, info, warn or error\n",
-		            app->cfg.log_level);
+			    "BALADIYA_LOG_LEVEL: \"%s\" is not debug, info, warn or error\n",
+			    app->cfg.log_level);
 		nerr++;
 	} else {
 		log_set_level(level);
 	}
 	if (nerr) {
 		fprintf(stderr, "%s-srv: invalid configuration:\n%s(see %s-srv --help)\n",
-		        app->side, errors.buf, app->side);
+			app->side, errors.buf, app->side);
 	}
 	strbuf_release(&errors);
 	return nerr ? -1 : 0;
@@ -161,7 +161,7 @@ serve(struct app *app)
 	page_cache_init((size_t)app->cfg.cache_entries);
 	if (app_migrate(app) < 0) {
 		log_error("could not apply migrations; is the database reachable (PGHOST, PGPORT, "
-		          "PGDATABASE)?");
+			  "PGDATABASE)?");
 		goto out;
 	}
 	if (app->on_start && app->on_start(app) < 0)
@@ -171,7 +171,7 @@ serve(struct app *app)
 	int sig = 0;
 	sigwait(&set, &sig);
 	log_info("received %s: finishing in-flight requests",
-	         sig == SIGTERM ? "SIGTERM" : "SIGINT");
+		 sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	http_stop(app->http, 30000);
 	app->http = NULL;
 	rc = 0;
@@ -205,9 +205,9 @@ cmd_user_add(struct app *app, int argc, char **argv)
 	}
 	if (!role || !username || !app_has_role(app, role)) {
 		fprintf(stderr,
-		        "usage: %s-srv user add --role ROLE --username NAME < password\n"
-		        "roles:",
-		        app->side);
+			"usage: %s-srv user add --role ROLE --username NAME < password\n"
+			"roles:",
+			app->side);
 		for (const char *const *r = app->roles; *r; r++)
 			fprintf(stderr, " %s", *r);
 		fputc('\n', stderr);
@@ -225,7 +225,7 @@ cmd_user_add(struct app *app, int argc, char **argv)
 			fprintf(stderr, "account \"%s\" already exists\n", username);
 		else if (st != STATUS_OK)
 			fprintf(stderr, "could not add account \"%s\" (see the log above)\n",
-			        username);
+				username);
 		rc = st == STATUS_OK ? 0 : (st == STATUS_CONFLICT ? 3 : 1);
 	}
 	OPENSSL_cleanse(pw.buf, pw.len);
@@ -266,7 +266,7 @@ cmd_demo_load(struct app *app, const char *dir)
 		long long id = -1;
 		if (db_begin() == 0) {
 			id = db_news_create(app->side, 0, title, json_object_get(item, "body"),
-			                    true);
+					    true);
 			if (id < 0 || news_emit(app->side, id, "news.published") < 0 ||
 			    db_commit() < 0) {
 				db_rollback();
@@ -296,11 +296,11 @@ static void
 usage(struct app *app, FILE *out)
 {
 	fprintf(out,
-	        "usage: %s-srv [serve]              run the %s platform\n"
-	        "       %s-srv migrate              apply database migrations and exit\n"
-	        "       %s-srv user add --role ROLE --username NAME   (password on stdin)\n"
-	        "       %s-srv demo load DIR        load demo content (idempotent)\n",
-	        app->side, app->side, app->side, app->side, app->side);
+		"usage: %s-srv [serve]              run the %s platform\n"
+		"       %s-srv migrate              apply database migrations and exit\n"
+		"       %s-srv user add --role ROLE --username NAME   (password on stdin)\n"
+		"       %s-srv demo load DIR        load demo content (idempotent)\n",
+		app->side, app->side, app->side, app->side, app->side);
 	for (const struct app_command *c = app->commands; c && c->name; c++)
 		fprintf(out, "       %s-srv %s\n", app->side, c->usage);
 	fputc('\n', out);

@@ -56,10 +56,10 @@ password_hash_with_salt(const char *password, const unsigned char *salt, size_t 
 {
 	size_t pwlen = strlen(password);
 	size_t enclen = argon2_encodedlen(ARGON2_T, ARGON2_M_KIB, ARGON2_P, (uint32_t)salt_len,
-	                                  ARGON2_HASH_LEN, Argon2_id);
+					  ARGON2_HASH_LEN, Argon2_id);
 	char *out = xmalloc(enclen);
 	int rc = argon2id_hash_encoded(ARGON2_T, ARGON2_M_KIB, ARGON2_P, password, pwlen, salt,
-	                               salt_len, ARGON2_HASH_LEN, out, enclen);
+				       salt_len, ARGON2_HASH_LEN, out, enclen);
 	if (rc != ARGON2_OK) {
 		log_error("could not hash a password: %s", argon2_error_message(rc));
 		free(out);
@@ -106,7 +106,7 @@ username_is_valid(const char *u)
 	for (size_t i = 0; i < len; i++) {
 		char c = u[i];
 		bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		          (i > 0 && (c == '.' || c == '_' || c == '-'));
+			  (i > 0 && (c == '.' || c == '_' || c == '-'));
 		if (!ok)
 			return false;
 	}
@@ -123,15 +123,15 @@ auth_user_add(const char *username, const char *role, const char *password)
 	}
 	if (plen < PASSWORD_MIN_LEN || plen > PASSWORD_MAX_LEN) {
 		log_warn("could not add account \"%s\": the password must have %d to %d characters",
-		         username, PASSWORD_MIN_LEN, PASSWORD_MAX_LEN);
+			 username, PASSWORD_MIN_LEN, PASSWORD_MAX_LEN);
 		return STATUS_INVALID;
 	}
 	char *phc = password_hash(password);
 	if (!phc)
 		return STATUS_INTERNAL;
 	int rc = db_command(
-	        "INSERT INTO accounts (username, password_hash, role) VALUES ($1, $2, $3)",
-	        DB_PARAMS(username, phc, role));
+		"INSERT INTO accounts (username, password_hash, role) VALUES ($1, $2, $3)",
+		DB_PARAMS(username, phc, role));
 	free(phc);
 	if (rc < 0)
 		return db_is_unique_violation() ? STATUS_CONFLICT : STATUS_UNAVAILABLE;
@@ -143,23 +143,23 @@ enum status
 auth_login(const char *username, const char *password, char **token_out)
 {
 	static const char q_account[] =
-	        "SELECT id, password_hash, coalesce(locked_until > now(), false) FROM accounts "
-	        "WHERE username = $1";
+		"SELECT id, password_hash, coalesce(locked_until > now(), false) FROM accounts "
+		"WHERE username = $1";
 	static const char q_failed[] =
-	        "UPDATE accounts SET"
-	        " failed_logins = CASE WHEN first_failed_at > now() - interval '15 minutes'"
-	        "  THEN failed_logins + 1 ELSE 1 END,"
-	        " first_failed_at = CASE WHEN first_failed_at > now() - interval '15 minutes'"
-	        "  THEN first_failed_at ELSE now() END,"
-	        " locked_until = CASE WHEN first_failed_at > now() - interval '15 minutes'"
-	        "  AND failed_logins + 1 >= 5 THEN now() + interval '15 minutes' END"
-	        " WHERE id = $1";
+		"UPDATE accounts SET"
+		" failed_logins = CASE WHEN first_failed_at > now() - interval '15 minutes'"
+		"  THEN failed_logins + 1 ELSE 1 END,"
+		" first_failed_at = CASE WHEN first_failed_at > now() - interval '15 minutes'"
+		"  THEN first_failed_at ELSE now() END,"
+		" locked_until = CASE WHEN first_failed_at > now() - interval '15 minutes'"
+		"  AND failed_logins + 1 >= 5 THEN now() + interval '15 minutes' END"
+		" WHERE id = $1";
 	static const char q_session[] =
-	        "INSERT INTO sessions (token_hash, account_id, expires_at)"
-	        " VALUES ($1::bytea, $2, now() + interval '" SESSION_TTL "')";
+		"INSERT INTO sessions (token_hash, account_id, expires_at)"
+		" VALUES ($1::bytea, $2, now() + interval '" SESSION_TTL "')";
 	static const char q_reset[] =
-	        "UPDATE accounts SET failed_logins = 0, first_failed_at = NULL, locked_until = NULL"
-	        " WHERE id = $1";
+		"UPDATE accounts SET failed_logins = 0, first_failed_at = NULL, locked_until = NULL"
+		" WHERE id = $1";
 	enum status st = STATUS_UNAUTHORIZED;
 	*token_out = NULL;
 	if (strlen(password) > PASSWORD_MAX_LEN || strlen(username) > 64)
@@ -170,8 +170,8 @@ auth_login(const char *username, const char *password, char **token_out)
 	if (PQntuples(res) == 0) {
 		/* same work as a real check, so timing does not reveal which usernames exist */
 		password_verify("$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$"
-		                "6Z2qZ8tvnDq3ZfGAp5Yh8xHqNnX0Uo3M9Mbn1dQ8m0c",
-		                password);
+				"6Z2qZ8tvnDq3ZfGAp5Yh8xHqNnX0Uo3M9Mbn1dQ8m0c",
+				password);
 		goto out;
 	}
 	const char *id = PQgetvalue(res, 0, 0);
@@ -203,8 +203,8 @@ struct user *
 auth_session_user(const char *token)
 {
 	static const char q[] = "SELECT a.id, a.username, a.role FROM sessions s"
-	                        " JOIN accounts a ON a.id = s.account_id"
-	                        " WHERE s.token_hash = $1::bytea AND s.expires_at > now()";
+				" JOIN accounts a ON a.id = s.account_id"
+				" WHERE s.token_hash = $1::bytea AND s.expires_at > now()";
 	char hash[2 * SHA256_DIGEST_LENGTH + 3];
 	token_hash(token, hash);
 	PGresult *res = db_exec(q, DB_PARAMS(hash));
@@ -225,7 +225,7 @@ auth_logout(const char *token)
 	char hash[2 * SHA256_DIGEST_LENGTH + 3];
 	token_hash(token, hash);
 	db_command("DELETE FROM sessions WHERE token_hash = $1::bytea OR expires_at < now()",
-	           DB_PARAMS(hash));
+		   DB_PARAMS(hash));
 }
 
 void

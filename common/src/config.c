@@ -38,8 +38,8 @@ parse_bool(const char *s, bool *out)
 
 int
 config_load_from(const struct config_def *defs, size_t n, void *settings,
-                 const char *(*lookup)(const char *name, void *ctx), void *ctx,
-                 struct strbuf *errors)
+		 const char *(*lookup)(const char *name, void *ctx), void *ctx,
+		 struct strbuf *errors)
 {
 	int nerr = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -71,7 +71,7 @@ config_load_from(const struct config_def *defs, size_t n, void *settings,
 				nerr++;
 			} else if (l < d->min || l > d->max) {
 				strbuf_addf(errors, "%s: %ld is out of range [%ld, %ld]\n", d->name,
-				            l, d->min, d->max);
+					    l, d->min, d->max);
 				nerr++;
 			} else {
 				*(long *)field = l;
@@ -81,7 +81,7 @@ config_load_from(const struct config_def *defs, size_t n, void *settings,
 		case CONFIG_BOOL:
 			if (parse_bool(v, (bool *)field) < 0) {
 				strbuf_addf(errors, "%s: \"%s\" is not a boolean (true/false)\n",
-				            d->name, v);
+					    d->name, v);
 				nerr++;
 			}
 			break;
@@ -112,12 +112,12 @@ config_print_help(const struct config_def *defs, size_t n, FILE *out)
 {
 	static const char *const types[] = {"string", "integer", "boolean"};
 	fprintf(out, "Configuration (environment variables; the database uses libpq's PGHOST, "
-	             "PGPORT, PGDATABASE, PGUSER...):\n\n");
+		     "PGPORT, PGDATABASE, PGUSER...):\n\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct config_def *d = &defs[i];
 		fprintf(out, "  %-24s %-8s %s%s\n", d->name, types[d->type],
-		        d->required ? "required" : "default: ",
-		        d->required ? "" : (d->default_value ? d->default_value : "(none)"));
+			d->required ? "required" : "default: ",
+			d->required ? "" : (d->default_value ? d->default_value : "(none)"));
 		if (d->type == CONFIG_INT)
 			fprintf(out, "  %-24s %-8s range %ld..%ld\n", "", "", d->min, d->max);
 		fprintf(out, "  %-24s %s\n\n", "", d->help);
@@ -127,29 +127,29 @@ config_print_help(const struct config_def *defs, size_t n, FILE *out)
 #define APP(field) offsetof(struct app_config, field)
 
 static const struct config_def app_defs_template[] = {
-        {"BALADIYA_BIND", CONFIG_STRING, "127.0.0.1", false, 0, 0, APP(bind),
-         "IPv4 address to listen on"},
-        {"BALADIYA_PORT", CONFIG_INT, NULL, false, 1, 65535, APP(port), "TCP port to listen on"},
-        {"BALADIYA_THREADS", CONFIG_INT, "4", false, 1, 256, APP(threads),
-         "HTTP worker threads (each holds one database connection)"},
-        {"BALADIYA_THEME_DIR", CONFIG_STRING, NULL, false, 0, 0, APP(theme_dir),
-         "commune theme folder: site.json, templates/ and static/ overriding the built-in ones"},
-        {"BALADIYA_PUBLIC_URL", CONFIG_STRING, NULL, false, 0, 0, APP(public_url),
-         "the URL residents use to reach this site (default http://BIND:PORT)"},
-        {"BALADIYA_LOG_LEVEL", CONFIG_STRING, "info", false, 0, 0, APP(log_level),
-         "debug, info, warn or error"},
-        {"BALADIYA_DATA_DIR", CONFIG_STRING, NULL, false, 0, 0, APP(data_dir),
-         "private folder for this daemon's signing keys"},
-        {"BALADIYA_PEER_URL", CONFIG_STRING, NULL, false, 0, 0, APP(peer_url),
-         "base URL of the paired platform (the other side)"},
-        {"BALADIYA_LANGUAGES", CONFIG_STRING, "ar,fr,en", false, 0, 0, APP(languages),
-         "enabled languages, the first is the default"},
-        {"BALADIYA_MAX_BODY_KIB", CONFIG_INT, "1024", false, 1, 1048576, APP(max_body_kib),
-         "largest request body accepted, in KiB (routes may set lower limits)"},
-        {"BALADIYA_SECURE_COOKIES", CONFIG_BOOL, "true", false, 0, 0, APP(secure_cookies),
-         "__Host- prefixed Secure cookies (turn off only for plain-http tools without localhost)"},
-        {"BALADIYA_CACHE_ENTRIES", CONFIG_INT, "512", false, 0, 100000, APP(cache_entries),
-         "anonymous page cache size (0 disables it)"},
+	{"BALADIYA_BIND", CONFIG_STRING, "127.0.0.1", false, 0, 0, APP(bind),
+	 "IPv4 address to listen on"},
+	{"BALADIYA_PORT", CONFIG_INT, NULL, false, 1, 65535, APP(port), "TCP port to listen on"},
+	{"BALADIYA_THREADS", CONFIG_INT, "4", false, 1, 256, APP(threads),
+	 "HTTP worker threads (each holds one database connection)"},
+	{"BALADIYA_THEME_DIR", CONFIG_STRING, NULL, false, 0, 0, APP(theme_dir),
+	 "commune theme folder: site.json, templates/ and static/ overriding the built-in ones"},
+	{"BALADIYA_PUBLIC_URL", CONFIG_STRING, NULL, false, 0, 0, APP(public_url),
+	 "the URL residents use to reach this site (default http://BIND:PORT)"},
+	{"BALADIYA_LOG_LEVEL", CONFIG_STRING, "info", false, 0, 0, APP(log_level),
+	 "debug, info, warn or error"},
+	{"BALADIYA_DATA_DIR", CONFIG_STRING, NULL, false, 0, 0, APP(data_dir),
+	 "private folder for this daemon's signing keys"},
+	{"BALADIYA_PEER_URL", CONFIG_STRING, NULL, false, 0, 0, APP(peer_url),
+	 "base URL of the paired platform (the other side)"},
+	{"BALADIYA_LANGUAGES", CONFIG_STRING, "ar,fr,en", false, 0, 0, APP(languages),
+	 "enabled languages, the first is the default"},
+	{"BALADIYA_MAX_BODY_KIB", CONFIG_INT, "1024", false, 1, 1048576, APP(max_body_kib),
+	 "largest request body accepted, in KiB (routes may set lower limits)"},
+	{"BALADIYA_SECURE_COOKIES", CONFIG_BOOL, "true", false, 0, 0, APP(secure_cookies),
+	 "__Host- prefixed Secure cookies (turn off only for plain-http tools without localhost)"},
+	{"BALADIYA_CACHE_ENTRIES", CONFIG_INT, "512", false, 0, 100000, APP(cache_entries),
+	 "anonymous page cache size (0 disables it)"},
 };
 
 const struct config_def *

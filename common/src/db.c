@@ -230,7 +230,7 @@ db_wait_notify(const char *channel, int timeout_ms, int wake_fd)
 	struct pollfd p[2] = {{-1, POLLIN, 0}, {wake_fd, POLLIN, 0}};
 	if (c && s->listening != c) {
 		char *sql =
-		        xasprintf("LISTEN %s", channel); /* a constant identifier from our code */
+			xasprintf("LISTEN %s", channel); /* a constant identifier from our code */
 		int rc = db_command(sql, 0, NULL);
 		free(sql);
 		s->listening = rc == 0 ? c : NULL;
@@ -258,7 +258,7 @@ static int
 cmp_names(const void *a, const void *b)
 {
 	return strcmp((*(const struct embedded_file *const *)a)->name,
-	              (*(const struct embedded_file *const *)b)->name);
+		      (*(const struct embedded_file *const *)b)->name);
 }
 
 static int
@@ -277,7 +277,7 @@ migrate_set(const struct embedded_file *set, const char *label)
 	for (size_t i = 0; i < nr; i++) {
 		char *key = xasprintf("%s/%s", label, files[i]->name + 11);
 		PGresult *res =
-		        db_exec("SELECT 1 FROM schema_migrations WHERE name = $1", DB_PARAMS(key));
+			db_exec("SELECT 1 FROM schema_migrations WHERE name = $1", DB_PARAMS(key));
 		bool done = res && PQntuples(res) > 0;
 		PQclear(res);
 		if (!res) {
@@ -297,13 +297,13 @@ migrate_set(const struct embedded_file *set, const char *label)
 		/* a migration file may hold several statements: simple query protocol */
 		PGresult *mr = PQexec(c, (const char *)files[i]->data);
 		bool ok = PQresultStatus(mr) == PGRES_COMMAND_OK ||
-		          PQresultStatus(mr) == PGRES_TUPLES_OK;
+			  PQresultStatus(mr) == PGRES_TUPLES_OK;
 		if (!ok)
 			log_error("migration %s failed: %s", key, PQresultErrorMessage(mr));
 		PQclear(mr);
 		if (!ok ||
 		    db_command("INSERT INTO schema_migrations (name) VALUES ($1)", DB_PARAMS(key)) <
-		            0 ||
+			    0 ||
 		    db_commit() < 0) {
 			db_rollback();
 			free(key);
@@ -325,9 +325,9 @@ db_migrate(const struct embedded_file *const *sets, const char *const *labels, i
 	if (db_command("SELECT pg_advisory_lock(7310901)", 0, NULL) < 0)
 		return -1;
 	if (db_command("CREATE TABLE IF NOT EXISTS schema_migrations ("
-	               " name text PRIMARY KEY,"
-	               " applied_at timestamptz NOT NULL DEFAULT now())",
-	               0, NULL) < 0)
+		       " name text PRIMARY KEY,"
+		       " applied_at timestamptz NOT NULL DEFAULT now())",
+		       0, NULL) < 0)
 		goto out;
 	for (int i = 0; i < nsets; i++)
 		if (migrate_set(sets[i], labels[i]) < 0)

@@ -31,25 +31,25 @@ news_row(PGresult *res, int row)
 	json_t *title = json_loads(PQgetvalue(res, row, 3), 0, NULL);
 	json_t *body = json_loads(PQgetvalue(res, row, 4), 0, NULL);
 	return json_pack("{s:I, s:s, s:I, s:o, s:o, s:s, s:o, s:o, s:o, s:o}", "id",
-	                 (json_int_t)strtoll(PQgetvalue(res, row, 0), NULL, 10), "origin",
-	                 PQgetvalue(res, row, 1), "origin_id",
-	                 (json_int_t)strtoll(PQgetvalue(res, row, 2), NULL, 10), "title",
-	                 title ? title : json_object(), "body", body ? body : json_object(),
-	                 "status", PQgetvalue(res, row, 5), "unpublish_reason",
-	                 text_or_null(res, row, 6), "published_at", text_or_null(res, row, 7),
-	                 "published_date", text_or_null(res, row, 8), "updated_at",
-	                 text_or_null(res, row, 9));
+			 (json_int_t)strtoll(PQgetvalue(res, row, 0), NULL, 10), "origin",
+			 PQgetvalue(res, row, 1), "origin_id",
+			 (json_int_t)strtoll(PQgetvalue(res, row, 2), NULL, 10), "title",
+			 title ? title : json_object(), "body", body ? body : json_object(),
+			 "status", PQgetvalue(res, row, 5), "unpublish_reason",
+			 text_or_null(res, row, 6), "published_at", text_or_null(res, row, 7),
+			 "published_date", text_or_null(res, row, 8), "updated_at",
+			 text_or_null(res, row, 9));
 }
 
 json_t *
 db_news_list_published(const char *origin, const char *cursor, int limit, enum status *st)
 {
 	static const char q[] =
-	        "SELECT " NEWS_COLUMNS " FROM news WHERE status = 'published'"
-	        " AND ($1::text IS NULL OR origin = $1)"
-	        " AND ($2::bigint IS NULL OR (published_at, id) <"
-	        "  ('epoch'::timestamptz + $2::bigint * interval '1 microsecond', $3::bigint))"
-	        " ORDER BY published_at DESC, id DESC LIMIT $4";
+		"SELECT " NEWS_COLUMNS " FROM news WHERE status = 'published'"
+		" AND ($1::text IS NULL OR origin = $1)"
+		" AND ($2::bigint IS NULL OR (published_at, id) <"
+		"  ('epoch'::timestamptz + $2::bigint * interval '1 microsecond', $3::bigint))"
+		" ORDER BY published_at DESC, id DESC LIMIT $4";
 	char us[32] = "", idb[32] = "", lim[16];
 	*st = STATUS_OK;
 	if (cursor) {
@@ -85,7 +85,7 @@ db_news_list_published(const char *origin, const char *cursor, int limit, enum s
 	json_t *next = json_null();
 	if (n > limit)
 		next = json_sprintf("%s-%s", PQgetvalue(res, limit - 1, 10),
-		                    PQgetvalue(res, limit - 1, 0));
+				    PQgetvalue(res, limit - 1, 0));
 	PQclear(res);
 	return json_pack("{s:o, s:o}", "items", items, "next", next);
 }
@@ -94,7 +94,7 @@ json_t *
 db_news_get(long long id, bool include_unpublished, enum status *st)
 {
 	static const char q[] = "SELECT " NEWS_COLUMNS " FROM news WHERE id = $1"
-	                        " AND ($2 OR status <> 'draft')";
+				" AND ($2 OR status <> 'draft')";
 	char idb[32];
 	snprintf(idb, sizeof(idb), "%lld", id);
 	PGresult *res = db_exec(q, DB_PARAMS(idb, include_unpublished ? "t" : "f"));
@@ -112,7 +112,7 @@ json_t *
 db_news_list_own(const char *origin, int limit)
 {
 	static const char q[] = "SELECT " NEWS_COLUMNS " FROM news WHERE origin = $1"
-	                        " ORDER BY updated_at DESC, id DESC LIMIT $2";
+				" ORDER BY updated_at DESC, id DESC LIMIT $2";
 	char lim[16];
 	snprintf(lim, sizeof(lim), "%d", limit);
 	PGresult *res = db_exec(q, DB_PARAMS(origin, lim));
@@ -127,19 +127,19 @@ db_news_list_own(const char *origin, int limit)
 
 long long
 db_news_create(const char *origin, long long author_id, const json_t *title, const json_t *body,
-               bool publish)
+	       bool publish)
 {
 	static const char q[] =
-	        "WITH n AS (SELECT nextval('news_id_seq') AS id)"
-	        " INSERT INTO news (id, origin, origin_id, title, body, status, published_at,"
-	        "  author_id)"
-	        " SELECT n.id, $1, n.id, $2::jsonb, $3::jsonb, CASE WHEN $4 THEN 'published'"
-	        "  ELSE 'draft' END, CASE WHEN $4 THEN now() END, $5 FROM n RETURNING id";
+		"WITH n AS (SELECT nextval('news_id_seq') AS id)"
+		" INSERT INTO news (id, origin, origin_id, title, body, status, published_at,"
+		"  author_id)"
+		" SELECT n.id, $1, n.id, $2::jsonb, $3::jsonb, CASE WHEN $4 THEN 'published'"
+		"  ELSE 'draft' END, CASE WHEN $4 THEN now() END, $5 FROM n RETURNING id";
 	char *t = json_dumps(title, JSON_COMPACT), *b = json_dumps(body, JSON_COMPACT);
 	char author[32];
 	snprintf(author, sizeof(author), "%lld", author_id);
 	PGresult *res = db_exec(
-	        q, DB_PARAMS(origin, t, b, publish ? "t" : "f", author_id > 0 ? author : NULL));
+		q, DB_PARAMS(origin, t, b, publish ? "t" : "f", author_id > 0 ? author : NULL));
 	free(t);
 	free(b);
 	long long id = res ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : -1;
@@ -151,7 +151,7 @@ enum status
 db_news_update(const char *origin, long long id, const json_t *title, const json_t *body)
 {
 	static const char q[] = "UPDATE news SET title = $3::jsonb, body = $4::jsonb,"
-	                        " updated_at = now() WHERE origin = $1 AND id = $2";
+				" updated_at = now() WHERE origin = $1 AND id = $2";
 	char *t = json_dumps(title, JSON_COMPACT), *b = json_dumps(body, JSON_COMPACT);
 	char idb[32];
 	snprintf(idb, sizeof(idb), "%lld", id);
@@ -159,7 +159,7 @@ db_news_update(const char *origin, long long id, const json_t *title, const json
 	free(t);
 	free(b);
 	enum status st = !res ? STATUS_UNAVAILABLE
-	                      : (strcmp(PQcmdTuples(res), "1") == 0 ? STATUS_OK : STATUS_NOT_FOUND);
+			      : (strcmp(PQcmdTuples(res), "1") == 0 ? STATUS_OK : STATUS_NOT_FOUND);
 	PQclear(res);
 	return st;
 }
@@ -168,33 +168,33 @@ enum status
 db_news_set_status(const char *origin, long long id, bool publish, const char *reason)
 {
 	static const char q[] =
-	        "UPDATE news SET status = CASE WHEN $3 THEN 'published' ELSE 'unpublished' END,"
-	        " unpublish_reason = CASE WHEN $3 THEN NULL ELSE $4 END,"
-	        " published_at = CASE WHEN $3 THEN coalesce(published_at, now()) ELSE published_at "
-	        "END,"
-	        " updated_at = now() WHERE origin = $1 AND id = $2"
-	        " AND (status = 'published') = NOT $3::boolean";
+		"UPDATE news SET status = CASE WHEN $3 THEN 'published' ELSE 'unpublished' END,"
+		" unpublish_reason = CASE WHEN $3 THEN NULL ELSE $4 END,"
+		" published_at = CASE WHEN $3 THEN coalesce(published_at, now()) ELSE published_at "
+		"END,"
+		" updated_at = now() WHERE origin = $1 AND id = $2"
+		" AND (status = 'published') = NOT $3::boolean";
 	char idb[32];
 	snprintf(idb, sizeof(idb), "%lld", id);
 	PGresult *res = db_exec(q, DB_PARAMS(origin, idb, publish ? "t" : "f", reason));
 	enum status st = !res ? STATUS_UNAVAILABLE
-	                      : (strcmp(PQcmdTuples(res), "1") == 0 ? STATUS_OK : STATUS_CONFLICT);
+			      : (strcmp(PQcmdTuples(res), "1") == 0 ? STATUS_OK : STATUS_CONFLICT);
 	PQclear(res);
 	return st;
 }
 
 enum status
 db_news_mirror_upsert(const char *origin, long long origin_id, const json_t *title,
-                      const json_t *body, const char *status, const char *published_at,
-                      const char *reason)
+		      const json_t *body, const char *status, const char *published_at,
+		      const char *reason)
 {
 	static const char q[] =
-	        "INSERT INTO news (origin, origin_id, title, body, status, published_at,"
-	        " unpublish_reason) VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6::timestamptz, $7)"
-	        " ON CONFLICT (origin, origin_id) DO UPDATE SET title = EXCLUDED.title,"
-	        " body = EXCLUDED.body, status = EXCLUDED.status, published_at ="
-	        " EXCLUDED.published_at, unpublish_reason = EXCLUDED.unpublish_reason,"
-	        " updated_at = now()";
+		"INSERT INTO news (origin, origin_id, title, body, status, published_at,"
+		" unpublish_reason) VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6::timestamptz, $7)"
+		" ON CONFLICT (origin, origin_id) DO UPDATE SET title = EXCLUDED.title,"
+		" body = EXCLUDED.body, status = EXCLUDED.status, published_at ="
+		" EXCLUDED.published_at, unpublish_reason = EXCLUDED.unpublish_reason,"
+		" updated_at = now()";
 	char *t = json_dumps(title, JSON_COMPACT), *b = json_dumps(body, JSON_COMPACT);
 	char idb[32];
 	snprintf(idb, sizeof(idb), "%lld", origin_id);

@@ -32,8 +32,8 @@ struct form_state {
 
 static enum MHD_Result
 form_iter(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
-          const char *content_type, const char *transfer_encoding, const char *data, uint64_t off,
-          size_t size)
+	  const char *content_type, const char *transfer_encoding, const char *data, uint64_t off,
+	  size_t size)
 {
 	struct form_state *st = cls;
 	(void)kind;
@@ -78,15 +78,15 @@ http_parse_form(struct request *req)
 {
 	const char *ct = http_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
 	if (!ct || (strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0 &&
-	            strncasecmp(ct, "multipart/form-data", 19) != 0)) {
+		    strncasecmp(ct, "multipart/form-data", 19) != 0)) {
 		http_error(req, STATUS_UNSUPPORTED, "unsupported_media_type",
-		           "send this form as application/x-www-form-urlencoded or "
-		           "multipart/form-data");
+			   "send this form as application/x-www-form-urlencoded or "
+			   "multipart/form-data");
 		return STATUS_UNSUPPORTED;
 	}
 	struct form_state st = {.req = req};
 	struct MHD_PostProcessor *pp =
-	        MHD_create_post_processor(req->conn, 16 * 1024, form_iter, &st);
+		MHD_create_post_processor(req->conn, 16 * 1024, form_iter, &st);
 	if (!pp) {
 		http_error(req, STATUS_INVALID, "invalid_form", "the form encoding is not valid");
 		return STATUS_INVALID;
@@ -108,7 +108,7 @@ http_parse_form(struct request *req)
 	for (struct form_part *p = st.parts; p; p = p->next) {
 		if (!utf8_is_valid(p->key, strlen(p->key))) {
 			http_error(req, STATUS_INVALID, "invalid_utf8",
-			           "the form is not valid UTF-8");
+				   "the form is not valid UTF-8");
 			rc = STATUS_INVALID;
 			goto out;
 		}
@@ -117,7 +117,7 @@ http_parse_form(struct request *req)
 			u->field = arena_strdup(req->arena, p->key);
 			u->filename = arena_strdup(req->arena, p->filename);
 			u->content_type =
-			        arena_strdup(req->arena, p->content_type ? p->content_type : "");
+				arena_strdup(req->arena, p->content_type ? p->content_type : "");
 			u->data = p->data;
 			strbuf_init(&p->data, 0);
 			u->next = req->uploads;
@@ -126,7 +126,7 @@ http_parse_form(struct request *req)
 		}
 		if (!utf8_is_valid(p->data.buf, p->data.len)) {
 			http_error(req, STATUS_INVALID, "invalid_utf8",
-			           "the form is not valid UTF-8");
+				   "the form is not valid UTF-8");
 			rc = STATUS_INVALID;
 			goto out;
 		}
@@ -139,7 +139,7 @@ http_parse_form(struct request *req)
 		strbuf_setlen(&p->data, w);
 		if (!json_object_get(req->form, p->key))
 			json_object_set_new(req->form, p->key,
-			                    json_stringn(p->data.buf, p->data.len));
+					    json_stringn(p->data.buf, p->data.len));
 	}
 out:
 	parts_free(st.parts);

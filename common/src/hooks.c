@@ -7,28 +7,48 @@
 
 #include "common/db_federation.h"
 #include "common/db_news.h"
+#include "common/db_publication.h"
+#include "common/publication.h"
 #include "common/log.h"
 
 #include <ctype.h>
 #include <string.h>
 
 static const struct hook common_hooks[] = {
-        {"news.published", hook_news},
-        {"news.updated", hook_news},
-        {"news.unpublished", hook_news},
-        {"profile.updated", hook_profile},
-        {NULL, NULL},
+	{"news.published", hook_news},
+	{"news.updated", hook_news},
+	{"news.unpublished", hook_news},
+	{"profile.updated", hook_profile},
+	/* "<kind>.published|updated|unpublished" of every publication kind */
+	{"project.*", hook_publication},
+	{"session.*", hook_publication},
+	{"deliberation.*", hook_publication},
+	{"budget.*", hook_publication},
+	{NULL, NULL},
 };
+
+/* A hook type matches exactly, or as "prefix.*" any type with that prefix. */
+static bool
+type_matches(const char *pattern, const char *type)
+{
+	size_t n = strlen(pattern);
+	if (n >= 2 && strcmp(pattern + n - 2, ".*") == 0)
+		return strncmp(pattern, type, n - 1) == 0;
+	return strcmp(pattern, type) == 0;
+}
 
 enum status
 hook_apply(const struct hook *extra, const char *origin, const char *type, json_t *data)
 {
-	for (const struct hook *h = extra; h && h->type; h++)
-		if (strcmp(h->type, type) == 0)
-			return h->apply(origin, type, data);
-	for (const struct hook *h = common_hooks; h->type; h++)
-		if (strcmp(h->type, type) == 0)
-			return h->apply(origin, type, data);
+	/* exact types first, so "budget.lines" is not taken by "budget.*" */
+	for (int exact = 1; exact >= 0; exact--) {
+		for (const struct hook *h = extra; h && h->type; h++)
+			if ((strstr(h->type, ".*") == NULL) == exact && type_matches(h->type, type))
+				return h->apply(origin, type, data);
+		for (const struct hook *h = common_hooks; h->type; h++)
+			if ((strstr(h->type, ".*") == NULL) == exact && type_matches(h->type, type))
+				return h->apply(origin, type, data);
+	}
 	return STATUS_NOT_FOUND;
 }
 
@@ -84,7 +104,7 @@ hook_news(const char *origin, const char *type, json_t *data)
 		return STATUS_INVALID;
 	}
 	return db_news_mirror_upsert(origin, json_integer_value(id), title, body, status,
-	                             published_at, reason);
+				     published_at, reason);
 }
 
 enum status
@@ -96,4 +116,40 @@ hook_profile(const char *origin, const char *type, json_t *data)
 		return STATUS_INVALID;
 	}
 	return db_fed_profile_put(origin, data) == 0 ? STATUS_OK : STATUS_UNAVAILABLE;
+}
+
+enum status
+hook_publication(const char *origin, const char *type, json_t *data)
+{
+	char kind_name[32];
+	size_t n = strcspn(type, ".");
+	const struct kind *k = NULL;
+	if (n < sizeof(kind_name)) {
+		memcpy(kind_name, type, n);
+		kind_name[n] = '\0';
+		k = publication_kind(kind_name);
+	}
+	const char *action = type + n + (type[n] == '.');
+	json_t *id = json_object_get(data, "id");
+	json_t *version = json_object_get(data, "version");
+	const char *status = json_string_value(json_object_get(data, "status"));
+	const char *published_at = json_string_value(json_object_get(data, "published_at"));
+	json_t *reason = json_object_get(data, "unpublish_reason");
+	json_t *fields = json_object_get(data, "fields");
+	if (!k || (strcmp(action, "published") && strcmp(action, "updated") &&
+		   strcmp(action, "unpublished")))
+		return STATUS_NOT_FOUND;
+	if (!json_is_integer(id) || json_integer_value(id) <= 0 || !json_is_integer(version) ||
+	    json_integer_value(version) < 1 || json_integer_value(version) > 1000000 || !status ||
+	    (strcmp(status, "published") && strcmp(status, "unpublished")) ||
+	    (published_at ? !is_utc_time(published_at) : strcmp(status, "published") == 0) ||
+	    !(json_is_null(reason) || json_is_string(reason)) ||
+	    !publication_data_is_valid(k, fields)) {
+		log_warn("%s event from %s does not have the expected fields", type, origin);
+		return STATUS_INVALID;
+	}
+	enum status st = db_pub_mirror(origin, k->name, json_integer_value(id),
+				       (int)json_integer_value(version), status, fields,
+				       json_string_value(reason), published_at);
+	return st;
 }

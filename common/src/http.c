@@ -33,8 +33,8 @@ struct http_server {
 };
 
 static const char security_csp[] =
-        "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; "
-        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+	"default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; "
+	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 static double
 now_ms(void)
@@ -53,7 +53,7 @@ http_param(struct request *req, const char *name)
 	for (size_t i = 0; i < req->match.nparams; i++)
 		if (req->match.name_lens[i] == len && memcmp(req->match.names[i], name, len) == 0)
 			return arena_strndup(req->arena, req->match.values[i],
-			                     req->match.value_lens[i]);
+					     req->match.value_lens[i]);
 	return NULL;
 }
 
@@ -118,9 +118,9 @@ void
 http_set_cookie(struct request *req, const char *name, const char *value, long max_age_s)
 {
 	char *v = arena_printf(req->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s; Max-Age=%ld",
-	                       name, max_age_s < 0 ? "" : value,
-	                       req->app->cfg.secure_cookies ? "; Secure" : "",
-	                       max_age_s < 0 ? 0 : max_age_s);
+			       name, max_age_s < 0 ? "" : value,
+			       req->app->cfg.secure_cookies ? "; Secure" : "",
+			       max_age_s < 0 ? 0 : max_age_s);
 	http_add_header(req, "Set-Cookie", v);
 	req->set_cookie = true;
 }
@@ -133,7 +133,7 @@ add_security_headers(struct MHD_Response *r)
 	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	MHD_add_response_header(r, "Permissions-Policy",
-	                        "camera=(), microphone=(), geolocation=(self)");
+				"camera=(), microphone=(), geolocation=(self)");
 	MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
 }
 
@@ -141,7 +141,7 @@ add_security_headers(struct MHD_Response *r)
 
 void
 http_send_owned(struct request *req, unsigned code, const char *content_type, char *body,
-                size_t len)
+		size_t len)
 {
 	if (req->response) {
 		log_error("handler replied twice to %s %s", req->method, req->path);
@@ -160,7 +160,7 @@ http_send_owned(struct request *req, unsigned code, const char *content_type, ch
 		MHD_add_response_header(r, h->name, h->value);
 	if (!MHD_get_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL))
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
-		                        req->user ? "private, no-store" : "no-cache");
+					req->user ? "private, no-store" : "no-cache");
 	req->response = r;
 	req->status = code;
 	req->response_len = len;
@@ -168,7 +168,7 @@ http_send_owned(struct request *req, unsigned code, const char *content_type, ch
 
 void
 http_send(struct request *req, unsigned code, const char *content_type, const void *body,
-          size_t len)
+	  size_t len)
 {
 	char *copy = xmalloc(len + 1);
 	memcpy(copy, body, len);
@@ -201,7 +201,7 @@ layout_context(struct request *req, json_t *view)
 	json_object_set_new(ctx, "path", json_string(req->path));
 	if (req->match.route && (req->match.route->flags & ROUTE_JSON_TWIN))
 		json_object_set_new(ctx, "json_url",
-		                    json_string(arena_printf(req->arena, "%s.json", req->path)));
+				    json_string(arena_printf(req->arena, "%s.json", req->path)));
 	json_t *langs = json_array();
 	json_t *enabled = i18n_languages(app->i18n);
 	size_t i;
@@ -212,16 +212,16 @@ layout_context(struct request *req, json_t *view)
 		const char *code = json_string_value(json_object_get(l, "code"));
 		json_object_set_new(e, "current", json_boolean(strcmp(code, req->lang) == 0));
 		json_object_set_new(
-		        e, "href",
-		        json_string(arena_printf(req->arena, "%s?lang=%s", req->path, code)));
+			e, "href",
+			json_string(arena_printf(req->arena, "%s?lang=%s", req->path, code)));
 		json_array_append_new(langs, e);
 	}
 	json_object_set_new(ctx, "languages", langs);
 	if (req->user) {
 		json_object_set_new(ctx, "user",
-		                    json_pack("{s:s, s:s, s:b}", "username", req->user->username,
-		                              "role", req->user->role, "is_admin",
-		                              strcmp(req->user->role, app->roles[0]) == 0));
+				    json_pack("{s:s, s:s, s:b}", "username", req->user->username,
+					      "role", req->user->role, "is_admin",
+					      strcmp(req->user->role, app->roles[0]) == 0));
 	}
 	if (req->csrf)
 		json_object_set_new(ctx, "csrf", json_string(req->csrf));
@@ -324,7 +324,7 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 
 static void
 on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
-             enum MHD_RequestTerminationCode toe)
+	     enum MHD_RequestTerminationCode toe)
 {
 	struct http_server *srv = cls;
 	(void)conn;
@@ -334,7 +334,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 		return;
 	log_set_request_id(req->id);
 	log_access(req->method ? req->method : "-", req->path, req->status, req->response_len,
-	           now_ms() - req->started_ms);
+		   now_ms() - req->started_ms);
 	log_set_request_id(NULL);
 	strbuf_release(&req->body);
 	for (struct upload *u = req->uploads; u; u = u->next)
@@ -375,7 +375,7 @@ choose_language(struct request *req)
 	req->lang = i18n_choose(app->i18n, q, cookie, http_header(req, "Accept-Language"));
 	if (q && i18n_is_enabled(app->i18n, q) && (!cookie || strcmp(cookie, q) != 0)) {
 		char *v = arena_printf(
-		        req->arena, "lang=%s; Path=/; SameSite=Lax; Max-Age=31536000", req->lang);
+			req->arena, "lang=%s; Path=/; SameSite=Lax; Max-Age=31536000", req->lang);
 		http_add_header(req, "Set-Cookie", v);
 		req->set_cookie = true;
 	}
@@ -423,7 +423,7 @@ dispatch(struct request *req)
 
 	if (req->body_too_large) {
 		http_error(req, STATUS_TOO_LARGE, "payload_too_large",
-		           "the request body is larger than this address accepts");
+			   "the request body is larger than this address accepts");
 		return;
 	}
 	if (!(route->flags & ROUTE_RAW_BODY) && req->body.len) {
@@ -435,7 +435,7 @@ dispatch(struct request *req)
 	if ((route->flags & ROUTE_STAFF) && !req->user) {
 		if (req->want_json || strcmp(req->method, "GET") != 0) {
 			http_error(req, STATUS_UNAUTHORIZED, "login_required",
-			           "sign in to use this page");
+				   "sign in to use this page");
 		} else {
 			struct strbuf loc = STRBUF_INIT;
 			strbuf_addstr(&loc, "/login?next=");
@@ -447,7 +447,7 @@ dispatch(struct request *req)
 	}
 	if (strcmp(req->method, "POST") == 0 && !(route->flags & ROUTE_RAW_BODY) && !csrf_ok(req)) {
 		http_error(req, STATUS_FORBIDDEN, "csrf_failed",
-		           "the form has expired or did not come from this site; reload it");
+			   "the form has expired or did not come from this site; reload it");
 		return;
 	}
 	(void)app;
@@ -456,7 +456,7 @@ dispatch(struct request *req)
 
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
-           const char *version, const char *upload_data, size_t *upload_data_size, void **req_cls)
+	   const char *version, const char *upload_data, size_t *upload_data_size, void **req_cls)
 {
 	struct http_server *srv = cls;
 	struct request *req = *req_cls;
@@ -479,7 +479,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		if (!raw_path_is_safe(raw) || !utf8_is_valid(req->path, plen) ||
 		    req->path[0] != '/') {
 			http_error(req, STATUS_INVALID, "invalid_path",
-			           "the address is not valid UTF-8 text");
+				   "the address is not valid UTF-8 text");
 			goto respond;
 		}
 		struct strbuf allow = STRBUF_INIT;
@@ -490,7 +490,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 			char *base = arena_strndup(req->arena, req->path, plen - 5);
 			struct route_match m;
 			enum router_result tr =
-			        router_match(app->routes, app->nroutes, method, base, &m, &allow);
+				router_match(app->routes, app->nroutes, method, base, &m, &allow);
 			if (tr != ROUTER_NOT_FOUND && (m.route->flags & ROUTE_JSON_TWIN)) {
 				req->match = m;
 				req->path = base;
@@ -502,7 +502,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		}
 		if (rr == ROUTER_NOT_FOUND)
 			rr = router_match(app->routes, app->nroutes, method, req->path, &req->match,
-			                  &allow);
+					  &allow);
 		if (req->match.route && (req->match.route->flags & ROUTE_API))
 			req->want_json = true;
 		if (rr == ROUTER_WRONG_METHOD) {
@@ -510,26 +510,26 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 			strbuf_release(&allow);
 			req->match.route = NULL;
 			http_error(req, STATUS_METHOD, "method_not_allowed",
-			           "this address does not accept that method");
+				   "this address does not accept that method");
 			goto respond;
 		}
 		strbuf_release(&allow);
 		if (rr == ROUTER_NOT_FOUND) {
 			req->match.route = NULL;
 			http_error(req, STATUS_NOT_FOUND, "not_found",
-			           "there is no page at this address");
+				   "there is no page at this address");
 			goto respond;
 		}
 		if (req->want_json && !(req->match.route->flags & ROUTE_JSON_TWIN) &&
 		    !(req->match.route->flags & ROUTE_RAW_BODY))
 			req->want_json = strcmp(method, "GET") != 0 && req->want_json;
 		req->body_limit = req->match.route->max_body ? req->match.route->max_body
-		                                             : (size_t)app->cfg.max_body_kib * 1024;
+							     : (size_t)app->cfg.max_body_kib * 1024;
 		const char *cl = http_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > req->body_limit) {
 			req->body_too_large = true;
 			http_error(req, STATUS_TOO_LARGE, "payload_too_large",
-			           "the request body is larger than this address accepts");
+				   "the request body is larger than this address accepts");
 			goto respond;
 		}
 		if (page_cache_lookup(req))
@@ -564,22 +564,22 @@ http_start(struct app *app)
 	struct http_server *srv = xcalloc(1, sizeof(*srv));
 	srv->app = app;
 	struct sockaddr_in addr = {.sin_family = AF_INET,
-	                           .sin_port = htons((uint16_t)app->cfg.port)};
+				   .sin_port = htons((uint16_t)app->cfg.port)};
 	if (inet_pton(AF_INET, app->cfg.bind, &addr.sin_addr) != 1) {
 		log_error("could not listen: \"%s\" is not an IPv4 address", app->cfg.bind);
 		free(srv);
 		return NULL;
 	}
 	srv->daemon = MHD_start_daemon(
-	        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC, 0, NULL, NULL,
-	        on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-	        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.threads,
-	        MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-	        srv, MHD_OPTION_CONNECTION_TIMEOUT, 30U, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	        (size_t)64 * 1024, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_END);
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC, 0, NULL, NULL,
+		on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.threads,
+		MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+		srv, MHD_OPTION_CONNECTION_TIMEOUT, 30U, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)64 * 1024, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_END);
 	if (!srv->daemon) {
 		log_error("could not listen on %s:%ld: address in use or not permitted",
-		          app->cfg.bind, app->cfg.port);
+			  app->cfg.bind, app->cfg.port);
 		free(srv);
 		return NULL;
 	}

@@ -28,9 +28,9 @@ static const struct {
 	const char *code, *name;
 	bool rtl;
 } known_langs[] = {
-        {"ar", "العربية", true},          {"fr", "Français", false},
-        {"en", "English", false},         {"kab-Latn", "Taqbaylit", false},
-        {"kab-Tfng", "ⵜⴰⵇⴱⴰⵢⵍⵉⵜ", false},
+	{"ar", "العربية", true},          {"fr", "Français", false},
+	{"en", "English", false},         {"kab-Latn", "Taqbaylit", false},
+	{"kab-Tfng", "ⵜⴰⵇⴱⴰⵢⵍⵉⵜ", false},
 };
 
 bool
@@ -61,8 +61,8 @@ i18n_build(const char *languages, json_t *raw)
 		const json_t *cat = json_object_get(raw, tok);
 		if (!json_is_object(cat) || i->n == I18N_MAX_LANGS) {
 			log_error("message catalog for language \"%s\" is missing or not a JSON "
-			          "object",
-			          tok);
+				  "object",
+				  tok);
 			free(list);
 			i18n_free(i);
 			return NULL;
@@ -75,16 +75,16 @@ i18n_build(const char *languages, json_t *raw)
 			{
 				if (!json_object_get(merged, key)) {
 					log_warn("message \"%s\" missing in language \"%s\": using "
-					         "French",
-					         key, tok);
+						 "French",
+						 key, tok);
 					json_object_set(merged, key, val);
 				}
 			}
 		json_object_set_new(i->catalogs, tok, merged);
 		i->codes[i->n++] = xstrdup(tok);
 		json_array_append_new(i->languages, json_pack("{s:s, s:s, s:s}", "code", tok,
-		                                              "name", lang_name(tok), "dir",
-		                                              i18n_is_rtl(tok) ? "rtl" : "ltr"));
+							      "name", lang_name(tok), "dir",
+							      i18n_is_rtl(tok) ? "rtl" : "ltr"));
 	}
 	free(list);
 	if (i->n == 0) {
@@ -115,7 +115,7 @@ i18n_load(struct app *app, const char *languages)
 			if (strcmp(f->name, name) == 0) {
 				json_error_t err;
 				cat = json_loadb((const char *)f->data, f->len,
-				                 JSON_REJECT_DUPLICATES, &err);
+						 JSON_REJECT_DUPLICATES, &err);
 				if (!cat)
 					log_error("%s: %s at line %d", name, err.text, err.line);
 			}

@@ -92,6 +92,6 @@ log_access(const char *method, const char *path, unsigned status, size_t bytes, 
 	struct strbuf sb = STRBUF_INIT;
 	log_prefix(&sb, LOG_LEVEL_INFO);
 	strbuf_addf(&sb, "access method=%s path=\"%s\" status=%u bytes=%zu duration_ms=%.2f",
-	            method, path, status, bytes, duration_ms);
+		    method, path, status, bytes, duration_ms);
 	log_write(&sb);
 }

@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "common/markdown.h"
 #include "common/outbox.h"
+#include "common/page_util.h"
 #include "common/db.h"
 #include "common/site.h"
 #include "common/xalloc.h"
@@ -33,19 +34,19 @@ news_view(struct request *req, json_t *item, bool full)
 	bool own = strcmp(origin, req->app->side) == 0;
 	json_int_t id = json_integer_value(json_object_get(item, "id"));
 	json_t *v = json_pack(
-	        "{s:I, s:s, s:b, s:s, s:s, s:b, s:O, s:O, s:s, s:O, s:O, s:O, s:O}", "id", id,
-	        "origin", origin, "is_own", own, "title", title ? title : "", "title_lang",
-	        used ? used : req->lang, "title_rtl", used && i18n_is_rtl(used), "published_at",
-	        json_object_get(item, "published_at"), "published_date",
-	        json_object_get(item, "published_date"), "url",
-	        arena_printf(req->arena, "/news/%lld", (long long)id), "status",
-	        json_object_get(item, "status"), "unpublish_reason",
-	        json_object_get(item, "unpublish_reason"), "texts_title",
-	        json_object_get(item, "title"), "origin_id", json_object_get(item, "origin_id"));
+		"{s:I, s:s, s:b, s:s, s:s, s:b, s:O, s:O, s:s, s:O, s:O, s:O, s:O}", "id", id,
+		"origin", origin, "is_own", own, "title", title ? title : "", "title_lang",
+		used ? used : req->lang, "title_rtl", used && i18n_is_rtl(used), "published_at",
+		json_object_get(item, "published_at"), "published_date",
+		json_object_get(item, "published_date"), "url",
+		arena_printf(req->arena, "/news/%lld", (long long)id), "status",
+		json_object_get(item, "status"), "unpublish_reason",
+		json_object_get(item, "unpublish_reason"), "texts_title",
+		json_object_get(item, "title"), "origin_id", json_object_get(item, "origin_id"));
 	json_object_set_new(v, "is_official_item", json_boolean(strcmp(origin, "official") == 0));
 	json_object_set_new(v, "is_unpublished",
-	                    json_boolean(strcmp(json_string_value(json_object_get(item, "status")),
-	                                        "unpublished") == 0));
+			    json_boolean(strcmp(json_string_value(json_object_get(item, "status")),
+						"unpublished") == 0));
 	if (full &&
 	    strcmp(json_string_value(json_object_get(item, "status")), "unpublished") != 0) {
 		const char *body = i18n_pick(json_object_get(item, "body"), req->lang, NULL);
@@ -55,14 +56,6 @@ news_view(struct request *req, json_t *item, bool full)
 		free(html);
 	}
 	return v;
-}
-
-static long long
-parse_id(const char *s)
-{
-	if (!s || !*s || strlen(s) > 18 || strspn(s, "0123456789") != strlen(s))
-		return -1;
-	return strtoll(s, NULL, 10);
 }
 
 void
@@ -80,7 +73,7 @@ page_news_list(struct request *req)
 			http_error(req, st, "invalid_cursor", "the page cursor is not valid");
 		else
 			http_error(req, st, "database_unavailable",
-			           "the site cannot reach its database");
+				   "the site cannot reach its database");
 		return;
 	}
 	json_t *items = json_array();
@@ -92,7 +85,7 @@ page_news_list(struct request *req)
 	}
 	json_t *next = json_object_get(list, "next");
 	json_t *view = json_pack("{s:b, s:o, s:O, s:b}", "has_items", json_array_size(items) > 0,
-	                         "items", items, "next", next, "is_first", cursor == NULL);
+				 "items", items, "next", next, "is_first", cursor == NULL);
 	if (json_is_string(next)) {
 		struct strbuf url = STRBUF_INIT;
 		strbuf_addstr(&url, "/news?before=");
@@ -107,7 +100,7 @@ page_news_list(struct request *req)
 void
 page_news_item(struct request *req)
 {
-	long long id = parse_id(http_param(req, "id"));
+	long long id = page_parse_id(http_param(req, "id"));
 	enum status st = STATUS_NOT_FOUND;
 	json_t *item = id > 0 ? db_news_get(id, false, &st) : NULL;
 	if (!item) {
@@ -115,16 +108,16 @@ page_news_item(struct request *req)
 			http_error(req, st, "news_not_found", "there is no such news item");
 		else
 			http_error(req, st, "database_unavailable",
-			           "the site cannot reach its database");
+				   "the site cannot reach its database");
 		return;
 	}
 	json_t *view = news_view(req, item, true);
 	json_decref(item);
 	if (!json_is_true(json_object_get(view, "is_own")) && req->app->cfg.peer_url)
 		json_object_set_new(view, "origin_url",
-		                    json_sprintf("%s/news/%lld", req->app->cfg.peer_url,
-		                                 (long long)json_integer_value(
-		                                         json_object_get(view, "origin_id"))));
+				    json_sprintf("%s/news/%lld", req->app->cfg.peer_url,
+						 (long long)json_integer_value(
+							 json_object_get(view, "origin_id"))));
 	http_render(req, 200, "news_item", view);
 }
 
@@ -147,34 +140,16 @@ news_emit(const char *side, long long id, const char *type)
 		char ids[32];
 		snprintf(ids, sizeof(ids), "%lld", id);
 		json_t *data = json_pack(
-		        "{s:I, s:O, s:O, s:s, s:O, s:O}", "id", (json_int_t)id, "title",
-		        json_object_get(item, "title"), "body", json_object_get(item, "body"),
-		        "status", status, "published_at", json_object_get(item, "published_at"),
-		        "unpublish_reason", json_object_get(item, "unpublish_reason"));
+			"{s:I, s:O, s:O, s:s, s:O, s:O}", "id", (json_int_t)id, "title",
+			json_object_get(item, "title"), "body", json_object_get(item, "body"),
+			"status", status, "published_at", json_object_get(item, "published_at"),
+			"unpublish_reason", json_object_get(item, "unpublish_reason"));
 		json_t *refs =
-		        json_pack("[{s:s, s:s, s:s}]", "origin", side, "type", "news", "id", ids);
+			json_pack("[{s:s, s:s, s:s}]", "origin", side, "type", "news", "id", ids);
 		rc = outbox_emit(type, refs, data);
 	}
 	json_decref(item);
 	return rc;
-}
-
-static bool
-require(struct request *req, const char *action)
-{
-	if (app_can(req->app, req->user, action))
-		return true;
-	http_error(req, STATUS_FORBIDDEN, "forbidden", "your role does not allow this");
-	return false;
-}
-
-static size_t
-utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
 }
 
 /* The per-language fields of the news form, with values from item or the posted form. */
@@ -190,36 +165,36 @@ form_fields(struct request *req, json_t *title, json_t *body)
 		const char *t = json_string_value(json_object_get(title, code));
 		const char *b = json_string_value(json_object_get(body, code));
 		json_array_append_new(
-		        fields,
-		        json_pack("{s:s, s:O, s:O, s:s, s:s, s:s, s:s}", "code", code, "name",
-		                  json_object_get(l, "name"), "dir", json_object_get(l, "dir"),
-		                  "title", t ? t : "", "body", b ? b : "", "title_id",
-		                  arena_printf(req->arena, "title_%s", code), "body_id",
-		                  arena_printf(req->arena, "body_%s", code)));
+			fields,
+			json_pack("{s:s, s:O, s:O, s:s, s:s, s:s, s:s}", "code", code, "name",
+				  json_object_get(l, "name"), "dir", json_object_get(l, "dir"),
+				  "title", t ? t : "", "body", b ? b : "", "title_id",
+				  arena_printf(req->arena, "title_%s", code), "body_id",
+				  arena_printf(req->arena, "body_%s", code)));
 	}
 	return fields;
 }
 
 static void
 render_form(struct request *req, unsigned code, json_t *item, json_t *title, json_t *body,
-            const char *error)
+	    const char *error)
 {
 	http_csrf(req);
 	json_t *view = json_pack("{s:o}", "fields", form_fields(req, title, body));
 	if (item) {
 		json_object_set_new(view, "item", news_view(req, item, false));
 		json_object_set_new(
-		        view, "action",
-		        json_sprintf("/staff/news/%lld",
-		                     (long long)json_integer_value(json_object_get(item, "id"))));
+			view, "action",
+			json_sprintf("/staff/news/%lld",
+				     (long long)json_integer_value(json_object_get(item, "id"))));
 	} else {
 		json_object_set_new(view, "action", json_string("/staff/news"));
 	}
 	if (error) {
 		const char *key = arena_printf(req->arena, "error_%s", error);
 		json_object_set_new(view, "error",
-		                    json_pack("{s:s, s:s}", "code", error, "message",
-		                              i18n_get(req->app->i18n, req->lang, key)));
+				    json_pack("{s:s, s:s}", "code", error, "message",
+					      i18n_get(req->app->i18n, req->lang, key)));
 	}
 	http_render(req, code, "staff_news_form", view);
 }
@@ -245,9 +220,9 @@ read_texts(struct request *req, json_t *title, json_t *body)
 		json_object_set_new(title, code, json_string(t));
 		json_object_set_new(body, code, json_string(b));
 		any = true;
-		if (!err && utf8_chars(t) > NEWS_TITLE_MAX)
+		if (!err && utf8_length(t) > NEWS_TITLE_MAX)
 			err = "title_too_long";
-		else if (!err && utf8_chars(b) > NEWS_BODY_MAX)
+		else if (!err && utf8_length(b) > NEWS_BODY_MAX)
 			err = "body_too_long";
 		else if (!err && !*t)
 			err = "title_required";
@@ -258,12 +233,12 @@ read_texts(struct request *req, json_t *title, json_t *body)
 void
 page_staff_news_list(struct request *req)
 {
-	if (!require(req, "news.write"))
+	if (!page_require(req, "news.write"))
 		return;
 	json_t *rows = db_news_list_own(req->app->side, 200);
 	if (!rows) {
 		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
-		           "the site cannot reach its database");
+			   "the site cannot reach its database");
 		return;
 	}
 	json_t *items = json_array();
@@ -275,9 +250,9 @@ page_staff_news_list(struct request *req)
 		const char *s = json_string_value(json_object_get(it, "status"));
 		json_object_set_new(v, "is_published", json_boolean(strcmp(s, "published") == 0));
 		json_object_set_new(
-		        v, "status_label",
-		        json_string(i18n_get(req->app->i18n, req->lang,
-		                             arena_printf(req->arena, "status_%s", s))));
+			v, "status_label",
+			json_string(i18n_get(req->app->i18n, req->lang,
+					     arena_printf(req->arena, "status_%s", s))));
 		json_array_append_new(items, v);
 	}
 	json_decref(rows);
@@ -288,7 +263,7 @@ page_staff_news_list(struct request *req)
 void
 page_staff_news_new(struct request *req)
 {
-	if (!require(req, "news.write"))
+	if (!page_require(req, "news.write"))
 		return;
 	render_form(req, 200, NULL, NULL, NULL, NULL);
 }
@@ -296,7 +271,7 @@ page_staff_news_new(struct request *req)
 void
 page_staff_news_create(struct request *req)
 {
-	if (!require(req, "news.write"))
+	if (!page_require(req, "news.write"))
 		return;
 	json_t *title = json_object(), *body = json_object();
 	const char *err = read_texts(req, title, body);
@@ -317,11 +292,11 @@ page_staff_news_create(struct request *req)
 	}
 	if (id < 0) {
 		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
-		           "the news item could not be saved");
+			   "the news item could not be saved");
 		goto out;
 	}
 	log_info("news %lld created by account %lld (%s)", id, req->user->id,
-	         publish ? "published" : "draft");
+		 publish ? "published" : "draft");
 	http_cache_bump();
 	http_redirect(req, "/staff/news");
 out:
@@ -332,7 +307,7 @@ out:
 static json_t *
 own_item(struct request *req)
 {
-	long long id = parse_id(http_param(req, "id"));
+	long long id = page_parse_id(http_param(req, "id"));
 	enum status st = STATUS_NOT_FOUND;
 	json_t *item = id > 0 ? db_news_get(id, true, &st) : NULL;
 	if (item && strcmp(json_string_value(json_object_get(item, "origin")), req->app->side)) {
@@ -343,13 +318,13 @@ own_item(struct request *req)
 	if (!item) {
 		if (st == STATUS_FORBIDDEN)
 			http_error(req, st, "not_own_item",
-			           "this item belongs to the other platform; only its origin "
-			           "changes it");
+				   "this item belongs to the other platform; only its origin "
+				   "changes it");
 		else if (st == STATUS_NOT_FOUND)
 			http_error(req, st, "news_not_found", "there is no such news item");
 		else
 			http_error(req, st, "database_unavailable",
-			           "the site cannot reach its database");
+				   "the site cannot reach its database");
 	}
 	return item;
 }
@@ -357,20 +332,20 @@ own_item(struct request *req)
 void
 page_staff_news_edit(struct request *req)
 {
-	if (!require(req, "news.write"))
+	if (!page_require(req, "news.write"))
 		return;
 	json_t *item = own_item(req);
 	if (!item)
 		return;
 	render_form(req, 200, item, json_object_get(item, "title"), json_object_get(item, "body"),
-	            NULL);
+		    NULL);
 	json_decref(item);
 }
 
 void
 page_staff_news_update(struct request *req)
 {
-	if (!require(req, "news.write"))
+	if (!page_require(req, "news.write"))
 		return;
 	json_t *item = own_item(req);
 	if (!item)
@@ -393,8 +368,8 @@ page_staff_news_update(struct request *req)
 	}
 	if (st != STATUS_OK) {
 		http_error(req, st,
-		           st == STATUS_NOT_FOUND ? "news_not_found" : "database_unavailable",
-		           "the news item could not be saved");
+			   st == STATUS_NOT_FOUND ? "news_not_found" : "database_unavailable",
+			   "the news item could not be saved");
 		goto out;
 	}
 	log_info("news %lld edited by account %lld", id, req->user->id);
@@ -409,17 +384,17 @@ out:
 static void
 set_status(struct request *req, bool publish)
 {
-	if (!require(req, "news.write"))
+	if (!page_require(req, "news.write"))
 		return;
 	json_t *item = own_item(req);
 	if (!item)
 		return;
 	long long id = json_integer_value(json_object_get(item, "id"));
 	const char *reason = http_form(req, "reason");
-	if (!publish && (!reason || !*reason || strspn(reason, " \t\n\r") == strlen(reason) ||
-	                 utf8_chars(reason) > NEWS_REASON_MAX)) {
+	if (!publish &&
+	    (!reason || !*reason || is_blank(reason) || utf8_length(reason) > NEWS_REASON_MAX)) {
 		http_error(req, STATUS_INVALID, "reason_required",
-		           "unpublishing needs a public reason (at most 500 characters)");
+			   "unpublishing needs a public reason (at most 500 characters)");
 		goto out;
 	}
 	enum status st = STATUS_UNAVAILABLE;
@@ -427,7 +402,7 @@ set_status(struct request *req, bool publish)
 		st = db_news_set_status(req->app->side, id, publish, reason);
 		if (st == STATUS_OK &&
 		    (news_emit(req->app->side, id,
-		               publish ? "news.published" : "news.unpublished") < 0 ||
+			       publish ? "news.published" : "news.unpublished") < 0 ||
 		     db_commit() < 0))
 			st = STATUS_UNAVAILABLE;
 		if (st != STATUS_OK)
@@ -435,18 +410,18 @@ set_status(struct request *req, bool publish)
 	}
 	if (st == STATUS_CONFLICT) {
 		http_error(req, st, publish ? "already_published" : "not_published",
-		           publish ? "this item is already published"
-		                   : "only a published item can be withdrawn");
+			   publish ? "this item is already published"
+				   : "only a published item can be withdrawn");
 		goto out;
 	}
 	if (st != STATUS_OK) {
 		http_error(req, st,
-		           st == STATUS_NOT_FOUND ? "news_not_found" : "database_unavailable",
-		           "the news item could not be saved");
+			   st == STATUS_NOT_FOUND ? "news_not_found" : "database_unavailable",
+			   "the news item could not be saved");
 		goto out;
 	}
 	log_info("news %lld %s by account %lld", id, publish ? "published" : "unpublished",
-	         req->user->id);
+		 req->user->id);
 	http_cache_bump();
 	http_redirect(req, "/staff/news");
 out:

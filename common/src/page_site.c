@@ -21,8 +21,8 @@
 #include <string.h>
 
 static const char default_site[] = "{\"name\":{\"ar\":\"بلدية\",\"fr\":\"Commune\"},"
-                                   "\"presentation\":{\"ar\":\"\",\"fr\":\"\"},\"priorities\":[],"
-                                   "\"colors\":{\"primary\":\"#0b6e4f\",\"accent\":\"#b3261e\"}}";
+				   "\"presentation\":{\"ar\":\"\",\"fr\":\"\"},\"priorities\":[],"
+				   "\"colors\":{\"primary\":\"#0b6e4f\",\"accent\":\"#b3261e\"}}";
 
 static bool
 color_is_safe(const char *c)
@@ -80,11 +80,11 @@ site_load(struct app *app)
 		const char *logo = json_string_value(json_object_get(site, "logo"));
 		if (logo)
 			json_object_set_new(r, "logo_url",
-			                    json_string(static_files_url(app->statics, logo)));
+					    json_string(static_files_url(app->statics, logo)));
 		if (app->cfg.peer_url)
 			json_object_set_new(r, "peer_url", json_string(app->cfg.peer_url));
 		json_object_set_new(r, "css_url",
-		                    json_string(static_files_url(app->statics, "baladiya.css")));
+				    json_string(static_files_url(app->statics, "baladiya.css")));
 		json_object_set_new(app->site_by_lang, code, r);
 	}
 	return 0;
@@ -150,20 +150,20 @@ page_home(struct request *req)
 	if (!peer_items) {
 		json_decref(items);
 		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
-		           "the site cannot reach its database; try again in a minute");
+			   "the site cannot reach its database; try again in a minute");
 		return;
 	}
 	json_t *site = json_object_get(app->site_by_lang, req->lang);
 	json_t *prio = json_object_get(site, "priorities");
 	json_t *view =
-	        json_pack("{s:O, s:O, s:O, s:b, s:b, s:o}", "name", json_object_get(site, "name"),
-	                  "presentation_html", json_object_get(site, "presentation_html"),
-	                  "priorities", prio, "has_priorities", json_array_size(prio) > 0,
-	                  "has_news", json_array_size(items) > 0, "items", items);
+		json_pack("{s:O, s:O, s:O, s:b, s:b, s:o}", "name", json_object_get(site, "name"),
+			  "presentation_html", json_object_get(site, "presentation_html"),
+			  "priorities", prio, "has_priorities", json_array_size(prio) > 0,
+			  "has_news", json_array_size(items) > 0, "items", items);
 	/* the other side's presentation and news, mirrored from its signed events */
 	json_t *profile = db_fed_profile_get(app->peer_side);
 	json_t *peer = json_pack("{s:b, s:o}", "has_news", json_array_size(peer_items) > 0, "items",
-	                         peer_items);
+				 peer_items);
 	if (profile) {
 		json_t *r = i18n_resolve(profile, req->lang);
 		json_object_set(peer, "name", json_object_get(r, "name"));
@@ -176,7 +176,7 @@ page_home(struct request *req)
 		json_decref(profile);
 	}
 	json_object_set_new(peer, "is_official",
-	                    json_boolean(strcmp(app->peer_side, "official") == 0));
+			    json_boolean(strcmp(app->peer_side, "official") == 0));
 	json_object_set_new(view, "peer", peer);
 	http_render(req, 200, "home", view);
 }
@@ -186,8 +186,8 @@ page_about(struct request *req)
 {
 	json_t *site = json_object_get(req->app->site_by_lang, req->lang);
 	json_t *view = json_pack("{s:O, s:s, s:O}", "name", json_object_get(site, "name"), "side",
-	                         req->app->side, "presentation_html",
-	                         json_object_get(site, "presentation_html"));
+				 req->app->side, "presentation_html",
+				 json_object_get(site, "presentation_html"));
 	http_render(req, 200, "about", view);
 }
 
@@ -197,8 +197,8 @@ page_healthz(struct request *req)
 	bool ok = db_is_healthy();
 	http_add_header(req, "Cache-Control", "no-store");
 	http_json(req, ok ? 200 : 503,
-	          json_pack("{s:s, s:s}", "status", ok ? "ok" : "unavailable", "database",
-	                    ok ? "reachable" : "unreachable"));
+		  json_pack("{s:s, s:s}", "status", ok ? "ok" : "unavailable", "database",
+			    ok ? "reachable" : "unreachable"));
 }
 
 static const char *
@@ -221,8 +221,8 @@ render_login(struct request *req, unsigned code, const char *error_code, const c
 	if (error_code) {
 		const char *key = arena_printf(req->arena, "error_%s", error_code);
 		json_object_set_new(view, "error",
-		                    json_pack("{s:s, s:s}", "code", error_code, "message",
-		                              i18n_get(req->app->i18n, req->lang, key)));
+				    json_pack("{s:s, s:s}", "code", error_code, "message",
+					      i18n_get(req->app->i18n, req->lang, key)));
 	}
 	http_render(req, code, "login", view);
 }
@@ -286,7 +286,12 @@ page_logout(struct request *req)
 void
 page_staff_home(struct request *req)
 {
-	json_t *view =
-	        json_pack("{s:b}", "can_write_news", app_can(req->app, req->user, "news.write"));
+	struct app *app = req->app;
+	/* a platform without a route for an action never grants it: no dead links */
+	json_t *view = json_pack("{s:b, s:b, s:b, s:b}", "can_write_news",
+	                         app_can(app, req->user, "news.write"), "can_projects",
+	                         app_can(app, req->user, "projects.write"), "can_budgets",
+	                         app_can(app, req->user, "budgets.write"), "can_council",
+	                         app_can(app, req->user, "council.write"));
 	http_render(req, 200, "staff_home", view);
 }

@@ -51,7 +51,7 @@ method_accepts(const char *route_method, const char *method)
 
 enum router_result
 router_match(const struct route *routes, size_t n, const char *method, const char *path,
-             struct route_match *m, struct strbuf *allow)
+	     struct route_match *m, struct strbuf *allow)
 {
 	const struct route *known = NULL;
 	for (size_t i = 0; i < n; i++) {
@@ -74,7 +74,7 @@ router_match(const struct route *routes, size_t n, const char *method, const cha
 		    strstr(allow->buf, routes[i].method))
 			continue;
 		strbuf_addf(allow, "%s%s%s", allow->len ? ", " : "", routes[i].method,
-		            strcmp(routes[i].method, "GET") == 0 ? ", HEAD" : "");
+			    strcmp(routes[i].method, "GET") == 0 ? ", HEAD" : "");
 	}
 	return ROUTER_WRONG_METHOD;
 }

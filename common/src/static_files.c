@@ -33,16 +33,16 @@ struct static_files {
 static const struct {
 	const char *ext, *type;
 } static_types[] = {
-        {".css", "text/css; charset=utf-8"},
-        {".js", "text/javascript; charset=utf-8"},
-        {".svg", "image/svg+xml"},
-        {".png", "image/png"},
-        {".jpg", "image/jpeg"},
-        {".webp", "image/webp"},
-        {".ico", "image/x-icon"},
-        {".woff2", "font/woff2"},
-        {".json", "application/json"},
-        {".txt", "text/plain; charset=utf-8"},
+	{".css", "text/css; charset=utf-8"},
+	{".js", "text/javascript; charset=utf-8"},
+	{".svg", "image/svg+xml"},
+	{".png", "image/png"},
+	{".jpg", "image/jpeg"},
+	{".webp", "image/webp"},
+	{".ico", "image/x-icon"},
+	{".woff2", "font/woff2"},
+	{".json", "application/json"},
+	{".txt", "text/plain; charset=utf-8"},
 };
 
 static const char *
@@ -78,7 +78,7 @@ add(struct static_files *sf, const char *name, const void *data, size_t len)
 	unsigned char md[SHA256_DIGEST_LENGTH];
 	SHA256(data, len, md);
 	snprintf(f->etag, sizeof(f->etag), "\"%02x%02x%02x%02x%02x%02x%02x%02x\"", md[0], md[1],
-	         md[2], md[3], md[4], md[5], md[6], md[7]);
+		 md[2], md[3], md[4], md[5], md[6], md[7]);
 	f->url = xasprintf("/static/%s?v=%.8s", name, f->etag + 1);
 	f->type = type_of(name);
 }

@@ -42,7 +42,7 @@ enum node_type {
 enum {
 	NODE_BOL = 1,        /* starts a source line: the current indentation goes before it */
 	NODE_STANDALONE = 2, /* partial, parent or block alone on its line: indents its content by
-	                        src[off, off + len), and a block's content was dedented */
+				src[off, off + len), and a block's content was dedented */
 	NODE_DYNAMIC = 4,    /* partial or parent named by the value of a dotted name */
 };
 
@@ -193,7 +193,7 @@ has_space(const char *s, size_t len)
 /* {{=<% %>=}}: two delimiters without whitespace or '=' in them. */
 static int
 set_delimiters(const char *s, size_t len, const char **otag, size_t *olen, const char **ctag,
-               size_t *clen)
+	       size_t *clen)
 {
 	size_t i = 0;
 
@@ -319,7 +319,7 @@ tokenize(struct parser *p)
 		}
 		if (has_space(src + cs, ce - cs)) {
 			strbuf_addf(p->err, "line %u: bad tag name \"%.*s\"", tag_line,
-			            (int)(ce - cs), src + cs);
+				    (int)(ce - cs), src + cs);
 			return -1;
 		}
 		t->name = cs;
@@ -382,7 +382,7 @@ closes_block_then_parent(const struct parser *p, const struct token *a, const st
  */
 static bool
 is_standalone_pair(const struct parser *p, const struct token *a, const struct token *b,
-                   bool *keep_newline)
+		   bool *keep_newline)
 {
 	if (a->type == TOK_PARENT && b->type == TOK_CLOSE)
 		return same_name(p, a, b);
@@ -418,7 +418,7 @@ classify_line(struct parser *p, size_t first, size_t last)
 	if (ntags == 0)
 		goto plain;
 	if (ntags == 2 && (tags[1] != tags[0] + 1 ||
-	                   !is_standalone_pair(p, &toks[tags[0]], &toks[tags[1]], &keep_newline)))
+			   !is_standalone_pair(p, &toks[tags[0]], &toks[tags[1]], &keep_newline)))
 		goto plain;
 
 	for (size_t k = first; k <= last; k++)
@@ -565,17 +565,17 @@ emit(struct parser *p, const struct token *t)
 	case TOK_CLOSE: {
 		if (!p->depth) {
 			strbuf_addf(p->err, "line %u: closing tag \"%.*s\" without an open section",
-			            t->line, (int)t->name_len, p->src + t->name);
+				    t->line, (int)t->name_len, p->src + t->name);
 			return -1;
 		}
 		const struct open *top = &p->stack[p->depth - 1];
 		const struct token *ot = &p->toks[top->tok];
 		if (!same_name(p, ot, t)) {
 			strbuf_addf(p->err,
-			            "line %u: closing tag \"%.*s\" does not match \"%.*s\" opened "
-			            "on line %u",
-			            t->line, (int)t->name_len, p->src + t->name, (int)ot->name_len,
-			            p->src + ot->name, ot->line);
+				    "line %u: closing tag \"%.*s\" does not match \"%.*s\" opened "
+				    "on line %u",
+				    t->line, (int)t->name_len, p->src + t->name, (int)ot->name_len,
+				    p->src + ot->name, ot->line);
 			return -1;
 		}
 		if (t->bol)
@@ -654,7 +654,7 @@ dedent(struct parser *p, uint32_t begin, uint32_t end, uint32_t plen)
 		if (n->type == NODE_BLOCK && (n->flags & NODE_STANDALONE)) {
 			uint32_t first = 0;
 			int64_t common =
-			        common_indent(p->src, p->spans[i].start, p->spans[i].end, &first);
+				common_indent(p->src, p->spans[i].start, p->spans[i].end, &first);
 			if (common > (int64_t)plen) {
 				inner = (uint32_t)common;
 				n->off = first + plen;
@@ -693,7 +693,7 @@ tmpl_parse(const char *src, size_t len, char *own_src, struct strbuf *err)
 	if (p.depth) {
 		const struct token *ot = &p.toks[p.stack[p.depth - 1].tok];
 		strbuf_addf(err, "line %u: section \"%.*s\" is never closed", ot->line,
-		            (int)ot->name_len, src + ot->name);
+			    (int)ot->name_len, src + ot->name);
 		goto out;
 	}
 	if (p.nr >= UINT32_MAX) {
@@ -858,7 +858,7 @@ add_indent(struct strbuf *out, const struct indent *ind)
 
 static const struct indent *
 push_indent(struct indent *sub, const struct tmpl *t, const struct node *n,
-            const struct indent *ind)
+	    const struct indent *ind)
 {
 	if (!n->len)
 		return ind;
@@ -869,8 +869,8 @@ push_indent(struct indent *sub, const struct tmpl *t, const struct node *n,
 }
 
 static int render_nodes(struct render *r, const struct tmpl *t, uint32_t begin, uint32_t end,
-                        const struct ctx_frame *ctx, const struct indent *ind,
-                        const struct args *args, bool force_bol);
+			const struct ctx_frame *ctx, const struct indent *ind,
+			const struct args *args, bool force_bol);
 
 static int
 enter(struct render *r, const char *name)
@@ -887,7 +887,7 @@ enter(struct render *r, const char *name)
 /* {{>name}} and {{<name}}…{{/name}}: a missing template renders as nothing. */
 static int
 render_include(struct render *r, const struct tmpl *t, uint32_t i, const struct ctx_frame *ctx,
-               const struct indent *ind, const struct args *args)
+	       const struct indent *ind, const struct args *args)
 {
 	const struct node *n = &t->nodes[i];
 	const char *name = t->names + n->name;
@@ -947,7 +947,7 @@ find_arg(const struct args *a, const char *name)
 /* {{$name}}: the outermost override wins (the page over its layout's own layout). */
 static int
 render_block(struct render *r, const struct tmpl *t, uint32_t i, const struct ctx_frame *ctx,
-             const struct indent *ind, const struct args *args)
+	     const struct indent *ind, const struct args *args)
 {
 	const struct node *n = &t->nodes[i];
 	const char *name = t->names + n->name;
@@ -965,8 +965,8 @@ render_block(struct render *r, const struct tmpl *t, uint32_t i, const struct ct
 	}
 	if (!found)
 		return render_nodes(r, t, i + 1, n->end, ctx,
-		                    n->flags & NODE_STANDALONE ? push_indent(&sub, t, n, ind) : ind,
-		                    args, n->flags & NODE_STANDALONE);
+				    n->flags & NODE_STANDALONE ? push_indent(&sub, t, n, ind) : ind,
+				    args, n->flags & NODE_STANDALONE);
 
 	const struct tmpl *ct = found->tmpl;
 	const struct node *def = &ct->nodes[fj];
@@ -984,16 +984,16 @@ render_block(struct render *r, const struct tmpl *t, uint32_t i, const struct ct
 
 static int
 render_nodes(struct render *r, const struct tmpl *t, uint32_t begin, uint32_t end,
-             const struct ctx_frame *ctx, const struct indent *ind, const struct args *args,
-             bool force_bol)
+	     const struct ctx_frame *ctx, const struct indent *ind, const struct args *args,
+	     bool force_bol)
 {
 	for (uint32_t i = begin; i < end;) {
 		const struct node *n = &t->nodes[i];
 		const json_t *v;
 
 		if (ind && ((n->flags & NODE_BOL) ||
-		            (force_bol && i == begin && !(n->flags & NODE_STANDALONE) &&
-		             !(n->type == NODE_TEXT && text_is_newline(t->src + n->off, n->len)))))
+			    (force_bol && i == begin && !(n->flags & NODE_STANDALONE) &&
+			     !(n->type == NODE_TEXT && text_is_newline(t->src + n->off, n->len)))))
 			add_indent(r->out, ind);
 		switch ((enum node_type)n->type) {
 		case NODE_TEXT:
@@ -1015,7 +1015,7 @@ render_nodes(struct render *r, const struct tmpl *t, uint32_t begin, uint32_t en
 				{
 					struct ctx_frame f = {item, ctx};
 					if (render_nodes(r, t, i + 1, n->end, &f, ind, args,
-					                 false) < 0)
+							 false) < 0)
 						return -1;
 				}
 			} else if (is_truthy(v)) {
@@ -1091,10 +1091,10 @@ local_resolve(struct render *r, const char *name, const struct tmpl **out)
 
 int
 mustache_render(const char *tmpl, size_t len, const json_t *data, template_load_fn load, void *ctx,
-                struct strbuf *out, struct strbuf *err)
+		struct strbuf *out, struct strbuf *err)
 {
 	struct render r = {
-	        .out = out, .err = err, .resolve = local_resolve, .load = load, .load_ctx = ctx};
+		.out = out, .err = err, .resolve = local_resolve, .load = load, .load_ctx = ctx};
 	struct strbuf parse_err = STRBUF_INIT;
 	int rc = -1;
 

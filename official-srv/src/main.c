@@ -13,14 +13,14 @@ extern const struct embedded_file official_assets_files[];
 static const char *const official_roles[] = {"admin", "editor", "agent", NULL};
 
 static const struct app_grant official_grants[] = {
-        {"news.write", "admin editor"},
-        {"federation.admin", "admin"},
-        {NULL, NULL},
+	{"news.write", "admin editor"},     {"federation.admin", "admin"},
+	{"projects.write", "admin editor"}, {"council.write", "admin editor"},
+	{"budgets.write", "admin editor"},  {NULL, NULL},
 };
 
 /* The peer's events this side applies beyond the shared ones (news, profile). */
 static const struct hook official_hooks[] = {
-        {NULL, NULL},
+	{NULL, NULL},
 };
 
 static int
@@ -33,16 +33,16 @@ int
 main(int argc, char **argv)
 {
 	struct app app = {
-	        .side = "official",
-	        .peer_side = "citizen",
-	        .routes = official_routes,
-	        .assets = official_assets_files,
-	        .roles = official_roles,
-	        .grants = official_grants,
-	        .commands = federation_commands,
-	        .on_start = official_start,
-	        .on_stop = federation_stop,
-	        .on_cli = federation_open,
+		.side = "official",
+		.peer_side = "citizen",
+		.routes = official_routes,
+		.assets = official_assets_files,
+		.roles = official_roles,
+		.grants = official_grants,
+		.commands = federation_commands,
+		.on_start = official_start,
+		.on_stop = federation_stop,
+		.on_cli = federation_open,
 	};
 	app.nroutes = official_nroutes;
 	return app_main(&app, argc, argv);

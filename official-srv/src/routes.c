@@ -5,13 +5,25 @@
  */
 #include "routes.h"
 
+#include "common/page_publication.h"
 #include "common/site.h"
-#include "protocol/federation.h"
 #include "protocol/federation.h"
 
 const struct route official_routes[] = {
-        SITE_ROUTES,
-        FEDERATION_ROUTES,
+	SITE_ROUTES,
+	FEDERATION_ROUTES,
+	PUBLICATION_PUBLIC_ROUTES("projects"),
+	PUBLICATION_PUBLIC_ROUTES("sessions"),
+	PUBLICATION_PUBLIC_ROUTES("deliberations"),
+	PUBLICATION_PUBLIC_ROUTES("budgets"),
+	{"GET", "/accountability", page_accountability, ROUTE_JSON_TWIN | ROUTE_CACHE, 0,
+	 "accountability"},
+	PUBLICATION_STAFF_ROUTES("projects"),
+	PUBLICATION_STAFF_ROUTES("sessions"),
+	PUBLICATION_STAFF_ROUTES("deliberations"),
+	PUBLICATION_STAFF_ROUTES("budgets"),
+	{"POST", "/staff/projects/{id}/milestones", page_staff_project_milestone, ROUTE_STAFF,
+	 64 * 1024, "staff_project_milestone"},
 };
 
 const size_t official_nroutes = sizeof(official_routes) / sizeof(official_routes[0]);

@@ -194,7 +194,7 @@ sender_main(void *arg)
 		struct fed_row *rows = NULL;
 		size_t nr = 0, alloc = 0;
 		if (db_fed_events_after(fed.self, peer.acked_seq, SENDER_BATCH, &rows, &nr,
-		                        &alloc) < 0) {
+					&alloc) < 0) {
 			nap(backoff_ms(failures++), -1);
 			continue;
 		}
@@ -215,21 +215,21 @@ sender_main(void *arg)
 			char *err;
 			if (rc < 0)
 				err = xasprintf("could not deliver event %lld to peer \"%s\": %s",
-				                rows[i].seq, peer.name, r.error);
+						rows[i].seq, peer.name, r.error);
 			else
 				err = xasprintf("could not deliver event %lld to peer \"%s\": HTTP "
-				                "%ld %.200s",
-				                rows[i].seq, peer.name, r.status, r.body.buf);
+						"%ld %.200s",
+						rows[i].seq, peer.name, r.status, r.body.buf);
 			/* refused for good: bad input, bad signature or equivocation. Retrying
 			 * cannot help; an operator must look */
 			bool permanent =
-			        rc == 0 && (r.status == 400 || r.status == 401 || r.status == 403 ||
-			                    r.status == 409 || r.status == 413);
+				rc == 0 && (r.status == 400 || r.status == 401 || r.status == 403 ||
+					    r.status == 409 || r.status == 413);
 			if (permanent) {
 				log_error(
-				        "%s; delivery to \"%s\" is blocked until an operator looks "
-				        "(status page)",
-				        err, peer.name);
+					"%s; delivery to \"%s\" is blocked until an operator looks "
+					"(status page)",
+					err, peer.name);
 			} else {
 				if (failures < 3 || failures % 20 == 0)
 					log_warn("%s", err);
@@ -355,7 +355,7 @@ puller_main(void *arg)
 			if (db_fed_peer_get(&peer, false) <= 0)
 				break;
 			char *url = xasprintf("%s/federation/v1/events?after=%lld&limit=%d",
-			                      peer.url, peer.applied_seq, PULL_BATCH);
+					      peer.url, peer.applied_seq, PULL_BATCH);
 			result_reset(&r);
 			curl_common(c, &r, url);
 			curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
@@ -366,11 +366,11 @@ puller_main(void *arg)
 			if (cc != CURLE_OK || r.status != 200) {
 				if (failures++ < 3)
 					log_warn("could not pull events from peer \"%s\": %s",
-					         peer.name,
-					         cc != CURLE_OK
-					                 ? (r.error[0] ? r.error
-					                               : curl_easy_strerror(cc))
-					                 : "unexpected HTTP status");
+						 peer.name,
+						 cc != CURLE_OK
+							 ? (r.error[0] ? r.error
+								       : curl_easy_strerror(cc))
+							 : "unexpected HTTP status");
 				/* try again soon: the peer may just be starting */
 				pthread_mutex_lock(&fed.lock);
 				fed.pull_requested = true;

@@ -25,7 +25,7 @@ dsse_pae(struct strbuf *out, const char *payload_type, const void *payload, size
 
 int
 dsse_sign(struct strbuf *out, const struct signing_key *key, const char *payload_type,
-          const void *payload, size_t payload_len)
+	  const void *payload, size_t payload_len)
 {
 	struct strbuf pae = STRBUF_INIT;
 	struct strbuf b64 = STRBUF_INIT;
@@ -36,7 +36,7 @@ dsse_sign(struct strbuf *out, const struct signing_key *key, const char *payload
 
 	if (payload_len > DSSE_PAYLOAD_MAX_LEN) {
 		log_error("could not sign envelope: payload of %zu bytes is over %d", payload_len,
-		          DSSE_PAYLOAD_MAX_LEN);
+			  DSSE_PAYLOAD_MAX_LEN);
 		goto out;
 	}
 	if (!*payload_type || strlen(payload_type) > DSSE_PAYLOAD_TYPE_MAX_LEN) {
@@ -54,8 +54,8 @@ dsse_sign(struct strbuf *out, const struct signing_key *key, const char *payload
 	strbuf_reset(&b64);
 	b64_encode(&b64, sig, sizeof(sig));
 	json_object_set_new(
-	        env, "signatures",
-	        json_pack("[{s:s, s:s}]", "keyid", signing_key_id(key), "sig", b64.buf));
+		env, "signatures",
+		json_pack("[{s:s, s:s}]", "keyid", signing_key_id(key), "sig", b64.buf));
 	text = json_dumps(env, JSON_COMPACT);
 	if (!text) {
 		log_error("could not encode envelope as JSON");
@@ -76,7 +76,7 @@ static const char *
 json_error_reason(const json_error_t *err)
 {
 	return json_error_code(err) == json_error_duplicate_key ? "duplicate_key"
-	                                                        : "malformed_json";
+								: "malformed_json";
 }
 
 /* Whether obj has exactly the n members in names[]. */
@@ -160,7 +160,7 @@ dsse_envelope_parse(const void *bytes, size_t len, struct dsse_envelope **out, c
 		if (!json_string_length(keyid) || json_string_length(keyid) > DSSE_KEYID_MAX_LEN)
 			goto out;
 		if (b64_decode_exact(json_string_value(sig), json_string_length(sig),
-		                     env->sigs[i].sig, ED25519_SIGNATURE_LEN) < 0) {
+				     env->sigs[i].sig, ED25519_SIGNATURE_LEN) < 0) {
 			struct strbuf probe = STRBUF_INIT;
 			/* Tell bad base64 apart from good base64 of the wrong length. */
 			if (b64_decode(&probe, json_string_value(sig), json_string_length(sig)) < 0)
@@ -201,8 +201,8 @@ dsse_envelope_free(struct dsse_envelope *env)
 
 enum status
 dsse_envelope_verify(const struct dsse_envelope *env, const char *payload_type,
-                     dsse_resolve_fn *resolve, void *arg, const char **keyid_out,
-                     const char **reason)
+		     dsse_resolve_fn *resolve, void *arg, const char **keyid_out,
+		     const char **reason)
 {
 	struct strbuf pae = STRBUF_INIT;
 	enum status st = STATUS_UNAUTHORIZED;

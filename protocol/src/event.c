@@ -12,7 +12,7 @@
 #include <string.h>
 
 static const char *const event_members[] = {"v",    "origin",      "seq",  "prev",
-                                            "type", "occurred_at", "refs", "data"};
+					    "type", "occurred_at", "refs", "data"};
 static const char *const ref_members[] = {"origin", "type", "id"};
 
 static bool
@@ -268,13 +268,13 @@ event_build(struct strbuf *out, const struct event *ev, const char **reason)
 	refs = json_array();
 	for (size_t i = 0; i < ev->nr_refs; i++)
 		json_array_append_new(refs,
-		                      json_pack("{s:s, s:s, s:s}", "origin", ev->refs[i].origin,
-		                                "type", ev->refs[i].type, "id", ev->refs[i].id));
+				      json_pack("{s:s, s:s, s:s}", "origin", ev->refs[i].origin,
+						"type", ev->refs[i].type, "id", ev->refs[i].id));
 	/* json_pack keeps the member order as written: that order is the format. */
 	root = json_pack("{s:i, s:s, s:I, s:s, s:s, s:s, s:o, s:o}", "v", EVENT_VERSION, "origin",
-	                 ev->origin, "seq", (json_int_t)ev->seq, "prev", ev->prev, "type", ev->type,
-	                 "occurred_at", ev->occurred_at, "refs", refs, "data",
-	                 ev->data ? json_incref(ev->data) : json_object());
+			 ev->origin, "seq", (json_int_t)ev->seq, "prev", ev->prev, "type", ev->type,
+			 "occurred_at", ev->occurred_at, "refs", refs, "data",
+			 ev->data ? json_incref(ev->data) : json_object());
 	if (!root)
 		die("could not build an event object");
 	text = json_dumps(root, JSON_COMPACT);
@@ -317,7 +317,7 @@ event_parse(const void *bytes, size_t len, struct event **out, const char **reas
 	root = json_loadb(bytes, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
 		why = json_error_code(&jerr) == json_error_duplicate_key ? "duplicate_key"
-		                                                         : "malformed_json";
+									 : "malformed_json";
 		goto out;
 	}
 	if (!json_is_object(root)) {
@@ -399,7 +399,7 @@ event_parse(const void *bytes, size_t len, struct event **out, const char **reas
 	}
 	for (i = 0; i < json_array_size(refs); i++)
 		if (!members_in_order(json_array_get(refs, i), ref_members,
-		                      ARRAY_SIZE(ref_members))) {
+				      ARRAY_SIZE(ref_members))) {
 			why = "non_canonical_json";
 			goto out;
 		}
@@ -441,7 +441,7 @@ event_hash(const void *payload, size_t len, char out[EVENT_HASH_HEX_LEN + 1])
 	unsigned int digest_len = 0;
 
 	if (EVP_Digest(payload ? payload : (const void *)"", len, digest, &digest_len, EVP_sha256(),
-	               NULL) != 1 ||
+		       NULL) != 1 ||
 	    digest_len != EVENT_HASH_HEX_LEN / 2)
 		die("could not compute SHA-256 with OpenSSL");
 	for (unsigned int i = 0; i < digest_len; i++) {

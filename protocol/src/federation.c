@@ -69,13 +69,13 @@ fed_emit_with(struct signing_key *key, const char *type, json_t *refs, json_t *d
 	clock_gettime(CLOCK_REALTIME, &ts);
 	event_format_time(when, &ts);
 	struct event ev = {.origin = fed.self,
-	                   .seq = seq,
-	                   .prev = prev,
-	                   .type = type,
-	                   .occurred_at = when,
-	                   .refs = r,
-	                   .nr_refs = nr,
-	                   .data = data};
+			   .seq = seq,
+			   .prev = prev,
+			   .type = type,
+			   .occurred_at = when,
+			   .refs = r,
+			   .nr_refs = nr,
+			   .data = data};
 	const char *reason = NULL;
 	if (event_build(&payload, &ev, &reason) < 0) {
 		log_error("could not emit %s: %s", type, reason ? reason : "invalid event");
@@ -85,7 +85,7 @@ fed_emit_with(struct signing_key *key, const char *type, json_t *refs, json_t *d
 	if (dsse_sign(&env, key, DSSE_PAYLOAD_TYPE_EVENT, payload.buf, payload.len) < 0)
 		goto out;
 	if (db_fed_event_insert(fed.self, seq, type, payload.buf, payload.len, env.buf, env.len,
-	                        hash, NULL) < 0 ||
+				hash, NULL) < 0 ||
 	    db_fed_counter_set_hash(fed.self, hash) < 0 || db_fed_notify() < 0)
 		goto out;
 	log_debug("emitted event %s #%lld", type, seq);
@@ -164,7 +164,7 @@ fed_peer_keys(const char *origin, struct verify_key **keys, size_t max, bool rel
 			const char *x = json_string_value(json_object_get(k, "x"));
 			if (key_cache.n < PEER_KEYS_MAX && x &&
 			    b64url_decode_exact(x, strlen(x), key_cache.raw[key_cache.n],
-			                        ED25519_PUBLIC_KEY_LEN) == 0)
+						ED25519_PUBLIC_KEY_LEN) == 0)
 				key_cache.n++;
 		}
 		snprintf(key_cache.origin, sizeof(key_cache.origin), "%s", origin);
@@ -180,7 +180,7 @@ fed_peer_keys(const char *origin, struct verify_key **keys, size_t max, bool rel
 
 enum status
 fed_verify_envelope(const char *bytes, size_t len, const char *expected_origin,
-                    struct verified *out, const char **code)
+		    struct verified *out, const char **code)
 {
 	struct dsse_envelope *env = NULL;
 	struct verify_key *keys[PEER_KEYS_MAX];
@@ -196,7 +196,7 @@ fed_verify_envelope(const char *bytes, size_t len, const char *expected_origin,
 		nkeys = fed_peer_keys(expected_origin, keys, PEER_KEYS_MAX, attempt > 0);
 		struct resolver r = {keys, nkeys};
 		st = dsse_envelope_verify(env, DSSE_PAYLOAD_TYPE_EVENT, resolve_key, &r, NULL,
-		                          &reason);
+					  &reason);
 		if (st == STATUS_OK || strcmp(reason, "unknown_key") != 0)
 			break;
 	}
@@ -263,15 +263,15 @@ store_and_apply(struct fed_peer *peer, struct verified *v)
 	char hash[EVENT_HASH_HEX_LEN + 1];
 	if (strcmp(ev->prev, peer->applied_hash) != 0) {
 		log_error("ALARM: event %s #%lld does not chain to #%lld (prev %s, expected %s)",
-		          ev->origin, (long long)ev->seq, peer->applied_seq, ev->prev,
-		          peer->applied_hash);
+			  ev->origin, (long long)ev->seq, peer->applied_seq, ev->prev,
+			  peer->applied_hash);
 		db_fed_alarm_add(ev->origin, ev->seq, "broken_chain",
-		                 "prev does not match the hash of the previous event", v->envelope);
+				 "prev does not match the hash of the previous event", v->envelope);
 		return ACCEPT_EQUIVOCATION;
 	}
 	enum status st = strcmp(ev->type, "keys.rotated") == 0
-	                         ? apply_keys_rotated(ev->origin, ev->data)
-	                         : hook_apply(fed.hooks, ev->origin, ev->type, ev->data);
+				 ? apply_keys_rotated(ev->origin, ev->data)
+				 : hook_apply(fed.hooks, ev->origin, ev->type, ev->data);
 	const char *flag = NULL;
 	if (st == STATUS_NOT_FOUND)
 		flag = "unknown_type";
@@ -281,10 +281,10 @@ store_and_apply(struct fed_peer *peer, struct verified *v)
 		return ACCEPT_FAILED;
 	if (flag)
 		log_warn("event %s #%lld (%s) stored without applying: %s", ev->origin,
-		         (long long)ev->seq, ev->type, flag);
+			 (long long)ev->seq, ev->type, flag);
 	event_hash(v->payload, v->payload_len, hash);
 	if (db_fed_event_insert(ev->origin, ev->seq, ev->type, v->payload, v->payload_len,
-	                        v->envelope, v->envelope_len, hash, flag) < 0)
+				v->envelope, v->envelope_len, hash, flag) < 0)
 		return ACCEPT_FAILED;
 	peer->dirty = true;
 	peer->applied_seq = ev->seq;
@@ -305,7 +305,7 @@ fed_accept(struct fed_peer *peer, struct verified *v)
 		if (strcmp(have, hash) == 0)
 			return ACCEPT_DUPLICATE;
 		log_error("ALARM: equivocation by %s at seq %lld: stored hash %s, received %s",
-		          ev->origin, (long long)ev->seq, have, hash);
+			  ev->origin, (long long)ev->seq, have, hash);
 		char *detail = xasprintf("stored hash %s, received hash %s", have, hash);
 		int rc = db_fed_alarm_add(ev->origin, ev->seq, "equivocation", detail, v->envelope);
 		free(detail);
@@ -317,12 +317,12 @@ fed_accept(struct fed_peer *peer, struct verified *v)
 			return ACCEPT_FAILED;
 		if (put == 2) {
 			log_error("ALARM: equivocation by %s at buffered seq %lld", ev->origin,
-			          (long long)ev->seq);
+				  (long long)ev->seq);
 			return db_fed_alarm_add(ev->origin, ev->seq, "equivocation",
-			                        "another envelope is buffered for this seq",
-			                        v->envelope) < 0
-			               ? ACCEPT_FAILED
-			               : ACCEPT_EQUIVOCATION;
+						"another envelope is buffered for this seq",
+						v->envelope) < 0
+				       ? ACCEPT_FAILED
+				       : ACCEPT_EQUIVOCATION;
 		}
 		peer->pending += put;
 		return ACCEPT_BUFFERED;
@@ -397,7 +397,7 @@ api_federation_inbox(struct request *req)
 	}
 	if (!have_peer) {
 		reply_code(req, STATUS_UNAUTHORIZED, "not_paired",
-		           "this platform has no paired peer");
+			   "this platform has no paired peer");
 		return;
 	}
 	/* the transport signature over the raw bytes comes before any parsing */
@@ -405,19 +405,19 @@ api_federation_inbox(struct request *req)
 	for (int attempt = 0; attempt < 2 && wr == WEBHOOK_BAD_SIGNATURE; attempt++) {
 		nkeys = fed_peer_keys(peer.name, keys, PEER_KEYS_MAX, attempt > 0);
 		wr = webhook_verify((const struct verify_key *const *)keys, nkeys, id, ts, sig,
-		                    req->body.buf, req->body.len, (int64_t)time(NULL));
+				    req->body.buf, req->body.len, (int64_t)time(NULL));
 		free_keys(keys, nkeys);
 	}
 	if (wr != WEBHOOK_OK) {
 		reply_code(req, webhook_result_status(wr), webhook_result_code(wr),
-		           "the delivery's webhook signature headers do not verify");
+			   "the delivery's webhook signature headers do not verify");
 		return;
 	}
 	/* one envelope is one line of the catch-up stream: no raw line breaks */
 	if (memchr(req->body.buf, '\n', req->body.len) ||
 	    memchr(req->body.buf, '\r', req->body.len)) {
 		reply_code(req, STATUS_INVALID, "malformed_envelope",
-		           "an envelope is compact JSON on one line");
+			   "an envelope is compact JSON on one line");
 		return;
 	}
 	enum status st = fed_verify_envelope(req->body.buf, req->body.len, peer.name, &v, &code);
@@ -433,7 +433,7 @@ api_federation_inbox(struct request *req)
 	if (seen) {
 		db_rollback();
 		reply_code(req, STATUS_INVALID, "replayed_request",
-		           "this webhook-id was already delivered");
+			   "this webhook-id was already delivered");
 		goto out;
 	}
 	if (db_fed_peer_get(&peer, true) <= 0)
@@ -447,24 +447,24 @@ api_federation_inbox(struct request *req)
 	case ACCEPT_STORED:
 		http_cache_bump();
 		http_json(
-		        req, 200,
-		        json_pack("{s:s, s:I}", "status", "stored", "seq", (json_int_t)v.ev->seq));
+			req, 200,
+			json_pack("{s:s, s:I}", "status", "stored", "seq", (json_int_t)v.ev->seq));
 		break;
 	case ACCEPT_DUPLICATE:
 		http_json(req, 200,
-		          json_pack("{s:s, s:I}", "status", "duplicate", "seq",
-		                    (json_int_t)v.ev->seq));
+			  json_pack("{s:s, s:I}", "status", "duplicate", "seq",
+				    (json_int_t)v.ev->seq));
 		break;
 	case ACCEPT_BUFFERED:
 		fed_request_pull();
 		http_json(req, 202,
-		          json_pack("{s:s, s:I, s:I}", "status", "buffered", "seq",
-		                    (json_int_t)v.ev->seq, "applied_seq",
-		                    (json_int_t)peer.applied_seq));
+			  json_pack("{s:s, s:I, s:I}", "status", "buffered", "seq",
+				    (json_int_t)v.ev->seq, "applied_seq",
+				    (json_int_t)peer.applied_seq));
 		break;
 	default:
 		reply_code(req, STATUS_CONFLICT, "equivocation",
-		           "this seq is already stored with other content; evidence kept");
+			   "this seq is already stored with other content; evidence kept");
 		break;
 	}
 	goto out;
@@ -490,7 +490,7 @@ api_federation_events(struct request *req)
 	    (limit_s && strspn(limit_s, "0123456789") != strlen(limit_s)) ||
 	    (after_s && strspn(after_s, "0123456789") != strlen(after_s))) {
 		reply_code(req, STATUS_INVALID, "invalid_range",
-		           "after must be a seq >= 0 and limit 1..1000");
+			   "after must be a seq >= 0 and limit 1..1000");
 		return;
 	}
 	if (!origin)
@@ -531,9 +531,9 @@ api_federation_keys(struct request *req)
 	json_array_foreach(list, i, k)
 	{
 		json_array_append_new(
-		        keys, json_pack("{s:s, s:s, s:O, s:O, s:s, s:s}", "kty", "OKP", "crv",
-		                        "Ed25519", "x", json_object_get(k, "x"), "kid",
-		                        json_object_get(k, "kid"), "alg", "EdDSA", "use", "sig"));
+			keys, json_pack("{s:s, s:s, s:O, s:O, s:s, s:s}", "kty", "OKP", "crv",
+					"Ed25519", "x", json_object_get(k, "x"), "kid",
+					json_object_get(k, "kid"), "alg", "EdDSA", "use", "sig"));
 	}
 	json_decref(list);
 	http_add_header(req, "Cache-Control", "public, max-age=300");
@@ -563,7 +563,7 @@ page_federation_status(struct request *req)
 	json_object_set_new(st, "own_keys", own);
 	json_object_set_new(st, "peer_keys", peer_keys ? peer_keys : json_array());
 	json_object_set_new(st, "has_alarms",
-	                    json_boolean(json_array_size(json_object_get(st, "alarms")) > 0));
+			    json_boolean(json_array_size(json_object_get(st, "alarms")) > 0));
 	http_csrf(req);
 	http_render(req, 200, "federation_status", st);
 }
@@ -626,13 +626,13 @@ federation_open(struct app *app)
 	fed.app = app;
 	fed.self = app->side;
 	fed.public_url = app->cfg.public_url
-	                         ? xstrdup(app->cfg.public_url)
-	                         : xasprintf("http://%s:%ld", app->cfg.bind, app->cfg.port);
+				 ? xstrdup(app->cfg.public_url)
+				 : xasprintf("http://%s:%ld", app->cfg.bind, app->cfg.port);
 	char *path = fed_key_path(app);
 	fed.key = signing_key_load(path);
 	if (!fed.key) {
 		log_error("no signing key at %s: run \"%s-srv keys generate\" first", path,
-		          app->side);
+			  app->side);
 		free(path);
 		return -1;
 	}

@@ -53,7 +53,7 @@ keys_generate(struct app *app)
 	if (!key || signing_key_save(key, path) < 0)
 		goto out;
 	fprintf(stderr, "new signing key written to %s (mode 0600); its fingerprint follows\n",
-	        path);
+		path);
 	printf("%s\n", signing_key_id(key));
 	rc = 0;
 out:
@@ -114,8 +114,8 @@ keys_rotate(struct app *app)
 	    db_fed_key_add(app->side, signing_key_id(key), x, "own") < 0 ||
 	    db_fed_key_retire(signing_key_id(old)) < 0 ||
 	    fed_emit_with(old, "keys.rotated", NULL,
-	                  json_pack("{s:s, s:s, s:s}", "kid", signing_key_id(key), "x", x,
-	                            "previous", signing_key_id(old))) < 0 ||
+			  json_pack("{s:s, s:s, s:s}", "kid", signing_key_id(key), "x", x,
+				    "previous", signing_key_id(old))) < 0 ||
 	    db_commit() < 0) {
 		db_rollback();
 		unlink(next_path);
@@ -127,7 +127,7 @@ keys_rotate(struct app *app)
 		goto out;
 	}
 	fprintf(stderr, "rotated: %s -> %s; restart the daemon to sign with the new key\n",
-	        signing_key_id(old), signing_key_id(key));
+		signing_key_id(old), signing_key_id(key));
 	printf("%s\n", signing_key_id(key));
 	rc = 0;
 out:
@@ -211,8 +211,8 @@ peer_pair(struct app *app, const char *url, char **fingerprints, int nfp)
 			if (vk && strcmp(verify_key_id(vk), fingerprints[f]) == 0) {
 				found = true;
 				if (db_fed_key_add(origin, fingerprints[f],
-				                   json_string_value(json_object_get(k, "x")),
-				                   "pairing") < 0) {
+						   json_string_value(json_object_get(k, "x")),
+						   "pairing") < 0) {
 					verify_key_free(vk);
 					db_rollback();
 					goto out;
@@ -222,9 +222,9 @@ peer_pair(struct app *app, const char *url, char **fingerprints, int nfp)
 		}
 		if (!found) {
 			fprintf(stderr,
-			        "no key with fingerprint %s at %s: check the fingerprint with the "
-			        "peer's operator\n",
-			        fingerprints[f], keys_url);
+				"no key with fingerprint %s at %s: check the fingerprint with the "
+				"peer's operator\n",
+				fingerprints[f], keys_url);
 			db_rollback();
 			goto out;
 		}
@@ -256,14 +256,14 @@ cmd_peer(struct app *app, int argc, char **argv)
 		curl_global_cleanup();
 	} else {
 		fprintf(stderr, "usage: %s-srv peer pair URL FINGERPRINT [FINGERPRINT...]\n",
-		        app->side);
+			app->side);
 	}
 	db_shutdown();
 	return rc;
 }
 
 const struct app_command federation_commands[] = {
-        {"keys", cmd_keys, "keys generate|show|rotate   Ed25519 signing key in BALADIYA_DATA_DIR"},
-        {"peer", cmd_peer, "peer pair URL FINGERPRINT   pin the peer's key and pair with it"},
-        {NULL, NULL, NULL},
+	{"keys", cmd_keys, "keys generate|show|rotate   Ed25519 signing key in BALADIYA_DATA_DIR"},
+	{"peer", cmd_peer, "peer pair URL FINGERPRINT   pin the peer's key and pair with it"},
+	{NULL, NULL, NULL},
 };

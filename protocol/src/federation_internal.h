@@ -55,7 +55,7 @@ struct verified {
 /* Parse and verify an envelope of the peer (strict), filling *out; on failure returns the
  * status and sets *code to a stable error code. */
 enum status fed_verify_envelope(const char *bytes, size_t len, const char *expected_origin,
-                                struct verified *out, const char **code);
+				struct verified *out, const char **code);
 void fed_verified_release(struct verified *v);
 
 /* Inside a transaction holding the peer row (db_fed_peer_get(.., true)): offer one event. */

@@ -83,7 +83,7 @@ verify_key_init(struct verify_key *pub, EVP_PKEY *pkey)
 	if (EVP_PKEY_get_raw_public_key(pkey, pub->raw, &len) != 1 ||
 	    len != ED25519_PUBLIC_KEY_LEN) {
 		log_error("could not read Ed25519 public key: %s",
-		          openssl_reason(err, sizeof(err)));
+			  openssl_reason(err, sizeof(err)));
 		return -1;
 	}
 	key_thumbprint(pub->raw, pub->kid);
@@ -103,14 +103,14 @@ signing_key_wrap(EVP_PKEY *pkey)
 	key->pkey = pkey;
 	if (EVP_PKEY_get_raw_public_key(pkey, raw, &len) != 1 || len != sizeof(raw)) {
 		log_error("could not read Ed25519 public key: %s",
-		          openssl_reason(err, sizeof(err)));
+			  openssl_reason(err, sizeof(err)));
 		goto fail;
 	}
 	/* The public half gets its own public-only EVP_PKEY, like any peer key. */
 	pub = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, raw, len);
 	if (!pub) {
 		log_error("could not make Ed25519 public key: %s",
-		          openssl_reason(err, sizeof(err)));
+			  openssl_reason(err, sizeof(err)));
 		goto fail;
 	}
 	if (verify_key_init(&key->pub, pub) < 0)
@@ -144,7 +144,7 @@ signing_key_from_seed(const unsigned char seed[ED25519_SEED_LEN])
 	pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, ED25519_SEED_LEN);
 	if (!pkey) {
 		log_error("could not make Ed25519 key from seed: %s",
-		          openssl_reason(err, sizeof(err)));
+			  openssl_reason(err, sizeof(err)));
 		return NULL;
 	}
 	return signing_key_wrap(pkey);
@@ -201,7 +201,7 @@ signing_key_save(const struct signing_key *key, const char *path)
 	mem = BIO_new(BIO_s_secmem());
 	if (!mem || !PEM_write_bio_PrivateKey(mem, key->pkey, NULL, NULL, 0, NULL, NULL)) {
 		log_error("could not encode signing key for \"%s\": %s", path,
-		          openssl_reason(err, sizeof(err)));
+			  openssl_reason(err, sizeof(err)));
 		goto out;
 	}
 	pem_len = BIO_get_mem_data(mem, &pem);
@@ -266,13 +266,13 @@ signing_key_load(const char *path)
 	}
 	if (st.st_mode & 077) {
 		log_error("could not load signing key file \"%s\": mode %04o lets group or others "
-		          "access it (chmod 600)",
-		          path, (unsigned)(st.st_mode & 07777));
+			  "access it (chmod 600)",
+			  path, (unsigned)(st.st_mode & 07777));
 		goto out;
 	}
 	if (st.st_size > KEY_FILE_MAX_LEN) {
 		log_error("could not load signing key file \"%s\": larger than %d bytes", path,
-		          KEY_FILE_MAX_LEN);
+			  KEY_FILE_MAX_LEN);
 		goto out;
 	}
 
@@ -283,7 +283,7 @@ signing_key_load(const char *path)
 			continue;
 		if (n < 0) {
 			log_error("could not read signing key file \"%s\": %s", path,
-			          strerror(errno));
+				  strerror(errno));
 			goto out;
 		}
 		if (n == 0)
@@ -291,7 +291,7 @@ signing_key_load(const char *path)
 		len += (size_t)n;
 		if (len > KEY_FILE_MAX_LEN) {
 			log_error("could not load signing key file \"%s\": larger than %d bytes",
-			          path, KEY_FILE_MAX_LEN);
+				  path, KEY_FILE_MAX_LEN);
 			goto out;
 		}
 	}
@@ -302,7 +302,7 @@ signing_key_load(const char *path)
 	pkey = PEM_read_bio_PrivateKey(mem, NULL, no_passphrase, NULL);
 	if (!pkey) {
 		log_error("could not parse signing key file \"%s\": %s", path,
-		          openssl_reason(err, sizeof(err)));
+			  openssl_reason(err, sizeof(err)));
 		goto out;
 	}
 	if (EVP_PKEY_get_base_id(pkey) != EVP_PKEY_ED25519) {
@@ -326,7 +326,7 @@ out:
 
 int
 signing_key_sign(const struct signing_key *key, const void *msg, size_t len,
-                 unsigned char sig[ED25519_SIGNATURE_LEN])
+		 unsigned char sig[ED25519_SIGNATURE_LEN])
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	size_t sig_len = ED25519_SIGNATURE_LEN;
@@ -340,7 +340,7 @@ signing_key_sign(const struct signing_key *key, const void *msg, size_t len,
 	    EVP_DigestSign(ctx, sig, &sig_len, msg ? msg : (const void *)"", len) != 1 ||
 	    sig_len != ED25519_SIGNATURE_LEN) {
 		log_error("could not sign with key %s: %s", key->pub.kid,
-		          openssl_reason(err, sizeof(err)));
+			  openssl_reason(err, sizeof(err)));
 		goto out;
 	}
 	ret = 0;
@@ -371,7 +371,7 @@ verify_key_from_raw(const unsigned char pub[ED25519_PUBLIC_KEY_LEN])
 	pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, ED25519_PUBLIC_KEY_LEN);
 	if (!pkey) {
 		log_error("could not make Ed25519 public key: %s",
-		          openssl_reason(err, sizeof(err)));
+			  openssl_reason(err, sizeof(err)));
 		return NULL;
 	}
 	key = xcalloc(1, sizeof(*key));
@@ -449,7 +449,7 @@ verify_key_id(const struct verify_key *key)
 
 bool
 verify_key_verify(const struct verify_key *key, const void *msg, size_t len,
-                  const unsigned char sig[ED25519_SIGNATURE_LEN])
+		  const unsigned char sig[ED25519_SIGNATURE_LEN])
 {
 	EVP_MD_CTX *ctx;
 	bool ok;
@@ -461,7 +461,7 @@ verify_key_verify(const struct verify_key *key, const void *msg, size_t len,
 		die("could not allocate an OpenSSL digest context");
 	ok = EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, key->pkey) == 1 &&
 	     EVP_DigestVerify(ctx, sig, ED25519_SIGNATURE_LEN, msg ? msg : (const void *)"", len) ==
-	             1;
+		     1;
 	EVP_MD_CTX_free(ctx);
 	/* A failed verification queues an OpenSSL error; do not leave it for someone else. */
 	ERR_clear_error();
@@ -476,7 +476,7 @@ verify_key_jwk(const struct verify_key *key)
 
 	b64url_encode(&x, key->raw, ED25519_PUBLIC_KEY_LEN);
 	jwk = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "kty", "OKP", "crv", "Ed25519", "x",
-	                x.buf, "kid", key->kid, "alg", "EdDSA", "use", "sig");
+			x.buf, "kid", key->kid, "alg", "EdDSA", "use", "sig");
 	if (!jwk)
 		die("could not build a JWK");
 	strbuf_release(&x);

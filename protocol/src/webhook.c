@@ -79,7 +79,7 @@ parse_timestamp(const char *s, int64_t *out)
 
 static void
 signed_content(struct strbuf *sb, const char *id, const char *timestamp, const void *body,
-               size_t body_len)
+	       size_t body_len)
 {
 	strbuf_addstr(sb, id);
 	strbuf_addch(sb, '.');
@@ -90,7 +90,7 @@ signed_content(struct strbuf *sb, const char *id, const char *timestamp, const v
 
 int
 webhook_sign(struct strbuf *header, const struct signing_key *key, const char *id,
-             int64_t timestamp, const void *body, size_t body_len)
+	     int64_t timestamp, const void *body, size_t body_len)
 {
 	struct strbuf msg = STRBUF_INIT;
 	unsigned char sig[ED25519_SIGNATURE_LEN];
@@ -99,7 +99,7 @@ webhook_sign(struct strbuf *header, const struct signing_key *key, const char *i
 
 	if (!webhook_id_is_valid(id) || timestamp < 0) {
 		log_error("could not sign webhook: bad id \"%s\" or timestamp %" PRId64,
-		          id ? id : "(null)", timestamp);
+			  id ? id : "(null)", timestamp);
 		goto out;
 	}
 	snprintf(ts, sizeof(ts), "%" PRId64, timestamp);
@@ -129,8 +129,8 @@ version_is_valid(const char *version, size_t len)
 
 enum webhook_result
 webhook_verify(const struct verify_key *const *keys, size_t nr_keys, const char *id,
-               const char *timestamp, const char *signature, const void *body, size_t body_len,
-               int64_t now)
+	       const char *timestamp, const char *signature, const void *body, size_t body_len,
+	       int64_t now)
 {
 	unsigned char sigs[WEBHOOK_MAX_SIGNATURES][ED25519_SIGNATURE_LEN];
 	size_t nr_sigs = 0, nr_entries = 0;
@@ -163,7 +163,7 @@ webhook_verify(const struct verify_key *const *keys, size_t nr_keys, const char 
 			continue;
 		value = comma + 1;
 		if (b64_decode_exact(value, (size_t)(end - value), sigs[nr_sigs],
-		                     ED25519_SIGNATURE_LEN) < 0)
+				     ED25519_SIGNATURE_LEN) < 0)
 			goto out;
 		nr_sigs++;
 	}

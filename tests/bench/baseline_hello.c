@@ -23,7 +23,7 @@ static int request_marker;
 
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
-           const char *version, const char *upload_data, size_t *upload_data_size, void **req_cls)
+	   const char *version, const char *upload_data, size_t *upload_data_size, void **req_cls)
 {
 	(void)cls;
 	(void)url;
@@ -42,7 +42,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		return MHD_YES;
 	}
 	struct MHD_Response *r = MHD_create_response_from_buffer(sizeof(hello_body) - 1, hello_body,
-	                                                         MHD_RESPMEM_PERSISTENT);
+								 MHD_RESPMEM_PERSISTENT);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
 	enum MHD_Result rc = MHD_queue_response(conn, MHD_HTTP_OK, r);
 	MHD_destroy_response(r);
@@ -76,17 +76,17 @@ main(int argc, char **argv)
 	addr.sin_port = htons((uint16_t)port);
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	struct MHD_Daemon *d = MHD_start_daemon(
-	        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC, 0, NULL, NULL,
-	        on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-	        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT, 30U,
-	        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-	        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_END);
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC, 0, NULL, NULL,
+		on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT, 30U,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "baseline_hello: could not listen on 127.0.0.1:%u\n", port);
 		return 1;
 	}
 	fprintf(stderr, "baseline_hello: listening on 127.0.0.1:%u with %u threads\n", port,
-	        threads);
+		threads);
 	int sig;
 	sigwait(&stop, &sig);
 	MHD_stop_daemon(d);

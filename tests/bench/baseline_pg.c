@@ -54,7 +54,7 @@ pg_conn(void)
 	slot_mine->conn = PQconnectdb("application_name=baseline_pg");
 	if (PQstatus(slot_mine->conn) != CONNECTION_OK) {
 		fprintf(stderr, "baseline_pg: could not connect: %s",
-		        PQerrorMessage(slot_mine->conn));
+			PQerrorMessage(slot_mine->conn));
 		PQfinish(slot_mine->conn);
 		slot_mine->conn = NULL;
 	}
@@ -98,9 +98,9 @@ row_json(long long id, unsigned *status)
 		goto out_clear;
 	}
 	json_t *row = json_pack("{s:I, s:s, s:s, s:s}", "id",
-	                        (json_int_t)strtoll(PQgetvalue(res, 0, 0), NULL, 10), "title",
-	                        PQgetvalue(res, 0, 1), "body", PQgetvalue(res, 0, 2),
-	                        "published_at", PQgetvalue(res, 0, 3));
+				(json_int_t)strtoll(PQgetvalue(res, 0, 0), NULL, 10), "title",
+				PQgetvalue(res, 0, 1), "body", PQgetvalue(res, 0, 2),
+				"published_at", PQgetvalue(res, 0, 3));
 	if (row) {
 		out = json_dumps(row, JSON_COMPACT);
 		json_decref(row);
@@ -116,7 +116,7 @@ static int request_marker;
 
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
-           const char *version, const char *upload_data, size_t *upload_data_size, void **req_cls)
+	   const char *version, const char *upload_data, size_t *upload_data_size, void **req_cls)
 {
 	(void)cls;
 	(void)version;
@@ -137,7 +137,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	if (strcmp(method, "GET") == 0 && strcmp(url, "/row") == 0) {
 		const char *arg = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "id");
 		long long id =
-		        arg ? strtoll(arg, NULL, 10) : (long long)(row_next++ % ROW_COUNT) + 1;
+			arg ? strtoll(arg, NULL, 10) : (long long)(row_next++ % ROW_COUNT) + 1;
 		body = row_json(id, &status);
 	}
 	struct MHD_Response *r;
@@ -145,10 +145,10 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		r = MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_FREE);
 	else if (status == MHD_HTTP_NOT_FOUND)
 		r = MHD_create_response_from_buffer(sizeof(not_found_body) - 1, not_found_body,
-		                                    MHD_RESPMEM_PERSISTENT);
+						    MHD_RESPMEM_PERSISTENT);
 	else
 		r = MHD_create_response_from_buffer(sizeof(internal_body) - 1, internal_body,
-		                                    MHD_RESPMEM_PERSISTENT);
+						    MHD_RESPMEM_PERSISTENT);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
 	enum MHD_Result rc = MHD_queue_response(conn, status, r);
 	MHD_destroy_response(r);
@@ -192,11 +192,11 @@ main(int argc, char **argv)
 	addr.sin_port = htons((uint16_t)port);
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	struct MHD_Daemon *d = MHD_start_daemon(
-	        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC, 0, NULL, NULL,
-	        on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-	        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT, 30U,
-	        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-	        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_END);
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC, 0, NULL, NULL,
+		on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT, 30U,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "baseline_pg: could not listen on 127.0.0.1:%u\n", port);
 		pg_close_all();

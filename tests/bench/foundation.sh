@@ -173,6 +173,38 @@ idle_pct() {
 	}'
 }
 
+# cpu_ticks: "BUSY TOTAL", the clock ticks all CPUs spent in user and system mode, and in
+# all states, since boot (/proc/stat). Interrupt time is left out of BUSY: loopback traffic is
+# mostly softirq time that no process is charged for.
+cpu_ticks() {
+	local _ u n s i w q sq st
+	read -r _ u n s i w q sq st _ </proc/stat
+	printf '%s %s\n' $((u + n + s)) $((u + n + s + i + w + q + sq + st))
+}
+
+# proc_ticks PID...: the user and system clock ticks of these processes, their reaped
+# children included; a process that is gone counts 0.
+proc_ticks() {
+	local p f t=0
+	local -a a
+	for p in "$@"; do
+		f=$(cat "/proc/$p/stat" 2>/dev/null) || continue
+		# the fields after the command name: a[0] is field 3, utime (field 14) is a[11]
+		read -r -a a <<<"${f##*) }"
+		t=$((t + a[11] + a[12] + a[13] + a[14]))
+	done
+	printf '%s\n' "$t"
+}
+
+# our_ticks: proc_ticks of everything this benchmark runs: this shell (wrk is its child and
+# counts once reaped), the servers and the baselines, our PostgreSQL and its backends.
+our_ticks() {
+	local pm
+	pm=$(head -n 1 "$PG_DIR/postmaster.pid" 2>/dev/null) || pm=
+	# shellcheck disable=SC2046 # one PID a word
+	proc_ticks $$ "${PIDS[@]}" $([ -z "$pm" ] || printf '%s ' "$pm" $(pgrep -P "$pm"))
+}
+
 srv_bin() { printf '%s/%s-srv/%s-srv\n' "$BUILD_DIR" "$1" "$1"; }
 
 # rss_kib PID: the process's resident set size in KiB (0 when it is gone).
@@ -398,9 +430,11 @@ for row in "${ROWS[@]}"; do
 	IFS='|' read -r label base path script _ _ <<<"$row"
 	url="$(url_of "$base")$path"
 	[ "$script" != uncached ] || url="$url?x=check-$RANDOM$RANDOM"
+	close=()
+	[ "$script" != close ] || close=(-H 'Connection: close')
 	for _ in 1 2; do
 		out=$(curl -sS -o /dev/null -D "$WORK/check.headers" -H 'Accept-Language: ar' \
-			-w '%{http_code} %{size_download} %{content_type}' "$url") ||
+			"${close[@]}" -w '%{http_code} %{size_download} %{content_type}' "$url") ||
 			die "$label: $url does not answer"
 		[ "${out%% *}" = 200 ] || die "$label: $url answered $out"
 		[ "$script" != uncached ] || break
@@ -427,7 +461,7 @@ if [ "$IDLE_BEFORE" -lt 90 ]; then
 		"and the numbers will be lower and noisier than they should"
 fi
 
-declare -A RPS=() P50=() P99=() RSS=() NON2XX=() ERRS=()
+declare -A RPS=() P50=() P99=() RSS=() NON2XX=() ERRS=() OTHERS=()
 n=0
 for row in "${ROWS[@]}"; do
 	IFS='|' read -r label base path script kind pname <<<"$row"
@@ -442,6 +476,8 @@ for row in "${ROWS[@]}"; do
 	fi
 	say "[$n/${#ROWS[@]}] $label: ${BENCH_SECONDS}s, $BENCH_CONNECTIONS connections"
 	wrk_args "$BENCH_SECONDS" "$script" "$url"
+	read -r busy0 total0 < <(cpu_ticks)
+	ours0=$(our_ticks)
 	# a simple command, so that $! is wrk itself and cleanup can stop it
 	wrk "${WRK_ARGS[@]}" >"$WORK/wrk-$n.out" 2>&1 &
 	wrk_pid=$!
@@ -454,6 +490,12 @@ for row in "${ROWS[@]}"; do
 	done
 	wait "$wrk_pid" || die "wrk failed: $(cat "$WORK/wrk-$n.out")"
 	unset 'PIDS[wrk]'
+	read -r busy1 total1 < <(cpu_ticks)
+	ours1=$(our_ticks)
+	# the share of the machine that other processes used while we measured
+	OTHERS[$label]=$(awk -v b=$((busy1 - busy0)) -v o=$((ours1 - ours0)) \
+		-v t=$((total1 - total0)) 'BEGIN { x = t > 0 ? 100 * (b - o) / t : 0
+		printf "%.0f", (x < 0 ? 0 : x) }')
 	kill -0 "$pid" 2>/dev/null || die "$pname died under load (see $WORK/$pname.log)"
 	line=$(grep '^BENCH ' "$WORK/wrk-$n.out") || die "no result from wrk: $(cat "$WORK/wrk-$n.out")"
 	for kv in $line; do
@@ -491,12 +533,13 @@ miss=0
 	printf 'Accept-Language: ar; log level %s\n' "$BENCH_LOG_LEVEL"
 	printf 'machine idle before measuring: %s%% (load average at the end: %s)\n\n' \
 		"$IDLE_BEFORE" "$(cut -d' ' -f1-3 /proc/loadavg)"
-	printf '| %-38s | %9s | %7s | %7s | %-14s | %7s | %-26s |\n' \
-		target 'req/s' 'p50 ms' 'p99 ms' 'vs baseline' 'RSS MiB' 'targets'
-	printf '|%s|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..40})" \
+	printf '| %-38s | %9s | %7s | %7s | %-14s | %7s | %-26s | %8s |\n' \
+		target 'req/s' 'p50 ms' 'p99 ms' 'vs baseline' 'RSS MiB' 'targets' 'others %'
+	printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..40})" \
 		"$(printf -- '-%.0s' {1..11})" "$(printf -- '-%.0s' {1..9})" \
 		"$(printf -- '-%.0s' {1..9})" "$(printf -- '-%.0s' {1..16})" \
-		"$(printf -- '-%.0s' {1..9})" "$(printf -- '-%.0s' {1..28})"
+		"$(printf -- '-%.0s' {1..9})" "$(printf -- '-%.0s' {1..28})" \
+		"$(printf -- '-%.0s' {1..10})"
 	for row in "${ROWS[@]}"; do
 		IFS='|' read -r label _ _ script kind _ <<<"$row"
 		rps=${RPS[$label]}
@@ -529,9 +572,10 @@ miss=0
 		elif [ "$kind" = info ]; then
 			targets='(info)'
 		fi
-		printf '| %-38s | %9.0f | %7.2f | %7.2f | %-14s | %7.1f | %-26s |\n' \
+		printf '| %-38s | %9.0f | %7.2f | %7.2f | %-14s | %7.1f | %-26s | %8s |\n' \
 			"$label" "$rps" "${P50[$label]}" "${P99[$label]}" "$ratio" \
-			"$(awk -v k="${RSS[$label]}" 'BEGIN { print k / 1024 }')" "$targets"
+			"$(awk -v k="${RSS[$label]}" 'BEGIN { print k / 1024 }')" "$targets" \
+			"${OTHERS[$label]}"
 	done
 	printf '\nTargets: pages (GET /, GET /news) >= %d%% of hello-world req/s, ' \
 		"$(awk -v l="$TARGET_PAGE_RATIO" 'BEGIN { printf "%d", l * 100 }')"
@@ -539,7 +583,9 @@ miss=0
 		"$(awk -v l="$TARGET_JSON_RATIO" 'BEGIN { printf "%d", l * 100 }')" \
 		"$TARGET_P99_MS" "$pass" "$miss"
 	printf 'Rows in parentheses (close, uncached) are for information. RSS: peak VmRSS of the '
-	printf 'server process during the measured run.\n'
+	printf 'server process during the measured run.\nothers %%: the share of both cores that '
+	printf 'processes other than this benchmark used during the run (approximate); the\n'
+	printf 'numbers of a row where it is above a few %% are lower and noisier than they should.\n'
 	for row in "${ROWS[@]}"; do
 		IFS='|' read -r label _ _ _ _ _ <<<"$row"
 		if [ "${NON2XX[$label]}" != 0 ] || [ "${ERRS[$label]}" != 0 ]; then

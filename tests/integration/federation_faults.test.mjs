@@ -288,20 +288,21 @@ describe('federation under faults', { timeout: TEST_TIMEOUT_MS }, () => {
 			const pair = await federatedPair(t);
 			const base = [];
 			for (let i = 0; i < 2; i++) base.push(await pushLatency(pair, `Base ${i}`));
+			// One restart is not always enough: the lost LISTEN shows up in some rounds only.
 			const rounds = [];
-			for (const mode of ['fast', 'immediate', 'fast']) {
+			for (const mode of ['fast', 'immediate', 'fast', 'immediate', 'fast']) {
 				await pair.official.cluster.restart({ mode });
-				// The first push also waits for the sender to reconnect (its backoff); the next
-				// ones find it idle, waiting for a NOTIFY: without one, only its 5 s polling
-				// fallback would wake it.
+				// The first push may also wait for the sender to reconnect (its backoff); the
+				// second finds it idle, waiting for a NOTIFY: without one, only its 5 s polling
+				// fallback wakes it.
 				const l = [];
-				for (let i = 0; i < 3; i++) l.push(await pushLatency(pair, `${mode} ${i}`));
+				for (let i = 0; i < 2; i++) l.push(await pushLatency(pair, `${mode} ${i}`));
 				rounds.push(l);
 			}
 			const seen = `${base.join(', ')} ms before; after each restart: ` +
 				rounds.map((l) => l.join(', ')).join(' | ');
 			t.diagnostic(`push latency: ${seen}`);
-			assert.ok(rounds.every((l) => l[1] < 2500 && l[2] < 2500),
+			assert.ok(rounds.every((l) => l[1] < 2500),
 				`the sender relies on its 5 s polling fallback after a restart: ${seen}`);
 			await assertConverged(t, pair);
 		});

@@ -19,8 +19,8 @@ import path from 'node:path';
 import { ROOT } from '../lib/harness.mjs';
 import { Client, cliFor, createNews, errorCodeOf, rawRequest, startSite, waitFor } from '../lib/http.mjs';
 import {
-	PAYLOAD_TYPE, adoptEvents, checkLog, eventPayload, federationStatus, fingerprint,
-	forgeEvents, kidOf, makeEnvelope, newsEventData, pae, postInbox, publishedKeys, readLog,
+	PAYLOAD_TYPE, adoptEvents, checkLog, emitNews, eventPayload, federationStatus, fingerprint,
+	forgeEvents, kidOf, makeEnvelope, newsEventData, pae, pair as pairSide, postInbox, publishedKeys, readLog,
 	signingKey, staffClient, startFederatedPair, verifyEnvelope, waitForMirror, webhookHeaders,
 } from '../lib/federation.mjs';
 
@@ -564,13 +564,18 @@ describe('federation protocol v1 between two daemons', () => {
 		}
 	});
 
-	test('an unknown event type is stored flagged (200) and the next real event still applies', async () => {
+	test('an unknown event type is stored flagged (200), a bad rotation pins nothing, the next real event still applies', async () => {
 		const oLog = await readLog(official);
 		const before = await citizenState();
-		const [unknown, invalid] = forgeEvents(oLog, 'official', [
+		// a key announced under a kid that is not its thumbprint must not be pinned
+		const intruder = crypto.generateKeyPairSync('ed25519');
+		const intruderX = intruder.publicKey.export({ format: 'jwk' }).x;
+		const [unknown, invalid, badRotation] = forgeEvents(oLog, 'official', [
 			{ type: 'poll.created', refs: [{ origin: 'official', type: 'poll', id: '7' }],
 				data: { id: 7, question: { fr: 'Quel jour pour le marché ?' } } },
 			{ type: 'news.published', data: { id: 993001, status: 'published' } },
+			{ type: 'keys.rotated', data: { kid: kidOf(crypto.generateKeyPairSync('ed25519').publicKey),
+				x: intruderX, previous: kidOf(crypto.createPublicKey(officialKey)) } },
 		], officialKey);
 		const r = await postInbox(citizen, unknown.envelope, officialKey);
 		assert.equal(r.status, 200, r.text);
@@ -584,30 +589,47 @@ describe('federation protocol v1 between two daemons', () => {
 		st = await federationStatus(cAdmin);
 		assert.equal(st.peer.applied_seq, invalid.seq);
 		assert.equal(st.peer.flagged, before.flagged + 2);
+		const rk = await postInbox(citizen, badRotation.envelope, officialKey);
+		assert.equal(rk.status, 200, rk.text);
+		assert.deepEqual(rk.json, { status: 'stored', seq: badRotation.seq });
+		st = await federationStatus(cAdmin);
+		assert.equal(st.peer.flagged, before.flagged + 3);
+		assert.deepEqual(st.peer_keys.map((k) => k.x), [crypto.createPublicKey(officialKey)
+			.export({ format: 'jwk' }).x], 'a key was pinned from a keys.rotated with a wrong kid');
+		const [probe] = forgeEvents(await readLog(citizen, 'official'), 'official',
+			[{ type: 'news.published', data: newsEventData({ id: 993002, title: 'Intrus' }) }],
+			intruder.privateKey);
+		const ri2 = await postInbox(citizen, probe.envelope, intruder.privateKey);
+		assert.equal(ri2.status, 401, ri2.text);
+		assert.equal(codeOf(ri2), 'bad_signature');
 		const flags = (await citizen.cluster.psql(
 			`SELECT seq || ':' || type || ':' || coalesce(flag, '-') FROM fed_events WHERE origin = 'official'` +
 			` AND seq >= ${unknown.seq} ORDER BY seq`, { database: citizen.database })).trim().split('\n');
 		assert.deepEqual(flags, [`${unknown.seq}:poll.created:unknown_type`,
-			`${invalid.seq}:news.published:invalid_data`]);
+			`${invalid.seq}:news.published:invalid_data`, `${badRotation.seq}:keys.rotated:invalid_data`]);
 		const m = await readLog(citizen, 'official');
-		assert.deepEqual(m.slice(-2).map((e) => e.envelope), [unknown.envelope, invalid.envelope]);
+		assert.deepEqual(m.slice(-3).map((e) => e.envelope),
+			[unknown.envelope, invalid.envelope, badRotation.envelope]);
 		assert.equal((await getJson(`${citizen.url}/news.json?from=peer`)).items
 			.some((i) => i.origin_id === 993001), false);
 
-		await adoptEvents(official, [unknown, invalid]);
+		await adoptEvents(official, [unknown, invalid, badRotation]);
 		const id = await createNews(oAdmin, { title_fr: 'Après un type inconnu', body_fr: 'Suite.' });
 		const oNow = await waitForMirror(official, citizen);
-		assert.equal(oNow[oNow.length - 1].prev, invalid.hash);
+		assert.equal(oNow[oNow.length - 1].prev, badRotation.hash);
 		const list = await getJson(`${citizen.url}/news.json?from=peer&lang=fr`);
 		assert.ok(list.items.some((i) => i.origin_id === id && i.title === 'Après un type inconnu'));
 		st = await federationStatus(cAdmin);
-		assert.equal(st.peer.flagged, before.flagged + 2);
+		assert.equal(st.peer.flagged, before.flagged + 3);
 		assert.equal(st.peer.applied_seq, oNow.length);
 	});
 
 	test('the catch-up endpoint validates after and limit and pages NDJSON in seq order', async () => {
-		const full = await readLog(official);
-		assert.ok(full.length >= 8, `official's log is short: ${full.length}`);
+		let full = await readLog(official);
+		if (full.length < 8) {
+			await emitNews(oAdmin, 8 - full.length, 'Page');
+			full = await waitForMirror(official, citizen);
+		}
 		for (const q of ['after=-1', 'limit=0', 'limit=5000', 'limit=1001', 'limit=abc', 'after=abc',
 			'after=1.5', 'limit=-3', 'after=1&limit=2x', 'limit=%2B5']) {
 			const r = await fetch(`${official.url}/federation/v1/events?${q}`);
@@ -700,6 +722,38 @@ describe('federation protocol v1 between two daemons', () => {
 			assert.equal(after.peer.url, before.peer.url);
 		} finally {
 			await lonely.stop();
+		}
+	});
+
+	test('pairing one side at a time: the side that paired first delivers once the other pairs, unaided', async () => {
+		// two more daemons, paired the way two operators in two places do it: one, then the other
+		const [o2, c2] = await Promise.all([
+			startSite('official', { cluster: official.cluster, themeDir: 'demo/official' }),
+			startSite('citizen', { cluster: official.cluster, themeDir: 'demo/citizen' }),
+		]);
+		try {
+			await pairSide(o2, c2);
+			const admin = await staffClient(o2);
+			await createNews(admin, { title_fr: 'Avant l\'appairage d\'en face', body_fr: 'Texte.' });
+			// o2's sender tries, and citizen (not paired yet) refuses: 401 not_paired
+			await waitFor(async () => /not_paired/.test((await federationStatus(admin)).peer.last_error ?? ''),
+				{ what: 'o2\'s first delivery to be refused with not_paired', timeoutMs: 20_000 });
+			await pairSide(c2, o2);
+			await createNews(admin, { title_fr: 'Après l\'appairage', body_fr: 'Texte.' });
+			// docs/protocol.md §11: "this side's sender is blocked and retries every 30 s"
+			try {
+				await waitFor(async () => {
+					const st = await federationStatus(admin);
+					return st.peer.acked_seq === st.own_last_seq && !st.peer.blocked;
+				}, { what: 'o2\'s sender to deliver everything after c2 paired', timeoutMs: 45_000 });
+			} catch (err) {
+				const st = await federationStatus(admin);
+				assert.fail(`${err.message}: blocked=${st.peer.blocked}, acked_seq=` +
+					`${st.peer.acked_seq}/${st.own_last_seq}, last_error=${st.peer.last_error}`);
+			}
+			await waitForMirror(o2, c2);
+		} finally {
+			await Promise.all([o2.stop(), c2.stop()]);
 		}
 	});
 });

@@ -40,7 +40,7 @@ struct app {
 	const char *const *roles;           /* accounts' roles, NULL-terminated; [0] = admin */
 	const struct app_grant *grants;     /* NULL-action terminator */
 	const struct app_command
-	        *commands; /* extra subcommands, NULL-named terminator; may be NULL */
+		*commands; /* extra subcommands, NULL-named terminator; may be NULL */
 	int (*on_start)(struct app *app); /* after migrations, before serving; may be NULL */
 	void (*on_stop)(struct app *app); /* after serving stopped; may be NULL */
 	int (*on_cli)(struct app *app);   /* before a writing subcommand (demo load); may be NULL */
@@ -54,7 +54,7 @@ struct app {
 	const struct embedded_file *common_assets;
 	json_t *site;         /* the theme's site.json (presentation, names, colours, priorities) */
 	json_t *site_by_lang; /* lang -> site with {"ar":..,"fr":..} texts resolved, Markdown
-	                         rendered */
+				 rendered */
 	struct static_files *statics;
 	struct http_server *http;
 	void *server_state; /* the server's own process-lifetime state */

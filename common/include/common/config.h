@@ -32,8 +32,8 @@ struct config_def {
 int config_load(const struct config_def *defs, size_t n, void *settings, struct strbuf *errors);
 /* Same, but reading values from the lookup function instead of getenv (for tests). */
 int config_load_from(const struct config_def *defs, size_t n, void *settings,
-                     const char *(*lookup)(const char *name, void *ctx), void *ctx,
-                     struct strbuf *errors);
+		     const char *(*lookup)(const char *name, void *ctx), void *ctx,
+		     struct strbuf *errors);
 void config_release(const struct config_def *defs, size_t n, void *settings);
 /* Print the table (name, type, default, required, help) for --help. */
 void config_print_help(const struct config_def *defs, size_t n, FILE *out);

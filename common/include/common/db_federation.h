@@ -28,14 +28,14 @@ int db_fed_counter_set_hash(const char *origin, const char *hash);
 long long db_fed_counter_last(const char *origin);
 
 int db_fed_event_insert(const char *origin, long long seq, const char *type, const char *payload,
-                        size_t payload_len, const char *envelope, size_t envelope_len,
-                        const char *hash, const char *flag);
+			size_t payload_len, const char *envelope, size_t envelope_len,
+			const char *hash, const char *flag);
 /* 1 and hash filled when origin's seq is stored, 0 when not, -1 on failure. */
 int db_fed_event_hash(const char *origin, long long seq, char hash[65]);
 /* Up to limit events of origin with seq > after, in order, appended to *rows (grown with
  * ALLOC_GROW); returns how many, or -1. Free with db_fed_rows_free. */
 int db_fed_events_after(const char *origin, long long after, int limit, struct fed_row **rows,
-                        size_t *nr, size_t *alloc);
+			size_t *nr, size_t *alloc);
 void db_fed_rows_free(struct fed_row *rows, size_t nr);
 /* NOTIFY fed_outbox (delivered at commit). Waiting for it: db_listen / db_wait_notify. */
 int db_fed_notify(void);
@@ -65,7 +65,7 @@ int db_fed_pending_put(const char *origin, long long seq, const char *envelope, 
 int db_fed_pending_take(const char *origin, long long seq, struct strbuf *out);
 
 int db_fed_alarm_add(const char *origin, long long seq, const char *kind, const char *detail,
-                     const char *evidence);
+		     const char *evidence);
 /* 1 when id was already seen (a replay), 0 when recorded now, -1 on failure. */
 int db_fed_webhook_id_seen(const char *id);
 /* Forget webhook ids older than the replay window. */

@@ -28,10 +28,10 @@ json_t *db_news_list_own(const char *origin, int limit);
 
 /* Create an item of origin (a draft, or published when publish). Returns the new id or -1. */
 long long db_news_create(const char *origin, long long author_id, const json_t *title,
-                         const json_t *body, bool publish);
+			 const json_t *body, bool publish);
 /* Change title and body of an own item. */
 enum status db_news_update(const char *origin, long long id, const json_t *title,
-                           const json_t *body);
+			   const json_t *body);
 /* Publish (a draft or withdrawn item), or unpublish a published one with a public reason (never
  * a delete). STATUS_CONFLICT when the item is not in a state that allows it. */
 enum status db_news_set_status(const char *origin, long long id, bool publish, const char *reason);
@@ -41,7 +41,7 @@ enum status db_news_set_status(const char *origin, long long id, bool publish, c
  * published_at is RFC 3339 (may be NULL). Returns STATUS_OK or STATUS_UNAVAILABLE.
  */
 enum status db_news_mirror_upsert(const char *origin, long long origin_id, const json_t *title,
-                                  const json_t *body, const char *status, const char *published_at,
-                                  const char *reason);
+				  const json_t *body, const char *status, const char *published_at,
+				  const char *reason);
 
 #endif

@@ -11,7 +11,7 @@
  * hook_apply() inside the transaction that stores the event, strictly in seq order.
  */
 struct hook {
-	const char *type; /* event type, e.g. "news.published" */
+	const char *type; /* event type, e.g. "news.published", or a prefix "project.*" */
 	enum status (*apply)(const char *origin, const char *type, json_t *data);
 };
 
@@ -22,9 +22,10 @@ struct hook {
  * unknown type (kept and flagged too), STATUS_UNAVAILABLE when the database failed (roll back).
  */
 enum status hook_apply(const struct hook *extra, const char *origin, const char *type,
-                       json_t *data);
+		       json_t *data);
 
 enum status hook_news(const char *origin, const char *type, json_t *data);
 enum status hook_profile(const char *origin, const char *type, json_t *data);
+enum status hook_publication(const char *origin, const char *type, json_t *data);
 
 #endif

@@ -92,10 +92,10 @@ void http_error(struct request *req, enum status st, const char *code, const cha
 void http_redirect(struct request *req, const char *location);
 /* Raw bytes (copied). */
 void http_send(struct request *req, unsigned code, const char *content_type, const void *body,
-               size_t len);
+	       size_t len);
 /* Take ownership of a malloc'd buffer. */
 void http_send_owned(struct request *req, unsigned code, const char *content_type, char *body,
-                     size_t len);
+		     size_t len);
 
 /* The CSRF token for a form on this page (sets its cookie when the browser has none). */
 const char *http_csrf(struct request *req);

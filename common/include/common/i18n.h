@@ -27,7 +27,7 @@ void i18n_free(struct i18n *i18n);
  * Returns one of the enabled language codes (static for the i18n's lifetime).
  */
 const char *i18n_choose(const struct i18n *i18n, const char *query, const char *cookie,
-                        const char *accept_language);
+			const char *accept_language);
 bool i18n_is_enabled(const struct i18n *i18n, const char *lang);
 /* The merged catalog of lang (borrowed). */
 json_t *i18n_catalog(const struct i18n *i18n, const char *lang);

@@ -26,6 +26,6 @@ void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(p
 
 /* The access line for one finished request. path excludes the query string. */
 void log_access(const char *method, const char *path, unsigned status, size_t bytes,
-                double duration_ms);
+		double duration_ms);
 
 #endif

@@ -51,6 +51,6 @@ enum router_result { ROUTER_FOUND, ROUTER_NOT_FOUND, ROUTER_WRONG_METHOD };
  * "GET, HEAD, POST" (when allow is not NULL). On ROUTER_NOT_FOUND, m->route is NULL.
  */
 enum router_result router_match(const struct route *routes, size_t n, const char *method,
-                                const char *path, struct route_match *m, struct strbuf *allow);
+				const char *path, struct route_match *m, struct strbuf *allow);
 
 #endif

@@ -39,7 +39,7 @@ void strbuf_addch(struct strbuf *sb, int c);
 void strbuf_addbuf(struct strbuf *sb, const struct strbuf *other);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
-        __attribute__((format(printf, 2, 0)));
+	__attribute__((format(printf, 2, 0)));
 /* Append lowercase hex of len bytes. */
 void strbuf_addhex(struct strbuf *sb, const unsigned char *data, size_t len);
 /* Append s percent-encoded for a URL query value or path segment (RFC 3986 unreserved kept). */

@@ -47,7 +47,7 @@ typedef int (*template_load_fn)(void *ctx, const char *name, struct strbuf *out)
  * "partial \"name\": " for a partial. out may hold partial output after an error.
  */
 int mustache_render(const char *tmpl, size_t len, const json_t *data, template_load_fn load,
-                    void *ctx, struct strbuf *out, struct strbuf *err);
+		    void *ctx, struct strbuf *out, struct strbuf *err);
 
 /*
  * A set of named templates sharing one loader, each parsed once and then cached until the set is
@@ -68,6 +68,6 @@ void template_set_free(struct template_set *set);
  * partial output after an error.
  */
 int template_render(struct template_set *set, const char *name, const json_t *data,
-                    struct strbuf *out);
+		    struct strbuf *out);
 
 #endif

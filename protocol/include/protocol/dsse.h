@@ -56,7 +56,7 @@ struct dsse_envelope {
  * LEN being the byte length in ASCII decimal without leading zeros.
  */
 void dsse_pae(struct strbuf *out, const char *payload_type, const void *payload,
-              size_t payload_len);
+	      size_t payload_len);
 
 /*
  * Sign payload[0..payload_len) with key over PAE and append the envelope, as compact JSON with
@@ -64,7 +64,7 @@ void dsse_pae(struct strbuf *out, const char *payload_type, const void *payload,
  * payload_type is empty or too long, or signing fails; out is then left as it was.
  */
 int dsse_sign(struct strbuf *out, const struct signing_key *key, const char *payload_type,
-              const void *payload, size_t payload_len);
+	      const void *payload, size_t payload_len);
 
 /*
  * Parse the raw envelope bytes[0..len) strictly (see the reasons above). Signatures are not
@@ -73,7 +73,7 @@ int dsse_sign(struct strbuf *out, const struct signing_key *key, const char *pay
  * failure returns STATUS_INVALID or STATUS_TOO_LARGE, leaves *out NULL and sets *reason.
  */
 enum status dsse_envelope_parse(const void *bytes, size_t len, struct dsse_envelope **out,
-                                const char **reason);
+				const char **reason);
 
 /* Free an envelope; NULL is allowed. */
 void dsse_envelope_free(struct dsse_envelope *env);
@@ -93,7 +93,7 @@ typedef const struct verify_key *dsse_resolve_fn(const char *keyid, void *arg);
  * (wrong_payload_type) or STATUS_UNAUTHORIZED (unknown_key, bad_signature) with *reason set.
  */
 enum status dsse_envelope_verify(const struct dsse_envelope *env, const char *payload_type,
-                                 dsse_resolve_fn *resolve, void *arg, const char **keyid_out,
-                                 const char **reason);
+				 dsse_resolve_fn *resolve, void *arg, const char **keyid_out,
+				 const char **reason);
 
 #endif

@@ -57,7 +57,7 @@ void signing_key_free(struct signing_key *key);
  * signature). msg may be NULL when len is 0. Returns 0, or -1 (logged) if OpenSSL fails.
  */
 int signing_key_sign(const struct signing_key *key, const void *msg, size_t len,
-                     unsigned char sig[ED25519_SIGNATURE_LEN]);
+		     unsigned char sig[ED25519_SIGNATURE_LEN]);
 
 /*
  * The public half of key, borrowed: valid as long as key is, never freed by the caller. Handy
@@ -98,7 +98,7 @@ const char *verify_key_id(const struct verify_key *key);
  * 0. Does not log: a bad signature is the caller's input error to report.
  */
 bool verify_key_verify(const struct verify_key *key, const void *msg, size_t len,
-                       const unsigned char sig[ED25519_SIGNATURE_LEN]);
+		       const unsigned char sig[ED25519_SIGNATURE_LEN]);
 
 /*
  * The public JWK {"kty":"OKP","crv":"Ed25519","x":…,"kid":…,"alg":"EdDSA","use":"sig"} in that

@@ -58,7 +58,7 @@ bool webhook_id_is_valid(const char *id);
  * header is then left as it was.
  */
 int webhook_sign(struct strbuf *header, const struct signing_key *key, const char *id,
-                 int64_t timestamp, const void *body, size_t body_len);
+		 int64_t timestamp, const void *body, size_t body_len);
 
 /*
  * Verify one received delivery. id, timestamp and signature are the raw header values (NULL
@@ -69,7 +69,7 @@ int webhook_sign(struct strbuf *header, const struct signing_key *key, const cha
  * both verify during a rotation. Does not log.
  */
 enum webhook_result webhook_verify(const struct verify_key *const *keys, size_t nr_keys,
-                                   const char *id, const char *timestamp, const char *signature,
-                                   const void *body, size_t body_len, int64_t now);
+				   const char *id, const char *timestamp, const char *signature,
+				   const void *body, size_t body_len, int64_t now);
 
 #endif

@@ -62,12 +62,12 @@ test_values_and_errors(void **state)
 	struct app_config cfg = {0};
 	struct strbuf err = STRBUF_INIT;
 	static const char *const good[] = {"BALADIYA_PORT",
-	                                   "9000",
-	                                   "BALADIYA_SECURE_COOKIES",
-	                                   "false",
-	                                   "BALADIYA_THEME_DIR",
-	                                   "/x",
-	                                   NULL};
+					   "9000",
+					   "BALADIYA_SECURE_COOKIES",
+					   "false",
+					   "BALADIYA_THEME_DIR",
+					   "/x",
+					   NULL};
 	struct env e = {good};
 	assert_int_equal(config_load_from(defs, n, &cfg, lookup, &e, &err), 0);
 	assert_int_equal(cfg.port, 9000);
@@ -76,8 +76,8 @@ test_values_and_errors(void **state)
 	config_release(defs, n, &cfg);
 
 	static const char *const bad[] = {
-	        "BALADIYA_PORT", "80x", "BALADIYA_THREADS", "0", "BALADIYA_SECURE_COOKIES",
-	        "maybe",         NULL};
+		"BALADIYA_PORT", "80x", "BALADIYA_THREADS", "0", "BALADIYA_SECURE_COOKIES",
+		"maybe",         NULL};
 	e.pairs = bad;
 	memset(&cfg, 0, sizeof(cfg));
 	assert_int_equal(config_load_from(defs, n, &cfg, lookup, &e, &err), 3);
@@ -96,7 +96,7 @@ test_required_and_help(void **state)
 		char *name;
 	} s = {0};
 	const struct config_def defs[] = {
-	        {"X_NAME", CONFIG_STRING, NULL, true, 0, 0, offsetof(struct s, name), "a name"},
+		{"X_NAME", CONFIG_STRING, NULL, true, 0, 0, offsetof(struct s, name), "a name"},
 	};
 	struct strbuf err = STRBUF_INIT;
 	static const char *const none[] = {NULL};
@@ -118,9 +118,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_defaults),
-	        cmocka_unit_test(test_values_and_errors),
-	        cmocka_unit_test(test_required_and_help),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_values_and_errors),
+		cmocka_unit_test(test_required_and_help),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,7 +17,7 @@ static struct i18n *
 load(void)
 {
 	json_t *cats = json_pack("{s:{s:s}, s:{s:s, s:s}, s:{s:s}}", "ar", "hello", "مرحبا", "fr",
-	                         "hello", "bonjour", "only_fr", "seulement", "en", "hello", "hi");
+				 "hello", "bonjour", "only_fr", "seulement", "en", "hello", "hi");
 	struct i18n *i = i18n_from_json("ar,fr,en", cats);
 	json_decref(cats);
 	return i;
@@ -49,7 +49,7 @@ test_fallback(void **state)
 	assert_string_equal(i18n_get(i, "en", "only_fr"), "seulement");
 	assert_string_equal(i18n_get(i, "en", "nowhere"), "nowhere");
 	assert_string_equal(json_string_value(json_object_get(i18n_catalog(i, "ar"), "only_fr")),
-	                    "seulement");
+			    "seulement");
 	assert_true(i18n_is_rtl("ar"));
 	assert_false(i18n_is_rtl("fr"));
 	assert_int_equal(json_array_size(i18n_languages(i)), 3);
@@ -81,8 +81,8 @@ test_pick_resolve(void **state)
 	json_t *r = i18n_resolve(doc, "fr");
 	assert_string_equal(json_string_value(json_object_get(r, "name")), "titre");
 	assert_string_equal(json_string_value(json_object_get(
-	                            json_array_get(json_object_get(r, "list"), 0), "x")),
-	                    "عنوان");
+				    json_array_get(json_object_get(r, "list"), 0), "x")),
+			    "عنوان");
 	assert_int_equal(json_integer_value(json_object_get(r, "n")), 3);
 	json_decref(r);
 	json_decref(doc);
@@ -94,10 +94,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_choose),
-	        cmocka_unit_test(test_fallback),
-	        cmocka_unit_test(test_missing_catalog),
-	        cmocka_unit_test(test_pick_resolve),
+		cmocka_unit_test(test_choose),
+		cmocka_unit_test(test_fallback),
+		cmocka_unit_test(test_missing_catalog),
+		cmocka_unit_test(test_pick_resolve),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

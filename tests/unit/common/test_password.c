@@ -21,8 +21,8 @@ test_matches_argon2_cli(void **state)
 	(void)state;
 	const char *salt = "baladiyasalt0123";
 	FILE *p = popen("printf '%s' 'correct horse battery staple' | argon2 baladiyasalt0123 -id "
-	                "-t 2 -k 19456 -p 1 -l 32 -e",
-	                "r");
+			"-t 2 -k 19456 -p 1 -l 32 -e",
+			"r");
 	assert_non_null(p);
 	char line[512] = "";
 	char *got = fgets(line, sizeof(line), p);
@@ -31,7 +31,7 @@ test_matches_argon2_cli(void **state)
 		fail_msg("the argon2 command-line tool (Debian package argon2) is required");
 	line[strcspn(line, "\n")] = '\0';
 	char *ours = password_hash_with_salt("correct horse battery staple",
-	                                     (const unsigned char *)salt, strlen(salt));
+					     (const unsigned char *)salt, strlen(salt));
 	assert_non_null(ours);
 	assert_string_equal(ours, line);
 	assert_true(password_verify(line, "correct horse battery staple"));
@@ -77,9 +77,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_matches_argon2_cli),
-	        cmocka_unit_test(test_hash_verify),
-	        cmocka_unit_test(test_random_and_compare),
+		cmocka_unit_test(test_matches_argon2_cli),
+		cmocka_unit_test(test_hash_verify),
+		cmocka_unit_test(test_random_and_compare),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,13 +34,13 @@ h_d(struct request *r)
 }
 
 static const struct route routes[] = {
-        {"GET", "/", h_a, 0, 0, "home"},
-        {"GET", "/news", h_b, 0, 0, "news"},
-        {"GET", "/news/{id}", h_c, 0, 0, "item"},
-        {"POST", "/news/{id}", h_d, 0, 0, "update"},
-        {"GET", "/a/{x}/b/{y}", h_a, 0, 0, "two"},
-        {"GET", "/static/*", h_b, 0, 0, "static"},
-        {"POST", "/login", h_d, 0, 0, "login_post"},
+	{"GET", "/", h_a, 0, 0, "home"},
+	{"GET", "/news", h_b, 0, 0, "news"},
+	{"GET", "/news/{id}", h_c, 0, 0, "item"},
+	{"POST", "/news/{id}", h_d, 0, 0, "update"},
+	{"GET", "/a/{x}/b/{y}", h_a, 0, 0, "two"},
+	{"GET", "/static/*", h_b, 0, 0, "static"},
+	{"POST", "/login", h_d, 0, 0, "login_post"},
 };
 #define N (sizeof(routes) / sizeof(routes[0]))
 
@@ -86,7 +86,7 @@ test_rest(void **state)
 	(void)state;
 	struct route_match m;
 	assert_int_equal(router_match(routes, N, "GET", "/static/css/site.css", &m, NULL),
-	                 ROUTER_FOUND);
+			 ROUTER_FOUND);
 	assert_string_equal(m.values[0], "css/site.css");
 	assert_int_equal(router_match(routes, N, "GET", "/static/", &m, NULL), ROUTER_NOT_FOUND);
 }
@@ -98,7 +98,7 @@ test_wrong_method(void **state)
 	struct route_match m;
 	struct strbuf allow = STRBUF_INIT;
 	assert_int_equal(router_match(routes, N, "DELETE", "/news/1", &m, &allow),
-	                 ROUTER_WRONG_METHOD);
+			 ROUTER_WRONG_METHOD);
 	assert_string_equal(allow.buf, "GET, HEAD, POST");
 	strbuf_reset(&allow);
 	assert_int_equal(router_match(routes, N, "GET", "/login", &m, &allow), ROUTER_WRONG_METHOD);
@@ -112,10 +112,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_literals),
-	        cmocka_unit_test(test_params),
-	        cmocka_unit_test(test_rest),
-	        cmocka_unit_test(test_wrong_method),
+		cmocka_unit_test(test_literals),
+		cmocka_unit_test(test_params),
+		cmocka_unit_test(test_rest),
+		cmocka_unit_test(test_wrong_method),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

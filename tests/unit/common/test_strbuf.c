@@ -133,12 +133,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_empty_is_terminated),
-	        cmocka_unit_test(test_add_and_grow),
-	        cmocka_unit_test(test_addf_long),
-	        cmocka_unit_test(test_binary_and_detach),
-	        cmocka_unit_test(test_hex_url_trim),
-	        cmocka_unit_test(test_arena),
+		cmocka_unit_test(test_empty_is_terminated),
+		cmocka_unit_test(test_add_and_grow),
+		cmocka_unit_test(test_addf_long),
+		cmocka_unit_test(test_binary_and_detach),
+		cmocka_unit_test(test_hex_url_trim),
+		cmocka_unit_test(test_arena),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -79,7 +79,7 @@ run_spec_case(const char *file, const json_t *tc)
 	struct template_set *set = template_set_new(spec_load, &loader);
 	strbuf_reset(&out);
 	bool set_ok = template_render(set, SPEC_MAIN, data, &out) == 0 &&
-	              strbuf_equals(&out, json_string_value(expected));
+		      strbuf_equals(&out, json_string_value(expected));
 	if (!set_ok)
 		print_failure(file, "template_set", tc, out.buf);
 	template_set_free(set);
@@ -196,7 +196,7 @@ test_html_escape(void **state)
 	const char *tmpl = "{{v}}|{{{v}}}|{{&v}}";
 	assert_int_equal(mustache_render(tmpl, strlen(tmpl), data, NULL, NULL, &out, NULL), 0);
 	assert_string_equal(out.buf, "&lt;b title=&#39;t&#39;&gt;\xE2\x80\xAE&lt;/b&gt;|"
-	                             "<b title='t'>\xE2\x80\xAE</b>|<b title='t'>\xE2\x80\xAE</b>");
+				     "<b title='t'>\xE2\x80\xAE</b>|<b title='t'>\xE2\x80\xAE</b>");
 	json_decref(data);
 	strbuf_release(&out);
 }
@@ -206,42 +206,42 @@ test_utf8_is_valid(void **state)
 {
 	(void)state;
 	static const char *const good[] = {
-	        "",
-	        "plain ASCII ~",
-	        "\xC3\xA9t\xC3\xA9", /* été */
-	        "\xE2\x82\xAC",      /* U+20AC */
-	        "\xF0\x9D\x84\x9E",  /* U+1D11E */
-	        "\xF4\x8F\xBF\xBF",  /* U+10FFFF */
-	        "\xED\x9F\xBF",      /* U+D7FF, just below surrogates */
-	        "\xEE\x80\x80",      /* U+E000, just above */
-	        "\xC2\x80",          /* U+0080 */
-	        "\xE0\xA0\x80",      /* U+0800 */
-	        "\xF0\x90\x80\x80",  /* U+10000 */
-	        "\xE2\x80\xAE",      /* U+202E RLO is well-formed */
-	        "\xD8\xA7\xD9\x84\xD8\xAC\xD8\xB2\xD8\xA7\xD8\xA6\xD8\xB1", /* الجزائر */
+		"",
+		"plain ASCII ~",
+		"\xC3\xA9t\xC3\xA9", /* été */
+		"\xE2\x82\xAC",      /* U+20AC */
+		"\xF0\x9D\x84\x9E",  /* U+1D11E */
+		"\xF4\x8F\xBF\xBF",  /* U+10FFFF */
+		"\xED\x9F\xBF",      /* U+D7FF, just below surrogates */
+		"\xEE\x80\x80",      /* U+E000, just above */
+		"\xC2\x80",          /* U+0080 */
+		"\xE0\xA0\x80",      /* U+0800 */
+		"\xF0\x90\x80\x80",  /* U+10000 */
+		"\xE2\x80\xAE",      /* U+202E RLO is well-formed */
+		"\xD8\xA7\xD9\x84\xD8\xAC\xD8\xB2\xD8\xA7\xD8\xA6\xD8\xB1", /* الجزائر */
 	};
 	static const char *const bad[] = {
-	        "\xC0\xAF",             /* overlong '/' */
-	        "\xC1\xBF",             /* overlong */
-	        "\xE0\x80\xAF",         /* overlong */
-	        "\xE0\x9F\xBF",         /* overlong U+07FF */
-	        "\xF0\x80\x80\xAF",     /* overlong */
-	        "\xF0\x8F\xBF\xBF",     /* overlong U+FFFF */
-	        "\xED\xA0\x80",         /* U+D800 */
-	        "\xED\xBF\xBF",         /* U+DFFF */
-	        "\xF4\x90\x80\x80",     /* U+110000 */
-	        "\xF5\x80\x80\x80",     /* past U+10FFFF */
-	        "\xF8\x88\x80\x80\x80", /* five bytes */
-	        "\xFE",
-	        "\xFF",
-	        "\x80",         /* lone continuation */
-	        "a\xBF",        /* lone continuation */
-	        "\xC3",         /* truncated */
-	        "\xE2\x82",     /* truncated */
-	        "\xF0\x9D\x84", /* truncated */
-	        "\xC3(",        /* bad continuation */
-	        "\xE2\x28\xA1", /* bad continuation */
-	        "\xE2\x82\x28", /* bad continuation */
+		"\xC0\xAF",             /* overlong '/' */
+		"\xC1\xBF",             /* overlong */
+		"\xE0\x80\xAF",         /* overlong */
+		"\xE0\x9F\xBF",         /* overlong U+07FF */
+		"\xF0\x80\x80\xAF",     /* overlong */
+		"\xF0\x8F\xBF\xBF",     /* overlong U+FFFF */
+		"\xED\xA0\x80",         /* U+D800 */
+		"\xED\xBF\xBF",         /* U+DFFF */
+		"\xF4\x90\x80\x80",     /* U+110000 */
+		"\xF5\x80\x80\x80",     /* past U+10FFFF */
+		"\xF8\x88\x80\x80\x80", /* five bytes */
+		"\xFE",
+		"\xFF",
+		"\x80",         /* lone continuation */
+		"a\xBF",        /* lone continuation */
+		"\xC3",         /* truncated */
+		"\xE2\x82",     /* truncated */
+		"\xF0\x9D\x84", /* truncated */
+		"\xC3(",        /* bad continuation */
+		"\xE2\x28\xA1", /* bad continuation */
+		"\xE2\x82\x28", /* bad continuation */
 	};
 
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
@@ -280,63 +280,63 @@ table_load(void *ctx, const char *name, struct strbuf *out)
 }
 
 static const char *const site_templates[][2] = {
-        {"layout", "<!doctype html>\n"
-                   "<html lang=\"{{lang}}\">\n"
-                   "<head><title>{{$title}}Baladiya{{/title}}</title></head>\n"
-                   "<body>\n"
-                   "  <main>\n"
-                   "    {{$content}}\n"
-                   "    <p>empty</p>\n"
-                   "    {{/content}}\n"
-                   "  </main>\n"
-                   "  {{>footer}}\n"
-                   "</body>\n"
-                   "</html>\n"},
-        {"footer", "<footer>\n  <p>{{commune}}</p>\n</footer>\n"},
-        {"news", "{{<layout}}\n"
-                 "{{$title}}{{heading}} - {{commune}}{{/title}}\n"
-                 "{{$content}}\n"
-                 "<h1>{{heading}}</h1>\n"
-                 "<ul>\n"
-                 "  {{#items}}\n"
-                 "  {{>item}}\n"
-                 "  {{/items}}\n"
-                 "</ul>\n"
-                 "{{^items}}\n"
-                 "<p>no news</p>\n"
-                 "{{/items}}\n"
-                 "{{/content}}\n"
-                 "{{/layout}}\n"},
-        {"item", "<li id=\"n{{id}}\">{{title}}</li>\n"},
-        {"broken", "line one\n{{#open}}\nnever closed\n"},
-        {"uses-broken", "before {{>broken}} after"},
-        {"loop", "{{>loop}}"},
+	{"layout", "<!doctype html>\n"
+		   "<html lang=\"{{lang}}\">\n"
+		   "<head><title>{{$title}}Baladiya{{/title}}</title></head>\n"
+		   "<body>\n"
+		   "  <main>\n"
+		   "    {{$content}}\n"
+		   "    <p>empty</p>\n"
+		   "    {{/content}}\n"
+		   "  </main>\n"
+		   "  {{>footer}}\n"
+		   "</body>\n"
+		   "</html>\n"},
+	{"footer", "<footer>\n  <p>{{commune}}</p>\n</footer>\n"},
+	{"news", "{{<layout}}\n"
+		 "{{$title}}{{heading}} - {{commune}}{{/title}}\n"
+		 "{{$content}}\n"
+		 "<h1>{{heading}}</h1>\n"
+		 "<ul>\n"
+		 "  {{#items}}\n"
+		 "  {{>item}}\n"
+		 "  {{/items}}\n"
+		 "</ul>\n"
+		 "{{^items}}\n"
+		 "<p>no news</p>\n"
+		 "{{/items}}\n"
+		 "{{/content}}\n"
+		 "{{/layout}}\n"},
+	{"item", "<li id=\"n{{id}}\">{{title}}</li>\n"},
+	{"broken", "line one\n{{#open}}\nnever closed\n"},
+	{"uses-broken", "before {{>broken}} after"},
+	{"loop", "{{>loop}}"},
 };
 
 static const char news_expected[] =
-        "<!doctype html>\n"
-        "<html lang=\"ar\">\n"
-        "<head><title>Actualit\xC3\xA9s - Tizi &lt;Ouzou&gt;</title></head>\n"
-        "<body>\n"
-        "  <main>\n"
-        "    <h1>Actualit\xC3\xA9s</h1>\n"
-        "    <ul>\n"
-        "      <li id=\"n1\">Route &amp; eau</li>\n"
-        "      <li id=\"n2\">&quot;March\xC3\xA9&quot;</li>\n"
-        "    </ul>\n"
-        "  </main>\n"
-        "  <footer>\n"
-        "    <p>Tizi &lt;Ouzou&gt;</p>\n"
-        "  </footer>\n"
-        "</body>\n"
-        "</html>\n";
+	"<!doctype html>\n"
+	"<html lang=\"ar\">\n"
+	"<head><title>Actualit\xC3\xA9s - Tizi &lt;Ouzou&gt;</title></head>\n"
+	"<body>\n"
+	"  <main>\n"
+	"    <h1>Actualit\xC3\xA9s</h1>\n"
+	"    <ul>\n"
+	"      <li id=\"n1\">Route &amp; eau</li>\n"
+	"      <li id=\"n2\">&quot;March\xC3\xA9&quot;</li>\n"
+	"    </ul>\n"
+	"  </main>\n"
+	"  <footer>\n"
+	"    <p>Tizi &lt;Ouzou&gt;</p>\n"
+	"  </footer>\n"
+	"</body>\n"
+	"</html>\n";
 
 static json_t *
 news_data(void)
 {
 	return json_pack("{s:s, s:s, s:s, s:[{s:i, s:s}, {s:i, s:s}]}", "lang", "ar", "commune",
-	                 "Tizi <Ouzou>", "heading", "Actualit\xC3\xA9s", "items", "id", 1, "title",
-	                 "Route & eau", "id", 2, "title", "\"March\xC3\xA9\"");
+			 "Tizi <Ouzou>", "heading", "Actualit\xC3\xA9s", "items", "id", 1, "title",
+			 "Route & eau", "id", 2, "title", "\"March\xC3\xA9\"");
 }
 
 static void
@@ -344,7 +344,7 @@ test_set_cache(void **state)
 {
 	(void)state;
 	struct table_loader loader = {site_templates,
-	                              sizeof(site_templates) / sizeof(site_templates[0]), 0};
+				      sizeof(site_templates) / sizeof(site_templates[0]), 0};
 	struct template_set *set = template_set_new(table_load, &loader);
 	struct strbuf out = STRBUF_INIT;
 	json_t *data = news_data();
@@ -414,7 +414,7 @@ test_concurrent_render(void **state)
 {
 	(void)state;
 	struct table_loader loader = {site_templates,
-	                              sizeof(site_templates) / sizeof(site_templates[0]), 0};
+				      sizeof(site_templates) / sizeof(site_templates[0]), 0};
 	struct template_set *set = template_set_new(table_load, &loader);
 	struct worker workers[4];
 	pthread_t threads[4];
@@ -451,7 +451,7 @@ test_syntax_errors(void **state)
 	(void)state;
 	assert_syntax_error("a\n{{#open}}\nb\n", "line 2: section \"open\" is never closed");
 	assert_syntax_error("{{#a}}\n{{#b}}\n{{/a}}\n{{/b}}", "line 3: closing tag \"a\" does not "
-	                                                      "match \"b\" opened on line 2");
+							      "match \"b\" opened on line 2");
 	assert_syntax_error("x\n\n{{/a}}", "line 3: closing tag \"a\" without an open section");
 	assert_syntax_error("x\ny {{name", "line 2: unclosed tag");
 	assert_syntax_error("{{{name}}", "line 1: unclosed tag");
@@ -462,7 +462,7 @@ test_syntax_errors(void **state)
 	assert_syntax_error("{{a b}}", "line 1: bad tag name");
 	assert_syntax_error("{{a..b}}", "line 1: bad tag name");
 	assert_syntax_error("{{<layout}}\n{{$title}}x{{/layout}}",
-	                    "line 2: closing tag \"layout\" does not match \"title\"");
+			    "line 2: closing tag \"layout\" does not match \"title\"");
 
 	/* A partial's error names the partial. */
 	json_t *partials = json_pack("{s:s}", "p", "ok\n{{#x}}");
@@ -499,17 +499,17 @@ test_values(void **state)
 {
 	(void)state;
 	assert_renders("{{a}} {{b}} {{c}} {{d}}",
-	               "{\"a\": 0.1, \"b\": 1e300, \"c\": -7, \"d\": 2.5}", "0.1 1e+300 -7 2.5");
+		       "{\"a\": 0.1, \"b\": 1e300, \"c\": -7, \"d\": 2.5}", "0.1 1e+300 -7 2.5");
 	assert_renders("{{x}}", "{\"x\": 0.30000000000000004}", "0.30000000000000004");
 	assert_renders("{{t}}/{{f}}/{{n}}/{{o}}/{{l}}",
-	               "{\"t\": true, \"f\": false, \"n\": null, "
-	               "\"o\": {\"k\": 1}, \"l\": [1]}",
-	               "true/false///");
+		       "{\"t\": true, \"f\": false, \"n\": null, "
+		       "\"o\": {\"k\": 1}, \"l\": [1]}",
+		       "true/false///");
 	/* Falsey: false, null, missing, [], ""; truthy: 0, {}. */
 	assert_renders("{{#s}}S{{/s}}{{^s}}!S{{/s}}{{#z}}Z{{/z}}{{#o}}O{{/o}}{{^m}}!M{{/m}}",
-	               "{\"s\": \"\", \"z\": 0, \"o\": {}}", "!SZO!M");
+		       "{\"s\": \"\", \"z\": 0, \"o\": {}}", "!SZO!M");
 	assert_renders("{{items.1.name}}|{{items.9.name}}|{{items.x}}",
-	               "{\"items\": [{\"name\": \"a\"}, {\"name\": \"b\"}]}", "b||");
+		       "{\"items\": [{\"name\": \"a\"}, {\"name\": \"b\"}]}", "b||");
 	assert_renders("{{missing}}{{#missing}}x{{/missing}}", NULL, "");
 	assert_renders("{{#*x}}{{.}}{{/*x}}", "{\"*x\": \"star\"}", "star");
 	/* Lines of values are not indented, those of the source are. */
@@ -519,7 +519,7 @@ test_values(void **state)
 /* Render tmpl with partials given as a JSON object; returns the render's result. */
 static int
 render_with(const char *tmpl, const char *partials_json, const char *data_json, struct strbuf *out,
-            struct strbuf *err)
+	    struct strbuf *err)
 {
 	json_t *partials = json_loads(partials_json, 0, NULL);
 	json_t *data = data_json ? json_loads(data_json, JSON_DECODE_ANY, NULL) : NULL;
@@ -534,7 +534,7 @@ render_with(const char *tmpl, const char *partials_json, const char *data_json, 
 
 static void
 assert_renders_with(const char *tmpl, const char *partials_json, const char *data_json,
-                    const char *want)
+		    const char *want)
 {
 	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
 
@@ -554,20 +554,20 @@ test_partials_and_inheritance(void **state)
 
 	/* Indentation of standalone partials accumulates; inline partials are not indented. */
 	assert_renders_with("a\n  {{>p}}\n", "{\"p\": \"x\\n  {{>q}}\\n\", \"q\": \"y\\nz\\n\"}",
-	                    NULL, "a\n  x\n    y\n    z\n");
+			    NULL, "a\n  x\n    y\n    z\n");
 	assert_renders_with("  {{>p}}\n", "{\"p\": \"{{#l}}{{.}}{{/l}}\\n{{! c }}x\\n\"}",
-	                    "{\"l\": [1, 2, 3]}", "  123\n  x\n");
+			    "{\"l\": [1, 2, 3]}", "  123\n  x\n");
 	assert_renders_with("- {{>p}}\n", "{\"p\": \"x\\n  {{>q}}\\n\", \"q\": \"y\\nz\\n\"}", NULL,
-	                    "- x\n  y\n  z\n\n");
+			    "- x\n  y\n  z\n\n");
 	/* Dynamic parent, and the outermost override wins. */
 	assert_renders_with(
-	        "{{<*kind}}{{$t}}X{{/t}}{{/*kind}}",
-	        "{\"base\": \"[{{$t}}d{{/t}}]\", \"mid\": \"{{<base}}{{$t}}m{{/t}}{{/base}}\"}",
-	        "{\"kind\": \"mid\"}", "[X]");
+		"{{<*kind}}{{$t}}X{{/t}}{{/*kind}}",
+		"{\"base\": \"[{{$t}}d{{/t}}]\", \"mid\": \"{{<base}}{{$t}}m{{/t}}{{/base}}\"}",
+		"{\"kind\": \"mid\"}", "[X]");
 	/* A block whose override contains itself is cut off, not recursed forever. */
 	assert_int_equal(render_with("{{<p}}{{$a}}x{{$a}}y{{/a}}{{/a}}{{/p}}",
-	                             "{\"p\": \"{{$a}}d{{/a}}\"}", NULL, &out, &err),
-	                 -1);
+				     "{\"p\": \"{{$a}}d{{/a}}\"}", NULL, &out, &err),
+			 -1);
 	assert_non_null(strstr(err.buf, "nest more than"));
 	strbuf_release(&out);
 	strbuf_release(&err);
@@ -577,14 +577,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_mustache_spec),
-	        cmocka_unit_test(test_html_escape),
-	        cmocka_unit_test(test_utf8_is_valid),
-	        cmocka_unit_test(test_set_cache),
-	        cmocka_unit_test(test_concurrent_render),
-	        cmocka_unit_test(test_syntax_errors),
-	        cmocka_unit_test(test_values),
-	        cmocka_unit_test(test_partials_and_inheritance),
+		cmocka_unit_test(test_mustache_spec),
+		cmocka_unit_test(test_html_escape),
+		cmocka_unit_test(test_utf8_is_valid),
+		cmocka_unit_test(test_set_cache),
+		cmocka_unit_test(test_concurrent_render),
+		cmocka_unit_test(test_syntax_errors),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_partials_and_inheritance),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

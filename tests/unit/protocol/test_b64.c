@@ -18,13 +18,13 @@ static const struct {
 	const char *std;
 	const char *url;
 } rfc4648[] = {
-        {"", "", ""},
-        {"f", "Zg==", "Zg"},
-        {"fo", "Zm8=", "Zm8"},
-        {"foo", "Zm9v", "Zm9v"},
-        {"foob", "Zm9vYg==", "Zm9vYg"},
-        {"fooba", "Zm9vYmE=", "Zm9vYmE"},
-        {"foobar", "Zm9vYmFy", "Zm9vYmFy"},
+	{"", "", ""},
+	{"f", "Zg==", "Zg"},
+	{"fo", "Zm8=", "Zm8"},
+	{"foo", "Zm9v", "Zm9v"},
+	{"foob", "Zm9vYg==", "Zm9vYg"},
+	{"fooba", "Zm9vYmE=", "Zm9vYmE"},
+	{"foobar", "Zm9vYmFy", "Zm9vYmFy"},
 };
 
 static void
@@ -115,20 +115,20 @@ static void
 test_std_rejects(void **state)
 {
 	static const char *const bad[] = {
-	        "Zg=",      /* length not a multiple of 4 */
-	        "Zg",       /* padding missing */
-	        "Z",        /* 4n+1 */
-	        "Zh==",     /* non-zero trailing bits */
-	        "Zm9=",     /* non-zero trailing bits */
-	        "Zm 9v",    /* space */
-	        "Zm9v\n",   /* newline */
-	        "Zm9v ",    /* trailing space */
-	        "Z===",     /* three padding characters */
-	        "====",     /* padding only */
-	        "Zg==Zg==", /* padding in the middle */
-	        "Zm=v",     /* '=' inside a group */
-	        "Zm9\x80",  /* non-ASCII byte */
-	        "Zm9v*A==", /* outside the alphabet */
+		"Zg=",      /* length not a multiple of 4 */
+		"Zg",       /* padding missing */
+		"Z",        /* 4n+1 */
+		"Zh==",     /* non-zero trailing bits */
+		"Zm9=",     /* non-zero trailing bits */
+		"Zm 9v",    /* space */
+		"Zm9v\n",   /* newline */
+		"Zm9v ",    /* trailing space */
+		"Z===",     /* three padding characters */
+		"====",     /* padding only */
+		"Zg==Zg==", /* padding in the middle */
+		"Zm=v",     /* '=' inside a group */
+		"Zm9\x80",  /* non-ASCII byte */
+		"Zm9v*A==", /* outside the alphabet */
 	};
 	struct strbuf sb = STRBUF_INIT;
 
@@ -148,7 +148,7 @@ static void
 test_url_rejects(void **state)
 {
 	static const char *const bad[] = {"Zg==", "Zm8=", "Zm9vY", "Zh",
-	                                  "Zm9",  "Zm+v", "Zm/v",  "Zm9 v"};
+					  "Zm9",  "Zm+v", "Zm/v",  "Zm9 v"};
 	struct strbuf sb = STRBUF_INIT;
 
 	(void)state;
@@ -190,12 +190,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_rfc4648_vectors),
-	        cmocka_unit_test(test_alphabets_differ),
-	        cmocka_unit_test(test_round_trip_all_lengths),
-	        cmocka_unit_test(test_std_rejects),
-	        cmocka_unit_test(test_url_rejects),
-	        cmocka_unit_test(test_decode_exact),
+		cmocka_unit_test(test_rfc4648_vectors),
+		cmocka_unit_test(test_alphabets_differ),
+		cmocka_unit_test(test_round_trip_all_lengths),
+		cmocka_unit_test(test_std_rejects),
+		cmocka_unit_test(test_url_rejects),
+		cmocka_unit_test(test_decode_exact),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

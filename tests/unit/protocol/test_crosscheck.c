@@ -53,29 +53,29 @@ emit(void)
 	if (!key)
 		goto out;
 	data1 = json_pack("{s:s, s:s}", "title", "Marché de Noël", "body",
-	                  "Place de la Mairie, « entrée libre » — ١٢٣");
+			  "Place de la Mairie, « entrée libre » — ١٢٣");
 	data2 = json_pack("{s:s, s:i, s:b}", "title", "Horaires d'hiver", "year", 2026, "pinned",
-	                  1);
+			  1);
 	struct event e1 = {
-	        .origin = "official",
-	        .seq = 1,
-	        .prev = EVENT_GENESIS_PREV,
-	        .type = "news.published",
-	        .occurred_at = "2026-11-26T07:00:00.123Z",
-	        .data = data1,
+		.origin = "official",
+		.seq = 1,
+		.prev = EVENT_GENESIS_PREV,
+		.type = "news.published",
+		.occurred_at = "2026-11-26T07:00:00.123Z",
+		.data = data1,
 	};
 	if (event_build(&ev1, &e1, &reason) < 0)
 		goto out;
 	event_hash(ev1.buf, ev1.len, prev);
 	struct event e2 = {
-	        .origin = "official",
-	        .seq = 2,
-	        .prev = prev,
-	        .type = "news.updated",
-	        .occurred_at = "2026-11-26T08:30:00.000Z",
-	        .refs = refs,
-	        .nr_refs = 1,
-	        .data = data2,
+		.origin = "official",
+		.seq = 2,
+		.prev = prev,
+		.type = "news.updated",
+		.occurred_at = "2026-11-26T08:30:00.000Z",
+		.refs = refs,
+		.nr_refs = 1,
+		.data = data2,
 	};
 	if (event_build(&ev2, &e2, &reason) < 0)
 		goto out;
@@ -87,12 +87,12 @@ emit(void)
 
 	verify_key_raw(signing_key_public(key), pub);
 	out = json_pack("{s:o, s:s, s:o, s:s, s:[o, o], s:o, s:{s:s, s:s, s:s, s:o}}", "public_key",
-	                b64_json(pub, sizeof(pub)), "keyid", signing_key_id(key), "jwk",
-	                verify_key_jwk(signing_key_public(key)), "payload_type",
-	                DSSE_PAYLOAD_TYPE_EVENT, "events", b64_json(ev1.buf, ev1.len),
-	                b64_json(ev2.buf, ev2.len), "envelope", b64_json(env.buf, env.len),
-	                "webhook", "id", WEBHOOK_ID, "timestamp", ts_str, "signature", sig.buf,
-	                "body", b64_json(env.buf, env.len));
+			b64_json(pub, sizeof(pub)), "keyid", signing_key_id(key), "jwk",
+			verify_key_jwk(signing_key_public(key)), "payload_type",
+			DSSE_PAYLOAD_TYPE_EVENT, "events", b64_json(ev1.buf, ev1.len),
+			b64_json(ev2.buf, ev2.len), "envelope", b64_json(env.buf, env.len),
+			"webhook", "id", WEBHOOK_ID, "timestamp", ts_str, "signature", sig.buf,
+			"body", b64_json(env.buf, env.len));
 out:
 	json_decref(data1);
 	json_decref(data2);
@@ -147,16 +147,16 @@ test_emitted_material_verifies(void **state)
 	events = json_object_get(m, "events");
 	assert_int_equal(json_array_size(events), 2);
 	assert_int_equal(b64_decode(&ev1, json_string_value(json_array_get(events, 0)),
-	                            json_string_length(json_array_get(events, 0))),
-	                 0);
+				    json_string_length(json_array_get(events, 0))),
+			 0);
 	assert_int_equal(b64_decode(&ev2, json_string_value(json_array_get(events, 1)),
-	                            json_string_length(json_array_get(events, 1))),
-	                 0);
+				    json_string_length(json_array_get(events, 1))),
+			 0);
 	member_bytes(m, "envelope", &env);
 	assert_int_equal(dsse_envelope_parse(env.buf, env.len, &e, &reason), STATUS_OK);
 	assert_int_equal(
-	        dsse_envelope_verify(e, DSSE_PAYLOAD_TYPE_EVENT, resolve_one, vk, NULL, &reason),
-	        STATUS_OK);
+		dsse_envelope_verify(e, DSSE_PAYLOAD_TYPE_EVENT, resolve_one, vk, NULL, &reason),
+		STATUS_OK);
 	assert_int_equal(e->payload_len, ev2.len);
 	assert_memory_equal(e->payload, ev2.buf, ev2.len);
 	assert_int_equal(event_parse(e->payload, e->payload_len, &parsed, &reason), STATUS_OK);
@@ -167,10 +167,10 @@ test_emitted_material_verifies(void **state)
 	ts = strtoll(json_string_value(json_object_get(wh, "timestamp")), NULL, 10);
 	keys[0] = vk;
 	assert_int_equal(webhook_verify(keys, 1, json_string_value(json_object_get(wh, "id")),
-	                                json_string_value(json_object_get(wh, "timestamp")),
-	                                json_string_value(json_object_get(wh, "signature")),
-	                                body.buf, body.len, ts),
-	                 WEBHOOK_OK);
+					json_string_value(json_object_get(wh, "timestamp")),
+					json_string_value(json_object_get(wh, "signature")),
+					body.buf, body.len, ts),
+			 WEBHOOK_OK);
 
 	event_free(parsed);
 	dsse_envelope_free(e);
@@ -187,7 +187,7 @@ int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_emitted_material_verifies),
+		cmocka_unit_test(test_emitted_material_verifies),
 	};
 
 	if (argc > 1 && !strcmp(argv[1], "--emit")) {

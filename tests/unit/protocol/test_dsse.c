@@ -90,7 +90,7 @@ test_envelope_bytes(void **state)
 	dsse_pae(&pae, DSSE_PAYLOAD_TYPE_EVENT, payload, 7);
 	assert_int_equal(signing_key_sign(new_key, pae.buf, pae.len, sig), 0);
 	strbuf_addstr(&want, "{\"payloadType\":\"application/vnd.baladiya.event+json\","
-	                     "\"payload\":\"eyJ2IjoxfQ==\",\"signatures\":[{\"keyid\":\"");
+			     "\"payload\":\"eyJ2IjoxfQ==\",\"signatures\":[{\"keyid\":\"");
 	strbuf_addstr(&want, signing_key_id(new_key));
 	strbuf_addstr(&want, "\",\"sig\":\"");
 	b64_encode(&want, sig, 64);
@@ -111,7 +111,7 @@ test_sign_parse_verify(void **state)
 
 	(void)state;
 	assert_int_equal(
-	        dsse_sign(&env, new_key, DSSE_PAYLOAD_TYPE_EVENT, payload, strlen(payload)), 0);
+		dsse_sign(&env, new_key, DSSE_PAYLOAD_TYPE_EVENT, payload, strlen(payload)), 0);
 	assert_int_equal(dsse_envelope_parse(env.buf, env.len, &e, &reason), STATUS_OK);
 	assert_string_equal(e->payload_type, DSSE_PAYLOAD_TYPE_EVENT);
 	assert_int_equal(e->payload_len, strlen(payload));
@@ -119,21 +119,21 @@ test_sign_parse_verify(void **state)
 	assert_int_equal(e->nr_sigs, 1);
 	assert_string_equal(e->sigs[0].keyid, signing_key_id(new_key));
 	assert_int_equal(dsse_envelope_verify(e, DSSE_PAYLOAD_TYPE_EVENT, resolve_peer, NULL,
-	                                      &keyid, &reason),
-	                 STATUS_OK);
+					      &keyid, &reason),
+			 STATUS_OK);
 	assert_string_equal(keyid, signing_key_id(new_key));
 
 	assert_int_equal(
-	        dsse_envelope_verify(e, "application/json", resolve_peer, NULL, NULL, &reason),
-	        STATUS_INVALID);
+		dsse_envelope_verify(e, "application/json", resolve_peer, NULL, NULL, &reason),
+		STATUS_INVALID);
 	assert_string_equal(reason, "wrong_payload_type");
 
 	/* The broken resolver's key has another thumbprint than an unknown keyid: refused. */
 	free(e->sigs[0].keyid);
 	e->sigs[0].keyid = strdup("kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k");
 	assert_int_equal(dsse_envelope_verify(e, DSSE_PAYLOAD_TYPE_EVENT, resolve_anything, NULL,
-	                                      NULL, &reason),
-	                 STATUS_UNAUTHORIZED);
+					      NULL, &reason),
+			 STATUS_UNAUTHORIZED);
 	assert_string_equal(reason, "unknown_key");
 	dsse_envelope_free(e);
 	strbuf_release(&env);
@@ -152,8 +152,8 @@ test_rotation_and_unknown(void **state)
 	assert_int_equal(dsse_sign(&env, old_key, DSSE_PAYLOAD_TYPE_EVENT, payload, 2), 0);
 	assert_int_equal(dsse_envelope_parse(env.buf, env.len, &e, &reason), STATUS_OK);
 	assert_int_equal(dsse_envelope_verify(e, DSSE_PAYLOAD_TYPE_EVENT, resolve_peer, NULL,
-	                                      &keyid, &reason),
-	                 STATUS_OK);
+					      &keyid, &reason),
+			 STATUS_OK);
 	assert_string_equal(keyid, signing_key_id(old_key));
 	dsse_envelope_free(e);
 	strbuf_reset(&env);
@@ -161,16 +161,16 @@ test_rotation_and_unknown(void **state)
 	assert_int_equal(dsse_sign(&env, stranger, DSSE_PAYLOAD_TYPE_EVENT, payload, 2), 0);
 	assert_int_equal(dsse_envelope_parse(env.buf, env.len, &e, &reason), STATUS_OK);
 	assert_int_equal(
-	        dsse_envelope_verify(e, DSSE_PAYLOAD_TYPE_EVENT, resolve_peer, NULL, NULL, &reason),
-	        STATUS_UNAUTHORIZED);
+		dsse_envelope_verify(e, DSSE_PAYLOAD_TYPE_EVENT, resolve_peer, NULL, NULL, &reason),
+		STATUS_UNAUTHORIZED);
 	assert_string_equal(reason, "unknown_key");
 
 	/* A stranger's signature carrying our peer's keyid: a known key that does not verify. */
 	free(e->sigs[0].keyid);
 	e->sigs[0].keyid = strdup(signing_key_id(new_key));
 	assert_int_equal(
-	        dsse_envelope_verify(e, DSSE_PAYLOAD_TYPE_EVENT, resolve_peer, NULL, NULL, &reason),
-	        STATUS_UNAUTHORIZED);
+		dsse_envelope_verify(e, DSSE_PAYLOAD_TYPE_EVENT, resolve_peer, NULL, NULL, &reason),
+		STATUS_UNAUTHORIZED);
 	assert_string_equal(reason, "bad_signature");
 	dsse_envelope_free(e);
 	strbuf_release(&env);
@@ -208,14 +208,14 @@ test_multiple_signatures_and_tampering(void **state)
 	assert_int_equal(dsse_envelope_parse(text, strlen(text), &e, &reason), STATUS_OK);
 	assert_int_equal(e->nr_sigs, 2);
 	assert_int_equal(dsse_envelope_verify(e, DSSE_PAYLOAD_TYPE_EVENT, resolve_peer, NULL,
-	                                      &keyid, &reason),
-	                 STATUS_OK);
+					      &keyid, &reason),
+			 STATUS_OK);
 	assert_string_equal(keyid, signing_key_id(new_key));
 	/* Tamper with the decoded payload: {"n":2}. */
 	e->payload[5] = '2';
 	assert_int_equal(
-	        dsse_envelope_verify(e, DSSE_PAYLOAD_TYPE_EVENT, resolve_peer, NULL, NULL, &reason),
-	        STATUS_UNAUTHORIZED);
+		dsse_envelope_verify(e, DSSE_PAYLOAD_TYPE_EVENT, resolve_peer, NULL, NULL, &reason),
+		STATUS_UNAUTHORIZED);
 	assert_string_equal(reason, "bad_signature");
 	dsse_envelope_free(e);
 
@@ -224,8 +224,8 @@ test_multiple_signatures_and_tampering(void **state)
 	p[1] = p[1] == 'A' ? 'B' : 'A';
 	assert_int_equal(dsse_envelope_parse(text, strlen(text), &e, &reason), STATUS_OK);
 	assert_int_equal(
-	        dsse_envelope_verify(e, DSSE_PAYLOAD_TYPE_EVENT, resolve_peer, NULL, NULL, &reason),
-	        STATUS_UNAUTHORIZED);
+		dsse_envelope_verify(e, DSSE_PAYLOAD_TYPE_EVENT, resolve_peer, NULL, NULL, &reason),
+		STATUS_UNAUTHORIZED);
 	assert_string_equal(reason, "bad_signature");
 	dsse_envelope_free(e);
 	free(text);
@@ -243,54 +243,54 @@ test_malformed(void **state)
 		const char *text;
 		const char *reason;
 	} cases[] = {
-	        {"{" TYPE ",\"payload\":\"e30=\",\"signatures\":" ONE_SIG "}", NULL},
-	        {"", "malformed_json"},
-	        {"not json", "malformed_json"},
-	        {"{" TYPE ",\"payload\":\"e30=\",\"signatures\":" ONE_SIG "} x", "malformed_json"},
-	        {"{" TYPE ",\"payload\":\"\xff\",\"signatures\":" ONE_SIG "}", "malformed_json"},
-	        {"[]", "malformed_envelope"},
-	        {"{" TYPE "," TYPE ",\"payload\":\"e30=\",\"signatures\":" ONE_SIG "}",
-	         "duplicate_key"},
-	        {"{" TYPE ",\"payload\":\"e30=\",\"signatures\":[{\"keyid\":\"k\",\"keyid\":\"k\","
-	         "\"sig\":\"" SIG88 "\"}]}",
-	         "duplicate_key"},
-	        {"{" TYPE ",\"payload\":\"e30=\"}", "malformed_envelope"},
-	        {"{\"payload\":\"e30=\",\"signatures\":" ONE_SIG "}", "malformed_envelope"},
-	        {"{" TYPE ",\"signatures\":" ONE_SIG "}", "malformed_envelope"},
-	        {"{" TYPE ",\"payload\":\"e30=\",\"signatures\":" ONE_SIG ",\"x\":1}",
-	         "malformed_envelope"},
-	        {"{\"payloadType\":1,\"payload\":\"e30=\",\"signatures\":" ONE_SIG "}",
-	         "malformed_envelope"},
-	        {"{\"payloadType\":\"\",\"payload\":\"e30=\",\"signatures\":" ONE_SIG "}",
-	         "malformed_envelope"},
-	        {"{" TYPE ",\"payload\":null,\"signatures\":" ONE_SIG "}", "malformed_envelope"},
-	        {"{" TYPE ",\"payload\":\"e30=\",\"signatures\":{}}", "malformed_envelope"},
-	        {"{" TYPE ",\"payload\":\"e30=\",\"signatures\":[]}", "malformed_envelope"},
-	        {"{" TYPE ",\"payload\":\"e30=\",\"signatures\":[1]}", "malformed_envelope"},
-	        {"{" TYPE ",\"payload\":\"e30=\",\"signatures\":[{\"sig\":\"" SIG88 "\"}]}",
-	         "malformed_envelope"},
-	        {"{" TYPE ",\"payload\":\"e30=\",\"signatures\":[{\"keyid\":\"k\"}]}",
-	         "malformed_envelope"},
-	        {"{" TYPE ",\"payload\":\"e30=\",\"signatures\":[{\"keyid\":\"\",\"sig\":\"" SIG88
-	         "\"}]}",
-	         "malformed_envelope"},
-	        {"{" TYPE ",\"payload\":\"e30=\",\"signatures\":[{\"keyid\":7,\"sig\":\"" SIG88
-	         "\"}]}",
-	         "malformed_envelope"},
-	        {"{" TYPE ",\"payload\":\"e30=\",\"signatures\":[{\"keyid\":\"k\",\"sig\":\"" SIG88
-	         "\",\"x\":0}]}",
-	         "malformed_envelope"},
-	        {"{" TYPE
-	         ",\"payload\":\"e30=\",\"signatures\":[{\"keyid\":\"k\",\"sig\":\"AAAA\"}]}",
-	         "malformed_envelope"},
-	        {"{" TYPE
-	         ",\"payload\":\"e30=\",\"signatures\":[{\"keyid\":\"k\",\"sig\":\"A!AA\"}]}",
-	         "bad_base64"},
-	        {"{" TYPE ",\"payload\":\"e30\",\"signatures\":" ONE_SIG "}", "bad_base64"},
-	        {"{" TYPE ",\"payload\":\"e3 0=\",\"signatures\":" ONE_SIG "}", "bad_base64"},
-	        {"{" TYPE ",\"payload\":\"e31=\",\"signatures\":" ONE_SIG "}", "bad_base64"},
-	        {"{" TYPE ",\"payload\":\"e30=\",\"signatures\":[" ONE_SIG "]}",
-	         "malformed_envelope"},
+		{"{" TYPE ",\"payload\":\"e30=\",\"signatures\":" ONE_SIG "}", NULL},
+		{"", "malformed_json"},
+		{"not json", "malformed_json"},
+		{"{" TYPE ",\"payload\":\"e30=\",\"signatures\":" ONE_SIG "} x", "malformed_json"},
+		{"{" TYPE ",\"payload\":\"\xff\",\"signatures\":" ONE_SIG "}", "malformed_json"},
+		{"[]", "malformed_envelope"},
+		{"{" TYPE "," TYPE ",\"payload\":\"e30=\",\"signatures\":" ONE_SIG "}",
+		 "duplicate_key"},
+		{"{" TYPE ",\"payload\":\"e30=\",\"signatures\":[{\"keyid\":\"k\",\"keyid\":\"k\","
+		 "\"sig\":\"" SIG88 "\"}]}",
+		 "duplicate_key"},
+		{"{" TYPE ",\"payload\":\"e30=\"}", "malformed_envelope"},
+		{"{\"payload\":\"e30=\",\"signatures\":" ONE_SIG "}", "malformed_envelope"},
+		{"{" TYPE ",\"signatures\":" ONE_SIG "}", "malformed_envelope"},
+		{"{" TYPE ",\"payload\":\"e30=\",\"signatures\":" ONE_SIG ",\"x\":1}",
+		 "malformed_envelope"},
+		{"{\"payloadType\":1,\"payload\":\"e30=\",\"signatures\":" ONE_SIG "}",
+		 "malformed_envelope"},
+		{"{\"payloadType\":\"\",\"payload\":\"e30=\",\"signatures\":" ONE_SIG "}",
+		 "malformed_envelope"},
+		{"{" TYPE ",\"payload\":null,\"signatures\":" ONE_SIG "}", "malformed_envelope"},
+		{"{" TYPE ",\"payload\":\"e30=\",\"signatures\":{}}", "malformed_envelope"},
+		{"{" TYPE ",\"payload\":\"e30=\",\"signatures\":[]}", "malformed_envelope"},
+		{"{" TYPE ",\"payload\":\"e30=\",\"signatures\":[1]}", "malformed_envelope"},
+		{"{" TYPE ",\"payload\":\"e30=\",\"signatures\":[{\"sig\":\"" SIG88 "\"}]}",
+		 "malformed_envelope"},
+		{"{" TYPE ",\"payload\":\"e30=\",\"signatures\":[{\"keyid\":\"k\"}]}",
+		 "malformed_envelope"},
+		{"{" TYPE ",\"payload\":\"e30=\",\"signatures\":[{\"keyid\":\"\",\"sig\":\"" SIG88
+		 "\"}]}",
+		 "malformed_envelope"},
+		{"{" TYPE ",\"payload\":\"e30=\",\"signatures\":[{\"keyid\":7,\"sig\":\"" SIG88
+		 "\"}]}",
+		 "malformed_envelope"},
+		{"{" TYPE ",\"payload\":\"e30=\",\"signatures\":[{\"keyid\":\"k\",\"sig\":\"" SIG88
+		 "\",\"x\":0}]}",
+		 "malformed_envelope"},
+		{"{" TYPE
+		 ",\"payload\":\"e30=\",\"signatures\":[{\"keyid\":\"k\",\"sig\":\"AAAA\"}]}",
+		 "malformed_envelope"},
+		{"{" TYPE
+		 ",\"payload\":\"e30=\",\"signatures\":[{\"keyid\":\"k\",\"sig\":\"A!AA\"}]}",
+		 "bad_base64"},
+		{"{" TYPE ",\"payload\":\"e30\",\"signatures\":" ONE_SIG "}", "bad_base64"},
+		{"{" TYPE ",\"payload\":\"e3 0=\",\"signatures\":" ONE_SIG "}", "bad_base64"},
+		{"{" TYPE ",\"payload\":\"e31=\",\"signatures\":" ONE_SIG "}", "bad_base64"},
+		{"{" TYPE ",\"payload\":\"e30=\",\"signatures\":[" ONE_SIG "]}",
+		 "malformed_envelope"},
 	};
 
 	(void)state;
@@ -298,7 +298,7 @@ test_malformed(void **state)
 		struct dsse_envelope *e = (void *)1;
 		const char *reason = NULL;
 		enum status st =
-		        dsse_envelope_parse(cases[i].text, strlen(cases[i].text), &e, &reason);
+			dsse_envelope_parse(cases[i].text, strlen(cases[i].text), &e, &reason);
 
 		if (!cases[i].reason) {
 			assert_int_equal(st, STATUS_OK);
@@ -307,7 +307,7 @@ test_malformed(void **state)
 		}
 		if (st != STATUS_INVALID || !reason || strcmp(reason, cases[i].reason))
 			fail_msg("case %zu: got %d %s, want %s", i, st, reason ? reason : "(null)",
-			         cases[i].reason);
+				 cases[i].reason);
 		assert_null(e);
 	}
 }
@@ -346,19 +346,19 @@ test_size_limits(void **state)
 	for (int i = 0; i < DSSE_PAYLOAD_MAX_LEN; i++)
 		strbuf_addch(&payload, 'a' + i % 26);
 	assert_int_equal(
-	        dsse_sign(&env, new_key, DSSE_PAYLOAD_TYPE_EVENT, payload.buf, payload.len), 0);
+		dsse_sign(&env, new_key, DSSE_PAYLOAD_TYPE_EVENT, payload.buf, payload.len), 0);
 	assert_true(env.len <= DSSE_ENVELOPE_MAX_LEN);
 	assert_int_equal(dsse_envelope_parse(env.buf, env.len, &e, &reason), STATUS_OK);
 	assert_int_equal(
-	        dsse_envelope_verify(e, DSSE_PAYLOAD_TYPE_EVENT, resolve_peer, NULL, NULL, &reason),
-	        STATUS_OK);
+		dsse_envelope_verify(e, DSSE_PAYLOAD_TYPE_EVENT, resolve_peer, NULL, NULL, &reason),
+		STATUS_OK);
 	dsse_envelope_free(e);
 
 	/* One byte more: the signer refuses, and so does the parser (same base64 length!). */
 	strbuf_addch(&payload, 'z');
 	strbuf_reset(&env);
 	assert_int_equal(
-	        dsse_sign(&env, new_key, DSSE_PAYLOAD_TYPE_EVENT, payload.buf, payload.len), -1);
+		dsse_sign(&env, new_key, DSSE_PAYLOAD_TYPE_EVENT, payload.buf, payload.len), -1);
 	assert_int_equal(env.len, 0);
 	strbuf_addstr(&env, "{" TYPE ",\"payload\":\"");
 	b64_encode(&env, payload.buf, payload.len);
@@ -391,14 +391,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_pae),
-	        cmocka_unit_test(test_envelope_bytes),
-	        cmocka_unit_test(test_sign_parse_verify),
-	        cmocka_unit_test(test_rotation_and_unknown),
-	        cmocka_unit_test(test_multiple_signatures_and_tampering),
-	        cmocka_unit_test(test_malformed),
-	        cmocka_unit_test(test_too_many_signatures),
-	        cmocka_unit_test(test_size_limits),
+		cmocka_unit_test(test_pae),
+		cmocka_unit_test(test_envelope_bytes),
+		cmocka_unit_test(test_sign_parse_verify),
+		cmocka_unit_test(test_rotation_and_unknown),
+		cmocka_unit_test(test_multiple_signatures_and_tampering),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_too_many_signatures),
+		cmocka_unit_test(test_size_limits),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

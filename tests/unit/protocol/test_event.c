@@ -18,9 +18,9 @@
 #define HASH_A "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 
 static const char first_bytes[] =
-        "{\"v\":1,\"origin\":\"official\",\"seq\":1,\"prev\":\"" GENESIS "\","
-        "\"type\":\"news.published\",\"occurred_at\":\"2026-11-26T07:00:00.123Z\","
-        "\"refs\":[],\"data\":{\"title\":\"Marché de Noël\",\"n\":3,\"ok\":true,\"x\":null}}";
+	"{\"v\":1,\"origin\":\"official\",\"seq\":1,\"prev\":\"" GENESIS "\","
+	"\"type\":\"news.published\",\"occurred_at\":\"2026-11-26T07:00:00.123Z\","
+	"\"refs\":[],\"data\":{\"title\":\"Marché de Noël\",\"n\":3,\"ok\":true,\"x\":null}}";
 
 static void
 test_build_exact_bytes(void **state)
@@ -28,14 +28,14 @@ test_build_exact_bytes(void **state)
 	struct strbuf sb = STRBUF_INIT;
 	const char *reason = NULL;
 	json_t *data =
-	        json_pack("{s:s, s:i, s:b, s:n}", "title", "Marché de Noël", "n", 3, "ok", 1, "x");
+		json_pack("{s:s, s:i, s:b, s:n}", "title", "Marché de Noël", "n", 3, "ok", 1, "x");
 	struct event ev = {
-	        .origin = "official",
-	        .seq = 1,
-	        .prev = GENESIS,
-	        .type = "news.published",
-	        .occurred_at = "2026-11-26T07:00:00.123Z",
-	        .data = data,
+		.origin = "official",
+		.seq = 1,
+		.prev = GENESIS,
+		.type = "news.published",
+		.occurred_at = "2026-11-26T07:00:00.123Z",
+		.data = data,
 	};
 
 	(void)state;
@@ -56,21 +56,21 @@ static void
 test_round_trip(void **state)
 {
 	static const struct event_ref refs[] = {
-	        {"official", "news", "17"},
-	        {"citizen", "report.created", "c-9f2e"},
+		{"official", "news", "17"},
+		{"citizen", "report.created", "c-9f2e"},
 	};
 	json_t *data =
-	        json_pack("{s:s, s:[i, i, {s:I}], s:{}}", "body", "Rue de l'Église\n\"fermée\"",
-	                  "ids", 1, -2, "big", (json_int_t)INT64_MAX, "empty");
+		json_pack("{s:s, s:[i, i, {s:I}], s:{}}", "body", "Rue de l'Église\n\"fermée\"",
+			  "ids", 1, -2, "big", (json_int_t)INT64_MAX, "empty");
 	struct event ev = {
-	        .origin = "citizen",
-	        .seq = 42,
-	        .prev = HASH_A,
-	        .type = "report.status_changed",
-	        .occurred_at = "2028-02-29T23:59:59Z",
-	        .refs = refs,
-	        .nr_refs = 2,
-	        .data = data,
+		.origin = "citizen",
+		.seq = 42,
+		.prev = HASH_A,
+		.type = "report.status_changed",
+		.occurred_at = "2028-02-29T23:59:59Z",
+		.refs = refs,
+		.nr_refs = 2,
+		.data = data,
 	};
 	struct strbuf sb = STRBUF_INIT, again = STRBUF_INIT;
 	struct event *back = (void *)1;
@@ -107,12 +107,12 @@ test_floats_rejected(void **state)
 	const char *reason = NULL;
 	json_t *data = json_pack("{s:[i, {s:f}]}", "deep", 1, "price", 1.5);
 	struct event ev = {
-	        .origin = "official",
-	        .seq = 1,
-	        .prev = GENESIS,
-	        .type = "news.published",
-	        .occurred_at = "2026-11-26T07:00:00Z",
-	        .data = data,
+		.origin = "official",
+		.seq = 1,
+		.prev = GENESIS,
+		.type = "news.published",
+		.occurred_at = "2026-11-26T07:00:00Z",
+		.data = data,
 	};
 	struct event *out;
 
@@ -126,18 +126,18 @@ test_floats_rejected(void **state)
 	for (size_t i = 0; i < sizeof(floats) / sizeof(floats[0]); i++) {
 		strbuf_reset(&sb);
 		strbuf_addf(&sb,
-		            "{\"v\":1,\"origin\":\"official\",\"seq\":1,\"prev\":\"" GENESIS "\","
-		            "\"type\":\"a.b\",\"occurred_at\":\"2026-11-26T07:00:00Z\",\"refs\":[],"
-		            "\"data\":{\"a\":[{\"b\":%s}]}}",
-		            floats[i]);
+			    "{\"v\":1,\"origin\":\"official\",\"seq\":1,\"prev\":\"" GENESIS "\","
+			    "\"type\":\"a.b\",\"occurred_at\":\"2026-11-26T07:00:00Z\",\"refs\":[],"
+			    "\"data\":{\"a\":[{\"b\":%s}]}}",
+			    floats[i]);
 		assert_int_equal(event_parse(sb.buf, sb.len, &out, &reason), STATUS_INVALID);
 		assert_string_equal(reason, "float_not_allowed");
 	}
 	/* Even where an integer is expected. */
 	strbuf_reset(&sb);
 	strbuf_addstr(&sb, "{\"v\":1,\"origin\":\"official\",\"seq\":1.0,\"prev\":\"" GENESIS "\","
-	                   "\"type\":\"a.b\",\"occurred_at\":\"2026-11-26T07:00:00Z\",\"refs\":[],"
-	                   "\"data\":{}}");
+			   "\"type\":\"a.b\",\"occurred_at\":\"2026-11-26T07:00:00Z\",\"refs\":[],"
+			   "\"data\":{}}");
 	assert_int_equal(event_parse(sb.buf, sb.len, &out, &reason), STATUS_INVALID);
 	assert_string_equal(reason, "float_not_allowed");
 	strbuf_release(&sb);
@@ -148,22 +148,22 @@ static char *
 with_member(const char *name, const char *value)
 {
 	static const char *const names[] = {"v",    "origin",      "seq",  "prev",
-	                                    "type", "occurred_at", "refs", "data"};
+					    "type", "occurred_at", "refs", "data"};
 	static const char *const values[] = {
-	        "1",
-	        "\"official\"",
-	        "2",
-	        "\"" HASH_A "\"",
-	        "\"news.published\"",
-	        "\"2026-11-26T07:00:00.123Z\"",
-	        "[{\"origin\":\"citizen\",\"type\":\"report\",\"id\":\"5\"}]",
-	        "{\"k\":\"v\"}"};
+		"1",
+		"\"official\"",
+		"2",
+		"\"" HASH_A "\"",
+		"\"news.published\"",
+		"\"2026-11-26T07:00:00.123Z\"",
+		"[{\"origin\":\"citizen\",\"type\":\"report\",\"id\":\"5\"}]",
+		"{\"k\":\"v\"}"};
 	struct strbuf sb = STRBUF_INIT;
 
 	strbuf_addch(&sb, '{');
 	for (size_t i = 0; i < 8; i++)
 		strbuf_addf(&sb, "%s\"%s\":%s", i ? "," : "", names[i],
-		            strcmp(names[i], name) ? values[i] : value);
+			    strcmp(names[i], name) ? values[i] : value);
 	strbuf_addch(&sb, '}');
 	return strbuf_detach(&sb, NULL);
 }
@@ -177,7 +177,7 @@ expect_parse(const char *text, enum status want_st, const char *want_reason)
 
 	if (st != want_st || (want_reason && (!reason || strcmp(reason, want_reason))))
 		fail_msg("%s: got %d %s, want %d %s", text, st, reason ? reason : "(null)", want_st,
-		         want_reason ? want_reason : "(null)");
+			 want_reason ? want_reason : "(null)");
 	if (st == STATUS_OK)
 		event_free(ev);
 	else
@@ -192,90 +192,90 @@ test_field_checks(void **state)
 		const char *value;
 		const char *reason; /* NULL: accepted */
 	} cases[] = {
-	        {"v", "1", NULL},
-	        {"v", "2", "bad_version"},
-	        {"v", "\"1\"", "bad_version"},
-	        {"v", "0", "bad_version"},
-	        {"origin", "\"x\"", NULL},
-	        {"origin", "\"a234567890123456789012345678901b\"", NULL},
-	        {"origin", "\"a234567890123456789012345678901bc\"", "bad_origin"},
-	        {"origin", "\"Official\"", "bad_origin"},
-	        {"origin", "\"1official\"", "bad_origin"},
-	        {"origin", "\"offi_cial\"", "bad_origin"},
-	        {"origin", "\"\"", "bad_origin"},
-	        {"origin", "7", "bad_origin"},
-	        {"seq", "0", "bad_seq"},
-	        {"seq", "-3", "bad_seq"},
-	        {"seq", "\"2\"", "bad_seq"},
-	        {"seq", "9223372036854775807", NULL},
-	        {"seq", "9223372036854775808", "malformed_json"},
-	        {"seq", "1", "bad_prev"}, /* seq 1 needs the genesis prev */
-	        {"prev", "\"" GENESIS "\"", "bad_prev"},
-	        {"prev", "\"BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD\"",
-	         "bad_prev"},
-	        {"prev", "\"ba7816bf\"", "bad_prev"},
-	        {"prev", "\"" HASH_A "0\"", "bad_prev"},
-	        {"prev", "null", "bad_prev"},
-	        {"type", "\"news\"", "bad_type"},
-	        {"type", "\"News.published\"", "bad_type"},
-	        {"type", "\"news..published\"", "bad_type"},
-	        {"type", "\"news.published.\"", "bad_type"},
-	        {"type", "\".news\"", "bad_type"},
-	        {"type", "\"news.1st\"", "bad_type"},
-	        {"type", "\"news.pub-lished\"", "bad_type"},
-	        {"type", "\"a.b.c_d9\"", NULL},
-	        {"type", "\"a.bcdefghijklmnopqrstuvwxyzbcdefghijklmnopqrstuvwxyzbcdefghijklm\"",
-	         NULL},
-	        {"type", "\"a.bcdefghijklmnopqrstuvwxyzbcdefghijklmnopqrstuvwxyzbcdefghijklmn\"",
-	         "bad_type"},
-	        {"occurred_at", "\"2026-11-26T07:00:00Z\"", NULL},
-	        {"occurred_at", "\"2026-11-26T07:00:00.1Z\"", NULL},
-	        {"occurred_at", "\"2026-11-26T07:00:00.123456789Z\"", NULL},
-	        {"occurred_at", "\"2026-11-26T07:00:00.1234567890Z\"", "bad_occurred_at"},
-	        {"occurred_at", "\"2026-11-26T07:00:00.Z\"", "bad_occurred_at"},
-	        {"occurred_at", "\"2026-11-26T07:00:00\"", "bad_occurred_at"},
-	        {"occurred_at", "\"2026-11-26T07:00:00+00:00\"", "bad_occurred_at"},
-	        {"occurred_at", "\"2026-11-26t07:00:00z\"", "bad_occurred_at"},
-	        {"occurred_at", "\"2026-11-26 07:00:00Z\"", "bad_occurred_at"},
-	        {"occurred_at", "\"2026-02-29T07:00:00Z\"", "bad_occurred_at"},
-	        {"occurred_at", "\"2028-02-29T07:00:00Z\"", NULL},
-	        {"occurred_at", "\"2100-02-29T07:00:00Z\"", "bad_occurred_at"},
-	        {"occurred_at", "\"2000-02-29T07:00:00Z\"", NULL},
-	        {"occurred_at", "\"2026-04-31T07:00:00Z\"", "bad_occurred_at"},
-	        {"occurred_at", "\"2026-13-01T07:00:00Z\"", "bad_occurred_at"},
-	        {"occurred_at", "\"2026-11-26T24:00:00Z\"", "bad_occurred_at"},
-	        {"occurred_at", "\"2026-11-26T23:60:00Z\"", "bad_occurred_at"},
-	        {"occurred_at", "\"2026-11-26T23:59:60Z\"", "bad_occurred_at"},
-	        {"occurred_at", "\"26-11-26T07:00:00Z\"", "bad_occurred_at"},
-	        {"occurred_at", "\"2026-11-26T07:00:00ZZ\"", "bad_occurred_at"},
-	        {"occurred_at", "1795676400", "bad_occurred_at"},
-	        {"refs", "[]", NULL},
-	        {"refs", "{}", "bad_refs"},
-	        {"refs", "[1]", "bad_refs"},
-	        {"refs", "[{\"origin\":\"citizen\",\"type\":\"report\"}]", "bad_refs"},
-	        {"refs", "[{\"origin\":\"citizen\",\"type\":\"report\",\"id\":\"5\",\"x\":\"y\"}]",
-	         "bad_refs"},
-	        {"refs", "[{\"origin\":\"citizen\",\"type\":\"report\",\"id\":5}]", "bad_refs"},
-	        {"refs", "[{\"origin\":\"citizen\",\"type\":\"report\",\"id\":\"a b\"}]",
-	         "bad_refs"},
-	        {"refs", "[{\"origin\":\"citizen\",\"type\":\"report\",\"id\":\"\"}]", "bad_refs"},
-	        {"refs", "[{\"origin\":\"Citizen\",\"type\":\"report\",\"id\":\"5\"}]", "bad_refs"},
-	        {"refs", "[{\"origin\":\"citizen\",\"type\":\"Report\",\"id\":\"5\"}]", "bad_refs"},
-	        {"refs", "[{\"origin\":\"citizen\",\"type\":\"report\",\"id\":\"5\",\"id\":\"6\"}]",
-	         "duplicate_key"},
-	        {"refs", "[{\"type\":\"report\",\"origin\":\"citizen\",\"id\":\"5\"}]",
-	         "non_canonical_json"},
-	        {"data", "{}", NULL},
-	        {"data", "[]", "bad_data"},
-	        {"data", "null", "bad_data"},
-	        {"data", "\"x\"", "bad_data"},
-	        {"data", "{\"a\":1,\"a\":2}", "duplicate_key"},
-	        {"data", "{\"a\":\"\\u00e9\"}", "non_canonical_json"},
-	        {"data", "{\"a\":\"\\/\"}", "non_canonical_json"},
-	        {"data", "{\"a\":-0}", "non_canonical_json"},
-	        {"data", "{\"a\":\"\\u0000\"}", "malformed_json"},
-	        {"data", "{\"a\":\"\xc3\x28\"}", "malformed_json"},
-	        {"data", "{\"a\": 1}", "non_canonical_json"},
+		{"v", "1", NULL},
+		{"v", "2", "bad_version"},
+		{"v", "\"1\"", "bad_version"},
+		{"v", "0", "bad_version"},
+		{"origin", "\"x\"", NULL},
+		{"origin", "\"a234567890123456789012345678901b\"", NULL},
+		{"origin", "\"a234567890123456789012345678901bc\"", "bad_origin"},
+		{"origin", "\"Official\"", "bad_origin"},
+		{"origin", "\"1official\"", "bad_origin"},
+		{"origin", "\"offi_cial\"", "bad_origin"},
+		{"origin", "\"\"", "bad_origin"},
+		{"origin", "7", "bad_origin"},
+		{"seq", "0", "bad_seq"},
+		{"seq", "-3", "bad_seq"},
+		{"seq", "\"2\"", "bad_seq"},
+		{"seq", "9223372036854775807", NULL},
+		{"seq", "9223372036854775808", "malformed_json"},
+		{"seq", "1", "bad_prev"}, /* seq 1 needs the genesis prev */
+		{"prev", "\"" GENESIS "\"", "bad_prev"},
+		{"prev", "\"BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD\"",
+		 "bad_prev"},
+		{"prev", "\"ba7816bf\"", "bad_prev"},
+		{"prev", "\"" HASH_A "0\"", "bad_prev"},
+		{"prev", "null", "bad_prev"},
+		{"type", "\"news\"", "bad_type"},
+		{"type", "\"News.published\"", "bad_type"},
+		{"type", "\"news..published\"", "bad_type"},
+		{"type", "\"news.published.\"", "bad_type"},
+		{"type", "\".news\"", "bad_type"},
+		{"type", "\"news.1st\"", "bad_type"},
+		{"type", "\"news.pub-lished\"", "bad_type"},
+		{"type", "\"a.b.c_d9\"", NULL},
+		{"type", "\"a.bcdefghijklmnopqrstuvwxyzbcdefghijklmnopqrstuvwxyzbcdefghijklm\"",
+		 NULL},
+		{"type", "\"a.bcdefghijklmnopqrstuvwxyzbcdefghijklmnopqrstuvwxyzbcdefghijklmn\"",
+		 "bad_type"},
+		{"occurred_at", "\"2026-11-26T07:00:00Z\"", NULL},
+		{"occurred_at", "\"2026-11-26T07:00:00.1Z\"", NULL},
+		{"occurred_at", "\"2026-11-26T07:00:00.123456789Z\"", NULL},
+		{"occurred_at", "\"2026-11-26T07:00:00.1234567890Z\"", "bad_occurred_at"},
+		{"occurred_at", "\"2026-11-26T07:00:00.Z\"", "bad_occurred_at"},
+		{"occurred_at", "\"2026-11-26T07:00:00\"", "bad_occurred_at"},
+		{"occurred_at", "\"2026-11-26T07:00:00+00:00\"", "bad_occurred_at"},
+		{"occurred_at", "\"2026-11-26t07:00:00z\"", "bad_occurred_at"},
+		{"occurred_at", "\"2026-11-26 07:00:00Z\"", "bad_occurred_at"},
+		{"occurred_at", "\"2026-02-29T07:00:00Z\"", "bad_occurred_at"},
+		{"occurred_at", "\"2028-02-29T07:00:00Z\"", NULL},
+		{"occurred_at", "\"2100-02-29T07:00:00Z\"", "bad_occurred_at"},
+		{"occurred_at", "\"2000-02-29T07:00:00Z\"", NULL},
+		{"occurred_at", "\"2026-04-31T07:00:00Z\"", "bad_occurred_at"},
+		{"occurred_at", "\"2026-13-01T07:00:00Z\"", "bad_occurred_at"},
+		{"occurred_at", "\"2026-11-26T24:00:00Z\"", "bad_occurred_at"},
+		{"occurred_at", "\"2026-11-26T23:60:00Z\"", "bad_occurred_at"},
+		{"occurred_at", "\"2026-11-26T23:59:60Z\"", "bad_occurred_at"},
+		{"occurred_at", "\"26-11-26T07:00:00Z\"", "bad_occurred_at"},
+		{"occurred_at", "\"2026-11-26T07:00:00ZZ\"", "bad_occurred_at"},
+		{"occurred_at", "1795676400", "bad_occurred_at"},
+		{"refs", "[]", NULL},
+		{"refs", "{}", "bad_refs"},
+		{"refs", "[1]", "bad_refs"},
+		{"refs", "[{\"origin\":\"citizen\",\"type\":\"report\"}]", "bad_refs"},
+		{"refs", "[{\"origin\":\"citizen\",\"type\":\"report\",\"id\":\"5\",\"x\":\"y\"}]",
+		 "bad_refs"},
+		{"refs", "[{\"origin\":\"citizen\",\"type\":\"report\",\"id\":5}]", "bad_refs"},
+		{"refs", "[{\"origin\":\"citizen\",\"type\":\"report\",\"id\":\"a b\"}]",
+		 "bad_refs"},
+		{"refs", "[{\"origin\":\"citizen\",\"type\":\"report\",\"id\":\"\"}]", "bad_refs"},
+		{"refs", "[{\"origin\":\"Citizen\",\"type\":\"report\",\"id\":\"5\"}]", "bad_refs"},
+		{"refs", "[{\"origin\":\"citizen\",\"type\":\"Report\",\"id\":\"5\"}]", "bad_refs"},
+		{"refs", "[{\"origin\":\"citizen\",\"type\":\"report\",\"id\":\"5\",\"id\":\"6\"}]",
+		 "duplicate_key"},
+		{"refs", "[{\"type\":\"report\",\"origin\":\"citizen\",\"id\":\"5\"}]",
+		 "non_canonical_json"},
+		{"data", "{}", NULL},
+		{"data", "[]", "bad_data"},
+		{"data", "null", "bad_data"},
+		{"data", "\"x\"", "bad_data"},
+		{"data", "{\"a\":1,\"a\":2}", "duplicate_key"},
+		{"data", "{\"a\":\"\\u00e9\"}", "non_canonical_json"},
+		{"data", "{\"a\":\"\\/\"}", "non_canonical_json"},
+		{"data", "{\"a\":-0}", "non_canonical_json"},
+		{"data", "{\"a\":\"\\u0000\"}", "malformed_json"},
+		{"data", "{\"a\":\"\xc3\x28\"}", "malformed_json"},
+		{"data", "{\"a\": 1}", "non_canonical_json"},
 	};
 
 	(void)state;
@@ -340,11 +340,11 @@ test_size_limit(void **state)
 {
 	struct strbuf sb = STRBUF_INIT, big = STRBUF_INIT;
 	struct event ev = {
-	        .origin = "official",
-	        .seq = 1,
-	        .prev = GENESIS,
-	        .type = "news.published",
-	        .occurred_at = "2026-11-26T07:00:00Z",
+		.origin = "official",
+		.seq = 1,
+		.prev = GENESIS,
+		.type = "news.published",
+		.occurred_at = "2026-11-26T07:00:00Z",
 	};
 	const char *reason = NULL;
 	struct event *out;
@@ -391,11 +391,11 @@ test_build_checks(void **state)
 	struct event_ref bad_ref = {"citizen", "report", "has space"};
 	json_t *arr = json_array();
 	struct event ev = {
-	        .origin = "official",
-	        .seq = 2,
-	        .prev = GENESIS,
-	        .type = "news.published",
-	        .occurred_at = "2026-11-26T07:00:00Z",
+		.origin = "official",
+		.seq = 2,
+		.prev = GENESIS,
+		.type = "news.published",
+		.occurred_at = "2026-11-26T07:00:00Z",
 	};
 
 	(void)state;
@@ -447,12 +447,12 @@ test_hash_chain(void **state)
 	for (int i = 0; i < 3; i++) {
 		json_t *data = json_pack("{s:i}", "n", i);
 		struct event ev = {
-		        .origin = "citizen",
-		        .seq = i + 1,
-		        .prev = prev,
-		        .type = "report.created",
-		        .occurred_at = "2026-11-26T07:00:00.000Z",
-		        .data = data,
+			.origin = "citizen",
+			.seq = i + 1,
+			.prev = prev,
+			.type = "report.created",
+			.occurred_at = "2026-11-26T07:00:00.000Z",
+			.data = data,
 		};
 		assert_int_equal(event_build(&p[i], &ev, &reason), 0);
 		json_decref(data);
@@ -511,11 +511,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_build_exact_bytes), cmocka_unit_test(test_round_trip),
-	        cmocka_unit_test(test_floats_rejected),   cmocka_unit_test(test_field_checks),
-	        cmocka_unit_test(test_structure_checks),  cmocka_unit_test(test_size_limit),
-	        cmocka_unit_test(test_build_checks),      cmocka_unit_test(test_hash_chain),
-	        cmocka_unit_test(test_names_and_time),
+		cmocka_unit_test(test_build_exact_bytes), cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_floats_rejected),   cmocka_unit_test(test_field_checks),
+		cmocka_unit_test(test_structure_checks),  cmocka_unit_test(test_size_limit),
+		cmocka_unit_test(test_build_checks),      cmocka_unit_test(test_hash_chain),
+		cmocka_unit_test(test_names_and_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

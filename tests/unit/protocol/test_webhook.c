@@ -63,12 +63,12 @@ test_sign_and_verify(void **state)
 	assert_int_equal(verify(ID, TS_STR, sig.buf, TS), WEBHOOK_OK);
 	/* Only the peer's pinned keys count. */
 	assert_int_equal(webhook_verify(keys, 1, ID, TS_STR, sig.buf, body, strlen(body), TS),
-	                 WEBHOOK_BAD_SIGNATURE);
+			 WEBHOOK_BAD_SIGNATURE);
 	assert_int_equal(webhook_verify(NULL, 0, ID, TS_STR, sig.buf, body, strlen(body), TS),
-	                 WEBHOOK_BAD_SIGNATURE);
+			 WEBHOOK_BAD_SIGNATURE);
 	/* Tampering with the body, the id or the timestamp. */
 	assert_int_equal(webhook_verify(keys, 2, ID, TS_STR, sig.buf, body, strlen(body) - 1, TS),
-	                 WEBHOOK_BAD_SIGNATURE);
+			 WEBHOOK_BAD_SIGNATURE);
 	assert_int_equal(verify("msg_official_43", TS_STR, sig.buf, TS), WEBHOOK_BAD_SIGNATURE);
 	assert_int_equal(verify(ID, "1795676401", sig.buf, TS), WEBHOOK_BAD_SIGNATURE);
 	strbuf_release(&sig);
@@ -88,7 +88,7 @@ test_timestamp_window(void **state)
 	assert_int_equal(verify(ID, TS_STR, sig.buf, 0), WEBHOOK_STALE_TIMESTAMP);
 	assert_int_equal(verify(ID, TS_STR, sig.buf, INT64_MIN), WEBHOOK_STALE_TIMESTAMP);
 	assert_int_equal(verify(ID, "9223372036854775807", sig.buf, INT64_MIN),
-	                 WEBHOOK_STALE_TIMESTAMP);
+			 WEBHOOK_STALE_TIMESTAMP);
 	/* The window is checked before the signature. */
 	assert_int_equal(verify(ID, "1", sig.buf, TS), WEBHOOK_STALE_TIMESTAMP);
 	strbuf_release(&sig);
@@ -127,15 +127,15 @@ test_signature_lists(void **state)
 
 	assert_int_equal(verify(ID, TS_STR, other.buf, TS), WEBHOOK_BAD_SIGNATURE);
 	assert_int_equal(verify(ID, TS_STR, "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=", TS),
-	                 WEBHOOK_BAD_SIGNATURE);
+			 WEBHOOK_BAD_SIGNATURE);
 	/* The spec's example header is well-formed for us (just not signed by our peer). */
 	assert_int_equal(verify(ID, TS_STR,
-	                        "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4= "
-	                        "v1a,hnO3f9T8Ytu9HwrXslvumlUpqtNVqkhqw/"
-	                        "enGzPCXe5BdqzCInXqYXFymVJaA7AZdpXwVLPo3"
-	                        "mNl8EM+m7TBAg==",
-	                        TS),
-	                 WEBHOOK_BAD_SIGNATURE);
+				"v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4= "
+				"v1a,hnO3f9T8Ytu9HwrXslvumlUpqtNVqkhqw/"
+				"enGzPCXe5BdqzCInXqYXFymVJaA7AZdpXwVLPo3"
+				"mNl8EM+m7TBAg==",
+				TS),
+			 WEBHOOK_BAD_SIGNATURE);
 
 	/* A flipped bit in the signature. */
 	strbuf_reset(&h);
@@ -181,37 +181,37 @@ test_malformed(void **state)
 	assert_int_equal(verify(id, TS_STR, good.buf, TS), WEBHOOK_MALFORMED);
 
 	static const char *const bad_ts[] = {"",
-	                                     "-1",
-	                                     "+1795676400",
-	                                     "01795676400",
-	                                     "1e9",
-	                                     "17956764 00",
-	                                     " 1795676400",
-	                                     "1795676400 ",
-	                                     "0x10",
-	                                     "9223372036854775808",
-	                                     "17956764000000000000"};
+					     "-1",
+					     "+1795676400",
+					     "01795676400",
+					     "1e9",
+					     "17956764 00",
+					     " 1795676400",
+					     "1795676400 ",
+					     "0x10",
+					     "9223372036854775808",
+					     "17956764000000000000"};
 	assert_int_equal(verify(ID, NULL, good.buf, TS), WEBHOOK_MALFORMED);
 	for (size_t i = 0; i < sizeof(bad_ts) / sizeof(bad_ts[0]); i++)
 		assert_int_equal(verify(ID, bad_ts[i], good.buf, TS), WEBHOOK_MALFORMED);
 
 	static const char *const bad_sigs[] = {
-	        "",
-	        " ",
-	        "v1a",
-	        ",abc",
-	        "V1A,abc",
-	        "v1a,",
-	        "v1a,not base64",
-	        "v1a,!!!!",
-	        /* base64 of 63 bytes */
-	        "v1a,"
-	        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
-	        "AA",
-	        /* base64 of 64 bytes without padding */
-	        "v1a,"
-	        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
-	        "AAAA",
+		"",
+		" ",
+		"v1a",
+		",abc",
+		"V1A,abc",
+		"v1a,",
+		"v1a,not base64",
+		"v1a,!!!!",
+		/* base64 of 63 bytes */
+		"v1a,"
+		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+		"AA",
+		/* base64 of 64 bytes without padding */
+		"v1a,"
+		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+		"AAAA",
 	};
 	assert_int_equal(verify(ID, TS_STR, NULL, TS), WEBHOOK_MALFORMED);
 	for (size_t i = 0; i < sizeof(bad_sigs) / sizeof(bad_sigs[0]); i++)
@@ -254,9 +254,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_sign_and_verify), cmocka_unit_test(test_timestamp_window),
-	        cmocka_unit_test(test_signature_lists), cmocka_unit_test(test_malformed),
-	        cmocka_unit_test(test_result_codes),
+		cmocka_unit_test(test_sign_and_verify), cmocka_unit_test(test_timestamp_window),
+		cmocka_unit_test(test_signature_lists), cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_result_codes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+#ifndef COMMON_DB_PUBLICATION_H
+#define COMMON_DB_PUBLICATION_H
+
+#include "common/status.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+
+/*
+ * All SQL about publications (projects, sessions, deliberations, budgets), their versions,
+ * budget lines, files, reactions and the moderation log. Items come back as
+ * {id, origin, origin_id, kind, status, version, data, unpublish_reason, published_at,
+ *  updated_at}.
+ */
+
+/* A new own item (version 1); published at once when publish. Returns its id or -1. */
+long long db_pub_create(const char *origin, const char *kind, json_t *data, bool publish);
+/*
+ * Replace the fields of an own item. A public item gets a new version (the old one stays in
+ * history). STATUS_NOT_FOUND when there is no such own item.
+ */
+enum status db_pub_update(const char *origin, const char *kind, long long id, json_t *data);
+/* Publish, or unpublish with a public reason; a new version either way. STATUS_CONFLICT when the
+ * item is not in a state that allows it. */
+enum status db_pub_set_status(const char *origin, const char *kind, long long id, bool publish,
+			      const char *reason);
+/* One item; drafts only when include_drafts. NULL: not found (*st) or failure. */
+json_t *db_pub_get(const char *kind, long long id, bool include_drafts, enum status *st);
+/*
+ * Public items of kind (published, and unpublished ones when with_withdrawn), newest first by
+ * sort_field (a data date field, NULL: published_at); filter: a data object the items must
+ * contain ({"status": "en_cours"}), q: full-text search in Arabic and French (NULL: none).
+ * Keyset pagination like db_news_list_published. Returns {items, next} or NULL (*st).
+ */
+json_t *db_pub_list(const char *kind, const char *sort_field, json_t *filter, const char *q,
+		    const char *cursor, int limit, bool with_withdrawn, enum status *st);
+/* Every item of kind and origin, any status (the staff list). */
+json_t *db_pub_list_own(const char *origin, const char *kind, int limit);
+/* The versions of an item, newest first: [{version, status, data, unpublish_reason, changed_at}].
+ */
+json_t *db_pub_versions(long long id);
+/* Mirror a peer's item from its event snapshot (insert or replace, and record the version). */
+enum status db_pub_mirror(const char *origin, const char *kind, long long origin_id, int version,
+			  const char *status, json_t *data, const char *reason,
+			  const char *published_at);
+/* The local id of a peer's item, or -1. */
+long long db_pub_local_id(const char *origin, const char *kind, long long origin_id);
+
+/* Budget lines of a document: replaced all at once, in the caller's transaction. lines:
+ * [{section, chapter, article, label, planned, executed}]. */
+int db_budget_lines_replace(long long pub_id, json_t *lines);
+/* The lines, in order; NULL on failure. */
+json_t *db_budget_lines(long long pub_id);
+
+/* Accountability figures, computed from the (mirrored) data so both sides agree:
+ * {projects_by_status: {status: n}, budget_execution: [{year, type, planned, executed, rate_pct}],
+ *  deliberations: {published, within_8_days, share_pct}}. */
+json_t *db_pub_accountability(void);
+
+#endif

@@ -1,0 +1,23 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as F from '../lib/federation.mjs';
+test('publication smoke', async () => {
+	const pair = await F.startFederatedPair();
+	const staff = await F.staffClient(pair.official);
+	let r = await staff.post('/staff/projects', { title_fr: 'Réfection chaussée', title_ar: 'تهيئة الطريق', category: 'voirie', status: 'en_cours', progress: '60', budget_da: '38000000', quarter: 'centre', action: 'publish', description_fr: 'Travaux **importants**' });
+	console.log('create', r.status, r.errorCode ?? '', r.status !== 303 ? r.body.slice(0, 500) : '');
+	r = await staff.post('/staff/projects', { title_fr: 'Mauvais', category: 'voirie', status: 'en_cours', progress: '160', action: 'publish' });
+	console.log('bad', r.status, r.body.match(/<code>([^<]*)<\/code>/)?.[1]);
+	const list = await staff.get('/projects.json?lang=fr');
+	console.log('list', list.status, JSON.stringify(list.json).slice(0, 400));
+	const log = await F.waitForMirror(pair.official, pair.citizen);
+	console.log('log', log.map(e => e.type).join(','));
+	const c = await fetch(`${pair.citizen.url}/projects.json?lang=fr`).then(x => x.json());
+	console.log('citizen', JSON.stringify(c.items.map(i => [i.title, i.status_label, i.facts.length])));
+	const item = await fetch(`${pair.citizen.url}${c.items[0].url}?lang=ar`).then(x => x.text());
+	console.log('item html has progress', /<progress/.test(item), item.length);
+	const acc = await fetch(`${pair.citizen.url}/accountability.json`).then(x => x.json());
+	const acco = await fetch(`${pair.official.url}/accountability.json`).then(x => x.json());
+	console.log('acc', JSON.stringify(acc.projects_by_status), JSON.stringify(acco.projects_by_status));
+	await pair.stop();
+});
