@@ -153,7 +153,7 @@ pub_view(struct request *req, const struct kind *k, json_t *item, bool full)
 				                         strcmp(f->name, "progress") == 0));
 		if (f->type == FIELD_CHOICE && fv)
 			json_object_set_new(
-				v, arena_printf(req->arena, "%s_label", f->name),
+				v, arena_printf(req->arena, "label_%s", f->name),
 				json_string(choice_label(req, k, f, json_string_value(fv))));
 		if (full && f->type == FIELD_MARKDOWN && fv) {
 			const char *text = i18n_pick(fv, req->lang, NULL);

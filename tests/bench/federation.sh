@@ -373,8 +373,8 @@ emit_fast() {
 		case "$kv" in
 		p50_ms=*) WRK_P50=${kv#p50_ms=} ;;
 		p99_ms=*) WRK_P99=${kv#p99_ms=} ;;
-		non2xx3xx=*) [ "${kv#*=}" = 0 ] || warn "wrk: ${kv#*=} answers were errors (>= 400)" ;;
-		errors=*) [ "${kv#*=}" = 0 ] || warn "wrk: ${kv#*=} socket errors" ;;
+		errors_4xx5xx=*) [ "${kv#*=}" = 0 ] || warn "wrk: ${kv#*=} answers were errors (>= 400)" ;;
+		socket_errors=*) [ "${kv#*=}" = 0 ] || warn "wrk: ${kv#*=} socket errors" ;;
 		esac
 	done
 }
