@@ -15,6 +15,7 @@ static const char *const citizen_roles[] = {"admin", "moderator", NULL};
 static const struct app_grant citizen_grants[] = {
 	{"news.write", "admin moderator"},
 	{"federation.admin", "admin"},
+	{"reactions.moderate", "admin moderator"},
 	{NULL, NULL},
 };
 

@@ -18,6 +18,9 @@ const struct route citizen_routes[] = {
 	PUBLICATION_PUBLIC_ROUTES("budgets"),
 	{"GET", "/accountability", page_accountability, ROUTE_JSON_TWIN | ROUTE_CACHE, 0,
 	 "accountability"},
+	PUBLICATION_DATA_ROUTES,
+	MODERATION_ROUTES,
+	REACTION_ROUTES,
 };
 
 const size_t citizen_nroutes = sizeof(citizen_routes) / sizeof(citizen_routes[0]);

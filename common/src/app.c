@@ -9,6 +9,7 @@
 #include "common/auth.h"
 #include "common/db.h"
 #include "common/db_news.h"
+#include "common/demo.h"
 #include "common/http.h"
 #include "common/i18n.h"
 #include "common/log.h"
@@ -234,58 +235,25 @@ cmd_user_add(struct app *app, int argc, char **argv)
 	return rc;
 }
 
+/* Each part of the demo, in order; each is idempotent and skips a file the folder lacks. */
+static int (*const demo_loaders[])(struct app *, const char *) = {
+	news_demo_load,
+	publication_demo_load,
+	budget_demo_load,
+	reaction_demo_load,
+};
+
 static int
 cmd_demo_load(struct app *app, const char *dir)
 {
-	char *path = xasprintf("%s/news.json", dir);
-	json_error_t err;
-	json_t *news = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
 	int rc = 1;
-	if (!json_is_array(news)) {
-		fprintf(stderr, "%s: %s\n", path, news ? "not a JSON array" : err.text);
-		goto out;
-	}
 	if (app_migrate(app) < 0 || (app->on_cli && app->on_cli(app) < 0))
 		goto out;
-	json_t *own = db_news_list_own(app->side, 1000);
-	if (!own)
-		goto out;
-	size_t i, k, added = 0;
-	json_t *item, *have;
-	json_array_foreach(news, i, item)
-	{
-		const json_t *title = json_object_get(item, "title");
-		bool exists = false;
-		json_array_foreach(own, k, have)
-		{
-			exists |= json_equal(json_object_get(have, "title"), title);
-		}
-		if (exists)
-			continue;
-		/* the same path as the staff form: row and signed event in one transaction */
-		long long id = -1;
-		if (db_begin() == 0) {
-			id = db_news_create(app->side, 0, title, json_object_get(item, "body"),
-					    true);
-			if (id < 0 || news_emit(app->side, id, "news.published") < 0 ||
-			    db_commit() < 0) {
-				db_rollback();
-				id = -1;
-			}
-		}
-		if (id < 0) {
-			json_decref(own);
+	for (size_t i = 0; i < ARRAY_SIZE(demo_loaders); i++)
+		if (demo_loaders[i](app, dir) < 0)
 			goto out;
-		}
-		added++;
-	}
-	json_decref(own);
-	printf("%s: %zu demo news items added, %zu already there\n", app->side, added,
-	       json_array_size(news) - added);
 	rc = 0;
 out:
-	json_decref(news);
-	free(path);
 	if (app->on_stop)
 		app->on_stop(app);
 	db_shutdown();

@@ -19,6 +19,10 @@ static const struct hook common_hooks[] = {
 	{"news.updated", hook_news},
 	{"news.unpublished", hook_news},
 	{"profile.updated", hook_profile},
+	{"budget.lines", hook_budget_lines},
+	{"deliberation.file_added", hook_deliberation_file},
+	{"reaction.created", hook_reaction},
+	{"reaction.hidden", hook_reaction},
 	/* "<kind>.published|updated|unpublished" of every publication kind */
 	{"project.*", hook_publication},
 	{"session.*", hook_publication},

@@ -12,12 +12,14 @@
 #include "common/markdown.h"
 #include "common/outbox.h"
 #include "common/page_util.h"
+#include "common/demo.h"
 #include "common/db.h"
 #include "common/site.h"
 #include "common/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define NEWS_PAGE_SIZE 10
 #define NEWS_TITLE_MAX 200  /* characters */
@@ -438,4 +440,59 @@ void
 page_staff_news_unpublish(struct request *req)
 {
 	set_status(req, false);
+}
+
+int
+news_demo_load(struct app *app, const char *dir)
+{
+	char *path = xasprintf("%s/news.json", dir);
+	json_error_t err;
+	json_t *news = NULL, *own = NULL;
+	int rc = -1;
+	if (access(path, F_OK) != 0) {
+		rc = 0;
+		goto out;
+	}
+	news = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
+	if (!json_is_array(news)) {
+		fprintf(stderr, "%s: %s\n", path, news ? "not a JSON array" : err.text);
+		goto out;
+	}
+	if (!(own = db_news_list_own(app->side, 1000)))
+		goto out;
+	size_t i, k, added = 0;
+	json_t *item, *have;
+	json_array_foreach(news, i, item)
+	{
+		json_t *title = json_object_get(item, "title");
+		bool exists = false;
+		json_array_foreach(own, k, have)
+		{
+			exists |= json_equal(json_object_get(have, "title"), title);
+		}
+		if (exists)
+			continue;
+		/* the same path as the staff form: row and signed event in one transaction */
+		long long id = -1;
+		if (db_begin() == 0) {
+			id = db_news_create(app->side, 0, title, json_object_get(item, "body"),
+					    true);
+			if (id < 0 || news_emit(app->side, id, "news.published") < 0 ||
+			    db_commit() < 0) {
+				db_rollback();
+				id = -1;
+			}
+		}
+		if (id < 0)
+			goto out;
+		added++;
+	}
+	printf("%s: %zu demo news items added, %zu already there\n", app->side, added,
+	       json_array_size(news) - added);
+	rc = 0;
+out:
+	json_decref(own);
+	json_decref(news);
+	free(path);
+	return rc;
 }

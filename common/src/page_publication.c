@@ -17,11 +17,13 @@
 #include "common/markdown.h"
 #include "common/outbox.h"
 #include "common/page_util.h"
+#include "common/demo.h"
 #include "common/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define PUB_PAGE_SIZE 20
 #define PUB_REASON_MAX 500
@@ -147,10 +149,10 @@ pub_view(struct request *req, const struct kind *k, json_t *item, bool full)
 		if (val)
 			json_array_append_new(
 				facts, json_pack("{s:s, s:s, s:s, s:b}", "name", f->name, "label",
-				                 field_label(req, k, f), "value", val, "in_card",
-				                 f->filter || f->type == FIELD_DATE ||
-				                         f->type == FIELD_PATTERN ||
-				                         strcmp(f->name, "progress") == 0));
+						 field_label(req, k, f), "value", val, "in_card",
+						 f->filter || f->type == FIELD_DATE ||
+							 f->type == FIELD_PATTERN ||
+							 strcmp(f->name, "progress") == 0));
 		if (f->type == FIELD_CHOICE && fv)
 			json_object_set_new(
 				v, arena_printf(req->arena, "label_%s", f->name),
@@ -812,4 +814,74 @@ out:
 	json_decref(text);
 	json_decref(data);
 	json_decref(item);
+}
+
+/*
+ * publications.json: [{"kind": "project", "data": {...}, "status": "published"|"draft"}];
+ * an item whose kind and title already exist is skipped.
+ */
+int
+publication_demo_load(struct app *app, const char *dir)
+{
+	char *path = xasprintf("%s/publications.json", dir);
+	json_error_t err;
+	json_t *list = NULL;
+	int rc = -1;
+	size_t added = 0, skipped = 0;
+	if (access(path, F_OK) != 0) {
+		rc = 0;
+		goto out;
+	}
+	list = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
+	if (!json_is_array(list)) {
+		fprintf(stderr, "%s: %s\n", path, list ? "not a JSON array" : err.text);
+		goto out;
+	}
+	size_t i;
+	json_t *entry;
+	json_array_foreach(list, i, entry)
+	{
+		const struct kind *k =
+			publication_kind(json_string_value(json_object_get(entry, "kind")));
+		json_t *data = json_object_get(entry, "data");
+		if (!k || !publication_data_is_valid(k, data)) {
+			fprintf(stderr, "%s: entry %zu is not a valid publication\n", path, i);
+			goto out;
+		}
+		json_t *own = db_pub_list_own(app->side, k->name, 10000);
+		bool exists = false;
+		size_t j;
+		json_t *have;
+		json_array_foreach(own, j, have)
+		{
+			exists |= json_equal(
+				json_object_get(json_object_get(have, "data"), k->title_field),
+				json_object_get(data, k->title_field));
+		}
+		json_decref(own);
+		if (exists) {
+			skipped++;
+			continue;
+		}
+		const char *status = json_string_value(json_object_get(entry, "status"));
+		bool publish = !status || strcmp(status, "draft") != 0;
+		long long id = -1;
+		if (db_begin() == 0) {
+			id = db_pub_create(app->side, k->name, data, publish);
+			if (id < 0 || pub_emit(app->side, k, id, "published") < 0 ||
+			    db_commit() < 0) {
+				db_rollback();
+				id = -1;
+			}
+		}
+		if (id < 0)
+			goto out;
+		added++;
+	}
+	printf("%s: %zu demo publications added, %zu already there\n", app->side, added, skipped);
+	rc = 0;
+out:
+	json_decref(list);
+	free(path);
+	return rc;
 }

@@ -18,12 +18,15 @@ const struct route official_routes[] = {
 	PUBLICATION_PUBLIC_ROUTES("budgets"),
 	{"GET", "/accountability", page_accountability, ROUTE_JSON_TWIN | ROUTE_CACHE, 0,
 	 "accountability"},
+	PUBLICATION_DATA_ROUTES,
+	MODERATION_ROUTES,
 	PUBLICATION_STAFF_ROUTES("projects"),
 	PUBLICATION_STAFF_ROUTES("sessions"),
 	PUBLICATION_STAFF_ROUTES("deliberations"),
 	PUBLICATION_STAFF_ROUTES("budgets"),
 	{"POST", "/staff/projects/{id}/milestones", page_staff_project_milestone, ROUTE_STAFF,
 	 64 * 1024, "staff_project_milestone"},
+	PUBLICATION_DATA_STAFF_ROUTES,
 };
 
 const size_t official_nroutes = sizeof(official_routes) / sizeof(official_routes[0]);

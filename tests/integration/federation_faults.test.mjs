@@ -12,11 +12,12 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { startCluster } from '../lib/harness.mjs';
 import {
-	checkLog, emitBurst, federationStatus, newsIdsOf, readLog, staffClient, startFederatedPair,
-	waitForMirror,
+	checkLog, emitBurst, federationStatus, newsIdsOf, pair as pairWith, readLog, staffClient,
+	startFederatedPair, waitForMirror,
 } from '../lib/federation.mjs';
-import { createNews, waitFor } from '../lib/http.mjs';
+import { createNews, startSite, waitFor } from '../lib/http.mjs';
 
 const CATCH_UP_MS = 90_000; // the mirror complete again after the fault
 const LAG_ZERO_MS = 120_000; // the origin's sender acknowledged again (one more 60 s backoff)
@@ -38,14 +39,28 @@ async function federatedPair(t) {
 		citizen: await staffClient(pair.citizen),
 	};
 	const up = Date.now();
+	// A sender that posted before the other side had paired was refused (401 not_paired) and
+	// marked blocked; pairing again is the operator's remedy (see the pairing test below).
+	const repaired = [];
+	for (const [a, b] of [['official', 'citizen'], ['citizen', 'official']]) {
+		await waitFor(async () => {
+			const s = await federationStatus(staff[a]);
+			if (s.peer.blocked) {
+				await pairWith(pair[a], pair[b]);
+				repaired.push(`${a} (${s.peer.last_error})`);
+				return false;
+			}
+			return s.peer.acked_seq === s.own_last_seq;
+		}, { timeoutMs: 30_000, intervalMs: 200, what: `${a}'s first delivery` });
+	}
 	// Each side's profile.updated (seq 1) reaches the other before the fault starts.
 	await waitForMirror(pair.official, pair.citizen, { timeoutMs: CATCH_UP_MS });
 	await waitForMirror(pair.citizen, pair.official, { timeoutMs: CATCH_UP_MS });
-	let note = '';
+	let note = repaired.length ? ` (paired again: ${repaired.join('; ')})` : '';
 	if (Date.now() - up > 5000) {
 		const [so, sc] = await Promise.all([federationStatus(staff.official),
 			federationStatus(staff.citizen)]);
-		note = ` (official's last error: ${so.peer.last_error}; citizen's: ${sc.peer.last_error})`;
+		note += ` (official's last error: ${so.peer.last_error}; citizen's: ${sc.peer.last_error})`;
 	}
 	t.diagnostic(`pair up in ${up - started} ms, profiles mirrored ${Date.now() - up} ms later${note}`);
 	return { ...pair, staff };
@@ -306,4 +321,41 @@ describe('federation under faults', { timeout: TEST_TIMEOUT_MS }, () => {
 				`the sender relies on its 5 s polling fallback after a restart: ${seen}`);
 			await assertConverged(t, pair);
 		});
+});
+
+describe('pairing one side at a time', { timeout: TEST_TIMEOUT_MS }, () => {
+	// docs/operations.md "Keys and pairing" and protocol.md §11: until the second side has
+	// paired, the first side's deliveries are refused (401 not_paired) and it is shown blocked,
+	// then it "retries every 30 s on its own".
+	it('delivers the first side\'s events on its own once the second side pairs', async (t) => {
+		const clusters = await Promise.all([startCluster(), startCluster()]);
+		const official = await startSite('official', { cluster: clusters[0], themeDir: 'demo/official' });
+		const citizen = await startSite('citizen', { cluster: clusters[1], themeDir: 'demo/citizen' });
+		t.after(async () => {
+			try {
+				await Promise.all([official.stop(), citizen.stop()]);
+			} finally {
+				await Promise.all(clusters.map((c) => c.destroy()));
+			}
+		});
+		const staff = await staffClient(official);
+		await pairWith(official, citizen);
+		// Official's sender finds its new peer (at the latest on its 5 s polling fallback) and
+		// posts its seq 1, which citizen refuses: it has not paired yet.
+		const refused = await waitFor(async () => {
+			const s = await federationStatus(staff);
+			return /not_paired/.test(s.peer?.last_error || '') && s;
+		}, { timeoutMs: 20_000, what: "official's first delivery to be refused" });
+		assert.equal(refused.peer.blocked, true, 'shown blocked while refused');
+		await pairWith(citizen, official);
+		const paired = Date.now();
+		const st = await waitFor(async () => {
+			const s = await federationStatus(staff);
+			return s.peer.lag === 0 && s;
+		}, { timeoutMs: 45_000, intervalMs: 250,
+			what: 'official to deliver on its own after citizen paired (documented: every 30 s)' });
+		assert.equal(st.peer.blocked, false);
+		t.diagnostic(`delivered ${Date.now() - paired} ms after citizen paired`);
+		checkLog(await readLog(citizen, 'official'), await readLog(official));
+	});
 });

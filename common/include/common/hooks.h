@@ -27,5 +27,10 @@ enum status hook_apply(const struct hook *extra, const char *origin, const char 
 enum status hook_news(const char *origin, const char *type, json_t *data);
 enum status hook_profile(const char *origin, const char *type, json_t *data);
 enum status hook_publication(const char *origin, const char *type, json_t *data);
+enum status hook_budget_lines(const char *origin, const char *type,
+			      json_t *data); /* page_budget.c */
+enum status hook_deliberation_file(const char *origin, const char *type,
+				   json_t *data);                              /* page_council.c */
+enum status hook_reaction(const char *origin, const char *type, json_t *data); /* page_reaction.c */
 
 #endif

@@ -47,6 +47,18 @@ void budget_item_extras(struct request *req, json_t *item, json_t *view);
 void council_item_extras(struct request *req, json_t *item, json_t *view);
 void reaction_item_extras(struct request *req, json_t *item, json_t *view);
 
+/* Budget lines: CSV import (staff), open data downloads (page_budget.c). */
+void page_staff_budget_lines(struct request *req);
+void page_budget_lines_csv(struct request *req);
+/* Deliberation files: PDF upload (staff) and download (page_council.c). */
+void page_staff_deliberation_file(struct request *req);
+void page_deliberation_file(struct request *req);
+/* Reactions (citizen side) and moderation (page_reaction.c). */
+void page_reaction_create(struct request *req);
+void page_staff_reactions(struct request *req);
+void page_staff_reaction_hide(struct request *req);
+void page_moderation_log(struct request *req);
+
 // clang-format off
 /* Public rows of a server's route table for one kind path ("projects"). */
 #define PUBLICATION_PUBLIC_ROUTES(path) \
@@ -66,6 +78,28 @@ void reaction_item_extras(struct request *req, json_t *item, json_t *view);
 	 "staff_" path "_publish"}, \
 	{"POST", "/staff/" path "/{id}/unpublish", page_staff_pub_unpublish, ROUTE_STAFF, 8192, \
 	 "staff_" path "_unpublish"}
+/* Open data and files: both platforms (the mirror serves lines it holds; files link to origin). */
+#define PUBLICATION_DATA_ROUTES \
+	{"GET", "/budgets/{id}/lines.csv", page_budget_lines_csv, ROUTE_CACHE, 0, "budget_lines_csv"}, \
+	{"GET", "/deliberations/{id}/files/{file}", page_deliberation_file, 0, 0, "deliberation_file"}
+/* The origin's staff rows for budget lines and deliberation files. */
+#define PUBLICATION_DATA_STAFF_ROUTES \
+	{"POST", "/staff/budgets/{id}/lines", page_staff_budget_lines, ROUTE_STAFF, 4 * 1024 * 1024, \
+	 "staff_budget_lines"}, \
+	{"POST", "/staff/deliberations/{id}/files", page_staff_deliberation_file, ROUTE_STAFF, \
+	 11 * 1024 * 1024, "staff_deliberation_file"}
+/* Residents' reactions and the collective's moderation (the citizen platform). */
+#define REACTION_ROUTES \
+	{"POST", "/projects/{id}/reactions", page_reaction_create, 0, 16 * 1024, "project_reaction"}, \
+	{"POST", "/deliberations/{id}/reactions", page_reaction_create, 0, 16 * 1024, \
+	 "deliberation_reaction"}, \
+	{"GET", "/staff/reactions", page_staff_reactions, ROUTE_STAFF | ROUTE_JSON_TWIN, 0, \
+	 "staff_reactions"}, \
+	{"POST", "/staff/reactions/{id}/hide", page_staff_reaction_hide, ROUTE_STAFF, 8 * 1024, \
+	 "staff_reaction_hide"}
+/* The public moderation log: both platforms (the official one mirrors it). */
+#define MODERATION_ROUTES \
+	{"GET", "/moderation", page_moderation_log, ROUTE_JSON_TWIN | ROUTE_CACHE, 0, "moderation"}
 // clang-format on
 
 #endif
