@@ -264,7 +264,8 @@ static void
 usage(struct app *app, FILE *out)
 {
 	fprintf(out,
-		"usage: %s-srv [serve]              run the %s platform\n"
+		"usage: %s-srv [serve [--generate-key]]   run the %s platform (--generate-key: make the\n"
+		"                                   signing key on first start)\n"
 		"       %s-srv migrate              apply database migrations and exit\n"
 		"       %s-srv user add --role ROLE --username NAME   (password on stdin)\n"
 		"       %s-srv demo load DIR        load demo content (idempotent)\n",
@@ -291,8 +292,10 @@ app_main(struct app *app, int argc, char **argv)
 		return 2;
 	}
 	int rc;
-	if (strcmp(cmd, "serve") == 0)
+	if (strcmp(cmd, "serve") == 0) {
+		app->generate_key = argc > 2 && strcmp(argv[2], "--generate-key") == 0;
 		return serve(app);
+	}
 	if (strcmp(cmd, "migrate") == 0)
 		rc = cmd_migrate(app);
 	else if (strcmp(cmd, "user") == 0 && argc > 2 && strcmp(argv[2], "add") == 0)

@@ -629,6 +629,17 @@ federation_open(struct app *app)
 				 ? xstrdup(app->cfg.public_url)
 				 : xasprintf("http://%s:%ld", app->cfg.bind, app->cfg.port);
 	char *path = fed_key_path(app);
+	if (app->generate_key && access(path, F_OK) != 0) {
+		struct signing_key *k = signing_key_generate();
+		if (!k || signing_key_save(k, path) < 0) {
+			log_error("could not create a signing key at %s", path);
+			signing_key_free(k);
+			free(path);
+			return -1;
+		}
+		log_info("created the signing key %s at %s", signing_key_id(k), path);
+		signing_key_free(k);
+	}
 	fed.key = signing_key_load(path);
 	if (!fed.key) {
 		log_error("no signing key at %s: run \"%s-srv keys generate\" first", path,

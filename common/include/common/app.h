@@ -46,6 +46,7 @@ struct app {
 	int (*on_cli)(struct app *app);   /* before a writing subcommand (demo load); may be NULL */
 
 	/* filled by app_main */
+	bool generate_key; /* "serve --generate-key": make the signing key on first start */
 	struct app_config cfg;
 	const struct config_def *cfg_defs;
 	size_t cfg_ndefs;
