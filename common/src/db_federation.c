@@ -133,13 +133,11 @@ db_fed_notify(void)
 int
 db_fed_peer_get(struct fed_peer *peer, bool lock)
 {
-	PGresult *res = db_exec(
-		lock ? "SELECT name, url, acked_seq, applied_seq, applied_hash, blocked,"
-		       " (SELECT count(*) FROM fed_pending p WHERE p.origin = fed_peers.name)"
-		       " FROM fed_peers ORDER BY name LIMIT 1 FOR UPDATE"
-		     : "SELECT name, url, acked_seq, applied_seq, applied_hash, blocked, 0"
-		       " FROM fed_peers ORDER BY name LIMIT 1",
-		0, NULL);
+	PGresult *res = db_exec(lock ? "SELECT name, url, acked_seq, applied_seq, applied_hash,"
+				       " blocked FROM fed_peers ORDER BY name LIMIT 1 FOR UPDATE"
+				     : "SELECT name, url, acked_seq, applied_seq, applied_hash,"
+				       " blocked FROM fed_peers ORDER BY name LIMIT 1",
+				0, NULL);
 	if (!res)
 		return -1;
 	int found = PQntuples(res) > 0;
@@ -151,10 +149,20 @@ db_fed_peer_get(struct fed_peer *peer, bool lock)
 		snprintf(peer->applied_hash, sizeof(peer->applied_hash), "%s",
 			 PQgetvalue(res, 0, 4));
 		peer->blocked = strcmp(PQgetvalue(res, 0, 5), "t") == 0;
-		peer->pending = strtoll(PQgetvalue(res, 0, 6), NULL, 10);
+		peer->pending = 0;
 		peer->dirty = false;
 	}
 	PQclear(res);
+	if (found && lock) {
+		/* a statement of its own, after the lock: its snapshot sees what the transaction
+		 * that held the lock committed (a subquery of the locking statement would not) */
+		res = db_exec("SELECT count(*) FROM fed_pending WHERE origin = $1",
+			      DB_PARAMS(peer->name));
+		if (!res)
+			return -1;
+		peer->pending = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		PQclear(res);
+	}
 	return found;
 }
 

@@ -127,7 +127,13 @@ post_envelope(CURL *c, const char *url, const struct fed_row *row, struct http_r
 	snprintf(id, sizeof(id), "msg_%s_%lld_%s", fed.self, row->seq, rnd);
 	int64_t ts = (int64_t)time(NULL);
 	struct strbuf sig = STRBUF_INIT, h = STRBUF_INIT;
-	if (webhook_sign(&sig, fed.key, id, ts, row->envelope.buf, row->envelope.len) < 0) {
+	int signed_ok = webhook_sign(&sig, fed.key, id, ts, row->envelope.buf, row->envelope.len);
+	if (signed_ok == 0 && fed.previous_key) {
+		strbuf_addch(&sig, ' ');
+		signed_ok = webhook_sign(&sig, fed.previous_key, id, ts, row->envelope.buf,
+					 row->envelope.len);
+	}
+	if (signed_ok < 0) {
 		strbuf_release(&sig);
 		return -1;
 	}
@@ -222,9 +228,12 @@ sender_main(void *arg)
 						rows[i].seq, peer.name, r.status, r.body.buf);
 			/* refused for good: bad input, bad signature or equivocation. Retrying
 			 * cannot help; an operator must look */
-			bool permanent =
-				rc == 0 && (r.status == 400 || r.status == 401 || r.status == 403 ||
-					    r.status == 409 || r.status == 413);
+			/* except "not_paired": the peer has not pinned our key yet, which pairing
+			 * one side at a time makes normal for a moment */
+			bool permanent = rc == 0 &&
+					 (r.status == 400 || r.status == 401 || r.status == 403 ||
+					  r.status == 409 || r.status == 413) &&
+					 !strstr(r.body.buf, "\"not_paired\"");
 			if (permanent) {
 				log_error(
 					"%s; delivery to \"%s\" is blocked until an operator looks "
@@ -270,62 +279,48 @@ fed_request_pull(void)
 static int
 apply_batch(struct fed_peer *peer_hint, const struct strbuf *body)
 {
-	struct verified *vs = NULL;
-	char **lines = NULL;
-	size_t n = 0, alloc = 0, lalloc = 0;
-	int rc = -1;
+	/*
+	 * Each envelope is verified inside the transaction, just before it is applied: a
+	 * keys.rotated event pins its new key in this transaction, so the events signed with
+	 * that key later in the same batch verify.
+	 */
+	int rc = -1, n = 0;
+	struct fed_peer peer;
+	if (db_begin() < 0)
+		return -1;
+	if (db_fed_peer_get(&peer, true) <= 0)
+		goto rollback;
 	const char *p = body->buf, *end = body->buf + body->len;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		if (len) {
-			ALLOC_GROW(vs, n + 1, alloc);
-			ALLOC_GROW(lines, n + 1, lalloc);
 			const char *code = NULL;
+			struct verified v;
 			char *line = xstrndup(p, len);
-			if (fed_verify_envelope(line, len, peer_hint->name, &vs[n], &code) !=
-			    STATUS_OK) {
+			if (fed_verify_envelope(line, len, peer_hint->name, &v, &code) != STATUS_OK) {
 				log_warn("catch-up from \"%s\" stopped: %s", peer_hint->name, code);
 				free(line);
 				break;
 			}
-			lines[n++] = line;
+			enum accept_result r = fed_accept(&peer, &v);
+			fed_verified_release(&v);
+			free(line);
+			if (r == ACCEPT_FAILED)
+				goto rollback;
+			n++;
 		}
 		p += len + 1;
 	}
-	if (n == 0) {
-		rc = 0;
-		goto out;
-	}
-	if (db_begin() < 0)
-		goto out;
-	struct fed_peer peer;
-	if (db_fed_peer_get(&peer, true) <= 0) {
-		db_rollback();
-		goto out;
-	}
-	for (size_t i = 0; i < n; i++) {
-		enum accept_result r = fed_accept(&peer, &vs[i]);
-		if (r == ACCEPT_FAILED) {
-			db_rollback();
-			goto out;
-		}
-	}
-	if (fed_peer_save(&peer) < 0) {
-		db_rollback();
-		goto out;
-	}
+	if (fed_peer_save(&peer) < 0)
+		goto rollback;
 	if (db_commit() < 0)
-		goto out;
-	http_cache_bump();
-	rc = (int)n;
-out:
-	for (size_t i = 0; i < n; i++) {
-		fed_verified_release(&vs[i]);
-		free(lines[i]);
-	}
-	free(vs);
-	free(lines);
+		return -1;
+	if (n)
+		http_cache_bump();
+	return n;
+rollback:
+	db_rollback();
 	return rc;
 }
 

@@ -17,7 +17,9 @@
 #include "protocol/dsse.h"
 #include "protocol/webhook.h"
 
+#include <dirent.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -620,6 +622,36 @@ publish_profile(struct app *app)
 	return rc;
 }
 
+/* The newest retired-<kid>.pem in the data folder (keys rotate renames the old key so). */
+static struct signing_key *
+load_previous_key(struct app *app)
+{
+	const char *dir = app->cfg.data_dir ? app->cfg.data_dir : ".";
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char *best = NULL;
+	time_t best_mtime = 0;
+	if (!d)
+		return NULL;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, "retired-", 8) != 0)
+			continue;
+		char *path = xasprintf("%s/%s", dir, e->d_name);
+		struct stat st;
+		if (stat(path, &st) == 0 && (!best || st.st_mtime >= best_mtime)) {
+			free(best);
+			best = path;
+			best_mtime = st.st_mtime;
+		} else {
+			free(path);
+		}
+	}
+	closedir(d);
+	struct signing_key *k = best ? signing_key_load(best) : NULL;
+	free(best);
+	return k;
+}
+
 int
 federation_open(struct app *app)
 {
@@ -641,6 +673,7 @@ federation_open(struct app *app)
 		signing_key_free(k);
 	}
 	fed.key = signing_key_load(path);
+	fed.previous_key = load_previous_key(app);
 	if (!fed.key) {
 		log_error("no signing key at %s: run \"%s-srv keys generate\" first", path,
 			  app->side);
@@ -692,7 +725,8 @@ federation_stop(struct app *app)
 	delivery_stop();
 	outbox_set_emitter(NULL);
 	signing_key_free(fed.key);
-	fed.key = NULL;
+	signing_key_free(fed.previous_key);
+	fed.key = fed.previous_key = NULL;
 	free(fed.public_url);
 	fed.public_url = NULL;
 }

@@ -20,6 +20,9 @@ struct federation {
 	struct app *app;
 	const char *self;
 	struct signing_key *key;
+	struct signing_key *previous_key; /* the last rotated-out key, or NULL: deliveries carry its
+					   * transport signature too, for a peer that has not yet
+					   * applied the keys.rotated event */
 	const struct hook *hooks;
 	char *public_url;
 	/* threads */

@@ -3,7 +3,8 @@
 // mirror of news and profiles in both directions, both logs compared event by event and every
 // envelope verified by Node's crypto against /.well-known/baladiya-keys; the inbox's answers to
 // bad input (each with its stable code, nothing stored), equivocation evidence, out-of-order and
-// duplicate deliveries, unknown event types, pairing errors and the catch-up endpoint.
+// duplicate deliveries, unknown event types, pairing errors (and pairing one side at a time) and
+// the catch-up endpoint.
 // Forged events are signed with the official daemon's own key (as a compromised or buggy
 // official would) and, when they are meant to be part of its log, appended to its log
 // afterwards (adoptEvents) so that the pair stays consistent for the next test.

@@ -98,7 +98,11 @@ describe('federation v1 through a reordering, duplicating proxy', () => {
 			const seqs = new Set(captured.map((c) => seqOf(c.body)));
 			return seqs.size === n && [...seqs].every((s) => s >= 1 && s <= n);
 		}, { what: `the proxy to hold official's ${n} deliveries`, timeoutMs: 30_000 });
-		const os = await federationStatus(oAdmin);
+		// the proxy answers before the sender records the acknowledgement: wait for it
+		const os = await waitFor(async () => {
+			const st = await federationStatus(oAdmin);
+			return st.peer.acked_seq === n && st;
+		}, { what: `official to record ${n} acknowledgements` });
 		assert.equal(os.peer.acked_seq, n);
 		assert.equal(os.peer.url, toCitizen.url);
 		// nothing reached citizen yet
