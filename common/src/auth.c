@@ -200,7 +200,7 @@ out:
 }
 
 struct user *
-auth_session_user(const char *token)
+auth_session_user(const char *token, enum status *st)
 {
 	static const char q[] = "SELECT a.id, a.username, a.role FROM sessions s"
 				" JOIN accounts a ON a.id = s.account_id"
@@ -209,6 +209,7 @@ auth_session_user(const char *token)
 	token_hash(token, hash);
 	PGresult *res = db_exec(q, DB_PARAMS(hash));
 	struct user *u = NULL;
+	*st = res ? STATUS_OK : STATUS_UNAVAILABLE;
 	if (res && PQntuples(res) == 1) {
 		u = xcalloc(1, sizeof(*u));
 		u->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);

@@ -91,6 +91,8 @@ db_conn(void)
 	if (s->conn) {
 		PQfinish(s->conn);
 		s->conn = NULL;
+		s->listening =
+			NULL; /* a new connection must LISTEN again, even at the same address */
 	}
 	/* connect_timeout keeps a dead server from holding a worker for long */
 	static const char *const keys[] = {"connect_timeout", "application_name", NULL};
@@ -152,6 +154,7 @@ db_exec(const char *sql, int n, const char *const *params)
 			PQclear(res);
 			PQfinish(c);
 			s->conn = NULL;
+			s->listening = NULL;
 			if (s->in_tx) {
 				s->in_tx = false;
 				return NULL;
@@ -233,6 +236,7 @@ db_wait_notify(const char *channel, int timeout_ms, int wake_fd)
 			xasprintf("LISTEN %s", channel); /* a constant identifier from our code */
 		int rc = db_command(sql, 0, NULL);
 		free(sql);
+		c = s->conn; /* db_command may have replaced a lost connection */
 		s->listening = rc == 0 ? c : NULL;
 	}
 	if (!c || s->listening != c) {

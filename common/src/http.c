@@ -393,7 +393,9 @@ load_session(struct request *req)
 		log_warn("ignoring a malformed session cookie");
 		return;
 	}
-	req->user = auth_session_user(tok);
+	enum status st;
+	req->user = auth_session_user(tok, &st);
+	req->session_unknown = st != STATUS_OK;
 }
 
 static bool
@@ -432,6 +434,11 @@ dispatch(struct request *req)
 			return; /* http_parse_form replied */
 	}
 	load_session(req);
+	if ((route->flags & ROUTE_STAFF) && !req->user && req->session_unknown) {
+		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
+			   "the site cannot reach its database; try again in a minute");
+		return;
+	}
 	if ((route->flags & ROUTE_STAFF) && !req->user) {
 		if (req->want_json || strcmp(req->method, "GET") != 0) {
 			http_error(req, STATUS_UNAUTHORIZED, "login_required",

@@ -229,7 +229,8 @@ peer_pair(struct app *app, const char *url, char **fingerprints, int nfp)
 			goto out;
 		}
 	}
-	if (db_fed_peer_upsert(origin, url) < 0 || db_commit() < 0) {
+	/* the NOTIFY wakes a running daemon's sender at once */
+	if (db_fed_peer_upsert(origin, url) < 0 || db_fed_notify() < 0 || db_commit() < 0) {
 		db_rollback();
 		goto out;
 	}

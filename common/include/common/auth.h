@@ -45,8 +45,9 @@ enum status auth_user_add(const char *username, const char *role, const char *pa
  * is locked after too many failures (5 within 15 minutes lock it for 15 minutes).
  */
 enum status auth_login(const char *username, const char *password, char **token_out);
-/* The account of a session token (malloc'd struct, user_free it), or NULL. */
-struct user *auth_session_user(const char *token);
+/* The account of a session token (malloc'd struct, user_free it), or NULL; *st is
+ * STATUS_UNAVAILABLE when the database could not say (not the same as "no session"). */
+struct user *auth_session_user(const char *token, enum status *st);
 void auth_logout(const char *token);
 void user_free(struct user *u);
 

@@ -47,6 +47,7 @@ struct request {
 	json_t *form;           /* field -> string (first value wins), for form bodies */
 	struct upload *uploads; /* files from multipart bodies */
 	struct user *user;      /* signed-in account, or NULL */
+	bool session_unknown;   /* a session cookie the database could not check */
 	const char *csrf;       /* the CSRF token to put in forms */
 	char id[17];            /* request id, also in every log line of this request */
 	double started_ms;
