@@ -406,6 +406,14 @@ csrf_ok(struct request *req)
 	return cookie && field && strlen(cookie) == 64 && secure_equals(cookie, field);
 }
 
+static bool
+request_has_body(struct request *req)
+{
+	const char *cl = http_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	const char *te = http_header(req, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	return (cl && strtoull(cl, NULL, 10) > 0) || te;
+}
+
 static enum MHD_Result
 queue(struct request *req)
 {
@@ -559,7 +567,18 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 
 	if (!req->response)
 		dispatch(req);
-respond:;
+	goto queue_now;
+respond:
+	/*
+	 * Answered on the first call (cache hit, 404, 405...). Queueing now would make
+	 * libmicrohttpd close the connection (it cannot know the body is empty), so unless a body
+	 * is on its way — then closing is right: we refuse it — answer on the next call.
+	 */
+	if (!request_has_body(req)) {
+		log_set_request_id(NULL);
+		return MHD_YES;
+	}
+queue_now:;
 	enum MHD_Result rc = queue(req);
 	log_set_request_id(NULL);
 	return rc;
