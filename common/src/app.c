@@ -264,7 +264,8 @@ static void
 usage(struct app *app, FILE *out)
 {
 	fprintf(out,
-		"usage: %s-srv [serve [--generate-key]]   run the %s platform (--generate-key: make the\n"
+		"usage: %s-srv [serve [--generate-key]]   run the %s platform (--generate-key: "
+		"make the\n"
 		"                                   signing key on first start)\n"
 		"       %s-srv migrate              apply database migrations and exit\n"
 		"       %s-srv user add --role ROLE --username NAME   (password on stdin)\n"

@@ -271,25 +271,6 @@ db_pub_local_id(const char *origin, const char *kind, long long origin_id)
 	return id;
 }
 
-int
-db_budget_lines_replace(long long pub_id, json_t *lines)
-{
-	/* one statement for the whole document, however many lines */
-	static const char q[] =
-		"WITH del AS (DELETE FROM budget_lines WHERE publication_id = $1)"
-		" INSERT INTO budget_lines (publication_id, line_no, section, chapter, article, "
-		"label,"
-		" planned, executed) SELECT $1, l.ord, l.section, l.chapter, l.article, l.label,"
-		" l.planned, l.executed FROM jsonb_to_recordset($2::jsonb) WITH ORDINALITY AS"
-		" l(section text, chapter text, article text, label text, planned bigint,"
-		" executed bigint, ord integer)";
-	char idb[24];
-	char *l = json_dumps(lines, JSON_COMPACT);
-	int rc = db_command(q, DB_PARAMS(LL(idb, pub_id), l));
-	free(l);
-	return rc;
-}
-
 json_t *
 db_budget_lines(long long pub_id)
 {

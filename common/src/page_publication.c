@@ -66,18 +66,21 @@ choice_label(struct request *req, const struct kind *k, const struct field *f, c
 	return t_get(req, arena_printf(req->arena, "%s_%s_%s", k->name, f->name, v));
 }
 
-/* 38000000 -> "38 000 000" (a thin space would be nicer; a plain space reads everywhere) */
+/* 38000000 -> "38 000 000" with no-break spaces (U+00A0), which keep the groups in order inside
+ * Arabic text, where plain spaces would let the bidi algorithm reorder them */
 static char *
 group_digits(struct request *req, long long n)
 {
-	char raw[32], out[48];
+	char raw[32], out[64];
 	snprintf(raw, sizeof(raw), "%lld", n < 0 ? -n : n);
 	size_t len = strlen(raw), o = 0;
 	if (n < 0)
 		out[o++] = '-';
 	for (size_t i = 0; i < len; i++) {
-		if (i && (len - i) % 3 == 0)
-			out[o++] = ' ';
+		if (i && (len - i) % 3 == 0) {
+			out[o++] = (char)0xC2;
+			out[o++] = (char)0xA0;
+		}
 		out[o++] = raw[i];
 	}
 	out[o] = '\0';
@@ -639,7 +642,10 @@ write_with_event(struct request *req, const struct kind *k, long long *id, json_
 		action = "unpublished";
 		break;
 	}
-	if (st == STATUS_OK && (pub_emit(req->app->side, k, *id, action) < 0 || db_commit() < 0))
+	if (st == STATUS_OK && (pub_emit(req->app->side, k, *id, action) < 0 ||
+				(op == 2 && strcmp(k->name, "budget") == 0 &&
+				 budget_lines_on_publish(req->app->side, *id) < 0) ||
+				db_commit() < 0))
 		st = STATUS_UNAVAILABLE;
 	if (st != STATUS_OK)
 		db_rollback();

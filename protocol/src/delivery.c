@@ -298,7 +298,8 @@ apply_batch(struct fed_peer *peer_hint, const struct strbuf *body)
 			const char *code = NULL;
 			struct verified v;
 			char *line = xstrndup(p, len);
-			if (fed_verify_envelope(line, len, peer_hint->name, &v, &code) != STATUS_OK) {
+			if (fed_verify_envelope(line, len, peer_hint->name, &v, &code) !=
+			    STATUS_OK) {
 				log_warn("catch-up from \"%s\" stopped: %s", peer_hint->name, code);
 				free(line);
 				break;

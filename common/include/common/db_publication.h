@@ -47,10 +47,7 @@ enum status db_pub_mirror(const char *origin, const char *kind, long long origin
 /* The local id of a peer's item, or -1. */
 long long db_pub_local_id(const char *origin, const char *kind, long long origin_id);
 
-/* Budget lines of a document: replaced all at once, in the caller's transaction. lines:
- * [{section, chapter, article, label, planned, executed}]. */
-int db_budget_lines_replace(long long pub_id, json_t *lines);
-/* The lines, in order; NULL on failure. */
+/* The lines of a budget document, in order; NULL on failure. */
 json_t *db_budget_lines(long long pub_id);
 
 /* Accountability figures, computed from the (mirrored) data so both sides agree:
@@ -146,8 +143,8 @@ json_t *db_moderation_list(long long before_id, int limit);
 json_t *db_pub_get_for_update(const char *kind, long long id, enum status *st);
 /* Append lines to a document's, numbering them from first_line_no (the caller's transaction). */
 int db_budget_lines_append(long long pub_id, long long first_line_no, json_t *lines);
-/* Replace all the lines of a document (the caller's transaction); like db_budget_lines_replace,
- * which fails on jsonb_to_recordset WITH ORDINALITY and on reusing the deleted line numbers. */
+/* Replace all the lines of a document, [{section, chapter, article, label, planned, executed}]
+ * (the caller's transaction). */
 int db_budget_lines_set(long long pub_id, json_t *lines);
 /* How many lines a document has, or -1 on failure. */
 long long db_budget_lines_count(long long pub_id);

@@ -47,6 +47,12 @@ void budget_item_extras(struct request *req, json_t *item, json_t *view);
 void council_item_extras(struct request *req, json_t *item, json_t *view);
 void reaction_item_extras(struct request *req, json_t *item, json_t *view);
 
+/*
+ * Own budget document id was just published (or published again after a withdrawal), in the
+ * caller's transaction: emit its lines, if it has any, as its import would have, so lines
+ * imported while it was a draft or withdrawn reach the peer. Returns 0, or -1 (roll back).
+ */
+int budget_lines_on_publish(const char *side, long long id);
 /* Budget lines: CSV import (staff), open data downloads (page_budget.c). */
 void page_staff_budget_lines(struct request *req);
 void page_budget_lines_csv(struct request *req);
@@ -80,7 +86,7 @@ void page_moderation_log(struct request *req);
 	 "staff_" path "_unpublish"}
 /* Open data and files: both platforms (the mirror serves lines it holds; files link to origin). */
 #define PUBLICATION_DATA_ROUTES \
-	{"GET", "/budgets/{id}/lines.csv", page_budget_lines_csv, ROUTE_CACHE, 0, "budget_lines_csv"}, \
+	{"GET", "/budgets/{id}/lines.csv", page_budget_lines_csv, 0, 0, "budget_lines_csv"}, \
 	{"GET", "/deliberations/{id}/files/{file}", page_deliberation_file, 0, 0, "deliberation_file"}
 /* The origin's staff rows for budget lines and deliberation files. */
 #define PUBLICATION_DATA_STAFF_ROUTES \
