@@ -198,7 +198,7 @@ layout_context(struct request *req, json_t *view)
 	json_object_set_new(ctx, "is_official", json_boolean(strcmp(app->side, "official") == 0));
 	json_object_set(ctx, "t", req->t);
 	json_object_set(ctx, "site", json_object_get(app->site_by_lang, req->lang));
-	json_object_set_new(ctx, "path", json_string(req->path));
+	json_object_set_new(ctx, "request_path", json_string(req->path));
 	if (req->match.route && (req->match.route->flags & ROUTE_JSON_TWIN))
 		json_object_set_new(ctx, "json_url",
 				    json_string(arena_printf(req->arena, "%s.json", req->path)));

@@ -64,6 +64,8 @@ void page_reaction_create(struct request *req);
 void page_staff_reactions(struct request *req);
 void page_staff_reaction_hide(struct request *req);
 void page_moderation_log(struct request *req);
+/* 303 to this platform's copy of a peer's item: /origin/{kind}/{origin id}. */
+void page_pub_by_origin(struct request *req);
 
 // clang-format off
 /* Public rows of a server's route table for one kind path ("projects"). */
@@ -102,7 +104,8 @@ void page_moderation_log(struct request *req);
 	{"GET", "/staff/reactions", page_staff_reactions, ROUTE_STAFF | ROUTE_JSON_TWIN, 0, \
 	 "staff_reactions"}, \
 	{"POST", "/staff/reactions/{id}/hide", page_staff_reaction_hide, ROUTE_STAFF, 8 * 1024, \
-	 "staff_reaction_hide"}
+	 "staff_reaction_hide"}, \
+	{"GET", "/origin/{kind}/{id}", page_pub_by_origin, ROUTE_CACHE, 0, "origin_item"}
 /* The public moderation log: both platforms (the official one mirrors it). */
 #define MODERATION_ROUTES \
 	{"GET", "/moderation", page_moderation_log, ROUTE_JSON_TWIN | ROUTE_CACHE, 0, "moderation"}
