@@ -54,20 +54,6 @@ app_can(const struct app *app, const struct user *user, const char *action)
 	return false;
 }
 
-static int
-read_file(const char *path, struct strbuf *out)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	char buf[8192];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		strbuf_add(out, buf, n);
-	fclose(f);
-	return 0;
-}
-
 int
 app_asset(struct app *app, const char *name, struct strbuf *out)
 {
@@ -75,7 +61,7 @@ app_asset(struct app *app, const char *name, struct strbuf *out)
 		return -1;
 	if (app->cfg.theme_dir) {
 		char *path = xasprintf("%s/%s", app->cfg.theme_dir, name);
-		int rc = read_file(path, out);
+		int rc = strbuf_read_file(out, path);
 		free(path);
 		if (rc == 0)
 			return 0;

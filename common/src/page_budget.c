@@ -1031,28 +1031,6 @@ name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int
-read_file(const char *path, struct strbuf *out)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	char buf[65536];
-	size_t n;
-	int rc = 0;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-		if (out->len + n > BUDGET_CSV_MAX_BYTES) {
-			rc = -1;
-			break;
-		}
-		strbuf_add(out, buf, n);
-	}
-	if (ferror(f))
-		rc = -1;
-	fclose(f);
-	return rc;
-}
-
 /* The own budget document of year and type: its id, 0 when there is none, -1 on failure. */
 static long long
 demo_find(struct app *app, int year, const char *type)
@@ -1091,7 +1069,7 @@ demo_load_one(struct app *app, const char *folder, const char *name, json_t *met
 		rc = 0;
 		goto out;
 	}
-	if (read_file(path, &csv) < 0) {
+	if (strbuf_read_file(&csv, path) < 0 || csv.len > BUDGET_CSV_MAX_BYTES) {
 		fprintf(stderr, "%s: cannot read it, or it is larger than 4 MiB\n", path);
 		goto out;
 	}

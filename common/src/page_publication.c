@@ -336,13 +336,9 @@ load_item(struct request *req, const struct kind *k, bool include_drafts)
 	return item;
 }
 
-void
-page_pub_item(struct request *req)
+json_t *
+pub_item_view(struct request *req, const struct kind *k, json_t *item)
 {
-	const struct kind *k = page_pub_kind(req);
-	json_t *item = k ? load_item(req, k, false) : NULL;
-	if (!item)
-		return;
 	json_t *view = pub_view(req, k, item, true);
 	if (json_is_true(json_object_get(view, "is_unpublished"))) {
 		/* withdrawn: title, dates and the public reason stay; the content does not */
@@ -356,6 +352,17 @@ page_pub_item(struct request *req)
 		view, "history_url",
 		json_sprintf("/%s/%lld/history", k->path,
 			     (long long)json_integer_value(json_object_get(item, "id"))));
+	return view;
+}
+
+void
+page_pub_item(struct request *req)
+{
+	const struct kind *k = page_pub_kind(req);
+	json_t *item = k ? load_item(req, k, false) : NULL;
+	if (!item)
+		return;
+	json_t *view = pub_item_view(req, k, item);
 	json_decref(item);
 	http_render(req, 200, "publication_item", view);
 }

@@ -515,16 +515,11 @@ refuse_form(struct request *req, const struct kind *k, json_t *item, const char 
 	json_t *refused = json_pack("{s:{s:s, s:s}, s:s, s:s, s:s}", "error", "code", code,
 				    "message", message, "stance", stance ? stance : "", "comment",
 				    comment, "display_name", name);
-	json_t *view = pub_view(req, k, item, true);
-	budget_item_extras(req, item, view);
-	council_item_extras(req, item, view);
+	json_t *view = pub_item_view(req, k, item);
+	/* the reactions part again, this time with the refused form and what was typed */
 	json_t *rv = reactions_view(req, item, refused);
 	if (rv)
 		json_object_set_new(view, "reactions", rv);
-	json_object_set_new(
-		view, "history_url",
-		json_sprintf("/%s/%lld/history", k->path,
-			     (long long)json_integer_value(json_object_get(item, "id"))));
 	json_decref(refused);
 	http_render(req, 400, "publication_item", view);
 }

@@ -95,23 +95,15 @@ add_dir(struct static_files *sf, const char *dir, const char *prefix)
 			continue;
 		char *path = xasprintf("%s/%s", dir, e->d_name);
 		char *name = xasprintf("%s%s", prefix, e->d_name);
-		FILE *f = fopen(path, "rb");
-		if (f) {
-			struct strbuf sb = STRBUF_INIT;
-			char buf[8192];
-			size_t n;
-			while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-				strbuf_add(&sb, buf, n);
-			fclose(f);
-			if (e->d_type == DT_DIR) {
-				char *sub = xasprintf("%s/", name);
-				add_dir(sf, path, sub);
-				free(sub);
-			} else {
-				add(sf, name, sb.buf, sb.len);
-			}
-			strbuf_release(&sb);
+		struct strbuf sb = STRBUF_INIT;
+		if (e->d_type == DT_DIR) {
+			char *sub = xasprintf("%s/", name);
+			add_dir(sf, path, sub);
+			free(sub);
+		} else if (strbuf_read_file(&sb, path) == 0) {
+			add(sf, name, sb.buf, sb.len);
 		}
+		strbuf_release(&sb);
 		free(path);
 		free(name);
 	}

@@ -165,3 +165,18 @@ strbuf_equals(const struct strbuf *sb, const char *s)
 {
 	return strlen(s) == sb->len && memcmp(sb->buf, s, sb->len) == 0;
 }
+
+int
+strbuf_read_file(struct strbuf *sb, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		strbuf_add(sb, buf, n);
+	int rc = ferror(f) ? -1 : 0;
+	fclose(f);
+	return rc;
+}

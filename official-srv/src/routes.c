@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
  * The official platform's one route table: every address it answers, with its handler, flags
- * and body limit.
+ * and body limit. It writes the commune's publications (staff rows) and shows the residents'
+ * reactions mirrored from the citizen platform.
  */
 #include "routes.h"
 
@@ -12,14 +13,7 @@
 const struct route official_routes[] = {
 	SITE_ROUTES,
 	FEDERATION_ROUTES,
-	PUBLICATION_PUBLIC_ROUTES("projects"),
-	PUBLICATION_PUBLIC_ROUTES("sessions"),
-	PUBLICATION_PUBLIC_ROUTES("deliberations"),
-	PUBLICATION_PUBLIC_ROUTES("budgets"),
-	{"GET", "/accountability", page_accountability, ROUTE_JSON_TWIN | ROUTE_CACHE, 0,
-	 "accountability"},
-	PUBLICATION_DATA_ROUTES,
-	MODERATION_ROUTES,
+	PUBLICATION_SHARED_ROUTES,
 	PUBLICATION_STAFF_ROUTES("projects"),
 	PUBLICATION_STAFF_ROUTES("sessions"),
 	PUBLICATION_STAFF_ROUTES("deliberations"),

@@ -32,6 +32,9 @@ void page_staff_project_milestone(struct request *req);
 const struct kind *page_pub_kind(struct request *req);
 /* The view of an item in the reader's language; full adds the rendered texts and history size. */
 json_t *pub_view(struct request *req, const struct kind *k, json_t *item, bool full);
+/* The whole item page's view: pub_view(.., true) plus the kind-specific parts and the history
+ * link; a withdrawn item keeps its title, dates and reason only. */
+json_t *pub_item_view(struct request *req, const struct kind *k, json_t *item);
 /*
  * Emit the public snapshot of own item id as "<kind>.<action>" in the caller's transaction
  * (nothing for drafts). Returns 0 or -1.
@@ -109,6 +112,17 @@ void page_pub_by_origin(struct request *req);
 /* The public moderation log: both platforms (the official one mirrors it). */
 #define MODERATION_ROUTES \
 	{"GET", "/moderation", page_moderation_log, ROUTE_JSON_TWIN | ROUTE_CACHE, 0, "moderation"}
+/* Everything both platforms serve of the commune's publications (the origin its own, the peer
+ * its mirror): lists, items, history, open data, accountability and the moderation log. */
+#define PUBLICATION_SHARED_ROUTES \
+	PUBLICATION_PUBLIC_ROUTES("projects"), \
+	PUBLICATION_PUBLIC_ROUTES("sessions"), \
+	PUBLICATION_PUBLIC_ROUTES("deliberations"), \
+	PUBLICATION_PUBLIC_ROUTES("budgets"), \
+	{"GET", "/accountability", page_accountability, ROUTE_JSON_TWIN | ROUTE_CACHE, 0, \
+	 "accountability"}, \
+	PUBLICATION_DATA_ROUTES, \
+	MODERATION_ROUTES
 // clang-format on
 
 #endif

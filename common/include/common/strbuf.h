@@ -47,5 +47,7 @@ void strbuf_addurlenc(struct strbuf *sb, const char *s);
 /* Remove trailing ASCII whitespace. */
 void strbuf_rtrim(struct strbuf *sb);
 bool strbuf_equals(const struct strbuf *sb, const char *s);
+/* Append the whole file at path; returns 0, or -1 (errno set) when it cannot be read. */
+int strbuf_read_file(struct strbuf *sb, const char *path);
 
 #endif
