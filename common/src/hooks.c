@@ -87,7 +87,15 @@ is_utc_time(const char *s)
 		if (digits < 1 || digits > 6)
 			return false;
 	}
-	return s[i] == 'Z' && s[i + 1] == '\0';
+	if (s[i] != 'Z' || s[i + 1] != '\0')
+		return false;
+	/* a real day and time, not only the shape (2025-02-30 would fail in the database) */
+	char day[11];
+	memcpy(day, s, 10);
+	day[10] = '\0';
+	int hh = (s[11] - '0') * 10 + (s[12] - '0'), mm = (s[14] - '0') * 10 + (s[15] - '0');
+	int ss = (s[17] - '0') * 10 + (s[18] - '0');
+	return publication_is_date(day) && hh < 24 && mm < 60 && ss < 60;
 }
 
 enum status
@@ -140,6 +148,12 @@ hook_publication(const char *origin, const char *type, json_t *data)
 	const char *published_at = json_string_value(json_object_get(data, "published_at"));
 	json_t *reason = json_object_get(data, "unpublish_reason");
 	json_t *fields = json_object_get(data, "fields");
+	/* the commune's publications: only the official platform writes them (DESIGN §2) */
+	if (k && strcmp(origin, "official") != 0) {
+		log_warn("%s event from %s: only the official platform publishes these", type,
+			 origin);
+		return STATUS_INVALID;
+	}
 	if (!k || (strcmp(action, "published") && strcmp(action, "updated") &&
 		   strcmp(action, "unpublished")))
 		return STATUS_NOT_FOUND;

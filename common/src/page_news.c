@@ -12,6 +12,7 @@
 #include "common/markdown.h"
 #include "common/outbox.h"
 #include "common/page_util.h"
+#include "common/publication.h"
 #include "common/demo.h"
 #include "common/db.h"
 #include "common/site.h"
@@ -228,6 +229,14 @@ read_texts(struct request *req, json_t *title, json_t *body)
 			err = "body_too_long";
 		else if (!err && !*t)
 			err = "title_required";
+	}
+	if (!err && any) {
+		/* the item travels whole in one event (≤ 64 KiB) */
+		char *t = json_dumps(title, JSON_COMPACT), *b = json_dumps(body, JSON_COMPACT);
+		if (strlen(t) + strlen(b) > PUBLICATION_DATA_MAX)
+			err = "content_too_long";
+		free(t);
+		free(b);
 	}
 	return err ? err : (any ? NULL : "title_required");
 }

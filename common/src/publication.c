@@ -258,6 +258,16 @@ publication_from_form(const struct kind *k, const char *(*lookup)(void *ctx, con
 			*field = f->name;
 		}
 	}
+	/* the item travels whole in one event (≤ 64 KiB with its envelope fields): longer texts
+	 * belong in attached files */
+	if (!*error) {
+		char *d = json_dumps(data, JSON_COMPACT);
+		if (strlen(d) > PUBLICATION_DATA_MAX) {
+			*error = "content_too_long";
+			*field = k->title_field;
+		}
+		free(d);
+	}
 	if (*error) {
 		*partial = data;
 		return NULL;

@@ -125,12 +125,14 @@ export function checkCompose(cfg) {
 	assert.notEqual(volumeAt(services['official-srv'], env.official.BALADIYA_DATA_DIR),
 		volumeAt(services['citizen-srv'], env.citizen.BALADIYA_DATA_DIR), 'distinct key volumes');
 
+	// BALADIYA_PEER_URL builds readers' links: it is the other platform's public address
+	// (pairing, done by an operator, uses the internal service address)
 	for (const side of SIDES) {
 		const peer = PEER[side];
-		const url = new URL(env[side].BALADIYA_PEER_URL);
-		assert.equal(url.hostname, `${peer}-srv`, `${side}-srv's peer is ${peer}-srv`);
-		assert.equal(url.port || (url.protocol === 'https:' ? '443' : '80'), String(env[peer].BALADIYA_PORT),
-			`${side}-srv's peer URL uses ${peer}-srv's port`);
+		assert.equal(env[side].BALADIYA_PEER_URL, env[peer].BALADIYA_PUBLIC_URL,
+			`${side}-srv's peer URL is ${peer}-srv's public URL`);
+		assert.notEqual(env[side].BALADIYA_PEER_URL, env[side].BALADIYA_PUBLIC_URL,
+			`${side}-srv's peer URL is not its own`);
 	}
 }
 
@@ -165,10 +167,10 @@ describe('docker-compose.yml', () => {
 		const env = (cfg, svc) => cfg.services[svc].environment;
 		const broken = {
 			'peer not crossing': (c) => {
-				env(c, 'official-srv').BALADIYA_PEER_URL = 'http://official-srv:8080';
+				env(c, 'official-srv').BALADIYA_PEER_URL = env(c, 'official-srv').BALADIYA_PUBLIC_URL;
 			},
 			'peer on the wrong port': (c) => {
-				env(c, 'citizen-srv').BALADIYA_PEER_URL = 'http://official-srv:8081';
+				env(c, 'citizen-srv').BALADIYA_PEER_URL = 'http://localhost:8081';
 			},
 			'shared database': (c) => {
 				env(c, 'citizen-srv').PGHOST = 'official-db';

@@ -25,6 +25,9 @@ enum field_type {
 	FIELD_PATTERN,  /* ASCII text matching the kind's check (e.g. a deliberation number) */
 };
 
+/* Largest serialized data of one item (bytes): it must fit in one event with its envelope. */
+#define PUBLICATION_DATA_MAX (56 * 1024)
+
 struct field {
 	const char *name;
 	enum field_type type;
