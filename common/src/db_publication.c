@@ -141,15 +141,19 @@ db_pub_list(const char *kind, const char *sort_field, json_t *filter, const char
 	    const char *cursor, int limit, bool with_withdrawn, enum status *st)
 {
 	/* the sort key: a date field of data, or the publication day; cursor "<key>|<id>" */
+	/* the page's ids are chosen on the sort key alone; only those rows are then read whole
+	 * (data::text of every candidate row made a list cost its whole table) */
 	static const char sql[] =
-		"SELECT " PUB_COLUMNS ", k FROM (SELECT *, coalesce(data ->> $2,"
+		"SELECT " PUB_COLUMNS
+		", s.k FROM (SELECT id, k FROM (SELECT id, coalesce(data ->> $2,"
 		"  to_char(published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')) AS k FROM publications"
 		"  WHERE kind = $1 AND (status = 'published' OR ($8 AND status = 'unpublished'))"
 		"  AND ($3::jsonb IS NULL OR data @> $3::jsonb)"
 		"  AND ($4::text IS NULL OR search @@ (websearch_to_tsquery('arabic', $4) ||"
-		"   websearch_to_tsquery('french', $4)))) p"
-		" WHERE ($5::text IS NULL OR (k, id) < ($5, $6::bigint))"
-		" ORDER BY k DESC, id DESC LIMIT $7";
+		"   websearch_to_tsquery('french', $4)))) c"
+		"  WHERE ($5::text IS NULL OR (k, id) < ($5, $6::bigint))"
+		"  ORDER BY k DESC, id DESC LIMIT $7) s JOIN publications USING (id)"
+		" ORDER BY s.k DESC, id DESC";
 	char key[32] = "", idb[24] = "", lim[16];
 	*st = STATUS_OK;
 	if (cursor) {
