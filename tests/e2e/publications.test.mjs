@@ -16,7 +16,9 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { freePort, ROOT, tempDir } from '../lib/harness.mjs';
-import { expectNoAxeViolations, launchChromium, newPage, screenshot } from '../lib/browser.mjs';
+import {
+	expectNoAxeViolations, launchChromium, screenshot, trackedPage, withLang,
+} from '../lib/browser.mjs';
 import { startFederatedPair, waitForMirror } from '../lib/federation.mjs';
 import { PASSWORD, addUser, cliFor } from '../lib/http.mjs';
 
@@ -35,29 +37,6 @@ let pair;
 let browser;
 let projectId; // on official
 let citizenProjectPath;
-
-function withLang(url, lang) {
-	return `${url}${url.includes('?') ? '&' : '?'}lang=${lang}`;
-}
-
-/** A page that records console errors (a CSP refusal shows up there) and failed requests. */
-async function trackedPage(contextOptions) {
-	const page = await newPage(browser, contextOptions);
-	page.setDefaultTimeout(10_000);
-	page.problems = [];
-	page.on('console', (msg) => {
-		if (msg.type() !== 'error' || msg.location().url?.endsWith('/favicon.ico')) return;
-		page.problems.push(`console: ${msg.text()} (${msg.location().url || 'no url'})`);
-	});
-	page.on('pageerror', (err) => page.problems.push(`page error: ${err.message}`));
-	page.on('response', (res) => {
-		const u = new URL(res.url());
-		if (res.status() >= 400 && u.pathname !== '/favicon.ico') {
-			page.problems.push(`HTTP ${res.status()} for ${u.pathname}${u.search}`);
-		}
-	});
-	return page;
-}
 
 async function open(page, url) {
 	const res = await page.goto(url);
@@ -127,7 +106,7 @@ describe('publications and reactions in Chromium', () => {
 	test('staff create and publish a project; a resident reacts on the citizen site; staff see it',
 		async (t) => {
 			// 1. the editor, on the official site, through the forms
-			const staff = await trackedPage({ locale: LOCALE.fr });
+			const staff = await trackedPage(browser, { locale: LOCALE.fr });
 			await logIn(staff, pair.official, 'redactrice', 'fr');
 			await open(staff, withLang(`${pair.official.url}/staff/projects/new`, 'fr'));
 			await staff.locator('#title_ar').fill(PROJECT.ar);
@@ -150,7 +129,7 @@ describe('publications and reactions in Chromium', () => {
 			await waitForMirror(pair.official, pair.citizen);
 
 			// 2. a resident, on the citizen site, without JavaScript: finds it under the projects
-			const resident = await trackedPage({ locale: LOCALE.fr, javaScriptEnabled: false });
+			const resident = await trackedPage(browser, { locale: LOCALE.fr, javaScriptEnabled: false });
 			await open(resident, withLang(`${pair.citizen.url}/`, 'fr'));
 			await Promise.all([
 				resident.waitForURL((u) => u.pathname === '/projects'),
@@ -175,7 +154,7 @@ describe('publications and reactions in Chromium', () => {
 			assert.deepEqual(resident.problems, []);
 
 			// a second resident writes a comment the moderators will hide
-			const other = await trackedPage({ locale: LOCALE.ar });
+			const other = await trackedPage(browser, { locale: LOCALE.ar });
 			await open(other, withLang(`${pair.citizen.url}${citizenProjectPath}`, 'ar'));
 			await other.locator('#stance-concern').check();
 			await other.locator('#reaction-comment').fill(HIDDEN_COMMENT);
@@ -214,7 +193,7 @@ describe('publications and reactions in Chromium', () => {
 		});
 
 	test('a moderator hides a comment with a public reason; the log shows it on both sides', async () => {
-		const mod = await trackedPage({ locale: LOCALE.fr });
+		const mod = await trackedPage(browser, { locale: LOCALE.fr });
 		await logIn(mod, pair.citizen, 'moderateur', 'fr');
 		await open(mod, withLang(`${pair.citizen.url}/staff/reactions`, 'fr'));
 		await checkPage(mod, 'fr');
@@ -233,7 +212,7 @@ describe('publications and reactions in Chromium', () => {
 		await mod.close();
 		await waitForMirror(pair.citizen, pair.official);
 		for (const srv of [pair.official, pair.citizen]) {
-			const page = await trackedPage({ locale: LOCALE.fr });
+			const page = await trackedPage(browser, { locale: LOCALE.fr });
 			await open(page, withLang(`${srv.url}/moderation`, 'fr'));
 			assert.ok((await page.locator('main').textContent())
 				.includes('Numéro de téléphone (données personnelles)'));
@@ -254,7 +233,7 @@ describe('publications and reactions in Chromium', () => {
 			for (const [name, pathOf] of pages) {
 				test(`${side} ${name} in ${lang}: no axe violations`, async () => {
 					const srv = pair[side];
-					const page = await trackedPage({ locale: LOCALE[lang] });
+					const page = await trackedPage(browser, { locale: LOCALE[lang] });
 					try {
 						await open(page, withLang(`${srv.url}${pathOf(side)}`, lang));
 						await checkPage(page, lang);
@@ -275,7 +254,7 @@ describe('publications and reactions in Chromium', () => {
 	test('a demo project page with several reactions passes axe on both sides', async () => {
 		for (const side of ['official', 'citizen']) {
 			for (const lang of LANGS) {
-				const page = await trackedPage({ locale: LOCALE[lang] });
+				const page = await trackedPage(browser, { locale: LOCALE[lang] });
 				await open(page, withLang(`${pair[side].url}/projects`, lang));
 				const title = lang === 'fr' ? "Réfection de la chaussée du boulevard de l'Indépendance"
 					: 'إعادة تهيئة طريق شارع الاستقلال';

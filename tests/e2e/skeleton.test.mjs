@@ -11,7 +11,9 @@
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startCluster, startDaemon, runCli, tempDir } from '../lib/harness.mjs';
-import { launchChromium, newPage, expectNoAxeViolations, screenshot } from '../lib/browser.mjs';
+import {
+	launchChromium, expectNoAxeViolations, screenshot, trackedPage, withLang,
+} from '../lib/browser.mjs';
 
 const SIDES = ['official', 'citizen'];
 const LANGS = ['ar', 'fr'];
@@ -34,34 +36,6 @@ after(async () => {
 	await browser?.close();
 	await cluster?.destroy();
 });
-
-/** url with ?lang= (or &lang=) added. */
-function withLang(url, lang) {
-	return `${url}${url.includes('?') ? '&' : '?'}lang=${lang}`;
-}
-
-/**
- * A page that records what should never happen on our pages: console errors (a CSP refusal of
- * an inline script or style shows up there), uncaught exceptions and failed subresources.
- */
-async function trackedPage(contextOptions) {
-	const page = await newPage(browser, contextOptions);
-	page.setDefaultTimeout(10_000);
-	page.problems = [];
-	page.on('console', (msg) => {
-		// Chromium asks for /favicon.ico by itself; we serve none (the page names no icon).
-		if (msg.type() !== 'error' || msg.location().url?.endsWith('/favicon.ico')) return;
-		page.problems.push(`console: ${msg.text()} (${msg.location().url || 'no url'})`);
-	});
-	page.on('pageerror', (err) => page.problems.push(`page error: ${err.message}`));
-	page.on('response', (res) => {
-		const u = new URL(res.url());
-		if (res.status() >= 400 && u.pathname !== '/favicon.ico') {
-			page.problems.push(`HTTP ${res.status()} for ${u.pathname}${u.search}`);
-		}
-	});
-	return page;
-}
 
 function assertNoProblems(page) {
 	assert.deepEqual(page.problems, [], `problems on ${page.url()}`);
@@ -236,7 +210,7 @@ for (const side of SIDES) {
 		for (const lang of LANGS) {
 			for (const [name, pathOf] of publicPages) {
 				test(`${name} in ${lang}: no axe violations, dir=${DIR[lang]}`, async () => {
-					const page = await trackedPage({ locale: LOCALE[lang] });
+					const page = await trackedPage(browser, { locale: LOCALE[lang] });
 					try {
 						await open(page, withLang(`${srv.url}${pathOf()}`, lang));
 						await checkPage(page, lang);
@@ -278,7 +252,7 @@ for (const side of SIDES) {
 			for (const [vpName, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
 				const m = {};
 				for (const lang of LANGS) {
-					const page = await trackedPage({ locale: LOCALE[lang], viewport,
+					const page = await trackedPage(browser, { locale: LOCALE[lang], viewport,
 						isMobile: vpName === 'phone', hasTouch: vpName === 'phone',
 						deviceScaleFactor: vpName === 'phone' ? 2 : 1 });
 					try {
@@ -339,7 +313,7 @@ for (const side of SIDES) {
 		});
 
 		test('Arabic text renders with real Arabic-capable fonts', async (t) => {
-			const page = await trackedPage({ locale: LOCALE.ar });
+			const page = await trackedPage(browser, { locale: LOCALE.ar });
 			try {
 				await open(page, withLang(`${srv.url}/`, 'ar'));
 				await page.evaluate(() => document.fonts.ready);
@@ -367,7 +341,7 @@ for (const side of SIDES) {
 
 		test('staff log in, publish through the form, see it on /news, sign out; staff pages pass axe',
 			async () => {
-				const page = await trackedPage({ locale: LOCALE.ar });
+				const page = await trackedPage(browser, { locale: LOCALE.ar });
 				try {
 					await logIn(page, srv, 'ar');
 					const item = newsItem(`${side}-js`);
@@ -399,7 +373,7 @@ for (const side of SIDES) {
 			});
 
 		test('without JavaScript: log in, publish, sign out (plain forms)', async () => {
-			const page = await trackedPage({ locale: LOCALE.fr, javaScriptEnabled: false });
+			const page = await trackedPage(browser, { locale: LOCALE.fr, javaScriptEnabled: false });
 			try {
 				await logIn(page, srv, 'fr');
 				await publishThroughForm(page, srv, newsItem(`${side}-nojs`));
@@ -413,7 +387,7 @@ for (const side of SIDES) {
 		for (const lang of LANGS) {
 			test(`keyboard in ${lang}: first Tab reaches the skip link, which moves focus to main`,
 				async () => {
-					const page = await trackedPage({ locale: LOCALE[lang] });
+					const page = await trackedPage(browser, { locale: LOCALE[lang] });
 					try {
 						await open(page, withLang(`${srv.url}/`, lang));
 						await page.keyboard.press('Tab');

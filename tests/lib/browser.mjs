@@ -96,3 +96,31 @@ export async function screenshot(page, name) {
 	await page.screenshot({ path: file, fullPage: true });
 	return file;
 }
+
+/** url with ?lang= (or &lang=) added. */
+export function withLang(url, lang) {
+	return `${url}${url.includes('?') ? '&' : '?'}lang=${lang}`;
+}
+
+/**
+ * A page (newPage) that records what should never happen on our pages in page.problems: console
+ * errors (a CSP refusal of an inline script or style shows up there), uncaught exceptions and
+ * failed subresources. Chromium's own /favicon.ico request is not counted.
+ */
+export async function trackedPage(browser, contextOptions) {
+	const page = await newPage(browser, contextOptions);
+	page.setDefaultTimeout(10_000);
+	page.problems = [];
+	page.on('console', (msg) => {
+		if (msg.type() !== 'error' || msg.location().url?.endsWith('/favicon.ico')) return;
+		page.problems.push(`console: ${msg.text()} (${msg.location().url || 'no url'})`);
+	});
+	page.on('pageerror', (err) => page.problems.push(`page error: ${err.message}`));
+	page.on('response', (res) => {
+		const u = new URL(res.url());
+		if (res.status() >= 400 && u.pathname !== '/favicon.ico') {
+			page.problems.push(`HTTP ${res.status()} for ${u.pathname}${u.search}`);
+		}
+	});
+	return page;
+}
