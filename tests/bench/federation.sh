@@ -130,11 +130,15 @@ trap 'cleanup; exit 143' TERM
 # --- helpers -------------------------------------------------------------------------------
 
 declare -A HANDED_OUT=()
-# pick_port: a loopback TCP port that nothing listens on and that we have not used yet.
+# pick_port: a loopback TCP port that nothing listens on and that we have not used yet, below
+# the kernel's ephemeral range: a port in that range may be the local end of some outgoing
+# connection (this machine runs many), which a connect test does not see but bind refuses.
+EPHEMERAL_LOW=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null) || EPHEMERAL_LOW=32768
+[[ $EPHEMERAL_LOW =~ ^[0-9]+$ ]] && [ "$EPHEMERAL_LOW" -gt 12000 ] || EPHEMERAL_LOW=32768
 pick_port() {
 	local p i
 	for ((i = 0; i < 200; i++)); do
-		p=$((20000 + RANDOM % 40000))
+		p=$((10000 + RANDOM % (EPHEMERAL_LOW - 10000)))
 		[ -z "${HANDED_OUT[$p]:-}" ] || continue
 		port_in_use "$p" && continue
 		HANDED_OUT[$p]=1
@@ -264,9 +268,43 @@ idle_share() {
 	}'
 }
 
-# cpu_ticks: total busy jiffies of the machine (to report CPU use over a phase).
-cpu_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
-cpu_all() { awk '/^cpu / { s = 0; for (i = 2; i <= NF; i++) s += $i; print s }' /proc/stat; }
+# own_ticks: CPU time (jiffies) used so far by this benchmark: this shell and the children it
+# waited for (wrk, node, psql, a stopped daemon), the running daemons and psql channels, both
+# postmasters with their exited backends, and their running backends.
+own_ticks() {
+	local -a files=("/proc/$$/stat") kids=()
+	local pid side pm
+	for pid in "${PIDS[@]}"; do files+=("/proc/$pid/stat"); done
+	for side in "${!PG_DIR[@]}"; do
+		pm=$(head -n 1 "${PG_DIR[$side]}/postmaster.pid" 2>/dev/null) || continue
+		files+=("/proc/$pm/stat")
+		for pid in $(pgrep -P "$pm"); do kids+=("/proc/$pid/stat"); done
+	done
+	{
+		cat "${files[@]}" 2>/dev/null | sed 's/^.*) /F /'
+		[ ${#kids[@]} -eq 0 ] || cat "${kids[@]}" 2>/dev/null | sed 's/^.*) /K /'
+	} | awk '{ s += $13 + $14; if ($1 == "F") s += $15 + $16 } END { print s + 0 }'
+}
+
+# cpu_mark: "busy iowait all own" jiffies now (machine busy, waiting for I/O, total, and
+# what this benchmark used).
+cpu_mark() {
+	printf '%s %s\n' "$(awk '/^cpu / {
+		s = 0; for (i = 2; i <= NF; i++) s += $i
+		print $2 + $3 + $4 + $7 + $8, $6, s }' /proc/stat)" "$(own_ticks)"
+}
+
+# cpu_since MARK: "B% (ours O%, iowait W%)": the share of the machine's CPU time that was
+# busy since MARK, the share this benchmark used (the rest is someone else's), and the share
+# spent idle waiting for the disk.
+cpu_since() {
+	local b0 w0 a0 o0 b1 w1 a1 o1
+	read -r b0 w0 a0 o0 <<<"$1"
+	read -r b1 w1 a1 o1 <<<"$(cpu_mark)"
+	awk -v b="$((b1 - b0))" -v w="$((w1 - w0))" -v a="$((a1 - a0))" -v o="$((o1 - o0))" \
+		'BEGIN { if (a <= 0) a = 1
+			printf "%.0f%% (ours %.0f%%, iowait %.0f%%)", 100 * b / a, 100 * o / a, 100 * w / a }'
+}
 
 # wait_applied SEQ TIMEOUT_S: polls (100 ms) until citizen has applied official's SEQ, or dies.
 wait_applied() {
@@ -278,6 +316,22 @@ wait_applied() {
 		kill -0 "${PIDS[citizen]}" 2>/dev/null || die "citizen-srv died (see $WORK/citizen.log)"
 		if [ "$(calc "(b - a) > t" a="$t0" b="$(now)" t="$timeout_s")" = 1 ]; then
 			die "citizen-srv applied only up to $got of $target after ${timeout_s}s"
+		fi
+		sleep 0.1
+	done
+}
+
+# settle TIMEOUT_S: waits until citizen has applied all of official's events and official's
+# sender has had all of them acknowledged (it re-posts what the peer pulled by itself), so
+# that a run starts with both sides idle.
+settle() {
+	local timeout_s=$1 t0 last
+	t0=$(now)
+	last=$(last_seq)
+	wait_applied "$last" "$timeout_s"
+	while [ "$(acked_seq)" -lt "$last" ]; do
+		if [ "$(calc "(b - a) > t" a="$t0" b="$(now)" t="$timeout_s")" = 1 ]; then
+			die "official-srv's sender has not had $last acknowledged after ${timeout_s}s"
 		fi
 		sleep 0.1
 	done
@@ -426,6 +480,9 @@ chmod 711 "$WORK"
 if [ "$BENCH_BUILD" = 1 ]; then
 	build_preset release
 fi
+# what was built: the commit, and the time of the build (the tree may hold uncommitted work)
+BUILT_FROM="commit $(git -C "$BALADIYA_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+BUILT_FROM+=", binaries of $(date -u -r "$(srv_bin official)" '+%H:%M UTC' 2>/dev/null || echo '?')"
 for side in "${SIDES[@]}"; do
 	[ -x "$(srv_bin "$side")" ] || die "$(srv_bin "$side") is missing (build the release preset)"
 done
@@ -464,11 +521,12 @@ for side in "${SIDES[@]}"; do
 	say "starting $side-srv on port ${HTTP_PORT[$side]}"
 	srv_start "$side"
 done
-say "pairing official-srv and citizen-srv"
-srv_cmd official peer pair "http://127.0.0.1:${HTTP_PORT[citizen]}" "${FPR[citizen]}" \
-	>>"$WORK/official.log" 2>&1 || die "official-srv peer pair failed (see $WORK/official.log)"
+# citizen first: official's sender then finds a receiver that already trusts its key
+say "pairing citizen-srv and official-srv"
 srv_cmd citizen peer pair "http://127.0.0.1:${HTTP_PORT[official]}" "${FPR[official]}" \
 	>>"$WORK/citizen.log" 2>&1 || die "citizen-srv peer pair failed (see $WORK/citizen.log)"
+srv_cmd official peer pair "http://127.0.0.1:${HTTP_PORT[citizen]}" "${FPR[citizen]}" \
+	>>"$WORK/official.log" 2>&1 || die "official-srv peer pair failed (see $WORK/official.log)"
 
 for side in "${SIDES[@]}"; do
 	q_open "$side"
@@ -502,12 +560,12 @@ if new=$(cookies_of "$WORK/login-post.h" | grep -E '^(__Host-)?csrf=' | head -n 
 fi
 COOKIE="$CSRF_PAIR; $SESSION_PAIR"
 post_news 1 check
-wait_applied "$(last_seq)" 60
+settle 60
 
 if [ "$BENCH_WARMUP" -gt 0 ]; then
 	say "warm-up: $BENCH_WARMUP events at $RATE/s"
 	emit_paced "$BENCH_WARMUP" "$RATE" warmup
-	wait_applied "$(last_seq)" "$BENCH_TIMEOUT"
+	settle "$BENCH_TIMEOUT"
 fi
 
 IDLE_BEFORE=$(idle_share)
@@ -521,11 +579,12 @@ STARTED_AT=$(date -u '+%Y-%m-%d %H:%M UTC')
 
 say "[1/3] $EVENTS events at $RATE/s (paced, open loop); about $((EVENTS / RATE)) s"
 first=$(($(last_seq) + 1))
-b0=$(cpu_busy) a0=$(cpu_all)
+mark=$(cpu_mark)
 emit_paced "$EVENTS" "$RATE" paced
 wait_applied "$(last_seq)" "$BENCH_TIMEOUT"
-CPU_PACED=$(calc '"" int(100 * (b1 - b0) / (a1 - a0) + 0.5)' b0="$b0" a0="$a0" \
-	b1="$(cpu_busy)" a1="$(cpu_all)")
+CPU_PACED=$(cpu_since "$mark")
+P_PUSHED=$(acked_seq)
+P_PUSHED=$((P_PUSHED >= first ? P_PUSHED - first + 1 : 0))
 measure paced "$first" "$(last_seq)"
 P_N=$M_N P_RATE=$PACED_RATE P_LATE99=$PACED_LATE99 P_POST50=$PACED_POST50
 P_POST99=$PACED_POST99 P_P50=$M_P50 P_P90=$M_P90 P_P99=$M_P99 P_MAX=$M_MAX
@@ -534,12 +593,16 @@ say "    achieved $P_RATE/s (sends late by <= $P_LATE99 ms at p99); latency p50 
 # --- 2. full speed -------------------------------------------------------------------------
 
 say "[2/3] $EVENTS events at full speed (wrk -t$BENCH_WRK_THREADS -c$BENCH_CONNECTIONS)"
+settle "$BENCH_TIMEOUT"
 first=$(($(last_seq) + 1))
-b0=$(cpu_busy) a0=$(cpu_all)
+mark=$(cpu_mark)
 emit_fast "$EVENTS" fast
 wait_applied "$(last_seq)" "$BENCH_TIMEOUT"
-CPU_FAST=$(calc '"" int(100 * (b1 - b0) / (a1 - a0) + 0.5)' b0="$b0" a0="$a0" \
-	b1="$(cpu_busy)" a1="$(cpu_all)")
+CPU_FAST=$(cpu_since "$mark")
+# the sender posts one event at a time; once it lags, citizen's puller (every minute, or on a
+# gap) may fetch the rest in batches first. How many had the sender delivered by the end?
+F_PUSHED=$(acked_seq)
+F_PUSHED=$((F_PUSHED >= first ? F_PUSHED - first + 1 : 0))
 measure fast "$first" "$(last_seq)"
 F_N=$M_N F_EMIT_S=$M_EMIT_S F_EMIT_RATE=$M_EMIT_RATE F_E2E_S=$M_E2E_S F_E2E_RATE=$M_E2E_RATE
 F_P50=$M_P50 F_P99=$M_P99 F_MAX=$M_MAX F_WRK50=$WRK_P50 F_WRK99=$WRK_P99
@@ -549,9 +612,12 @@ say "    origin stored $F_N in ${F_EMIT_S}s ($(fmt "$F_EMIT_RATE" %.0f)/s); end 
 
 if [ "$BACKLOG" -gt 0 ]; then
 	say "[3/3] backlog: stopping citizen-srv, emitting $BACKLOG events at full speed"
+	settle "$BENCH_TIMEOUT"
 	srv_stop citizen
 	first=$(($(last_seq) + 1))
+	mark=$(cpu_mark)
 	emit_fast "$BACKLOG" backlog
+	CPU_BACKLOG=$(cpu_since "$mark")
 	B_LAST=$(last_seq)
 	B_EMIT_S=$(psql_at official baladiya_official -c "SELECT round(extract(epoch FROM
 		max(stored_at) - min(stored_at))::numeric, 3) FROM fed_events WHERE origin = 'official'
@@ -559,7 +625,7 @@ if [ "$BACKLOG" -gt 0 ]; then
 	B_N=$((B_LAST - first + 1))
 	B_EMIT_RATE=$(calc 's > 0 ? n / s : 0' n="$B_N" s="$B_EMIT_S")
 	say "    emitted $B_N in ${B_EMIT_S}s ($(fmt "$B_EMIT_RATE" %.0f)/s); starting citizen-srv"
-	b0=$(cpu_busy) a0=$(cpu_all)
+	mark=$(cpu_mark)
 	t_start=$(now)
 	srv_start citizen
 	t_ready=$(now)
@@ -579,8 +645,7 @@ if [ "$BACKLOG" -gt 0 ]; then
 		fi
 		sleep 0.1
 	done
-	CPU_CATCHUP=$(calc '"" int(100 * (b1 - b0) / (a1 - a0) + 0.5)' b0="$b0" a0="$a0" \
-		b1="$(cpu_busy)" a1="$(cpu_all)")
+	CPU_CATCHUP=$(cpu_since "$mark")
 	# what the peer's log says: when it stored the first and the last of the backlog
 	B_APPLY_S=$(psql_at citizen baladiya_citizen -c "SELECT round(extract(epoch FROM
 		max(stored_at) - min(stored_at))::numeric, 3) FROM fed_events WHERE origin = 'official'
@@ -643,17 +708,21 @@ tally() {
 }
 
 {
-	printf '\nBaladiya federation benchmark, %s, %s, %s cores (%s), release build\n' \
+	printf '\nBaladiya federation benchmark, %s, %s, %s cores (%s), release build of %s\n' \
 		"$STARTED_AT" "$(uname -m)" "$(nproc)" \
-		"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+		"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)" "$BUILT_FROM"
 	printf 'Two PostgreSQL 15 clusters (one per side, default durability: fsync, synchronous '
 	printf 'commit); daemons with %s HTTP threads, log level warn.\n' "$BENCH_THREADS"
 	printf 'Latency = citizen fed_events.stored_at - official fed_events.stored_at of the same '
 	printf 'event; sustained = events / (first stored on official -> last applied on citizen).\n'
-	printf 'Machine idle before measuring: %s%%. Machine CPU busy during the runs: %s%% ' \
-		"$IDLE_BEFORE" "$CPU_PACED"
-	printf '(fixed rate), %s%% (full speed)%s. Load average at the end: %s.\n\n' "$CPU_FAST" \
-		"${CPU_CATCHUP:+, $CPU_CATCHUP% (catch-up)}" "$(cut -d' ' -f1-3 /proc/loadavg)"
+	printf 'Machine idle before measuring: %s%%; load average at the end: %s.\n' \
+		"$IDLE_BEFORE" "$(cut -d' ' -f1-3 /proc/loadavg)"
+	printf 'CPU busy (share of both cores; the part this benchmark used; idle waiting for the '
+	printf 'disk): fixed rate %s, full ' "$CPU_PACED"
+	printf 'speed %s' "$CPU_FAST"
+	[ "$BACKLOG" -eq 0 ] ||
+		printf ', backlog emission %s, catch-up %s' "$CPU_BACKLOG" "$CPU_CATCHUP"
+	printf '.\n\n'
 
 	row measurement value target verdict
 	rule
@@ -669,15 +738,17 @@ tally() {
 			"(<= $TARGET_P99_MS at $TARGET_RATE/s)" "-"
 	fi
 	row "fixed rate: end-to-end latency max" "$P_MAX ms" "" ""
+	row "fixed rate: of which pushed by official's sender by then" "$P_PUSHED of $P_N" "" ""
 	row "fixed rate: origin's answer to the POST p50 / p99 (client)" \
 		"$P_POST50 / $P_POST99 ms" "" ""
 	row "full speed: events stored on origin" \
 		"$F_N in $F_EMIT_S s = $(fmt "$F_EMIT_RATE" %.0f)/s" "" ""
 	row "full speed: sustained end to end" "$(fmt "$F_E2E_RATE" %.0f) events/s" "" ""
-	row "full speed: first stored -> last applied; after the last stored" \
-		"$F_E2E_S s; +$(fmt "$F_E2E_S - $F_EMIT_S" %.1f) s" "" ""
+	row "full speed: stored -> applied span; lag after the last stored" \
+		"$F_E2E_S s; +$(fmt "$(calc 'b - a' a="$F_EMIT_S" b="$F_E2E_S")" %.1f) s" "" ""
 	row "full speed: end-to-end latency p50 / p99 / max" \
 		"$(fmt "$F_P50" %.0f) / $(fmt "$F_P99" %.0f) / $(fmt "$F_MAX" %.0f) ms" "" ""
+	row "full speed: of which pushed by official's sender by then" "$F_PUSHED of $F_N" "" ""
 	row "full speed: origin's answer to the POST p50 / p99 (wrk)" \
 		"$(fmt "$F_WRK50" %.1f) / $(fmt "$F_WRK99" %.1f) ms" "" ""
 	if [ "$BACKLOG" -gt 0 ]; then
