@@ -31,7 +31,7 @@ cd "$BALADIYA_ROOT"
 
 case "${1:-}" in
 -h | --help)
-	sed -n '3,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+	sed -n '3,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 	exit 0
 	;;
 "") ;;
