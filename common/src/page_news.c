@@ -455,16 +455,11 @@ int
 news_demo_load(struct app *app, const char *dir)
 {
 	char *path = xasprintf("%s/news.json", dir);
-	json_error_t err;
 	json_t *news = NULL, *own = NULL;
 	int rc = -1;
-	if (access(path, F_OK) != 0) {
-		rc = 0;
-		goto out;
-	}
-	news = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
-	if (!json_is_array(news)) {
-		fprintf(stderr, "%s: %s\n", path, news ? "not a JSON array" : err.text);
+	int got = demo_read_array(path, &news);
+	if (got <= 0) {
+		rc = got;
 		goto out;
 	}
 	if (!(own = db_news_list_own(app->side, 1000)))

@@ -837,17 +837,12 @@ int
 publication_demo_load(struct app *app, const char *dir)
 {
 	char *path = xasprintf("%s/publications.json", dir);
-	json_error_t err;
 	json_t *list = NULL;
 	int rc = -1;
 	size_t added = 0, skipped = 0;
-	if (access(path, F_OK) != 0) {
-		rc = 0;
-		goto out;
-	}
-	list = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
-	if (!json_is_array(list)) {
-		fprintf(stderr, "%s: %s\n", path, list ? "not a JSON array" : err.text);
+	int got = demo_read_array(path, &list);
+	if (got <= 0) {
+		rc = got;
 		goto out;
 	}
 	size_t i;

@@ -965,22 +965,17 @@ int
 reaction_demo_load(struct app *app, const char *dir)
 {
 	char *path = xasprintf("%s/reactions.json", dir);
-	json_error_t err;
 	json_t *list = NULL;
 	int rc = -1;
 	size_t added = 0, present = 0, waiting = 0;
-	if (access(path, F_OK) != 0) {
-		rc = 0;
+	int got = demo_read_array(path, &list);
+	if (got <= 0) {
+		rc = got;
 		goto out;
 	}
 	if (strcmp(app->side, REACTION_OWNER) != 0) {
 		fprintf(stderr, "%s: reactions are written on the %s platform\n", path,
 			REACTION_OWNER);
-		goto out;
-	}
-	list = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
-	if (!json_is_array(list)) {
-		fprintf(stderr, "%s: %s\n", path, list ? "not a JSON array" : err.text);
 		goto out;
 	}
 	size_t i;

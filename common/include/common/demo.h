@@ -8,7 +8,13 @@
  * idempotent (content already there is skipped), prints what it added, skips a missing file,
  * and returns 0 or -1.
  */
+#include <jansson.h>
+
 struct app;
+
+/* Read the demo file at path as a JSON array: 1 and *out (caller decrefs) when read, 0 when the
+ * file does not exist (nothing to load), -1 when it is not a JSON array (reason printed). */
+int demo_read_array(const char *path, json_t **out);
 
 int news_demo_load(struct app *app, const char *dir);        /* news.json */
 int publication_demo_load(struct app *app, const char *dir); /* publications.json */
