@@ -14,6 +14,7 @@
 #include "common/i18n.h"
 #include "common/log.h"
 #include "common/page_cache.h"
+#include "common/report.h"
 #include "common/site.h"
 #include "common/static_files.h"
 #include "common/template.h"
@@ -119,6 +120,8 @@ static void
 app_release(struct app *app)
 {
 	site_free(app);
+	json_decref(app->report_categories);
+	app->report_categories = NULL;
 	static_files_free(app->statics);
 	template_set_free(app->templates);
 	i18n_free(app->i18n);
@@ -143,7 +146,7 @@ serve(struct app *app)
 		goto out;
 	app->templates = template_set_new(template_loader, app);
 	app->statics = static_files_load(app);
-	if (site_load(app) < 0)
+	if (site_load(app) < 0 || report_categories_load(app) < 0)
 		goto out;
 	page_cache_init((size_t)app->cfg.cache_entries);
 	if (app_migrate(app) < 0) {
@@ -233,7 +236,8 @@ static int
 cmd_demo_load(struct app *app, const char *dir)
 {
 	int rc = 1;
-	if (app_migrate(app) < 0 || (app->on_cli && app->on_cli(app) < 0))
+	if (report_categories_load(app) < 0 || app_migrate(app) < 0 ||
+	    (app->on_cli && app->on_cli(app) < 0))
 		goto out;
 	for (size_t i = 0; i < ARRAY_SIZE(demo_loaders); i++)
 		if (demo_loaders[i](app, dir) < 0)
@@ -242,6 +246,8 @@ cmd_demo_load(struct app *app, const char *dir)
 out:
 	if (app->on_stop)
 		app->on_stop(app);
+	json_decref(app->report_categories);
+	app->report_categories = NULL;
 	db_shutdown();
 	return rc;
 }

@@ -41,19 +41,40 @@ type_matches(const char *pattern, const char *type)
 	return strcmp(pattern, type) == 0;
 }
 
-enum status
-hook_apply(const struct hook *extra, const char *origin, const char *type, json_t *data)
+static _Thread_local const char *event_time;
+
+const char *
+hook_event_time(void)
+{
+	return event_time ? event_time : "";
+}
+
+static const struct hook *
+hook_find(const struct hook *extra, const char *type)
 {
 	/* exact types first, so "budget.lines" is not taken by "budget.*" */
 	for (int exact = 1; exact >= 0; exact--) {
 		for (const struct hook *h = extra; h && h->type; h++)
 			if ((strstr(h->type, ".*") == NULL) == exact && type_matches(h->type, type))
-				return h->apply(origin, type, data);
+				return h;
 		for (const struct hook *h = common_hooks; h->type; h++)
 			if ((strstr(h->type, ".*") == NULL) == exact && type_matches(h->type, type))
-				return h->apply(origin, type, data);
+				return h;
 	}
-	return STATUS_NOT_FOUND;
+	return NULL;
+}
+
+enum status
+hook_apply(const struct hook *extra, const char *origin, const char *type, const char *occurred_at,
+	   json_t *data)
+{
+	const struct hook *h = hook_find(extra, type);
+	if (!h)
+		return STATUS_NOT_FOUND;
+	event_time = occurred_at;
+	enum status st = h->apply(origin, type, data);
+	event_time = NULL;
+	return st;
 }
 
 static bool

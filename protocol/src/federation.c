@@ -53,7 +53,7 @@ refs_from_json(json_t *refs, struct event_ref **out, size_t *n)
 }
 
 int
-fed_emit_with(struct signing_key *key, const char *type, json_t *refs, json_t *data)
+fed_emit_with(struct signing_key *key, const char *type, json_t *refs, json_t *data, char *when_out)
 {
 	int rc = -1;
 	struct event_ref *r = NULL;
@@ -91,6 +91,8 @@ fed_emit_with(struct signing_key *key, const char *type, json_t *refs, json_t *d
 	    db_fed_counter_set_hash(fed.self, hash) < 0 || db_fed_notify() < 0)
 		goto out;
 	log_debug("emitted event %s #%lld", type, seq);
+	if (when_out)
+		memcpy(when_out, when, sizeof(when));
 	rc = 0;
 out:
 	free(r);
@@ -102,9 +104,9 @@ out:
 }
 
 static int
-fed_emit(const char *type, json_t *refs, json_t *data)
+fed_emit(const char *type, json_t *refs, json_t *data, char *when)
 {
-	return fed_emit_with(fed.key, type, refs, data);
+	return fed_emit_with(fed.key, type, refs, data, when);
 }
 
 /* ---- verifying ---- */
@@ -271,9 +273,10 @@ store_and_apply(struct fed_peer *peer, struct verified *v)
 				 "prev does not match the hash of the previous event", v->envelope);
 		return ACCEPT_EQUIVOCATION;
 	}
-	enum status st = strcmp(ev->type, "keys.rotated") == 0
-				 ? apply_keys_rotated(ev->origin, ev->data)
-				 : hook_apply(fed.hooks, ev->origin, ev->type, ev->data);
+	enum status st =
+		strcmp(ev->type, "keys.rotated") == 0
+			? apply_keys_rotated(ev->origin, ev->data)
+			: hook_apply(fed.hooks, ev->origin, ev->type, ev->occurred_at, ev->data);
 	const char *flag = NULL;
 	if (st == STATUS_NOT_FOUND)
 		flag = "unknown_type";
@@ -610,7 +613,8 @@ publish_profile(struct app *app)
 	if (!last || !json_equal(last, mine)) {
 		rc = -1;
 		if (db_begin() == 0 && db_fed_profile_put(fed.self, mine) == 0 &&
-		    fed_emit("profile.updated", NULL, json_incref(mine)) == 0 && db_commit() == 0) {
+		    outbox_emit("profile.updated", NULL, json_incref(mine)) == 0 &&
+		    db_commit() == 0) {
 			log_info("published the updated profile");
 			rc = 0;
 		} else {

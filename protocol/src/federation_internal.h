@@ -79,6 +79,7 @@ void delivery_stop(void);
 /* The key file path: <data_dir>/signing.pem (malloc'd). */
 char *fed_key_path(struct app *app);
 /* Emit one own event with a given key (CLI rotation signs with the old key). */
-int fed_emit_with(struct signing_key *key, const char *type, json_t *refs, json_t *data);
+int fed_emit_with(struct signing_key *key, const char *type, json_t *refs, json_t *data,
+		  char *when_out);
 
 #endif

@@ -56,6 +56,7 @@ struct app {
 	json_t *site;         /* the theme's site.json (presentation, names, colours, priorities) */
 	json_t *site_by_lang; /* lang -> site with {"ar":..,"fr":..} texts resolved, Markdown
 				 rendered */
+	json_t *report_categories; /* config/report_categories.json, see report.h */
 	struct static_files *statics;
 	struct http_server *http;
 	void *server_state; /* the server's own process-lifetime state */

@@ -22,7 +22,9 @@ struct hook {
  * unknown type (kept and flagged too), STATUS_UNAVAILABLE when the database failed (roll back).
  */
 enum status hook_apply(const struct hook *extra, const char *origin, const char *type,
-		       json_t *data);
+		       const char *occurred_at, json_t *data);
+/* While a hook runs: the occurred_at of the event it applies ("" outside hook_apply). */
+const char *hook_event_time(void);
 
 enum status hook_news(const char *origin, const char *type, json_t *data);
 enum status hook_profile(const char *origin, const char *type, json_t *data);

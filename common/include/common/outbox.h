@@ -10,7 +10,8 @@
  * and NOTIFY'd by the federation layer (protocol/), which registers itself at start; if the
  * transaction rolls back, no event exists. common/ cannot depend on protocol/, hence the hook.
  */
-typedef int (*outbox_emit_fn)(const char *type, json_t *refs, json_t *data);
+/* The emitter writes the event's occurred_at ("2026-11-26T07:00:00.123Z") to when[32]. */
+typedef int (*outbox_emit_fn)(const char *type, json_t *refs, json_t *data, char *when);
 
 void outbox_set_emitter(outbox_emit_fn fn);
 
@@ -20,5 +21,12 @@ void outbox_set_emitter(outbox_emit_fn fn);
  * be stored: the caller must then roll back. Without a registered emitter it returns 0.
  */
 int outbox_emit(const char *type, json_t *refs, json_t *data);
+
+/*
+ * The occurred_at of the last event this thread emitted ("" before any, or without an
+ * emitter): what an origin stores as the time of a change, so that both sides hold the time the
+ * signed event carries.
+ */
+const char *outbox_last_time(void);
 
 #endif

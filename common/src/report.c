@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * Report categories, statuses, references and tracking tokens, shared by both platforms.
+ */
+#include "common/report.h"
+
+#include "common/app.h"
+#include "common/log.h"
+#include "common/strbuf.h"
+#include "common/xalloc.h"
+
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+#include <stdio.h>
+#include <string.h>
+
+#define CATEGORIES_ASSET "config/report_categories.json"
+
+const char *const report_statuses[] = {
+	"new",      "received",     "forwarded", "in_progress", "scheduled",
+	"resolved", "out_of_scope", "rejected",  "duplicate",   NULL,
+};
+
+static bool
+is_texts(json_t *v)
+{
+	return json_is_object(v) && json_is_string(json_object_get(v, "fr")) &&
+	       json_is_string(json_object_get(v, "ar"));
+}
+
+static bool
+category_is_valid(json_t *c)
+{
+	const char *code = json_string_value(json_object_get(c, "code"));
+	json_t *days = json_object_get(c, "target_days");
+	json_t *pre = json_object_get(c, "premoderate");
+	json_t *body = json_object_get(c, "body");
+	if (!code || strlen(code) != 3)
+		return false;
+	for (const char *p = code; *p; p++)
+		if (*p < 'A' || *p > 'Z')
+			return false;
+	return is_texts(json_object_get(c, "name")) && json_is_integer(days) &&
+	       json_integer_value(days) >= 1 && json_integer_value(days) <= 365 &&
+	       (!pre || json_is_boolean(pre)) && (!body || is_texts(body));
+}
+
+int
+report_categories_load(struct app *app)
+{
+	struct strbuf text = STRBUF_INIT;
+	json_error_t err;
+	json_t *cats = NULL;
+	if (app_asset(app, CATEGORIES_ASSET, &text) < 0) {
+		log_error("no %s", CATEGORIES_ASSET);
+		goto fail;
+	}
+	cats = json_loadb(text.buf, text.len, JSON_REJECT_DUPLICATES, &err);
+	if (!json_is_array(cats) || json_array_size(cats) == 0) {
+		log_error("%s: %s", CATEGORIES_ASSET, cats ? "not a non-empty array" : err.text);
+		goto fail;
+	}
+	size_t i;
+	json_t *c;
+	json_array_foreach(cats, i, c)
+	{
+		if (!category_is_valid(c)) {
+			log_error("%s: category %zu needs code (3 capitals), name {ar, fr}, "
+				  "target_days 1..365, optional premoderate (boolean) and body "
+				  "{ar, fr}",
+				  CATEGORIES_ASSET, i + 1);
+			goto fail;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (json_equal(json_object_get(json_array_get(cats, j), "code"),
+				       json_object_get(c, "code"))) {
+				log_error("%s: category %s appears twice", CATEGORIES_ASSET,
+					  json_string_value(json_object_get(c, "code")));
+				goto fail;
+			}
+	}
+	json_decref(app->report_categories);
+	app->report_categories = cats;
+	strbuf_release(&text);
+	return 0;
+fail:
+	json_decref(cats);
+	strbuf_release(&text);
+	return -1;
+}
+
+json_t *
+report_categories(const struct app *app)
+{
+	return app->report_categories;
+}
+
+json_t *
+report_category(const struct app *app, const char *code)
+{
+	size_t i;
+	json_t *c;
+	if (!code)
+		return NULL;
+	json_array_foreach(app->report_categories, i, c)
+	{
+		if (strcmp(json_string_value(json_object_get(c, "code")), code) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+int
+report_category_target_days(const struct app *app, const char *code)
+{
+	json_t *c = report_category(app, code);
+	return c ? (int)json_integer_value(json_object_get(c, "target_days")) : 0;
+}
+
+bool
+report_category_premoderated(const struct app *app, const char *code)
+{
+	return json_is_true(json_object_get(report_category(app, code), "premoderate"));
+}
+
+bool
+report_status_is_valid(const char *status)
+{
+	for (const char *const *s = report_statuses; status && *s; s++)
+		if (strcmp(*s, status) == 0)
+			return true;
+	return false;
+}
+
+bool
+report_status_is_settable(const char *status)
+{
+	return report_status_is_valid(status) && strcmp(status, "new") != 0;
+}
+
+bool
+report_status_is_open(const char *status)
+{
+	static const char *const closed[] = {"resolved", "out_of_scope", "rejected", "duplicate"};
+	for (size_t i = 0; i < sizeof(closed) / sizeof(closed[0]); i++)
+		if (strcmp(closed[i], status) == 0)
+			return false;
+	return true;
+}
+
+static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+void
+report_new_ref(char out[REPORT_REF_SIZE])
+{
+	unsigned char r[8];
+	if (RAND_bytes(r, sizeof(r)) != 1)
+		die("could not read random bytes from OpenSSL");
+	out[0] = 'R';
+	out[1] = '-';
+	for (int i = 0, o = 2; i < 8; i++) {
+		if (i == 4)
+			out[o++] = '-';
+		out[o++] = crockford[r[i] & 31];
+	}
+	out[REPORT_REF_SIZE - 1] = '\0';
+}
+
+bool
+report_ref_is_valid(const char *s)
+{
+	if (!s || strlen(s) != REPORT_REF_SIZE - 1 || s[0] != 'R' || s[1] != '-' || s[6] != '-')
+		return false;
+	for (int i = 2; i < REPORT_REF_SIZE - 1; i++)
+		if (i != 6 && !strchr(crockford, s[i]))
+			return false;
+	return true;
+}
+
+static void
+hex(const unsigned char *md, size_t n, char *out)
+{
+	for (size_t i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+void
+report_new_token(char token[REPORT_TOKEN_SIZE], char sha256_hex[REPORT_SHA256_HEX])
+{
+	static const char b64url[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	unsigned char r[32];
+	if (RAND_bytes(r, sizeof(r)) != 1)
+		die("could not read random bytes from OpenSSL");
+	/* 43 characters of 6 bits each from 256 bits (the last holds 4 bits) */
+	for (int i = 0; i < REPORT_TOKEN_SIZE - 1; i++) {
+		int bit = i * 6, byte = bit / 8, off = bit % 8;
+		unsigned v = (unsigned)r[byte] << 8 | (byte + 1 < 32 ? r[byte + 1] : 0);
+		token[i] = b64url[(v >> (10 - off)) & 63];
+	}
+	token[REPORT_TOKEN_SIZE - 1] = '\0';
+	report_token_hash(token, sha256_hex);
+}
+
+bool
+report_token_hash(const char *token, char sha256_hex[REPORT_SHA256_HEX])
+{
+	sha256_hex[0] = '\0';
+	if (!token || strlen(token) != REPORT_TOKEN_SIZE - 1)
+		return false;
+	for (const char *p = token; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+			return false;
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	SHA256((const unsigned char *)token, strlen(token), md);
+	hex(md, sizeof(md), sha256_hex);
+	return true;
+}
