@@ -15,6 +15,7 @@
 #include "protocol/webhook.h"
 
 #include <curl/curl.h>
+#include <jansson.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/rand.h>
@@ -165,6 +166,27 @@ post_envelope(CURL *c, const char *url, const struct fed_row *row, struct http_r
 }
 
 /*
+ * When the peer answered that event seq is a duplicate, how far it has applied our events
+ * (its puller may have fetched them meanwhile, after an outage); 0 otherwise. Everything up to
+ * that is stored on the peer, so posting it again would only be answered "duplicate" again.
+ */
+static long long
+duplicate_applied_seq(const struct http_result *r, long long seq)
+{
+	if (r->status != 200)
+		return 0;
+	json_t *body = json_loadb(r->body.buf, r->body.len, 0, NULL);
+	json_t *applied = json_object_get(body, "applied_seq");
+	const char *status = json_string_value(json_object_get(body, "status"));
+	long long n = 0;
+	if (json_is_integer(applied) && status && strcmp(status, "duplicate") == 0 &&
+	    json_integer_value(json_object_get(body, "seq")) == seq)
+		n = (long long)json_integer_value(applied);
+	json_decref(body);
+	return n;
+}
+
+/*
  * Wait for new own events (NOTIFY fed_outbox), the polling fallback or stop. Every public write
  * emits an event and so a NOTIFY, from this process or another one (a CLI command): the page
  * cache is invalidated here too, so no page stays stale after a write made elsewhere.
@@ -214,8 +236,13 @@ sender_main(void *arg)
 		for (size_t i = 0; i < nr && !stopping(); i++) {
 			int rc = post_envelope(c, url, &rows[i], &r);
 			if (rc == 0 && (r.status == 200 || r.status == 202)) {
-				db_fed_peer_set_acked(peer.name, rows[i].seq);
+				long long skip = duplicate_applied_seq(&r, rows[i].seq);
+				db_fed_peer_set_acked(peer.name,
+						      skip > rows[i].seq ? skip : rows[i].seq);
 				failures = 0;
+				if (skip > rows[i].seq)
+					break; /* the peer pulled further meanwhile: resume after
+						  that */
 				continue;
 			}
 			char *err;

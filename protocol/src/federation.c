@@ -456,9 +456,11 @@ api_federation_inbox(struct request *req)
 			json_pack("{s:s, s:I}", "status", "stored", "seq", (json_int_t)v.ev->seq));
 		break;
 	case ACCEPT_DUPLICATE:
+		/* applied_seq lets a sender whose events were meanwhile pulled skip ahead */
 		http_json(req, 200,
-			  json_pack("{s:s, s:I}", "status", "duplicate", "seq",
-				    (json_int_t)v.ev->seq));
+			  json_pack("{s:s, s:I, s:I}", "status", "duplicate", "seq",
+				    (json_int_t)v.ev->seq, "applied_seq",
+				    (json_int_t)peer.applied_seq));
 		break;
 	case ACCEPT_BUFFERED:
 		fed_request_pull();

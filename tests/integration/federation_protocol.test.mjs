@@ -384,7 +384,8 @@ describe('federation protocol v1 between two daemons', () => {
 		const opts = { id: `msg_replay_${crypto.randomUUID()}`, timestamp: await unixNow() };
 		const first = await postInbox(citizen, stored.envelope, officialKey, opts);
 		assert.equal(first.status, 200, first.text);
-		assert.deepEqual(first.json, { status: 'duplicate', seq: stored.seq });
+		// applied_seq: how far the receiver has applied the sender's log (a sender skips ahead)
+		assert.deepEqual(first.json, { status: 'duplicate', seq: stored.seq, applied_seq: stored.seq });
 		const again = await postInbox(citizen, stored.envelope, officialKey, opts);
 		assert.equal(again.status, 400, again.text);
 		assert.equal(codeOf(again), 'replayed_request');
@@ -511,7 +512,11 @@ describe('federation protocol v1 between two daemons', () => {
 		for (const e of evs) {
 			const d = await postInbox(citizen, e.envelope, officialKey);
 			assert.equal(d.status, 200, d.text);
-			assert.deepEqual(d.json, { status: 'duplicate', seq: e.seq });
+			assert.deepEqual(d.json, {
+				status: 'duplicate',
+				seq: e.seq,
+				applied_seq: evs[evs.length - 1].seq,
+			});
 		}
 		assert.deepEqual(await citizenState(), mid);
 
