@@ -81,7 +81,8 @@ export function checkCompose(cfg) {
 	const dbVolume = {};
 	for (const side of SIDES) {
 		const db = services[`${side}-db`];
-		assert.match(db.image || '', /^postgres:15(\.|-|$)/, `${side}-db runs PostgreSQL 15`);
+		// PostgreSQL 15 with PostGIS 3 (reports' geometry): the PostGIS project's image
+		assert.match(db.image || '', /^postgis\/postgis:15-3(\.|$)/, `${side}-db runs PostgreSQL 15 with PostGIS 3`);
 		const hc = db.healthcheck || {};
 		assert.ok(!hc.disable, `${side}-db health check disabled`);
 		assert.match(JSON.stringify(hc.test || ''), /pg_isready/, `${side}-db health check uses pg_isready`);
@@ -188,7 +189,10 @@ describe('docker-compose.yml', () => {
 				c.services['citizen-db'].volumes = c.services['official-db'].volumes;
 			},
 			'wrong PostgreSQL': (c) => {
-				c.services['citizen-db'].image = 'postgres:16';
+				c.services['citizen-db'].image = 'postgis/postgis:16-3.4';
+			},
+			'PostgreSQL without PostGIS': (c) => {
+				c.services['citizen-db'].image = 'postgres:15';
 			},
 		};
 		for (const [name, mutate] of Object.entries(broken)) {
