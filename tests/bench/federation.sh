@@ -25,38 +25,17 @@
 #   BENCH_KEEP=0           1: keep the work folder (logs, clusters, raw numbers) at exit
 set -euo pipefail
 
-# shellcheck source=scripts/lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
+# shellcheck source=tests/bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_args "$@"
 cd "$BALADIYA_ROOT"
 
-case "${1:-}" in
--h | --help)
-	sed -n '3,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
-	exit 0
-	;;
-"") ;;
-*)
-	echo "usage: $0 [--help]" >&2
-	exit 2
-	;;
-esac
-
-EVENTS=${EVENTS:-10000}
-RATE=${RATE:-100}
-BACKLOG=${BACKLOG:-100000}
-BENCH_WARMUP=${BENCH_WARMUP:-200}
-BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-16}
-BENCH_WRK_THREADS=${BENCH_WRK_THREADS:-2}
-BENCH_THREADS=${BENCH_THREADS:-4}
-BENCH_TIMEOUT=${BENCH_TIMEOUT:-900}
-BENCH_BUILD=${BENCH_BUILD:-1}
-BENCH_KEEP=${BENCH_KEEP:-0}
-
-for v in EVENTS RATE BACKLOG BENCH_WARMUP BENCH_CONNECTIONS BENCH_WRK_THREADS BENCH_THREADS \
-	BENCH_TIMEOUT; do
-	[[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number (got '${!v}')"
-done
+bench_settings EVENTS=10000 RATE=100 BACKLOG=100000 BENCH_WARMUP=200 BENCH_CONNECTIONS=16 \
+	BENCH_WRK_THREADS=2 BENCH_THREADS=4 BENCH_TIMEOUT=900 BENCH_BUILD=1 BENCH_KEEP=0
+bench_whole EVENTS RATE BACKLOG BENCH_WARMUP BENCH_CONNECTIONS BENCH_WRK_THREADS BENCH_THREADS \
+	BENCH_TIMEOUT
 [ "$EVENTS" -ge 2 ] || die "EVENTS must be at least 2"
+# shellcheck disable=SC2153 # RATE is set by bench_settings
 [ "$RATE" -ge 1 ] || die "RATE must be at least 1"
 if [ "$BENCH_WRK_THREADS" -lt 1 ] || [ "$BENCH_CONNECTIONS" -lt "$BENCH_WRK_THREADS" ]; then
 	die "wrk needs BENCH_WRK_THREADS >= 1 and BENCH_CONNECTIONS >= BENCH_WRK_THREADS"
@@ -68,163 +47,27 @@ TARGET_RATE=100     # ... the rate that target is stated for
 TARGET_CATCHUP_S=60 # a 100,000-event backlog applied within this
 TARGET_BACKLOG=100000
 
-BUILD_DIR="$BALADIYA_ROOT/build/release"
-HERE="$BALADIYA_ROOT/tests/bench/federation"
-SIDES=(official citizen)
+HERE="$BENCH_DIR/federation"
 ADMIN=bench
 ADMIN_PASSWORD="bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+# the daemons log warnings only (BENCH_LOG_LEVEL is not one of this benchmark's settings)
+BENCH_LOG_LEVEL=warn
 
-# --- cleanup -------------------------------------------------------------------------------
+# --- helpers -------------------------------------------------------------------------------
 
-WORK=
-declare -A PIDS=()    # name -> pid of everything we started that keeps running
-declare -A PG_DIR=()  # side -> cluster folder
-declare -A PG_PORT=() # side -> cluster port
-declare -A HTTP_PORT=()
 declare -A QW=() QR=() # side -> write / read fd of the side's psql query channel
-STOPPING=0
 
-# shellcheck disable=SC2317 # called from the traps
-cleanup() {
-	local name pid i side fd
-	[ "$STOPPING" -eq 0 ] || return 0
-	STOPPING=1
-	trap '' INT TERM
-	# closing a query channel's FIFO ends its psql
+# bench_cleanup_hook: closing a query channel's FIFO ends its psql (bench_cleanup then stops
+# what is left).
+# shellcheck disable=SC2317 # called by bench_cleanup
+bench_cleanup_hook() {
+	local side fd
 	for side in "${!QW[@]}"; do
 		fd=${QW[$side]}
 		exec {fd}>&-
 		fd=${QR[$side]}
 		exec {fd}<&-
 	done
-	for name in "${!PIDS[@]}"; do
-		kill -TERM "${PIDS[$name]}" 2>/dev/null || true
-	done
-	for name in "${!PIDS[@]}"; do
-		pid=${PIDS[$name]}
-		for ((i = 0; i < 100; i++)); do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		if kill -0 "$pid" 2>/dev/null; then
-			warn "$name (pid $pid) did not stop within 10 s; killing it"
-			kill -KILL "$pid" 2>/dev/null || true
-		fi
-		wait "$pid" 2>/dev/null || true
-	done
-	for side in "${!PG_DIR[@]}"; do
-		pg_cluster_stop "${PG_DIR[$side]}" || warn "could not stop PostgreSQL in ${PG_DIR[$side]}"
-	done
-	if [ -n "$WORK" ] && [ -d "$WORK" ]; then
-		if [ "$BENCH_KEEP" = 1 ]; then
-			say "kept $WORK"
-		else
-			rm -rf "$WORK"
-		fi
-	fi
-}
-trap cleanup EXIT
-trap 'echo >&2; cleanup; exit 130' INT
-trap 'cleanup; exit 143' TERM
-
-# --- helpers -------------------------------------------------------------------------------
-
-declare -A HANDED_OUT=()
-# pick_port: a loopback TCP port that nothing listens on and that we have not used yet, below
-# the kernel's ephemeral range: a port in that range may be the local end of some outgoing
-# connection (this machine runs many), which a connect test does not see but bind refuses.
-EPHEMERAL_LOW=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null) || EPHEMERAL_LOW=32768
-[[ $EPHEMERAL_LOW =~ ^[0-9]+$ ]] && [ "$EPHEMERAL_LOW" -gt 12000 ] || EPHEMERAL_LOW=32768
-pick_port() {
-	local p i
-	for ((i = 0; i < 200; i++)); do
-		p=$((10000 + RANDOM % (EPHEMERAL_LOW - 10000)))
-		[ -z "${HANDED_OUT[$p]:-}" ] || continue
-		port_in_use "$p" && continue
-		HANDED_OUT[$p]=1
-		printf '%s\n' "$p"
-		return 0
-	done
-	die "no free TCP port found"
-}
-
-# now: seconds since the epoch, microseconds precision.
-now() { printf '%s\n' "$EPOCHREALTIME"; }
-
-# calc EXPR [VAR=VALUE...]: evaluates an awk expression (floating point) and prints it.
-calc() {
-	local expr=$1
-	shift
-	local -a a=()
-	local kv
-	for kv in "$@"; do a+=(-v "$kv"); done
-	awk "${a[@]}" "BEGIN { print ($expr) }"
-}
-
-srv_bin() { printf '%s/%s-srv/%s-srv\n' "$BUILD_DIR" "$1" "$1"; }
-
-# srv_env SIDE: the daemon's environment (and its commands'), one KEY=VALUE a line.
-srv_env() {
-	local side=$1 peer=citizen
-	[ "$side" = official ] || peer=official
-	pg_env "${PG_PORT[$side]}" "baladiya_$side"
-	printf '%s\n' \
-		BALADIYA_BIND=127.0.0.1 \
-		"BALADIYA_PORT=${HTTP_PORT[$side]}" \
-		"BALADIYA_PUBLIC_URL=http://127.0.0.1:${HTTP_PORT[$side]}" \
-		"BALADIYA_PEER_URL=http://127.0.0.1:${HTTP_PORT[$peer]}" \
-		"BALADIYA_THEME_DIR=$BALADIYA_ROOT/demo/$side" \
-		"BALADIYA_DATA_DIR=$WORK/$side-data" \
-		"BALADIYA_THREADS=$BENCH_THREADS" \
-		BALADIYA_LOG_LEVEL=warn
-}
-
-# srv_cmd SIDE ARGS...: runs one command of SIDE's binary (keys, user, peer) in its
-# environment, in the foreground.
-srv_cmd() {
-	local side=$1
-	shift
-	local -a e
-	mapfile -t e < <(srv_env "$side")
-	env -u PGHOSTADDR -u PGSERVICE -u PGPASSWORD -u PGOPTIONS "${e[@]}" "$(srv_bin "$side")" "$@"
-}
-
-# srv_start SIDE: starts SIDE's daemon in the background (log appended to WORK/SIDE.log) and
-# waits until /healthz answers. env execs the daemon, so PIDS[SIDE] is the daemon itself.
-srv_start() {
-	local side=$1
-	local -a e
-	mapfile -t e < <(srv_env "$side")
-	env -u PGHOSTADDR -u PGSERVICE -u PGPASSWORD -u PGOPTIONS "${e[@]}" \
-		"$(srv_bin "$side")" serve </dev/null >>"$WORK/$side.log" 2>&1 &
-	PIDS[$side]=$!
-	wait_healthz "http://127.0.0.1:${HTTP_PORT[$side]}" "${PIDS[$side]}" 60 || {
-		tail -n 20 "$WORK/$side.log" >&2 || true
-		die "$side-srv did not become healthy"
-	}
-}
-
-# srv_stop SIDE: SIGTERM, waits (30 s) for the daemon to exit.
-srv_stop() {
-	local side=$1 pid=${PIDS[$1]} i
-	kill -TERM "$pid"
-	for ((i = 0; i < 300; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -0 "$pid" 2>/dev/null && die "$side-srv did not stop within 30 s of SIGTERM"
-	wait "$pid" 2>/dev/null || true
-	unset "PIDS[$side]"
-}
-
-psql_bin() { printf '%s/psql\n' "$(pg_bindir)"; }
-
-# psql_at SIDE [DB] ARGS...: a one-off psql on SIDE's cluster (default database: the daemon's).
-psql_at() {
-	local side=$1 db=$2
-	shift 2
-	"$(psql_bin)" -X -A -t -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "${PG_PORT[$side]}" \
-		-U "$BALADIYA_PG_USER" -d "$db" "$@"
 }
 
 # q_open SIDE: a long-lived psql on SIDE's database reading queries from a FIFO, so that
@@ -232,9 +75,10 @@ psql_at() {
 q_open() {
 	local side=$1 w r
 	mkfifo "$WORK/q-$side.in" "$WORK/q-$side.out"
-	"$(psql_bin)" -X -A -t -q -h 127.0.0.1 -p "${PG_PORT[$side]}" -U "$BALADIYA_PG_USER" \
+	"$(pg_bindir)/psql" -X -A -t -q -h 127.0.0.1 \
+		-p "${BENCH_PG_PORT[${BENCH_SRV_CLUSTER[$side]}]}" -U "$BALADIYA_PG_USER" \
 		-d "baladiya_$side" <"$WORK/q-$side.in" >"$WORK/q-$side.out" 2>>"$WORK/q-$side.err" &
-	PIDS[psql-$side]=$!
+	BENCH_PIDS[psql-$side]=$!
 	exec {w}>"$WORK/q-$side.in"
 	exec {r}<"$WORK/q-$side.out"
 	QW[$side]=$w
@@ -254,69 +98,20 @@ last_seq() { q official "SELECT last_seq FROM fed_counter WHERE origin = 'offici
 applied_seq() { q citizen "SELECT applied_seq FROM fed_peers WHERE name = 'official';"; }
 acked_seq() { q official "SELECT acked_seq FROM fed_peers WHERE name = 'citizen';"; }
 
-# idle_share: the percentage of CPU time the machine left idle over one second (before a
-# run: shows whether something else competes for the two cores).
-idle_share() {
-	local a b
-	a=$(head -n 1 /proc/stat)
-	sleep 1
-	b=$(head -n 1 /proc/stat)
-	awk -v a="$a" -v b="$b" 'BEGIN {
-		n = split(a, x); split(b, y); t = 0
-		for (i = 2; i <= n; i++) t += y[i] - x[i]
-		printf "%.0f", (t > 0 ? 100 * ((y[5] - x[5]) + (y[6] - x[6])) / t : 0)
-	}'
-}
-
-# own_ticks: CPU time (jiffies) used so far by this benchmark: this shell and the children it
-# waited for (wrk, node, psql, a stopped daemon), the running daemons and psql channels, both
-# postmasters with their exited backends, and their running backends.
-own_ticks() {
-	local -a files=("/proc/$$/stat") kids=()
-	local pid side pm
-	for pid in "${PIDS[@]}"; do files+=("/proc/$pid/stat"); done
-	for side in "${!PG_DIR[@]}"; do
-		pm=$(head -n 1 "${PG_DIR[$side]}/postmaster.pid" 2>/dev/null) || continue
-		files+=("/proc/$pm/stat")
-		for pid in $(pgrep -P "$pm"); do kids+=("/proc/$pid/stat"); done
-	done
-	{
-		cat "${files[@]}" 2>/dev/null | sed 's/^.*) /F /'
-		[ ${#kids[@]} -eq 0 ] || cat "${kids[@]}" 2>/dev/null | sed 's/^.*) /K /'
-	} | awk '{ s += $13 + $14; if ($1 == "F") s += $15 + $16 } END { print s + 0 }'
-}
-
-# cpu_mark: "busy iowait all own" jiffies now (machine busy, waiting for I/O, total, and
-# what this benchmark used).
-cpu_mark() {
-	printf '%s %s\n' "$(awk '/^cpu / {
-		s = 0; for (i = 2; i <= NF; i++) s += $i
-		print $2 + $3 + $4 + $7 + $8, $6, s }' /proc/stat)" "$(own_ticks)"
-}
-
-# cpu_since MARK: "B% (ours O%, iowait W%)": the share of the machine's CPU time that was
-# busy since MARK, the share this benchmark used (the rest is someone else's), and the share
-# spent idle waiting for the disk.
-cpu_since() {
-	local b0 w0 a0 o0 b1 w1 a1 o1
-	read -r b0 w0 a0 o0 <<<"$1"
-	read -r b1 w1 a1 o1 <<<"$(cpu_mark)"
-	awk -v b="$((b1 - b0))" -v w="$((w1 - w0))" -v a="$((a1 - a0))" -v o="$((o1 - o0))" \
-		'BEGIN { if (a <= 0) a = 1
-			printf "%.0f%% (ours %.0f%%, iowait %.0f%%)", 100 * b / a, 100 * o / a, 100 * w / a }'
-}
+# elapsed_over T0 TIMEOUT_S: whether more than TIMEOUT_S seconds have passed since T0 (an
+# EPOCHREALTIME).
+elapsed_over() { [ "$(bench_calc "(b - a) > t" a="$1" b="$EPOCHREALTIME" t="$2")" = 1 ]; }
 
 # wait_applied SEQ TIMEOUT_S: polls (100 ms) until citizen has applied official's SEQ, or dies.
 wait_applied() {
-	local target=$1 timeout_s=$2 t0 got
-	t0=$(now)
+	local target=$1 timeout_s=$2 t0=$EPOCHREALTIME got
 	while :; do
 		got=$(applied_seq)
 		[ "$got" -lt "$target" ] || return 0
-		kill -0 "${PIDS[citizen]}" 2>/dev/null || die "citizen-srv died (see $WORK/citizen.log)"
-		if [ "$(calc "(b - a) > t" a="$t0" b="$(now)" t="$timeout_s")" = 1 ]; then
+		kill -0 "${BENCH_PIDS[citizen-srv]}" 2>/dev/null ||
+			die "citizen-srv died (see $WORK/citizen-srv.log)"
+		! elapsed_over "$t0" "$timeout_s" ||
 			die "citizen-srv applied only up to $got of $target after ${timeout_s}s"
-		fi
 		sleep 0.1
 	done
 }
@@ -325,14 +120,12 @@ wait_applied() {
 # sender has had all of them acknowledged (it re-posts what the peer pulled by itself), so
 # that a run starts with both sides idle.
 settle() {
-	local timeout_s=$1 t0 last
-	t0=$(now)
+	local timeout_s=$1 t0=$EPOCHREALTIME last
 	last=$(last_seq)
 	wait_applied "$last" "$timeout_s"
 	while [ "$(acked_seq)" -lt "$last" ]; do
-		if [ "$(calc "(b - a) > t" a="$t0" b="$(now)" t="$timeout_s")" = 1 ]; then
+		! elapsed_over "$t0" "$timeout_s" ||
 			die "official-srv's sender has not had $last acknowledged after ${timeout_s}s"
-		fi
 		sleep 0.1
 	done
 }
@@ -340,30 +133,20 @@ settle() {
 # --- emitters ------------------------------------------------------------------------------
 
 # emit_paced COUNT RATE PREFIX: COUNT news items at RATE/s through the paced Node client;
-# sets PACED_* from its report line.
+# PACED holds its report line's values (ok, other, errors, achieved_rate, late_p99_ms,
+# post_p50_ms, post_p99_ms).
+declare -A PACED=()
 emit_paced() {
-	local count=$1 rate=$2 prefix=$3 line kv
-	FED_COOKIE=$COOKIE FED_CSRF=$CSRF node "$HERE/paced.mjs" \
-		"http://127.0.0.1:${HTTP_PORT[official]}" "$count" "$rate" "$prefix" \
-		>"$WORK/paced-$prefix.out" 2>&1 </dev/null &
-	PIDS[paced]=$!
-	wait "${PIDS[paced]}" || die "the paced emitter failed: $(cat "$WORK/paced-$prefix.out")"
-	unset 'PIDS[paced]'
-	line=$(grep '^PACED ' "$WORK/paced-$prefix.out") ||
-		die "no report from the paced emitter: $(cat "$WORK/paced-$prefix.out")"
-	for kv in $line; do
-		case "$kv" in
-		ok=*) PACED_OK=${kv#ok=} ;;
-		other=*) PACED_OTHER=${kv#other=} ;;
-		errors=*) PACED_ERRORS=${kv#errors=} ;;
-		achieved_rate=*) PACED_RATE=${kv#achieved_rate=} ;;
-		late_p99_ms=*) PACED_LATE99=${kv#late_p99_ms=} ;;
-		post_p50_ms=*) PACED_POST50=${kv#post_p50_ms=} ;;
-		post_p99_ms=*) PACED_POST99=${kv#post_p99_ms=} ;;
-		esac
-	done
-	[ "$PACED_OK" = "$count" ] ||
-		die "paced emitter: only $PACED_OK of $count posts answered 303 (other: $PACED_OTHER, errors: $PACED_ERRORS)"
+	local count=$1 rate=$2 prefix=$3 name="paced-$3" line
+	bench_start "$name" env FED_COOKIE="$COOKIE" FED_CSRF="$CSRF" node "$HERE/paced.mjs" \
+		"$(bench_srv_url official)" "$count" "$rate" "$prefix"
+	wait "${BENCH_PIDS[$name]}" || die "the paced emitter failed: $(cat "$WORK/$name.log")"
+	unset "BENCH_PIDS[$name]"
+	line=$(grep '^PACED ' "$WORK/$name.log") ||
+		die "no report from the paced emitter: $(cat "$WORK/$name.log")"
+	bench_kv PACED "$line"
+	[ "${PACED[ok]}" = "$count" ] ||
+		die "paced emitter: only ${PACED[ok]} of $count posts answered 303 (other: ${PACED[other]}, errors: ${PACED[errors]})"
 }
 
 # post_news COUNT PREFIX: COUNT news items, one curl after the other; each must answer 303.
@@ -384,27 +167,26 @@ TOPUPS=0
 # interrupted, so we watch the origin's counter and interrupt wrk once all are stored. Sets
 # WRK_P50/WRK_P99 (the origin's answer times, as wrk saw them).
 emit_fast() {
-	local count=$1 prefix=$2 base target got last_got t0 t_progress line kv
+	local count=$1 prefix=$2 name="wrk-$2" base target got last_got t_progress line
+	local -A res
 	base=$(last_seq)
 	target=$((base + count))
-	t0=$(now)
-	FED_COOKIE=$COOKIE FED_CSRF=$CSRF FED_COUNT=$count FED_THREADS=$BENCH_WRK_THREADS \
-		FED_PREFIX=$prefix wrk -t"$BENCH_WRK_THREADS" -c"$BENCH_CONNECTIONS" -d3600s \
-		--timeout 30s -s "$HERE/publish.lua" "http://127.0.0.1:${HTTP_PORT[official]}" \
-		>"$WORK/wrk-$prefix.out" 2>&1 </dev/null &
-	PIDS[wrk]=$!
+	bench_start "$name" env FED_COOKIE="$COOKIE" FED_CSRF="$CSRF" FED_COUNT="$count" \
+		FED_THREADS="$BENCH_WRK_THREADS" FED_PREFIX="$prefix" wrk -t"$BENCH_WRK_THREADS" \
+		-c"$BENCH_CONNECTIONS" -d3600s --timeout 30s -s "$HERE/publish.lua" \
+		"$(bench_srv_url official)"
 	last_got=$base
-	t_progress=$t0
+	t_progress=$EPOCHREALTIME
 	topped_up=0
 	while :; do
 		got=$(last_seq)
 		[ "$got" -lt "$target" ] || break
 		if [ "$got" != "$last_got" ]; then
 			last_got=$got
-			t_progress=$(now)
-		elif [ "$(calc "(b - a) > 30" a="$t_progress" b="$(now)")" = 1 ]; then
-			die "no event stored on official for 30 s ($((got - base)) of $count; see $WORK/wrk-$prefix.out and $WORK/official.log)"
-		elif [ "$topped_up" = 0 ] && [ "$(calc "(b - a) > 3" a="$t_progress" b="$(now)")" = 1 ]; then
+			t_progress=$EPOCHREALTIME
+		elif elapsed_over "$t_progress" 30; then
+			die "no event stored on official for 30 s ($((got - base)) of $count; see $WORK/$name.log and $WORK/official-srv.log)"
+		elif [ "$topped_up" = 0 ] && elapsed_over "$t_progress" 3; then
 			# wrk does not resend a request that failed on the socket (or got an error
 			# answer): once nothing moves, post what is missing ourselves
 			warn "wrk stalled $((target - got)) events short (lost requests); posting them with curl"
@@ -412,23 +194,20 @@ emit_fast() {
 			TOPUPS=$((TOPUPS + target - got))
 			topped_up=1
 		fi
-		kill -0 "${PIDS[wrk]}" 2>/dev/null || die "wrk exited early: $(cat "$WORK/wrk-$prefix.out")"
+		kill -0 "${BENCH_PIDS[$name]}" 2>/dev/null ||
+			die "wrk exited early: $(cat "$WORK/$name.log")"
 		sleep 0.1
 	done
 	[ "$got" -eq "$target" ] || warn "official stored $((got - base)) events instead of $count"
-	kill -INT "${PIDS[wrk]}"
-	wait "${PIDS[wrk]}" || die "wrk failed: $(cat "$WORK/wrk-$prefix.out")"
-	unset 'PIDS[wrk]'
-	line=$(grep '^WRK ' "$WORK/wrk-$prefix.out") ||
-		die "no report from wrk: $(cat "$WORK/wrk-$prefix.out")"
-	for kv in $line; do
-		case "$kv" in
-		p50_ms=*) WRK_P50=${kv#p50_ms=} ;;
-		p99_ms=*) WRK_P99=${kv#p99_ms=} ;;
-		errors_4xx5xx=*) [ "${kv#*=}" = 0 ] || warn "wrk: ${kv#*=} answers were errors (>= 400)" ;;
-		socket_errors=*) [ "${kv#*=}" = 0 ] || warn "wrk: ${kv#*=} socket errors" ;;
-		esac
-	done
+	kill -INT "${BENCH_PIDS[$name]}"
+	wait "${BENCH_PIDS[$name]}" || die "wrk failed: $(cat "$WORK/$name.log")"
+	unset "BENCH_PIDS[$name]"
+	line=$(grep '^WRK ' "$WORK/$name.log") ||
+		die "no report from wrk: $(cat "$WORK/$name.log")"
+	bench_kv res "$line"
+	WRK_P50=${res[p50_ms]} WRK_P99=${res[p99_ms]}
+	[ "${res[errors_4xx5xx]}" = 0 ] || warn "wrk: ${res[errors_4xx5xx]} answers were errors (>= 400)"
+	[ "${res[socket_errors]}" = 0 ] || warn "wrk: ${res[socket_errors]} socket errors"
 }
 
 # measure LABEL FIRST LAST: copies official's events FIRST..LAST (their stored_at on both
@@ -438,12 +217,12 @@ emit_fast() {
 measure() {
 	local label=$1 first=$2 last=$3 row
 	local sel="COPY (SELECT seq, stored_at FROM fed_events WHERE origin = 'official' AND seq BETWEEN $first AND $last) TO STDOUT"
-	psql_at official fedbench -c "CREATE TABLE o_$label (seq bigint PRIMARY KEY, t timestamptz NOT NULL); CREATE TABLE c_$label (seq bigint PRIMARY KEY, t timestamptz NOT NULL);"
-	psql_at official baladiya_official -c "$sel" |
-		psql_at official fedbench -c "COPY o_$label FROM STDIN"
-	psql_at citizen baladiya_citizen -c "$sel" |
-		psql_at official fedbench -c "COPY c_$label FROM STDIN"
-	row=$(psql_at official fedbench -F ' ' -c "
+	bench_psql official fedbench -c "CREATE TABLE o_$label (seq bigint PRIMARY KEY, t timestamptz NOT NULL); CREATE TABLE c_$label (seq bigint PRIMARY KEY, t timestamptz NOT NULL);"
+	bench_psql official baladiya_official -c "$sel" |
+		bench_psql official fedbench -c "COPY o_$label FROM STDIN"
+	bench_psql citizen baladiya_citizen -c "$sel" |
+		bench_psql official fedbench -c "COPY c_$label FROM STDIN"
+	row=$(bench_psql official fedbench -F ' ' -c "
 		SELECT count(o.seq), count(c.seq),
 		       round(extract(epoch FROM max(o.t) - min(o.t))::numeric, 3),
 		       round(extract(epoch FROM max(c.t) - min(o.t))::numeric, 3),
@@ -460,12 +239,10 @@ measure() {
 	read -r M_N M_APPLIED M_EMIT_S M_E2E_S _ M_P50 M_P90 M_P99 M_MAX _ _ <<<"$row"
 	[ "$M_N" = $((last - first + 1)) ] || die "$label: official holds $M_N of events $first..$last"
 	[ "$M_APPLIED" = "$M_N" ] || die "$label: citizen applied $M_APPLIED of $M_N events"
-	M_EMIT_RATE=$(calc 's > 0 ? n / s : 0' n="$M_N" s="$M_EMIT_S")
-	M_E2E_RATE=$(calc 's > 0 ? n / s : 0' n="$M_N" s="$M_E2E_S")
+	M_EMIT_RATE=$(bench_calc 's > 0 ? n / s : 0' n="$M_N" s="$M_EMIT_S")
+	M_E2E_RATE=$(bench_calc 's > 0 ? n / s : 0' n="$M_N" s="$M_E2E_S")
 	printf '%s %s\n' "$label" "$row" >>"$WORK/measures.txt"
 }
-
-fmt() { awk -v v="$1" -v f="$2" 'BEGIN { printf f, v }'; }
 
 # --- preparing -----------------------------------------------------------------------------
 
@@ -473,61 +250,29 @@ ensure_packages build-essential cmake pkg-config libmicrohttpd-dev libjansson-de
 	libcurl4-openssl-dev libssl-dev libpq-dev libargon2-dev libcmark-dev postgresql-15 wrk \
 	curl nodejs
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/baladiya-fedbench.XXXXXX")
-# the clusters below belong to the PostgreSQL user, who must be able to reach them
-chmod 711 "$WORK"
-
-if [ "$BENCH_BUILD" = 1 ]; then
-	build_preset release
-fi
+bench_work_init fedbench
+bench_build
 # what was built: the commit, and the time of the build (the tree may hold uncommitted work)
 BUILT_FROM="commit $(git -C "$BALADIYA_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-BUILT_FROM+=", binaries of $(date -u -r "$(srv_bin official)" '+%H:%M UTC' 2>/dev/null || echo '?')"
-for side in "${SIDES[@]}"; do
-	[ -x "$(srv_bin "$side")" ] || die "$(srv_bin "$side") is missing (build the release preset)"
-done
-grep -q '^CMAKE_BUILD_TYPE:STRING=Release$' "$BUILD_DIR/CMakeCache.txt" 2>/dev/null ||
-	warn "$BUILD_DIR is not a Release build"
+BUILT_FROM+=", binaries of $(date -u -r "$(bench_srv_bin official)" '+%H:%M UTC' 2>/dev/null ||
+	echo '?')"
 
 # Two clusters, one per side, as the daemons are deployed (each its own PostgreSQL), both on
 # this machine so that both sides' clock_timestamp() read the same clock. The bench database
 # (the rows copied from both sides for the statistics) lives in official's cluster.
 for side in "${SIDES[@]}"; do
-	PG_DIR[$side]="$WORK/pg-$side"
-	PG_PORT[$side]=$(pick_port)
-	pg_cluster_init "${PG_DIR[$side]}" "${PG_PORT[$side]}"
-	# other test runs on this machine pick free ports too: on a lost race, take another
-	for attempt in 1 2 3; do
-		(pg_cluster_start "${PG_DIR[$side]}") && break
-		[ "$attempt" -lt 3 ] || die "could not start PostgreSQL in ${PG_DIR[$side]}"
-		PG_PORT[$side]=$(pick_port)
-		printf 'port = %s\n' "${PG_PORT[$side]}" | as_pg_user "${PG_DIR[$side]}" \
-			tee -a "${PG_DIR[$side]}/postgresql.conf" >/dev/null
-	done
-	pg_cluster_createdb "${PG_DIR[$side]}" "${PG_PORT[$side]}" "baladiya_$side"
+	bench_cluster "$side"
+	bench_srv_setup "$side" "$side"
+done
+bench_createdb official fedbench
+for side in "${SIDES[@]}"; do
+	bench_srv_keys "$side"
 done
 for side in "${SIDES[@]}"; do
-	HTTP_PORT[$side]=$(pick_port)
-done
-pg_cluster_createdb "${PG_DIR[official]}" "${PG_PORT[official]}" fedbench
-
-declare -A FPR=()
-for side in "${SIDES[@]}"; do
-	mkdir -p "$WORK/$side-data"
-	FPR[$side]=$(srv_cmd "$side" keys generate 2>>"$WORK/$side.log") ||
-		die "$side-srv keys generate failed (see $WORK/$side.log)"
-done
-for side in "${SIDES[@]}"; do
-	say "starting $side-srv on port ${HTTP_PORT[$side]}"
-	srv_start "$side"
+	bench_srv_start "$side"
 done
 # citizen first: official's sender then finds a receiver that already trusts its key
-say "pairing citizen-srv and official-srv"
-srv_cmd citizen peer pair "http://127.0.0.1:${HTTP_PORT[official]}" "${FPR[official]}" \
-	>>"$WORK/citizen.log" 2>&1 || die "citizen-srv peer pair failed (see $WORK/citizen.log)"
-srv_cmd official peer pair "http://127.0.0.1:${HTTP_PORT[citizen]}" "${FPR[citizen]}" \
-	>>"$WORK/official.log" 2>&1 || die "official-srv peer pair failed (see $WORK/official.log)"
-
+bench_pair citizen
 for side in "${SIDES[@]}"; do
 	q_open "$side"
 done
@@ -535,10 +280,12 @@ done
 # --- signing in ----------------------------------------------------------------------------
 
 say "creating the staff admin '$ADMIN' and signing in"
-printf '%s\n' "$ADMIN_PASSWORD" | srv_cmd official user add --role admin --username "$ADMIN" \
-	>>"$WORK/official.log" 2>&1 || die "official-srv user add failed (see $WORK/official.log)"
+printf '%s\n' "$ADMIN_PASSWORD" |
+	bench_srv_cmd official user add --role admin --username "$ADMIN" \
+		>>"$WORK/official-srv.log" 2>&1 ||
+	die "official-srv user add failed (see $WORK/official-srv.log)"
 
-OFFICIAL_URL="http://127.0.0.1:${HTTP_PORT[official]}"
+OFFICIAL_URL="$(bench_srv_url official)"
 # cookies_of HEADERS_FILE: the name=value of every Set-Cookie, one a line.
 cookies_of() { sed -n 's/^[Ss]et-[Cc]ookie: *\([^;]*\).*/\1/p' "$1" | tr -d '\r'; }
 
@@ -568,26 +315,23 @@ if [ "$BENCH_WARMUP" -gt 0 ]; then
 	settle "$BENCH_TIMEOUT"
 fi
 
-IDLE_BEFORE=$(idle_share)
-if [ "$IDLE_BEFORE" -lt 90 ]; then
-	warn "the machine is only ${IDLE_BEFORE}% idle before measuring: something else is running" \
-		"and the numbers will be worse and noisier than they should"
-fi
+bench_idle_before
 STARTED_AT=$(date -u '+%Y-%m-%d %H:%M UTC')
 
 # --- 1. fixed rate -------------------------------------------------------------------------
 
 say "[1/3] $EVENTS events at $RATE/s (paced, open loop); about $((EVENTS / RATE)) s"
 first=$(($(last_seq) + 1))
-mark=$(cpu_mark)
+mark=$(bench_cpu_mark)
 emit_paced "$EVENTS" "$RATE" paced
 wait_applied "$(last_seq)" "$BENCH_TIMEOUT"
-CPU_PACED=$(cpu_since "$mark")
+CPU_PACED=$(bench_cpu_since "$mark")
 P_PUSHED=$(acked_seq)
 P_PUSHED=$((P_PUSHED >= first ? P_PUSHED - first + 1 : 0))
 measure paced "$first" "$(last_seq)"
-P_N=$M_N P_RATE=$PACED_RATE P_LATE99=$PACED_LATE99 P_POST50=$PACED_POST50
-P_POST99=$PACED_POST99 P_P50=$M_P50 P_P90=$M_P90 P_P99=$M_P99 P_MAX=$M_MAX
+P_N=$M_N P_RATE=${PACED[achieved_rate]} P_LATE99=${PACED[late_p99_ms]}
+P_POST50=${PACED[post_p50_ms]} P_POST99=${PACED[post_p99_ms]}
+P_P50=$M_P50 P_P90=$M_P90 P_P99=$M_P99 P_MAX=$M_MAX
 say "    achieved $P_RATE/s (sends late by <= $P_LATE99 ms at p99); latency p50 $P_P50 ms, p99 $P_P99 ms, max $P_MAX ms"
 
 # --- 2. full speed -------------------------------------------------------------------------
@@ -595,10 +339,10 @@ say "    achieved $P_RATE/s (sends late by <= $P_LATE99 ms at p99); latency p50 
 say "[2/3] $EVENTS events at full speed (wrk -t$BENCH_WRK_THREADS -c$BENCH_CONNECTIONS)"
 settle "$BENCH_TIMEOUT"
 first=$(($(last_seq) + 1))
-mark=$(cpu_mark)
+mark=$(bench_cpu_mark)
 emit_fast "$EVENTS" fast
 wait_applied "$(last_seq)" "$BENCH_TIMEOUT"
-CPU_FAST=$(cpu_since "$mark")
+CPU_FAST=$(bench_cpu_since "$mark")
 # the sender posts one event at a time; once it lags, citizen's puller (every minute, or on a
 # gap) may fetch the rest in batches first. How many had the sender delivered by the end?
 F_PUSHED=$(acked_seq)
@@ -606,48 +350,49 @@ F_PUSHED=$((F_PUSHED >= first ? F_PUSHED - first + 1 : 0))
 measure fast "$first" "$(last_seq)"
 F_N=$M_N F_EMIT_S=$M_EMIT_S F_EMIT_RATE=$M_EMIT_RATE F_E2E_S=$M_E2E_S F_E2E_RATE=$M_E2E_RATE
 F_P50=$M_P50 F_P99=$M_P99 F_MAX=$M_MAX F_WRK50=$WRK_P50 F_WRK99=$WRK_P99
-say "    origin stored $F_N in ${F_EMIT_S}s ($(fmt "$F_EMIT_RATE" %.0f)/s); end to end ${F_E2E_S}s ($(fmt "$F_E2E_RATE" %.0f)/s)"
+say "    origin stored $F_N in ${F_EMIT_S}s ($(bench_fmt "$F_EMIT_RATE" %.0f)/s); end to end ${F_E2E_S}s ($(bench_fmt "$F_E2E_RATE" %.0f)/s)"
 
 # --- 3. backlog ----------------------------------------------------------------------------
 
 if [ "$BACKLOG" -gt 0 ]; then
 	say "[3/3] backlog: stopping citizen-srv, emitting $BACKLOG events at full speed"
 	settle "$BENCH_TIMEOUT"
-	srv_stop citizen
+	bench_stop citizen-srv
 	first=$(($(last_seq) + 1))
-	mark=$(cpu_mark)
+	mark=$(bench_cpu_mark)
 	emit_fast "$BACKLOG" backlog
-	CPU_BACKLOG=$(cpu_since "$mark")
+	CPU_BACKLOG=$(bench_cpu_since "$mark")
 	B_LAST=$(last_seq)
-	B_EMIT_S=$(psql_at official baladiya_official -c "SELECT round(extract(epoch FROM
+	B_EMIT_S=$(bench_psql official baladiya_official -c "SELECT round(extract(epoch FROM
 		max(stored_at) - min(stored_at))::numeric, 3) FROM fed_events WHERE origin = 'official'
 		AND seq BETWEEN $first AND $B_LAST")
 	B_N=$((B_LAST - first + 1))
-	B_EMIT_RATE=$(calc 's > 0 ? n / s : 0' n="$B_N" s="$B_EMIT_S")
-	say "    emitted $B_N in ${B_EMIT_S}s ($(fmt "$B_EMIT_RATE" %.0f)/s); starting citizen-srv"
-	mark=$(cpu_mark)
-	t_start=$(now)
-	srv_start citizen
-	t_ready=$(now)
-	B_READY_S=$(calc '"" b - a' a="$t_start" b="$t_ready")
+	B_EMIT_RATE=$(bench_calc 's > 0 ? n / s : 0' n="$B_N" s="$B_EMIT_S")
+	say "    emitted $B_N in ${B_EMIT_S}s ($(bench_fmt "$B_EMIT_RATE" %.0f)/s); starting citizen-srv"
+	mark=$(bench_cpu_mark)
+	t_start=$EPOCHREALTIME
+	bench_srv_start citizen
+	t_ready=$EPOCHREALTIME
+	B_READY_S=$(bench_calc '"" b - a' a="$t_start" b="$t_ready")
 	B_CATCHUP_S=
 	while :; do
 		got=$(applied_seq)
 		if [ "$got" -ge "$B_LAST" ]; then
-			B_CATCHUP_S=$(calc '"" b - a' a="$t_start" b="$(now)")
+			B_CATCHUP_S=$(bench_calc '"" b - a' a="$t_start" b="$EPOCHREALTIME")
 			break
 		fi
-		kill -0 "${PIDS[citizen]}" 2>/dev/null || die "citizen-srv died (see $WORK/citizen.log)"
-		if [ "$(calc "(b - a) > t" a="$t_start" b="$(now)" t="$BENCH_TIMEOUT")" = 1 ]; then
+		kill -0 "${BENCH_PIDS[citizen-srv]}" 2>/dev/null ||
+			die "citizen-srv died (see $WORK/citizen-srv.log)"
+		if elapsed_over "$t_start" "$BENCH_TIMEOUT"; then
 			warn "citizen-srv had applied $((got - first + 1)) of $B_N after ${BENCH_TIMEOUT}s"
 			B_CATCHUP_S=timeout
 			break
 		fi
 		sleep 0.1
 	done
-	CPU_CATCHUP=$(cpu_since "$mark")
+	CPU_CATCHUP=$(bench_cpu_since "$mark")
 	# what the peer's log says: when it stored the first and the last of the backlog
-	B_APPLY_S=$(psql_at citizen baladiya_citizen -c "SELECT round(extract(epoch FROM
+	B_APPLY_S=$(bench_psql citizen baladiya_citizen -c "SELECT round(extract(epoch FROM
 		max(stored_at) - min(stored_at))::numeric, 3) FROM fed_events WHERE origin = 'official'
 		AND seq BETWEEN $first AND $B_LAST")
 	# official's sender was backing off while citizen was down; it resumes pushing from its
@@ -661,10 +406,10 @@ if [ "$BACKLOG" -gt 0 ]; then
 		while :; do
 			got=$(acked_seq)
 			if [ "$got" -ge "$B_LAST" ]; then
-				B_RESENT_S=$(calc '"" b - a' a="$t_start" b="$(now)")
+				B_RESENT_S=$(bench_calc '"" b - a' a="$t_start" b="$EPOCHREALTIME")
 				break
 			fi
-			if [ "$(calc "(b - a) > t" a="$t_start" b="$(now)" t="$BENCH_TIMEOUT")" = 1 ]; then
+			if elapsed_over "$t_start" "$BENCH_TIMEOUT"; then
 				warn "official-srv's sender had $((got - first + 1)) of $B_N acknowledged after ${BENCH_TIMEOUT}s"
 				break
 			fi
@@ -672,16 +417,16 @@ if [ "$BACKLOG" -gt 0 ]; then
 		done
 	fi
 	if [ "$B_CATCHUP_S" != timeout ]; then
-		B_CATCHUP_RATE=$(calc 's > 0 ? n / s : 0' n="$B_N" s="$B_CATCHUP_S")
-		say "    caught up in ${B_CATCHUP_S}s ($(fmt "$B_CATCHUP_RATE" %.0f)/s), ready after ${B_READY_S}s"
+		B_CATCHUP_RATE=$(bench_calc 's > 0 ? n / s : 0' n="$B_N" s="$B_CATCHUP_S")
+		say "    caught up in ${B_CATCHUP_S}s ($(bench_fmt "$B_CATCHUP_RATE" %.0f)/s), ready after ${B_READY_S}s"
 	fi
 	# the peer's log must equal the origin's, with no alarm and nothing left pending
-	B_CHECK=$(psql_at citizen baladiya_citizen -F ' ' -c "SELECT
+	B_CHECK=$(bench_psql citizen baladiya_citizen -F ' ' -c "SELECT
 		(SELECT count(*) FROM fed_events WHERE origin = 'official'),
 		(SELECT count(*) FROM fed_alarms), (SELECT count(*) FROM fed_pending),
 		(SELECT count(*) FROM news WHERE origin = 'official')")
 	read -r c_events c_alarms c_pending c_news <<<"$B_CHECK"
-	o_news=$(psql_at official baladiya_official -c "SELECT count(*) FROM news WHERE origin = 'official'")
+	o_news=$(bench_psql official baladiya_official -c "SELECT count(*) FROM news WHERE origin = 'official'")
 	if [ "$B_CATCHUP_S" != timeout ] &&
 		{ [ "$c_events" != "$B_LAST" ] || [ "$c_alarms" != 0 ] || [ "$c_news" != "$o_news" ]; }; then
 		warn "after catch-up citizen holds $c_events official events (want $B_LAST), $c_news" \
@@ -726,7 +471,7 @@ tally() {
 
 	row measurement value target verdict
 	rule
-	row "fixed rate: events, achieved send rate" "$P_N at $(fmt "$P_RATE" %.1f)/s" \
+	row "fixed rate: events, achieved send rate" "$P_N at $(bench_fmt "$P_RATE" %.1f)/s" \
 		"($RATE/s asked)" ""
 	row "fixed rate: end-to-end latency p50 / p90" "$P_P50 / $P_P90 ms" "" ""
 	if [ "$RATE" = "$TARGET_RATE" ]; then
@@ -742,18 +487,18 @@ tally() {
 	row "fixed rate: origin's answer to the POST p50 / p99 (client)" \
 		"$P_POST50 / $P_POST99 ms" "" ""
 	row "full speed: events stored on origin" \
-		"$F_N in $F_EMIT_S s = $(fmt "$F_EMIT_RATE" %.0f)/s" "" ""
-	row "full speed: sustained end to end" "$(fmt "$F_E2E_RATE" %.0f) events/s" "" ""
+		"$F_N in $F_EMIT_S s = $(bench_fmt "$F_EMIT_RATE" %.0f)/s" "" ""
+	row "full speed: sustained end to end" "$(bench_fmt "$F_E2E_RATE" %.0f) events/s" "" ""
 	row "full speed: stored -> applied span; lag after the last stored" \
-		"$F_E2E_S s; +$(fmt "$(calc 'b - a' a="$F_EMIT_S" b="$F_E2E_S")" %.1f) s" "" ""
+		"$F_E2E_S s; +$(bench_fmt "$(bench_calc 'b - a' a="$F_EMIT_S" b="$F_E2E_S")" %.1f) s" "" ""
 	row "full speed: end-to-end latency p50 / p99 / max" \
-		"$(fmt "$F_P50" %.0f) / $(fmt "$F_P99" %.0f) / $(fmt "$F_MAX" %.0f) ms" "" ""
+		"$(bench_fmt "$F_P50" %.0f) / $(bench_fmt "$F_P99" %.0f) / $(bench_fmt "$F_MAX" %.0f) ms" "" ""
 	row "full speed: of which pushed by official's sender by then" "$F_PUSHED of $F_N" "" ""
 	row "full speed: origin's answer to the POST p50 / p99 (wrk)" \
-		"$(fmt "$F_WRK50" %.1f) / $(fmt "$F_WRK99" %.1f) ms" "" ""
+		"$(bench_fmt "$F_WRK50" %.1f) / $(bench_fmt "$F_WRK99" %.1f) ms" "" ""
 	if [ "$BACKLOG" -gt 0 ]; then
 		row "backlog: emitted while citizen-srv was down" \
-			"$B_N in $B_EMIT_S s = $(fmt "$B_EMIT_RATE" %.0f)/s" "" ""
+			"$B_N in $B_EMIT_S s = $(bench_fmt "$B_EMIT_RATE" %.0f)/s" "" ""
 		if [ "$B_N" -ge "$TARGET_BACKLOG" ]; then
 			t="<= $TARGET_CATCHUP_S s"
 		else
@@ -770,14 +515,14 @@ tally() {
 			[ "$B_N" -lt "$TARGET_BACKLOG" ] || v=$(verdict "$B_CATCHUP_S" "$TARGET_CATCHUP_S")
 			tally "$v"
 			row "backlog: catch-up (citizen-srv started -> all applied)" \
-				"$(fmt "$B_CATCHUP_S" %.1f) s = $(fmt "$B_CATCHUP_RATE" %.0f)/s" "$t" "$v"
+				"$(bench_fmt "$B_CATCHUP_S" %.1f) s = $(bench_fmt "$B_CATCHUP_RATE" %.0f)/s" "$t" "$v"
 		fi
 		row "backlog: started -> /healthz; first -> last applied" \
-			"$(fmt "$B_READY_S" %.2f) s; $B_APPLY_S s" "" ""
+			"$(bench_fmt "$B_READY_S" %.2f) s; $B_APPLY_S s" "" ""
 		row "backlog: of which pushed by official's sender by then" \
 			"$B_ACKED_AT_CATCHUP of $B_N" "" ""
 		if [ -n "$B_RESENT_S" ]; then
-			resent="$(fmt "$B_RESENT_S" %.1f) s"
+			resent="$(bench_fmt "$B_RESENT_S" %.1f) s"
 		else
 			resent="> $BENCH_TIMEOUT s"
 		fi

@@ -10,6 +10,7 @@
 #   BENCH_PG_DIR[cluster], BENCH_PG_PORT[cluster]   clusters made by bench_cluster
 #   BENCH_HTTP_PORT[side]     a daemon's port; BENCH_SRV_CLUSTER[side] the cluster of its
 #                             database baladiya_<side>; BENCH_FPR[side] its key fingerprint
+#   IDLE_BEFORE               how idle the machine was before measuring (bench_idle_before)
 # and read these settings (defaults in parentheses):
 #   BENCH_BUILD (1)  BENCH_KEEP (0)  BENCH_THREADS (4)  BENCH_LOG_LEVEL (info)
 #   BENCH_CONNECTIONS (64)  BENCH_WRK_THREADS (2)  BENCH_SECONDS (10)  BENCH_WARMUP (3)
@@ -35,6 +36,41 @@ WORK=
 declare -A BENCH_PIDS=() BENCH_PG_DIR=() BENCH_PG_PORT=() BENCH_TAKEN_PORTS=()
 declare -A BENCH_HTTP_PORT=() BENCH_SRV_CLUSTER=() BENCH_FPR=()
 BENCH_STOPPING=0
+
+# --- the command line ----------------------------------------------------------------------
+
+# bench_args "$@": the command line of a benchmark: nothing, or -h/--help, which prints the
+# comment at the top of the script (from its third line to the first line that is not a
+# comment) and exits; anything else is a usage error (exit 2).
+bench_args() {
+	case "${1:-}" in
+	"") return 0 ;;
+	-h | --help)
+		awk 'NR < 3 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"
+		exit 0
+		;;
+	esac
+	echo "usage: $0 [--help]" >&2
+	exit 2
+}
+
+# bench_settings NAME=DEFAULT...: sets each NAME to its value in the environment, or to
+# DEFAULT when it is unset or empty (a script's documented settings, in one place).
+bench_settings() {
+	local kv name
+	for kv in "$@"; do
+		name=${kv%%=*}
+		printf -v "$name" '%s' "${!name:-${kv#*=}}"
+	done
+}
+
+# bench_whole NAME...: dies unless each variable NAME holds a whole number.
+bench_whole() {
+	local name
+	for name in "$@"; do
+		[[ ${!name} =~ ^[0-9]+$ ]] || die "$name must be a whole number (got '${!name}')"
+	done
+}
 
 # --- work folder and cleanup ---------------------------------------------------------------
 
@@ -354,11 +390,16 @@ bench_srv_start() {
 	}
 }
 
-# bench_pair: pairs official-srv and citizen-srv both ways (keys made by bench_srv_keys).
+# bench_pair [FIRST]: pairs official-srv and citizen-srv both ways (keys made by
+# bench_srv_keys), side FIRST (default official) first: the side paired first trusts the
+# other's key before the other's sender makes its first delivery.
+# shellcheck disable=SC2120 # FIRST is optional
 bench_pair() {
-	local side peer
-	say "pairing official-srv and citizen-srv"
-	for side in "${SIDES[@]}"; do
+	local first=${1:-official} side peer
+	peer=citizen
+	[ "$first" = official ] || peer=official
+	say "pairing $first-srv and $peer-srv"
+	for side in "$first" "$peer"; do
 		peer=citizen
 		[ "$side" = official ] || peer=official
 		bench_srv_cmd "$side" peer pair "$(bench_srv_url "$peer")" "${BENCH_FPR[$peer]}" \
@@ -460,13 +501,14 @@ bench_idle_pct() {
 	}'
 }
 
-# bench_cpu_ticks: "BUSY TOTAL", the clock ticks all CPUs spent in user and system mode, and
-# in all states, since boot. Interrupt time is left out of BUSY: loopback traffic is mostly
+# bench_cpu_ticks: "BUSY TOTAL IRQ IOWAIT", the clock ticks all CPUs spent in user and system
+# mode, and in all states, since boot; then those spent serving interrupts (irq and softirq)
+# and idle waiting for I/O. Interrupt time is left out of BUSY: loopback traffic is mostly
 # softirq time that no process is charged for.
 bench_cpu_ticks() {
 	local _ u n s i w q sq st
 	read -r _ u n s i w q sq st _ </proc/stat
-	printf '%s %s\n' $((u + n + s)) $((u + n + s + i + w + q + sq + st))
+	printf '%s %s %s %s\n' $((u + n + s)) $((u + n + s + i + w + q + sq + st)) $((q + sq)) "$w"
 }
 
 # bench_proc_ticks PID...: user and system clock ticks of these processes, their reaped
@@ -483,6 +525,32 @@ bench_proc_ticks() {
 	printf '%s\n' "$t"
 }
 
+# bench_our_ticks: the CPU clock ticks this benchmark has used so far: this shell and the
+# children it has reaped (wrk, node, a stopped daemon), everything in BENCH_PIDS, and our
+# clusters' postmasters with their backends (bench_pg_pids).
+bench_our_ticks() {
+	local -a pgp
+	mapfile -t pgp < <(bench_pg_pids)
+	printf '%s\n' $(($(bench_proc_ticks $$ "${BENCH_PIDS[@]}") +
+		$(bench_proc_ticks "${pgp[@]}")))
+}
+
+# bench_cpu_mark: a mark for bench_cpu_since (bench_cpu_ticks and bench_our_ticks now).
+bench_cpu_mark() { printf '%s %s\n' "$(bench_cpu_ticks)" "$(bench_our_ticks)"; }
+
+# bench_cpu_since MARK: "B% (ours O%, iowait W%)" since MARK (bench_cpu_mark), each a share of
+# the machine's CPU time: busy (user, system and interrupts), used by this benchmark
+# (bench_our_ticks; the rest of busy is someone else's), and idle waiting for the disk. Busy and
+# ours are read a moment apart, so ours can exceed busy by a few points.
+bench_cpu_since() {
+	local b0 t0 q0 w0 o0 b1 t1 q1 w1 o1
+	read -r b0 t0 q0 w0 o0 <<<"$1"
+	read -r b1 t1 q1 w1 o1 < <(bench_cpu_mark)
+	awk -v b=$((b1 + q1 - b0 - q0)) -v w=$((w1 - w0)) -v t=$((t1 - t0)) -v o=$((o1 - o0)) \
+		'BEGIN { if (t <= 0) t = 1
+			printf "%.0f%% (ours %.0f%%, iowait %.0f%%)", 100 * b / t, 100 * o / t, 100 * w / t }'
+}
+
 # bench_rss_kib PID: the process's resident set size in KiB (0 when it is gone).
 bench_rss_kib() {
 	local k v _
@@ -497,6 +565,30 @@ bench_rss_kib() {
 	printf '0\n'
 }
 
+# bench_kv NAME LINE: the KEY=VALUE words of LINE (a report line such as "BENCH rps=… p99_ms=…")
+# into the associative array NAME, which the caller declares (local -A NAME); other words are
+# skipped.
+bench_kv() {
+	local -n bench_kv_out=$1
+	local -a words
+	local w
+	bench_kv_out=()
+	read -r -a words <<<"$2"
+	for w in "${words[@]}"; do
+		[[ $w == ?*=* ]] || continue
+		bench_kv_out[${w%%=*}]=${w#*=}
+	done
+}
+
+# bench_idle_before: sets IDLE_BEFORE (bench_idle_pct) and warns when the machine is less than
+# 90% idle before measuring.
+bench_idle_before() {
+	IDLE_BEFORE=$(bench_idle_pct)
+	[ "$IDLE_BEFORE" -lt 90 ] || return 0
+	warn "the machine is only ${IDLE_BEFORE}% idle before measuring: something else is running" \
+		"and the numbers will be lower and noisier than they should"
+}
+
 # bench_wrk SCRIPT URL NAME [LABEL]: loads URL with wrk (BENCH_WRK_THREADS threads,
 # BENCH_CONNECTIONS connections, WORK/SCRIPT.lua): a warm-up of BENCH_WARMUP s (0: none), then
 # BENCH_SECONDS s measured while sampling process NAME (a BENCH_PIDS key). Output in
@@ -508,9 +600,10 @@ bench_rss_kib() {
 #   WRK_OTHERS_PCT the share of the machine's CPU time used by processes other than this
 #                  shell, wrk, BENCH_PIDS and our clusters (another build, a test suite...).
 bench_wrk() {
-	local script=$1 url=$2 name=$3 label=${4:-run} pid line kv r wrk_pid nonce
+	local script=$1 url=$2 name=$3 label=${4:-run} pid line r wrk_pid nonce
 	local busy0 total0 busy1 total1 ours0 ours1 srv0 srv1 pg0 pg1
 	local -a args pgp
+	local -A res
 	pid=${BENCH_PIDS[$name]}
 	args=(-t"${BENCH_WRK_THREADS:-2}" -c"${BENCH_CONNECTIONS:-64}" --timeout 5s
 		-s "$WORK/$script.lua" "$url")
@@ -525,7 +618,7 @@ bench_wrk() {
 		bench_wrk_hook_before
 	fi
 	mapfile -t pgp < <(bench_pg_pids)
-	read -r busy0 total0 < <(bench_cpu_ticks)
+	read -r busy0 total0 _ < <(bench_cpu_ticks)
 	srv0=$(bench_proc_ticks "$pid")
 	pg0=$(bench_proc_ticks "${pgp[@]}")
 	ours0=$(bench_proc_ticks $$ "${BENCH_PIDS[@]}")
@@ -541,7 +634,7 @@ bench_wrk() {
 	done
 	wait "$wrk_pid" || die "wrk failed: $(cat "$WORK/wrk-$label.out")"
 	unset 'BENCH_PIDS[wrk]'
-	read -r busy1 total1 < <(bench_cpu_ticks)
+	read -r busy1 total1 _ < <(bench_cpu_ticks)
 	srv1=$(bench_proc_ticks "$pid")
 	# backends that exited during the run are counted in the postmaster's children time
 	mapfile -t pgp < <(bench_pg_pids)
@@ -556,17 +649,10 @@ bench_wrk() {
 	kill -0 "$pid" 2>/dev/null || die "$name died under load (see $WORK/$name.log)"
 	line=$(grep '^BENCH ' "$WORK/wrk-$label.out") ||
 		die "no result from wrk: $(cat "$WORK/wrk-$label.out")"
-	for kv in $line; do
-		case "$kv" in
-		rps=*) WRK_RPS=${kv#rps=} ;;
-		p50_ms=*) WRK_P50=${kv#p50_ms=} ;;
-		p99_ms=*) WRK_P99=${kv#p99_ms=} ;;
-		requests=*) WRK_REQUESTS=${kv#requests=} ;;
-		bytes=*) WRK_BYTES=${kv#bytes=} ;;
-		non2xx=*) WRK_NON2XX=${kv#non2xx=} ;;
-		errors=*) WRK_ERRORS=${kv#errors=} ;;
-		esac
-	done
+	bench_kv res "$line"
+	WRK_RPS=${res[rps]} WRK_P50=${res[p50_ms]} WRK_P99=${res[p99_ms]}
+	WRK_REQUESTS=${res[requests]} WRK_BYTES=${res[bytes]}
+	WRK_NON2XX=${res[non2xx]} WRK_ERRORS=${res[errors]}
 }
 
 # bench_machine: "x86_64, 2 cores (model name)", for report headers.
