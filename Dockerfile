@@ -8,12 +8,14 @@ RUN apt-get update \
 	&& DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 		build-essential cmake pkg-config ca-certificates \
 		libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libssl-dev libpq-dev \
-		libargon2-dev libcmark-dev \
+		libargon2-dev libcmark-dev libvips-dev zlib1g-dev nodejs npm \
 	&& rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
 # The release preset builds no unit tests (BALADIYA_TESTS=OFF), so cmocka is not needed.
+# web/: the front-end libraries (Leaflet) the build embeds, pinned by web/package-lock.json.
 RUN rm -rf build \
+	&& (cd web && npm ci --no-audit --no-fund) \
 	&& cmake --preset release \
 	&& cmake --build --preset release -j"$(nproc)" \
 	&& install -D -m 0755 build/release/official-srv/official-srv /out/usr/local/bin/official-srv \
@@ -27,6 +29,7 @@ RUN apt-get update \
 	&& DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 		ca-certificates curl \
 		libmicrohttpd12 libjansson4 libcurl4 libssl3 libpq5 libargon2-1 libcmark0.30.2 \
+		libvips42 zlib1g \
 	&& rm -rf /var/lib/apt/lists/* \
 	&& useradd --system --uid 10001 --user-group --home-dir /var/lib/baladiya \
 		--shell /usr/sbin/nologin baladiya \

@@ -20,10 +20,13 @@ BALADIYA_PG_USER=${BALADIYA_PG_USER:-baladiya}
 # nodejs/npm: a NodeSource nodejs (as on our machines) ships npm itself and conflicts with
 # Debian's npm package, so those two are checked by command, not by package.
 # fonts-noto-core carries Noto Naskh/Sans/Kufi Arabic, so Arabic pages render in screenshots.
+# libvips-dev: the photo pipeline; libvips-tools (the vips command) and libimage-exiftool-perl
+# (exiftool) make and inspect test photos, an outside check that no EXIF/GPS is served.
 BALADIYA_PACKAGES=(
 	build-essential cmake pkg-config
 	libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libssl-dev libpq-dev
-	libargon2-dev argon2 libcmark-dev libcmocka-dev
+	libargon2-dev argon2 libcmark-dev libcmocka-dev zlib1g-dev
+	libvips-dev libvips-tools libimage-exiftool-perl
 	postgresql-15 postgresql-15-postgis-3
 	nodejs npm
 	chromium wrk docker-compose
@@ -78,16 +81,19 @@ ensure_packages() {
 	fi
 }
 
-# ensure_npm: installs tests/node_modules from the lock file when it is missing or older
-# than package-lock.json. playwright-core downloads no browser; we use Debian's chromium.
+# ensure_npm DIR: installs DIR/node_modules (DIR relative to the root: "web", "tests") from the
+# lock file when it is missing or older than package-lock.json. web/ holds the front-end
+# libraries the build embeds (Leaflet), so it must run before building; playwright-core in
+# tests/ downloads no browser (we use Debian's chromium).
 ensure_npm() {
-	local dir="$BALADIYA_ROOT/tests"
-	[ -f "$dir/package-lock.json" ] || die "tests/package-lock.json is missing"
+	local name=${1:?usage: ensure_npm DIR} dir
+	dir="$BALADIYA_ROOT/$name"
+	[ -f "$dir/package-lock.json" ] || die "$name/package-lock.json is missing"
 	if [ ! -f "$dir/node_modules/.package-lock.json" ] ||
 		[ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
-		say "npm ci in tests/"
+		say "npm ci in $name/"
 		(cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >&2) ||
-			die "npm ci failed in tests/"
+			die "npm ci failed in $name/"
 	fi
 }
 

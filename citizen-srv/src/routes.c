@@ -6,7 +6,10 @@
  */
 #include "routes.h"
 
+#include "common/page_open311.h"
 #include "common/page_publication.h"
+#include "common/page_report.h"
+#include "common/photo.h"
 #include "common/site.h"
 #include "protocol/federation.h"
 
@@ -14,7 +17,12 @@ const struct route citizen_routes[] = {
 	SITE_ROUTES,
 	FEDERATION_ROUTES,
 	PUBLICATION_SHARED_ROUTES,
+	PHOTO_ROUTES,
 	REACTION_ROUTES,
+	FEED_ROUTES, /* before REPORT_ROUTES, whose /reports/{ref} would match */
+	REPORT_ROUTES,
+	REPORT_STAFF_ROUTES,
+	OPEN311_ROUTES,
 };
 
 const size_t citizen_nroutes = sizeof(citizen_routes) / sizeof(citizen_routes[0]);

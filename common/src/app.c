@@ -14,6 +14,10 @@
 #include "common/i18n.h"
 #include "common/log.h"
 #include "common/page_cache.h"
+#include "common/page_inbox.h"
+#include "common/page_report.h"
+#include "common/photo.h"
+#include "common/jobs.h"
 #include "common/report.h"
 #include "common/site.h"
 #include "common/static_files.h"
@@ -126,6 +130,7 @@ app_release(struct app *app)
 	template_set_free(app->templates);
 	i18n_free(app->i18n);
 	page_cache_free();
+	photo_shutdown();
 	db_shutdown();
 	config_release(app->cfg_defs, app->cfg_ndefs, &app->cfg);
 }
@@ -156,7 +161,7 @@ serve(struct app *app)
 	}
 	if (app->on_start && app->on_start(app) < 0)
 		goto out;
-	if (!(app->http = http_start(app)))
+	if (jobs_start(app) < 0 || !(app->http = http_start(app)))
 		goto out_stop;
 	int sig = 0;
 	sigwait(&set, &sig);
@@ -166,6 +171,7 @@ serve(struct app *app)
 	app->http = NULL;
 	rc = 0;
 out_stop:
+	jobs_stop();
 	if (app->on_stop)
 		app->on_stop(app);
 out:
@@ -226,10 +232,8 @@ cmd_user_add(struct app *app, int argc, char **argv)
 
 /* Each part of the demo, in order; each is idempotent and skips a file the folder lacks. */
 static int (*const demo_loaders[])(struct app *, const char *) = {
-	news_demo_load,
-	publication_demo_load,
-	budget_demo_load,
-	reaction_demo_load,
+	news_demo_load,     publication_demo_load, budget_demo_load,
+	reaction_demo_load, report_demo_load,      report_answers_demo_load,
 };
 
 static int
@@ -252,6 +256,14 @@ out:
 	return rc;
 }
 
+static int
+cmd_jobs_run(struct app *app)
+{
+	int rc = app_migrate(app) < 0 || jobs_run_all(app) > 0 ? 1 : 0;
+	db_shutdown();
+	return rc;
+}
+
 static void
 usage(struct app *app, FILE *out)
 {
@@ -261,8 +273,9 @@ usage(struct app *app, FILE *out)
 		"                                   signing key on first start)\n"
 		"       %s-srv migrate              apply database migrations and exit\n"
 		"       %s-srv user add --role ROLE --username NAME   (password on stdin)\n"
-		"       %s-srv demo load DIR        load demo content (idempotent)\n",
-		app->side, app->side, app->side, app->side, app->side);
+		"       %s-srv demo load DIR        load demo content (idempotent)\n"
+		"       %s-srv jobs run             run the periodic jobs once (retention)\n",
+		app->side, app->side, app->side, app->side, app->side, app->side);
 	for (const struct app_command *c = app->commands; c && c->name; c++)
 		fprintf(out, "       %s-srv %s\n", app->side, c->usage);
 	fputc('\n', out);
@@ -295,6 +308,8 @@ app_main(struct app *app, int argc, char **argv)
 		rc = cmd_user_add(app, argc - 3, argv + 3);
 	else if (strcmp(cmd, "demo") == 0 && argc == 4 && strcmp(argv[2], "load") == 0)
 		rc = cmd_demo_load(app, argv[3]);
+	else if (strcmp(cmd, "jobs") == 0 && argc == 3 && strcmp(argv[2], "run") == 0)
+		rc = cmd_jobs_run(app);
 	else {
 		rc = -1;
 		for (const struct app_command *c = app->commands; c && c->name; c++)

@@ -874,3 +874,43 @@ db_budget_year_totals(const char *origin, const char *type, int max_year, int li
 	PQclear(res);
 	return a;
 }
+
+json_t *
+db_pub_located(const char *kind, json_t *filter, const char *q, const long long *bbox_e6, int limit,
+	       enum status *st)
+{
+	/* jsonb_typeof: only items whose both coordinates are numbers are placed on a map */
+	static const char sql[] =
+		"SELECT " PUB_COLUMNS " FROM publications"
+		" WHERE kind = $1 AND status = 'published'"
+		" AND jsonb_typeof(data -> 'lat_micro') = 'number'"
+		" AND jsonb_typeof(data -> 'lon_micro') = 'number'"
+		" AND ($2::jsonb IS NULL OR data @> $2::jsonb)"
+		" AND ($3::text IS NULL OR search @@ (websearch_to_tsquery('arabic', $3) ||"
+		"  websearch_to_tsquery('french', $3)))"
+		" AND ($4::bigint IS NULL OR ((data ->> 'lon_micro')::bigint BETWEEN $4 AND $6"
+		"  AND (data ->> 'lat_micro')::bigint BETWEEN $5 AND $7))"
+		" ORDER BY published_at DESC, id DESC LIMIT $8";
+	char b[4][24], lim[16];
+	char *f = filter && json_object_size(filter) ? json_dumps(filter, JSON_COMPACT) : NULL;
+	const char *params[] = {kind,
+				f,
+				q && *q ? q : NULL,
+				bbox_e6 ? LL(b[0], bbox_e6[0]) : NULL,
+				bbox_e6 ? LL(b[1], bbox_e6[1]) : NULL,
+				bbox_e6 ? LL(b[2], bbox_e6[2]) : NULL,
+				bbox_e6 ? LL(b[3], bbox_e6[3]) : NULL,
+				LL(lim, limit)};
+	PGresult *res = db_exec(sql, 8, params);
+	free(f);
+	if (!res) {
+		*st = STATUS_UNAVAILABLE;
+		return NULL;
+	}
+	json_t *items = json_array();
+	for (int i = 0; i < PQntuples(res); i++)
+		json_array_append_new(items, pub_row(res, i));
+	PQclear(res);
+	*st = STATUS_OK;
+	return items;
+}

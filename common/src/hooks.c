@@ -23,6 +23,11 @@ static const struct hook common_hooks[] = {
 	{"deliberation.file_added", hook_deliberation_file},
 	{"reaction.created", hook_reaction},
 	{"reaction.hidden", hook_reaction},
+	{"report.created", hook_report},
+	{"report.supported", hook_report},
+	{"report.assessed", hook_report},
+	{"report.hidden", hook_report},
+	{"report.status", hook_report},
 	/* "<kind>.published|updated|unpublished" of every publication kind */
 	{"project.*", hook_publication},
 	{"session.*", hook_publication},

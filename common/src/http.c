@@ -32,9 +32,81 @@ struct http_server {
 	atomic_long inflight;
 };
 
-static const char security_csp[] =
-	"default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; "
+/*
+ * The Content-Security-Policy, built once by http_start() from the configuration (images may
+ * also come from the map's tile server and from the peer, where a mirror redirects photos);
+ * the fallback is for responses made before that, and has no outside origin at all.
+ */
+static const char csp_fallback[] =
+	"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
 	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+static char *security_csp;
+
+/*
+ * Append the origin of url ("scheme://host[:port]") to sb, preceded by a space. A relative url
+ * ("/...") adds nothing ('self' covers it). A Leaflet subdomain placeholder "{s}." becomes a
+ * "*." wildcard. Returns -1 for anything else: another scheme, or characters that do not
+ * belong in a host (they could end the directive).
+ */
+static int
+csp_add_origin(struct strbuf *sb, const char *url)
+{
+	if (!url || !*url || url[0] == '/')
+		return url && url[0] == '/' && url[1] == '/' ? -1 : 0;
+	size_t scheme_len;
+	if (strncmp(url, "https://", 8) == 0)
+		scheme_len = 8;
+	else if (strncmp(url, "http://", 7) == 0)
+		scheme_len = 7;
+	else
+		return -1;
+	const char *host = url + scheme_len;
+	size_t host_len = strcspn(host, "/?#");
+	if (host_len == 0)
+		return -1;
+	struct strbuf h = STRBUF_INIT;
+	strbuf_add(&h, host, host_len);
+	int rc = 0;
+	if (strncmp(h.buf, "{s}.", 4) == 0) {
+		h.buf[0] = '*';
+		memmove(h.buf + 1, h.buf + 3, h.len - 2); /* "*." and the rest with its NUL */
+		h.len -= 2;
+	}
+	for (size_t i = 0; i < h.len; i++) {
+		char c = h.buf[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '.' || c == '-' || c == ':' ||
+			  (c == '*' && i == 0);
+		if (!ok)
+			rc = -1;
+	}
+	if (rc == 0)
+		strbuf_addf(sb, " %.*s%s", (int)scheme_len, url, h.buf);
+	strbuf_release(&h);
+	return rc;
+}
+
+char *
+http_csp_build(const struct app_config *cfg)
+{
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, "default-src 'self'; img-src 'self' data:");
+	if (csp_add_origin(&sb, cfg->map_tiles) < 0) {
+		log_error("BALADIYA_MAP_TILES \"%s\" is not an http(s) URL or a local path",
+			  cfg->map_tiles);
+		goto fail;
+	}
+	if (csp_add_origin(&sb, cfg->peer_url) < 0) {
+		log_error("BALADIYA_PEER_URL \"%s\" is not an http(s) URL", cfg->peer_url);
+		goto fail;
+	}
+	strbuf_addstr(&sb, "; style-src 'self'; script-src 'self'; object-src 'none'; "
+			   "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+	return strbuf_detach(&sb, NULL);
+fail:
+	strbuf_release(&sb);
+	return NULL;
+}
 
 static double
 now_ms(void)
@@ -128,7 +200,8 @@ http_set_cookie(struct request *req, const char *name, const char *value, long m
 static void
 add_security_headers(struct MHD_Response *r)
 {
-	MHD_add_response_header(r, "Content-Security-Policy", security_csp);
+	MHD_add_response_header(r, "Content-Security-Policy",
+				security_csp ? security_csp : csp_fallback);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
@@ -144,7 +217,7 @@ http_send_owned(struct request *req, unsigned code, const char *content_type, ch
 		size_t len)
 {
 	if (req->response) {
-		log_error("handler replied twice to %s %s", req->method, req->path);
+		log_error("handler replied twice to %s %s", req->method, req->log_path);
 		free(body);
 		return;
 	}
@@ -257,13 +330,20 @@ http_error(struct request *req, enum status st, const char *code, const char *me
 {
 	unsigned http = status_http(st);
 	if (http >= 500)
-		log_error("%s %s failed: %s (%s)", req->method, req->path, code, message);
+		log_error("%s %s failed: %s (%s)", req->method, req->log_path, code, message);
 	else
-		log_warn("%s %s rejected: %s (%s)", req->method, req->path, code, message);
+		log_warn("%s %s rejected: %s (%s)", req->method, req->log_path, code, message);
 	const char *key = arena_printf(req->arena, "error_%s", code);
 	const char *localized = req->t ? json_string_value(json_object_get(req->t, key)) : NULL;
 	if (localized)
 		message = localized;
+	if (req->match.route && (req->match.route->flags & ROUTE_OPEN311)) {
+		/* GeoReport v2 clients read errors as [{code, description}]; error_code is ours */
+		http_json(req, http,
+			  json_pack("[{s:i, s:s, s:s}]", "code", (int)http, "description", message,
+				    "error_code", code));
+		return;
+	}
 	json_t *err = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", message);
 	if (req->want_json || !req->t) {
 		http_json(req, http, err);
@@ -319,6 +399,7 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	/* the raw URI: NUL bytes smuggled as %00 are refused later */
 	req->raw_uri = arena_strdup(a, uri);
 	req->path = req->raw_uri;
+	req->log_path = req->path;
 	return req;
 }
 
@@ -333,7 +414,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	if (!req)
 		return;
 	log_set_request_id(req->id);
-	log_access(req->method ? req->method : "-", req->path, req->status, req->response_len,
+	log_access(req->method ? req->method : "-", req->log_path, req->status, req->response_len,
 		   now_ms() - req->started_ms);
 	log_set_request_id(NULL);
 	strbuf_release(&req->body);
@@ -518,14 +599,18 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		if (rr == ROUTER_NOT_FOUND)
 			rr = router_match(app->routes, app->nroutes, method, req->path, &req->match,
 					  &allow);
+		req->log_path = req->match.route && (req->match.route->flags & ROUTE_SECRET)
+					? req->match.route->pattern
+					: req->path;
 		if (req->match.route && (req->match.route->flags & ROUTE_API))
 			req->want_json = true;
 		if (rr == ROUTER_WRONG_METHOD) {
 			http_add_header(req, "Allow", allow.buf);
 			strbuf_release(&allow);
-			req->match.route = NULL;
+			/* the route of that path still chooses the error's shape (ROUTE_OPEN311) */
 			http_error(req, STATUS_METHOD, "method_not_allowed",
 				   "this address does not accept that method");
+			req->match.route = NULL;
 			goto respond;
 		}
 		strbuf_release(&allow);
@@ -587,6 +672,11 @@ queue_now:;
 struct http_server *
 http_start(struct app *app)
 {
+	char *csp = http_csp_build(&app->cfg);
+	if (!csp)
+		return NULL;
+	free(security_csp);
+	security_csp = csp;
 	struct http_server *srv = xcalloc(1, sizeof(*srv));
 	srv->app = app;
 	struct sockaddr_in addr = {.sin_family = AF_INET,
@@ -626,4 +716,6 @@ http_stop(struct http_server *srv, long timeout_ms)
 		log_warn("stopping with %ld requests still in flight", atomic_load(&srv->inflight));
 	MHD_stop_daemon(srv->daemon);
 	free(srv);
+	free(security_csp);
+	security_csp = NULL;
 }

@@ -14,9 +14,12 @@
 #include "common/http.h"
 #include "common/i18n.h"
 #include "common/log.h"
+#include "common/map.h"
 #include "common/markdown.h"
 #include "common/outbox.h"
 #include "common/page_util.h"
+#include "common/photo.h"
+#include "common/report_stats.h"
 #include "common/demo.h"
 #include "common/xalloc.h"
 
@@ -198,6 +201,17 @@ pub_view(struct request *req, const struct kind *k, json_t *item, bool full)
 							 json_object_get(item, "origin_id"))));
 	if (full && strcmp(k->name, "project") == 0) {
 		json_t *ms = i18n_resolve(json_object_get(data, "milestones"), req->lang);
+		size_t mi;
+		json_t *m;
+		json_array_foreach(ms, mi, m)
+		{
+			/* the stored {sha256, width, height} becomes addresses and sizes */
+			json_t *pv = photo_view(json_object_get(m, "photo"));
+			if (pv)
+				json_object_set_new(m, "photo", pv);
+			else
+				json_object_del(m, "photo");
+		}
 		json_object_set_new(v, "milestones", json_is_array(ms) ? ms : json_array());
 		json_object_set_new(
 			v, "has_milestones",
@@ -231,14 +245,178 @@ filters_view(struct request *req, const struct kind *k, json_t *filter)
 	return out;
 }
 
-void
-page_pub_list(struct request *req)
+/* True for kinds with an optional location (lat_micro, lon_micro): they get maps. */
+static bool
+kind_is_located(const struct kind *k)
 {
-	const struct kind *k = page_pub_kind(req);
-	if (!k)
+	bool lat = false, lon = false;
+	for (size_t i = 0; i < k->nfields; i++) {
+		lat = lat || strcmp(k->fields[i].name, "lat_micro") == 0;
+		lon = lon || strcmp(k->fields[i].name, "lon_micro") == 0;
+	}
+	return lat && lon;
+}
+
+/* Microdegrees as an exact decimal ("-0.500000"), for GeoJSON numbers without float noise. */
+static void
+add_degrees(struct strbuf *sb, long long e6)
+{
+	strbuf_addf(sb, "%s%lld.%06lld", e6 < 0 ? "-" : "", llabs(e6) / 1000000,
+		    llabs(e6) % 1000000);
+}
+
+/* One degree value of a bbox ("4.05", "-0.5") in microdegrees; -1 when it is not one. */
+static int
+parse_degrees(const char *s, size_t len, long long *e6)
+{
+	char buf[32];
+	if (len == 0 || len >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	size_t i = buf[0] == '-' ? 1 : 0;
+	size_t digits = strspn(buf + i, "0123456789");
+	if (digits == 0 || digits > 3)
+		return -1;
+	long long whole = strtoll(buf + i, NULL, 10), frac = 0;
+	i += digits;
+	if (buf[i] == '.') {
+		size_t fd = strspn(buf + i + 1, "0123456789");
+		if (fd == 0)
+			return -1;
+		/* the first six decimals; a map's box does not need more */
+		for (size_t j = 0; j < 6; j++)
+			frac = frac * 10 + (j < fd ? buf[i + 1 + j] - '0' : 0);
+		i += 1 + fd;
+	}
+	if (buf[i] != '\0')
+		return -1;
+	*e6 = (buf[0] == '-' ? -1 : 1) * (whole * 1000000 + frac);
+	return 0;
+}
+
+/* "minlon,minlat,maxlon,maxlat" in degrees into microdegrees; -1 when malformed. */
+static int
+parse_bbox(const char *s, long long out[4])
+{
+	for (int n = 0; n < 4; n++) {
+		size_t len = strcspn(s, ",");
+		if (parse_degrees(s, len, &out[n]) < 0)
+			return -1;
+		s += len;
+		if (n < 3 && *s++ != ',')
+			return -1;
+	}
+	if (*s)
+		return -1;
+	if (out[0] > out[2] || out[1] > out[3] || out[0] < -180000000 || out[2] > 180000000 ||
+	    out[1] < -90000000 || out[3] > 90000000)
+		return -1;
+	return 0;
+}
+
+#define PUB_MAP_MAX 500 /* features in one GeoJSON answer */
+
+static int list_filter(struct request *req, const struct kind *k, json_t *filter,
+		       struct strbuf *qs);
+
+/*
+ * GET /projects.geojson: the published located items matching the list's filters (and q, and
+ * an optional bbox=minlon,minlat,maxlon,maxlat), as a GeoJSON FeatureCollection of Points
+ * ([lon, lat] numbers) with properties {id, title (reader's language), status, label,
+ * progress, url}. The map component (map.js) reads it; anyone may.
+ */
+void
+page_pub_geojson(struct request *req)
+{
+	req->want_json = true; /* a machine endpoint: errors are JSON too, whatever Accept says */
+	const char *p = req->path + 1;
+	size_t n = strcspn(p, ".");
+	char seg[32];
+	const struct kind *k = NULL;
+	if (n < sizeof(seg) && strcmp(p + n, ".geojson") == 0) {
+		memcpy(seg, p, n);
+		seg[n] = '\0';
+		k = publication_kind_by_path(seg);
+	}
+	if (!k || !kind_is_located(k)) {
+		http_error(req, STATUS_NOT_FOUND, "not_found", "there is no page at this address");
 		return;
+	}
 	json_t *filter = json_object();
-	struct strbuf qs = STRBUF_INIT; /* the filters again, for the next-page link */
+	struct strbuf qs = STRBUF_INIT;
+	int rc = list_filter(req, k, filter, &qs);
+	strbuf_release(&qs);
+	if (rc < 0) {
+		json_decref(filter);
+		return;
+	}
+	const char *q = http_query(req, "q");
+	if (q && utf8_length(q) > PUB_QUERY_MAX) {
+		json_decref(filter);
+		http_error(req, STATUS_INVALID, "query_too_long", "the search is too long");
+		return;
+	}
+	const char *b = http_query(req, "bbox");
+	long long bbox[4];
+	if (b && *b && parse_bbox(b, bbox) < 0) {
+		json_decref(filter);
+		http_error(req, STATUS_INVALID, "invalid_bbox",
+			   "bbox must be minlon,minlat,maxlon,maxlat in degrees");
+		return;
+	}
+	enum status st;
+	json_t *items = db_pub_located(k->name, filter, q, b && *b ? bbox : NULL, PUB_MAP_MAX, &st);
+	json_decref(filter);
+	if (!items) {
+		http_error(req, st, "database_unavailable", "the site cannot reach its database");
+		return;
+	}
+	struct strbuf out = STRBUF_INIT;
+	strbuf_addstr(&out, "{\"type\":\"FeatureCollection\",\"features\":[");
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it)
+	{
+		json_t *data = json_object_get(it, "data");
+		json_t *v = pub_view(req, k, it, false);
+		json_t *props =
+			json_pack("{s:O, s:O, s:O, s:O?}", "id", json_object_get(v, "id"), "title",
+				  json_object_get(v, "title"), "url", json_object_get(v, "url"),
+				  "status", json_object_get(data, "status"));
+		if (json_is_string(json_object_get(v, "label_status")))
+			json_object_set(props, "label", json_object_get(v, "label_status"));
+		if (json_is_integer(json_object_get(data, "progress")))
+			json_object_set(props, "progress", json_object_get(data, "progress"));
+		char *pj = json_dumps(props, JSON_COMPACT);
+		strbuf_addstr(&out, i ? ",{" : "{");
+		strbuf_addstr(&out, "\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\","
+				    "\"coordinates\":[");
+		add_degrees(&out, json_integer_value(json_object_get(data, "lon_micro")));
+		strbuf_addch(&out, ',');
+		add_degrees(&out, json_integer_value(json_object_get(data, "lat_micro")));
+		strbuf_addstr(&out, "]},\"properties\":");
+		strbuf_addstr(&out, pj);
+		strbuf_addch(&out, '}');
+		free(pj);
+		json_decref(props);
+		json_decref(v);
+	}
+	strbuf_addstr(&out, "]}");
+	json_decref(items);
+	size_t len;
+	char *body = strbuf_detach(&out, &len);
+	http_send_owned(req, 200, "application/geo+json", body, len);
+}
+
+/*
+ * The list's filters from the query string into filter ({field: value}), and again into qs as
+ * "&name=value" for links. On a bad value, replies 400 invalid_filter and returns -1.
+ * (The list and its GeoJSON share them.)
+ */
+static int
+list_filter(struct request *req, const struct kind *k, json_t *filter, struct strbuf *qs)
+{
 	for (size_t i = 0; i < k->nfields; i++) {
 		const struct field *f = &k->fields[i];
 		const char *v = f->filter ? http_query(req, f->name) : NULL;
@@ -257,14 +435,28 @@ page_pub_list(struct request *req)
 				json_object_set_new(filter, f->name, json_integer(n));
 		}
 		if (!ok) {
-			json_decref(filter);
-			strbuf_release(&qs);
 			http_error(req, STATUS_INVALID, "invalid_filter",
 				   "a filter has a value this list does not know");
-			return;
+			return -1;
 		}
-		strbuf_addf(&qs, "&%s=", f->name);
-		strbuf_addurlenc(&qs, v);
+		strbuf_addf(qs, "&%s=", f->name);
+		strbuf_addurlenc(qs, v);
+	}
+	return 0;
+}
+
+void
+page_pub_list(struct request *req)
+{
+	const struct kind *k = page_pub_kind(req);
+	if (!k)
+		return;
+	json_t *filter = json_object();
+	struct strbuf qs = STRBUF_INIT; /* the filters again, for the next-page link */
+	if (list_filter(req, k, filter, &qs) < 0) {
+		json_decref(filter);
+		strbuf_release(&qs);
+		return;
 	}
 	const char *q = http_query(req, "q");
 	if (q && utf8_length(q) > PUB_QUERY_MAX) {
@@ -305,6 +497,16 @@ page_pub_list(struct request *req)
 	json_object_set_new(view, arena_printf(req->arena, "is_%s", k->name), json_true());
 	json_object_set_new(view, "heading",
 			    json_string(t_get(req, arena_printf(req->arena, "nav_%s", k->path))));
+	if (kind_is_located(k)) {
+		/* the located items matching the same filters, every page (the list pages) */
+		json_t *map =
+			map_view(req, arena_printf(req->arena, "/%s.geojson%s%s", k->path,
+						   qs.len ? "?" : "", qs.len ? qs.buf + 1 : ""));
+		json_object_set_new(
+			map, "label",
+			json_string(t_get(req, arena_printf(req->arena, "map_label_%s", k->path))));
+		json_object_set_new(view, "map", map);
+	}
 	json_t *next = json_object_get(list, "next");
 	if (json_is_string(next)) {
 		struct strbuf url = STRBUF_INIT;
@@ -364,6 +566,20 @@ page_pub_item(struct request *req)
 		return;
 	json_t *view = pub_item_view(req, k, item);
 	json_decref(item);
+	if (kind_is_located(k) && json_is_string(json_object_get(view, "lat")) &&
+	    !json_is_true(json_object_get(view, "is_unpublished"))) {
+		/* a small map with the item's own pin; the link to OpenStreetMap is the fallback */
+		json_t *map = map_view(req, NULL);
+		json_object_set(map, "marker_lat", json_object_get(view, "lat"));
+		json_object_set(map, "marker_lon", json_object_get(view, "lon"));
+		json_object_set(map, "marker_title", json_object_get(view, "title"));
+		json_object_set_new(map, "small", json_true());
+		json_object_set_new(map, "note", json_string(""));
+		json_object_set_new(
+			map, "label",
+			json_string(t_get(req, arena_printf(req->arena, "map_label_%s", k->name))));
+		json_object_set_new(view, "map", map);
+	}
 	http_render(req, 200, "publication_item", view);
 }
 
@@ -428,6 +644,14 @@ page_accountability(struct request *req)
 						      n ? json_integer_value(n) : 0));
 	}
 	json_object_set_new(a, "project_rows", rows);
+	json_t *reports = report_stats(req);
+	if (!reports) {
+		json_decref(a);
+		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
+			   "the site cannot reach its database");
+		return;
+	}
+	json_object_set_new(a, "reports", reports);
 	http_render(req, 200, "accountability", a);
 }
 
@@ -528,6 +752,17 @@ render_form(struct request *req, const struct kind *k, unsigned code, json_t *it
 				     (long long)json_integer_value(json_object_get(item, "id"))));
 	} else {
 		json_object_set_new(view, "action", json_sprintf("/staff/%s", k->path));
+	}
+	if (kind_is_located(k)) {
+		/* pick the location on a map: it fills the two microdegree inputs, which stay
+		 * usable by hand (and without JavaScript) */
+		json_t *map = map_view(req, NULL);
+		json_object_set_new(map, "pick_lat", json_string("lat_micro"));
+		json_object_set_new(map, "pick_lon", json_string("lon_micro"));
+		json_object_set_new(map, "pick_micro", json_true());
+		json_object_set_new(map, "note", json_string(""));
+		json_object_set_new(map, "label", json_string(t_get(req, "map_label_pick")));
+		json_object_set_new(view, "map", map);
 	}
 	if (error)
 		json_object_set_new(
@@ -792,7 +1027,7 @@ page_staff_project_milestone(struct request *req)
 	if (!staff_kind(req, &k) || !(item = own_item(req, k)))
 		return;
 	const char *date = http_form(req, "date");
-	json_t *text = json_object();
+	json_t *text = json_object(), *photo = NULL;
 	size_t li;
 	json_t *l;
 	json_array_foreach(i18n_languages(req->app->i18n), li, l)
@@ -811,12 +1046,25 @@ page_staff_project_milestone(struct request *req)
 			   "a milestone needs a valid date and a text");
 		goto out;
 	}
+	/* an optional photo; a file input left empty still sends an empty part without a name */
+	const struct upload *up = http_upload(req, "photo");
+	if (up && (up->data.len > 0 || (up->filename && *up->filename))) {
+		enum status pst;
+		const char *pcode;
+		if (!(photo = photo_store(up->data.buf, up->data.len, &pst, &pcode))) {
+			http_error(req, pst, pcode, photo_error_message(pcode));
+			goto out;
+		}
+	}
 	json_t *ms = json_object_get(data, "milestones");
 	if (!json_is_array(ms)) {
 		ms = json_array();
 		json_object_set_new(data, "milestones", ms);
 	}
-	json_array_append_new(ms, json_pack("{s:s, s:O}", "date", date, "text", text));
+	json_t *milestone = json_pack("{s:s, s:O}", "date", date, "text", text);
+	if (photo)
+		json_object_set(milestone, "photo", photo);
+	json_array_append_new(ms, milestone);
 	enum status st = write_with_event(req, k, &id, data, 1, NULL);
 	if (st != STATUS_OK) {
 		page_write_failed(req, st, "not_found", "conflict");
@@ -824,6 +1072,7 @@ page_staff_project_milestone(struct request *req)
 	}
 	http_redirect(req, arena_printf(req->arena, "/staff/projects/%lld/edit", id));
 out:
+	json_decref(photo);
 	json_decref(text);
 	json_decref(data);
 	json_decref(item);

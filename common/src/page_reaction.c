@@ -68,141 +68,6 @@ is_stance(const char *s)
 	return s && (strcmp(s, "support") == 0 || strcmp(s, "concern") == 0);
 }
 
-/* ---- anti-abuse without personal data: reactions per minute per CSRF cookie ---- */
-
-#define RATE_SLOTS 4096
-#define RATE_PROBES 8
-#define RATE_WINDOW_S 60
-
-struct rate_slot {
-	unsigned char key[16]; /* the start of SHA-256(token): the token itself is not kept */
-	time_t window_start;   /* monotonic seconds; 0: free */
-	int count;
-};
-
-static struct rate_slot rate_slots[RATE_SLOTS];
-static pthread_mutex_t rate_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static time_t
-monotonic_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + 1; /* never 0, which marks a free slot */
-}
-
-/*
- * True when the browser holding token may post one more reaction now (it is then counted).
- * A fixed window per token in a small table: when every slot a token may use is busy, the
- * oldest is taken over (which can only let someone post more, never lock anyone out).
- */
-static bool
-rate_allow(const char *token)
-{
-	unsigned char md[SHA256_DIGEST_LENGTH];
-	SHA256((const unsigned char *)token, strlen(token), md);
-	size_t h = (size_t)md[0] << 16 | (size_t)md[1] << 8 | md[2];
-	time_t now = monotonic_s();
-	pthread_mutex_lock(&rate_lock);
-	struct rate_slot *slot = NULL, *oldest = NULL;
-	for (size_t i = 0; i < RATE_PROBES && !slot; i++) {
-		struct rate_slot *s = &rate_slots[(h + i) % RATE_SLOTS];
-		if (s->window_start && memcmp(s->key, md, sizeof(s->key)) == 0)
-			slot = s;
-		else if (!oldest || s->window_start < oldest->window_start)
-			oldest = s;
-	}
-	if (!slot) {
-		slot = oldest;
-		memcpy(slot->key, md, sizeof(slot->key));
-		slot->window_start = now;
-		slot->count = 0;
-	} else if (now - slot->window_start >= RATE_WINDOW_S) {
-		slot->window_start = now;
-		slot->count = 0;
-	}
-	bool ok = slot->count < REACTION_RATE_PER_MINUTE;
-	if (ok)
-		slot->count++;
-	pthread_mutex_unlock(&rate_lock);
-	return ok;
-}
-
-/* ---- texts ---- */
-
-/* Bytes of the white space character at p (ASCII, no-break and zero-width spaces...), or 0. */
-static size_t
-space_at(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	if (*p == ' ' || (*p >= '\t' && *p <= '\r'))
-		return 1;
-	if (p[0] == 0xC2 && p[1] == 0xA0)
-		return 2; /* U+00A0 */
-	if (p[0] == 0xE2 && p[1] == 0x80 && ((p[2] >= 0x80 && p[2] <= 0x8F) || p[2] == 0xAF))
-		return 3; /* U+2000..U+200F, U+202F */
-	if ((p[0] == 0xE2 && p[1] == 0x81 && p[2] == 0x9F) ||
-	    (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) ||
-	    (p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF))
-		return 3; /* U+205F, U+3000, U+FEFF */
-	return 0;
-}
-
-/* s (may be NULL) without leading and trailing white space, line ends as LF (arena copy). */
-static char *
-clean_text(struct request *req, const char *s)
-{
-	size_t n;
-	if (!s)
-		s = "";
-	while (*s && (n = space_at(s)))
-		s += n;
-	size_t end = 0;
-	for (size_t i = 0; s[i];) {
-		n = space_at(s + i);
-		if (!n)
-			end = ++i;
-		else
-			i += n;
-	}
-	char *out = arena_alloc(req->arena, end + 1);
-	size_t o = 0;
-	for (size_t i = 0; i < end; i++)
-		if (!(s[i] == '\r' && s[i + 1] == '\n'))
-			out[o++] = s[i] == '\r' ? '\n' : s[i];
-	out[o] = '\0';
-	return out;
-}
-
-/* True when s holds control characters (a comment may hold line feeds and tabs). */
-static bool
-has_control(const char *s, bool multiline)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if ((*p < 0x20 || *p == 0x7F) && !(multiline && (*p == '\n' || *p == '\t')))
-			return true;
-	return false;
-}
-
-/*
- * True when a display name looks like contact data (an e-mail address, a phone number): the
- * platform stores no personal data, and a name is public.
- */
-static bool
-looks_personal(const char *s)
-{
-	size_t digits = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '@')
-			return true;
-		if (*p >= '0' && *p <= '9')
-			digits++;
-		else if (p[0] == 0xD9 && p[1] >= 0xA0 && p[1] <= 0xA9)
-			digits++; /* Arabic-Indic digits */
-	}
-	return digits >= 8;
-}
-
 /* Validate a resident's reaction; NULL when fine, else the error code. */
 static const char *
 check_reaction(const char *stance, const char *comment, const char *name)
@@ -213,13 +78,13 @@ check_reaction(const char *stance, const char *comment, const char *name)
 		return "invalid_stance";
 	if (utf8_length(comment) > REACTION_COMMENT_MAX)
 		return "comment_too_long";
-	if (has_control(comment, true))
+	if (text_has_control(comment, true))
 		return "invalid_comment";
 	if (utf8_length(name) > REACTION_NAME_MAX)
 		return "display_name_too_long";
-	if (has_control(name, false))
+	if (text_has_control(name, false))
 		return "invalid_display_name";
-	if (looks_personal(name))
+	if (text_looks_personal(name))
 		return "display_name_personal";
 	return NULL;
 }
@@ -279,7 +144,7 @@ static bool
 is_space_only(const char *p, size_t n)
 {
 	size_t i = 0, k;
-	while (i < n && (k = space_at(p + i)) && i + k <= n)
+	while (i < n && (k = text_space_at(p + i)) && i + k <= n)
 		i += k;
 	return i >= n;
 }
@@ -549,8 +414,8 @@ page_reaction_create(struct request *req)
 	const char *origin = json_string_value(json_object_get(item, "origin"));
 	const char *status = json_string_value(json_object_get(item, "status"));
 	const char *stance = http_form(req, "stance");
-	const char *comment = clean_text(req, http_form(req, "comment"));
-	const char *name = clean_text(req, http_form(req, "display_name"));
+	const char *comment = text_clean(req, http_form(req, "comment"));
+	const char *name = text_clean(req, http_form(req, "display_name"));
 	const char *err;
 	json_t *r = NULL;
 	if (strcmp(origin, REACTION_TARGET_OWNER) != 0) {
@@ -569,7 +434,7 @@ page_reaction_create(struct request *req)
 	}
 	/* the CSRF check passed, so the browser has its token cookie: the only key we have */
 	const char *token = http_cookie(req, http_cookie_name(req, "csrf"));
-	if (!token || !rate_allow(token)) {
+	if (!token || !rate_allow("reaction", token, REACTION_RATE_PER_MINUTE)) {
 		http_add_header(req, "Retry-After", "60");
 		http_error(req, STATUS_TOO_MANY, "too_many_reactions",
 			   "too many reactions from this browser; wait a minute");
@@ -732,13 +597,14 @@ page_staff_reaction_hide(struct request *req)
 	if (!page_require(req, "reactions.moderate"))
 		return;
 	long long id = page_parse_id(http_param(req, "id"));
-	const char *reason = clean_text(req, http_form(req, "reason"));
+	const char *reason = text_clean(req, http_form(req, "reason"));
 	if (id < 0) {
 		http_error(req, STATUS_NOT_FOUND, "reaction_not_found",
 			   "there is no such reaction");
 		return;
 	}
-	if (!*reason || utf8_length(reason) > REACTION_REASON_MAX || has_control(reason, false)) {
+	if (!*reason || utf8_length(reason) > REACTION_REASON_MAX ||
+	    text_has_control(reason, false)) {
 		http_error(req, STATUS_INVALID, "reason_required",
 			   "hiding needs a public reason (at most 500 characters)");
 		return;
@@ -873,7 +739,7 @@ apply_hidden(const char *origin, json_t *data)
 	const char *hidden_at = json_string_value(json_object_get(data, "hidden_at"));
 	if (!json_is_integer(id) || json_integer_value(id) <= 0 || !json_is_integer(mid) ||
 	    json_integer_value(mid) <= 0 || !reason || is_blank(reason) ||
-	    utf8_length(reason) > REACTION_REASON_MAX || has_control(reason, false) ||
+	    utf8_length(reason) > REACTION_REASON_MAX || text_has_control(reason, false) ||
 	    !is_sha256_hex(sha) || !is_utc_time(hidden_at)) {
 		log_warn("reaction.hidden event from %s does not have the expected fields", origin);
 		return STATUS_INVALID;

@@ -288,11 +288,12 @@ page_staff_home(struct request *req)
 {
 	struct app *app = req->app;
 	/* a platform without a route for an action never grants it: no dead links */
-	json_t *view = json_pack("{s:b, s:b, s:b, s:b, s:b}", "can_write_news",
+	json_t *view = json_pack("{s:b, s:b, s:b, s:b, s:b, s:b}", "can_write_news",
 				 app_can(app, req->user, "news.write"), "can_projects",
 				 app_can(app, req->user, "projects.write"), "can_budgets",
 				 app_can(app, req->user, "budgets.write"), "can_council",
 				 app_can(app, req->user, "council.write"), "can_moderate",
-				 app_can(app, req->user, "reactions.moderate"));
+				 app_can(app, req->user, "reactions.moderate"), "can_answer_reports",
+				 app_can(app, req->user, "reports.answer"));
 	http_render(req, 200, "staff_home", view);
 }

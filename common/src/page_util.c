@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * Helpers shared by the page handlers: ids from paths, permission checks, text lengths and
- * the error answers of failed writes.
+ * Helpers shared by the page handlers: ids from paths, permission checks, text lengths, the
+ * error answers of failed writes, residents' text checks and the per-browser rate limit.
  */
 #include "common/page_util.h"
 
 #include "common/app.h"
 #include "common/http.h"
+#include "common/strbuf.h"
 
+#include <openssl/sha.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 long long
 page_parse_id(const char *s)
@@ -55,4 +59,142 @@ page_write_failed(struct request *req, int st, const char *not_found_code,
 	else
 		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
 			   "the change could not be saved; try again in a minute");
+}
+
+/* ---- anti-abuse without personal data: actions per minute per CSRF cookie ---- */
+
+#define RATE_SLOTS 4096
+#define RATE_PROBES 8
+#define RATE_WINDOW_S 60
+
+struct rate_slot {
+	unsigned char key[16]; /* the start of SHA-256(scope:token): the token is not kept */
+	time_t window_start;   /* monotonic seconds; 0: free */
+	int count;
+};
+
+static struct rate_slot rate_slots[RATE_SLOTS];
+static pthread_mutex_t rate_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static time_t
+monotonic_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + 1; /* never 0, which marks a free slot */
+}
+
+/*
+ * True when the browser holding token may do one more scope action now (it is then counted).
+ * A fixed window per token in a small table: when every slot a token may use is busy, the
+ * oldest is taken over (which can only let someone post more, never lock anyone out).
+ */
+bool
+rate_allow(const char *scope, const char *token, int per_minute)
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	struct strbuf key = STRBUF_INIT;
+	strbuf_addf(&key, "%s:%s", scope, token); /* each scope counts apart */
+	SHA256((const unsigned char *)key.buf, key.len, md);
+	strbuf_release(&key);
+	size_t h = (size_t)md[0] << 16 | (size_t)md[1] << 8 | md[2];
+	time_t now = monotonic_s();
+	pthread_mutex_lock(&rate_lock);
+	struct rate_slot *slot = NULL, *oldest = NULL;
+	for (size_t i = 0; i < RATE_PROBES && !slot; i++) {
+		struct rate_slot *s = &rate_slots[(h + i) % RATE_SLOTS];
+		if (s->window_start && memcmp(s->key, md, sizeof(s->key)) == 0)
+			slot = s;
+		else if (!oldest || s->window_start < oldest->window_start)
+			oldest = s;
+	}
+	if (!slot) {
+		slot = oldest;
+		memcpy(slot->key, md, sizeof(slot->key));
+		slot->window_start = now;
+		slot->count = 0;
+	} else if (now - slot->window_start >= RATE_WINDOW_S) {
+		slot->window_start = now;
+		slot->count = 0;
+	}
+	bool ok = slot->count < per_minute;
+	if (ok)
+		slot->count++;
+	pthread_mutex_unlock(&rate_lock);
+	return ok;
+}
+
+/* ---- texts ---- */
+
+/* Bytes of the white space character at p (ASCII, no-break and zero-width spaces...), or 0. */
+size_t
+text_space_at(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	if (*p == ' ' || (*p >= '\t' && *p <= '\r'))
+		return 1;
+	if (p[0] == 0xC2 && p[1] == 0xA0)
+		return 2; /* U+00A0 */
+	if (p[0] == 0xE2 && p[1] == 0x80 && ((p[2] >= 0x80 && p[2] <= 0x8F) || p[2] == 0xAF))
+		return 3; /* U+2000..U+200F, U+202F */
+	if ((p[0] == 0xE2 && p[1] == 0x81 && p[2] == 0x9F) ||
+	    (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) ||
+	    (p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF))
+		return 3; /* U+205F, U+3000, U+FEFF */
+	return 0;
+}
+
+/* s (may be NULL) without leading and trailing white space, line ends as LF (arena copy). */
+char *
+text_clean(struct request *req, const char *s)
+{
+	size_t n;
+	if (!s)
+		s = "";
+	while (*s && (n = text_space_at(s)))
+		s += n;
+	size_t end = 0;
+	for (size_t i = 0; s[i];) {
+		n = text_space_at(s + i);
+		if (!n)
+			end = ++i;
+		else
+			i += n;
+	}
+	char *out = arena_alloc(req->arena, end + 1);
+	size_t o = 0;
+	for (size_t i = 0; i < end; i++)
+		if (!(s[i] == '\r' && s[i + 1] == '\n'))
+			out[o++] = s[i] == '\r' ? '\n' : s[i];
+	out[o] = '\0';
+	return out;
+}
+
+/* True when s holds control characters (a comment may hold line feeds and tabs). */
+bool
+text_has_control(const char *s, bool multiline)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((*p < 0x20 || *p == 0x7F) && !(multiline && (*p == '\n' || *p == '\t')))
+			return true;
+	return false;
+}
+
+/*
+ * True when a display name looks like contact data (an e-mail address, a phone number): the
+ * platform stores no personal data, and a name is public.
+ */
+bool
+text_looks_personal(const char *s)
+{
+	size_t digits = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '@')
+			return true;
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (p[0] == 0xD9 && p[1] >= 0xA0 && p[1] <= 0xA9)
+			digits++; /* Arabic-Indic digits */
+	}
+	return digits >= 8;
 }

@@ -6,6 +6,7 @@
  */
 #include "common/publication.h"
 
+#include "common/photo.h"
 #include "common/xalloc.h"
 
 #include <ctype.h>
@@ -290,6 +291,9 @@ milestones_are_valid(json_t *ms)
 		const char *lang;
 		json_t *t;
 		if (!date || !publication_is_date(date) || !json_is_object(text))
+			return false;
+		json_t *photo = json_object_get(m, "photo");
+		if (photo && !photo_ref_is_valid(photo))
 			return false;
 		json_object_foreach(text, lang, t)
 		{

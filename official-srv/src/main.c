@@ -6,6 +6,7 @@
 #include "routes.h"
 
 #include "common/app.h"
+#include "common/page_inbox.h"
 #include "protocol/federation.h"
 
 extern const struct embedded_file official_assets_files[];
@@ -15,7 +16,8 @@ static const char *const official_roles[] = {"admin", "editor", "agent", NULL};
 static const struct app_grant official_grants[] = {
 	{"news.write", "admin editor"},     {"federation.admin", "admin"},
 	{"projects.write", "admin editor"}, {"council.write", "admin editor"},
-	{"budgets.write", "admin editor"},  {NULL, NULL},
+	{"budgets.write", "admin editor"},  {"reports.answer", "admin editor agent"},
+	{NULL, NULL},
 };
 
 /* The peer's events this side applies beyond the shared ones (news, profile). */
@@ -26,6 +28,7 @@ static const struct hook official_hooks[] = {
 static int
 official_start(struct app *app)
 {
+	report_federation_init(app);
 	return federation_start(app, official_hooks);
 }
 

@@ -343,6 +343,7 @@ function sanitizerEnv() {
  *   side: 'official' | 'citizen'
  *   cluster: from startCluster() (default: a new one); database: its database (default: a new
  *   one named after the side); port: default a free one; themeDir → BALADIYA_THEME_DIR;
+ *   BALADIYA_MAP_TILES is a local image (no internet here) unless env says otherwise;
  *   env: extra environment, wins over everything; args: default ['serve'];
  *   healthTimeoutMs: default 20 000; binary, asan: overrides (tests of the harness itself).
  * Returns {side, url, port, cluster, database, dataDir, env, proc, logs(), stop(signal),
@@ -371,6 +372,8 @@ export async function startDaemon(side, opts = {}) {
 		BALADIYA_PUBLIC_URL: url,
 		BALADIYA_DATA_DIR: dataDir,
 		BALADIYA_LOG_LEVEL: 'debug',
+		// The test machine has no internet: map tiles come from one of the daemon's own images.
+		BALADIYA_MAP_TILES: '/static/vendor/leaflet/images/layers.png?z={z}&x={x}&y={y}',
 		...(opts.themeDir ? { BALADIYA_THEME_DIR: path.resolve(ROOT, opts.themeDir) } : {}),
 		...(opts.env || {}),
 	};

@@ -29,6 +29,7 @@ struct app_grant {
 };
 
 struct user;
+struct app_job;
 
 struct app {
 	/* set by the server */
@@ -40,7 +41,8 @@ struct app {
 	const char *const *roles;           /* accounts' roles, NULL-terminated; [0] = admin */
 	const struct app_grant *grants;     /* NULL-action terminator */
 	const struct app_command
-		*commands; /* extra subcommands, NULL-named terminator; may be NULL */
+		*commands;          /* extra subcommands, NULL-named terminator; may be NULL */
+	const struct app_job *jobs; /* periodic jobs (jobs.h), NULL-named terminator; may be NULL */
 	int (*on_start)(struct app *app); /* after migrations, before serving; may be NULL */
 	void (*on_stop)(struct app *app); /* after serving stopped; may be NULL */
 	int (*on_cli)(struct app *app);   /* before a writing subcommand (demo load); may be NULL */

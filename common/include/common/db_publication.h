@@ -35,6 +35,13 @@ json_t *db_pub_get(const char *kind, long long id, bool include_drafts, enum sta
  */
 json_t *db_pub_list(const char *kind, const char *sort_field, json_t *filter, const char *q,
 		    const char *cursor, int limit, bool with_withdrawn, enum status *st);
+/*
+ * Published items of kind that have a location (data lat_micro and lon_micro, integers), for a
+ * map: filter and q as db_pub_list; bbox_e6 (may be NULL) is {min lon, min lat, max lon,
+ * max lat} in microdegrees. Newest first, at most limit. Returns an array, or NULL (*st).
+ */
+json_t *db_pub_located(const char *kind, json_t *filter, const char *q, const long long *bbox_e6,
+		       int limit, enum status *st);
 /* Every item of kind and origin, any status (the staff list). */
 json_t *db_pub_list_own(const char *origin, const char *kind, int limit);
 /* The versions of an item, newest first: [{version, status, data, unpublish_reason, changed_at}].

@@ -34,5 +34,7 @@ enum status hook_budget_lines(const char *origin, const char *type,
 enum status hook_deliberation_file(const char *origin, const char *type,
 				   json_t *data);                              /* page_council.c */
 enum status hook_reaction(const char *origin, const char *type, json_t *data); /* page_reaction.c */
+/* report.created|supported|assessed|hidden|status (report_federation.c) */
+enum status hook_report(const char *origin, const char *type, json_t *data);
 
 #endif

@@ -34,7 +34,8 @@ struct request {
 	struct arena *arena;
 	struct MHD_Connection *conn;
 	const char *method;
-	const char *path; /* decoded, valid UTF-8, without the ".json" suffix */
+	const char *path;     /* decoded, valid UTF-8, without the ".json" suffix */
+	const char *log_path; /* what log lines show: path, or a ROUTE_SECRET route's pattern */
 	bool want_json;
 	bool is_head;
 	const char *lang; /* chosen language, e.g. "ar" */
@@ -107,6 +108,15 @@ enum status http_parse_form(struct request *req);
 
 /* Invalidate every cached page (call after any write that public pages show). */
 void http_cache_bump(void);
+
+/*
+ * The Content-Security-Policy for cfg (malloc'd; the caller frees it): script and style from
+ * 'self' only; img-src 'self' data: plus the origins of BALADIYA_MAP_TILES (a "{s}." subdomain
+ * placeholder becomes "*.") and BALADIYA_PEER_URL. NULL (logged) when either is not an
+ * http(s) URL (the tiles may also be a local "/..." path). http_start() builds it once.
+ */
+struct app_config;
+char *http_csp_build(const struct app_config *cfg);
 
 /* Start serving app on its configured address; NULL on failure (logged). */
 struct http_server *http_start(struct app *app);

@@ -18,6 +18,8 @@ struct request;
 void page_pub_list(struct request *req);
 void page_pub_item(struct request *req);
 void page_pub_history(struct request *req);
+/* GET /projects.geojson: the located items of a list, for the map (see common/map.h). */
+void page_pub_geojson(struct request *req);
 void page_accountability(struct request *req);
 void page_staff_pub_list(struct request *req);
 void page_staff_pub_new(struct request *req);
@@ -116,6 +118,7 @@ void page_pub_by_origin(struct request *req);
  * its mirror): lists, items, history, open data, accountability and the moderation log. */
 #define PUBLICATION_SHARED_ROUTES \
 	PUBLICATION_PUBLIC_ROUTES("projects"), \
+	{"GET", "/projects.geojson", page_pub_geojson, ROUTE_API | ROUTE_CACHE, 0, "projects_geojson"}, \
 	PUBLICATION_PUBLIC_ROUTES("sessions"), \
 	PUBLICATION_PUBLIC_ROUTES("deliberations"), \
 	PUBLICATION_PUBLIC_ROUTES("budgets"), \

@@ -21,4 +21,23 @@ bool is_blank(const char *s);
 void page_write_failed(struct request *req, int st, const char *not_found_code,
 		       const char *conflict_code);
 
+/*
+ * Residents' texts (reactions, reports): shared checks so that every form treats white space,
+ * control characters and contact-looking names alike.
+ */
+/* Bytes of the white space character at s (ASCII, no-break and zero-width spaces...), or 0. */
+size_t text_space_at(const char *s);
+/* s (may be NULL) without leading and trailing white space, line ends as LF (arena copy). */
+char *text_clean(struct request *req, const char *s);
+/* True when s holds control characters (multiline: line feeds and tabs are allowed). */
+bool text_has_control(const char *s, bool multiline);
+/* True when s looks like contact data (an e-mail address, a phone number). */
+bool text_looks_personal(const char *s);
+/*
+ * Anti-abuse without personal data: true when the browser holding token (its CSRF cookie) may
+ * do one more scope action ("reaction", "report"...) this minute, at most per_minute; it is
+ * then counted. Only a hash of scope and token is kept, in a small fixed table.
+ */
+bool rate_allow(const char *scope, const char *token, int per_minute);
+
 #endif

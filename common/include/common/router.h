@@ -21,6 +21,9 @@ enum route_flags {
 	ROUTE_STAFF = 1 << 2,     /* needs a signed-in account (role checked by the handler) */
 	ROUTE_RAW_BODY = 1 << 3,  /* body kept as raw bytes: no form parsing, no CSRF check */
 	ROUTE_API = 1 << 4,       /* machine endpoint: every answer, errors included, is JSON */
+	ROUTE_OPEN311 = 1 << 5,   /* with ROUTE_API: errors as Open311 [{"code", "description"}] */
+	ROUTE_SECRET = 1 << 6,    /* its {params} are secrets (tracking tokens): logs show the
+				     route's pattern, never the path */
 };
 
 struct route {
