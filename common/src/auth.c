@@ -143,8 +143,9 @@ enum status
 auth_login(const char *username, const char *password, char **token_out)
 {
 	static const char q_account[] =
-		"SELECT id, password_hash, coalesce(locked_until > now(), false) FROM accounts "
-		"WHERE username = $1";
+		"SELECT id, password_hash, coalesce(locked_until > now(), false)"
+		" FROM accounts"
+		" WHERE username = $1";
 	static const char q_failed[] =
 		"UPDATE accounts SET"
 		" failed_logins = CASE WHEN first_failed_at > now() - interval '15 minutes'"

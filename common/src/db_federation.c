@@ -336,10 +336,10 @@ db_fed_status(const char *self)
 {
 	static const char q_peer[] =
 		"SELECT name, url, acked_seq, applied_seq, coalesce(last_error, ''),"
-		" coalesce(to_char(last_error_at AT TIME ZONE 'UTC', "
-		"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''),"
-		" coalesce(to_char(last_success_at AT TIME ZONE 'UTC', "
-		"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''),"
+		" coalesce(to_char(last_error_at AT TIME ZONE 'UTC',"
+		"  'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''),"
+		" coalesce(to_char(last_success_at AT TIME ZONE 'UTC',"
+		"  'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''),"
 		" blocked, (SELECT count(*) FROM fed_pending p WHERE p.origin = fed_peers.name),"
 		" (SELECT count(*) FROM fed_events e WHERE e.origin = fed_peers.name"
 		"  AND e.flag IS NOT NULL),"

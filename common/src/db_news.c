@@ -170,8 +170,8 @@ db_news_set_status(const char *origin, long long id, bool publish, const char *r
 	static const char q[] =
 		"UPDATE news SET status = CASE WHEN $3 THEN 'published' ELSE 'unpublished' END,"
 		" unpublish_reason = CASE WHEN $3 THEN NULL ELSE $4 END,"
-		" published_at = CASE WHEN $3 THEN coalesce(published_at, now()) ELSE published_at "
-		"END,"
+		" published_at = CASE WHEN $3 THEN coalesce(published_at, now())"
+		"  ELSE published_at END,"
 		" updated_at = now() WHERE origin = $1 AND id = $2"
 		" AND (status = 'published') = NOT $3::boolean";
 	char idb[32];

@@ -15,7 +15,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+/* The rows of res, one JSON text each, as an array (res cleared); NULL when the query failed. */
+static json_t *
+json_rows(PGresult *res)
+{
+	if (!res)
+		return NULL;
+	json_t *rows = json_array();
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_t *v = json_loads(PQgetvalue(res, i, 0), 0, NULL);
+		if (!v) {
+			log_error("could not parse a JSON row from the database");
+			continue;
+		}
+		json_array_append_new(rows, v);
+	}
+	PQclear(res);
+	return rows;
+}
 
 json_t *
 db_open311_requests(const struct open311_query *q)
@@ -26,191 +43,29 @@ db_open311_requests(const struct open311_query *q)
 	 */
 	static const char sql[] =
 		"SELECT json_build_object('id', r.id, 'ref', r.ref, 'category', r.category,"
-		" 'title', r.title, 'description', r.description, 'place', r.place,"
-		" 'quarter', r.quarter, 'lat_e6', round(ST_Y(r.geom) * 1000000)::bigint,"
-		" 'lon_e6', round(ST_X(r.geom) * 1000000)::bigint, 'status', r.status,"
-		" 'status_message', r.status_message, 'status_body', r.status_body,"
-		" 'photos', r.photos, 'created_at', " TS(
-			"r.created_at") ","
-					" 'received_at', " TS(
-						"r.received_at") ", 'updated_at', " TS("r.updated_"
-										       "at") ","
-											     " '"
-											     "notes"
-											     "', "
-											     "(SELE"
-											     "CT "
-											     "t."
-											     "messa"
-											     "ge "
-											     "FROM "
-											     "repor"
-											     "t_"
-											     "timel"
-											     "ine "
-											     "t "
-											     "WHERE"
-											     " t."
-											     "repor"
-											     "t_id "
-											     "= "
-											     "r.id"
-											     "  "
-											     "AND "
-											     "t."
-											     "side "
-											     "= "
-											     "'offi"
-											     "cial'"
-											     " AND "
-											     "t."
-											     "messa"
-											     "ge "
-											     "<> "
-											     "'' "
-											     "ORDER"
-											     " BY "
-											     "t.at "
-											     "DESC,"
-											     " t."
-											     "id "
-											     "DESC"
-											     "  "
-											     "LIMIT"
-											     " 1)):"
-											     ":text"
-											     " FROM"
-											     " repo"
-											     "rts "
-											     "r "
-											     "WHERE"
-											     " r."
-											     "visib"
-											     "ility"
-											     " = "
-											     "'publ"
-											     "ic'"
-											     " AND "
-											     "($1::"
-											     "text "
-											     "IS "
-											     "NULL "
-											     "OR "
-											     "r."
-											     "ref "
-											     "= "
-											     "ANY "
-											     "(stri"
-											     "ng_"
-											     "to_"
-											     "array"
-											     "($1, "
-											     "','))"
-											     ")"
-											     " AND "
-											     "($2::"
-											     "text "
-											     "IS "
-											     "NULL "
-											     "OR "
-											     "r."
-											     "categ"
-											     "ory "
-											     "= "
-											     "ANY "
-											     "(stri"
-											     "ng_"
-											     "to_"
-											     "array"
-											     "($2, "
-											     "','))"
-											     ")"
-											     " AND "
-											     "($3::"
-											     "times"
-											     "tampt"
-											     "z IS "
-											     "NULL "
-											     "OR "
-											     "r."
-											     "creat"
-											     "ed_"
-											     "at "
-											     ">= "
-											     "$3::"
-											     "times"
-											     "tampt"
-											     "z)"
-											     " AND "
-											     "($4::"
-											     "times"
-											     "tampt"
-											     "z IS "
-											     "NULL "
-											     "OR "
-											     "r."
-											     "creat"
-											     "ed_"
-											     "at "
-											     "<= "
-											     "$4::"
-											     "times"
-											     "tampt"
-											     "z)"
-											     " AND "
-											     "($6::"
-											     "text "
-											     "IS "
-											     "NULL "
-											     "OR"
-											     "  "
-											     "(r."
-											     "statu"
-											     "s = "
-											     "ANY "
-											     "(stri"
-											     "ng_"
-											     "to_"
-											     "array"
-											     "($5::"
-											     "text,"
-											     " ',')"
-											     ")) = "
-											     "($6::"
-											     "text "
-											     "= "
-											     "'clos"
-											     "ed'))"
-											     " ORDE"
-											     "R BY "
-											     "r."
-											     "creat"
-											     "ed_"
-											     "at "
-											     "DESC,"
-											     " r."
-											     "id "
-											     "DESC "
-											     "LIMIT"
-											     " $7::"
-											     "int";
+		"  'title', r.title, 'description', r.description, 'place', r.place,"
+		"  'quarter', r.quarter, 'lat_e6', round(ST_Y(r.geom) * 1000000)::bigint,"
+		"  'lon_e6', round(ST_X(r.geom) * 1000000)::bigint, 'status', r.status,"
+		"  'status_message', r.status_message, 'status_body', r.status_body,"
+		"  'photos', r.photos, 'created_at', utc_iso(r.created_at),"
+		"  'received_at', utc_iso(r.received_at), 'updated_at', utc_iso(r.updated_at),"
+		"  'notes', (SELECT t.message FROM report_timeline t"
+		"    WHERE t.report_id = r.id AND t.side = 'official' AND t.message <> ''"
+		"    ORDER BY t.at DESC, t.id DESC LIMIT 1))::text"
+		" FROM reports r"
+		" WHERE r.visibility = 'public'"
+		"  AND ($1::text IS NULL OR r.ref = ANY (string_to_array($1, ',')))"
+		"  AND ($2::text IS NULL OR r.category = ANY (string_to_array($2, ',')))"
+		"  AND ($3::timestamptz IS NULL OR r.created_at >= $3::timestamptz)"
+		"  AND ($4::timestamptz IS NULL OR r.created_at <= $4::timestamptz)"
+		"  AND ($6::text IS NULL"
+		"    OR (r.status = ANY (string_to_array($5::text, ','))) = ($6::text = 'closed'))"
+		" ORDER BY r.created_at DESC, r.id DESC"
+		" LIMIT $7::int";
 	char limit[16];
 	snprintf(limit, sizeof(limit), "%d", q->limit);
-	PGresult *res = db_exec(sql, DB_PARAMS(q->refs, q->categories, q->start, q->end,
-					       q->closed ? q->closed : "", q->want, limit));
-	if (!res)
-		return NULL;
-	json_t *rows = json_array();
-	for (int i = 0; i < PQntuples(res); i++) {
-		json_t *v = json_loads(PQgetvalue(res, i, 0), 0, NULL);
-		if (!v) {
-			log_error("could not parse a report row from the database");
-			continue;
-		}
-		json_array_append_new(rows, v);
-	}
-	PQclear(res);
-	return rows;
+	return json_rows(db_exec(sql, DB_PARAMS(q->refs, q->categories, q->start, q->end,
+						q->closed ? q->closed : "", q->want, limit)));
 }
 
 enum status
@@ -238,22 +93,12 @@ db_open311_key_revoke(const char *name)
 json_t *
 db_open311_key_list(void)
 {
-	static const char sql[] = "SELECT json_build_object('name', name, 'created_at', " TS(
-		"created_at") ","
-			      " 'revoked_at', " TS("revoked_at") ", 'last_used_at', " TS(
-				      "last_used_at") ")::text"
-						      " FROM open311_keys ORDER BY name";
-	PGresult *res = db_exec(sql, 0, NULL);
-	if (!res)
-		return NULL;
-	json_t *rows = json_array();
-	for (int i = 0; i < PQntuples(res); i++) {
-		json_t *v = json_loads(PQgetvalue(res, i, 0), 0, NULL);
-		if (v)
-			json_array_append_new(rows, v);
-	}
-	PQclear(res);
-	return rows;
+	static const char sql[] =
+		"SELECT json_build_object('name', name, 'created_at', utc_iso(created_at),"
+		"  'revoked_at', utc_iso(revoked_at), 'last_used_at', utc_iso(last_used_at))::text"
+		" FROM open311_keys"
+		" ORDER BY name";
+	return json_rows(db_exec(sql, 0, NULL));
 }
 
 enum status

@@ -51,8 +51,8 @@ db_pub_create(const char *origin, const char *kind, json_t *data, bool publish)
 {
 	static const char q[] =
 		"WITH n AS (SELECT nextval('publications_id_seq') AS id)"
-		" INSERT INTO publications (id, origin, origin_id, kind, data, status, "
-		"published_at)"
+		" INSERT INTO publications (id, origin, origin_id, kind, data, status,"
+		"  published_at)"
 		" SELECT n.id, $1, n.id, $2, $3::jsonb, CASE WHEN $4 THEN 'published' ELSE 'draft'"
 		" END, CASE WHEN $4 THEN now() END FROM n RETURNING id";
 	char *d = json_dumps(data, JSON_COMPACT);
@@ -106,12 +106,12 @@ db_pub_set_status(const char *origin, const char *kind, long long id, bool publi
 		"UPDATE publications SET"
 		" status = CASE WHEN $4 THEN 'published' ELSE 'unpublished' END,"
 		" unpublish_reason = CASE WHEN $4 THEN NULL ELSE $5 END,"
-		" published_at = CASE WHEN $4 THEN coalesce(published_at, now()) ELSE published_at "
-		"END,"
+		" published_at = CASE WHEN $4 THEN coalesce(published_at, now())"
+		"  ELSE published_at END,"
 		" version = CASE WHEN status = 'draft' THEN version ELSE version + 1 END,"
 		" updated_at = now()"
-		" WHERE origin = $1 AND kind = $2 AND id = $3 AND (status = 'published') = NOT "
-		"$4::boolean"
+		" WHERE origin = $1 AND kind = $2 AND id = $3"
+		"  AND (status = 'published') = NOT $4::boolean"
 		" RETURNING id";
 	char idb[24];
 	PGresult *res =
@@ -247,8 +247,8 @@ db_pub_mirror(const char *origin, const char *kind, long long origin_id, int ver
 		" unpublish_reason, published_at) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7,"
 		" $8::timestamptz) ON CONFLICT (origin, kind, origin_id) DO UPDATE SET"
 		" version = EXCLUDED.version, status = EXCLUDED.status, data = EXCLUDED.data,"
-		" unpublish_reason = EXCLUDED.unpublish_reason, published_at = "
-		"EXCLUDED.published_at,"
+		" unpublish_reason = EXCLUDED.unpublish_reason,"
+		" published_at = EXCLUDED.published_at,"
 		" updated_at = now() RETURNING id";
 	char *d = json_dumps(data, JSON_COMPACT);
 	char oid[24], ver[16];
@@ -306,16 +306,14 @@ db_pub_accountability(void)
 		" 'projects_by_status', coalesce((SELECT json_object_agg(s, n) FROM (SELECT"
 		"  data ->> 'status' AS s, count(*) AS n FROM publications WHERE kind = 'project'"
 		"  AND status = 'published' GROUP BY 1) x), '{}'::json),"
-		" 'budget_execution', coalesce((SELECT json_agg(b ORDER BY b.year DESC, b.type) "
-		"FROM"
-		"  (SELECT (p.data ->> 'year')::int AS year, p.data ->> 'type' AS type,"
+		" 'budget_execution', coalesce((SELECT json_agg(b ORDER BY b.year DESC, b.type)"
+		"  FROM (SELECT (p.data ->> 'year')::int AS year, p.data ->> 'type' AS type,"
 		"  sum(l.planned) AS planned, sum(l.executed) AS executed,"
-		"  CASE WHEN sum(l.planned) > 0 THEN round(100.0 * sum(l.executed) / "
-		"sum(l.planned))::int"
-		"  END AS rate_pct FROM publications p JOIN budget_lines l ON l.publication_id = "
-		"p.id"
-		"  WHERE p.kind = 'budget' AND p.status = 'published' GROUP BY 1, 2) b), "
-		"'[]'::json),"
+		"  CASE WHEN sum(l.planned) > 0"
+		"   THEN round(100.0 * sum(l.executed) / sum(l.planned))::int END AS rate_pct"
+		"  FROM publications p JOIN budget_lines l ON l.publication_id = p.id"
+		"  WHERE p.kind = 'budget' AND p.status = 'published' GROUP BY 1, 2) b),"
+		"  '[]'::json),"
 		" 'deliberations', (SELECT json_build_object('published', count(*),"
 		"  'within_8_days', count(*) FILTER (WHERE published_at <="
 		"   (data ->> 'session_date')::date + 9),"
@@ -680,8 +678,8 @@ db_reaction_find(const char *target_origin, const char *kind, long long target_i
 {
 	static const char q[] =
 		"SELECT id FROM reactions WHERE target_origin = $1 AND target_kind = $2"
-		" AND target_id = $3 AND stance = $4 AND comment = $5 AND display_name = $6 LIMIT "
-		"1";
+		" AND target_id = $3 AND stance = $4 AND comment = $5 AND display_name = $6"
+		" LIMIT 1";
 	char tid[24];
 	PGresult *res = db_exec(q, DB_PARAMS(target_origin, kind, LL(tid, target_id), stance,
 					     comment, display_name));
@@ -717,9 +715,9 @@ db_moderation_add(const char *origin, long long origin_id, const char *action, c
 	static const char q[] =
 		"WITH n AS (SELECT nextval('moderation_log_id_seq') AS id)"
 		" INSERT INTO moderation_log AS m (id, origin, origin_id, action, target, reason,"
-		" comment_sha256, created_at) SELECT n.id, $1, coalesce($2::bigint, n.id), $3, $4, "
-		"$5,"
-		" $6, coalesce($7::timestamptz, now()) FROM n"
+		" comment_sha256, created_at)"
+		" SELECT n.id, $1, coalesce($2::bigint, n.id), $3, $4, $5, $6,"
+		"  coalesce($7::timestamptz, now()) FROM n"
 		" ON CONFLICT (origin, origin_id) DO NOTHING RETURNING " MODERATION_COLUMNS;
 	char oid[24];
 	PGresult *res = db_exec(q, DB_PARAMS(origin, origin_id > 0 ? LL(oid, origin_id) : NULL,
@@ -737,8 +735,8 @@ db_moderation_list(long long before_id, int limit)
 	static const char q[] =
 		"SELECT " MODERATION_COLUMNS ", r.target_kind, r.target_id, p.id,"
 		" (p.data -> 'title')::text FROM moderation_log m"
-		" LEFT JOIN reactions r ON r.origin = m.origin AND m.target = 'reaction/' || "
-		"r.origin_id"
+		" LEFT JOIN reactions r"
+		"  ON r.origin = m.origin AND m.target = 'reaction/' || r.origin_id"
 		" LEFT JOIN publications p ON p.origin = r.target_origin AND p.kind = r.target_kind"
 		" AND p.origin_id = r.target_id"
 		" WHERE ($1::bigint IS NULL OR m.id < $1) ORDER BY m.id DESC LIMIT $2";
@@ -811,11 +809,11 @@ int
 db_budget_lines_append(long long pub_id, long long first_line_no, json_t *lines)
 {
 	static const char q[] =
-		"INSERT INTO budget_lines (publication_id, line_no, section, chapter, article, "
-		"label,"
-		" planned, executed) SELECT $1, $2::integer + e.ord - 1, e.v ->> 'section',"
-		" e.v ->> 'chapter', e.v ->> 'article', e.v ->> 'label', (e.v ->> "
-		"'planned')::bigint,"
+		"INSERT INTO budget_lines (publication_id, line_no, section, chapter, article,"
+		"  label, planned, executed)"
+		" SELECT $1, $2::integer + e.ord - 1, e.v ->> 'section',"
+		"  e.v ->> 'chapter', e.v ->> 'article', e.v ->> 'label',"
+		"  (e.v ->> 'planned')::bigint,"
 		" (e.v ->> 'executed')::bigint FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY"
 		" AS e(v, ord)";
 	char idb[24], first[24];

@@ -15,36 +15,6 @@
 #include <string.h>
 
 #define LL(buf, v) (snprintf((buf), sizeof(buf), "%lld", (long long)(v)), (buf))
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-
-/* One report row as JSON; coordinates back to integer microdegrees (exact for our inputs). */
-#define REPORT_JSON                                                                                \
-	"json_build_object('id', r.id, 'origin', r.origin, 'origin_id', r.origin_id, 'ref', "      \
-	"r.ref,"                                                                                   \
-	" 'category', r.category, 'title', r.title, 'description', r.description, 'place',"        \
-	" r.place, 'quarter', r.quarter, 'lat_e6', round(ST_Y(r.geom) * 1000000)::bigint,"         \
-	" 'lon_e6', round(ST_X(r.geom) * 1000000)::bigint, 'lang', r.lang, 'visibility',"          \
-	" r.visibility, 'hidden_reason', r.hidden_reason, 'text_sha256', r.text_sha256,"           \
-	" 'status', r.status, 'status_message', r.status_message, 'status_body', r.status_body,"   \
-	" 'duplicate_of', r.duplicate_of, 'assessment', r.assessment, 'assessment_comment',"       \
-	" r.assessment_comment, 'disputes', r.disputes, 'supporters', r.supporters, 'photos',"     \
-	" r.photos, 'created_at', " TS("r.created_at") ", 'received_at', " TS(                     \
-		"r.received_at") ", 'resolved_at', " TS("r.resolved_at") ", 'updated_at', " TS("r" \
-											       "." \
-											       "u" \
-											       "p" \
-											       "d" \
-											       "a" \
-											       "t" \
-											       "e" \
-											       "d" \
-											       "_" \
-											       "a" \
-											       "t") ")::text"
-
-/* The point of parameters $a (lat_e6) and $b (lon_e6), as SQL text. */
-#define POINT(lat, lon)                                                                            \
-	"ST_SetSRID(ST_MakePoint(" lon "::bigint / 1000000.0, " lat "::bigint / 1000000.0), 4326)"
 
 /*
  * The public-list filters on parameters $1..$9 (category, status, quarter, age in days, bbox,
@@ -55,7 +25,8 @@
 	" AND ($9::text IS NULL OR r.ref = $9)"                                                    \
 	" AND ($2::text IS NULL OR r.status = $2) AND ($3::text IS NULL OR r.quarter = $3)"        \
 	" AND ($4::int IS NULL OR r.created_at >= now() - make_interval(days => $4::int))"         \
-	" AND ($5::float8 IS NULL OR r.geom && ST_MakeEnvelope($5, $6, $7, $8, 4326))"
+	" AND ($5::bigint IS NULL OR r.geom && ST_MakeEnvelope($5 / 1e6, $6 / 1e6, $7 / 1e6,"      \
+	" $8 / 1e6, 4326))"
 
 static json_t *
 parse_row(PGresult *res, int row, int col)
@@ -108,14 +79,11 @@ db_report_create(const char *origin, const char *ref, const char *category, cons
 		" r AS (INSERT INTO reports (id, origin, origin_id, ref, category, title, "
 		"description,"
 		"  place, quarter, geom, lang, visibility, photos, created_at, updated_at)"
-		"  SELECT n.id, $1, n.id, $2, $3, $4, $5, $6, $7,"
-		"  CASE WHEN $8::bigint IS NULL THEN NULL ELSE " POINT(
-			"$8", "$9") " END,"
-				    "  $10, $11, $12::jsonb, now(), now() FROM n RETURNING *),"
-				    " p AS (INSERT INTO report_private (report_id, "
-				    "tracking_sha256, contact)"
-				    "  SELECT id, $13, $14 FROM r)"
-				    " SELECT " REPORT_JSON " FROM r";
+		"  SELECT n.id, $1, n.id, $2, $3, $4, $5, $6, $7, point_e6($8, $9), $10, $11,"
+		"  $12::jsonb, now(), now() FROM n RETURNING *),"
+		" p AS (INSERT INTO report_private (report_id, tracking_sha256, contact)"
+		"  SELECT id, $13, $14 FROM r)"
+		" SELECT report_json(r)::text FROM r";
 	char lat[24], lon[24];
 	PGresult *res = db_exec(q, DB_PARAMS(origin, ref, category, title, description, place,
 					     quarter, lat_e6 ? LL(lat, *lat_e6) : NULL,
@@ -136,7 +104,7 @@ db_report_publish(long long id, const char *at, bool from_pending, enum status *
 		" created_at = coalesce($2::timestamptz, now()),"
 		" updated_at = coalesce($2::timestamptz, now())"
 		" WHERE id = $1 AND visibility = CASE WHEN $3 THEN 'pending' ELSE 'public' END"
-		" RETURNING " REPORT_JSON;
+		" RETURNING report_json(r)::text";
 	char ids[24];
 	PGresult *res =
 		db_exec(q, DB_PARAMS(LL(ids, id), at && *at ? at : NULL, from_pending ? "t" : "f"));
@@ -146,14 +114,14 @@ db_report_publish(long long id, const char *at, bool from_pending, enum status *
 json_t *
 db_report_by_ref(const char *ref, enum status *st)
 {
-	static const char q[] = "SELECT " REPORT_JSON " FROM reports r WHERE r.ref = $1";
+	static const char q[] = "SELECT report_json(r)::text FROM reports r WHERE r.ref = $1";
 	return one_row(db_exec(q, DB_PARAMS(ref)), st, STATUS_NOT_FOUND);
 }
 
 json_t *
 db_report_by_tracking(const char *sha256_hex, enum status *st)
 {
-	static const char q[] = "SELECT " REPORT_JSON " FROM reports r JOIN report_private p"
+	static const char q[] = "SELECT report_json(r)::text FROM reports r JOIN report_private p"
 				" ON p.report_id = r.id WHERE p.tracking_sha256 = $1";
 	return one_row(db_exec(q, DB_PARAMS(sha256_hex)), st, STATUS_NOT_FOUND);
 }
@@ -201,8 +169,7 @@ int
 db_report_point_inside(const char *polygon_geojson, long long lat_e6, long long lon_e6)
 {
 	static const char q[] =
-		"SELECT ST_Contains(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326), " POINT("$2",
-										      "$3") ")";
+		"SELECT ST_Contains(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326), point_e6($2, $3))";
 	char lat[24], lon[24];
 	PGresult *res = db_exec(q, DB_PARAMS(polygon_geojson, LL(lat, lat_e6), LL(lon, lon_e6)));
 	if (!res)
@@ -215,21 +182,16 @@ db_report_point_inside(const char *polygon_geojson, long long lat_e6, long long 
 json_t *
 db_report_nearby(const char *category, long long lat_e6, long long lon_e6, int meters, int limit)
 {
-	/* geography: distances in metres on the spheroid; the GiST index on geom narrows first */
+	/* geography: distances in metres on the spheroid, through the index on geom::geography */
 	static const char q[] =
-		"SELECT (" REPORT_JSON "::jsonb || jsonb_build_object('distance_m',"
-		" round(ST_Distance(r.geom::geography, " POINT(
-			"$2",
-			"$3") "::geography))))::text"
-			      " FROM reports r WHERE r.visibility = 'public' AND r.category = $1"
-			      " AND r.status NOT IN ('resolved', 'out_of_scope', 'rejected', "
-			      "'duplicate')"
-			      " AND r.geom IS NOT NULL"
-			      " AND ST_DWithin(r.geom::geography, " POINT(
-				      "$2", "$3") "::geography, $4)"
-						  " ORDER BY ST_Distance(r.geom::geography, " POINT(
-							  "$2", "$3") "::geography), r.id"
-								      " LIMIT $5";
+		"SELECT (report_json(r)::jsonb || jsonb_build_object('distance_m',"
+		"  round(ST_Distance(r.geom::geography, point_e6($2, $3)::geography))))::text"
+		" FROM reports r WHERE r.visibility = 'public' AND r.category = $1"
+		" AND r.status NOT IN ('resolved', 'out_of_scope', 'rejected', 'duplicate')"
+		" AND r.geom IS NOT NULL"
+		" AND ST_DWithin(r.geom::geography, point_e6($2, $3)::geography, $4)"
+		" ORDER BY ST_Distance(r.geom::geography, point_e6($2, $3)::geography), r.id"
+		" LIMIT $5";
 	char lat[24], lon[24], m[16], lim[16];
 	return all_rows(db_exec(q, DB_PARAMS(category, LL(lat, lat_e6), LL(lon, lon_e6),
 					     LL(m, meters), LL(lim, limit))));
@@ -245,7 +207,7 @@ filter_params(const struct report_filter *f, const char *p[9], char bufs[5][32])
 	p[3] = f->age_days > 0 ? LL(bufs[0], f->age_days) : NULL;
 	for (int i = 0; i < 4; i++) {
 		if (f->has_bbox)
-			snprintf(bufs[i + 1], sizeof(bufs[i + 1]), "%.7f", f->bbox[i]);
+			LL(bufs[i + 1], f->bbox[i]);
 		p[4 + i] = f->has_bbox ? bufs[i + 1] : NULL;
 	}
 	p[8] = f->ref;
@@ -255,7 +217,7 @@ json_t *
 db_report_list(const struct report_filter *f, long long before_id, int limit)
 {
 	/* keyset on (created_at, id): the cursor is the last id shown */
-	static const char q[] = "SELECT " REPORT_JSON ", r.id FROM reports r WHERE" FILTERS
+	static const char q[] = "SELECT report_json(r)::text, r.id FROM reports r WHERE" FILTERS
 				" AND ($10::bigint IS NULL OR (r.created_at, r.id) <"
 				" (SELECT created_at, id FROM reports WHERE id = $10))"
 				" ORDER BY r.created_at DESC, r.id DESC LIMIT $11";
@@ -289,17 +251,17 @@ db_report_geojson(const struct report_filter *f, int cap, const char *labels)
 	 */
 	static const char q[] =
 		"SELECT json_build_object('type', 'FeatureCollection', 'features',"
-		" coalesce(json_agg(f.feature ORDER BY f.created_at DESC, f.id DESC), '[]'::json),"
-		" 'capped', count(*) >= $10)::text FROM (SELECT r.id, r.created_at,"
-		" json_build_object('type', 'Feature', 'id', r.ref, 'geometry',"
-		" ST_AsGeoJSON(r.geom, 6)::json, 'properties', json_build_object('ref', r.ref,"
-		" 'category', r.category, 'title', r.title, 'status', r.status, 'assessment',"
-		" r.assessment, 'supporters', r.supporters, 'created_at', " TS(
-			"r.created_at") ","
-					" 'label', $11::jsonb ->> r.status, 'url', '/reports/' || "
-					"r.ref)) AS feature"
-					" FROM reports r WHERE r.geom IS NOT NULL AND" FILTERS
-					" ORDER BY r.created_at DESC, r.id DESC LIMIT $10) f";
+		"  coalesce(json_agg(f.feature ORDER BY f.created_at DESC, f.id DESC), '[]'::json),"
+		"  'capped', count(*) >= $10)::text"
+		" FROM (SELECT r.id, r.created_at, json_build_object('type', 'Feature', 'id', "
+		"r.ref,"
+		"   'geometry', ST_AsGeoJSON(r.geom, 6)::json,"
+		"   'properties', json_build_object('ref', r.ref, 'category', r.category,"
+		"    'title', r.title, 'status', r.status, 'assessment', r.assessment,"
+		"    'supporters', r.supporters, 'created_at', utc_iso(r.created_at),"
+		"    'label', $11::jsonb ->> r.status, 'url', '/reports/' || r.ref)) AS feature"
+		"  FROM reports r WHERE r.geom IS NOT NULL AND" FILTERS
+		"  ORDER BY r.created_at DESC, r.id DESC LIMIT $10) f";
 	const char *p[11];
 	char bufs[5][32], lim[16];
 	filter_params(f, p, bufs);
@@ -317,7 +279,12 @@ json_t *
 db_report_staff_list(int limit)
 {
 	static const char q[] =
-		"SELECT " REPORT_JSON " FROM reports r WHERE r.origin = 'citizen'"
+		"SELECT report_json(r)::text FROM ("
+		"  (SELECT * FROM reports WHERE origin = 'citizen' AND visibility = 'pending'"
+		"   ORDER BY created_at DESC, id DESC LIMIT $1)"
+		"  UNION ALL"
+		"  (SELECT * FROM reports WHERE origin = 'citizen' AND visibility <> 'pending'"
+		"   ORDER BY created_at DESC, id DESC LIMIT $1)) r"
 		" ORDER BY r.visibility = 'pending' DESC, r.created_at DESC, r.id DESC LIMIT $1";
 	char lim[16];
 	return all_rows(db_exec(q, DB_PARAMS(LL(lim, limit))));
@@ -327,9 +294,9 @@ json_t *
 db_report_timeline(long long id)
 {
 	static const char q[] =
-		"SELECT json_build_object('side', side, 'kind', kind, 'status', status, 'message',"
-		" message, 'body', body, 'at', " TS("at") ")::text FROM report_timeline"
-							  " WHERE report_id = $1 ORDER BY at, id";
+		"SELECT json_build_object('side', side, 'kind', kind, 'status', status,"
+		"  'message', message, 'body', body, 'at', utc_iso(at))::text"
+		" FROM report_timeline WHERE report_id = $1 ORDER BY at, id";
 	char ids[24];
 	return all_rows(db_exec(q, DB_PARAMS(LL(ids, id))));
 }
@@ -353,9 +320,8 @@ db_report_support(long long id, const char *voter_sha256)
 	static const char q[] =
 		"WITH s AS (INSERT INTO report_supports (report_id, voter_sha256) VALUES ($1, $2)"
 		"  ON CONFLICT DO NOTHING RETURNING report_id)"
-		" UPDATE reports SET supporters = supporters + 1 WHERE id IN (SELECT report_id "
-		"FROM s)"
-		" RETURNING supporters";
+		" UPDATE reports SET supporters = supporters + 1"
+		" WHERE id IN (SELECT report_id FROM s) RETURNING supporters";
 	char ids[24];
 	PGresult *res = db_exec(q, DB_PARAMS(LL(ids, id), voter_sha256));
 	if (!res)
@@ -393,9 +359,10 @@ json_t *
 db_report_assess(long long id, const char *assessment, const char *comment, const char *at,
 		 enum status *st)
 {
-	static const char q[] = "UPDATE reports r SET assessment = $2, assessment_comment = $3,"
-				" updated_at = coalesce($4::timestamptz, now())"
-				" WHERE r.id = $1 AND " CAN_ASSESS " RETURNING " REPORT_JSON;
+	static const char q[] =
+		"UPDATE reports r SET assessment = $2, assessment_comment = $3,"
+		" updated_at = coalesce($4::timestamptz, now())"
+		" WHERE r.id = $1 AND " CAN_ASSESS " RETURNING report_json(r)::text";
 	char ids[24];
 	PGresult *res =
 		db_exec(q, DB_PARAMS(LL(ids, id), assessment, comment, at && *at ? at : NULL));
@@ -408,11 +375,11 @@ db_report_hide(long long id, const char *reason, enum status *st)
 	/* the hash of what was public: title, description and place joined by line feeds */
 	static const char q[] =
 		"UPDATE reports r SET visibility = 'hidden', hidden_reason = $2,"
-		" text_sha256 = encode(sha256(convert_to(r.title || E'\\n' || r.description || "
-		"E'\\n'"
-		" || r.place, 'UTF8')), 'hex'), title = '', description = '', place = '',"
-		" updated_at = now() WHERE r.id = $1 AND r.visibility <> 'hidden'"
-		" RETURNING " REPORT_JSON;
+		" text_sha256 = encode(sha256(convert_to("
+		"  r.title || E'\\n' || r.description || E'\\n' || r.place, 'UTF8')), 'hex'),"
+		" title = '', description = '', place = '', updated_at = now()"
+		" WHERE r.id = $1 AND r.visibility <> 'hidden'"
+		" RETURNING report_json(r)::text";
 	char ids[24];
 	return one_row(db_exec(q, DB_PARAMS(LL(ids, id), reason)), st, STATUS_CONFLICT);
 }

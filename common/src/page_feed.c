@@ -12,6 +12,7 @@
 #include "common/http.h"
 #include "common/i18n.h"
 #include "common/page_open311.h"
+#include "common/page_util.h"
 #include "common/publication.h"
 #include "common/report.h"
 #include "common/strbuf.h"
@@ -179,13 +180,7 @@ category_label(struct request *req, const char *code)
 static bool
 feed_load(struct request *req, struct feed *f)
 {
-	const struct app_config *cfg = &req->app->cfg;
-	char *base = cfg->public_url
-			     ? arena_strdup(req->arena, cfg->public_url)
-			     : arena_printf(req->arena, "http://%s:%ld", cfg->bind, cfg->port);
-	for (size_t n = strlen(base); n > 0 && base[n - 1] == '/'; n--)
-		base[n - 1] = '\0';
-	f->base = base;
+	f->base = page_public_base(req);
 	f->lang = req->lang;
 	f->category = http_query(req, "category");
 	f->quarter = http_query(req, "quarter");
@@ -243,13 +238,6 @@ feed_load(struct request *req, struct feed *f)
 	return true;
 }
 
-static const char *
-row_str(json_t *row, const char *key)
-{
-	const char *s = json_string_value(json_object_get(row, key));
-	return s ? s : "";
-}
-
 /* The newest updated_at of the items (the feed's own update time). */
 static const char *
 feed_updated(struct feed *f)
@@ -259,7 +247,7 @@ feed_updated(struct feed *f)
 	json_t *row;
 	json_array_foreach(f->items, i, row)
 	{
-		const char *u = row_str(row, "updated_at");
+		const char *u = json_str(row, "updated_at");
 		if (*u && (!newest || strcmp(u, newest) > 0))
 			newest = u;
 	}
@@ -324,23 +312,23 @@ page_feed_atom(struct request *req)
 	json_array_foreach(f.items, i, row)
 	{
 		const char *url =
-			arena_printf(req->arena, "%s/reports/%s", f.base, row_str(row, "ref"));
-		const char *cat = row_str(row, "category");
+			arena_printf(req->arena, "%s/reports/%s", f.base, json_str(row, "ref"));
+		const char *cat = json_str(row, "category");
 		strbuf_addstr(&out, "<entry>\n");
 		element(&out, "id", url);
 		strbuf_addstr(&out, "<title type=\"text\">");
-		xml_escape(&out, row_str(row, "title"));
+		xml_escape(&out, json_str(row, "title"));
 		strbuf_addstr(&out, "</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
 		xml_escape(&out, url);
 		strbuf_addstr(&out, "\"/>\n");
-		element(&out, "published", row_str(row, "created_at"));
-		element(&out, "updated", row_str(row, "updated_at"));
+		element(&out, "published", json_str(row, "created_at"));
+		element(&out, "updated", json_str(row, "updated_at"));
 		strbuf_addstr(&out, "<category term=\"");
 		xml_escape(&out, cat);
 		strbuf_addstr(&out, "\" label=\"");
 		xml_escape(&out, category_label(req, cat));
 		strbuf_addstr(&out, "\"/>\n<summary type=\"text\">");
-		xml_escape(&out, row_str(row, "description"));
+		xml_escape(&out, json_str(row, "description"));
 		strbuf_addstr(&out, "</summary>\n</entry>\n");
 	}
 	strbuf_addstr(&out, "</feed>\n");
@@ -377,10 +365,10 @@ page_feed_rss(struct request *req)
 	json_array_foreach(f.items, i, row)
 	{
 		const char *url =
-			arena_printf(req->arena, "%s/reports/%s", f.base, row_str(row, "ref"));
-		const char *cat = row_str(row, "category");
+			arena_printf(req->arena, "%s/reports/%s", f.base, json_str(row, "ref"));
+		const char *cat = json_str(row, "category");
 		strbuf_addstr(&out, "<item>\n");
-		element(&out, "title", row_str(row, "title"));
+		element(&out, "title", json_str(row, "title"));
 		element(&out, "link", url);
 		strbuf_addstr(&out, "<guid isPermaLink=\"true\">");
 		xml_escape(&out, url);
@@ -388,7 +376,7 @@ page_feed_rss(struct request *req)
 		/* readers take an RSS description as HTML: escape it as HTML first, so a text
 		 * holding markup shows as text */
 		struct strbuf html = STRBUF_INIT;
-		const char *d = row_str(row, "description");
+		const char *d = json_str(row, "description");
 		html_escape(&html, d, strlen(d));
 		element(&out, "description", html.buf);
 		strbuf_release(&html);
@@ -397,9 +385,9 @@ page_feed_rss(struct request *req)
 		strbuf_addstr(&out, "\">");
 		xml_escape(&out, category_label(req, cat));
 		strbuf_addstr(&out, "</category>\n<pubDate>");
-		rfc822(&out, row_str(row, "created_at"));
+		rfc822(&out, json_str(row, "created_at"));
 		strbuf_addstr(&out, "</pubDate>\n");
-		element(&out, "atom:updated", row_str(row, "updated_at"));
+		element(&out, "atom:updated", json_str(row, "updated_at"));
 		strbuf_addstr(&out, "</item>\n");
 	}
 	strbuf_addstr(&out, "</channel>\n</rss>\n");

@@ -29,9 +29,12 @@
 #define INBOX_MAP_MAX 2000   /* features in /staff/inbox.geojson */
 #define LL(buf, v) (snprintf((buf), sizeof(buf), "%lld", (long long)(v)), (buf))
 
-/* UTC times as the federation writes them, to the second */
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+/* SQL conditions on a report r: the commune still has to act; and past its category's target
+ * delay ($1: {"VOI": 15, ...}, see target_days_param) */
 #define OPEN_SQL "r.status NOT IN ('resolved', 'out_of_scope', 'rejected', 'duplicate')"
+#define OVERDUE_SQL                                                                                \
+	"(" OPEN_SQL " AND r.received_at IS NOT NULL AND r.received_at"                            \
+	" + make_interval(days => coalesce(($1::jsonb ->> r.category)::int, 15)) < now())"
 
 static const char *
 t_get(struct request *req, const char *key)
@@ -63,7 +66,9 @@ target_days_param(struct request *req)
 struct inbox_filter {
 	const char *category, *status, *quarter, *ref;
 	bool overdue, disputed, newest_first;
-	int page; /* from 1 */
+	bool has_bbox;
+	long long bbox[4]; /* microdegrees: min lon, min lat, max lon, max lat (the map's view) */
+	int page;          /* from 1 */
 };
 
 /*
@@ -73,36 +78,38 @@ struct inbox_filter {
 static json_t *
 db_inbox_list(struct request *req, const struct inbox_filter *f, int limit, int offset)
 {
-	static const char q[] =
-		"SELECT coalesce(json_agg(x), '[]')::text FROM (SELECT * FROM (SELECT r.ref,"
-		" r.category, r.title, r.place, r.quarter, r.status, r.status_message,"
-		" r.assessment, r.disputes, r.supporters, r.visibility = 'hidden' AS hidden,"
-		" " TS("r.created_at") " AS created_at, " TS(
-			"r.received_at") " AS received_at,"
-					 " r.created_at AS sort_at, r.id AS sort_id, " OPEN_SQL
-					 " AS open,"
-					 " (" OPEN_SQL " AND r.received_at IS NOT NULL AND "
-					 "r.received_at + make_interval("
-					 "days => coalesce(($1::jsonb ->> r.category)::int, 15)) < "
-					 "now()) AS overdue,"
-					 " round(ST_Y(r.geom) * 1000000)::bigint AS lat_e6,"
-					 " round(ST_X(r.geom) * 1000000)::bigint AS lon_e6"
-					 " FROM reports r WHERE r.visibility <> 'pending') x"
-					 " WHERE ($2::text IS NULL OR category = $2)"
-					 " AND ($3::text IS NULL OR status = $3 OR ($3 = 'open' "
-					 "AND open))"
-					 " AND ($4::text IS NULL OR quarter = $4) AND (NOT $5 OR "
-					 "overdue)"
-					 " AND (NOT $6 OR disputes > 0) AND ($7::text IS NULL OR "
-					 "ref = $7)"
-					 " ORDER BY CASE WHEN $8 THEN sort_at END DESC, CASE WHEN "
-					 "$8 THEN sort_id END DESC,"
-					 " sort_at, sort_id LIMIT $9 OFFSET $10) x";
-	char lim[16], off[24];
-	PGresult *res = db_exec(
-		q, DB_PARAMS(target_days_param(req), f->category, f->status, f->quarter,
-			     f->overdue ? "t" : "f", f->disputed ? "t" : "f", f->ref,
-			     f->newest_first ? "t" : "f", LL(lim, limit + 1), LL(off, offset)));
+	/*
+	 * The page's rows first (filters on the table's own columns, so that the age index
+	 * serves the order), then their projection: only limit + 1 rows are built.
+	 */
+#define INBOX_LIST(order)                                                                          \
+	"SELECT coalesce(json_agg(x), '[]')::text FROM (SELECT r.ref, r.category, r.title,"        \
+	"  r.place, r.quarter, r.status, r.status_message, r.assessment, r.disputes,"              \
+	"  r.supporters, r.visibility = 'hidden' AS hidden, utc_iso(r.created_at) AS created_at,"  \
+	"  utc_iso(r.received_at) AS received_at, " OPEN_SQL " AS open,"                           \
+	"  " OVERDUE_SQL " AS overdue,"                                                            \
+	"  round(ST_Y(r.geom) * 1000000)::bigint AS lat_e6,"                                       \
+	"  round(ST_X(r.geom) * 1000000)::bigint AS lon_e6"                                        \
+	" FROM (SELECT * FROM reports r WHERE r.visibility <> 'pending'"                           \
+	"  AND ($2::text IS NULL OR r.category = $2)"                                              \
+	"  AND ($3::text IS NULL OR r.status = $3 OR ($3 = 'open' AND " OPEN_SQL "))"              \
+	"  AND ($4::text IS NULL OR r.quarter = $4) AND (NOT $5 OR " OVERDUE_SQL ")"               \
+	"  AND (NOT $6 OR r.disputes > 0) AND ($7::text IS NULL OR r.ref = $7)"                    \
+	"  AND ($10::bigint IS NULL OR r.geom && ST_MakeEnvelope($10 / 1e6, $11 / 1e6,"            \
+	"   $12 / 1e6, $13 / 1e6, 4326))"                                                          \
+	"  ORDER BY " order " LIMIT $8 OFFSET $9) r ORDER BY " order ") x"
+	static const char oldest[] = INBOX_LIST("r.created_at, r.id");
+	static const char newest[] = INBOX_LIST("r.created_at DESC, r.id DESC");
+#undef INBOX_LIST
+	char lim[16], off[24], box[4][24];
+	const char *b[4] = {NULL, NULL, NULL, NULL};
+	for (int i = 0; i < 4 && f->has_bbox; i++)
+		b[i] = LL(box[i], f->bbox[i]);
+	PGresult *res =
+		db_exec(f->newest_first ? newest : oldest,
+			DB_PARAMS(target_days_param(req), f->category, f->status, f->quarter,
+				  f->overdue ? "t" : "f", f->disputed ? "t" : "f", f->ref,
+				  LL(lim, limit + 1), LL(off, offset), b[0], b[1], b[2], b[3]));
 	json_t *rows = res ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
 	PQclear(res);
 	return rows;
@@ -114,10 +121,9 @@ db_inbox_counts(struct request *req)
 {
 	static const char q[] =
 		"SELECT json_build_object('open', count(*) FILTER (WHERE " OPEN_SQL "),"
-		" 'overdue', count(*) FILTER (WHERE " OPEN_SQL " AND r.received_at IS NOT NULL"
-		" AND r.received_at + make_interval(days => coalesce(($1::jsonb ->> r.category)"
-		"::int, 15)) < now()), 'disputed', count(*) FILTER (WHERE r.disputes > 0 AND"
-		" " OPEN_SQL "))::text FROM reports r WHERE r.visibility <> 'pending'";
+		"  'overdue', count(*) FILTER (WHERE " OVERDUE_SQL "),"
+		"  'disputed', count(*) FILTER (WHERE r.disputes > 0 AND " OPEN_SQL "))::text"
+		" FROM reports r WHERE r.visibility <> 'pending'";
 	PGresult *res = db_exec(q, DB_PARAMS(target_days_param(req)));
 	json_t *c = res ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
 	PQclear(res);
@@ -133,130 +139,26 @@ db_inbox_report(struct request *req, const char *ref, enum status *st)
 {
 	static const char q[] =
 		"SELECT json_build_object('ref', r.ref, 'category', r.category, 'title', r.title,"
-		" 'description', r.description, 'place', r.place, 'quarter', r.quarter, 'lang',"
-		" r.lang, 'status', r.status, 'status_message', r.status_message, 'status_body',"
-		" r.status_body, 'duplicate_of', r.duplicate_of, 'assessment', r.assessment,"
-		" 'assessment_comment', r.assessment_comment, 'disputes', r.disputes, 'supporters',"
-		" r.supporters, 'photos', r.photos, 'hidden', r.visibility = 'hidden',"
-		" 'hidden_reason', r.hidden_reason, 'created_at', " TS(
-			"r.created_at") ","
-					" 'received_at', " TS(
-						"r.received_at") ", "
-								 "'first_answer_at',"
-								 " " TS("r.first_"
-									"answer_at") ", "
-										     "'resolved_at'"
-										     ", " TS("r."
-											     "resol"
-											     "ved_"
-											     "at") ","
-												   " '"
-												   "open'"
-												   ","
-												   " " OPEN_SQL
-												   ", "
-												   "'over"
-												   "due',"
-												   " " OPEN_SQL
-												   " AND "
-												   "r."
-												   "recei"
-												   "ved_"
-												   "at "
-												   "IS "
-												   "NOT "
-												   "NULL "
-												   "AND"
-												   " r."
-												   "recei"
-												   "ved_"
-												   "at + "
-												   "make_"
-												   "inter"
-												   "val("
-												   "days "
-												   "=> "
-												   "coale"
-												   "sce(("
-												   "$2::"
-												   "jsonb"
-												   " ->> "
-												   "r."
-												   "categ"
-												   "ory):"
-												   ":int,"
-												   " 15))"
-												   " < "
-												   "now()"
-												   ", "
-												   "'lat_"
-												   "e6', "
-												   "round"
-												   "(ST_"
-												   "Y(r."
-												   "geom)"
-												   " * "
-												   "10000"
-												   "00)::"
-												   "bigin"
-												   "t, "
-												   "'lon_"
-												   "e6',"
-												   " roun"
-												   "d(ST_"
-												   "X(r."
-												   "geom)"
-												   " * "
-												   "10000"
-												   "00)::"
-												   "bigin"
-												   "t,"
-												   " '"
-												   "timel"
-												   "ine',"
-												   " ("
-												   "SELEC"
-												   "T "
-												   "coale"
-												   "sce("
-												   "json_"
-												   "agg("
-												   "json_"
-												   "build"
-												   "_obje"
-												   "ct('"
-												   "side'"
-												   ", "
-												   "t."
-												   "side,"
-												   " '"
-												   "kind'"
-												   ","
-												   " t."
-												   "kind,"
-												   " '"
-												   "statu"
-												   "s', "
-												   "t."
-												   "statu"
-												   "s, "
-												   "'mess"
-												   "age',"
-												   " t."
-												   "messa"
-												   "ge, "
-												   "'body"
-												   "', "
-												   "t."
-												   "body,"
-												   " 'at'"
-												   ","
-												   " " TS("t.at") ") ORDER BY t.at, t.id), '[]') FROM report_timeline t WHERE"
-														  " t.report_id = r.id),"
-														  " 'duplicates', (SELECT coalesce(json_agg(d.ref ORDER BY d.created_at), '[]') FROM"
-														  " reports d WHERE d.duplicate_of = r.ref AND d.status = 'duplicate'))::text"
-														  " FROM reports r WHERE r.ref = $1 AND r.visibility <> 'pending'";
-	PGresult *res = db_exec(q, DB_PARAMS(ref, target_days_param(req)));
+		"  'description', r.description, 'place', r.place, 'quarter', r.quarter,"
+		"  'lang', r.lang, 'status', r.status, 'status_message', r.status_message,"
+		"  'status_body', r.status_body, 'duplicate_of', r.duplicate_of,"
+		"  'assessment', r.assessment, 'assessment_comment', r.assessment_comment,"
+		"  'disputes', r.disputes, 'supporters', r.supporters, 'photos', r.photos,"
+		"  'hidden', r.visibility = 'hidden', 'hidden_reason', r.hidden_reason,"
+		"  'created_at', utc_iso(r.created_at), 'received_at', utc_iso(r.received_at),"
+		"  'first_answer_at', utc_iso(r.first_answer_at),"
+		"  'resolved_at', utc_iso(r.resolved_at),"
+		"  'open', " OPEN_SQL ", 'overdue', " OVERDUE_SQL ","
+		"  'lat_e6', round(ST_Y(r.geom) * 1000000)::bigint,"
+		"  'lon_e6', round(ST_X(r.geom) * 1000000)::bigint,"
+		"  'timeline', (SELECT coalesce(json_agg(json_build_object('side', t.side,"
+		"    'kind', t.kind, 'status', t.status, 'message', t.message, 'body', t.body,"
+		"    'at', utc_iso(t.at)) ORDER BY t.at, t.id), '[]')"
+		"   FROM report_timeline t WHERE t.report_id = r.id),"
+		"  'duplicates', (SELECT coalesce(json_agg(d.ref ORDER BY d.created_at), '[]')"
+		"   FROM reports d WHERE d.duplicate_of = r.ref AND d.status = 'duplicate'))::text"
+		" FROM reports r WHERE r.ref = $2 AND r.visibility <> 'pending'";
+	PGresult *res = db_exec(q, DB_PARAMS(target_days_param(req), ref));
 	json_t *row = res && PQntuples(res) ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
 	*st = !res ? STATUS_UNAVAILABLE : row ? STATUS_OK : STATUS_NOT_FOUND;
 	PQclear(res);
@@ -476,8 +378,6 @@ page_inbox(struct request *req)
 	{
 		if (i == INBOX_PAGE)
 			break;
-		json_object_del(r, "sort_at");
-		json_object_del(r, "sort_id");
 		json_array_append(items, report_labels(req, r));
 	}
 	bool has_next = json_array_size(rows) > INBOX_PAGE;
@@ -509,6 +409,7 @@ page_inbox(struct request *req)
 	json_t *map = map_view(
 		req, arena_printf(req->arena, "/staff/inbox.geojson%s%s", *gq ? "?" : "", gq));
 	json_object_set_new(map, "label", json_string(t_get(req, "inbox_map_label")));
+	json_object_set_new(map, "bbox", json_true());
 	json_object_set_new(view, "map", map);
 	http_render(req, 200, "inbox", view);
 }
@@ -525,6 +426,12 @@ page_inbox_geojson(struct request *req)
 		return;
 	}
 	f.ref = ref;
+	const char *bbox = query_arg(req, "bbox");
+	if (bbox && !(f.has_bbox = map_parse_bbox(bbox, f.bbox))) {
+		http_error(req, STATUS_INVALID, "invalid_bbox",
+			   "bbox is minlon,minlat,maxlon,maxlat in degrees");
+		return;
+	}
 	json_t *rows = db_inbox_list(req, &f, INBOX_MAP_MAX, 0);
 	if (!rows) {
 		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",

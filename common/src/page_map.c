@@ -12,6 +12,8 @@
 #include "common/static_files.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* Where a theme without "map" in its site.json starts: the whole of Algeria. */
 #define MAP_DEFAULT_LAT 28.0
@@ -59,4 +61,62 @@ map_view(struct request *req, const char *geojson_url)
 	if (geojson_url)
 		json_object_set_new(v, "geojson", json_string(geojson_url));
 	return v;
+}
+
+bool
+map_parse_degrees(const char *s, long long limit_deg, long long *e6)
+{
+	bool neg = false;
+	long long whole = 0, frac = 0;
+	int digits = 0, decimals = 0;
+	if (!s)
+		return false;
+	if (*s == '-' || *s == '+')
+		neg = *s++ == '-';
+	for (; *s >= '0' && *s <= '9'; s++, digits++) {
+		if (digits >= 3)
+			return false;
+		whole = whole * 10 + (*s - '0');
+	}
+	if (*s == '.') {
+		for (s++; *s >= '0' && *s <= '9'; s++, decimals++) {
+			if (decimals >= 15)
+				return false;
+			if (decimals < 6)
+				frac = frac * 10 + (*s - '0');
+			else if (decimals == 6 && *s >= '5')
+				frac++; /* six decimals are about 0.1 m: round half up on the
+					   seventh */
+		}
+		if (decimals == 0)
+			return false;
+		for (int i = decimals; i < 6; i++)
+			frac *= 10;
+	}
+	if (*s || digits == 0)
+		return false;
+	long long v = whole * 1000000 + frac;
+	if (v > limit_deg * 1000000)
+		return false;
+	*e6 = neg ? -v : v;
+	return true;
+}
+
+bool
+map_parse_bbox(const char *s, long long e6[4])
+{
+	char part[32];
+	for (int n = 0; n < 4; n++) {
+		size_t len = s ? strcspn(s, ",") : 0;
+		if (len == 0 || len >= sizeof(part))
+			return false;
+		memcpy(part, s, len);
+		part[len] = '\0';
+		if (!map_parse_degrees(part, n % 2 ? 90 : 180, &e6[n]))
+			return false;
+		s += len;
+		if (n < 3 && *s++ != ',')
+			return false;
+	}
+	return *s == '\0' && e6[0] < e6[2] && e6[1] < e6[3];
 }

@@ -107,11 +107,7 @@ page_news_item(struct request *req)
 	enum status st = STATUS_NOT_FOUND;
 	json_t *item = id > 0 ? db_news_get(id, false, &st) : NULL;
 	if (!item) {
-		if (st == STATUS_NOT_FOUND)
-			http_error(req, st, "news_not_found", "there is no such news item");
-		else
-			http_error(req, st, "database_unavailable",
-				   "the site cannot reach its database");
+		page_read_failed(req, st, "news_not_found", "there is no such news item");
 		return;
 	}
 	json_t *view = news_view(req, item, true);
@@ -248,8 +244,7 @@ page_staff_news_list(struct request *req)
 		return;
 	json_t *rows = db_news_list_own(req->app->side, 200);
 	if (!rows) {
-		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
-			   "the site cannot reach its database");
+		page_db_unavailable(req);
 		return;
 	}
 	json_t *items = json_array();
@@ -331,11 +326,8 @@ own_item(struct request *req)
 			http_error(req, st, "not_own_item",
 				   "this item belongs to the other platform; only its origin "
 				   "changes it");
-		else if (st == STATUS_NOT_FOUND)
-			http_error(req, st, "news_not_found", "there is no such news item");
 		else
-			http_error(req, st, "database_unavailable",
-				   "the site cannot reach its database");
+			page_read_failed(req, st, "news_not_found", "there is no such news item");
 	}
 	return item;
 }
@@ -454,14 +446,12 @@ page_staff_news_unpublish(struct request *req)
 int
 news_demo_load(struct app *app, const char *dir)
 {
-	char *path = xasprintf("%s/news.json", dir);
-	json_t *news = NULL, *own = NULL;
-	int rc = -1;
-	int got = demo_read_array(path, &news);
-	if (got <= 0) {
-		rc = got;
+	char *path;
+	json_t *news, *own = NULL;
+	int rc = demo_open_array(app, dir, "news.json", NULL, NULL, &path, &news);
+	if (rc <= 0)
 		goto out;
-	}
+	rc = -1;
 	if (!(own = db_news_list_own(app->side, 1000)))
 		goto out;
 	size_t i, k, added = 0;

@@ -9,6 +9,8 @@
  */
 #include "common/page_open311.h"
 
+#include "common/map.h"
+
 #include "common/app.h"
 #include "common/db.h"
 #include "common/db_open311.h"
@@ -16,6 +18,7 @@
 #include "common/http.h"
 #include "common/i18n.h"
 #include "common/log.h"
+#include "common/page_util.h"
 #include "common/report.h"
 #include "common/strbuf.h"
 #include "common/xalloc.h"
@@ -34,20 +37,6 @@
 #define OPEN311_RANGE_MAX_DAYS 90 /* the spec's largest start_date..end_date span */
 
 /* ---- small helpers ---- */
-
-/* The address residents use, without a trailing slash (arena string). */
-static const char *
-public_base(struct request *req)
-{
-	const struct app_config *cfg = &req->app->cfg;
-	char *base = cfg->public_url
-			     ? arena_strdup(req->arena, cfg->public_url)
-			     : arena_printf(req->arena, "http://%s:%ld", cfg->bind, cfg->port);
-	size_t n = strlen(base);
-	while (n > 0 && base[n - 1] == '/')
-		base[--n] = '\0';
-	return base;
-}
 
 /*
  * The language of the answer: the spec's ?locale= ("fr", "fr_DZ", "ar-DZ") when this site
@@ -237,13 +226,6 @@ utf8_prefix(struct request *req, const char *s, size_t max)
 	return s;
 }
 
-static const char *
-str(json_t *row, const char *key)
-{
-	const char *s = json_string_value(json_object_get(row, key));
-	return s ? s : "";
-}
-
 /* The category's name in lang, or the code when the category left the configuration. */
 static const char *
 service_name(struct request *req, const char *code, const char *lang)
@@ -264,8 +246,8 @@ static json_t *
 expected_datetime(struct request *req, json_t *row, bool open)
 {
 	long long received;
-	int days = report_category_target_days(req->app, str(row, "category"));
-	if (!open || days <= 0 || !parse_datetime(str(row, "received_at"), &received))
+	int days = report_category_target_days(req->app, json_str(row, "category"));
+	if (!open || days <= 0 || !parse_datetime(json_str(row, "received_at"), &received))
 		return json_null();
 	return json_string(format_utc(req, received + (long long)days * 86400));
 }
@@ -274,15 +256,15 @@ expected_datetime(struct request *req, json_t *row, bool open)
 static json_t *
 request_json(struct request *req, json_t *row, const char *lang, const char *base)
 {
-	const char *status = str(row, "status");
+	const char *status = json_str(row, "status");
 	bool open = report_status_is_open(status);
-	const char *notes = str(row, "notes");
+	const char *notes = json_str(row, "notes");
 	if (!*notes)
-		notes = str(row, "status_message");
+		notes = json_str(row, "status_message");
 	json_t *agency = json_null();
 	if (strcmp(status, "out_of_scope") == 0) {
-		const char *body = str(row, "status_body");
-		json_t *c = report_category(req->app, str(row, "category"));
+		const char *body = json_str(row, "status_body");
+		json_t *c = report_category(req->app, json_str(row, "category"));
 		if (!*body && c && json_object_get(c, "body"))
 			body = text_in(json_object_get(c, "body"), lang);
 		agency = string_or_null(body);
@@ -291,18 +273,19 @@ request_json(struct request *req, json_t *row, const char *lang, const char *bas
 	const char *sha = json_string_value(json_object_get(photo, "sha256"));
 	json_t *media = sha ? json_string(arena_printf(req->arena, "%s/photos/%s.jpg", base, sha))
 			    : json_null();
-	const char *updated = str(row, "updated_at");
-	return json_pack(
-		"{s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o}",
-		"service_request_id", str(row, "ref"), "status", open ? "open" : "closed",
-		"status_notes", string_or_null(notes), "service_name",
-		service_name(req, str(row, "category"), lang), "service_code", str(row, "category"),
-		"description", utf8_prefix(req, str(row, "description"), OPEN311_DESCRIPTION_MAX),
-		"agency_responsible", agency, "requested_datetime", str(row, "created_at"),
-		"updated_datetime", string_or_null(updated), "expected_datetime",
-		expected_datetime(req, row, open), "address", string_or_null(str(row, "place")),
-		"lat", degrees(json_object_get(row, "lat_e6")), "long",
-		degrees(json_object_get(row, "lon_e6")), "media_url", media);
+	const char *updated = json_str(row, "updated_at");
+	return json_pack("{s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o}",
+			 "service_request_id", json_str(row, "ref"), "status",
+			 open ? "open" : "closed", "status_notes", string_or_null(notes),
+			 "service_name", service_name(req, json_str(row, "category"), lang),
+			 "service_code", json_str(row, "category"), "description",
+			 utf8_prefix(req, json_str(row, "description"), OPEN311_DESCRIPTION_MAX),
+			 "agency_responsible", agency, "requested_datetime",
+			 json_str(row, "created_at"), "updated_datetime", string_or_null(updated),
+			 "expected_datetime", expected_datetime(req, row, open), "address",
+			 string_or_null(json_str(row, "place")), "lat",
+			 degrees(json_object_get(row, "lat_e6")), "long",
+			 degrees(json_object_get(row, "lon_e6")), "media_url", media);
 }
 
 /* The statuses that count as closed, comma-separated, from report_status_is_open(). */
@@ -347,7 +330,7 @@ find_request(struct request *req, const char *ref)
 void
 open311_discovery(struct request *req)
 {
-	const char *base = public_base(req);
+	const char *base = page_public_base(req);
 	const char *lang = api_lang(req);
 	json_t *site = json_object_get(req->app->site_by_lang, lang);
 	const char *name = json_string_value(json_object_get(site, "name"));
@@ -542,7 +525,7 @@ search:;
 			   "the site cannot reach its database; try again in a minute");
 		return;
 	}
-	const char *base = public_base(req);
+	const char *base = page_public_base(req);
 	json_t *out = json_array();
 	size_t i;
 	json_t *row;
@@ -563,7 +546,8 @@ open311_request(struct request *req)
 	json_t *row = find_request(req, ref);
 	if (!row)
 		return;
-	json_t *out = json_pack("[o]", request_json(req, row, api_lang(req), public_base(req)));
+	json_t *out =
+		json_pack("[o]", request_json(req, row, api_lang(req), page_public_base(req)));
 	json_decref(row);
 	reply(req, 200, out);
 }
@@ -590,24 +574,25 @@ open311_request_history(struct request *req)
 	json_t *e;
 	json_array_foreach(timeline, i, e)
 	{
-		const char *side = str(e, "side");
-		const char *status = str(e, "status");
+		const char *side = json_str(e, "side");
+		const char *status = json_str(e, "status");
 		bool commune = strcmp(side, REPORT_ANSWERER) == 0;
 		json_t *open311_status = json_null();
 		if (commune && report_status_is_valid(status))
 			open311_status =
 				json_string(report_status_is_open(status) ? "open" : "closed");
-		json_array_append_new(
-			history,
-			json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "datetime", str(e, "at"),
-				  "side", side, "kind", str(e, "kind"), "status", open311_status,
-				  "detailed_status", string_or_null(status), "notes",
-				  string_or_null(str(e, "message")), "agency_responsible",
-				  string_or_null(str(e, "body"))));
+		json_array_append_new(history,
+				      json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "datetime",
+						json_str(e, "at"), "side", side, "kind",
+						json_str(e, "kind"), "status", open311_status,
+						"detailed_status", string_or_null(status), "notes",
+						string_or_null(json_str(e, "message")),
+						"agency_responsible",
+						string_or_null(json_str(e, "body"))));
 	}
 	json_decref(timeline);
-	json_t *out = json_pack("[{s:s, s:s, s:o}]", "service_request_id", str(row, "ref"),
-				"service_code", str(row, "category"), "history", history);
+	json_t *out = json_pack("[{s:s, s:s, s:o}]", "service_request_id", json_str(row, "ref"),
+				"service_code", json_str(row, "category"), "history", history);
 	json_decref(row);
 	reply(req, 200, out);
 }
@@ -624,7 +609,7 @@ open311_token(struct request *req)
 	enum status st = STATUS_NOT_FOUND;
 	json_t *row = report_token_hash(token, sha) ? db_report_by_tracking(sha, &st) : NULL;
 	OPENSSL_cleanse(sha, sizeof(sha));
-	const char *visibility = str(row, "visibility");
+	const char *visibility = json_str(row, "visibility");
 	if (!row || strcmp(visibility, "hidden") == 0) {
 		json_decref(row);
 		if (st == STATUS_UNAVAILABLE)
@@ -636,7 +621,8 @@ open311_token(struct request *req)
 		return;
 	}
 	/* a pre-moderated report has no public reference until the moderators approve it */
-	json_t *id = strcmp(visibility, "public") == 0 ? json_string(str(row, "ref")) : json_null();
+	json_t *id =
+		strcmp(visibility, "public") == 0 ? json_string(json_str(row, "ref")) : json_null();
 	json_decref(row);
 	reply(req, 200, json_pack("[{s:o, s:s}]", "service_request_id", id, "token", token));
 }
@@ -655,45 +641,6 @@ open311_unknown(struct request *req)
 }
 
 /* ---- POST requests ---- */
-
-/*
- * Decimal degrees ("-1.5", "36.752500") as microdegrees, rounded half away from zero, within
- * ±max_deg. No exponent, no float: the result is exact.
- */
-static bool
-parse_degrees(const char *s, long long max_deg, long long *out)
-{
-	bool neg = *s == '-';
-	if (*s == '-' || *s == '+')
-		s++;
-	long long whole = 0, frac = 0;
-	int wd = 0, fd = 0;
-	for (; *s >= '0' && *s <= '9'; s++, wd++) {
-		if (wd >= 3)
-			return false;
-		whole = whole * 10 + (*s - '0');
-	}
-	if (*s == '.') {
-		s++;
-		for (; *s >= '0' && *s <= '9'; s++, fd++) {
-			if (fd > 15)
-				return false;
-			if (fd < 7)
-				frac = frac * 10 + (*s - '0');
-		}
-		if (fd == 0)
-			return false;
-	}
-	if (*s != '\0' || wd == 0)
-		return false;
-	for (int i = fd; i < 7; i++)
-		frac *= 10; /* seven digits: the last one rounds */
-	long long e6 = whole * 1000000 + (frac + 5) / 10;
-	if (e6 > max_deg * 1000000)
-		return false;
-	*out = neg ? -e6 : e6;
-	return true;
-}
 
 /* The spec has no title: the first line of the description, at most REPORT_TITLE_MAX chars. */
 static const char *
@@ -807,8 +754,8 @@ open311_request_create(struct request *req)
 	};
 	const char *lat = form(req, "lat"), *lon = form(req, "long");
 	if (lat || lon) {
-		if (!lat || !lon || !parse_degrees(lat, 90, &in.lat_e6) ||
-		    !parse_degrees(lon, 180, &in.lon_e6)) {
+		if (!lat || !lon || !map_parse_degrees(lat, 90, &in.lat_e6) ||
+		    !map_parse_degrees(lon, 180, &in.lon_e6)) {
 			http_error(req, STATUS_INVALID, "open311_invalid_lat_long",
 				   "lat and long must both be decimal degrees (WGS84)");
 			return;
@@ -841,16 +788,17 @@ open311_request_create(struct request *req)
 		return;
 	}
 	http_cache_bump();
-	const char *ref = str(view, "ref");
+	const char *ref = json_str(view, "ref");
 	bool pending = report_category_premoderated(app, code) ||
-		       strcmp(str(view, "visibility"), "pending") == 0;
+		       strcmp(json_str(view, "visibility"), "pending") == 0;
 	json_t *answer;
 	if (pending) {
 		/* no public reference yet: the client asks tokens/{token}.json later */
 		answer = json_pack("[{s:s, s:s}]", "token", token, "service_notice",
 				   msg(req, lang, "open311_notice_pending"));
 	} else {
-		const char *url = arena_printf(req->arena, "%s/reports/%s", public_base(req), ref);
+		const char *url =
+			arena_printf(req->arena, "%s/reports/%s", page_public_base(req), ref);
 		answer =
 			json_pack("[{s:s, s:s}]", "service_request_id", ref, "service_notice",
 				  fill(req, msg(req, lang, "open311_notice_public"), "{url}", url));
@@ -918,9 +866,9 @@ key_list(void)
 	{
 		const char *revoked = json_string_value(json_object_get(k, "revoked_at"));
 		const char *used = json_string_value(json_object_get(k, "last_used_at"));
-		printf("%s\tcreated %s\t%s%s\tlast used %s\n", str(k, "name"), str(k, "created_at"),
-		       revoked ? "revoked " : "live", revoked ? revoked : "",
-		       used ? used : "never");
+		printf("%s\tcreated %s\t%s%s\tlast used %s\n", json_str(k, "name"),
+		       json_str(k, "created_at"), revoked ? "revoked " : "live",
+		       revoked ? revoked : "", used ? used : "never");
 	}
 	json_decref(keys);
 	return 0;

@@ -265,56 +265,6 @@ add_degrees(struct strbuf *sb, long long e6)
 		    llabs(e6) % 1000000);
 }
 
-/* One degree value of a bbox ("4.05", "-0.5") in microdegrees; -1 when it is not one. */
-static int
-parse_degrees(const char *s, size_t len, long long *e6)
-{
-	char buf[32];
-	if (len == 0 || len >= sizeof(buf))
-		return -1;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	size_t i = buf[0] == '-' ? 1 : 0;
-	size_t digits = strspn(buf + i, "0123456789");
-	if (digits == 0 || digits > 3)
-		return -1;
-	long long whole = strtoll(buf + i, NULL, 10), frac = 0;
-	i += digits;
-	if (buf[i] == '.') {
-		size_t fd = strspn(buf + i + 1, "0123456789");
-		if (fd == 0)
-			return -1;
-		/* the first six decimals; a map's box does not need more */
-		for (size_t j = 0; j < 6; j++)
-			frac = frac * 10 + (j < fd ? buf[i + 1 + j] - '0' : 0);
-		i += 1 + fd;
-	}
-	if (buf[i] != '\0')
-		return -1;
-	*e6 = (buf[0] == '-' ? -1 : 1) * (whole * 1000000 + frac);
-	return 0;
-}
-
-/* "minlon,minlat,maxlon,maxlat" in degrees into microdegrees; -1 when malformed. */
-static int
-parse_bbox(const char *s, long long out[4])
-{
-	for (int n = 0; n < 4; n++) {
-		size_t len = strcspn(s, ",");
-		if (parse_degrees(s, len, &out[n]) < 0)
-			return -1;
-		s += len;
-		if (n < 3 && *s++ != ',')
-			return -1;
-	}
-	if (*s)
-		return -1;
-	if (out[0] > out[2] || out[1] > out[3] || out[0] < -180000000 || out[2] > 180000000 ||
-	    out[1] < -90000000 || out[3] > 90000000)
-		return -1;
-	return 0;
-}
-
 #define PUB_MAP_MAX 500 /* features in one GeoJSON answer */
 
 static int list_filter(struct request *req, const struct kind *k, json_t *filter,
@@ -359,7 +309,7 @@ page_pub_geojson(struct request *req)
 	}
 	const char *b = http_query(req, "bbox");
 	long long bbox[4];
-	if (b && *b && parse_bbox(b, bbox) < 0) {
+	if (b && *b && !map_parse_bbox(b, bbox)) {
 		json_decref(filter);
 		http_error(req, STATUS_INVALID, "invalid_bbox",
 			   "bbox must be minlon,minlat,maxlon,maxlat in degrees");
@@ -529,12 +479,8 @@ load_item(struct request *req, const struct kind *k, bool include_drafts)
 	enum status st = STATUS_NOT_FOUND;
 	json_t *item = id > 0 ? db_pub_get(k->name, id, include_drafts, &st) : NULL;
 	if (!item)
-		http_error(req, st,
-			   st == STATUS_NOT_FOUND
-				   ? arena_printf(req->arena, "%s_not_found", k->name)
-				   : "database_unavailable",
-			   st == STATUS_NOT_FOUND ? "there is no such item"
-						  : "the site cannot reach its database");
+		page_read_failed(req, st, arena_printf(req->arena, "%s_not_found", k->name),
+				 "there is no such item");
 	return item;
 }
 
@@ -593,8 +539,7 @@ page_pub_history(struct request *req)
 	json_t *versions = db_pub_versions(json_integer_value(json_object_get(item, "id")));
 	if (!versions) {
 		json_decref(item);
-		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
-			   "the site cannot reach its database");
+		page_db_unavailable(req);
 		return;
 	}
 	json_t *out = json_array();
@@ -626,8 +571,7 @@ page_accountability(struct request *req)
 {
 	json_t *a = db_pub_accountability();
 	if (!a) {
-		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
-			   "the site cannot reach its database");
+		page_db_unavailable(req);
 		return;
 	}
 	/* labels for the template; the numbers stay as they are for the JSON twin */
@@ -647,8 +591,7 @@ page_accountability(struct request *req)
 	json_t *reports = report_stats(req);
 	if (!reports) {
 		json_decref(a);
-		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
-			   "the site cannot reach its database");
+		page_db_unavailable(req);
 		return;
 	}
 	json_object_set_new(a, "reports", reports);
@@ -794,8 +737,7 @@ page_staff_pub_list(struct request *req)
 		return;
 	json_t *rows = db_pub_list_own(req->app->side, k->name, 500);
 	if (!rows) {
-		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
-			   "the site cannot reach its database");
+		page_db_unavailable(req);
 		return;
 	}
 	json_t *items = json_array();
@@ -1085,15 +1027,13 @@ out:
 int
 publication_demo_load(struct app *app, const char *dir)
 {
-	char *path = xasprintf("%s/publications.json", dir);
-	json_t *list = NULL;
-	int rc = -1;
+	char *path;
+	json_t *list;
 	size_t added = 0, skipped = 0;
-	int got = demo_read_array(path, &list);
-	if (got <= 0) {
-		rc = got;
+	int rc = demo_open_array(app, dir, "publications.json", NULL, NULL, &path, &list);
+	if (rc <= 0)
 		goto out;
-	}
+	rc = -1;
 	size_t i;
 	json_t *entry;
 	json_array_foreach(list, i, entry)

@@ -403,12 +403,8 @@ page_reaction_create(struct request *req)
 	enum status st = STATUS_NOT_FOUND;
 	json_t *item = id > 0 ? db_pub_get(k->name, id, false, &st) : NULL;
 	if (!item) {
-		http_error(req, st,
-			   st == STATUS_NOT_FOUND
-				   ? arena_printf(req->arena, "%s_not_found", k->name)
-				   : "database_unavailable",
-			   st == STATUS_NOT_FOUND ? "there is no such item"
-						  : "the site cannot reach its database");
+		page_read_failed(req, st, arena_printf(req->arena, "%s_not_found", k->name),
+				 "there is no such item");
 		return;
 	}
 	const char *origin = json_string_value(json_object_get(item, "origin"));
@@ -432,14 +428,9 @@ page_reaction_create(struct request *req)
 		refuse_form(req, k, item, err, stance, comment, name);
 		goto out;
 	}
-	/* the CSRF check passed, so the browser has its token cookie: the only key we have */
-	const char *token = http_cookie(req, http_cookie_name(req, "csrf"));
-	if (!token || !rate_allow("reaction", token, REACTION_RATE_PER_MINUTE)) {
-		http_add_header(req, "Retry-After", "60");
-		http_error(req, STATUS_TOO_MANY, "too_many_reactions",
-			   "too many reactions from this browser; wait a minute");
+	if (!page_rate_allow(req, "reaction", REACTION_RATE_PER_MINUTE, "too_many_reactions",
+			     "too many reactions from this browser; wait a minute"))
 		goto out;
-	}
 	r = create_reaction(req->app->side, item, stance, comment, name, &st);
 	if (!r) {
 		if (st == STATUS_NOT_FOUND)
@@ -491,8 +482,7 @@ page_staff_reactions(struct request *req)
 		return;
 	json_t *q = db_reaction_queue(req->app->side, before, REACTION_QUEUE_PAGE);
 	if (!q) {
-		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
-			   "the site cannot reach its database");
+		page_db_unavailable(req);
 		return;
 	}
 	json_t *items = json_array();
@@ -597,18 +587,14 @@ page_staff_reaction_hide(struct request *req)
 	if (!page_require(req, "reactions.moderate"))
 		return;
 	long long id = page_parse_id(http_param(req, "id"));
-	const char *reason = text_clean(req, http_form(req, "reason"));
 	if (id < 0) {
 		http_error(req, STATUS_NOT_FOUND, "reaction_not_found",
 			   "there is no such reaction");
 		return;
 	}
-	if (!*reason || utf8_length(reason) > REACTION_REASON_MAX ||
-	    text_has_control(reason, false)) {
-		http_error(req, STATUS_INVALID, "reason_required",
-			   "hiding needs a public reason (at most 500 characters)");
+	const char *reason = page_hide_reason(req);
+	if (!reason)
 		return;
-	}
 	enum status st = STATUS_UNAVAILABLE;
 	json_t *r = NULL, *m = NULL;
 	if (db_begin() == 0) {
@@ -653,8 +639,7 @@ page_moderation_log(struct request *req)
 		return;
 	json_t *list = db_moderation_list(before, MODERATION_PAGE);
 	if (!list) {
-		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
-			   "the site cannot reach its database");
+		page_db_unavailable(req);
 		return;
 	}
 	json_t *items = json_array();
@@ -830,20 +815,14 @@ demo_find_item(struct app *app, const char *kind, const char *title)
 int
 reaction_demo_load(struct app *app, const char *dir)
 {
-	char *path = xasprintf("%s/reactions.json", dir);
-	json_t *list = NULL;
-	int rc = -1;
+	char *path;
+	json_t *list;
 	size_t added = 0, present = 0, waiting = 0;
-	int got = demo_read_array(path, &list);
-	if (got <= 0) {
-		rc = got;
+	int rc = demo_open_array(app, dir, "reactions.json", REACTION_OWNER,
+				 "reactions are written", &path, &list);
+	if (rc <= 0)
 		goto out;
-	}
-	if (strcmp(app->side, REACTION_OWNER) != 0) {
-		fprintf(stderr, "%s: reactions are written on the %s platform\n", path,
-			REACTION_OWNER);
-		goto out;
-	}
+	rc = -1;
 	size_t i;
 	json_t *e;
 	json_array_foreach(list, i, e)
@@ -887,9 +866,8 @@ reaction_demo_load(struct app *app, const char *dir)
 	}
 	printf("%s: %zu demo reactions added, %zu already there\n", app->side, added, present);
 	if (waiting)
-		printf("%s: %zu demo reactions wait for the commune's items, not mirrored here "
-		       "yet; "
-		       "load the demo again once the platforms are paired and in sync\n",
+		printf("%s: %zu demo reactions wait for the commune's items, not mirrored here yet;"
+		       " load the demo again once the platforms are paired and in sync\n",
 		       app->side, waiting);
 	rc = 0;
 out:

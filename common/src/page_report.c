@@ -35,7 +35,6 @@
 #define REPORT_NEARBY_MAX 10
 #define REPORT_STAFF_MAX 300
 #define REPORT_CONTACT_MAX 120
-#define REPORT_REASON_MAX 500
 #define REPORT_RATE_PER_MINUTE 5 /* filings per browser (CSRF cookie) */
 #define REPORT_AGE_MAX_DAYS 3650
 #define MICRODEGREES 1000000LL
@@ -90,46 +89,6 @@ degrees(struct request *req, long long e6)
 	long long a = e6 < 0 ? -e6 : e6;
 	return arena_printf(req->arena, "%s%lld.%06lld", e6 < 0 ? "-" : "", a / MICRODEGREES,
 			    a % MICRODEGREES);
-}
-
-/*
- * Decimal degrees to microdegrees: an optional sign, digits, an optional point and up to 15
- * decimals (rounded to 6), within ±limit degrees. No floating point: exact and locale-free.
- */
-static bool
-parse_degrees(const char *s, long long limit, long long *out)
-{
-	bool neg = false;
-	long long whole = 0, frac = 0;
-	int digits = 0, decimals = 0;
-	if (!s)
-		return false;
-	if (*s == '-' || *s == '+')
-		neg = *s++ == '-';
-	for (; isdigit((unsigned char)*s); s++, digits++) {
-		if (digits >= 3)
-			return false;
-		whole = whole * 10 + (*s - '0');
-	}
-	if (*s == '.') {
-		for (s++; isdigit((unsigned char)*s); s++, decimals++) {
-			if (decimals >= 15)
-				return false;
-			if (decimals < 6)
-				frac = frac * 10 + (*s - '0');
-			else if (decimals == 6 && *s >= '5')
-				frac++; /* round half up on the seventh decimal */
-		}
-		for (int i = decimals; i < 6; i++)
-			frac *= 10;
-	}
-	if (*s || (digits == 0 && decimals == 0))
-		return false;
-	long long v = whole * MICRODEGREES + frac;
-	if (v > limit * MICRODEGREES)
-		return false;
-	*out = neg ? -v : v;
-	return true;
 }
 
 /* Non-blank lines of a text, each a paragraph (no HTML needed). */
@@ -486,13 +445,26 @@ check_input(struct app *app, const struct report_input *in, const char **field)
 	return NULL;
 }
 
+/*
+ * Emit the event type (data stolen, as outbox_emit does) about report row r, in the caller's
+ * transaction: every report event names the report by its origin id on the citizen platform.
+ */
+static int
+emit_report(const char *type, json_t *r, json_t *data)
+{
+	char ids[24];
+	snprintf(ids, sizeof(ids), "%lld",
+		 (long long)json_integer_value(json_object_get(r, "origin_id")));
+	json_t *refs =
+		json_pack("[{s:s, s:s, s:s}]", "origin", REPORT_OWNER, "type", "report", "id", ids);
+	return outbox_emit(type, refs, data);
+}
+
 /* Emit "report.created" for the public row r in the caller's transaction. */
 static int
 emit_created(json_t *r)
 {
 	long long id = json_integer_value(json_object_get(r, "origin_id"));
-	char ids[24];
-	snprintf(ids, sizeof(ids), "%lld", id);
 	json_t *photos = json_array();
 	size_t i;
 	json_t *p;
@@ -513,9 +485,7 @@ emit_created(json_t *r)
 		json_object_set(data, "lat_e6", json_object_get(r, "lat_e6"));
 		json_object_set(data, "lon_e6", json_object_get(r, "lon_e6"));
 	}
-	json_t *refs =
-		json_pack("[{s:s, s:s, s:s}]", "origin", REPORT_OWNER, "type", "report", "id", ids);
-	return outbox_emit("report.created", refs, data);
+	return emit_report("report.created", r, data);
 }
 
 /*
@@ -814,21 +784,16 @@ page_report_create(struct request *req)
 	if (has_lat || has_lon) {
 		in.has_point = true;
 		if (!has_lat || !has_lon ||
-		    !parse_degrees(text_clean(req, lat_s), 90, &in.lat_e6) ||
-		    !parse_degrees(text_clean(req, lon_s), 180, &in.lon_e6)) {
+		    !map_parse_degrees(text_clean(req, lat_s), 90, &in.lat_e6) ||
+		    !map_parse_degrees(text_clean(req, lon_s), 180, &in.lon_e6)) {
 			in.has_point = false;
 			refuse(req, STATUS_INVALID, &in, NULL, "invalid_point", "lat");
 			goto out;
 		}
 	}
-	/* the CSRF check passed, so the browser has its token cookie: the only key we have */
-	const char *cookie = http_cookie(req, http_cookie_name(req, "csrf"));
-	if (!cookie || !rate_allow("report", cookie, REPORT_RATE_PER_MINUTE)) {
-		http_add_header(req, "Retry-After", "60");
-		http_error(req, STATUS_TOO_MANY, "too_many_reports",
-			   "too many reports from this browser; wait a minute");
+	if (!page_rate_allow(req, "report", REPORT_RATE_PER_MINUTE, "too_many_reports",
+			     "too many reports from this browser; wait a minute"))
 		goto out;
-	}
 	carried = carried_photos(req);
 	if (!carried) {
 		refuse(req, STATUS_INVALID, &in, NULL, "photo_unknown", "photo");
@@ -852,8 +817,7 @@ page_report_create(struct request *req)
 		nearby = db_report_nearby(in.category, in.lat_e6, in.lon_e6,
 					  (int)app->cfg.report_nearby_m, REPORT_NEARBY_MAX);
 		if (!nearby) {
-			http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
-				   "the site cannot reach its database");
+			page_db_unavailable(req);
 			goto out;
 		}
 	}
@@ -1017,8 +981,7 @@ list_view(struct request *req, const char *path)
 	}
 	json_t *list = db_report_list(&f, before, REPORT_LIST_PAGE);
 	if (!list) {
-		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
-			   "the site cannot reach its database");
+		page_db_unavailable(req);
 		return NULL;
 	}
 	json_t *items = json_array();
@@ -1073,21 +1036,6 @@ page_report_map(struct request *req)
 	http_render(req, 200, "report_map", view);
 }
 
-/* "minlon,minlat,maxlon,maxlat" within the world, min < max; false when not. */
-static bool
-parse_bbox(const char *s, double out[4])
-{
-	char *end;
-	for (int i = 0; i < 4; i++) {
-		out[i] = strtod(s, &end);
-		if (end == s || (i < 3 && *end != ',') || (i == 3 && *end))
-			return false;
-		s = end + 1;
-	}
-	return out[0] >= -180 && out[2] <= 180 && out[1] >= -90 && out[3] <= 90 &&
-	       out[0] < out[2] && out[1] < out[3];
-}
-
 void
 page_report_geojson(struct request *req)
 {
@@ -1098,7 +1046,7 @@ page_report_geojson(struct request *req)
 		return;
 	const char *bbox = http_query(req, "bbox"), *ref = http_query(req, "ref");
 	if (bbox && *bbox) {
-		if (!parse_bbox(bbox, f.bbox)) {
+		if (!map_parse_bbox(bbox, f.bbox)) {
 			http_error(req, STATUS_INVALID, "invalid_bbox",
 				   "bbox is minlon,minlat,maxlon,maxlat in degrees");
 			return;
@@ -1122,8 +1070,7 @@ page_report_geojson(struct request *req)
 	free(labels_text);
 	if (!body) {
 		req->want_json = true;
-		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
-			   "the site cannot reach its database");
+		page_db_unavailable(req);
 		return;
 	}
 	http_send_owned(req, 200, "application/geo+json", body, strlen(body));
@@ -1140,16 +1087,15 @@ page_report_nearby(struct request *req)
 		http_error(req, STATUS_INVALID, "unknown_category", "there is no such category");
 		return;
 	}
-	if (!parse_degrees(http_query(req, "lat"), 90, &lat) ||
-	    !parse_degrees(http_query(req, "lon"), 180, &lon)) {
+	if (!map_parse_degrees(http_query(req, "lat"), 90, &lat) ||
+	    !map_parse_degrees(http_query(req, "lon"), 180, &lon)) {
 		http_error(req, STATUS_INVALID, "invalid_point", "lat and lon are decimal degrees");
 		return;
 	}
 	json_t *rows = db_report_nearby(category, lat, lon, (int)req->app->cfg.report_nearby_m,
 					REPORT_NEARBY_MAX);
 	if (!rows) {
-		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
-			   "the site cannot reach its database");
+		page_db_unavailable(req);
 		return;
 	}
 	json_t *items = json_array();
@@ -1182,10 +1128,7 @@ public_report(struct request *req)
 		st = STATUS_NOT_FOUND; /* not public before the collective approves it */
 	}
 	if (!row)
-		http_error(req, st == STATUS_NOT_FOUND ? st : STATUS_UNAVAILABLE,
-			   st == STATUS_NOT_FOUND ? "report_not_found" : "database_unavailable",
-			   st == STATUS_NOT_FOUND ? "there is no such report"
-						  : "the site cannot reach its database");
+		page_read_failed(req, st, "report_not_found", "there is no such report");
 	return row;
 }
 
@@ -1253,15 +1196,10 @@ page_report_support(struct request *req)
 	if (db_begin() == 0) {
 		supporters = db_report_support(id, voter);
 		if (supporters > 0) {
-			char ids[24];
-			snprintf(ids, sizeof(ids), "%lld",
-				 (long long)json_integer_value(json_object_get(row, "origin_id")));
 			json_t *data =
 				json_pack("{s:O, s:i}", "id", json_object_get(row, "origin_id"),
 					  "supporters", supporters);
-			json_t *refs = json_pack("[{s:s, s:s, s:s}]", "origin", REPORT_OWNER,
-						 "type", "report", "id", ids);
-			if (outbox_emit("report.supported", refs, data) < 0 || db_commit() < 0)
+			if (emit_report("report.supported", row, data) < 0 || db_commit() < 0)
 				supporters = -1;
 		}
 		if (supporters <= 0)
@@ -1301,10 +1239,7 @@ tracked_report(struct request *req)
 	if (report_token_hash(http_param(req, "token"), sha))
 		row = db_report_by_tracking(sha, &st);
 	if (!row)
-		http_error(req, st == STATUS_NOT_FOUND ? st : STATUS_UNAVAILABLE,
-			   st == STATUS_NOT_FOUND ? "tracking_unknown" : "database_unavailable",
-			   st == STATUS_NOT_FOUND ? "this tracking link is not valid"
-						  : "the site cannot reach its database");
+		page_read_failed(req, st, "tracking_unknown", "this tracking link is not valid");
 	return row;
 }
 
@@ -1366,24 +1301,17 @@ page_report_assess(struct request *req)
 	}
 	enum status st = STATUS_UNAVAILABLE;
 	if (db_begin() == 0) {
-		char ids[24];
-		snprintf(ids, sizeof(ids), "%lld",
-			 (long long)json_integer_value(json_object_get(row, "origin_id")));
 		json_t *data = json_pack("{s:O, s:s, s:s}", "id", json_object_get(row, "origin_id"),
 					 "assessment", assessment, "comment", comment);
-		json_t *refs = json_pack("[{s:s, s:s, s:s}]", "origin", REPORT_OWNER, "type",
-					 "report", "id", ids);
 		/* checked and written first (a row lock), then the event that carries the time */
 		done = db_report_assess(id, assessment, comment, NULL, &st);
-		if (done && (outbox_emit("report.assessed", refs, data) < 0 ||
+		if (done && (emit_report("report.assessed", row, data) < 0 ||
 			     db_report_timeline_append(id, REPORT_OWNER, "assessed", assessment,
 						       comment, "", outbox_last_time()) < 0 ||
 			     db_commit() < 0))
 			st = STATUS_UNAVAILABLE;
-		else if (!done) {
-			json_decref(refs);
+		else if (!done)
 			json_decref(data);
-		}
 		if (st != STATUS_OK)
 			db_rollback();
 	}
@@ -1420,8 +1348,7 @@ page_staff_reports(struct request *req)
 		return;
 	json_t *rows = db_report_staff_list(REPORT_STAFF_MAX);
 	if (!rows) {
-		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
-			   "the site cannot reach its database");
+		page_db_unavailable(req);
 		return;
 	}
 	json_t *pending = json_array(), *others = json_array();
@@ -1455,11 +1382,19 @@ staff_report(struct request *req)
 	enum status st = STATUS_NOT_FOUND;
 	json_t *row = report_ref_is_valid(ref) ? db_report_by_ref(ref, &st) : NULL;
 	if (!row)
-		http_error(req, st == STATUS_NOT_FOUND ? st : STATUS_UNAVAILABLE,
-			   st == STATUS_NOT_FOUND ? "report_not_found" : "database_unavailable",
-			   st == STATUS_NOT_FOUND ? "there is no such report"
-						  : "the site cannot reach its database");
+		page_read_failed(req, st, "report_not_found", "there is no such report");
 	return row;
+}
+
+/* The answer to a moderator's change of report row: public pages changed, back to the queue. */
+static void
+staff_report_done(struct request *req, json_t *row)
+{
+	http_cache_bump();
+	if (req->want_json)
+		http_json(req, 200, report_view(req, row));
+	else
+		http_redirect(req, "/staff/reports");
 }
 
 void
@@ -1491,11 +1426,7 @@ page_staff_report_approve(struct request *req)
 	}
 	log_info("report %s approved by account %lld",
 		 json_string_value(json_object_get(row, "ref")), req->user->id);
-	http_cache_bump();
-	if (req->want_json)
-		http_json(req, 200, report_view(req, done));
-	else
-		http_redirect(req, "/staff/reports");
+	staff_report_done(req, done);
 out:
 	json_decref(done);
 	json_decref(row);
@@ -1507,17 +1438,13 @@ page_staff_report_hide(struct request *req)
 	json_t *row = staff_report(req), *hidden = NULL, *m = NULL;
 	if (!row)
 		return;
-	const char *reason = text_clean(req, http_form(req, "reason"));
 	const char *ref = json_string_value(json_object_get(row, "ref"));
 	long long id = json_integer_value(json_object_get(row, "id"));
 	bool was_public =
 		strcmp(json_string_value(json_object_get(row, "visibility")), "public") == 0;
-	if (!*reason || utf8_length(reason) > REPORT_REASON_MAX ||
-	    text_has_control(reason, false)) {
-		http_error(req, STATUS_INVALID, "reason_required",
-			   "hiding needs a public reason (at most 500 characters)");
+	const char *reason = page_hide_reason(req);
+	if (!reason)
 		goto out;
-	}
 	enum status st = STATUS_UNAVAILABLE;
 	if (db_begin() == 0) {
 		hidden = db_report_hide(id, reason, &st);
@@ -1531,17 +1458,12 @@ page_staff_report_hide(struct request *req)
 				NULL, &st);
 		/* a pending report was never public: the peer never heard of it */
 		if (m && was_public) {
-			char ids[24];
-			snprintf(ids, sizeof(ids), "%lld",
-				 (long long)json_integer_value(json_object_get(row, "origin_id")));
 			json_t *data =
 				json_pack("{s:O, s:s, s:O, s:O}", "id",
 					  json_object_get(row, "origin_id"), "reason", reason,
 					  "text_sha256", json_object_get(hidden, "text_sha256"),
 					  "moderation_id", json_object_get(m, "origin_id"));
-			json_t *refs = json_pack("[{s:s, s:s, s:s}]", "origin", REPORT_OWNER,
-						 "type", "report", "id", ids);
-			if (outbox_emit("report.hidden", refs, data) < 0 ||
+			if (emit_report("report.hidden", row, data) < 0 ||
 			    db_report_timeline_append(id, REPORT_OWNER, "hidden", "", reason, "",
 						      outbox_last_time()) < 0)
 				st = STATUS_UNAVAILABLE;
@@ -1561,11 +1483,7 @@ page_staff_report_hide(struct request *req)
 	}
 	log_info("report %s hidden by account %lld (moderation %lld)", ref, req->user->id,
 		 (long long)json_integer_value(json_object_get(m, "origin_id")));
-	http_cache_bump();
-	if (req->want_json)
-		http_json(req, 200, report_view(req, hidden));
-	else
-		http_redirect(req, "/staff/reports");
+	staff_report_done(req, hidden);
 out:
 	json_decref(m);
 	json_decref(hidden);
@@ -1583,19 +1501,14 @@ out:
 int
 report_demo_load(struct app *app, const char *dir)
 {
-	char *path = xasprintf("%s/reports.json", dir);
-	json_t *list = NULL;
-	int rc = -1;
+	char *path;
+	json_t *list;
 	size_t added = 0, present = 0;
-	int got = demo_read_array(path, &list);
-	if (got <= 0) {
-		rc = got;
+	int rc = demo_open_array(app, dir, "reports.json", REPORT_OWNER, "reports are filed", &path,
+				 &list);
+	if (rc <= 0)
 		goto out;
-	}
-	if (strcmp(app->side, REPORT_OWNER) != 0) {
-		fprintf(stderr, "%s: reports are filed on the %s platform\n", path, REPORT_OWNER);
-		goto out;
-	}
+	rc = -1;
 	size_t i;
 	json_t *e;
 	json_array_foreach(list, i, e)

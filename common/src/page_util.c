@@ -32,6 +32,26 @@ page_require(struct request *req, const char *action)
 	return false;
 }
 
+const char *
+page_public_base(struct request *req)
+{
+	const struct app_config *cfg = &req->app->cfg;
+	char *base = cfg->public_url
+			     ? arena_strdup(req->arena, cfg->public_url)
+			     : arena_printf(req->arena, "http://%s:%ld", cfg->bind, cfg->port);
+	size_t n = strlen(base);
+	while (n > 0 && base[n - 1] == '/')
+		base[--n] = '\0';
+	return base;
+}
+
+const char *
+json_str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "";
+}
+
 size_t
 utf8_length(const char *s)
 {
@@ -45,6 +65,35 @@ bool
 is_blank(const char *s)
 {
 	return !s || strspn(s, " \t\r\n") == strlen(s);
+}
+
+void
+page_db_unavailable(struct request *req)
+{
+	http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
+		   "the site cannot reach its database");
+}
+
+void
+page_read_failed(struct request *req, int st, const char *not_found_code,
+		 const char *not_found_message)
+{
+	if (st == STATUS_NOT_FOUND)
+		http_error(req, STATUS_NOT_FOUND, not_found_code, not_found_message);
+	else
+		page_db_unavailable(req);
+}
+
+const char *
+page_hide_reason(struct request *req)
+{
+	const char *reason = text_clean(req, http_form(req, "reason"));
+	if (!*reason || utf8_length(reason) > HIDE_REASON_MAX || text_has_control(reason, false)) {
+		http_error(req, STATUS_INVALID, "reason_required",
+			   "hiding needs a public reason (at most 500 characters)");
+		return NULL;
+	}
+	return reason;
 }
 
 void
@@ -197,4 +246,16 @@ text_looks_personal(const char *s)
 			digits++; /* Arabic-Indic digits */
 	}
 	return digits >= 8;
+}
+
+bool
+page_rate_allow(struct request *req, const char *scope, int per_minute, const char *code,
+		const char *message)
+{
+	const char *token = http_cookie(req, http_cookie_name(req, "csrf"));
+	if (token && rate_allow(scope, token, per_minute))
+		return true;
+	http_add_header(req, "Retry-After", "60");
+	http_error(req, STATUS_TOO_MANY, code, message);
+	return false;
 }

@@ -126,8 +126,9 @@ static int
 db_report_timeline_add(long long report_id, const char *side, const char *kind, const char *status,
 		       const char *message, const char *body, const char *at)
 {
-	static const char q[] = "INSERT INTO report_timeline (report_id, side, kind, status, "
-				"message, body, at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+	static const char q[] =
+		"INSERT INTO report_timeline (report_id, side, kind, status, message, body, at)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7)";
 	char rid[24];
 	return db_command(q, DB_PARAMS(LL(rid, report_id), side, kind, status, message, body, at));
 }
@@ -199,8 +200,8 @@ db_report_lock(long long id, const char *ref, enum status *st)
 		"SELECT json_build_object('id', id, 'origin_id', origin_id, 'ref', ref, 'status',"
 		" status, 'status_message', status_message, 'status_body', status_body,"
 		" 'duplicate_of', duplicate_of, 'assessment', assessment)::text FROM reports"
-		" WHERE ($1::bigint IS NULL OR id = $1) AND ($2::text IS NULL OR ref = $2) FOR "
-		"UPDATE";
+		" WHERE ($1::bigint IS NULL OR id = $1) AND ($2::text IS NULL OR ref = $2)"
+		" FOR UPDATE";
 	char rid[24];
 	PGresult *res = db_exec(q, DB_PARAMS(id > 0 ? LL(rid, id) : NULL, ref));
 	json_t *row = res && PQntuples(res) ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
@@ -222,16 +223,14 @@ db_report_status_write(long long id, const char *status, const char *message, co
 	static const char q[] =
 		"UPDATE reports SET status = $2, status_message = $3, status_body = $4,"
 		" duplicate_of = $5,"
-		" received_at = coalesce(received_at, CASE WHEN $2 = 'received' THEN "
-		"$7::timestamptz"
-		" END),"
+		" received_at = coalesce(received_at,"
+		"  CASE WHEN $2 = 'received' THEN $7::timestamptz END),"
 		" first_answer_at = coalesce(first_answer_at, CASE WHEN received_at IS NOT NULL AND"
 		" NOT ($2 = 'received' AND $3 = '') THEN $7::timestamptz END),"
-		" resolved_at = coalesce(resolved_at, CASE WHEN $2 = 'resolved' THEN "
-		"$7::timestamptz"
-		" END),"
-		" disputes = disputes + CASE WHEN $6 THEN 1 ELSE 0 END, updated_at = $7 WHERE id = "
-		"$1";
+		" resolved_at = coalesce(resolved_at,"
+		"  CASE WHEN $2 = 'resolved' THEN $7::timestamptz END),"
+		" disputes = disputes + CASE WHEN $6 THEN 1 ELSE 0 END, updated_at = $7"
+		" WHERE id = $1";
 	/* the retention clock of the reporter's contact (citizen side only: no private row on the
 	 * official side) starts when the commune closes the report, and stops if it reopens */
 	static const char closed[] =
@@ -442,6 +441,28 @@ apply_supported(const char *origin, json_t *data, const char *at)
 	return st;
 }
 
+/*
+ * The local copy of report origin_id (of the citizen platform) that an event of type from
+ * origin is about, locked (see db_report_lock), with its local *id; NULL with *st INVALID when
+ * it is not here (logged) or UNAVAILABLE.
+ */
+static json_t *
+event_report_lock(const char *type, const char *origin, long long origin_id, long long *id,
+		  enum status *st)
+{
+	*id = db_report_local_id(REPORT_OWNER, origin_id);
+	if (*id <= 0) {
+		if (*id == 0)
+			log_warn("%s event from %s: no report %lld here", type, origin, origin_id);
+		*st = *id < 0 ? STATUS_UNAVAILABLE : STATUS_INVALID;
+		return NULL;
+	}
+	json_t *r = db_report_lock(*id, NULL, st);
+	if (!r)
+		*st = STATUS_UNAVAILABLE;
+	return r;
+}
+
 static enum status
 apply_assessed(const char *origin, json_t *data, const char *at)
 {
@@ -456,16 +477,11 @@ apply_assessed(const char *origin, json_t *data, const char *at)
 		log_warn("report.assessed event from %s does not have the expected fields", origin);
 		return STATUS_INVALID;
 	}
-	long long id = db_report_local_id(origin, oid);
-	if (id <= 0) {
-		if (id == 0)
-			log_warn("report.assessed event from %s: no report %lld here", origin, oid);
-		return id < 0 ? STATUS_UNAVAILABLE : STATUS_INVALID;
-	}
+	long long id;
 	enum status st;
-	json_t *r = db_report_lock(id, NULL, &st);
+	json_t *r = event_report_lock("report.assessed", origin, oid, &id, &st);
 	if (!r)
-		return STATUS_UNAVAILABLE;
+		return st;
 	bool reopen = strcmp(assessment, "disputed") == 0 &&
 		      strcmp(json_string_value(json_object_get(r, "status")), "resolved") == 0;
 	char ids[24];
@@ -547,16 +563,11 @@ apply_status(const char *origin, json_t *data, const char *at)
 		log_warn("report.status event from %s does not have the expected fields", origin);
 		return STATUS_INVALID;
 	}
-	long long id = db_report_local_id(REPORT_OWNER, oid);
-	if (id <= 0) {
-		if (id == 0)
-			log_warn("report.status event from %s: no report %lld here", origin, oid);
-		return id < 0 ? STATUS_UNAVAILABLE : STATUS_INVALID;
-	}
+	long long id;
 	enum status st;
-	json_t *r = db_report_lock(id, NULL, &st);
+	json_t *r = event_report_lock("report.status", origin, oid, &id, &st);
 	if (!r)
-		return STATUS_UNAVAILABLE;
+		return st;
 	if (strcmp(json_string_value(json_object_get(r, "ref")), ref) != 0) {
 		log_warn("report.status event from %s: report %lld is %s here, not %s", origin, oid,
 			 json_string_value(json_object_get(r, "ref")), ref);
@@ -623,20 +634,14 @@ db_demo_report(const char *title, bool *failed)
 int
 report_answers_demo_load(struct app *app, const char *dir)
 {
-	char *path = xasprintf("%s/report_answers.json", dir);
-	json_t *list = NULL;
-	int rc = -1;
+	char *path;
+	json_t *list;
 	size_t given = 0, present = 0, waiting = 0;
-	int got = demo_read_array(path, &list);
-	if (got <= 0) {
-		rc = got;
+	int rc = demo_open_array(app, dir, "report_answers.json", REPORT_ANSWERER,
+				 "the commune's answers are written", &path, &list);
+	if (rc <= 0)
 		goto out;
-	}
-	if (strcmp(app->side, REPORT_ANSWERER) != 0) {
-		fprintf(stderr, "%s: the commune's answers are written on the %s platform\n", path,
-			REPORT_ANSWERER);
-		goto out;
-	}
+	rc = -1;
 	size_t i;
 	json_t *e;
 	json_array_foreach(list, i, e)
@@ -692,9 +697,8 @@ report_answers_demo_load(struct app *app, const char *dir)
 	}
 	printf("%s: %zu demo report answers given, %zu already there\n", app->side, given, present);
 	if (waiting)
-		printf("%s: %zu demo reports wait to be mirrored from the citizen platform; load "
-		       "the "
-		       "demo again once the platforms are paired and in sync\n",
+		printf("%s: %zu demo reports wait to be mirrored from the citizen platform;"
+		       " load the demo again once the platforms are paired and in sync\n",
 		       app->side, waiting);
 	rc = 0;
 out:

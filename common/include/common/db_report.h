@@ -19,7 +19,7 @@ struct report_filter {
 	const char *category, *status, *quarter, *ref;
 	int age_days;
 	bool has_bbox;
-	double bbox[4]; /* min lon, min lat, max lon, max lat */
+	long long bbox[4]; /* microdegrees: min lon, min lat, max lon, max lat */
 };
 
 /*

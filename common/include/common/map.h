@@ -3,6 +3,7 @@
 #define COMMON_MAP_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 /*
  * The shared map component: a Leaflet map (served by the daemon under /static/vendor/leaflet/)
@@ -67,5 +68,15 @@ struct request;
  * language and the static URLs. geojson_url may be NULL (a map for picking only).
  */
 json_t *map_view(struct request *req, const char *geojson_url);
+
+/*
+ * A decimal degree value ("36.7169", "-0.5", "+4"; up to 3 whole digits and 15 decimals,
+ * rounded half up to 6, no exponent) as microdegrees within ±limit_deg degrees; false when it
+ * is not one. Every coordinate that comes in (forms, queries, Open311) goes through it: exact
+ * and locale-free, no floating point.
+ */
+bool map_parse_degrees(const char *s, long long limit_deg, long long *e6);
+/* "minlon,minlat,maxlon,maxlat" in degrees, min < max, within the world, as microdegrees. */
+bool map_parse_bbox(const char *s, long long e6[4]);
 
 #endif

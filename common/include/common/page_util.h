@@ -2,6 +2,7 @@
 #ifndef COMMON_PAGE_UTIL_H
 #define COMMON_PAGE_UTIL_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -12,6 +13,11 @@ struct request;
 long long page_parse_id(const char *s);
 /* True when the signed-in user may do action; otherwise replies 403 forbidden and returns false. */
 bool page_require(struct request *req, const char *action);
+/* The address residents use (public_url, else http://bind:port), without a trailing slash
+ * (arena string): the base of the absolute links of feeds and APIs. */
+const char *page_public_base(struct request *req);
+/* The string member key of object o, or "" when it is missing or not a string. */
+const char *json_str(const json_t *o, const char *key);
 /* Characters (code points) of a valid UTF-8 string. */
 size_t utf8_length(const char *s);
 /* True when s is empty or only white space. */
@@ -20,6 +26,12 @@ bool is_blank(const char *s);
  * conflict_code for STATUS_CONFLICT, database_unavailable otherwise. */
 void page_write_failed(struct request *req, int st, const char *not_found_code,
 		       const char *conflict_code);
+/* Replies 503 database_unavailable "the site cannot reach its database" (a failed read). */
+void page_db_unavailable(struct request *req);
+/* Replies to a failed read of one thing: 404 not_found_code with not_found_message for
+ * STATUS_NOT_FOUND, page_db_unavailable otherwise. */
+void page_read_failed(struct request *req, int st, const char *not_found_code,
+		      const char *not_found_message);
 
 /*
  * Residents' texts (reactions, reports): shared checks so that every form treats white space,
@@ -33,11 +45,26 @@ char *text_clean(struct request *req, const char *s);
 bool text_has_control(const char *s, bool multiline);
 /* True when s looks like contact data (an e-mail address, a phone number). */
 bool text_looks_personal(const char *s);
+/* The most characters of the public reason a moderator gives for hiding a resident's text. */
+#define HIDE_REASON_MAX 500
+/*
+ * The public reason of a moderator's "hide" form (reactions, reports), cleaned as text_clean
+ * does: returned when it is 1..HIDE_REASON_MAX characters on one line; otherwise replies 400
+ * reason_required and returns NULL.
+ */
+const char *page_hide_reason(struct request *req);
 /*
  * Anti-abuse without personal data: true when the browser holding token (its CSRF cookie) may
  * do one more scope action ("reaction", "report"...) this minute, at most per_minute; it is
  * then counted. Only a hash of scope and token is kept, in a small fixed table.
  */
 bool rate_allow(const char *scope, const char *token, int per_minute);
+/*
+ * rate_allow() for the browser of a resident's form (its CSRF cookie: the CSRF check passed, so
+ * it has one, and it is the only key we have); false after replying 429 code with message and
+ * Retry-After.
+ */
+bool page_rate_allow(struct request *req, const char *scope, int per_minute, const char *code,
+		     const char *message);
 
 #endif
