@@ -33,6 +33,12 @@ static struct cache_entry *cache_buckets[CACHE_BUCKETS];
 static size_t cache_count, cache_max;
 static atomic_ulong cache_generation = 1;
 
+unsigned long
+page_cache_generation(void)
+{
+	return atomic_load(&cache_generation);
+}
+
 void
 http_cache_bump(void)
 {

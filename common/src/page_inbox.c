@@ -17,16 +17,19 @@
 #include "common/page_util.h"
 #include "common/publication.h"
 #include "common/report.h"
+#include "common/page_cache.h"
 #include "common/strbuf.h"
 #include "common/xalloc.h"
 
+#include <pthread.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define INBOX_PAGE 50        /* reports per inbox page */
 #define INBOX_PAGES_MAX 1000 /* ?page= bound */
-#define INBOX_MAP_MAX 2000   /* features in /staff/inbox.geojson */
+#define INBOX_MAP_MAX 500    /* features in /staff/inbox.geojson (the map loads by viewport) */
 #define LL(buf, v) (snprintf((buf), sizeof(buf), "%lld", (long long)(v)), (buf))
 
 /* SQL conditions on a report r: the commune still has to act; and past its category's target
@@ -115,7 +118,12 @@ db_inbox_list(struct request *req, const struct inbox_filter *f, int limit, int 
 	return rows;
 }
 
-/* {open, overdue, disputed}: the counters over the whole inbox; NULL on failure. */
+/*
+ * {open, overdue, disputed}: the counters over the whole inbox (a new reference); NULL on
+ * failure. They read every report, so they are kept until the next write (the page cache's
+ * generation) or for COUNTS_TTL_S at most, as "overdue" also moves with the clock.
+ */
+#define COUNTS_TTL_S 60
 static json_t *
 db_inbox_counts(struct request *req)
 {
@@ -124,9 +132,30 @@ db_inbox_counts(struct request *req)
 		"  'overdue', count(*) FILTER (WHERE " OVERDUE_SQL "),"
 		"  'disputed', count(*) FILTER (WHERE r.disputes > 0 AND " OPEN_SQL "))::text"
 		" FROM reports r WHERE r.visibility <> 'pending'";
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static json_t *cached;
+	static unsigned long cached_gen;
+	static time_t cached_at;
+	unsigned long gen = page_cache_generation();
+	time_t now = time(NULL);
+	pthread_mutex_lock(&lock);
+	json_t *c = cached && cached_gen == gen && now - cached_at < COUNTS_TTL_S
+			    ? json_incref(cached)
+			    : NULL;
+	pthread_mutex_unlock(&lock);
+	if (c)
+		return c;
 	PGresult *res = db_exec(q, DB_PARAMS(target_days_param(req)));
-	json_t *c = res ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
+	c = res ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
 	PQclear(res);
+	if (c) {
+		pthread_mutex_lock(&lock);
+		json_decref(cached);
+		cached = json_incref(c);
+		cached_gen = gen;
+		cached_at = now;
+		pthread_mutex_unlock(&lock);
+	}
 	return c;
 }
 

@@ -14,6 +14,9 @@ struct request;
 
 void page_cache_init(size_t max_entries);
 void page_cache_free(void);
+/* The write generation: it changes with every write that public pages show (http_cache_bump),
+ * here, in another process or from the peer. Other derived data may key its own caches on it. */
+unsigned long page_cache_generation(void);
 /* When req may be answered from the cache and is, reply (http_send) and return true. */
 bool page_cache_lookup(struct request *req);
 /* Offer a 200 response about to be sent (copied when req is cacheable). */
