@@ -19,13 +19,11 @@ import { cpSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, startCluster, tempDir } from '../lib/harness.mjs';
 import {
-	expectNoAxeViolations, launchChromium, screenshot, trackedPage, withLang,
+	AXE_TAGS, LANGS, LOCALE, expectNoAxeViolations, launchChromium, open, screenshot, trackedPage,
+	withLang,
 } from '../lib/browser.mjs';
 import { PASSWORD, addUser, cliFor, startSite } from '../lib/http.mjs';
 
-const LANGS = ['ar', 'fr'];
-const LOCALE = { ar: 'ar-DZ', fr: 'fr-DZ' };
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 // Local "tiles": any small image of ours does (Leaflet stretches it to 256 px).
 const TILES = '/static/vendor/leaflet/images/layers.png?z={z}&x={x}&y={y}';
 const FIRST_LOAD_MAX = 250 * 1024;
@@ -33,12 +31,6 @@ const FIRST_LOAD_MAX = 250 * 1024;
 let cluster;
 let srv;
 let browser;
-
-async function open(page, url) {
-	const res = await page.goto(url);
-	assert.equal(res.status(), 200, `GET ${url}`);
-	return res;
-}
 
 async function features(query = '') {
 	const r = await fetch(`${srv.url}/projects.geojson${query}`);

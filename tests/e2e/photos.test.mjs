@@ -12,17 +12,14 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { freePort, tempDir } from '../lib/harness.mjs';
+import { tempDir } from '../lib/harness.mjs';
 import {
-	expectNoAxeViolations, launchChromium, screenshot, trackedPage, withLang,
+	LANGS, LOCALE, checkPage, launchChromium, screenshot, trackedPage, withLang,
 } from '../lib/browser.mjs';
-import { staffClient, startFederatedPair, waitForMirror } from '../lib/federation.mjs';
+import { staffClient, startLinkedPair, waitForMirror } from '../lib/federation.mjs';
 import { PASSWORD, waitFor } from '../lib/http.mjs';
+import { noiseImage } from '../lib/images.mjs';
 
-const LANGS = ['ar', 'fr'];
-const DIR = { ar: 'rtl', fr: 'ltr' };
-const LOCALE = { ar: 'ar-DZ', fr: 'fr-DZ' };
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 const TITLE = 'Éclairage du stade communal';
 const STEP = 'Pose des mâts';
 // The machine has no internet: the project forms' map gets its "tiles" from a local image.
@@ -33,13 +30,9 @@ let browser;
 let projectId;
 let photo;
 
-async function checkPage(page, lang) {
-	const html = page.locator('html');
-	assert.equal(await html.getAttribute('lang'), lang, `<html lang> on ${page.url()}`);
-	assert.equal(await html.getAttribute('dir'), DIR[lang], `<html dir> on ${page.url()}`);
-	// the map (Leaflet, on the project forms and pages) is checked by its own tests
-	await expectNoAxeViolations(page, { tags: AXE_TAGS, exclude: '.leaflet-container' });
-	assert.deepEqual(page.problems, [], `problems on ${page.url()}`);
+/** checkPage(), but Leaflet's map (project forms and pages) is checked by its own tests. */
+function checkPhotoPage(page, lang) {
+	return checkPage(page, lang, { axe: { exclude: '.leaflet-container' } });
 }
 
 /** The milestone thumbnail, once the browser has loaded it: its natural size. */
@@ -55,16 +48,13 @@ describe('milestone photos in Chromium', () => {
 	before(async () => {
 		const dir = tempDir('baladiya-e2e-photos-');
 		photo = path.join(dir, 'chantier.jpg');
-		execFileSync('vips', ['gaussnoise', path.join(dir, 'n.v'), '800', '600']);
+		noiseImage(path.join(dir, 'n.v'), 800, 600);
 		execFileSync('vips', ['copy', path.join(dir, 'n.v'), photo]);
 		execFileSync('exiftool', ['-overwrite_original', '-Model=E2E-Cam', '-GPSLatitude=36.7',
 			'-GPSLatitudeRef=N', photo]);
-		const [officialPort, citizenPort] = [await freePort(), await freePort()];
-		[pair, browser] = await Promise.all([startFederatedPair({
-			official: { port: officialPort, env: { BALADIYA_PEER_URL: `http://127.0.0.1:${citizenPort}`,
-				BALADIYA_MAP_TILES: TILES } },
-			citizen: { port: citizenPort, env: { BALADIYA_PEER_URL: `http://127.0.0.1:${officialPort}`,
-				BALADIYA_MAP_TILES: TILES } },
+		[pair, browser] = await Promise.all([startLinkedPair({
+			official: { env: { BALADIYA_MAP_TILES: TILES } },
+			citizen: { env: { BALADIYA_MAP_TILES: TILES } },
 		}), launchChromium()]);
 		const staff = await staffClient(pair.official, 'photographe');
 		const r = await staff.post('/staff/projects', {
@@ -93,7 +83,7 @@ describe('milestone photos in Chromium', () => {
 		]);
 		for (const lang of LANGS) {
 			await page.goto(withLang(`${pair.official.url}/staff/projects/${projectId}/edit`, lang));
-			await checkPage(page, lang);
+			await checkPhotoPage(page, lang);
 		}
 		await page.goto(withLang(`${pair.official.url}/staff/projects/${projectId}/edit`, 'fr'));
 		await page.locator('#ms-date').fill('2026-04-02');
@@ -117,7 +107,7 @@ describe('milestone photos in Chromium', () => {
 				const p = await trackedPage(browser, { locale: LOCALE[lang] });
 				await p.goto(withLang(`${srv.url}/projects/${id}`, lang));
 				assert.deepEqual(await thumbnailSize(p), [400, 300, STEP, 'lazy']);
-				await checkPage(p, lang);
+				await checkPhotoPage(p, lang);
 				await screenshot(p, `photos-${srv.side}-${lang}`);
 				await p.close();
 			}

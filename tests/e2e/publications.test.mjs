@@ -15,17 +15,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { freePort, ROOT, tempDir } from '../lib/harness.mjs';
+import { ROOT, tempDir } from '../lib/harness.mjs';
 import {
-	expectNoAxeViolations, launchChromium, screenshot, trackedPage, withLang,
+	LANGS, LOCALE, checkPage, launchChromium, logIn, open, screenshot, trackedPage, withLang,
 } from '../lib/browser.mjs';
-import { startFederatedPair, waitForMirror } from '../lib/federation.mjs';
-import { PASSWORD, addUser, cliFor } from '../lib/http.mjs';
+import { startLinkedPair, waitForMirror } from '../lib/federation.mjs';
+import { addUser, cliFor } from '../lib/http.mjs';
 
-const LANGS = ['ar', 'fr'];
-const DIR = { ar: 'rtl', fr: 'ltr' };
-const LOCALE = { ar: 'ar-DZ', fr: 'fr-DZ' };
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 const PROJECT = {
 	fr: 'Abribus de la place du marché',
 	ar: 'موقف حافلات ساحة السوق',
@@ -37,31 +33,6 @@ let pair;
 let browser;
 let projectId; // on official
 let citizenProjectPath;
-
-async function open(page, url) {
-	const res = await page.goto(url);
-	assert.equal(res.status(), 200, `GET ${url}`);
-	return res;
-}
-
-async function checkPage(page, lang) {
-	const html = page.locator('html');
-	assert.equal(await html.getAttribute('lang'), lang, `<html lang> on ${page.url()}`);
-	assert.equal(await html.getAttribute('dir'), DIR[lang], `<html dir> on ${page.url()}`);
-	await expectNoAxeViolations(page, { tags: AXE_TAGS });
-	assert.deepEqual(page.problems, [], `problems on ${page.url()}`);
-}
-
-async function logIn(page, srv, username, lang = 'fr') {
-	await open(page, withLang(`${srv.url}/login`, lang));
-	await page.locator('#username').fill(username);
-	await page.locator('#password').fill(PASSWORD);
-	await Promise.all([
-		page.waitForURL((u) => u.pathname !== '/login'),
-		page.locator('main form button[type=submit]').click(),
-	]);
-	assert.equal(await page.locator('form.signout').count(), 1, `${username} signed in`);
-}
 
 /** Loads the demo commune into official-srv (see the note in before()). */
 async function loadOfficialDemo() {
@@ -80,13 +51,7 @@ async function loadOfficialDemo() {
 
 describe('publications and reactions in Chromium', () => {
 	before(async () => {
-		const [officialPort, citizenPort] = [await freePort(), await freePort()];
-		const officialUrl = `http://127.0.0.1:${officialPort}`;
-		const citizenUrl = `http://127.0.0.1:${citizenPort}`;
-		[pair, browser] = await Promise.all([startFederatedPair({
-			official: { port: officialPort, env: { BALADIYA_PEER_URL: citizenUrl } },
-			citizen: { port: citizenPort, env: { BALADIYA_PEER_URL: officialUrl } },
-		}), launchChromium()]);
+		[pair, browser] = await Promise.all([startLinkedPair(), launchChromium()]);
 		await addUser(pair.official, 'editor', 'redactrice');
 		await addUser(pair.citizen, 'moderator', 'moderateur');
 		await loadOfficialDemo();

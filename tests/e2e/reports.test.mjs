@@ -11,16 +11,14 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { startCluster, tempDir } from '../lib/harness.mjs';
 import {
-	expectNoAxeViolations, launchChromium, screenshot, trackedPage, withLang,
+	LANGS, LOCALE, expectNoAxeViolations, launchChromium, open, screenshot, trackedPage, withLang,
 } from '../lib/browser.mjs';
 import { startSite } from '../lib/http.mjs';
+import { noiseImage } from '../lib/images.mjs';
 
-const LANGS = ['ar', 'fr'];
-const LOCALE = { ar: 'ar-DZ', fr: 'fr-DZ' };
 const PHONE = { width: 390, height: 844 };
 const TILES = '/static/vendor/leaflet/images/layers.png?z={z}&x={x}&y={y}';
 
@@ -29,12 +27,6 @@ let srv;
 let browser;
 let photo;
 let filedRef;
-
-async function open(page, url) {
-	const res = await page.goto(url);
-	assert.equal(res.status(), 200, `GET ${url}`);
-	return res;
-}
 
 /** Fills the texts of the form; the category by its code. */
 async function fillTexts(page, { category, title, description }) {
@@ -61,7 +53,7 @@ describe('reports in Chromium', () => {
 	before(async () => {
 		const dir = tempDir('baladiya-e2e-reports-');
 		photo = path.join(dir, 'trottoir.jpg');
-		execFileSync('vips', ['gaussnoise', photo, '640', '480']);
+		noiseImage(photo, 640, 480);
 		cluster = await startCluster();
 		[srv, browser] = await Promise.all([
 			startSite('citizen', { cluster, themeDir: 'demo/citizen',

@@ -11,11 +11,10 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { freePort } from '../lib/harness.mjs';
-import { addUser, Client, errorCodeOf, PASSWORD, rawRequest, waitFor } from '../lib/http.mjs';
+import { Client, errorCodeOf, rawRequest, signedIn, waitFor } from '../lib/http.mjs';
 import {
 	adoptEvents, federationStatus, forgeEvents, postInbox, readLog, signingKey, staffClient,
-	startFederatedPair, waitForMirror,
+	startLinkedPair, waitForMirror,
 } from '../lib/federation.mjs';
 
 const sha256 = (buf) => crypto.createHash('sha256').update(buf).digest('hex');
@@ -126,11 +125,7 @@ describe('deliberation PDF attachments', () => {
 
 	before(async () => {
 		// the public URLs are known before the start, so each side can link to the other
-		const [op, cp] = await Promise.all([freePort(), freePort()]);
-		pair = await startFederatedPair({
-			official: { port: op, env: { BALADIYA_PEER_URL: `http://127.0.0.1:${cp}` } },
-			citizen: { port: cp, env: { BALADIYA_PEER_URL: `http://127.0.0.1:${op}` } },
-		});
+		pair = await startLinkedPair();
 		({ official, citizen } = pair);
 		[staff, cAdmin] = await Promise.all([staffClient(official), staffClient(citizen)]);
 		delibId = await createDelib({ number: '2025/014', title_fr: 'Adoption du budget primitif 2025',
@@ -350,9 +345,7 @@ describe('deliberation PDF attachments', () => {
 		const missing = await upload(999999, pdf, 'x.pdf');
 		assert.equal(missing.status, 404);
 		assert.equal(missing.errorCode, 'deliberation_not_found');
-		await addUser(official, 'agent', 'agent_council');
-		const agent = new Client(official.url);
-		assert.equal((await agent.login('agent_council', PASSWORD)).status, 303);
+		const agent = await signedIn(official, 'agent', 'agent_council');
 		const forbidden = await upload(delibId, pdf, 'x.pdf', { client: agent });
 		assert.equal(forbidden.status, 403);
 		assert.equal(forbidden.errorCode, 'forbidden');

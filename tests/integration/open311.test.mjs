@@ -19,7 +19,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { ROOT, tempDir } from '../lib/harness.mjs';
 import { readLog, staffClient, startFederatedPair } from '../lib/federation.mjs';
-import { Client, addUser, PASSWORD, cliFor, waitFor } from '../lib/http.mjs';
+import { cliFor, signedIn, sql, waitFor } from '../lib/http.mjs';
 
 const SPEC_DIR = path.resolve(ROOT, '..', 'shared', 'spec', 'open311-georeport-v2');
 const API = '/open311/v2';
@@ -134,13 +134,8 @@ function assertSpecError(reply, code, what) {
 	assert.equal(reply.json.error, undefined, `${what}: not our usual {"error": ...} shape`);
 }
 
-async function citizenSql(sql) {
-	return (await pair.citizen.cluster.psql(sql, { database: pair.citizen.database })).trim();
-}
-
-async function officialSql(sql) {
-	return (await pair.official.cluster.psql(sql, { database: pair.official.database })).trim();
-}
+const citizenSql = (q) => sql(pair.citizen, q);
+const officialSql = (q) => sql(pair.official, q);
 
 async function reportCount() {
 	return Number(await citizenSql('SELECT count(*) FROM reports'));
@@ -484,9 +479,7 @@ describe('pre-moderated categories: tokens', () => {
 		const nf = await fetch(`${pair.citizen.url}${API}/tokens/${'A'.repeat(43)}.json`);
 		assertSpecError({ status: nf.status, json: await nf.json() }, 404, 'unknown token');
 
-		await addUser(pair.citizen, 'moderator', 'mod311');
-		const mod = new Client(pair.citizen.url);
-		assert.equal((await mod.login('mod311', PASSWORD)).status, 303);
+		const mod = await signedIn(pair.citizen, 'moderator', 'mod311');
 		const ok = await mod.post(`/staff/reports/${ref}/approve`, {});
 		assert.ok([200, 303].includes(ok.status), `approve answered ${ok.status}`);
 

@@ -16,9 +16,10 @@ import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { freePort, tempDir } from '../lib/harness.mjs';
-import { readLog, staffClient, startFederatedPair, waitForMirror } from '../lib/federation.mjs';
-import { errorCodeOf, waitFor } from '../lib/http.mjs';
+import { tempDir } from '../lib/harness.mjs';
+import { readLog, staffClient, startLinkedPair, waitForMirror } from '../lib/federation.mjs';
+import { errorCodeOf, getHtml, getJson, sql, waitFor } from '../lib/http.mjs';
+import { noiseImage } from '../lib/images.mjs';
 
 const TITLE = 'Réfection de la place du marché';
 const STEP = 'Pose des pavés – côté nord';
@@ -49,20 +50,8 @@ function metadataTags(tags) {
 		/GPS|Model|Make|Orientation/i.test(k));
 }
 
-async function getJson(srv, p) {
-	const r = await fetch(`${srv.url}${p}`, { headers: { accept: 'application/json' } });
-	assert.equal(r.status, 200, `GET ${p} on ${srv.side}`);
-	return r.json();
-}
-
-async function getHtml(srv, p) {
-	const r = await fetch(`${srv.url}${p}`);
-	assert.equal(r.status, 200, `GET ${p} on ${srv.side}`);
-	return r.text();
-}
-
-async function count(srv, sql) {
-	return Number((await srv.cluster.psql(sql, { database: srv.database })).trim());
+async function count(srv, q) {
+	return Number(await sql(srv, q));
 }
 
 const photoRows = (srv) => count(srv, 'SELECT count(*) FROM photos');
@@ -86,7 +75,7 @@ before(async () => {
 	dir = tempDir('baladiya-photos-');
 	// the photo: a real JPEG made by libvips' command line, then tagged by exiftool
 	files.photo = path.join(dir, 'IMG_0042.jpg');
-	sh('vips', ['gaussnoise', path.join(dir, 'noise.v'), '1200', '900', '--mean', '128', '--sigma', '50']);
+	noiseImage(path.join(dir, 'noise.v'), 1200, 900, '--mean', '128', '--sigma', '50');
 	sh('vips', ['copy', path.join(dir, 'noise.v'), `${files.photo}[Q=90]`]);
 	sh('exiftool', ['-overwrite_original', `-Model=${CAMERA}`, '-Make=TestMaker', ...GPS,
 		'-XMP:Description=marqueur-xmp', files.photo]);
@@ -100,11 +89,7 @@ before(async () => {
 	files.huge = path.join(dir, 'huge.png');
 	sh('vips', ['black', files.huge, '8000', '5001']); // 40 008 000 pixels, a small file
 
-	const [officialPort, citizenPort] = [await freePort(), await freePort()];
-	pair = await startFederatedPair({
-		official: { port: officialPort, env: { BALADIYA_PEER_URL: `http://127.0.0.1:${citizenPort}` } },
-		citizen: { port: citizenPort, env: { BALADIYA_PEER_URL: `http://127.0.0.1:${officialPort}` } },
-	});
+	pair = await startLinkedPair();
 	staff = await staffClient(pair.official);
 	const r = await staff.post('/staff/projects', {
 		action: 'publish', title_fr: TITLE, category: 'voirie', status: 'programme', progress: '40',

@@ -12,30 +12,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { freePort, ROOT } from '../lib/harness.mjs';
-import { addUser, Client, loadDemo, PASSWORD, rawRequest, waitFor } from '../lib/http.mjs';
-import { readLog, staffClient, startFederatedPair, waitForMirror } from '../lib/federation.mjs';
-
-/** A pair whose sides know each other's public URL (for the "see the original" links). */
-async function linkedPair() {
-	const [op, cp] = await Promise.all([freePort(), freePort()]);
-	return startFederatedPair({
-		official: { port: op, env: { BALADIYA_PEER_URL: `http://127.0.0.1:${cp}` } },
-		citizen: { port: cp, env: { BALADIYA_PEER_URL: `http://127.0.0.1:${op}` } },
-	});
-}
-
-async function getJson(srv, p) {
-	const r = await fetch(`${srv.url}${p}`, { headers: { accept: 'application/json' } });
-	assert.equal(r.status, 200, `GET ${srv.side} ${p} answered ${r.status}`);
-	return r.json();
-}
-
-async function getHtml(srv, p) {
-	const r = await fetch(`${srv.url}${p}`);
-	assert.equal(r.status, 200, `GET ${srv.side} ${p} answered ${r.status}`);
-	return r.text();
-}
+import { ROOT } from '../lib/harness.mjs';
+import {
+	Client, getHtml, getJson, loadDemo, rawRequest, signedIn, waitFor,
+} from '../lib/http.mjs';
+import { readLog, staffClient, startLinkedPair, waitForMirror } from '../lib/federation.mjs';
 
 /** Every public item of a list (following the next-page links). */
 async function listAll(srv, p) {
@@ -122,7 +103,7 @@ describe('publications between the two platforms', () => {
 	};
 
 	before(async () => {
-		pair = await linkedPair();
+		pair = await startLinkedPair();
 		({ official, citizen } = pair);
 		staff = await staffClient(official);
 	});
@@ -474,9 +455,7 @@ describe('publications between the two platforms', () => {
 	});
 
 	test('an agent (a role without rights) gets 403 and changes nothing; anonymous gets 401', async () => {
-		await addUser(official, 'agent', 'agent_pub');
-		const agent = new Client(official.url);
-		assert.equal((await agent.login('agent_pub', PASSWORD)).status, 303);
+		const agent = await signedIn(official, 'agent', 'agent_pub');
 		const anon = new Client(official.url);
 		const before = await officialState();
 		const pid = ids.project.id;
@@ -540,7 +519,7 @@ describe('the demo publications', () => {
 	let pair;
 
 	before(async () => {
-		pair = await linkedPair();
+		pair = await startLinkedPair();
 	});
 
 	after(async () => {

@@ -12,11 +12,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { freePort } from '../lib/harness.mjs';
 import {
-	adoptEvents, forgeEvents, readLog, signingKey, staffClient, startFederatedPair, waitForMirror,
+	adoptEvents, forgeEvents, readLog, signingKey, staffClient, startLinkedPair, waitForMirror,
 } from '../lib/federation.mjs';
-import { Client, PASSWORD, addUser, cliFor, csrfFieldOf, waitFor } from '../lib/http.mjs';
+import {
+	Client, cliFor, csrfFieldOf, getHtml, getJson, signedIn, waitFor,
+} from '../lib/http.mjs';
 
 const TITLE = 'Trottoirs de la rue des Martyrs';
 const TITLE_AR = 'أرصفة شارع الشهداء';
@@ -30,19 +31,6 @@ let staff;
 let moderator;
 let projectId; // the official's id
 let localId; // the citizen mirror's id
-
-/** JSON of GET path on srv (Accept: application/json), asserting 200. */
-async function getJson(srv, path) {
-	const r = await fetch(`${srv.url}${path}`, { headers: { accept: 'application/json' } });
-	assert.equal(r.status, 200, `GET ${path} on ${srv.side}`);
-	return r.json();
-}
-
-async function getHtml(srv, path) {
-	const r = await fetch(`${srv.url}${path}`);
-	assert.equal(r.status, 200, `GET ${path} on ${srv.side}`);
-	return r.text();
-}
 
 /** The reactions part of an item's JSON twin. */
 async function reactionsOf(srv, id) {
@@ -73,17 +61,9 @@ async function reactionRows(srv) {
 }
 
 before(async () => {
-	const [officialPort, citizenPort] = [await freePort(), await freePort()];
-	const officialUrl = `http://127.0.0.1:${officialPort}`;
-	const citizenUrl = `http://127.0.0.1:${citizenPort}`;
-	pair = await startFederatedPair({
-		official: { port: officialPort, env: { BALADIYA_PEER_URL: citizenUrl } },
-		citizen: { port: citizenPort, env: { BALADIYA_PEER_URL: officialUrl } },
-	});
+	pair = await startLinkedPair();
 	staff = await staffClient(pair.official);
-	await addUser(pair.citizen, 'moderator', 'moderatrice');
-	moderator = new Client(pair.citizen.url);
-	assert.equal((await moderator.login('moderatrice', PASSWORD)).status, 303);
+	moderator = await signedIn(pair.citizen, 'moderator', 'moderatrice');
 });
 
 after(async () => {

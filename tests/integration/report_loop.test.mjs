@@ -15,12 +15,14 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import zlib from 'node:zlib';
-import { freePort } from '../lib/harness.mjs';
 import {
-	adoptEvents, forgeEvents, readLog, signingKey, startFederatedPair, waitForMirror,
+	adoptEvents, forgeEvents, readLog, signingKey, startLinkedPair, waitForMirror,
 } from '../lib/federation.mjs';
-import { Client, PASSWORD, addUser, cliFor, waitFor } from '../lib/http.mjs';
+import {
+	Client, cliFor, getJson as anonJson, signedIn, sql, waitFor,
+} from '../lib/http.mjs';
+import { png } from '../lib/images.mjs';
+import { postReport } from '../lib/reports.mjs';
 
 const CONTACT = 'reporter-7c1e@example.org';
 const CENTRE = { lat: 36.7169, lon: 4.0497 }; // demo/*/site.json map centre
@@ -30,54 +32,14 @@ let agent; // signed in on official-srv, role agent
 let main; // the report followed through the loop: {ref, token, trackUrl}
 const refs = []; // every report filed here
 
-// --- a small PNG, made here (type by content on the daemon's side) -------------------------
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-	let c = n;
-	for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-	return c >>> 0;
-});
-function crc32(buf) {
-	let c = 0xffffffff;
-	for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-	return (c ^ 0xffffffff) >>> 0;
-}
-function chunk(type, data) {
-	const len = Buffer.alloc(4);
-	len.writeUInt32BE(data.length);
-	const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-	const crc = Buffer.alloc(4);
-	crc.writeUInt32BE(crc32(td));
-	return Buffer.concat([len, td, crc]);
-}
-/** A w×h RGB PNG with a gradient. */
-function png(w = 64, h = 48) {
-	const ihdr = Buffer.alloc(13);
-	ihdr.writeUInt32BE(w, 0);
-	ihdr.writeUInt32BE(h, 4);
-	ihdr[8] = 8; // bit depth
-	ihdr[9] = 2; // RGB
-	const raw = Buffer.alloc((w * 3 + 1) * h);
-	for (let y = 0; y < h; y++) {
-		const row = y * (w * 3 + 1);
-		for (let x = 0; x < w; x++) raw.set([x * 4, y * 5, 128], row + 1 + x * 3);
-	}
-	return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-		chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
-
 // --- helpers --------------------------------------------------------------------------------
 
+/** getJson(), through client (signed in) when one is given. */
 async function getJson(srv, path, client) {
-	const r = client ? await client.get(path, { json: true })
-		: await fetch(`${srv.url}${path}`, { headers: { accept: 'application/json' } });
-	const status = client ? r.status : r.status;
-	assert.equal(status, 200, `GET ${path} on ${srv.side}`);
-	return client ? r.json : r.json();
-}
-
-async function sql(srv, q) {
-	return (await srv.cluster.psql(q, { database: srv.database })).trim();
+	if (!client) return anonJson(srv, path);
+	const r = await client.get(path, { json: true });
+	assert.equal(r.status, 200, `GET ${path} on ${srv.side}`);
+	return r.json;
 }
 
 /** Files a report on citizen-srv as the form does (multipart); resolves to {ref, token, trackUrl}. */
@@ -85,12 +47,9 @@ async function fileReport(fields, { photo = false } = {}) {
 	const resident = new Client(pair.citizen.url);
 	const form = await resident.get('/reports/new?lang=fr');
 	assert.equal(form.status, 200);
-	const body = new FormData();
-	body.append('csrf', resident.cookie('csrf'));
-	const all = { category: 'VOI', quarter: 'centre', contact: CONTACT, confirm: '1', ...fields };
-	for (const [k, v] of Object.entries(all)) body.append(k, v);
-	if (photo) body.append('photo', new Blob([png()], { type: 'image/png' }), 'trou.png');
-	const r = await resident.request('/reports', { method: 'POST', body, json: true });
+	const r = await postReport(resident,
+		{ category: 'VOI', quarter: 'centre', contact: CONTACT, confirm: '1', ...fields },
+		photo ? [{ bytes: png(), name: 'trou.png', type: 'image/png' }] : [], { json: true });
 	assert.equal(r.status, 201, r.body.slice(0, 400));
 	const ref = r.json.report.ref;
 	assert.match(ref, /^R-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
@@ -153,16 +112,8 @@ function median(xs, p) {
 }
 
 before(async () => {
-	const [officialPort, citizenPort] = [await freePort(), await freePort()];
-	const officialUrl = `http://127.0.0.1:${officialPort}`;
-	const citizenUrl = `http://127.0.0.1:${citizenPort}`;
-	pair = await startFederatedPair({
-		official: { port: officialPort, env: { BALADIYA_PEER_URL: citizenUrl } },
-		citizen: { port: citizenPort, env: { BALADIYA_PEER_URL: officialUrl } },
-	});
-	await addUser(pair.official, 'agent', 'agente');
-	agent = new Client(pair.official.url);
-	assert.equal((await agent.login('agente', PASSWORD)).status, 303);
+	pair = await startLinkedPair();
+	agent = await signedIn(pair.official, 'agent', 'agente');
 });
 
 after(async () => {
@@ -388,6 +339,18 @@ describe('the report loop', () => {
 		assert.equal(f.properties.url, `/staff/inbox/${main.ref}`);
 		const none = JSON.parse((await agent.get('/staff/inbox.geojson?category=EAU')).body);
 		assert.ok(none.features.every((x) => x.properties.ref !== main.ref), 'the map honours the filters');
+		// the map loads by viewport: a box around the pin holds it, one elsewhere does not
+		const box = (dlon, dlat) => [CENTRE.lon - 0.01 + dlon, CENTRE.lat - 0.01 + dlat,
+			CENTRE.lon + 0.01 + dlon, CENTRE.lat + 0.01 + dlat].map((x) => x.toFixed(6)).join(',');
+		const inside = JSON.parse((await agent.get(`/staff/inbox.geojson?bbox=${box(0, 0)}`)).body);
+		assert.ok(inside.features.some((x) => x.properties.ref === main.ref), 'in the viewport');
+		const away = JSON.parse((await agent.get(`/staff/inbox.geojson?bbox=${box(1, 1)}`)).body);
+		assert.ok(away.features.every((x) => x.properties.ref !== main.ref), 'outside the viewport');
+		for (const bad of ['1,2,3', '4.1,36.8,4.0,36.7', 'a,b,c,d', '4,36,5,1e3']) {
+			const r = await agent.get(`/staff/inbox.geojson?bbox=${bad}`);
+			assert.equal(r.status, 400, bad);
+			assert.ok(r.body.includes('<code>invalid_bbox</code>'), bad);
+		}
 		assert.equal((await new Client(pair.official.url).get('/staff/inbox.geojson')).status === 200, false);
 	});
 

@@ -12,12 +12,13 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { freePort, tempDir } from '../lib/harness.mjs';
-import { readLog, staffClient, startFederatedPair } from '../lib/federation.mjs';
-import { Client, PASSWORD, addUser, waitFor } from '../lib/http.mjs';
+import { tempDir } from '../lib/harness.mjs';
+import { readLog, staffClient, startLinkedPair } from '../lib/federation.mjs';
+import { Client, getJson, signedIn, sql, waitFor } from '../lib/http.mjs';
+import { noiseImage } from '../lib/images.mjs';
+import { postReport } from '../lib/reports.mjs';
 
 // Markers that must never leave the reporter's own pages.
 const CONTACT = 'signaleur.marqueur-5k9z@example.org';
@@ -35,9 +36,7 @@ const tokens = [];
 
 /** An image made by libvips' command line (the format from the name), read back. */
 function image(name, width, height) {
-	const file = path.join(images, name);
-	execFileSync('vips', ['gaussnoise', file, String(width), String(height)]);
-	return readFileSync(file);
+	return readFileSync(noiseImage(path.join(images, name), width, height));
 }
 
 /** A resident's browser that opened the form (it holds a CSRF cookie). */
@@ -50,25 +49,8 @@ async function resident() {
 
 /** POSTs the report form as multipart; photos: [{bytes, name, type}]. */
 function file(client, fields, photos = [], opts = {}) {
-	const all = { title: 'Trottoir effondré', description: 'Le trottoir s\'est effondré.',
-		category: 'VOI', place: '', quarter: 'centre', ...fields };
-	for (const [i, p] of photos.entries()) {
-		all[`__photo${i}`] = p;
-	}
-	// Client.post builds FormData from plain values; files are appended here instead
-	const body = new FormData();
-	for (const [k, v] of Object.entries(all)) {
-		if (k.startsWith('__photo')) body.append('photo', new File([v.bytes], v.name, { type: v.type }));
-		else body.append(k, v);
-	}
-	return client.csrf().then((tok) => {
-		body.append('csrf', tok);
-		return client.request('/reports', { method: 'POST', body, ...opts });
-	});
-}
-
-async function sql(srv, q) {
-	return (await srv.cluster.psql(q, { database: srv.database })).trim();
+	return postReport(client, { title: 'Trottoir effondré', description: 'Le trottoir s\'est effondré.',
+		category: 'VOI', place: '', quarter: 'centre', ...fields }, photos, opts);
 }
 
 /** Rows that bad input must not change, on the citizen side. */
@@ -84,12 +66,6 @@ async function counts() {
 	};
 }
 
-async function getJson(srv, p) {
-	const r = await fetch(`${srv.url}${p}`, { headers: { accept: 'application/json' } });
-	assert.equal(r.status, 200, `GET ${p} on ${srv.side}: ${r.status}`);
-	return r.json();
-}
-
 /** The reference and tracking path shown on a success page. */
 function created(reply) {
 	assert.equal(reply.status, 201, reply.body.slice(0, 600));
@@ -103,15 +79,9 @@ function created(reply) {
 
 before(async () => {
 	images = tempDir('baladiya-report-images-');
-	const [officialPort, citizenPort] = [await freePort(), await freePort()];
-	pair = await startFederatedPair({
-		official: { port: officialPort, env: { BALADIYA_PEER_URL: `http://127.0.0.1:${citizenPort}` } },
-		citizen: { port: citizenPort, env: { BALADIYA_PEER_URL: `http://127.0.0.1:${officialPort}` } },
-	});
+	pair = await startLinkedPair();
 	agent = await staffClient(pair.official);
-	await addUser(pair.citizen, 'moderator', 'moderatrice');
-	moderator = new Client(pair.citizen.url);
-	assert.equal((await moderator.login('moderatrice', PASSWORD)).status, 303);
+	moderator = await signedIn(pair.citizen, 'moderator', 'moderatrice');
 });
 
 after(async () => {
@@ -501,14 +471,12 @@ describe('reports', () => {
 			events.push(await sql(srv, "SELECT string_agg(payload || envelope || coalesce(flag, ''), E'\\n') FROM fed_events"));
 			events.push(await sql(srv, 'SELECT coalesce(string_agg(p::text, E\'\\n\'), \'\') FROM fed_pending p'));
 		}
-		// requests refused before any handler runs (no CSRF, a wrong method, a body too large)
+		// requests refused before any handler runs (no CSRF, a wrong method)
 		// are logged too: the route's pattern stands for the token there as well
 		for (const token of tokens.slice(0, 2)) {
 			const base = `${pair.citizen.url}/reports/track/${token}`;
 			assert.equal((await fetch(`${base}/assess`, { method: 'POST', body: new URLSearchParams({ assessment: 'confirmed' }) })).status, 403);
 			assert.equal((await fetch(base, { method: 'DELETE' })).status, 405);
-			assert.equal((await fetch(`${base}/assess`, { method: 'POST', body: 'x'.repeat(3 * 1024 * 1024),
-				headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status, 413);
 		}
 		const all = [...bodies, ...events, pair.citizen.logs(), pair.official.logs()].join('\n');
 		assert.ok(all.includes(first.ref), 'the haystack holds the reports');

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // Browser helpers for the e2e tests: Debian's Chromium driven by playwright-core (which never
 // downloads a browser of its own), accessibility checks with axe-core, screenshots kept under
-// tests/.artifacts for a person to look at.
+// tests/.artifacts for a person to look at; the steps every page test repeats: open() (a 200),
+// checkPage() (lang, dir, axe, no problems), logIn() through the form.
 //
 //   const browser = await launchChromium();
 //   const page = await newPage(browser, { locale: 'ar' });  // not browser.newPage(): axe needs a context
@@ -9,11 +10,20 @@
 //   await expectNoAxeViolations(page);
 //   await browser.close();
 
+import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { ROOT } from './harness.mjs';
+import { PASSWORD } from './http.mjs';
+
+/** The languages every page is checked in, their direction and the browser locale for each. */
+export const LANGS = ['ar', 'fr'];
+export const DIR = { ar: 'rtl', fr: 'ltr' };
+export const LOCALE = { ar: 'ar-DZ', fr: 'fr-DZ' };
+/** The axe-core rule tags the e2e pages are held to: WCAG 2.x A and AA, and best practices. */
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 
 export const CHROMIUM_PATH = process.env.BALADIYA_CHROMIUM || '/usr/bin/chromium';
 export const ARTIFACTS_DIR = process.env.BALADIYA_ARTIFACTS_DIR ||
@@ -123,4 +133,37 @@ export async function trackedPage(browser, contextOptions) {
 		}
 	});
 	return page;
+}
+
+/** page.goto(url), asserting a 200; resolves to the response. */
+export async function open(page, url) {
+	const res = await page.goto(url);
+	assert.equal(res.status(), 200, `GET ${url}`);
+	return res;
+}
+
+/**
+ * Checks the page (a trackedPage) in lang: <html lang> and dir, zero axe violations with
+ * AXE_TAGS, and no recorded problems. opts.axe: more expectNoAxeViolations options (exclude...);
+ * opts.ignore: a RegExp of problems not counted.
+ */
+export async function checkPage(page, lang, { axe = {}, ignore } = {}) {
+	const html = page.locator('html');
+	assert.equal(await html.getAttribute('lang'), lang, `<html lang> on ${page.url()}`);
+	assert.equal(await html.getAttribute('dir'), DIR[lang], `<html dir> on ${page.url()}`);
+	await expectNoAxeViolations(page, { tags: AXE_TAGS, ...axe });
+	const problems = ignore ? page.problems.filter((p) => !ignore.test(p)) : page.problems;
+	assert.deepEqual(problems, [], `problems on ${page.url()}`);
+}
+
+/** Signs username in on srv through the login form, in lang (password: the tests' PASSWORD). */
+export async function logIn(page, srv, username, lang = 'fr', { password = PASSWORD } = {}) {
+	await open(page, withLang(`${srv.url}/login`, lang));
+	await page.locator('#username').fill(username);
+	await page.locator('#password').fill(password);
+	await Promise.all([
+		page.waitForURL((u) => u.pathname !== '/login'),
+		page.locator('main form button[type=submit]').click(),
+	]);
+	assert.equal(await page.locator('form.signout').count(), 1, `${username} signed in`);
 }

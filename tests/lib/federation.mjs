@@ -13,7 +13,7 @@
 import crypto from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startCluster } from './harness.mjs';
+import { freePort, startCluster } from './harness.mjs';
 import { Client, PASSWORD, addUser, cliFor, createNews, startSite, waitFor } from './http.mjs';
 
 export const PAYLOAD_TYPE = 'application/vnd.baladiya.event+json';
@@ -59,6 +59,21 @@ export async function startFederatedPair(opts = {}) {
 				citizen.proc ? citizen.stop() : null]);
 		},
 	};
+}
+
+/**
+ * startFederatedPair() whose sides know each other's public URL (BALADIYA_PEER_URL, for the
+ * "see the original" links): free ports are chosen first. opts as startFederatedPair's; a
+ * side's own env is added to its peer URL.
+ */
+export async function startLinkedPair(opts = {}) {
+	const op = await freePort();
+	let cp = await freePort();
+	while (cp === op) cp = await freePort();
+	const side = (o = {}, port, peerPort) => ({ ...o, port,
+		env: { BALADIYA_PEER_URL: `http://127.0.0.1:${peerPort}`, ...(o.env || {}) } });
+	return startFederatedPair({ ...opts, official: side(opts.official, op, cp),
+		citizen: side(opts.citizen, cp, op) });
 }
 
 /** A signed-in staff client (an admin created on first use). */

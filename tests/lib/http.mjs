@@ -3,7 +3,8 @@
 // __Host-/Secure cookies over plain http, as a browser would on https), CSRF-aware form posts,
 // sign-in, raw requests over a TCP socket, and small readers for the pages' HTML; plus the
 // daemon-side steps around them: startSite() (a signing key, then harness.startDaemon),
-// cli()/cliFor() (subcommands), addUser(), loadDemo(), createNews().
+// cli()/cliFor() (subcommands), addUser(), signedIn(), loadDemo(), createNews(); getJson() and
+// getHtml() (asserting a 200) and sql() (psql on a daemon's database).
 //
 //   const c = new Client(srv.url);
 //   await c.login('alice', 'correct horse battery');       // GETs /login for the CSRF cookie
@@ -102,6 +103,14 @@ export async function addUser(srv, role, username, password = PASSWORD) {
 		throw new Error(`${srv.side}-srv user add ${username} exited ${r.code}: ${r.stderr}`);
 	}
 	return username;
+}
+
+/** A Client signed in on srv as a new account (addUser) with role; asserts the 303. */
+export async function signedIn(srv, role, username) {
+	await addUser(srv, role, username);
+	const c = new Client(srv.url);
+	assert.equal((await c.login(username, PASSWORD)).status, 303, `${username} signs in`);
+	return c;
 }
 
 /** Loads demo/<side> into a running daemon's database; throws unless it exits 0. */
@@ -392,4 +401,23 @@ export async function createNews(client, fields, { publish = true, multipart = f
 		throw new Error(`the new item is not first in /staff/news.json: ${list.body.slice(0, 300)}`);
 	}
 	return newest.id;
+}
+
+/** The parsed JSON of GET p on srv (Accept: application/json), asserting a 200. */
+export async function getJson(srv, p) {
+	const r = await fetch(`${srv.url}${p}`, { headers: { accept: 'application/json' } });
+	assert.equal(r.status, 200, `GET ${p} on ${srv.side}: ${r.status}`);
+	return r.json();
+}
+
+/** The HTML text of GET p on srv, asserting a 200. */
+export async function getHtml(srv, p) {
+	const r = await fetch(`${srv.url}${p}`);
+	assert.equal(r.status, 200, `GET ${p} on ${srv.side}: ${r.status}`);
+	return r.text();
+}
+
+/** psql's answer to q on srv's own database, trimmed (columns joined by '|'). */
+export async function sql(srv, q) {
+	return (await srv.cluster.psql(q, { database: srv.database })).trim();
 }
