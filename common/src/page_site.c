@@ -293,7 +293,7 @@ page_staff_home(struct request *req)
 				 app_can(app, req->user, "projects.write"), "can_budgets",
 				 app_can(app, req->user, "budgets.write"), "can_council",
 				 app_can(app, req->user, "council.write"), "can_moderate",
-				 app_can(app, req->user, "reactions.moderate"), "can_answer_reports",
-				 app_can(app, req->user, "reports.answer"));
+				 app_can(app, req->user, "reactions.moderate"),
+				 "can_answer_reports", app_can(app, req->user, "reports.answer"));
 	http_render(req, 200, "staff_home", view);
 }

@@ -13,12 +13,17 @@ extern const struct embedded_file official_assets_files[];
 
 static const char *const official_roles[] = {"admin", "editor", "agent", NULL};
 
+// clang-format off
 static const struct app_grant official_grants[] = {
-	{"news.write", "admin editor"},     {"federation.admin", "admin"},
-	{"projects.write", "admin editor"}, {"council.write", "admin editor"},
-	{"budgets.write", "admin editor"},  {"reports.answer", "admin editor agent"},
+	{"news.write", "admin editor"},
+	{"federation.admin", "admin"},
+	{"projects.write", "admin editor"},
+	{"council.write", "admin editor"},
+	{"budgets.write", "admin editor"},
+	{"reports.answer", "admin editor agent"},
 	{NULL, NULL},
 };
+// clang-format on
 
 /* The peer's events this side applies beyond the shared ones (news, profile). */
 static const struct hook official_hooks[] = {
