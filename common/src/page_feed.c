@@ -150,18 +150,6 @@ t_get(struct request *req, const char *key)
 	return i18n_get(req->app->i18n, req->lang, key);
 }
 
-static bool
-is_quarter(const char *q)
-{
-	const struct kind *k = publication_kind("project");
-	for (size_t i = 0; k && i < k->nfields; i++)
-		if (strcmp(k->fields[i].name, "quarter") == 0)
-			for (const char *const *c = k->fields[i].choices; c && *c; c++)
-				if (strcmp(*c, q) == 0)
-					return true;
-	return false;
-}
-
 static const char *
 category_label(struct request *req, const char *code)
 {
@@ -193,7 +181,7 @@ feed_load(struct request *req, struct feed *f)
 			   "there is no report category with this code");
 		return false;
 	}
-	if (f->quarter && !is_quarter(f->quarter)) {
+	if (f->quarter && !report_quarter_is_valid(f->quarter)) {
 		http_error(req, STATUS_INVALID, "feed_unknown_quarter",
 			   "there is no quarter with this code");
 		return false;

@@ -213,47 +213,6 @@ db_inbox_report(struct request *req, const char *ref, enum status *st)
 
 /* ---- views ---- */
 
-static const char *
-category_name(struct request *req, const char *code)
-{
-	const char *name = i18n_pick(json_object_get(report_category(req->app, code), "name"),
-				     req->lang, NULL);
-	return name ? name : code;
-}
-
-static const char *
-status_label(struct request *req, const char *status)
-{
-	return t_get(req, arena_printf(req->arena, "report.status.%s", status));
-}
-
-/* The project quarter codes, which reports use too. */
-static const char *const *
-quarter_codes(void)
-{
-	const struct kind *k = publication_kind("project");
-	for (size_t i = 0; k && i < k->nfields; i++)
-		if (strcmp(k->fields[i].name, "quarter") == 0)
-			return k->fields[i].choices;
-	return NULL;
-}
-
-static bool
-is_quarter(const char *q)
-{
-	for (const char *const *c = quarter_codes(); c && *c; c++)
-		if (strcmp(*c, q) == 0)
-			return true;
-	return false;
-}
-
-static const char *
-quarter_label(struct request *req, const char *q)
-{
-	return q && is_quarter(q) ? t_get(req, arena_printf(req->arena, "project_quarter_%s", q))
-				  : q;
-}
-
 static json_t *
 date_of(json_t *at)
 {
@@ -271,13 +230,13 @@ report_labels(struct request *req, json_t *r)
 	const char *assessment = json_string_value(json_object_get(r, "assessment"));
 	json_int_t disputes = json_integer_value(json_object_get(r, "disputes"));
 	json_object_set_new(r, "url", json_sprintf("/staff/inbox/%s", ref));
-	json_object_set_new(r, "category_name", json_string(category_name(req, category)));
+	json_object_set_new(r, "category_name", json_string(report_category_label(req, category)));
 	json_object_set_new(r, "target_days",
 			    json_integer(report_category_target_days(req->app, category)));
-	json_object_set_new(r, "status_label", json_string(status_label(req, status)));
-	json_object_set_new(
-		r, "quarter_label",
-		json_string(quarter_label(req, json_string_value(json_object_get(r, "quarter")))));
+	json_object_set_new(r, "status_label", json_string(report_status_label(req, status)));
+	json_object_set_new(r, "quarter_label",
+			    json_string(report_quarter_label(
+				    req, json_string_value(json_object_get(r, "quarter")))));
 	json_object_set_new(r, "assessment_label",
 			    json_string(t_get(req, arena_printf(req->arena, "inbox_assessment_%s",
 								assessment))));
@@ -291,22 +250,6 @@ report_labels(struct request *req, json_t *r)
 	json_object_set_new(r, "has_point",
 			    json_boolean(json_is_integer(json_object_get(r, "lat_e6"))));
 	return r;
-}
-
-/* Lines of a text without blank ones (each a paragraph). */
-static json_t *
-text_lines(const char *s)
-{
-	json_t *lines = json_array();
-	for (const char *p = s ? s : ""; *p;) {
-		size_t n = strcspn(p, "\n");
-		json_t *line = json_stringn(p, n);
-		if (!is_blank(json_string_value(line)))
-			json_array_append(lines, line);
-		json_decref(line);
-		p += n + (p[n] == '\n');
-	}
-	return lines;
 }
 
 /* Query arguments of the filters, for links that keep them (arena string, "" when none). */
@@ -356,7 +299,7 @@ read_filter(struct request *req, struct inbox_filter *f)
 	if ((f->category && !report_category(req->app, f->category)) ||
 	    (f->status && strcmp(f->status, "open") != 0 &&
 	     !report_status_is_settable(f->status)) ||
-	    (f->quarter && !is_quarter(f->quarter)) || (overdue && !f->overdue) ||
+	    (f->quarter && !report_quarter_is_valid(f->quarter)) || (overdue && !f->overdue) ||
 	    (disputed && !f->disputed) || (sort && !f->newest_first && strcmp(sort, "oldest")) ||
 	    f->page < 1 || f->page > INBOX_PAGES_MAX) {
 		http_error(req, STATUS_INVALID, "invalid_filter",
@@ -379,28 +322,11 @@ options(struct request *req, const char *const *values,
 	return out;
 }
 
-/* The categories' choices, in the configuration's order. */
-static json_t *
-category_options(struct request *req, const char *selected)
-{
-	json_t *out = json_array();
-	size_t i;
-	json_t *c;
-	json_array_foreach(report_categories(req->app), i, c)
-	{
-		const char *code = json_string_value(json_object_get(c, "code"));
-		json_array_append_new(out, json_pack("{s:s, s:s, s:b}", "value", code, "label",
-						     category_name(req, code), "selected",
-						     selected && strcmp(selected, code) == 0));
-	}
-	return out;
-}
-
 static const char *
 filter_status_label(struct request *req, const char *status)
 {
 	return strcmp(status, "open") == 0 ? t_get(req, "inbox_filter_open")
-					   : status_label(req, status);
+					   : report_status_label(req, status);
 }
 
 void
@@ -434,11 +360,12 @@ page_inbox(struct request *req)
 	static const char *const statuses[] = {
 		"open",     "received",     "forwarded", "in_progress", "scheduled",
 		"resolved", "out_of_scope", "rejected",  "duplicate",   NULL};
-	json_t *filters = json_pack(
-		"{s:o, s:o, s:o, s:b, s:b, s:b}", "categories", category_options(req, f.category),
-		"statuses", options(req, statuses, filter_status_label, f.status), "quarters",
-		options(req, quarter_codes(), quarter_label, f.quarter), "overdue", f.overdue,
-		"disputed", f.disputed, "newest_first", f.newest_first);
+	json_t *filters =
+		json_pack("{s:o, s:o, s:o, s:b, s:b, s:b}", "categories",
+			  report_category_options(req, f.category), "statuses",
+			  options(req, statuses, filter_status_label, f.status), "quarters",
+			  report_quarter_options(req, f.quarter), "overdue", f.overdue, "disputed",
+			  f.disputed, "newest_first", f.newest_first);
 
 	json_t *view = json_pack("{s:o, s:b, s:o, s:o, s:i}", "items", items, "has_items",
 				 json_array_size(items) > 0, "counts", counts, "filters", filters,
@@ -528,7 +455,7 @@ status_form(struct request *req, json_t *r)
 		if (report_status_is_settable(*s))
 			json_array_append_new(statuses,
 					      json_pack("{s:s, s:s, s:b}", "value", *s, "label",
-							status_label(req, *s), "selected",
+							report_status_label(req, *s), "selected",
 							strcmp(*s, status) == 0));
 	if (!body || !*body) {
 		/* the body a category's reports usually go to (water: the water utility) */
@@ -556,7 +483,7 @@ timeline_view(struct request *req, json_t *timeline)
 		const char *kind = json_string_value(json_object_get(e, "kind"));
 		const char *status = json_string_value(json_object_get(e, "status"));
 		const char *what =
-			strcmp(kind, "status") == 0 ? status_label(req, status)
+			strcmp(kind, "status") == 0 ? report_status_label(req, status)
 			: strcmp(kind, "assessed") == 0 && *status
 				? t_get(req,
 					arena_printf(req->arena, "inbox_assessment_%s", status))

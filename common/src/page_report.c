@@ -40,23 +40,10 @@
 #define MICRODEGREES 1000000LL
 #define CSRF_COOKIE_MAX_AGE_S (60L * 60 * 24 * 7)
 
-/* The project quarter codes (publication.c), labelled by project_quarter_<code>. */
-static const char *const quarters[] = {"centre",         "cite500", "tighilt", "elamel",
-				       "zone_activites", "autre",   NULL};
-
 static const char *
 t_get(struct request *req, const char *key)
 {
 	return i18n_get(req->app->i18n, req->lang, key);
-}
-
-static bool
-is_quarter(const char *q)
-{
-	for (const char *const *p = quarters; q && *p; p++)
-		if (strcmp(*p, q) == 0)
-			return true;
-	return false;
 }
 
 static bool
@@ -68,20 +55,6 @@ is_citizen_side(struct request *req)
 	return false;
 }
 
-static const char *
-category_label(struct request *req, const char *code)
-{
-	json_t *c = report_category(req->app, code);
-	const char *label = c ? i18n_pick(json_object_get(c, "name"), req->lang, NULL) : NULL;
-	return label ? label : code;
-}
-
-static const char *
-status_label(struct request *req, const char *status)
-{
-	return t_get(req, arena_printf(req->arena, "report.status.%s", status));
-}
-
 /* Degrees with 6 decimals from microdegrees ("-0.500000"), in the arena. */
 static const char *
 degrees(struct request *req, long long e6)
@@ -89,22 +62,6 @@ degrees(struct request *req, long long e6)
 	long long a = e6 < 0 ? -e6 : e6;
 	return arena_printf(req->arena, "%s%lld.%06lld", e6 < 0 ? "-" : "", a / MICRODEGREES,
 			    a % MICRODEGREES);
-}
-
-/* Non-blank lines of a text, each a paragraph (no HTML needed). */
-static json_t *
-text_lines(const char *text)
-{
-	json_t *lines = json_array();
-	for (const char *p = text ? text : ""; *p;) {
-		size_t n = strcspn(p, "\n");
-		char *line = xstrndup(p, n);
-		if (!is_blank(line))
-			json_array_append_new(lines, json_string(line));
-		free(line);
-		p += n + (p[n] == '\n');
-	}
-	return lines;
 }
 
 static void
@@ -141,10 +98,10 @@ report_view(struct request *req, json_t *row)
 	json_t *v = json_pack(
 		"{s:s, s:s, s:s, s:s, s:O, s:O, s:O, s:O, s:s, s:s, s:b, s:b, s:s, s:s, s:b, s:b}",
 		"ref", ref, "url", arena_printf(req->arena, "/reports/%s", ref), "category",
-		category, "category_label", category_label(req, category), "title",
+		category, "category_label", report_category_label(req, category), "title",
 		json_object_get(row, "title"), "description", json_object_get(row, "description"),
 		"place", json_object_get(row, "place"), "lang", json_object_get(row, "lang"),
-		"status", status, "status_label", status_label(req, status), "is_open",
+		"status", status, "status_label", report_status_label(req, status), "is_open",
 		report_status_is_open(status), "is_resolved", strcmp(status, "resolved") == 0,
 		"assessment", assessment, "assessment_label",
 		t_get(req, arena_printf(req->arena, "report_assessment_%s", assessment)),
@@ -236,7 +193,7 @@ timeline_view(struct request *req, long long id)
 		const char *at = json_string_value(json_object_get(r, "at"));
 		const char *label;
 		if (strcmp(side, REPORT_ANSWERER) == 0 && report_status_is_valid(status))
-			label = status_label(req, status);
+			label = report_status_label(req, status);
 		else if (strcmp(kind, "assessed") == 0)
 			label = t_get(req,
 				      arena_printf(req->arena, "report_timeline_assessed_%s",
@@ -256,47 +213,6 @@ timeline_view(struct request *req, long long id)
 	}
 	json_decref(rows);
 	return items;
-}
-
-/* Options of a select: [{value, label, selected}] */
-static json_t *
-category_options(struct request *req, const char *selected)
-{
-	json_t *opts = json_array();
-	size_t i;
-	json_t *c;
-	json_array_foreach(report_categories(req->app), i, c)
-	{
-		const char *code = json_string_value(json_object_get(c, "code"));
-		json_array_append_new(opts, json_pack("{s:s, s:s, s:b}", "value", code, "label",
-						      category_label(req, code), "selected",
-						      selected && strcmp(selected, code) == 0));
-	}
-	return opts;
-}
-
-static json_t *
-quarter_options(struct request *req, const char *selected)
-{
-	json_t *opts = json_array();
-	for (const char *const *q = quarters; *q; q++)
-		json_array_append_new(
-			opts,
-			json_pack("{s:s, s:s, s:b}", "value", *q, "label",
-				  t_get(req, arena_printf(req->arena, "project_quarter_%s", *q)),
-				  "selected", selected && strcmp(selected, *q) == 0));
-	return opts;
-}
-
-static json_t *
-status_options(struct request *req, const char *selected)
-{
-	json_t *opts = json_array();
-	for (const char *const *s = report_statuses; *s; s++)
-		json_array_append_new(opts, json_pack("{s:s, s:s, s:b}", "value", *s, "label",
-						      status_label(req, *s), "selected",
-						      selected && strcmp(selected, *s) == 0));
-	return opts;
 }
 
 /*
@@ -412,7 +328,7 @@ check_input(struct app *app, const struct report_input *in, const char **field)
 							      : "description";
 		return "invalid_text";
 	}
-	if (*in->quarter && !is_quarter(in->quarter)) {
+	if (*in->quarter && !report_quarter_is_valid(in->quarter)) {
 		*field = "quarter";
 		return "invalid_quarter";
 	}
@@ -609,15 +525,15 @@ static json_t *
 form_view(struct request *req, const struct report_input *in, json_t *carried, const char *code,
 	  const char *field, json_t *nearby)
 {
-	json_t *v = json_pack("{s:o, s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:i}",
-			      "categories", category_options(req, in ? in->category : NULL),
-			      "quarters", quarter_options(req, in ? in->quarter : NULL), "title",
-			      in ? in->title : "", "description", in ? in->description : "",
-			      "place", in ? in->place : "", "contact", in ? in->contact : "", "lat",
-			      in && in->has_point ? degrees(req, in->lat_e6) : "", "lon",
-			      in && in->has_point ? degrees(req, in->lon_e6) : "", "title_max",
-			      REPORT_TITLE_MAX, "description_max", REPORT_DESCRIPTION_MAX,
-			      "place_max", REPORT_PLACE_MAX, "contact_max", REPORT_CONTACT_MAX);
+	json_t *v = json_pack(
+		"{s:o, s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:i}", "categories",
+		report_category_options(req, in ? in->category : NULL), "quarters",
+		report_quarter_options(req, in ? in->quarter : NULL), "title", in ? in->title : "",
+		"description", in ? in->description : "", "place", in ? in->place : "", "contact",
+		in ? in->contact : "", "lat", in && in->has_point ? degrees(req, in->lat_e6) : "",
+		"lon", in && in->has_point ? degrees(req, in->lon_e6) : "", "title_max",
+		REPORT_TITLE_MAX, "description_max", REPORT_DESCRIPTION_MAX, "place_max",
+		REPORT_PLACE_MAX, "contact_max", REPORT_CONTACT_MAX);
 	size_t ncarried = json_array_size(carried);
 	json_t *shas = json_array();
 	for (size_t i = 0; i < ncarried; i++)
@@ -914,7 +830,7 @@ read_filter(struct request *req, struct report_filter *f)
 	f->quarter = q && *q ? q : NULL;
 	if ((f->category && !report_category(req->app, f->category)) ||
 	    (f->status && !report_status_is_valid(f->status)) ||
-	    (f->quarter && !is_quarter(f->quarter))) {
+	    (f->quarter && !report_quarter_is_valid(f->quarter))) {
 		http_error(req, STATUS_INVALID, "invalid_filter",
 			   "a filter names a category, status or quarter that does not exist");
 		return false;
@@ -961,9 +877,10 @@ filters_view(struct request *req, const struct report_filter *f)
 			json_pack("{s:i, s:s, s:b}", "value", ages[i], "label",
 				  t_get(req, arena_printf(req->arena, "report_age_%d", ages[i])),
 				  "selected", f->age_days == ages[i]));
-	return json_pack("{s:o, s:o, s:o, s:o}", "categories", category_options(req, f->category),
-			 "statuses", status_options(req, f->status), "quarters",
-			 quarter_options(req, f->quarter), "ages", age_opts);
+	return json_pack("{s:o, s:o, s:o, s:o}", "categories",
+			 report_category_options(req, f->category), "statuses",
+			 report_status_options(req, f->status), "quarters",
+			 report_quarter_options(req, f->quarter), "ages", age_opts);
 }
 
 /* The list view for the list and the map pages; NULL when it replied (error). */
@@ -1063,7 +980,7 @@ page_report_geojson(struct request *req)
 	}
 	json_t *labels = json_object();
 	for (const char *const *s = report_statuses; *s; s++)
-		json_object_set_new(labels, *s, json_string(status_label(req, *s)));
+		json_object_set_new(labels, *s, json_string(report_status_label(req, *s)));
 	char *labels_text = json_dumps(labels, JSON_COMPACT);
 	json_decref(labels);
 	char *body = db_report_geojson(&f, REPORT_GEOJSON_CAP, labels_text);

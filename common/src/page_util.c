@@ -67,6 +67,21 @@ is_blank(const char *s)
 	return !s || strspn(s, " \t\r\n") == strlen(s);
 }
 
+json_t *
+text_lines(const char *s)
+{
+	json_t *lines = json_array();
+	for (const char *p = s ? s : ""; *p;) {
+		size_t n = strcspn(p, "\n");
+		json_t *line = json_stringn(p, n);
+		if (line && !is_blank(json_string_value(line)))
+			json_array_append(lines, line);
+		json_decref(line);
+		p += n + (p[n] == '\n');
+	}
+	return lines;
+}
+
 void
 page_db_unavailable(struct request *req)
 {

@@ -5,7 +5,11 @@
 #include "common/report.h"
 
 #include "common/app.h"
+#include "common/arena.h"
+#include "common/http.h"
+#include "common/i18n.h"
 #include "common/log.h"
+#include "common/publication.h"
 #include "common/strbuf.h"
 #include "common/xalloc.h"
 
@@ -146,6 +150,88 @@ report_status_is_open(const char *status)
 		if (strcmp(closed[i], status) == 0)
 			return false;
 	return true;
+}
+
+const char *const *
+report_quarters(void)
+{
+	static const char *const none[] = {NULL};
+	const struct kind *k = publication_kind("project");
+	for (size_t i = 0; k && i < k->nfields; i++)
+		if (strcmp(k->fields[i].name, "quarter") == 0)
+			return k->fields[i].choices;
+	return none;
+}
+
+bool
+report_quarter_is_valid(const char *q)
+{
+	for (const char *const *c = report_quarters(); q && *c; c++)
+		if (strcmp(*c, q) == 0)
+			return true;
+	return false;
+}
+
+const char *
+report_category_label(struct request *req, const char *code)
+{
+	const char *name = i18n_pick(json_object_get(report_category(req->app, code), "name"),
+				     req->lang, NULL);
+	return name ? name : code;
+}
+
+const char *
+report_status_label(struct request *req, const char *status)
+{
+	return i18n_get(req->app->i18n, req->lang,
+			arena_printf(req->arena, "report.status.%s", status));
+}
+
+const char *
+report_quarter_label(struct request *req, const char *q)
+{
+	return report_quarter_is_valid(q)
+		       ? i18n_get(req->app->i18n, req->lang,
+				  arena_printf(req->arena, "project_quarter_%s", q))
+		       : q;
+}
+
+static json_t *
+options(struct request *req, const char *const *values,
+	const char *(*label)(struct request *, const char *), const char *selected)
+{
+	json_t *out = json_array();
+	for (const char *const *v = values; *v; v++)
+		json_array_append_new(out, json_pack("{s:s, s:s, s:b}", "value", *v, "label",
+						     label(req, *v), "selected",
+						     selected && strcmp(selected, *v) == 0));
+	return out;
+}
+
+json_t *
+report_category_options(struct request *req, const char *selected)
+{
+	size_t n = json_array_size(report_categories(req->app)), i;
+	const char **codes = arena_alloc(req->arena, (n + 1) * sizeof(*codes));
+	json_t *c;
+	json_array_foreach(report_categories(req->app), i, c)
+	{
+		codes[i] = json_string_value(json_object_get(c, "code"));
+	}
+	codes[n] = NULL;
+	return options(req, codes, report_category_label, selected);
+}
+
+json_t *
+report_quarter_options(struct request *req, const char *selected)
+{
+	return options(req, report_quarters(), report_quarter_label, selected);
+}
+
+json_t *
+report_status_options(struct request *req, const char *selected)
+{
+	return options(req, report_statuses, report_status_label, selected);
 }
 
 static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";

@@ -22,6 +22,9 @@ const char *json_str(const json_t *o, const char *key);
 size_t utf8_length(const char *s);
 /* True when s is empty or only white space. */
 bool is_blank(const char *s);
+/* The non-blank lines of a text (may be NULL) as a JSON array of strings: each a paragraph,
+ * without HTML. */
+json_t *text_lines(const char *s);
 /* Replies with the error for a failed write: news_not_found-like code for STATUS_NOT_FOUND,
  * conflict_code for STATUS_CONFLICT, database_unavailable otherwise. */
 void page_write_failed(struct request *req, int st, const char *not_found_code,

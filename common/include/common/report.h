@@ -52,6 +52,27 @@ bool report_status_is_settable(const char *status);
 /* True while the commune still has to act: not resolved, out_of_scope, rejected or duplicate. */
 bool report_status_is_open(const char *status);
 
+/*
+ * Quarters: the project kind's codes (publication.c), so reports and projects share them;
+ * labelled by the messages project_quarter_<code>.
+ */
+const char *const *report_quarters(void);
+bool report_quarter_is_valid(const char *q);
+
+/*
+ * Labels in the reader's language (arena or catalog strings): a category's name (its code when
+ * unknown), a status ("report.status.<status>"), a quarter (its code when unknown).
+ */
+struct request;
+const char *report_category_label(struct request *req, const char *code);
+const char *report_status_label(struct request *req, const char *status);
+const char *report_quarter_label(struct request *req, const char *q);
+/* The choices of a form's select, [{value, label, selected}]: the configured categories, the
+ * quarters, the statuses (all of report_statuses). New references. */
+json_t *report_category_options(struct request *req, const char *selected);
+json_t *report_quarter_options(struct request *req, const char *selected);
+json_t *report_status_options(struct request *req, const char *selected);
+
 /* A fresh random public reference "R-XXXX-XXXX" (Crockford base32, no I L O U). */
 void report_new_ref(char out[REPORT_REF_SIZE]);
 /* True when s has the shape of a reference. */
