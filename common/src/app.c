@@ -2,23 +2,20 @@
 /*
  * The daemon's life: command line, configuration, migrations, loading theme/catalogs/templates,
  * serving until SIGTERM or SIGINT, and releasing everything so LeakSanitizer stays quiet.
- * Both servers run through here; they differ only by the struct app they pass.
+ * Both servers run through here; they differ only by the struct app they pass: their side,
+ * roles, grants and the list of modules they serve (module.h).
  */
 #include "common/app.h"
 
 #include "common/auth.h"
 #include "common/db.h"
-#include "common/db_news.h"
-#include "common/demo.h"
 #include "common/http.h"
 #include "common/i18n.h"
-#include "common/log.h"
-#include "common/page_cache.h"
-#include "common/page_inbox.h"
-#include "common/page_report.h"
-#include "common/photo.h"
 #include "common/jobs.h"
-#include "common/report.h"
+#include "common/log.h"
+#include "common/module.h"
+#include "common/page_cache.h"
+#include "common/photo.h"
 #include "common/site.h"
 #include "common/static_files.h"
 #include "common/template.h"
@@ -71,13 +68,14 @@ app_asset(struct app *app, const char *name, struct strbuf *out)
 		if (rc == 0)
 			return 0;
 	}
-	const struct embedded_file *f = embed_find(app->assets, name);
-	if (!f)
-		f = embed_find(app->common_assets, name);
-	if (!f)
-		return -1;
-	strbuf_add(out, f->data, f->len);
-	return 0;
+	for (const struct embedded_file **set = app->asset_sets; *set; set++) {
+		const struct embedded_file *f = embed_find(*set, name);
+		if (f) {
+			strbuf_add(out, f->data, f->len);
+			return 0;
+		}
+	}
+	return -1;
 }
 
 static int
@@ -95,6 +93,8 @@ load_config(struct app *app)
 	struct strbuf errors = STRBUF_INIT;
 	app->cfg_defs = app_config_defs(app->side, &app->cfg_ndefs);
 	int nerr = config_load(app->cfg_defs, app->cfg_ndefs, &app->cfg, &errors);
+	for (const struct module *const *m = app->modules; *m; m++)
+		nerr += config_load((*m)->settings_defs, (*m)->nsettings, (*m)->settings, &errors);
 	enum log_level level;
 	if (log_level_parse(app->cfg.log_level ? app->cfg.log_level : "info", &level) < 0) {
 		strbuf_addf(&errors,
@@ -115,24 +115,82 @@ load_config(struct app *app)
 int
 app_migrate(struct app *app)
 {
-	const struct embedded_file *const sets[] = {app->common_assets, app->assets};
-	const char *const labels[] = {"common", app->side};
-	return db_migrate(sets, labels, 2);
+	/* common's, each module's, the server's: db_migrate applies them in one order by name */
+	const struct embedded_file *sets[APP_MAX_MODULES + 2];
+	const char *labels[APP_MAX_MODULES + 2];
+	int n = 0;
+	sets[n] = common_assets_files;
+	labels[n++] = "common";
+	for (const struct module *const *m = app->modules; *m; m++) {
+		sets[n] = (*m)->assets;
+		labels[n++] = (*m)->name;
+	}
+	sets[n] = app->assets;
+	labels[n++] = app->side;
+	return db_migrate(sets, labels, n);
+}
+
+/* Open every module (after the configuration); on failure close those already open. */
+static int
+modules_open(struct app *app)
+{
+	for (const struct module *const *m = app->modules; *m; m++)
+		if ((*m)->open && (*m)->open(app) < 0) {
+			log_error("module %s could not start", (*m)->name);
+			while (m-- > app->modules)
+				if ((*m)->close)
+					(*m)->close(app);
+			return -1;
+		}
+	return 0;
+}
+
+static void
+modules_close(struct app *app)
+{
+	size_t n = 0;
+	while (app->modules[n])
+		n++;
+	while (n--)
+		if (app->modules[n]->close)
+			app->modules[n]->close(app);
+}
+
+static int
+modules_start(struct app *app)
+{
+	for (const struct module *const *m = app->modules; *m; m++)
+		if ((*m)->start && (*m)->start(app) < 0) {
+			log_error("module %s could not start", (*m)->name);
+			while (m-- > app->modules)
+				if ((*m)->stop)
+					(*m)->stop(app);
+			return -1;
+		}
+	return 0;
+}
+
+static void
+modules_stop(struct app *app)
+{
+	size_t n = 0;
+	while (app->modules[n])
+		n++;
+	while (n--)
+		if (app->modules[n]->stop)
+			app->modules[n]->stop(app);
 }
 
 static void
 app_release(struct app *app)
 {
 	site_free(app);
-	json_decref(app->report_categories);
-	app->report_categories = NULL;
 	static_files_free(app->statics);
 	template_set_free(app->templates);
 	i18n_free(app->i18n);
 	page_cache_free();
 	photo_shutdown();
 	db_shutdown();
-	config_release(app->cfg_defs, app->cfg_ndefs, &app->cfg);
 }
 
 static int
@@ -151,7 +209,7 @@ serve(struct app *app)
 		goto out;
 	app->templates = template_set_new(template_loader, app);
 	app->statics = static_files_load(app);
-	if (site_load(app) < 0 || report_categories_load(app) < 0)
+	if (site_load(app) < 0)
 		goto out;
 	page_cache_init((size_t)app->cfg.cache_entries);
 	if (app_migrate(app) < 0) {
@@ -159,8 +217,10 @@ serve(struct app *app)
 			  "PGDATABASE)?");
 		goto out;
 	}
-	if (app->on_start && app->on_start(app) < 0)
+	if (modules_open(app) < 0)
 		goto out;
+	if (modules_start(app) < 0)
+		goto out_close;
 	if (jobs_start(app) < 0 || !(app->http = http_start(app)))
 		goto out_stop;
 	int sig = 0;
@@ -172,8 +232,9 @@ serve(struct app *app)
 	rc = 0;
 out_stop:
 	jobs_stop();
-	if (app->on_stop)
-		app->on_stop(app);
+	modules_stop(app);
+out_close:
+	modules_close(app);
 out:
 	app_release(app);
 	if (rc == 0)
@@ -230,28 +291,22 @@ cmd_user_add(struct app *app, int argc, char **argv)
 	return rc;
 }
 
-/* Each part of the demo, in order; each is idempotent and skips a file the folder lacks. */
-static int (*const demo_loaders[])(struct app *, const char *) = {
-	news_demo_load,     publication_demo_load, budget_demo_load,
-	reaction_demo_load, report_demo_load,      report_answers_demo_load,
-};
-
+/* Each module's part of the demo, in the server's order; each is idempotent and skips a file
+ * the folder lacks. */
 static int
 cmd_demo_load(struct app *app, const char *dir)
 {
 	int rc = 1;
-	if (report_categories_load(app) < 0 || app_migrate(app) < 0 ||
-	    (app->on_cli && app->on_cli(app) < 0))
+	if (app_migrate(app) < 0 || modules_open(app) < 0)
 		goto out;
-	for (size_t i = 0; i < ARRAY_SIZE(demo_loaders); i++)
-		if (demo_loaders[i](app, dir) < 0)
-			goto out;
 	rc = 0;
+	for (const struct module *const *m = app->modules; *m && rc == 0; m++) {
+		const struct module_side *side = module_side(app, *m);
+		if (side->demo_load && side->demo_load(app, dir) < 0)
+			rc = 1;
+	}
+	modules_close(app);
 out:
-	if (app->on_stop)
-		app->on_stop(app);
-	json_decref(app->report_categories);
-	app->report_categories = NULL;
 	db_shutdown();
 	return rc;
 }
@@ -276,50 +331,120 @@ usage(struct app *app, FILE *out)
 		"       %s-srv demo load DIR        load demo content (idempotent)\n"
 		"       %s-srv jobs run             run the periodic jobs once (retention)\n",
 		app->side, app->side, app->side, app->side, app->side, app->side);
-	for (const struct app_command *c = app->commands; c && c->name; c++)
-		fprintf(out, "       %s-srv %s\n", app->side, c->usage);
+	for (const struct module *const *m = app->modules; *m; m++)
+		for (const struct app_command *c = module_side(app, *m)->commands; c && c->name;
+		     c++)
+			fprintf(out, "       %s-srv %s\n", app->side, c->usage);
 	fputc('\n', out);
 }
 
-int
-app_main(struct app *app, int argc, char **argv)
+/* The route table: the base's rows, then each module's for this side, in the server's order
+ * (the router takes the first match). */
+static void
+routes_build(struct app *app)
 {
-	app->common_assets = common_assets_files;
+	size_t n = base_nroutes;
+	for (const struct module *const *m = app->modules; *m; m++)
+		n += module_side(app, *m)->nroutes;
+	app->routes = xcalloc(n, sizeof(*app->routes));
+	memcpy(app->routes, base_routes, base_nroutes * sizeof(*base_routes));
+	app->nroutes = base_nroutes;
+	for (const struct module *const *m = app->modules; *m; m++) {
+		const struct module_side *side = module_side(app, *m);
+		if (side->nroutes)
+			memcpy(app->routes + app->nroutes, side->routes,
+			       side->nroutes * sizeof(*side->routes));
+		app->nroutes += side->nroutes;
+	}
+}
+
+/* The asset layers after the theme: the server's, each module's, common's. */
+static void
+assets_build(struct app *app)
+{
+	size_t n = 0;
+	while (app->modules[n])
+		n++;
+	app->asset_sets = xcalloc(n + 3, sizeof(*app->asset_sets));
+	size_t k = 0;
+	if (app->assets)
+		app->asset_sets[k++] = app->assets;
+	for (size_t i = 0; i < n; i++)
+		if (app->modules[i]->assets)
+			app->asset_sets[k++] = app->modules[i]->assets;
+	app->asset_sets[k] = common_assets_files;
+}
+
+static void
+print_help(struct app *app)
+{
+	usage(app, stdout);
+	size_t n;
+	const struct config_def *defs = app_config_defs(app->side, &n);
+	config_print_help(defs, n, stdout);
+	for (const struct module *const *m = app->modules; *m; m++)
+		if ((*m)->nsettings)
+			config_print_help((*m)->settings_defs, (*m)->nsettings, stdout);
+}
+
+static int
+run_command(struct app *app, int argc, char **argv)
+{
 	const char *cmd = argc > 1 ? argv[1] : "serve";
-	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-		usage(app, stdout);
-		size_t n;
-		const struct config_def *defs = app_config_defs(app->side, &n);
-		config_print_help(defs, n, stdout);
-		return 0;
-	}
-	if (load_config(app) < 0) {
-		config_release(app->cfg_defs, app->cfg_ndefs, &app->cfg);
-		return 2;
-	}
-	int rc;
 	if (strcmp(cmd, "serve") == 0) {
 		app->generate_key = argc > 2 && strcmp(argv[2], "--generate-key") == 0;
 		return serve(app);
 	}
 	if (strcmp(cmd, "migrate") == 0)
-		rc = cmd_migrate(app);
-	else if (strcmp(cmd, "user") == 0 && argc > 2 && strcmp(argv[2], "add") == 0)
-		rc = cmd_user_add(app, argc - 3, argv + 3);
-	else if (strcmp(cmd, "demo") == 0 && argc == 4 && strcmp(argv[2], "load") == 0)
-		rc = cmd_demo_load(app, argv[3]);
-	else if (strcmp(cmd, "jobs") == 0 && argc == 3 && strcmp(argv[2], "run") == 0)
-		rc = cmd_jobs_run(app);
-	else {
-		rc = -1;
-		for (const struct app_command *c = app->commands; c && c->name; c++)
+		return cmd_migrate(app);
+	if (strcmp(cmd, "user") == 0 && argc > 2 && strcmp(argv[2], "add") == 0)
+		return cmd_user_add(app, argc - 3, argv + 3);
+	if (strcmp(cmd, "demo") == 0 && argc == 4 && strcmp(argv[2], "load") == 0)
+		return cmd_demo_load(app, argv[3]);
+	if (strcmp(cmd, "jobs") == 0 && argc == 3 && strcmp(argv[2], "run") == 0)
+		return cmd_jobs_run(app);
+	for (const struct module *const *m = app->modules; *m; m++)
+		for (const struct app_command *c = module_side(app, *m)->commands; c && c->name;
+		     c++)
 			if (strcmp(c->name, cmd) == 0)
-				rc = c->run(app, argc - 2, argv + 2);
-		if (rc == -1) {
-			usage(app, stderr);
-			rc = 2;
-		}
-	}
+				return c->run(app, argc - 2, argv + 2);
+	usage(app, stderr);
+	return 2;
+}
+
+static void
+config_release_all(struct app *app)
+{
+	for (const struct module *const *m = app->modules; *m; m++)
+		config_release((*m)->settings_defs, (*m)->nsettings, (*m)->settings);
 	config_release(app->cfg_defs, app->cfg_ndefs, &app->cfg);
+}
+
+int
+app_main(struct app *app, int argc, char **argv)
+{
+	size_t nmodules = 0;
+	while (app->modules[nmodules])
+		nmodules++;
+	if (nmodules > APP_MAX_MODULES) {
+		fprintf(stderr, "%s-srv: more than %d modules\n", app->side, APP_MAX_MODULES);
+		return 2;
+	}
+	const char *cmd = argc > 1 ? argv[1] : "serve";
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		print_help(app);
+		return 0;
+	}
+	int rc = 2;
+	if (load_config(app) == 0) {
+		routes_build(app);
+		assets_build(app);
+		rc = run_command(app, argc, argv);
+	}
+	config_release_all(app);
+	free(app->routes);
+	free(app->asset_sets);
+	app->routes = NULL;
+	app->asset_sets = NULL;
 	return rc;
 }

@@ -155,15 +155,6 @@ static const struct config_def app_defs_template[] = {
 	 "map tile URL template ({z}/{x}/{y}); its origin is allowed in the CSP's img-src"},
 	{"BALADIYA_MAP_ATTRIBUTION", CONFIG_STRING, "© OpenStreetMap contributors", false, 0, 0,
 	 APP(map_attribution), "the tiles' attribution shown on every map (plain text)"},
-	{"BALADIYA_REPORT_NEARBY_M", CONFIG_INT, "150", false, 10, 5000, APP(report_nearby_m),
-	 "reports: open reports of the same category within this many metres are shown before "
-	 "filing"},
-	{"BALADIYA_CONTACT_RETENTION_DAYS", CONFIG_INT, "365", false, 1, 3650,
-	 APP(contact_retention_days),
-	 "days after the commune closed a report before the reporter's contact is erased"},
-	{"BALADIYA_REPORT_ASK_WEEKS", CONFIG_INT, "2", false, 1, 52, APP(report_ask_weeks),
-	 "reports: weeks after the commune's resolution before the tracking page asks the reporter "
-	 "first whether it is fixed"},
 };
 
 const struct config_def *

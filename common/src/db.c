@@ -258,86 +258,120 @@ db_is_healthy(void)
 	return res != NULL;
 }
 
+/* One migration file and the layer that brings it. */
+struct migration {
+	const struct embedded_file *file;
+	const char *label;
+};
+
 static int
-cmp_names(const void *a, const void *b)
+cmp_migrations(const void *a, const void *b)
 {
-	return strcmp((*(const struct embedded_file *const *)a)->name,
-		      (*(const struct embedded_file *const *)b)->name);
+	return strcmp(((const struct migration *)a)->file->name,
+		      ((const struct migration *)b)->file->name);
+}
+
+/* 1 when the file (without "migrations/") was applied under any layer's label, 0 when not, -1
+ * on failure: a file is known by its name, so one that moved between layers (the first nine
+ * were common's before modules) is not applied again. */
+static int
+migration_done(const char *file)
+{
+	PGresult *res = db_exec("SELECT 1 FROM schema_migrations"
+				" WHERE substr(name, strpos(name, '/') + 1) = $1",
+				DB_PARAMS(file));
+	int done = res ? PQntuples(res) > 0 : -1;
+	PQclear(res);
+	return done;
 }
 
 static int
-migrate_set(const struct embedded_file *set, const char *label)
+migration_apply(const struct migration *m)
 {
-	const struct embedded_file **files = NULL;
-	size_t nr = 0, alloc = 0;
+	const char *file = m->file->name + 11;
+	int done = migration_done(file);
+	if (done != 0)
+		return done < 0 ? -1 : 0;
+	char *key = xasprintf("%s/%s", m->label, file);
+	log_info("applying migration %s", key);
+	PGconn *c = db_conn();
 	int rc = -1;
-	for (const struct embedded_file *f = set; f && f->name; f++)
-		if (strncmp(f->name, "migrations/", 11) == 0) {
-			ALLOC_GROW(files, nr + 1, alloc);
-			files[nr++] = f;
-		}
-	if (nr)
-		qsort(files, nr, sizeof(*files), cmp_names);
-	for (size_t i = 0; i < nr; i++) {
-		char *key = xasprintf("%s/%s", label, files[i]->name + 11);
-		PGresult *res =
-			db_exec("SELECT 1 FROM schema_migrations WHERE name = $1", DB_PARAMS(key));
-		bool done = res && PQntuples(res) > 0;
-		PQclear(res);
-		if (!res) {
-			free(key);
-			goto out;
-		}
-		if (done) {
-			free(key);
-			continue;
-		}
-		log_info("applying migration %s", key);
-		PGconn *c = db_conn();
-		if (db_begin() < 0) {
-			free(key);
-			goto out;
-		}
-		/* a migration file may hold several statements: simple query protocol */
-		PGresult *mr = PQexec(c, (const char *)files[i]->data);
-		bool ok = PQresultStatus(mr) == PGRES_COMMAND_OK ||
-			  PQresultStatus(mr) == PGRES_TUPLES_OK;
-		if (!ok)
-			log_error("migration %s failed: %s", key, PQresultErrorMessage(mr));
-		PQclear(mr);
-		if (!ok ||
-		    db_command("INSERT INTO schema_migrations (name) VALUES ($1)", DB_PARAMS(key)) <
-			    0 ||
-		    db_commit() < 0) {
-			db_rollback();
-			free(key);
-			goto out;
-		}
-		free(key);
-	}
-	rc = 0;
+	if (db_begin() < 0)
+		goto out;
+	/* a migration file may hold several statements: simple query protocol */
+	PGresult *mr = PQexec(c, (const char *)m->file->data);
+	bool ok = PQresultStatus(mr) == PGRES_COMMAND_OK || PQresultStatus(mr) == PGRES_TUPLES_OK;
+	if (!ok)
+		log_error("migration %s failed: %s", key, PQresultErrorMessage(mr));
+	PQclear(mr);
+	if (!ok ||
+	    db_command("INSERT INTO schema_migrations (name) VALUES ($1)", DB_PARAMS(key)) < 0 ||
+	    db_commit() < 0)
+		db_rollback();
+	else
+		rc = 0;
 out:
-	free(files);
+	free(key);
 	return rc;
+}
+
+/* Every layer's migrations in one list sorted by file name; -1 when a name is there twice. */
+static int
+migrations_collect(const struct embedded_file *const *sets, const char *const *labels, int nsets,
+		   struct migration **out, size_t *nr)
+{
+	size_t alloc = 0;
+	*out = NULL;
+	*nr = 0;
+	for (int i = 0; i < nsets; i++)
+		for (const struct embedded_file *f = sets[i]; f && f->name; f++)
+			if (strncmp(f->name, "migrations/", 11) == 0) {
+				ALLOC_GROW(*out, *nr + 1, alloc);
+				(*out)[(*nr)++] = (struct migration){f, labels[i]};
+			}
+	if (*nr)
+		qsort(*out, *nr, sizeof(**out), cmp_migrations);
+	for (size_t i = 1; i < *nr; i++)
+		if (strcmp((*out)[i].file->name, (*out)[i - 1].file->name) == 0) {
+			log_error("migration %s is in both %s and %s", (*out)[i].file->name + 11,
+				  (*out)[i - 1].label, (*out)[i].label);
+			return -1;
+		}
+	return 0;
 }
 
 int
 db_migrate(const struct embedded_file *const *sets, const char *const *labels, int nsets)
 {
 	int rc = -1;
-	/* one advisory lock id for the whole project: concurrent starters wait for each other */
-	if (db_command("SELECT pg_advisory_lock(7310901)", 0, NULL) < 0)
+	struct migration *list = NULL;
+	size_t nr = 0;
+	if (migrations_collect(sets, labels, nsets, &list, &nr) < 0) {
+		free(list);
 		return -1;
+	}
+	/* one advisory lock id for the whole project: concurrent starters wait for each other */
+	if (db_command("SELECT pg_advisory_lock(7310901)", 0, NULL) < 0) {
+		free(list);
+		return -1;
+	}
 	if (db_command("CREATE TABLE IF NOT EXISTS schema_migrations ("
 		       " name text PRIMARY KEY,"
 		       " applied_at timestamptz NOT NULL DEFAULT now())",
 		       0, NULL) < 0)
 		goto out;
-	for (int i = 0; i < nsets; i++)
-		if (migrate_set(sets[i], labels[i]) < 0)
+	for (size_t i = 0; i < nr; i++)
+		if (migration_apply(&list[i]) < 0)
 			goto out;
 	rc = 0;
 out:
 	db_command("SELECT pg_advisory_unlock(7310901)", 0, NULL);
+	free(list);
 	return rc;
+}
+
+json_t *
+db_text_or_null(PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? json_null() : json_string(PQgetvalue(res, row, col));
 }

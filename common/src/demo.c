@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -42,4 +43,32 @@ demo_open_array(const struct app *app, const char *dir, const char *name, const 
 		return -1;
 	}
 	return got;
+}
+
+int
+demo_load_file(struct app *app, const char *dir, const struct demo_file *f)
+{
+	char *path;
+	json_t *list;
+	struct demo_counts n = {0, 0, 0};
+	int rc = demo_open_array(app, dir, f->name, f->owner, f->what, &path, &list);
+	if (rc > 0) {
+		size_t i;
+		json_t *e;
+		rc = 0;
+		json_array_foreach(list, i, e)
+		{
+			if ((rc = f->entry(app, path, i, e, &n)) < 0)
+				break;
+		}
+		if (rc == 0) {
+			printf("%s: %zu %s %s, %zu already there\n", app->side, n.added, f->noun,
+			       f->verb ? f->verb : "added", n.present);
+			if (n.waiting && f->waiting)
+				printf("%s: %zu%s\n", app->side, n.waiting, f->waiting);
+		}
+	}
+	json_decref(list);
+	free(path);
+	return rc < 0 ? -1 : 0;
 }

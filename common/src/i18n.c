@@ -114,23 +114,29 @@ i18n_load(struct app *app, const char *languages)
 		/* locales/<lang>.json, then the parts locales/<lang>.<part>.json (one per module,
 		 * so modules add messages without touching each other's files) */
 		char *prefix = xasprintf("locales/%s.", codes[k]);
-		for (const struct embedded_file *f = app->common_assets; f && f->name; f++) {
-			size_t nlen = strlen(f->name);
-			if (strncmp(f->name, prefix, strlen(prefix)) != 0 || nlen < 5 ||
-			    strcmp(f->name + nlen - 5, ".json") != 0)
-				continue;
-			json_error_t err;
-			json_t *part = json_loadb((const char *)f->data, f->len,
-						  JSON_REJECT_DUPLICATES, &err);
-			if (!part) {
-				log_error("%s: %s at line %d", f->name, err.text, err.line);
-				continue;
+		size_t nsets = 0;
+		while (app->asset_sets[nsets])
+			nsets++;
+		/* every layer's parts, lowest first (common's, the modules', the server's) */
+		for (size_t set = nsets; set-- > 0;)
+			for (const struct embedded_file *f = app->asset_sets[set]; f && f->name;
+			     f++) {
+				size_t nlen = strlen(f->name);
+				if (strncmp(f->name, prefix, strlen(prefix)) != 0 || nlen < 5 ||
+				    strcmp(f->name + nlen - 5, ".json") != 0)
+					continue;
+				json_error_t err;
+				json_t *part = json_loadb((const char *)f->data, f->len,
+							  JSON_REJECT_DUPLICATES, &err);
+				if (!part) {
+					log_error("%s: %s at line %d", f->name, err.text, err.line);
+					continue;
+				}
+				if (!cat)
+					cat = json_object();
+				json_object_update(cat, part);
+				json_decref(part);
 			}
-			if (!cat)
-				cat = json_object();
-			json_object_update(cat, part);
-			json_decref(part);
-		}
 		free(prefix);
 		if (app->cfg.theme_dir) {
 			char *path = xasprintf("%s/%s", app->cfg.theme_dir, name);

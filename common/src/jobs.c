@@ -8,6 +8,7 @@
 #include "common/app.h"
 #include "common/db.h"
 #include "common/log.h"
+#include "common/module.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -33,17 +34,31 @@ run_one(struct app *app, const struct app_job *j)
 	return rc;
 }
 
+/* The jobs the served modules bring to this platform, in module order. */
+static size_t
+jobs_list(struct app *app, const struct app_job *out[JOBS_MAX])
+{
+	size_t n = 0;
+	for (const struct module *const *m = app->modules; *m; m++)
+		for (const struct app_job *j = module_side(app, *m)->jobs; j && j->name; j++)
+			if (n < JOBS_MAX)
+				out[n++] = j;
+	return n;
+}
+
 static void *
 jobs_main(void *arg)
 {
 	struct app *app = arg;
 	struct timespec due[JOBS_MAX] = {0};
+	const struct app_job *list[JOBS_MAX];
+	size_t n = jobs_list(app, list);
 	pthread_mutex_lock(&jobs.lock);
 	while (!jobs.stopping) {
 		struct timespec now, next = {0};
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		size_t i = 0;
-		for (const struct app_job *j = app->jobs; j->name && i < JOBS_MAX; j++, i++) {
+		for (size_t i = 0; i < n; i++) {
+			const struct app_job *j = list[i];
 			if (due[i].tv_sec <= now.tv_sec) {
 				pthread_mutex_unlock(&jobs.lock);
 				run_one(app, j);
@@ -68,7 +83,8 @@ jobs_main(void *arg)
 int
 jobs_start(struct app *app)
 {
-	if (!app->jobs || !app->jobs->name)
+	const struct app_job *list[JOBS_MAX];
+	if (jobs_list(app, list) == 0)
 		return 0;
 	pthread_condattr_t attr;
 	pthread_condattr_init(&attr);
@@ -103,7 +119,9 @@ int
 jobs_run_all(struct app *app)
 {
 	int failed = 0;
-	for (const struct app_job *j = app->jobs; j && j->name; j++)
-		failed += run_one(app, j) < 0;
+	const struct app_job *list[JOBS_MAX];
+	size_t n = jobs_list(app, list);
+	for (size_t i = 0; i < n; i++)
+		failed += run_one(app, list[i]) < 0;
 	return failed;
 }

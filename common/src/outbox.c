@@ -6,7 +6,6 @@
 #include "common/outbox.h"
 
 static outbox_emit_fn outbox_emitter;
-static _Thread_local char last_time[32];
 
 void
 outbox_set_emitter(outbox_emit_fn fn)
@@ -15,19 +14,16 @@ outbox_set_emitter(outbox_emit_fn fn)
 }
 
 int
-outbox_emit(const char *type, json_t *refs, json_t *data)
+outbox_emit(const char *type, json_t *refs, json_t *data, char when[OUTBOX_TIME_SIZE])
 {
-	last_time[0] = '\0';
+	char ignored[OUTBOX_TIME_SIZE];
+	if (!when)
+		when = ignored;
+	when[0] = '\0';
 	if (!outbox_emitter) {
 		json_decref(refs);
 		json_decref(data);
 		return 0;
 	}
-	return outbox_emitter(type, refs, data, last_time);
-}
-
-const char *
-outbox_last_time(void)
-{
-	return last_time;
+	return outbox_emitter(type, refs, data, when);
 }

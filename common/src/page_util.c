@@ -274,3 +274,15 @@ page_rate_allow(struct request *req, const char *scope, int per_minute, const ch
 	http_error(req, STATUS_TOO_MANY, code, message);
 	return false;
 }
+
+long long
+page_before_param(struct request *req)
+{
+	const char *b = http_query(req, "before");
+	if (!b)
+		return 0;
+	long long id = page_parse_id(b);
+	if (id < 0)
+		http_error(req, STATUS_INVALID, "invalid_cursor", "the page cursor is not valid");
+	return id;
+}

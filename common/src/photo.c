@@ -5,6 +5,7 @@
  * a thumbnail, store both in the photos table under the JPEG's SHA-256, and serve them as
  * immutable files, redirecting to the peer for photos this side does not hold.
  */
+#include "common/check.h"
 #include "common/photo.h"
 
 #include "common/app.h"
@@ -378,12 +379,6 @@ out:
 }
 
 /* ---- references in events and pages ---- */
-
-static bool
-is_sha256_hex(const char *s)
-{
-	return s && strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
-}
 
 static bool
 is_side(json_t *v)

@@ -211,8 +211,8 @@ static_files_load(struct app *app)
 		add_dir(sf, dir, "");
 		free(dir);
 	}
-	add_embedded(sf, app->assets);
-	add_embedded(sf, app->common_assets);
+	for (const struct embedded_file **set = app->asset_sets; *set; set++)
+		add_embedded(sf, *set);
 	log_debug("%zu static files loaded", sf->nr);
 	return sf;
 }

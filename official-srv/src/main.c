@@ -1,19 +1,26 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * official-srv: the official platform. Everything but its routes, roles, hooks and assets is
- * shared through common/ and protocol/; see app_main().
+ * official-srv: the commune's platform. It is its roles, what each role may do, and the list
+ * of modules it serves; everything else is shared (app_main, common/, protocol/, modules/).
  */
-#include "routes.h"
-
+#include "accountability/accountability.h"
+#include "budgets/budgets.h"
 #include "common/app.h"
-#include "common/page_inbox.h"
+#include "common/module.h"
+#include "council/council.h"
+#include "home/home.h"
+#include "inbox/inbox.h"
+#include "moderation/moderation.h"
+#include "news/news.h"
 #include "protocol/federation.h"
+#include "publications/publications.h"
+#include "reactions/reactions.h"
+#include "reports/report.h"
 
 extern const struct embedded_file official_assets_files[];
 
 static const char *const official_roles[] = {"admin", "editor", "agent", NULL};
 
-// clang-format off
 static const struct app_grant official_grants[] = {
 	{"news.write", "admin editor"},
 	{"federation.admin", "admin"},
@@ -23,19 +30,13 @@ static const struct app_grant official_grants[] = {
 	{"reports.answer", "admin editor agent"},
 	{NULL, NULL},
 };
-// clang-format on
 
-/* The peer's events this side applies beyond the shared ones (news, profile). */
-static const struct hook official_hooks[] = {
-	{NULL, NULL},
+/* In this order: routes are tried, the navigation is shown and the demo is loaded so. */
+static const struct module *const official_modules[] = {
+	&home_module,    &news_module,           &publications_module, &budgets_module,
+	&council_module, &moderation_module,     &reactions_module,    &reports_module,
+	&inbox_module,   &accountability_module, &federation_module,   NULL,
 };
-
-static int
-official_start(struct app *app)
-{
-	report_federation_init(app);
-	return federation_start(app, official_hooks);
-}
 
 int
 main(int argc, char **argv)
@@ -43,15 +44,10 @@ main(int argc, char **argv)
 	struct app app = {
 		.side = "official",
 		.peer_side = "citizen",
-		.routes = official_routes,
+		.modules = official_modules,
 		.assets = official_assets_files,
 		.roles = official_roles,
 		.grants = official_grants,
-		.commands = federation_commands,
-		.on_start = official_start,
-		.on_stop = federation_stop,
-		.on_cli = federation_open,
 	};
-	app.nroutes = official_nroutes;
 	return app_main(&app, argc, argv);
 }

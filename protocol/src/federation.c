@@ -273,10 +273,10 @@ store_and_apply(struct fed_peer *peer, struct verified *v)
 				 "prev does not match the hash of the previous event", v->envelope);
 		return ACCEPT_EQUIVOCATION;
 	}
-	enum status st =
-		strcmp(ev->type, "keys.rotated") == 0
-			? apply_keys_rotated(ev->origin, ev->data)
-			: hook_apply(fed.hooks, ev->origin, ev->type, ev->occurred_at, ev->data);
+	enum status st = strcmp(ev->type, "keys.rotated") == 0
+				 ? apply_keys_rotated(ev->origin, ev->data)
+				 : hook_apply(&(struct hook_event){fed.app, ev->origin, ev->type,
+								   ev->occurred_at, ev->data});
 	const char *flag = NULL;
 	if (st == STATUS_NOT_FOUND)
 		flag = "unknown_type";
@@ -615,7 +615,7 @@ publish_profile(struct app *app)
 	if (!last || !json_equal(last, mine)) {
 		rc = -1;
 		if (db_begin() == 0 && db_fed_profile_put(fed.self, mine) == 0 &&
-		    outbox_emit("profile.updated", NULL, json_incref(mine)) == 0 &&
+		    outbox_emit("profile.updated", NULL, json_incref(mine), NULL) == 0 &&
 		    db_commit() == 0) {
 			log_info("published the updated profile");
 			rc = 0;
@@ -716,10 +716,9 @@ federation_open(struct app *app)
 }
 
 int
-federation_start(struct app *app, const struct hook *extra_hooks)
+federation_start(struct app *app)
 {
-	fed.hooks = extra_hooks;
-	if (federation_open(app) < 0 || publish_profile(app) < 0)
+	if (publish_profile(app) < 0)
 		return -1;
 	return delivery_start();
 }
@@ -729,6 +728,12 @@ federation_stop(struct app *app)
 {
 	(void)app;
 	delivery_stop();
+}
+
+void
+federation_close(struct app *app)
+{
+	(void)app;
 	outbox_set_emitter(NULL);
 	signing_key_free(fed.key);
 	signing_key_free(fed.previous_key);

@@ -7,8 +7,8 @@
  * threads) and federation_cli.c (subcommands). One federation per process.
  */
 #include "common/app.h"
-#include "common/db_federation.h"
-#include "common/hooks.h"
+#include "protocol/db_federation.h"
+#include "common/module.h"
 #include "protocol/event.h"
 #include "protocol/keys.h"
 
@@ -23,7 +23,6 @@ struct federation {
 	struct signing_key *previous_key; /* the last rotated-out key, or NULL: deliveries carry its
 					   * transport signature too, for a peer that has not yet
 					   * applied the keys.rotated event */
-	const struct hook *hooks;
 	char *public_url;
 	/* threads */
 	pthread_t sender, puller;

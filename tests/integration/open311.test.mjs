@@ -210,7 +210,7 @@ describe('discovery and services', () => {
 	});
 
 	test('services.json: one per category, named in the request\'s language', async () => {
-		const cats = JSON.parse(readFileSync(path.join(ROOT, 'common', 'config',
+		const cats = JSON.parse(readFileSync(path.join(ROOT, 'modules', 'reports', 'config',
 			'report_categories.json'), 'utf8'));
 		const ar = await get(`${API}/services.json`);
 		assertValid('services.json', ar);

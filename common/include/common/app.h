@@ -29,39 +29,38 @@ struct app_grant {
 };
 
 struct user;
-struct app_job;
+
+struct module;
+
+#define APP_MAX_MODULES 32
 
 struct app {
 	/* set by the server */
-	const char *side;      /* "official" or "citizen" */
-	const char *peer_side; /* the other one */
-	const struct route *routes;
-	size_t nroutes;
-	const struct embedded_file *assets; /* the server's templates, static files, migrations */
-	const char *const *roles;           /* accounts' roles, NULL-terminated; [0] = admin */
-	const struct app_grant *grants;     /* NULL-action terminator */
-	const struct app_command
-		*commands;          /* extra subcommands, NULL-named terminator; may be NULL */
-	const struct app_job *jobs; /* periodic jobs (jobs.h), NULL-named terminator; may be NULL */
-	int (*on_start)(struct app *app); /* after migrations, before serving; may be NULL */
-	void (*on_stop)(struct app *app); /* after serving stopped; may be NULL */
-	int (*on_cli)(struct app *app);   /* before a writing subcommand (demo load); may be NULL */
+	const char *side;                    /* "official" or "citizen" */
+	const char *peer_side;               /* the other one */
+	const struct module *const *modules; /* what it serves, NULL-terminated; see module.h */
+	const struct embedded_file *assets;  /* the server's own templates, static files */
+	const char *const *roles;            /* accounts' roles, NULL-terminated; [0] = admin */
+	const struct app_grant *grants;      /* NULL-action terminator */
 
 	/* filled by app_main */
 	bool generate_key; /* "serve --generate-key": make the signing key on first start */
 	struct app_config cfg;
 	const struct config_def *cfg_defs;
 	size_t cfg_ndefs;
+	struct route *routes; /* the base's, then every module's for this side, in list order */
+	size_t nroutes;
+	/* where assets are looked up after the theme, highest first: the server's, the modules'
+	 * in list order, common's; NULL-terminated */
+	const struct embedded_file **asset_sets;
 	struct template_set *templates;
 	struct i18n *i18n;
-	const struct embedded_file *common_assets;
 	json_t *site;         /* the theme's site.json (presentation, names, colours, priorities) */
 	json_t *site_by_lang; /* lang -> site with {"ar":..,"fr":..} texts resolved, Markdown
 				 rendered */
-	json_t *report_categories; /* config/report_categories.json, see report.h */
 	struct static_files *statics;
 	struct http_server *http;
-	void *server_state; /* the server's own process-lifetime state */
+	void *module_state[APP_MAX_MODULES]; /* what each module's open made (module.h) */
 };
 
 /* Parse the CLI, load config, run the subcommand (default "serve"); returns the exit code. */

@@ -52,12 +52,8 @@ struct app_config {
 	long max_body_kib;
 	bool secure_cookies;
 	long cache_entries;
-	char *map_tiles;             /* tile URL template with {z} {x} {y} (Leaflet's syntax) */
-	char *map_attribution;       /* plain text */
-	long report_nearby_m;        /* reports: "nearby" radius before filing, metres */
-	long contact_retention_days; /* reports: days after closure before the contact is erased */
-	long report_ask_weeks; /* reports: weeks after resolution before asking the reporter again
-				*/
+	char *map_tiles;       /* tile URL template with {z} {x} {y} (Leaflet's syntax) */
+	char *map_attribution; /* plain text */
 };
 
 /* The definitions of struct app_config for a side: default port 8080 or 8081, data dir. */

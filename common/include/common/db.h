@@ -2,6 +2,7 @@
 #ifndef COMMON_DB_H
 #define COMMON_DB_H
 
+#include <jansson.h>
 #include <libpq-fe.h>
 #include <stdbool.h>
 
@@ -32,6 +33,8 @@ PGresult *db_exec(const char *sql, int n, const char *const *params);
 	{                                                                                          \
 		__VA_ARGS__                                                                        \
 	}
+/* The value at (row, col) of res as a JSON string, or JSON null for SQL NULL. */
+json_t *db_text_or_null(PGresult *res, int row, int col);
 /* Convenience: db_exec then PQclear; returns 0 or -1. */
 int db_command(const char *sql, int n, const char *const *params);
 
@@ -55,9 +58,11 @@ int db_wait_notify(const char *channel, int timeout_ms, int wake_fd);
 bool db_is_healthy(void);
 
 /*
- * Apply the embedded migrations in order under a session advisory lock: first every file of
- * sets[0] (named "migrations/NNNN_<verb>_<object>.sql"), then sets[1]..., each file in its own
- * transaction, recording "<label>/<file>" in schema_migrations. Returns 0 or -1 (logged).
+ * Apply the embedded migrations of every set ("migrations/NNNN_<verb>_<object>.sql", numbers
+ * unique across the sets) in one order by file name, under a session advisory lock, each file
+ * in its own transaction, recording "<label>/<file>". A file is known by its name: applied
+ * under any label, it is not applied again. Returns 0 or -1 (logged; also for a name in two
+ * sets).
  */
 struct embedded_file;
 int db_migrate(const struct embedded_file *const *sets, const char *const *labels, int nsets);

@@ -24,9 +24,32 @@ int demo_read_array(const char *path, json_t **out);
 int demo_open_array(const struct app *app, const char *dir, const char *name, const char *owner,
 		    const char *what, char **path, json_t **out);
 
-int news_demo_load(struct app *app, const char *dir);        /* news.json */
-int publication_demo_load(struct app *app, const char *dir); /* publications.json */
-int budget_demo_load(struct app *app, const char *dir);      /* budgets/ *.csv */
-int reaction_demo_load(struct app *app, const char *dir);    /* reactions.json */
+/* What a loader counts while it reads its file; printed at the end. */
+struct demo_counts {
+	size_t added;   /* written now */
+	size_t present; /* there already (the loader is idempotent) */
+	size_t waiting; /* not possible yet (waiting for the peer's events) */
+};
+
+/* One demo file and what its loader does with each entry. */
+struct demo_file {
+	const char *name;  /* "reactions.json" */
+	const char *owner; /* the only platform whose loader takes it, or NULL for both */
+	const char *what;  /* "reactions are written" (the refusal on the other platform) */
+	const char *noun;  /* "demo reactions": "<side>: N demo reactions added, N already there" */
+	const char *verb;  /* "added" (NULL) or what the loader does, e.g. "given" */
+	/* printed after "<side>: N" when some entries wait, e.g. " demo reactions wait for ..." */
+	const char *waiting;
+	/* entry i of the file at path: 0, or -1 when the load must stop (reason printed) */
+	int (*entry)(struct app *app, const char *path, size_t i, json_t *entry,
+		     struct demo_counts *n);
+};
+
+/*
+ * Read DIR/f->name and call f->entry for each entry, then print the counts. Returns 0 (also
+ * when the file does not exist), or -1 when it is malformed, on the wrong platform, or an
+ * entry failed.
+ */
+int demo_load_file(struct app *app, const char *dir, const struct demo_file *f);
 
 #endif

@@ -15,14 +15,11 @@ struct app_job {
 	int (*run)(struct app *app); /* 0, or -1 (logged by the job; retried next interval) */
 };
 
-/* Start the thread for app->jobs (NULL-named terminator; nothing to do when NULL). */
+/* Start the thread for the jobs the served modules bring (nothing to do without any). */
 int jobs_start(struct app *app);
 /* Stop it and wait for the job in progress. */
 void jobs_stop(void);
 /* Run every job once, in order; returns the number that failed. */
 int jobs_run_all(struct app *app);
-
-/* The jobs (report_retention.c). */
-int report_retention_run(struct app *app);
 
 #endif

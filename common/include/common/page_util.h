@@ -31,6 +31,8 @@ void page_write_failed(struct request *req, int st, const char *not_found_code,
 		       const char *conflict_code);
 /* Replies 503 database_unavailable "the site cannot reach its database" (a failed read). */
 void page_db_unavailable(struct request *req);
+/* ?before=ID of a keyset page: 0 when absent, -1 (replied 400 invalid_cursor) when not an id. */
+long long page_before_param(struct request *req);
 /* Replies to a failed read of one thing: 404 not_found_code with not_found_message for
  * STATUS_NOT_FOUND, page_db_unavailable otherwise. */
 void page_read_failed(struct request *req, int st, const char *not_found_code,

@@ -8,7 +8,8 @@
 #include <stddef.h>
 
 /*
- * The route table: each server has exactly one (its routes.c), an array of struct route.
+ * The route table: each daemon has exactly one, an array of struct route: the base's rows
+ * and its modules' (app.c).
  * Patterns are literal segments, "{name}" (one non-empty segment) and a final "*" (the rest of
  * the path, possibly with slashes, never empty).
  */
@@ -21,7 +22,6 @@ enum route_flags {
 	ROUTE_STAFF = 1 << 2,     /* needs a signed-in account (role checked by the handler) */
 	ROUTE_RAW_BODY = 1 << 3,  /* body kept as raw bytes: no form parsing, no CSRF check */
 	ROUTE_API = 1 << 4,       /* machine endpoint: every answer, errors included, is JSON */
-	ROUTE_OPEN311 = 1 << 5,   /* with ROUTE_API: errors as Open311 [{"code", "description"}] */
 	ROUTE_SECRET = 1 << 6,    /* its {params} are secrets (tracking tokens): logs show the
 				     route's pattern, never the path */
 };
@@ -33,6 +33,10 @@ struct route {
 	unsigned flags;
 	size_t max_body;  /* bytes; 0: the configured default */
 	const char *name; /* stable name for logs and links */
+	/* the shape of this route's errors when a standard prescribes one (Open311); NULL: ours,
+	 * {"error": {"code", "message"}} or the error page. message is already localized. */
+	void (*error)(struct request *req, unsigned http_status, const char *code,
+		      const char *message);
 };
 
 #define ROUTER_MAX_PARAMS 4

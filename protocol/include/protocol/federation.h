@@ -3,27 +3,31 @@
 #define PROTOCOL_FEDERATION_H
 
 #include "common/app.h"
-#include "common/hooks.h"
+#include "common/http.h"
+#include "common/module.h"
 
 /*
  * Federation protocol v1 for one daemon (normative text: docs/protocol.md): its signing key,
  * emitting signed events in the writer's transaction, the verified inbox, the catch-up endpoint,
  * the published keys, one ordered sender and one catch-up puller for the paired peer, and the
- * admin status page. Storage is common/db_federation.c; applying events is common/hooks.c plus
- * the server's own hooks.
+ * admin status page. Storage is db_federation.c; applying the peer's events is hook_apply()
+ * over the appliers the served modules register (common/module.h).
+ *
+ * Every server serves federation_module (federation_module.c): its routes, subcommands,
+ * the profile applier, and a life in the daemon's steps (module.h).
  */
+extern const struct module federation_module;
 
-/*
- * app->on_start: load the signing key from BALADIYA_DATA_DIR/signing.pem (run "keys generate"
- * first), register the emitter, publish the profile when it changed, start the threads.
- * extra_hooks: the server's own appliers (NULL-type terminated), kept for the process lifetime.
- */
-int federation_start(struct app *app, const struct hook *extra_hooks);
-/* app->on_cli: load the key and register the emitter without starting threads (for
- * subcommands that write, like demo load). */
+/* open: load the signing key from BALADIYA_DATA_DIR/signing.pem (run "keys generate" first, or
+ * serve --generate-key) and register the emitter, for serving and for subcommands that write
+ * (demo load). */
 int federation_open(struct app *app);
-/* app->on_stop: stop the threads, free the key. */
+/* start (serving): publish the profile when it changed, start the sender and puller. */
+int federation_start(struct app *app);
+/* stop: stop the threads. */
 void federation_stop(struct app *app);
+/* close: unregister the emitter, free the key. */
+void federation_close(struct app *app);
 
 /* Subcommands: keys generate|show|rotate, peer pair URL FINGERPRINT... */
 extern const struct app_command federation_commands[];
@@ -34,7 +38,7 @@ void api_federation_keys(struct request *req);
 void page_federation_status(struct request *req);
 void page_federation_retry(struct request *req);
 
-/* The federation rows of a server's route table. */
+/* The federation's route rows. */
 #define FEDERATION_INBOX_MAX (96 * 1024)
 // clang-format off
 #define FEDERATION_ROUTES \

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+#ifndef COMMON_MODULE_H
+#define COMMON_MODULE_H
+
+/*
+ * A module: one feature (news, publications, reports...) with everything it brings to a daemon.
+ * A server is the list of modules it serves (its main.c); the base (common/, protocol/) runs
+ * whatever the list holds and never names a feature. See docs/modules.md.
+ *
+ * What a module brings differs by side (the official platform answers residents' reports, the
+ * citizen platform files them), so each module has one struct module_side per platform. Assets
+ * (templates, static files, locales, migrations, config files) are the same on both sides.
+ */
+#include "common/embed.h"
+#include "common/status.h"
+
+#include <jansson.h>
+#include <stddef.h>
+
+struct app;
+struct app_command;
+struct app_job;
+struct config_def;
+struct request;
+struct route;
+
+/* One event of the peer as it is applied to this platform's mirror: its facts travel with it. */
+struct hook_event {
+	struct app *app;
+	const char *origin;      /* the side that signed it: "official" or "citizen" */
+	const char *type;        /* e.g. "report.created" */
+	const char *occurred_at; /* RFC 3339 UTC, as signed */
+	json_t *data;            /* the event's data object (borrowed) */
+};
+
+/*
+ * An applier of peer events: type is exact ("news.published") or a prefix ("project.*"); exact
+ * types are tried first. apply returns STATUS_OK when applied, STATUS_INVALID when the data does
+ * not fit (the event is kept, flagged, the mirror unchanged), STATUS_NOT_FOUND when it does not
+ * know the type after all, STATUS_UNAVAILABLE when the database failed (the caller rolls back).
+ */
+struct hook {
+	const char *type;
+	enum status (*apply)(const struct hook_event *ev);
+};
+
+/* A link a module adds to the site's navigation (public) or to the staff home (with the action
+ * the signed-in account must be granted; NULL: any account). */
+struct nav_link {
+	const char *path;
+	const char *label; /* catalog key */
+	const char *action;
+};
+
+/*
+ * An extension another module offers and this one fills, by name: e.g. the publications module
+ * calls every "publication.item" extension to add a kind's part to an item's view. The
+ * offering module declares the type of impl in its header.
+ */
+struct module_ext {
+	const char *point;
+	const void *impl;
+};
+
+/* What a module brings to one platform. Every array is terminated by an entry with a NULL first
+ * field; every member may be NULL. */
+struct module_side {
+	const struct route *routes; /* tried in the server's module order, then in this order */
+	size_t nroutes;
+	const struct hook *hooks;
+	const struct app_job *jobs;
+	const struct app_command *commands;
+	const struct nav_link *nav;
+	const struct nav_link *footer; /* links at the foot of every page */
+	const struct nav_link *staff;
+	const struct module_ext *extends;
+	/* "<srv> demo load DIR": its part of the demo, idempotent, from its own file in DIR */
+	int (*demo_load)(struct app *app, const char *dir);
+};
+
+struct module {
+	const char *name;
+	const struct embedded_file *assets; /* NULL-named terminator; may be NULL */
+	/* its settings (environment variables), loaded into *settings with the base's */
+	const struct config_def *settings_defs;
+	size_t nsettings;
+	void *settings;
+	/* after the configuration, before serving or a subcommand that writes (demo load) */
+	int (*open)(struct app *app);
+	/* serving only, after migrations and every module's open; stop undoes start */
+	int (*start)(struct app *app);
+	void (*stop)(struct app *app);
+	/* after serving or a subcommand: release what open made */
+	void (*close)(struct app *app);
+	struct module_side official, citizen;
+};
+
+#define MODULE_ROUTES(table) .routes = (table), .nroutes = sizeof(table) / sizeof((table)[0])
+
+/* This platform's part of module m. */
+const struct module_side *module_side(const struct app *app, const struct module *m);
+
+/* A module's process-lifetime state (what its open loaded, e.g. configuration files), kept on
+ * the app: read-only once serving starts. NULL until set; set by the module itself. */
+void *module_state(const struct app *app, const struct module *m);
+void module_state_set(struct app *app, const struct module *m, void *state);
+
+/* The impl of every extension called point on this platform, in module order: calls fn for each. */
+void module_each_ext(const struct app *app, const char *point,
+		     void (*fn)(const void *impl, void *ctx), void *ctx);
+/* The first extension called point whose impl makes match(impl, ctx) true, or NULL. */
+const void *module_find_ext(const struct app *app, const char *point,
+			    int (*match)(const void *impl, const void *ctx), const void *ctx);
+
+/*
+ * Apply one peer event with the appliers the served modules register for this platform.
+ * Returns what the applier returned, or STATUS_NOT_FOUND when none takes the type.
+ */
+enum status hook_apply(const struct hook_event *ev);
+
+#endif

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * Value checks shared by forms, pages and event appliers (check.h).
+ */
+#include "common/check.h"
+
+#include <stdio.h>
+#include <string.h>
+
+bool
+is_iso_date(const char *s)
+{
+	int y, m, d;
+	char tail;
+	if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
+	    s[4] != '-' || s[7] != '-')
+		return false;
+	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
+		return false;
+	return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+}
+
+static bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+bool
+is_utc_time(const char *s)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+	size_t i = 0;
+	if (!s)
+		return false;
+	for (; shape[i]; i++)
+		if (shape[i] == 'd' ? !is_digit(s[i]) : s[i] != shape[i])
+			return false;
+	if (s[i] == '.') {
+		size_t digits = 0;
+		while (is_digit(s[++i]))
+			digits++;
+		if (digits < 1 || digits > 6)
+			return false;
+	}
+	if (s[i] != 'Z' || s[i + 1] != '\0')
+		return false;
+	/* a real day and time, not only the shape (2025-02-30 would fail in the database) */
+	char day[11];
+	memcpy(day, s, 10);
+	day[10] = '\0';
+	int hh = (s[11] - '0') * 10 + (s[12] - '0'), mm = (s[14] - '0') * 10 + (s[15] - '0');
+	int ss = (s[17] - '0') * 10 + (s[18] - '0');
+	return is_iso_date(day) && hh < 24 && mm < 60 && ss < 60;
+}
+
+bool
+is_sha256_hex(const char *s)
+{
+	return s && strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
+}
+
+bool
+is_lang_texts(json_t *v)
+{
+	if (!json_is_object(v))
+		return false;
+	const char *k;
+	json_t *x;
+	json_object_foreach(v, k, x)
+	{
+		if (!json_is_string(x) || strlen(k) > 8)
+			return false;
+	}
+	return true;
+}
+
+long
+utf8_decode(const unsigned char *p, size_t *n)
+{
+	if (p[0] < 0x80) {
+		*n = 1;
+		return p[0];
+	}
+	int len = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC0 ? 2 : 0;
+	if (len == 0 || p[0] > 0xF4) {
+		*n = 1;
+		return -1;
+	}
+	long cp = p[0] & (0x3F >> (len - 1));
+	for (int i = 1; i < len; i++) {
+		if ((p[i] & 0xC0) != 0x80) {
+			*n = (size_t)i;
+			return -1;
+		}
+		cp = cp << 6 | (p[i] & 0x3F);
+	}
+	*n = (size_t)len;
+	return cp;
+}

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * The public moderation log's SQL (table moderation_log, migration 0005).
+ */
+
+#include "moderation/moderation.h"
+
+#include "common/check.h"
+#include "common/db.h"
+#include "common/log.h"
+#include "common/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MODERATION_COLUMNS                                                                         \
+	"m.id, m.origin, m.origin_id, m.action, m.target, m.reason, m.comment_sha256,"             \
+	" to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+
+static json_t *
+moderation_row(PGresult *res, int row)
+{
+	return json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:o, s:s}", "id",
+			 (json_int_t)strtoll(PQgetvalue(res, row, 0), NULL, 10), "origin",
+			 PQgetvalue(res, row, 1), "origin_id",
+			 (json_int_t)strtoll(PQgetvalue(res, row, 2), NULL, 10), "action",
+			 PQgetvalue(res, row, 3), "target", PQgetvalue(res, row, 4), "reason",
+			 PQgetvalue(res, row, 5), "comment_sha256", db_text_or_null(res, row, 6),
+			 "created_at", PQgetvalue(res, row, 7));
+}
+
+json_t *
+db_moderation_add(const char *origin, long long origin_id, const char *action, const char *target,
+		  const char *reason, const char *comment_sha256, const char *created_at,
+		  enum status *st)
+{
+	/* an own action takes its id as origin_id; a mirrored one keeps the origin's id and date */
+	static const char q[] =
+		"WITH n AS (SELECT nextval('moderation_log_id_seq') AS id)"
+		" INSERT INTO moderation_log AS m (id, origin, origin_id, action, target, reason,"
+		" comment_sha256, created_at)"
+		" SELECT n.id, $1, coalesce($2::bigint, n.id), $3, $4, $5, $6,"
+		"  coalesce($7::timestamptz, now()) FROM n"
+		" ON CONFLICT (origin, origin_id) DO NOTHING RETURNING " MODERATION_COLUMNS;
+	char oid[24];
+	PGresult *res = db_exec(q, DB_PARAMS(origin, origin_id > 0 ? LL(oid, origin_id) : NULL,
+					     action, target, reason, comment_sha256, created_at));
+	json_t *row = res && PQntuples(res) ? moderation_row(res, 0) : NULL;
+	*st = !res ? STATUS_UNAVAILABLE : row ? STATUS_OK : STATUS_CONFLICT;
+	PQclear(res);
+	return row;
+}
+
+json_t *
+db_moderation_list(long long before_id, int limit)
+{
+	/* each entry with the reaction it is about and that reaction's item, when known here */
+	static const char q[] =
+		"SELECT " MODERATION_COLUMNS ", r.target_kind, r.target_id, p.id,"
+		" (p.data -> 'title')::text FROM moderation_log m"
+		" LEFT JOIN reactions r"
+		"  ON r.origin = m.origin AND m.target = 'reaction/' || r.origin_id"
+		" LEFT JOIN publications p ON p.origin = r.target_origin AND p.kind = r.target_kind"
+		" AND p.origin_id = r.target_id"
+		" WHERE ($1::bigint IS NULL OR m.id < $1) ORDER BY m.id DESC LIMIT $2";
+	char bid[24], lim[16];
+	PGresult *res = db_exec(
+		q, DB_PARAMS(before_id > 0 ? LL(bid, before_id) : NULL, LL(lim, limit + 1)));
+	if (!res)
+		return NULL;
+	json_t *items = json_array();
+	int n = PQntuples(res);
+	for (int i = 0; i < n && i < limit; i++) {
+		json_t *m = moderation_row(res, i);
+		if (!PQgetisnull(res, i, 8)) {
+			json_t *title = PQgetisnull(res, i, 11) ? NULL
+								: json_loads(PQgetvalue(res, i, 11),
+									     JSON_DECODE_ANY, NULL);
+			json_object_set_new(
+				m, "item",
+				json_pack("{s:s, s:I, s:o, s:o}", "kind", PQgetvalue(res, i, 8),
+					  "origin_id",
+					  (json_int_t)strtoll(PQgetvalue(res, i, 9), NULL, 10),
+					  "id",
+					  PQgetisnull(res, i, 10)
+						  ? json_null()
+						  : json_integer(strtoll(PQgetvalue(res, i, 10),
+									 NULL, 10)),
+					  "title", title ? title : json_null()));
+		}
+		json_array_append_new(items, m);
+	}
+	json_t *next = n > limit ? json_integer(strtoll(PQgetvalue(res, limit - 1, 0), NULL, 10))
+				 : json_null();
+	PQclear(res);
+	return json_pack("{s:o, s:o}", "items", items, "next", next);
+}

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * The public moderation log page (/moderation, both platforms) and the view of one entry.
+ */
+#include "moderation/moderation.h"
+
+#include "common/app.h"
+#include "common/http.h"
+#include "common/i18n.h"
+#include "common/module.h"
+#include "common/page_util.h"
+#include "publications/publication.h"
+
+#include <string.h>
+
+#define MODERATION_PAGE 50 /* entries on a page of the public log */
+
+json_t *
+moderation_view(struct request *req, json_t *m)
+{
+	const char *action = json_string_value(json_object_get(m, "action"));
+	const char *created = json_string_value(json_object_get(m, "created_at"));
+	const char *sha = json_string_value(json_object_get(m, "comment_sha256"));
+	json_t *v = json_pack("{s:O, s:O, s:s, s:s, s:O, s:O, s:O, s:s, s:s}", "id",
+			      json_object_get(m, "origin_id"), "origin",
+			      json_object_get(m, "origin"), "action", action, "action_label",
+			      i18n_get(req->app->i18n, req->lang,
+				       arena_printf(req->arena, "moderation_action_%s", action)),
+			      "target", json_object_get(m, "target"), "reason",
+			      json_object_get(m, "reason"), "comment_sha256",
+			      json_object_get(m, "comment_sha256"), "created_at", created,
+			      "created_date", arena_strndup(req->arena, created, 10));
+	if (sha) {
+		/* 8-character groups, so a long hash can wrap on a phone (copied, it is whole) */
+		json_t *chunks = json_array();
+		for (size_t i = 0; i < strlen(sha); i += 8)
+			json_array_append_new(chunks, json_stringn(sha + i, 8));
+		json_object_set_new(v, "sha_chunks", chunks);
+	}
+	json_t *item = json_object_get(m, "item");
+	if (item) {
+		const char *kind = json_string_value(json_object_get(item, "kind"));
+		const char *title = i18n_pick(json_object_get(item, "title"), req->lang, NULL);
+		json_t *iv = json_pack(
+			"{s:s, s:s, s:O, s:s}", "kind", kind, "label",
+			i18n_get(req->app->i18n, req->lang,
+				 arena_printf(req->arena, "reaction_target_%s", kind)),
+			"origin_id", json_object_get(item, "origin_id"), "title",
+			title ? title
+			      : arena_printf(req->arena, "#%lld",
+					     (long long)json_integer_value(
+						     json_object_get(item, "origin_id"))));
+		json_t *local = json_object_get(item, "id");
+		if (json_is_integer(local))
+			json_object_set_new(
+				iv, "url",
+				json_sprintf(
+					"/%s/%lld#%s",
+					publication_kind(kind) ? publication_kind(kind)->path : "",
+					(long long)json_integer_value(local),
+					strncmp(json_string_value(json_object_get(m, "target")),
+						"reaction/", 9) == 0
+						? arena_printf(req->arena, "reaction-%s",
+							       json_string_value(json_object_get(
+								       m, "target")) +
+								       9)
+						: "reactions"));
+		json_object_set_new(v, "item", iv);
+	}
+	return v;
+}
+
+static void
+page_moderation_log(struct request *req)
+{
+	long long before = page_before_param(req);
+	if (before < 0)
+		return;
+	json_t *list = db_moderation_list(before, MODERATION_PAGE);
+	if (!list) {
+		page_db_unavailable(req);
+		return;
+	}
+	json_t *items = json_array();
+	size_t i;
+	json_t *m;
+	json_array_foreach(json_object_get(list, "items"), i, m)
+	{
+		json_array_append_new(items, moderation_view(req, m));
+	}
+	json_t *view = json_pack("{s:o, s:b, s:b, s:b}", "items", items, "has_items",
+				 json_array_size(items) > 0, "is_first", before == 0, "is_mirror",
+				 strcmp(req->app->side, MODERATION_OWNER) != 0);
+	json_t *next = json_object_get(list, "next");
+	if (json_is_integer(next))
+		json_object_set_new(view, "next_url",
+				    json_sprintf("/moderation?before=%lld",
+						 (long long)json_integer_value(next)));
+	json_decref(list);
+	http_render(req, 200, "moderation", view);
+}
+
+static const struct route moderation_routes[] = {
+	{"GET", "/moderation", page_moderation_log, ROUTE_JSON_TWIN | ROUTE_CACHE, 0, "moderation"},
+};
+
+static const struct nav_link moderation_footer[] = {
+	{"/moderation", "moderation_log_link", NULL},
+	{NULL, NULL, NULL},
+};
+
+#define MODERATION_SIDE                                                                            \
+	{                                                                                          \
+		MODULE_ROUTES(moderation_routes), .footer = moderation_footer                      \
+	}
+
+extern const struct embedded_file moderation_assets_files[];
+
+const struct module moderation_module = {
+	.name = "moderation",
+	.assets = moderation_assets_files,
+	.official = MODERATION_SIDE,
+	.citizen = MODERATION_SIDE,
+};

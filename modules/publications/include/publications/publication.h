@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+#ifndef PUBLICATIONS_PUBLICATION_H
+#define PUBLICATIONS_PUBLICATION_H
+
+#include "common/outbox.h"
+#include "common/status.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * What the commune publishes, as kinds of one general mechanism: a kind is a list of typed
+ * fields; items are validated against it, stored in one table (db_publication.c),
+ * go draft -> published -> (edited, every version kept) -> unpublished with a public reason,
+ * and every public change is an event "<kind>.published|updated|unpublished" that the peer
+ * mirrors. Pages are generic too (page_publication.c) with per-kind templates.
+ */
+enum field_type {
+	FIELD_TEXT,     /* per-language short text {"ar": .., "fr": ..}, ≤ max characters */
+	FIELD_MARKDOWN, /* per-language Markdown, ≤ max characters */
+	FIELD_CHOICE,   /* one of choices (labels: t["<kind>_<field>_<choice>"]) */
+	FIELD_INT,      /* integer in [min, max] */
+	FIELD_DATE,     /* YYYY-MM-DD */
+	FIELD_BOOL,     /* checkbox */
+	FIELD_PATTERN,  /* ASCII text matching the kind's check (e.g. a deliberation number) */
+};
+
+/* Largest serialized data of one item (bytes): it must fit in one event with its envelope. */
+#define PUBLICATION_DATA_MAX OUTBOX_DATA_MAX
+
+struct field {
+	const char *name;
+	enum field_type type;
+	bool required;
+	long long min, max;               /* FIELD_INT bounds; max characters for texts */
+	const char *const *choices;       /* NULL-terminated, FIELD_CHOICE */
+	bool filter;                      /* offered as a list filter */
+	bool (*check)(const char *value); /* FIELD_PATTERN */
+};
+
+struct kind {
+	const char *name; /* "project": event types "project.published"... */
+	const char *path; /* "projects": /projects, /staff/projects */
+	const struct field *fields;
+	size_t nfields;
+	const char *title_field;  /* a FIELD_TEXT shown as the item's title */
+	const char *sort_date;    /* a FIELD_DATE to sort the list by (NULL: published_at) */
+	const char *write_action; /* the grant staff need to write items of this kind */
+};
+
+/* The kinds (NULL-name terminated) and lookups. */
+extern const struct kind publication_kinds[];
+const struct kind *publication_kind(const char *name);
+const struct kind *publication_kind_by_path(const char *path);
+
+/*
+ * Read an item's fields from a form (lookup returns the value of a field name, NULL when
+ * absent; per-language fields are "<field>_<lang>" for each of langs) into a new data object.
+ * On failure returns NULL and sets *error (a stable code like "title_required",
+ * "progress_out_of_range") and *field; the partial data (what was typed) goes to *partial so the
+ * form can be shown again.
+ */
+json_t *publication_from_form(const struct kind *k,
+			      const char *(*lookup)(void *ctx, const char *name), void *ctx,
+			      json_t *langs, const char **error, const char **field,
+			      json_t **partial);
+
+/* Check a data object received from the peer against the kind (types, bounds, choices, and a
+ * project's milestones [{date, text}]). */
+bool publication_data_is_valid(const struct kind *k, json_t *data);
+
+#endif

@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * The kinds the commune publishes and their fields, and the one validator that reads a staff
+ * form or checks a peer's event against a kind. Adding a kind is adding a table here, a route
+ * row and two templates.
+ */
+#include "publications/publication.h"
+
+#include "common/check.h"
+
+#include "common/photo.h"
+#include "common/site.h"
+#include "common/xalloc.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool
+is_deliberation_number(const char *s)
+{
+	/* "2025/014": year, slash, 1-4 digits */
+	if (strlen(s) < 6 || strlen(s) > 9)
+		return false;
+	for (int i = 0; i < 4; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return false;
+	if (s[4] != '/')
+		return false;
+	for (const char *p = s + 5; *p; p++)
+		if (!isdigit((unsigned char)*p))
+			return false;
+	return true;
+}
+
+#define TEXT(n, req, max)                                                                          \
+	{                                                                                          \
+		n, FIELD_TEXT, req, 0, max, NULL, false, NULL                                      \
+	}
+#define MARKDOWN(n, max)                                                                           \
+	{                                                                                          \
+		n, FIELD_MARKDOWN, false, 0, max, NULL, false, NULL                                \
+	}
+#define CHOICE(n, req, list, filt)                                                                 \
+	{                                                                                          \
+		n, FIELD_CHOICE, req, 0, 0, list, filt, NULL                                       \
+	}
+#define INT(n, req, lo, hi)                                                                        \
+	{                                                                                          \
+		n, FIELD_INT, req, lo, hi, NULL, false, NULL                                       \
+	}
+#define INTF(n, req, lo, hi)                                                                       \
+	{                                                                                          \
+		n, FIELD_INT, req, lo, hi, NULL, true, NULL                                        \
+	}
+#define DATE(n, req)                                                                               \
+	{                                                                                          \
+		n, FIELD_DATE, req, 0, 0, NULL, false, NULL                                        \
+	}
+#define BOOL(n)                                                                                    \
+	{                                                                                          \
+		n, FIELD_BOOL, false, 0, 0, NULL, false, NULL                                      \
+	}
+
+static const char *const project_categories[] = {"voirie",      "eclairage", "assainissement",
+						 "eau",         "education", "espaces_verts",
+						 "equipements", "autre",     NULL};
+static const char *const project_statuses[] = {"etude", "programme", "en_cours",
+					       "livre", "suspendu",  NULL};
+static const char *const fundings[] = {"budget_communal", "pcd", "wilaya", "etat", "autre", NULL};
+static const char *const session_types[] = {"ordinaire", "extraordinaire", NULL};
+static const char *const outcomes[] = {"adoptee", "rejetee", "reportee", NULL};
+static const char *const budget_types[] = {"bp", "bs", "ca", NULL};
+
+static const struct field project_fields[] = {
+	TEXT("title", true, 200),
+	MARKDOWN("description", 20000),
+	CHOICE("category", true, project_categories, true),
+	CHOICE("quarter", false, site_quarters, true),
+	CHOICE("status", true, project_statuses, true),
+	INT("progress", true, 0, 100),
+	INT("budget_da", false, 0, 1000000000000LL),
+	CHOICE("funding", false, fundings, false),
+	DATE("start_date", false),
+	DATE("end_date", false),
+	INT("lat_micro", false, -90000000, 90000000),
+	INT("lon_micro", false, -180000000, 180000000),
+};
+
+static const struct field session_fields[] = {
+	TEXT("title", true, 200),
+	DATE("date", true),
+	CHOICE("type", true, session_types, true),
+	BOOL("public"),
+	MARKDOWN("agenda", 20000),
+};
+
+static const struct field deliberation_fields[] = {
+	{"number", FIELD_PATTERN, true, 0, 9, NULL, false, is_deliberation_number},
+	TEXT("title", true, 300),
+	DATE("session_date", true),
+	MARKDOWN("summary", 5000),
+	MARKDOWN("text", 100000),
+	INT("votes_for", false, 0, 1000),
+	INT("votes_against", false, 0, 1000),
+	INT("abstentions", false, 0, 1000),
+	CHOICE("outcome", true, outcomes, true),
+};
+
+static const struct field budget_fields[] = {
+	TEXT("title", true, 200),
+	INTF("year", true, 2000, 2100),
+	CHOICE("type", true, budget_types, true),
+	MARKDOWN("summary", 5000),
+};
+
+#define KIND(n, p, f, title, sort, write)                                                          \
+	{                                                                                          \
+		n, p, f, sizeof(f) / sizeof(f[0]), title, sort, write                              \
+	}
+const struct kind publication_kinds[] = {
+	KIND("project", "projects", project_fields, "title", NULL, "projects.write"),
+	KIND("session", "sessions", session_fields, "title", "date", "council.write"),
+	KIND("deliberation", "deliberations", deliberation_fields, "title", "session_date",
+	     "council.write"),
+	KIND("budget", "budgets", budget_fields, "title", NULL, "budgets.write"),
+	{NULL, NULL, NULL, 0, NULL, NULL, NULL},
+};
+
+const struct kind *
+publication_kind(const char *name)
+{
+	for (const struct kind *k = publication_kinds; k->name; k++)
+		if (strcmp(k->name, name) == 0)
+			return k;
+	return NULL;
+}
+
+const struct kind *
+publication_kind_by_path(const char *path)
+{
+	for (const struct kind *k = publication_kinds; k->name; k++)
+		if (strcmp(k->path, path) == 0)
+			return k;
+	return NULL;
+}
+
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+static bool
+is_choice(const struct field *f, const char *v)
+{
+	for (const char *const *c = f->choices; *c; c++)
+		if (strcmp(*c, v) == 0)
+			return true;
+	return false;
+}
+
+static bool
+parse_int(const char *s, long long *out)
+{
+	char *end;
+	errno = 0;
+	if (!*s || strspn(s, "-0123456789") != strlen(s))
+		return false;
+	*out = strtoll(s, &end, 10);
+	return errno == 0 && *end == '\0';
+}
+
+static const char *
+err_code(const struct field *f, const char *what)
+{
+	static _Thread_local char buf[64];
+	snprintf(buf, sizeof(buf), "%s_%s", f->name, what);
+	return buf;
+}
+
+json_t *
+publication_from_form(const struct kind *k, const char *(*lookup)(void *ctx, const char *name),
+		      void *ctx, json_t *langs, const char **error, const char **field,
+		      json_t **partial)
+{
+	json_t *data = json_object();
+	*error = NULL;
+	for (size_t i = 0; i < k->nfields; i++) {
+		const struct field *f = &k->fields[i];
+		const char *err = NULL;
+		if (f->type == FIELD_TEXT || f->type == FIELD_MARKDOWN) {
+			json_t *texts = json_object();
+			size_t li;
+			json_t *l;
+			json_array_foreach(langs, li, l)
+			{
+				const char *code = json_string_value(json_object_get(l, "code"));
+				char name[64];
+				snprintf(name, sizeof(name), "%s_%s", f->name, code);
+				const char *v = lookup(ctx, name);
+				if (!v || !*v)
+					continue;
+				json_object_set_new(texts, code, json_string(v));
+				if (!err && utf8_chars(v) > (size_t)f->max)
+					err = err_code(f, "too_long");
+			}
+			if (!err && f->required && json_object_size(texts) == 0)
+				err = err_code(f, "required");
+			if (json_object_size(texts))
+				json_object_set_new(data, f->name, texts);
+			else
+				json_decref(texts);
+		} else if (f->type == FIELD_BOOL) {
+			const char *v = lookup(ctx, f->name);
+			json_object_set_new(data, f->name, json_boolean(v && *v));
+		} else {
+			const char *v = lookup(ctx, f->name);
+			if (!v || !*v) {
+				if (f->required)
+					err = err_code(f, "required");
+			} else if (f->type == FIELD_INT) {
+				long long n;
+				if (!parse_int(v, &n))
+					err = err_code(f, "not_a_number");
+				else if (n < f->min || n > f->max)
+					err = err_code(f, "out_of_range");
+				json_object_set_new(data, f->name,
+						    err ? json_string(v) : json_integer(n));
+			} else {
+				if (f->type == FIELD_DATE && !is_iso_date(v))
+					err = err_code(f, "invalid_date");
+				else if (f->type == FIELD_CHOICE && !is_choice(f, v))
+					err = err_code(f, "invalid_choice");
+				else if (f->type == FIELD_PATTERN && !f->check(v))
+					err = err_code(f, "invalid_format");
+				json_object_set_new(data, f->name, json_string(v));
+			}
+		}
+		if (err && !*error) {
+			*error = err;
+			*field = f->name;
+		}
+	}
+	/* the item travels whole in one event (≤ 64 KiB with its envelope fields): longer texts
+	 * belong in attached files */
+	if (!*error) {
+		char *d = json_dumps(data, JSON_COMPACT);
+		if (strlen(d) > PUBLICATION_DATA_MAX) {
+			*error = "content_too_long";
+			*field = k->title_field;
+		}
+		free(d);
+	}
+	if (*error) {
+		*partial = data;
+		return NULL;
+	}
+	*partial = NULL;
+	return data;
+}
+
+static bool
+milestones_are_valid(json_t *ms)
+{
+	size_t i;
+	json_t *m;
+	if (!json_is_array(ms) || json_array_size(ms) > 200)
+		return false;
+	json_array_foreach(ms, i, m)
+	{
+		const char *date = json_string_value(json_object_get(m, "date"));
+		json_t *text = json_object_get(m, "text");
+		const char *lang;
+		json_t *t;
+		if (!date || !is_iso_date(date) || !json_is_object(text))
+			return false;
+		json_t *photo = json_object_get(m, "photo");
+		if (photo && !photo_ref_is_valid(photo))
+			return false;
+		json_object_foreach(text, lang, t)
+		{
+			if (!json_is_string(t) || utf8_chars(json_string_value(t)) > 2000)
+				return false;
+		}
+	}
+	return true;
+}
+
+bool
+publication_data_is_valid(const struct kind *k, json_t *data)
+{
+	if (!json_is_object(data))
+		return false;
+	json_t *ms = json_object_get(data, "milestones");
+	if (ms && (strcmp(k->name, "project") != 0 || !milestones_are_valid(ms)))
+		return false;
+	for (size_t i = 0; i < k->nfields; i++) {
+		const struct field *f = &k->fields[i];
+		json_t *v = json_object_get(data, f->name);
+		if (!v) {
+			if (f->required && f->type != FIELD_BOOL)
+				return false;
+			continue;
+		}
+		switch (f->type) {
+		case FIELD_TEXT:
+		case FIELD_MARKDOWN: {
+			const char *lang;
+			json_t *t;
+			if (!json_is_object(v))
+				return false;
+			json_object_foreach(v, lang, t)
+			{
+				if (!json_is_string(t) || strlen(lang) > 8 ||
+				    utf8_chars(json_string_value(t)) > (size_t)f->max)
+					return false;
+			}
+			break;
+		}
+		case FIELD_BOOL:
+			if (!json_is_boolean(v))
+				return false;
+			break;
+		case FIELD_INT:
+			if (!json_is_integer(v) || json_integer_value(v) < f->min ||
+			    json_integer_value(v) > f->max)
+				return false;
+			break;
+		case FIELD_DATE:
+			if (!json_is_string(v) || !is_iso_date(json_string_value(v)))
+				return false;
+			break;
+		case FIELD_CHOICE:
+			if (!json_is_string(v) || !is_choice(f, json_string_value(v)))
+				return false;
+			break;
+		case FIELD_PATTERN:
+			if (!json_is_string(v) || !f->check(json_string_value(v)))
+				return false;
+			break;
+		}
+	}
+	return true;
+}

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+#ifndef REPORTS_DB_REPORT_H
+#define REPORTS_DB_REPORT_H
+
+#include "common/status.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+
+/*
+ * Storage of residents' reports on the citizen side (common/src/db_report.c): reports, their
+ * private rows, supports, timeline rows, and the geographic queries (PostGIS). Rows come back
+ * as JSON objects (new references) with the columns of `reports` plus lat_e6/lon_e6 (integers,
+ * or null without a pin); times are RFC 3339 UTC strings. Nothing here logs personal data.
+ */
+
+/* Filters of the public list, the map's GeoJSON and the feeds; NULL or 0 means "any". */
+struct report_filter {
+	const char *category, *status, *quarter, *ref;
+	int age_days;
+	bool has_bbox;
+	long long bbox[4]; /* microdegrees: min lon, min lat, max lon, max lat */
+};
+
+/*
+ * Insert a report and its private row (tracking hash, contact) with visibility "pending" or
+ * "public"; origin_id is the new id. photos: JSON array text. Returns the row, or NULL with *st
+ * (STATUS_CONFLICT: the reference exists; STATUS_UNAVAILABLE).
+ */
+json_t *db_report_create(const char *origin, const char *ref, const char *category,
+			 const char *title, const char *description, const char *place,
+			 const char *quarter, const long long *lat_e6, const long long *lon_e6,
+			 const char *lang, const char *visibility, const char *photos,
+			 const char *tracking_sha256, const char *contact, enum status *st);
+/* Set created_at/updated_at (and the visibility) of a report that just became public at `at`
+ * (an event time, or NULL for now()). Returns the row, or NULL (*st NOT_FOUND: not pending). */
+json_t *db_report_publish(long long id, const char *at, bool from_pending, enum status *st);
+/* One report by reference or by the hash of its tracking token (any visibility), or NULL. */
+json_t *db_report_by_ref(const char *ref, enum status *st);
+json_t *db_report_by_tracking(const char *sha256_hex, enum status *st);
+/* 1 when the commune's latest resolution is more than weeks old, 0 when not, -1 on error. */
+int db_report_ask_due(long long id, int weeks);
+/* Mark the questionnaire as asked (first time only). */
+int db_report_set_asked(long long id);
+/* The id of an own report with this title (demo idempotence): >0, 0 when none, -1 on error. */
+long long db_report_find_title(const char *origin, const char *title);
+
+/* True (1) when the point lies inside the polygon (GeoJSON text), 0 outside, -1 on error. */
+int db_report_point_inside(const char *polygon_geojson, long long lat_e6, long long lon_e6);
+/* Public open reports of category within meters of the point, nearest first (at most limit). */
+json_t *db_report_nearby(const char *category, long long lat_e6, long long lon_e6, int meters,
+			 int limit);
+/* Public reports, newest first, after the keyset cursor (0: first page); {items, next}. */
+json_t *db_report_list(const struct report_filter *f, long long before_id, int limit);
+/*
+ * The GeoJSON FeatureCollection (text, malloc'd) of public reports with a pin, at most cap;
+ * labels: JSON object text {status: label in the reader's language} for the features' label.
+ */
+char *db_report_geojson(const struct report_filter *f, int cap, const char *labels);
+/* Pending reports first, then the others, newest first; at most limit. */
+json_t *db_report_staff_list(int limit);
+
+/* The timeline rows of a report in order: [{side, kind, status, message, body, at}]. */
+json_t *db_report_timeline(long long id);
+int db_report_timeline_append(long long id, const char *side, const char *kind, const char *status,
+			      const char *message, const char *body, const char *at);
+
+/* Record one browser's support: the new count (>0), 0 when it had supported already, -1. */
+int db_report_support(long long id, const char *voter_sha256);
+/*
+ * Store the reporter's assessment at `at` if the commune's status is "resolved" and this
+ * resolution has not been assessed yet. Returns the row, or NULL with *st = STATUS_CONFLICT.
+ */
+json_t *db_report_assess(long long id, const char *assessment, const char *comment, const char *at,
+			 enum status *st);
+/* True when the reporter may assess now (see db_report_assess); -1 on error. */
+int db_report_can_assess(long long id);
+/* Blank the texts of a public or pending report, keep their hash; the row or NULL (*st). */
+json_t *db_report_hide(long long id, const char *reason, enum status *st);
+
+/* The stored photos among shas (array of hex strings): [{sha256, width, height}] in order. */
+json_t *db_photos_known(json_t *shas);
+
+#endif

@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * Report categories, statuses, references and tracking tokens, shared by both platforms.
+ */
+#include "reports/report.h"
+
+#include "common/app.h"
+#include "common/arena.h"
+#include "common/config.h"
+#include "common/check.h"
+#include "common/http.h"
+#include "common/i18n.h"
+#include "common/log.h"
+#include "common/module.h"
+#include "common/site.h"
+#include "common/strbuf.h"
+#include "common/xalloc.h"
+
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#define CATEGORIES_ASSET "config/report_categories.json"
+
+struct report_settings report_settings;
+
+#define REPORT(field) offsetof(struct report_settings, field)
+
+const struct config_def report_settings_defs[REPORT_NSETTINGS] = {
+	{"BALADIYA_REPORT_NEARBY_M", CONFIG_INT, "150", false, 10, 5000, REPORT(nearby_m),
+	 "reports: open reports of the same category within this many metres are shown before "
+	 "filing"},
+	{"BALADIYA_CONTACT_RETENTION_DAYS", CONFIG_INT, "365", false, 1, 3650,
+	 REPORT(contact_retention_days),
+	 "days after the commune closed a report before the reporter's contact is erased"},
+	{"BALADIYA_REPORT_ASK_WEEKS", CONFIG_INT, "2", false, 1, 52, REPORT(ask_weeks),
+	 "reports: weeks after the commune's resolution before the tracking page asks the reporter "
+	 "first whether it is fixed"},
+};
+
+const char *const report_statuses[] = {
+	"new",      "received",     "forwarded", "in_progress", "scheduled",
+	"resolved", "out_of_scope", "rejected",  "duplicate",   NULL,
+};
+
+/* Texts in both languages every commune has: {"ar": .., "fr": ..}. */
+static bool
+is_texts(json_t *v)
+{
+	return is_lang_texts(v) && json_object_get(v, "fr") && json_object_get(v, "ar");
+}
+
+static bool
+category_is_valid(json_t *c)
+{
+	const char *code = json_string_value(json_object_get(c, "code"));
+	json_t *days = json_object_get(c, "target_days");
+	json_t *pre = json_object_get(c, "premoderate");
+	json_t *body = json_object_get(c, "body");
+	if (!code || strlen(code) != 3)
+		return false;
+	for (const char *p = code; *p; p++)
+		if (*p < 'A' || *p > 'Z')
+			return false;
+	return is_texts(json_object_get(c, "name")) && json_is_integer(days) &&
+	       json_integer_value(days) >= 1 && json_integer_value(days) <= 365 &&
+	       (!pre || json_is_boolean(pre)) && (!body || is_texts(body));
+}
+
+int
+report_categories_load(struct app *app)
+{
+	struct strbuf text = STRBUF_INIT;
+	json_error_t err;
+	json_t *cats = NULL;
+	if (app_asset(app, CATEGORIES_ASSET, &text) < 0) {
+		log_error("no %s", CATEGORIES_ASSET);
+		goto fail;
+	}
+	cats = json_loadb(text.buf, text.len, JSON_REJECT_DUPLICATES, &err);
+	if (!json_is_array(cats) || json_array_size(cats) == 0) {
+		log_error("%s: %s", CATEGORIES_ASSET, cats ? "not a non-empty array" : err.text);
+		goto fail;
+	}
+	size_t i;
+	json_t *c;
+	json_array_foreach(cats, i, c)
+	{
+		if (!category_is_valid(c)) {
+			log_error("%s: category %zu needs code (3 capitals), name {ar, fr}, "
+				  "target_days 1..365, optional premoderate (boolean) and body "
+				  "{ar, fr}",
+				  CATEGORIES_ASSET, i + 1);
+			goto fail;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (json_equal(json_object_get(json_array_get(cats, j), "code"),
+				       json_object_get(c, "code"))) {
+				log_error("%s: category %s appears twice", CATEGORIES_ASSET,
+					  json_string_value(json_object_get(c, "code")));
+				goto fail;
+			}
+	}
+	json_decref(module_state(app, &reports_module));
+	module_state_set(app, &reports_module, cats);
+	strbuf_release(&text);
+	return 0;
+fail:
+	json_decref(cats);
+	strbuf_release(&text);
+	return -1;
+}
+
+void
+report_categories_free(struct app *app)
+{
+	json_decref(module_state(app, &reports_module));
+	module_state_set(app, &reports_module, NULL);
+}
+
+json_t *
+report_categories(const struct app *app)
+{
+	return module_state(app, &reports_module);
+}
+
+json_t *
+report_category(const struct app *app, const char *code)
+{
+	size_t i;
+	json_t *c;
+	if (!code)
+		return NULL;
+	json_array_foreach(report_categories(app), i, c)
+	{
+		if (strcmp(json_string_value(json_object_get(c, "code")), code) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+int
+report_category_target_days(const struct app *app, const char *code)
+{
+	json_t *c = report_category(app, code);
+	return c ? (int)json_integer_value(json_object_get(c, "target_days")) : 0;
+}
+
+bool
+report_category_premoderated(const struct app *app, const char *code)
+{
+	return json_is_true(json_object_get(report_category(app, code), "premoderate"));
+}
+
+bool
+report_status_is_valid(const char *status)
+{
+	for (const char *const *s = report_statuses; status && *s; s++)
+		if (strcmp(*s, status) == 0)
+			return true;
+	return false;
+}
+
+bool
+report_status_is_settable(const char *status)
+{
+	return report_status_is_valid(status) && strcmp(status, "new") != 0;
+}
+
+bool
+report_status_is_open(const char *status)
+{
+	static const char *const closed[] = {"resolved", "out_of_scope", "rejected", "duplicate"};
+	for (size_t i = 0; i < sizeof(closed) / sizeof(closed[0]); i++)
+		if (strcmp(closed[i], status) == 0)
+			return false;
+	return true;
+}
+
+const char *const *
+report_quarters(void)
+{
+	return site_quarters;
+}
+
+bool
+report_quarter_is_valid(const char *q)
+{
+	for (const char *const *c = report_quarters(); q && *c; c++)
+		if (strcmp(*c, q) == 0)
+			return true;
+	return false;
+}
+
+const char *
+report_category_label(struct request *req, const char *code)
+{
+	const char *name = i18n_pick(json_object_get(report_category(req->app, code), "name"),
+				     req->lang, NULL);
+	return name ? name : code;
+}
+
+const char *
+report_status_label(struct request *req, const char *status)
+{
+	return i18n_get(req->app->i18n, req->lang,
+			arena_printf(req->arena, "report.status.%s", status));
+}
+
+const char *
+report_quarter_label(struct request *req, const char *q)
+{
+	return report_quarter_is_valid(q)
+		       ? i18n_get(req->app->i18n, req->lang,
+				  arena_printf(req->arena, "project_quarter_%s", q))
+		       : q;
+}
+
+static json_t *
+options(struct request *req, const char *const *values,
+	const char *(*label)(struct request *, const char *), const char *selected)
+{
+	json_t *out = json_array();
+	for (const char *const *v = values; *v; v++)
+		json_array_append_new(out, json_pack("{s:s, s:s, s:b}", "value", *v, "label",
+						     label(req, *v), "selected",
+						     selected && strcmp(selected, *v) == 0));
+	return out;
+}
+
+json_t *
+report_category_options(struct request *req, const char *selected)
+{
+	size_t n = json_array_size(report_categories(req->app)), i;
+	const char **codes = arena_alloc(req->arena, (n + 1) * sizeof(*codes));
+	json_t *c;
+	json_array_foreach(report_categories(req->app), i, c)
+	{
+		codes[i] = json_string_value(json_object_get(c, "code"));
+	}
+	codes[n] = NULL;
+	return options(req, codes, report_category_label, selected);
+}
+
+json_t *
+report_quarter_options(struct request *req, const char *selected)
+{
+	return options(req, report_quarters(), report_quarter_label, selected);
+}
+
+json_t *
+report_status_options(struct request *req, const char *selected)
+{
+	return options(req, report_statuses, report_status_label, selected);
+}
+
+static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+void
+report_new_ref(char out[REPORT_REF_SIZE])
+{
+	unsigned char r[8];
+	if (RAND_bytes(r, sizeof(r)) != 1)
+		die("could not read random bytes from OpenSSL");
+	out[0] = 'R';
+	out[1] = '-';
+	for (int i = 0, o = 2; i < 8; i++) {
+		if (i == 4)
+			out[o++] = '-';
+		out[o++] = crockford[r[i] & 31];
+	}
+	out[REPORT_REF_SIZE - 1] = '\0';
+}
+
+bool
+report_ref_is_valid(const char *s)
+{
+	if (!s || strlen(s) != REPORT_REF_SIZE - 1 || s[0] != 'R' || s[1] != '-' || s[6] != '-')
+		return false;
+	for (int i = 2; i < REPORT_REF_SIZE - 1; i++)
+		if (i != 6 && !strchr(crockford, s[i]))
+			return false;
+	return true;
+}
+
+static void
+hex(const unsigned char *md, size_t n, char *out)
+{
+	for (size_t i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+void
+report_new_token(char token[REPORT_TOKEN_SIZE], char sha256_hex[REPORT_SHA256_HEX])
+{
+	static const char b64url[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	unsigned char r[32];
+	if (RAND_bytes(r, sizeof(r)) != 1)
+		die("could not read random bytes from OpenSSL");
+	/* 43 characters of 6 bits each from 256 bits (the last holds 4 bits) */
+	for (int i = 0; i < REPORT_TOKEN_SIZE - 1; i++) {
+		int bit = i * 6, byte = bit / 8, off = bit % 8;
+		unsigned v = (unsigned)r[byte] << 8 | (byte + 1 < 32 ? r[byte + 1] : 0);
+		token[i] = b64url[(v >> (10 - off)) & 63];
+	}
+	token[REPORT_TOKEN_SIZE - 1] = '\0';
+	report_token_hash(token, sha256_hex);
+}
+
+bool
+report_token_hash(const char *token, char sha256_hex[REPORT_SHA256_HEX])
+{
+	sha256_hex[0] = '\0';
+	if (!token || strlen(token) != REPORT_TOKEN_SIZE - 1)
+		return false;
+	for (const char *p = token; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+			return false;
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	SHA256((const unsigned char *)token, strlen(token), md);
+	hex(md, sizeof(md), sha256_hex);
+	return true;
+}

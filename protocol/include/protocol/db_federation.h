@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+#ifndef PROTOCOL_DB_FEDERATION_H
+#define PROTOCOL_DB_FEDERATION_H
+
+#include "common/strbuf.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+
+/*
+ * All SQL of the federation protocol (the logic is in protocol/src/federation.c). Functions run
+ * on the calling thread's connection, inside the caller's transaction when there is one, and
+ * return 0 / -1 (logged) unless said otherwise.
+ */
+
+/* One stored event of the log. */
+struct fed_row {
+	long long seq;
+	struct strbuf envelope;
+};
+
+/* Make sure origin has its counter row. */
+int db_fed_counter_init(const char *origin);
+/* Take origin's next seq and the hash of its last payload, locking the counter row until the
+ * transaction ends. prev_hash receives 64 hex digits. */
+int db_fed_counter_next(const char *origin, long long *seq, char prev_hash[65]);
+int db_fed_counter_set_hash(const char *origin, const char *hash);
+long long db_fed_counter_last(const char *origin);
+
+int db_fed_event_insert(const char *origin, long long seq, const char *type, const char *payload,
+			size_t payload_len, const char *envelope, size_t envelope_len,
+			const char *hash, const char *flag);
+/* 1 and hash filled when origin's seq is stored, 0 when not, -1 on failure. */
+int db_fed_event_hash(const char *origin, long long seq, char hash[65]);
+/* Up to limit events of origin with seq > after, in order, appended to *rows (grown with
+ * ALLOC_GROW); returns how many, or -1. Free with db_fed_rows_free. */
+int db_fed_events_after(const char *origin, long long after, int limit, struct fed_row **rows,
+			size_t *nr, size_t *alloc);
+void db_fed_rows_free(struct fed_row *rows, size_t nr);
+/* NOTIFY fed_outbox (delivered at commit). Waiting for it: db_listen / db_wait_notify. */
+int db_fed_notify(void);
+
+struct fed_peer {
+	char name[33];
+	char url[512];
+	long long acked_seq, applied_seq;
+	char applied_hash[65];
+	bool blocked;
+	long long pending; /* rows in fed_pending (read only with lock) */
+	bool dirty;        /* applied_seq/hash changed in memory: write with set_applied */
+};
+/* The peer row (there is at most one): 1 found, 0 none, -1 failure. lock: FOR UPDATE. */
+int db_fed_peer_get(struct fed_peer *peer, bool lock);
+int db_fed_peer_upsert(const char *name, const char *url);
+int db_fed_peer_set_applied(const char *name, long long seq, const char *hash);
+int db_fed_peer_set_acked(const char *name, long long seq);
+/* Let the sender try again after an operator looked at a refusal. */
+int db_fed_peer_unblock(void);
+int db_fed_peer_set_error(const char *name, const char *error, bool blocked);
+
+/* Buffer an envelope ahead of a gap: 1 stored, 0 already there (same hash), 2 another envelope
+ * with a different hash is buffered for that seq (equivocation), -1 failure. */
+int db_fed_pending_put(const char *origin, long long seq, const char *envelope, const char *hash);
+/* 1 with the envelope appended to out when origin's seq is pending (and deletes it), 0, -1. */
+int db_fed_pending_take(const char *origin, long long seq, struct strbuf *out);
+
+int db_fed_alarm_add(const char *origin, long long seq, const char *kind, const char *detail,
+		     const char *evidence);
+/* 1 when id was already seen (a replay), 0 when recorded now, -1 on failure. */
+int db_fed_webhook_id_seen(const char *id);
+/* Forget webhook ids older than the replay window. */
+int db_fed_webhook_ids_prune(void);
+
+int db_fed_key_add(const char *owner, const char *kid, const char *x, const char *pinned_by);
+int db_fed_key_retire(const char *kid);
+/* [{kid, x, created_at, retired_at, pinned_by}] of owner, oldest first; NULL on failure. */
+json_t *db_fed_keys(const char *owner);
+
+/* The stored profile of origin (a new reference), or NULL when none / failure. */
+json_t *db_fed_profile_get(const char *origin);
+int db_fed_profile_put(const char *origin, const json_t *data);
+
+/* Numbers for the status page: {own_last_seq, peer, alarms: [...], pending, flagged}. */
+json_t *db_fed_status(const char *self);
+
+#endif

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * Federation as every server serves it: its routes, subcommands, the applier of the peer's
+ * profile, the admin's staff section, its tables (migrations 0003, 0004) and its life in the
+ * daemon (open, start, stop, close).
+ */
+#include "protocol/federation.h"
+
+#include "common/check.h"
+#include "common/log.h"
+#include "protocol/db_federation.h"
+
+#include <jansson.h>
+
+/* The peer's public profile (presentation, priorities, address), shown on the home page. */
+static enum status
+hook_profile(const struct hook_event *ev)
+{
+	const char *origin = ev->origin;
+	json_t *data = ev->data;
+	if (!json_is_object(data) || !is_lang_texts(json_object_get(data, "name"))) {
+		log_warn("profile event from %s does not have a name", origin);
+		return STATUS_INVALID;
+	}
+	return db_fed_profile_put(origin, data) == 0 ? STATUS_OK : STATUS_UNAVAILABLE;
+}
+
+static const struct hook federation_hooks[] = {
+	{"profile.updated", hook_profile},
+	{NULL, NULL},
+};
+
+// clang-format off
+static const struct route federation_routes[] = {
+	FEDERATION_ROUTES,
+};
+// clang-format on
+
+static const struct nav_link federation_staff[] = {
+	{"/staff/federation", "fed_title", "federation.admin"},
+	{NULL, NULL, NULL},
+};
+
+#define FEDERATION_SIDE                                                                            \
+	{                                                                                          \
+		MODULE_ROUTES(federation_routes), .hooks = federation_hooks,                       \
+						  .commands = federation_commands,                 \
+						  .staff = federation_staff,                       \
+	}
+
+extern const struct embedded_file protocol_assets_files[];
+
+const struct module federation_module = {
+	.name = "federation",
+	.assets = protocol_assets_files,
+	.open = federation_open,
+	.start = federation_start,
+	.stop = federation_stop,
+	.close = federation_close,
+	.official = FEDERATION_SIDE,
+	.citizen = FEDERATION_SIDE,
+};
