@@ -5,7 +5,8 @@
  */
 #include "common/auth.h"
 
-#include "common/db.h"
+#include "db_auth.h"
+
 #include "common/log.h"
 #include "common/strbuf.h"
 #include "common/xalloc.h"
@@ -23,7 +24,6 @@
 #define ARGON2_P 1
 #define ARGON2_SALT_LEN 16
 #define ARGON2_HASH_LEN 32
-#define SESSION_TTL "12 hours"
 #define LOGIN_MAX_FAILURES 5
 
 void
@@ -129,96 +129,54 @@ auth_user_add(const char *username, const char *role, const char *password)
 	char *phc = password_hash(password);
 	if (!phc)
 		return STATUS_INTERNAL;
-	int rc = db_command(
-		"INSERT INTO accounts (username, password_hash, role) VALUES ($1, $2, $3)",
-		DB_PARAMS(username, phc, role));
+	enum status st = db_account_add(username, phc, role);
 	free(phc);
-	if (rc < 0)
-		return db_is_unique_violation() ? STATUS_CONFLICT : STATUS_UNAVAILABLE;
-	log_info("account \"%s\" added with role %s", username, role);
-	return STATUS_OK;
+	if (st == STATUS_OK)
+		log_info("account \"%s\" added with role %s", username, role);
+	return st;
 }
 
 enum status
 auth_login(const char *username, const char *password, char **token_out)
 {
-	static const char q_account[] =
-		"SELECT id, password_hash, coalesce(locked_until > now(), false)"
-		" FROM accounts"
-		" WHERE username = $1";
-	static const char q_failed[] =
-		"UPDATE accounts SET"
-		" failed_logins = CASE WHEN first_failed_at > now() - interval '15 minutes'"
-		"  THEN failed_logins + 1 ELSE 1 END,"
-		" first_failed_at = CASE WHEN first_failed_at > now() - interval '15 minutes'"
-		"  THEN first_failed_at ELSE now() END,"
-		" locked_until = CASE WHEN first_failed_at > now() - interval '15 minutes'"
-		"  AND failed_logins + 1 >= 5 THEN now() + interval '15 minutes' END"
-		" WHERE id = $1";
-	static const char q_session[] =
-		"INSERT INTO sessions (token_hash, account_id, expires_at)"
-		" VALUES ($1::bytea, $2, now() + interval '" SESSION_TTL "')";
-	static const char q_reset[] =
-		"UPDATE accounts SET failed_logins = 0, first_failed_at = NULL, locked_until = NULL"
-		" WHERE id = $1";
-	enum status st = STATUS_UNAUTHORIZED;
 	*token_out = NULL;
 	if (strlen(password) > PASSWORD_MAX_LEN || strlen(username) > 64)
 		return STATUS_UNAUTHORIZED;
-	PGresult *res = db_exec(q_account, DB_PARAMS(username));
-	if (!res)
+	long long id = 0;
+	char *phc = NULL;
+	bool locked = false;
+	int found = db_account_for_login(username, &id, &phc, &locked);
+	if (found < 0)
 		return STATUS_UNAVAILABLE;
-	if (PQntuples(res) == 0) {
+	enum status st = STATUS_UNAUTHORIZED;
+	if (!found) {
 		/* same work as a real check, so timing does not reveal which usernames exist */
 		password_verify("$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$"
 				"6Z2qZ8tvnDq3ZfGAp5Yh8xHqNnX0Uo3M9Mbn1dQ8m0c",
 				password);
-		goto out;
-	}
-	const char *id = PQgetvalue(res, 0, 0);
-	if (strcmp(PQgetvalue(res, 0, 2), "t") == 0) {
+	} else if (locked) {
 		st = STATUS_TOO_MANY;
-		goto out;
+	} else if (!password_verify(phc, password)) {
+		db_account_failed(id);
+	} else {
+		char token[65], hash[2 * SHA256_DIGEST_LENGTH + 3];
+		random_hex(token, 32);
+		token_hash(token, hash);
+		st = db_session_open(id, hash) < 0 ? STATUS_UNAVAILABLE : STATUS_OK;
+		if (st == STATUS_OK)
+			*token_out = xstrdup(token);
+		OPENSSL_cleanse(token, sizeof(token));
 	}
-	if (!password_verify(PQgetvalue(res, 0, 1), password)) {
-		db_command(q_failed, DB_PARAMS(id));
-		goto out;
-	}
-	char token[65], hash[2 * SHA256_DIGEST_LENGTH + 3];
-	random_hex(token, 32);
-	token_hash(token, hash);
-	if (db_command(q_session, DB_PARAMS(hash, id)) < 0 ||
-	    db_command(q_reset, DB_PARAMS(id)) < 0) {
-		st = STATUS_UNAVAILABLE;
-		goto out;
-	}
-	*token_out = xstrdup(token);
-	OPENSSL_cleanse(token, sizeof(token));
-	st = STATUS_OK;
-out:
-	PQclear(res);
+	free(phc);
 	return st;
 }
 
 struct user *
 auth_session_user(const char *token, enum status *st)
 {
-	static const char q[] = "SELECT a.id, a.username, a.role FROM sessions s"
-				" JOIN accounts a ON a.id = s.account_id"
-				" WHERE s.token_hash = $1::bytea AND s.expires_at > now()";
 	char hash[2 * SHA256_DIGEST_LENGTH + 3];
 	token_hash(token, hash);
-	PGresult *res = db_exec(q, DB_PARAMS(hash));
-	struct user *u = NULL;
-	*st = res ? STATUS_OK : STATUS_UNAVAILABLE;
-	if (res && PQntuples(res) == 1) {
-		u = xcalloc(1, sizeof(*u));
-		u->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-		u->username = xstrdup(PQgetvalue(res, 0, 1));
-		u->role = xstrdup(PQgetvalue(res, 0, 2));
-	}
-	PQclear(res);
-	return u;
+	return db_session_user(hash, st);
 }
 
 void
@@ -226,8 +184,7 @@ auth_logout(const char *token)
 {
 	char hash[2 * SHA256_DIGEST_LENGTH + 3];
 	token_hash(token, hash);
-	db_command("DELETE FROM sessions WHERE token_hash = $1::bytea OR expires_at < now()",
-		   DB_PARAMS(hash));
+	db_session_close(hash);
 }
 
 void
