@@ -8,7 +8,7 @@ RUN apt-get update \
 	&& DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 		build-essential cmake pkg-config ca-certificates \
 		libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libssl-dev libpq-dev \
-		libargon2-dev libcmark-dev libvips-dev zlib1g-dev nodejs npm \
+		libargon2-dev libcmark-dev libvips-dev zlib1g-dev libcsv-dev nodejs npm \
 	&& rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -29,7 +29,7 @@ RUN apt-get update \
 	&& DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 		ca-certificates curl \
 		libmicrohttpd12 libjansson4 libcurl4 libssl3 libpq5 libargon2-1 libcmark0.30.2 \
-		libvips42 zlib1g \
+		libvips42 zlib1g libcsv3 \
 	&& rm -rf /var/lib/apt/lists/* \
 	&& useradd --system --uid 10001 --user-group --home-dir /var/lib/baladiya \
 		--shell /usr/sbin/nologin baladiya \

@@ -25,7 +25,7 @@ BALADIYA_PG_USER=${BALADIYA_PG_USER:-baladiya}
 BALADIYA_PACKAGES=(
 	build-essential cmake pkg-config
 	libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libssl-dev libpq-dev
-	libargon2-dev argon2 libcmark-dev libcmocka-dev zlib1g-dev
+	libargon2-dev argon2 libcmark-dev libcmocka-dev zlib1g-dev libcsv-dev
 	libvips-dev libvips-tools libimage-exiftool-perl
 	postgresql-15 postgresql-15-postgis-3
 	nodejs npm

@@ -4,22 +4,8 @@
  */
 #include "common/check.h"
 
-#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-
-bool
-is_iso_date(const char *s)
-{
-	int y, m, d;
-	char tail;
-	if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
-	    s[4] != '-' || s[7] != '-')
-		return false;
-	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
-		return false;
-	return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
-}
 
 static bool
 is_digit(char c)
@@ -27,16 +13,34 @@ is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
+/* s matches shape, where 'd' stands for a digit and any other character for itself. */
+static bool
+has_shape(const char *s, const char *shape)
+{
+	for (; *shape; s++, shape++)
+		if (*shape == 'd' ? !is_digit(*s) : *s != *shape)
+			return false;
+	return true;
+}
+
+bool
+is_iso_date(const char *s)
+{
+	if (!s || strlen(s) != 10 || !has_shape(s, "dddd-dd-dd"))
+		return false;
+	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
+		return false;
+	return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+}
+
 bool
 is_utc_time(const char *s)
 {
-	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
-	size_t i = 0;
-	if (!s)
+	size_t i = 19; /* the shape's length */
+	if (!s || strnlen(s, i) < i || !has_shape(s, "dddd-dd-ddTdd:dd:dd"))
 		return false;
-	for (; shape[i]; i++)
-		if (shape[i] == 'd' ? !is_digit(s[i]) : s[i] != shape[i])
-			return false;
 	if (s[i] == '.') {
 		size_t digits = 0;
 		while (is_digit(s[++i]))
@@ -97,5 +101,9 @@ utf8_decode(const unsigned char *p, size_t *n)
 		cp = cp << 6 | (p[i] & 0x3F);
 	}
 	*n = (size_t)len;
+	/* the shortest form only, no surrogates, nothing past U+10FFFF */
+	static const long least[] = {0, 0, 0x80, 0x800, 0x10000};
+	if (cp < least[len] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+		return -1;
 	return cp;
 }

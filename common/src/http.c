@@ -531,7 +531,6 @@ static void
 dispatch(struct request *req)
 {
 	const struct route *route = req->match.route;
-	struct app *app = req->app;
 
 	if (req->body_too_large) {
 		http_error(req, STATUS_TOO_LARGE, "payload_too_large",
@@ -567,126 +566,139 @@ dispatch(struct request *req)
 			   "the form has expired or did not come from this site; reload it");
 		return;
 	}
-	(void)app;
 	route->handler(req);
+}
+
+/*
+ * The route of req->path, its JSON twin first: "<path>.json" is the twin of a twin-enabled
+ * route, tried first because a parameter like {id} would otherwise swallow "3.json". On
+ * ROUTER_WRONG_METHOD, allow holds the methods the path takes.
+ */
+static enum router_result
+match_route(struct request *req, struct strbuf *allow)
+{
+	struct app *app = req->app;
+	size_t plen = strlen(req->path);
+
+	if (plen > 5 && strcmp(req->path + plen - 5, ".json") == 0) {
+		char *base = arena_strndup(req->arena, req->path, plen - 5);
+		struct route_match m;
+		enum router_result rr =
+			router_match(app->routes, app->nroutes, req->method, base, &m, allow);
+		if (rr != ROUTER_NOT_FOUND && (m.route->flags & ROUTE_JSON_TWIN)) {
+			req->match = m;
+			req->path = base;
+			req->want_json = true;
+			return rr;
+		}
+		strbuf_reset(allow);
+	}
+	return router_match(app->routes, app->nroutes, req->method, req->path, &req->match, allow);
+}
+
+/* Route req: true when a route takes it, false when answered (405 or 404). */
+static bool
+route_request(struct request *req)
+{
+	struct strbuf allow = STRBUF_INIT;
+	enum router_result rr = match_route(req, &allow);
+	const struct route *route = req->match.route;
+
+	req->log_path = route && (route->flags & ROUTE_SECRET) ? route->pattern : req->path;
+	if (route && (route->flags & ROUTE_API))
+		req->want_json = true;
+	if (rr == ROUTER_WRONG_METHOD) {
+		http_add_header(req, "Allow", allow.buf);
+		/* the route of that path still chooses the error's shape (a route's own error
+		 * shape) */
+		http_error(req, STATUS_METHOD, "method_not_allowed",
+			   "this address does not accept that method");
+		req->match.route = NULL;
+	} else if (rr == ROUTER_NOT_FOUND) {
+		req->match.route = NULL;
+		http_error(req, STATUS_NOT_FOUND, "not_found", "there is no page at this address");
+	}
+	strbuf_release(&allow);
+	return rr == ROUTER_FOUND;
+}
+
+/*
+ * The first call, headers in and body not: the language, the route and the body's limit.
+ * True when req is answered already (a bad path, no route, a body over the limit, a page from
+ * the cache).
+ */
+static bool
+start_request(struct request *req, const char *url, const char *method)
+{
+	req->method = arena_strdup(req->arena, method);
+	req->is_head = strcmp(method, "HEAD") == 0;
+	req->path = arena_strdup(req->arena, url);
+	choose_language(req);
+	req->want_json = want_json_from_accept(http_header(req, "Accept"));
+	if (!raw_path_is_safe(req->raw_uri) || !utf8_is_valid(req->path, strlen(req->path)) ||
+	    req->path[0] != '/') {
+		http_error(req, STATUS_INVALID, "invalid_path",
+			   "the address is not valid UTF-8 text");
+		return true;
+	}
+	if (!route_request(req))
+		return true;
+	const struct route *route = req->match.route;
+	if (req->want_json && !(route->flags & ROUTE_JSON_TWIN) && !(route->flags & ROUTE_RAW_BODY))
+		req->want_json = strcmp(method, "GET") != 0 && req->want_json;
+	req->body_limit =
+		route->max_body ? route->max_body : (size_t)req->app->cfg.max_body_kib * 1024;
+	const char *cl = http_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (cl && strtoull(cl, NULL, 10) > req->body_limit) {
+		req->body_too_large = true;
+		http_error(req, STATUS_TOO_LARGE, "payload_too_large",
+			   "the request body is larger than this address accepts");
+		return true;
+	}
+	return page_cache_lookup(req);
+}
+
+/* A piece of the body: kept up to the route's limit, dropped after an early answer. */
+static void
+receive_body(struct request *req, const char *data, size_t *size)
+{
+	if (!req->response) {
+		if (req->body.len + *size > req->body_limit)
+			req->body_too_large = true;
+		else
+			strbuf_add(&req->body, data, *size);
+	}
+	*size = 0;
 }
 
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 	   const char *version, const char *upload_data, size_t *upload_data_size, void **req_cls)
 {
-	struct http_server *srv = cls;
 	struct request *req = *req_cls;
+	enum MHD_Result rc = MHD_YES;
+	(void)cls;
 	(void)version;
 	(void)conn;
 	if (!req)
 		return MHD_NO; /* cannot happen: on_uri always runs first */
 	log_set_request_id(req->id);
-
 	if (!req->method) {
-		/* first call: headers are in, the body is not */
-		struct app *app = srv->app;
-		req->method = arena_strdup(req->arena, method);
-		req->is_head = strcmp(method, "HEAD") == 0;
-		const char *raw = req->raw_uri;
-		req->path = arena_strdup(req->arena, url);
-		size_t plen = strlen(req->path);
-		choose_language(req);
-		req->want_json = want_json_from_accept(http_header(req, "Accept"));
-		if (!raw_path_is_safe(raw) || !utf8_is_valid(req->path, plen) ||
-		    req->path[0] != '/') {
-			http_error(req, STATUS_INVALID, "invalid_path",
-				   "the address is not valid UTF-8 text");
-			goto respond;
-		}
-		struct strbuf allow = STRBUF_INIT;
-		enum router_result rr = ROUTER_NOT_FOUND;
-		/* "<path>.json" is the JSON twin of a twin-enabled route; tried first because a
-		 * parameter like {id} would otherwise swallow "3.json" */
-		if (plen > 5 && strcmp(req->path + plen - 5, ".json") == 0) {
-			char *base = arena_strndup(req->arena, req->path, plen - 5);
-			struct route_match m;
-			enum router_result tr =
-				router_match(app->routes, app->nroutes, method, base, &m, &allow);
-			if (tr != ROUTER_NOT_FOUND && (m.route->flags & ROUTE_JSON_TWIN)) {
-				req->match = m;
-				req->path = base;
-				req->want_json = true;
-				rr = tr;
-			} else {
-				strbuf_reset(&allow);
-			}
-		}
-		if (rr == ROUTER_NOT_FOUND)
-			rr = router_match(app->routes, app->nroutes, method, req->path, &req->match,
-					  &allow);
-		req->log_path = req->match.route && (req->match.route->flags & ROUTE_SECRET)
-					? req->match.route->pattern
-					: req->path;
-		if (req->match.route && (req->match.route->flags & ROUTE_API))
-			req->want_json = true;
-		if (rr == ROUTER_WRONG_METHOD) {
-			http_add_header(req, "Allow", allow.buf);
-			strbuf_release(&allow);
-			/* the route of that path still chooses the error's shape (a route's own
-			 * error shape) */
-			http_error(req, STATUS_METHOD, "method_not_allowed",
-				   "this address does not accept that method");
-			req->match.route = NULL;
-			goto respond;
-		}
-		strbuf_release(&allow);
-		if (rr == ROUTER_NOT_FOUND) {
-			req->match.route = NULL;
-			http_error(req, STATUS_NOT_FOUND, "not_found",
-				   "there is no page at this address");
-			goto respond;
-		}
-		if (req->want_json && !(req->match.route->flags & ROUTE_JSON_TWIN) &&
-		    !(req->match.route->flags & ROUTE_RAW_BODY))
-			req->want_json = strcmp(method, "GET") != 0 && req->want_json;
-		req->body_limit = req->match.route->max_body ? req->match.route->max_body
-							     : (size_t)app->cfg.max_body_kib * 1024;
-		const char *cl = http_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl && strtoull(cl, NULL, 10) > req->body_limit) {
-			req->body_too_large = true;
-			http_error(req, STATUS_TOO_LARGE, "payload_too_large",
-				   "the request body is larger than this address accepts");
-			goto respond;
-		}
-		if (page_cache_lookup(req))
-			goto respond;
-		log_set_request_id(NULL);
-		return MHD_YES;
+		/*
+		 * Answered on the first call (cache hit, 404, 405...)? Queueing now would make
+		 * libmicrohttpd close the connection (it cannot know the body is empty), so unless
+		 * a body is on its way — then closing is right: we refuse it — answer on the next
+		 * call.
+		 */
+		if (start_request(req, url, method) && request_has_body(req))
+			rc = queue(req);
+	} else if (*upload_data_size) {
+		receive_body(req, upload_data, upload_data_size);
+	} else {
+		if (!req->response)
+			dispatch(req);
+		rc = queue(req);
 	}
-
-	if (*upload_data_size) {
-		if (!req->response) {
-			if (req->body.len + *upload_data_size > req->body_limit)
-				req->body_too_large = true;
-			else
-				strbuf_add(&req->body, upload_data, *upload_data_size);
-		}
-		*upload_data_size = 0;
-		log_set_request_id(NULL);
-		return MHD_YES;
-	}
-
-	if (!req->response)
-		dispatch(req);
-	goto queue_now;
-respond:
-	/*
-	 * Answered on the first call (cache hit, 404, 405...). Queueing now would make
-	 * libmicrohttpd close the connection (it cannot know the body is empty), so unless a body
-	 * is on its way — then closing is right: we refuse it — answer on the next call.
-	 */
-	if (!request_has_body(req)) {
-		log_set_request_id(NULL);
-		return MHD_YES;
-	}
-queue_now:;
-	enum MHD_Result rc = queue(req);
 	log_set_request_id(NULL);
 	return rc;
 }

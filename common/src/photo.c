@@ -5,15 +5,16 @@
  * a thumbnail, store both in the photos table under the JPEG's SHA-256, and serve them as
  * immutable files, redirecting to the peer for photos this side does not hold.
  */
-#include "common/check.h"
 #include "common/photo.h"
+
+#include "db_photo.h"
 
 #include "common/app.h"
 #include "common/arena.h"
-#include "common/db.h"
+#include "common/check.h"
 #include "common/http.h"
 #include "common/log.h"
-#include "common/xalloc.h"
+#include "common/strbuf.h"
 
 #include <openssl/sha.h>
 #include <pthread.h>
@@ -124,14 +125,12 @@ photo_image_release(struct photo_image *img)
 static void
 sha256_hex(const void *bytes, size_t len, char out[PHOTO_SHA256_HEX])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char md[SHA256_DIGEST_LENGTH];
+	struct strbuf hex = STRBUF_INIT;
 	SHA256(bytes, len, md);
-	for (size_t i = 0; i < sizeof(md); i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[2 * sizeof(md)] = '\0';
+	strbuf_addhex(&hex, md, sizeof(md));
+	memcpy(out, hex.buf, PHOTO_SHA256_HEX);
+	strbuf_release(&hex);
 }
 
 /* The reason libvips gave (logged once by the caller), and the error buffer cleared. */
@@ -157,19 +156,16 @@ enum {
 	IM_COUNT,
 };
 
-enum status
-photo_normalize(const void *bytes, size_t len, struct photo_image *out, const char **code)
+/* What is known before decoding: the size, the type by the bytes, and libvips started. */
+static enum status
+check_upload(const void *bytes, size_t len, const char **type, const char **code)
 {
-	VipsImage *im[IM_COUNT] = {0};
-	enum status st = STATUS_INVALID;
-	memset(out, 0, sizeof(*out));
-	*code = "photo_unreadable";
 	if (len > PHOTO_MAX_BYTES) {
 		*code = "photo_too_large";
 		return STATUS_TOO_LARGE;
 	}
-	const char *type = photo_sniff(bytes, len);
-	if (!type) {
+	*type = photo_sniff(bytes, len);
+	if (!*type) {
 		*code = "photo_type";
 		return STATUS_UNSUPPORTED;
 	}
@@ -178,33 +174,41 @@ photo_normalize(const void *bytes, size_t len, struct photo_image *out, const ch
 		*code = "photo_unavailable";
 		return STATUS_UNAVAILABLE;
 	}
+	return STATUS_OK;
+}
+
+/*
+ * Open the upload with the loader of its type only. Sequential: decoded in one pass, in strips,
+ * never whole in memory or in a temporary file; fail_on error: a truncated or corrupt file is
+ * refused instead of being padded with grey. 0, or -1 (logged).
+ */
+static int
+load_upload(const void *bytes, size_t len, const char *type, VipsImage **out)
+{
 	/* libvips takes a non-const pointer but only reads the buffer */
 	void *buf = (void *)(uintptr_t)bytes;
-	/* sequential: decoded in one pass, in strips, never whole in memory or in a temporary
-	 * file; fail_on error: a truncated or corrupt file is refused instead of being padded
-	 * with grey */
 	int rc;
 	if (strcmp(type, "image/jpeg") == 0)
-		rc = vips_jpegload_buffer(buf, len, &im[IM_IN], "access", VIPS_ACCESS_SEQUENTIAL,
+		rc = vips_jpegload_buffer(buf, len, out, "access", VIPS_ACCESS_SEQUENTIAL,
 					  "fail_on", VIPS_FAIL_ON_ERROR, NULL);
 	else if (strcmp(type, "image/png") == 0)
-		rc = vips_pngload_buffer(buf, len, &im[IM_IN], "access", VIPS_ACCESS_SEQUENTIAL,
-					 "fail_on", VIPS_FAIL_ON_ERROR, NULL);
+		rc = vips_pngload_buffer(buf, len, out, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
+					 VIPS_FAIL_ON_ERROR, NULL);
 	else
-		rc = vips_webpload_buffer(buf, len, &im[IM_IN], "access", VIPS_ACCESS_SEQUENTIAL,
+		rc = vips_webpload_buffer(buf, len, out, "access", VIPS_ACCESS_SEQUENTIAL,
 					  "fail_on", VIPS_FAIL_ON_ERROR, NULL);
-	if (rc != 0) {
+	if (rc != 0)
 		log_vips("read", type);
-		goto out;
-	}
-	/* the loaders are lazy: this is the header's size, before any pixel is decoded (a small
-	 * file may claim a huge image) */
-	int w = vips_image_get_width(im[IM_IN]), h = vips_image_get_height(im[IM_IN]);
-	if (w <= 0 || h <= 0 || (long long)w * h > PHOTO_MAX_PIXELS) {
-		log_warn("photo refused: a %s image of %d x %d pixels", type, w, h);
-		*code = "photo_dimensions";
-		goto out;
-	}
+	return rc ? -1 : 0;
+}
+
+/*
+ * From the loaded im[IM_IN] to the pixels to store, in *cur (one of im, which the caller
+ * unrefs): shrunk, decoded, turned upright, 8-bit sRGB, flattened on white. 0, or -1 (logged).
+ */
+static int
+prepare(VipsImage *im[IM_COUNT], const char *type, VipsImage **cur)
+{
 	/* shrink first (the longest side fits PHOTO_MAX_SIDE either way round), then decode into
 	 * memory once: every decoding error shows here, and the rotation below needs random
 	 * access, which a sequential load does not give */
@@ -212,39 +216,47 @@ photo_normalize(const void *bytes, size_t len, struct photo_image *out, const ch
 				 "size", VIPS_SIZE_DOWN, "no_rotate", TRUE, NULL) != 0 ||
 	    !(im[IM_MEM] = vips_image_copy_memory(im[IM_FIT]))) {
 		log_vips("decode", type);
-		goto out;
+		return -1;
 	}
 	/* phones store pictures sideways with an EXIF orientation; the tag goes with the rest of
 	 * the metadata, so the pixels must be turned now */
 	if (vips_autorot(im[IM_MEM], &im[IM_ROT], NULL) != 0) {
 		log_vips("rotate", type);
-		goto out;
+		return -1;
 	}
-	VipsImage *cur = im[IM_ROT];
-	if (vips_image_get_interpretation(cur) != VIPS_INTERPRETATION_sRGB) {
+	*cur = im[IM_ROT];
+	if (vips_image_get_interpretation(*cur) != VIPS_INTERPRETATION_sRGB) {
 		/* CMYK, greyscale, 16-bit: JPEG viewers expect 8-bit sRGB */
-		if (vips_colourspace(cur, &im[IM_RGB], VIPS_INTERPRETATION_sRGB, NULL) != 0) {
+		if (vips_colourspace(*cur, &im[IM_RGB], VIPS_INTERPRETATION_sRGB, NULL) != 0) {
 			log_vips("convert", type);
-			goto out;
+			return -1;
 		}
-		cur = im[IM_RGB];
+		*cur = im[IM_RGB];
 	}
-	if (vips_image_hasalpha(cur)) {
+	if (vips_image_hasalpha(*cur)) {
 		/* JPEG has no transparency: on white, as a page would show it, not on black */
 		VipsArrayDouble *white = vips_array_double_newv(3, 255.0, 255.0, 255.0);
-		rc = vips_flatten(cur, &im[IM_FLAT], "background", white, NULL);
+		int rc = vips_flatten(*cur, &im[IM_FLAT], "background", white, NULL);
 		vips_area_unref(VIPS_AREA(white));
 		if (rc != 0) {
 			log_vips("flatten", type);
-			goto out;
+			return -1;
 		}
-		cur = im[IM_FLAT];
+		*cur = im[IM_FLAT];
 	}
+	return 0;
+}
+
+/* cur as the JPEG to store, its size and its thumbnail in out (im[IM_THUMB] the caller
+ * unrefs). 0, or -1 (logged). */
+static int
+encode(VipsImage *im[IM_COUNT], VipsImage *cur, const char *type, struct photo_image *out)
+{
 	/* strip: no EXIF (GPS, camera), XMP, IPTC or ICC block in what we store and serve */
 	if (vips_jpegsave_buffer(cur, &out->jpeg, &out->jpeg_len, "Q", PHOTO_QUALITY, "strip", TRUE,
 				 "optimize_coding", TRUE, "interlace", TRUE, NULL) != 0) {
 		log_vips("encode", type);
-		goto out;
+		return -1;
 	}
 	out->width = vips_image_get_width(cur);
 	out->height = vips_image_get_height(cur);
@@ -257,8 +269,34 @@ photo_normalize(const void *bytes, size_t len, struct photo_image *out, const ch
 				 PHOTO_THUMB_QUALITY, "strip", TRUE, "optimize_coding", TRUE,
 				 NULL) != 0) {
 		log_vips("make a thumbnail of", type);
+		return -1;
+	}
+	return 0;
+}
+
+enum status
+photo_normalize(const void *bytes, size_t len, struct photo_image *out, const char **code)
+{
+	VipsImage *im[IM_COUNT] = {0}, *cur;
+	const char *type = NULL;
+	memset(out, 0, sizeof(*out));
+	*code = "photo_unreadable";
+	enum status st = check_upload(bytes, len, &type, code);
+	if (st != STATUS_OK)
+		return st;
+	st = STATUS_INVALID;
+	if (load_upload(bytes, len, type, &im[IM_IN]) < 0)
+		goto out;
+	/* the loaders are lazy: this is the header's size, before any pixel is decoded (a small
+	 * file may claim a huge image) */
+	int w = vips_image_get_width(im[IM_IN]), h = vips_image_get_height(im[IM_IN]);
+	if (w <= 0 || h <= 0 || (long long)w * h > PHOTO_MAX_PIXELS) {
+		log_warn("photo refused: a %s image of %d x %d pixels", type, w, h);
+		*code = "photo_dimensions";
 		goto out;
 	}
+	if (prepare(im, type, &cur) < 0 || encode(im, cur, type, out) < 0)
+		goto out;
 	sha256_hex(out->jpeg, out->jpeg_len, out->sha256);
 	st = STATUS_OK;
 	*code = NULL;
@@ -289,72 +327,7 @@ photo_error_message(const char *code)
 	return "the photo could not be saved; try again in a minute";
 }
 
-/* ---- the photos table ---- */
-
-static char *
-hex_encode(const void *bytes, size_t len)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = bytes;
-	char *h = xmalloc(2 * len + 1);
-	for (size_t i = 0; i < len; i++) {
-		h[2 * i] = hex[p[i] >> 4];
-		h[2 * i + 1] = hex[p[i] & 15];
-	}
-	h[2 * len] = '\0';
-	return h;
-}
-
-static int
-hex_digit(int c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-static int
-db_photo_insert(const struct photo_image *img)
-{
-	/* the hash names the bytes: a photo already there is the same photo */
-	static const char q[] =
-		"INSERT INTO photos (sha256, content_type, width, height, data, thumb)"
-		" VALUES ($1, 'image/jpeg', $2, $3, decode($4, 'hex'), decode($5, 'hex'))"
-		" ON CONFLICT (sha256) DO NOTHING";
-	char wb[16], hb[16];
-	snprintf(wb, sizeof(wb), "%d", img->width);
-	snprintf(hb, sizeof(hb), "%d", img->height);
-	char *data = hex_encode(img->jpeg, img->jpeg_len);
-	char *thumb = hex_encode(img->thumb, img->thumb_len);
-	int rc = db_command(q, DB_PARAMS(img->sha256, wb, hb, data, thumb));
-	free(data);
-	free(thumb);
-	return rc;
-}
-
-/*
- * The stored JPEG (small: its thumbnail) of sha256 into *bytes (malloc'd, caller frees), or,
- * when bytes is NULL, whether it is there. STATUS_OK, STATUS_NOT_FOUND or STATUS_UNAVAILABLE.
- */
-static enum status
-db_photo_get(const char *sha256, bool small, char **bytes, size_t *len)
-{
-	static const char q[] = "SELECT CASE WHEN NOT $3 THEN '' WHEN $2 THEN encode(thumb, 'hex')"
-				" ELSE encode(data, 'hex') END FROM photos WHERE sha256 = $1";
-	PGresult *res = db_exec(q, DB_PARAMS(sha256, small ? "t" : "f", bytes ? "t" : "f"));
-	if (!res)
-		return STATUS_UNAVAILABLE;
-	enum status st = PQntuples(res) == 1 ? STATUS_OK : STATUS_NOT_FOUND;
-	if (st == STATUS_OK && bytes) {
-		const char *h = PQgetvalue(res, 0, 0);
-		size_t n = (size_t)PQgetlength(res, 0, 0) / 2;
-		char *b = xmalloc(n ? n : 1);
-		for (size_t i = 0; i < n; i++)
-			b[i] = (char)(hex_digit(h[2 * i]) << 4 | hex_digit(h[2 * i + 1]));
-		*bytes = b;
-		*len = n;
-	}
-	PQclear(res);
-	return st;
-}
+/* ---- the photos table (db_photo.c) ---- */
 
 json_t *
 photo_store(const void *bytes, size_t len, enum status *st, const char **code)
