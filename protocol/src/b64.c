@@ -1,19 +1,18 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * Base64 (RFC 4648 §4, padded) and base64url (§5, unpadded) with a strict decoder: every byte
- * string has exactly one accepted text, so signatures and key ids cannot be smuggled in
- * alternative spellings.
+ * Base64 (RFC 4648 §4, padded) and base64url (§5, unpadded) on OpenSSL's EVP_EncodeBlock and
+ * EVP_DecodeBlock, with the strictness OpenSSL leaves out: every byte string has exactly one
+ * accepted text, so signatures and key ids cannot be smuggled in alternative spellings.
  */
 #include "protocol/b64.h"
 
+#include <openssl/evp.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <string.h>
 
-static const char std_alphabet[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-static const char url_alphabet[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+/* OpenSSL takes int lengths: work in chunks of whole groups (3 bytes, 4 characters). */
+#define CHUNK_BYTES (3 * 1024)
+#define CHUNK_CHARS (4 * 1024)
 
 size_t
 b64_encoded_len(size_t len)
@@ -21,108 +20,111 @@ b64_encoded_len(size_t len)
 	return (len + 2) / 3 * 4;
 }
 
+/* Append the standard, padded base64 of in[0..len) to sb. */
 static void
-encode(struct strbuf *sb, const unsigned char *in, size_t len, const char *alphabet, bool pad)
+encode_std(struct strbuf *sb, const unsigned char *in, size_t len)
 {
-	size_t i;
-
 	strbuf_grow(sb, b64_encoded_len(len));
-	for (i = 0; i + 3 <= len; i += 3) {
-		uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
-		strbuf_addch(sb, alphabet[v >> 18 & 63]);
-		strbuf_addch(sb, alphabet[v >> 12 & 63]);
-		strbuf_addch(sb, alphabet[v >> 6 & 63]);
-		strbuf_addch(sb, alphabet[v & 63]);
-	}
-	if (len - i == 1) {
-		uint32_t v = (uint32_t)in[i] << 16;
-		strbuf_addch(sb, alphabet[v >> 18 & 63]);
-		strbuf_addch(sb, alphabet[v >> 12 & 63]);
-		if (pad)
-			strbuf_addstr(sb, "==");
-	} else if (len - i == 2) {
-		uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8;
-		strbuf_addch(sb, alphabet[v >> 18 & 63]);
-		strbuf_addch(sb, alphabet[v >> 12 & 63]);
-		strbuf_addch(sb, alphabet[v >> 6 & 63]);
-		if (pad)
-			strbuf_addch(sb, '=');
+	for (size_t done = 0; done < len;) {
+		int n = len - done < CHUNK_BYTES ? (int)(len - done) : CHUNK_BYTES;
+		/* 4 characters per 3 bytes and a NUL: within the room grown above. */
+		int w = EVP_EncodeBlock((unsigned char *)sb->buf + sb->len, in + done, n);
+
+		strbuf_setlen(sb, sb->len + (size_t)w);
+		done += (size_t)n;
 	}
 }
 
 void
 b64_encode(struct strbuf *sb, const void *data, size_t len)
 {
-	encode(sb, data, len, std_alphabet, true);
+	encode_std(sb, data, len);
 }
 
 void
 b64url_encode(struct strbuf *sb, const void *data, size_t len)
 {
-	encode(sb, data, len, url_alphabet, false);
+	size_t start = sb->len;
+
+	encode_std(sb, data, len);
+	for (size_t i = start; i < sb->len; i++) {
+		if (sb->buf[i] == '+')
+			sb->buf[i] = '-';
+		else if (sb->buf[i] == '/')
+			sb->buf[i] = '_';
+	}
+	while (sb->len > start && sb->buf[sb->len - 1] == '=')
+		strbuf_setlen(sb, sb->len - 1);
 }
 
-/* The 6-bit value of c in the chosen alphabet, or -1. */
-static int
-sextet(unsigned char c, bool url)
+/*
+ * c as a character of the standard alphabet, or 0 when c is not one of the 64 characters of
+ * the chosen alphabet. EVP_DecodeBlock alone would skip whitespace at either end and read '='
+ * anywhere as zero bits, so every character is checked here first.
+ */
+static char
+std_char(char c, bool url)
 {
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
+	if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+		return c;
 	if (c == (url ? '-' : '+'))
-		return 62;
+		return '+';
 	if (c == (url ? '_' : '/'))
-		return 63;
-	return -1;
+		return '/';
+	return 0;
+}
+
+/*
+ * How many '=' the standard text[0..n) has, or will get for the url text: -1 when its length
+ * cannot be right (standard: a multiple of 4; url: 4n+1 characters cannot come from any byte
+ * string).
+ */
+static int
+padding(const char *text, size_t n, bool url)
+{
+	if (url)
+		return n % 4 == 1 ? -1 : (int)((4 - n % 4) % 4);
+	if (n % 4)
+		return -1;
+	if (!n || text[n - 1] != '=')
+		return 0;
+	return text[n - 2] == '=' ? 2 : 1;
 }
 
 static int
 decode(struct strbuf *out, const char *text, size_t n, bool url)
 {
-	size_t orig_len = out->len;
-	size_t i;
-	int v[4];
+	size_t orig_len = out->len, total, bytes;
+	char chunk[CHUNK_CHARS];
+	int pad = padding(text, n, url);
 
-	if (!url) {
-		if (n % 4)
-			return -1;
-		if (n && text[n - 1] == '=') {
-			n--;
-			if (text[n - 1] == '=')
-				n--;
-		}
-	}
-	/* 4n+1 characters cannot come from any byte string. */
-	if (n % 4 == 1)
+	if (pad < 0)
 		return -1;
+	/* The characters before the padding; then total, with it, is a multiple of 4. */
+	total = url ? n + (size_t)pad : n;
+	n = total - (size_t)pad;
+	bytes = total / 4 * 3;
+	strbuf_grow(out, bytes);
+	for (size_t at = 0; at < total; at += CHUNK_CHARS) {
+		size_t k = total - at < CHUNK_CHARS ? total - at : CHUNK_CHARS;
 
-	strbuf_grow(out, n / 4 * 3 + 2);
-	for (i = 0; i + 4 <= n; i += 4) {
-		for (int k = 0; k < 4; k++)
-			if ((v[k] = sextet((unsigned char)text[i + k], url)) < 0)
-				goto fail;
-		strbuf_addch(out, v[0] << 2 | v[1] >> 4);
-		strbuf_addch(out, (v[1] & 15) << 4 | v[2] >> 2);
-		strbuf_addch(out, (v[2] & 3) << 6 | v[3]);
-	}
-	if (n - i >= 2) {
-		for (size_t k = 0; k < n - i; k++)
-			if ((v[k] = sextet((unsigned char)text[i + k], url)) < 0)
-				goto fail;
-		strbuf_addch(out, v[0] << 2 | v[1] >> 4);
-		if (n - i == 2) {
-			/* The low 4 bits of the last character are not data: they must be zero. */
-			if (v[1] & 15)
-				goto fail;
-		} else {
-			strbuf_addch(out, (v[1] & 15) << 4 | v[2] >> 2);
-			if (v[2] & 3)
+		for (size_t i = 0; i < k; i++) {
+			chunk[i] = at + i < n ? std_char(text[at + i], url) : '=';
+			if (!chunk[i])
 				goto fail;
 		}
+		if (EVP_DecodeBlock((unsigned char *)out->buf + out->len + at / 4 * 3,
+				    (const unsigned char *)chunk, (int)k) != (int)(k / 4 * 3))
+			goto fail;
 	}
+	/*
+	 * OpenSSL decodes each '=' as a zero byte, and the unused bits of the last character land
+	 * in those bytes: they must be zero, and are not data.
+	 */
+	for (int i = 1; i <= pad; i++)
+		if (out->buf[out->len + bytes - (size_t)i])
+			goto fail;
+	strbuf_setlen(out, orig_len + bytes - (size_t)pad);
 	return 0;
 
 fail:

@@ -41,6 +41,30 @@ struct http_result {
 	char error[CURL_ERROR_SIZE];
 };
 
+/* What each delivery thread holds: its curl handle, the last answer, its run of failures. */
+struct worker {
+	CURL *curl;
+	struct http_result r;
+	int failures;
+};
+
+static void
+worker_init(struct worker *w)
+{
+	w->curl = curl_easy_init();
+	w->r = (struct http_result){.body = STRBUF_INIT};
+	w->failures = 0;
+}
+
+/* Release w and the thread's database connection, as the thread ends. */
+static void
+worker_release(struct worker *w)
+{
+	strbuf_release(&w->r.body);
+	curl_easy_cleanup(w->curl);
+	db_shutdown_thread();
+}
+
 static bool
 stopping(void)
 {
@@ -115,6 +139,19 @@ result_reset(struct http_result *r)
 	r->error[0] = '\0';
 }
 
+/* Run the request set up on c, filling r. Returns 0 when an HTTP answer came back. */
+static int
+perform(CURL *c, struct http_result *r)
+{
+	CURLcode cc = curl_easy_perform(c);
+
+	if (cc == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	else if (!r->error[0])
+		snprintf(r->error, sizeof(r->error), "%s", curl_easy_strerror(cc));
+	return cc == CURLE_OK ? 0 : -1;
+}
+
 /* POST one envelope; fills r. Returns 0 when an HTTP answer came back. */
 static int
 post_envelope(CURL *c, const char *url, const struct fed_row *row, struct http_result *r)
@@ -154,15 +191,11 @@ post_envelope(CURL *c, const char *url, const struct fed_row *row, struct http_r
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, row->envelope.buf);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)row->envelope.len);
-	CURLcode cc = curl_easy_perform(c);
-	if (cc == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-	else if (!r->error[0])
-		snprintf(r->error, sizeof(r->error), "%s", curl_easy_strerror(cc));
+	int rc = perform(c, r);
 	curl_slist_free_all(hdrs);
 	strbuf_release(&sig);
 	strbuf_release(&h);
-	return cc == CURLE_OK ? 0 : -1;
+	return rc;
 }
 
 /*
@@ -198,18 +231,92 @@ wait_for_events(void)
 		http_cache_bump();
 }
 
+/*
+ * Record that the peer did not take row (rc: what post_envelope returned, w->r its answer) and
+ * log it. Returns how long to wait before trying again, or 0 when the peer refused the event
+ * for good and delivery is now blocked.
+ */
+static long
+delivery_failed(struct worker *w, const struct fed_peer *peer, const struct fed_row *row, int rc)
+{
+	const struct http_result *r = &w->r;
+	long wait_ms = 0;
+	char *err;
+
+	if (rc < 0)
+		err = xasprintf("could not deliver event %lld to peer \"%s\": %s", row->seq,
+				peer->name, r->error);
+	else
+		err = xasprintf("could not deliver event %lld to peer \"%s\": HTTP %ld %.200s",
+				row->seq, peer->name, r->status, r->body.buf);
+	/* refused for good: bad input, bad signature or equivocation. Retrying cannot help; an
+	 * operator must look */
+	/* except "not_paired": the peer has not pinned our key yet, which pairing one side at a
+	 * time makes normal for a moment */
+	bool permanent = rc == 0 &&
+			 (r->status == 400 || r->status == 401 || r->status == 403 ||
+			  r->status == 409 || r->status == 413) &&
+			 !strstr(r->body.buf, "\"not_paired\"");
+	if (permanent) {
+		log_error("%s; delivery to \"%s\" is blocked until an operator looks (status page)",
+			  err, peer->name);
+	} else {
+		if (w->failures < 3 || w->failures % 20 == 0)
+			log_warn("%s", err);
+		/* Retry-After in seconds (an HTTP-date is not honoured: backoff) */
+		if (rc == 0 && (r->status == 429 || r->status == 503) && r->retry_after_s > 0 &&
+		    r->retry_after_s <= 3600)
+			wait_ms = r->retry_after_s * 1000L;
+		else
+			wait_ms = backoff_ms(w->failures);
+		w->failures++;
+	}
+	db_fed_peer_set_error(peer->name, err, permanent);
+	free(err);
+	return wait_ms;
+}
+
+/*
+ * Post rows[0..nr) to the peer's inbox in order, recording each acknowledgement, until one
+ * fails. Returns how long to wait before the next round (0: go on at once).
+ */
+static long
+send_batch(struct worker *w, const struct fed_peer *peer, const struct fed_row *rows, size_t nr)
+{
+	char *url = xasprintf("%s/federation/v1/inbox", peer->url);
+	long wait_ms = 0;
+
+	for (size_t i = 0; i < nr && !stopping(); i++) {
+		int rc = post_envelope(w->curl, url, &rows[i], &w->r);
+		if (rc == 0 && (w->r.status == 200 || w->r.status == 202)) {
+			long long skip = duplicate_applied_seq(&w->r, rows[i].seq);
+			db_fed_peer_set_acked(peer->name, skip > rows[i].seq ? skip : rows[i].seq);
+			w->failures = 0;
+			if (skip > rows[i].seq)
+				break; /* the peer pulled further meanwhile: resume after that */
+			continue;
+		}
+		wait_ms = delivery_failed(w, peer, &rows[i], rc);
+		break;
+	}
+	free(url);
+	return wait_ms;
+}
+
 static void *
 sender_main(void *arg)
 {
+	struct worker w;
+
 	(void)arg;
-	CURL *c = curl_easy_init();
-	struct http_result r = {.body = STRBUF_INIT};
-	int failures = 0;
+	worker_init(&w);
 	while (!stopping()) {
 		struct fed_peer peer;
+		struct fed_row *rows = NULL;
+		size_t nr = 0, alloc = 0;
 		int got = db_fed_peer_get(&peer, false);
 		if (got < 0) {
-			nap(backoff_ms(failures++), -1);
+			nap(backoff_ms(w.failures++), -1);
 			continue;
 		}
 		if (got == 0 || peer.blocked) {
@@ -219,76 +326,19 @@ sender_main(void *arg)
 			wait_for_events();
 			continue;
 		}
-		struct fed_row *rows = NULL;
-		size_t nr = 0, alloc = 0;
 		if (db_fed_events_after(fed.self, peer.acked_seq, SENDER_BATCH, &rows, &nr,
 					&alloc) < 0) {
-			nap(backoff_ms(failures++), -1);
+			nap(backoff_ms(w.failures++), -1);
 			continue;
 		}
-		if (nr == 0) {
-			db_fed_rows_free(rows, nr);
-			wait_for_events();
-			continue;
-		}
-		char *url = xasprintf("%s/federation/v1/inbox", peer.url);
-		long wait_ms = 0;
-		for (size_t i = 0; i < nr && !stopping(); i++) {
-			int rc = post_envelope(c, url, &rows[i], &r);
-			if (rc == 0 && (r.status == 200 || r.status == 202)) {
-				long long skip = duplicate_applied_seq(&r, rows[i].seq);
-				db_fed_peer_set_acked(peer.name,
-						      skip > rows[i].seq ? skip : rows[i].seq);
-				failures = 0;
-				if (skip > rows[i].seq)
-					break; /* the peer pulled further meanwhile: resume after
-						  that */
-				continue;
-			}
-			char *err;
-			if (rc < 0)
-				err = xasprintf("could not deliver event %lld to peer \"%s\": %s",
-						rows[i].seq, peer.name, r.error);
-			else
-				err = xasprintf("could not deliver event %lld to peer \"%s\": HTTP "
-						"%ld %.200s",
-						rows[i].seq, peer.name, r.status, r.body.buf);
-			/* refused for good: bad input, bad signature or equivocation. Retrying
-			 * cannot help; an operator must look */
-			/* except "not_paired": the peer has not pinned our key yet, which pairing
-			 * one side at a time makes normal for a moment */
-			bool permanent = rc == 0 &&
-					 (r.status == 400 || r.status == 401 || r.status == 403 ||
-					  r.status == 409 || r.status == 413) &&
-					 !strstr(r.body.buf, "\"not_paired\"");
-			if (permanent) {
-				log_error(
-					"%s; delivery to \"%s\" is blocked until an operator looks "
-					"(status page)",
-					err, peer.name);
-			} else {
-				if (failures < 3 || failures % 20 == 0)
-					log_warn("%s", err);
-				/* Retry-After in seconds (an HTTP-date is not honoured: backoff) */
-				if (rc == 0 && (r.status == 429 || r.status == 503) &&
-				    r.retry_after_s > 0 && r.retry_after_s <= 3600)
-					wait_ms = r.retry_after_s * 1000L;
-				else
-					wait_ms = backoff_ms(failures);
-				failures++;
-			}
-			db_fed_peer_set_error(peer.name, err, permanent);
-			free(err);
-			break;
-		}
-		free(url);
+		long wait_ms = nr ? send_batch(&w, &peer, rows, nr) : 0;
 		db_fed_rows_free(rows, nr);
-		if (wait_ms)
+		if (!nr)
+			wait_for_events();
+		else if (wait_ms)
 			nap(wait_ms, -1);
 	}
-	strbuf_release(&r.body);
-	curl_easy_cleanup(c);
-	db_shutdown_thread();
+	worker_release(&w);
 	return NULL;
 }
 
@@ -352,66 +402,72 @@ rollback:
 	return rc;
 }
 
+/* Wait until a pull is asked for (fed_request_pull), PULL_EVERY_MS have passed, or stop. */
+static void
+wait_for_pull_request(void)
+{
+	pthread_mutex_lock(&fed.lock);
+	if (!fed.pull_requested && !stopping()) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += PULL_EVERY_MS / 1000;
+		pthread_cond_timedwait(&fed.cond, &fed.lock, &until);
+	}
+	fed.pull_requested = false;
+	pthread_mutex_unlock(&fed.lock);
+}
+
+/* Fetch and apply the peer's events, a batch at a time, until caught up or a fetch fails. */
+static void
+pull_from_peer(struct worker *w)
+{
+	for (;;) {
+		struct fed_peer peer;
+		if (db_fed_peer_get(&peer, false) <= 0)
+			return;
+		char *url = xasprintf("%s/federation/v1/events?after=%lld&limit=%d", peer.url,
+				      peer.applied_seq, PULL_BATCH);
+		result_reset(&w->r);
+		curl_common(w->curl, &w->r, url);
+		curl_easy_setopt(w->curl, CURLOPT_HTTPGET, 1L);
+		int rc = perform(w->curl, &w->r);
+		free(url);
+		if (rc < 0 || w->r.status != 200) {
+			if (w->failures++ < 3)
+				log_warn("could not pull events from peer \"%s\": %s", peer.name,
+					 rc < 0 ? w->r.error : "unexpected HTTP status");
+			/* try again soon: the peer may just be starting */
+			pthread_mutex_lock(&fed.lock);
+			fed.pull_requested = true;
+			pthread_mutex_unlock(&fed.lock);
+			nap(backoff_ms(w->failures), -1);
+			return;
+		}
+		w->failures = 0;
+		int got = apply_batch(&peer, &w->r.body);
+		if (got > 0)
+			log_info("caught up %d events from peer \"%s\"", got, peer.name);
+		if (got < PULL_BATCH)
+			return;
+	}
+}
+
 static void *
 puller_main(void *arg)
 {
+	struct worker w;
+
 	(void)arg;
-	CURL *c = curl_easy_init();
-	struct http_result r = {.body = STRBUF_INIT};
-	int failures = 0;
+	worker_init(&w);
 	fed_request_pull(); /* on start */
 	while (!stopping()) {
-		pthread_mutex_lock(&fed.lock);
-		if (!fed.pull_requested && !stopping()) {
-			struct timespec until;
-			clock_gettime(CLOCK_REALTIME, &until);
-			until.tv_sec += PULL_EVERY_MS / 1000;
-			pthread_cond_timedwait(&fed.cond, &fed.lock, &until);
-		}
-		fed.pull_requested = false;
-		pthread_mutex_unlock(&fed.lock);
+		wait_for_pull_request();
 		if (stopping())
 			break;
 		db_fed_webhook_ids_prune();
-		for (;;) {
-			struct fed_peer peer;
-			if (db_fed_peer_get(&peer, false) <= 0)
-				break;
-			char *url = xasprintf("%s/federation/v1/events?after=%lld&limit=%d",
-					      peer.url, peer.applied_seq, PULL_BATCH);
-			result_reset(&r);
-			curl_common(c, &r, url);
-			curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
-			CURLcode cc = curl_easy_perform(c);
-			free(url);
-			if (cc == CURLE_OK)
-				curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
-			if (cc != CURLE_OK || r.status != 200) {
-				if (failures++ < 3)
-					log_warn("could not pull events from peer \"%s\": %s",
-						 peer.name,
-						 cc != CURLE_OK
-							 ? (r.error[0] ? r.error
-								       : curl_easy_strerror(cc))
-							 : "unexpected HTTP status");
-				/* try again soon: the peer may just be starting */
-				pthread_mutex_lock(&fed.lock);
-				fed.pull_requested = true;
-				pthread_mutex_unlock(&fed.lock);
-				nap(backoff_ms(failures), -1);
-				break;
-			}
-			failures = 0;
-			int got = apply_batch(&peer, &r.body);
-			if (got > 0)
-				log_info("caught up %d events from peer \"%s\"", got, peer.name);
-			if (got < PULL_BATCH)
-				break;
-		}
+		pull_from_peer(&w);
 	}
-	strbuf_release(&r.body);
-	curl_easy_cleanup(c);
-	db_shutdown_thread();
+	worker_release(&w);
 	return NULL;
 }
 

@@ -8,6 +8,7 @@
 #include "common/log.h"
 #include "common/xalloc.h"
 #include "protocol/b64.h"
+#include "strict_json.h"
 
 #include <jansson.h>
 #include <string.h>
@@ -71,112 +72,103 @@ out:
 	return ret;
 }
 
-/* Map a jansson load error to our reason. */
-static const char *
-json_error_reason(const json_error_t *err)
-{
-	return json_error_code(err) == json_error_duplicate_key ? "duplicate_key"
-								: "malformed_json";
-}
-
-/* Whether obj has exactly the n members in names[]. */
-static bool
-has_exact_members(const json_t *obj, const char *const *names, size_t n)
-{
-	if (json_object_size(obj) != n)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!json_object_get(obj, names[i]))
-			return false;
-	return true;
-}
-
 static const char *const envelope_members[] = {"payloadType", "payload", "signatures"};
 static const char *const signature_members[] = {"keyid", "sig"};
+
+/* Whether root has the envelope's members, of the right types and sizes. */
+static bool
+envelope_shape_is_valid(const json_t *root)
+{
+	const json_t *type = json_object_get(root, "payloadType");
+	const json_t *sigs = json_object_get(root, "signatures");
+
+	return strict_json_has_members(root, envelope_members, ARRAY_SIZE(envelope_members)) &&
+	       json_is_string(type) && json_is_string(json_object_get(root, "payload")) &&
+	       json_is_array(sigs) && json_string_length(type) &&
+	       json_string_length(type) <= DSSE_PAYLOAD_TYPE_MAX_LEN && json_array_size(sigs) &&
+	       json_array_size(sigs) <= DSSE_MAX_SIGNATURES;
+}
+
+/* Decode the payload's base64 text b64 into out; returns the status and sets *why on failure. */
+static enum status
+decode_payload(const json_t *b64, struct strbuf *out, const char **why)
+{
+	/* Base64 grows by 4/3: check the encoded size before spending time decoding. */
+	if (json_string_length(b64) > b64_encoded_len(DSSE_PAYLOAD_MAX_LEN)) {
+		*why = "payload_too_large";
+		return STATUS_TOO_LARGE;
+	}
+	if (b64_decode(out, json_string_value(b64), json_string_length(b64)) < 0) {
+		*why = "bad_base64";
+		return STATUS_INVALID;
+	}
+	/* 4 characters per 3 bytes still lets one or two bytes over the limit through. */
+	if (out->len > DSSE_PAYLOAD_MAX_LEN) {
+		*why = "payload_too_large";
+		return STATUS_TOO_LARGE;
+	}
+	return STATUS_OK;
+}
+
+/* Read the signatures array sigs into env; returns NULL or the reason. */
+static const char *
+read_signatures(struct dsse_envelope *env, const json_t *sigs)
+{
+	env->sigs = xcalloc(json_array_size(sigs), sizeof(*env->sigs));
+	for (size_t i = 0; i < json_array_size(sigs); i++) {
+		const json_t *s = json_array_get(sigs, i);
+		const json_t *keyid = json_object_get(s, "keyid");
+		const json_t *sig = json_object_get(s, "sig");
+
+		if (!strict_json_has_strings(s, signature_members, ARRAY_SIZE(signature_members)) ||
+		    !json_string_length(keyid) || json_string_length(keyid) > DSSE_KEYID_MAX_LEN)
+			return "malformed_envelope";
+		if (b64_decode_exact(json_string_value(sig), json_string_length(sig),
+				     env->sigs[i].sig, ED25519_SIGNATURE_LEN) < 0) {
+			struct strbuf probe = STRBUF_INIT;
+			/* Tell bad base64 apart from good base64 of the wrong length. */
+			int bad =
+				b64_decode(&probe, json_string_value(sig), json_string_length(sig));
+
+			strbuf_release(&probe);
+			return bad < 0 ? "bad_base64" : "malformed_envelope";
+		}
+		env->sigs[i].keyid = xstrdup(json_string_value(keyid));
+		env->nr_sigs++;
+	}
+	return NULL;
+}
 
 enum status
 dsse_envelope_parse(const void *bytes, size_t len, struct dsse_envelope **out, const char **reason)
 {
 	struct dsse_envelope *env = NULL;
 	struct strbuf payload = STRBUF_INIT;
-	enum status st = STATUS_INVALID;
-	const char *why = "malformed_envelope";
-	const json_t *type, *b64, *sigs;
-	json_error_t jerr;
-	json_t *root = NULL;
-	size_t i;
+	const char *why = NULL;
+	json_t *root;
+	enum status st;
 
 	*out = NULL;
-	if (len > DSSE_ENVELOPE_MAX_LEN) {
-		st = STATUS_TOO_LARGE;
-		why = "payload_too_large";
+	st = strict_json_load(bytes, len, DSSE_ENVELOPE_MAX_LEN, &root, &why);
+	if (st != STATUS_OK)
 		goto out;
-	}
-	root = json_loadb(bytes, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root) {
-		why = json_error_reason(&jerr);
+	st = STATUS_INVALID;
+	why = "malformed_envelope";
+	if (!envelope_shape_is_valid(root))
 		goto out;
-	}
-	if (!json_is_object(root) || !has_exact_members(root, envelope_members, 3))
+	st = decode_payload(json_object_get(root, "payload"), &payload, &why);
+	if (st != STATUS_OK)
 		goto out;
-	type = json_object_get(root, "payloadType");
-	b64 = json_object_get(root, "payload");
-	sigs = json_object_get(root, "signatures");
-	if (!json_is_string(type) || !json_is_string(b64) || !json_is_array(sigs))
-		goto out;
-	if (!json_string_length(type) || json_string_length(type) > DSSE_PAYLOAD_TYPE_MAX_LEN)
-		goto out;
-	if (!json_array_size(sigs) || json_array_size(sigs) > DSSE_MAX_SIGNATURES)
-		goto out;
-	/* Base64 grows by 4/3: check the encoded size before spending time decoding. */
-	if (json_string_length(b64) > b64_encoded_len(DSSE_PAYLOAD_MAX_LEN)) {
-		st = STATUS_TOO_LARGE;
-		why = "payload_too_large";
-		goto out;
-	}
-	if (b64_decode(&payload, json_string_value(b64), json_string_length(b64)) < 0) {
-		why = "bad_base64";
-		goto out;
-	}
-	/* 4 characters per 3 bytes still lets one or two bytes over the limit through. */
-	if (payload.len > DSSE_PAYLOAD_MAX_LEN) {
-		st = STATUS_TOO_LARGE;
-		why = "payload_too_large";
-		goto out;
-	}
-
 	env = xcalloc(1, sizeof(*env));
-	env->sigs = xcalloc(json_array_size(sigs), sizeof(*env->sigs));
-	for (i = 0; i < json_array_size(sigs); i++) {
-		const json_t *s = json_array_get(sigs, i);
-		const json_t *keyid, *sig;
-
-		if (!json_is_object(s) || !has_exact_members(s, signature_members, 2))
-			goto out;
-		keyid = json_object_get(s, "keyid");
-		sig = json_object_get(s, "sig");
-		if (!json_is_string(keyid) || !json_is_string(sig))
-			goto out;
-		if (!json_string_length(keyid) || json_string_length(keyid) > DSSE_KEYID_MAX_LEN)
-			goto out;
-		if (b64_decode_exact(json_string_value(sig), json_string_length(sig),
-				     env->sigs[i].sig, ED25519_SIGNATURE_LEN) < 0) {
-			struct strbuf probe = STRBUF_INIT;
-			/* Tell bad base64 apart from good base64 of the wrong length. */
-			if (b64_decode(&probe, json_string_value(sig), json_string_length(sig)) < 0)
-				why = "bad_base64";
-			strbuf_release(&probe);
-			goto out;
-		}
-		env->sigs[i].keyid = xstrdup(json_string_value(keyid));
-		env->nr_sigs++;
+	why = read_signatures(env, json_object_get(root, "signatures"));
+	if (why) {
+		st = STATUS_INVALID;
+		goto out;
 	}
-	env->payload_type = xstrdup(json_string_value(type));
+	env->payload_type = xstrdup(json_string_value(json_object_get(root, "payloadType")));
 	env->payload = (unsigned char *)strbuf_detach(&payload, &env->payload_len);
 	*out = env;
 	env = NULL;
-	st = STATUS_OK;
-	why = NULL;
 out:
 	if (why && reason)
 		*reason = why;

@@ -7,6 +7,7 @@
 #include "protocol/event.h"
 
 #include "common/xalloc.h"
+#include "strict_json.h"
 
 #include <openssl/evp.h>
 #include <string.h>
@@ -297,129 +298,129 @@ out:
 	return ret;
 }
 
-enum status
-event_parse(const void *bytes, size_t len, struct event **out, const char **reason)
+/* The member set of root: all of them, no other, and v is 1. Returns the reason or NULL. */
+static const char *
+check_members(json_t *root)
 {
-	struct event *ev = NULL;
-	enum status st = STATUS_INVALID;
-	const char *why = NULL;
-	json_error_t jerr;
-	json_t *root = NULL, *v, *refs;
-	char *canon = NULL;
-	size_t i;
+	json_t *v;
 
-	*out = NULL;
-	if (len > EVENT_MAX_LEN) {
-		st = STATUS_TOO_LARGE;
-		why = "payload_too_large";
-		goto out;
-	}
-	root = json_loadb(bytes, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root) {
-		why = json_error_code(&jerr) == json_error_duplicate_key ? "duplicate_key"
-									 : "malformed_json";
-		goto out;
-	}
-	if (!json_is_object(root)) {
-		why = "malformed_json";
-		goto out;
-	}
+	if (!json_is_object(root))
+		return "malformed_json";
 	/* Before the field checks, so that a float gets its own code wherever it is. */
-	if (has_float(root)) {
-		why = "float_not_allowed";
-		goto out;
-	}
-	for (i = 0; i < ARRAY_SIZE(event_members); i++)
-		if (!json_object_get(root, event_members[i])) {
-			why = "missing_field";
-			goto out;
-		}
-	if (json_object_size(root) != ARRAY_SIZE(event_members)) {
-		why = "unknown_field";
-		goto out;
-	}
-
+	if (has_float(root))
+		return "float_not_allowed";
+	for (size_t i = 0; i < ARRAY_SIZE(event_members); i++)
+		if (!json_object_get(root, event_members[i]))
+			return "missing_field";
+	if (json_object_size(root) != ARRAY_SIZE(event_members))
+		return "unknown_field";
 	v = json_object_get(root, "v");
-	if (!json_is_integer(v) || json_integer_value(v) != EVENT_VERSION) {
-		why = "bad_version";
-		goto out;
-	}
-	ev = xcalloc(1, sizeof(*ev));
-	ev->owner_root = root;
-	ev->origin = json_string_value(json_object_get(root, "origin"));
-	v = json_object_get(root, "seq");
-	if (!json_is_integer(v)) {
-		why = "bad_seq";
-		goto out;
-	}
-	ev->seq = json_integer_value(v);
-	ev->prev = json_string_value(json_object_get(root, "prev"));
-	ev->type = json_string_value(json_object_get(root, "type"));
-	ev->occurred_at = json_string_value(json_object_get(root, "occurred_at"));
-	ev->data = json_object_get(root, "data");
-	if (!json_is_object(ev->data)) {
-		why = "bad_data";
-		goto out;
-	}
-	refs = json_object_get(root, "refs");
-	if (!json_is_array(refs) || json_array_size(refs) > EVENT_MAX_REFS) {
-		why = "bad_refs";
-		goto out;
-	}
+	if (!json_is_integer(v) || json_integer_value(v) != EVENT_VERSION)
+		return "bad_version";
+	return NULL;
+}
+
+/* Point ev's refs at the strings of the refs array. Returns the reason or NULL. */
+static const char *
+read_refs(struct event *ev, const json_t *refs)
+{
+	if (!json_is_array(refs) || json_array_size(refs) > EVENT_MAX_REFS)
+		return "bad_refs";
 	ev->owner_refs = xcalloc(json_array_size(refs) + 1, sizeof(*ev->owner_refs));
 	ev->refs = ev->owner_refs;
-	for (i = 0; i < json_array_size(refs); i++) {
+	for (size_t i = 0; i < json_array_size(refs); i++) {
 		const json_t *r = json_array_get(refs, i);
-		bool exact = json_is_object(r) && json_object_size(r) == ARRAY_SIZE(ref_members);
 
-		for (size_t k = 0; exact && k < ARRAY_SIZE(ref_members); k++)
-			exact = json_is_string(json_object_get(r, ref_members[k]));
-		if (!exact) {
-			why = "bad_refs";
-			goto out;
-		}
+		if (!strict_json_has_strings(r, ref_members, ARRAY_SIZE(ref_members)))
+			return "bad_refs";
 		ev->owner_refs[i].origin = json_string_value(json_object_get(r, "origin"));
 		ev->owner_refs[i].type = json_string_value(json_object_get(r, "type"));
 		ev->owner_refs[i].id = json_string_value(json_object_get(r, "id"));
 	}
-	ev->nr_refs = i;
-	/* A non-string member has a NULL value here, which check_fields rejects. */
-	why = check_fields(ev);
+	ev->nr_refs = json_array_size(refs);
+	return NULL;
+}
+
+/*
+ * Point ev's fields at the members of root, which stays their owner. A member that is not a
+ * string leaves a NULL, which check_fields rejects. Returns the reason or NULL.
+ */
+static const char *
+read_fields(struct event *ev, json_t *root)
+{
+	json_t *seq = json_object_get(root, "seq");
+
+	ev->origin = json_string_value(json_object_get(root, "origin"));
+	if (!json_is_integer(seq))
+		return "bad_seq";
+	ev->seq = json_integer_value(seq);
+	ev->prev = json_string_value(json_object_get(root, "prev"));
+	ev->type = json_string_value(json_object_get(root, "type"));
+	ev->occurred_at = json_string_value(json_object_get(root, "occurred_at"));
+	ev->data = json_object_get(root, "data");
+	if (!json_is_object(ev->data))
+		return "bad_data";
+	return read_refs(ev, json_object_get(root, "refs"));
+}
+
+/*
+ * The bytes are signed and hashed as they are, so accept only the one spelling our builder
+ * makes: member order, whitespace, escapes, number forms. Re-serializing keeps the member order
+ * it was given, so that is checked on its own. Returns the reason or NULL.
+ */
+static const char *
+check_canonical(json_t *root, const void *bytes, size_t len)
+{
+	json_t *refs = json_object_get(root, "refs");
+	char *canon;
+	bool same;
+
+	if (!members_in_order(root, event_members, ARRAY_SIZE(event_members)))
+		return "non_canonical_json";
+	for (size_t i = 0; i < json_array_size(refs); i++)
+		if (!members_in_order(json_array_get(refs, i), ref_members,
+				      ARRAY_SIZE(ref_members)))
+			return "non_canonical_json";
+	canon = json_dumps(root, JSON_COMPACT);
+	same = canon && strlen(canon) == len && !memcmp(canon, bytes, len);
+	free(canon);
+	return same ? NULL : "non_canonical_json";
+}
+
+enum status
+event_parse(const void *bytes, size_t len, struct event **out, const char **reason)
+{
+	struct event *ev = NULL;
+	const char *why = NULL;
+	json_t *root;
+	enum status st;
+
+	*out = NULL;
+	st = strict_json_load(bytes, len, EVENT_MAX_LEN, &root, &why);
+	if (st != STATUS_OK)
+		goto out;
+	st = STATUS_INVALID;
+	why = check_members(root);
 	if (why)
 		goto out;
-
-	/*
-	 * The bytes are signed and hashed as they are, so accept only the one spelling our
-	 * builder makes: member order, whitespace, escapes, number forms. Re-serializing keeps
-	 * the member order it was given, so that is checked on its own.
-	 */
-	if (!members_in_order(root, event_members, ARRAY_SIZE(event_members))) {
-		why = "non_canonical_json";
+	ev = xcalloc(1, sizeof(*ev));
+	ev->owner_root = root;
+	root = NULL;
+	why = read_fields(ev, ev->owner_root);
+	if (!why)
+		why = check_fields(ev);
+	if (!why)
+		why = check_canonical(ev->owner_root, bytes, len);
+	if (why)
 		goto out;
-	}
-	for (i = 0; i < json_array_size(refs); i++)
-		if (!members_in_order(json_array_get(refs, i), ref_members,
-				      ARRAY_SIZE(ref_members))) {
-			why = "non_canonical_json";
-			goto out;
-		}
-	canon = json_dumps(root, JSON_COMPACT);
-	if (!canon || strlen(canon) != len || memcmp(canon, bytes, len)) {
-		why = "non_canonical_json";
-		goto out;
-	}
 	*out = ev;
 	ev = NULL;
-	root = NULL;
 	st = STATUS_OK;
 out:
 	if (why && reason)
 		*reason = why;
-	free(canon);
-	if (ev)
-		event_free(ev);
-	else
-		json_decref(root);
+	event_free(ev);
+	json_decref(root);
 	return st;
 }
 

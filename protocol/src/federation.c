@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
  * Federation v1 in a daemon: emitting own events (signed, chained, stored and notified in the
- * writer's transaction), accepting the peer's events in seq order (verify, store, apply in one
- * transaction; buffer ahead of gaps; keep equivocation evidence), and the HTTP endpoints.
+ * writer's transaction), verifying the peer's deliveries and envelopes against its pinned keys,
+ * accepting its events in seq order (store, apply in one transaction; buffer ahead of gaps; keep
+ * equivocation evidence), and the federation's life in the daemon. The HTTP endpoints are in
+ * page_federation.c.
  */
 #include "protocol/federation.h"
 
-#include "common/auth.h"
 #include "common/db.h"
-#include "common/http.h"
 #include "common/log.h"
 #include "common/outbox.h"
 #include "common/xalloc.h"
@@ -232,6 +232,23 @@ out:
 	return st;
 }
 
+enum webhook_result
+fed_verify_transport(const char *origin, const char *id, const char *ts, const char *sig,
+		     const void *body, size_t len)
+{
+	struct verify_key *keys[PEER_KEYS_MAX];
+	enum webhook_result wr = WEBHOOK_BAD_SIGNATURE;
+
+	/* a key that does not verify may be newer than the cache: reload once */
+	for (int attempt = 0; attempt < 2 && wr == WEBHOOK_BAD_SIGNATURE; attempt++) {
+		size_t nkeys = fed_peer_keys(origin, keys, PEER_KEYS_MAX, attempt > 0);
+		wr = webhook_verify((const struct verify_key *const *)keys, nkeys, id, ts, sig,
+				    body, len, (int64_t)time(NULL));
+		free_keys(keys, nkeys);
+	}
+	return wr;
+}
+
 void
 fed_verified_release(struct verified *v)
 {
@@ -369,225 +386,6 @@ fed_peer_save(struct fed_peer *peer)
 		return 0;
 	peer->dirty = false;
 	return db_fed_peer_set_applied(peer->name, peer->applied_seq, peer->applied_hash);
-}
-
-/* ---- endpoints ---- */
-
-static void
-reply_code(struct request *req, enum status st, const char *code, const char *message)
-{
-	req->want_json = true;
-	if (st == STATUS_UNAVAILABLE)
-		http_add_header(req, "Retry-After", "5");
-	http_error(req, st, code, message);
-}
-
-void
-api_federation_inbox(struct request *req)
-{
-	const char *id = http_header(req, "webhook-id");
-	const char *ts = http_header(req, "webhook-timestamp");
-	const char *sig = http_header(req, "webhook-signature");
-	struct verify_key *keys[PEER_KEYS_MAX];
-	size_t nkeys = 0;
-	struct verified v = {0};
-	const char *code = NULL;
-	struct fed_peer peer;
-	req->want_json = true;
-
-	int have_peer = db_fed_peer_get(&peer, false);
-	if (have_peer < 0) {
-		reply_code(req, STATUS_UNAVAILABLE, "database_unavailable", "try again later");
-		return;
-	}
-	if (!have_peer) {
-		reply_code(req, STATUS_UNAUTHORIZED, "not_paired",
-			   "this platform has no paired peer");
-		return;
-	}
-	/* the transport signature over the raw bytes comes before any parsing */
-	enum webhook_result wr = WEBHOOK_BAD_SIGNATURE;
-	for (int attempt = 0; attempt < 2 && wr == WEBHOOK_BAD_SIGNATURE; attempt++) {
-		nkeys = fed_peer_keys(peer.name, keys, PEER_KEYS_MAX, attempt > 0);
-		wr = webhook_verify((const struct verify_key *const *)keys, nkeys, id, ts, sig,
-				    req->body.buf, req->body.len, (int64_t)time(NULL));
-		free_keys(keys, nkeys);
-	}
-	if (wr != WEBHOOK_OK) {
-		reply_code(req, webhook_result_status(wr), webhook_result_code(wr),
-			   "the delivery's webhook signature headers do not verify");
-		return;
-	}
-	/* one envelope is one line of the catch-up stream: no raw line breaks */
-	if (memchr(req->body.buf, '\n', req->body.len) ||
-	    memchr(req->body.buf, '\r', req->body.len)) {
-		reply_code(req, STATUS_INVALID, "malformed_envelope",
-			   "an envelope is compact JSON on one line");
-		return;
-	}
-	enum status st = fed_verify_envelope(req->body.buf, req->body.len, peer.name, &v, &code);
-	if (st != STATUS_OK) {
-		reply_code(req, st, code, "the event envelope was refused");
-		return;
-	}
-	if (db_begin() < 0)
-		goto unavailable;
-	int seen = db_fed_webhook_id_seen(id);
-	if (seen < 0)
-		goto rollback;
-	if (seen) {
-		db_rollback();
-		reply_code(req, STATUS_INVALID, "replayed_request",
-			   "this webhook-id was already delivered");
-		goto out;
-	}
-	if (db_fed_peer_get(&peer, true) <= 0)
-		goto rollback;
-	enum accept_result r = fed_accept(&peer, &v);
-	if (r == ACCEPT_FAILED || fed_peer_save(&peer) < 0)
-		goto rollback;
-	if (db_commit() < 0)
-		goto unavailable;
-	switch (r) {
-	case ACCEPT_STORED:
-		http_cache_bump();
-		http_json(
-			req, 200,
-			json_pack("{s:s, s:I}", "status", "stored", "seq", (json_int_t)v.ev->seq));
-		break;
-	case ACCEPT_DUPLICATE:
-		/* applied_seq lets a sender whose events were meanwhile pulled skip ahead */
-		http_json(req, 200,
-			  json_pack("{s:s, s:I, s:I}", "status", "duplicate", "seq",
-				    (json_int_t)v.ev->seq, "applied_seq",
-				    (json_int_t)peer.applied_seq));
-		break;
-	case ACCEPT_BUFFERED:
-		fed_request_pull();
-		http_json(req, 202,
-			  json_pack("{s:s, s:I, s:I}", "status", "buffered", "seq",
-				    (json_int_t)v.ev->seq, "applied_seq",
-				    (json_int_t)peer.applied_seq));
-		break;
-	default:
-		reply_code(req, STATUS_CONFLICT, "equivocation",
-			   "this seq is already stored with other content; evidence kept");
-		break;
-	}
-	goto out;
-rollback:
-	db_rollback();
-unavailable:
-	reply_code(req, STATUS_UNAVAILABLE, "database_unavailable", "try again later");
-out:
-	fed_verified_release(&v);
-}
-
-void
-api_federation_events(struct request *req)
-{
-	const char *after_s = http_query(req, "after");
-	const char *limit_s = http_query(req, "limit");
-	const char *origin = http_query(req, "origin");
-	char *end = NULL;
-	long long after = after_s ? strtoll(after_s, &end, 10) : 0;
-	long limit = limit_s ? strtol(limit_s, &end, 10) : 100;
-	req->want_json = true;
-	if ((after_s && (*end || after < 0)) || limit < 1 || limit > 1000 ||
-	    (limit_s && strspn(limit_s, "0123456789") != strlen(limit_s)) ||
-	    (after_s && strspn(after_s, "0123456789") != strlen(after_s))) {
-		reply_code(req, STATUS_INVALID, "invalid_range",
-			   "after must be a seq >= 0 and limit 1..1000");
-		return;
-	}
-	if (!origin)
-		origin = fed.self;
-	if (!event_origin_is_valid(origin)) {
-		reply_code(req, STATUS_INVALID, "invalid_origin", "unknown origin");
-		return;
-	}
-	struct fed_row *rows = NULL;
-	size_t nr = 0, alloc = 0;
-	if (db_fed_events_after(origin, after, (int)limit, &rows, &nr, &alloc) < 0) {
-		reply_code(req, STATUS_UNAVAILABLE, "database_unavailable", "try again later");
-		return;
-	}
-	struct strbuf out = STRBUF_INIT;
-	for (size_t i = 0; i < nr; i++) {
-		strbuf_addbuf(&out, &rows[i].envelope);
-		strbuf_addch(&out, '\n');
-	}
-	db_fed_rows_free(rows, nr);
-	http_add_header(req, "Cache-Control", "no-cache");
-	size_t len;
-	char *body = strbuf_detach(&out, &len);
-	http_send_owned(req, 200, "application/x-ndjson", body, len);
-}
-
-void
-api_federation_keys(struct request *req)
-{
-	json_t *list = db_fed_keys(fed.self);
-	if (!list) {
-		reply_code(req, STATUS_UNAVAILABLE, "database_unavailable", "try again later");
-		return;
-	}
-	json_t *keys = json_array();
-	size_t i;
-	json_t *k;
-	json_array_foreach(list, i, k)
-	{
-		json_array_append_new(
-			keys, json_pack("{s:s, s:s, s:O, s:O, s:s, s:s}", "kty", "OKP", "crv",
-					"Ed25519", "x", json_object_get(k, "x"), "kid",
-					json_object_get(k, "kid"), "alg", "EdDSA", "use", "sig"));
-	}
-	json_decref(list);
-	http_add_header(req, "Cache-Control", "public, max-age=300");
-	http_json(req, 200, json_pack("{s:s, s:o}", "origin", fed.self, "keys", keys));
-}
-
-void
-page_federation_status(struct request *req)
-{
-	if (!app_can(req->app, req->user, "federation.admin")) {
-		http_error(req, STATUS_FORBIDDEN, "forbidden", "your role does not allow this");
-		return;
-	}
-	json_t *st = db_fed_status(fed.self);
-	json_t *own = db_fed_keys(fed.self);
-	json_t *peer_keys = NULL;
-	if (!st || !own) {
-		json_decref(st);
-		json_decref(own);
-		http_error(req, STATUS_UNAVAILABLE, "database_unavailable", "try again later");
-		return;
-	}
-	json_t *peer = json_object_get(st, "peer");
-	if (json_is_object(peer))
-		peer_keys = db_fed_keys(json_string_value(json_object_get(peer, "name")));
-	json_object_set_new(st, "current_kid", json_string(fed.key ? signing_key_id(fed.key) : ""));
-	json_object_set_new(st, "own_keys", own);
-	json_object_set_new(st, "peer_keys", peer_keys ? peer_keys : json_array());
-	json_object_set_new(st, "has_alarms",
-			    json_boolean(json_array_size(json_object_get(st, "alarms")) > 0));
-	http_csrf(req);
-	http_render(req, 200, "federation_status", st);
-}
-
-void
-page_federation_retry(struct request *req)
-{
-	if (!app_can(req->app, req->user, "federation.admin")) {
-		http_error(req, STATUS_FORBIDDEN, "forbidden", "your role does not allow this");
-		return;
-	}
-	if (db_fed_peer_unblock() < 0) {
-		http_error(req, STATUS_UNAVAILABLE, "database_unavailable", "try again later");
-		return;
-	}
-	log_info("account %lld asked to retry delivery to the peer", req->user->id);
-	http_redirect(req, "/staff/federation");
 }
 
 /* ---- lifecycle ---- */

@@ -3,14 +3,16 @@
 #define PROTOCOL_FEDERATION_INTERNAL_H
 
 /*
- * State shared by federation.c (events, inbox, endpoints), delivery.c (sender and puller
- * threads) and federation_cli.c (subcommands). One federation per process.
+ * State shared by federation.c (emitting, verifying, accepting, life), page_federation.c (the
+ * HTTP endpoints), delivery.c (sender and puller threads) and federation_cli.c (subcommands).
+ * One federation per process.
  */
 #include "common/app.h"
 #include "protocol/db_federation.h"
 #include "common/module.h"
 #include "protocol/event.h"
 #include "protocol/keys.h"
+#include "protocol/webhook.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -59,6 +61,13 @@ struct verified {
 enum status fed_verify_envelope(const char *bytes, size_t len, const char *expected_origin,
 				struct verified *out, const char **code);
 void fed_verified_release(struct verified *v);
+
+/*
+ * Verify a delivery's webhook signature headers (id, ts, sig; may be NULL) over body[0..len)
+ * under the keys pinned for origin, reloading them once from the database when none verifies.
+ */
+enum webhook_result fed_verify_transport(const char *origin, const char *id, const char *ts,
+					 const char *sig, const void *body, size_t len);
 
 /* Inside a transaction holding the peer row (db_fed_peer_get(.., true)): offer one event. */
 enum accept_result fed_accept(struct fed_peer *peer, struct verified *v);

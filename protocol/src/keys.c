@@ -72,20 +72,49 @@ key_thumbprint(const unsigned char pub[ED25519_PUBLIC_KEY_LEN], char out[KEY_ID_
 	strbuf_release(&canon);
 }
 
-/* Fill pub from pkey (which it takes over, even on failure). Returns 0 or -1 (logged). */
+/* Copy pkey's raw public key into raw. Returns 0 or -1 (logged). */
 static int
-verify_key_init(struct verify_key *pub, EVP_PKEY *pkey)
+read_raw_public(EVP_PKEY *pkey, unsigned char raw[ED25519_PUBLIC_KEY_LEN])
 {
 	size_t len = ED25519_PUBLIC_KEY_LEN;
 	char err[256];
 
-	pub->pkey = pkey;
-	if (EVP_PKEY_get_raw_public_key(pkey, pub->raw, &len) != 1 ||
-	    len != ED25519_PUBLIC_KEY_LEN) {
+	if (EVP_PKEY_get_raw_public_key(pkey, raw, &len) != 1 || len != ED25519_PUBLIC_KEY_LEN) {
 		log_error("could not read Ed25519 public key: %s",
 			  openssl_reason(err, sizeof(err)));
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * A new EVP_PKEY from a raw Ed25519 private seed (ED25519_SEED_LEN bytes) or public key
+ * (ED25519_PUBLIC_KEY_LEN bytes), or NULL (logged).
+ */
+static EVP_PKEY *
+raw_pkey(bool private, const unsigned char *raw)
+{
+	EVP_PKEY *pkey;
+	char err[256];
+
+	if (private)
+		pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, raw, ED25519_SEED_LEN);
+	else
+		pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, raw,
+						   ED25519_PUBLIC_KEY_LEN);
+	if (!pkey)
+		log_error("could not make Ed25519 %s: %s", private ? "key from seed" : "public key",
+			  openssl_reason(err, sizeof(err)));
+	return pkey;
+}
+
+/* Fill pub from pkey (which it takes over, even on failure). Returns 0 or -1 (logged). */
+static int
+verify_key_init(struct verify_key *pub, EVP_PKEY *pkey)
+{
+	pub->pkey = pkey;
+	if (read_raw_public(pkey, pub->raw) < 0)
+		return -1;
 	key_thumbprint(pub->raw, pub->kid);
 	return 0;
 }
@@ -96,24 +125,14 @@ signing_key_wrap(EVP_PKEY *pkey)
 {
 	struct signing_key *key = xcalloc(1, sizeof(*key));
 	unsigned char raw[ED25519_PUBLIC_KEY_LEN];
-	size_t len = sizeof(raw);
 	EVP_PKEY *pub;
-	char err[256];
 
 	key->pkey = pkey;
-	if (EVP_PKEY_get_raw_public_key(pkey, raw, &len) != 1 || len != sizeof(raw)) {
-		log_error("could not read Ed25519 public key: %s",
-			  openssl_reason(err, sizeof(err)));
+	if (read_raw_public(pkey, raw) < 0)
 		goto fail;
-	}
 	/* The public half gets its own public-only EVP_PKEY, like any peer key. */
-	pub = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, raw, len);
-	if (!pub) {
-		log_error("could not make Ed25519 public key: %s",
-			  openssl_reason(err, sizeof(err)));
-		goto fail;
-	}
-	if (verify_key_init(&key->pub, pub) < 0)
+	pub = raw_pkey(false, raw);
+	if (!pub || verify_key_init(&key->pub, pub) < 0)
 		goto fail;
 	return key;
 
@@ -138,16 +157,9 @@ signing_key_generate(void)
 struct signing_key *
 signing_key_from_seed(const unsigned char seed[ED25519_SEED_LEN])
 {
-	EVP_PKEY *pkey;
-	char err[256];
+	EVP_PKEY *pkey = raw_pkey(true, seed);
 
-	pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, ED25519_SEED_LEN);
-	if (!pkey) {
-		log_error("could not make Ed25519 key from seed: %s",
-			  openssl_reason(err, sizeof(err)));
-		return NULL;
-	}
-	return signing_key_wrap(pkey);
+	return pkey ? signing_key_wrap(pkey) : NULL;
 }
 
 void
@@ -239,44 +251,46 @@ out:
 	return ret;
 }
 
-struct signing_key *
-signing_key_load(const char *path)
+/*
+ * Open the key file at path, refusing anything but a regular file of at most KEY_FILE_MAX_LEN
+ * bytes that only its owner may access. Returns the descriptor, or -1 (logged).
+ */
+static int
+open_key_file(const char *path)
 {
-	struct signing_key *key = NULL;
-	char *buf = NULL;
-	size_t len = 0;
 	struct stat st;
-	EVP_PKEY *pkey = NULL;
-	BIO *mem = NULL;
-	char err[256];
-	int fd;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		log_error("could not open signing key file \"%s\": %s", path, strerror(errno));
-		goto out;
+		return -1;
 	}
-	if (fstat(fd, &st) < 0) {
+	if (fstat(fd, &st) < 0)
 		log_error("could not stat signing key file \"%s\": %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
+	else if (!S_ISREG(st.st_mode))
 		log_error("could not load signing key file \"%s\": not a regular file", path);
-		goto out;
-	}
-	if (st.st_mode & 077) {
+	else if (st.st_mode & 077)
 		log_error("could not load signing key file \"%s\": mode %04o lets group or others "
 			  "access it (chmod 600)",
 			  path, (unsigned)(st.st_mode & 07777));
-		goto out;
-	}
-	if (st.st_size > KEY_FILE_MAX_LEN) {
+	else if (st.st_size > KEY_FILE_MAX_LEN)
 		log_error("could not load signing key file \"%s\": larger than %d bytes", path,
 			  KEY_FILE_MAX_LEN);
-		goto out;
-	}
+	else
+		return fd;
+	close(fd);
+	return -1;
+}
 
-	buf = xmalloc(KEY_FILE_MAX_LEN + 1);
+/*
+ * Read the rest of fd into buf (KEY_FILE_MAX_LEN + 1 bytes: one more tells a file that grew
+ * since fstat). Returns the length, or -1 (logged).
+ */
+static ssize_t
+read_key_file(int fd, const char *path, char *buf)
+{
+	size_t len = 0;
+
 	for (;;) {
 		ssize_t n = read(fd, buf + len, KEY_FILE_MAX_LEN + 1 - len);
 		if (n < 0 && errno == EINTR)
@@ -284,44 +298,59 @@ signing_key_load(const char *path)
 		if (n < 0) {
 			log_error("could not read signing key file \"%s\": %s", path,
 				  strerror(errno));
-			goto out;
+			return -1;
 		}
 		if (n == 0)
-			break;
+			return (ssize_t)len;
 		len += (size_t)n;
 		if (len > KEY_FILE_MAX_LEN) {
 			log_error("could not load signing key file \"%s\": larger than %d bytes",
 				  path, KEY_FILE_MAX_LEN);
-			goto out;
+			return -1;
 		}
 	}
+}
 
-	mem = BIO_new_mem_buf(buf, (int)len);
+/* The Ed25519 private key in the PEM text buf[0..len) read from path, or NULL (logged). */
+static EVP_PKEY *
+parse_key_pem(const char *buf, size_t len, const char *path)
+{
+	BIO *mem = BIO_new_mem_buf(buf, (int)len);
+	EVP_PKEY *pkey;
+	char err[256];
+
 	if (!mem)
 		die("could not allocate an OpenSSL memory BIO");
 	pkey = PEM_read_bio_PrivateKey(mem, NULL, no_passphrase, NULL);
 	if (!pkey) {
 		log_error("could not parse signing key file \"%s\": %s", path,
 			  openssl_reason(err, sizeof(err)));
-		goto out;
-	}
-	if (EVP_PKEY_get_base_id(pkey) != EVP_PKEY_ED25519) {
+	} else if (EVP_PKEY_get_base_id(pkey) != EVP_PKEY_ED25519) {
 		log_error("could not load signing key file \"%s\": not an Ed25519 key", path);
-		goto out;
+		EVP_PKEY_free(pkey);
+		pkey = NULL;
 	}
-	key = signing_key_wrap(pkey);
-	pkey = NULL;
-
-out:
-	EVP_PKEY_free(pkey);
 	BIO_free(mem);
-	if (buf) {
-		OPENSSL_cleanse(buf, KEY_FILE_MAX_LEN + 1);
-		free(buf);
-	}
-	if (fd >= 0)
+	return pkey;
+}
+
+struct signing_key *
+signing_key_load(const char *path)
+{
+	char *buf = xmalloc(KEY_FILE_MAX_LEN + 1);
+	EVP_PKEY *pkey = NULL;
+	ssize_t len = -1;
+	int fd = open_key_file(path);
+
+	if (fd >= 0) {
+		len = read_key_file(fd, path, buf);
 		close(fd);
-	return key;
+	}
+	if (len >= 0)
+		pkey = parse_key_pem(buf, (size_t)len, path);
+	OPENSSL_cleanse(buf, KEY_FILE_MAX_LEN + 1);
+	free(buf);
+	return pkey ? signing_key_wrap(pkey) : NULL;
 }
 
 int
@@ -364,16 +393,11 @@ signing_key_id(const struct signing_key *key)
 struct verify_key *
 verify_key_from_raw(const unsigned char pub[ED25519_PUBLIC_KEY_LEN])
 {
+	EVP_PKEY *pkey = raw_pkey(false, pub);
 	struct verify_key *key;
-	EVP_PKEY *pkey;
-	char err[256];
 
-	pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, ED25519_PUBLIC_KEY_LEN);
-	if (!pkey) {
-		log_error("could not make Ed25519 public key: %s",
-			  openssl_reason(err, sizeof(err)));
+	if (!pkey)
 		return NULL;
-	}
 	key = xcalloc(1, sizeof(*key));
 	if (verify_key_init(key, pkey) < 0) {
 		verify_key_free(key);
