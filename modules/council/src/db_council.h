@@ -2,7 +2,12 @@
 #ifndef COUNCIL_DB_COUNCIL_H
 #define COUNCIL_DB_COUNCIL_H
 
-/* The deliberation files' SQL (table publication_files, migration 0005). */
+/*
+ * The deliberation files' SQL (table publication_files, migration 0005). On the origin a file
+ * row holds its bytes; on a mirror the row has the origin's file id as its own id (only the
+ * origin of a deliberation adds files, so the ids cannot clash) and no bytes: readers are sent
+ * to the origin.
+ */
 
 #include "common/status.h"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * Publication storage: the SQL for items of every kind, their versions (history), budget lines
- * and the accountability figures.
+ * Publication storage: the SQL for items of every kind, their versions (history) and the
+ * accountability figures.
  */
 #include "publications/db_publication.h"
 
@@ -32,6 +32,31 @@ pub_row(PGresult *res, int row)
 			 atoi(PQgetvalue(res, row, 5)), "data", data ? data : json_object(),
 			 "unpublish_reason", db_text_or_null(res, row, 7), "published_at",
 			 db_text_or_null(res, row, 8), "updated_at", db_text_or_null(res, row, 9));
+}
+
+/* The item of a one-row query's result (cleared), or NULL (*st: not found or unavailable). */
+static json_t *
+one_item(PGresult *res, enum status *st)
+{
+	if (!res) {
+		*st = STATUS_UNAVAILABLE;
+		return NULL;
+	}
+	json_t *item = PQntuples(res) ? pub_row(res, 0) : NULL;
+	*st = item ? STATUS_OK : STATUS_NOT_FOUND;
+	PQclear(res);
+	return item;
+}
+
+/* The items of every row of a result (cleared). */
+static json_t *
+all_items(PGresult *res)
+{
+	json_t *items = json_array();
+	for (int i = 0; i < PQntuples(res); i++)
+		json_array_append_new(items, pub_row(res, i));
+	PQclear(res);
+	return items;
 }
 
 static const char q_version[] =
@@ -119,14 +144,7 @@ db_pub_get(const char *kind, long long id, bool include_drafts, enum status *st)
 				" AND id = $2 AND ($3 OR status <> 'draft')";
 	char idb[24];
 	PGresult *res = db_exec(q, DB_PARAMS(kind, LL(idb, id), include_drafts ? "t" : "f"));
-	if (!res) {
-		*st = STATUS_UNAVAILABLE;
-		return NULL;
-	}
-	json_t *item = PQntuples(res) ? pub_row(res, 0) : NULL;
-	*st = item ? STATUS_OK : STATUS_NOT_FOUND;
-	PQclear(res);
-	return item;
+	return one_item(res, st);
 }
 
 json_t *
@@ -198,13 +216,7 @@ db_pub_list_own(const char *origin, const char *kind, int limit)
 				" AND kind = $2 ORDER BY updated_at DESC, id DESC LIMIT $3";
 	char lim[16];
 	PGresult *res = db_exec(q, DB_PARAMS(origin, kind, LL(lim, limit)));
-	if (!res)
-		return NULL;
-	json_t *items = json_array();
-	for (int i = 0; i < PQntuples(res); i++)
-		json_array_append_new(items, pub_row(res, i));
-	PQclear(res);
-	return items;
+	return res ? all_items(res) : NULL;
 }
 
 json_t *
@@ -336,14 +348,7 @@ db_pub_get_for_update(const char *kind, long long id, enum status *st)
 				" AND id = $2 FOR UPDATE";
 	char idb[24];
 	PGresult *res = db_exec(q, DB_PARAMS(kind, LL(idb, id)));
-	if (!res) {
-		*st = STATUS_UNAVAILABLE;
-		return NULL;
-	}
-	json_t *item = PQntuples(res) ? pub_row(res, 0) : NULL;
-	*st = item ? STATUS_OK : STATUS_NOT_FOUND;
-	PQclear(res);
-	return item;
+	return one_item(res, st);
 }
 
 json_t *
@@ -374,14 +379,6 @@ db_pub_located(const char *kind, json_t *filter, const char *q, const long long 
 				LL(lim, limit)};
 	PGresult *res = db_exec(sql, 8, params);
 	free(f);
-	if (!res) {
-		*st = STATUS_UNAVAILABLE;
-		return NULL;
-	}
-	json_t *items = json_array();
-	for (int i = 0; i < PQntuples(res); i++)
-		json_array_append_new(items, pub_row(res, i));
-	PQclear(res);
-	*st = STATUS_OK;
-	return items;
+	*st = res ? STATUS_OK : STATUS_UNAVAILABLE;
+	return res ? all_items(res) : NULL;
 }

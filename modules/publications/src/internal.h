@@ -3,8 +3,24 @@
 #define PUBLICATIONS_INTERNAL_H
 
 /* Between the publications module's own files. */
+#include <jansson.h>
+#include <stdbool.h>
+
 struct app;
+struct field;
+struct kind;
+struct request;
 
 int publication_demo_load(struct app *app, const char *dir); /* publications.json */
+
+/* The message key in the reader's language (page_publication.c). */
+const char *pub_text(struct request *req, const char *key);
+/* The label of field f of kind k in the reader's language ("field_<kind>_<field>"). */
+const char *pub_field_label(struct request *req, const struct kind *k, const struct field *f);
+/* True for kinds with an optional location (lat_micro, lon_micro): they get maps. */
+bool pub_kind_is_located(const struct kind *k);
+/* The item of the path's {id} (drafts too when include_drafts); NULL after replying 404
+ * "<kind>_not_found" or 503. The caller decrefs it. */
+json_t *pub_load_item(struct request *req, const struct kind *k, bool include_drafts);
 
 #endif

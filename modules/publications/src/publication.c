@@ -7,7 +7,7 @@
 #include "publications/publication.h"
 
 #include "common/check.h"
-
+#include "common/page_util.h"
 #include "common/photo.h"
 #include "common/site.h"
 #include "common/xalloc.h"
@@ -132,6 +132,8 @@ const struct kind publication_kinds[] = {
 const struct kind *
 publication_kind(const char *name)
 {
+	if (!name)
+		return NULL;
 	for (const struct kind *k = publication_kinds; k->name; k++)
 		if (strcmp(k->name, name) == 0)
 			return k;
@@ -145,15 +147,6 @@ publication_kind_by_path(const char *path)
 		if (strcmp(k->path, path) == 0)
 			return k;
 	return NULL;
-}
-
-static size_t
-utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
 }
 
 static bool
@@ -176,12 +169,70 @@ parse_int(const char *s, long long *out)
 	return errno == 0 && *end == '\0';
 }
 
+/*
+ * The per-language texts of f from the form ("<field>_<lang>" for each of langs) into data.
+ * Returns what is wrong with them ("too_long", "required") or NULL.
+ */
 static const char *
-err_code(const struct field *f, const char *what)
+read_texts(const struct field *f, const char *(*lookup)(void *ctx, const char *name), void *ctx,
+	   json_t *langs, json_t *data)
 {
-	static _Thread_local char buf[64];
-	snprintf(buf, sizeof(buf), "%s_%s", f->name, what);
-	return buf;
+	const char *what = NULL;
+	json_t *texts = json_object();
+	size_t li;
+	json_t *l;
+	json_array_foreach(langs, li, l)
+	{
+		const char *code = json_string_value(json_object_get(l, "code"));
+		char name[64];
+		snprintf(name, sizeof(name), "%s_%s", f->name, code);
+		const char *v = lookup(ctx, name);
+		if (!v || !*v)
+			continue;
+		json_object_set_new(texts, code, json_string(v));
+		if (!what && utf8_length(v) > (size_t)f->max)
+			what = "too_long";
+	}
+	if (!what && f->required && json_object_size(texts) == 0)
+		what = "required";
+	if (json_object_size(texts))
+		json_object_set_new(data, f->name, texts);
+	else
+		json_decref(texts);
+	return what;
+}
+
+/*
+ * The value v (NULL: absent) of a field that is not per-language into data (as typed when it is
+ * wrong, for the form shown again). Returns what is wrong with it or NULL.
+ */
+static const char *
+read_value(const struct field *f, const char *v, json_t *data)
+{
+	const char *what = NULL;
+	long long n;
+	if (f->type == FIELD_BOOL) {
+		json_object_set_new(data, f->name, json_boolean(v && *v));
+		return NULL;
+	}
+	if (!v || !*v)
+		return f->required ? "required" : NULL;
+	if (f->type == FIELD_INT) {
+		if (!parse_int(v, &n))
+			what = "not_a_number";
+		else if (n < f->min || n > f->max)
+			what = "out_of_range";
+		json_object_set_new(data, f->name, what ? json_string(v) : json_integer(n));
+		return what;
+	}
+	if (f->type == FIELD_DATE && !is_iso_date(v))
+		what = "invalid_date";
+	else if (f->type == FIELD_CHOICE && !is_choice(f, v))
+		what = "invalid_choice";
+	else if (f->type == FIELD_PATTERN && !f->check(v))
+		what = "invalid_format";
+	json_object_set_new(data, f->name, json_string(v));
+	return what;
 }
 
 json_t *
@@ -189,61 +240,18 @@ publication_from_form(const struct kind *k, const char *(*lookup)(void *ctx, con
 		      void *ctx, json_t *langs, const char **error, const char **field,
 		      json_t **partial)
 {
+	static _Thread_local char code[64];
 	json_t *data = json_object();
 	*error = NULL;
 	for (size_t i = 0; i < k->nfields; i++) {
 		const struct field *f = &k->fields[i];
-		const char *err = NULL;
-		if (f->type == FIELD_TEXT || f->type == FIELD_MARKDOWN) {
-			json_t *texts = json_object();
-			size_t li;
-			json_t *l;
-			json_array_foreach(langs, li, l)
-			{
-				const char *code = json_string_value(json_object_get(l, "code"));
-				char name[64];
-				snprintf(name, sizeof(name), "%s_%s", f->name, code);
-				const char *v = lookup(ctx, name);
-				if (!v || !*v)
-					continue;
-				json_object_set_new(texts, code, json_string(v));
-				if (!err && utf8_chars(v) > (size_t)f->max)
-					err = err_code(f, "too_long");
-			}
-			if (!err && f->required && json_object_size(texts) == 0)
-				err = err_code(f, "required");
-			if (json_object_size(texts))
-				json_object_set_new(data, f->name, texts);
-			else
-				json_decref(texts);
-		} else if (f->type == FIELD_BOOL) {
-			const char *v = lookup(ctx, f->name);
-			json_object_set_new(data, f->name, json_boolean(v && *v));
-		} else {
-			const char *v = lookup(ctx, f->name);
-			if (!v || !*v) {
-				if (f->required)
-					err = err_code(f, "required");
-			} else if (f->type == FIELD_INT) {
-				long long n;
-				if (!parse_int(v, &n))
-					err = err_code(f, "not_a_number");
-				else if (n < f->min || n > f->max)
-					err = err_code(f, "out_of_range");
-				json_object_set_new(data, f->name,
-						    err ? json_string(v) : json_integer(n));
-			} else {
-				if (f->type == FIELD_DATE && !is_iso_date(v))
-					err = err_code(f, "invalid_date");
-				else if (f->type == FIELD_CHOICE && !is_choice(f, v))
-					err = err_code(f, "invalid_choice");
-				else if (f->type == FIELD_PATTERN && !f->check(v))
-					err = err_code(f, "invalid_format");
-				json_object_set_new(data, f->name, json_string(v));
-			}
-		}
-		if (err && !*error) {
-			*error = err;
+		const char *what = f->type == FIELD_TEXT || f->type == FIELD_MARKDOWN
+					   ? read_texts(f, lookup, ctx, langs, data)
+					   : read_value(f, lookup(ctx, f->name), data);
+		if (what && !*error) {
+			/* the first problem is the one reported: "<field>_<what>" */
+			snprintf(code, sizeof(code), "%s_%s", f->name, what);
+			*error = code;
 			*field = f->name;
 		}
 	}
@@ -265,6 +273,20 @@ publication_from_form(const struct kind *k, const char *(*lookup)(void *ctx, con
 	return data;
 }
 
+/* Every value of the object texts is a string of at most max characters. */
+static bool
+texts_fit(json_t *texts, size_t max)
+{
+	const char *lang;
+	json_t *t;
+	json_object_foreach(texts, lang, t)
+	{
+		if (!json_is_string(t) || utf8_length(json_string_value(t)) > max)
+			return false;
+	}
+	return true;
+}
+
 static bool
 milestones_are_valid(json_t *ms)
 {
@@ -276,20 +298,35 @@ milestones_are_valid(json_t *ms)
 	{
 		const char *date = json_string_value(json_object_get(m, "date"));
 		json_t *text = json_object_get(m, "text");
-		const char *lang;
-		json_t *t;
-		if (!date || !is_iso_date(date) || !json_is_object(text))
-			return false;
 		json_t *photo = json_object_get(m, "photo");
-		if (photo && !photo_ref_is_valid(photo))
+		if (!date || !is_iso_date(date) || !json_is_object(text) ||
+		    (photo && !photo_ref_is_valid(photo)) || !texts_fit(text, 2000))
 			return false;
-		json_object_foreach(text, lang, t)
-		{
-			if (!json_is_string(t) || utf8_chars(json_string_value(t)) > 2000)
-				return false;
-		}
 	}
 	return true;
+}
+
+/* A present value of field f as the peer sent it. */
+static bool
+value_is_valid(const struct field *f, json_t *v)
+{
+	switch (f->type) {
+	case FIELD_TEXT:
+	case FIELD_MARKDOWN:
+		return is_lang_texts(v) && texts_fit(v, (size_t)f->max);
+	case FIELD_BOOL:
+		return json_is_boolean(v);
+	case FIELD_INT:
+		return json_is_integer(v) && json_integer_value(v) >= f->min &&
+		       json_integer_value(v) <= f->max;
+	case FIELD_DATE:
+		return json_is_string(v) && is_iso_date(json_string_value(v));
+	case FIELD_CHOICE:
+		return json_is_string(v) && is_choice(f, json_string_value(v));
+	case FIELD_PATTERN:
+		return json_is_string(v) && f->check(json_string_value(v));
+	}
+	return false;
 }
 
 bool
@@ -303,48 +340,8 @@ publication_data_is_valid(const struct kind *k, json_t *data)
 	for (size_t i = 0; i < k->nfields; i++) {
 		const struct field *f = &k->fields[i];
 		json_t *v = json_object_get(data, f->name);
-		if (!v) {
-			if (f->required && f->type != FIELD_BOOL)
-				return false;
-			continue;
-		}
-		switch (f->type) {
-		case FIELD_TEXT:
-		case FIELD_MARKDOWN: {
-			const char *lang;
-			json_t *t;
-			if (!json_is_object(v))
-				return false;
-			json_object_foreach(v, lang, t)
-			{
-				if (!json_is_string(t) || strlen(lang) > 8 ||
-				    utf8_chars(json_string_value(t)) > (size_t)f->max)
-					return false;
-			}
-			break;
-		}
-		case FIELD_BOOL:
-			if (!json_is_boolean(v))
-				return false;
-			break;
-		case FIELD_INT:
-			if (!json_is_integer(v) || json_integer_value(v) < f->min ||
-			    json_integer_value(v) > f->max)
-				return false;
-			break;
-		case FIELD_DATE:
-			if (!json_is_string(v) || !is_iso_date(json_string_value(v)))
-				return false;
-			break;
-		case FIELD_CHOICE:
-			if (!json_is_string(v) || !is_choice(f, json_string_value(v)))
-				return false;
-			break;
-		case FIELD_PATTERN:
-			if (!json_is_string(v) || !f->check(json_string_value(v)))
-				return false;
-			break;
-		}
+		if (v ? !value_is_valid(f, v) : f->required && f->type != FIELD_BOOL)
+			return false;
 	}
 	return true;
 }

@@ -8,9 +8,10 @@
 #include <stdbool.h>
 
 /*
- * All SQL about publications (projects, sessions, deliberations, budgets), their versions,
- * budget lines, files, reactions and the moderation log. Items come back as
- * {id, origin, origin_id, kind, status, version, data, unpublish_reason, published_at,
+ * All SQL about publications (projects, sessions, deliberations, budgets): the items, their
+ * versions, the accountability figures, and the lookups and locks that the other modules' own
+ * SQL builds on (budget lines in budgets, files in council, reactions in reactions). Items come
+ * back as {id, origin, origin_id, kind, status, version, data, unpublish_reason, published_at,
  *  updated_at}.
  */
 
@@ -59,11 +60,6 @@ long long db_pub_local_id(const char *origin, const char *kind, long long origin
  *  deliberations: {published, within_8_days, share_pct}}. */
 json_t *db_pub_accountability(void);
 
-/*
- * Deliberation files (PDF attachments). On the origin a file row holds its bytes; on a mirror
- * the row has the origin's file id as its own id (only the origin of a deliberation adds files,
- * so the ids cannot clash) and no bytes: readers are sent to the origin.
- */
 /* Lock an own item for the caller's transaction. STATUS_NOT_FOUND when there is no such own
  * item; *is_published tells whether it is public. */
 enum status db_pub_lock_own(const char *origin, const char *kind, long long id, bool *is_published);
@@ -72,15 +68,6 @@ enum status db_pub_lock_own(const char *origin, const char *kind, long long id, 
  * (STATUS_UNAVAILABLE); *id gets the local id. */
 enum status db_pub_find_local(const char *origin, const char *kind, long long origin_id,
 			      long long *id);
-
-/*
- * Residents' reactions to the commune's items (citizen-owned: origin_id = id on the citizen
- * side, mirrored on the official side) and the public moderation log. A reaction comes back as
- * {id, origin, origin_id, target: {origin, kind, id}, stance, comment, display_name,
- *  hidden_reason, comment_sha256, created_at, item_id, item_title}, where item_id and
- * item_title (per-language texts) describe this platform's copy of the target (null when it
- * has none).
- */
 
 /* Like db_pub_get (drafts included), locking the row until the caller's transaction ends. */
 json_t *db_pub_get_for_update(const char *kind, long long id, enum status *st);

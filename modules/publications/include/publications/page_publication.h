@@ -61,6 +61,9 @@ struct pub_extension {
 /* The label of choice v of field f in the reader's language. */
 const char *pub_choice_label(struct request *req, const struct kind *k, const struct field *f,
 			     const char *v);
+/* n in decimal, its digits in groups of three joined by no-break spaces (U+00A0), which keep
+ * the groups whole and in order inside right-to-left text: "38 000 000" (an arena string). */
+const char *pub_digits_text(struct request *req, long long n);
 
 /* 303 to this platform's copy of a peer's item: /origin/{kind}/{origin id}. */
 void page_pub_by_origin(struct request *req);
