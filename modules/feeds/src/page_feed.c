@@ -2,116 +2,27 @@
 /*
  * The Atom and RSS feeds of the citizen platform's newest public reports, optionally for one
  * category and one quarter, in the reader's language, with absolute links (BALADIYA_PUBLIC_URL)
- * to each report page and to the list's HTML and JSON twins. The XML is written here with one
- * escaper that also drops the characters XML 1.0 cannot carry, so hostile report texts cannot
- * break or script a feed. docs/api.md, "Feeds".
+ * to each report page and to the list's HTML and JSON twins. Every text goes through one XML
+ * escaper (xml.c) that also drops the characters XML 1.0 cannot carry, so hostile report texts
+ * cannot break or script a feed. docs/api.md, "Feeds".
  */
-#include "common/check.h"
+#include "internal.h"
+#include "xml.h"
+
 #include "common/app.h"
-#include "reports/db_report.h"
 #include "common/html.h"
 #include "common/http.h"
 #include "common/i18n.h"
-#include "feeds/feeds.h"
-
-#include "common/module.h"
 #include "common/page_util.h"
-#include "reports/report.h"
 #include "common/strbuf.h"
+#include "reports/db_report.h"
+#include "reports/report.h"
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define ATOM_TYPE "application/atom+xml; charset=utf-8"
 #define FEED_ITEMS 50 /* reports in a feed */
 #define RSS_TYPE "application/rss+xml; charset=utf-8"
-
-/* ---- XML text ---- */
-
-/* Bidirectional controls (LRM, RLM, ALM, embeddings, overrides, isolates). */
-static bool
-is_bidi_control(long cp)
-{
-	return cp == 0x200E || cp == 0x200F || cp == 0x061C || (cp >= 0x202A && cp <= 0x202E) ||
-	       (cp >= 0x2066 && cp <= 0x2069);
-}
-
-/*
- * Append s as XML character data or an attribute value (double quotes): the five markup
- * characters as entities; characters XML 1.0 forbids (C0 controls but tab and line ends,
- * surrogates, U+FFFE, U+FFFF) and malformed bytes dropped; direction controls written as
- * character references, so they survive parsing yet cannot reorder the feed's raw text.
- */
-static void
-xml_escape(struct strbuf *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	while (*p) {
-		size_t n;
-		long cp = utf8_decode(p, &n);
-		switch (cp) {
-		case '&':
-			strbuf_addstr(out, "&amp;");
-			break;
-		case '<':
-			strbuf_addstr(out, "&lt;");
-			break;
-		case '>':
-			strbuf_addstr(out, "&gt;");
-			break;
-		case '"':
-			strbuf_addstr(out, "&quot;");
-			break;
-		case '\'':
-			strbuf_addstr(out, "&#39;");
-			break;
-		default:
-			if (cp < 0 || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
-			    (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF ||
-			    cp > 0x10FFFF)
-				break;
-			if (is_bidi_control(cp))
-				strbuf_addf(out, "&#x%lX;", cp);
-			else
-				strbuf_add(out, p, n);
-		}
-		p += n;
-	}
-}
-
-/* <name>text</name> */
-static void
-element(struct strbuf *out, const char *name, const char *text)
-{
-	strbuf_addf(out, "<%s>", name);
-	xml_escape(out, text);
-	strbuf_addf(out, "</%s>\n", name);
-}
-
-/* An RFC 3339 UTC time ("2026-11-26T10:00:00.123456Z") as RFC 822 for RSS. */
-static void
-rfc822(struct strbuf *out, const char *t)
-{
-	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-					     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-	static const char *const days[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
-	int y, mo, d, h, mi, s;
-	if (!t || sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6 || mo < 1 ||
-	    mo > 12) {
-		strbuf_addstr(out, "Thu, 01 Jan 1970 00:00:00 +0000");
-		return;
-	}
-	/* the weekday from the day count since 1970-01-01, a Thursday */
-	long yy = y - (mo <= 2);
-	long era = (yy >= 0 ? yy : yy - 399) / 400;
-	long yoe = yy - era * 400;
-	long doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	long daynum = era * 146097 + doe - 719468;
-	strbuf_addf(out, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[((daynum % 7) + 7) % 7], d,
-		    months[mo - 1], y, h, mi, s);
-}
 
 /* ---- the request ---- */
 
@@ -243,8 +154,39 @@ send_feed(struct request *req, const char *type, struct strbuf *out)
 	http_send_owned(req, 200, type, body, len);
 }
 
-/* GET /reports/feed.atom (RFC 4287) */
+/* The absolute address of the page of report row. */
+static const char *
+report_url(struct request *req, const struct feed *f, json_t *row)
+{
+	return arena_printf(req->arena, "%s/reports/%s", f->base, json_str(row, "ref"));
+}
+
+/* One report row as an Atom entry. */
 static void
+atom_entry(struct strbuf *out, struct request *req, const struct feed *f, json_t *row)
+{
+	const char *url = report_url(req, f, row);
+	const char *cat = json_str(row, "category");
+	strbuf_addstr(out, "<entry>\n");
+	xml_element(out, "id", url);
+	strbuf_addstr(out, "<title type=\"text\">");
+	xml_escape(out, json_str(row, "title"));
+	strbuf_addstr(out, "</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
+	xml_escape(out, url);
+	strbuf_addstr(out, "\"/>\n");
+	xml_element(out, "published", json_str(row, "created_at"));
+	xml_element(out, "updated", json_str(row, "updated_at"));
+	strbuf_addstr(out, "<category term=\"");
+	xml_escape(out, cat);
+	strbuf_addstr(out, "\" label=\"");
+	xml_escape(out, category_label(req, cat));
+	strbuf_addstr(out, "\"/>\n<summary type=\"text\">");
+	xml_escape(out, json_str(row, "description"));
+	strbuf_addstr(out, "</summary>\n</entry>\n");
+}
+
+/* GET /reports/feed.atom (RFC 4287) */
+void
 page_feed_atom(struct request *req)
 {
 	struct feed f = {0};
@@ -260,7 +202,7 @@ page_feed_atom(struct request *req)
 	strbuf_addstr(&out, "</id>\n<title type=\"text\">");
 	xml_escape(&out, f.title);
 	strbuf_addstr(&out, "</title>\n");
-	element(&out, "updated", feed_updated(&f));
+	xml_element(&out, "updated", feed_updated(&f));
 	strbuf_addstr(&out, "<author><name>");
 	json_t *site = json_object_get(req->app->site_by_lang, f.lang);
 	const char *name = json_string_value(json_object_get(site, "name"));
@@ -271,39 +213,51 @@ page_feed_atom(struct request *req)
 	link_to(&out, "link", "self", "application/atom+xml", &f, "/reports/feed.atom", true);
 	link_to(&out, "link", "alternate", "text/html", &f, "/reports", true);
 	link_to(&out, "link", "alternate", "application/json", &f, "/reports.json", true);
-	element(&out, "generator", "Baladiya");
+	xml_element(&out, "generator", "Baladiya");
 
 	size_t i;
 	json_t *row;
 	json_array_foreach(f.items, i, row)
 	{
-		const char *url =
-			arena_printf(req->arena, "%s/reports/%s", f.base, json_str(row, "ref"));
-		const char *cat = json_str(row, "category");
-		strbuf_addstr(&out, "<entry>\n");
-		element(&out, "id", url);
-		strbuf_addstr(&out, "<title type=\"text\">");
-		xml_escape(&out, json_str(row, "title"));
-		strbuf_addstr(&out, "</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
-		xml_escape(&out, url);
-		strbuf_addstr(&out, "\"/>\n");
-		element(&out, "published", json_str(row, "created_at"));
-		element(&out, "updated", json_str(row, "updated_at"));
-		strbuf_addstr(&out, "<category term=\"");
-		xml_escape(&out, cat);
-		strbuf_addstr(&out, "\" label=\"");
-		xml_escape(&out, category_label(req, cat));
-		strbuf_addstr(&out, "\"/>\n<summary type=\"text\">");
-		xml_escape(&out, json_str(row, "description"));
-		strbuf_addstr(&out, "</summary>\n</entry>\n");
+		atom_entry(&out, req, &f, row);
 	}
 	strbuf_addstr(&out, "</feed>\n");
 	json_decref(f.items);
 	send_feed(req, ATOM_TYPE, &out);
 }
 
-/* GET /reports/feed.rss (RSS 2.0) */
+/* One report row as an RSS item. */
 static void
+rss_item(struct strbuf *out, struct request *req, const struct feed *f, json_t *row)
+{
+	const char *url = report_url(req, f, row);
+	const char *cat = json_str(row, "category");
+	strbuf_addstr(out, "<item>\n");
+	xml_element(out, "title", json_str(row, "title"));
+	xml_element(out, "link", url);
+	strbuf_addstr(out, "<guid isPermaLink=\"true\">");
+	xml_escape(out, url);
+	strbuf_addstr(out, "</guid>\n");
+	/* readers take an RSS description as HTML: escape it as HTML first, so a text
+	 * holding markup shows as text */
+	struct strbuf html = STRBUF_INIT;
+	const char *d = json_str(row, "description");
+	html_escape(&html, d, strlen(d));
+	xml_element(out, "description", html.buf);
+	strbuf_release(&html);
+	strbuf_addstr(out, "<category domain=\"");
+	xml_escape(out, arena_printf(req->arena, "%s/reports?category=%s", f->base, cat));
+	strbuf_addstr(out, "\">");
+	xml_escape(out, category_label(req, cat));
+	strbuf_addstr(out, "</category>\n<pubDate>");
+	xml_rfc822(out, json_str(row, "created_at"));
+	strbuf_addstr(out, "</pubDate>\n");
+	xml_element(out, "atom:updated", json_str(row, "updated_at"));
+	strbuf_addstr(out, "</item>\n");
+}
+
+/* GET /reports/feed.rss (RSS 2.0) */
+void
 page_feed_rss(struct request *req)
 {
 	struct feed f = {0};
@@ -313,16 +267,16 @@ page_feed_rss(struct request *req)
 	strbuf_addstr(&out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 			    "<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n"
 			    "<channel>\n");
-	element(&out, "title", f.title);
-	element(&out, "link",
-		arena_printf(req->arena, "%s/reports%s%slang=%s", f.base, f.query,
-			     *f.query ? "&" : "?", f.lang));
-	element(&out, "description", t_get(req, "feed_reports_description"));
-	element(&out, "language", f.lang);
+	xml_element(&out, "title", f.title);
+	xml_element(&out, "link",
+		    arena_printf(req->arena, "%s/reports%s%slang=%s", f.base, f.query,
+				 *f.query ? "&" : "?", f.lang));
+	xml_element(&out, "description", t_get(req, "feed_reports_description"));
+	xml_element(&out, "language", f.lang);
 	strbuf_addstr(&out, "<lastBuildDate>");
-	rfc822(&out, feed_updated(&f));
+	xml_rfc822(&out, feed_updated(&f));
 	strbuf_addstr(&out, "</lastBuildDate>\n");
-	element(&out, "generator", "Baladiya");
+	xml_element(&out, "generator", "Baladiya");
 	link_to(&out, "atom:link", "self", "application/rss+xml", &f, "/reports/feed.rss", true);
 	link_to(&out, "atom:link", "alternate", "application/json", &f, "/reports.json", true);
 
@@ -330,45 +284,9 @@ page_feed_rss(struct request *req)
 	json_t *row;
 	json_array_foreach(f.items, i, row)
 	{
-		const char *url =
-			arena_printf(req->arena, "%s/reports/%s", f.base, json_str(row, "ref"));
-		const char *cat = json_str(row, "category");
-		strbuf_addstr(&out, "<item>\n");
-		element(&out, "title", json_str(row, "title"));
-		element(&out, "link", url);
-		strbuf_addstr(&out, "<guid isPermaLink=\"true\">");
-		xml_escape(&out, url);
-		strbuf_addstr(&out, "</guid>\n");
-		/* readers take an RSS description as HTML: escape it as HTML first, so a text
-		 * holding markup shows as text */
-		struct strbuf html = STRBUF_INIT;
-		const char *d = json_str(row, "description");
-		html_escape(&html, d, strlen(d));
-		element(&out, "description", html.buf);
-		strbuf_release(&html);
-		strbuf_addstr(&out, "<category domain=\"");
-		xml_escape(&out, arena_printf(req->arena, "%s/reports?category=%s", f.base, cat));
-		strbuf_addstr(&out, "\">");
-		xml_escape(&out, category_label(req, cat));
-		strbuf_addstr(&out, "</category>\n<pubDate>");
-		rfc822(&out, json_str(row, "created_at"));
-		strbuf_addstr(&out, "</pubDate>\n");
-		element(&out, "atom:updated", json_str(row, "updated_at"));
-		strbuf_addstr(&out, "</item>\n");
+		rss_item(&out, req, &f, row);
 	}
 	strbuf_addstr(&out, "</channel>\n</rss>\n");
 	json_decref(f.items);
 	send_feed(req, RSS_TYPE, &out);
 }
-
-/* Before the reports module's rows in the server's list: "/reports/{ref}" would take
- * "feed.atom" for a reference. */
-static const struct route feed_routes[] = {
-	{"GET", "/reports/feed.atom", page_feed_atom, ROUTE_CACHE, 0, "reports_atom"},
-	{"GET", "/reports/feed.rss", page_feed_rss, ROUTE_CACHE, 0, "reports_rss"},
-};
-
-const struct module feeds_module = {
-	.name = "feeds",
-	.citizen = {MODULE_ROUTES(feed_routes)},
-};

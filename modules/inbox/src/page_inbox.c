@@ -3,43 +3,30 @@
  * The agents' inbox on the official platform: residents' reports mirrored from the citizen
  * platform, with filters, oldest first, overdue marking against each category's target delay,
  * the dispute counter, a map, and the page of one report where an agent sets the commune's
- * status (signed, sent to the citizen platform; report_federation.c).
+ * status (signed, sent to the citizen platform; report_federation.c). Its SQL is db_inbox.c.
  */
-#include "inbox/inbox.h"
-
 #include "internal.h"
 
-#include "common/check.h"
 #include "common/app.h"
 #include "common/auth.h"
-#include "common/db.h"
 #include "common/http.h"
 #include "common/i18n.h"
 #include "common/log.h"
 #include "common/map.h"
-#include "common/module.h"
-#include "common/page_util.h"
-#include "reports/report.h"
 #include "common/page_cache.h"
+#include "common/page_util.h"
 #include "common/strbuf.h"
-#include "common/xalloc.h"
+#include "db_inbox.h"
+#include "reports/report.h"
 
 #include <pthread.h>
-#include <time.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define INBOX_PAGE 50        /* reports per inbox page */
 #define INBOX_PAGES_MAX 1000 /* ?page= bound */
 #define INBOX_MAP_MAX 500    /* features in /staff/inbox.geojson (the map loads by viewport) */
-
-/* SQL conditions on a report r: the commune still has to act; and past its category's target
- * delay ($1: {"VOI": 15, ...}, see target_days_param) */
-#define OPEN_SQL "r.status NOT IN ('resolved', 'out_of_scope', 'rejected', 'duplicate')"
-#define OVERDUE_SQL                                                                                \
-	"(" OPEN_SQL " AND r.received_at IS NOT NULL AND r.received_at"                            \
-	" + make_interval(days => coalesce(($1::jsonb ->> r.category)::int, 15)) < now())"
 
 static const char *
 t_get(struct request *req, const char *key)
@@ -47,7 +34,7 @@ t_get(struct request *req, const char *key)
 	return i18n_get(req->app->i18n, req->lang, key);
 }
 
-/* {"VOI": 15, ...}: each category's target delay in days, as a query parameter. */
+/* {"VOI": 15, ...}: each category's target delay in days, db_inbox.h's target_days. */
 static char *
 target_days_param(struct request *req)
 {
@@ -66,91 +53,15 @@ target_days_param(struct request *req)
 	return out;
 }
 
-/* ---- SQL ---- */
-
-struct inbox_filter {
-	const char *category, *status, *quarter, *ref;
-	bool overdue, disputed, newest_first;
-	bool has_bbox;
-	long long bbox[4]; /* microdegrees: min lon, min lat, max lon, max lat (the map's view) */
-	int page;          /* from 1 */
-};
-
 /*
- * The reports of the inbox matching f as an array of objects ({ref, category, ..., overdue,
- * lat_e6, lon_e6}), at most limit + 1 of them from offset; NULL on failure.
- */
-static json_t *
-db_inbox_list(struct request *req, const struct inbox_filter *f, int limit, int offset)
-{
-	/*
-	 * The page's rows first (filters on the table's own columns, so that the age index
-	 * serves the order), then their projection: only limit + 1 rows are built. For the map,
-	 * the viewport's reports come first through the GiST index instead (OFFSET 0 keeps the
-	 * planner from walking the age index and filtering by the box, which reads far more rows).
-	 */
-#define INBOX_LIST(source, order)                                                                  \
-	"SELECT coalesce(json_agg(x), '[]')::text FROM (SELECT r.ref, r.category, r.title,"        \
-	"  r.place, r.quarter, r.status, r.status_message, r.assessment, r.disputes,"              \
-	"  r.supporters, r.visibility = 'hidden' AS hidden, utc_iso(r.created_at) AS created_at,"  \
-	"  utc_iso(r.received_at) AS received_at, " OPEN_SQL " AS open,"                           \
-	"  " OVERDUE_SQL " AS overdue,"                                                            \
-	"  round(ST_Y(r.geom) * 1000000)::bigint AS lat_e6,"                                       \
-	"  round(ST_X(r.geom) * 1000000)::bigint AS lon_e6"                                        \
-	" FROM (SELECT * FROM " source " r WHERE r.visibility <> 'pending'"                        \
-	"  AND ($2::text IS NULL OR r.category = $2)"                                              \
-	"  AND ($3::text IS NULL OR r.status = $3 OR ($3 = 'open' AND " OPEN_SQL "))"              \
-	"  AND ($4::text IS NULL OR r.quarter = $4) AND (NOT $5 OR " OVERDUE_SQL ")"               \
-	"  AND (NOT $6 OR r.disputes > 0) AND ($7::text IS NULL OR r.ref = $7)"                    \
-	"  ORDER BY " order " LIMIT $8 OFFSET $9) r ORDER BY " order ") x"
-#define IN_BOX                                                                                     \
-	"(SELECT * FROM reports WHERE $10::bigint IS NOT NULL AND geom && ST_MakeEnvelope("        \
-	"$10 / 1e6, $11 / 1e6, $12 / 1e6, $13 / 1e6, 4326) OFFSET 0)"
-#define OLDEST "r.created_at, r.id"
-#define NEWEST "r.created_at DESC, r.id DESC"
-	/* [bbox][newest first] */
-	static const char *const queries[2][2] = {
-		{INBOX_LIST("reports", OLDEST), INBOX_LIST("reports", NEWEST)},
-		{INBOX_LIST(IN_BOX, OLDEST), INBOX_LIST(IN_BOX, NEWEST)},
-	};
-#undef INBOX_LIST
-#undef IN_BOX
-#undef OLDEST
-#undef NEWEST
-	char lim[16], off[24], box[4][24];
-	const char *b[4] = {NULL, NULL, NULL, NULL};
-	for (int i = 0; i < 4 && f->has_bbox; i++)
-		b[i] = LL(box[i], f->bbox[i]);
-	const char *q = queries[f->has_bbox][f->newest_first];
-	PGresult *res =
-		f->has_bbox
-			? db_exec(q, DB_PARAMS(target_days_param(req), f->category, f->status,
-					       f->quarter, f->overdue ? "t" : "f",
-					       f->disputed ? "t" : "f", f->ref, LL(lim, limit + 1),
-					       LL(off, offset), b[0], b[1], b[2], b[3]))
-			: db_exec(q, DB_PARAMS(target_days_param(req), f->category, f->status,
-					       f->quarter, f->overdue ? "t" : "f",
-					       f->disputed ? "t" : "f", f->ref, LL(lim, limit + 1),
-					       LL(off, offset)));
-	json_t *rows = res ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
-	PQclear(res);
-	return rows;
-}
-
-/*
- * {open, overdue, disputed}: the counters over the whole inbox (a new reference); NULL on
- * failure. They read every report, so they are kept until the next write (the page cache's
+ * The inbox's counters ({open, overdue, disputed}, a new reference), or NULL when the database
+ * failed. They read every report, so they are kept until the next write (the page cache's
  * generation) or for COUNTS_TTL_S at most, as "overdue" also moves with the clock.
  */
 #define COUNTS_TTL_S 60
 static json_t *
-db_inbox_counts(struct request *req)
+inbox_counts(struct request *req)
 {
-	static const char q[] =
-		"SELECT json_build_object('open', count(*) FILTER (WHERE " OPEN_SQL "),"
-		"  'overdue', count(*) FILTER (WHERE " OVERDUE_SQL "),"
-		"  'disputed', count(*) FILTER (WHERE r.disputes > 0 AND " OPEN_SQL "))::text"
-		" FROM reports r WHERE r.visibility <> 'pending'";
 	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	static json_t *cached;
 	static unsigned long cached_gen;
@@ -164,9 +75,7 @@ db_inbox_counts(struct request *req)
 	pthread_mutex_unlock(&lock);
 	if (c)
 		return c;
-	PGresult *res = db_exec(q, DB_PARAMS(target_days_param(req)));
-	c = res ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
-	PQclear(res);
+	c = db_inbox_counts(target_days_param(req));
 	if (c) {
 		pthread_mutex_lock(&lock);
 		json_decref(cached);
@@ -176,41 +85,6 @@ db_inbox_counts(struct request *req)
 		pthread_mutex_unlock(&lock);
 	}
 	return c;
-}
-
-/*
- * One report with everything its inbox page shows: the row, photos, timeline and the
- * reports that are its duplicates; NULL with *st NOT_FOUND or UNAVAILABLE.
- */
-static json_t *
-db_inbox_report(struct request *req, const char *ref, enum status *st)
-{
-	static const char q[] =
-		"SELECT json_build_object('ref', r.ref, 'category', r.category, 'title', r.title,"
-		"  'description', r.description, 'place', r.place, 'quarter', r.quarter,"
-		"  'lang', r.lang, 'status', r.status, 'status_message', r.status_message,"
-		"  'status_body', r.status_body, 'duplicate_of', r.duplicate_of,"
-		"  'assessment', r.assessment, 'assessment_comment', r.assessment_comment,"
-		"  'disputes', r.disputes, 'supporters', r.supporters, 'photos', r.photos,"
-		"  'hidden', r.visibility = 'hidden', 'hidden_reason', r.hidden_reason,"
-		"  'created_at', utc_iso(r.created_at), 'received_at', utc_iso(r.received_at),"
-		"  'first_answer_at', utc_iso(r.first_answer_at),"
-		"  'resolved_at', utc_iso(r.resolved_at),"
-		"  'open', " OPEN_SQL ", 'overdue', " OVERDUE_SQL ","
-		"  'lat_e6', round(ST_Y(r.geom) * 1000000)::bigint,"
-		"  'lon_e6', round(ST_X(r.geom) * 1000000)::bigint,"
-		"  'timeline', (SELECT coalesce(json_agg(json_build_object('side', t.side,"
-		"    'kind', t.kind, 'status', t.status, 'message', t.message, 'body', t.body,"
-		"    'at', utc_iso(t.at)) ORDER BY t.at, t.id), '[]')"
-		"   FROM report_timeline t WHERE t.report_id = r.id),"
-		"  'duplicates', (SELECT coalesce(json_agg(d.ref ORDER BY d.created_at), '[]')"
-		"   FROM reports d WHERE d.duplicate_of = r.ref AND d.status = 'duplicate'))::text"
-		" FROM reports r WHERE r.ref = $2 AND r.visibility <> 'pending'";
-	PGresult *res = db_exec(q, DB_PARAMS(target_days_param(req), ref));
-	json_t *row = res && PQntuples(res) ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
-	*st = !res ? STATUS_UNAVAILABLE : row ? STATUS_OK : STATUS_NOT_FOUND;
-	PQclear(res);
-	return row;
 }
 
 /* ---- views ---- */
@@ -337,12 +211,12 @@ page_inbox(struct request *req)
 	struct inbox_filter f;
 	if (!page_require(req, "reports.answer") || !read_filter(req, &f))
 		return;
-	json_t *rows = db_inbox_list(req, &f, INBOX_PAGE, (f.page - 1) * INBOX_PAGE);
-	json_t *counts = rows ? db_inbox_counts(req) : NULL;
+	json_t *rows =
+		db_inbox_list(target_days_param(req), &f, INBOX_PAGE, (f.page - 1) * INBOX_PAGE);
+	json_t *counts = rows ? inbox_counts(req) : NULL;
 	if (!rows || !counts) {
 		json_decref(rows);
-		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
-			   "the site cannot reach its database");
+		page_db_unavailable(req);
 		return;
 	}
 	json_t *items = json_array();
@@ -407,10 +281,9 @@ page_inbox_geojson(struct request *req)
 			   "bbox is minlon,minlat,maxlon,maxlat in degrees");
 		return;
 	}
-	json_t *rows = db_inbox_list(req, &f, INBOX_MAP_MAX, 0);
+	json_t *rows = db_inbox_list(target_days_param(req), &f, INBOX_MAP_MAX, 0);
 	if (!rows) {
-		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
-			   "the site cannot reach its database");
+		page_db_unavailable(req);
 		return;
 	}
 	json_t *features = json_array();
@@ -509,13 +382,10 @@ page_inbox_report(struct request *req)
 		return;
 	const char *ref = http_param(req, "ref");
 	enum status st = STATUS_NOT_FOUND;
-	json_t *r = report_ref_is_valid(ref) ? db_inbox_report(req, ref, &st) : NULL;
+	json_t *r =
+		report_ref_is_valid(ref) ? db_inbox_report(target_days_param(req), ref, &st) : NULL;
 	if (!r) {
-		if (st == STATUS_NOT_FOUND)
-			http_error(req, st, "report_not_found", "there is no such report");
-		else
-			http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
-				   "the site cannot reach its database");
+		page_read_failed(req, st, "report_not_found", "there is no such report");
 		return;
 	}
 	report_labels(req, r);
@@ -607,27 +477,3 @@ page_inbox_status(struct request *req)
 	http_cache_bump();
 	http_redirect(req, arena_printf(req->arena, "/staff/inbox/%s?saved=1", ref));
 }
-
-// clang-format off
-static const struct route inbox_routes[] = {
-	{"GET", "/staff/inbox", page_inbox, ROUTE_JSON_TWIN | ROUTE_STAFF, 0, "inbox"},
-	{"GET", "/staff/inbox.geojson", page_inbox_geojson, ROUTE_STAFF, 0, "inbox_geojson"},
-	{"GET", "/staff/inbox/{ref}", page_inbox_report, ROUTE_JSON_TWIN | ROUTE_STAFF, 0,
-	 "inbox_report"},
-	{"POST", "/staff/inbox/{ref}/status", page_inbox_status, ROUTE_STAFF, 16 * 1024,
-	 "inbox_status"},
-};
-// clang-format on
-
-static const struct nav_link inbox_staff[] = {
-	{"/staff/inbox", "inbox_title", "reports.answer"},
-	{NULL, NULL, NULL},
-};
-
-extern const struct embedded_file inbox_assets_files[];
-
-const struct module inbox_module = {
-	.name = "inbox",
-	.assets = inbox_assets_files,
-	.official = {MODULE_ROUTES(inbox_routes), .staff = inbox_staff},
-};

@@ -120,6 +120,21 @@ db_news_list_own(const char *origin, int limit)
 }
 
 long long
+db_news_find_own(const char *origin, const json_t *title)
+{
+	static const char q[] = "SELECT id FROM news WHERE origin = $1 AND title = $2::jsonb"
+				" ORDER BY id LIMIT 1";
+	char *t = json_dumps(title, JSON_COMPACT | JSON_ENCODE_ANY);
+	PGresult *res = db_exec(q, DB_PARAMS(origin, t));
+	free(t);
+	if (!res)
+		return -1;
+	long long id = PQntuples(res) ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
+	PQclear(res);
+	return id;
+}
+
+long long
 db_news_create(const char *origin, long long author_id, const json_t *title, const json_t *body,
 	       bool publish)
 {

@@ -34,7 +34,7 @@ static const struct route news_routes[] = {
 };
 // clang-format on
 
-static enum status
+enum status
 hook_news(const struct hook_event *ev)
 {
 	const char *origin = ev->origin;

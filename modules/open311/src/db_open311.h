@@ -7,7 +7,7 @@
 #include <jansson.h>
 
 /*
- * The SQL of the Open311 API (common/src/db_open311.c): its API keys (stored hashed) and its
+ * The SQL of the Open311 API (db_open311.c): its API keys (stored hashed) and its
  * search of public reports. Rows have db_report.h's shape (the columns of `reports`, lat_e6 and
  * lon_e6, RFC 3339 UTC times) plus "notes": the commune's latest non-empty public message.
  * Never a contact, a tracking hash or anything else from report_private.

@@ -25,6 +25,9 @@ json_t *db_news_list_published(const char *origin, const char *cursor, int limit
 json_t *db_news_get(long long id, bool include_unpublished, enum status *st);
 /* Every item of origin, any status, most recently updated first (the staff list). */
 json_t *db_news_list_own(const char *origin, int limit);
+/* The id of an item of origin whose title is title (the demo loader's idempotence), 0, or -1
+ * when the database failed. */
+long long db_news_find_own(const char *origin, const json_t *title);
 
 /* Create an item of origin (a draft, or published when publish). Returns the new id or -1. */
 long long db_news_create(const char *origin, long long author_id, const json_t *title,
