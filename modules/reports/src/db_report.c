@@ -387,6 +387,21 @@ db_report_hide(long long id, const char *reason, enum status *st)
 	return one_row(db_exec(q, DB_PARAMS(LL(ids, id), reason)), st, STATUS_CONFLICT);
 }
 
+long
+db_report_erase_contacts(long days)
+{
+	static const char q[] = "UPDATE report_private SET contact = '' WHERE contact <> ''"
+				" AND closed_at < now() - make_interval(days => $1::int)";
+	char d[24];
+	snprintf(d, sizeof(d), "%ld", days);
+	PGresult *res = db_exec(q, DB_PARAMS(d));
+	if (!res)
+		return -1;
+	long n = strtol(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+	return n;
+}
+
 json_t *
 db_photos_known(json_t *shas)
 {

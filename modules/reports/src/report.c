@@ -4,6 +4,8 @@
  */
 #include "reports/report.h"
 
+#include "internal.h"
+
 #include "common/app.h"
 #include "common/arena.h"
 #include "common/config.h"
@@ -285,10 +287,12 @@ report_ref_is_valid(const char *s)
 	return true;
 }
 
-static void
-hex(const unsigned char *md, size_t n, char *out)
+void
+report_sha256_hex(const char *s, char out[REPORT_SHA256_HEX])
 {
-	for (size_t i = 0; i < n; i++)
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	SHA256((const unsigned char *)s, strlen(s), md);
+	for (size_t i = 0; i < sizeof(md); i++)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
@@ -320,8 +324,6 @@ report_token_hash(const char *token, char sha256_hex[REPORT_SHA256_HEX])
 		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
 		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
 			return false;
-	unsigned char md[SHA256_DIGEST_LENGTH];
-	SHA256((const unsigned char *)token, strlen(token), md);
-	hex(md, sizeof(md), sha256_hex);
+	report_sha256_hex(token, sha256_hex);
 	return true;
 }

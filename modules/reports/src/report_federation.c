@@ -1,25 +1,20 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * Problem reports across the two platforms (docs/decisions/0007-reports.md): applying the
- * citizen's report.* events to the official mirror (which answers a new report, and a dispute,
- * with its own signed report.status), applying the commune's report.status on the citizen side,
- * and the one function both sides use to write a status, so that the rows, the timeline and
- * the times (the signed events' occurred_at) are identical on both.
+ * The report.* appliers (docs/decisions/0007-reports.md): the citizen's events applied to the
+ * official mirror (which answers a new report, and a dispute, with its own signed
+ * report.status, report_status.c), and the commune's report.status applied on the citizen
+ * side, so that the rows, the timeline and the times (the signed events' occurred_at) are
+ * identical on both. The peer's data is checked like any input before any SQL runs.
  */
 #include "internal.h"
 
 #include "common/check.h"
-#include "common/app.h"
-#include "common/db.h"
-#include "moderation/moderation.h"
-#include "common/demo.h"
-#include "common/module.h"
 #include "common/log.h"
-#include "common/outbox.h"
 #include "common/page_util.h"
 #include "common/photo.h"
-#include "reports/report.h"
-#include "common/xalloc.h"
+#include "db_report_federation.h"
+#include "moderation/moderation.h"
+#include "reports/db_report.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +23,6 @@
 #define REPORT_QUARTER_MAX 40
 #define REPORT_REASON_MAX 500
 #define REPORT_SUPPORTERS_MAX 100000000
-#define MICRODEGREES 1000000LL
 
 /* ---- field checks (the peer's data is input like any other) ---- */
 
@@ -90,269 +84,19 @@ photos_are_valid(json_t *photos)
 	return true;
 }
 
-/* ---- SQL ---- */
-
-/* The local id of the report (origin, origin_id), 0 when there is none, -1 on failure. */
-static long long
-db_report_local_id(const char *origin, long long origin_id)
-{
-	static const char q[] = "SELECT id FROM reports WHERE origin = $1 AND origin_id = $2";
-	char oid[24];
-	PGresult *res = db_exec(q, DB_PARAMS(origin, LL(oid, origin_id)));
-	long long id = !res ? -1 : PQntuples(res) ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
-	PQclear(res);
-	return id;
-}
-
-static int
-db_report_timeline_add(long long report_id, const char *side, const char *kind, const char *status,
-		       const char *message, const char *body, const char *at)
-{
-	static const char q[] =
-		"INSERT INTO report_timeline (report_id, side, kind, status, message, body, at)"
-		" VALUES ($1, $2, $3, $4, $5, $6, $7)";
-	char rid[24];
-	return db_command(q, DB_PARAMS(LL(rid, report_id), side, kind, status, message, body, at));
-}
-
-/*
- * Mirror a new report. Returns the new local id, 0 when (origin, origin_id) is here already,
- * -1 on failure.
- */
-static long long
-db_report_mirror(const char *origin, long long origin_id, json_t *data, const char *at)
-{
-	static const char q[] =
-		"INSERT INTO reports (origin, origin_id, ref, category, title, description, place,"
-		" quarter, geom, lang, photos, created_at, updated_at) VALUES ($1, $2, $3, $4, $5,"
-		" $6, $7, $8, CASE WHEN $9::bigint IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint("
-		"$10::bigint::float8 / 1000000, $9::bigint::float8 / 1000000), 4326) END, $11,"
-		" $12::jsonb, $13, $13) ON CONFLICT (origin, origin_id) DO NOTHING RETURNING id";
-	char oid[24], lat[24], lon[24];
-	json_t *jlat = json_object_get(data, "lat_e6"), *jlon = json_object_get(data, "lon_e6");
-	char *photos = json_dumps(json_object_get(data, "photos"), JSON_COMPACT);
-	PGresult *res =
-		db_exec(q, DB_PARAMS(origin, LL(oid, origin_id),
-				     json_string_value(json_object_get(data, "ref")),
-				     json_string_value(json_object_get(data, "category")),
-				     json_string_value(json_object_get(data, "title")),
-				     json_string_value(json_object_get(data, "description")),
-				     json_string_value(json_object_get(data, "place")),
-				     json_string_value(json_object_get(data, "quarter")),
-				     jlat ? LL(lat, json_integer_value(jlat)) : NULL,
-				     jlon ? LL(lon, json_integer_value(jlon)) : NULL,
-				     json_string_value(json_object_get(data, "lang")), photos, at));
-	free(photos);
-	long long id = !res ? -1 : PQntuples(res) ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
-	PQclear(res);
-	return id;
-}
-
-/* True when ref belongs to another report than (origin, origin_id); -1 on failure. */
-static int
-db_report_ref_taken(const char *ref, const char *origin, long long origin_id)
-{
-	static const char q[] = "SELECT 1 FROM reports WHERE ref = $1 AND NOT (origin = $2 AND"
-				" origin_id = $3)";
-	char oid[24];
-	PGresult *res = db_exec(q, DB_PARAMS(ref, origin, LL(oid, origin_id)));
-	int taken = !res ? -1 : PQntuples(res) > 0;
-	PQclear(res);
-	return taken;
-}
-
-/* Run a one-row update of report (origin, origin_id); STATUS_INVALID when there is none. */
+/* The peer's event does not fit (logged): it is kept, flagged, and the mirror is unchanged. */
 static enum status
-update_one(const char *q, int n, const char *const *params)
+unfit(const struct hook_event *ev)
 {
-	PGresult *res = db_exec(q, n, params);
-	enum status st = !res ? STATUS_UNAVAILABLE : PQntuples(res) ? STATUS_OK : STATUS_INVALID;
-	PQclear(res);
-	return st;
+	log_warn("%s event from %s does not have the expected fields", ev->type, ev->origin);
+	return STATUS_INVALID;
 }
 
-/*
- * The row a status is written to, locked: {id, origin_id, ref, status, status_message,
- * status_body, duplicate_of, assessment}, or NULL (*st NOT_FOUND or UNAVAILABLE).
- */
-static json_t *
-db_report_lock(long long id, const char *ref, enum status *st)
-{
-	static const char q[] =
-		"SELECT json_build_object('id', id, 'origin_id', origin_id, 'ref', ref, 'status',"
-		" status, 'status_message', status_message, 'status_body', status_body,"
-		" 'duplicate_of', duplicate_of, 'assessment', assessment)::text FROM reports"
-		" WHERE ($1::bigint IS NULL OR id = $1) AND ($2::text IS NULL OR ref = $2)"
-		" FOR UPDATE";
-	char rid[24];
-	PGresult *res = db_exec(q, DB_PARAMS(id > 0 ? LL(rid, id) : NULL, ref));
-	json_t *row = res && PQntuples(res) ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
-	*st = !res ? STATUS_UNAVAILABLE : row ? STATUS_OK : STATUS_NOT_FOUND;
-	PQclear(res);
-	return row;
-}
-
-/*
- * Write a commune status to report id at time at, with the time rules of the decision:
- * received_at is the first "received"; first_answer_at the first status after receipt that is
- * not a bare "received"; resolved_at the first "resolved"; a reopening counts a dispute. The
- * same statement runs on the origin and on the mirror.
- */
-static int
-db_report_status_write(long long id, const char *status, const char *message, const char *body,
-		       const char *duplicate_of, bool reopened, const char *at)
-{
-	static const char q[] =
-		"UPDATE reports SET status = $2, status_message = $3, status_body = $4,"
-		" duplicate_of = $5,"
-		" received_at = coalesce(received_at,"
-		"  CASE WHEN $2 = 'received' THEN $7::timestamptz END),"
-		" first_answer_at = coalesce(first_answer_at, CASE WHEN received_at IS NOT NULL AND"
-		" NOT ($2 = 'received' AND $3 = '') THEN $7::timestamptz END),"
-		" resolved_at = coalesce(resolved_at,"
-		"  CASE WHEN $2 = 'resolved' THEN $7::timestamptz END),"
-		" disputes = disputes + CASE WHEN $6 THEN 1 ELSE 0 END, updated_at = $7"
-		" WHERE id = $1";
-	/* the retention clock of the reporter's contact (citizen side only: no private row on the
-	 * official side) starts when the commune closes the report, and stops if it reopens */
-	static const char closed[] =
-		"UPDATE report_private SET closed_at = CASE WHEN $2 THEN"
-		" coalesce(closed_at, $3::timestamptz) END WHERE report_id = $1";
-	char rid[24];
-	if (db_command(q, DB_PARAMS(LL(rid, id), status, message, body, duplicate_of,
-				    reopened ? "t" : "f", at)) < 0 ||
-	    db_command(closed, DB_PARAMS(rid, report_status_is_open(status) ? "f" : "t", at)) < 0)
-		return -1;
-	return db_report_timeline_add(id, REPORT_ANSWERER, "status", status, message, body, at);
-}
-
-/* ---- the commune's statuses ---- */
-
-const char *
-report_status_check(const char *status, const char *message, const char *body,
-		    const char *duplicate_of, const char *ref)
-{
-	if (!report_status_is_settable(status))
-		return "unknown_status";
-	if (utf8_length(message) > REPORT_MESSAGE_MAX)
-		return "message_too_long";
-	if (text_has_control(message, true))
-		return "invalid_message";
-	if (strcmp(status, "out_of_scope") == 0 && is_blank(body))
-		return "body_required";
-	if (utf8_length(body) > REPORT_PLACE_MAX || text_has_control(body, false))
-		return "body_name_too_long";
-	if (strcmp(status, "duplicate") == 0 && (!duplicate_of || !*duplicate_of))
-		return "duplicate_required";
-	if (duplicate_of && *duplicate_of &&
-	    (!report_ref_is_valid(duplicate_of) || strcmp(duplicate_of, ref) == 0))
-		return "duplicate_unknown";
-	return NULL;
-}
-
-/* The event's data and refs for a status of report row r (stolen by outbox_emit). */
-static int
-emit_status(json_t *r, const char *status, const char *message, const char *body,
-	    const char *duplicate_of, bool reopened, char when[OUTBOX_TIME_SIZE])
-{
-	json_t *origin_id = json_object_get(r, "origin_id");
-	json_t *data = json_pack("{s:O, s:O, s:s, s:s}", "report", origin_id, "ref",
-				 json_object_get(r, "ref"), "status", status, "message", message);
-	if (body && *body)
-		json_object_set_new(data, "body", json_string(body));
-	if (duplicate_of && *duplicate_of)
-		json_object_set_new(data, "duplicate_of", json_string(duplicate_of));
-	if (reopened)
-		json_object_set_new(data, "reopened", json_true());
-	char ids[24];
-	json_t *refs = json_pack("[{s:s, s:s, s:s}]", "origin", REPORT_OWNER, "type", "report",
-				 "id", LL(ids, json_integer_value(origin_id)));
-	return outbox_emit("report.status", refs, data, when);
-}
-
-/*
- * Emit and write one status in the caller's transaction (official side): the event first, so
- * that the row holds the signed event's time.
- */
+/* The applier's status of a mirror update: 1 changed, 0 no such report here, -1 failed. */
 static enum status
-set_status_locked(json_t *r, const char *status, const char *message, const char *body,
-		  const char *duplicate_of, bool reopened)
+changed_status(int changed)
 {
-	char when[OUTBOX_TIME_SIZE];
-	if (emit_status(r, status, message, body, duplicate_of, reopened, when) < 0)
-		return STATUS_UNAVAILABLE;
-	/* without an emitter (no federation) there is no signed time: the database's clock */
-	const char *at = *when ? when : "now";
-	return db_report_status_write(json_integer_value(json_object_get(r, "id")), status, message,
-				      body, duplicate_of, reopened, at) < 0
-		       ? STATUS_UNAVAILABLE
-		       : STATUS_OK;
-}
-
-/* True when a report with this ref exists here; -1 on failure. */
-static int
-db_report_ref_exists(const char *ref)
-{
-	static const char q[] = "SELECT 1 FROM reports WHERE ref = $1";
-	PGresult *res = db_exec(q, DB_PARAMS(ref));
-	int found = !res ? -1 : PQntuples(res) > 0;
-	PQclear(res);
-	return found;
-}
-
-enum status
-report_set_status(const char *ref, const char *status, const char *message, const char *body,
-		  const char *duplicate_of, const char **code)
-{
-	enum status st = STATUS_UNAVAILABLE;
-	json_t *r = NULL;
-	*code = "database_unavailable";
-	if (strcmp(status, "out_of_scope") != 0)
-		body = ""; /* only a re-routed report names the body it went to */
-	if (strcmp(status, "duplicate") != 0)
-		duplicate_of = NULL;
-	const char *bad = report_status_check(status, message, body, duplicate_of, ref);
-	if (bad) {
-		*code = bad;
-		return STATUS_INVALID;
-	}
-	if (db_begin() < 0)
-		return STATUS_UNAVAILABLE;
-	r = db_report_lock(0, ref, &st);
-	if (!r) {
-		if (st == STATUS_NOT_FOUND)
-			*code = "report_not_found";
-		goto out;
-	}
-	if (duplicate_of) {
-		int found = db_report_ref_exists(duplicate_of);
-		if (found <= 0) {
-			st = found < 0 ? STATUS_UNAVAILABLE : STATUS_INVALID;
-			if (found == 0)
-				*code = "duplicate_unknown";
-			goto out;
-		}
-	}
-	const char *had_dup = json_string_value(json_object_get(r, "duplicate_of"));
-	if (strcmp(json_string_value(json_object_get(r, "status")), status) == 0 &&
-	    strcmp(json_string_value(json_object_get(r, "status_message")), message) == 0 &&
-	    strcmp(json_string_value(json_object_get(r, "status_body")), body) == 0 &&
-	    !strcmp(had_dup ? had_dup : "", duplicate_of ? duplicate_of : "")) {
-		/* a form sent twice: nothing new to sign */
-		st = STATUS_CONFLICT;
-		*code = "status_unchanged";
-		goto out;
-	}
-	st = set_status_locked(r, status, message, body, duplicate_of, false);
-	if (st == STATUS_OK && db_commit() < 0)
-		st = STATUS_UNAVAILABLE;
-	if (st == STATUS_OK)
-		*code = NULL;
-out:
-	if (st != STATUS_OK)
-		db_rollback();
-	json_decref(r);
-	return st;
+	return changed > 0 ? STATUS_OK : changed == 0 ? STATUS_INVALID : STATUS_UNAVAILABLE;
 }
 
 /* ---- the citizen's events, on the official side ---- */
@@ -378,10 +122,8 @@ apply_created(const struct hook_event *ev)
 	    (has_point && (!json_is_integer(lat) || !json_is_integer(lon) ||
 			   llabs(json_integer_value(lat)) > 90 * MICRODEGREES ||
 			   llabs(json_integer_value(lon)) > 180 * MICRODEGREES)) ||
-	    (!has_point && is_blank(place)) || !photos_are_valid(json_object_get(data, "photos"))) {
-		log_warn("report.created event from %s does not have the expected fields", origin);
-		return STATUS_INVALID;
-	}
+	    (!has_point && is_blank(place)) || !photos_are_valid(json_object_get(data, "photos")))
+		return unfit(ev);
 	int taken = db_report_ref_taken(ref, origin, oid);
 	if (taken) {
 		if (taken > 0)
@@ -393,14 +135,14 @@ apply_created(const struct hook_event *ev)
 	long long id = db_report_mirror(origin, oid, data, at);
 	if (id <= 0)
 		return id < 0 ? STATUS_UNAVAILABLE : STATUS_OK; /* 0: mirrored already */
-	if (db_report_timeline_add(id, REPORT_OWNER, "created", "", "", "", at) < 0)
+	if (db_report_timeline_append(id, REPORT_OWNER, "created", "", "", "", at) < 0)
 		return STATUS_UNAVAILABLE;
 	/* the commune's receipt, signed by the commune: the start of every delay */
 	enum status st;
 	json_t *r = db_report_lock(id, NULL, &st);
 	if (!r)
 		return STATUS_UNAVAILABLE;
-	st = set_status_locked(r, "received", "", "", NULL, false);
+	st = report_status_emit(r, "received", "", "", NULL, false);
 	json_decref(r);
 	return st;
 }
@@ -410,22 +152,15 @@ apply_supported(const struct hook_event *ev)
 {
 	const char *origin = ev->origin, *at = ev->occurred_at;
 	json_t *data = ev->data;
-	static const char q[] = "UPDATE reports SET supporters = $3, updated_at = $4 WHERE origin"
-				" = $1 AND origin_id = $2 RETURNING id";
 	long long oid = id_field(data, "id");
 	json_t *n = json_object_get(data, "supporters");
-	char oids[24], ns[24];
 	if (oid < 0 || !json_is_integer(n) || json_integer_value(n) < 0 ||
-	    json_integer_value(n) > REPORT_SUPPORTERS_MAX) {
-		log_warn("report.supported event from %s does not have the expected fields",
-			 origin);
-		return STATUS_INVALID;
-	}
-	enum status st =
-		update_one(q, DB_PARAMS(origin, LL(oids, oid), LL(ns, json_integer_value(n)), at));
-	if (st == STATUS_INVALID)
+	    json_integer_value(n) > REPORT_SUPPORTERS_MAX)
+		return unfit(ev);
+	int changed = db_report_mirror_supporters(origin, oid, json_integer_value(n), at);
+	if (changed == 0)
 		log_warn("report.supported event from %s: no report %lld here", origin, oid);
-	return st;
+	return changed_status(changed);
 }
 
 /*
@@ -455,17 +190,12 @@ apply_assessed(const struct hook_event *ev)
 {
 	const char *origin = ev->origin, *at = ev->occurred_at;
 	json_t *data = ev->data;
-	static const char q[] =
-		"UPDATE reports SET assessment = $3, assessment_comment = $4, updated_at = $5"
-		" WHERE origin = $1 AND origin_id = $2 RETURNING id";
 	long long oid = id_field(data, "id");
 	const char *assessment = json_string_value(json_object_get(data, "assessment"));
 	const char *comment = text_field(data, "comment", REPORT_MESSAGE_MAX, true);
 	if (oid < 0 || !assessment ||
-	    (strcmp(assessment, "confirmed") && strcmp(assessment, "disputed")) || !comment) {
-		log_warn("report.assessed event from %s does not have the expected fields", origin);
-		return STATUS_INVALID;
-	}
+	    (strcmp(assessment, "confirmed") && strcmp(assessment, "disputed")) || !comment)
+		return unfit(ev);
 	long long id;
 	enum status st;
 	json_t *r = event_report_lock("report.assessed", origin, oid, &id, &st);
@@ -473,14 +203,13 @@ apply_assessed(const struct hook_event *ev)
 		return st;
 	bool reopen = strcmp(assessment, "disputed") == 0 &&
 		      strcmp(json_string_value(json_object_get(r, "status")), "resolved") == 0;
-	char ids[24];
-	st = update_one(q, DB_PARAMS(origin, LL(ids, oid), assessment, comment, at));
-	if (st == STATUS_OK &&
-	    db_report_timeline_add(id, REPORT_OWNER, "assessed", assessment, comment, "", at) < 0)
+	st = changed_status(db_report_mirror_assessment(origin, oid, assessment, comment, at));
+	if (st == STATUS_OK && db_report_timeline_append(id, REPORT_OWNER, "assessed", assessment,
+							 comment, "", at) < 0)
 		st = STATUS_UNAVAILABLE;
 	/* the reporter says it is not fixed: the case is open again in the commune's inbox */
 	if (st == STATUS_OK && reopen)
-		st = set_status_locked(r, "received", "", "", NULL, true);
+		st = report_status_emit(r, "received", "", "", NULL, true);
 	json_decref(r);
 	return st;
 }
@@ -490,21 +219,14 @@ apply_hidden(const struct hook_event *ev)
 {
 	const char *origin = ev->origin, *at = ev->occurred_at;
 	json_t *data = ev->data;
-	static const char q[] =
-		"UPDATE reports SET title = '', description = '', place = '', visibility ="
-		" 'hidden', hidden_reason = $3, text_sha256 = $4, updated_at = $5 WHERE origin = $1"
-		" AND origin_id = $2 AND visibility <> 'hidden' RETURNING id";
 	long long oid = id_field(data, "id");
 	const char *reason = text_field(data, "reason", REPORT_REASON_MAX, false);
 	const char *sha = json_string_value(json_object_get(data, "text_sha256"));
 	json_t *mid = json_object_get(data, "moderation_id");
 	if (oid < 0 || !reason || is_blank(reason) || !is_sha256_hex(sha) ||
-	    (mid && (!json_is_integer(mid) || json_integer_value(mid) <= 0))) {
-		log_warn("report.hidden event from %s does not have the expected fields", origin);
-		return STATUS_INVALID;
-	}
-	char ids[24];
-	enum status st = update_one(q, DB_PARAMS(origin, LL(ids, oid), reason, sha, at));
+	    (mid && (!json_is_integer(mid) || json_integer_value(mid) <= 0)))
+		return unfit(ev);
+	enum status st = changed_status(db_report_mirror_hide(origin, oid, reason, sha, at));
 	if (st == STATUS_INVALID) {
 		log_warn("report.hidden event from %s: no visible report %lld here", origin, oid);
 		return st;
@@ -512,7 +234,8 @@ apply_hidden(const struct hook_event *ev)
 	if (st != STATUS_OK)
 		return st;
 	long long id = db_report_local_id(origin, oid);
-	if (id <= 0 || db_report_timeline_add(id, REPORT_OWNER, "hidden", "", reason, "", at) < 0)
+	if (id <= 0 ||
+	    db_report_timeline_append(id, REPORT_OWNER, "hidden", "", reason, "", at) < 0)
 		return STATUS_UNAVAILABLE;
 	/*
 	 * The public moderation log shows why, here as on the collective's platform. Its entries
@@ -552,10 +275,8 @@ apply_status(const struct hook_event *ev)
 	const char *dup = jdup ? json_string_value(jdup) : NULL;
 	if (oid < 0 || !report_ref_is_valid(ref) || !status || !message || !body ||
 	    (jdup && !dup) || (jreopened && !json_is_boolean(jreopened)) ||
-	    report_status_check(status, message, body, dup, ref)) {
-		log_warn("report.status event from %s does not have the expected fields", origin);
-		return STATUS_INVALID;
-	}
+	    report_status_check(status, message, body, dup, ref))
+		return unfit(ev);
 	long long id;
 	enum status st;
 	json_t *r = event_report_lock("report.status", origin, oid, &id, &st);
@@ -604,101 +325,4 @@ hook_report(const struct hook_event *ev)
 	if (strcmp(type, "report.assessed") == 0)
 		return apply_assessed(ev);
 	return apply_hidden(ev);
-}
-
-/* ---- demo ---- */
-
-/*
- * The mirrored report whose title is title: {ref, answered} where answered counts the
- * commune's statuses after its receipt; NULL when not here (yet) or on failure (*failed).
- */
-static json_t *
-db_demo_report(const char *title, bool *failed)
-{
-	static const char q[] =
-		"SELECT json_build_object('ref', r.ref, 'answered', (SELECT count(*) FROM"
-		" report_timeline t WHERE t.report_id = r.id AND t.side = 'official') - 1)::text"
-		" FROM reports r WHERE r.origin = 'citizen' AND r.title = $1 AND r.received_at IS"
-		" NOT NULL ORDER BY r.id LIMIT 1";
-	PGresult *res = db_exec(q, DB_PARAMS(title));
-	*failed = !res;
-	json_t *r = res && PQntuples(res) ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
-	PQclear(res);
-	return r;
-}
-
-int
-report_answers_demo_load(struct app *app, const char *dir)
-{
-	char *path;
-	json_t *list;
-	size_t given = 0, present = 0, waiting = 0;
-	int rc = demo_open_array(app, dir, "report_answers.json", REPORT_ANSWERER,
-				 "the commune's answers are written", &path, &list);
-	if (rc <= 0)
-		goto out;
-	rc = -1;
-	size_t i;
-	json_t *e;
-	json_array_foreach(list, i, e)
-	{
-		const char *title = json_string_value(json_object_get(e, "title"));
-		json_t *steps = json_object_get(e, "steps");
-		if (!title || !json_is_array(steps)) {
-			fprintf(stderr, "%s: entry %zu needs a title and steps\n", path, i);
-			goto out;
-		}
-		bool failed;
-		json_t *r = db_demo_report(title, &failed);
-		if (!r) {
-			if (failed)
-				goto out;
-			waiting++;
-			continue;
-		}
-		const char *ref = json_string_value(json_object_get(r, "ref"));
-		size_t done = (size_t)json_integer_value(json_object_get(r, "answered"));
-		size_t k;
-		json_t *s;
-		json_array_foreach(steps, k, s)
-		{
-			if (k < done) {
-				present++;
-				continue;
-			}
-			const char *status = json_string_value(json_object_get(s, "status"));
-			const char *message = json_string_value(json_object_get(s, "message"));
-			const char *body = json_string_value(json_object_get(s, "body"));
-			const char *dup_title =
-				json_string_value(json_object_get(s, "duplicate_of_title"));
-			json_t *dup = NULL;
-			if (dup_title && !(dup = db_demo_report(dup_title, &failed))) {
-				waiting++;
-				break; /* its original is not mirrored yet: the next load answers it
-					*/
-			}
-			const char *code = NULL;
-			enum status st = report_set_status(
-				ref, status ? status : "", message ? message : "", body ? body : "",
-				dup ? json_string_value(json_object_get(dup, "ref")) : NULL, &code);
-			json_decref(dup);
-			if (st != STATUS_OK) {
-				fprintf(stderr, "%s: entry %zu, step %zu: %s\n", path, i, k, code);
-				json_decref(r);
-				goto out;
-			}
-			given++;
-		}
-		json_decref(r);
-	}
-	printf("%s: %zu demo report answers given, %zu already there\n", app->side, given, present);
-	if (waiting)
-		printf("%s: %zu demo reports wait to be mirrored from the citizen platform;"
-		       " load the demo again once the platforms are paired and in sync\n",
-		       app->side, waiting);
-	rc = 0;
-out:
-	json_decref(list);
-	free(path);
-	return rc;
 }

@@ -7,28 +7,16 @@
  */
 #include "internal.h"
 
-#include "common/app.h"
-#include "common/db.h"
-#include "common/jobs.h"
-#include "reports/report.h"
 #include "common/log.h"
-
-#include <stdio.h>
-#include <stdlib.h>
+#include "reports/db_report.h"
 
 int
 report_retention_run(struct app *app)
 {
 	(void)app;
-	char days[24];
-	snprintf(days, sizeof(days), "%ld", report_settings.contact_retention_days);
-	PGresult *res = db_exec("UPDATE report_private SET contact = '' WHERE contact <> ''"
-				" AND closed_at < now() - make_interval(days => $1::int)",
-				DB_PARAMS(days));
-	if (!res)
+	long n = db_report_erase_contacts(report_settings.contact_retention_days);
+	if (n < 0)
 		return -1;
-	long n = strtol(PQcmdTuples(res), NULL, 10);
-	PQclear(res);
 	if (n > 0)
 		log_info("retention: erased the contact of %ld closed report%s", n,
 			 n == 1 ? "" : "s");

@@ -7,10 +7,11 @@
 #include "reports/report_stats.h"
 
 #include "common/app.h"
-#include "common/db.h"
 #include "common/http.h"
 #include "common/i18n.h"
 #include "reports/report.h"
+
+#include "db_report_stats.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,42 +19,6 @@
 
 #define SECONDS_PER_HOUR 3600
 #define HOURS_SHOWN_MAX 48 /* below 48 hours a delay reads in hours, above in days */
-
-/*
- * One row per category and one overall (category NULL). Delays are whole seconds, rounded
- * percentile_cont over the intervals; every count is over public reports the commune received.
- */
-static json_t *
-db_report_stats(const char *target_days)
-{
-	static const char sql[] =
-		"WITH r AS (SELECT category, status, disputes, resolved_at,"
-		" extract(epoch FROM first_answer_at - received_at) AS answer_s,"
-		" extract(epoch FROM resolved_at - received_at) AS resolve_s,"
-		" received_at + make_interval(days => coalesce(($1::jsonb ->> category)::int, 15))"
-		" AS due FROM reports WHERE visibility = 'public' AND received_at IS NOT NULL)"
-		" SELECT coalesce(json_agg(g ORDER BY g.category NULLS FIRST), '[]')::text FROM"
-		" (SELECT category, count(*) AS received, count(answer_s) AS answered,"
-		" count(resolve_s) AS ever_resolved,"
-		" count(*) FILTER (WHERE status = 'resolved') AS resolved,"
-		" count(*) FILTER (WHERE disputes > 0) AS disputed,"
-		" count(*) FILTER (WHERE CASE WHEN resolved_at IS NOT NULL THEN resolved_at > due"
-		" ELSE status NOT IN ('resolved', 'out_of_scope', 'rejected', 'duplicate') AND"
-		" now() > due END) AS overdue,"
-		" round(percentile_cont(0.5) WITHIN GROUP (ORDER BY answer_s))::bigint"
-		"  AS answer_p50,"
-		" round(percentile_cont(0.9) WITHIN GROUP (ORDER BY answer_s))::bigint"
-		"  AS answer_p90,"
-		" round(percentile_cont(0.5) WITHIN GROUP (ORDER BY resolve_s))::bigint AS"
-		" resolve_p50,"
-		" round(percentile_cont(0.9) WITHIN GROUP (ORDER BY resolve_s))::bigint AS"
-		" resolve_p90"
-		" FROM r GROUP BY GROUPING SETS ((category), ())) g";
-	PGresult *res = db_exec(sql, DB_PARAMS(target_days));
-	json_t *rows = res ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
-	PQclear(res);
-	return rows;
-}
 
 /* A delay in the reader's words: "5.5 h" below 48 hours, else "3.2 d" (arena string). */
 static const char *

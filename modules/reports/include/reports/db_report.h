@@ -8,7 +8,7 @@
 #include <stdbool.h>
 
 /*
- * Storage of residents' reports on the citizen side (common/src/db_report.c): reports, their
+ * Storage of residents' reports on the citizen side (db_report.c): reports, their
  * private rows, supports, timeline rows, and the geographic queries (PostGIS). Rows come back
  * as JSON objects (new references) with the columns of `reports` plus lat_e6/lon_e6 (integers,
  * or null without a pin); times are RFC 3339 UTC strings. Nothing here logs personal data.
@@ -77,6 +77,9 @@ json_t *db_report_assess(long long id, const char *assessment, const char *comme
 int db_report_can_assess(long long id);
 /* Blank the texts of a public or pending report, keep their hash; the row or NULL (*st). */
 json_t *db_report_hide(long long id, const char *reason, enum status *st);
+
+/* Erase the contact of reports the commune closed more than days ago: how many, or -1. */
+long db_report_erase_contacts(long days);
 
 /* The stored photos among shas (array of hex strings): [{sha256, width, height}] in order. */
 json_t *db_photos_known(json_t *shas);

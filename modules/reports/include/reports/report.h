@@ -111,11 +111,13 @@ struct report_input {
 /*
  * Validate and create a report on the citizen side, in one transaction of its own: the report,
  * its private row (tracking hash, contact) and, unless its category is pre-moderated, the
- * report.created event. On success returns the report's public view (new reference) and fills
- * token with the tracking token (shown once to the reporter). On bad input returns NULL with
- * *st = STATUS_INVALID and *code, *field set: "unknown_category", "empty_text", "text_too_long",
- * "outside_commune", "place_required" (neither a pin nor a place), "invalid_point",
- * "contact_invalid". On a database failure *st = STATUS_UNAVAILABLE. (page_report.c)
+ * report.created event. On success returns the stored row (db_report.h's shape, new reference)
+ * and fills token with the tracking token (shown once to the reporter). On bad input returns
+ * NULL with *st = STATUS_INVALID and *code, *field set: "unknown_category", "empty_text",
+ * "text_too_long", "invalid_text", "invalid_quarter", "invalid_point", "outside_commune",
+ * "place_required" (neither a pin nor a place), "contact_invalid". On a database failure NULL
+ * with *st = STATUS_UNAVAILABLE (*code "database_unavailable", or NULL when no transaction
+ * could begin). All checks run before any SQL but the boundary's. (page_report_file.c)
  */
 json_t *report_submit(struct app *app, const struct report_input *in, char token[REPORT_TOKEN_SIZE],
 		      enum status *st, const char **code, const char **field);

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * What everyone sees of residents' reports on the citizen platform: the list with its filters,
+ * the map and its GeoJSON, a report's page with its timeline, and supports (one per browser,
+ * counted without knowing who).
+ */
+#include "internal.h"
+
+#include "common/arena.h"
+#include "common/db.h"
+#include "common/log.h"
+#include "common/map.h"
+#include "common/page_util.h"
+#include "common/strbuf.h"
+#include "reports/db_report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define REPORT_LIST_PAGE 20
+#define REPORT_AGE_MAX_DAYS 3650
+#define CSRF_COOKIE_MAX_AGE_S (60L * 60 * 24 * 7)
+
+/* ---- lists, map, GeoJSON ---- */
+
+/* Read the list filters from the query; false when one is not valid (replied 400). */
+static bool
+read_filter(struct request *req, struct report_filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	const char *c = http_query(req, "category"), *s = http_query(req, "status");
+	const char *q = http_query(req, "quarter"), *age = http_query(req, "age");
+	f->category = c && *c ? c : NULL;
+	f->status = s && *s ? s : NULL;
+	f->quarter = q && *q ? q : NULL;
+	if ((f->category && !report_category(req->app, f->category)) ||
+	    (f->status && !report_status_is_valid(f->status)) ||
+	    (f->quarter && !report_quarter_is_valid(f->quarter))) {
+		http_error(req, STATUS_INVALID, "invalid_filter",
+			   "a filter names a category, status or quarter that does not exist");
+		return false;
+	}
+	if (age && *age) {
+		long long days = page_parse_id(age);
+		if (days < 1 || days > REPORT_AGE_MAX_DAYS) {
+			http_error(req, STATUS_INVALID, "invalid_filter",
+				   "age is a number of days from 1 to 3650");
+			return false;
+		}
+		f->age_days = (int)days;
+	}
+	return true;
+}
+
+/* The filters as a query string ("category=VOI&age=30", URL-encoded; "" when none). */
+static const char *
+filter_query(struct request *req, const struct report_filter *f)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *names[] = {"category", "status", "quarter"};
+	const char *values[] = {f->category, f->status, f->quarter};
+	for (size_t i = 0; i < 3; i++)
+		if (values[i]) {
+			strbuf_addf(&sb, "%s%s=", sb.len ? "&" : "", names[i]);
+			strbuf_addurlenc(&sb, values[i]);
+		}
+	if (f->age_days)
+		strbuf_addf(&sb, "%sage=%d", sb.len ? "&" : "", f->age_days);
+	char *out = arena_strdup(req->arena, sb.buf);
+	strbuf_release(&sb);
+	return out;
+}
+
+static json_t *
+filters_view(struct request *req, const struct report_filter *f)
+{
+	static const int ages[] = {7, 30, 90, 365};
+	json_t *age_opts = json_array();
+	for (size_t i = 0; i < sizeof(ages) / sizeof(ages[0]); i++)
+		json_array_append_new(
+			age_opts,
+			json_pack("{s:i, s:s, s:b}", "value", ages[i], "label",
+				  t_get(req, arena_printf(req->arena, "report_age_%d", ages[i])),
+				  "selected", f->age_days == ages[i]));
+	return json_pack("{s:o, s:o, s:o, s:o}", "categories",
+			 report_category_options(req, f->category), "statuses",
+			 report_status_options(req, f->status), "quarters",
+			 report_quarter_options(req, f->quarter), "ages", age_opts);
+}
+
+/* The list view for the list and the map pages; NULL when it replied (error). */
+static json_t *
+list_view(struct request *req, const char *path)
+{
+	struct report_filter f;
+	if (!read_filter(req, &f))
+		return NULL;
+	long long before = page_before_param(req);
+	if (before < 0)
+		return NULL;
+	json_t *list = db_report_list(&f, before, REPORT_LIST_PAGE);
+	if (!list) {
+		page_db_unavailable(req);
+		return NULL;
+	}
+	json_t *items = json_array();
+	size_t i;
+	json_t *r;
+	json_array_foreach(json_object_get(list, "items"), i, r)
+	{
+		json_array_append_new(items, report_view(req, r));
+	}
+	const char *fq = filter_query(req, &f);
+	json_t *view =
+		json_pack("{s:o, s:b, s:b, s:o, s:s, s:s, s:s}", "items", items, "has_items",
+			  json_array_size(items) > 0, "is_first", before == 0, "filters",
+			  filters_view(req, &f), "first_url",
+			  arena_printf(req->arena, "%s%s%s", path, *fq ? "?" : "", fq), "map_url",
+			  arena_printf(req->arena, "/reports/map%s%s", *fq ? "?" : "", fq),
+			  "list_url", arena_printf(req->arena, "/reports%s%s", *fq ? "?" : "", fq));
+	json_t *next = json_object_get(list, "next");
+	if (json_is_integer(next))
+		json_object_set_new(view, "next_url",
+				    json_sprintf("%s?%s%sbefore=%lld", path, fq, *fq ? "&" : "",
+						 (long long)json_integer_value(next)));
+	json_object_set_new(view, "filter_action", json_string(path));
+	json_object_set_new(view, "geojson_url",
+			    json_sprintf("/reports.geojson%s%s", *fq ? "?" : "", fq));
+	json_decref(list);
+	return view;
+}
+
+void
+page_report_list(struct request *req)
+{
+	json_t *view = list_view(req, "/reports");
+	if (view)
+		http_render(req, 200, "report_list", view);
+}
+
+void
+page_report_map(struct request *req)
+{
+	json_t *view = list_view(req, "/reports/map");
+	if (!view)
+		return;
+	json_t *map = map_view(req, json_string_value(json_object_get(view, "geojson_url")));
+	json_object_set_new(map, "bbox", json_true());
+	json_object_set_new(map, "label", json_string(t_get(req, "report_map_label")));
+	json_object_set_new(view, "map", map);
+	http_render(req, 200, "report_map", view);
+}
+
+void
+page_report_geojson(struct request *req)
+{
+	struct report_filter f;
+	if (!read_filter(req, &f))
+		return;
+	const char *bbox = http_query(req, "bbox"), *ref = http_query(req, "ref");
+	if (bbox && *bbox) {
+		if (!map_parse_bbox(bbox, f.bbox)) {
+			http_error(req, STATUS_INVALID, "invalid_bbox",
+				   "bbox is minlon,minlat,maxlon,maxlat in degrees");
+			return;
+		}
+		f.has_bbox = true;
+	}
+	if (ref && *ref) {
+		if (!report_ref_is_valid(ref)) {
+			http_error(req, STATUS_INVALID, "invalid_filter",
+				   "ref is not a report reference");
+			return;
+		}
+		f.ref = ref;
+	}
+	json_t *labels = json_object();
+	for (const char *const *s = report_statuses; *s; s++)
+		json_object_set_new(labels, *s, json_string(report_status_label(req, *s)));
+	char *labels_text = json_dumps(labels, JSON_COMPACT);
+	json_decref(labels);
+	char *body = db_report_geojson(&f, REPORT_GEOJSON_CAP, labels_text);
+	free(labels_text);
+	if (!body) {
+		req->want_json = true;
+		page_db_unavailable(req);
+		return;
+	}
+	http_send_owned(req, 200, "application/geo+json", body, strlen(body));
+}
+
+/* ---- the report page, supports ---- */
+
+/*
+ * A page with a form carrying this browser's CSRF token: re-sending the cookie keeps the page
+ * out of the shared cache, where another browser would get a token that is not theirs.
+ */
+static void
+keep_out_of_cache(struct request *req)
+{
+	const char *name = http_cookie_name(req, "csrf");
+	const char *had = http_cookie(req, name);
+	const char *tok = http_csrf(req);
+	if (had && strcmp(had, tok) == 0)
+		http_set_cookie(req, name, tok, CSRF_COOKIE_MAX_AGE_S);
+}
+
+/* The report named by the {ref} parameter, public or hidden; NULL when it replied 404/503. */
+static json_t *
+public_report(struct request *req)
+{
+	const char *ref = http_param(req, "ref");
+	enum status st = STATUS_NOT_FOUND;
+	json_t *row = report_ref_is_valid(ref) ? db_report_by_ref(ref, &st) : NULL;
+	if (row && strcmp(json_string_value(json_object_get(row, "visibility")), "pending") == 0) {
+		json_decref(row);
+		row = NULL;
+		st = STATUS_NOT_FOUND; /* not public before the collective approves it */
+	}
+	if (!row)
+		page_read_failed(req, st, "report_not_found", "there is no such report");
+	return row;
+}
+
+void
+page_report_item(struct request *req)
+{
+	json_t *row = public_report(req);
+	if (!row)
+		return;
+	json_t *view = report_item_view(req, row);
+	bool open = strcmp(json_string_value(json_object_get(row, "visibility")), "public") == 0;
+	json_object_set_new(view, "can_support", json_boolean(open));
+	json_object_set_new(view, "support_action",
+			    json_sprintf("/reports/%s/support",
+					 json_string_value(json_object_get(row, "ref"))));
+	const char *supported = http_query(req, "supported");
+	json_object_set_new(view, "supported", json_boolean(supported && !strcmp(supported, "1")));
+	if (open && !req->want_json)
+		keep_out_of_cache(req);
+	json_decref(row);
+	http_render(req, 200, "report_item", view);
+}
+
+/* Count the support of voter (a hash) and emit report.supported: the new count, 0 when this
+ * browser supported it already, -1 when the database failed. */
+static int
+support(json_t *row, const char *voter)
+{
+	if (db_begin() < 0)
+		return -1;
+	int supporters = db_report_support(json_integer_value(json_object_get(row, "id")), voter);
+	if (supporters > 0) {
+		json_t *data = json_pack("{s:O, s:i}", "id", json_object_get(row, "origin_id"),
+					 "supporters", supporters);
+		if (report_emit("report.supported", row, data, NULL) < 0 || db_commit() < 0)
+			supporters = -1;
+	}
+	if (supporters <= 0)
+		db_rollback();
+	return supporters;
+}
+
+void
+page_report_support(struct request *req)
+{
+	json_t *row = public_report(req);
+	if (!row)
+		return;
+	const char *ref = json_string_value(json_object_get(row, "ref"));
+	if (strcmp(json_string_value(json_object_get(row, "visibility")), "public") != 0) {
+		http_error(req, STATUS_CONFLICT, "report_hidden",
+			   "this report was hidden by the moderators");
+		goto out;
+	}
+	/* one per browser: the hash of its CSRF cookie (checked, so present) */
+	char voter[REPORT_SHA256_HEX];
+	report_sha256_hex(http_cookie(req, http_cookie_name(req, "csrf")), voter);
+	int supporters = support(row, voter);
+	if (supporters < 0) {
+		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
+			   "the support could not be saved; try again in a minute");
+		goto out;
+	}
+	if (supporters == 0) {
+		http_error(req, STATUS_CONFLICT, "already_supported",
+			   "this browser supports this report already");
+		goto out;
+	}
+	log_info("report %s supported (%d)", ref, supporters);
+	http_cache_bump();
+	if (req->want_json)
+		http_json(req, 200, json_pack("{s:s, s:i}", "ref", ref, "supporters", supporters));
+	else
+		http_redirect(req,
+			      arena_printf(req->arena, "/reports/%s?supported=1#support", ref));
+out:
+	json_decref(row);
+}
