@@ -10,6 +10,7 @@
 #include <glob.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static inline json_t *
@@ -33,6 +34,17 @@ test_catalog(const char *lang)
 		globfree(&g);
 	}
 	return all;
+}
+
+/* prefix and name joined, malloc'd (the caller frees). */
+static inline char *
+test_key(const char *prefix, const char *name)
+{
+	size_t a = strlen(prefix), b = strlen(name);
+	char *k = malloc(a + b + 1);
+	memcpy(k, prefix, a);
+	memcpy(k + a, name, b + 1);
+	return k;
 }
 
 /* The keys of keys[] (n of them) that no catalog of the three languages has, as one string
