@@ -144,6 +144,20 @@ http_form(struct request *req, const char *name)
 }
 
 const char *
+http_query_value(struct request *req, const char *name)
+{
+	const char *v = http_query(req, name);
+	return v && *v ? v : NULL;
+}
+
+const char *
+http_form_value(struct request *req, const char *name)
+{
+	const char *v = http_form(req, name);
+	return v && *v ? v : NULL;
+}
+
+const char *
 http_header(struct request *req, const char *name)
 {
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);

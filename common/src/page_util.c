@@ -286,3 +286,15 @@ page_before_param(struct request *req)
 		http_error(req, STATUS_INVALID, "invalid_cursor", "the page cursor is not valid");
 	return id;
 }
+
+json_t *
+page_options(struct request *req, const char *const *values,
+	     const char *(*label)(struct request *req, const char *value), const char *selected)
+{
+	json_t *out = json_array();
+	for (const char *const *v = values; *v; v++)
+		json_array_append_new(out, json_pack("{s:s, s:s, s:b}", "value", *v, "label",
+						     label(req, *v), "selected",
+						     selected && strcmp(selected, *v) == 0));
+	return out;
+}

@@ -68,6 +68,9 @@ const char *http_param(struct request *req, const char *name);
 const char *http_query(struct request *req, const char *name);
 /* A form field (trimmed of nothing; may be ""), or NULL when absent. */
 const char *http_form(struct request *req, const char *name);
+/* The same, NULL also when the value is empty (a form's "all" choice, a field left blank). */
+const char *http_query_value(struct request *req, const char *name);
+const char *http_form_value(struct request *req, const char *name);
 const char *http_header(struct request *req, const char *name);
 const char *http_cookie(struct request *req, const char *name);
 /* The first uploaded file of field, or NULL. */

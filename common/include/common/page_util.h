@@ -31,6 +31,11 @@ void page_write_failed(struct request *req, int st, const char *not_found_code,
 		       const char *conflict_code);
 /* Replies 503 database_unavailable "the site cannot reach its database" (a failed read). */
 void page_db_unavailable(struct request *req);
+/* A select's choices, [{value, label, selected}]: each of values (NULL-terminated) with its
+ * label(req, value), selected when it equals selected (may be NULL). */
+json_t *page_options(struct request *req, const char *const *values,
+		     const char *(*label)(struct request *req, const char *value),
+		     const char *selected);
 /* ?before=ID of a keyset page: 0 when absent, -1 (replied 400 invalid_cursor) when not an id. */
 long long page_before_param(struct request *req);
 /* Replies to a failed read of one thing: 404 not_found_code with not_found_message for

@@ -150,24 +150,17 @@ filter_query(struct request *req, const struct inbox_filter *f, bool for_geojson
 	return out;
 }
 
-/* An empty query argument counts as absent (a form's "all" choice). */
-static const char *
-query_arg(struct request *req, const char *name)
-{
-	const char *v = http_query(req, name);
-	return v && *v ? v : NULL;
-}
-
 /* Reads and checks the filters; on bad input replies 400 and returns false. */
 static bool
 read_filter(struct request *req, struct inbox_filter *f)
 {
 	memset(f, 0, sizeof(*f));
-	f->category = query_arg(req, "category");
-	f->status = query_arg(req, "status");
-	f->quarter = query_arg(req, "quarter");
-	const char *overdue = query_arg(req, "overdue"), *disputed = query_arg(req, "disputed");
-	const char *sort = query_arg(req, "sort"), *page = query_arg(req, "page");
+	f->category = http_query_value(req, "category");
+	f->status = http_query_value(req, "status");
+	f->quarter = http_query_value(req, "quarter");
+	const char *overdue = http_query_value(req, "overdue"),
+		   *disputed = http_query_value(req, "disputed");
+	const char *sort = http_query_value(req, "sort"), *page = http_query_value(req, "page");
 	f->overdue = overdue && strcmp(overdue, "1") == 0;
 	f->disputed = disputed && strcmp(disputed, "1") == 0;
 	f->newest_first = sort && strcmp(sort, "newest") == 0;
@@ -183,19 +176,6 @@ read_filter(struct request *req, struct inbox_filter *f)
 		return false;
 	}
 	return true;
-}
-
-/* The filter form's choices: [{value, label, selected}] */
-static json_t *
-options(struct request *req, const char *const *values,
-	const char *(*label)(struct request *, const char *), const char *selected)
-{
-	json_t *out = json_array();
-	for (const char *const *v = values; *v; v++)
-		json_array_append_new(out, json_pack("{s:s, s:s, s:b}", "value", *v, "label",
-						     label(req, *v), "selected",
-						     selected && strcmp(selected, *v) == 0));
-	return out;
 }
 
 static const char *
@@ -239,7 +219,7 @@ page_inbox(struct request *req)
 	json_t *filters =
 		json_pack("{s:o, s:o, s:o, s:b, s:b, s:b}", "categories",
 			  report_category_options(req, f.category), "statuses",
-			  options(req, statuses, filter_status_label, f.status), "quarters",
+			  page_options(req, statuses, filter_status_label, f.status), "quarters",
 			  report_quarter_options(req, f.quarter), "overdue", f.overdue, "disputed",
 			  f.disputed, "newest_first", f.newest_first);
 
@@ -269,13 +249,13 @@ page_inbox_geojson(struct request *req)
 	struct inbox_filter f;
 	if (!page_require(req, "reports.answer") || !read_filter(req, &f))
 		return;
-	const char *ref = query_arg(req, "ref");
+	const char *ref = http_query_value(req, "ref");
 	if (ref && !report_ref_is_valid(ref)) {
 		http_error(req, STATUS_INVALID, "invalid_filter", "not a report reference");
 		return;
 	}
 	f.ref = ref;
-	const char *bbox = query_arg(req, "bbox");
+	const char *bbox = http_query_value(req, "bbox");
 	if (bbox && !(f.has_bbox = map_parse_bbox(bbox, f.bbox))) {
 		http_error(req, STATUS_INVALID, "invalid_bbox",
 			   "bbox is minlon,minlat,maxlon,maxlat in degrees");

@@ -24,19 +24,11 @@
 
 #define OPEN311_KEY_MAX 128
 
-/* A form field, NULL when absent or empty. */
-static const char *
-form(struct request *req, const char *name)
-{
-	const char *v = http_form(req, name);
-	return v && *v ? v : NULL;
-}
-
 /* Check the api_key field: true for a live key; otherwise replies 403 (or 503). */
 static bool
 api_key_ok(struct request *req)
 {
-	const char *key = form(req, "api_key");
+	const char *key = http_form_value(req, "api_key");
 	if (!key) {
 		http_error(req, STATUS_FORBIDDEN, "open311_api_key_required",
 			   "api_key is required to file a request");
@@ -74,13 +66,13 @@ api_key_ok(struct request *req)
 static bool
 read_input(struct request *req, struct report_input *in)
 {
-	if (form(req, "media_url")) {
+	if (http_form_value(req, "media_url")) {
 		http_error(req, STATUS_INVALID, "open311_media_url",
 			   "media_url is not accepted: photos are added through the web form, "
 			   "never fetched from an address");
 		return false;
 	}
-	in->category = form(req, "service_code");
+	in->category = http_form_value(req, "service_code");
 	if (!in->category) {
 		http_error(req, STATUS_INVALID, "open311_service_code_required",
 			   "service_code is required");
@@ -90,10 +82,11 @@ read_input(struct request *req, struct report_input *in)
 		open311_no_service(req);
 		return false;
 	}
-	in->description = form(req, "description");
-	in->place = form(req, "address_string");
-	in->quarter = form(req, "quarter"); /* extension: a quarter code, as on the form */
-	const char *lat = form(req, "lat"), *lon = form(req, "long");
+	in->description = http_form_value(req, "description");
+	in->place = http_form_value(req, "address_string");
+	in->quarter =
+		http_form_value(req, "quarter"); /* extension: a quarter code, as on the form */
+	const char *lat = http_form_value(req, "lat"), *lon = http_form_value(req, "long");
 	if (lat || lon) {
 		if (!lat || !lon || !map_parse_degrees(lat, 90, &in->lat_e6) ||
 		    !map_parse_degrees(lon, 180, &in->lon_e6)) {
@@ -103,7 +96,7 @@ read_input(struct request *req, struct report_input *in)
 		}
 		in->has_point = true;
 	}
-	in->title = form(req, "title");
+	in->title = http_form_value(req, "title");
 	if (!in->title) {
 		/* the spec has no title: the first line of the description */
 		size_t n;
@@ -112,9 +105,9 @@ read_input(struct request *req, struct report_input *in)
 		in->title = arena_strndup(req->arena, t, n);
 	}
 	/* one private contact: the e-mail address when both are given */
-	in->contact = form(req, "email");
+	in->contact = http_form_value(req, "email");
 	if (!in->contact)
-		in->contact = form(req, "phone");
+		in->contact = http_form_value(req, "phone");
 	return true;
 }
 

@@ -140,14 +140,6 @@ find_request(struct request *req, const char *ref)
 
 /* ---- GET requests.json: the search ---- */
 
-/* A query argument, NULL when absent or empty. */
-static const char *
-query_arg(struct request *req, const char *name)
-{
-	const char *v = http_query(req, name);
-	return v && *v ? v : NULL;
-}
-
 static bool
 is_ref(void *ctx, const char *s)
 {
@@ -178,7 +170,8 @@ closed_statuses(struct request *req)
 static bool
 read_dates(struct request *req, struct open311_query *q)
 {
-	const char *start = query_arg(req, "start_date"), *end = query_arg(req, "end_date");
+	const char *start = http_query_value(req, "start_date"),
+		   *end = http_query_value(req, "end_date");
 	long long t0 = 0, t1 = 0;
 	char utc[OPEN311_UTC_SIZE];
 	if (start) {
@@ -213,9 +206,9 @@ read_dates(struct request *req, struct open311_query *q)
 static bool
 read_query(struct request *req, struct open311_query *q)
 {
-	const char *ids = query_arg(req, "service_request_id");
-	const char *codes = query_arg(req, "service_code");
-	const char *status = query_arg(req, "status");
+	const char *ids = http_query_value(req, "service_request_id");
+	const char *codes = http_query_value(req, "service_code");
+	const char *status = http_query_value(req, "status");
 	if (ids) {
 		/* the spec: with service_request_id, the other parameters are ignored */
 		q->refs = open311_list_ok(ids, OPEN311_PAGE_MAX, is_ref, NULL) ? ids : NULL;

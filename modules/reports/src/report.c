@@ -13,6 +13,7 @@
 #include "common/http.h"
 #include "common/i18n.h"
 #include "common/log.h"
+#include "common/page_util.h"
 #include "common/module.h"
 #include "common/site.h"
 #include "common/strbuf.h"
@@ -220,18 +221,6 @@ report_quarter_label(struct request *req, const char *q)
 		       : q;
 }
 
-static json_t *
-options(struct request *req, const char *const *values,
-	const char *(*label)(struct request *, const char *), const char *selected)
-{
-	json_t *out = json_array();
-	for (const char *const *v = values; *v; v++)
-		json_array_append_new(out, json_pack("{s:s, s:s, s:b}", "value", *v, "label",
-						     label(req, *v), "selected",
-						     selected && strcmp(selected, *v) == 0));
-	return out;
-}
-
 json_t *
 report_category_options(struct request *req, const char *selected)
 {
@@ -243,19 +232,19 @@ report_category_options(struct request *req, const char *selected)
 		codes[i] = json_string_value(json_object_get(c, "code"));
 	}
 	codes[n] = NULL;
-	return options(req, codes, report_category_label, selected);
+	return page_options(req, codes, report_category_label, selected);
 }
 
 json_t *
 report_quarter_options(struct request *req, const char *selected)
 {
-	return options(req, report_quarters(), report_quarter_label, selected);
+	return page_options(req, report_quarters(), report_quarter_label, selected);
 }
 
 json_t *
 report_status_options(struct request *req, const char *selected)
 {
-	return options(req, report_statuses, report_status_label, selected);
+	return page_options(req, report_statuses, report_status_label, selected);
 }
 
 static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
