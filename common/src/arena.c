@@ -98,19 +98,19 @@ arena_strdup(struct arena *a, const char *s)
 	return arena_strndup(a, s, strlen(s));
 }
 
+static void *
+arena_alloc_cb(void *ctx, size_t size)
+{
+	return arena_alloc(ctx, size);
+}
+
 char *
 arena_printf(struct arena *a, const char *fmt, ...)
 {
-	va_list ap, ap2;
+	va_list ap;
 	va_start(ap, fmt);
-	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	char *p = xvformat(arena_alloc_cb, a, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		die("invalid format string \"%s\"", fmt);
-	char *p = arena_alloc(a, (size_t)n + 1);
-	vsnprintf(p, (size_t)n + 1, fmt, ap2);
-	va_end(ap2);
 	return p;
 }
 

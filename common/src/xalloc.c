@@ -65,17 +65,32 @@ xstrndup(const char *s, size_t n)
 }
 
 char *
-xasprintf(const char *fmt, ...)
+xvformat(void *(*alloc)(void *ctx, size_t size), void *ctx, const char *fmt, va_list ap)
 {
-	va_list ap, ap2;
-	va_start(ap, fmt);
+	va_list ap2;
 	va_copy(ap2, ap);
 	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
 	if (n < 0)
 		die("invalid format string \"%s\"", fmt);
-	char *p = xmalloc((size_t)n + 1);
+	char *p = alloc(ctx, (size_t)n + 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap2);
 	va_end(ap2);
+	return p;
+}
+
+static void *
+heap_alloc(void *ctx, size_t size)
+{
+	(void)ctx;
+	return xmalloc(size);
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *p = xvformat(heap_alloc, NULL, fmt, ap);
+	va_end(ap);
 	return p;
 }

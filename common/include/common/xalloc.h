@@ -2,6 +2,7 @@
 #ifndef COMMON_XALLOC_H
 #define COMMON_XALLOC_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /*
@@ -15,6 +16,10 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* printf into a new malloc'd string. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The formatted text in memory from alloc(ctx, size) (which never fails): what xasprintf and
+ * arena_printf share. */
+char *xvformat(void *(*alloc)(void *ctx, size_t size), void *ctx, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 /* Grow *ptr (of *alloc elements of elem_size) to hold at least nr elements. */
 #define ALLOC_GROW(ptr, nr, alloc)                                                                 \
