@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // tests/bench/publications/generate.mjs: the data set of tests/bench/publications.sh, written as a
 // demo folder that `official-srv demo load DIR` loads through the real write path:
-//   DIR/publications.json          projects and deliberations (common/src/page_publication.c)
-//   DIR/budgets/<type>-<year>.csv  budget documents' lines (common/src/page_budget.c)
+//   DIR/publications.json          projects and deliberations (modules/publications/src/demo_publication.c)
+//   DIR/budgets/<type>-<year>.csv  budget documents' lines (modules/budgets/src/demo_budget.c)
 //   DIR/budgets/documents.json     their titles and summaries
 // Texts are French and Arabic sentences of the kind a commune publishes, so that full-text search
 // meets realistic documents; a seeded generator makes the same data on every run.
