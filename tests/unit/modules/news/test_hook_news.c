@@ -22,6 +22,8 @@
 
 #include <cmocka.h>
 
+#include "nodb.h"
+
 /* A valid news.published snapshot. */
 static json_t *
 valid_event(void)
@@ -159,11 +161,7 @@ test_bad_published_at(void **state)
 int
 main(void)
 {
-	/* no database: whatever gets past the checks fails to connect, at once */
-	unsetenv("PGHOSTADDR");
-	unsetenv("PGSERVICE");
-	setenv("PGHOST", "/nonexistent/baladiya-unit-tests", 1);
-	log_set_level(LOG_LEVEL_ERROR); /* each refusal and failed connection is a warning */
+	test_no_database();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid_reaches_the_database),
 		cmocka_unit_test(test_bad_id),

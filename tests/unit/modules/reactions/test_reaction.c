@@ -23,17 +23,7 @@
 
 #include <cmocka.h>
 
-/* A string of n copies of the UTF-8 character c. */
-static char *
-repeat(const char *c, size_t n)
-{
-	size_t len = strlen(c);
-	char *s = malloc(n * len + 1);
-	for (size_t i = 0; i < n; i++)
-		memcpy(s + i * len, c, len);
-	s[n * len] = '\0';
-	return s;
-}
+#include "nodb.h"
 
 static void
 assert_check(const char *stance, const char *comment, const char *name, const char *want)
@@ -255,10 +245,7 @@ int
 main(void)
 {
 	/* no database: whatever gets past the checks fails to connect, at once */
-	unsetenv("PGHOSTADDR");
-	unsetenv("PGSERVICE");
-	setenv("PGHOST", "/nonexistent/baladiya-unit-tests", 1);
-	log_set_level(LOG_LEVEL_ERROR); /* each refusal and failed connection is a warning */
+	test_no_database();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_check_stance),
 		cmocka_unit_test(test_check_comment),

@@ -14,6 +14,8 @@
 #include "common/module.h"
 #include "reports/report.h"
 
+#include "nodb.h"
+
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,28 +61,6 @@ test_app_open(const char *side)
 	test_app.peer_side = strcmp(side, "citizen") == 0 ? "official" : "citizen";
 	test_set_categories(test_categories);
 	return report_categories_load(&test_app);
-}
-
-/* A string of n copies of the UTF-8 character c (malloc'd). */
-static inline char *
-repeat(const char *c, size_t n)
-{
-	size_t len = strlen(c);
-	char *s = malloc(n * len + 1);
-	for (size_t i = 0; i < n; i++)
-		memcpy(s + i * len, c, len);
-	s[n * len] = '\0';
-	return s;
-}
-
-/* No database: whatever gets past the checks fails to connect, at once. */
-static inline void
-test_no_database(void)
-{
-	unsetenv("PGHOSTADDR");
-	unsetenv("PGSERVICE");
-	setenv("PGHOST", "/nonexistent/baladiya-unit-tests", 1);
-	log_set_level(LOG_LEVEL_ERROR); /* each refusal and failed connection is a warning */
 }
 
 /* Forget this thread's database state: db_queried() is false until a query is tried. */
