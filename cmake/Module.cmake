@@ -36,6 +36,14 @@ function(baladiya_module name)
 		${CMAKE_CURRENT_SOURCE_DIR}/migrations/*.sql)
 	baladiya_embed(mod_${name} ${name}_assets ${CMAKE_CURRENT_SOURCE_DIR} ${assets})
 	baladiya_layer(module ${name} mod_${name} common ${MOD_DEPS})
+	set_property(GLOBAL APPEND PROPERTY BALADIYA_MODULE_LIBRARIES mod_${name})
+endfunction()
+
+# baladiya_server(<target>): links a server with the base and every module library. Static
+# linking takes only what its main.c's list of modules reaches, so the list lives in one place.
+function(baladiya_server target)
+	get_property(modules GLOBAL PROPERTY BALADIYA_MODULE_LIBRARIES)
+	target_link_libraries(${target} PRIVATE common protocol ${modules})
 endfunction()
 
 # Writes the layers file once every library is declared (called at the end of the top level).

@@ -24,7 +24,6 @@
 #define ARGON2_P 1
 #define ARGON2_SALT_LEN 16
 #define ARGON2_HASH_LEN 32
-#define LOGIN_MAX_FAILURES 5
 
 void
 random_hex(char *buf, size_t n)

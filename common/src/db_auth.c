@@ -13,6 +13,9 @@
 #include <string.h>
 
 #define SESSION_TTL "12 hours" /* a staff session, from its sign-in */
+/* failed sign-ins within LOGIN_WINDOW that lock an account for LOGIN_WINDOW */
+#define LOGIN_MAX_FAILURES "5"
+#define LOGIN_WINDOW "15 minutes"
 
 enum status
 db_account_add(const char *username, const char *password_hash, const char *role)
@@ -48,12 +51,13 @@ db_account_failed(long long id)
 {
 	static const char q[] =
 		"UPDATE accounts SET"
-		" failed_logins = CASE WHEN first_failed_at > now() - interval '15 minutes'"
+		" failed_logins = CASE WHEN first_failed_at > now() - interval '" LOGIN_WINDOW "'"
 		"  THEN failed_logins + 1 ELSE 1 END,"
-		" first_failed_at = CASE WHEN first_failed_at > now() - interval '15 minutes'"
+		" first_failed_at = CASE WHEN first_failed_at > now() - interval '" LOGIN_WINDOW "'"
 		"  THEN first_failed_at ELSE now() END,"
-		" locked_until = CASE WHEN first_failed_at > now() - interval '15 minutes'"
-		"  AND failed_logins + 1 >= 5 THEN now() + interval '15 minutes' END"
+		" locked_until = CASE WHEN first_failed_at > now() - interval '" LOGIN_WINDOW "'"
+		"  AND failed_logins + 1 >= " LOGIN_MAX_FAILURES
+		" THEN now() + interval '" LOGIN_WINDOW "' END"
 		" WHERE id = $1";
 	char ids[24];
 	db_command(q, DB_PARAMS(LL(ids, id)));

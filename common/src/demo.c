@@ -13,7 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
-int
+/* Read the demo file at path as a JSON array: 1 and *out (caller decrefs) when read, 0 when the
+ * file does not exist (nothing to load), -1 when it is not a JSON array (reason printed). */
+static int
 demo_read_array(const char *path, json_t **out)
 {
 	json_error_t err;
@@ -30,7 +32,12 @@ demo_read_array(const char *path, json_t **out)
 	return 1;
 }
 
-int
+/*
+ * *path = dir/name (caller frees, set in every case), read as by demo_read_array into *out;
+ * when owner is not NULL, the file is refused (-1, "<path>: <what> on the <owner> platform") on
+ * the other platform, where such rows only arrive by federation. Returns 1, 0 (no file) or -1.
+ */
+static int
 demo_open_array(const struct app *app, const char *dir, const char *name, const char *owner,
 		const char *what, char **path, json_t **out)
 {

@@ -11,7 +11,6 @@
 #include "common/html.h"
 #include "common/i18n.h"
 #include "common/log.h"
-#include "common/module.h"
 #include "common/page_cache.h"
 #include "common/static_files.h"
 #include "common/template.h"
@@ -274,25 +273,6 @@ http_json(struct request *req, unsigned code, json_t *body)
 	http_send_owned(req, code, "application/json; charset=utf-8", s, strlen(s));
 }
 
-/* Links the served modules offer (their nav or footer lists), in their order, labels in req's
- * language; "sep" marks every link but the first. */
-static json_t *
-nav_links(struct request *req, bool footer)
-{
-	struct app *app = req->app;
-	json_t *links = json_array();
-	for (const struct module *const *m = app->modules; *m; m++) {
-		const struct module_side *side = module_side(app, *m);
-		for (const struct nav_link *l = footer ? side->footer : side->nav; l && l->path;
-		     l++)
-			json_array_append_new(links,
-					      json_pack("{s:s, s:s, s:b}", "path", l->path, "label",
-							i18n_get(app->i18n, req->lang, l->label),
-							"sep", json_array_size(links) > 0));
-	}
-	return links;
-}
-
 static json_t *
 layout_context(struct request *req, json_t *view)
 {
@@ -304,10 +284,6 @@ layout_context(struct request *req, json_t *view)
 	json_object_set_new(ctx, "side", json_string(app->side));
 	json_object_set_new(ctx, "is_official", json_boolean(strcmp(app->side, "official") == 0));
 	json_object_set(ctx, "t", req->t);
-	json_object_set_new(ctx, "nav", nav_links(req, false));
-	json_t *footer = nav_links(req, true);
-	json_object_set_new(ctx, "has_footer_links", json_boolean(json_array_size(footer) > 0));
-	json_object_set_new(ctx, "footer_links", footer);
 	json_object_set(ctx, "site", json_object_get(app->site_by_lang, req->lang));
 	json_object_set_new(ctx, "request_path", json_string(req->path));
 	if (req->match.route && (req->match.route->flags & ROUTE_JSON_TWIN))

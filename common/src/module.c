@@ -50,17 +50,6 @@ module_each_ext(const struct app *app, const char *point, void (*fn)(const void 
 				fn(e->impl, ctx);
 }
 
-const void *
-module_find_ext(const struct app *app, const char *point,
-		int (*match)(const void *impl, const void *ctx), const void *ctx)
-{
-	for (const struct module *const *m = app->modules; *m; m++)
-		for (const struct module_ext *e = module_side(app, *m)->extends; e && e->point; e++)
-			if (strcmp(e->point, point) == 0 && match(e->impl, ctx))
-				return e->impl;
-	return NULL;
-}
-
 /* A hook type matches exactly, or as "prefix.*" any type with that prefix. */
 static bool
 type_matches(const char *pattern, const char *type, bool exact)

@@ -41,6 +41,24 @@ color_is_safe(const char *c)
 	return true;
 }
 
+/* The links the served modules offer (their nav or footer lists), in their order, labels in
+ * lang; "sep" marks every link but the first. Built once per language at start. */
+static json_t *
+module_links(struct app *app, const char *lang, bool footer)
+{
+	json_t *links = json_array();
+	for (const struct module *const *m = app->modules; *m; m++) {
+		const struct module_side *side = module_side(app, *m);
+		for (const struct nav_link *l = footer ? side->footer : side->nav; l && l->path;
+		     l++)
+			json_array_append_new(links,
+					      json_pack("{s:s, s:s, s:b}", "path", l->path, "label",
+							i18n_get(app->i18n, lang, l->label), "sep",
+							json_array_size(links) > 0));
+	}
+	return links;
+}
+
 int
 site_load(struct app *app)
 {
@@ -89,6 +107,10 @@ site_load(struct app *app)
 			json_object_set_new(r, "peer_url", json_string(app->cfg.peer_url));
 		json_object_set_new(r, "css_url",
 				    json_string(static_files_url(app->statics, "baladiya.css")));
+		json_t *footer = module_links(app, code, true);
+		json_object_set_new(r, "nav", module_links(app, code, false));
+		json_object_set_new(r, "has_footer_links", json_boolean(json_array_size(footer)));
+		json_object_set_new(r, "footer_links", footer);
 		json_object_set_new(app->site_by_lang, code, r);
 	}
 	return 0;

@@ -30,7 +30,7 @@ reply_code(struct request *req, enum status st, const char *code, const char *me
  * raw bytes, one line. Fills *peer; returns false having replied.
  */
 static bool
-inbox_transport_ok(struct request *req, struct fed_peer *peer)
+fed_inbox_transport_ok(struct request *req, struct fed_peer *peer)
 {
 	int have_peer = db_fed_peer_get(peer, false);
 	enum webhook_result wr;
@@ -67,8 +67,8 @@ inbox_transport_ok(struct request *req, struct fed_peer *peer)
  * with *result set, or -1 having replied (replayed_request, database_unavailable).
  */
 static int
-inbox_store(struct request *req, struct fed_peer *peer, struct verified *v,
-	    enum accept_result *result)
+fed_inbox_store(struct request *req, struct fed_peer *peer, struct verified *v,
+		enum accept_result *result)
 {
 	int seen;
 
@@ -101,8 +101,8 @@ unavailable:
 
 /* Answer a stored delivery: what became of event v, and how far the peer's log is applied. */
 static void
-inbox_reply(struct request *req, enum accept_result r, const struct verified *v,
-	    const struct fed_peer *peer)
+fed_inbox_reply(struct request *req, enum accept_result r, const struct verified *v,
+		const struct fed_peer *peer)
 {
 	switch (r) {
 	case ACCEPT_STORED:
@@ -142,15 +142,15 @@ api_federation_inbox(struct request *req)
 	enum status st;
 
 	req->want_json = true;
-	if (!inbox_transport_ok(req, &peer))
+	if (!fed_inbox_transport_ok(req, &peer))
 		return;
 	st = fed_verify_envelope(req->body.buf, req->body.len, peer.name, &v, &code);
 	if (st != STATUS_OK) {
 		reply_code(req, st, code, "the event envelope was refused");
 		return;
 	}
-	if (inbox_store(req, &peer, &v, &r) == 0)
-		inbox_reply(req, r, &v, &peer);
+	if (fed_inbox_store(req, &peer, &v, &r) == 0)
+		fed_inbox_reply(req, r, &v, &peer);
 	fed_verified_release(&v);
 }
 

@@ -57,7 +57,7 @@ struct app {
 	struct i18n *i18n;
 	json_t *site;         /* the theme's site.json (presentation, names, colours, priorities) */
 	json_t *site_by_lang; /* lang -> site with {"ar":..,"fr":..} texts resolved, Markdown
-				 rendered */
+				 rendered, and the modules' nav and footer links */
 	struct static_files *statics;
 	struct http_server *http;
 	void *module_state[APP_MAX_MODULES]; /* what each module's open made (module.h) */

@@ -108,9 +108,6 @@ void module_state_set(struct app *app, const struct module *m, void *state);
 /* The impl of every extension called point on this platform, in module order: calls fn for each. */
 void module_each_ext(const struct app *app, const char *point,
 		     void (*fn)(const void *impl, void *ctx), void *ctx);
-/* The first extension called point whose impl makes match(impl, ctx) true, or NULL. */
-const void *module_find_ext(const struct app *app, const char *point,
-			    int (*match)(const void *impl, const void *ctx), const void *ctx);
 
 /*
  * Apply one peer event with the appliers the served modules register for this platform.

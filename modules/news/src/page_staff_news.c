@@ -30,7 +30,7 @@
  * Emit the public snapshot of news item id as event type, in the caller's transaction. Drafts
  * are not public: nothing is emitted for them.
  */
-int
+static int
 news_emit(const char *side, long long id, const char *type)
 {
 	enum status st;

@@ -19,8 +19,4 @@ json_t *news_view(struct request *req, json_t *item, bool full);
 /* The views of origin's limit newest published items, or NULL when the database failed. */
 json_t *news_views(struct request *req, const char *origin, int limit);
 
-/* Emit the public snapshot of own news item id as event type ("news.published"...) in the
- * caller's transaction; nothing for drafts. Returns 0 or -1. */
-int news_emit(const char *side, long long id, const char *type);
-
 #endif
