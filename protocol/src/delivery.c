@@ -375,8 +375,7 @@ apply_batch(struct fed_peer *peer_hint, const struct strbuf *body)
 			const char *code = NULL;
 			struct verified v;
 			char *line = xstrndup(p, len);
-			if (fed_verify_envelope(line, len, peer_hint->name, &v, &code) !=
-			    STATUS_OK) {
+			if (fed_verify_record(line, len, peer_hint->name, &v, &code) != STATUS_OK) {
 				log_warn("catch-up from \"%s\" stopped: %s", peer_hint->name, code);
 				free(line);
 				break;
@@ -447,7 +446,8 @@ pull_from_peer(struct worker *w)
 		int got = apply_batch(&peer, &w->r.body);
 		if (got > 0)
 			log_info("caught up %d events from peer \"%s\"", got, peer.name);
-		if (got < PULL_BATCH)
+		/* a short answer may be the byte cap, not the end: stop at an empty one */
+		if (got <= 0)
 			return;
 	}
 }

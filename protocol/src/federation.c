@@ -14,6 +14,7 @@
 #include "common/xalloc.h"
 #include "federation_internal.h"
 #include "protocol/b64.h"
+#include "protocol/content.h"
 #include "protocol/dsse.h"
 #include "protocol/webhook.h"
 
@@ -53,9 +54,11 @@ refs_from_json(json_t *refs, struct event_ref **out, size_t *n)
 }
 
 int
-fed_emit_with(struct signing_key *key, const char *type, json_t *refs, json_t *data, char *when_out)
+fed_emit_with(struct signing_key *key, const char *type, json_t *refs, json_t *data,
+	      const char *const *committed, char *when_out)
 {
 	int rc = -1;
+	json_t *commit = NULL, *content = NULL;
 	struct event_ref *r = NULL;
 	size_t nr = 0;
 	struct strbuf payload = STRBUF_INIT, env = STRBUF_INIT;
@@ -63,6 +66,10 @@ fed_emit_with(struct signing_key *key, const char *type, json_t *refs, json_t *d
 	long long seq;
 	if (refs_from_json(refs, &r, &nr) < 0) {
 		log_error("could not emit %s: malformed refs", type);
+		goto out;
+	}
+	if (data && content_commit(data, committed, &commit, &content) < 0) {
+		log_error("could not emit %s: a committed field cannot be written", type);
 		goto out;
 	}
 	if (db_fed_counter_next(fed.self, &seq, prev) < 0)
@@ -77,7 +84,8 @@ fed_emit_with(struct signing_key *key, const char *type, json_t *refs, json_t *d
 			   .occurred_at = when,
 			   .refs = r,
 			   .nr_refs = nr,
-			   .data = data};
+			   .data = data,
+			   .commit = commit};
 	const char *reason = NULL;
 	if (event_build(&payload, &ev, &reason) < 0) {
 		log_error("could not emit %s: %s", type, reason ? reason : "invalid event");
@@ -88,6 +96,7 @@ fed_emit_with(struct signing_key *key, const char *type, json_t *refs, json_t *d
 		goto out;
 	if (db_fed_event_insert(fed.self, seq, type, payload.buf, payload.len, env.buf, env.len,
 				hash, NULL) < 0 ||
+	    db_fed_content_put(fed.self, seq, refs, content, NULL) < 0 ||
 	    db_fed_counter_set_hash(fed.self, hash) < 0 || db_fed_notify() < 0)
 		goto out;
 	log_debug("emitted event %s #%lld", type, seq);
@@ -100,13 +109,25 @@ out:
 	strbuf_release(&env);
 	json_decref(refs);
 	json_decref(data);
+	json_decref(commit);
+	json_decref(content);
 	return rc;
 }
 
 static int
-fed_emit(const char *type, json_t *refs, json_t *data, char *when)
+fed_emit(const char *type, json_t *refs, json_t *data, const char *const *committed, char *when)
 {
-	return fed_emit_with(fed.key, type, refs, data, when);
+	return fed_emit_with(fed.key, type, refs, data, committed, when);
+}
+
+static int
+fed_erase(const char *origin, const char *type, const char *id, const char *reason)
+{
+	int n = db_fed_content_erase(origin, type, id, reason);
+	if (n > 0)
+		log_info("erased %d committed field(s) of the events about %s %s/%s", n, origin,
+			 type, id);
+	return n;
 }
 
 /* ---- verifying ---- */
@@ -183,15 +204,21 @@ fed_peer_keys(const char *origin, struct verify_key **keys, size_t max, bool rel
 }
 
 enum status
-fed_verify_envelope(const char *bytes, size_t len, const char *expected_origin,
-		    struct verified *out, const char **code)
+fed_verify_record(const char *bytes, size_t len, const char *expected_origin, struct verified *out,
+		  const char **code)
 {
 	struct dsse_envelope *env = NULL;
 	struct verify_key *keys[PEER_KEYS_MAX];
 	size_t nkeys = 0;
+	struct record rec;
 	enum status st;
 	memset(out, 0, sizeof(*out));
-	st = dsse_envelope_parse(bytes, len, &env, code);
+	st = record_parse(bytes, len, &rec, code);
+	if (st != STATUS_OK)
+		return st;
+	out->envelope_owned = rec.owned;
+	rec.owned = NULL;
+	st = dsse_envelope_parse(rec.envelope, rec.envelope_len, &env, code);
 	if (st != STATUS_OK)
 		goto out;
 	const char *reason = NULL;
@@ -216,17 +243,30 @@ fed_verify_envelope(const char *bytes, size_t len, const char *expected_origin,
 		*code = "wrong_origin";
 		goto out;
 	}
+	/* the content beside a version 2 payload must match its commitments */
+	if (out->ev->commit) {
+		st = content_verify(out->ev->commit, rec.content, rec.withheld, &out->values, code);
+		if (st != STATUS_OK)
+			goto out;
+		out->content = json_incref(rec.content);
+		out->withheld = json_incref(rec.withheld);
+	} else if (rec.content || rec.withheld) {
+		st = STATUS_INVALID;
+		*code = "bad_content";
+		goto out;
+	}
 	out->payload = xmalloc(env->payload_len + 1);
 	memcpy(out->payload, env->payload, env->payload_len);
 	out->payload[env->payload_len] = '\0';
 	out->payload_len = env->payload_len;
-	out->envelope = bytes;
-	out->envelope_len = len;
+	out->record = bytes;
+	out->record_len = len;
+	out->envelope = rec.envelope;
+	out->envelope_len = rec.envelope_len;
 out:
-	if (st != STATUS_OK) {
-		event_free(out->ev);
-		out->ev = NULL;
-	}
+	record_release(&rec);
+	if (st != STATUS_OK)
+		fed_verified_release(out);
 	dsse_envelope_free(env);
 	free_keys(keys, nkeys);
 	return st;
@@ -254,6 +294,10 @@ fed_verified_release(struct verified *v)
 {
 	event_free(v->ev);
 	free(v->payload);
+	free(v->envelope_owned);
+	json_decref(v->content);
+	json_decref(v->withheld);
+	json_decref(v->values);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -290,10 +334,19 @@ store_and_apply(struct fed_peer *peer, struct verified *v)
 				 "prev does not match the hash of the previous event", v->envelope);
 		return ACCEPT_EQUIVOCATION;
 	}
+	/* the appliers see the data with its committed content back in place */
+	json_t *data = ev->data;
+	if (ev->commit) {
+		data = json_copy(ev->data);
+		json_object_update(data, v->values);
+	}
 	enum status st = strcmp(ev->type, "keys.rotated") == 0
 				 ? apply_keys_rotated(ev->origin, ev->data)
-				 : hook_apply(&(struct hook_event){fed.app, ev->origin, ev->type,
-								   ev->occurred_at, ev->data});
+				 : hook_apply(&(struct hook_event){
+					   fed.app, ev->origin, ev->type, ev->occurred_at, data,
+					   json_object_size(v->withheld) ? v->withheld : NULL});
+	if (data != ev->data)
+		json_decref(data);
 	const char *flag = NULL;
 	if (st == STATUS_NOT_FOUND)
 		flag = "unknown_type";
@@ -306,7 +359,10 @@ store_and_apply(struct fed_peer *peer, struct verified *v)
 			 (long long)ev->seq, ev->type, flag);
 	event_hash(v->payload, v->payload_len, hash);
 	if (db_fed_event_insert(ev->origin, ev->seq, ev->type, v->payload, v->payload_len,
-				v->envelope, v->envelope_len, hash, flag) < 0)
+				v->envelope, v->envelope_len, hash, flag) < 0 ||
+	    (ev->commit &&
+	     db_fed_content_put(ev->origin, ev->seq, json_object_get(ev->owner_root, "refs"),
+				v->content, v->withheld) < 0))
 		return ACCEPT_FAILED;
 	peer->dirty = true;
 	peer->applied_seq = ev->seq;
@@ -334,7 +390,7 @@ fed_accept(struct fed_peer *peer, struct verified *v)
 		return rc < 0 ? ACCEPT_FAILED : ACCEPT_EQUIVOCATION;
 	}
 	if (ev->seq > peer->applied_seq + 1) {
-		int put = db_fed_pending_put(ev->origin, ev->seq, v->envelope, hash);
+		int put = db_fed_pending_put(ev->origin, ev->seq, v->record, hash);
 		if (put < 0)
 			return ACCEPT_FAILED;
 		if (put == 2) {
@@ -364,7 +420,7 @@ fed_accept(struct fed_peer *peer, struct verified *v)
 		struct verified nv;
 		const char *code = NULL;
 		enum accept_result nr = ACCEPT_STORED;
-		if (fed_verify_envelope(next.buf, next.len, peer->name, &nv, &code) == STATUS_OK) {
+		if (fed_verify_record(next.buf, next.len, peer->name, &nv, &code) == STATUS_OK) {
 			nr = store_and_apply(peer, &nv);
 			fed_verified_release(&nv);
 		} else {
@@ -509,7 +565,7 @@ federation_open(struct app *app)
 	}
 	json_decref(own);
 	log_info("signing federation events as %s with key %s", fed.self, signing_key_id(fed.key));
-	outbox_set_emitter(fed_emit);
+	outbox_set_emitter(fed_emit, fed_erase);
 	return 0;
 }
 
@@ -532,7 +588,7 @@ void
 federation_close(struct app *app)
 {
 	(void)app;
-	outbox_set_emitter(NULL);
+	outbox_set_emitter(NULL, NULL);
 	signing_key_free(fed.key);
 	signing_key_free(fed.previous_key);
 	fed.key = fed.previous_key = NULL;

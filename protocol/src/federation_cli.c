@@ -116,7 +116,7 @@ keys_rotate(struct app *app)
 	    fed_emit_with(old, "keys.rotated", NULL,
 			  json_pack("{s:s, s:s, s:s}", "kid", signing_key_id(key), "x", x,
 				    "previous", signing_key_id(old)),
-			  NULL) < 0 ||
+			  NULL, NULL) < 0 ||
 	    db_commit() < 0) {
 		db_rollback();
 		unlink(next_path);

@@ -47,19 +47,26 @@ enum accept_result {
 	ACCEPT_FAILED,       /* database failure (503): roll back */
 };
 
-/* A verified envelope: its parsed event plus the exact bytes. */
+/* A verified record: its parsed event, the exact bytes, and its committed content checked. */
 struct verified {
 	struct event *ev;
-	const char *envelope;
+	const char *record; /* as received: an envelope, or a record with content (content.h) */
+	size_t record_len;
+	const char *envelope; /* the envelope's bytes (into record, or owned by rec) */
 	size_t envelope_len;
 	char *payload;
 	size_t payload_len;
+	json_t *content;  /* the record's content (field -> {salt, json}), or NULL */
+	json_t *withheld; /* field -> reason, or NULL */
+	json_t *values;   /* field -> the value of each committed field present, or NULL */
+	char *envelope_owned;
 };
 
-/* Parse and verify an envelope of the peer (strict), filling *out; on failure returns the
- * status and sets *code to a stable error code. */
-enum status fed_verify_envelope(const char *bytes, size_t len, const char *expected_origin,
-				struct verified *out, const char **code);
+/* Parse and verify a record of the peer (strict): its envelope, signature, payload and the
+ * content against the payload's commitments, filling *out; on failure returns the status and
+ * sets *code to a stable error code. */
+enum status fed_verify_record(const char *bytes, size_t len, const char *expected_origin,
+			      struct verified *out, const char **code);
 void fed_verified_release(struct verified *v);
 
 /*
@@ -88,6 +95,6 @@ void delivery_stop(void);
 char *fed_key_path(struct app *app);
 /* Emit one own event with a given key (CLI rotation signs with the old key). */
 int fed_emit_with(struct signing_key *key, const char *type, json_t *refs, json_t *data,
-		  char *when_out);
+		  const char *const *committed, char *when_out);
 
 #endif

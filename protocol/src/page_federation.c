@@ -144,7 +144,7 @@ api_federation_inbox(struct request *req)
 	req->want_json = true;
 	if (!fed_inbox_transport_ok(req, &peer))
 		return;
-	st = fed_verify_envelope(req->body.buf, req->body.len, peer.name, &v, &code);
+	st = fed_verify_record(req->body.buf, req->body.len, peer.name, &v, &code);
 	if (st != STATUS_OK) {
 		reply_code(req, st, code, "the event envelope was refused");
 		return;
@@ -183,8 +183,11 @@ api_federation_events(struct request *req)
 		reply_code(req, STATUS_UNAVAILABLE, "database_unavailable", "try again later");
 		return;
 	}
+	/* at most limit lines, and none after the first that would pass the byte cap */
 	struct strbuf out = STRBUF_INIT;
 	for (size_t i = 0; i < nr; i++) {
+		if (i > 0 && out.len + rows[i].envelope.len + 1 > FEDERATION_EVENTS_MAX_BYTES)
+			break;
 		strbuf_addbuf(&out, &rows[i].envelope);
 		strbuf_addch(&out, '\n');
 	}

@@ -108,22 +108,59 @@ export async function readLog(srv, origin = srv.side) {
 		if (r.status !== 200) throw new Error(`events endpoint answered ${r.status}`);
 		const lines = (await r.text()).split('\n').filter(Boolean);
 		for (const line of lines) {
-			const env = JSON.parse(line);
-			const payload = Buffer.from(env.payload, 'base64');
-			const ev = JSON.parse(payload.toString('utf8'));
+			const rec = parseRecord(line);
 			out.push({
-				seq: ev.seq,
-				type: ev.type,
-				prev: ev.prev,
-				hash: crypto.createHash('sha256').update(payload).digest('hex'),
-				envelope: line,
-				payload,
+				seq: rec.event.seq,
+				type: rec.event.type,
+				prev: rec.event.prev,
+				hash: crypto.createHash('sha256').update(rec.payload).digest('hex'),
+				envelope: rec.envelope,
+				record: line,
+				payload: rec.payload,
+				data: rec.data,
+				withheld: rec.withheld,
 			});
 		}
 		if (lines.length < 1000) break;
 		after = out[out.length - 1].seq;
 	}
 	return out;
+}
+
+/** The commitment of one committed field (docs/protocol.md §4.6), computed by Node's crypto. */
+export function commitmentOf(item) {
+	return crypto.createHash('sha256').update(Buffer.from(item.salt, 'base64'))
+		.update(Buffer.from(item.json, 'utf8')).digest('hex');
+}
+
+/**
+ * One catch-up line or delivery body: a bare envelope (version 1) or a record
+ * {envelope, content, withheld} (version 2). Checks, independently of the daemons, that every
+ * committed field is either present and matches its commitment or withheld with a reason, and
+ * returns {envelope (string), payload (Buffer), event, data (with the content back), withheld}.
+ */
+export function parseRecord(line) {
+	const obj = JSON.parse(line);
+	const env = obj.envelope ?? obj;
+	const payload = Buffer.from(env.payload, 'base64');
+	const event = JSON.parse(payload.toString('utf8'));
+	const data = { ...event.data };
+	const content = obj.content ?? {};
+	const withheld = obj.withheld ?? {};
+	if (event.v === 1 && (obj.envelope || event.commit)) throw new Error(`seq ${event.seq}: a version 1 event in a record`);
+	for (const [field, commitment] of Object.entries(event.commit ?? {})) {
+		if (content[field]) {
+			if (commitmentOf(content[field]) !== commitment) throw new Error(`seq ${event.seq}: ${field} does not match its commitment`);
+			if (withheld[field]) throw new Error(`seq ${event.seq}: ${field} is both present and withheld`);
+			data[field] = JSON.parse(content[field].json);
+		} else if (!withheld[field]) {
+			throw new Error(`seq ${event.seq}: ${field} is committed but neither present nor withheld`);
+		}
+	}
+	for (const field of [...Object.keys(content), ...Object.keys(withheld)]) {
+		if (!event.commit?.[field]) throw new Error(`seq ${event.seq}: ${field} is not committed`);
+	}
+	return { envelope: JSON.stringify(env), payload, event, data, withheld };
 }
 
 /** Throws unless log is gapless from 1, chained by prev, and (when given) equals expected. */

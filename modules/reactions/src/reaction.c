@@ -73,7 +73,9 @@ emit_created(const char *side, json_t *r)
 	json_t *refs = json_pack("[{s:s, s:s, s:s}, {s:O, s:O, s:s}]", "origin", side, "type",
 				 "reaction", "id", ids, "origin", json_object_get(target, "origin"),
 				 "type", json_object_get(target, "kind"), "id", tids);
-	return outbox_emit("reaction.created", refs, data, NULL);
+	/* what the resident wrote is committed, not carried (docs/decisions/0008) */
+	static const char *const committed[] = {"comment", "display_name", NULL};
+	return outbox_emit_committed("reaction.created", refs, data, committed, NULL);
 }
 
 json_t *

@@ -125,6 +125,10 @@ hide_in_tx(struct request *req, json_t *row, const char *reason, json_t **m, enu
 	json_t *hidden = db_report_hide(id, reason, st);
 	if (!hidden)
 		return NULL;
+	if (report_erase(row, reason) < 0) {
+		*st = STATUS_UNAVAILABLE;
+		return hidden;
+	}
 	*m = db_moderation_add(
 		req->app->side, 0, "hide_report",
 		arena_printf(req->arena, "report/%lld",

@@ -16,7 +16,8 @@
 /* One stored event of the log. */
 struct fed_row {
 	long long seq;
-	struct strbuf envelope;
+	struct strbuf envelope; /* the record as it travels: the envelope, or for an event with
+				   committed fields the record with its content (content.h) */
 };
 
 /* Make sure origin has its counter row. */
@@ -37,6 +38,15 @@ int db_fed_event_hash(const char *origin, long long seq, char hash[65]);
 int db_fed_events_after(const char *origin, long long after, int limit, struct fed_row **rows,
 			size_t *nr, size_t *alloc);
 void db_fed_rows_free(struct fed_row *rows, size_t nr);
+
+/* Store the committed content (field -> {salt, json}) and the withheld fields (field ->
+ * reason) of the stored event (origin, seq), whose refs (JSON array) say what it is about. */
+int db_fed_content_put(const char *origin, long long seq, json_t *refs, json_t *content,
+		       json_t *withheld);
+/* Erase the content of every event whose refs name {origin, type, id}; returns how many
+ * fields, or -1. */
+int db_fed_content_erase(const char *origin, const char *type, const char *id,
+			 const char *reason);
 /* NOTIFY fed_outbox (delivered at commit). Waiting for it: db_listen / db_wait_notify. */
 int db_fed_notify(void);
 
