@@ -193,7 +193,8 @@ test_field_checks(void **state)
 		const char *reason; /* NULL: accepted */
 	} cases[] = {
 		{"v", "1", NULL},
-		{"v", "2", "bad_version"},
+		{"v", "2", "missing_field"}, /* version 2 without its commit member */
+		{"v", "3", "bad_version"},
 		{"v", "\"1\"", "bad_version"},
 		{"v", "0", "bad_version"},
 		{"origin", "\"x\"", NULL},
@@ -507,6 +508,62 @@ test_names_and_time(void **state)
 	assert_int_equal(event_format_time(buf, &ts), -1);
 }
 
+/* Version 2: commit after data, built and parsed back byte for byte; its own checks. */
+static void
+test_version_2(void **state)
+{
+	(void)state;
+	struct strbuf sb = STRBUF_INIT;
+	const char *reason = NULL;
+	json_t *data = json_pack("{s:i}", "id", 3);
+	json_t *commit = json_pack("{s:s}", "title", HASH_A);
+	struct event ev = {.origin = "citizen",
+			   .seq = 1,
+			   .prev = GENESIS,
+			   .type = "report.created",
+			   .occurred_at = "2026-11-26T07:00:00.123Z",
+			   .data = data,
+			   .commit = commit};
+	assert_int_equal(event_build(&sb, &ev, &reason), 0);
+	assert_string_equal(sb.buf,
+			    "{\"v\":2,\"origin\":\"citizen\",\"seq\":1,\"prev\":\"" GENESIS
+			    "\",\"type\":\"report.created\",\"occurred_at\":\"2026-11-26T07:"
+			    "00:00.123Z\",\"refs\":[],\"data\":{\"id\":3},\"commit\":{\"title\":"
+			    "\"" HASH_A "\"}}");
+	struct event *out = NULL;
+	assert_int_equal(event_parse(sb.buf, sb.len, &out, &reason), STATUS_OK);
+	assert_string_equal(json_string_value(json_object_get(out->commit, "title")), HASH_A);
+	event_free(out);
+
+	/* commit must not name a member of data, nor be empty, nor hold anything but hashes */
+	static const char *const bad[] = {"{\"id\":\"" HASH_A "\"}", "{}",
+					  "{\"title\":\"abc\"}",     "{\"Title\":\"" HASH_A "\"}",
+					  "{\"title\":1}",           "[]"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		strbuf_reset(&sb);
+		strbuf_addf(&sb,
+			    "{\"v\":2,\"origin\":\"citizen\",\"seq\":1,\"prev\":\"" GENESIS "\","
+			    "\"type\":\"a.b\",\"occurred_at\":\"2026-11-26T07:00:00Z\",\"refs\":[],"
+			    "\"data\":{\"id\":3},\"commit\":%s}",
+			    bad[i]);
+		expect_parse(sb.buf, STATUS_INVALID, "bad_commit");
+	}
+	/* a commit member in a version 1 payload; commit before data */
+	strbuf_reset(&sb);
+	strbuf_addstr(&sb, "{\"v\":1,\"origin\":\"citizen\",\"seq\":1,\"prev\":\"" GENESIS "\","
+			   "\"type\":\"a.b\",\"occurred_at\":\"2026-11-26T07:00:00Z\",\"refs\":[],"
+			   "\"data\":{},\"commit\":{\"t\":\"" HASH_A "\"}}");
+	expect_parse(sb.buf, STATUS_INVALID, "bad_version");
+	strbuf_reset(&sb);
+	strbuf_addstr(&sb, "{\"v\":2,\"origin\":\"citizen\",\"seq\":1,\"prev\":\"" GENESIS "\","
+			   "\"type\":\"a.b\",\"occurred_at\":\"2026-11-26T07:00:00Z\",\"refs\":[],"
+			   "\"commit\":{\"t\":\"" HASH_A "\"},\"data\":{}}");
+	expect_parse(sb.buf, STATUS_INVALID, "non_canonical_json");
+	strbuf_release(&sb);
+	json_decref(data);
+	json_decref(commit);
+}
+
 int
 main(void)
 {
@@ -515,7 +572,7 @@ main(void)
 		cmocka_unit_test(test_floats_rejected),   cmocka_unit_test(test_field_checks),
 		cmocka_unit_test(test_structure_checks),  cmocka_unit_test(test_size_limit),
 		cmocka_unit_test(test_build_checks),      cmocka_unit_test(test_hash_chain),
-		cmocka_unit_test(test_names_and_time),
+		cmocka_unit_test(test_names_and_time),    cmocka_unit_test(test_version_2),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
