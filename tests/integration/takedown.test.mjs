@@ -13,8 +13,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../lib/harness.mjs';
+import crypto from 'node:crypto';
 import {
-	checkLog, publishedKeys, readLog, staffClient, startLinkedPair, verifyEnvelope, waitForMirror,
+	checkLog, commitmentOf, makeEnvelope, postInbox, publishedKeys, readLog, signingKey, staffClient,
+	startLinkedPair, verifyEnvelope, waitForMirror,
 } from '../lib/federation.mjs';
 import { Client, signedIn, sql, waitFor } from '../lib/http.mjs';
 import { noiseImage } from '../lib/images.mjs';
@@ -164,5 +166,40 @@ describe('takedown', () => {
 			assert.ok(Object.values(ev.withheld).every((w) => w === reason));
 			assert.equal(ev.hash, created.hash, 'the payload did not change');
 		}
+	});
+
+	test('records whose content does not match its commitments are refused, and nothing is stored', async () => {
+		const key = signingKey(pair.citizen);
+		const item = { salt: crypto.randomBytes(16).toString('base64'), json: '"Titre"' };
+		const payload = (commit, v = 2) => Buffer.from(JSON.stringify({
+			v, origin: 'citizen', seq: 900001, prev: 'a'.repeat(64), type: 'report.created',
+			occurred_at: new Date().toISOString(), refs: [], data: { id: 1 }, ...(commit ? { commit } : {}),
+		}));
+		const record = (env, extra) => JSON.stringify({ envelope: JSON.parse(env), ...extra });
+		const good = makeEnvelope(payload({ title: commitmentOf(item) }), key);
+		const v1 = makeEnvelope(payload(null, 1), key);
+		const count = () => sql(pair.official, "SELECT count(*) FROM fed_events WHERE origin = 'citizen'");
+		const before = await count();
+		const cases = [
+			['content that does not match', record(good, { content: { title: { ...item, json: '"Autre"' } } }), 'bad_content'],
+			['no content, not withheld', record(good, {}), 'missing_content'],
+			['the bare envelope of a version 2 payload', good, 'missing_content'],
+			['both present and withheld', record(good, { content: { title: item }, withheld: { title: 'x' } }), 'bad_content'],
+			['withheld without a reason', record(good, { withheld: { title: '' } }), 'bad_withheld'],
+			['content for a field not committed', record(good, { content: { title: item, other: item } }), 'bad_content'],
+			['a record around a version 1 payload', record(v1, { content: { title: item } }), 'bad_content'],
+			['a record with another member', record(good, { content: { title: item }, extra: {} }), 'malformed_record'],
+			['a commit naming a data member', makeEnvelope(payload({ id: commitmentOf(item) }), key), 'bad_commit'],
+		];
+		for (const [what, body, code] of cases) {
+			const r = await postInbox(pair.official, body, key);
+			assert.equal(r.status, 400, `${what}: ${r.text}`);
+			assert.equal(r.json?.error?.code, code, what);
+		}
+		assert.equal(await count(), before, 'nothing stored');
+		// the same record with matching content passes the content checks (then waits behind the gap)
+		const ok = await postInbox(pair.official, record(good, { content: { title: item } }), key);
+		assert.equal(ok.status, 202, ok.text);
+		await sql(pair.official, "DELETE FROM fed_pending WHERE origin = 'citizen' AND seq = 900001");
 	});
 });
