@@ -18,7 +18,7 @@ import {
 	checkLog, commitmentOf, makeEnvelope, postInbox, publishedKeys, readLog, signingKey, staffClient,
 	startLinkedPair, verifyEnvelope, waitForMirror,
 } from '../lib/federation.mjs';
-import { Client, signedIn, sql, waitFor } from '../lib/http.mjs';
+import { Client, createNews, signedIn, sql, waitFor } from '../lib/http.mjs';
 import { noiseImage } from '../lib/images.mjs';
 import { postReport } from '../lib/reports.mjs';
 
@@ -201,5 +201,34 @@ describe('takedown', () => {
 		const ok = await postInbox(pair.official, record(good, { content: { title: item } }), key);
 		assert.equal(ok.status, 202, ok.text);
 		await sql(pair.official, "DELETE FROM fed_pending WHERE origin = 'citizen' AND seq = 900001");
+	});
+});
+
+describe('catch-up answers are bounded in bytes', () => {
+	test('limit=1000 over 2 MiB of events stops before 2 MiB, and paging reads them all', async () => {
+		// about 76 KB per envelope (19,000 characters in French and in Arabic): 32 make 2.4 MB
+		for (let i = 0; i < 32; i++) {
+			await createNews(agent, { title_fr: `Gros ${i}`, body_fr: `${'x'.repeat(19_000)} ${i}`,
+				title_ar: `كبير ${i}`, body_ar: `${'ب'.repeat(19_000)} ${i}` });
+		}
+		const all = [];
+		let pages = 0;
+		for (let after = 0; ;) {
+			const r = await fetch(`${pair.official.url}/federation/v1/events?after=${after}&limit=1000`);
+			assert.equal(r.status, 200);
+			const text = await r.text();
+			const lines = text.split('\n').filter(Boolean);
+			if (!lines.length) break;
+			pages++;
+			assert.ok(lines.length === 1 || Buffer.byteLength(text) <= 2 * 1024 * 1024,
+				`a page of ${lines.length} lines is ${Buffer.byteLength(text)} bytes`);
+			all.push(...lines);
+			after = JSON.parse(Buffer.from(JSON.parse(lines.at(-1)).payload, 'base64')).seq;
+		}
+		assert.ok(pages >= 2, `${pages} page(s) for ${all.length} events`);
+		const log = await readLog(pair.official);
+		checkLog(log);
+		assert.equal(all.length, log.length);
+		assert.ok(log.filter((e) => e.type === 'news.published').length >= 32);
 	});
 });

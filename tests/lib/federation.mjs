@@ -121,7 +121,8 @@ export async function readLog(srv, origin = srv.side) {
 				withheld: rec.withheld,
 			});
 		}
-		if (lines.length < 1000) break;
+		// a short page may be the byte cap (protocol §10.1): read on until an empty one
+		if (!lines.length) break;
 		after = out[out.length - 1].seq;
 	}
 	return out;
