@@ -249,6 +249,20 @@ fed_verify_transport(const char *origin, const char *id, const char *ts, const c
 	return wr;
 }
 
+int
+fed_sign_transport(struct strbuf *header, const char *id, int64_t timestamp, const void *body,
+		   size_t len)
+{
+	if (webhook_sign(header, fed.key, id, timestamp, body, len) < 0)
+		return -1;
+	if (fed.previous_key) {
+		strbuf_addch(header, ' ');
+		if (webhook_sign(header, fed.previous_key, id, timestamp, body, len) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 void
 fed_verified_release(struct verified *v)
 {

@@ -69,6 +69,14 @@ void fed_verified_release(struct verified *v);
 enum webhook_result fed_verify_transport(const char *origin, const char *id, const char *ts,
 					 const char *sig, const void *body, size_t len);
 
+/*
+ * Append to header the webhook-signature value over id.timestamp.body: a v1a entry by the
+ * current key, then one by the previous key when a retired key file was loaded (section 7 of
+ * protocol.md). Deliveries and the inbox's signed answers use it. Returns 0, or -1 (logged).
+ */
+int fed_sign_transport(struct strbuf *header, const char *id, int64_t timestamp, const void *body,
+		       size_t len);
+
 /* Inside a transaction holding the peer row (db_fed_peer_get(.., true)): offer one event. */
 enum accept_result fed_accept(struct fed_peer *peer, struct verified *v);
 
