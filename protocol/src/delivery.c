@@ -455,6 +455,11 @@ apply_batch(struct fed_peer *peer_hint, const struct strbuf *body)
 			free(line);
 			if (r == ACCEPT_FAILED)
 				goto rollback;
+			if (r == ACCEPT_REVOKED) {
+				log_warn("catch-up from \"%s\" stopped: revoked_key",
+					 peer_hint->name);
+				break;
+			}
 			n++;
 		}
 		p += len + 1;

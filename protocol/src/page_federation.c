@@ -156,6 +156,10 @@ fed_inbox_reply(struct request *req, enum accept_result r, const struct verified
 				    (json_int_t)v->ev->seq, "applied_seq",
 				    (json_int_t)peer->applied_seq));
 		break;
+	case ACCEPT_REVOKED:
+		reply_code(req, STATUS_UNAUTHORIZED, "revoked_key",
+			   "the event is signed only by keys revoked before it");
+		break;
 	default:
 		reply_code(req, STATUS_CONFLICT, "equivocation",
 			   "this seq is already stored with other content; evidence kept");
