@@ -354,22 +354,79 @@ db_fed_keys(const char *owner)
 	PGresult *res = db_exec(
 		"SELECT kid, public_key, to_char(created_at AT TIME ZONE 'UTC',"
 		" 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), to_char(retired_at AT TIME ZONE 'UTC',"
-		" 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), pinned_by FROM fed_keys WHERE owner = $1"
-		" ORDER BY created_at, kid",
+		" 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), pinned_by, revoked_after_seq FROM fed_keys"
+		" WHERE owner = $1 ORDER BY created_at, kid",
 		DB_PARAMS(owner));
 	if (!res)
 		return NULL;
 	json_t *a = json_array();
 	for (int i = 0; i < PQntuples(res); i++)
 		json_array_append_new(
-			a, json_pack("{s:s, s:s, s:s, s:o, s:s}", "kid", PQgetvalue(res, i, 0), "x",
-				     PQgetvalue(res, i, 1), "created_at", PQgetvalue(res, i, 2),
-				     "retired_at",
+			a, json_pack("{s:s, s:s, s:s, s:o, s:s, s:o}", "kid", PQgetvalue(res, i, 0),
+				     "x", PQgetvalue(res, i, 1), "created_at",
+				     PQgetvalue(res, i, 2), "retired_at",
 				     PQgetisnull(res, i, 3) ? json_null()
 							    : json_string(PQgetvalue(res, i, 3)),
-				     "pinned_by", PQgetvalue(res, i, 4)));
+				     "pinned_by", PQgetvalue(res, i, 4), "revoked_after_seq",
+				     PQgetisnull(res, i, 5)
+					     ? json_null()
+					     : json_integer(
+						       strtoll(PQgetvalue(res, i, 5), NULL, 10))));
 	PQclear(res);
 	return a;
+}
+
+int
+db_fed_key_revoke(const char *owner, const char *kid, long long last_seq)
+{
+	char s[24];
+	/* a revocation only ever narrows: a second one keeps the lower seq */
+	PGresult *res = db_exec("UPDATE fed_keys SET revoked_after_seq = least(revoked_after_seq,"
+				" $3::bigint), revoked_at = coalesce(revoked_at, now())"
+				" WHERE owner = $1 AND kid = $2 RETURNING kid",
+				DB_PARAMS(owner, kid, LL(s, last_seq)));
+	int rc = res ? PQntuples(res) > 0 : -1;
+	PQclear(res);
+	return rc;
+}
+
+int
+db_fed_key_is_trusted(const char *owner, const char *kid, long long seq)
+{
+	char s[24];
+	PGresult *res = db_exec("SELECT 1 FROM fed_keys WHERE owner = $1 AND kid = $2 AND"
+				" (revoked_after_seq IS NULL OR revoked_after_seq >= $3::bigint)",
+				DB_PARAMS(owner, kid, LL(s, seq)));
+	int rc = res ? PQntuples(res) > 0 : -1;
+	PQclear(res);
+	return rc;
+}
+
+int
+db_fed_key_is_revoked(const char *kid)
+{
+	PGresult *res = db_exec("SELECT 1 FROM fed_keys WHERE kid = $1 AND revoked_after_seq IS"
+				" NOT NULL",
+				DB_PARAMS(kid));
+	int rc = res ? PQntuples(res) > 0 : -1;
+	PQclear(res);
+	return rc;
+}
+
+int
+db_fed_counter_lock(const char *origin, long long *last_seq)
+{
+	PGresult *res = db_exec("SELECT last_seq FROM fed_counter WHERE origin = $1 FOR UPDATE",
+				DB_PARAMS(origin));
+	int rc = -1;
+	if (res && PQntuples(res) == 1) {
+		*last_seq = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		rc = 0;
+	} else if (res) {
+		log_error("no federation counter for origin \"%s\"", origin);
+	}
+	PQclear(res);
+	return rc;
 }
 
 json_t *

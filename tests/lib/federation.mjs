@@ -456,3 +456,56 @@ export async function startProxy(target, { intercept } = {}) {
 	});
 	return proxy;
 }
+
+// --- auditing signatures through rotations and revocations -------------------------------------
+
+/**
+ * Verifies the signature of every envelope of one origin's log (from readLog, in seq order) as an
+ * auditor does (docs/protocol.md sections 12.1 and 15), with Node's crypto only: a signature
+ * counts when its keyid names a key of keys (Map kid → KeyObject, e.g. publishedKeys()) or one
+ * a keys.rotated event announced earlier in the log (its kid checked against x), it verifies over
+ * PAE, and no earlier keys.revoked revoked that key before this seq (data.last_seq < seq).
+ * Returns the refusals [{seq, reason}] — reason 'unknown_key', 'bad_signature' or
+ * 'revoked_key' (a verifying signature whose key was revoked for that seq) — [] when every
+ * envelope verifies.
+ */
+export function auditSignatures(log, keys) {
+	const known = new Map(keys);
+	const revokedAfter = new Map();
+	const refusals = [];
+	for (const e of log) {
+		const env = typeof e.envelope === 'string' ? JSON.parse(e.envelope) : e.envelope;
+		const payload = Buffer.from(env.payload, 'base64');
+		const ev = JSON.parse(payload.toString('utf8'));
+		let verdict = 'unknown_key';
+		for (const s of env.signatures) {
+			const key = known.get(s.keyid);
+			if (!key) continue;
+			if (!crypto.verify(null, pae(env.payloadType, payload), key, Buffer.from(s.sig, 'base64'))) {
+				if (verdict === 'unknown_key') verdict = 'bad_signature';
+				continue;
+			}
+			if (revokedAfter.has(s.keyid) && ev.seq > revokedAfter.get(s.keyid)) {
+				verdict = 'revoked_key';
+				continue;
+			}
+			verdict = 'ok';
+			break;
+		}
+		if (verdict !== 'ok') {
+			refusals.push({ seq: ev.seq, reason: verdict });
+			continue;
+		}
+		const d = ev.data || {};
+		if (ev.type === 'keys.rotated' && typeof d.x === 'string') {
+			const pub = crypto.createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: d.x }, format: 'jwk' });
+			if (kidOf(pub) === d.kid) known.set(d.kid, pub);
+		}
+		if (ev.type === 'keys.revoked' && Number.isSafeInteger(d.last_seq) && d.last_seq >= 0 &&
+			d.last_seq < ev.seq && known.has(d.kid)) {
+			const before = revokedAfter.get(d.kid);
+			revokedAfter.set(d.kid, before === undefined ? d.last_seq : Math.min(before, d.last_seq));
+		}
+	}
+	return refusals;
+}
