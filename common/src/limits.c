@@ -7,6 +7,7 @@
 #include "common/limits.h"
 
 #include "counters.h"
+#include "login_guard.h"
 
 #include "common/app.h"
 #include "common/client.h"
@@ -260,6 +261,7 @@ limits_start(struct app *app)
 		limit_list_parse("BALADIYA_EVENT_CEILINGS", cfg->event_ceilings, LIMIT_MAX, &err);
 	ceiling_defaults = xcalloc(1, sizeof(*ceiling_defaults));
 	module_each_ext(app, OUTBOX_CEILINGS_EXT, add_module_ceilings, ceiling_defaults);
+	login_guard_configure(cfg->login_client_failures, cfg->login_account_failures);
 	int rc = 0;
 	if (err.len) {
 		err.buf[err.len - 1] = '\0'; /* one log line per mistake, without the last LF */
