@@ -15,9 +15,9 @@ int
 db_event_ceiling_take(const char *type, long max)
 {
 	/*
-	 * The row stays locked until the caller's transaction ends; emitting serializes on the
-	 * federation counter row anyway. The first event of a window drops windows older than
-	 * an hour.
+	 * The row stays locked until the caller's transaction ends; outbox_emit takes it after
+	 * the emitter locked the platform's event counter, so that lock orders every taker. The
+	 * first event of a window drops windows older than an hour.
 	 */
 	static const char q[] =
 		"WITH taken AS ("

@@ -36,7 +36,8 @@ void outbox_set_emitter(outbox_emit_fn emit, outbox_erase_fn erase);
  * the extension OUTBOX_CEILINGS_EXT, an array of struct outbox_ceiling ended by {NULL, 0};
  * BALADIYA_EVENT_CEILINGS overrides them. Counted in the database per (type, minute), shared
  * by every replica of the daemon, inside the transaction of the change (a change rolled back
- * does not count). Events emitted while applying the peer's events (a receipt) are not
+ * does not count), once the event is stored: past the ceiling the caller's rollback takes it
+ * back. Events emitted while applying the peer's events (a receipt) are not
  * counted: the peer's own ceilings bound them.
  */
 #define OUTBOX_CEILINGS_EXT "outbox.ceilings"
