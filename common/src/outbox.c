@@ -78,8 +78,9 @@ outbox_emit_committed(const char *type, json_t *refs, json_t *data, const char *
 		int taken = db_event_ceiling_take(type, ceiling);
 		if (taken <= 0) {
 			if (taken == 0)
-				log_debug("event %s refused: its ceiling of %ld a minute is reached",
-					  type, ceiling);
+				log_debug(
+					"event %s refused: its ceiling of %ld a minute is reached",
+					type, ceiling);
 			when[0] = '\0';
 			rc = taken < 0 ? -1 : OUTBOX_BUSY;
 		}
