@@ -155,6 +155,22 @@ static const struct config_def app_defs_template[] = {
 	 "map tile URL template ({z}/{x}/{y}); its origin is allowed in the CSP's img-src"},
 	{"BALADIYA_MAP_ATTRIBUTION", CONFIG_STRING, "© OpenStreetMap contributors", false, 0, 0,
 	 APP(map_attribution), "the tiles' attribution shown on every map (plain text)"},
+	{"BALADIYA_TRUSTED_PROXIES", CONFIG_STRING, NULL, false, 0, 0, APP(trusted_proxies),
+	 "reverse proxies (IPv4/IPv6 addresses or CIDR prefixes, comma-separated) whose "
+	 "X-Forwarded-For names the client; none by default"},
+	{"BALADIYA_RATE_LIMITS", CONFIG_STRING, NULL, false, 0, 0, APP(rate_limits),
+	 "per-client actions a minute, over the built-in ones: scope=N,... (\"*\" for every "
+	 "scope), e.g. report=5,reaction=5,support=10,open311=10"},
+	{"BALADIYA_EVENT_CEILINGS", CONFIG_STRING, NULL, false, 0, 0, APP(event_ceilings),
+	 "signed events a minute per type, over the built-in ones: type=N,... (\"prefix.*\", "
+	 "\"*\" allowed), e.g. report.created=60"},
+	{"BALADIYA_LOGIN_CLIENT_FAILURES", CONFIG_INT, "30", false, 1, 1000000,
+	 APP(login_client_failures),
+	 "failed sign-ins one client may make in 15 minutes, every account together"},
+	{"BALADIYA_LOGIN_ACCOUNT_FAILURES", CONFIG_INT, "100", false, 1, 1000000,
+	 APP(login_account_failures),
+	 "failed sign-ins on one account in 15 minutes, every client together, after which only "
+	 "clients without failures on it may try"},
 };
 
 const struct config_def *

@@ -443,14 +443,6 @@ describe('reports', () => {
 		assert.deepEqual(await counts(), before);
 	});
 
-	test('the rate limit per browser', async () => {
-		const c = await resident();
-		let last;
-		for (let i = 0; i < 6; i++) last = await file(c, { category: 'XYZ', place: 'p' });
-		assert.equal(last.status, 429);
-		assert.equal(last.errorCode, 'too_many_reports');
-	});
-
 	test('the contact and the tracking tokens appear in no page, JSON, GeoJSON, event or log', async () => {
 		const c = await resident();
 		const p = created(await file(c, { category: 'CIR', title: 'Feu rouge en panne', description: 'Carrefour.',

@@ -90,10 +90,11 @@ reaction_create(const char *side, json_t *item, const char *stance, const char *
 			       json_string_value(json_object_get(item, "kind")),
 			       json_integer_value(json_object_get(item, "origin_id")), stance,
 			       comment, name, st);
-	if (r && (emit_created(side, r) < 0 || db_commit() < 0)) {
+	int rc = r ? emit_created(side, r) : 0;
+	if (r && (rc < 0 || db_commit() < 0)) {
 		json_decref(r);
 		r = NULL;
-		*st = STATUS_UNAVAILABLE;
+		*st = rc == OUTBOX_BUSY ? STATUS_TOO_MANY : STATUS_UNAVAILABLE;
 	}
 	if (!r)
 		db_rollback();

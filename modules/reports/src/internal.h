@@ -73,7 +73,7 @@ json_t *report_photo_refs(json_t *photos);
  * Make the pending (from_pending) or new row public in the caller's transaction: the
  * report.created event, then the row's times and its timeline entry at the event's time.
  * Returns the updated row (new reference), or NULL with *st (NOT_FOUND: not pending,
- * UNAVAILABLE).
+ * TOO_MANY: the ceiling of report.created is reached this minute, UNAVAILABLE).
  */
 json_t *report_publish(json_t *row, bool from_pending, enum status *st);
 

@@ -97,6 +97,8 @@ page_staff_report_approve(struct request *req)
 		if (st == STATUS_NOT_FOUND)
 			http_error(req, STATUS_CONFLICT, "not_pending",
 				   "this report is not waiting");
+		else if (st == STATUS_TOO_MANY)
+			page_busy(req);
 		else
 			http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
 				   "the change could not be saved; try again in a minute");

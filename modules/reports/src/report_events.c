@@ -80,8 +80,9 @@ report_publish(json_t *row, bool from_pending, enum status *st)
 {
 	long long id = json_integer_value(json_object_get(row, "id"));
 	char at[OUTBOX_TIME_SIZE];
-	if (emit_created(row, at) < 0) {
-		*st = STATUS_UNAVAILABLE;
+	int rc = emit_created(row, at);
+	if (rc < 0) {
+		*st = rc == OUTBOX_BUSY ? STATUS_TOO_MANY : STATUS_UNAVAILABLE;
 		return NULL;
 	}
 	json_t *r = db_report_publish(id, at, from_pending, st);
