@@ -33,7 +33,8 @@ fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
-# Run one target; writes its summary line to $OUT/<target>/summary.
+# Run one target; writes its summary line to $OUT/<target>/summary (called through xargs).
+# shellcheck disable=SC2317
 run_one() {
 	local t=$1 dir="$OUT/$1"
 	rm -rf "$dir"
