@@ -39,6 +39,10 @@ form_iter(void *cls, enum MHD_ValueKind kind, const char *key, const char *filen
 	(void)kind;
 	(void)transfer_encoding;
 	struct form_part *p = st->last;
+	/* a multipart part without a usable Content-Disposition name comes without a key: the
+	 * form is malformed (400 invalid_form), not a field to keep */
+	if (!key)
+		return MHD_NO;
 	if (off == 0 || !p || strcmp(p->key, key) != 0) {
 		if (++st->nparts > FORM_MAX_FIELDS) {
 			st->too_many = true;

@@ -237,6 +237,37 @@ has_float(json_t *v)
 	return false;
 }
 
+/*
+ * Whether a string or member name in v holds a NUL character: jansson writes it as \u0000,
+ * which the parser (like most JSON readers, without JSON_ALLOW_NUL) refuses, so the peer could
+ * never accept the event.
+ */
+static bool
+has_nul(json_t *v)
+{
+	const char *key;
+	json_t *child;
+	size_t i;
+
+	if (json_is_string(v))
+		return strlen(json_string_value(v)) != json_string_length(v);
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, child)
+		{
+			if (has_nul(child))
+				return true;
+		}
+	} else if (json_is_object(v)) {
+		json_object_foreach(v, key, child)
+		{
+			if (strlen(key) != json_object_iter_key_len(json_object_key_to_iter(key)) ||
+			    has_nul(child))
+				return true;
+		}
+	}
+	return false;
+}
+
 static bool
 ref_is_valid(const struct event_ref *r)
 {
@@ -284,6 +315,8 @@ check_fields(const struct event *ev)
 		return "bad_data";
 	if (ev->data && has_float(ev->data))
 		return "float_not_allowed";
+	if (ev->data && has_nul(ev->data))
+		return "bad_data";
 	if (ev->commit && !commit_is_valid(ev->commit, ev->data))
 		return "bad_commit";
 	return NULL;

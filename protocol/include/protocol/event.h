@@ -26,7 +26,8 @@
  *                event name, [a-z][a-z0-9_]* dot-separated, <= 64 bytes; id a string of 1-128
  *                printable ASCII characters, no space), possibly empty, at most 64 entries
  *   data         object
- * No floating-point numbers anywhere; at most EVENT_MAX_LEN bytes.
+ * No floating-point numbers anywhere, no NUL character (\u0000) in a string or member name; at
+ * most EVENT_MAX_LEN bytes.
  *
  * Reasons (stable snake_case codes for API errors; all 400 but payload_too_large, 413):
  *   payload_too_large, malformed_json, duplicate_key, missing_field, unknown_field, bad_version,

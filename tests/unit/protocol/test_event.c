@@ -143,6 +143,49 @@ test_floats_rejected(void **state)
 	strbuf_release(&sb);
 }
 
+/*
+ * A NUL in data: jansson would write it as \u0000, which event_parse (and the peer) refuses, so
+ * event_build must refuse it too rather than sign an event nobody can accept. Found by
+ * tests/fuzz/fuzz_event.
+ */
+static void
+test_nul_rejected(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	json_t *datas[] = {
+		json_pack("{s:s%}", "title", "a\0b", (size_t)3),
+		json_pack("{s:[{s:s%}]}", "deep", "x", "\0", (size_t)1),
+		json_object(),
+	};
+	json_object_setn_new(datas[2], "k\0ey", 4, json_integer(1));
+	struct event *out = NULL;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(datas) / sizeof(datas[0]); i++) {
+		const char *reason = NULL;
+		struct event ev = {
+			.origin = "official",
+			.seq = 1,
+			.prev = GENESIS,
+			.type = "news.published",
+			.occurred_at = "2026-11-26T07:00:00Z",
+			.data = datas[i],
+		};
+		assert_non_null(datas[i]);
+		assert_int_equal(event_build(&sb, &ev, &reason), -1);
+		assert_string_equal(reason, "bad_data");
+		assert_int_equal(sb.len, 0);
+		json_decref(datas[i]);
+	}
+	const char *reason = NULL;
+	strbuf_addstr(&sb, "{\"v\":1,\"origin\":\"official\",\"seq\":1,\"prev\":\"" GENESIS "\","
+			   "\"type\":\"a.b\",\"occurred_at\":\"2026-11-26T07:00:00Z\",\"refs\":[],"
+			   "\"data\":{\"t\":\"a\\u0000b\"}}");
+	assert_int_equal(event_parse(sb.buf, sb.len, &out, &reason), STATUS_INVALID);
+	assert_string_equal(reason, "malformed_json");
+	strbuf_release(&sb);
+}
+
 /* A valid payload with one member's JSON value replaced. */
 static char *
 with_member(const char *name, const char *value)
@@ -573,6 +616,7 @@ main(void)
 		cmocka_unit_test(test_structure_checks),  cmocka_unit_test(test_size_limit),
 		cmocka_unit_test(test_build_checks),      cmocka_unit_test(test_hash_chain),
 		cmocka_unit_test(test_names_and_time),    cmocka_unit_test(test_version_2),
+		cmocka_unit_test(test_nul_rejected),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
