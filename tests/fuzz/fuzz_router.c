@@ -12,48 +12,16 @@
 #include "fuzz.h"
 
 #include "../../common/src/http_internal.h"
-#include "accountability/accountability.h"
-#include "budgets/budgets.h"
 #include "common/app.h"
 #include "common/html.h"
 #include "common/module.h"
 #include "common/site.h"
-#include "council/council.h"
-#include "feeds/feeds.h"
-#include "home/home.h"
-#include "inbox/inbox.h"
-#include "moderation/moderation.h"
-#include "news/news.h"
-#include "open311/open311.h"
-#include "protocol/federation.h"
-#include "publications/publications.h"
-#include "reactions/reactions.h"
-#include "reports/report.h"
+
+#include "citizen.h"
+#include "official.h"
 
 #include <microhttpd.h>
 #include <regex.h>
-
-/* The servers' lists (official-srv/src/main.c, citizen-srv/src/main.c), in their order. */
-static const struct module *const official_modules[] = {
-	&home_module,    &news_module,           &publications_module, &budgets_module,
-	&council_module, &moderation_module,     &reactions_module,    &reports_module,
-	&inbox_module,   &accountability_module, &federation_module,   NULL,
-};
-static const struct module *const citizen_modules[] = {
-	&home_module,
-	&news_module,
-	&feeds_module,
-	&reports_module,
-	&open311_module,
-	&publications_module,
-	&budgets_module,
-	&council_module,
-	&moderation_module,
-	&reactions_module,
-	&accountability_module,
-	&federation_module,
-	NULL,
-};
 
 struct table {
 	struct app app;
