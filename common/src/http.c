@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * HTTP on libmicrohttpd: request lifecycle (arena per request, body capped per route, dispatch
- * through the server's one route table), replies with security headers, content negotiation
- * between a page and its JSON twin, and graceful shutdown.
+ * HTTP on libmicrohttpd: request lifecycle (arena per request; route, session, staff rights and
+ * CSRF cookie checked on the headers, before any body is read; body capped per route and parsed
+ * as it arrives; dispatch through the server's one route table, CPU-heavy routes on the bounded
+ * work queue), replies with security headers, content negotiation between a page and its JSON
+ * twin, connection limits, and graceful shutdown.
  */
 #include "common/http.h"
+
+#include "form.h"
+#include "linger.h"
 
 #include "common/app.h"
 #include "common/auth.h"
@@ -14,6 +19,7 @@
 #include "common/page_cache.h"
 #include "common/static_files.h"
 #include "common/template.h"
+#include "common/workq.h"
 #include "common/xalloc.h"
 
 #include <arpa/inet.h>
@@ -31,6 +37,17 @@ struct http_server {
 	struct app *app;
 	atomic_long inflight;
 };
+
+/* Seconds a client is asked to wait (Retry-After) when the work queue or body memory is full. */
+#define HTTP_RETRY_AFTER_S "5"
+
+/* Past the route's limit, a body without Content-Length is discarded up to this, then the
+ * connection is closed. */
+#define HTTP_DISCARD_MAX ((size_t)32 << 20)
+
+/* Bytes of request bodies the daemon has agreed to hold at once (BALADIYA_BODY_MEMORY_MIB). */
+static atomic_size_t body_bytes_held;
+static size_t body_bytes_max;
 
 /*
  * The Content-Security-Policy, built once by http_start() from the configuration (images may
@@ -419,8 +436,6 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	     enum MHD_RequestTerminationCode toe)
 {
 	struct http_server *srv = cls;
-	(void)conn;
-	(void)toe;
 	struct request *req = *req_cls;
 	if (!req)
 		return;
@@ -428,6 +443,16 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	log_access(req->method ? req->method : "-", req->log_path, req->status, req->response_len,
 		   now_ms() - req->started_ms);
 	log_set_request_id(NULL);
+	if (req->linger && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK) {
+		/* answered before its body: libmicrohttpd closes now, with the body unread */
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (ci)
+			linger_add(ci->connect_fd, req->linger_bytes);
+	}
+	form_abort(req);
+	if (req->body_reserved)
+		atomic_fetch_sub(&body_bytes_held, req->body_reserved);
 	strbuf_release(&req->body);
 	for (struct upload *u = req->uploads; u; u = u->next)
 		strbuf_release(&u->data);
@@ -490,6 +515,25 @@ load_session(struct request *req)
 	req->session_unknown = st != STATUS_OK;
 }
 
+/* A staff route without a signed-in account: 503 when the database could not check the cookie,
+ * else 401 (JSON, POST) or 303 to the sign-in page. */
+static void
+refuse_anonymous(struct request *req)
+{
+	if (req->session_unknown) {
+		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
+			   "the site cannot reach its database; try again in a minute");
+	} else if (req->want_json || strcmp(req->method, "GET") != 0) {
+		http_error(req, STATUS_UNAUTHORIZED, "login_required", "sign in to use this page");
+	} else {
+		struct strbuf loc = STRBUF_INIT;
+		strbuf_addstr(&loc, "/login?next=");
+		strbuf_addurlenc(&loc, req->path);
+		http_redirect(req, arena_strdup(req->arena, loc.buf));
+		strbuf_release(&loc);
+	}
+}
+
 static bool
 csrf_ok(struct request *req)
 {
@@ -498,12 +542,44 @@ csrf_ok(struct request *req)
 	return cookie && field && strlen(cookie) == 64 && secure_equals(cookie, field);
 }
 
+/* The CSRF cookie a form's POST needs: present and well formed (its field comes later). */
 static bool
-request_has_body(struct request *req)
+csrf_cookie_ok(struct request *req)
+{
+	const char *cookie = http_cookie(req, http_cookie_name(req, "csrf"));
+	return cookie && strlen(cookie) == 64 && strspn(cookie, "0123456789abcdef") == 64;
+}
+
+/* The length the request announces: *len, and true, when it has a body. */
+static bool
+request_body_length(struct request *req, unsigned long long *len)
 {
 	const char *cl = http_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	const char *te = http_header(req, MHD_HTTP_HEADER_TRANSFER_ENCODING);
-	return (cl && strtoull(cl, NULL, 10) > 0) || te;
+	*len = cl ? strtoull(cl, NULL, 10) : 0;
+	return *len > 0 || te;
+}
+
+static bool
+request_has_body(struct request *req)
+{
+	unsigned long long len;
+	return request_body_length(req, &len);
+}
+
+static void
+answer_busy(struct request *req)
+{
+	http_add_header(req, "Retry-After", HTTP_RETRY_AFTER_S);
+	http_error(req, STATUS_UNAVAILABLE, "server_busy",
+		   "the server is busy; try again in a few seconds");
+}
+
+static void
+answer_too_large(struct request *req)
+{
+	http_error(req, STATUS_TOO_LARGE, "payload_too_large",
+		   "the request body is larger than this address accepts");
 }
 
 static enum MHD_Result
@@ -517,46 +593,58 @@ queue(struct request *req)
 	return rc;
 }
 
+/* The last checks that need the body (CSRF field), then the route's handler. */
 static void
-dispatch(struct request *req)
+run_handler(struct request *req)
 {
 	const struct route *route = req->match.route;
-
-	if (req->body_too_large) {
-		http_error(req, STATUS_TOO_LARGE, "payload_too_large",
-			   "the request body is larger than this address accepts");
-		return;
-	}
-	if (!(route->flags & ROUTE_RAW_BODY) && req->body.len) {
-		enum status st = http_parse_form(req);
-		if (st != STATUS_OK)
-			return; /* http_parse_form replied */
-	}
-	load_session(req);
-	if ((route->flags & ROUTE_STAFF) && !req->user && req->session_unknown) {
-		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
-			   "the site cannot reach its database; try again in a minute");
-		return;
-	}
-	if ((route->flags & ROUTE_STAFF) && !req->user) {
-		if (req->want_json || strcmp(req->method, "GET") != 0) {
-			http_error(req, STATUS_UNAUTHORIZED, "login_required",
-				   "sign in to use this page");
-		} else {
-			struct strbuf loc = STRBUF_INIT;
-			strbuf_addstr(&loc, "/login?next=");
-			strbuf_addurlenc(&loc, req->path);
-			http_redirect(req, arena_strdup(req->arena, loc.buf));
-			strbuf_release(&loc);
-		}
-		return;
-	}
 	if (strcmp(req->method, "POST") == 0 && !(route->flags & ROUTE_RAW_BODY) && !csrf_ok(req)) {
 		http_error(req, STATUS_FORBIDDEN, "csrf_failed",
 			   "the form has expired or did not come from this site; reload it");
 		return;
 	}
 	route->handler(req);
+}
+
+/* A ROUTE_HEAVY request on a worker of the queue: answer, then give the connection back. */
+static void
+run_deferred(void *arg)
+{
+	struct request *req = arg;
+	log_set_request_id(req->id);
+	run_handler(req);
+	if (!req->response)
+		http_error(req, STATUS_INTERNAL, "no_response", "the handler gave no answer");
+	log_set_request_id(NULL);
+	/* the HTTP thread queues the answer and may free req at once: touch nothing after */
+	MHD_resume_connection(req->conn);
+}
+
+static void
+dispatch(struct request *req)
+{
+	const struct route *route = req->match.route;
+
+	if (req->body_too_large) {
+		answer_too_large(req);
+		return;
+	}
+	if (req->form_state && form_end(req) != STATUS_OK)
+		return; /* form_end replied */
+	if (!(route->flags & ROUTE_HEAVY)) {
+		run_handler(req);
+		return;
+	}
+	/* CPU-heavy: on the work queue, the connection suspended meanwhile, so that this HTTP
+	 * thread goes on serving its other connections */
+	if (!workq_reserve()) {
+		log_warn("the work queue is full: %s %s refused", req->method, req->log_path);
+		answer_busy(req);
+		return;
+	}
+	req->deferred = true;
+	MHD_suspend_connection(req->conn);
+	workq_push(run_deferred, req);
 }
 
 /*
@@ -638,27 +726,75 @@ start_request(struct request *req, const char *url, const char *method)
 		req->want_json = strcmp(method, "GET") != 0 && req->want_json;
 	req->body_limit =
 		route->max_body ? route->max_body : (size_t)req->app->cfg.max_body_kib * 1024;
-	const char *cl = http_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	if (cl && strtoull(cl, NULL, 10) > req->body_limit) {
+	unsigned long long announced;
+	bool has_body = request_body_length(req, &announced);
+	req->linger_bytes = announced ? announced : req->body_limit;
+	if (announced > req->body_limit) {
 		req->body_too_large = true;
-		http_error(req, STATUS_TOO_LARGE, "payload_too_large",
-			   "the request body is larger than this address accepts");
+		answer_too_large(req);
 		return true;
+	}
+	/* who is asking, before anything of the body is read */
+	load_session(req);
+	if ((route->flags & ROUTE_STAFF) && !req->user) {
+		refuse_anonymous(req);
+		return true;
+	}
+	bool is_form = !(route->flags & ROUTE_RAW_BODY);
+	if (has_body && is_form && form_begin(req) != STATUS_OK)
+		return true; /* 415: form_begin replied */
+	if (is_form && strcmp(method, "POST") == 0 && !csrf_cookie_ok(req)) {
+		http_error(req, STATUS_FORBIDDEN, "csrf_failed",
+			   "the form has expired or did not come from this site; reload it");
+		return true;
+	}
+	if ((route->flags & ROUTE_HEAVY) && workq_is_full()) {
+		log_warn("the work queue is full: %s %s refused", method, req->log_path);
+		answer_busy(req);
+		return true;
+	}
+	if (has_body) {
+		/* bodies held at once are bounded: the announced length, or the route's cap */
+		size_t want = announced ? (size_t)announced : req->body_limit;
+		size_t held = atomic_fetch_add(&body_bytes_held, want);
+		req->body_reserved = want;
+		if (held + want > body_bytes_max) {
+			log_warn("request bodies already hold %zu bytes: %s %s refused", held,
+				 method, req->log_path);
+			answer_busy(req);
+			return true;
+		}
 	}
 	return page_cache_lookup(req);
 }
 
-/* A piece of the body: kept up to the route's limit, dropped after an early answer. */
-static void
+/*
+ * A piece of the body, up to the route's limit: parsed at once for a form, kept as raw bytes
+ * otherwise (ROUTE_RAW_BODY); dropped after an early answer or past the limit.
+ */
+static bool
 receive_body(struct request *req, const char *data, size_t *size)
 {
-	if (!req->response) {
-		if (req->body.len + *size > req->body_limit)
-			req->body_too_large = true;
-		else
-			strbuf_add(&req->body, data, *size);
-	}
+	size_t n = *size;
 	*size = 0;
+	if (req->response)
+		return true;
+	if (req->body_too_large || req->body_received + n > req->body_limit) {
+		if (!req->body_too_large) {
+			req->body_too_large = true;
+			form_abort(req);
+			strbuf_release(&req->body);
+		}
+		/* chunked, so not refused on its length: discard up to a bound, then close */
+		req->body_received += n;
+		return req->body_received - req->body_limit <= HTTP_DISCARD_MAX;
+	}
+	req->body_received += n;
+	if (req->form_state)
+		form_feed(req, data, n);
+	else
+		strbuf_add(&req->body, data, n);
+	return true;
 }
 
 static enum MHD_Result
@@ -677,17 +813,27 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		/*
 		 * Answered on the first call (cache hit, 404, 405...)? Queueing now would make
 		 * libmicrohttpd close the connection (it cannot know the body is empty), so unless
-		 * a body is on its way — then closing is right: we refuse it — answer on the next
-		 * call.
+		 * a body is on its way — then closing is right: we refuse it, and the socket
+		 * lingers so that the client, still sending, reads the answer — answer on the
+		 * next call.
 		 */
-		if (start_request(req, url, method) && request_has_body(req))
+		if (start_request(req, url, method) && request_has_body(req)) {
+			req->linger = true;
 			rc = queue(req);
+		}
 	} else if (*upload_data_size) {
-		receive_body(req, upload_data, upload_data_size);
+		if (!receive_body(req, upload_data, upload_data_size)) {
+			log_warn("%s %s: closed after %zu bytes of a body over the limit",
+				 req->method, req->log_path, req->body_received);
+			rc = MHD_NO;
+		}
+	} else if (req->deferred) {
+		rc = queue(req); /* resumed: the work queue answered */
 	} else {
 		if (!req->response)
 			dispatch(req);
-		rc = queue(req);
+		if (!req->deferred)
+			rc = queue(req);
 	}
 	log_set_request_id(NULL);
 	return rc;
@@ -710,16 +856,28 @@ http_start(struct app *app)
 		free(srv);
 		return NULL;
 	}
+	body_bytes_max = (size_t)app->cfg.body_memory_mib << 20;
+	if (workq_start((size_t)app->cfg.heavy_threads, (size_t)app->cfg.heavy_queue) < 0 ||
+	    linger_start() < 0) {
+		workq_stop();
+		free(srv);
+		return NULL;
+	}
 	srv->daemon = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC, 0, NULL, NULL,
-		on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+			MHD_ALLOW_SUSPEND_RESUME,
+		0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.threads,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
 		srv, MHD_OPTION_CONNECTION_TIMEOUT, 30U, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)64 * 1024, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_END);
+		(size_t)64 * 1024, MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections_per_ip,
+		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_END);
 	if (!srv->daemon) {
 		log_error("could not listen on %s:%ld: address in use or not permitted",
 			  app->cfg.bind, app->cfg.port);
+		linger_stop();
+		workq_stop();
 		free(srv);
 		return NULL;
 	}
@@ -738,7 +896,10 @@ http_stop(struct http_server *srv, long timeout_ms)
 		usleep(10 * 1000);
 	if (atomic_load(&srv->inflight) > 0)
 		log_warn("stopping with %ld requests still in flight", atomic_load(&srv->inflight));
+	/* the queue's last jobs resume their connections: before the daemon stops */
+	workq_stop();
 	MHD_stop_daemon(srv->daemon);
+	linger_stop();
 	free(srv);
 	free(security_csp);
 	security_csp = NULL;

@@ -54,6 +54,11 @@ struct app_config {
 	long cache_entries;
 	char *map_tiles;       /* tile URL template with {z} {x} {y} (Leaflet's syntax) */
 	char *map_attribution; /* plain text */
+	long max_connections;
+	long max_connections_per_ip; /* 0: no limit */
+	long heavy_threads;          /* the work queue's (common/workq.h) */
+	long heavy_queue;            /* its waiting slots */
+	long body_memory_mib;
 };
 
 /* The definitions of struct app_config for a side: default port 8080 or 8081, data dir. */
