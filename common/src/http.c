@@ -149,6 +149,9 @@ http_param(struct request *req, const char *name)
 const char *
 http_query(struct request *req, const char *name)
 {
+	/* what the handler reads is what its cached pages depend on */
+	if (req->match.route && (req->match.route->flags & ROUTE_CACHE))
+		page_cache_note_query(req->match.route, name);
 	const char *v = MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
 	return v && utf8_is_valid(v, strlen(v)) ? v : NULL;
 }
