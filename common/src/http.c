@@ -293,6 +293,39 @@ http_json(struct request *req, unsigned code, json_t *body)
 	http_send_owned(req, code, "application/json; charset=utf-8", s, strlen(s));
 }
 
+/*
+ * req->path for a link on the page: every run of '/' and '\\' becomes one '/' and each segment
+ * is percent-encoded, so that no requested path ("//evil.example/x", "/\\evil.example") turns
+ * into a link to another site. Arena string.
+ */
+static const char *
+link_path(struct request *req)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct strbuf seg = STRBUF_INIT;
+	const char *p = req->path ? req->path : "/";
+	strbuf_addch(&sb, '/');
+	while (*p) {
+		size_t n = strcspn(p, "/\\");
+		if (n) {
+			strbuf_reset(&seg);
+			strbuf_add(&seg, p, n);
+			strbuf_addurlenc(&sb, seg.buf);
+			p += n;
+		}
+		if (*p) {
+			while (*p == '/' || *p == '\\')
+				p++;
+			if (sb.buf[sb.len - 1] != '/')
+				strbuf_addch(&sb, '/');
+		}
+	}
+	const char *out = arena_strdup(req->arena, sb.buf);
+	strbuf_release(&seg);
+	strbuf_release(&sb);
+	return out;
+}
+
 static json_t *
 layout_context(struct request *req, json_t *view)
 {
@@ -305,10 +338,11 @@ layout_context(struct request *req, json_t *view)
 	json_object_set_new(ctx, "is_official", json_boolean(strcmp(app->side, "official") == 0));
 	json_object_set(ctx, "t", req->t);
 	json_object_set(ctx, "site", json_object_get(app->site_by_lang, req->lang));
-	json_object_set_new(ctx, "request_path", json_string(req->path));
+	const char *here = link_path(req);
+	json_object_set_new(ctx, "request_path", json_string(here));
 	if (req->match.route && (req->match.route->flags & ROUTE_JSON_TWIN))
 		json_object_set_new(ctx, "json_url",
-				    json_string(arena_printf(req->arena, "%s.json", req->path)));
+				    json_string(arena_printf(req->arena, "%s.json", here)));
 	json_t *langs = json_array();
 	json_t *enabled = i18n_languages(app->i18n);
 	size_t i;
@@ -319,8 +353,7 @@ layout_context(struct request *req, json_t *view)
 		const char *code = json_string_value(json_object_get(l, "code"));
 		json_object_set_new(e, "current", json_boolean(strcmp(code, req->lang) == 0));
 		json_object_set_new(
-			e, "href",
-			json_string(arena_printf(req->arena, "%s?lang=%s", req->path, code)));
+			e, "href", json_string(arena_printf(req->arena, "%s?lang=%s", here, code)));
 		json_array_append_new(langs, e);
 	}
 	json_object_set_new(ctx, "languages", langs);
