@@ -156,7 +156,7 @@ static const struct config_def app_defs_template[] = {
 	{"BALADIYA_MAP_ATTRIBUTION", CONFIG_STRING, "© OpenStreetMap contributors", false, 0, 0,
 	 APP(map_attribution), "the tiles' attribution shown on every map (plain text)"},
 	{"BALADIYA_MAX_CONNECTIONS", CONFIG_INT, "512", false, 1, 100000, APP(max_connections),
-	 "open HTTP connections at most; more are closed as they come"},
+	 "open HTTP connections at most; more wait to be accepted"},
 	{"BALADIYA_MAX_CONNECTIONS_PER_IP", CONFIG_INT, "128", false, 0, 100000,
 	 APP(max_connections_per_ip),
 	 "open HTTP connections from one client address at most (0: no limit; behind a reverse "
