@@ -41,6 +41,10 @@ struct http_server {
 /* Seconds a client is asked to wait (Retry-After) when the work queue or body memory is full. */
 #define HTTP_RETRY_AFTER_S "5"
 
+/* A CPU-heavy request announcing more than this is refused on its headers when the work queue
+ * is full (a smaller one is read first, so that its connection stays open). */
+#define HTTP_EARLY_BUSY_MIN ((unsigned long long)64 << 10)
+
 /* Past the route's limit, a body without Content-Length is discarded up to this, then the
  * connection is closed. */
 #define HTTP_DISCARD_MAX ((size_t)32 << 20)
@@ -603,12 +607,12 @@ request_has_body(struct request *req)
 	return request_body_length(req, &len);
 }
 
+/* 503 server_busy with Retry-After; why is for the log (readers get the catalog's text). */
 static void
-answer_busy(struct request *req)
+answer_busy(struct request *req, const char *why)
 {
 	http_add_header(req, "Retry-After", HTTP_RETRY_AFTER_S);
-	http_error(req, STATUS_UNAVAILABLE, "server_busy",
-		   "the server is busy; try again in a few seconds");
+	http_error(req, STATUS_UNAVAILABLE, "server_busy", why);
 }
 
 static void
@@ -674,8 +678,7 @@ dispatch(struct request *req)
 	/* CPU-heavy: on the work queue, the connection suspended meanwhile, so that this HTTP
 	 * thread goes on serving its other connections */
 	if (!workq_reserve()) {
-		log_warn("the work queue is full: %s %s refused", req->method, req->log_path);
-		answer_busy(req);
+		answer_busy(req, "the work queue of CPU-heavy requests is full");
 		return;
 	}
 	req->deferred = true;
@@ -784,9 +787,11 @@ start_request(struct request *req, const char *url, const char *method)
 			   "the form has expired or did not come from this site; reload it");
 		return true;
 	}
-	if ((route->flags & ROUTE_HEAVY) && workq_is_full()) {
-		log_warn("the work queue is full: %s %s refused", method, req->log_path);
-		answer_busy(req);
+	/* a large body refused now is not received for nothing; a small one is read (the
+	 * connection stays open) and the queue is asked again when it is in */
+	if ((route->flags & ROUTE_HEAVY) && (!announced || announced > HTTP_EARLY_BUSY_MIN) &&
+	    workq_is_full()) {
+		answer_busy(req, "the work queue of CPU-heavy requests is full");
 		return true;
 	}
 	if (has_body) {
@@ -795,9 +800,8 @@ start_request(struct request *req, const char *url, const char *method)
 		size_t held = atomic_fetch_add(&body_bytes_held, want);
 		req->body_reserved = want;
 		if (held + want > body_bytes_max) {
-			log_warn("request bodies already hold %zu bytes: %s %s refused", held,
-				 method, req->log_path);
-			answer_busy(req);
+			answer_busy(req, "the request bodies held at once would pass "
+					 "BALADIYA_BODY_MEMORY_MIB");
 			return true;
 		}
 	}

@@ -246,11 +246,25 @@ cache_key(struct request *req)
 	return strbuf_detach(&sb, NULL);
 }
 
+/* The client asks for a fresh page ("Cache-Control: no-cache", a browser's hard reload, or
+ * "Pragma: no-cache"): it is rendered, and stored for the others. */
+static bool
+wants_fresh(struct request *req)
+{
+	const char *cc = http_header(req, "Cache-Control");
+	const char *pragma = http_header(req, "Pragma");
+	return (cc && strstr(cc, "no-cache")) || (pragma && strstr(pragma, "no-cache"));
+}
+
 bool
 page_cache_lookup(struct request *req)
 {
 	if (!is_cacheable(req))
 		return false;
+	if (wants_fresh(req)) {
+		req->cache_generation = atomic_load(&cache_generation);
+		return false;
+	}
 	char *key = cache_key(req);
 	uint64_t h = hash_key(key);
 	unsigned long gen = atomic_load(&cache_generation);

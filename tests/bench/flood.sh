@@ -107,6 +107,7 @@ bench_wrk_scripts
 # --- one build -----------------------------------------------------------------------------
 
 declare -A R=()
+HZ=$(getconf CLK_TCK)
 
 # flood_kv FILE PREFIX: the FLOOD line of FILE into R[PREFIX.key].
 flood_kv() {
@@ -138,6 +139,7 @@ measure() {
 	bench_wrk report "$url/" citizen-srv "$v-alone"
 	R[$v.alone.rps]=$WRK_RPS R[$v.alone.p99]=$WRK_P99 R[$v.alone.non2xx]=$WRK_NON2XX
 	R[$v.alone.errors]=$WRK_ERRORS R[$v.alone.others]=$WRK_OTHERS_PCT
+	R[$v.alone.cpu]=$(bench_calc '100 * t / (hz * s)' t="$WRK_SRV_TICKS" hz="$HZ" s="$BENCH_SECONDS")
 
 	say "$v: GET / while $UPLOADERS clients upload photos and $LOGINS hammer the sign-in form"
 	flood_s=$((BENCH_WARMUP + BENCH_SECONDS + 4))
@@ -151,6 +153,7 @@ measure() {
 	bench_wrk report "$url/" citizen-srv "$v-flood"
 	R[$v.flood.rps]=$WRK_RPS R[$v.flood.p99]=$WRK_P99 R[$v.flood.non2xx]=$WRK_NON2XX
 	R[$v.flood.errors]=$WRK_ERRORS R[$v.flood.others]=$WRK_OTHERS_PCT R[$v.flood.rss]=$WRK_RSS_KIB
+	R[$v.flood.cpu]=$(bench_calc '100 * t / (hz * s)' t="$WRK_SRV_TICKS" hz="$HZ" s="$BENCH_SECONDS")
 	wait "${BENCH_PIDS[uploaders]}" || die "$v: the uploaders failed: $(cat "$WORK/$v-upload.out")"
 	wait "${BENCH_PIDS[logins]}" || die "$v: wrk on /login failed: $(cat "$WORK/$v-login.out")"
 	unset 'BENCH_PIDS[uploaders]' 'BENCH_PIDS[logins]'
@@ -193,11 +196,13 @@ row 'GET / alone: requests/s' alone.rps
 row 'GET / alone: p99 ms' alone.p99
 row 'GET / alone: non-2xx, errors' alone.non2xx
 row 'GET / alone: others %' alone.others
+row 'GET / alone: daemon CPU (% of one core)' alone.cpu
 row 'GET / in the flood: requests/s' flood.rps
 row 'GET / in the flood: p99 ms' flood.p99
 row 'GET / in the flood: non-2xx' flood.non2xx
 row 'GET / in the flood: socket errors' flood.errors
 row 'GET / in the flood: others %' flood.others
+row 'GET / in the flood: daemon CPU (% of one core)' flood.cpu
 row 'daemon peak RSS in the flood (KiB)' flood.rss
 row "uploads ($UPLOADERS clients): answered" up.requests
 row 'uploads: 201 filed' up.s201

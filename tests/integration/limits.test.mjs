@@ -276,6 +276,15 @@ describe('the page cache', () => {
 		assert.equal(again.body, found.body);
 	});
 
+	test('Cache-Control: no-cache renders the page, and stores it for the others', async () => {
+		await get('/about');
+		const fresh = await fetch(`${official.url}/about`,
+			{ headers: { 'accept-language': 'fr', 'cache-control': 'no-cache' } });
+		assert.equal(fresh.status, 200);
+		assert.equal(fresh.headers.get('x-cache'), null);
+		assert.ok((await get('/about')).hit);
+	});
+
 	test('a hot page stays cached while 600 distinct searches go through', async () => {
 		await get('/about');
 		assert.ok((await get('/about')).hit);

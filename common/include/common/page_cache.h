@@ -20,7 +20,8 @@ void page_cache_free(void);
 /* The write generation: it changes with every write that public pages show (http_cache_bump),
  * here, in another process or from the peer. Other derived data may key its own caches on it. */
 unsigned long page_cache_generation(void);
-/* When req may be answered from the cache and is, reply (http_send) and return true. */
+/* When req may be answered from the cache and is, reply (http_send) and return true. A request
+ * with "Cache-Control: no-cache" (or "Pragma: no-cache") is rendered, and its page stored. */
 bool page_cache_lookup(struct request *req);
 /* Record that route's handler reads query parameter name (http_query calls it): from then
  * on, its value is part of the route's keys. */
