@@ -396,14 +396,11 @@ http_render(struct request *req, unsigned code, const char *template, json_t *vi
 	http_send_owned(req, code, "text/html; charset=utf-8", body, len);
 }
 
-void
-http_error(struct request *req, enum status st, const char *code, const char *message)
+/* http_error without its log line. */
+static void
+error_reply(struct request *req, enum status st, const char *code, const char *message)
 {
 	unsigned http = status_http(st);
-	if (http >= 500)
-		log_error("%s %s failed: %s (%s)", req->method, req->log_path, code, message);
-	else
-		log_warn("%s %s rejected: %s (%s)", req->method, req->log_path, code, message);
 	const char *key = arena_printf(req->arena, "error_%s", code);
 	const char *localized = req->t ? json_string_value(json_object_get(req->t, key)) : NULL;
 	if (localized)
@@ -419,6 +416,17 @@ http_error(struct request *req, enum status st, const char *code, const char *me
 	}
 	json_object_set_new(err, "status", json_integer(http));
 	http_render(req, http, "error", err);
+}
+
+void
+http_error(struct request *req, enum status st, const char *code, const char *message)
+{
+	unsigned http = status_http(st);
+	if (http >= 500)
+		log_error("%s %s failed: %s (%s)", req->method, req->log_path, code, message);
+	else
+		log_warn("%s %s rejected: %s (%s)", req->method, req->log_path, code, message);
+	error_reply(req, st, code, message);
 }
 
 void
@@ -607,12 +615,25 @@ request_has_body(struct request *req)
 	return request_body_length(req, &len);
 }
 
-/* 503 server_busy with Retry-After; why is for the log (readers get the catalog's text). */
+/*
+ * 503 server_busy with Retry-After; why is for the log (readers get the catalog's text). A flood
+ * of refusals must not become a flood of log lines: one warning a second at most, with the
+ * number of refusals since the last one.
+ */
 static void
 answer_busy(struct request *req, const char *why)
 {
+	static atomic_llong last_s;
+	static atomic_long refused;
+	long long now_s = (long long)(now_ms() / 1000);
+	long n = atomic_fetch_add(&refused, 1) + 1;
+	if (atomic_exchange(&last_s, now_s) != now_s) {
+		atomic_fetch_sub(&refused, n);
+		log_warn("%s %s refused: server_busy (%s; %ld refused since the last such line)",
+			 req->method, req->log_path, why, n);
+	}
 	http_add_header(req, "Retry-After", HTTP_RETRY_AFTER_S);
-	http_error(req, STATUS_UNAVAILABLE, "server_busy", why);
+	error_reply(req, STATUS_UNAVAILABLE, "server_busy", why);
 }
 
 static void

@@ -53,11 +53,18 @@ static bool
 drain_locked(struct lingering *s)
 {
 	static char sink[64 * 1024];
+	static bool copy; /* MSG_TRUNC refused: read into sink */
 	for (;;) {
-		size_t want = s->left < sizeof(sink) ? s->left : sizeof(sink);
+		size_t cap = copy ? sizeof(sink) : (size_t)1 << 30;
+		size_t want = s->left < cap ? s->left : cap;
 		if (want == 0)
 			return false;
-		ssize_t n = recv(s->fd, sink, want, 0);
+		/* Linux discards TCP data read with MSG_TRUNC without copying it */
+		ssize_t n = copy ? recv(s->fd, sink, want, 0) : recv(s->fd, NULL, want, MSG_TRUNC);
+		if (n < 0 && !copy && (errno == EINVAL || errno == EFAULT)) {
+			copy = true;
+			continue;
+		}
 		if (n > 0) {
 			s->left -= (size_t)n;
 			continue;

@@ -16,6 +16,10 @@
 #   FLOOD_BEFORE=/tmp/wt-before  the "before" source tree, built with the release preset in its
 #                                build/release (unless BENCH_BUILD=0); "none": this tree only
 #   UPLOADERS=20 LOGINS=20       flooding clients
+#   FLOOD_PAUSE_MS=0             each flooding client's pause after each answer (0: none, as an
+#                                attacker would; the clients run on this machine, so a daemon
+#                                that refuses fast lets them take more of its CPU)
+#   FLOOD_ROUNDS=1               rounds, each measuring every build in turn (before, after)
 #   BENCH_SECONDS=10 BENCH_WARMUP=3 BENCH_CONNECTIONS=64 BENCH_WRK_THREADS=2 BENCH_THREADS=4
 #   BENCH_LOG_LEVEL=warn  BENCH_BUILD=1  BENCH_KEEP=0   as in tests/bench/publications.sh
 set -euo pipefail
@@ -25,10 +29,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$BALADIYA_ROOT"
 
 bench_args "$@"
-bench_settings FLOOD_BEFORE=/tmp/wt-before UPLOADERS=20 LOGINS=20 BENCH_SECONDS=10 \
-	BENCH_WARMUP=3 BENCH_CONNECTIONS=64 BENCH_WRK_THREADS=2 BENCH_THREADS=4 \
+bench_settings FLOOD_BEFORE=/tmp/wt-before UPLOADERS=20 LOGINS=20 FLOOD_PAUSE_MS=0 \
+	FLOOD_ROUNDS=1 BENCH_SECONDS=10 BENCH_WARMUP=3 BENCH_CONNECTIONS=64 BENCH_WRK_THREADS=2 BENCH_THREADS=4 \
 	BENCH_LOG_LEVEL=warn BENCH_BUILD=1 BENCH_KEEP=0
-bench_whole UPLOADERS LOGINS BENCH_SECONDS BENCH_WARMUP BENCH_CONNECTIONS BENCH_WRK_THREADS \
+bench_whole UPLOADERS LOGINS FLOOD_PAUSE_MS FLOOD_ROUNDS BENCH_SECONDS BENCH_WARMUP BENCH_CONNECTIONS BENCH_WRK_THREADS \
 	BENCH_THREADS
 
 ensure_packages build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev \
@@ -120,11 +124,12 @@ flood_kv() {
 	done
 }
 
-# measure VARIANT: citizen-srv of that build on its own cluster; GET / alone, then in the flood.
+# measure VARIANT COLUMN: citizen-srv of that build on its own cluster; GET / alone, then in the
+# flood; the results in R[COLUMN.key].
 measure() {
-	local v=$1 url flood_s
-	BENCH_BUILD_DIR=${BUILD[$v]}
-	say "== $v (${COMMIT[$v]}, $BENCH_BUILD_DIR)"
+	local b=$1 v=$2 url flood_s t0 f0 f1
+	BENCH_BUILD_DIR=${BUILD[$b]}
+	say "== $v (${COMMIT[$b]}, $BENCH_BUILD_DIR)"
 	bench_cluster "pg-$v" "shared_buffers = 128MB"
 	bench_srv_setup citizen "pg-$v"
 	bench_srv_keys citizen
@@ -139,21 +144,28 @@ measure() {
 	bench_wrk report "$url/" citizen-srv "$v-alone"
 	R[$v.alone.rps]=$WRK_RPS R[$v.alone.p99]=$WRK_P99 R[$v.alone.non2xx]=$WRK_NON2XX
 	R[$v.alone.errors]=$WRK_ERRORS R[$v.alone.others]=$WRK_OTHERS_PCT
-	R[$v.alone.cpu]=$(bench_calc '100 * t / (hz * s)' t="$WRK_SRV_TICKS" hz="$HZ" s="$BENCH_SECONDS")
+	R[$v.alone.cpu]=$(bench_fmt "$(bench_calc '100 * t / (hz * s)' t="$WRK_SRV_TICKS" hz="$HZ" \
+		s="$BENCH_SECONDS")" %.0f)
 
 	say "$v: GET / while $UPLOADERS clients upload photos and $LOGINS hammer the sign-in form"
 	flood_s=$((BENCH_WARMUP + BENCH_SECONDS + 4))
 	node "$BENCH_DIR/flood/upload.mjs" "$url" "$WORK/photo.jpg" "$UPLOADERS" "$flood_s" \
-		>"$WORK/$v-upload.out" 2>&1 &
+		"$FLOOD_PAUSE_MS" >"$WORK/$v-upload.out" 2>&1 &
 	BENCH_PIDS[uploaders]=$!
 	wrk -t1 -c"$LOGINS" -d"${flood_s}s" --timeout 10s -s "$BENCH_DIR/flood/login.lua" \
-		"$url/login" >"$WORK/$v-login.out" 2>&1 &
+		"$url/login" -- "$FLOOD_PAUSE_MS" >"$WORK/$v-login.out" 2>&1 &
 	BENCH_PIDS[logins]=$!
 	sleep 2
+	t0=$EPOCHREALTIME
+	f0=$(bench_proc_ticks "${BENCH_PIDS[uploaders]}" "${BENCH_PIDS[logins]}")
 	bench_wrk report "$url/" citizen-srv "$v-flood"
+	f1=$(bench_proc_ticks "${BENCH_PIDS[uploaders]}" "${BENCH_PIDS[logins]}")
+	R[$v.flooders.cpu]=$(bench_fmt "$(bench_calc '100 * t / (hz * s)' t=$((f1 - f0)) hz="$HZ" \
+		s="$(bench_calc 'b - a' a="$t0" b="$EPOCHREALTIME")")" %.0f)
 	R[$v.flood.rps]=$WRK_RPS R[$v.flood.p99]=$WRK_P99 R[$v.flood.non2xx]=$WRK_NON2XX
 	R[$v.flood.errors]=$WRK_ERRORS R[$v.flood.others]=$WRK_OTHERS_PCT R[$v.flood.rss]=$WRK_RSS_KIB
-	R[$v.flood.cpu]=$(bench_calc '100 * t / (hz * s)' t="$WRK_SRV_TICKS" hz="$HZ" s="$BENCH_SECONDS")
+	R[$v.flood.cpu]=$(bench_fmt "$(bench_calc '100 * t / (hz * s)' t="$WRK_SRV_TICKS" hz="$HZ" \
+		s="$BENCH_SECONDS")" %.0f)
 	wait "${BENCH_PIDS[uploaders]}" || die "$v: the uploaders failed: $(cat "$WORK/$v-upload.out")"
 	wait "${BENCH_PIDS[logins]}" || die "$v: wrk on /login failed: $(cat "$WORK/$v-login.out")"
 	unset 'BENCH_PIDS[uploaders]' 'BENCH_PIDS[logins]'
@@ -165,8 +177,15 @@ measure() {
 	unset "BENCH_PG_DIR[pg-$v]"
 }
 
-for v in "${VARIANTS[@]}"; do
-	measure "$v"
+COLUMNS_=()
+for ((round = 1; round <= FLOOD_ROUNDS; round++)); do
+	for b in "${VARIANTS[@]}"; do
+		col=$b
+		[ "$FLOOD_ROUNDS" = 1 ] || col="$b-$round"
+		COMMIT[$col]=${COMMIT[$b]}
+		COLUMNS_+=("$col")
+		measure "$b" "$col"
+	done
 done
 LOAD_END=$(uptime)
 
@@ -175,7 +194,7 @@ LOAD_END=$(uptime)
 row() {
 	local label=$1 key=$2 v
 	printf '%-44s' "$label"
-	for v in "${VARIANTS[@]}"; do
+	for v in "${COLUMNS_[@]}"; do
 		printf ' %18s' "${R[$v.$key]:--}"
 	done
 	printf '\n'
@@ -184,12 +203,13 @@ row() {
 echo
 echo "flood benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(bench_machine)"
 echo "wrk -t$BENCH_WRK_THREADS -c$BENCH_CONNECTIONS, ${BENCH_WARMUP}s warm-up + ${BENCH_SECONDS}s;" \
-	"citizen-srv with BALADIYA_THREADS=$BENCH_THREADS; photo $PHOTO_DESC"
+	"citizen-srv with BALADIYA_THREADS=$BENCH_THREADS; photo $PHOTO_DESC;" \
+	"flooders pause ${FLOOD_PAUSE_MS} ms after each answer"
 echo "load at start: $LOAD_START"
 echo "load at end:   $LOAD_END"
 echo
 printf '%-44s' ''
-for v in "${VARIANTS[@]}"; do printf ' %18s' "$v ${COMMIT[$v]}"; done
+for v in "${COLUMNS_[@]}"; do printf ' %18s' "$v ${COMMIT[$v]}"; done
 printf '\n'
 row 'machine idle before measuring (%)' idle
 row 'GET / alone: requests/s' alone.rps
@@ -203,6 +223,7 @@ row 'GET / in the flood: non-2xx' flood.non2xx
 row 'GET / in the flood: socket errors' flood.errors
 row 'GET / in the flood: others %' flood.others
 row 'GET / in the flood: daemon CPU (% of one core)' flood.cpu
+row 'GET / in the flood: flooders CPU (% of one core)' flooders.cpu
 row 'daemon peak RSS in the flood (KiB)' flood.rss
 row "uploads ($UPLOADERS clients): answered" up.requests
 row 'uploads: 201 filed' up.s201

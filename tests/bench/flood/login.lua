@@ -1,7 +1,8 @@
 -- SPDX-License-Identifier: AGPL-3.0-or-later
 -- tests/bench/flood/login.lua: wrk hammering the sign-in form with a wrong password for an
 -- account that does not exist (the daemon still runs Argon2 for it, so that timing does not
--- tell which accounts exist), with a valid-looking CSRF cookie and field. At the end, one line:
+-- tell which accounts exist), with a valid-looking CSRF cookie and field; the script's argument
+-- is a pause in ms before each request (default 0). At the end, one line:
 --   FLOOD kind=login requests=N s401=… s503=… s429=… other=… errors=… p50_ms=… p99_ms=…
 local token = string.rep("ab", 32)
 wrk.method = "POST"
@@ -9,6 +10,15 @@ wrk.body = "csrf=" .. token .. "&username=nobody&password=not-the-password-1"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Cookie"] = "__Host-csrf=" .. token
 wrk.headers["Accept"] = "application/json"
+
+local pause = 0
+function init(args)
+	pause = tonumber(args[1] or "0") or 0
+end
+
+function delay()
+	return pause
+end
 
 local threads = {}
 function setup(thread)

@@ -3,22 +3,24 @@
 // loop, as fast as the daemon answers, for SECONDS (tests/bench/flood.sh). Each client has its
 // own keep-alive connection and its own copy of the multipart body, in which a fresh random
 // CSRF token (the cookie and the field) is written before every request, as a script that
-// wants past the per-browser limit would. Prints one line at the end:
+// wants past the per-browser limit would; PAUSE_MS (default 0) after each answer. Prints one
+// line at the end:
 //   FLOOD kind=upload requests=N s201=… s503=… s413=… s429=… other=… errors=… p50_ms=… p99_ms=…
 //
-//   node upload.mjs http://127.0.0.1:8081 photo.jpg 20 16
+//   node upload.mjs http://127.0.0.1:8081 photo.jpg 20 16 [PAUSE_MS]
 
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 
-const [base, photoPath, clientsArg, secondsArg] = process.argv.slice(2);
+const [base, photoPath, clientsArg, secondsArg, pauseArg] = process.argv.slice(2);
 if (!base || !photoPath) {
-	console.error('usage: node upload.mjs URL PHOTO [CLIENTS] [SECONDS]');
+	console.error('usage: node upload.mjs URL PHOTO [CLIENTS] [SECONDS] [PAUSE_MS]');
 	process.exit(2);
 }
 const clients = Number(clientsArg || 20);
 const seconds = Number(secondsArg || 10);
+const pauseMs = Number(pauseArg || 0);
 const url = new URL('/reports', base);
 const photo = readFileSync(photoPath);
 const boundary = `----flood${crypto.randomBytes(8).toString('hex')}`;
@@ -70,6 +72,7 @@ async function client() {
 		}
 		counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
 		latencies.push(r.ms);
+		if (pauseMs) await new Promise((resolve) => setTimeout(resolve, pauseMs));
 	}
 }
 
