@@ -10,6 +10,7 @@
 
 #include "form.h"
 #include "linger.h"
+#include "tarpit.h"
 
 #include "common/app.h"
 #include "common/auth.h"
@@ -40,6 +41,10 @@ struct http_server {
 
 /* Seconds a client is asked to wait (Retry-After) when the work queue or body memory is full. */
 #define HTTP_RETRY_AFTER_S "5"
+
+/* A small request refused because the work queue is full waits this long for its 503, so that
+ * a client asking again at once cannot send thousands a second (tarpit.h). */
+#define HTTP_BUSY_DELAY_MS 1000
 
 /* A CPU-heavy request announcing more than this is refused on its headers when the work queue
  * is full (a smaller one is read first, so that its connection stays open). */
@@ -700,6 +705,7 @@ dispatch(struct request *req)
 	 * thread goes on serving its other connections */
 	if (!workq_reserve()) {
 		answer_busy(req, "the work queue of CPU-heavy requests is full");
+		req->deferred = tarpit_hold(req->conn, HTTP_BUSY_DELAY_MS);
 		return;
 	}
 	req->deferred = true;
@@ -919,7 +925,8 @@ http_start(struct app *app)
 	}
 	body_bytes_max = (size_t)app->cfg.body_memory_mib << 20;
 	if (workq_start((size_t)app->cfg.heavy_threads, (size_t)app->cfg.heavy_queue) < 0 ||
-	    linger_start() < 0) {
+	    linger_start() < 0 || tarpit_start() < 0) {
+		linger_stop();
 		workq_stop();
 		free(srv);
 		return NULL;
@@ -937,6 +944,7 @@ http_start(struct app *app)
 	if (!srv->daemon) {
 		log_error("could not listen on %s:%ld: address in use or not permitted",
 			  app->cfg.bind, app->cfg.port);
+		tarpit_stop();
 		linger_stop();
 		workq_stop();
 		free(srv);
@@ -957,7 +965,8 @@ http_stop(struct http_server *srv, long timeout_ms)
 		usleep(10 * 1000);
 	if (atomic_load(&srv->inflight) > 0)
 		log_warn("stopping with %ld requests still in flight", atomic_load(&srv->inflight));
-	/* the queue's last jobs resume their connections: before the daemon stops */
+	/* the queue's last jobs and the tarpit resume their connections: before the daemon stops */
+	tarpit_stop();
 	workq_stop();
 	MHD_stop_daemon(srv->daemon);
 	linger_stop();

@@ -6,7 +6,8 @@
 //     byte of the body has been sent; a client that sends the whole body at once still reads it;
 //   - request bodies held at once are bounded (BALADIYA_BODY_MEMORY_MIB): 503 server_busy;
 //   - CPU-heavy requests (sign-in) go through a bounded queue: under a flood some get
-//     503 server_busy with Retry-After, and ordinary pages keep answering;
+//     503 server_busy with Retry-After (held a second: the tarpit), and ordinary pages keep
+//     answering;
 //   - connections per client address and overall are capped;
 //   - the page cache keeps a hot page after 600 distinct query strings (unknown parameters are
 //     left out of the key; parameters the page reads are in it, and the most used entries stay);
@@ -177,9 +178,14 @@ describe('CPU-heavy work on a bounded queue', () => {
 		async () => {
 			const c = new Client(official.url);
 			const csrf = await c.csrf();
-			const login = () => c.request('/login', { method: 'POST', json: true,
-				headers: { 'content-type': 'application/x-www-form-urlencoded' },
-				body: `csrf=${csrf}&username=nobody-${Math.random()}&password=wrong-password-1` });
+			const login = async () => {
+				const t0 = Date.now();
+				const r = await c.request('/login', { method: 'POST', json: true,
+					headers: { 'content-type': 'application/x-www-form-urlencoded' },
+					body: `csrf=${csrf}&username=nobody-${Math.random()}&password=wrong-password-1` });
+				r.ms = Date.now() - t0;
+				return r;
+			};
 			const statuses = [];
 			const pages = [];
 			for (let round = 0; round < 3; round++) {
@@ -195,6 +201,9 @@ describe('CPU-heavy work on a bounded queue', () => {
 					if (r.status === 503) {
 						assert.equal(r.json.error.code, 'server_busy');
 						assert.ok(Number(r.headers.get('retry-after')) > 0, 'no Retry-After');
+						// a small request's refusal waits a second (the tarpit), so that a
+						// client asking again at once cannot send thousands a second
+						assert.ok(r.ms >= 900, `a 503 after ${r.ms} ms`);
 					} else {
 						assert.equal(r.status, 401, `${r.status} ${r.body.slice(0, 100)}`);
 					}
