@@ -705,6 +705,11 @@ dispatch(struct request *req)
 	 * thread goes on serving its other connections */
 	if (!workq_reserve()) {
 		answer_busy(req, "the work queue of CPU-heavy requests is full");
+		/* the answer is made: what the body became is not needed while it waits */
+		for (struct upload *u = req->uploads; u; u = u->next)
+			strbuf_release(&u->data);
+		json_decref(req->form);
+		req->form = NULL;
 		req->deferred = tarpit_hold(req->conn, HTTP_BUSY_DELAY_MS);
 		return;
 	}
