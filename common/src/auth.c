@@ -9,6 +9,7 @@
 
 #include "common/log.h"
 #include "common/strbuf.h"
+#include "common/workq.h"
 #include "common/xalloc.h"
 
 #include <argon2.h>
@@ -76,12 +77,27 @@ password_hash(const char *password)
 	return password_hash_with_salt(password, salt, sizeof(salt));
 }
 
+struct verify_job {
+	const char *phc, *password;
+	bool ok;
+};
+
+static void
+verify_main(void *arg)
+{
+	struct verify_job *j = arg;
+	j->ok = argon2id_verify(j->phc, j->password, strlen(j->password)) == ARGON2_OK;
+}
+
 bool
 password_verify(const char *phc, const char *password)
 {
 	if (!phc || strncmp(phc, "$argon2id$", 10) != 0)
 		return false;
-	return argon2id_verify(phc, password, strlen(password)) == ARGON2_OK;
+	/* CPU- and memory-heavy: on the bounded work queue (at once when already on it) */
+	struct verify_job job = {phc, password, false};
+	workq_call(verify_main, &job);
+	return job.ok;
 }
 
 static void

@@ -144,8 +144,8 @@ static const struct config_def app_defs_template[] = {
 	 "base URL of the paired platform (the other side)"},
 	{"BALADIYA_LANGUAGES", CONFIG_STRING, "ar,fr,en", false, 0, 0, APP(languages),
 	 "enabled languages, the first is the default"},
-	{"BALADIYA_MAX_BODY_KIB", CONFIG_INT, "1024", false, 1, 1048576, APP(max_body_kib),
-	 "largest request body accepted, in KiB (routes may set lower limits)"},
+	{"BALADIYA_MAX_BODY_KIB", CONFIG_INT, "64", false, 1, 1048576, APP(max_body_kib),
+	 "request body cap of the routes that set none, in KiB (upload routes set their own)"},
 	{"BALADIYA_SECURE_COOKIES", CONFIG_BOOL, "true", false, 0, 0, APP(secure_cookies),
 	 "__Host- prefixed Secure cookies (turn off only for plain-http tools without localhost)"},
 	{"BALADIYA_CACHE_ENTRIES", CONFIG_INT, "512", false, 0, 100000, APP(cache_entries),
@@ -171,6 +171,18 @@ static const struct config_def app_defs_template[] = {
 	 APP(login_account_failures),
 	 "failed sign-ins on one account in 15 minutes, every client together, after which only "
 	 "clients without failures on it may try"},
+	{"BALADIYA_MAX_CONNECTIONS", CONFIG_INT, "512", false, 1, 100000, APP(max_connections),
+	 "open HTTP connections at most; more wait to be accepted"},
+	{"BALADIYA_MAX_CONNECTIONS_PER_IP", CONFIG_INT, "128", false, 0, 100000,
+	 APP(max_connections_per_ip),
+	 "open HTTP connections from one client address at most (0: no limit; behind a reverse "
+	 "proxy every client has the proxy's address)"},
+	{"BALADIYA_HEAVY_THREADS", CONFIG_INT, "1", false, 1, 64, APP(heavy_threads),
+	 "threads for CPU-heavy requests (photo uploads, sign-in), apart from the HTTP threads"},
+	{"BALADIYA_HEAVY_QUEUE", CONFIG_INT, "4", false, 0, 1024, APP(heavy_queue),
+	 "CPU-heavy requests waiting for those threads at most; more get 503 server_busy"},
+	{"BALADIYA_BODY_MEMORY_MIB", CONFIG_INT, "256", false, 1, 65536, APP(body_memory_mib),
+	 "request bodies held at once, in MiB; a request that would pass it gets 503 server_busy"},
 };
 
 const struct config_def *

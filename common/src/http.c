@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * HTTP on libmicrohttpd: request lifecycle (arena per request, body capped per route, dispatch
- * through the server's one route table), replies with security headers, content negotiation
- * between a page and its JSON twin, and graceful shutdown.
+ * HTTP on libmicrohttpd: request lifecycle (arena per request; route, session, staff rights and
+ * CSRF cookie checked on the headers, before any body is read; body capped per route and parsed
+ * as it arrives; dispatch through the server's one route table, CPU-heavy routes on the bounded
+ * work queue), replies with security headers, content negotiation between a page and its JSON
+ * twin, connection limits, and graceful shutdown.
  */
 #include "common/http.h"
+
+#include "form.h"
+#include "linger.h"
+#include "tarpit.h"
 
 #include "common/app.h"
 #include "common/auth.h"
@@ -14,6 +20,7 @@
 #include "common/page_cache.h"
 #include "common/static_files.h"
 #include "common/template.h"
+#include "common/workq.h"
 #include "common/xalloc.h"
 #include "http_internal.h"
 
@@ -32,6 +39,25 @@ struct http_server {
 	struct app *app;
 	atomic_long inflight;
 };
+
+/* Seconds a client is asked to wait (Retry-After) when the work queue or body memory is full. */
+#define HTTP_RETRY_AFTER_S "5"
+
+/* A small request refused because the work queue is full waits this long for its 503, so that
+ * a client asking again at once cannot send thousands a second (tarpit.h). */
+#define HTTP_BUSY_DELAY_MS 1000
+
+/* A CPU-heavy request announcing more than this is refused on its headers when the work queue
+ * is full (a smaller one is read first, so that its connection stays open). */
+#define HTTP_EARLY_BUSY_MIN ((unsigned long long)64 << 10)
+
+/* Past the route's limit, a body without Content-Length is discarded up to this, then the
+ * connection is closed. */
+#define HTTP_DISCARD_MAX ((size_t)32 << 20)
+
+/* Bytes of request bodies the daemon has agreed to hold at once (BALADIYA_BODY_MEMORY_MIB). */
+static atomic_size_t body_bytes_held;
+static size_t body_bytes_max;
 
 /*
  * The Content-Security-Policy, built once by http_start() from the configuration (images may
@@ -133,6 +159,9 @@ http_param(struct request *req, const char *name)
 const char *
 http_query(struct request *req, const char *name)
 {
+	/* what the handler reads is what its cached pages depend on */
+	if (req->match.route && (req->match.route->flags & ROUTE_CACHE))
+		page_cache_note_query(req->match.route, name);
 	const char *v = MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
 	return v && utf8_is_valid(v, strlen(v)) ? v : NULL;
 }
@@ -274,6 +303,39 @@ http_json(struct request *req, unsigned code, json_t *body)
 	http_send_owned(req, code, "application/json; charset=utf-8", s, strlen(s));
 }
 
+/*
+ * req->path for a link on the page: every run of '/' and '\\' becomes one '/' and each segment
+ * is percent-encoded, so that no requested path ("//evil.example/x", "/\\evil.example") turns
+ * into a link to another site. Arena string.
+ */
+static const char *
+link_path(struct request *req)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct strbuf seg = STRBUF_INIT;
+	const char *p = req->path ? req->path : "/";
+	strbuf_addch(&sb, '/');
+	while (*p) {
+		size_t n = strcspn(p, "/\\");
+		if (n) {
+			strbuf_reset(&seg);
+			strbuf_add(&seg, p, n);
+			strbuf_addurlenc(&sb, seg.buf);
+			p += n;
+		}
+		if (*p) {
+			while (*p == '/' || *p == '\\')
+				p++;
+			if (sb.buf[sb.len - 1] != '/')
+				strbuf_addch(&sb, '/');
+		}
+	}
+	const char *out = arena_strdup(req->arena, sb.buf);
+	strbuf_release(&seg);
+	strbuf_release(&sb);
+	return out;
+}
+
 static json_t *
 layout_context(struct request *req, json_t *view)
 {
@@ -286,10 +348,11 @@ layout_context(struct request *req, json_t *view)
 	json_object_set_new(ctx, "is_official", json_boolean(strcmp(app->side, "official") == 0));
 	json_object_set(ctx, "t", req->t);
 	json_object_set(ctx, "site", json_object_get(app->site_by_lang, req->lang));
-	json_object_set_new(ctx, "request_path", json_string(req->path));
+	const char *here = link_path(req);
+	json_object_set_new(ctx, "request_path", json_string(here));
 	if (req->match.route && (req->match.route->flags & ROUTE_JSON_TWIN))
 		json_object_set_new(ctx, "json_url",
-				    json_string(arena_printf(req->arena, "%s.json", req->path)));
+				    json_string(arena_printf(req->arena, "%s.json", here)));
 	json_t *langs = json_array();
 	json_t *enabled = i18n_languages(app->i18n);
 	size_t i;
@@ -300,8 +363,7 @@ layout_context(struct request *req, json_t *view)
 		const char *code = json_string_value(json_object_get(l, "code"));
 		json_object_set_new(e, "current", json_boolean(strcmp(code, req->lang) == 0));
 		json_object_set_new(
-			e, "href",
-			json_string(arena_printf(req->arena, "%s?lang=%s", req->path, code)));
+			e, "href", json_string(arena_printf(req->arena, "%s?lang=%s", here, code)));
 		json_array_append_new(langs, e);
 	}
 	json_object_set_new(ctx, "languages", langs);
@@ -340,14 +402,11 @@ http_render(struct request *req, unsigned code, const char *template, json_t *vi
 	http_send_owned(req, code, "text/html; charset=utf-8", body, len);
 }
 
-void
-http_error(struct request *req, enum status st, const char *code, const char *message)
+/* http_error without its log line. */
+static void
+error_reply(struct request *req, enum status st, const char *code, const char *message)
 {
 	unsigned http = status_http(st);
-	if (http >= 500)
-		log_error("%s %s failed: %s (%s)", req->method, req->log_path, code, message);
-	else
-		log_warn("%s %s rejected: %s (%s)", req->method, req->log_path, code, message);
 	const char *key = arena_printf(req->arena, "error_%s", code);
 	const char *localized = req->t ? json_string_value(json_object_get(req->t, key)) : NULL;
 	if (localized)
@@ -363,6 +422,17 @@ http_error(struct request *req, enum status st, const char *code, const char *me
 	}
 	json_object_set_new(err, "status", json_integer(http));
 	http_render(req, http, "error", err);
+}
+
+void
+http_error(struct request *req, enum status st, const char *code, const char *message)
+{
+	unsigned http = status_http(st);
+	if (http >= 500)
+		log_error("%s %s failed: %s (%s)", req->method, req->log_path, code, message);
+	else
+		log_warn("%s %s rejected: %s (%s)", req->method, req->log_path, code, message);
+	error_reply(req, st, code, message);
 }
 
 void
@@ -420,8 +490,6 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	     enum MHD_RequestTerminationCode toe)
 {
 	struct http_server *srv = cls;
-	(void)conn;
-	(void)toe;
 	struct request *req = *req_cls;
 	if (!req)
 		return;
@@ -429,6 +497,16 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	log_access(req->method ? req->method : "-", req->log_path, req->status, req->response_len,
 		   now_ms() - req->started_ms);
 	log_set_request_id(NULL);
+	if (req->linger && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK) {
+		/* answered before its body: libmicrohttpd closes now, with the body unread */
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (ci)
+			linger_add(ci->connect_fd, req->linger_bytes);
+	}
+	form_abort(req);
+	if (req->body_reserved)
+		atomic_fetch_sub(&body_bytes_held, req->body_reserved);
 	strbuf_release(&req->body);
 	for (struct upload *u = req->uploads; u; u = u->next)
 		strbuf_release(&u->data);
@@ -491,6 +569,25 @@ load_session(struct request *req)
 	req->session_unknown = st != STATUS_OK;
 }
 
+/* A staff route without a signed-in account: 503 when the database could not check the cookie,
+ * else 401 (JSON, POST) or 303 to the sign-in page. */
+static void
+refuse_anonymous(struct request *req)
+{
+	if (req->session_unknown) {
+		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
+			   "the site cannot reach its database; try again in a minute");
+	} else if (req->want_json || strcmp(req->method, "GET") != 0) {
+		http_error(req, STATUS_UNAUTHORIZED, "login_required", "sign in to use this page");
+	} else {
+		struct strbuf loc = STRBUF_INIT;
+		strbuf_addstr(&loc, "/login?next=");
+		strbuf_addurlenc(&loc, req->path);
+		http_redirect(req, arena_strdup(req->arena, loc.buf));
+		strbuf_release(&loc);
+	}
+}
+
 static bool
 csrf_ok(struct request *req)
 {
@@ -499,12 +596,57 @@ csrf_ok(struct request *req)
 	return cookie && field && strlen(cookie) == 64 && secure_equals(cookie, field);
 }
 
+/* The CSRF cookie a form's POST needs: present and well formed (its field comes later). */
 static bool
-request_has_body(struct request *req)
+csrf_cookie_ok(struct request *req)
+{
+	const char *cookie = http_cookie(req, http_cookie_name(req, "csrf"));
+	return cookie && strlen(cookie) == 64 && strspn(cookie, "0123456789abcdef") == 64;
+}
+
+/* The length the request announces: *len, and true, when it has a body. */
+static bool
+request_body_length(struct request *req, unsigned long long *len)
 {
 	const char *cl = http_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	const char *te = http_header(req, MHD_HTTP_HEADER_TRANSFER_ENCODING);
-	return (cl && strtoull(cl, NULL, 10) > 0) || te;
+	*len = cl ? strtoull(cl, NULL, 10) : 0;
+	return *len > 0 || te;
+}
+
+static bool
+request_has_body(struct request *req)
+{
+	unsigned long long len;
+	return request_body_length(req, &len);
+}
+
+/*
+ * 503 server_busy with Retry-After; why is for the log (readers get the catalog's text). A flood
+ * of refusals must not become a flood of log lines: one warning a second at most, with the
+ * number of refusals since the last one.
+ */
+static void
+answer_busy(struct request *req, const char *why)
+{
+	static atomic_llong last_s;
+	static atomic_long refused;
+	long long now_s = (long long)(now_ms() / 1000);
+	long n = atomic_fetch_add(&refused, 1) + 1;
+	if (atomic_exchange(&last_s, now_s) != now_s) {
+		atomic_fetch_sub(&refused, n);
+		log_warn("%s %s refused: server_busy (%s; %ld refused since the last such line)",
+			 req->method, req->log_path, why, n);
+	}
+	http_add_header(req, "Retry-After", HTTP_RETRY_AFTER_S);
+	error_reply(req, STATUS_UNAVAILABLE, "server_busy", why);
+}
+
+static void
+answer_too_large(struct request *req)
+{
+	http_error(req, STATUS_TOO_LARGE, "payload_too_large",
+		   "the request body is larger than this address accepts");
 }
 
 static enum MHD_Result
@@ -518,46 +660,63 @@ queue(struct request *req)
 	return rc;
 }
 
+/* The last checks that need the body (CSRF field), then the route's handler. */
 static void
-dispatch(struct request *req)
+run_handler(struct request *req)
 {
 	const struct route *route = req->match.route;
-
-	if (req->body_too_large) {
-		http_error(req, STATUS_TOO_LARGE, "payload_too_large",
-			   "the request body is larger than this address accepts");
-		return;
-	}
-	if (!(route->flags & ROUTE_RAW_BODY) && req->body.len) {
-		enum status st = http_parse_form(req);
-		if (st != STATUS_OK)
-			return; /* http_parse_form replied */
-	}
-	load_session(req);
-	if ((route->flags & ROUTE_STAFF) && !req->user && req->session_unknown) {
-		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
-			   "the site cannot reach its database; try again in a minute");
-		return;
-	}
-	if ((route->flags & ROUTE_STAFF) && !req->user) {
-		if (req->want_json || strcmp(req->method, "GET") != 0) {
-			http_error(req, STATUS_UNAUTHORIZED, "login_required",
-				   "sign in to use this page");
-		} else {
-			struct strbuf loc = STRBUF_INIT;
-			strbuf_addstr(&loc, "/login?next=");
-			strbuf_addurlenc(&loc, req->path);
-			http_redirect(req, arena_strdup(req->arena, loc.buf));
-			strbuf_release(&loc);
-		}
-		return;
-	}
 	if (strcmp(req->method, "POST") == 0 && !(route->flags & ROUTE_RAW_BODY) && !csrf_ok(req)) {
 		http_error(req, STATUS_FORBIDDEN, "csrf_failed",
 			   "the form has expired or did not come from this site; reload it");
 		return;
 	}
 	route->handler(req);
+}
+
+/* A ROUTE_HEAVY request on a worker of the queue: answer, then give the connection back. */
+static void
+run_deferred(void *arg)
+{
+	struct request *req = arg;
+	log_set_request_id(req->id);
+	run_handler(req);
+	if (!req->response)
+		http_error(req, STATUS_INTERNAL, "no_response", "the handler gave no answer");
+	log_set_request_id(NULL);
+	/* the HTTP thread queues the answer and may free req at once: touch nothing after */
+	MHD_resume_connection(req->conn);
+}
+
+static void
+dispatch(struct request *req)
+{
+	const struct route *route = req->match.route;
+
+	if (req->body_too_large) {
+		answer_too_large(req);
+		return;
+	}
+	if (req->form_state && form_end(req) != STATUS_OK)
+		return; /* form_end replied */
+	if (!(route->flags & ROUTE_HEAVY)) {
+		run_handler(req);
+		return;
+	}
+	/* CPU-heavy: on the work queue, the connection suspended meanwhile, so that this HTTP
+	 * thread goes on serving its other connections */
+	if (!workq_reserve()) {
+		answer_busy(req, "the work queue of CPU-heavy requests is full");
+		/* the answer is made: what the body became is not needed while it waits */
+		for (struct upload *u = req->uploads; u; u = u->next)
+			strbuf_release(&u->data);
+		json_decref(req->form);
+		req->form = NULL;
+		req->deferred = tarpit_hold(req->conn, HTTP_BUSY_DELAY_MS);
+		return;
+	}
+	req->deferred = true;
+	MHD_suspend_connection(req->conn);
+	workq_push(run_deferred, req);
 }
 
 /*
@@ -639,27 +798,76 @@ start_request(struct request *req, const char *url, const char *method)
 		req->want_json = strcmp(method, "GET") != 0 && req->want_json;
 	req->body_limit =
 		route->max_body ? route->max_body : (size_t)req->app->cfg.max_body_kib * 1024;
-	const char *cl = http_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	if (cl && strtoull(cl, NULL, 10) > req->body_limit) {
+	unsigned long long announced;
+	bool has_body = request_body_length(req, &announced);
+	req->linger_bytes = announced ? announced : req->body_limit;
+	if (announced > req->body_limit) {
 		req->body_too_large = true;
-		http_error(req, STATUS_TOO_LARGE, "payload_too_large",
-			   "the request body is larger than this address accepts");
+		answer_too_large(req);
 		return true;
+	}
+	/* who is asking, before anything of the body is read */
+	load_session(req);
+	if ((route->flags & ROUTE_STAFF) && !req->user) {
+		refuse_anonymous(req);
+		return true;
+	}
+	bool is_form = !(route->flags & ROUTE_RAW_BODY);
+	if (has_body && is_form && form_begin(req) != STATUS_OK)
+		return true; /* 415: form_begin replied */
+	if (is_form && strcmp(method, "POST") == 0 && !csrf_cookie_ok(req)) {
+		http_error(req, STATUS_FORBIDDEN, "csrf_failed",
+			   "the form has expired or did not come from this site; reload it");
+		return true;
+	}
+	/* a large body refused now is not received for nothing; a small one is read (the
+	 * connection stays open) and the queue is asked again when it is in */
+	if ((route->flags & ROUTE_HEAVY) && (!announced || announced > HTTP_EARLY_BUSY_MIN) &&
+	    workq_is_full()) {
+		answer_busy(req, "the work queue of CPU-heavy requests is full");
+		return true;
+	}
+	if (has_body) {
+		/* bodies held at once are bounded: the announced length, or the route's cap */
+		size_t want = announced ? (size_t)announced : req->body_limit;
+		size_t held = atomic_fetch_add(&body_bytes_held, want);
+		req->body_reserved = want;
+		if (held + want > body_bytes_max) {
+			answer_busy(req, "the request bodies held at once would pass "
+					 "BALADIYA_BODY_MEMORY_MIB");
+			return true;
+		}
 	}
 	return page_cache_lookup(req);
 }
 
-/* A piece of the body: kept up to the route's limit, dropped after an early answer. */
-static void
+/*
+ * A piece of the body, up to the route's limit: parsed at once for a form, kept as raw bytes
+ * otherwise (ROUTE_RAW_BODY); dropped after an early answer or past the limit.
+ */
+static bool
 receive_body(struct request *req, const char *data, size_t *size)
 {
-	if (!req->response) {
-		if (req->body.len + *size > req->body_limit)
-			req->body_too_large = true;
-		else
-			strbuf_add(&req->body, data, *size);
-	}
+	size_t n = *size;
 	*size = 0;
+	if (req->response)
+		return true;
+	if (req->body_too_large || req->body_received + n > req->body_limit) {
+		if (!req->body_too_large) {
+			req->body_too_large = true;
+			form_abort(req);
+			strbuf_release(&req->body);
+		}
+		/* chunked, so not refused on its length: discard up to a bound, then close */
+		req->body_received += n;
+		return req->body_received - req->body_limit <= HTTP_DISCARD_MAX;
+	}
+	req->body_received += n;
+	if (req->form_state)
+		form_feed(req, data, n);
+	else
+		strbuf_add(&req->body, data, n);
+	return true;
 }
 
 static enum MHD_Result
@@ -678,17 +886,27 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		/*
 		 * Answered on the first call (cache hit, 404, 405...)? Queueing now would make
 		 * libmicrohttpd close the connection (it cannot know the body is empty), so unless
-		 * a body is on its way — then closing is right: we refuse it — answer on the next
-		 * call.
+		 * a body is on its way — then closing is right: we refuse it, and the socket
+		 * lingers so that the client, still sending, reads the answer — answer on the
+		 * next call.
 		 */
-		if (start_request(req, url, method) && request_has_body(req))
+		if (start_request(req, url, method) && request_has_body(req)) {
+			req->linger = true;
 			rc = queue(req);
+		}
 	} else if (*upload_data_size) {
-		receive_body(req, upload_data, upload_data_size);
+		if (!receive_body(req, upload_data, upload_data_size)) {
+			log_warn("%s %s: closed after %zu bytes of a body over the limit",
+				 req->method, req->log_path, req->body_received);
+			rc = MHD_NO;
+		}
+	} else if (req->deferred) {
+		rc = queue(req); /* resumed: the work queue answered */
 	} else {
 		if (!req->response)
 			dispatch(req);
-		rc = queue(req);
+		if (!req->deferred)
+			rc = queue(req);
 	}
 	log_set_request_id(NULL);
 	return rc;
@@ -711,16 +929,30 @@ http_start(struct app *app)
 		free(srv);
 		return NULL;
 	}
+	body_bytes_max = (size_t)app->cfg.body_memory_mib << 20;
+	if (workq_start((size_t)app->cfg.heavy_threads, (size_t)app->cfg.heavy_queue) < 0 ||
+	    linger_start() < 0 || tarpit_start() < 0) {
+		linger_stop();
+		workq_stop();
+		free(srv);
+		return NULL;
+	}
 	srv->daemon = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC, 0, NULL, NULL,
-		on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+			MHD_ALLOW_SUSPEND_RESUME,
+		0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.threads,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
 		srv, MHD_OPTION_CONNECTION_TIMEOUT, 30U, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)64 * 1024, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_END);
+		(size_t)64 * 1024, MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections_per_ip,
+		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_END);
 	if (!srv->daemon) {
 		log_error("could not listen on %s:%ld: address in use or not permitted",
 			  app->cfg.bind, app->cfg.port);
+		tarpit_stop();
+		linger_stop();
+		workq_stop();
 		free(srv);
 		return NULL;
 	}
@@ -739,7 +971,11 @@ http_stop(struct http_server *srv, long timeout_ms)
 		usleep(10 * 1000);
 	if (atomic_load(&srv->inflight) > 0)
 		log_warn("stopping with %ld requests still in flight", atomic_load(&srv->inflight));
+	/* the queue's last jobs and the tarpit resume their connections: before the daemon stops */
+	tarpit_stop();
+	workq_stop();
 	MHD_stop_daemon(srv->daemon);
+	linger_stop();
 	free(srv);
 	free(security_csp);
 	security_csp = NULL;

@@ -2,7 +2,9 @@
 /*
  * A small response cache for anonymous public pages. Invalidation is a generation counter:
  * a write bumps it and every older entry is stale at once, so no write path needs to know
- * which pages it affects.
+ * which pages it affects. The key holds only the query parameters the route's handler reads
+ * (learnt from http_query), and when full the cache evicts by CLOCK (an approximation of LRU):
+ * a client cannot empty it with query strings of its own invention.
  */
 #include "common/page_cache.h"
 
@@ -11,6 +13,7 @@
 #include "common/strbuf.h"
 #include "common/xalloc.h"
 
+#include <microhttpd.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -19,10 +22,13 @@
 
 struct cache_entry {
 	char *key;
+	uint64_t hash;
 	char *content_type;
 	char *body;
 	size_t len;
 	unsigned long generation;
+	atomic_bool referenced; /* served since the clock hand last passed */
+	size_t slot;            /* in cache_ring */
 	struct cache_entry *next;
 };
 
@@ -30,8 +36,28 @@ struct cache_entry {
 
 static pthread_rwlock_t cache_lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct cache_entry *cache_buckets[CACHE_BUCKETS];
-static size_t cache_count, cache_max;
+static struct cache_entry **cache_ring; /* cache_max slots, NULL when free */
+static size_t cache_count, cache_max, cache_hand;
 static atomic_ulong cache_generation = 1;
+
+/*
+ * The query parameters each cached route's handler has read, learnt as it runs: names are only
+ * appended, so every key built from a snapshot lists them in the same order. A route whose
+ * list is full (or that finds no free row) is keyed by its whole raw URI, as before.
+ */
+#define PARAM_ROUTES 256
+#define PARAM_NAMES 16
+
+struct route_params {
+	_Atomic(const struct route *) route;
+	atomic_size_t n;
+	atomic_bool overflow;
+	_Atomic(char *) names[PARAM_NAMES];
+};
+
+static struct route_params param_rows[PARAM_ROUTES];
+static atomic_bool param_rows_full;
+static pthread_mutex_t param_lock = PTHREAD_MUTEX_INITIALIZER;
 
 unsigned long
 page_cache_generation(void)
@@ -48,7 +74,12 @@ http_cache_bump(void)
 void
 page_cache_init(size_t max_entries)
 {
+	pthread_rwlock_wrlock(&cache_lock);
+	free(cache_ring);
 	cache_max = max_entries;
+	cache_ring = max_entries ? xcalloc(max_entries, sizeof(*cache_ring)) : NULL;
+	cache_hand = 0;
+	pthread_rwlock_unlock(&cache_lock);
 }
 
 static void
@@ -72,6 +103,8 @@ cache_clear_locked(void)
 		}
 		cache_buckets[i] = NULL;
 	}
+	if (cache_ring)
+		memset(cache_ring, 0, cache_max * sizeof(*cache_ring));
 	cache_count = 0;
 }
 
@@ -80,8 +113,92 @@ page_cache_free(void)
 {
 	pthread_rwlock_wrlock(&cache_lock);
 	cache_clear_locked();
+	free(cache_ring);
+	cache_ring = NULL;
+	cache_max = 0;
 	pthread_rwlock_unlock(&cache_lock);
+	pthread_mutex_lock(&param_lock);
+	for (size_t i = 0; i < PARAM_ROUTES; i++) {
+		struct route_params *p = &param_rows[i];
+		for (size_t j = 0; j < PARAM_NAMES; j++)
+			free(atomic_exchange(&p->names[j], NULL));
+		atomic_store(&p->n, 0);
+		atomic_store(&p->overflow, false);
+		atomic_store(&p->route, NULL);
+	}
+	atomic_store(&param_rows_full, false);
+	pthread_mutex_unlock(&param_lock);
 }
+
+/* ---- the query parameters a route reads ---- */
+
+static size_t
+route_row_start(const struct route *route)
+{
+	return (size_t)(((uintptr_t)route >> 4) % PARAM_ROUTES);
+}
+
+/* The row of route, or NULL when it has none yet. */
+static struct route_params *
+route_params_find(const struct route *route)
+{
+	size_t start = route_row_start(route);
+	for (size_t i = 0; i < PARAM_ROUTES; i++) {
+		struct route_params *p = &param_rows[(start + i) % PARAM_ROUTES];
+		const struct route *r = atomic_load(&p->route);
+		if (r == route)
+			return p;
+		if (!r)
+			return NULL;
+	}
+	return NULL;
+}
+
+static bool
+route_params_has(struct route_params *p, const char *name)
+{
+	size_t n = atomic_load(&p->n);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(atomic_load(&p->names[i]), name) == 0)
+			return true;
+	return false;
+}
+
+void
+page_cache_note_query(const struct route *route, const char *name)
+{
+	if (!route || !(route->flags & ROUTE_CACHE) || !cache_max)
+		return;
+	struct route_params *p = route_params_find(route);
+	if (p && (route_params_has(p, name) || atomic_load(&p->overflow)))
+		return;
+	pthread_mutex_lock(&param_lock);
+	if (!p) {
+		size_t start = route_row_start(route);
+		for (size_t i = 0; i < PARAM_ROUTES && !p; i++) {
+			struct route_params *row = &param_rows[(start + i) % PARAM_ROUTES];
+			const struct route *r = atomic_load(&row->route);
+			if (r == route || !r) {
+				p = row;
+				atomic_store(&row->route, route);
+			}
+		}
+		if (!p)
+			atomic_store(&param_rows_full, true);
+	}
+	if (p && !route_params_has(p, name)) {
+		size_t n = atomic_load(&p->n);
+		if (n == PARAM_NAMES) {
+			atomic_store(&p->overflow, true);
+		} else {
+			atomic_store(&p->names[n], xstrdup(name));
+			atomic_store(&p->n, n + 1); /* published after its name */
+		}
+	}
+	pthread_mutex_unlock(&param_lock);
+}
+
+/* ---- entries ---- */
 
 static bool
 is_cacheable(struct request *req)
@@ -104,10 +221,39 @@ hash_key(const char *s)
 	return h;
 }
 
+/*
+ * language | JSON? | decoded path, then each parameter the route reads that the request has,
+ * as "&name=length:value" (so that no value can pass for another parameter).
+ */
 static char *
 cache_key(struct request *req)
 {
-	return xasprintf("%s|%d|%s", req->lang, req->want_json, req->raw_uri);
+	const struct route *route = req->match.route;
+	struct route_params *p = atomic_load(&param_rows_full) ? NULL : route_params_find(route);
+	struct strbuf sb = STRBUF_INIT;
+	if (atomic_load(&param_rows_full) || (p && atomic_load(&p->overflow))) {
+		strbuf_addf(&sb, "%s|%d|%s", req->lang, req->want_json, req->raw_uri);
+		return strbuf_detach(&sb, NULL);
+	}
+	strbuf_addf(&sb, "%s|%d|%s?", req->lang, req->want_json, req->path);
+	size_t n = p ? atomic_load(&p->n) : 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *name = atomic_load(&p->names[i]);
+		const char *v = MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+		if (v)
+			strbuf_addf(&sb, "&%s=%zu:%s", name, strlen(v), v);
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+/* The client asks for a fresh page ("Cache-Control: no-cache", a browser's hard reload, or
+ * "Pragma: no-cache"): it is rendered, and stored for the others. */
+static bool
+wants_fresh(struct request *req)
+{
+	const char *cc = http_header(req, "Cache-Control");
+	const char *pragma = http_header(req, "Pragma");
+	return (cc && strstr(cc, "no-cache")) || (pragma && strstr(pragma, "no-cache"));
 }
 
 bool
@@ -115,13 +261,18 @@ page_cache_lookup(struct request *req)
 {
 	if (!is_cacheable(req))
 		return false;
+	if (wants_fresh(req)) {
+		req->cache_generation = atomic_load(&cache_generation);
+		return false;
+	}
 	char *key = cache_key(req);
-	size_t b = hash_key(key) % CACHE_BUCKETS;
+	uint64_t h = hash_key(key);
 	unsigned long gen = atomic_load(&cache_generation);
 	bool hit = false;
 	pthread_rwlock_rdlock(&cache_lock);
-	for (struct cache_entry *e = cache_buckets[b]; e; e = e->next)
-		if (e->generation == gen && strcmp(e->key, key) == 0) {
+	for (struct cache_entry *e = cache_buckets[h % CACHE_BUCKETS]; e; e = e->next)
+		if (e->generation == gen && e->hash == h && strcmp(e->key, key) == 0) {
+			atomic_store_explicit(&e->referenced, true, memory_order_relaxed);
 			http_add_header(req, "X-Cache", "hit");
 			req->set_cookie = true; /* do not store it again */
 			http_send(req, 200, e->content_type, e->body, e->len);
@@ -135,38 +286,79 @@ page_cache_lookup(struct request *req)
 	return hit;
 }
 
+/* Take e out of its bucket and its slot, and free it (write lock held). */
+static void
+entry_remove_locked(struct cache_entry *e)
+{
+	struct cache_entry **pp = &cache_buckets[e->hash % CACHE_BUCKETS];
+	while (*pp != e)
+		pp = &(*pp)->next;
+	*pp = e->next;
+	cache_ring[e->slot] = NULL;
+	cache_count--;
+	entry_free(e);
+}
+
+/*
+ * A free slot for a new entry (write lock held): the hand goes round, taking the first free
+ * slot or evicting the first entry that is stale or was not served since the hand last
+ * passed (and clearing the mark of those that were). At most two turns.
+ */
+static size_t
+clock_victim_locked(unsigned long gen)
+{
+	for (;;) {
+		size_t slot = cache_hand;
+		cache_hand = (cache_hand + 1) % cache_max;
+		struct cache_entry *e = cache_ring[slot];
+		if (!e)
+			return slot;
+		if (e->generation == gen &&
+		    atomic_exchange_explicit(&e->referenced, false, memory_order_relaxed))
+			continue;
+		entry_remove_locked(e);
+		return slot;
+	}
+}
+
 void
 page_cache_put(struct request *req, const char *content_type, const char *body, size_t len)
 {
 	unsigned long gen = req->cache_generation;
-	if (!gen || !is_cacheable(req))
+	/* rendered before a write: stale already */
+	if (!gen || gen != atomic_load(&cache_generation) || !is_cacheable(req))
 		return;
 	char *key = cache_key(req);
-	size_t b = hash_key(key) % CACHE_BUCKETS;
+	uint64_t h = hash_key(key);
 	pthread_rwlock_wrlock(&cache_lock);
-	struct cache_entry **pp = &cache_buckets[b];
-	while (*pp) {
-		struct cache_entry *e = *pp;
-		if (strcmp(e->key, key) == 0 || e->generation != gen) {
-			*pp = e->next;
-			entry_free(e);
-			cache_count--;
-		} else {
-			pp = &e->next;
-		}
+	if (!cache_ring) {
+		pthread_rwlock_unlock(&cache_lock);
+		free(key);
+		return;
 	}
-	if (cache_count >= cache_max)
-		cache_clear_locked();
-	struct cache_entry *e = xcalloc(1, sizeof(*e));
+	/* the same key, and the bucket's stale entries, go first */
+	struct cache_entry *e = cache_buckets[h % CACHE_BUCKETS];
+	while (e) {
+		struct cache_entry *next = e->next;
+		if ((e->hash == h && strcmp(e->key, key) == 0) || e->generation != gen)
+			entry_remove_locked(e);
+		e = next;
+	}
+	size_t slot = clock_victim_locked(gen);
+	e = xcalloc(1, sizeof(*e));
 	e->key = key;
+	e->hash = h;
 	e->content_type = xstrdup(content_type ? content_type : "application/octet-stream");
 	e->body = xmalloc(len + 1);
 	memcpy(e->body, body, len);
 	e->body[len] = '\0';
 	e->len = len;
 	e->generation = gen;
-	e->next = cache_buckets[b];
-	cache_buckets[b] = e;
+	atomic_init(&e->referenced, false);
+	e->slot = slot;
+	e->next = cache_buckets[h % CACHE_BUCKETS];
+	cache_buckets[h % CACHE_BUCKETS] = e;
+	cache_ring[slot] = e;
 	cache_count++;
 	pthread_rwlock_unlock(&cache_lock);
 }

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * The photo pipeline (common/photo.h): recognise an upload by its bytes, re-encode it with
- * libvips (EXIF orientation applied, every metadata block dropped, bounded size) into a JPEG and
- * a thumbnail, store both in the photos table under the JPEG's SHA-256, and serve them as
- * immutable files, redirecting to the peer for photos this side does not hold.
+ * The photo pipeline (common/photo.h): recognise an upload by its bytes, refuse from its header
+ * what would cost too much to decode, decode it shrunk on load, re-encode it with libvips (EXIF
+ * orientation applied, every metadata block dropped, bounded size) into a JPEG and a thumbnail,
+ * store both in the photos table under the JPEG's SHA-256, and serve them as immutable files,
+ * redirecting to the peer for photos this side does not hold. Decoding runs on the bounded work
+ * queue (common/workq.h).
  */
 #include "common/photo.h"
 
@@ -15,6 +17,7 @@
 #include "common/http.h"
 #include "common/log.h"
 #include "common/strbuf.h"
+#include "common/workq.h"
 
 #include <openssl/sha.h>
 #include <pthread.h>
@@ -178,28 +181,55 @@ check_upload(const void *bytes, size_t len, const char **type, const char **code
 }
 
 /*
- * Open the upload with the loader of its type only. Sequential: decoded in one pass, in strips,
- * never whole in memory or in a temporary file; fail_on error: a truncated or corrupt file is
- * refused instead of being padded with grey. 0, or -1 (logged).
+ * Open the upload with the loader of its type only, shrunk on load by shrink (JPEG: 1, 2, 4 or
+ * 8, libjpeg's DCT scaling) or scale (WebP: any factor up to 1; libwebp decodes at that size);
+ * a PNG is always decoded whole. Sequential: decoded in one pass, in strips, never whole in
+ * memory or in a temporary file; fail_on error: a truncated or corrupt file is refused instead of
+ * being padded with grey. The loaders are lazy: until pixels are asked for, only the header is
+ * read. 0, or -1 (logged).
  */
 static int
-load_upload(const void *bytes, size_t len, const char *type, VipsImage **out)
+load_upload(const void *bytes, size_t len, const char *type, int shrink, double scale,
+	    VipsImage **out)
 {
 	/* libvips takes a non-const pointer but only reads the buffer */
 	void *buf = (void *)(uintptr_t)bytes;
 	int rc;
 	if (strcmp(type, "image/jpeg") == 0)
 		rc = vips_jpegload_buffer(buf, len, out, "access", VIPS_ACCESS_SEQUENTIAL,
-					  "fail_on", VIPS_FAIL_ON_ERROR, NULL);
+					  "fail_on", VIPS_FAIL_ON_ERROR, "shrink", shrink, NULL);
 	else if (strcmp(type, "image/png") == 0)
 		rc = vips_pngload_buffer(buf, len, out, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
 					 VIPS_FAIL_ON_ERROR, NULL);
 	else
 		rc = vips_webpload_buffer(buf, len, out, "access", VIPS_ACCESS_SEQUENTIAL,
-					  "fail_on", VIPS_FAIL_ON_ERROR, NULL);
+					  "fail_on", VIPS_FAIL_ON_ERROR, "scale", scale, NULL);
 	if (rc != 0)
 		log_vips("read", type);
 	return rc ? -1 : 0;
+}
+
+void
+photo_decode_plan(const char *type, int width, int height, int *shrink, double *scale,
+		  long long *pixels)
+{
+	int longest = width > height ? width : height;
+	*shrink = 1;
+	*scale = 1.0;
+	*pixels = (long long)width * height;
+	if (!type || longest <= PHOTO_MAX_SIDE || width <= 0 || height <= 0)
+		return;
+	if (strcmp(type, "image/jpeg") == 0) {
+		/* the largest DCT scaling that still leaves PHOTO_MAX_SIDE to resize from */
+		while (*shrink < 8 && longest / (*shrink * 2) >= PHOTO_MAX_SIDE)
+			*shrink *= 2;
+		long long w = (width + *shrink - 1) / *shrink, h = (height + *shrink - 1) / *shrink;
+		*pixels = w * h;
+	} else if (strcmp(type, "image/webp") == 0) {
+		*scale = (double)PHOTO_MAX_SIDE / longest;
+		long long w = (long long)(width * *scale) + 1, h = (long long)(height * *scale) + 1;
+		*pixels = w * h;
+	}
 }
 
 /*
@@ -274,36 +304,83 @@ encode(VipsImage *im[IM_COUNT], VipsImage *cur, const char *type, struct photo_i
 	return 0;
 }
 
+/* The header's size, before any pixel is decoded (a small file may claim a huge image), and
+ * the decoding it would cost. STATUS_OK, or the refusal with its code (logged). */
+static enum status
+check_header(VipsImage *header, const char *type, int *shrink, double *scale, const char **code)
+{
+	int w = vips_image_get_width(header), h = vips_image_get_height(header);
+	long long pixels;
+	if (w <= 0 || h <= 0 || (long long)w * h > PHOTO_MAX_PIXELS) {
+		log_warn("photo refused: a %s image of %d x %d pixels", type, w, h);
+		*code = "photo_dimensions";
+		return STATUS_INVALID;
+	}
+	photo_decode_plan(type, w, h, shrink, scale, &pixels);
+	if (pixels > PHOTO_DECODE_MAX_PIXELS) {
+		log_warn("photo refused: a %s image of %d x %d pixels would decode %lld pixels",
+			 type, w, h, pixels);
+		*code = "photo_decode_limit";
+		return STATUS_TOO_LARGE;
+	}
+	return STATUS_OK;
+}
+
+struct normalize_job {
+	const void *bytes;
+	size_t len;
+	const char *type;
+	struct photo_image *out;
+	const char **code;
+	enum status st;
+};
+
+static void
+normalize_main(void *arg)
+{
+	struct normalize_job *j = arg;
+	VipsImage *im[IM_COUNT] = {0}, *cur;
+	int shrink = 1;
+	double scale = 1.0;
+	j->st = STATUS_INVALID;
+	if (load_upload(j->bytes, j->len, j->type, 1, 1.0, &im[IM_IN]) < 0)
+		goto out;
+	if ((j->st = check_header(im[IM_IN], j->type, &shrink, &scale, j->code)) != STATUS_OK)
+		goto out;
+	j->st = STATUS_INVALID;
+	if (shrink > 1 || scale < 1.0) {
+		g_object_unref(im[IM_IN]);
+		im[IM_IN] = NULL;
+		if (load_upload(j->bytes, j->len, j->type, shrink, scale, &im[IM_IN]) < 0)
+			goto out;
+	}
+	if (prepare(im, j->type, &cur) < 0 || encode(im, cur, j->type, j->out) < 0)
+		goto out;
+	j->st = STATUS_OK;
+out:
+	for (int i = 0; i < IM_COUNT; i++)
+		if (im[i])
+			g_object_unref(im[i]);
+}
+
 enum status
 photo_normalize(const void *bytes, size_t len, struct photo_image *out, const char **code)
 {
-	VipsImage *im[IM_COUNT] = {0}, *cur;
 	const char *type = NULL;
 	memset(out, 0, sizeof(*out));
 	*code = "photo_unreadable";
 	enum status st = check_upload(bytes, len, &type, code);
 	if (st != STATUS_OK)
 		return st;
-	st = STATUS_INVALID;
-	if (load_upload(bytes, len, type, &im[IM_IN]) < 0)
-		goto out;
-	/* the loaders are lazy: this is the header's size, before any pixel is decoded (a small
-	 * file may claim a huge image) */
-	int w = vips_image_get_width(im[IM_IN]), h = vips_image_get_height(im[IM_IN]);
-	if (w <= 0 || h <= 0 || (long long)w * h > PHOTO_MAX_PIXELS) {
-		log_warn("photo refused: a %s image of %d x %d pixels", type, w, h);
-		*code = "photo_dimensions";
-		goto out;
-	}
-	if (prepare(im, type, &cur) < 0 || encode(im, cur, type, out) < 0)
+	/* decoding is CPU-heavy: on the work queue's threads (at once when already on one) */
+	struct normalize_job job = {bytes, len, type, out, code, STATUS_INVALID};
+	workq_call(normalize_main, &job);
+	st = job.st;
+	if (st != STATUS_OK)
 		goto out;
 	sha256_hex(out->jpeg, out->jpeg_len, out->sha256);
-	st = STATUS_OK;
 	*code = NULL;
 out:
-	for (int i = 0; i < IM_COUNT; i++)
-		if (im[i])
-			g_object_unref(im[i]);
 	if (st != STATUS_OK)
 		photo_image_release(out);
 	return st;
@@ -318,6 +395,8 @@ photo_error_message(const char *code)
 		{"photo_too_large", "a photo is at most 8 MiB"},
 		{"photo_type", "the file is not a JPEG, PNG or WebP image"},
 		{"photo_dimensions", "the image has too many pixels (at most 40 megapixels)"},
+		{"photo_decode_limit", "the image would take too much work to decode (a PNG has at "
+				       "most 16 megapixels)"},
 		{"photo_unreadable", "the image is damaged or incomplete"},
 		{"photo_unavailable", "photos cannot be processed at the moment"},
 	};

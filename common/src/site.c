@@ -289,7 +289,7 @@ page_staff_home(struct request *req)
 const struct route base_routes[] = {
 	{"GET", "/about", page_about, ROUTE_JSON_TWIN | ROUTE_CACHE, 0, "about"},
 	{"GET", "/login", page_login, 0, 0, "login"},
-	{"POST", "/login", page_login_post, 0, 4 * KIB, "login_post"},
+	{"POST", "/login", page_login_post, ROUTE_HEAVY, 4 * KIB, "login_post"},
 	{"POST", "/logout", page_logout, 0, 4 * KIB, "logout"},
 	{"GET", "/staff", page_staff_home, ROUTE_STAFF, 0, "staff"},
 	{"GET", "/healthz", page_healthz, ROUTE_API, 0, "healthz"},

@@ -444,8 +444,9 @@ bench_wait_federated() {
 # --- measuring -----------------------------------------------------------------------------
 
 # bench_wrk_scripts: WORK/report.lua (one machine-readable BENCH line at the end) and
-# WORK/uncached.lua (the same, and a dummy query parameter unique per request, so that each
-# request has its own page-cache key and is rendered). Every request says Accept-Language: ar.
+# WORK/uncached.lua (the same, with Cache-Control: no-cache, which makes the page cache render
+# the page and store it, and a dummy query parameter unique per request: the cache leaves it
+# out of its key, the page reads none). Every request says Accept-Language: ar.
 # wrk reuses one prebuilt request unless the script defines request(), so only the uncached
 # script defines it (its cost is on wrk's side, not the server's). The dummy parameter starts
 # with the run's name (wrk's first argument after the URL, which bench_wrk makes unique):
@@ -478,6 +479,9 @@ local run = "run"
 function init(args)
 	run = args[1] or run
 end
+
+-- the page cache leaves parameters no page reads out of its key: no-cache makes it render
+wrk.headers["Cache-Control"] = "no-cache"
 
 local counter = 0
 function request()

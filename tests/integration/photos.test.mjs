@@ -5,8 +5,9 @@
 // shows the thumbnail (sized, lazy, with the milestone's text as alt) linking to the photo, on
 // official-srv and on the citizen mirror, whose /photos/... redirects to the official copy.
 // The photo files are immutable (strong ETag = the hash Node computes, 304, a year of cache).
-// Bad input (a PDF called .jpg, an oversized file, a truncated JPEG, too many pixels) gets a
-// clear 4xx with its stable code, and nothing is stored: no photo row, no milestone, no event.
+// Bad input (a PDF called .jpg, an oversized file, a truncated JPEG, too many pixels, a PNG
+// that would cost too much to decode) gets a clear 4xx with its stable code, and nothing is
+// stored: no photo row, no milestone, no event.
 //
 //   BALADIYA_BUILD_DIR=build/dev node --test tests/integration/photos.test.mjs
 
@@ -88,6 +89,9 @@ before(async () => {
 	files.truncated = whole.subarray(0, Math.floor(whole.length / 2));
 	files.huge = path.join(dir, 'huge.png');
 	sh('vips', ['black', files.huge, '8000', '5001']); // 40 008 000 pixels, a small file
+	// 39.7 megapixels, under the 40 allowed, but a PNG is decoded whole: refused by its header
+	files.costly = path.join(dir, 'costly.png');
+	sh('vips', ['black', files.costly, '6300', '6300']);
 
 	pair = await startLinkedPair();
 	staff = await staffClient(pair.official);
@@ -121,6 +125,8 @@ describe('milestone photos', () => {
 			['an oversized file', files.big, 413, 'photo_too_large'],
 			['a truncated JPEG', files.truncated, 400, 'photo_unreadable'],
 			['40 megapixels and more', readFileSync(files.huge), 400, 'photo_dimensions'],
+			['a PNG declaring 6,300 × 6,300 pixels', readFileSync(files.costly), 413,
+				'photo_decode_limit'],
 		];
 		for (const [what, bytes, status, code] of cases) {
 			const r = await addMilestone(bytes);

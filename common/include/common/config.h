@@ -60,6 +60,11 @@ struct app_config {
 	char *event_ceilings;  /* "type=N,..." signed events per minute, over the modules' */
 	long login_client_failures;  /* failed sign-ins of one client in 15 minutes */
 	long login_account_failures; /* failed sign-ins on one account in 15 minutes */
+	long max_connections;
+	long max_connections_per_ip; /* 0: no limit */
+	long heavy_threads;          /* the work queue's (common/workq.h) */
+	long heavy_queue;            /* its waiting slots */
+	long body_memory_mib;
 };
 
 /* The definitions of struct app_config for a side: default port 8080 or 8081, data dir. */

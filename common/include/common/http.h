@@ -42,7 +42,7 @@ struct request {
 	bool rtl;
 	json_t *t; /* the message catalog for lang (borrowed) */
 	struct route_match match;
-	struct strbuf body; /* raw request body */
+	struct strbuf body; /* raw request body (ROUTE_RAW_BODY routes only) */
 	size_t body_limit;
 	bool body_too_large;
 	json_t *form;           /* field -> string (first value wins), for form bodies */
@@ -51,6 +51,15 @@ struct request {
 	bool session_unknown;   /* a session cookie the database could not check */
 	const char *csrf;       /* the CSRF token to put in forms */
 	char id[17];            /* request id, also in every log line of this request */
+
+	/* receiving (http.c) */
+	size_t body_received;
+	size_t body_reserved;          /* of the daemon's body memory (BALADIYA_BODY_MEMORY_MIB) */
+	struct form_state *form_state; /* a form body being parsed as it arrives */
+	bool linger;                   /* answered before its body: drain it after the answer */
+	size_t linger_bytes;           /* what the client may still send */
+	bool deferred;                 /* ROUTE_HEAVY: the work queue answers */
+
 	double started_ms;
 	const char *raw_uri; /* as received, with the query string */
 	/* the response */

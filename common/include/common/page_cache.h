@@ -7,18 +7,25 @@
 
 /*
  * The anonymous page cache: responses of ROUTE_CACHE routes to GET requests without a session,
- * keyed by URI, language and format, valid until the next http_cache_bump() (every write that
- * public pages show bumps it). Used by http.c only.
+ * keyed by path, language, format and the query parameters the route's handler reads (other
+ * parameters are left out), valid until the next http_cache_bump() (every write that public
+ * pages show bumps it). When full, the entries served least recently go first (CLOCK).
+ * Used by http.c only.
  */
 struct request;
+struct route;
 
 void page_cache_init(size_t max_entries);
 void page_cache_free(void);
 /* The write generation: it changes with every write that public pages show (http_cache_bump),
  * here, in another process or from the peer. Other derived data may key its own caches on it. */
 unsigned long page_cache_generation(void);
-/* When req may be answered from the cache and is, reply (http_send) and return true. */
+/* When req may be answered from the cache and is, reply (http_send) and return true. A request
+ * with "Cache-Control: no-cache" (or "Pragma: no-cache") is rendered, and its page stored. */
 bool page_cache_lookup(struct request *req);
+/* Record that route's handler reads query parameter name (http_query calls it): from then
+ * on, its value is part of the route's keys. */
+void page_cache_note_query(const struct route *route, const char *name);
 /* Offer a 200 response about to be sent (copied when req is cacheable). */
 void page_cache_put(struct request *req, const char *content_type, const char *body, size_t len);
 

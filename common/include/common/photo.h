@@ -18,7 +18,10 @@
  * docs/decisions/0007-reports.md.
  */
 #define PHOTO_MAX_BYTES (8 * 1024 * 1024)    /* an upload */
-#define PHOTO_MAX_PIXELS (40L * 1000 * 1000) /* decoded width × height */
+#define PHOTO_MAX_PIXELS (40L * 1000 * 1000) /* width × height in the header */
+/* pixels actually decoded, after shrink-on-load (a JPEG by up to 8 each way, a WebP to the
+ * stored size; a PNG cannot be shrunk on load, so it is the limit on PNGs) */
+#define PHOTO_DECODE_MAX_PIXELS (16L * 1000 * 1000)
 #define PHOTO_MAX_SIDE 1600
 #define PHOTO_THUMB_SIDE 400
 #define PHOTO_SHA256_HEX 65 /* 64 hex digits and the NUL */
@@ -45,13 +48,24 @@ struct photo_image {
  *                                         client sent a kind of file we do not take)
  *   STATUS_INVALID     "photo_dimensions" more than PHOTO_MAX_PIXELS, checked from the
  *                                         header before any pixel is decoded
+ *   STATUS_TOO_LARGE   "photo_decode_limit" more than PHOTO_DECODE_MAX_PIXELS to decode even
+ *                                         shrunk on load (photo_decode_plan), checked from
+ *                                         the header too
  *   STATUS_INVALID     "photo_unreadable" corrupt or truncated
  * and STATUS_UNAVAILABLE "photo_unavailable" when the image library could not start.
- * Safe to call from any thread.
+ * Safe to call from any thread; the decoding runs on the work queue (workq_call).
  */
 enum status photo_normalize(const void *bytes, size_t len, struct photo_image *out,
 			    const char **code);
 void photo_image_release(struct photo_image *img);
+
+/*
+ * How a type ("image/jpeg", "image/png", "image/webp") of width × height pixels is decoded to fit
+ * PHOTO_MAX_SIDE: the JPEG DCT shrink (1, 2, 4, 8), the WebP scale (<= 1), and the pixels that
+ * decoding produces, which photo_normalize() holds to PHOTO_DECODE_MAX_PIXELS.
+ */
+void photo_decode_plan(const char *type, int width, int height, int *shrink, double *scale,
+		       long long *pixels);
 
 /* The English message for one of the codes above (the pages show t["error_<code>"] first). */
 const char *photo_error_message(const char *code);

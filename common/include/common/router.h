@@ -24,6 +24,9 @@ enum route_flags {
 	ROUTE_API = 1 << 4,       /* machine endpoint: every answer, errors included, is JSON */
 	ROUTE_SECRET = 1 << 6,    /* its {params} are secrets (tracking tokens): logs show the
 				     route's pattern, never the path */
+	ROUTE_HEAVY = 1 << 7,     /* CPU-heavy handler (image decoding, password hashing): runs on
+				     the bounded work queue (common/workq.h); 503 server_busy when
+				     it is full */
 };
 
 struct route {

@@ -75,7 +75,8 @@ static const struct route official_routes[] = {
 	PUBLICATION_PUBLIC_ROUTES("projects"),
 	{"GET", "/projects.geojson", page_pub_geojson, ROUTE_API | ROUTE_CACHE, 0, "projects_geojson"},
 	PUBLICATION_STAFF_ROUTES("projects"),
-	{"POST", "/staff/projects/{id}/milestones", page_staff_project_milestone, ROUTE_STAFF,
+	{"POST", "/staff/projects/{id}/milestones", page_staff_project_milestone,
+	 ROUTE_STAFF | ROUTE_HEAVY,
 	 9 * 1024 * 1024, "staff_project_milestone"}, /* a photo: PHOTO_MAX_BYTES and the form */
 };
 static const struct route citizen_routes[] = {

@@ -20,7 +20,7 @@
 // clang-format off
 static const struct route citizen_routes[] = {
 	{"GET", "/reports", page_report_list, ROUTE_JSON_TWIN | ROUTE_CACHE, 0, "reports"},
-	{"POST", "/reports", page_report_create, 0, REPORT_MAX_BODY, "report_create"},
+	{"POST", "/reports", page_report_create, ROUTE_HEAVY, REPORT_MAX_BODY, "report_create"},
 	{"GET", "/reports/new", page_report_new, 0, 0, "report_new"},
 	{"GET", "/reports/map", page_report_map, ROUTE_JSON_TWIN | ROUTE_CACHE, 0, "reports_map"},
 	{"GET", "/reports/nearby", page_report_nearby, ROUTE_JSON_TWIN | ROUTE_API, 0,

@@ -2,8 +2,9 @@
 /*
  * photo: the type comes from the bytes (JPEG, PNG and WebP taken; GIF, PDF and text refused
  * whatever they are called), the stored JPEG carries no metadata and has the EXIF orientation
- * applied, sizes are bounded (the file, the pixels, the longest side, the thumbnail), and
- * truncated files are refused. The input images are made here with libvips itself.
+ * applied, sizes are bounded (the file, the pixels, the longest side, the thumbnail, the pixels
+ * decoding would produce after shrink-on-load), and truncated files are refused. The input images
+ * are made here with libvips itself.
  */
 #include "common/photo.h"
 
@@ -285,6 +286,65 @@ test_too_many_pixels_refused(void **state)
 }
 
 static void
+test_decode_plan(void **state)
+{
+	(void)state;
+	int shrink;
+	double scale;
+	long long px;
+	/* a 24-megapixel camera: JPEG decoded at half size each way */
+	photo_decode_plan("image/jpeg", 6000, 4000, &shrink, &scale, &px);
+	assert_int_equal(shrink, 2);
+	assert_int_equal(px, 3000LL * 2000);
+	/* 40 megapixels: a quarter each way, still at least PHOTO_MAX_SIDE to resize from */
+	photo_decode_plan("image/jpeg", 7746, 5164, &shrink, &scale, &px);
+	assert_int_equal(shrink, 4);
+	assert_int_equal(px, 1937LL * 1291);
+	photo_decode_plan("image/jpeg", 3199, 3199, &shrink, &scale, &px);
+	assert_int_equal(shrink, 1);
+	photo_decode_plan("image/jpeg", 1200, 900, &shrink, &scale, &px);
+	assert_int_equal(shrink, 1);
+	assert_int_equal(px, 1200LL * 900);
+	/* a PNG cannot be shrunk on load */
+	photo_decode_plan("image/png", 6300, 6300, &shrink, &scale, &px);
+	assert_int_equal(shrink, 1);
+	assert_true(scale == 1.0);
+	assert_int_equal(px, 6300LL * 6300);
+	assert_true(px > PHOTO_DECODE_MAX_PIXELS);
+	/* a WebP is decoded at the stored size */
+	photo_decode_plan("image/webp", 6000, 4000, &shrink, &scale, &px);
+	assert_true(scale > 0.266 && scale < 0.267);
+	assert_true(px <= 1601LL * 1068);
+}
+
+static void
+test_decode_cost_refused(void **state)
+{
+	(void)state;
+	/* 6300 × 6300 = 39.7 megapixels, under PHOTO_MAX_PIXELS: as a PNG it would be decoded
+	 * whole, so it is refused from its header; as a JPEG it is shrunk on load and taken */
+	VipsImage *im = NULL;
+	assert_int_equal(vips_black(&im, 6300, 6300, NULL), 0);
+	void *buf = NULL;
+	size_t len = 0;
+	assert_int_equal(vips_pngsave_buffer(im, &buf, &len, "compression", 9, NULL), 0);
+	assert_true(len < PHOTO_MAX_BYTES);
+	struct photo_image img;
+	const char *code = NULL;
+	assert_int_equal(photo_normalize(buf, len, &img, &code), STATUS_TOO_LARGE);
+	assert_string_equal(code, "photo_decode_limit");
+	assert_null(img.jpeg);
+	g_free(buf);
+	assert_int_equal(vips_jpegsave_buffer(im, &buf, &len, NULL), 0);
+	g_object_unref(im);
+	assert_int_equal(photo_normalize(buf, len, &img, &code), STATUS_OK);
+	assert_int_equal(img.width, PHOTO_MAX_SIDE);
+	assert_int_equal(img.height, PHOTO_MAX_SIDE);
+	photo_image_release(&img);
+	g_free(buf);
+}
+
+static void
 test_truncated_refused(void **state)
 {
 	(void)state;
@@ -375,6 +435,8 @@ main(void)
 		cmocka_unit_test(test_sizes_bounded),
 		cmocka_unit_test(test_too_large_refused),
 		cmocka_unit_test(test_too_many_pixels_refused),
+		cmocka_unit_test(test_decode_plan),
+		cmocka_unit_test(test_decode_cost_refused),
 		cmocka_unit_test(test_truncated_refused),
 		cmocka_unit_test(test_refs),
 	};
