@@ -241,43 +241,6 @@ db_report_list(const struct report_filter *f, long long before_id, int limit)
 	return json_pack("{s:o, s:o}", "items", items, "next", next);
 }
 
-char *
-db_report_geojson(const struct report_filter *f, int cap, const char *labels)
-{
-	/*
-	 * RFC 7946 coordinates [lon, lat] with 6 decimals (about 0.1 m); properties are what a
-	 * map popup shows. Newest first, so a capped viewport shows the recent reports. The
-	 * viewport's reports are found first through the GiST index (OFFSET 0 keeps the planner
-	 * from walking the age index instead, which reads far more rows for a small viewport),
-	 * then sorted, and only the LIMIT's are built.
-	 */
-	static const char q[] =
-		"SELECT json_build_object('type', 'FeatureCollection', 'features',"
-		"  coalesce(json_agg(f.feature ORDER BY f.created_at DESC, f.id DESC), '[]'::json),"
-		"  'capped', count(*) >= $10)::text"
-		" FROM (SELECT r.id, r.created_at,"
-		"   json_build_object('type', 'Feature', 'id', r.ref,"
-		"   'geometry', ST_AsGeoJSON(r.geom, 6)::json,"
-		"   'properties', json_build_object('ref', r.ref, 'category', r.category,"
-		"    'title', r.title, 'status', r.status, 'assessment', r.assessment,"
-		"    'supporters', r.supporters, 'created_at', utc_iso(r.created_at),"
-		"    'label', $11::jsonb ->> r.status, 'url', '/reports/' || r.ref)) AS feature"
-		"  FROM reports r WHERE r.id IN (SELECT c.id FROM (SELECT r.id, r.created_at"
-		"   FROM reports r WHERE r.geom IS NOT NULL AND" FILTERS " OFFSET 0) c"
-		"   ORDER BY c.created_at DESC, c.id DESC LIMIT $10)) f";
-	const char *p[11];
-	char bufs[5][32], lim[16];
-	filter_params(f, p, bufs);
-	p[9] = LL(lim, cap);
-	p[10] = labels;
-	PGresult *res = db_exec(q, 11, p);
-	if (!res)
-		return NULL;
-	char *out = xstrdup(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return out;
-}
-
 json_t *
 db_report_staff_list(int limit)
 {

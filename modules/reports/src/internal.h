@@ -24,7 +24,6 @@
  * demo loaders), report_retention.c (the contact retention job). SQL: db_report*.c.
  */
 #define REPORT_MAX_BODY (26u * 1024 * 1024) /* the form: 3 photos of 8 MiB and the texts */
-#define REPORT_GEOJSON_CAP 500              /* features in one /reports.geojson answer */
 #define REPORT_NEARBY_MAX 10                /* open reports shown before filing */
 #define MICRODEGREES 1000000LL
 

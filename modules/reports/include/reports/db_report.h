@@ -52,11 +52,6 @@ json_t *db_report_nearby(const char *category, long long lat_e6, long long lon_e
 			 int limit);
 /* Public reports, newest first, after the keyset cursor (0: first page); {items, next}. */
 json_t *db_report_list(const struct report_filter *f, long long before_id, int limit);
-/*
- * The GeoJSON FeatureCollection (text, malloc'd) of public reports with a pin, at most cap;
- * labels: JSON object text {status: label in the reader's language} for the features' label.
- */
-char *db_report_geojson(const struct report_filter *f, int cap, const char *labels);
 /* Pending reports first, then the others, newest first; at most limit. */
 json_t *db_report_staff_list(int limit);
 
