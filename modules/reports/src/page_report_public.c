@@ -105,13 +105,14 @@ list_view(struct request *req, const char *path)
 		page_db_unavailable(req);
 		return NULL;
 	}
-	json_t *items = json_array();
+	json_t *items = json_array(), *table = report_view_table(req);
 	size_t i;
 	json_t *r;
 	json_array_foreach(json_object_get(list, "items"), i, r)
 	{
-		json_array_append_new(items, report_view(req, r));
+		json_array_append_new(items, report_view_labelled(req, table, r));
 	}
+	json_decref(table);
 	const char *fq = filter_query(req, &f);
 	json_t *view =
 		json_pack("{s:o, s:b, s:b, s:o, s:s, s:s, s:s}", "items", items, "has_items",
