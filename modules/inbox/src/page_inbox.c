@@ -66,8 +66,10 @@ target_days_param(struct request *req)
 
 /*
  * The inbox's counters ({open, overdue, disputed}, a new reference), or NULL when the database
- * failed. They read every report, so they are kept until the next write (the page cache's
- * generation) or for COUNTS_TTL_S at most, as "overdue" also moves with the clock.
+ * failed. They read every report (tens of milliseconds at 100,000), so they are kept until the
+ * next write (the page cache's generation) or for COUNTS_TTL_S at most, as "overdue" also moves
+ * with the clock; and when they are out of date, one request counts again while the others
+ * show the previous counters meanwhile, instead of every worker counting at once.
  */
 #define COUNTS_TTL_S 60
 static json_t *
@@ -77,24 +79,27 @@ inbox_counts(struct request *req)
 	static json_t *cached;
 	static unsigned long cached_gen;
 	static time_t cached_at;
+	static bool counting;
 	unsigned long gen = page_cache_generation();
 	time_t now = time(NULL);
 	pthread_mutex_lock(&lock);
-	json_t *c = cached && cached_gen == gen && now - cached_at < COUNTS_TTL_S
-			    ? json_incref(cached)
-			    : NULL;
+	bool fresh = cached && cached_gen == gen && now - cached_at < COUNTS_TTL_S;
+	json_t *c = cached && (fresh || counting) ? json_incref(cached) : NULL;
+	if (!c)
+		counting = true;
 	pthread_mutex_unlock(&lock);
 	if (c)
 		return c;
 	c = db_inbox_counts(target_days_param(req));
+	pthread_mutex_lock(&lock);
 	if (c) {
-		pthread_mutex_lock(&lock);
 		json_decref(cached);
 		cached = json_incref(c);
 		cached_gen = gen;
 		cached_at = now;
-		pthread_mutex_unlock(&lock);
 	}
+	counting = false;
+	pthread_mutex_unlock(&lock);
 	return c;
 }
 
