@@ -14,7 +14,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLinkedPair } from '../lib/federation.mjs';
-import { signedIn, sql } from '../lib/http.mjs';
+import { signedIn, sql, waitFor } from '../lib/http.mjs';
 
 const N = 260; // reports in the grid: more than the 200 pins a map shows
 const PENDING = 25; // waiting for the moderators (citizen only): more than the queue's 20
@@ -135,6 +135,13 @@ describe('bounds at scale', () => {
 		assert.equal(pins.clustered, false);
 		assert.equal(pins.features.length, 80);
 		assert.ok(pins.features.every((f) => f.id === f.properties.ref && f.properties.url === `/reports/${f.id}`));
+		// the counts follow the moderators: one hidden, one pending approved (kept by cell)
+		const hide = await moderator.post('/staff/reports/R-9001-0001/hide', { reason: 'Nom cité' });
+		assert.equal(hide.status, 303);
+		assertAreas(await geojson(pair.citizen, `/reports.geojson?bbox=${BOX}`), N - 1, 'one hidden');
+		const approve = await moderator.post(`/staff/reports/R-9${N + 1}-0${N + 1}/approve`, {});
+		assert.equal(approve.status, 303);
+		assertAreas(await geojson(pair.citizen, `/reports.geojson?bbox=${BOX}`), N, 'one approved');
 		// the inbox and the map pages say that a full view is counted by area
 		assert.match((await agent.get('/staff/inbox?lang=fr')).body, /la carte les compte par zone/);
 		assert.match(await (await fetch(`${pair.citizen.url}/reports/map?lang=fr`)).text(),
@@ -144,11 +151,11 @@ describe('bounds at scale', () => {
 	test('the moderators\' queue: 20 pending with how many wait, the others 20 a page', async () => {
 		const first = await json(moderator, '/staff/reports');
 		assert.equal(first.pending.length, 20);
-		assert.equal(first.waiting, PENDING);
+		assert.equal(first.waiting, PENDING - 1, 'one was approved by the test before');
 		assert.equal(first.more_waiting, true);
 		assert.ok(first.pending.every((r) => r.is_pending));
 		assert.match((await moderator.get('/staff/reports?lang=fr')).body,
-			new RegExp(`En attente en tout[^<]*<strong>${PENDING}</strong>`));
+			new RegExp(`En attente en tout[^<]*<strong>${PENDING - 1}</strong>`));
 		const seen = new Set();
 		let page = first;
 		let pages = 0;
@@ -166,8 +173,8 @@ describe('bounds at scale', () => {
 			assert.deepEqual(page.pending, [], 'the pending reports are on the first page');
 			assert.ok(pages < 50, 'the pages end');
 		}
-		assert.equal(seen.size, N, 'every other report, once');
-		assert.equal(pages, Math.ceil(N / 20));
+		assert.equal(seen.size, N + 1, 'every other report (and the approved one), once');
+		assert.equal(pages, Math.ceil((N + 1) / 20));
 		assert.equal((await moderator.get('/staff/reports?before=x')).errorCode, 'invalid_cursor');
 	});
 
@@ -190,14 +197,18 @@ describe('bounds at scale', () => {
 	});
 
 	test('deep inbox pages answer, the last one without a next page', async () => {
-		const last = Math.ceil(N / 50);
+		// the grid, and the pending report approved above once the commune has received it
+		const count = async () => Number(await sql(pair.official, 'SELECT count(*) FROM reports'));
+		await waitFor(async () => await count() === N + 1, { what: 'the approved report on official' });
+		const total = N + 1;
+		const last = Math.ceil(total / 50);
 		const p = await json(agent, `/staff/inbox?page=${last}`);
-		assert.equal(p.items.length, N - 50 * (last - 1));
+		assert.equal(p.items.length, total - 50 * (last - 1));
 		assert.equal(p.next_url, undefined);
 		assert.ok((await json(agent, `/staff/inbox?page=${last - 1}`)).next_url);
 		const newest = await json(agent, '/staff/inbox?sort=newest&page=2');
 		const all = await sql(pair.official, `SELECT string_agg(ref, ',' ORDER BY created_at DESC, id DESC)
-			FROM reports`);
+			FROM reports WHERE visibility <> 'pending'`);
 		assert.deepEqual(newest.items.map((x) => x.ref), all.split(',').slice(50, 100));
 	});
 });

@@ -47,6 +47,8 @@ static const char q_cells[] =
 	"  AND (NOT $12 OR r.disputes > 0)) p"
 	" GROUP BY 1, 2";
 
+static void read_cells(PGresult *res, long long cell_e6, struct report_map_count *out);
+
 int
 db_report_map_cells(const struct report_map_filter *f, const long long box[4], long long cell_e6,
 		    struct report_map_count *out)
@@ -61,6 +63,14 @@ db_report_map_cells(const struct report_map_filter *f, const long long box[4], l
 					   f->target_days ? f->target_days : "{}"));
 	if (!res)
 		return -1;
+	read_cells(res, cell_e6, out);
+	return 0;
+}
+
+/* Rows (cx, cy, count, mean lon, mean lat) of res (consumed) into out. */
+static void
+read_cells(PGresult *res, long long cell_e6, struct report_map_count *out)
+{
 	int n = PQntuples(res);
 	out->ncells = (size_t)n;
 	out->cells = n ? xmalloc((size_t)n * sizeof(*out->cells)) : NULL;
@@ -79,6 +89,28 @@ db_report_map_cells(const struct report_map_filter *f, const long long box[4], l
 		out->total += c->count;
 	}
 	PQclear(res);
+}
+
+int
+db_report_map_cells_kept(bool inbox, const long long range[4], int level,
+			 struct report_map_count *out)
+{
+	/* the cells of report_map_cells (migration 0014) numbered within range */
+	static const char q[] =
+		"SELECT cx, cy, n, round(lon / n::float8)::bigint, round(lat / n::float8)::bigint"
+		" FROM (SELECT cx, cy, CASE WHEN $6 THEN inbox_n ELSE public_n END AS n,"
+		"  CASE WHEN $6 THEN inbox_lon ELSE public_lon END AS lon,"
+		"  CASE WHEN $6 THEN inbox_lat ELSE public_lat END AS lat FROM report_map_cells"
+		"  WHERE level = $5 AND cx BETWEEN $1 AND $3 AND cy BETWEEN $2 AND $4) c"
+		" WHERE n > 0";
+	long long cell = 100LL << level;
+	char b[4][24], lv[16];
+	PGresult *res =
+		db_exec(q, DB_PARAMS(LL(b[0], range[0]), LL(b[1], range[1]), LL(b[2], range[2]),
+				     LL(b[3], range[3]), LL(lv, level), inbox ? "t" : "f"));
+	if (!res)
+		return -1;
+	read_cells(res, cell, out);
 	return 0;
 }
 

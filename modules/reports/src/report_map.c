@@ -22,6 +22,7 @@
 #define WORLD_LON_E6 180000000LL
 #define WORLD_LAT_E6 90000000LL
 #define CELL_MIN_E6 100LL /* the smallest area: 0.0001°, about 11 m */
+#define CELL_LEVEL_MAX 12 /* the largest: CELL_MIN_E6 << 12, 0.41° (report_map_cells' levels) */
 
 /* a / b rounded down (b > 0), for negative coordinates too */
 static long long
@@ -96,13 +97,15 @@ report_map_count(const struct report_map_filter *f, struct report_map_count *out
 	/* about REPORT_MAP_GRID cells across the viewport's longer side */
 	long long span =
 		view[2] - view[0] > view[3] - view[1] ? view[2] - view[0] : view[3] - view[1];
-	long long cell = CELL_MIN_E6;
-	while (cell * REPORT_MAP_GRID < span)
-		cell *= 2;
+	int level = 0;
+	while ((CELL_MIN_E6 << level) * REPORT_MAP_GRID < span && level < CELL_LEVEL_MAX)
+		level++;
+	long long cell = CELL_MIN_E6 << level;
 	/* whole cells: the same areas, with all their reports, for every view that covers them */
-	long long box[4] = {floor_div(view[0], cell) * cell, floor_div(view[1], cell) * cell,
-			    floor_div(view[2], cell) * cell + cell - 1,
-			    floor_div(view[3], cell) * cell + cell - 1};
+	long long range[4] = {floor_div(view[0], cell), floor_div(view[1], cell),
+			      floor_div(view[2], cell), floor_div(view[3], cell)};
+	long long box[4] = {range[0] * cell, range[1] * cell, range[2] * cell + cell - 1,
+			    range[3] * cell + cell - 1};
 	char key[160];
 	/* the codes are checked ones: no "|" in them */
 	snprintf(key, sizeof(key), "%d|%s|%s|%s|%d|%d|%d|%lld|%lld|%lld|%lld|%lld", f->inbox,
@@ -114,7 +117,11 @@ report_map_count(const struct report_map_filter *f, struct report_map_count *out
 	memset(out, 0, sizeof(*out));
 	if (memo_get(key, generation, now, out))
 		return 0;
-	if (db_report_map_cells(f, box, cell, out) < 0)
+	/* without filters (how both maps open) the counts kept by cell answer */
+	bool kept = !f->category && !f->status && !f->quarter && !f->age_days && !f->overdue &&
+		    !f->disputed;
+	if ((kept ? db_report_map_cells_kept(f->inbox, range, level, out)
+		  : db_report_map_cells(f, box, cell, out)) < 0)
 		return -1;
 	memo_put(key, generation, now, out);
 	return 0;
