@@ -23,8 +23,10 @@
  * size, $6 inbox (all but pending) or public, $7 category, $8 status ("open": OPEN_SQL), $9
  * quarter, $10 age in days, $11 overdue, $12 disputed, $13 target days ({"VOI": 15, ...}).
  * One index probe per 0.001° band of longitude within the box and the data's extent; every
- * condition reads columns the index carries, so the table is not read. Cells are floor
- * divisions: they tile the plane the same way for every box.
+ * condition reads columns the index carries, so the table is not read. (OFFSET 0 keeps the
+ * probe per band: flattened, a filter such as one category makes the planner read every row of
+ * that category from the table instead.) Cells are floor divisions: they tile the plane the
+ * same way for every box.
  */
 static const char q_cells[] =
 	"SELECT floor(p.lon_e6 / $5::float8)::bigint, floor(p.lat_e6 / $5::float8)::bigint,"
@@ -44,7 +46,7 @@ static const char q_cells[] =
 	"  AND ($10::int IS NULL OR r.created_at >= now() - make_interval(days => $10::int))"
 	"  AND (NOT $11 OR (" OPEN_SQL " AND r.received_at IS NOT NULL AND r.received_at"
 	"   + make_interval(days => coalesce(($13::jsonb ->> r.category)::int, 15)) < now()))"
-	"  AND (NOT $12 OR r.disputes > 0)) p"
+	"  AND (NOT $12 OR r.disputes > 0) OFFSET 0) p"
 	" GROUP BY 1, 2";
 
 static void read_cells(PGresult *res, long long cell_e6, struct report_map_count *out);
