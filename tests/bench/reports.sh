@@ -331,9 +331,29 @@ done
 
 bench_baselines_start pg
 bench_wrk_scripts
+# pan.lua: a phone-sized viewport (0.013° × 0.008°) at random within the loaded pins' area,
+# appended to the URL (which ends with "bbox="), for every request
+{
+	cat "$WORK/report.lua"
+	cat <<EOF
+
+local seeded = false
+function request()
+	if not seeded then
+		-- each thread its own sequence: the address of a table of its own Lua state
+		math.randomseed(os.time() + tonumber(string.match(tostring({}), "0x(%x+)") or "0", 16))
+		seeded = true
+	end
+	local x = $LON - 0.035 + math.random() * 0.057
+	local y = $LAT - 0.025 + math.random() * 0.042
+	return wrk.format(nil, wrk.path .. string.format("%.6f,%.6f,%.6f,%.6f", x, y,
+		x + 0.013, y + 0.008))
+end
+EOF
+} >"$WORK/pan.lua"
 # the signed-in variants: the same scripts with the session cookie
 for key in "${!COOKIE[@]}"; do
-	for script in report uncached; do
+	for script in report uncached pan; do
 		{
 			printf 'wrk.headers["Cookie"] = "%s"\n' "${COOKIE[$key]#Cookie: }"
 			cat "$WORK/$script.lua"
@@ -365,7 +385,9 @@ fi
 # label | side (- for a baseline) | account (- for none) | modes | path or URL
 # Public pages the page cache may answer are measured served and uncached; the others (a
 # report page sets the support form's CSRF cookie, the nearby search is an API) uncached;
-# signed-in pages are rendered every time: measured once, as they are asked.
+# signed-in pages are rendered every time: measured once, as they are asked. "panning": each
+# request asks for another phone-sized viewport somewhere in the commune (pan.lua appends the
+# box), as a map being moved around does: nothing kept from one request serves the next.
 NEARBY="/reports/nearby.json?lat=$LAT&lon=$LON&category=VOI"
 TARGETS=(
 	"hello-world baseline GET /|-|-|served|$BENCH_HELLO_URL/"
@@ -377,8 +399,10 @@ TARGETS=(
 	"nearby search|citizen|-|uncached|$NEARBY"
 	"report page|citizen|-|uncached|/reports/$REF"
 	"moderation log|citizen|-|uncached|/moderation"
+	"map GeoJSON (panning)|citizen|-|panning|/reports.geojson?bbox="
 	"map GeoJSON (viewport)|official|agent|signed in|/staff/inbox.geojson?bbox=$BBOX"
 	"map GeoJSON (commune)|official|agent|signed in|/staff/inbox.geojson?bbox=$CITY"
+	"map GeoJSON (panning)|official|agent|panning|/staff/inbox.geojson?bbox="
 	"report page (inbox)|official|agent|signed in|/staff/inbox/$REF"
 	"inbox|official|agent|signed in|/staff/inbox"
 	"inbox, overdue|official|agent|signed in|/staff/inbox?overdue=1"
@@ -407,6 +431,7 @@ row_run() {
 	IFS='|' read -r label side account mode path <<<"$1"
 	SCRIPT=report
 	[ "$mode" != uncached ] || SCRIPT=uncached
+	[ "$mode" != panning ] || SCRIPT=pan
 	[ "$account" = - ] || SCRIPT="$SCRIPT-$side$2-$account"
 	if [ "$side" = - ]; then
 		URL=$path
@@ -426,6 +451,7 @@ for row in "${ROWS[@]}"; do
 		row_run "$row" "$set"
 		hdr=()
 		[ "$account" = - ] || hdr=(-H "${COOKIE[$side$set:$account]}")
+		[ "$mode" != panning ] || URL+=$BBOX
 		out=$(curl -sS -o "$WORK/check.body" -w '%{http_code} %{size_download}' "${hdr[@]}" \
 			-H 'Accept-Language: ar' "$URL") || die "$label: $URL does not answer"
 		[ "${out%% *}" = 200 ] ||
