@@ -134,15 +134,19 @@ report_labels(struct request *req, json_t *table, json_t *assessments, json_t *r
 	char url[64];
 	int n = snprintf(url, sizeof(url), "/staff/inbox/%s", ref);
 	json_object_set_new(r, "url", string_of(url, (size_t)n < sizeof(url) ? (size_t)n : 0));
-	json_object_set_new(r, "category_name", report_label(table, "category", category));
+	json_object_set_new(r, "category_name", report_label(req, table, "category", category));
 	json_t *days = json_object_get(json_object_get(table, "days"), category ? category : "");
-	json_object_set_new(r, "target_days", days ? json_incref(days) : json_integer(0));
 	json_object_set_new(
-		r, "status_label",
-		report_label(table, "status", json_string_value(json_object_get(r, "status"))));
-	json_object_set_new(
-		r, "quarter_label",
-		report_label(table, "quarter", json_string_value(json_object_get(r, "quarter"))));
+		r, "target_days",
+		days    ? json_incref(days)
+		: table ? json_integer(0)
+			: json_integer(report_category_target_days(req->app, category)));
+	json_object_set_new(r, "status_label",
+			    report_label(req, table, "status",
+					 json_string_value(json_object_get(r, "status"))));
+	json_object_set_new(r, "quarter_label",
+			    report_label(req, table, "quarter",
+					 json_string_value(json_object_get(r, "quarter"))));
 	json_t *al = json_object_get(assessments, assessment ? assessment : "");
 	json_object_set_new(
 		r, "assessment_label",
@@ -420,10 +424,7 @@ page_inbox_report(struct request *req)
 		page_read_failed(req, st, "report_not_found", "there is no such report");
 		return;
 	}
-	json_t *table = report_label_table(req), *assessments = assessment_labels(req);
-	report_labels(req, table, assessments, r);
-	json_decref(table);
-	json_decref(assessments);
+	report_labels(req, NULL, NULL, r); /* one row: no table */
 	json_object_set_new(r, "description_lines",
 			    text_lines(json_string_value(json_object_get(r, "description"))));
 	json_object_set_new(r, "status_message_lines",

@@ -243,8 +243,14 @@ report_label_table(struct request *req)
 }
 
 json_t *
-report_label(json_t *table, const char *part, const char *code)
+report_label(struct request *req, json_t *table, const char *part, const char *code)
 {
+	if (!table) {
+		const char *l = strcmp(part, "category") == 0 ? report_category_label(req, code)
+				: strcmp(part, "status") == 0 ? report_status_label(req, code)
+							      : report_quarter_label(req, code);
+		return json_string(l ? l : "");
+	}
 	json_t *v = json_object_get(json_object_get(table, part), code ? code : "");
 	return v ? json_incref(v) : json_string(code ? code : "");
 }

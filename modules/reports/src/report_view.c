@@ -133,7 +133,7 @@ report_view_labelled(struct request *req, json_t *table, json_t *row)
 	json_object_set_new_nocheck(v, "url", text_of(buf));
 	json_object_set_new_nocheck(v, "category", text_of(category));
 	json_object_set_new_nocheck(v, "category_label",
-				    table ? report_label(table, "category", category)
+				    table ? report_label(req, table, "category", category)
 					  : text_of(report_category_label(req, category)));
 	json_object_set_new_nocheck(v, "title", get(row, "title"));
 	json_object_set_new_nocheck(v, "description", get(row, "description"));
@@ -141,7 +141,7 @@ report_view_labelled(struct request *req, json_t *table, json_t *row)
 	json_object_set_new_nocheck(v, "lang", get(row, "lang"));
 	json_object_set_new_nocheck(v, "status", text_of(status));
 	json_object_set_new_nocheck(v, "status_label",
-				    table ? report_label(table, "status", status)
+				    table ? report_label(req, table, "status", status)
 					  : text_of(report_status_label(req, status)));
 	json_object_set_new_nocheck(v, "is_open", json_boolean(report_status_is_open(status)));
 	json_object_set_new_nocheck(v, "is_resolved",
@@ -164,7 +164,7 @@ report_view_labelled(struct request *req, json_t *table, json_t *row)
 		json_object_set_new_nocheck(v, "quarter", text_of(quarter));
 		json_object_set_new_nocheck(
 			v, "quarter_label",
-			table ? report_label(table, "quarter", quarter)
+			table ? report_label(req, table, "quarter", quarter)
 			      : text_of(t_get(req, arena_printf(req->arena, "project_quarter_%s",
 								quarter))));
 	}

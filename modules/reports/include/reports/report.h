@@ -89,8 +89,9 @@ const char *report_quarter_label(struct request *req, const char *q);
  */
 json_t *report_label_table(struct request *req);
 /* The label of code in part ("category", "status", "quarter") of table (borrowed), or a new
- * string of code itself when the table has none; a new reference. */
-json_t *report_label(json_t *table, const char *part, const char *code);
+ * string of code itself when the table has none; without a table (one report: building the
+ * table costs more than its few lookups), looked up directly. A new reference. */
+json_t *report_label(struct request *req, json_t *table, const char *part, const char *code);
 /* The choices of a form's select, [{value, label, selected}]: the configured categories, the
  * quarters, the statuses (all of report_statuses). New references. */
 json_t *report_category_options(struct request *req, const char *selected);
