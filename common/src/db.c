@@ -375,3 +375,50 @@ db_text_or_null(PGresult *res, int row, int col)
 {
 	return PQgetisnull(res, row, col) ? json_null() : json_string(PQgetvalue(res, row, col));
 }
+
+/* Type OIDs of PostgreSQL's catalog (pg_type.dat), stable across versions. */
+#define OID_BOOL 16
+#define OID_INT8 20
+#define OID_INT2 21
+#define OID_INT4 23
+#define OID_JSON 114
+#define OID_JSONB 3802
+
+json_t *
+db_row_object(PGresult *res, int row)
+{
+	json_t *o = json_object();
+	int n = PQnfields(res);
+	for (int col = 0; col < n; col++) {
+		const char *v = PQgetvalue(res, row, col);
+		json_t *j;
+		if (PQgetisnull(res, row, col)) {
+			j = json_null();
+		} else {
+			switch (PQftype(res, col)) {
+			case OID_BOOL:
+				j = json_boolean(v[0] == 't');
+				break;
+			case OID_INT2:
+			case OID_INT4:
+			case OID_INT8:
+				j = json_integer(strtoll(v, NULL, 10));
+				break;
+			case OID_JSON:
+			case OID_JSONB:
+				j = json_loadb(v, (size_t)PQgetlength(res, row, col),
+					       JSON_DECODE_ANY, NULL);
+				if (!j)
+					j = json_null();
+				break;
+			default:
+				j = json_stringn(v, (size_t)PQgetlength(res, row, col));
+				if (!j) /* not UTF-8: a database in another encoding */
+					j = json_null();
+				break;
+			}
+		}
+		json_object_set_new_nocheck(o, PQfname(res, col), j);
+	}
+	return o;
+}

@@ -51,6 +51,33 @@
 		return new L.Icon.Default(s ? { className: 'map-status-' + s } : {});
 	}
 
+	// An area of a crowded view (a count of reports, not one report): the server's "count" and
+	// "bbox" properties; clicking it zooms to the area.
+	function isArea(p) {
+		return typeof p.count === 'number' && isFinite(p.count);
+	}
+
+	function areaIcon(count) {
+		var span = document.createElement('span');
+		span.textContent = String(count);
+		return L.divIcon({ className: 'map-area', html: span, iconSize: [40, 40] });
+	}
+
+	function zoomTo(map, p, marker) {
+		var b = p.bbox;
+		if (Array.isArray(b) && b.length === 4 && b.every(function (x) { return isFinite(x); }))
+			map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
+		else map.setView(marker.getLatLng(), map.getZoom() + 2);
+	}
+
+	// The answer's "note" (a crowded view counted by area) in the map's note line, as text.
+	function showNote(el, data) {
+		var note = document.querySelector('[data-map-note="' + el.id + '"]');
+		if (!note) return;
+		note.textContent = data && typeof data.note === 'string' ? data.note : '';
+		note.hidden = note.textContent === '';
+	}
+
 	function parseCoord(text, micro) {
 		if (text === null || text === undefined) return NaN;
 		var t = String(text).trim();
@@ -130,18 +157,21 @@
 						pointToLayer: function (f, latlng) {
 							var p = f.properties || {};
 							return L.marker(latlng, {
-								icon: statusIcon(p.status),
+								icon: isArea(p) ? areaIcon(p.count) : statusIcon(p.status),
 								alt: String(p.title || openText),
 								title: String(p.title || ''),
 							});
 						},
 						onEachFeature: function (f, marker) {
-							marker.bindPopup(popupFor(f.properties || {}, openText));
+							var p = f.properties || {};
+							if (isArea(p)) marker.on('click', function () { zoomTo(map, p, marker); });
+							else marker.bindPopup(popupFor(p, openText));
 						},
 					});
 					if (layer) map.removeLayer(layer);
 					layer = next.addTo(map);
 					el.setAttribute('data-features', String(next.getLayers().length));
+					showNote(el, data);
 					if (first && !byBbox && next.getLayers().length > 0)
 						map.fitBounds(next.getBounds(), { maxZoom: 16, padding: [24, 24] });
 					first = false;

@@ -35,6 +35,12 @@ PGresult *db_exec(const char *sql, int n, const char *const *params);
 	}
 /* The value at (row, col) of res as a JSON string, or JSON null for SQL NULL. */
 json_t *db_text_or_null(PGresult *res, int row, int col);
+/*
+ * Row `row` of res as a JSON object keyed by column name (new reference): NULL as null, bool as
+ * true/false, int2/int4/int8 as integers, json/jsonb parsed, anything else as a string. Cheaper
+ * than building the row as JSON text in SQL and parsing it back.
+ */
+json_t *db_row_object(PGresult *res, int row);
 /* Convenience: db_exec then PQclear; returns 0 or -1. */
 int db_command(const char *sql, int n, const char *const *params);
 

@@ -58,6 +58,11 @@
  *    title (string; shown with textContent, never as HTML), url (local link to the item's page,
  *    shown in the popup), status (string, added as a CSS class "map-status-<status>" on the
  *    marker), and label (a short second line, e.g. the status in the reader's language).
+ * A feature whose properties carry a number "count" is an area of a crowded view rather than
+ * one item: it shows as a round marker with that number (title as its name), and clicking it
+ * zooms to its "bbox" ([min lon, min lat, max lon, max lat], when given). A FeatureCollection
+ * may carry a "note" (text): it is shown under the map (role="status"), and hidden again when
+ * the next answer has none.
  * Features with another geometry are ignored.
  */
 struct request;

@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * The inbox's SQL: the agents' list of reports with its filters (by age, or by the map's
- * viewport), the counters, and one report with its timeline and duplicates.
+ * The inbox's SQL: the agents' list of reports with its filters, the map's pins, the
+ * counters, and one report with its timeline and duplicates (the map's counts by area are the
+ * reports module's, reports/report_map.h).
  */
 #include "db_inbox.h"
 
 #include "common/check.h"
 #include "common/db.h"
+#include "reports/report_map.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* SQL conditions on a report r: the commune still has to act; and past its category's target
  * delay ($1: {"VOI": 15, ...}, the target_days argument) */
@@ -17,29 +21,27 @@
 	"(" OPEN_SQL " AND r.received_at IS NOT NULL AND r.received_at"                            \
 	" + make_interval(days => coalesce(($1::jsonb ->> r.category)::int, 15)) < now())"
 
+/* The inbox's filters on report r: $2 category, $3 status ("open": OPEN_SQL), $4 quarter, $5
+ * overdue, $6 disputed (each NULL or false: any); every column they read is in the age index. */
+#define FILTERS_SQL                                                                                \
+	"r.visibility <> 'pending' AND ($2::text IS NULL OR r.category = $2)"                      \
+	" AND ($3::text IS NULL OR r.status = $3 OR ($3 = 'open' AND " OPEN_SQL "))"               \
+	" AND ($4::text IS NULL OR r.quarter = $4) AND (NOT $5 OR " OVERDUE_SQL ")"                \
+	" AND (NOT $6 OR r.disputes > 0)"
+
 /*
- * The page's rows first (filters on the table's own columns, so that the age index serves the
- * order), then their projection: only limit + 1 rows are built. For the map, the viewport's
- * reports come first through the GiST index instead (OFFSET 0 keeps the planner from walking
- * the age index and filtering by the box, which reads far more rows).
+ * The page's rows are chosen on the age index alone (it carries every filtered column: the
+ * rows a deep page skips are never read from the table), then only those rows are read and
+ * projected.
  */
-#define INBOX_LIST(source, order)                                                                  \
-	"SELECT coalesce(json_agg(x), '[]')::text FROM (SELECT r.ref, r.category, r.title,"        \
-	"  r.place, r.quarter, r.status, r.status_message, r.assessment, r.disputes,"              \
-	"  r.supporters, r.visibility = 'hidden' AS hidden, utc_iso(r.created_at) AS created_at,"  \
-	"  utc_iso(r.received_at) AS received_at, " OPEN_SQL " AS open,"                           \
-	"  " OVERDUE_SQL " AS overdue,"                                                            \
-	"  round(ST_Y(r.geom) * 1000000)::bigint AS lat_e6,"                                       \
-	"  round(ST_X(r.geom) * 1000000)::bigint AS lon_e6"                                        \
-	" FROM (SELECT * FROM " source " r WHERE r.visibility <> 'pending'"                        \
-	"  AND ($2::text IS NULL OR r.category = $2)"                                              \
-	"  AND ($3::text IS NULL OR r.status = $3 OR ($3 = 'open' AND " OPEN_SQL "))"              \
-	"  AND ($4::text IS NULL OR r.quarter = $4) AND (NOT $5 OR " OVERDUE_SQL ")"               \
-	"  AND (NOT $6 OR r.disputes > 0) AND ($7::text IS NULL OR r.ref = $7)"                    \
-	"  ORDER BY " order " LIMIT $8 OFFSET $9) r ORDER BY " order ") x"
-#define IN_BOX                                                                                     \
-	"(SELECT * FROM reports WHERE $10::bigint IS NOT NULL AND geom && ST_MakeEnvelope("        \
-	"$10 / 1e6, $11 / 1e6, $12 / 1e6, $13 / 1e6, 4326) OFFSET 0)"
+#define INBOX_LIST(order)                                                                          \
+	"SELECT r.ref, r.category, r.title, r.place, r.quarter, r.status, r.status_message,"       \
+	"  r.assessment, r.disputes, r.supporters, r.visibility = 'hidden' AS hidden,"             \
+	"  utc_iso(r.created_at) AS created_at, utc_iso(r.received_at) AS received_at,"            \
+	"  " OPEN_SQL " AS open, " OVERDUE_SQL " AS overdue, r.lat_e6, r.lon_e6"                   \
+	" FROM (SELECT r.id FROM reports r WHERE " FILTERS_SQL "  ORDER BY " order                 \
+	" LIMIT $7 OFFSET $8) p JOIN reports r ON r.id = p.id"                                     \
+	" ORDER BY " order
 #define OLDEST "r.created_at, r.id"
 #define NEWEST "r.created_at DESC, r.id DESC"
 
@@ -56,25 +58,68 @@ json_value(PGresult *res)
 json_t *
 db_inbox_list(const char *target_days, const struct inbox_filter *f, int limit, int offset)
 {
-	/* [bbox][newest first] */
-	static const char *const queries[2][2] = {
-		{INBOX_LIST("reports", OLDEST), INBOX_LIST("reports", NEWEST)},
-		{INBOX_LIST(IN_BOX, OLDEST), INBOX_LIST(IN_BOX, NEWEST)},
-	};
-	char lim[16], off[24], box[4][24];
+	static const char *const queries[2] = {INBOX_LIST(OLDEST), INBOX_LIST(NEWEST)};
+	char lim[16], off[24];
+	PGresult *res = db_exec(queries[f->newest_first],
+				DB_PARAMS(target_days, f->category, f->status, f->quarter,
+					  f->overdue ? "t" : "f", f->disputed ? "t" : "f",
+					  LL(lim, limit + 1), LL(off, offset)));
+	if (!res)
+		return NULL;
+	json_t *rows = json_array();
+	for (int i = 0; i < PQntuples(res); i++)
+		json_array_append_new(rows, db_row_object(res, i));
+	PQclear(res);
+	return rows;
+}
+
+int
+db_inbox_map_pins(const char *target_days, const struct inbox_filter *f, int cap, json_t *labels,
+		  const char *no_title, struct strbuf *out)
+{
+	/* the viewport's reports through the GiST index ($8..$11), or one report ($12) */
+	static const char q[] =
+		"SELECT r.ref, r.title, r.status, " OVERDUE_SQL ", r.disputes, r.lon_e6, r.lat_e6"
+		" FROM reports r WHERE r.geom IS NOT NULL AND " FILTERS_SQL
+		" AND ($8::bigint IS NULL OR r.geom && ST_MakeEnvelope($8 / 1e6, $9 / 1e6,"
+		"  $10 / 1e6, $11 / 1e6, 4326)) AND ($12::text IS NULL OR r.ref = $12)"
+		" ORDER BY " OLDEST " LIMIT $7";
+	char lim[16], box[4][24];
 	const char *b[4] = {NULL, NULL, NULL, NULL};
 	for (int i = 0; i < 4 && f->has_bbox; i++)
 		b[i] = LL(box[i], f->bbox[i]);
-	const char *q = queries[f->has_bbox][f->newest_first];
-	const char *overdue = f->overdue ? "t" : "f", *disputed = f->disputed ? "t" : "f";
-	PGresult *res =
-		f->has_bbox ? db_exec(q, DB_PARAMS(target_days, f->category, f->status, f->quarter,
-						   overdue, disputed, f->ref, LL(lim, limit + 1),
-						   LL(off, offset), b[0], b[1], b[2], b[3]))
-			    : db_exec(q, DB_PARAMS(target_days, f->category, f->status, f->quarter,
-						   overdue, disputed, f->ref, LL(lim, limit + 1),
-						   LL(off, offset)));
-	return json_value(res);
+	PGresult *res = db_exec(q, DB_PARAMS(target_days, f->category, f->status, f->quarter,
+					     f->overdue ? "t" : "f", f->disputed ? "t" : "f",
+					     LL(lim, cap), b[0], b[1], b[2], b[3], f->ref));
+	if (!res)
+		return -1;
+	int n = PQntuples(res);
+	report_map_pins_begin(out, n);
+	for (int i = 0; i < n; i++) {
+		const char *ref = PQgetvalue(res, i, 0), *title = PQgetvalue(res, i, 1);
+		const char *status = PQgetvalue(res, i, 2);
+		report_map_pin_begin(out, i == 0, NULL, strtoll(PQgetvalue(res, i, 5), NULL, 10),
+				     strtoll(PQgetvalue(res, i, 6), NULL, 10));
+		strbuf_addstr(out, "\"title\":");
+		report_map_string(out, *title ? title : no_title);
+		/* a checked reference: nothing to escape */
+		strbuf_addstr(out, ",\"ref\":\"");
+		strbuf_addstr(out, ref);
+		strbuf_addstr(out, "\",\"url\":\"/staff/inbox/");
+		strbuf_addstr(out, ref);
+		strbuf_addstr(out, "\",\"status\":");
+		report_map_string(out, status);
+		strbuf_addstr(out, ",\"label\":");
+		report_map_string(out, json_string_value(json_object_get(labels, status)));
+		strbuf_addstr(out, strcmp(PQgetvalue(res, i, 3), "t") == 0 ? ",\"overdue\":true"
+									   : ",\"overdue\":false");
+		strbuf_addstr(out, ",\"disputes\":");
+		strbuf_addstr(out, PQgetvalue(res, i, 4)); /* an integer column */
+		strbuf_addstr(out, "}}");
+	}
+	report_map_pins_end(out);
+	PQclear(res);
+	return 0;
 }
 
 json_t *
@@ -103,8 +148,7 @@ db_inbox_report(const char *target_days, const char *ref, enum status *st)
 		"  'first_answer_at', utc_iso(r.first_answer_at),"
 		"  'resolved_at', utc_iso(r.resolved_at),"
 		"  'open', " OPEN_SQL ", 'overdue', " OVERDUE_SQL ","
-		"  'lat_e6', round(ST_Y(r.geom) * 1000000)::bigint,"
-		"  'lon_e6', round(ST_X(r.geom) * 1000000)::bigint,"
+		"  'lat_e6', r.lat_e6, 'lon_e6', r.lon_e6,"
 		"  'timeline', (SELECT coalesce(json_agg(json_build_object('side', t.side,"
 		"    'kind', t.kind, 'status', t.status, 'message', t.message, 'body', t.body,"
 		"    'at', utc_iso(t.at)) ORDER BY t.at, t.id), '[]')"

@@ -9,6 +9,7 @@
  * plus that delay is past.
  */
 #include "common/status.h"
+#include "common/strbuf.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -23,12 +24,22 @@ struct inbox_filter {
 };
 
 /*
- * The reports of the inbox (all but pending ones) matching f as an array of objects ({ref,
- * category, title, place, quarter, status, status_message, assessment, disputes, supporters,
- * hidden, created_at, received_at, open, overdue, lat_e6, lon_e6}), oldest first (newest with
- * f->newest_first), at most limit + 1 of them from offset; NULL when the database failed.
+ * The reports of the inbox (all but pending ones) matching f (its box and ref aside) as an array
+ * of objects ({ref, category, title, place, quarter, status, status_message, assessment,
+ * disputes, supporters, hidden, created_at, received_at, open, overdue, lat_e6, lon_e6}),
+ * oldest first (newest with f->newest_first), at most limit + 1 of them from offset; NULL when
+ * the database failed.
  */
 json_t *db_inbox_list(const char *target_days, const struct inbox_filter *f, int limit, int offset);
+
+/*
+ * The agents' map's pins: the reports of f with a pin (in f's box, or f->ref alone), oldest
+ * first, at most cap, appended to out as the whole GeoJSON answer (reports/report_map.h);
+ * properties title (no_title when it has none), ref, url, status, label (labels: {status:
+ * label}, borrowed), overdue, disputes. 0, or -1 when the database failed (out unchanged).
+ */
+int db_inbox_map_pins(const char *target_days, const struct inbox_filter *f, int cap,
+		      json_t *labels, const char *no_title, struct strbuf *out);
 
 /* {open, overdue, disputed}: the counters over the whole inbox; NULL when the database failed. */
 json_t *db_inbox_counts(const char *target_days);

@@ -18,6 +18,7 @@
 #include "common/strbuf.h"
 #include "db_inbox.h"
 #include "reports/report.h"
+#include "reports/report_map.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -26,7 +27,6 @@
 
 #define INBOX_PAGE 50        /* reports per inbox page */
 #define INBOX_PAGES_MAX 1000 /* ?page= bound */
-#define INBOX_MAP_MAX 500    /* features in /staff/inbox.geojson (the map loads by viewport) */
 
 static const char *
 t_get(struct request *req, const char *key)
@@ -34,29 +34,42 @@ t_get(struct request *req, const char *key)
 	return i18n_get(req->app->i18n, req->lang, key);
 }
 
-/* {"VOI": 15, ...}: each category's target delay in days, db_inbox.h's target_days. */
-static char *
+/*
+ * {"VOI": 15, ...}: each category's target delay in days, db_inbox.h's target_days. The
+ * categories are loaded once at start: the text is made once per app, not per request.
+ */
+static const char *
 target_days_param(struct request *req)
 {
-	json_t *m = json_object();
-	size_t i;
-	json_t *c;
-	json_array_foreach(report_categories(req->app), i, c)
-	{
-		json_object_set(m, json_string_value(json_object_get(c, "code")),
-				json_object_get(c, "target_days"));
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static const struct app *made_for;
+	static char *text;
+	pthread_mutex_lock(&lock);
+	if (made_for != req->app) {
+		json_t *m = json_object();
+		size_t i;
+		json_t *c;
+		json_array_foreach(report_categories(req->app), i, c)
+		{
+			json_object_set(m, json_string_value(json_object_get(c, "code")),
+					json_object_get(c, "target_days"));
+		}
+		free(text);
+		text = json_dumps(m, JSON_COMPACT);
+		json_decref(m);
+		made_for = req->app;
 	}
-	char *s = json_dumps(m, JSON_COMPACT);
-	char *out = arena_strdup(req->arena, s);
-	free(s);
-	json_decref(m);
+	const char *out = text;
+	pthread_mutex_unlock(&lock);
 	return out;
 }
 
 /*
  * The inbox's counters ({open, overdue, disputed}, a new reference), or NULL when the database
- * failed. They read every report, so they are kept until the next write (the page cache's
- * generation) or for COUNTS_TTL_S at most, as "overdue" also moves with the clock.
+ * failed. They read every report (tens of milliseconds at 100,000), so they are kept until the
+ * next write (the page cache's generation) or for COUNTS_TTL_S at most, as "overdue" also moves
+ * with the clock; and when they are out of date, one request counts again while the others
+ * show the previous counters meanwhile, instead of every worker counting at once.
  */
 #define COUNTS_TTL_S 60
 static json_t *
@@ -66,24 +79,27 @@ inbox_counts(struct request *req)
 	static json_t *cached;
 	static unsigned long cached_gen;
 	static time_t cached_at;
+	static bool counting;
 	unsigned long gen = page_cache_generation();
 	time_t now = time(NULL);
 	pthread_mutex_lock(&lock);
-	json_t *c = cached && cached_gen == gen && now - cached_at < COUNTS_TTL_S
-			    ? json_incref(cached)
-			    : NULL;
+	bool fresh = cached && cached_gen == gen && now - cached_at < COUNTS_TTL_S;
+	json_t *c = cached && (fresh || counting) ? json_incref(cached) : NULL;
+	if (!c)
+		counting = true;
 	pthread_mutex_unlock(&lock);
 	if (c)
 		return c;
 	c = db_inbox_counts(target_days_param(req));
+	pthread_mutex_lock(&lock);
 	if (c) {
-		pthread_mutex_lock(&lock);
 		json_decref(cached);
 		cached = json_incref(c);
 		cached_gen = gen;
 		cached_at = now;
-		pthread_mutex_unlock(&lock);
 	}
+	counting = false;
+	pthread_mutex_unlock(&lock);
 	return c;
 }
 
@@ -96,36 +112,72 @@ date_of(json_t *at)
 	return s ? json_stringn(s, 10) : json_null();
 }
 
-/* Adds the labels every view of a report row r needs (r is changed and returned). */
+/* A new string of the first n bytes of s (known UTF-8: a catalog's or the database's). */
 static json_t *
-report_labels(struct request *req, json_t *r)
+string_of(const char *s, size_t n)
+{
+	return json_stringn_nocheck(s, n);
+}
+
+/*
+ * Adds the labels every view of a report row r needs (r is changed and returned); table:
+ * report_label_table() of this request, whose strings the rows share; assessments: {code:
+ * label} of the inbox's assessment labels.
+ */
+static json_t *
+report_labels(struct request *req, json_t *table, json_t *assessments, json_t *r)
 {
 	const char *ref = json_string_value(json_object_get(r, "ref"));
 	const char *category = json_string_value(json_object_get(r, "category"));
-	const char *status = json_string_value(json_object_get(r, "status"));
 	const char *assessment = json_string_value(json_object_get(r, "assessment"));
 	json_int_t disputes = json_integer_value(json_object_get(r, "disputes"));
-	json_object_set_new(r, "url", json_sprintf("/staff/inbox/%s", ref));
-	json_object_set_new(r, "category_name", json_string(report_category_label(req, category)));
-	json_object_set_new(r, "target_days",
-			    json_integer(report_category_target_days(req->app, category)));
-	json_object_set_new(r, "status_label", json_string(report_status_label(req, status)));
+	char url[64];
+	int n = snprintf(url, sizeof(url), "/staff/inbox/%s", ref);
+	json_object_set_new(r, "url", string_of(url, (size_t)n < sizeof(url) ? (size_t)n : 0));
+	json_object_set_new(r, "category_name", report_label(req, table, "category", category));
+	json_t *days = json_object_get(json_object_get(table, "days"), category ? category : "");
+	json_object_set_new(
+		r, "target_days",
+		days    ? json_incref(days)
+		: table ? json_integer(0)
+			: json_integer(report_category_target_days(req->app, category)));
+	json_object_set_new(r, "status_label",
+			    report_label(req, table, "status",
+					 json_string_value(json_object_get(r, "status"))));
 	json_object_set_new(r, "quarter_label",
-			    json_string(report_quarter_label(
-				    req, json_string_value(json_object_get(r, "quarter")))));
-	json_object_set_new(r, "assessment_label",
-			    json_string(t_get(req, arena_printf(req->arena, "inbox_assessment_%s",
-								assessment))));
+			    report_label(req, table, "quarter",
+					 json_string_value(json_object_get(r, "quarter"))));
+	json_t *al = json_object_get(assessments, assessment ? assessment : "");
+	json_object_set_new(
+		r, "assessment_label",
+		al ? json_incref(al)
+		   : json_string(t_get(
+			     req, arena_printf(req->arena, "inbox_assessment_%s", assessment))));
 	json_object_set_new(r, "has_assessment", json_boolean(strcmp(assessment, "none") != 0));
 	json_object_set_new(r, "has_disputes", json_boolean(disputes > 0));
 	json_object_set_new(r, "created_date", date_of(json_object_get(r, "created_at")));
 	json_object_set_new(r, "received_date", date_of(json_object_get(r, "received_at")));
-	const char *title = json_string_value(json_object_get(r, "title"));
+	json_t *title = json_object_get(r, "title");
 	json_object_set_new(r, "display_title",
-			    json_string(title && *title ? title : t_get(req, "inbox_no_title")));
+			    json_string_length(title) ? json_incref(title)
+						      : json_string(t_get(req, "inbox_no_title")));
 	json_object_set_new(r, "has_point",
 			    json_boolean(json_is_integer(json_object_get(r, "lat_e6"))));
 	return r;
+}
+
+/* {code: label} of the reporter's assessments as the inbox names them (a new reference). */
+static json_t *
+assessment_labels(struct request *req)
+{
+	static const char *const codes[] = {"none", "confirmed", "disputed"};
+	json_t *out = json_object();
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		json_object_set_new(
+			out, codes[i],
+			json_string(t_get(
+				req, arena_printf(req->arena, "inbox_assessment_%s", codes[i]))));
+	return out;
 }
 
 /* Query arguments of the filters, for links that keep them (arena string, "" when none). */
@@ -200,14 +252,17 @@ page_inbox(struct request *req)
 		return;
 	}
 	json_t *items = json_array();
+	json_t *table = report_label_table(req), *assessments = assessment_labels(req);
 	size_t i;
 	json_t *r;
 	json_array_foreach(rows, i, r)
 	{
 		if (i == INBOX_PAGE)
 			break;
-		json_array_append(items, report_labels(req, r));
+		json_array_append(items, report_labels(req, table, assessments, r));
 	}
+	json_decref(table);
+	json_decref(assessments);
 	bool has_next = json_array_size(rows) > INBOX_PAGE;
 	json_decref(rows);
 
@@ -261,40 +316,41 @@ page_inbox_geojson(struct request *req)
 			   "bbox is minlon,minlat,maxlon,maxlat in degrees");
 		return;
 	}
-	json_t *rows = db_inbox_list(target_days_param(req), &f, INBOX_MAP_MAX, 0);
-	if (!rows) {
+	/* a viewport too full for pins is counted by area (reports/report_map.h) */
+	const char *days = target_days_param(req);
+	struct report_map_filter mf = {.inbox = true,
+				       .category = f.category,
+				       .status = f.status,
+				       .quarter = f.quarter,
+				       .overdue = f.overdue,
+				       .disputed = f.disputed,
+				       .target_days = days,
+				       .has_bbox = f.has_bbox};
+	memcpy(mf.bbox, f.bbox, sizeof(mf.bbox));
+	struct report_map_count count = {0};
+	struct strbuf out = STRBUF_INIT;
+	int rc = f.ref ? 0 : report_map_count(&mf, &count);
+	if (rc == 0 && count.total > REPORT_MAP_PINS) {
+		report_map_clusters(req, &count, &out);
+	} else if (rc == 0) {
+		json_t *labels = json_object();
+		for (const char *const *st = report_statuses; *st; st++)
+			json_object_set_new(labels, *st,
+					    json_string(report_status_label(req, *st)));
+		rc = db_inbox_map_pins(days, &f, REPORT_MAP_PINS, labels,
+				       t_get(req, "inbox_no_title"), &out);
+		json_decref(labels);
+	}
+	report_map_count_release(&count);
+	if (rc < 0) {
+		strbuf_release(&out);
 		page_db_unavailable(req);
 		return;
 	}
-	json_t *features = json_array();
-	size_t i;
-	json_t *r;
-	json_array_foreach(rows, i, r)
-	{
-		json_t *lat = json_object_get(r, "lat_e6"), *lon = json_object_get(r, "lon_e6");
-		if (i == INBOX_MAP_MAX || !json_is_integer(lat))
-			continue;
-		report_labels(req, r);
-		json_t *coords = json_pack("[f, f]", (double)json_integer_value(lon) / 1e6,
-					   (double)json_integer_value(lat) / 1e6);
-		json_array_append_new(
-			features,
-			json_pack("{s:s, s:{s:s, s:o}, s:{s:O, s:O, s:O, s:O, s:O, s:b, s:O}}",
-				  "type", "Feature", "geometry", "type", "Point", "coordinates",
-				  coords, "properties", "title",
-				  json_object_get(r, "display_title"), "ref",
-				  json_object_get(r, "ref"), "url", json_object_get(r, "url"),
-				  "status", json_object_get(r, "status"), "label",
-				  json_object_get(r, "status_label"), "overdue",
-				  json_is_true(json_object_get(r, "overdue")), "disputes",
-				  json_object_get(r, "disputes")));
-	}
-	json_decref(rows);
-	json_t *fc = json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", features);
-	char *body = json_dumps(fc, JSON_COMPACT | JSON_REAL_PRECISION(10));
-	json_decref(fc);
 	http_add_header(req, "Cache-Control", "no-store");
-	http_send_owned(req, 200, "application/geo+json", body, strlen(body));
+	size_t len;
+	char *body = strbuf_detach(&out, &len);
+	http_send_owned(req, 200, "application/geo+json", body, len);
 }
 
 /* The status form of report r: settable statuses, the prefilled body, the duplicate. */
@@ -368,7 +424,7 @@ page_inbox_report(struct request *req)
 		page_read_failed(req, st, "report_not_found", "there is no such report");
 		return;
 	}
-	report_labels(req, r);
+	report_labels(req, NULL, NULL, r); /* one row: no table */
 	json_object_set_new(r, "description_lines",
 			    text_lines(json_string_value(json_object_get(r, "description"))));
 	json_object_set_new(r, "status_message_lines",

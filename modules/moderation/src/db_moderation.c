@@ -18,16 +18,22 @@
 	"m.id, m.origin, m.origin_id, m.action, m.target, m.reason, m.comment_sha256,"             \
 	" to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 
+/* {id, origin, origin_id, action, target, reason, comment_sha256, created_at} from the
+ * MODERATION_COLUMNS of row (no json_pack: the log's page reads 50 of these) */
 static json_t *
 moderation_row(PGresult *res, int row)
 {
-	return json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:o, s:s}", "id",
-			 (json_int_t)strtoll(PQgetvalue(res, row, 0), NULL, 10), "origin",
-			 PQgetvalue(res, row, 1), "origin_id",
-			 (json_int_t)strtoll(PQgetvalue(res, row, 2), NULL, 10), "action",
-			 PQgetvalue(res, row, 3), "target", PQgetvalue(res, row, 4), "reason",
-			 PQgetvalue(res, row, 5), "comment_sha256", db_text_or_null(res, row, 6),
-			 "created_at", PQgetvalue(res, row, 7));
+	static const char *const keys[] = {"id",     "origin", "origin_id",      "action",
+					   "target", "reason", "comment_sha256", "created_at"};
+	json_t *m = json_object();
+	for (int col = 0; col < 8; col++) {
+		const char *v = PQgetvalue(res, row, col);
+		json_t *j = col == 0 || col == 2 ? json_integer(strtoll(v, NULL, 10))
+			    : col == 6           ? db_text_or_null(res, row, col)
+						 : json_string(v);
+		json_object_set_new_nocheck(m, keys[col], j ? j : json_null());
+	}
+	return m;
 }
 
 json_t *

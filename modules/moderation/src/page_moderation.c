@@ -11,6 +11,7 @@
 #include "common/page_util.h"
 #include "publications/publication.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define MODERATION_PAGE 50 /* entries on a page of the public log */
@@ -21,15 +22,20 @@ moderation_view(struct request *req, json_t *m)
 	const char *action = json_string_value(json_object_get(m, "action"));
 	const char *created = json_string_value(json_object_get(m, "created_at"));
 	const char *sha = json_string_value(json_object_get(m, "comment_sha256"));
-	json_t *v = json_pack("{s:O, s:O, s:s, s:s, s:O, s:O, s:O, s:s, s:s}", "id",
-			      json_object_get(m, "origin_id"), "origin",
-			      json_object_get(m, "origin"), "action", action, "action_label",
-			      i18n_get(req->app->i18n, req->lang,
-				       arena_printf(req->arena, "moderation_action_%s", action)),
-			      "target", json_object_get(m, "target"), "reason",
-			      json_object_get(m, "reason"), "comment_sha256",
-			      json_object_get(m, "comment_sha256"), "created_at", created,
-			      "created_date", arena_strndup(req->arena, created, 10));
+	/* no json_pack: the log's page builds 50 of these */
+	char key[96];
+	snprintf(key, sizeof(key), "moderation_action_%s", action);
+	json_t *v = json_object();
+	json_object_set_nocheck(v, "id", json_object_get(m, "origin_id"));
+	json_object_set_nocheck(v, "origin", json_object_get(m, "origin"));
+	json_object_set_nocheck(v, "action", json_object_get(m, "action"));
+	json_object_set_new_nocheck(v, "action_label",
+				    json_string(i18n_get(req->app->i18n, req->lang, key)));
+	json_object_set_nocheck(v, "target", json_object_get(m, "target"));
+	json_object_set_nocheck(v, "reason", json_object_get(m, "reason"));
+	json_object_set_nocheck(v, "comment_sha256", json_object_get(m, "comment_sha256"));
+	json_object_set_nocheck(v, "created_at", json_object_get(m, "created_at"));
+	json_object_set_new_nocheck(v, "created_date", json_stringn(created, strnlen(created, 10)));
 	if (sha) {
 		/* 8-character groups, so a long hash can wrap on a phone (copied, it is whole) */
 		json_t *chunks = json_array();

@@ -52,16 +52,33 @@ pub_text(struct request *req, const char *key)
 	return i18n_get(req->app->i18n, req->lang, key);
 }
 
+/* The catalog key a_b_c (a message key; pages ask for hundreds a request: no printf). */
+static const char *
+key3(char *buf, size_t size, const char *a, const char *b, const char *c)
+{
+	size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
+	if (la + lb + lc + 3 > size)
+		return "";
+	memcpy(buf, a, la);
+	buf[la] = '_';
+	memcpy(buf + la + 1, b, lb);
+	buf[la + 1 + lb] = '_';
+	memcpy(buf + la + lb + 2, c, lc + 1);
+	return buf;
+}
+
 const char *
 pub_field_label(struct request *req, const struct kind *k, const struct field *f)
 {
-	return pub_text(req, arena_printf(req->arena, "field_%s_%s", k->name, f->name));
+	char key[128];
+	return pub_text(req, key3(key, sizeof(key), "field", k->name, f->name));
 }
 
 const char *
 pub_choice_label(struct request *req, const struct kind *k, const struct field *f, const char *v)
 {
-	return pub_text(req, arena_printf(req->arena, "%s_%s_%s", k->name, f->name, v));
+	char key[128];
+	return pub_text(req, key3(key, sizeof(key), k->name, f->name, v ? v : ""));
 }
 
 bool
@@ -160,18 +177,27 @@ add_fields(struct request *req, const struct kind *k, json_t *data, bool full, j
 		const struct field *f = &k->fields[i];
 		json_t *fv = json_object_get(data, f->name);
 		const char *val = fv ? fact_value(req, k, f, fv) : NULL;
-		if (val)
-			json_array_append_new(facts,
-					      json_pack("{s:s, s:s, s:s, s:b}", "name", f->name,
-							"label", pub_field_label(req, k, f),
-							"value", val, "in_card",
-							f->filter || f->type == FIELD_DATE ||
-								f->type == FIELD_PATTERN ||
-								strcmp(f->name, "progress") == 0));
-		if (f->type == FIELD_CHOICE && fv)
+		if (val) {
+			/* no json_pack: its format is parsed again for every fact of every item */
+			json_t *fact = json_object();
+			json_object_set_new_nocheck(fact, "name", json_string_nocheck(f->name));
+			json_object_set_new_nocheck(fact, "label",
+						    json_string(pub_field_label(req, k, f)));
+			json_object_set_new_nocheck(fact, "value", json_string(val));
+			json_object_set_new_nocheck(fact, "in_card",
+						    json_boolean(f->filter ||
+								 f->type == FIELD_DATE ||
+								 f->type == FIELD_PATTERN ||
+								 strcmp(f->name, "progress") == 0));
+			json_array_append_new(facts, fact);
+		}
+		if (f->type == FIELD_CHOICE && fv) {
+			char key[64];
+			snprintf(key, sizeof(key), "label_%s", f->name);
 			json_object_set_new(
-				v, arena_printf(req->arena, "label_%s", f->name),
+				v, key,
 				json_string(pub_choice_label(req, k, f, json_string_value(fv))));
+		}
 		if (full && f->type == FIELD_MARKDOWN && fv)
 			add_section(req, k, f, fv, v);
 	}
@@ -211,23 +237,32 @@ view_head(struct request *req, const struct kind *k, json_t *item)
 	const char *status = json_string_value(json_object_get(item, "status"));
 	const char *used = NULL;
 	const char *title = i18n_pick(json_object_get(data, k->title_field), req->lang, &used);
-	json_t *v = json_pack(
-		"{s:I, s:s, s:s, s:b, s:s, s:s, s:s, s:O, s:i, s:O, s:O, s:O, s:b, s:O, s:O}", "id",
-		id, "kind", k->name, "origin", origin, "is_own",
-		strcmp(origin, req->app->side) == 0, "url",
-		arena_printf(req->arena, "/%s/%lld", k->path, (long long)id), "title",
-		title ? title : "", "title_lang", used ? used : req->lang, "status",
-		json_object_get(item, "status"), "version",
-		(int)json_integer_value(json_object_get(item, "version")), "published_at",
-		json_object_get(item, "published_at"), "unpublish_reason",
-		json_object_get(item, "unpublish_reason"), "origin_id",
-		json_object_get(item, "origin_id"), "is_unpublished",
-		strcmp(status, "unpublished") == 0, "data", data, "updated_at",
-		json_object_get(item, "updated_at"));
-	json_object_set_new(v, arena_printf(req->arena, "is_%s", k->name), json_true());
-	json_object_set_new(
-		v, "status_label",
-		json_string(pub_text(req, arena_printf(req->arena, "status_%s", status))));
+	char buf[96];
+	/* no json_pack: lists build this for every item */
+	json_t *v = json_object();
+	json_object_set_new_nocheck(v, "id", json_integer(id));
+	json_object_set_new_nocheck(v, "kind", json_string_nocheck(k->name));
+	json_object_set_new_nocheck(v, "origin", json_string(origin));
+	json_object_set_new_nocheck(v, "is_own", json_boolean(strcmp(origin, req->app->side) == 0));
+	snprintf(buf, sizeof(buf), "/%s/%lld", k->path, (long long)id);
+	json_object_set_new_nocheck(v, "url", json_string_nocheck(buf));
+	json_object_set_new_nocheck(v, "title", json_string(title ? title : ""));
+	json_object_set_new_nocheck(v, "title_lang", json_string(used ? used : req->lang));
+	json_object_set_nocheck(v, "status", json_object_get(item, "status"));
+	json_object_set_new_nocheck(
+		v, "version",
+		json_integer((int)json_integer_value(json_object_get(item, "version"))));
+	json_object_set_nocheck(v, "published_at", json_object_get(item, "published_at"));
+	json_object_set_nocheck(v, "unpublish_reason", json_object_get(item, "unpublish_reason"));
+	json_object_set_nocheck(v, "origin_id", json_object_get(item, "origin_id"));
+	json_object_set_new_nocheck(v, "is_unpublished",
+				    json_boolean(strcmp(status, "unpublished") == 0));
+	json_object_set_nocheck(v, "data", data);
+	json_object_set_nocheck(v, "updated_at", json_object_get(item, "updated_at"));
+	snprintf(buf, sizeof(buf), "is_%s", k->name);
+	json_object_set_new(v, buf, json_true());
+	snprintf(buf, sizeof(buf), "status_%s", status);
+	json_object_set_new(v, "status_label", json_string(pub_text(req, buf)));
 	const char *pa = json_string_value(json_object_get(item, "published_at"));
 	if (pa)
 		json_object_set_new(v, "published_date", json_stringn(pa, 10));

@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#define STAFF_LIST_PAGE 20 /* items a page of a staff list shows, newest change first */
 #define PUB_REASON_MAX 500
 
 /* ---- the form ---- */
@@ -209,15 +210,18 @@ page_staff_pub_list(struct request *req)
 	const struct kind *k;
 	if (!staff_kind(req, &k))
 		return;
-	json_t *rows = db_pub_list_own(req->app->side, k->name, 500);
-	if (!rows) {
+	long long before = page_before_param(req);
+	if (before < 0)
+		return;
+	json_t *list = db_pub_page_own(req->app->side, k->name, before, STAFF_LIST_PAGE);
+	if (!list) {
 		page_db_unavailable(req);
 		return;
 	}
 	json_t *items = json_array();
 	size_t i;
 	json_t *it;
-	json_array_foreach(rows, i, it)
+	json_array_foreach(json_object_get(list, "items"), i, it)
 	{
 		json_t *v = pub_view(req, k, it, false);
 		json_object_set_new(
@@ -226,10 +230,15 @@ page_staff_pub_list(struct request *req)
 					    "published") == 0));
 		json_array_append_new(items, v);
 	}
-	json_decref(rows);
 	http_csrf(req);
-	json_t *view =
-		json_pack("{s:s, s:s, s:o}", "kind", k->name, "path", k->path, "items", items);
+	json_t *view = json_pack("{s:s, s:s, s:o, s:b}", "kind", k->name, "path", k->path, "items",
+				 items, "is_first", before == 0);
+	json_t *next = json_object_get(list, "next");
+	if (json_is_integer(next))
+		json_object_set_new(view, "next_url",
+				    json_sprintf("/staff/%s?before=%lld", k->path,
+						 (long long)json_integer_value(next)));
+	json_decref(list);
 	json_object_set_new(
 		view, "heading",
 		json_string(pub_text(req, arena_printf(req->arena, "nav_%s", k->path))));

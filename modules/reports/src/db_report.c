@@ -27,6 +27,31 @@
 	" AND ($5::bigint IS NULL OR r.geom && ST_MakeEnvelope($5 / 1e6, $6 / 1e6, $7 / 1e6,"      \
 	" $8 / 1e6, 4326))"
 
+/*
+ * A report as plain columns, the keys and values of report_json() (migration 0007): lists read
+ * their rows with db_row_object() instead of parsing JSON text built by PostgreSQL.
+ */
+#define REPORT_COLUMNS                                                                             \
+	" r.id, r.origin, r.origin_id, r.ref, r.category, r.title, r.description, r.place,"        \
+	" r.quarter, r.lat_e6, r.lon_e6, r.lang, r.visibility, r.hidden_reason, r.text_sha256,"    \
+	" r.status, r.status_message, r.status_body, r.duplicate_of, r.assessment,"                \
+	" r.assessment_comment, r.disputes, r.supporters, r.photos,"                               \
+	" utc_iso(r.created_at) AS created_at, utc_iso(r.received_at) AS received_at,"             \
+	" utc_iso(r.resolved_at) AS resolved_at, utc_iso(r.updated_at) AS updated_at"
+
+/* Every row of res as db_row_object() (res consumed), or NULL. */
+static json_t *
+column_rows(PGresult *res)
+{
+	if (!res)
+		return NULL;
+	json_t *a = json_array();
+	for (int i = 0; i < PQntuples(res); i++)
+		json_array_append_new(a, db_row_object(res, i));
+	PQclear(res);
+	return a;
+}
+
 static json_t *
 parse_row(PGresult *res, int row, int col)
 {
@@ -183,8 +208,8 @@ db_report_nearby(const char *category, long long lat_e6, long long lon_e6, int m
 {
 	/* geography: distances in metres on the spheroid, through the index on geom::geography */
 	static const char q[] =
-		"SELECT (report_json(r)::jsonb || jsonb_build_object('distance_m',"
-		"  round(ST_Distance(r.geom::geography, point_e6($2, $3)::geography))))::text"
+		"SELECT" REPORT_COLUMNS ", round(ST_Distance(r.geom::geography,"
+		"  point_e6($2, $3)::geography))::bigint AS distance_m"
 		" FROM reports r WHERE r.visibility = 'public' AND r.category = $1"
 		" AND r.status NOT IN ('resolved', 'out_of_scope', 'rejected', 'duplicate')"
 		" AND r.geom IS NOT NULL"
@@ -192,8 +217,8 @@ db_report_nearby(const char *category, long long lat_e6, long long lon_e6, int m
 		" ORDER BY ST_Distance(r.geom::geography, point_e6($2, $3)::geography), r.id"
 		" LIMIT $5";
 	char lat[24], lon[24], m[16], lim[16];
-	return all_rows(db_exec(q, DB_PARAMS(category, LL(lat, lat_e6), LL(lon, lon_e6),
-					     LL(m, meters), LL(lim, limit))));
+	return column_rows(db_exec(q, DB_PARAMS(category, LL(lat, lat_e6), LL(lon, lon_e6),
+						LL(m, meters), LL(lim, limit))));
 }
 
 /* The nine filter parameters; bufs holds the numbers' text. */
@@ -216,7 +241,7 @@ json_t *
 db_report_list(const struct report_filter *f, long long before_id, int limit)
 {
 	/* keyset on (created_at, id): the cursor is the last id shown */
-	static const char q[] = "SELECT report_json(r)::text, r.id FROM reports r WHERE" FILTERS
+	static const char q[] = "SELECT" REPORT_COLUMNS " FROM reports r WHERE" FILTERS
 				" AND ($10::bigint IS NULL OR (r.created_at, r.id) <"
 				" (SELECT created_at, id FROM reports WHERE id = $10))"
 				" ORDER BY r.created_at DESC, r.id DESC LIMIT $11";
@@ -225,72 +250,54 @@ db_report_list(const struct report_filter *f, long long before_id, int limit)
 	filter_params(f, p, bufs);
 	p[9] = before_id > 0 ? LL(bid, before_id) : NULL;
 	p[10] = LL(lim, limit + 1);
-	PGresult *res = db_exec(q, 11, p);
-	if (!res)
+	json_t *items = column_rows(db_exec(q, 11, p));
+	if (!items)
 		return NULL;
-	int n = PQntuples(res);
-	json_t *items = json_array();
-	for (int i = 0; i < n && i < limit; i++) {
-		json_t *v = parse_row(res, i, 0);
-		if (v)
-			json_array_append_new(items, v);
+	json_t *next = json_null();
+	if (json_array_size(items) > (size_t)limit) {
+		next = json_incref(json_object_get(json_array_get(items, (size_t)limit - 1), "id"));
+		json_array_remove(items, (size_t)limit);
 	}
-	json_t *next = n > limit ? json_integer(strtoll(PQgetvalue(res, limit - 1, 1), NULL, 10))
-				 : json_null();
-	PQclear(res);
 	return json_pack("{s:o, s:o}", "items", items, "next", next);
 }
 
-char *
-db_report_geojson(const struct report_filter *f, int cap, const char *labels)
-{
-	/*
-	 * RFC 7946 coordinates [lon, lat] with 6 decimals (about 0.1 m); properties are what a
-	 * map popup shows. Newest first, so a capped viewport shows the recent reports. The
-	 * viewport's reports are found first through the GiST index (OFFSET 0 keeps the planner
-	 * from walking the age index instead, which reads far more rows for a small viewport),
-	 * then sorted, and only the LIMIT's are built.
-	 */
-	static const char q[] =
-		"SELECT json_build_object('type', 'FeatureCollection', 'features',"
-		"  coalesce(json_agg(f.feature ORDER BY f.created_at DESC, f.id DESC), '[]'::json),"
-		"  'capped', count(*) >= $10)::text"
-		" FROM (SELECT r.id, r.created_at,"
-		"   json_build_object('type', 'Feature', 'id', r.ref,"
-		"   'geometry', ST_AsGeoJSON(r.geom, 6)::json,"
-		"   'properties', json_build_object('ref', r.ref, 'category', r.category,"
-		"    'title', r.title, 'status', r.status, 'assessment', r.assessment,"
-		"    'supporters', r.supporters, 'created_at', utc_iso(r.created_at),"
-		"    'label', $11::jsonb ->> r.status, 'url', '/reports/' || r.ref)) AS feature"
-		"  FROM reports r WHERE r.id IN (SELECT c.id FROM (SELECT r.id, r.created_at"
-		"   FROM reports r WHERE r.geom IS NOT NULL AND" FILTERS " OFFSET 0) c"
-		"   ORDER BY c.created_at DESC, c.id DESC LIMIT $10)) f";
-	const char *p[11];
-	char bufs[5][32], lim[16];
-	filter_params(f, p, bufs);
-	p[9] = LL(lim, cap);
-	p[10] = labels;
-	PGresult *res = db_exec(q, 11, p);
-	if (!res)
-		return NULL;
-	char *out = xstrdup(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return out;
-}
-
 json_t *
-db_report_staff_list(int limit)
+db_report_staff_list(long long before_id, int pending_limit, int limit)
 {
-	static const char q[] =
-		"SELECT report_json(r)::text FROM ("
-		"  (SELECT * FROM reports WHERE origin = 'citizen' AND visibility = 'pending'"
-		"   ORDER BY created_at DESC, id DESC LIMIT $1)"
-		"  UNION ALL"
-		"  (SELECT * FROM reports WHERE origin = 'citizen' AND visibility <> 'pending'"
-		"   ORDER BY created_at DESC, id DESC LIMIT $1)) r"
-		" ORDER BY r.visibility = 'pending' DESC, r.created_at DESC, r.id DESC LIMIT $1";
-	char lim[16];
-	return all_rows(db_exec(q, DB_PARAMS(LL(lim, limit))));
+	/* the first page's pending reports, the waiting ones' number, then a keyset page of the
+	 * others on (created_at, id) through the age index */
+	static const char q_pending[] =
+		"SELECT" REPORT_COLUMNS ", count(*) OVER () AS waiting FROM reports r"
+		" WHERE r.origin = 'citizen' AND r.visibility = 'pending'"
+		" ORDER BY r.created_at DESC, r.id DESC LIMIT $1";
+	static const char q_others[] = "SELECT" REPORT_COLUMNS " FROM reports r"
+				       " WHERE r.origin = 'citizen' AND r.visibility <> 'pending'"
+				       " AND ($1::bigint IS NULL OR (r.created_at, r.id) <"
+				       "  (SELECT created_at, id FROM reports WHERE id = $1))"
+				       " ORDER BY r.created_at DESC, r.id DESC LIMIT $2";
+	char lim[16], plim[16], bid[24];
+	json_t *pending =
+		before_id > 0 ? json_array()
+			      : column_rows(db_exec(q_pending, DB_PARAMS(LL(plim, pending_limit))));
+	json_t *others =
+		pending ? column_rows(db_exec(q_others,
+					      DB_PARAMS(before_id > 0 ? LL(bid, before_id) : NULL,
+							LL(lim, limit + 1))))
+			: NULL;
+	if (!others) {
+		json_decref(pending);
+		return NULL;
+	}
+	json_t *first = json_array_get(pending, 0);
+	json_int_t waiting = first ? json_integer_value(json_object_get(first, "waiting")) : 0;
+	json_t *next = json_null();
+	if (json_array_size(others) > (size_t)limit) {
+		next = json_incref(
+			json_object_get(json_array_get(others, (size_t)limit - 1), "id"));
+		json_array_remove(others, (size_t)limit);
+	}
+	return json_pack("{s:o, s:I, s:o, s:o}", "pending", pending, "waiting", waiting, "others",
+			 others, "next", next);
 }
 
 json_t *

@@ -24,7 +24,6 @@
  * demo loaders), report_retention.c (the contact retention job). SQL: db_report*.c.
  */
 #define REPORT_MAX_BODY (26u * 1024 * 1024) /* the form: 3 photos of 8 MiB and the texts */
-#define REPORT_GEOJSON_CAP 500              /* features in one /reports.geojson answer */
 #define REPORT_NEARBY_MAX 10                /* open reports shown before filing */
 #define MICRODEGREES 1000000LL
 
@@ -46,6 +45,11 @@ const char *report_degrees(struct request *req, long long e6);
  * with labels, supporters, dates, url. Never the contact or the tracking token. New reference.
  */
 json_t *report_view(struct request *req, json_t *row);
+/* The same for a list: table is report_label_table() with "assessment" added ({code: label}),
+ * whose labels the views share; NULL looks each label up (one report). */
+json_t *report_view_labelled(struct request *req, json_t *table, json_t *row);
+/* report_label_table() with the public assessment labels (report_view_labelled's table). */
+json_t *report_view_table(struct request *req);
 /* The report's page view, shared by the public page and the tracking page: {report, timeline,
  * map (when it has a pin)}. New reference. */
 json_t *report_item_view(struct request *req, json_t *row);

@@ -12,7 +12,9 @@
 #include "common/map.h"
 #include "common/page_util.h"
 #include "common/strbuf.h"
+#include "db_report_map.h"
 #include "reports/db_report.h"
+#include "reports/report_map.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -104,13 +106,14 @@ list_view(struct request *req, const char *path)
 		page_db_unavailable(req);
 		return NULL;
 	}
-	json_t *items = json_array();
+	json_t *items = json_array(), *table = report_view_table(req);
 	size_t i;
 	json_t *r;
 	json_array_foreach(json_object_get(list, "items"), i, r)
 	{
-		json_array_append_new(items, report_view(req, r));
+		json_array_append_new(items, report_view_labelled(req, table, r));
 	}
+	json_decref(table);
 	const char *fq = filter_query(req, &f);
 	json_t *view =
 		json_pack("{s:o, s:b, s:b, s:o, s:s, s:s, s:s}", "items", items, "has_items",
@@ -175,19 +178,35 @@ page_report_geojson(struct request *req)
 		}
 		f.ref = ref;
 	}
-	json_t *labels = json_object();
-	for (const char *const *s = report_statuses; *s; s++)
-		json_object_set_new(labels, *s, json_string(report_status_label(req, *s)));
-	char *labels_text = json_dumps(labels, JSON_COMPACT);
-	json_decref(labels);
-	char *body = db_report_geojson(&f, REPORT_GEOJSON_CAP, labels_text);
-	free(labels_text);
-	if (!body) {
+	/* a viewport too full for pins is counted by area (reports/report_map.h) */
+	struct report_map_filter mf = {.category = f.category,
+				       .status = f.status,
+				       .quarter = f.quarter,
+				       .age_days = f.age_days,
+				       .has_bbox = f.has_bbox};
+	memcpy(mf.bbox, f.bbox, sizeof(mf.bbox));
+	struct report_map_count count = {0};
+	struct strbuf out = STRBUF_INIT;
+	int rc = f.ref ? 0 : report_map_count(&mf, &count);
+	if (rc == 0 && count.total > REPORT_MAP_PINS) {
+		report_map_clusters(req, &count, &out);
+	} else if (rc == 0) {
+		json_t *labels = json_object();
+		for (const char *const *s = report_statuses; *s; s++)
+			json_object_set_new(labels, *s, json_string(report_status_label(req, *s)));
+		rc = db_report_map_pins(&f, REPORT_MAP_PINS, labels, &out);
+		json_decref(labels);
+	}
+	report_map_count_release(&count);
+	if (rc < 0) {
+		strbuf_release(&out);
 		req->want_json = true;
 		page_db_unavailable(req);
 		return;
 	}
-	http_send_owned(req, 200, "application/geo+json", body, strlen(body));
+	size_t len;
+	char *body = strbuf_detach(&out, &len);
+	http_send_owned(req, 200, "application/geo+json", body, len);
 }
 
 /* ---- the report page, supports ---- */

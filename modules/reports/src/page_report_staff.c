@@ -15,37 +15,67 @@
 #include "moderation/moderation.h"
 #include "reports/db_report.h"
 
+#include <stdio.h>
 #include <string.h>
 
-#define REPORT_STAFF_MAX 300
+#define STAFF_PENDING_MAX 20 /* pending reports on the queue's first page */
+#define STAFF_PAGE 20        /* other reports a page of the queue shows */
 
+/* A row's view in the queue, with its actions. */
+static json_t *
+queue_row(struct request *req, json_t *table, json_t *r)
+{
+	json_t *v = report_view_labelled(req, table, r);
+	const char *ref = json_string_value(json_object_get(r, "ref"));
+	char buf[80];
+	snprintf(buf, sizeof(buf), "/staff/reports/%s/approve", ref);
+	json_object_set_new(v, "approve_action", json_string(buf));
+	snprintf(buf, sizeof(buf), "/staff/reports/%s/hide", ref);
+	json_object_set_new(v, "hide_action", json_string(buf));
+	return v;
+}
+
+/*
+ * The queue: the pending reports first (at most STAFF_PENDING_MAX, newest first, with how many
+ * wait in all), then the others, newest first, STAFF_PAGE a page (?before= the last one shown).
+ */
 void
 page_staff_reports(struct request *req)
 {
 	if (!page_require(req, "reports.moderate"))
 		return;
-	json_t *rows = db_report_staff_list(REPORT_STAFF_MAX);
-	if (!rows) {
+	long long before = page_before_param(req);
+	if (before < 0)
+		return;
+	json_t *list = db_report_staff_list(before, STAFF_PENDING_MAX, STAFF_PAGE);
+	if (!list) {
 		page_db_unavailable(req);
 		return;
 	}
-	json_t *pending = json_array(), *others = json_array();
+	json_t *pending = json_array(), *others = json_array(), *table = report_view_table(req);
 	size_t i;
 	json_t *r;
-	json_array_foreach(rows, i, r)
+	json_array_foreach(json_object_get(list, "pending"), i, r)
 	{
-		json_t *v = report_view(req, r);
-		const char *ref = json_string_value(json_object_get(r, "ref"));
-		json_object_set_new(v, "approve_action",
-				    json_sprintf("/staff/reports/%s/approve", ref));
-		json_object_set_new(v, "hide_action", json_sprintf("/staff/reports/%s/hide", ref));
-		json_array_append_new(
-			json_is_true(json_object_get(v, "is_pending")) ? pending : others, v);
+		json_array_append_new(pending, queue_row(req, table, r));
 	}
-	json_decref(rows);
-	json_t *view = json_pack("{s:o, s:o, s:b, s:b}", "pending", pending, "others", others,
-				 "has_pending", json_array_size(pending) > 0, "has_others",
-				 json_array_size(others) > 0);
+	json_array_foreach(json_object_get(list, "others"), i, r)
+	{
+		json_array_append_new(others, queue_row(req, table, r));
+	}
+	json_decref(table);
+	json_int_t waiting = json_integer_value(json_object_get(list, "waiting"));
+	json_t *view =
+		json_pack("{s:o, s:o, s:b, s:b, s:I, s:b, s:b}", "pending", pending, "others",
+			  others, "has_pending", json_array_size(pending) > 0, "has_others",
+			  json_array_size(others) > 0, "waiting", waiting, "more_waiting",
+			  waiting > (json_int_t)json_array_size(pending), "is_first", before == 0);
+	json_t *next = json_object_get(list, "next");
+	if (json_is_integer(next))
+		json_object_set_new(view, "next_url",
+				    json_sprintf("/staff/reports?before=%lld",
+						 (long long)json_integer_value(next)));
+	json_decref(list);
 	http_csrf(req);
 	http_render(req, 200, "report_staff", view);
 }

@@ -222,6 +222,40 @@ report_quarter_label(struct request *req, const char *q)
 }
 
 json_t *
+report_label_table(struct request *req)
+{
+	json_t *names = json_object(), *days = json_object(), *statuses = json_object();
+	json_t *quarters = json_object();
+	size_t i;
+	json_t *c;
+	json_array_foreach(report_categories(req->app), i, c)
+	{
+		const char *code = json_string_value(json_object_get(c, "code"));
+		json_object_set_new(names, code, json_string(report_category_label(req, code)));
+		json_object_set(days, code, json_object_get(c, "target_days"));
+	}
+	for (const char *const *s = report_statuses; *s; s++)
+		json_object_set_new(statuses, *s, json_string(report_status_label(req, *s)));
+	for (const char *const *q = report_quarters(); *q; q++)
+		json_object_set_new(quarters, *q, json_string(report_quarter_label(req, *q)));
+	return json_pack("{s:o, s:o, s:o, s:o}", "category", names, "days", days, "status",
+			 statuses, "quarter", quarters);
+}
+
+json_t *
+report_label(struct request *req, json_t *table, const char *part, const char *code)
+{
+	if (!table) {
+		const char *l = strcmp(part, "category") == 0 ? report_category_label(req, code)
+				: strcmp(part, "status") == 0 ? report_status_label(req, code)
+							      : report_quarter_label(req, code);
+		return json_string(l ? l : "");
+	}
+	json_t *v = json_object_get(json_object_get(table, part), code ? code : "");
+	return v ? json_incref(v) : json_string(code ? code : "");
+}
+
+json_t *
 report_category_options(struct request *req, const char *selected)
 {
 	size_t n = json_array_size(report_categories(req->app)), i;

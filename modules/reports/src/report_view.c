@@ -12,6 +12,7 @@
 #include "common/page_util.h"
 #include "reports/db_report.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,8 +102,23 @@ add_visibility(json_t *v, json_t *row)
 	}
 }
 
+/* A new string of s, known to be UTF-8 (the database's, a catalog's). */
+static json_t *
+text_of(const char *s)
+{
+	return json_string_nocheck(s ? s : "");
+}
+
+/* k's value in row, shared (a new reference), or null. */
+static json_t *
+get(json_t *row, const char *k)
+{
+	json_t *v = json_object_get(row, k);
+	return v ? json_incref(v) : json_null();
+}
+
 json_t *
-report_view(struct request *req, json_t *row)
+report_view_labelled(struct request *req, json_t *table, json_t *row)
 {
 	const char *ref = json_string_value(json_object_get(row, "ref"));
 	const char *category = json_string_value(json_object_get(row, "category"));
@@ -110,40 +126,84 @@ report_view(struct request *req, json_t *row)
 	const char *status = json_string_value(json_object_get(row, "status"));
 	const char *assessment = json_string_value(json_object_get(row, "assessment"));
 	const char *created = json_string_value(json_object_get(row, "created_at"));
-	json_t *v = json_pack(
-		"{s:s, s:s, s:s, s:s, s:O, s:O, s:O, s:O, s:s, s:s, s:b, s:b, s:s, s:s, s:b, s:b}",
-		"ref", ref, "url", arena_printf(req->arena, "/reports/%s", ref), "category",
-		category, "category_label", report_category_label(req, category), "title",
-		json_object_get(row, "title"), "description", json_object_get(row, "description"),
-		"place", json_object_get(row, "place"), "lang", json_object_get(row, "lang"),
-		"status", status, "status_label", report_status_label(req, status), "is_open",
-		report_status_is_open(status), "is_resolved", strcmp(status, "resolved") == 0,
-		"assessment", assessment, "assessment_label",
-		t_get(req, arena_printf(req->arena, "report_assessment_%s", assessment)),
-		"has_assessment", strcmp(assessment, "none") != 0, "is_disputed",
-		strcmp(assessment, "disputed") == 0);
-	json_object_set_new(v, "description_lines",
-			    text_lines(json_string_value(json_object_get(row, "description"))));
+	char buf[64];
+	json_t *v = json_object();
+	json_object_set_new_nocheck(v, "ref", text_of(ref));
+	snprintf(buf, sizeof(buf), "/reports/%s", ref ? ref : "");
+	json_object_set_new_nocheck(v, "url", text_of(buf));
+	json_object_set_new_nocheck(v, "category", text_of(category));
+	json_object_set_new_nocheck(v, "category_label",
+				    table ? report_label(req, table, "category", category)
+					  : text_of(report_category_label(req, category)));
+	json_object_set_new_nocheck(v, "title", get(row, "title"));
+	json_object_set_new_nocheck(v, "description", get(row, "description"));
+	json_object_set_new_nocheck(v, "place", get(row, "place"));
+	json_object_set_new_nocheck(v, "lang", get(row, "lang"));
+	json_object_set_new_nocheck(v, "status", text_of(status));
+	json_object_set_new_nocheck(v, "status_label",
+				    table ? report_label(req, table, "status", status)
+					  : text_of(report_status_label(req, status)));
+	json_object_set_new_nocheck(v, "is_open", json_boolean(report_status_is_open(status)));
+	json_object_set_new_nocheck(v, "is_resolved",
+				    json_boolean(strcmp(status, "resolved") == 0));
+	json_object_set_new_nocheck(v, "assessment", text_of(assessment));
+	json_t *al = json_object_get(json_object_get(table, "assessment"), assessment);
+	json_object_set_new_nocheck(
+		v, "assessment_label",
+		al ? json_incref(al)
+		   : text_of(t_get(req,
+				   arena_printf(req->arena, "report_assessment_%s", assessment))));
+	json_object_set_new_nocheck(v, "has_assessment",
+				    json_boolean(strcmp(assessment, "none") != 0));
+	json_object_set_new_nocheck(v, "is_disputed",
+				    json_boolean(strcmp(assessment, "disputed") == 0));
+	json_object_set_new_nocheck(
+		v, "description_lines",
+		text_lines(json_string_value(json_object_get(row, "description"))));
 	if (quarter && *quarter) {
-		json_object_set_new(v, "quarter", json_string(quarter));
-		json_object_set_new(
+		json_object_set_new_nocheck(v, "quarter", text_of(quarter));
+		json_object_set_new_nocheck(
 			v, "quarter_label",
-			json_string(t_get(
-				req, arena_printf(req->arena, "project_quarter_%s", quarter))));
+			table ? report_label(req, table, "quarter", quarter)
+			      : text_of(t_get(req, arena_printf(req->arena, "project_quarter_%s",
+								quarter))));
 	}
 	add_answers(req, v, row);
-	json_object_set(v, "disputes", json_object_get(row, "disputes"));
-	json_object_set_new(v, "has_disputes",
-			    json_boolean(json_integer_value(json_object_get(row, "disputes")) > 0));
-	json_object_set(v, "supporters", json_object_get(row, "supporters"));
+	json_object_set_new_nocheck(v, "disputes", get(row, "disputes"));
+	json_object_set_new_nocheck(
+		v, "has_disputes",
+		json_boolean(json_integer_value(json_object_get(row, "disputes")) > 0));
+	json_object_set_new_nocheck(v, "supporters", get(row, "supporters"));
 	add_pin(req, v, row);
 	json_t *photos = photos_view(req, row);
-	json_object_set_new(v, "has_photos", json_boolean(json_array_size(photos) > 0));
-	json_object_set_new(v, "photos", photos);
-	json_object_set_new(v, "created_at", json_string(created));
-	json_object_set_new(v, "created_date", json_string(arena_strndup(req->arena, created, 10)));
+	json_object_set_new_nocheck(v, "has_photos", json_boolean(json_array_size(photos) > 0));
+	json_object_set_new_nocheck(v, "photos", photos);
+	json_object_set_new_nocheck(v, "created_at", text_of(created));
+	json_object_set_new_nocheck(
+		v, "created_date",
+		json_stringn_nocheck(created ? created : "", created ? strnlen(created, 10) : 0));
 	add_visibility(v, row);
 	return v;
+}
+
+json_t *
+report_view_table(struct request *req)
+{
+	static const char *const codes[] = {"none", "confirmed", "disputed"};
+	json_t *table = report_label_table(req), *a = json_object();
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		json_object_set_new(
+			a, codes[i],
+			json_string(t_get(
+				req, arena_printf(req->arena, "report_assessment_%s", codes[i]))));
+	json_object_set_new(table, "assessment", a);
+	return table;
+}
+
+json_t *
+report_view(struct request *req, json_t *row)
+{
+	return report_view_labelled(req, NULL, row);
 }
 
 /* The public timeline: each row with its side and a label in the reader's language. */

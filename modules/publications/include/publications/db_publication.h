@@ -45,6 +45,9 @@ json_t *db_pub_located(const char *kind, json_t *filter, const char *q, const lo
 		       int limit, enum status *st);
 /* Every item of kind and origin, any status (the staff list). */
 json_t *db_pub_list_own(const char *origin, const char *kind, int limit);
+/* The same a page at a time, after the keyset cursor before_id (the last id shown; 0: the
+ * first page): {items, next} (next: the following page's cursor, or null); NULL on failure. */
+json_t *db_pub_page_own(const char *origin, const char *kind, long long before_id, int limit);
 /* The versions of an item, newest first: [{version, status, data, unpublish_reason, changed_at}].
  */
 json_t *db_pub_versions(long long id);

@@ -53,12 +53,13 @@ json_t *db_report_nearby(const char *category, long long lat_e6, long long lon_e
 /* Public reports, newest first, after the keyset cursor (0: first page); {items, next}. */
 json_t *db_report_list(const struct report_filter *f, long long before_id, int limit);
 /*
- * The GeoJSON FeatureCollection (text, malloc'd) of public reports with a pin, at most cap;
- * labels: JSON object text {status: label in the reader's language} for the features' label.
+ * The moderators' queue: {pending, waiting, others, next}. On the first page (before_id 0) the
+ * pending reports, newest first, at most pending_limit, and waiting, how many there are in all
+ * (0 and [] on later pages); then the others (public and hidden), newest first after the keyset
+ * cursor before_id (the last id shown), at most limit, and next, the cursor of the following
+ * page (null on the last). NULL when the database failed.
  */
-char *db_report_geojson(const struct report_filter *f, int cap, const char *labels);
-/* Pending reports first, then the others, newest first; at most limit. */
-json_t *db_report_staff_list(int limit);
+json_t *db_report_staff_list(long long before_id, int pending_limit, int limit);
 
 /* The timeline rows of a report in order: [{side, kind, status, message, body, at}]. */
 json_t *db_report_timeline(long long id);

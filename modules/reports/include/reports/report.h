@@ -81,6 +81,17 @@ struct request;
 const char *report_category_label(struct request *req, const char *code);
 const char *report_status_label(struct request *req, const char *status);
 const char *report_quarter_label(struct request *req, const char *q);
+/*
+ * Those labels for a whole list, looked up once per request (a new reference): {"category":
+ * {code: name}, "days": {code: target days}, "status": {status: label}, "quarter": {code:
+ * label}}. A list sets each row's labels from it with json_object_set (the strings are shared,
+ * not copied): 100 rows cost 100 lookups, not 100 formatted keys and copies.
+ */
+json_t *report_label_table(struct request *req);
+/* The label of code in part ("category", "status", "quarter") of table (borrowed), or a new
+ * string of code itself when the table has none; without a table (one report: building the
+ * table costs more than its few lookups), looked up directly. A new reference. */
+json_t *report_label(struct request *req, json_t *table, const char *part, const char *code);
 /* The choices of a form's select, [{value, label, selected}]: the configured categories, the
  * quarters, the statuses (all of report_statuses). New references. */
 json_t *report_category_options(struct request *req, const char *selected);

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+// The bounds that keep the report loop's pages cheap whatever the number of reports (issue 11,
+// point 6; docs/performance-reports.md): a map viewport holding more than 200 reports is
+// answered as areas with their number (the agents' map and the public map alike, the count
+// being the number of reports, pending ones never counted in public), a smaller one as pins;
+// the moderators' queue shows at most 20 pending reports with how many wait in all, and the
+// others 20 a page with a cursor that walks through every one exactly once; each publication
+// kind's staff list is paged the same way; deep inbox pages still answer. The reports are
+// inserted by SQL (260 in a 2 × 1.3 km grid near the demo's centre, the same rows on both
+// sides, and 25 pending ones on the citizen side only).
+//
+//   BALADIYA_BUILD_DIR=build/dev node --test tests/integration/report_bounds.test.mjs
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startLinkedPair } from '../lib/federation.mjs';
+import { signedIn, sql, waitFor } from '../lib/http.mjs';
+
+const N = 260; // reports in the grid: more than the 200 pins a map shows
+const PENDING = 25; // waiting for the moderators (citizen only): more than the queue's 20
+const PROJECTS = 45; // more than a staff list's page of 20
+// the grid: 20 columns × 13 rows, 0.0001° apart, from the demo's map centre
+const LON0 = 4.0497;
+const LAT0 = 36.7169;
+const BOX = '4.0490,36.7160,4.0530,36.7190'; // holds the whole grid
+const ROWS4 = [LON0 - 0.00005, LAT0 - 0.00005, LON0 + 0.00195, LAT0 + 0.00035]; // 4 rows: 80
+
+let pair;
+let agent;
+let editor;
+let moderator;
+
+const grid = (visibility, status, from, count) => `
+INSERT INTO reports (origin, origin_id, ref, category, title, description, quarter, geom,
+	lang, visibility, status, created_at, received_at, updated_at)
+SELECT 'citizen', 100000 + i, 'R-9' || lpad(i::text, 3, '0') || '-' || lpad(i::text, 4, '0'),
+	'VOI', 'Borne ' || i, 'Borne tordue numéro ' || i, 'centre',
+	ST_SetSRID(ST_MakePoint(${LON0} + ((i - 1) % 20) * 0.0001,
+		${LAT0} + ((i - 1) / 20) * 0.0001), 4326), 'fr', '${visibility}', '${status}',
+	now() - i * interval '1 hour',
+	CASE WHEN '${status}' <> 'new' THEN now() - i * interval '1 hour' END, now()
+FROM generate_series(${from}, ${from + count - 1}) i`;
+
+/** The signed-in client's JSON of path (asserting 200). */
+async function json(client, path) {
+	const r = await client.get(path, { json: true });
+	assert.equal(r.status, 200, `${path}: ${r.status} ${r.body.slice(0, 300)}`);
+	return r.json;
+}
+
+async function geojson(srv, path, client) {
+	const r = client ? await client.get(path) : await fetch(`${srv.url}${path}`);
+	assert.equal(r.status, 200, path);
+	return client ? JSON.parse(r.body) : r.json();
+}
+
+/** What a clustered answer must hold: areas whose numbers add up to the total. */
+function assertAreas(fc, total, what) {
+	assert.equal(fc.type, 'FeatureCollection');
+	assert.equal(fc.clustered, true, `${what}: counted by area`);
+	assert.equal(fc.capped, true, what);
+	assert.equal(fc.total, total, `${what}: the number of reports in view`);
+	assert.ok(fc.features.length >= 1 && fc.features.length <= 200, `${what}: a few areas`);
+	let sum = 0;
+	for (const f of fc.features) {
+		const p = f.properties;
+		assert.equal(f.geometry.type, 'Point');
+		assert.ok(Number.isInteger(p.count) && p.count > 0, `${what}: an area's count`);
+		assert.ok(p.title.startsWith(`${p.count} `), `${what}: its title says its number`);
+		assert.equal(p.bbox.length, 4);
+		const [lon, lat] = f.geometry.coordinates;
+		assert.ok(lon >= p.bbox[0] && lon <= p.bbox[2] && lat >= p.bbox[1] && lat <= p.bbox[3],
+			`${what}: an area's point lies in its box`);
+		assert.equal(p.ref, undefined, `${what}: an area is not a report`);
+		sum += p.count;
+	}
+	assert.equal(sum, total, `${what}: the areas' numbers add up to the total`);
+	assert.ok(fc.note.startsWith(`${total} `), `${what}: the note says how many: ${fc.note}`);
+}
+
+before(async () => {
+	pair = await startLinkedPair();
+	for (const srv of [pair.official, pair.citizen]) {
+		await sql(srv, grid('public', 'received', 1, N));
+	}
+	await sql(pair.citizen, grid('pending', 'new', N + 1, PENDING));
+	await sql(pair.official, `
+INSERT INTO publications (id, origin, origin_id, kind, status, data, published_at, created_at,
+	updated_at)
+SELECT n, 'official', n, 'project', 'published', jsonb_build_object('title',
+	jsonb_build_object('fr', 'Projet ' || i), 'category', 'voirie', 'status', 'etude',
+	'progress', 0), now(), now(), now() - i * interval '1 minute'
+FROM (SELECT nextval('publications_id_seq') AS n, i FROM generate_series(1, ${PROJECTS}) i) s`);
+	agent = await signedIn(pair.official, 'agent', 'agente');
+	editor = await signedIn(pair.official, 'editor', 'editrice');
+	moderator = await signedIn(pair.citizen, 'moderator', 'moderatrice');
+});
+
+after(async () => {
+	await pair?.stop();
+});
+
+describe('bounds at scale', () => {
+	test('the agents\' map counts a full viewport by area, and shows pins in a small one', async () => {
+		const full = await geojson(pair.official, `/staff/inbox.geojson?bbox=${BOX}&lang=fr`, agent);
+		assertAreas(full, N, 'agents\' map');
+		assert.ok(full.features.length > 1, 'the viewport in several areas');
+		assert.match(full.note, /^260 signalements dans cette vue/);
+		// the whole world: every report, still a bounded answer
+		assertAreas(await geojson(pair.official, '/staff/inbox.geojson', agent), N,
+			'agents\' map without a box');
+		// filters apply to the count
+		const none = await geojson(pair.official, `/staff/inbox.geojson?bbox=${BOX}&category=EAU`, agent);
+		assert.equal(none.clustered, false);
+		assert.equal(none.total, 0);
+		assert.deepEqual(none.features, []);
+		// four rows of the grid: few enough for one pin each
+		const bbox = ROWS4.map((x) => x.toFixed(6)).join(',');
+		const pins = await geojson(pair.official, `/staff/inbox.geojson?bbox=${bbox}`, agent);
+		assert.equal(pins.clustered, false, 'pins');
+		assert.equal(pins.features.length, 80);
+		assert.equal(pins.total, 80);
+		for (const f of pins.features) {
+			assert.match(f.properties.ref, /^R-9\d{3}-\d{4}$/);
+			assert.equal(f.properties.url, `/staff/inbox/${f.properties.ref}`);
+			assert.equal(f.properties.count, undefined);
+		}
+	});
+
+	test('the public map does the same, without the pending reports', async () => {
+		assertAreas(await geojson(pair.citizen, `/reports.geojson?bbox=${BOX}&lang=fr`), N,
+			'public map');
+		const bbox = ROWS4.map((x) => x.toFixed(6)).join(',');
+		const pins = await geojson(pair.citizen, `/reports.geojson?bbox=${bbox}`);
+		assert.equal(pins.clustered, false);
+		assert.equal(pins.features.length, 80);
+		assert.ok(pins.features.every((f) => f.id === f.properties.ref && f.properties.url === `/reports/${f.id}`));
+		// the counts follow the moderators: one hidden, one pending approved (kept by cell)
+		const hide = await moderator.post('/staff/reports/R-9001-0001/hide', { reason: 'Nom cité' });
+		assert.equal(hide.status, 303);
+		assertAreas(await geojson(pair.citizen, `/reports.geojson?bbox=${BOX}`), N - 1, 'one hidden');
+		const approve = await moderator.post(`/staff/reports/R-9${N + 1}-0${N + 1}/approve`, {});
+		assert.equal(approve.status, 303);
+		assertAreas(await geojson(pair.citizen, `/reports.geojson?bbox=${BOX}`), N, 'one approved');
+		// the inbox and the map pages say that a full view is counted by area
+		assert.match((await agent.get('/staff/inbox?lang=fr')).body, /la carte les compte par zone/);
+		assert.match(await (await fetch(`${pair.citizen.url}/reports/map?lang=fr`)).text(),
+			/la carte les compte par zone/);
+	});
+
+	test('the moderators\' queue: 20 pending with how many wait, the others 20 a page', async () => {
+		const first = await json(moderator, '/staff/reports');
+		assert.equal(first.pending.length, 20);
+		assert.equal(first.waiting, PENDING - 1, 'one was approved by the test before');
+		assert.equal(first.more_waiting, true);
+		assert.ok(first.pending.every((r) => r.is_pending));
+		assert.match((await moderator.get('/staff/reports?lang=fr')).body,
+			new RegExp(`En attente en tout[^<]*<strong>${PENDING - 1}</strong>`));
+		const seen = new Set();
+		let page = first;
+		let pages = 0;
+		for (;;) {
+			pages++;
+			assert.ok(page.others.length <= 20);
+			for (const r of page.others) {
+				assert.ok(!r.is_pending);
+				assert.ok(!seen.has(r.ref), `${r.ref} shown twice`);
+				seen.add(r.ref);
+			}
+			if (!page.next_url) break;
+			assert.match(page.next_url, /^\/staff\/reports\?before=\d+$/);
+			page = await json(moderator, page.next_url);
+			assert.deepEqual(page.pending, [], 'the pending reports are on the first page');
+			assert.ok(pages < 50, 'the pages end');
+		}
+		assert.equal(seen.size, N + 1, 'every other report (and the approved one), once');
+		assert.equal(pages, Math.ceil((N + 1) / 20));
+		assert.equal((await moderator.get('/staff/reports?before=x')).errorCode, 'invalid_cursor');
+	});
+
+	test('a staff list of publications shows 20 items a page, newest change first', async () => {
+		const ids = [];
+		let page = await json(editor, '/staff/projects');
+		for (let i = 0; ; i++) {
+			assert.ok(page.items.length <= 20);
+			ids.push(...page.items.map((x) => x.id));
+			if (!page.next_url) break;
+			assert.match(page.next_url, /^\/staff\/projects\?before=\d+$/);
+			page = await json(editor, page.next_url);
+			assert.ok(i < 10, 'the pages end');
+		}
+		assert.equal(ids.length, PROJECTS);
+		assert.equal(new Set(ids).size, PROJECTS, 'no item twice');
+		const order = await sql(pair.official, `SELECT string_agg(id::text, ',' ORDER BY updated_at DESC,
+			id DESC) FROM publications WHERE origin = 'official' AND kind = 'project'`);
+		assert.equal(ids.join(','), order);
+	});
+
+	test('deep inbox pages answer, the last one without a next page', async () => {
+		// the grid, and the pending report approved above once the commune has received it
+		const count = async () => Number(await sql(pair.official, 'SELECT count(*) FROM reports'));
+		await waitFor(async () => await count() === N + 1, { what: 'the approved report on official' });
+		const total = N + 1;
+		const last = Math.ceil(total / 50);
+		const p = await json(agent, `/staff/inbox?page=${last}`);
+		assert.equal(p.items.length, total - 50 * (last - 1));
+		assert.equal(p.next_url, undefined);
+		assert.ok((await json(agent, `/staff/inbox?page=${last - 1}`)).next_url);
+		const newest = await json(agent, '/staff/inbox?sort=newest&page=2');
+		const all = await sql(pair.official, `SELECT string_agg(ref, ',' ORDER BY created_at DESC, id DESC)
+			FROM reports WHERE visibility <> 'pending'`);
+		assert.deepEqual(newest.items.map((x) => x.ref), all.split(',').slice(50, 100));
+	});
+});
