@@ -12,6 +12,7 @@
 #include "common/http.h"
 #include "common/i18n.h"
 #include "common/jobs.h"
+#include "common/limits.h"
 #include "common/log.h"
 #include "common/module.h"
 #include "common/page_cache.h"
@@ -189,6 +190,7 @@ app_release(struct app *app)
 	template_set_free(app->templates);
 	i18n_free(app->i18n);
 	page_cache_free();
+	limits_stop();
 	photo_shutdown();
 	db_shutdown();
 }
@@ -219,7 +221,7 @@ serve(struct app *app)
 	}
 	if (modules_open(app) < 0)
 		goto out;
-	if (modules_start(app) < 0)
+	if (limits_start(app) < 0 || modules_start(app) < 0)
 		goto out_close;
 	if (jobs_start(app) < 0 || !(app->http = http_start(app)))
 		goto out_stop;

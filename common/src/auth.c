@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * Accounts, Argon2id passwords, sessions and the failed-login limit. Tokens leave this module
- * only towards the cookie; the database sees their SHA-256.
+ * Accounts, Argon2id passwords and sessions (the sign-in throttling is login_guard.c's). Tokens
+ * leave this module only towards the cookie; the database sees their SHA-256.
  */
 #include "common/auth.h"
 
@@ -159,8 +159,7 @@ auth_login(const char *username, const char *password, char **token_out)
 		return STATUS_UNAUTHORIZED;
 	long long id = 0;
 	char *phc = NULL;
-	bool locked = false;
-	int found = db_account_for_login(username, &id, &phc, &locked);
+	int found = db_account_for_login(username, &id, &phc);
 	if (found < 0)
 		return STATUS_UNAVAILABLE;
 	enum status st = STATUS_UNAUTHORIZED;
@@ -169,11 +168,7 @@ auth_login(const char *username, const char *password, char **token_out)
 		password_verify("$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$"
 				"6Z2qZ8tvnDq3ZfGAp5Yh8xHqNnX0Uo3M9Mbn1dQ8m0c",
 				password);
-	} else if (locked) {
-		st = STATUS_TOO_MANY;
-	} else if (!password_verify(phc, password)) {
-		db_account_failed(id);
-	} else {
+	} else if (password_verify(phc, password)) {
 		char token[65], hash[2 * SHA256_DIGEST_LENGTH + 3];
 		random_hex(token, 32);
 		token_hash(token, hash);

@@ -167,6 +167,22 @@ static const struct config_def app_defs_template[] = {
 	 "CPU-heavy requests waiting for those threads at most; more get 503 server_busy"},
 	{"BALADIYA_BODY_MEMORY_MIB", CONFIG_INT, "256", false, 1, 65536, APP(body_memory_mib),
 	 "request bodies held at once, in MiB; a request that would pass it gets 503 server_busy"},
+	{"BALADIYA_TRUSTED_PROXIES", CONFIG_STRING, NULL, false, 0, 0, APP(trusted_proxies),
+	 "reverse proxies (IPv4/IPv6 addresses or CIDR prefixes, comma-separated) whose "
+	 "X-Forwarded-For names the client; none by default"},
+	{"BALADIYA_RATE_LIMITS", CONFIG_STRING, NULL, false, 0, 0, APP(rate_limits),
+	 "per-client actions a minute, over the built-in ones: scope=N,... (\"*\" for every "
+	 "scope), e.g. report=5,reaction=5,support=10,open311=10"},
+	{"BALADIYA_EVENT_CEILINGS", CONFIG_STRING, NULL, false, 0, 0, APP(event_ceilings),
+	 "signed events a minute per type, over the built-in ones: type=N,... (\"prefix.*\", "
+	 "\"*\" allowed), e.g. report.created=60"},
+	{"BALADIYA_LOGIN_CLIENT_FAILURES", CONFIG_INT, "30", false, 1, 1000000,
+	 APP(login_client_failures),
+	 "failed sign-ins one client may make in 15 minutes, every account together"},
+	{"BALADIYA_LOGIN_ACCOUNT_FAILURES", CONFIG_INT, "100", false, 1, 1000000,
+	 APP(login_account_failures),
+	 "failed sign-ins on one account in 15 minutes, every client together, after which only "
+	 "clients without failures on it may try"},
 };
 
 const struct config_def *

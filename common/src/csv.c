@@ -200,3 +200,34 @@ csv_add_field(struct strbuf *out, const char *s)
 	}
 	strbuf_addch(out, '"');
 }
+
+/* Whether s, after a run of single quotes, starts with what a spreadsheet takes for a formula
+ * (OWASP, "CSV Injection"): = + - @, a tab or a carriage return. */
+static bool
+starts_like_formula(const char *s)
+{
+	s += strspn(s, "'");
+	return *s && strchr("=+-@\t\r", *s) != NULL;
+}
+
+void
+csv_add_text(struct strbuf *out, const char *s)
+{
+	if (!starts_like_formula(s)) {
+		csv_add_field(out, s);
+		return;
+	}
+	strbuf_addstr(out, "\"'");
+	for (const char *p = s; *p; p++) {
+		if (*p == '"')
+			strbuf_addch(out, '"');
+		strbuf_addch(out, *p);
+	}
+	strbuf_addch(out, '"');
+}
+
+const char *
+csv_text_value(const char *s)
+{
+	return s[0] == '\'' && starts_like_formula(s) ? s + 1 : s;
+}

@@ -13,9 +13,6 @@
 #include <string.h>
 
 #define SESSION_TTL "12 hours" /* a staff session, from its sign-in */
-/* failed sign-ins within LOGIN_WINDOW that lock an account for LOGIN_WINDOW */
-#define LOGIN_MAX_FAILURES "5"
-#define LOGIN_WINDOW "15 minutes"
 
 enum status
 db_account_add(const char *username, const char *password_hash, const char *role)
@@ -29,10 +26,9 @@ db_account_add(const char *username, const char *password_hash, const char *role
 }
 
 int
-db_account_for_login(const char *username, long long *id, char **password_hash, bool *locked)
+db_account_for_login(const char *username, long long *id, char **password_hash)
 {
-	static const char q[] = "SELECT id, password_hash, coalesce(locked_until > now(), false)"
-				" FROM accounts WHERE username = $1";
+	static const char q[] = "SELECT id, password_hash FROM accounts WHERE username = $1";
 	PGresult *res = db_exec(q, DB_PARAMS(username));
 	if (!res)
 		return -1;
@@ -40,44 +36,18 @@ db_account_for_login(const char *username, long long *id, char **password_hash, 
 	if (found) {
 		*id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 		*password_hash = xstrdup(PQgetvalue(res, 0, 1));
-		*locked = strcmp(PQgetvalue(res, 0, 2), "t") == 0;
 	}
 	PQclear(res);
 	return found;
 }
 
-void
-db_account_failed(long long id)
-{
-	static const char q[] =
-		"UPDATE accounts SET"
-		" failed_logins = CASE WHEN first_failed_at > now() - interval '" LOGIN_WINDOW "'"
-		"  THEN failed_logins + 1 ELSE 1 END,"
-		" first_failed_at = CASE WHEN first_failed_at > now() - interval '" LOGIN_WINDOW "'"
-		"  THEN first_failed_at ELSE now() END,"
-		" locked_until = CASE WHEN first_failed_at > now() - interval '" LOGIN_WINDOW "'"
-		"  AND failed_logins + 1 >= " LOGIN_MAX_FAILURES
-		" THEN now() + interval '" LOGIN_WINDOW "' END"
-		" WHERE id = $1";
-	char ids[24];
-	db_command(q, DB_PARAMS(LL(ids, id)));
-}
-
 int
 db_session_open(long long account_id, const char *token_hash)
 {
-	static const char q_session[] =
-		"INSERT INTO sessions (token_hash, account_id, expires_at)"
-		" VALUES ($1::bytea, $2, now() + interval '" SESSION_TTL "')";
-	static const char q_reset[] =
-		"UPDATE accounts SET failed_logins = 0, first_failed_at = NULL, locked_until = NULL"
-		" WHERE id = $1";
+	static const char q[] = "INSERT INTO sessions (token_hash, account_id, expires_at)"
+				" VALUES ($1::bytea, $2, now() + interval '" SESSION_TTL "')";
 	char ids[24];
-	LL(ids, account_id);
-	return db_command(q_session, DB_PARAMS(token_hash, ids)) < 0 ||
-			       db_command(q_reset, DB_PARAMS(ids)) < 0
-		       ? -1
-		       : 0;
+	return db_command(q, DB_PARAMS(token_hash, LL(ids, account_id))) < 0 ? -1 : 0;
 }
 
 struct user *

@@ -43,6 +43,10 @@ form_iter(void *cls, enum MHD_ValueKind kind, const char *key, const char *filen
 	(void)kind;
 	(void)transfer_encoding;
 	struct form_part *p = st->last;
+	/* a multipart part without a usable Content-Disposition name comes without a key: the
+	 * form is malformed (400 invalid_form), not a field to keep */
+	if (!key)
+		return MHD_NO;
 	/* a value may come in several calls, the first ones empty and all at offset 0 when the
 	 * body arrives in pieces: a new part starts with a new name, or at offset 0 once the part
 	 * has data (a repeated name; an empty value followed by another of the same name merges

@@ -22,6 +22,7 @@
 #include "common/template.h"
 #include "common/workq.h"
 #include "common/xalloc.h"
+#include "http_internal.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -527,7 +528,7 @@ want_json_from_accept(const char *accept)
 	return n == 16 && strncasecmp(accept, "application/json", 16) == 0;
 }
 
-static bool
+bool
 raw_path_is_safe(const char *raw)
 {
 	for (const char *p = raw; *p && *p != '?'; p++)
@@ -723,7 +724,7 @@ dispatch(struct request *req)
  * route, tried first because a parameter like {id} would otherwise swallow "3.json". On
  * ROUTER_WRONG_METHOD, allow holds the methods the path takes.
  */
-static enum router_result
+enum router_result
 match_route(struct request *req, struct strbuf *allow)
 {
 	struct app *app = req->app;

@@ -6,6 +6,7 @@
 #include "common/module.h"
 
 #include "common/app.h"
+#include "common/outbox.h"
 
 #include <stdbool.h>
 #include <string.h>
@@ -69,7 +70,13 @@ hook_apply(const struct hook_event *ev)
 		for (const struct module *const *m = ev->app->modules; *m; m++)
 			for (const struct hook *h = module_side(ev->app, *m)->hooks; h && h->type;
 			     h++)
-				if (type_matches(h->type, ev->type, exact))
-					return h->apply(ev);
+				if (type_matches(h->type, ev->type, exact)) {
+					/* what it emits follows from the peer's event: no
+					 * ceiling of ours (outbox.h) */
+					outbox_applying_peer(true);
+					enum status st = h->apply(ev);
+					outbox_applying_peer(false);
+					return st;
+				}
 	return STATUS_NOT_FOUND;
 }

@@ -1,19 +1,20 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
  * Helpers shared by the page handlers: ids from paths, permission checks, text lengths, the
- * error answers of failed writes, residents' text checks and the per-browser rate limit.
+ * error answers of failed writes, residents' text checks and the per-client rate limit.
  */
 #include "common/page_util.h"
 
 #include "common/app.h"
+#include "common/client.h"
 #include "common/http.h"
+#include "common/limits.h"
+#include "common/log.h"
+#include "common/outbox.h"
 #include "common/strbuf.h"
 
-#include <openssl/sha.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 long long
 page_parse_id(const char *s)
@@ -117,75 +118,14 @@ page_write_failed(struct request *req, int st, const char *not_found_code,
 {
 	if (st == STATUS_NOT_FOUND)
 		http_error(req, STATUS_NOT_FOUND, not_found_code, "there is no such item");
+	else if (st == STATUS_TOO_MANY)
+		page_busy(req);
 	else if (st == STATUS_CONFLICT)
 		http_error(req, STATUS_CONFLICT, conflict_code,
 			   "the item is not in a state that allows this");
 	else
 		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
 			   "the change could not be saved; try again in a minute");
-}
-
-/* ---- anti-abuse without personal data: actions per minute per CSRF cookie ---- */
-
-#define RATE_SLOTS 4096
-#define RATE_PROBES 8
-#define RATE_WINDOW_S 60
-
-struct rate_slot {
-	unsigned char key[16]; /* the start of SHA-256(scope:token): the token is not kept */
-	time_t window_start;   /* monotonic seconds; 0: free */
-	int count;
-};
-
-static struct rate_slot rate_slots[RATE_SLOTS];
-static pthread_mutex_t rate_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static time_t
-monotonic_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + 1; /* never 0, which marks a free slot */
-}
-
-/*
- * True when the browser holding token may do one more scope action now (it is then counted).
- * A fixed window per token in a small table: when every slot a token may use is busy, the
- * oldest is taken over (which can only let someone post more, never lock anyone out).
- */
-bool
-rate_allow(const char *scope, const char *token, int per_minute)
-{
-	unsigned char md[SHA256_DIGEST_LENGTH];
-	struct strbuf key = STRBUF_INIT;
-	strbuf_addf(&key, "%s:%s", scope, token); /* each scope counts apart */
-	SHA256((const unsigned char *)key.buf, key.len, md);
-	strbuf_release(&key);
-	size_t h = (size_t)md[0] << 16 | (size_t)md[1] << 8 | md[2];
-	time_t now = monotonic_s();
-	pthread_mutex_lock(&rate_lock);
-	struct rate_slot *slot = NULL, *oldest = NULL;
-	for (size_t i = 0; i < RATE_PROBES && !slot; i++) {
-		struct rate_slot *s = &rate_slots[(h + i) % RATE_SLOTS];
-		if (s->window_start && memcmp(s->key, md, sizeof(s->key)) == 0)
-			slot = s;
-		else if (!oldest || s->window_start < oldest->window_start)
-			oldest = s;
-	}
-	if (!slot) {
-		slot = oldest;
-		memcpy(slot->key, md, sizeof(slot->key));
-		slot->window_start = now;
-		slot->count = 0;
-	} else if (now - slot->window_start >= RATE_WINDOW_S) {
-		slot->window_start = now;
-		slot->count = 0;
-	}
-	bool ok = slot->count < per_minute;
-	if (ok)
-		slot->count++;
-	pthread_mutex_unlock(&rate_lock);
-	return ok;
 }
 
 /* ---- texts ---- */
@@ -267,12 +207,23 @@ bool
 page_rate_allow(struct request *req, const char *scope, int per_minute, const char *code,
 		const char *message)
 {
-	const char *token = http_cookie(req, http_cookie_name(req, "csrf"));
-	if (token && rate_allow(scope, token, per_minute))
+	unsigned char key[CLIENT_KEY_SIZE];
+	client_key(req, scope, key);
+	int retry_after_s = 60;
+	if (rate_allow(key, rate_limit_for(scope, per_minute), 60, &retry_after_s))
 		return true;
-	http_add_header(req, "Retry-After", "60");
+	log_info("%s limit reached by client %s", scope, client_tag(req));
+	http_add_header(req, "Retry-After", arena_printf(req->arena, "%d", retry_after_s));
 	http_error(req, STATUS_TOO_MANY, code, message);
 	return false;
+}
+
+void
+page_busy(struct request *req)
+{
+	http_add_header(req, "Retry-After", arena_printf(req->arena, "%d", outbox_retry_after_s()));
+	http_error(req, STATUS_TOO_MANY, "busy_try_later",
+		   "the site receives too many of these right now; try again in a minute");
 }
 
 long long

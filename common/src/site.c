@@ -6,6 +6,7 @@
  */
 #include "common/app.h"
 #include "common/auth.h"
+#include "common/client.h"
 #include "common/db.h"
 #include "common/http.h"
 #include "common/i18n.h"
@@ -16,6 +17,7 @@
 #include "common/site.h"
 #include "common/static_files.h"
 #include "common/xalloc.h"
+#include "login_guard.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -216,19 +218,33 @@ page_login_post(struct request *req)
 		render_login(req, 400, "missing_credentials", next);
 		return;
 	}
-	char *token = NULL;
-	enum status st = auth_login(username, password, &token);
-	if (st == STATUS_TOO_MANY) {
-		log_warn("sign-in refused: account locked after repeated failures");
+	/* throttled before any work: the same answer whether an account has the name or not */
+	int retry_after_s;
+	enum login_refusal why = login_guard_begin(req, username, &retry_after_s);
+	if (why != LOGIN_ALLOWED) {
+		static const char *const reasons[] = {
+			[LOGIN_WAIT_ACCOUNT_CLIENT] =
+				"repeated failures of this client on this account",
+			[LOGIN_WAIT_CLIENT] = "too many failures of this client",
+			[LOGIN_WAIT_ACCOUNT] =
+				"too many failures on this account, this client among them",
+		};
+		log_warn("sign-in refused: %s (client %s, account %s, retry in %d s)", reasons[why],
+			 client_tag(req), login_guard_account_tag(req, username), retry_after_s);
+		http_add_header(req, "Retry-After", arena_printf(req->arena, "%d", retry_after_s));
 		render_login(req, 429, "too_many_attempts", next);
 		return;
 	}
+	char *token = NULL;
+	enum status st = auth_login(username, password, &token);
+	login_guard_end(req, username, st);
 	if (st == STATUS_UNAVAILABLE) {
 		http_error(req, st, "database_unavailable", "the site cannot reach its database");
 		return;
 	}
 	if (st != STATUS_OK) {
-		log_warn("sign-in failed: wrong username or password");
+		log_warn("sign-in refused: wrong username or password (client %s, account %s)",
+			 client_tag(req), login_guard_account_tag(req, username));
 		render_login(req, 401, "bad_credentials", next);
 		return;
 	}

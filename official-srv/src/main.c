@@ -1,21 +1,13 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
  * official-srv: the commune's platform. It is its roles, what each role may do, and the list
- * of modules it serves; everything else is shared (app_main, common/, protocol/, modules/).
+ * of modules it serves (modules.c); everything else is shared (app_main, common/, protocol/,
+ * modules/).
  */
-#include "accountability/accountability.h"
-#include "budgets/budgets.h"
+#include "official.h"
+
 #include "common/app.h"
 #include "common/module.h"
-#include "council/council.h"
-#include "home/home.h"
-#include "inbox/inbox.h"
-#include "moderation/moderation.h"
-#include "news/news.h"
-#include "protocol/federation.h"
-#include "publications/publications.h"
-#include "reactions/reactions.h"
-#include "reports/report.h"
 
 extern const struct embedded_file official_assets_files[];
 
@@ -29,13 +21,6 @@ static const struct app_grant official_grants[] = {
 	{"budgets.write", "admin editor"},
 	{"reports.answer", "admin editor agent"},
 	{NULL, NULL},
-};
-
-/* In this order: routes are tried, the navigation is shown and the demo is loaded so. */
-static const struct module *const official_modules[] = {
-	&home_module,    &news_module,           &publications_module, &budgets_module,
-	&council_module, &moderation_module,     &reactions_module,    &reports_module,
-	&inbox_module,   &accountability_module, &federation_module,   NULL,
 };
 
 int

@@ -5,6 +5,7 @@
  * in protocol/src/federation.c.
  */
 #include "protocol/db_federation.h"
+#include "protocol/content.h"
 
 #include "common/check.h"
 #include "common/db.h"
@@ -97,10 +98,17 @@ db_fed_events_after(const char *origin, long long after, int limit, struct fed_r
 		    size_t *nr, size_t *alloc)
 {
 	char a[24], l[24];
-	PGresult *res =
-		db_exec("SELECT seq, envelope FROM fed_events WHERE origin = $1 AND seq > $2"
-			" ORDER BY seq LIMIT $3",
-			DB_PARAMS(origin, LL(a, after), LL(l, limit)));
+	/* a version 2 payload travels in a record with what is left of its content */
+	PGresult *res = db_exec(
+		"SELECT e.seq, e.envelope, left(e.payload, 7) = '{\"v\":2,',"
+		" (SELECT json_object_agg(c.field, json_build_object('salt', c.salt, 'json', "
+		"c.json)"
+		"   ORDER BY c.field) FROM fed_content c WHERE c.origin = e.origin AND c.seq = "
+		"e.seq),"
+		" (SELECT json_object_agg(w.field, w.reason ORDER BY w.field) FROM fed_withheld w"
+		"   WHERE w.origin = e.origin AND w.seq = e.seq)"
+		" FROM fed_events e WHERE e.origin = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3",
+		DB_PARAMS(origin, LL(a, after), LL(l, limit)));
 	if (!res)
 		return -1;
 	int n = PQntuples(res);
@@ -109,7 +117,19 @@ db_fed_events_after(const char *origin, long long after, int limit, struct fed_r
 		struct fed_row *r = &(*rows)[(*nr)++];
 		r->seq = strtoll(PQgetvalue(res, i, 0), NULL, 10);
 		strbuf_init(&r->envelope, 0);
-		strbuf_add(&r->envelope, PQgetvalue(res, i, 1), (size_t)PQgetlength(res, i, 1));
+		const char *env = PQgetvalue(res, i, 1);
+		size_t len = (size_t)PQgetlength(res, i, 1);
+		if (strcmp(PQgetvalue(res, i, 2), "t") != 0) {
+			strbuf_add(&r->envelope, env, len);
+			continue;
+		}
+		json_t *content =
+			PQgetisnull(res, i, 3) ? NULL : json_loads(PQgetvalue(res, i, 3), 0, NULL);
+		json_t *withheld =
+			PQgetisnull(res, i, 4) ? NULL : json_loads(PQgetvalue(res, i, 4), 0, NULL);
+		record_build(&r->envelope, env, len, content, withheld);
+		json_decref(content);
+		json_decref(withheld);
 	}
 	PQclear(res);
 	return n;
@@ -121,6 +141,49 @@ db_fed_rows_free(struct fed_row *rows, size_t nr)
 	for (size_t i = 0; i < nr; i++)
 		strbuf_release(&rows[i].envelope);
 	free(rows);
+}
+
+int
+db_fed_content_put(const char *origin, long long seq, json_t *refs, json_t *content,
+		   json_t *withheld)
+{
+	if (!json_object_size(content) && !json_object_size(withheld))
+		return 0;
+	char sq[24];
+	char *r = json_dumps(refs ? refs : json_array(), JSON_COMPACT);
+	char *c = json_dumps(content ? content : json_object(), JSON_COMPACT);
+	char *w = json_dumps(withheld ? withheld : json_object(), JSON_COMPACT);
+	int rc = run("WITH c AS (INSERT INTO fed_content (origin, seq, field, salt, json, refs)"
+		     " SELECT $1, $2, key, value->>'salt', value->>'json', $3::jsonb"
+		     " FROM json_each($4::json))"
+		     " INSERT INTO fed_withheld (origin, seq, field, reason)"
+		     " SELECT $1, $2, key, value FROM json_each_text($5::json)"
+		     " ON CONFLICT DO NOTHING",
+		     DB_PARAMS(origin, LL(sq, seq), r, c, w));
+	free(r);
+	free(c);
+	free(w);
+	return rc;
+}
+
+int
+db_fed_content_erase(const char *origin, const char *type, const char *id, const char *reason)
+{
+	json_t *ref = json_pack("[{s:s, s:s, s:s}]", "origin", origin, "type", type, "id", id);
+	char *r = json_dumps(ref, JSON_COMPACT);
+	json_decref(ref);
+	PGresult *res = db_exec("WITH gone AS (DELETE FROM fed_content WHERE refs @> $1::jsonb"
+				" RETURNING origin, seq, field),"
+				" w AS (INSERT INTO fed_withheld (origin, seq, field, reason)"
+				" SELECT origin, seq, field, $2 FROM gone ON CONFLICT DO NOTHING)"
+				" SELECT count(*) FROM gone",
+				DB_PARAMS(r, reason));
+	free(r);
+	if (!res)
+		return -1;
+	int n = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return n;
 }
 
 int
@@ -291,22 +354,79 @@ db_fed_keys(const char *owner)
 	PGresult *res = db_exec(
 		"SELECT kid, public_key, to_char(created_at AT TIME ZONE 'UTC',"
 		" 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), to_char(retired_at AT TIME ZONE 'UTC',"
-		" 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), pinned_by FROM fed_keys WHERE owner = $1"
-		" ORDER BY created_at, kid",
+		" 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), pinned_by, revoked_after_seq FROM fed_keys"
+		" WHERE owner = $1 ORDER BY created_at, kid",
 		DB_PARAMS(owner));
 	if (!res)
 		return NULL;
 	json_t *a = json_array();
 	for (int i = 0; i < PQntuples(res); i++)
 		json_array_append_new(
-			a, json_pack("{s:s, s:s, s:s, s:o, s:s}", "kid", PQgetvalue(res, i, 0), "x",
-				     PQgetvalue(res, i, 1), "created_at", PQgetvalue(res, i, 2),
-				     "retired_at",
+			a, json_pack("{s:s, s:s, s:s, s:o, s:s, s:o}", "kid", PQgetvalue(res, i, 0),
+				     "x", PQgetvalue(res, i, 1), "created_at",
+				     PQgetvalue(res, i, 2), "retired_at",
 				     PQgetisnull(res, i, 3) ? json_null()
 							    : json_string(PQgetvalue(res, i, 3)),
-				     "pinned_by", PQgetvalue(res, i, 4)));
+				     "pinned_by", PQgetvalue(res, i, 4), "revoked_after_seq",
+				     PQgetisnull(res, i, 5)
+					     ? json_null()
+					     : json_integer(
+						       strtoll(PQgetvalue(res, i, 5), NULL, 10))));
 	PQclear(res);
 	return a;
+}
+
+int
+db_fed_key_revoke(const char *owner, const char *kid, long long last_seq)
+{
+	char s[24];
+	/* a revocation only ever narrows: a second one keeps the lower seq */
+	PGresult *res = db_exec("UPDATE fed_keys SET revoked_after_seq = least(revoked_after_seq,"
+				" $3::bigint), revoked_at = coalesce(revoked_at, now())"
+				" WHERE owner = $1 AND kid = $2 RETURNING kid",
+				DB_PARAMS(owner, kid, LL(s, last_seq)));
+	int rc = res ? PQntuples(res) > 0 : -1;
+	PQclear(res);
+	return rc;
+}
+
+int
+db_fed_key_is_trusted(const char *owner, const char *kid, long long seq)
+{
+	char s[24];
+	PGresult *res = db_exec("SELECT 1 FROM fed_keys WHERE owner = $1 AND kid = $2 AND"
+				" (revoked_after_seq IS NULL OR revoked_after_seq >= $3::bigint)",
+				DB_PARAMS(owner, kid, LL(s, seq)));
+	int rc = res ? PQntuples(res) > 0 : -1;
+	PQclear(res);
+	return rc;
+}
+
+int
+db_fed_key_is_revoked(const char *kid)
+{
+	PGresult *res = db_exec("SELECT 1 FROM fed_keys WHERE kid = $1 AND revoked_after_seq IS"
+				" NOT NULL",
+				DB_PARAMS(kid));
+	int rc = res ? PQntuples(res) > 0 : -1;
+	PQclear(res);
+	return rc;
+}
+
+int
+db_fed_counter_lock(const char *origin, long long *last_seq)
+{
+	PGresult *res = db_exec("SELECT last_seq FROM fed_counter WHERE origin = $1 FOR UPDATE",
+				DB_PARAMS(origin));
+	int rc = -1;
+	if (res && PQntuples(res) == 1) {
+		*last_seq = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		rc = 0;
+	} else if (res) {
+		log_error("no federation counter for origin \"%s\"", origin);
+	}
+	PQclear(res);
+	return rc;
 }
 
 json_t *

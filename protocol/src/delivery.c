@@ -34,11 +34,20 @@
 #define BACKOFF_MAX_MS 60000
 #define RESPONSE_MAX (64u * 1024 * 1024)
 
+/* The answer's own signature headers (the inbox signs its "duplicate" answers, section 8). */
+struct answer_signature {
+	char id[WEBHOOK_ID_MAX_LEN + 1];
+	char timestamp[24];
+	char signature[WEBHOOK_SIGNATURE_MAX_LEN + 1];
+};
+
 struct http_result {
 	long status;
 	long retry_after_s;
 	struct strbuf body;
 	char error[CURL_ERROR_SIZE];
+	char sent_id[96]; /* the webhook-id of the delivery this answers */
+	struct answer_signature sig;
 };
 
 /* What each delivery thread holds: its curl handle, the last answer, its run of failures. */
@@ -104,6 +113,29 @@ on_body(char *data, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
+/*
+ * If the header line data[0..len) is "name: value", copy the value (without the spaces around
+ * it and the line end) into out, which holds size bytes; a value too long for it is left out
+ * (empty), so it fails verification as missing.
+ */
+static void
+header_value(const char *data, size_t len, const char *name, char *out, size_t size)
+{
+	size_t nlen = strlen(name);
+	if (len <= nlen || strncasecmp(data, name, nlen) != 0 || data[nlen] != ':')
+		return;
+	const char *v = data + nlen + 1, *end = data + len;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	out[0] = '\0';
+	if ((size_t)(end - v) < size) {
+		memcpy(out, v, (size_t)(end - v));
+		out[end - v] = '\0';
+	}
+}
+
 static size_t
 on_header(char *data, size_t size, size_t n, void *arg)
 {
@@ -111,6 +143,9 @@ on_header(char *data, size_t size, size_t n, void *arg)
 	size_t len = size * n;
 	if (len > 12 && strncasecmp(data, "retry-after:", 12) == 0)
 		r->retry_after_s = strtol(data + 12, NULL, 10);
+	header_value(data, len, "webhook-id", r->sig.id, sizeof(r->sig.id));
+	header_value(data, len, "webhook-timestamp", r->sig.timestamp, sizeof(r->sig.timestamp));
+	header_value(data, len, "webhook-signature", r->sig.signature, sizeof(r->sig.signature));
 	return len;
 }
 
@@ -137,6 +172,7 @@ result_reset(struct http_result *r)
 	r->retry_after_s = -1;
 	strbuf_reset(&r->body);
 	r->error[0] = '\0';
+	r->sig.id[0] = r->sig.timestamp[0] = r->sig.signature[0] = '\0';
 }
 
 /* Run the request set up on c, filling r. Returns 0 when an HTTP answer came back. */
@@ -165,13 +201,7 @@ post_envelope(CURL *c, const char *url, const struct fed_row *row, struct http_r
 	snprintf(id, sizeof(id), "msg_%s_%lld_%s", fed.self, row->seq, rnd);
 	int64_t ts = (int64_t)time(NULL);
 	struct strbuf sig = STRBUF_INIT, h = STRBUF_INIT;
-	int signed_ok = webhook_sign(&sig, fed.key, id, ts, row->envelope.buf, row->envelope.len);
-	if (signed_ok == 0 && fed.previous_key) {
-		strbuf_addch(&sig, ' ');
-		signed_ok = webhook_sign(&sig, fed.previous_key, id, ts, row->envelope.buf,
-					 row->envelope.len);
-	}
-	if (signed_ok < 0) {
+	if (fed_sign_transport(&sig, id, ts, row->envelope.buf, row->envelope.len) < 0) {
 		strbuf_release(&sig);
 		return -1;
 	}
@@ -187,6 +217,7 @@ post_envelope(CURL *c, const char *url, const struct fed_row *row, struct http_r
 	hdrs = curl_slist_append(hdrs, h.buf);
 	hdrs = curl_slist_append(hdrs, "Expect:");
 	result_reset(r);
+	snprintf(r->sent_id, sizeof(r->sent_id), "%s", id);
 	curl_common(c, r, url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, row->envelope.buf);
@@ -199,24 +230,62 @@ post_envelope(CURL *c, const char *url, const struct fed_row *row, struct http_r
 }
 
 /*
- * When the peer answered that event seq is a duplicate, how far it has applied our events
- * (its puller may have fetched them meanwhile, after an outage); 0 otherwise. Everything up to
- * that is stored on the peer, so posting it again would only be answered "duplicate" again.
+ * Why the peer's "duplicate" answer r (its body parsed: body) does not prove that the peer
+ * holds our log up to applied_seq a, or NULL when it does: when it is signed by a key pinned
+ * for the peer (and not revoked) over this very delivery (the webhook-id we sent), and names as
+ * applied_hash the hash of our own event at seq a. Otherwise anyone on the path, or a lying
+ * peer, could make the sender skip events it never delivered (protocol.md section 9).
+ */
+static const char *
+duplicate_unproven(const struct fed_peer *peer, const struct http_result *r, json_t *body,
+		   long long a)
+{
+	const char *hash = json_string_value(json_object_get(body, "applied_hash"));
+	char have[EVENT_HASH_HEX_LEN + 1];
+
+	if (!r->sig.signature[0])
+		return "unsigned";
+	if (strcmp(r->sig.id, r->sent_id) != 0)
+		return "signed for another delivery";
+	if (fed_verify_transport(peer->name, r->sig.id, r->sig.timestamp, r->sig.signature,
+				 r->body.buf, r->body.len) != WEBHOOK_OK)
+		return "no valid signature by the peer's keys";
+	if (!hash)
+		return "no applied_hash";
+	if (db_fed_event_hash(fed.self, a, have) != 1 || strcmp(have, hash) != 0)
+		return "applied_hash is not the hash of our event at applied_seq";
+	return NULL;
+}
+
+/*
+ * How far the peer holds our log, after it answered r to our event seq: seq itself, or further
+ * when it answered "duplicate" with an applied_seq beyond seq (its puller fetched our events
+ * meanwhile, after an outage) and proved it (duplicate_unproven). Everything up to that is
+ * stored on the peer, so posting it again would only be answered "duplicate" again.
  */
 static long long
-duplicate_applied_seq(const struct http_result *r, long long seq)
+acknowledged_seq(const struct fed_peer *peer, const struct http_result *r, long long seq)
 {
+	long long acked = seq;
 	if (r->status != 200)
-		return 0;
+		return acked;
 	json_t *body = json_loadb(r->body.buf, r->body.len, 0, NULL);
-	json_t *applied = json_object_get(body, "applied_seq");
 	const char *status = json_string_value(json_object_get(body, "status"));
-	long long n = 0;
-	if (json_is_integer(applied) && status && strcmp(status, "duplicate") == 0 &&
-	    json_integer_value(json_object_get(body, "seq")) == seq)
-		n = (long long)json_integer_value(applied);
+	json_t *applied = json_object_get(body, "applied_seq");
+	if (status && strcmp(status, "duplicate") == 0 && json_is_integer(applied) &&
+	    json_integer_value(json_object_get(body, "seq")) == seq &&
+	    json_integer_value(applied) > seq) {
+		long long a = (long long)json_integer_value(applied);
+		const char *why = duplicate_unproven(peer, r, body, a);
+		if (!why)
+			acked = a;
+		else
+			log_warn("peer \"%s\" answered that it holds our events up to %lld, "
+				 "unproven (%s): moving past event %lld only",
+				 peer->name, a, why, seq);
+	}
 	json_decref(body);
-	return n;
+	return acked;
 }
 
 /*
@@ -289,10 +358,10 @@ send_batch(struct worker *w, const struct fed_peer *peer, const struct fed_row *
 	for (size_t i = 0; i < nr && !stopping(); i++) {
 		int rc = post_envelope(w->curl, url, &rows[i], &w->r);
 		if (rc == 0 && (w->r.status == 200 || w->r.status == 202)) {
-			long long skip = duplicate_applied_seq(&w->r, rows[i].seq);
-			db_fed_peer_set_acked(peer->name, skip > rows[i].seq ? skip : rows[i].seq);
+			long long acked = acknowledged_seq(peer, &w->r, rows[i].seq);
+			db_fed_peer_set_acked(peer->name, acked);
 			w->failures = 0;
-			if (skip > rows[i].seq)
+			if (acked > rows[i].seq)
 				break; /* the peer pulled further meanwhile: resume after that */
 			continue;
 		}
@@ -375,8 +444,7 @@ apply_batch(struct fed_peer *peer_hint, const struct strbuf *body)
 			const char *code = NULL;
 			struct verified v;
 			char *line = xstrndup(p, len);
-			if (fed_verify_envelope(line, len, peer_hint->name, &v, &code) !=
-			    STATUS_OK) {
+			if (fed_verify_record(line, len, peer_hint->name, &v, &code) != STATUS_OK) {
 				log_warn("catch-up from \"%s\" stopped: %s", peer_hint->name, code);
 				free(line);
 				break;
@@ -386,6 +454,11 @@ apply_batch(struct fed_peer *peer_hint, const struct strbuf *body)
 			free(line);
 			if (r == ACCEPT_FAILED)
 				goto rollback;
+			if (r == ACCEPT_REVOKED) {
+				log_warn("catch-up from \"%s\" stopped: revoked_key",
+					 peer_hint->name);
+				break;
+			}
 			n++;
 		}
 		p += len + 1;
@@ -447,7 +520,8 @@ pull_from_peer(struct worker *w)
 		int got = apply_batch(&peer, &w->r.body);
 		if (got > 0)
 			log_info("caught up %d events from peer \"%s\"", got, peer.name);
-		if (got < PULL_BATCH)
+		/* a short answer may be the byte cap, not the end: stop at an empty one */
+		if (got <= 0)
 			return;
 	}
 }

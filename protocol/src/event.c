@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * Event payloads of federation protocol v1: building the canonical compact JSON bytes, the
+ * Event payloads of the federation protocol: building the canonical compact JSON bytes, the
  * strict parse of a peer's payload (which must be byte for byte what we would have built), and
- * the SHA-256 hash chain through prev.
+ * the SHA-256 hash chain through prev. Version 1 payloads have eight members; version 2 adds
+ * "commit", the salted hashes of the fields whose content travels beside the envelope
+ * (content.c).
  */
 #include "protocol/event.h"
 
@@ -12,8 +14,11 @@
 #include <openssl/evp.h>
 #include <string.h>
 
-static const char *const event_members[] = {"v",    "origin",      "seq",  "prev",
-					    "type", "occurred_at", "refs", "data"};
+static const char *const event_members[] = {"v",           "origin", "seq",  "prev",  "type",
+					    "occurred_at", "refs",   "data", "commit"};
+/* Version 1 has the first eight; version 2 all nine. */
+#define V1_MEMBERS 8
+#define V2_MEMBERS 9
 static const char *const ref_members[] = {"origin", "type", "id"};
 
 static bool
@@ -63,6 +68,35 @@ dotted_name_is_valid(const char *s, size_t min_segments)
 		i++;
 	}
 	return segments >= min_segments;
+}
+
+bool
+event_field_is_valid(const char *s)
+{
+	if (!s || !is_lower(*s) || strlen(s) > EVENT_FIELD_MAX_LEN)
+		return false;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") == strlen(s);
+}
+
+/* The commit member: field name -> 64 lower-case hex digits, at least one, no field also in
+ * data. */
+static bool
+commit_is_valid(json_t *commit, json_t *data)
+{
+	const char *key;
+	json_t *v;
+	if (!json_is_object(commit) || json_object_size(commit) < 1 ||
+	    json_object_size(commit) > EVENT_COMMIT_MAX)
+		return false;
+	json_object_foreach(commit, key, v)
+	{
+		const char *h = json_string_value(v);
+		if (!event_field_is_valid(key) || !h || strlen(h) != EVENT_HASH_HEX_LEN ||
+		    strspn(h, "0123456789abcdef") != EVENT_HASH_HEX_LEN ||
+		    (data && json_object_get(data, key)))
+			return false;
+	}
+	return true;
 }
 
 bool
@@ -203,6 +237,37 @@ has_float(json_t *v)
 	return false;
 }
 
+/*
+ * Whether a string or member name in v holds a NUL character: jansson writes it as \u0000,
+ * which the parser (like most JSON readers, without JSON_ALLOW_NUL) refuses, so the peer could
+ * never accept the event.
+ */
+static bool
+has_nul(json_t *v)
+{
+	const char *key;
+	json_t *child;
+	size_t i;
+
+	if (json_is_string(v))
+		return strlen(json_string_value(v)) != json_string_length(v);
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, child)
+		{
+			if (has_nul(child))
+				return true;
+		}
+	} else if (json_is_object(v)) {
+		json_object_foreach(v, key, child)
+		{
+			if (strlen(key) != json_object_iter_key_len(json_object_key_to_iter(key)) ||
+			    has_nul(child))
+				return true;
+		}
+	}
+	return false;
+}
+
 static bool
 ref_is_valid(const struct event_ref *r)
 {
@@ -250,6 +315,10 @@ check_fields(const struct event *ev)
 		return "bad_data";
 	if (ev->data && has_float(ev->data))
 		return "float_not_allowed";
+	if (ev->data && has_nul(ev->data))
+		return "bad_data";
+	if (ev->commit && !commit_is_valid(ev->commit, ev->data))
+		return "bad_commit";
 	return NULL;
 }
 
@@ -278,6 +347,10 @@ event_build(struct strbuf *out, const struct event *ev, const char **reason)
 			 ev->data ? json_incref(ev->data) : json_object());
 	if (!root)
 		die("could not build an event object");
+	if (ev->commit) {
+		json_object_set_new(root, "v", json_integer(EVENT_VERSION_COMMITTED));
+		json_object_set(root, "commit", ev->commit);
+	}
 	text = json_dumps(root, JSON_COMPACT);
 	if (!text) {
 		why = "bad_data";
@@ -298,7 +371,10 @@ out:
 	return ret;
 }
 
-/* The member set of root: all of them, no other, and v is 1. Returns the reason or NULL. */
+/*
+ * The member set of root: the eight of version 1, or the nine of version 2, no other, and v
+ * saying which. Returns the reason or NULL.
+ */
 static const char *
 check_members(json_t *root)
 {
@@ -309,14 +385,18 @@ check_members(json_t *root)
 	/* Before the field checks, so that a float gets its own code wherever it is. */
 	if (has_float(root))
 		return "float_not_allowed";
-	for (size_t i = 0; i < ARRAY_SIZE(event_members); i++)
+	for (size_t i = 0; i < V1_MEMBERS; i++)
 		if (!json_object_get(root, event_members[i]))
 			return "missing_field";
-	if (json_object_size(root) != ARRAY_SIZE(event_members))
+	size_t n = json_object_get(root, "commit") ? V2_MEMBERS : V1_MEMBERS;
+	if (json_object_size(root) != n)
 		return "unknown_field";
 	v = json_object_get(root, "v");
-	if (!json_is_integer(v) || json_integer_value(v) != EVENT_VERSION)
-		return "bad_version";
+	if (!json_is_integer(v) ||
+	    json_integer_value(v) != (n == V1_MEMBERS ? EVENT_VERSION : EVENT_VERSION_COMMITTED))
+		return json_is_integer(v) && json_integer_value(v) == EVENT_VERSION_COMMITTED
+			       ? "missing_field"
+			       : "bad_version";
 	return NULL;
 }
 
@@ -360,6 +440,7 @@ read_fields(struct event *ev, json_t *root)
 	ev->data = json_object_get(root, "data");
 	if (!json_is_object(ev->data))
 		return "bad_data";
+	ev->commit = json_object_get(root, "commit");
 	return read_refs(ev, json_object_get(root, "refs"));
 }
 
@@ -375,7 +456,7 @@ check_canonical(json_t *root, const void *bytes, size_t len)
 	char *canon;
 	bool same;
 
-	if (!members_in_order(root, event_members, ARRAY_SIZE(event_members)))
+	if (!members_in_order(root, event_members, json_object_size(root)))
 		return "non_canonical_json";
 	for (size_t i = 0; i < json_array_size(refs); i++)
 		if (!members_in_order(json_array_get(refs, i), ref_members,

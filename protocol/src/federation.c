@@ -14,6 +14,7 @@
 #include "common/xalloc.h"
 #include "federation_internal.h"
 #include "protocol/b64.h"
+#include "protocol/content.h"
 #include "protocol/dsse.h"
 #include "protocol/webhook.h"
 
@@ -25,8 +26,6 @@
 #include <unistd.h>
 
 struct federation fed = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
-
-#define PEER_KEYS_MAX 64
 
 char *
 fed_key_path(struct app *app)
@@ -53,9 +52,11 @@ refs_from_json(json_t *refs, struct event_ref **out, size_t *n)
 }
 
 int
-fed_emit_with(struct signing_key *key, const char *type, json_t *refs, json_t *data, char *when_out)
+fed_emit_with(struct signing_key *key, const char *type, json_t *refs, json_t *data,
+	      const char *const *committed, char *when_out)
 {
 	int rc = -1;
+	json_t *commit = NULL, *content = NULL;
 	struct event_ref *r = NULL;
 	size_t nr = 0;
 	struct strbuf payload = STRBUF_INIT, env = STRBUF_INIT;
@@ -65,8 +66,21 @@ fed_emit_with(struct signing_key *key, const char *type, json_t *refs, json_t *d
 		log_error("could not emit %s: malformed refs", type);
 		goto out;
 	}
+	if (data && content_commit(data, committed, &commit, &content) < 0) {
+		log_error("could not emit %s: a committed field cannot be written", type);
+		goto out;
+	}
 	if (db_fed_counter_next(fed.self, &seq, prev) < 0)
 		goto out;
+	/* the counter row is locked: a "keys revoke" either committed before or waits for us */
+	int revoked = db_fed_key_is_revoked(signing_key_id(key));
+	if (revoked != 0) {
+		if (revoked > 0)
+			log_error("could not emit %s: the signing key %s is revoked; restart the "
+				  "daemon so that it signs with the current key",
+				  type, signing_key_id(key));
+		goto out;
+	}
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	event_format_time(when, &ts);
@@ -77,7 +91,8 @@ fed_emit_with(struct signing_key *key, const char *type, json_t *refs, json_t *d
 			   .occurred_at = when,
 			   .refs = r,
 			   .nr_refs = nr,
-			   .data = data};
+			   .data = data,
+			   .commit = commit};
 	const char *reason = NULL;
 	if (event_build(&payload, &ev, &reason) < 0) {
 		log_error("could not emit %s: %s", type, reason ? reason : "invalid event");
@@ -88,6 +103,7 @@ fed_emit_with(struct signing_key *key, const char *type, json_t *refs, json_t *d
 		goto out;
 	if (db_fed_event_insert(fed.self, seq, type, payload.buf, payload.len, env.buf, env.len,
 				hash, NULL) < 0 ||
+	    db_fed_content_put(fed.self, seq, refs, content, NULL) < 0 ||
 	    db_fed_counter_set_hash(fed.self, hash) < 0 || db_fed_notify() < 0)
 		goto out;
 	log_debug("emitted event %s #%lld", type, seq);
@@ -100,50 +116,89 @@ out:
 	strbuf_release(&env);
 	json_decref(refs);
 	json_decref(data);
+	json_decref(commit);
+	json_decref(content);
 	return rc;
 }
 
 static int
-fed_emit(const char *type, json_t *refs, json_t *data, char *when)
+fed_emit(const char *type, json_t *refs, json_t *data, const char *const *committed, char *when)
 {
-	return fed_emit_with(fed.key, type, refs, data, when);
+	return fed_emit_with(fed.key, type, refs, data, committed, when);
+}
+
+static int
+fed_erase(const char *origin, const char *type, const char *id, const char *reason)
+{
+	int n = db_fed_content_erase(origin, type, id, reason);
+	if (n > 0)
+		log_info("erased %d committed field(s) of the events about %s %s/%s", n, origin,
+			 type, id);
+	return n;
 }
 
 /* ---- verifying ---- */
 
+/* Resolves a keyid to one of the peer's pinned keys, revoked or not. */
 struct resolver {
-	struct verify_key **keys;
+	struct peer_key *keys;
 	size_t n;
 };
+
+static const struct peer_key *
+find_key(const struct peer_key *keys, size_t n, const char *keyid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(verify_key_id(keys[i].key), keyid) == 0)
+			return &keys[i];
+	return NULL;
+}
 
 static const struct verify_key *
 resolve_key(const char *keyid, void *arg)
 {
 	struct resolver *r = arg;
-	for (size_t i = 0; i < r->n; i++)
-		if (strcmp(verify_key_id(r->keys[i]), keyid) == 0)
-			return r->keys[i];
-	return NULL;
+	const struct peer_key *k = find_key(r->keys, r->n, keyid);
+	return k ? k->key : NULL;
 }
 
-static void
-free_keys(struct verify_key **keys, size_t n)
+/* Whether k is trusted on its origin's event seq: not revoked, or revoked after seq (12.1). */
+static bool
+trusted_at(const struct peer_key *k, long long seq)
+{
+	return k->revoked_after_seq < 0 || seq <= k->revoked_after_seq;
+}
+
+void
+fed_peer_keys_free(struct peer_key *keys, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		verify_key_free(keys[i]);
+		verify_key_free(keys[i].key);
+	free(keys);
 }
 
 /*
- * The peer's pinned public keys, cached (raw bytes) so that verifying an event costs no query.
- * Pairing runs in another process and rotation adds keys, so a key that does not verify makes
- * the caller reload once from the database (fed_peer_keys(..., true)).
+ * The peer's pinned public keys, cached (raw bytes and revocation) so that verifying an event
+ * costs no query. Pairing runs in another process and rotation adds keys, so a key that does not
+ * verify makes the caller reload once from the database (fed_peer_keys(..., true)); applying a
+ * rotation or a revocation empties the cache. Every pinned key is used: no cap.
  */
+struct cached_key {
+	unsigned char raw[ED25519_PUBLIC_KEY_LEN];
+	long long revoked_after_seq;
+};
+
+/* Another transaction's revocation may be committed after this cache was filled without it:
+ * the cache is refilled at least this often (events are checked in the database anyway). */
+#define KEY_CACHE_TTL_S 60
+
 static pthread_mutex_t key_cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct {
 	char origin[EVENT_ORIGIN_MAX_LEN + 1];
-	unsigned char raw[PEER_KEYS_MAX][ED25519_PUBLIC_KEY_LEN];
-	size_t n;
+	struct cached_key *keys;
+	size_t n, alloc;
 	bool valid;
+	time_t loaded_at;
 } key_cache;
 
 static void
@@ -154,53 +209,111 @@ key_cache_invalidate(void)
 	pthread_mutex_unlock(&key_cache_lock);
 }
 
+/* Refill the cache with origin's keys from the database; with key_cache_lock held. */
+static void
+key_cache_load(const char *origin)
+{
+	json_t *list = db_fed_keys(origin);
+	size_t i;
+	json_t *k;
+	key_cache.n = 0;
+	json_array_foreach(list, i, k)
+	{
+		const char *x = json_string_value(json_object_get(k, "x"));
+		json_t *revoked = json_object_get(k, "revoked_after_seq");
+		ALLOC_GROW(key_cache.keys, key_cache.n + 1, key_cache.alloc);
+		struct cached_key *c = &key_cache.keys[key_cache.n];
+		if (!x || b64url_decode_exact(x, strlen(x), c->raw, ED25519_PUBLIC_KEY_LEN) < 0)
+			continue;
+		c->revoked_after_seq =
+			json_is_integer(revoked) ? (long long)json_integer_value(revoked) : -1;
+		key_cache.n++;
+	}
+	snprintf(key_cache.origin, sizeof(key_cache.origin), "%s", origin);
+	key_cache.valid = list != NULL;
+	key_cache.loaded_at = time(NULL);
+	json_decref(list);
+}
+
 size_t
-fed_peer_keys(const char *origin, struct verify_key **keys, size_t max, bool reload)
+fed_peer_keys(const char *origin, struct peer_key **keys, bool reload)
 {
 	pthread_mutex_lock(&key_cache_lock);
-	if (reload || !key_cache.valid || strcmp(key_cache.origin, origin) != 0) {
-		json_t *list = db_fed_keys(origin);
-		size_t i;
-		json_t *k;
-		key_cache.n = 0;
-		json_array_foreach(list, i, k)
-		{
-			const char *x = json_string_value(json_object_get(k, "x"));
-			if (key_cache.n < PEER_KEYS_MAX && x &&
-			    b64url_decode_exact(x, strlen(x), key_cache.raw[key_cache.n],
-						ED25519_PUBLIC_KEY_LEN) == 0)
-				key_cache.n++;
-		}
-		snprintf(key_cache.origin, sizeof(key_cache.origin), "%s", origin);
-		key_cache.valid = list != NULL;
-		json_decref(list);
-	}
+	if (reload || !key_cache.valid || strcmp(key_cache.origin, origin) != 0 ||
+	    time(NULL) - key_cache.loaded_at > KEY_CACHE_TTL_S)
+		key_cache_load(origin);
 	size_t n = 0;
-	for (; n < key_cache.n && n < max; n++)
-		keys[n] = verify_key_from_raw(key_cache.raw[n]);
+	*keys = key_cache.n ? xcalloc(key_cache.n, sizeof(**keys)) : NULL;
+	for (size_t i = 0; i < key_cache.n; i++) {
+		struct verify_key *k = verify_key_from_raw(key_cache.keys[i].raw);
+		if (k)
+			(*keys)[n++] = (struct peer_key){k, key_cache.keys[i].revoked_after_seq};
+	}
 	pthread_mutex_unlock(&key_cache_lock);
 	return n;
 }
 
+/*
+ * Record in out the key ids of env's signatures that verify (one at a time, so an envelope with
+ * several signatures names every signer). The caller has checked that one does.
+ */
+static void
+note_signers(const struct dsse_envelope *env, struct resolver *r, struct verified *out)
+{
+	out->nkids = 0;
+	for (size_t i = 0; i < env->nr_sigs && out->nkids < DSSE_MAX_SIGNATURES; i++) {
+		struct dsse_envelope one = *env;
+		const char *why = NULL;
+		one.sigs = &env->sigs[i];
+		one.nr_sigs = 1;
+		/* one signature that verified the whole envelope needs no second check */
+		if ((env->nr_sigs == 1 ||
+		     dsse_envelope_verify(&one, DSSE_PAYLOAD_TYPE_EVENT, resolve_key, r, NULL,
+					  &why) == STATUS_OK) &&
+		    strlen(env->sigs[i].keyid) == KEY_ID_LEN)
+			memcpy(out->kids[out->nkids++], env->sigs[i].keyid, KEY_ID_LEN + 1);
+	}
+}
+
+/* Whether one of the signers in v is, by the cached keys, trusted on v's seq. */
+static bool
+signed_by_trusted(const struct verified *v, const struct peer_key *keys, size_t n)
+{
+	for (size_t i = 0; i < v->nkids; i++) {
+		const struct peer_key *k = find_key(keys, n, v->kids[i]);
+		if (k && trusted_at(k, v->ev->seq))
+			return true;
+	}
+	return false;
+}
+
 enum status
-fed_verify_envelope(const char *bytes, size_t len, const char *expected_origin,
-		    struct verified *out, const char **code)
+fed_verify_record(const char *bytes, size_t len, const char *expected_origin, struct verified *out,
+		  const char **code)
 {
 	struct dsse_envelope *env = NULL;
-	struct verify_key *keys[PEER_KEYS_MAX];
+	struct peer_key *keys = NULL;
 	size_t nkeys = 0;
+	struct record rec;
 	enum status st;
 	memset(out, 0, sizeof(*out));
-	st = dsse_envelope_parse(bytes, len, &env, code);
+	st = record_parse(bytes, len, &rec, code);
+	if (st != STATUS_OK)
+		return st;
+	out->envelope_owned = rec.owned;
+	rec.owned = NULL;
+	st = dsse_envelope_parse(rec.envelope, rec.envelope_len, &env, code);
 	if (st != STATUS_OK)
 		goto out;
 	const char *reason = NULL;
 	for (int attempt = 0; attempt < 2; attempt++) {
-		free_keys(keys, nkeys);
-		nkeys = fed_peer_keys(expected_origin, keys, PEER_KEYS_MAX, attempt > 0);
+		fed_peer_keys_free(keys, nkeys);
+		nkeys = fed_peer_keys(expected_origin, &keys, attempt > 0);
 		struct resolver r = {keys, nkeys};
 		st = dsse_envelope_verify(env, DSSE_PAYLOAD_TYPE_EVENT, resolve_key, &r, NULL,
 					  &reason);
+		if (st == STATUS_OK)
+			note_signers(env, &r, out);
 		if (st == STATUS_OK || strcmp(reason, "unknown_key") != 0)
 			break;
 	}
@@ -216,37 +329,94 @@ fed_verify_envelope(const char *bytes, size_t len, const char *expected_origin,
 		*code = "wrong_origin";
 		goto out;
 	}
+	/* a revoked key vouches only for its origin's events up to the seq its revocation names
+	 * (checked again against the database when the event is stored: store_and_apply) */
+	if (!signed_by_trusted(out, keys, nkeys)) {
+		st = STATUS_UNAUTHORIZED;
+		*code = "revoked_key";
+		goto out;
+	}
+	/* the content beside a version 2 payload must match its commitments */
+	if (out->ev->commit) {
+		st = content_verify(out->ev->commit, rec.content, rec.withheld, &out->values, code);
+		if (st != STATUS_OK)
+			goto out;
+		out->content = json_incref(rec.content);
+		out->withheld = json_incref(rec.withheld);
+	} else if (rec.content || rec.withheld) {
+		st = STATUS_INVALID;
+		*code = "bad_content";
+		goto out;
+	}
 	out->payload = xmalloc(env->payload_len + 1);
 	memcpy(out->payload, env->payload, env->payload_len);
 	out->payload[env->payload_len] = '\0';
 	out->payload_len = env->payload_len;
-	out->envelope = bytes;
-	out->envelope_len = len;
+	out->record = bytes;
+	out->record_len = len;
+	out->envelope = rec.envelope;
+	out->envelope_len = rec.envelope_len;
 out:
-	if (st != STATUS_OK) {
-		event_free(out->ev);
-		out->ev = NULL;
-	}
+	record_release(&rec);
+	if (st != STATUS_OK)
+		fed_verified_release(out);
 	dsse_envelope_free(env);
-	free_keys(keys, nkeys);
+	fed_peer_keys_free(keys, nkeys);
 	return st;
+}
+
+/*
+ * Verify under the keys of keys[0..n) that are (revoked false) or are not (true) revoked;
+ * WEBHOOK_BAD_SIGNATURE when there is none.
+ */
+static enum webhook_result
+verify_transport_with(const struct peer_key *keys, size_t n, bool revoked, const char *id,
+		      const char *ts, const char *sig, const void *body, size_t len)
+{
+	const struct verify_key **use = n ? xcalloc(n, sizeof(*use)) : NULL;
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if ((keys[i].revoked_after_seq >= 0) == revoked)
+			use[m++] = keys[i].key;
+	enum webhook_result wr = webhook_verify((const struct verify_key *const *)use, m, id, ts,
+						sig, body, len, (int64_t)time(NULL));
+	free(use);
+	return wr;
 }
 
 enum webhook_result
 fed_verify_transport(const char *origin, const char *id, const char *ts, const char *sig,
 		     const void *body, size_t len)
 {
-	struct verify_key *keys[PEER_KEYS_MAX];
 	enum webhook_result wr = WEBHOOK_BAD_SIGNATURE;
 
 	/* a key that does not verify may be newer than the cache: reload once */
 	for (int attempt = 0; attempt < 2 && wr == WEBHOOK_BAD_SIGNATURE; attempt++) {
-		size_t nkeys = fed_peer_keys(origin, keys, PEER_KEYS_MAX, attempt > 0);
-		wr = webhook_verify((const struct verify_key *const *)keys, nkeys, id, ts, sig,
-				    body, len, (int64_t)time(NULL));
-		free_keys(keys, nkeys);
+		struct peer_key *keys = NULL;
+		size_t nkeys = fed_peer_keys(origin, &keys, attempt > 0);
+		wr = verify_transport_with(keys, nkeys, false, id, ts, sig, body, len);
+		/* a delivery only a revoked key signed: say so (no delivery is "before" a
+		 * revocation the receiver holds) */
+		if (wr == WEBHOOK_BAD_SIGNATURE &&
+		    verify_transport_with(keys, nkeys, true, id, ts, sig, body, len) == WEBHOOK_OK)
+			wr = WEBHOOK_REVOKED_KEY;
+		fed_peer_keys_free(keys, nkeys);
 	}
 	return wr;
+}
+
+int
+fed_sign_transport(struct strbuf *header, const char *id, int64_t timestamp, const void *body,
+		   size_t len)
+{
+	if (webhook_sign(header, fed.key, id, timestamp, body, len) < 0)
+		return -1;
+	if (fed.previous_key) {
+		strbuf_addch(header, ' ');
+		if (webhook_sign(header, fed.previous_key, id, timestamp, body, len) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 void
@@ -254,6 +424,10 @@ fed_verified_release(struct verified *v)
 {
 	event_free(v->ev);
 	free(v->payload);
+	free(v->envelope_owned);
+	json_decref(v->content);
+	json_decref(v->withheld);
+	json_decref(v->values);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -276,12 +450,48 @@ apply_keys_rotated(const char *origin, json_t *data)
 	return db_fed_key_add(origin, kid, x, "rotation") == 0 ? STATUS_OK : STATUS_UNAVAILABLE;
 }
 
+/*
+ * keys.revoked (section 13.10): from now on, the origin's key kid is trusted only on its events
+ * up to last_seq, which must come before this event, and on no delivery.
+ */
+static enum status
+apply_keys_revoked(const char *origin, long long seq, json_t *data)
+{
+	const char *kid = json_string_value(json_object_get(data, "kid"));
+	json_t *last = json_object_get(data, "last_seq");
+	json_t *reason = json_object_get(data, "reason");
+	if (!kid || !json_is_integer(last) || json_integer_value(last) < 0 ||
+	    json_integer_value(last) >= seq || (reason && !json_is_string(reason)))
+		return STATUS_INVALID;
+	int rc = db_fed_key_revoke(origin, kid, (long long)json_integer_value(last));
+	if (rc < 0)
+		return STATUS_UNAVAILABLE;
+	if (rc == 0)
+		return STATUS_INVALID; /* not a key pinned for this origin */
+	log_warn("peer %s revoked its key %s: trusted on its events up to #%lld only", origin, kid,
+		 (long long)json_integer_value(last));
+	key_cache_invalidate();
+	return STATUS_OK;
+}
+
 /* Store and apply v, which must be the peer's next seq with the right prev. */
 static enum accept_result
 store_and_apply(struct fed_peer *peer, struct verified *v)
 {
 	struct event *ev = v->ev;
 	char hash[EVENT_HASH_HEX_LEN + 1];
+	/* the key cache may predate a revocation committed since: ask the database, under the
+	 * peer row's lock that the revoking transaction held too */
+	int trusted = 0;
+	for (size_t i = 0; i < v->nkids && trusted == 0; i++)
+		trusted = db_fed_key_is_trusted(ev->origin, v->kids[i], ev->seq);
+	if (trusted < 0)
+		return ACCEPT_FAILED;
+	if (!trusted) {
+		log_warn("refused event %s #%lld: signed only by keys revoked before it",
+			 ev->origin, (long long)ev->seq);
+		return ACCEPT_REVOKED;
+	}
 	if (strcmp(ev->prev, peer->applied_hash) != 0) {
 		log_error("ALARM: event %s #%lld does not chain to #%lld (prev %s, expected %s)",
 			  ev->origin, (long long)ev->seq, peer->applied_seq, ev->prev,
@@ -290,10 +500,23 @@ store_and_apply(struct fed_peer *peer, struct verified *v)
 				 "prev does not match the hash of the previous event", v->envelope);
 		return ACCEPT_EQUIVOCATION;
 	}
-	enum status st = strcmp(ev->type, "keys.rotated") == 0
-				 ? apply_keys_rotated(ev->origin, ev->data)
-				 : hook_apply(&(struct hook_event){fed.app, ev->origin, ev->type,
-								   ev->occurred_at, ev->data});
+	/* the appliers see the data with its committed content back in place */
+	json_t *data = ev->data;
+	if (ev->commit) {
+		data = json_copy(ev->data);
+		json_object_update(data, v->values);
+	}
+	enum status st;
+	if (strcmp(ev->type, "keys.rotated") == 0)
+		st = apply_keys_rotated(ev->origin, ev->data);
+	else if (strcmp(ev->type, "keys.revoked") == 0)
+		st = apply_keys_revoked(ev->origin, ev->seq, ev->data);
+	else
+		st = hook_apply(
+			&(struct hook_event){fed.app, ev->origin, ev->type, ev->occurred_at, data,
+					     json_object_size(v->withheld) ? v->withheld : NULL});
+	if (data != ev->data)
+		json_decref(data);
 	const char *flag = NULL;
 	if (st == STATUS_NOT_FOUND)
 		flag = "unknown_type";
@@ -306,7 +529,10 @@ store_and_apply(struct fed_peer *peer, struct verified *v)
 			 (long long)ev->seq, ev->type, flag);
 	event_hash(v->payload, v->payload_len, hash);
 	if (db_fed_event_insert(ev->origin, ev->seq, ev->type, v->payload, v->payload_len,
-				v->envelope, v->envelope_len, hash, flag) < 0)
+				v->envelope, v->envelope_len, hash, flag) < 0 ||
+	    (ev->commit &&
+	     db_fed_content_put(ev->origin, ev->seq, json_object_get(ev->owner_root, "refs"),
+				v->content, v->withheld) < 0))
 		return ACCEPT_FAILED;
 	peer->dirty = true;
 	peer->applied_seq = ev->seq;
@@ -334,7 +560,7 @@ fed_accept(struct fed_peer *peer, struct verified *v)
 		return rc < 0 ? ACCEPT_FAILED : ACCEPT_EQUIVOCATION;
 	}
 	if (ev->seq > peer->applied_seq + 1) {
-		int put = db_fed_pending_put(ev->origin, ev->seq, v->envelope, hash);
+		int put = db_fed_pending_put(ev->origin, ev->seq, v->record, hash);
 		if (put < 0)
 			return ACCEPT_FAILED;
 		if (put == 2) {
@@ -364,7 +590,7 @@ fed_accept(struct fed_peer *peer, struct verified *v)
 		struct verified nv;
 		const char *code = NULL;
 		enum accept_result nr = ACCEPT_STORED;
-		if (fed_verify_envelope(next.buf, next.len, peer->name, &nv, &code) == STATUS_OK) {
+		if (fed_verify_record(next.buf, next.len, peer->name, &nv, &code) == STATUS_OK) {
 			nr = store_and_apply(peer, &nv);
 			fed_verified_release(&nv);
 		} else {
@@ -509,7 +735,7 @@ federation_open(struct app *app)
 	}
 	json_decref(own);
 	log_info("signing federation events as %s with key %s", fed.self, signing_key_id(fed.key));
-	outbox_set_emitter(fed_emit);
+	outbox_set_emitter(fed_emit, fed_erase);
 	return 0;
 }
 
@@ -532,7 +758,13 @@ void
 federation_close(struct app *app)
 {
 	(void)app;
-	outbox_set_emitter(NULL);
+	outbox_set_emitter(NULL, NULL);
+	key_cache_invalidate();
+	pthread_mutex_lock(&key_cache_lock);
+	free(key_cache.keys);
+	key_cache.keys = NULL;
+	key_cache.n = key_cache.alloc = 0;
+	pthread_mutex_unlock(&key_cache_lock);
 	signing_key_free(fed.key);
 	signing_key_free(fed.previous_key);
 	fed.key = fed.previous_key = NULL;

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * Federation subcommands for operators: generate, show and rotate this platform's signing key,
- * and pair with the peer by URL and pinned key fingerprint (checked against its published keys).
+ * Federation subcommands for operators: generate, show, rotate and revoke this platform's signing
+ * keys, and pair with the peer by URL and pinned key fingerprint (checked against its published
+ * keys).
  */
 #include "common/db.h"
+#include "common/html.h"
 #include "common/log.h"
 #include "common/xalloc.h"
 #include "federation_internal.h"
@@ -116,7 +118,7 @@ keys_rotate(struct app *app)
 	    fed_emit_with(old, "keys.rotated", NULL,
 			  json_pack("{s:s, s:s, s:s}", "kid", signing_key_id(key), "x", x,
 				    "previous", signing_key_id(old)),
-			  NULL) < 0 ||
+			  NULL, NULL) < 0 ||
 	    db_commit() < 0) {
 		db_rollback();
 		unlink(next_path);
@@ -142,6 +144,101 @@ out:
 	return rc;
 }
 
+#define REVOCATION_REASON_MAX 500
+
+/*
+ * Whether kid is one of this platform's own keys (1), and *revoked whether it is revoked
+ * already; 0 when it is not one, -1 on failure.
+ */
+static int
+own_key_state(const char *side, const char *kid, bool *revoked)
+{
+	json_t *own = db_fed_keys(side);
+	size_t i;
+	json_t *k;
+	int found = own ? 0 : -1;
+	json_array_foreach(own, i, k)
+	{
+		if (strcmp(json_string_value(json_object_get(k, "kid")), kid) == 0) {
+			found = 1;
+			*revoked = !json_is_null(json_object_get(k, "revoked_after_seq"));
+		}
+	}
+	json_decref(own);
+	return found;
+}
+
+/*
+ * Revocation (protocol.md section 12.1): a keys.revoked event, signed by the current key, says
+ * that the key kid signs none of this origin's events after the last one emitted so far. The
+ * counter row stays locked from reading that seq to the commit, so no event comes between. The
+ * current key cannot be revoked: rotate first, restart the daemon, then revoke the old key.
+ */
+static int
+keys_revoke(struct app *app, const char *kid, const char *reason)
+{
+	char *path = fed_key_path(app);
+	struct signing_key *key = signing_key_load(path);
+	char *retired = NULL, *revoked_path = NULL;
+	bool revoked = false;
+	long long last = 0;
+	int rc = 1;
+	if (!key)
+		goto out;
+	if (strlen(reason) > REVOCATION_REASON_MAX || !utf8_is_valid(reason, strlen(reason))) {
+		fprintf(stderr, "the reason is public: at most %d bytes of UTF-8\n",
+			REVOCATION_REASON_MAX);
+		goto out;
+	}
+	if (strcmp(kid, signing_key_id(key)) == 0) {
+		fprintf(stderr,
+			"%s is the current signing key: run \"%s-srv keys rotate\", restart the "
+			"daemon, then revoke it\n",
+			kid, app->side);
+		goto out;
+	}
+	fed.self = app->side;
+	if (app_migrate(app) < 0 || db_fed_counter_init(app->side) < 0 || db_begin() < 0)
+		goto out;
+	int found = own_key_state(app->side, kid, &revoked);
+	if (found <= 0 || revoked) {
+		if (found == 0)
+			fprintf(stderr,
+				"%s is not a key of this platform (see "
+				"/.well-known/baladiya-keys)\n",
+				kid);
+		else if (revoked)
+			fprintf(stderr, "%s is already revoked\n", kid);
+		db_rollback();
+		goto out;
+	}
+	if (db_fed_counter_lock(app->side, &last) < 0 ||
+	    db_fed_key_revoke(app->side, kid, last) != 1 ||
+	    fed_emit_with(key, "keys.revoked", NULL,
+			  json_pack("{s:s, s:I, s:s}", "kid", kid, "last_seq", (json_int_t)last,
+				    "reason", reason),
+			  NULL, NULL) < 0 ||
+	    db_commit() < 0) {
+		db_rollback();
+		goto out;
+	}
+	/* the daemon no longer loads it to add a transport signature (a peer ignores it anyway) */
+	retired = xasprintf("%s/retired-%s.pem", data_dir(app), kid);
+	revoked_path = xasprintf("%s/revoked-%s.pem", data_dir(app), kid);
+	if (access(retired, F_OK) == 0 && rename(retired, revoked_path) < 0)
+		fprintf(stderr, "could not rename %s: %s\n", retired, strerror(errno));
+	fprintf(stderr, "revoked: %s signs none of this platform's events after #%lld\n", kid,
+		last);
+	printf("%lld\n", last);
+	rc = 0;
+out:
+	signing_key_free(key);
+	free(path);
+	free(retired);
+	free(revoked_path);
+	return rc;
+}
+
 static int
 cmd_keys(struct app *app, int argc, char **argv)
 {
@@ -152,8 +249,11 @@ cmd_keys(struct app *app, int argc, char **argv)
 		rc = keys_show(app);
 	else if (argc == 1 && strcmp(argv[0], "rotate") == 0)
 		rc = keys_rotate(app);
+	else if ((argc == 2 || argc == 3) && strcmp(argv[0], "revoke") == 0)
+		rc = keys_revoke(app, argv[1], argc == 3 ? argv[2] : "");
 	else
-		fprintf(stderr, "usage: %s-srv keys generate|show|rotate\n", app->side);
+		fprintf(stderr, "usage: %s-srv keys generate|show|rotate|revoke KID [REASON]\n",
+			app->side);
 	db_shutdown();
 	return rc;
 }
@@ -265,7 +365,7 @@ cmd_peer(struct app *app, int argc, char **argv)
 }
 
 const struct app_command federation_commands[] = {
-	{"keys", cmd_keys, "keys generate|show|rotate   Ed25519 signing key in BALADIYA_DATA_DIR"},
+	{"keys", cmd_keys, "keys generate|show|rotate|revoke KID   signing keys"},
 	{"peer", cmd_peer, "peer pair URL FINGERPRINT   pin the peer's key and pair with it"},
 	{NULL, NULL, NULL},
 };

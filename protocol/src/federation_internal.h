@@ -10,6 +10,7 @@
 #include "common/app.h"
 #include "protocol/db_federation.h"
 #include "common/module.h"
+#include "protocol/dsse.h"
 #include "protocol/event.h"
 #include "protocol/keys.h"
 #include "protocol/webhook.h"
@@ -44,22 +45,35 @@ enum accept_result {
 	ACCEPT_DUPLICATE,    /* already stored with the same hash (200) */
 	ACCEPT_BUFFERED,     /* ahead of a gap: kept in fed_pending (202) */
 	ACCEPT_EQUIVOCATION, /* same seq, other content, or a broken prev chain (409) */
+	ACCEPT_REVOKED,      /* signed only by keys revoked for its seq, as the database says
+			      * under the peer row's lock (401 revoked_key): nothing stored */
 	ACCEPT_FAILED,       /* database failure (503): roll back */
 };
 
-/* A verified envelope: its parsed event plus the exact bytes. */
+/* A verified record: its parsed event, the exact bytes, and its committed content checked. */
 struct verified {
 	struct event *ev;
-	const char *envelope;
+	const char *record; /* as received: an envelope, or a record with content (content.h) */
+	size_t record_len;
+	/* the pinned keys whose signatures verified (section 12.1: re-checked against
+	 * revocations when the event is stored) */
+	char kids[DSSE_MAX_SIGNATURES][KEY_ID_LEN + 1];
+	size_t nkids;
+	const char *envelope; /* the envelope's bytes (into record, or owned by rec) */
 	size_t envelope_len;
 	char *payload;
 	size_t payload_len;
+	json_t *content;  /* the record's content (field -> {salt, json}), or NULL */
+	json_t *withheld; /* field -> reason, or NULL */
+	json_t *values;   /* field -> the value of each committed field present, or NULL */
+	char *envelope_owned;
 };
 
-/* Parse and verify an envelope of the peer (strict), filling *out; on failure returns the
- * status and sets *code to a stable error code. */
-enum status fed_verify_envelope(const char *bytes, size_t len, const char *expected_origin,
-				struct verified *out, const char **code);
+/* Parse and verify a record of the peer (strict): its envelope, signature, payload and the
+ * content against the payload's commitments, filling *out; on failure returns the status and
+ * sets *code to a stable error code. */
+enum status fed_verify_record(const char *bytes, size_t len, const char *expected_origin,
+			      struct verified *out, const char **code);
 void fed_verified_release(struct verified *v);
 
 /*
@@ -69,15 +83,30 @@ void fed_verified_release(struct verified *v);
 enum webhook_result fed_verify_transport(const char *origin, const char *id, const char *ts,
 					 const char *sig, const void *body, size_t len);
 
+/*
+ * Append to header the webhook-signature value over id.timestamp.body: a v1a entry by the
+ * current key, then one by the previous key when a retired key file was loaded (section 7 of
+ * protocol.md). Deliveries and the inbox's signed answers use it. Returns 0, or -1 (logged).
+ */
+int fed_sign_transport(struct strbuf *header, const char *id, int64_t timestamp, const void *body,
+		       size_t len);
+
 /* Inside a transaction holding the peer row (db_fed_peer_get(.., true)): offer one event. */
 enum accept_result fed_accept(struct fed_peer *peer, struct verified *v);
 
 /* Ask the puller to fetch from the peer now. */
 void fed_request_pull(void);
 
-/* The peer's pinned keys (owner = origin) as new verify keys (caller frees each), from a cache
- * that reload refreshes from the database; returns how many. */
-size_t fed_peer_keys(const char *origin, struct verify_key **keys, size_t max, bool reload);
+/* One key pinned for the peer, and how far it is trusted (section 12.1 of protocol.md). */
+struct peer_key {
+	struct verify_key *key;
+	long long revoked_after_seq; /* -1: not revoked */
+};
+/* All the keys pinned for origin, as a new array in *keys of new verify keys (free both with
+ * fed_peer_keys_free), from a cache that reload refreshes from the database; returns how many.
+ * There is no cap. */
+size_t fed_peer_keys(const char *origin, struct peer_key **keys, bool reload);
+void fed_peer_keys_free(struct peer_key *keys, size_t n);
 /* Write the peer's applied seq/hash when fed_accept changed them (before commit). */
 int fed_peer_save(struct fed_peer *peer);
 
@@ -88,6 +117,6 @@ void delivery_stop(void);
 char *fed_key_path(struct app *app);
 /* Emit one own event with a given key (CLI rotation signs with the old key). */
 int fed_emit_with(struct signing_key *key, const char *type, json_t *refs, json_t *data,
-		  char *when_out);
+		  const char *const *committed, char *when_out);
 
 #endif

@@ -10,11 +10,13 @@
 #include "common/db.h"
 #include "common/http.h"
 #include "common/log.h"
+#include "common/xalloc.h"
 #include "federation_internal.h"
 #include "protocol/webhook.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void
 reply_code(struct request *req, enum status st, const char *code, const char *message)
@@ -99,6 +101,33 @@ unavailable:
 	return -1;
 }
 
+/*
+ * Answer body with webhook-signature headers over it, as a delivery is signed (section 7): the
+ * request's webhook-id, our timestamp, our keys. A sender trusts a "duplicate" answer's
+ * applied_seq only signed so (section 9).
+ */
+static void
+reply_signed(struct request *req, unsigned code, json_t *body)
+{
+	const char *id = http_header(req, "webhook-id");
+	int64_t ts = (int64_t)time(NULL);
+	struct strbuf sig = STRBUF_INIT;
+	char *s = json_dumps(body, JSON_COMPACT);
+	char tss[24];
+
+	json_decref(body);
+	if (!s)
+		die("could not serialize a JSON response");
+	if (fed_sign_transport(&sig, id, ts, s, strlen(s)) == 0) {
+		snprintf(tss, sizeof(tss), "%lld", (long long)ts);
+		http_add_header(req, "webhook-id", id);
+		http_add_header(req, "webhook-timestamp", tss);
+		http_add_header(req, "webhook-signature", sig.buf);
+	}
+	strbuf_release(&sig);
+	http_send_owned(req, code, "application/json; charset=utf-8", s, strlen(s));
+}
+
 /* Answer a stored delivery: what became of event v, and how far the peer's log is applied. */
 static void
 fed_inbox_reply(struct request *req, enum accept_result r, const struct verified *v,
@@ -112,11 +141,13 @@ fed_inbox_reply(struct request *req, enum accept_result r, const struct verified
 			json_pack("{s:s, s:I}", "status", "stored", "seq", (json_int_t)v->ev->seq));
 		break;
 	case ACCEPT_DUPLICATE:
-		/* applied_seq lets a sender whose events were meanwhile pulled skip ahead */
-		http_json(req, 200,
-			  json_pack("{s:s, s:I, s:I}", "status", "duplicate", "seq",
-				    (json_int_t)v->ev->seq, "applied_seq",
-				    (json_int_t)peer->applied_seq));
+		/* applied_seq lets a sender whose events were meanwhile pulled skip ahead: signed,
+		 * with the hash it can check against its own log */
+		reply_signed(req, 200,
+			     json_pack("{s:s, s:I, s:I, s:s}", "status", "duplicate", "seq",
+				       (json_int_t)v->ev->seq, "applied_seq",
+				       (json_int_t)peer->applied_seq, "applied_hash",
+				       peer->applied_hash));
 		break;
 	case ACCEPT_BUFFERED:
 		fed_request_pull();
@@ -124,6 +155,10 @@ fed_inbox_reply(struct request *req, enum accept_result r, const struct verified
 			  json_pack("{s:s, s:I, s:I}", "status", "buffered", "seq",
 				    (json_int_t)v->ev->seq, "applied_seq",
 				    (json_int_t)peer->applied_seq));
+		break;
+	case ACCEPT_REVOKED:
+		reply_code(req, STATUS_UNAUTHORIZED, "revoked_key",
+			   "the event is signed only by keys revoked before it");
 		break;
 	default:
 		reply_code(req, STATUS_CONFLICT, "equivocation",
@@ -144,7 +179,7 @@ api_federation_inbox(struct request *req)
 	req->want_json = true;
 	if (!fed_inbox_transport_ok(req, &peer))
 		return;
-	st = fed_verify_envelope(req->body.buf, req->body.len, peer.name, &v, &code);
+	st = fed_verify_record(req->body.buf, req->body.len, peer.name, &v, &code);
 	if (st != STATUS_OK) {
 		reply_code(req, st, code, "the event envelope was refused");
 		return;
@@ -183,8 +218,11 @@ api_federation_events(struct request *req)
 		reply_code(req, STATUS_UNAVAILABLE, "database_unavailable", "try again later");
 		return;
 	}
+	/* at most limit lines, and none after the first that would pass the byte cap */
 	struct strbuf out = STRBUF_INIT;
 	for (size_t i = 0; i < nr; i++) {
+		if (i > 0 && out.len + rows[i].envelope.len + 1 > FEDERATION_EVENTS_MAX_BYTES)
+			break;
 		strbuf_addbuf(&out, &rows[i].envelope);
 		strbuf_addch(&out, '\n');
 	}

@@ -24,6 +24,8 @@ webhook_result_code(enum webhook_result r)
 		return "stale_timestamp";
 	case WEBHOOK_BAD_SIGNATURE:
 		return "bad_signature";
+	case WEBHOOK_REVOKED_KEY:
+		return "revoked_key";
 	}
 	return "bad_signature";
 }
@@ -38,6 +40,7 @@ webhook_result_status(enum webhook_result r)
 		return STATUS_INVALID;
 	case WEBHOOK_STALE_TIMESTAMP:
 	case WEBHOOK_BAD_SIGNATURE:
+	case WEBHOOK_REVOKED_KEY:
 		return STATUS_UNAUTHORIZED;
 	}
 	return STATUS_UNAUTHORIZED;

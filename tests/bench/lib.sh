@@ -341,7 +341,9 @@ bench_srv_setup() {
 	chmod 700 "$WORK/$side-data"
 }
 
-# bench_srv_env SIDE: the daemon's environment (and its commands'), one KEY=VALUE a line.
+# bench_srv_env SIDE: the daemon's environment (and its commands'), one KEY=VALUE a line. The
+# benchmarks emit thousands of events a minute from one address: no ceilings, no per-client
+# limits (docs/operations.md, anti-abuse limits).
 bench_srv_env() {
 	local side=$1 peer=citizen
 	[ "$side" = official ] || peer=official
@@ -354,7 +356,8 @@ bench_srv_env() {
 		"BALADIYA_THEME_DIR=$BALADIYA_ROOT/demo/$side" \
 		"BALADIYA_DATA_DIR=$WORK/$side-data" \
 		"BALADIYA_THREADS=${BENCH_THREADS:-4}" \
-		"BALADIYA_LOG_LEVEL=${BENCH_LOG_LEVEL:-info}"
+		"BALADIYA_LOG_LEVEL=${BENCH_LOG_LEVEL:-info}" \
+		'BALADIYA_EVENT_CEILINGS=*=1000000' 'BALADIYA_RATE_LIMITS=*=1000000'
 }
 
 # bench_srv_cmd SIDE ARGS...: one command of SIDE's binary (keys, demo, peer, user) in its

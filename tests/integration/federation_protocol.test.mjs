@@ -385,7 +385,8 @@ describe('federation protocol v1 between two daemons', () => {
 		const first = await postInbox(citizen, stored.envelope, officialKey, opts);
 		assert.equal(first.status, 200, first.text);
 		// applied_seq: how far the receiver has applied the sender's log (a sender skips ahead)
-		assert.deepEqual(first.json, { status: 'duplicate', seq: stored.seq, applied_seq: stored.seq });
+		assert.deepEqual(first.json, { status: 'duplicate', seq: stored.seq, applied_seq: stored.seq,
+			applied_hash: stored.hash });
 		const again = await postInbox(citizen, stored.envelope, officialKey, opts);
 		assert.equal(again.status, 400, again.text);
 		assert.equal(codeOf(again), 'replayed_request');
@@ -516,6 +517,7 @@ describe('federation protocol v1 between two daemons', () => {
 				status: 'duplicate',
 				seq: e.seq,
 				applied_seq: evs[evs.length - 1].seq,
+				applied_hash: evs[evs.length - 1].hash,
 			});
 		}
 		assert.deepEqual(await citizenState(), mid);

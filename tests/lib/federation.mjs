@@ -108,22 +108,60 @@ export async function readLog(srv, origin = srv.side) {
 		if (r.status !== 200) throw new Error(`events endpoint answered ${r.status}`);
 		const lines = (await r.text()).split('\n').filter(Boolean);
 		for (const line of lines) {
-			const env = JSON.parse(line);
-			const payload = Buffer.from(env.payload, 'base64');
-			const ev = JSON.parse(payload.toString('utf8'));
+			const rec = parseRecord(line);
 			out.push({
-				seq: ev.seq,
-				type: ev.type,
-				prev: ev.prev,
-				hash: crypto.createHash('sha256').update(payload).digest('hex'),
-				envelope: line,
-				payload,
+				seq: rec.event.seq,
+				type: rec.event.type,
+				prev: rec.event.prev,
+				hash: crypto.createHash('sha256').update(rec.payload).digest('hex'),
+				envelope: rec.envelope,
+				record: line,
+				payload: rec.payload,
+				data: rec.data,
+				withheld: rec.withheld,
 			});
 		}
-		if (lines.length < 1000) break;
+		// a short page may be the byte cap (protocol §10.1): read on until an empty one
+		if (!lines.length) break;
 		after = out[out.length - 1].seq;
 	}
 	return out;
+}
+
+/** The commitment of one committed field (docs/protocol.md §4.6), computed by Node's crypto. */
+export function commitmentOf(item) {
+	return crypto.createHash('sha256').update(Buffer.from(item.salt, 'base64'))
+		.update(Buffer.from(item.json, 'utf8')).digest('hex');
+}
+
+/**
+ * One catch-up line or delivery body: a bare envelope (version 1) or a record
+ * {envelope, content, withheld} (version 2). Checks, independently of the daemons, that every
+ * committed field is either present and matches its commitment or withheld with a reason, and
+ * returns {envelope (string), payload (Buffer), event, data (with the content back), withheld}.
+ */
+export function parseRecord(line) {
+	const obj = JSON.parse(line);
+	const env = obj.envelope ?? obj;
+	const payload = Buffer.from(env.payload, 'base64');
+	const event = JSON.parse(payload.toString('utf8'));
+	const data = { ...event.data };
+	const content = obj.content ?? {};
+	const withheld = obj.withheld ?? {};
+	if (event.v === 1 && (obj.envelope || event.commit)) throw new Error(`seq ${event.seq}: a version 1 event in a record`);
+	for (const [field, commitment] of Object.entries(event.commit ?? {})) {
+		if (content[field]) {
+			if (commitmentOf(content[field]) !== commitment) throw new Error(`seq ${event.seq}: ${field} does not match its commitment`);
+			if (withheld[field]) throw new Error(`seq ${event.seq}: ${field} is both present and withheld`);
+			data[field] = JSON.parse(content[field].json);
+		} else if (!withheld[field]) {
+			throw new Error(`seq ${event.seq}: ${field} is committed but neither present nor withheld`);
+		}
+	}
+	for (const field of [...Object.keys(content), ...Object.keys(withheld)]) {
+		if (!event.commit?.[field]) throw new Error(`seq ${event.seq}: ${field} is not committed`);
+	}
+	return { envelope: JSON.stringify(env), payload, event, data, withheld };
 }
 
 /** Throws unless log is gapless from 1, chained by prev, and (when given) equals expected. */
@@ -417,4 +455,57 @@ export async function startProxy(target, { intercept } = {}) {
 		server.close(() => resolve());
 	});
 	return proxy;
+}
+
+// --- auditing signatures through rotations and revocations -------------------------------------
+
+/**
+ * Verifies the signature of every envelope of one origin's log (from readLog, in seq order) as an
+ * auditor does (docs/protocol.md sections 12.1 and 15), with Node's crypto only: a signature
+ * counts when its keyid names a key of keys (Map kid → KeyObject, e.g. publishedKeys()) or one
+ * a keys.rotated event announced earlier in the log (its kid checked against x), it verifies over
+ * PAE, and no earlier keys.revoked revoked that key before this seq (data.last_seq < seq).
+ * Returns the refusals [{seq, reason}] — reason 'unknown_key', 'bad_signature' or
+ * 'revoked_key' (a verifying signature whose key was revoked for that seq) — [] when every
+ * envelope verifies.
+ */
+export function auditSignatures(log, keys) {
+	const known = new Map(keys);
+	const revokedAfter = new Map();
+	const refusals = [];
+	for (const e of log) {
+		const env = typeof e.envelope === 'string' ? JSON.parse(e.envelope) : e.envelope;
+		const payload = Buffer.from(env.payload, 'base64');
+		const ev = JSON.parse(payload.toString('utf8'));
+		let verdict = 'unknown_key';
+		for (const s of env.signatures) {
+			const key = known.get(s.keyid);
+			if (!key) continue;
+			if (!crypto.verify(null, pae(env.payloadType, payload), key, Buffer.from(s.sig, 'base64'))) {
+				if (verdict === 'unknown_key') verdict = 'bad_signature';
+				continue;
+			}
+			if (revokedAfter.has(s.keyid) && ev.seq > revokedAfter.get(s.keyid)) {
+				verdict = 'revoked_key';
+				continue;
+			}
+			verdict = 'ok';
+			break;
+		}
+		if (verdict !== 'ok') {
+			refusals.push({ seq: ev.seq, reason: verdict });
+			continue;
+		}
+		const d = ev.data || {};
+		if (ev.type === 'keys.rotated' && typeof d.x === 'string') {
+			const pub = crypto.createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: d.x }, format: 'jwk' });
+			if (kidOf(pub) === d.kid) known.set(d.kid, pub);
+		}
+		if (ev.type === 'keys.revoked' && Number.isSafeInteger(d.last_seq) && d.last_seq >= 0 &&
+			d.last_seq < ev.seq && known.has(d.kid)) {
+			const before = revokedAfter.get(d.kid);
+			revokedAfter.set(d.kid, before === undefined ? d.last_seq : Math.min(before, d.last_seq));
+		}
+	}
+	return refusals;
 }

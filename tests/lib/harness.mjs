@@ -343,7 +343,9 @@ function sanitizerEnv() {
  *   side: 'official' | 'citizen'
  *   cluster: from startCluster() (default: a new one); database: its database (default: a new
  *   one named after the side); port: default a free one; themeDir → BALADIYA_THEME_DIR;
- *   BALADIYA_MAP_TILES is a local image (no internet here) unless env says otherwise;
+ *   BALADIYA_MAP_TILES is a local image (no internet here) unless env says otherwise; the
+ *   per-client limits and event ceilings are lifted (BALADIYA_RATE_LIMITS,
+ *   BALADIYA_EVENT_CEILINGS, BALADIYA_LOGIN_CLIENT_FAILURES) unless env sets them;
  *   env: extra environment, wins over everything; args: default ['serve'];
  *   healthTimeoutMs: default 20 000; binary, asan: overrides (tests of the harness itself).
  * Returns {side, url, port, cluster, database, dataDir, env, proc, logs(), stop(signal),
@@ -374,6 +376,12 @@ export async function startDaemon(side, opts = {}) {
 		BALADIYA_LOG_LEVEL: 'debug',
 		// The test machine has no internet: map tiles come from one of the daemon's own images.
 		BALADIYA_MAP_TILES: '/static/vendor/leaflet/images/layers.png?z={z}&x={x}&y={y}',
+		// Every test is one client (127.0.0.1): the per-client limits, the ceilings on signed
+		// events and the per-client sign-in ceiling are lifted unless opts.env sets them
+		// (tests/integration/abuse.test.mjs does).
+		BALADIYA_RATE_LIMITS: '*=100000',
+		BALADIYA_EVENT_CEILINGS: '*=100000',
+		BALADIYA_LOGIN_CLIENT_FAILURES: '100000',
 		...(opts.themeDir ? { BALADIYA_THEME_DIR: path.resolve(ROOT, opts.themeDir) } : {}),
 		...(opts.env || {}),
 	};

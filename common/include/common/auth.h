@@ -41,8 +41,9 @@ enum status auth_user_add(const char *username, const char *role, const char *pa
 
 /*
  * Check credentials and open a session: on STATUS_OK, *token_out receives the malloc'd token
- * for the cookie. STATUS_UNAUTHORIZED for wrong credentials, STATUS_TOO_MANY when the account
- * is locked after too many failures (5 within 15 minutes lock it for 15 minutes).
+ * for the cookie. STATUS_UNAUTHORIZED for wrong credentials, after the same work whether the
+ * account exists or not; STATUS_UNAVAILABLE when the database failed. Throttling is the
+ * caller's (site.c, login_guard.h): no account is ever locked.
  */
 enum status auth_login(const char *username, const char *password, char **token_out);
 /* The account of a session token (malloc'd struct, user_free it), or NULL; *st is

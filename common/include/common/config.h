@@ -59,6 +59,12 @@ struct app_config {
 	long heavy_threads;          /* the work queue's (common/workq.h) */
 	long heavy_queue;            /* its waiting slots */
 	long body_memory_mib;
+	/* anti-abuse limits (common/limits.h) */
+	char *trusted_proxies; /* addresses or CIDR prefixes whose X-Forwarded-For is believed */
+	char *rate_limits;     /* "scope=N,..." per client and minute, over the modules' defaults */
+	char *event_ceilings;  /* "type=N,..." signed events per minute, over the modules' */
+	long login_client_failures;  /* failed sign-ins of one client in 15 minutes */
+	long login_account_failures; /* failed sign-ins on one account in 15 minutes */
 };
 
 /* The definitions of struct app_config for a side: default port 8080 or 8081, data dir. */

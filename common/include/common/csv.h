@@ -58,4 +58,21 @@ char *csv_field(struct csv_record *rec, size_t i);
  * or ends with a space. The caller writes the commas and the CRLF between fields and records. */
 void csv_add_field(struct strbuf *out, const char *s);
 
+/*
+ * Append s as one text field of a file meant to be opened in a spreadsheet, neutralising CSV
+ * (formula) injection as OWASP advises: a value whose first character, after any run of single
+ * quotes, is '=', '+', '-', '@', a tab or a carriage return gets one more single quote in front
+ * and is written quoted, so a spreadsheet shows it as text instead of evaluating it. Otherwise
+ * as csv_add_field. Numbers the caller means as numbers (a negative amount) must not go through
+ * here: write them with csv_add_field or as digits.
+ */
+void csv_add_text(struct strbuf *out, const char *s);
+
+/*
+ * The value csv_add_text was given, from a field read back: s without its first character when
+ * s is one or more single quotes followed by one of the characters above, else s itself. The
+ * two are exact inverses, so a file written with csv_add_text imports back unchanged.
+ */
+const char *csv_text_value(const char *s);
+
 #endif

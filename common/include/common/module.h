@@ -30,7 +30,8 @@ struct hook_event {
 	const char *origin;      /* the side that signed it: "official" or "citizen" */
 	const char *type;        /* e.g. "report.created" */
 	const char *occurred_at; /* RFC 3339 UTC, as signed */
-	json_t *data;            /* the event's data object (borrowed) */
+	json_t *data;            /* the event's data object with its committed content (borrowed) */
+	json_t *withheld; /* committed fields erased at their origin: field -> reason, or NULL */
 };
 
 /*

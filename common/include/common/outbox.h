@@ -3,6 +3,7 @@
 #define COMMON_OUTBOX_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 /*
  * Emitting federation events from domain code. A handler that changes a public object calls
@@ -10,27 +11,77 @@
  * and NOTIFY'd by the federation layer (protocol/), which registers itself at start; if the
  * transaction rolls back, no event exists. common/ cannot depend on protocol/, hence the hook.
  */
-/* Largest serialized data of one event (bytes): it must fit, with its envelope, within the
- * peer's inbox limit (FEDERATION_INBOX_MAX, 96 KiB) once signed and base64-encoded. */
+/* Largest serialized data of one event (bytes): its payload must fit in an envelope of 96 KiB
+ * once signed and base64-encoded (docs/protocol.md §6); committed content travels beside it. */
 #define OUTBOX_DATA_MAX (56 * 1024)
 
 /* An event's occurred_at as the emitter writes it ("2026-11-26T07:00:00.123Z") and its NUL. */
 #define OUTBOX_TIME_SIZE 32
 
-/* The emitter writes the event's occurred_at to when. */
+/* The emitter writes the event's occurred_at to when; committed: see outbox_emit_committed. */
 typedef int (*outbox_emit_fn)(const char *type, json_t *refs, json_t *data,
-			      char when[OUTBOX_TIME_SIZE]);
+			      const char *const *committed, char when[OUTBOX_TIME_SIZE]);
+/* The eraser of the committed content of the events about one object: see outbox_erase. */
+typedef int (*outbox_erase_fn)(const char *origin, const char *type, const char *id,
+			       const char *reason);
 
-void outbox_set_emitter(outbox_emit_fn fn);
+void outbox_set_emitter(outbox_emit_fn emit, outbox_erase_fn erase);
+
+/* outbox_emit's answer when the ceiling of the event's type is reached this minute. */
+#define OUTBOX_BUSY (-2)
+
+/*
+ * Ceilings per minute on the events a platform signs, so that a flood from many clients ends
+ * in clear refusals, never in an endless log. A module offers the defaults of its own types as
+ * the extension OUTBOX_CEILINGS_EXT, an array of struct outbox_ceiling ended by {NULL, 0};
+ * BALADIYA_EVENT_CEILINGS overrides them. Counted in the database per (type, minute), shared
+ * by every replica of the daemon, inside the transaction of the change (a change rolled back
+ * does not count), once the event is stored: past the ceiling the caller's rollback takes it
+ * back. Events emitted while applying the peer's events (a receipt) are not
+ * counted: the peer's own ceilings bound them.
+ */
+#define OUTBOX_CEILINGS_EXT "outbox.ceilings"
+struct outbox_ceiling {
+	const char *type; /* an event type, e.g. "news.published" */
+	long per_minute;
+};
+
+/*
+ * The ceiling of type, per minute: ceiling(type) (set by limits_start; NULL turns ceilings
+ * off, as in subcommands). ceiling returns 0 for no ceiling.
+ */
+void outbox_set_ceilings(long (*ceiling)(const char *type));
+/* While on (the calling thread applies a peer's event), emitting counts against no ceiling. */
+void outbox_applying_peer(bool on);
+/* Seconds until the current ceiling window ends (for Retry-After), 1..60. */
+int outbox_retry_after_s(void);
 
 /*
  * Emit one event of this platform. refs (array of {origin, type, id}, may be NULL) and data
  * (object, no floats, no personal data) are stolen. When when is not NULL it receives the
  * event's occurred_at ("" without an emitter): what an origin stores as the time of the change,
- * so that both sides hold the time the signed event carries. Returns 0, or -1 (logged) when it
- * could not be stored: the caller must then roll back. Without a registered emitter it
- * returns 0.
+ * so that both sides hold the time the signed event carries. Returns 0; OUTBOX_BUSY when the
+ * ceiling of type is reached this minute (the caller rolls back and answers 429
+ * busy_try_later, see page_busy); or -1 (logged) when it could not be stored: the caller must
+ * then roll back. Without a registered emitter it returns 0.
  */
 int outbox_emit(const char *type, json_t *refs, json_t *data, char when[OUTBOX_TIME_SIZE]);
+
+/*
+ * Like outbox_emit, for an event with free text or media that may have to be taken down: the
+ * fields of data named in committed (NULL-terminated list) leave the signed payload, which
+ * keeps a salted hash of each, and their content is stored and travels beside the envelope
+ * (docs/protocol.md §4.6), so that outbox_erase() can delete it everywhere later.
+ */
+int outbox_emit_committed(const char *type, json_t *refs, json_t *data,
+			  const char *const *committed, char when[OUTBOX_TIME_SIZE]);
+
+/*
+ * In the caller's transaction, delete the committed content of every stored event (own or the
+ * peer's) whose refs name the object {origin, type, id}: the payloads and signatures stay,
+ * the fields are served as withheld with reason (public: say why, name no one). Returns the
+ * number of fields erased, or -1 (logged).
+ */
+int outbox_erase(const char *origin, const char *type, const char *id, const char *reason);
 
 #endif

@@ -26,7 +26,8 @@ bool is_blank(const char *s);
  * without HTML. */
 json_t *text_lines(const char *s);
 /* Replies with the error for a failed write: news_not_found-like code for STATUS_NOT_FOUND,
- * conflict_code for STATUS_CONFLICT, database_unavailable otherwise. */
+ * conflict_code for STATUS_CONFLICT, page_busy for STATUS_TOO_MANY, database_unavailable
+ * otherwise. */
 void page_write_failed(struct request *req, int st, const char *not_found_code,
 		       const char *conflict_code);
 /* Replies 503 database_unavailable "the site cannot reach its database" (a failed read). */
@@ -64,17 +65,17 @@ bool text_looks_personal(const char *s);
  */
 const char *page_hide_reason(struct request *req);
 /*
- * Anti-abuse without personal data: true when the browser holding token (its CSRF cookie) may
- * do one more scope action ("reaction", "report"...) this minute, at most per_minute; it is
- * then counted. Only a hash of scope and token is kept, in a small fixed table.
- */
-bool rate_allow(const char *scope, const char *token, int per_minute);
-/*
- * rate_allow() for the browser of a resident's form (its CSRF cookie: the CSRF check passed, so
- * it has one, and it is the only key we have); false after replying 429 code with message and
- * Retry-After.
+ * Anti-abuse without personal data: true when req's client (client.h: its address, keyed; not
+ * a value it chooses) may do one more scope action ("reaction", "report"...) this minute, at
+ * most per_minute unless BALADIYA_RATE_LIMITS sets another number for scope; it is then
+ * counted. Otherwise replies 429 code with message and Retry-After, and returns false.
  */
 bool page_rate_allow(struct request *req, const char *scope, int per_minute, const char *code,
 		     const char *message);
+/*
+ * Replies 429 busy_try_later with Retry-After: the ceiling of an event type was reached this
+ * minute (outbox_emit returned OUTBOX_BUSY; the change was rolled back).
+ */
+void page_busy(struct request *req);
 
 #endif

@@ -2,8 +2,9 @@
 /*
  * The budget lines' checks: the strict CSV import (six columns under their header, amounts in
  * whole dinars grouped by three or not, every problem named with its line, the whole file or
- * nothing) and the same checks on the lines a peer sends. No database, no request: what the
- * unit tests reach directly (tests/unit/modules/budgets/test_budget_csv.c).
+ * nothing) and the same checks on the lines a peer sends; the open-data CSV, whose texts are
+ * neutralised against formula injection. No database, no request: what the unit tests reach
+ * directly (tests/unit/modules/budgets/test_budget_csv.c).
  */
 #include "internal.h"
 
@@ -200,9 +201,12 @@ parse_record(struct csv_record *rec, struct budget_problems *pb)
 		problem(pb, line, NULL, "field_count");
 		return NULL;
 	}
-	char *f[BUDGET_NCOLUMNS];
+	const char *f[BUDGET_NCOLUMNS];
 	for (size_t i = 0; i < BUDGET_NCOLUMNS; i++)
 		f[i] = trim(csv_field(rec, i));
+	/* the texts as the download wrote them: a quote put before a formula-like value goes */
+	for (size_t i = 1; i <= 3; i++)
+		f[i] = csv_text_value(f[i]);
 	int section = parse_section(f[0]);
 	if (section < 0)
 		problem(pb, line, "section", "invalid");
@@ -294,9 +298,11 @@ budget_csv_write(struct strbuf *out, json_t *lines)
 		for (size_t c = 0; c < 4; c++) {
 			if (c)
 				strbuf_addch(out, ',');
-			csv_add_field(out,
-				      json_string_value(json_object_get(l, budget_columns[c])));
+			/* texts typed by staff or sent by the peer: never a formula in a
+			 * spreadsheet */
+			csv_add_text(out, json_string_value(json_object_get(l, budget_columns[c])));
 		}
+		/* the amounts are numbers (whole dinars, never negative) and stay numbers */
 		strbuf_addf(out, ",%lld,%lld\r\n",
 			    (long long)json_integer_value(json_object_get(l, "planned")),
 			    (long long)json_integer_value(json_object_get(l, "executed")));

@@ -52,7 +52,8 @@ json_t *budget_csv_parse(const char *data, size_t len, const char **file_error,
 			 struct budget_problems *pb);
 
 /* The lines as the open-data CSV file (the header, then a line a record, CRLF), appended to
- * out: what budget_csv_parse reads back the same. */
+ * out: what budget_csv_parse reads back the same. Text cells that a spreadsheet would take for
+ * a formula get a leading single quote (csv_add_text); the import removes it again. */
 void budget_csv_write(struct strbuf *out, json_t *lines);
 
 /* ---- the import (page_staff_budget.c) ---- */

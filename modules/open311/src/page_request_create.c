@@ -3,7 +3,7 @@
  * Open311 POST requests.json: a machine client files a report with its API key (checked by
  * its hash, its use noted), through report_submit() like the residents' form. The answer is the
  * new request's public reference, or a token for a pre-moderated one. Photos are never fetched
- * from a media_url.
+ * from a media_url. Limited per client address like the residents' form.
  */
 #include "internal.h"
 
@@ -23,6 +23,7 @@
 #include <string.h>
 
 #define OPEN311_KEY_MAX 128
+#define OPEN311_RATE_PER_MINUTE 10 /* per client (client.h), unless set otherwise */
 
 /* Check the api_key field: true for a live key; otherwise replies 403 (or 503). */
 static bool
@@ -139,6 +140,8 @@ refuse(struct request *req, enum status st, const char *err)
 {
 	if (st == STATUS_INVALID && err && strcmp(err, "unknown_category") == 0)
 		open311_no_service(req);
+	else if (st == STATUS_TOO_MANY)
+		page_busy(req);
 	else if (st == STATUS_INVALID || st == STATUS_TOO_LARGE)
 		http_error(req, STATUS_INVALID, err ? err : "invalid_request",
 			   submit_message(err ? err : ""));
@@ -171,7 +174,9 @@ open311_request_create(struct request *req)
 {
 	if (req->body.len && http_parse_form(req) != STATUS_OK)
 		return; /* it replied */
-	if (!api_key_ok(req))
+	if (!api_key_ok(req) ||
+	    !page_rate_allow(req, "open311", OPEN311_RATE_PER_MINUTE, "open311_too_many_requests",
+			     "too many requests from this connection; wait a minute"))
 		return;
 	const char *lang = open311_lang(req);
 	struct report_input in = {.lang = lang};

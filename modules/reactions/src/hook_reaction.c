@@ -12,6 +12,8 @@
 #include "db_reaction.h"
 #include "moderation/moderation.h"
 
+#include "common/outbox.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -97,6 +99,10 @@ apply_hidden(const char *origin, json_t *data)
 	if (!r)
 		return STATUS_UNAVAILABLE; /* checked above: only the database can fail here */
 	json_decref(r);
+	char ids[24];
+	snprintf(ids, sizeof(ids), "%lld", rid);
+	if (outbox_erase(origin, "reaction", ids, reason) < 0)
+		return STATUS_UNAVAILABLE;
 	if (strcmp(mine, sha) != 0)
 		log_warn("reaction %lld from %s: the hash of the hidden comment differs from this "
 			 "copy's (%s); the origin's is kept",
@@ -117,6 +123,17 @@ hook_reaction(const struct hook_event *ev)
 			 origin, REACTION_OWNER);
 		return STATUS_INVALID;
 	}
-	return strcmp(type, "reaction.created") == 0 ? apply_created(origin, data)
-						     : apply_hidden(origin, data);
+	if (strcmp(type, "reaction.hidden") == 0)
+		return apply_hidden(origin, data);
+	if (!ev->withheld)
+		return apply_created(origin, data);
+	/* erased at the origin before this side read it: mirrored empty, hidden by what follows */
+	json_t *copy = json_copy(data);
+	static const char *const texts[] = {"comment", "display_name"};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		if (json_object_get(ev->withheld, texts[i]))
+			json_object_set_new(copy, texts[i], json_string(""));
+	enum status st = apply_created(origin, copy);
+	json_decref(copy);
+	return st;
 }

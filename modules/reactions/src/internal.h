@@ -37,7 +37,8 @@ const char *reaction_plain_string(json_t *v);
 /*
  * Store a reaction of side to item (a mirrored item of the target owner) and emit
  * "reaction.created", in one transaction. Returns the row (db_reaction_create's), or NULL with
- * *st (STATUS_NOT_FOUND: the item is not published; STATUS_UNAVAILABLE).
+ * *st (STATUS_NOT_FOUND: the item is not published; STATUS_TOO_MANY: the ceiling of
+ * reaction.created is reached this minute; STATUS_UNAVAILABLE).
  */
 json_t *reaction_create(const char *side, json_t *item, const char *stance, const char *comment,
 			const char *name, enum status *st);

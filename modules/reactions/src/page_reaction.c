@@ -22,7 +22,7 @@
 #include <string.h>
 
 #define REACTION_LIST_MAX 50       /* newest comments on an item page */
-#define REACTION_RATE_PER_MINUTE 5 /* per CSRF cookie */
+#define REACTION_RATE_PER_MINUTE 5 /* per client (client.h), unless set otherwise */
 #define CSRF_COOKIE_MAX_AGE_S (60L * 60 * 24 * 7)
 
 static const char *
@@ -282,13 +282,15 @@ page_reaction_create(struct request *req)
 		goto out;
 	}
 	if (!page_rate_allow(req, "reaction", REACTION_RATE_PER_MINUTE, "too_many_reactions",
-			     "too many reactions from this browser; wait a minute"))
+			     "too many reactions from this connection; wait a minute"))
 		goto out;
 	r = reaction_create(req->app->side, item, stance, comment, name, &st);
 	if (!r) {
 		if (st == STATUS_NOT_FOUND)
 			http_error(req, STATUS_CONFLICT, "reactions_closed",
 				   "this item was withdrawn: it takes no more reactions");
+		else if (st == STATUS_TOO_MANY)
+			page_busy(req);
 		else
 			http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
 				   "the reaction could not be saved; try again in a minute");

@@ -77,6 +77,16 @@ emit_hidden(const char *side, json_t *r, json_t *m)
 	return outbox_emit("reaction.hidden", refs, data, NULL);
 }
 
+/* Erase the committed comment and name of hidden reaction r from both logs' content. */
+static int
+erase_content(const char *side, json_t *r, const char *reason)
+{
+	char ids[24];
+	snprintf(ids, sizeof(ids), "%lld",
+		 (long long)json_integer_value(json_object_get(r, "origin_id")));
+	return outbox_erase(side, "reaction", ids, reason);
+}
+
 void
 page_staff_reaction_hide(struct request *req)
 {
@@ -100,7 +110,8 @@ page_staff_reaction_hide(struct request *req)
 				req->app->side, 0, "hide_reaction",
 				arena_printf(req->arena, "reaction/%lld", id), reason,
 				json_string_value(json_object_get(r, "comment_sha256")), NULL, &st);
-		if (m && (emit_hidden(req->app->side, r, m) < 0 || db_commit() < 0))
+		if (m && (emit_hidden(req->app->side, r, m) < 0 ||
+			  erase_content(req->app->side, r, reason) < 0 || db_commit() < 0))
 			st = STATUS_UNAVAILABLE;
 		if (st != STATUS_OK)
 			db_rollback();

@@ -73,7 +73,9 @@ emit_created(const char *side, json_t *r)
 	json_t *refs = json_pack("[{s:s, s:s, s:s}, {s:O, s:O, s:s}]", "origin", side, "type",
 				 "reaction", "id", ids, "origin", json_object_get(target, "origin"),
 				 "type", json_object_get(target, "kind"), "id", tids);
-	return outbox_emit("reaction.created", refs, data, NULL);
+	/* what the resident wrote is committed, not carried (docs/decisions/0008) */
+	static const char *const committed[] = {"comment", "display_name", NULL};
+	return outbox_emit_committed("reaction.created", refs, data, committed, NULL);
 }
 
 json_t *
@@ -88,10 +90,11 @@ reaction_create(const char *side, json_t *item, const char *stance, const char *
 			       json_string_value(json_object_get(item, "kind")),
 			       json_integer_value(json_object_get(item, "origin_id")), stance,
 			       comment, name, st);
-	if (r && (emit_created(side, r) < 0 || db_commit() < 0)) {
+	int rc = r ? emit_created(side, r) : 0;
+	if (r && (rc < 0 || db_commit() < 0)) {
 		json_decref(r);
 		r = NULL;
-		*st = STATUS_UNAVAILABLE;
+		*st = rc == OUTBOX_BUSY ? STATUS_TOO_MANY : STATUS_UNAVAILABLE;
 	}
 	if (!r)
 		db_rollback();

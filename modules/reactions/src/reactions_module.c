@@ -8,6 +8,7 @@
 #include "internal.h"
 
 #include "common/module.h"
+#include "common/outbox.h"
 #include "publications/page_publication.h"
 
 // clang-format off
@@ -40,9 +41,16 @@ static const struct pub_extension deliberation_extension = {
 	.partial = "reaction_extras",
 };
 
+/* signed reactions a minute on the whole platform, whoever sends them (outbox.h) */
+static const struct outbox_ceiling reaction_ceilings[] = {
+	{"reaction.created", 120},
+	{NULL, 0},
+};
+
 static const struct module_ext reaction_extends[] = {
 	{PUB_EXTENSION, &project_extension},
 	{PUB_EXTENSION, &deliberation_extension},
+	{OUTBOX_CEILINGS_EXT, reaction_ceilings},
 	{NULL, NULL},
 };
 

@@ -387,6 +387,29 @@ db_report_hide(long long id, const char *reason, enum status *st)
 	return one_row(db_exec(q, DB_PARAMS(LL(ids, id), reason)), st, STATUS_CONFLICT);
 }
 
+int
+db_report_erase_media(const char *origin, long long origin_id)
+{
+	static const char q[] =
+		"WITH old AS (SELECT id, photos FROM reports WHERE origin = $1 AND origin_id = $2"
+		"  FOR UPDATE),"
+		" upd AS (UPDATE reports r SET geom = NULL, photos = '[]', assessment_comment = ''"
+		"  FROM old WHERE r.id = old.id RETURNING r.id),"
+		" gone AS (DELETE FROM photos p WHERE p.sha256 IN"
+		"  (SELECT jsonb_array_elements(old.photos)->>'sha256' FROM old)"
+		"  AND NOT EXISTS (SELECT 1 FROM reports o, old WHERE o.id <> old.id"
+		"   AND o.photos @> jsonb_build_array(jsonb_build_object('sha256', p.sha256)))"
+		"  RETURNING 1)"
+		" SELECT (SELECT count(*) FROM upd), (SELECT count(*) FROM gone)";
+	char oid[24];
+	PGresult *res = db_exec(q, DB_PARAMS(origin, LL(oid, origin_id)));
+	if (!res)
+		return -1;
+	int n = atoi(PQgetvalue(res, 0, 1));
+	PQclear(res);
+	return n;
+}
+
 long
 db_report_erase_contacts(long days)
 {

@@ -60,6 +60,12 @@ void report_private_headers(struct request *req);
  * when receives the signed time (may be NULL). Returns outbox_emit's result.
  */
 int report_emit(const char *type, json_t *r, json_t *data, char when[OUTBOX_TIME_SIZE]);
+/*
+ * In the caller's transaction, take down everything hidden report r (its origin_id) still
+ * shows, on this side: its point, photos and assessment comment (db_report_erase_media), and
+ * the committed content of every event about it, withheld with reason. Returns 0 or -1.
+ */
+int report_erase(json_t *r, const char *reason);
 /* The photos as events and rows carry them, [{sha256, width, height}] (new reference), from
  * photo_store() results or stored rows (borrowed). */
 json_t *report_photo_refs(json_t *photos);
@@ -67,7 +73,7 @@ json_t *report_photo_refs(json_t *photos);
  * Make the pending (from_pending) or new row public in the caller's transaction: the
  * report.created event, then the row's times and its timeline entry at the event's time.
  * Returns the updated row (new reference), or NULL with *st (NOT_FOUND: not pending,
- * UNAVAILABLE).
+ * TOO_MANY: the ceiling of report.created is reached this minute, UNAVAILABLE).
  */
 json_t *report_publish(json_t *row, bool from_pending, enum status *st);
 

@@ -22,7 +22,7 @@
 #include <string.h>
 
 #define REPORT_CONTACT_MAX 120
-#define REPORT_RATE_PER_MINUTE 5 /* filings per browser (CSRF cookie) */
+#define REPORT_RATE_PER_MINUTE 5 /* filings per client (client.h), unless set otherwise */
 
 /* ---- input ---- */
 
@@ -228,7 +228,9 @@ report_submit(struct app *app, const struct report_input *in, char token[REPORT_
 	}
 	if (!row) {
 		db_rollback();
-		*code = "database_unavailable";
+		if (*st != STATUS_TOO_MANY)
+			*st = STATUS_UNAVAILABLE;
+		*code = *st == STATUS_TOO_MANY ? "busy_try_later" : "database_unavailable";
 		goto out;
 	}
 	*st = STATUS_OK;
@@ -350,6 +352,14 @@ refuse(struct request *req, enum status st, const struct report_input *in, json_
 	log_warn("report refused: %s (%s)", code, field ? field : "-");
 	http_render(req, status_http(st), "report_new",
 		    form_view(req, in, carried, code, field, NULL));
+}
+
+/* The form again with what was typed: too many reports this minute on the platform. */
+static void
+busy_form(struct request *req, const struct report_input *in, json_t *carried)
+{
+	http_add_header(req, "Retry-After", arena_printf(req->arena, "%d", outbox_retry_after_s()));
+	refuse(req, STATUS_TOO_MANY, in, carried, "busy_try_later", NULL);
 }
 
 /* ---- filing ---- */
@@ -513,7 +523,9 @@ file_report(struct request *req, struct filing *f)
 	} else if (!(code = store_uploads(f->ups, f->nups, f->photos, &st))) {
 		f->in.photos = f->photos;
 		row = create_in_tx(req->app, &f->in, token, &st);
-		if (!row || db_commit() < 0) {
+		if (!row && st == STATUS_TOO_MANY) {
+			code = "busy_try_later";
+		} else if (!row || db_commit() < 0) {
 			st = STATUS_UNAVAILABLE;
 			code = "database_unavailable";
 		}
@@ -523,6 +535,10 @@ file_report(struct request *req, struct filing *f)
 		if (st == STATUS_UNAVAILABLE)
 			http_error(req, st, "database_unavailable",
 				   "the report could not be saved; try again in a minute");
+		else if (st == STATUS_TOO_MANY && req->want_json)
+			page_busy(req);
+		else if (st == STATUS_TOO_MANY)
+			busy_form(req, &f->in, f->carried);
 		else
 			refuse(req, st, &f->in, f->carried, code, "photo");
 		goto out;
@@ -552,7 +568,7 @@ page_report_create(struct request *req)
 	const char *confirm = http_form(req, "confirm");
 	if (!read_form(req, &f.in) ||
 	    !page_rate_allow(req, "report", REPORT_RATE_PER_MINUTE, "too_many_reports",
-			     "too many reports from this browser; wait a minute"))
+			     "too many reports from this connection; wait a minute"))
 		return;
 	if (!(f.carried = carried_photos(req))) {
 		refuse(req, STATUS_INVALID, &f.in, NULL, "photo_unknown", "photo");

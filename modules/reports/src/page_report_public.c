@@ -19,6 +19,7 @@
 
 #define REPORT_LIST_PAGE 20
 #define REPORT_AGE_MAX_DAYS 3650
+#define REPORT_SUPPORT_RATE_PER_MINUTE 10 /* per client (client.h), unless set otherwise */
 #define CSRF_COOKIE_MAX_AGE_S (60L * 60 * 24 * 7)
 
 /* ---- lists, map, GeoJSON ---- */
@@ -243,7 +244,8 @@ page_report_item(struct request *req)
 }
 
 /* Count the support of voter (a hash) and emit report.supported: the new count, 0 when this
- * browser supported it already, -1 when the database failed. */
+ * browser supported it already, OUTBOX_BUSY when the ceiling of report.supported is reached
+ * this minute, -1 when the database failed. */
 static int
 support(json_t *row, const char *voter)
 {
@@ -253,7 +255,10 @@ support(json_t *row, const char *voter)
 	if (supporters > 0) {
 		json_t *data = json_pack("{s:O, s:i}", "id", json_object_get(row, "origin_id"),
 					 "supporters", supporters);
-		if (report_emit("report.supported", row, data, NULL) < 0 || db_commit() < 0)
+		int rc = report_emit("report.supported", row, data, NULL);
+		if (rc < 0)
+			supporters = rc;
+		else if (db_commit() < 0)
 			supporters = -1;
 	}
 	if (supporters <= 0)
@@ -273,10 +278,20 @@ page_report_support(struct request *req)
 			   "this report was hidden by the moderators");
 		goto out;
 	}
-	/* one per browser: the hash of its CSRF cookie (checked, so present) */
+	/*
+	 * One per browser for the count shown (the hash of its CSRF cookie: checked, so present);
+	 * how many a client may add is limited by its address, like every resident's action.
+	 */
+	if (!page_rate_allow(req, "support", REPORT_SUPPORT_RATE_PER_MINUTE, "too_many_supports",
+			     "too many supports from this connection; wait a minute"))
+		goto out;
 	char voter[REPORT_SHA256_HEX];
 	report_sha256_hex(http_cookie(req, http_cookie_name(req, "csrf")), voter);
 	int supporters = support(row, voter);
+	if (supporters == OUTBOX_BUSY) {
+		page_busy(req);
+		goto out;
+	}
 	if (supporters < 0) {
 		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
 			   "the support could not be saved; try again in a minute");

@@ -97,6 +97,8 @@ page_staff_report_approve(struct request *req)
 		if (st == STATUS_NOT_FOUND)
 			http_error(req, STATUS_CONFLICT, "not_pending",
 				   "this report is not waiting");
+		else if (st == STATUS_TOO_MANY)
+			page_busy(req);
 		else
 			http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
 				   "the change could not be saved; try again in a minute");
@@ -125,6 +127,10 @@ hide_in_tx(struct request *req, json_t *row, const char *reason, json_t **m, enu
 	json_t *hidden = db_report_hide(id, reason, st);
 	if (!hidden)
 		return NULL;
+	if (report_erase(row, reason) < 0) {
+		*st = STATUS_UNAVAILABLE;
+		return hidden;
+	}
 	*m = db_moderation_add(
 		req->app->side, 0, "hide_report",
 		arena_printf(req->arena, "report/%lld",

@@ -10,6 +10,13 @@
 
 #include <stdio.h>
 
+/*
+ * What a resident wrote or showed, wherever a report event carries it, is committed, not
+ * carried (docs/decisions/0008): hiding the report erases it from both sides and both logs.
+ */
+static const char *const report_committed[] = {"title",  "description", "place",   "lat_e6",
+					       "lon_e6", "photos",      "comment", NULL};
+
 int
 report_emit(const char *type, json_t *r, json_t *data, char when[OUTBOX_TIME_SIZE])
 {
@@ -18,7 +25,19 @@ report_emit(const char *type, json_t *r, json_t *data, char when[OUTBOX_TIME_SIZ
 		 (long long)json_integer_value(json_object_get(r, "origin_id")));
 	json_t *refs =
 		json_pack("[{s:s, s:s, s:s}]", "origin", REPORT_OWNER, "type", "report", "id", ids);
-	return outbox_emit(type, refs, data, when);
+	return outbox_emit_committed(type, refs, data, report_committed, when);
+}
+
+int
+report_erase(json_t *r, const char *reason)
+{
+	long long oid = json_integer_value(json_object_get(r, "origin_id"));
+	char ids[24];
+	snprintf(ids, sizeof(ids), "%lld", oid);
+	if (db_report_erase_media(REPORT_OWNER, oid) < 0 ||
+	    outbox_erase(REPORT_OWNER, "report", ids, reason) < 0)
+		return -1;
+	return 0;
 }
 
 json_t *
@@ -61,8 +80,9 @@ report_publish(json_t *row, bool from_pending, enum status *st)
 {
 	long long id = json_integer_value(json_object_get(row, "id"));
 	char at[OUTBOX_TIME_SIZE];
-	if (emit_created(row, at) < 0) {
-		*st = STATUS_UNAVAILABLE;
+	int rc = emit_created(row, at);
+	if (rc < 0) {
+		*st = rc == OUTBOX_BUSY ? STATUS_TOO_MANY : STATUS_UNAVAILABLE;
 		return NULL;
 	}
 	json_t *r = db_report_publish(id, at, from_pending, st);

@@ -101,11 +101,32 @@ changed_status(int changed)
 
 /* ---- the citizen's events, on the official side ---- */
 
+/*
+ * A report.created whose content its origin erased before this side read it: the erased
+ * fields read as empty (no text, no point, no photos), and the report.hidden that follows in
+ * the same log hides the mirror with its reason.
+ */
+static json_t *
+created_without_withheld(const struct hook_event *ev)
+{
+	json_t *data = json_copy(ev->data);
+	static const char *const texts[] = {"title", "description", "place"};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		if (json_object_get(ev->withheld, texts[i]))
+			json_object_set_new(data, texts[i], json_string(""));
+	if (json_object_get(ev->withheld, "photos"))
+		json_object_set_new(data, "photos", json_array());
+	if (json_object_get(ev->withheld, "lat_e6") || json_object_get(ev->withheld, "lon_e6")) {
+		json_object_del(data, "lat_e6");
+		json_object_del(data, "lon_e6");
+	}
+	return data;
+}
+
 static enum status
-apply_created(const struct hook_event *ev)
+apply_created_data(const struct hook_event *ev, json_t *data, bool erased)
 {
 	const char *origin = ev->origin, *at = ev->occurred_at;
-	json_t *data = ev->data;
 	long long oid = id_field(data, "id");
 	const char *ref = json_string_value(json_object_get(data, "ref"));
 	const char *category = json_string_value(json_object_get(data, "category"));
@@ -117,12 +138,14 @@ apply_created(const struct hook_event *ev)
 	json_t *lat = json_object_get(data, "lat_e6"), *lon = json_object_get(data, "lon_e6");
 	bool has_point = lat || lon;
 	if (oid < 0 || !report_ref_is_valid(ref) || !is_category_code(ev->app, category) ||
-	    !title || !description || !place || (is_blank(title) && is_blank(description)) ||
+	    !title || !description || !place ||
+	    (!erased && is_blank(title) && is_blank(description)) ||
 	    !is_code(quarter, REPORT_QUARTER_MAX) || !lang || !*lang || !is_code(lang, 16) ||
 	    (has_point && (!json_is_integer(lat) || !json_is_integer(lon) ||
 			   llabs(json_integer_value(lat)) > 90 * MICRODEGREES ||
 			   llabs(json_integer_value(lon)) > 180 * MICRODEGREES)) ||
-	    (!has_point && is_blank(place)) || !photos_are_valid(json_object_get(data, "photos")))
+	    (!erased && !has_point && is_blank(place)) ||
+	    !photos_are_valid(json_object_get(data, "photos")))
 		return unfit(ev);
 	int taken = db_report_ref_taken(ref, origin, oid);
 	if (taken) {
@@ -144,6 +167,17 @@ apply_created(const struct hook_event *ev)
 		return STATUS_UNAVAILABLE;
 	st = report_status_emit(r, "received", "", "", NULL, false);
 	json_decref(r);
+	return st;
+}
+
+static enum status
+apply_created(const struct hook_event *ev)
+{
+	if (!ev->withheld)
+		return apply_created_data(ev, ev->data, false);
+	json_t *data = created_without_withheld(ev);
+	enum status st = apply_created_data(ev, data, true);
+	json_decref(data);
 	return st;
 }
 
@@ -234,7 +268,10 @@ apply_hidden(const struct hook_event *ev)
 	if (st != STATUS_OK)
 		return st;
 	long long id = db_report_local_id(origin, oid);
-	if (id <= 0 ||
+	json_t *r = json_pack("{s:I}", "origin_id", (json_int_t)oid);
+	int erased = report_erase(r, reason);
+	json_decref(r);
+	if (id <= 0 || erased < 0 ||
 	    db_report_timeline_append(id, REPORT_OWNER, "hidden", "", reason, "", at) < 0)
 		return STATUS_UNAVAILABLE;
 	/*

@@ -11,6 +11,7 @@
 
 #include "common/jobs.h"
 #include "common/module.h"
+#include "common/outbox.h"
 
 /*
  * Literal paths come before "/reports/{ref}" (the router takes the first match), and
@@ -61,6 +62,20 @@ static const struct nav_link report_staff[] = {
 	{NULL, NULL, NULL},
 };
 
+/* the residents' signed events a minute on the whole platform, whoever sends them (outbox.h);
+ * each report.created also makes the commune sign a receipt */
+static const struct outbox_ceiling report_ceilings[] = {
+	{"report.created", 60},
+	{"report.supported", 120},
+	{"report.assessed", 60},
+	{NULL, 0},
+};
+
+static const struct module_ext report_citizen_extends[] = {
+	{OUTBOX_CEILINGS_EXT, report_ceilings},
+	{NULL, NULL},
+};
+
 static void
 reports_close(struct app *app)
 {
@@ -79,5 +94,6 @@ const struct module reports_module = {
 	.close = reports_close,
 	.official = {.hooks = report_hooks, .demo_load = report_answers_demo_load},
 	.citizen = {MODULE_ROUTES(citizen_routes), .hooks = report_hooks, .jobs = report_jobs,
-		    .nav = report_nav, .staff = report_staff, .demo_load = report_demo_load},
+		    .nav = report_nav, .staff = report_staff, .extends = report_citizen_extends,
+		    .demo_load = report_demo_load},
 };

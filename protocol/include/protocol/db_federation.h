@@ -16,7 +16,8 @@
 /* One stored event of the log. */
 struct fed_row {
 	long long seq;
-	struct strbuf envelope;
+	struct strbuf envelope; /* the record as it travels: the envelope, or for an event with
+				   committed fields the record with its content (content.h) */
 };
 
 /* Make sure origin has its counter row. */
@@ -37,6 +38,15 @@ int db_fed_event_hash(const char *origin, long long seq, char hash[65]);
 int db_fed_events_after(const char *origin, long long after, int limit, struct fed_row **rows,
 			size_t *nr, size_t *alloc);
 void db_fed_rows_free(struct fed_row *rows, size_t nr);
+
+/* Store the committed content (field -> {salt, json}) and the withheld fields (field ->
+ * reason) of the stored event (origin, seq), whose refs (JSON array) say what it is about. */
+int db_fed_content_put(const char *origin, long long seq, json_t *refs, json_t *content,
+		       json_t *withheld);
+/* Erase the content of every event whose refs name {origin, type, id}; returns how many
+ * fields, or -1. */
+int db_fed_content_erase(const char *origin, const char *type, const char *id,
+			 const char *reason);
 /* NOTIFY fed_outbox (delivered at commit). Waiting for it: db_listen / db_wait_notify. */
 int db_fed_notify(void);
 
@@ -73,8 +83,20 @@ int db_fed_webhook_ids_prune(void);
 
 int db_fed_key_add(const char *owner, const char *kid, const char *x, const char *pinned_by);
 int db_fed_key_retire(const char *kid);
-/* [{kid, x, created_at, retired_at, pinned_by}] of owner, oldest first; NULL on failure. */
+/* [{kid, x, created_at, retired_at, pinned_by, revoked_after_seq (null when not revoked)}] of
+ * owner, oldest first; NULL on failure. */
 json_t *db_fed_keys(const char *owner);
+/* Revoke owner's key kid after last_seq (a lower seq already recorded stays): 1 done, 0 no such
+ * key of owner, -1 failure. */
+int db_fed_key_revoke(const char *owner, const char *kid, long long last_seq);
+/* 1 when kid is a key of owner trusted on owner's event seq (not revoked, or revoked after a
+ * later seq), 0 when not (or unknown), -1 on failure. */
+int db_fed_key_is_trusted(const char *owner, const char *kid, long long seq);
+/* 1 when key kid is revoked, 0 when not (or unknown), -1 on failure. */
+int db_fed_key_is_revoked(const char *kid);
+/* Lock origin's counter row until the transaction ends and read its last seq (no event can be
+ * emitted meanwhile). */
+int db_fed_counter_lock(const char *origin, long long *last_seq);
 
 /* The stored profile of origin (a new reference), or NULL when none / failure. */
 json_t *db_fed_profile_get(const char *origin);

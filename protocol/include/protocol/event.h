@@ -26,7 +26,8 @@
  *                event name, [a-z][a-z0-9_]* dot-separated, <= 64 bytes; id a string of 1-128
  *                printable ASCII characters, no space), possibly empty, at most 64 entries
  *   data         object
- * No floating-point numbers anywhere; at most EVENT_MAX_LEN bytes.
+ * No floating-point numbers anywhere, no NUL character (\u0000) in a string or member name; at
+ * most EVENT_MAX_LEN bytes.
  *
  * Reasons (stable snake_case codes for API errors; all 400 but payload_too_large, 413):
  *   payload_too_large, malformed_json, duplicate_key, missing_field, unknown_field, bad_version,
@@ -36,6 +37,10 @@
  */
 
 #define EVENT_VERSION 1
+/* A payload with committed fields (docs/protocol.md §4.6): nine members, "commit" last. */
+#define EVENT_VERSION_COMMITTED 2
+#define EVENT_COMMIT_MAX 32
+#define EVENT_FIELD_MAX_LEN 64
 #define EVENT_MAX_LEN (64 * 1024)
 #define EVENT_HASH_HEX_LEN 64
 #define EVENT_TYPE_MAX_LEN 64
@@ -66,6 +71,9 @@ struct event {
 	const struct event_ref *refs;
 	size_t nr_refs;
 	json_t *data;
+	/* Version 2 only: field name -> 64 hex digits, the salted hash of each field that left data
+	 * (NULL: a version 1 payload). */
+	json_t *commit;
 	/* Private to event.c: what event_free releases; NULL in caller-built events. */
 	json_t *owner_root;
 	struct event_ref *owner_refs;
@@ -102,6 +110,9 @@ bool event_prev_matches(const void *prev_payload, size_t prev_len, const char *p
 
 /* Whether s is a valid origin name, [a-z][a-z0-9-]{0,31}. */
 bool event_origin_is_valid(const char *s);
+
+/* A committed field's name: a lower-case letter, then letters, digits or '_', at most 64. */
+bool event_field_is_valid(const char *s);
 
 /* Whether s is a valid event type, [a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+, at most 64 bytes. */
 bool event_type_is_valid(const char *s);

@@ -38,8 +38,12 @@ void api_federation_keys(struct request *req);
 void page_federation_status(struct request *req);
 void page_federation_retry(struct request *req);
 
+/* A catch-up answer's byte cap: lines after the first stop before passing it. */
+#define FEDERATION_EVENTS_MAX_BYTES (2 * 1024 * 1024)
+
 /* The federation's route rows. */
-#define FEDERATION_INBOX_MAX (96 * 1024)
+/* A delivery's body: a record (an envelope of at most 96 KiB with its content), RECORD_MAX. */
+#define FEDERATION_INBOX_MAX (384 * 1024)
 // clang-format off
 #define FEDERATION_ROUTES \
 	{"POST", "/federation/v1/inbox", api_federation_inbox, ROUTE_RAW_BODY | ROUTE_API, \

@@ -37,11 +37,13 @@ enum webhook_result {
 	WEBHOOK_MALFORMED,       /* a header missing or not in the syntax above: 400 */
 	WEBHOOK_STALE_TIMESTAMP, /* more than WEBHOOK_TOLERANCE_S from now either way: 401 */
 	WEBHOOK_BAD_SIGNATURE,   /* no v1a entry verifies under any of the keys: 401 */
+	WEBHOOK_REVOKED_KEY,     /* only a revoked key's entry verifies: 401. Never returned by
+				  * webhook_verify, which knows no revocation; its callers do */
 };
 
 /*
  * The stable error code of r: "ok", "malformed_webhook_headers", "stale_timestamp",
- * "bad_signature".
+ * "bad_signature", "revoked_key".
  */
 const char *webhook_result_code(enum webhook_result r);
 

@@ -216,6 +216,47 @@ test_write_reads_back(void **state)
 	strbuf_release(&out);
 }
 
+/* OWASP's CSV injection: a text field a spreadsheet would evaluate gets a quote in front. */
+static void
+test_text_neutralises_formulas(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *value, *written;
+	} cases[] = {
+		{"=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""},
+		{"+33 1 23", "\"'+33 1 23\""},
+		{"-12", "\"'-12\""},
+		{"@SUM(A1)", "\"'@SUM(A1)\""},
+		{"\tx", "\"'\tx\""},
+		{"\r=1", "\"'\r=1\""},
+		{"'=1", "\"''=1\""}, /* a quote already there: one more, so reading back is exact */
+		{"''-2", "\"'''-2\""}, /* the same after a run of quotes */
+		{"'plain", "'plain"},  /* a quote before a harmless value stays as it is */
+		{"a=1", "a=1"},        /* only the first character matters */
+		{"1-2", "1-2"},
+		{"", ""},
+		{"'", "'"},
+		{"تهيئة", "تهيئة"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct strbuf out = STRBUF_INIT;
+		csv_add_text(&out, cases[i].value);
+		assert_string_equal(out.buf, cases[i].written);
+		strbuf_addstr(&out, "\r\n");
+		struct fixture f;
+		start(&f, out.buf);
+		assert_int_equal(next(&f), CSV_RECORD);
+		assert_int_equal(f.rec.nfields, 1);
+		assert_string_equal(csv_text_value(csv_field(&f.rec, 0)), cases[i].value);
+		csv_record_release(&f.rec);
+		strbuf_release(&out);
+	}
+	/* what a person typed with a leading quote before a harmless value is kept */
+	assert_string_equal(csv_text_value("'abc"), "'abc");
+	assert_string_equal(csv_text_value("=1"), "=1");
+}
+
 int
 main(void)
 {
@@ -227,6 +268,7 @@ main(void)
 		cmocka_unit_test(test_unterminated_quote),
 		cmocka_unit_test(test_nul_and_too_many_fields),
 		cmocka_unit_test(test_write_reads_back),
+		cmocka_unit_test(test_text_neutralises_formulas),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

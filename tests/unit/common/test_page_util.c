@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
  * page_util, the parts that need no request: lengths in characters, blank texts, paragraphs,
- * the white space residents' texts are trimmed of, control characters, contact-looking names,
- * and the per-browser rate limit.
+ * the white space residents' texts are trimmed of, control characters and contact-looking names
+ * (the per-client rate limit is test_limits.c's).
  */
 #include "common/page_util.h"
 
@@ -135,23 +135,6 @@ test_text_looks_personal(void **state)
 	assert_true(text_looks_personal("0555 \xD9\xA1\xD9\xA2\xD9\xA3\xD9\xA4"));
 }
 
-static void
-test_rate_allow(void **state)
-{
-	(void)state;
-	for (int i = 0; i < 3; i++)
-		assert_true(rate_allow("test-a", "token-1", 3));
-	assert_false(rate_allow("test-a", "token-1", 3));
-	assert_false(rate_allow("test-a", "token-1", 3)); /* a refusal is not counted up */
-	/* another browser, another scope: counted apart */
-	assert_true(rate_allow("test-a", "token-2", 3));
-	assert_true(rate_allow("test-b", "token-1", 3));
-	/* a larger limit for the same key lets more through in the same minute */
-	assert_true(rate_allow("test-a", "token-1", 4));
-	assert_false(rate_allow("test-a", "token-1", 4));
-	assert_false(rate_allow("test-c", "token-1", 0));
-}
-
 int
 main(void)
 {
@@ -159,7 +142,6 @@ main(void)
 		cmocka_unit_test(test_utf8_length),      cmocka_unit_test(test_is_blank),
 		cmocka_unit_test(test_text_lines),       cmocka_unit_test(test_text_space_at),
 		cmocka_unit_test(test_text_has_control), cmocka_unit_test(test_text_looks_personal),
-		cmocka_unit_test(test_rate_allow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

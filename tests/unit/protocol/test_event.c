@@ -143,6 +143,49 @@ test_floats_rejected(void **state)
 	strbuf_release(&sb);
 }
 
+/*
+ * A NUL in data: jansson would write it as \u0000, which event_parse (and the peer) refuses, so
+ * event_build must refuse it too rather than sign an event nobody can accept. Found by
+ * tests/fuzz/fuzz_event.
+ */
+static void
+test_nul_rejected(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	json_t *datas[] = {
+		json_pack("{s:s%}", "title", "a\0b", (size_t)3),
+		json_pack("{s:[{s:s%}]}", "deep", "x", "\0", (size_t)1),
+		json_object(),
+	};
+	json_object_setn_new(datas[2], "k\0ey", 4, json_integer(1));
+	struct event *out = NULL;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(datas) / sizeof(datas[0]); i++) {
+		const char *reason = NULL;
+		struct event ev = {
+			.origin = "official",
+			.seq = 1,
+			.prev = GENESIS,
+			.type = "news.published",
+			.occurred_at = "2026-11-26T07:00:00Z",
+			.data = datas[i],
+		};
+		assert_non_null(datas[i]);
+		assert_int_equal(event_build(&sb, &ev, &reason), -1);
+		assert_string_equal(reason, "bad_data");
+		assert_int_equal(sb.len, 0);
+		json_decref(datas[i]);
+	}
+	const char *reason = NULL;
+	strbuf_addstr(&sb, "{\"v\":1,\"origin\":\"official\",\"seq\":1,\"prev\":\"" GENESIS "\","
+			   "\"type\":\"a.b\",\"occurred_at\":\"2026-11-26T07:00:00Z\",\"refs\":[],"
+			   "\"data\":{\"t\":\"a\\u0000b\"}}");
+	assert_int_equal(event_parse(sb.buf, sb.len, &out, &reason), STATUS_INVALID);
+	assert_string_equal(reason, "malformed_json");
+	strbuf_release(&sb);
+}
+
 /* A valid payload with one member's JSON value replaced. */
 static char *
 with_member(const char *name, const char *value)
@@ -193,7 +236,8 @@ test_field_checks(void **state)
 		const char *reason; /* NULL: accepted */
 	} cases[] = {
 		{"v", "1", NULL},
-		{"v", "2", "bad_version"},
+		{"v", "2", "missing_field"}, /* version 2 without its commit member */
+		{"v", "3", "bad_version"},
 		{"v", "\"1\"", "bad_version"},
 		{"v", "0", "bad_version"},
 		{"origin", "\"x\"", NULL},
@@ -507,6 +551,62 @@ test_names_and_time(void **state)
 	assert_int_equal(event_format_time(buf, &ts), -1);
 }
 
+/* Version 2: commit after data, built and parsed back byte for byte; its own checks. */
+static void
+test_version_2(void **state)
+{
+	(void)state;
+	struct strbuf sb = STRBUF_INIT;
+	const char *reason = NULL;
+	json_t *data = json_pack("{s:i}", "id", 3);
+	json_t *commit = json_pack("{s:s}", "title", HASH_A);
+	struct event ev = {.origin = "citizen",
+			   .seq = 1,
+			   .prev = GENESIS,
+			   .type = "report.created",
+			   .occurred_at = "2026-11-26T07:00:00.123Z",
+			   .data = data,
+			   .commit = commit};
+	assert_int_equal(event_build(&sb, &ev, &reason), 0);
+	assert_string_equal(sb.buf,
+			    "{\"v\":2,\"origin\":\"citizen\",\"seq\":1,\"prev\":\"" GENESIS
+			    "\",\"type\":\"report.created\",\"occurred_at\":\"2026-11-26T07:"
+			    "00:00.123Z\",\"refs\":[],\"data\":{\"id\":3},\"commit\":{\"title\":"
+			    "\"" HASH_A "\"}}");
+	struct event *out = NULL;
+	assert_int_equal(event_parse(sb.buf, sb.len, &out, &reason), STATUS_OK);
+	assert_string_equal(json_string_value(json_object_get(out->commit, "title")), HASH_A);
+	event_free(out);
+
+	/* commit must not name a member of data, nor be empty, nor hold anything but hashes */
+	static const char *const bad[] = {"{\"id\":\"" HASH_A "\"}", "{}",
+					  "{\"title\":\"abc\"}",     "{\"Title\":\"" HASH_A "\"}",
+					  "{\"title\":1}",           "[]"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		strbuf_reset(&sb);
+		strbuf_addf(&sb,
+			    "{\"v\":2,\"origin\":\"citizen\",\"seq\":1,\"prev\":\"" GENESIS "\","
+			    "\"type\":\"a.b\",\"occurred_at\":\"2026-11-26T07:00:00Z\",\"refs\":[],"
+			    "\"data\":{\"id\":3},\"commit\":%s}",
+			    bad[i]);
+		expect_parse(sb.buf, STATUS_INVALID, "bad_commit");
+	}
+	/* a commit member in a version 1 payload; commit before data */
+	strbuf_reset(&sb);
+	strbuf_addstr(&sb, "{\"v\":1,\"origin\":\"citizen\",\"seq\":1,\"prev\":\"" GENESIS "\","
+			   "\"type\":\"a.b\",\"occurred_at\":\"2026-11-26T07:00:00Z\",\"refs\":[],"
+			   "\"data\":{},\"commit\":{\"t\":\"" HASH_A "\"}}");
+	expect_parse(sb.buf, STATUS_INVALID, "bad_version");
+	strbuf_reset(&sb);
+	strbuf_addstr(&sb, "{\"v\":2,\"origin\":\"citizen\",\"seq\":1,\"prev\":\"" GENESIS "\","
+			   "\"type\":\"a.b\",\"occurred_at\":\"2026-11-26T07:00:00Z\",\"refs\":[],"
+			   "\"commit\":{\"t\":\"" HASH_A "\"},\"data\":{}}");
+	expect_parse(sb.buf, STATUS_INVALID, "non_canonical_json");
+	strbuf_release(&sb);
+	json_decref(data);
+	json_decref(commit);
+}
+
 int
 main(void)
 {
@@ -515,7 +615,8 @@ main(void)
 		cmocka_unit_test(test_floats_rejected),   cmocka_unit_test(test_field_checks),
 		cmocka_unit_test(test_structure_checks),  cmocka_unit_test(test_size_limit),
 		cmocka_unit_test(test_build_checks),      cmocka_unit_test(test_hash_chain),
-		cmocka_unit_test(test_names_and_time),
+		cmocka_unit_test(test_names_and_time),    cmocka_unit_test(test_version_2),
+		cmocka_unit_test(test_nul_rejected),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

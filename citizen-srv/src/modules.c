@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/* The list of modules citizen-srv serves: the server is this list (main.c adds roles). */
+#include "citizen.h"
+
+#include "accountability/accountability.h"
+#include "budgets/budgets.h"
+#include "council/council.h"
+#include "feeds/feeds.h"
+#include "home/home.h"
+#include "moderation/moderation.h"
+#include "news/news.h"
+#include "open311/open311.h"
+#include "protocol/federation.h"
+#include "publications/publications.h"
+#include "reactions/reactions.h"
+#include "reports/report.h"
+
+/*
+ * In this order: routes are tried, the navigation is shown and the demo is loaded so. Feeds
+ * come before reports, whose "/reports/{ref}" would take "feed.atom" for a reference.
+ */
+const struct module *const citizen_modules[] = {
+	&home_module,
+	&news_module,
+	&feeds_module,
+	&reports_module,
+	&open311_module,
+	&publications_module,
+	&budgets_module,
+	&council_module,
+	&moderation_module,
+	&reactions_module,
+	&accountability_module,
+	&federation_module,
+	NULL,
+};

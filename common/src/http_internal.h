@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+#ifndef COMMON_HTTP_INTERNAL_H
+#define COMMON_HTTP_INTERNAL_H
+
+/*
+ * Steps of a request's first call in http.c, visible for the fuzz targets (tests/fuzz) and
+ * nobody else.
+ */
+#include "common/http.h"
+
+/* Whether the raw URI (as received, query included) has no %00 in its path. */
+bool raw_path_is_safe(const char *raw);
+
+/*
+ * The route of req->path and req->method in req->app's table, the JSON twin first ("<path>.json"
+ * of a ROUTE_JSON_TWIN route: then req->path loses the suffix and req->want_json is set); fills
+ * req->match. On ROUTER_WRONG_METHOD, allow holds the methods the path takes.
+ */
+enum router_result match_route(struct request *req, struct strbuf *allow);
+
+#endif

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/* The list of modules official-srv serves: the server is this list (main.c adds roles). */
+#include "official.h"
+
+#include "accountability/accountability.h"
+#include "budgets/budgets.h"
+#include "council/council.h"
+#include "home/home.h"
+#include "inbox/inbox.h"
+#include "moderation/moderation.h"
+#include "news/news.h"
+#include "protocol/federation.h"
+#include "publications/publications.h"
+#include "reactions/reactions.h"
+#include "reports/report.h"
+
+/* In this order: routes are tried, the navigation is shown and the demo is loaded so. */
+const struct module *const official_modules[] = {
+	&home_module,    &news_module,           &publications_module, &budgets_module,
+	&council_module, &moderation_module,     &reactions_module,    &reports_module,
+	&inbox_module,   &accountability_module, &federation_module,   NULL,
+};
