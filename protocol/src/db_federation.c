@@ -150,9 +150,9 @@ db_fed_content_put(const char *origin, long long seq, json_t *refs, json_t *cont
 	if (!json_object_size(content) && !json_object_size(withheld))
 		return 0;
 	char sq[24];
-	char *r = json_dumps(refs ? refs : json_array(), JSON_COMPACT);
-	char *c = json_dumps(content ? content : json_object(), JSON_COMPACT);
-	char *w = json_dumps(withheld ? withheld : json_object(), JSON_COMPACT);
+	char *r = refs ? json_dumps(refs, JSON_COMPACT) : xstrdup("[]");
+	char *c = content ? json_dumps(content, JSON_COMPACT) : xstrdup("{}");
+	char *w = withheld ? json_dumps(withheld, JSON_COMPACT) : xstrdup("{}");
 	int rc = run("WITH c AS (INSERT INTO fed_content (origin, seq, field, salt, json, refs)"
 		     " SELECT $1, $2, key, value->>'salt', value->>'json', $3::jsonb"
 		     " FROM json_each($4::json))"
