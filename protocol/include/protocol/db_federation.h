@@ -45,8 +45,7 @@ int db_fed_content_put(const char *origin, long long seq, json_t *refs, json_t *
 		       json_t *withheld);
 /* Erase the content of every event whose refs name {origin, type, id}; returns how many
  * fields, or -1. */
-int db_fed_content_erase(const char *origin, const char *type, const char *id,
-			 const char *reason);
+int db_fed_content_erase(const char *origin, const char *type, const char *id, const char *reason);
 /* NOTIFY fed_outbox (delivered at commit). Waiting for it: db_listen / db_wait_notify. */
 int db_fed_notify(void);
 
