@@ -333,10 +333,7 @@ page_inbox_geojson(struct request *req)
 	if (rc == 0 && count.total > REPORT_MAP_PINS) {
 		report_map_clusters(req, &count, &out);
 	} else if (rc == 0) {
-		json_t *labels = json_object();
-		for (const char *const *st = report_statuses; *st; st++)
-			json_object_set_new(labels, *st,
-					    json_string(report_status_label(req, *st)));
+		json_t *labels = report_status_labels(req);
 		rc = db_inbox_map_pins(days, &f, REPORT_MAP_PINS, labels,
 				       t_get(req, "inbox_no_title"), &out);
 		json_decref(labels);

@@ -191,9 +191,7 @@ page_report_geojson(struct request *req)
 	if (rc == 0 && count.total > REPORT_MAP_PINS) {
 		report_map_clusters(req, &count, &out);
 	} else if (rc == 0) {
-		json_t *labels = json_object();
-		for (const char *const *s = report_statuses; *s; s++)
-			json_object_set_new(labels, *s, json_string(report_status_label(req, *s)));
+		json_t *labels = report_status_labels(req);
 		rc = db_report_map_pins(&f, REPORT_MAP_PINS, labels, &out);
 		json_decref(labels);
 	}

@@ -222,9 +222,18 @@ report_quarter_label(struct request *req, const char *q)
 }
 
 json_t *
+report_status_labels(struct request *req)
+{
+	json_t *labels = json_object();
+	for (const char *const *s = report_statuses; *s; s++)
+		json_object_set_new(labels, *s, json_string(report_status_label(req, *s)));
+	return labels;
+}
+
+json_t *
 report_label_table(struct request *req)
 {
-	json_t *names = json_object(), *days = json_object(), *statuses = json_object();
+	json_t *names = json_object(), *days = json_object(), *statuses = report_status_labels(req);
 	json_t *quarters = json_object();
 	size_t i;
 	json_t *c;
@@ -234,8 +243,6 @@ report_label_table(struct request *req)
 		json_object_set_new(names, code, json_string(report_category_label(req, code)));
 		json_object_set(days, code, json_object_get(c, "target_days"));
 	}
-	for (const char *const *s = report_statuses; *s; s++)
-		json_object_set_new(statuses, *s, json_string(report_status_label(req, *s)));
 	for (const char *const *q = report_quarters(); *q; q++)
 		json_object_set_new(quarters, *q, json_string(report_quarter_label(req, *q)));
 	return json_pack("{s:o, s:o, s:o, s:o}", "category", names, "days", days, "status",

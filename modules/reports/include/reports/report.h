@@ -81,6 +81,8 @@ struct request;
 const char *report_category_label(struct request *req, const char *code);
 const char *report_status_label(struct request *req, const char *status);
 const char *report_quarter_label(struct request *req, const char *q);
+/* {status: label} for every status, in req's language (a new reference). */
+json_t *report_status_labels(struct request *req);
 /*
  * Those labels for a whole list, looked up once per request (a new reference): {"category":
  * {code: name}, "days": {code: target days}, "status": {status: label}, "quarter": {code:
