@@ -98,16 +98,17 @@ db_fed_events_after(const char *origin, long long after, int limit, struct fed_r
 		    size_t *nr, size_t *alloc)
 {
 	char a[24], l[24];
-	/* a version 2 payload travels in a record with what is left of its content */
+	/* a version 2 payload travels in a record with what is left of its content (looked up
+	 * for those rows only) */
 	PGresult *res = db_exec(
-		"SELECT e.seq, e.envelope, left(e.payload, 7) = '{\"v\":2,',"
-		" (SELECT json_object_agg(c.field, json_build_object('salt', c.salt, 'json', "
-		"c.json)"
-		"   ORDER BY c.field) FROM fed_content c WHERE c.origin = e.origin AND c.seq = "
-		"e.seq),"
-		" (SELECT json_object_agg(w.field, w.reason ORDER BY w.field) FROM fed_withheld w"
-		"   WHERE w.origin = e.origin AND w.seq = e.seq)"
-		" FROM fed_events e WHERE e.origin = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3",
+		"SELECT seq, envelope, v2,"
+		" CASE WHEN v2 THEN (SELECT json_object_agg(c.field,"
+		"  json_build_object('salt', c.salt, 'json', c.json) ORDER BY c.field)"
+		"  FROM fed_content c WHERE c.origin = $1 AND c.seq = e.seq) END,"
+		" CASE WHEN v2 THEN (SELECT json_object_agg(w.field, w.reason ORDER BY w.field)"
+		"  FROM fed_withheld w WHERE w.origin = $1 AND w.seq = e.seq) END"
+		" FROM (SELECT seq, envelope, left(payload, 7) = '{\"v\":2,' AS v2 FROM fed_events"
+		"  WHERE origin = $1 AND seq > $2 ORDER BY seq LIMIT $3) e ORDER BY seq",
 		DB_PARAMS(origin, LL(a, after), LL(l, limit)));
 	if (!res)
 		return -1;
