@@ -65,11 +65,12 @@ void report_private_headers(struct request *req);
  */
 int report_emit(const char *type, json_t *r, json_t *data, char when[OUTBOX_TIME_SIZE]);
 /*
- * In the caller's transaction, take down everything hidden report r (its origin_id) still
- * shows, on this side: its point, photos and assessment comment (db_report_erase_media), and
- * the committed content of every event about it, withheld with reason. Returns 0 or -1.
+ * In the caller's transaction, take down everything the hidden report of origin_id (its id at
+ * the citizen platform) still shows, on this side: its point, photos and assessment comment
+ * (db_report_erase_media), and the committed content of every event about it, withheld with
+ * reason. Returns 0 or -1.
  */
-int report_erase(json_t *r, const char *reason);
+int report_erase(long long origin_id, const char *reason);
 /* The photos as events and rows carry them, [{sha256, width, height}] (new reference), from
  * photo_store() results or stored rows (borrowed). */
 json_t *report_photo_refs(json_t *photos);

@@ -157,7 +157,7 @@ hide_in_tx(struct request *req, json_t *row, const char *reason, json_t **m, enu
 	json_t *hidden = db_report_hide(id, reason, st);
 	if (!hidden)
 		return NULL;
-	if (report_erase(row, reason) < 0) {
+	if (report_erase(json_integer_value(json_object_get(row, "origin_id")), reason) < 0) {
 		*st = STATUS_UNAVAILABLE;
 		return hidden;
 	}

@@ -29,9 +29,8 @@ report_emit(const char *type, json_t *r, json_t *data, char when[OUTBOX_TIME_SIZ
 }
 
 int
-report_erase(json_t *r, const char *reason)
+report_erase(long long oid, const char *reason)
 {
-	long long oid = json_integer_value(json_object_get(r, "origin_id"));
 	char ids[24];
 	snprintf(ids, sizeof(ids), "%lld", oid);
 	if (db_report_erase_media(REPORT_OWNER, oid) < 0 ||

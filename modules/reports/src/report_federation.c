@@ -268,10 +268,7 @@ apply_hidden(const struct hook_event *ev)
 	if (st != STATUS_OK)
 		return st;
 	long long id = db_report_local_id(origin, oid);
-	json_t *r = json_pack("{s:I}", "origin_id", (json_int_t)oid);
-	int erased = report_erase(r, reason);
-	json_decref(r);
-	if (id <= 0 || erased < 0 ||
+	if (id <= 0 || report_erase(oid, reason) < 0 ||
 	    db_report_timeline_append(id, REPORT_OWNER, "hidden", "", reason, "", at) < 0)
 		return STATUS_UNAVAILABLE;
 	/*
