@@ -51,7 +51,7 @@
 		return new L.Icon.Default(s ? { className: 'map-status-' + s } : {});
 	}
 
-	// An area of a crowded view (a count of reports, not one report): the server's "count" and
+	// An area of a crowded view (a count of items, not one item): the server's "count" and
 	// "bbox" properties; clicking it zooms to the area.
 	function isArea(p) {
 		return typeof p.count === 'number' && isFinite(p.count);
