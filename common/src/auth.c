@@ -96,7 +96,7 @@ password_verify(const char *phc, const char *password)
 		return false;
 	/* CPU- and memory-heavy: on the bounded work queue (at once when already on it) */
 	struct verify_job job = {phc, password, false};
-	workq_call(verify_main, &job);
+	workq_call(workq_heavy, verify_main, &job);
 	return job.ok;
 }
 

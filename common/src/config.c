@@ -131,7 +131,11 @@ static const struct config_def app_defs_template[] = {
 	 "IPv4 address to listen on"},
 	{"BALADIYA_PORT", CONFIG_INT, NULL, false, 1, 65535, APP(port), "TCP port to listen on"},
 	{"BALADIYA_THREADS", CONFIG_INT, "4", false, 1, 256, APP(threads),
-	 "HTTP worker threads (each holds one database connection)"},
+	 "threads running page handlers, any free one taking the oldest request (each holds "
+	 "one database connection)"},
+	{"BALADIYA_HTTP_THREADS", CONFIG_INT, "2", false, 1, 64, APP(http_threads),
+	 "threads reading and writing the connections (each reads sessions and the page cache: "
+	 "one database connection each)"},
 	{"BALADIYA_THEME_DIR", CONFIG_STRING, NULL, false, 0, 0, APP(theme_dir),
 	 "commune theme folder: site.json, templates/ and static/ overriding the built-in ones"},
 	{"BALADIYA_PUBLIC_URL", CONFIG_STRING, NULL, false, 0, 0, APP(public_url),
@@ -193,8 +197,12 @@ app_config_defs(const char *side, size_t *n)
 	bool is_official = strcmp(side, "official") == 0;
 	struct config_def *defs = is_official ? official : citizen;
 	memcpy(defs, app_defs_template, sizeof(app_defs_template));
-	defs[1].default_value = is_official ? "8080" : "8081";
-	defs[6].default_value = is_official ? "var/official" : "var/citizen";
+	/* the defaults that differ by side, found by name (the table's order is free) */
+	for (size_t i = 0; i < ARRAY_SIZE(app_defs_template); i++)
+		if (strcmp(defs[i].name, "BALADIYA_PORT") == 0)
+			defs[i].default_value = is_official ? "8080" : "8081";
+		else if (strcmp(defs[i].name, "BALADIYA_DATA_DIR") == 0)
+			defs[i].default_value = is_official ? "var/official" : "var/citizen";
 	*n = ARRAY_SIZE(app_defs_template);
 	return defs;
 }

@@ -34,6 +34,9 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The queue page handlers run on (workq.h), while serving. */
+static struct workq *pages_queue;
+
 struct http_server {
 	struct MHD_Daemon *daemon;
 	struct app *app;
@@ -673,7 +676,7 @@ run_handler(struct request *req)
 	route->handler(req);
 }
 
-/* A ROUTE_HEAVY request on a worker of the queue: answer, then give the connection back. */
+/* A request on a worker of its queue: answer, then give the connection back. */
 static void
 run_deferred(void *arg)
 {
@@ -698,14 +701,18 @@ dispatch(struct request *req)
 	}
 	if (req->form_state && form_end(req) != STATUS_OK)
 		return; /* form_end replied */
-	if (!(route->flags & ROUTE_HEAVY)) {
-		run_handler(req);
+	/* the handler runs on a worker of the pages' queue (any free one takes the oldest
+	 * request), or of the CPU-heavy queue; the connection is suspended meanwhile, so this
+	 * HTTP thread goes on reading and writing its other connections */
+	bool heavy = route->flags & ROUTE_HEAVY;
+	struct workq *q = heavy ? workq_heavy : pages_queue;
+	if (!q) {
+		run_handler(req); /* not serving (a test of the handlers alone) */
 		return;
 	}
-	/* CPU-heavy: on the work queue, the connection suspended meanwhile, so that this HTTP
-	 * thread goes on serving its other connections */
-	if (!workq_reserve()) {
-		answer_busy(req, "the work queue of CPU-heavy requests is full");
+	if (!workq_reserve(q)) {
+		answer_busy(req, heavy ? "the work queue of CPU-heavy requests is full"
+				       : "every page worker is busy and the pages' queue is full");
 		/* the answer is made: what the body became is not needed while it waits */
 		for (struct upload *u = req->uploads; u; u = u->next)
 			strbuf_release(&u->data);
@@ -716,7 +723,7 @@ dispatch(struct request *req)
 	}
 	req->deferred = true;
 	MHD_suspend_connection(req->conn);
-	workq_push(run_deferred, req);
+	workq_push(q, run_deferred, req);
 }
 
 /*
@@ -823,7 +830,7 @@ start_request(struct request *req, const char *url, const char *method)
 	/* a large body refused now is not received for nothing; a small one is read (the
 	 * connection stays open) and the queue is asked again when it is in */
 	if ((route->flags & ROUTE_HEAVY) && (!announced || announced > HTTP_EARLY_BUSY_MIN) &&
-	    workq_is_full()) {
+	    workq_is_full(workq_heavy)) {
 		answer_busy(req, "the work queue of CPU-heavy requests is full");
 		return true;
 	}
@@ -912,6 +919,17 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	return rc;
 }
 
+/* The pages' queue first: its handlers may still wait on the heavy one (password_verify). */
+static void
+stop_queues(void)
+{
+	workq_stop(pages_queue);
+	pages_queue = NULL;
+	struct workq *heavy = workq_heavy;
+	workq_heavy = NULL;
+	workq_stop(heavy);
+}
+
 struct http_server *
 http_start(struct app *app)
 {
@@ -930,10 +948,14 @@ http_start(struct app *app)
 		return NULL;
 	}
 	body_bytes_max = (size_t)app->cfg.body_memory_mib << 20;
-	if (workq_start((size_t)app->cfg.heavy_threads, (size_t)app->cfg.heavy_queue) < 0 ||
-	    linger_start() < 0 || tarpit_start() < 0) {
+	/* a connection has one request at a time: the pages' queue has a place for each */
+	pages_queue =
+		workq_start("pages", (size_t)app->cfg.threads, (size_t)app->cfg.max_connections);
+	workq_heavy =
+		workq_start("heavy", (size_t)app->cfg.heavy_threads, (size_t)app->cfg.heavy_queue);
+	if (!pages_queue || !workq_heavy || linger_start() < 0 || tarpit_start() < 0) {
 		linger_stop();
-		workq_stop();
+		stop_queues();
 		free(srv);
 		return NULL;
 	}
@@ -941,7 +963,7 @@ http_start(struct app *app)
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
 			MHD_ALLOW_SUSPEND_RESUME,
 		0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.threads,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.http_threads,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
 		srv, MHD_OPTION_CONNECTION_TIMEOUT, 30U, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 		(size_t)64 * 1024, MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections,
@@ -952,7 +974,7 @@ http_start(struct app *app)
 			  app->cfg.bind, app->cfg.port);
 		tarpit_stop();
 		linger_stop();
-		workq_stop();
+		stop_queues();
 		free(srv);
 		return NULL;
 	}
@@ -973,7 +995,7 @@ http_stop(struct http_server *srv, long timeout_ms)
 		log_warn("stopping with %ld requests still in flight", atomic_load(&srv->inflight));
 	/* the queue's last jobs and the tarpit resume their connections: before the daemon stops */
 	tarpit_stop();
-	workq_stop();
+	stop_queues();
 	MHD_stop_daemon(srv->daemon);
 	linger_stop();
 	free(srv);

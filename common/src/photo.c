@@ -374,7 +374,7 @@ photo_normalize(const void *bytes, size_t len, struct photo_image *out, const ch
 		return st;
 	/* decoding is CPU-heavy: on the work queue's threads (at once when already on one) */
 	struct normalize_job job = {bytes, len, type, out, code, STATUS_INVALID};
-	workq_call(normalize_main, &job);
+	workq_call(workq_heavy, normalize_main, &job);
 	st = job.st;
 	if (st != STATUS_OK)
 		goto out;

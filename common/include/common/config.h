@@ -42,7 +42,8 @@ void config_print_help(const struct config_def *defs, size_t n, FILE *out);
 struct app_config {
 	char *bind;
 	long port;
-	long threads;
+	long threads;      /* page handlers' (the pages' queue, workq.h) */
+	long http_threads; /* libmicrohttpd's, reading and writing connections */
 	char *theme_dir;
 	char *public_url;
 	char *log_level;
