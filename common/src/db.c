@@ -12,16 +12,59 @@
 
 #include <poll.h>
 #include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * The statements prepared on a connection, by their text: a query runs as a named prepared
+ * statement from its second use on, so PostgreSQL parses it once per connection and, when its
+ * own estimate says a generic plan is as good as a planned one (plan_cache_mode auto, after
+ * five executions), skips the planning too — often most of a short query's time.
+ */
+#define DB_STMTS_MAX 1024                /* beyond this, statements run unnamed (dynamic SQL) */
+#define DB_STMT_SLOTS (2 * DB_STMTS_MAX) /* open addressing, a power of two */
+struct db_stmt {
+	uint64_t hash; /* 0: empty */
+	char *sql;
+	unsigned uses; /* prepared at the second */
+	bool prepared;
+};
+
 struct db_slot {
 	PGconn *conn;
+	struct db_stmt *stmts; /* DB_STMT_SLOTS, NULL until the first query */
+	size_t nstmts;
 	PGconn *listening; /* the connection that ran LISTEN (a new one must LISTEN again) */
 	bool in_tx;
 	char sqlstate[6];
 	struct db_slot *next;
 };
+
+/* The statements of a connection that is gone: forgotten (a new one prepares them again). */
+static void
+stmts_forget(struct db_slot *s)
+{
+	if (!s->stmts)
+		return;
+	for (size_t i = 0; i < DB_STMT_SLOTS; i++)
+		free(s->stmts[i].sql);
+	free(s->stmts);
+	s->stmts = NULL;
+	s->nstmts = 0;
+}
+
+/* Close s's connection and forget what it held. */
+static void
+slot_close(struct db_slot *s)
+{
+	if (s->conn)
+		PQfinish(s->conn);
+	s->conn = NULL;
+	s->listening = NULL; /* a new connection must LISTEN again, even at the same address */
+	stmts_forget(s);
+}
 
 static pthread_mutex_t db_slots_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct db_slot *db_slots;
@@ -49,8 +92,7 @@ db_shutdown(void)
 	pthread_mutex_unlock(&db_slots_lock);
 	while (s) {
 		struct db_slot *next = s->next;
-		if (s->conn)
-			PQfinish(s->conn);
+		slot_close(s);
 		free(s);
 		s = next;
 	}
@@ -69,8 +111,7 @@ db_shutdown_thread(void)
 			break;
 		}
 	pthread_mutex_unlock(&db_slots_lock);
-	if (db_mine->conn)
-		PQfinish(db_mine->conn);
+	slot_close(db_mine);
 	free(db_mine);
 	db_mine = NULL;
 }
@@ -88,12 +129,7 @@ db_conn(void)
 	struct db_slot *s = db_slot();
 	if (s->conn && PQstatus(s->conn) == CONNECTION_OK)
 		return s->conn;
-	if (s->conn) {
-		PQfinish(s->conn);
-		s->conn = NULL;
-		s->listening =
-			NULL; /* a new connection must LISTEN again, even at the same address */
-	}
+	slot_close(s);
 	/* connect_timeout keeps a dead server from holding a worker for long */
 	static const char *const keys[] = {"connect_timeout", "application_name", NULL};
 	static const char *const vals[] = {"3", "baladiya", NULL};
@@ -134,6 +170,61 @@ db_result_ok(PGresult *res)
 	return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
 }
 
+/* FNV-1a of the statement's text, never 0 (0 marks an empty place). */
+static uint64_t
+stmt_hash(const char *sql)
+{
+	uint64_t h = 14695981039346656037ULL;
+	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return h ? h : 1;
+}
+
+/* The place of sql among s's statements (taken for it when new and there is room), or NULL. */
+static struct db_stmt *
+stmt_find(struct db_slot *s, const char *sql)
+{
+	if (!s->stmts)
+		s->stmts = xcalloc(DB_STMT_SLOTS, sizeof(*s->stmts));
+	uint64_t h = stmt_hash(sql);
+	for (size_t i = h & (DB_STMT_SLOTS - 1);; i = (i + 1) & (DB_STMT_SLOTS - 1)) {
+		struct db_stmt *st = &s->stmts[i];
+		if (st->hash == h && strcmp(st->sql, sql) == 0)
+			return st;
+		if (st->hash == 0) {
+			if (s->nstmts == DB_STMTS_MAX)
+				return NULL;
+			s->nstmts++;
+			st->hash = h;
+			st->sql = xstrdup(sql);
+			return st;
+		}
+	}
+}
+
+/*
+ * Run sql on c: unnamed the first time this connection sees it (a query run once, like a
+ * migration's, costs no more than before), as a prepared statement named after its place
+ * from the second on.
+ */
+static PGresult *
+stmt_exec(struct db_slot *s, PGconn *c, const char *sql, int n, const char *const *params)
+{
+	struct db_stmt *st = stmt_find(s, sql);
+	if (!st || st->uses++ == 0)
+		return PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+	char name[24];
+	snprintf(name, sizeof(name), "b%zu", (size_t)(st - s->stmts));
+	if (!st->prepared) {
+		PGresult *pr = PQprepare(c, name, sql, 0, NULL);
+		if (PQresultStatus(pr) != PGRES_COMMAND_OK)
+			return pr; /* the caller reports it like a failed query */
+		PQclear(pr);
+		st->prepared = true;
+	}
+	return PQexecPrepared(c, name, n, params, NULL, NULL, 0);
+}
+
 PGresult *
 db_exec(const char *sql, int n, const char *const *params)
 {
@@ -143,7 +234,7 @@ db_exec(const char *sql, int n, const char *const *params)
 		PGconn *c = db_conn();
 		if (!c)
 			return NULL;
-		PGresult *res = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+		PGresult *res = stmt_exec(s, c, sql, n, params);
 		if (res && db_result_ok(res))
 			return res;
 		const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -152,9 +243,7 @@ db_exec(const char *sql, int n, const char *const *params)
 		if (lost) {
 			log_warn("lost the database connection: %s", PQerrorMessage(c));
 			PQclear(res);
-			PQfinish(c);
-			s->conn = NULL;
-			s->listening = NULL;
+			slot_close(s);
 			if (s->in_tx) {
 				s->in_tx = false;
 				return NULL;
