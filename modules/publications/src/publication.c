@@ -7,6 +7,7 @@
 #include "publications/publication.h"
 
 #include "common/check.h"
+#include "common/module.h"
 #include "common/page_util.h"
 #include "common/photo.h"
 #include "common/site.h"
@@ -118,7 +119,7 @@ static const struct field budget_fields[] = {
 
 #define KIND(n, p, f, title, sort, write)                                                          \
 	{                                                                                          \
-		n, p, f, sizeof(f) / sizeof(f[0]), title, sort, write                              \
+		n, p, f, sizeof(f) / sizeof(f[0]), title, sort, write, NULL                        \
 	}
 const struct kind publication_kinds[] = {
 	KIND("project", "projects", project_fields, "title", NULL, "projects.write"),
@@ -126,27 +127,66 @@ const struct kind publication_kinds[] = {
 	KIND("deliberation", "deliberations", deliberation_fields, "title", "session_date",
 	     "council.write"),
 	KIND("budget", "budgets", budget_fields, "title", NULL, "budgets.write"),
-	{NULL, NULL, NULL, 0, NULL, NULL, NULL},
+	{NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL},
 };
+
+/*
+ * The other modules' kinds: filled by open before serving starts (and before any thread reads
+ * it), read-only while serving, emptied by close.
+ */
+static struct {
+	const struct kind *list[PUB_KINDS_EXTRA];
+	size_t n;
+} extra;
+
+static void
+add_kind(const void *impl, void *ctx)
+{
+	(void)ctx;
+	if (extra.n < PUB_KINDS_EXTRA)
+		extra.list[extra.n++] = impl;
+}
+
+int
+publication_kinds_open(struct app *app)
+{
+	extra.n = 0;
+	module_each_ext(app, PUB_KIND_EXT, add_kind, NULL);
+	return 0;
+}
+
+void
+publication_kinds_close(struct app *app)
+{
+	(void)app;
+	extra.n = 0;
+}
+
+/* The kind whose name (by_path false) or path equals s, or NULL. */
+static const struct kind *
+find_kind(const char *s, bool by_path)
+{
+	if (!s)
+		return NULL;
+	for (const struct kind *k = publication_kinds; k->name; k++)
+		if (strcmp(by_path ? k->path : k->name, s) == 0)
+			return k;
+	for (size_t i = 0; i < extra.n; i++)
+		if (strcmp(by_path ? extra.list[i]->path : extra.list[i]->name, s) == 0)
+			return extra.list[i];
+	return NULL;
+}
 
 const struct kind *
 publication_kind(const char *name)
 {
-	if (!name)
-		return NULL;
-	for (const struct kind *k = publication_kinds; k->name; k++)
-		if (strcmp(k->name, name) == 0)
-			return k;
-	return NULL;
+	return find_kind(name, false);
 }
 
 const struct kind *
 publication_kind_by_path(const char *path)
 {
-	for (const struct kind *k = publication_kinds; k->name; k++)
-		if (strcmp(k->path, path) == 0)
-			return k;
-	return NULL;
+	return find_kind(path, true);
 }
 
 static bool

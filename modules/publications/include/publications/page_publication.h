@@ -65,6 +65,13 @@ const char *pub_choice_label(struct request *req, const struct kind *k, const st
  * the groups whole and in order inside right-to-left text: "38 000 000" (an arena string). */
 const char *pub_digits_text(struct request *req, long long n);
 
+/*
+ * The applier of "<kind>.published|updated|unpublished" for every kind (a module bringing its
+ * own kind lists {"<kind>.*", pub_hook_apply} in its hooks).
+ */
+struct hook_event;
+enum status pub_hook_apply(const struct hook_event *ev);
+
 /* 303 to this platform's copy of a peer's item: /origin/{kind}/{origin id}. */
 void page_pub_by_origin(struct request *req);
 

@@ -47,10 +47,26 @@ struct kind {
 	const char *title_field;  /* a FIELD_TEXT shown as the item's title */
 	const char *sort_date;    /* a FIELD_DATE to sort the list by (NULL: published_at) */
 	const char *write_action; /* the grant staff need to write items of this kind */
+	/* a FIELD_PATTERN no two own items of this kind share (a service's key), or NULL */
+	const char *unique_field;
 };
 
-/* The kinds (NULL-name terminated) and lookups. */
+/* The kinds this module serves (NULL-name terminated). */
 extern const struct kind publication_kinds[];
+
+/*
+ * A kind another module brings (its fields, pages and templates live in that module): it
+ * lists {PUB_KIND_EXT, &its_kind} in its extends, and the publications module's open adds it
+ * to the lookups below (at most PUB_KINDS_EXTRA of them), on the platforms that serve it.
+ */
+#define PUB_KIND_EXT "publication.kind"
+#define PUB_KINDS_EXTRA 8
+struct app;
+/* The publications module's open: collect the other modules' kinds; its close forgets them. */
+int publication_kinds_open(struct app *app);
+void publication_kinds_close(struct app *app);
+
+/* The kind called name or served at path: the built-in ones, then the other modules'. */
 const struct kind *publication_kind(const char *name);
 const struct kind *publication_kind_by_path(const char *path);
 
