@@ -36,35 +36,6 @@ is_deliberation_number(const char *s)
 	return true;
 }
 
-#define TEXT(n, req, max)                                                                          \
-	{                                                                                          \
-		n, FIELD_TEXT, req, 0, max, NULL, false, NULL                                      \
-	}
-#define MARKDOWN(n, max)                                                                           \
-	{                                                                                          \
-		n, FIELD_MARKDOWN, false, 0, max, NULL, false, NULL                                \
-	}
-#define CHOICE(n, req, list, filt)                                                                 \
-	{                                                                                          \
-		n, FIELD_CHOICE, req, 0, 0, list, filt, NULL                                       \
-	}
-#define INT(n, req, lo, hi)                                                                        \
-	{                                                                                          \
-		n, FIELD_INT, req, lo, hi, NULL, false, NULL                                       \
-	}
-#define INTF(n, req, lo, hi)                                                                       \
-	{                                                                                          \
-		n, FIELD_INT, req, lo, hi, NULL, true, NULL                                        \
-	}
-#define DATE(n, req)                                                                               \
-	{                                                                                          \
-		n, FIELD_DATE, req, 0, 0, NULL, false, NULL                                        \
-	}
-#define BOOL(n)                                                                                    \
-	{                                                                                          \
-		n, FIELD_BOOL, false, 0, 0, NULL, false, NULL                                      \
-	}
-
 static const char *const project_categories[] = {"voirie",      "eclairage", "assainissement",
 						 "eau",         "education", "espaces_verts",
 						 "equipements", "autre",     NULL};
@@ -76,45 +47,45 @@ static const char *const outcomes[] = {"adoptee", "rejetee", "reportee", NULL};
 static const char *const budget_types[] = {"bp", "bs", "ca", NULL};
 
 static const struct field project_fields[] = {
-	TEXT("title", true, 200),
-	MARKDOWN("description", 20000),
-	CHOICE("category", true, project_categories, true),
-	CHOICE("quarter", false, site_quarters, true),
-	CHOICE("status", true, project_statuses, true),
-	INT("progress", true, 0, 100),
-	INT("budget_da", false, 0, 1000000000000LL),
-	CHOICE("funding", false, fundings, false),
-	DATE("start_date", false),
-	DATE("end_date", false),
-	INT("lat_micro", false, -90000000, 90000000),
-	INT("lon_micro", false, -180000000, 180000000),
+	PUB_TEXT("title", true, 200),
+	PUB_MARKDOWN("description", 20000),
+	PUB_CHOICE("category", true, project_categories, true),
+	PUB_CHOICE("quarter", false, site_quarters, true),
+	PUB_CHOICE("status", true, project_statuses, true),
+	PUB_INT("progress", true, 0, 100),
+	PUB_INT("budget_da", false, 0, 1000000000000LL),
+	PUB_CHOICE("funding", false, fundings, false),
+	PUB_DATE("start_date", false),
+	PUB_DATE("end_date", false),
+	PUB_INT("lat_micro", false, -90000000, 90000000),
+	PUB_INT("lon_micro", false, -180000000, 180000000),
 };
 
 static const struct field session_fields[] = {
-	TEXT("title", true, 200),
-	DATE("date", true),
-	CHOICE("type", true, session_types, true),
-	BOOL("public"),
-	MARKDOWN("agenda", 20000),
+	PUB_TEXT("title", true, 200),
+	PUB_DATE("date", true),
+	PUB_CHOICE("type", true, session_types, true),
+	PUB_BOOL("public"),
+	PUB_MARKDOWN("agenda", 20000),
 };
 
 static const struct field deliberation_fields[] = {
 	{"number", FIELD_PATTERN, true, 0, 9, NULL, false, is_deliberation_number},
-	TEXT("title", true, 300),
-	DATE("session_date", true),
-	MARKDOWN("summary", 5000),
-	MARKDOWN("text", 100000),
-	INT("votes_for", false, 0, 1000),
-	INT("votes_against", false, 0, 1000),
-	INT("abstentions", false, 0, 1000),
-	CHOICE("outcome", true, outcomes, true),
+	PUB_TEXT("title", true, 300),
+	PUB_DATE("session_date", true),
+	PUB_MARKDOWN("summary", 5000),
+	PUB_MARKDOWN("text", 100000),
+	PUB_INT("votes_for", false, 0, 1000),
+	PUB_INT("votes_against", false, 0, 1000),
+	PUB_INT("abstentions", false, 0, 1000),
+	PUB_CHOICE("outcome", true, outcomes, true),
 };
 
 static const struct field budget_fields[] = {
-	TEXT("title", true, 200),
-	INTF("year", true, 2000, 2100),
-	CHOICE("type", true, budget_types, true),
-	MARKDOWN("summary", 5000),
+	PUB_TEXT("title", true, 200),
+	PUB_INTF("year", true, 2000, 2100),
+	PUB_CHOICE("type", true, budget_types, true),
+	PUB_MARKDOWN("summary", 5000),
 };
 
 #define KIND(n, p, f, title, sort, write)                                                          \

@@ -3,7 +3,6 @@
 #include "internal.h"
 
 #include "common/app.h"
-#include "common/db.h"
 #include "common/demo.h"
 #include "publications/db_publication.h"
 #include "publications/page_publication.h"
@@ -32,16 +31,7 @@ demo_entry(struct app *app, const char *path, size_t i, json_t *entry, struct de
 	}
 	const char *status = json_string_value(json_object_get(entry, "status"));
 	bool publish = !status || strcmp(status, "draft") != 0;
-	long long id = -1;
-	if (db_begin() == 0) {
-		id = db_pub_create(app->side, service_kind.name, data, publish);
-		if (id < 0 || pub_emit(app->side, &service_kind, id, "published") < 0 ||
-		    db_commit() < 0) {
-			db_rollback();
-			id = -1;
-		}
-	}
-	if (id < 0)
+	if (pub_create_own(app->side, &service_kind, data, publish) < 0)
 		return -1;
 	n->added++;
 	return 0;

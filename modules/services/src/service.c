@@ -51,37 +51,20 @@ const char *const service_life_events[] = {"civil_status", "housing_urbanism", "
 					   "social_aid",   "business",         NULL};
 static const char *const service_modes[] = {"info", "portal", "appointment", "form", NULL};
 
-#define TEXT(n, req, max)                                                                          \
-	{                                                                                          \
-		n, FIELD_TEXT, req, 0, max, NULL, false, NULL                                      \
-	}
-#define MARKDOWN(n, max)                                                                           \
-	{                                                                                          \
-		n, FIELD_MARKDOWN, false, 0, max, NULL, false, NULL                                \
-	}
-#define CHOICE(n, list)                                                                            \
-	{                                                                                          \
-		n, FIELD_CHOICE, true, 0, 0, list, true, NULL                                      \
-	}
-#define INT(n, hi)                                                                                 \
-	{                                                                                          \
-		n, FIELD_INT, false, 0, hi, NULL, false, NULL                                      \
-	}
-
 static const struct field service_fields[] = {
 	{"key", FIELD_PATTERN, true, 0, 48, NULL, false, service_key_is_valid},
-	TEXT("title", true, 200),
-	CHOICE("life_event", service_life_events),
-	CHOICE("mode", service_modes),
-	MARKDOWN("summary", 1000),
-	TEXT("department", false, 200),
-	MARKDOWN("documents", 5000),
-	INT("fees_da", 10000000),
-	INT("legal_delay_days", 3650),
-	TEXT("place", false, 300),
-	TEXT("hours", false, 300),
+	PUB_TEXT("title", true, 200),
+	PUB_CHOICE("life_event", true, service_life_events, true),
+	PUB_CHOICE("mode", true, service_modes, true),
+	PUB_MARKDOWN("summary", 1000),
+	PUB_TEXT("department", false, 200),
+	PUB_MARKDOWN("documents", 5000),
+	PUB_INT("fees_da", false, 0, 10000000),
+	PUB_INT("legal_delay_days", false, 0, 3650),
+	PUB_TEXT("place", false, 300),
+	PUB_TEXT("hours", false, 300),
 	{"portal_url", FIELD_PATTERN, false, 0, 500, NULL, false, service_url_is_valid},
-	MARKDOWN("text", 20000),
+	PUB_MARKDOWN("text", 20000),
 };
 
 const struct kind service_kind = {

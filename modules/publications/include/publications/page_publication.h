@@ -41,6 +41,9 @@ json_t *pub_item_view(struct request *req, const struct kind *k, json_t *item);
  * (nothing for drafts). Returns 0 or -1.
  */
 int pub_emit(const char *side, const struct kind *k, long long id, const char *action);
+/* A new own item of kind k (published at once when publish, with its event), in a transaction
+ * of its own: the demo loaders' write path. Returns its id, or -1 (rolled back). */
+long long pub_create_own(const char *side, const struct kind *k, json_t *data, bool publish);
 
 /*
  * What another module adds to the items of one kind (budget lines, deliberation files,

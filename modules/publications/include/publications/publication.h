@@ -39,6 +39,37 @@ struct field {
 	bool (*check)(const char *value); /* FIELD_PATTERN */
 };
 
+/* A field's row in a kind's table: a text or Markdown (max characters), a choice (filt: a list
+ * filter), an integer in [lo, hi] (INTF: a list filter), a date, a checkbox. */
+#define PUB_TEXT(n, req, max)                                                                      \
+	{                                                                                          \
+		n, FIELD_TEXT, req, 0, max, NULL, false, NULL                                      \
+	}
+#define PUB_MARKDOWN(n, max)                                                                       \
+	{                                                                                          \
+		n, FIELD_MARKDOWN, false, 0, max, NULL, false, NULL                                \
+	}
+#define PUB_CHOICE(n, req, list, filt)                                                             \
+	{                                                                                          \
+		n, FIELD_CHOICE, req, 0, 0, list, filt, NULL                                       \
+	}
+#define PUB_INT(n, req, lo, hi)                                                                    \
+	{                                                                                          \
+		n, FIELD_INT, req, lo, hi, NULL, false, NULL                                       \
+	}
+#define PUB_INTF(n, req, lo, hi)                                                                   \
+	{                                                                                          \
+		n, FIELD_INT, req, lo, hi, NULL, true, NULL                                        \
+	}
+#define PUB_DATE(n, req)                                                                           \
+	{                                                                                          \
+		n, FIELD_DATE, req, 0, 0, NULL, false, NULL                                        \
+	}
+#define PUB_BOOL(n)                                                                                \
+	{                                                                                          \
+		n, FIELD_BOOL, false, 0, 0, NULL, false, NULL                                      \
+	}
+
 struct kind {
 	const char *name; /* "project": event types "project.published"... */
 	const char *path; /* "projects": /projects, /staff/projects */
