@@ -237,37 +237,44 @@ add_links(struct request *req, const char *key, json_t *fig, json_t *view)
 				    json_sprintf("%s/services/%s/book", base, key));
 }
 
+static void
+add_fact(struct request *req, json_t *facts, const char *name, const char *label_key,
+	 const char *value)
+{
+	json_array_append_new(facts, json_pack("{s:s, s:s, s:s}", "name", name, "label",
+					       t_get(req, label_key), "value", value));
+}
+
 /* The sheet's facts: life event, mode, department, fees, delay, where and when. */
 static void
 add_facts(struct request *req, json_t *data, json_t *view)
 {
 	json_t *facts = json_array();
-	const char *v;
-#define FACT(name, value)                                                                          \
-	json_array_append_new(facts, json_pack("{s:s, s:s, s:s}", "name", name, "label",           \
-					       t_get(req, "field_service_" name), "value", value))
-	FACT("life_event", choice_label(req, "life_event", json_str(data, "life_event")));
-	FACT("mode", choice_label(req, "mode", json_str(data, "mode")));
-	if ((v = i18n_pick(json_object_get(data, "department"), req->lang, NULL)))
-		FACT("department", v);
 	json_t *fees = json_object_get(data, "fees_da");
-	if (json_is_integer(fees))
-		FACT("fees_da",
-		     json_integer_value(fees) == 0
-			     ? t_get(req, "service_fees_free")
-			     : arena_printf(req->arena, "%s %s",
-					    pub_digits_text(req, json_integer_value(fees)),
-					    t_get(req, "currency")));
 	json_t *delay = json_object_get(data, "legal_delay_days");
+	const char *v;
+	add_fact(req, facts, "life_event", "field_service_life_event",
+		 choice_label(req, "life_event", json_str(data, "life_event")));
+	add_fact(req, facts, "mode", "field_service_mode",
+		 choice_label(req, "mode", json_str(data, "mode")));
+	if ((v = i18n_pick(json_object_get(data, "department"), req->lang, NULL)))
+		add_fact(req, facts, "department", "field_service_department", v);
+	if (json_is_integer(fees))
+		add_fact(req, facts, "fees_da", "field_service_fees_da",
+			 json_integer_value(fees) == 0
+				 ? t_get(req, "service_fees_free")
+				 : arena_printf(req->arena, "%s %s",
+						pub_digits_text(req, json_integer_value(fees)),
+						t_get(req, "currency")));
 	if (json_is_integer(delay) && json_integer_value(delay) > 0)
-		FACT("legal_delay_days",
-		     arena_printf(req->arena, "%lld %s", (long long)json_integer_value(delay),
-				  t_get(req, "service_days")));
+		add_fact(req, facts, "legal_delay_days", "field_service_legal_delay_days",
+			 arena_printf(req->arena, "%lld %s", (long long)json_integer_value(delay),
+				      t_get(req, "service_days")));
 	if ((v = i18n_pick(json_object_get(data, "place"), req->lang, NULL)))
-		FACT("place", v);
+		add_fact(req, facts, "place", "field_service_place", v);
 	v = i18n_pick(json_object_get(data, "hours"), req->lang, NULL);
-	FACT("hours", v ? v : t_get(req, "service_hours_default"));
-#undef FACT
+	add_fact(req, facts, "hours", "field_service_hours",
+		 v ? v : t_get(req, "service_hours_default"));
 	json_object_set_new(view, "service_facts", facts);
 }
 
