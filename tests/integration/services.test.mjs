@@ -174,6 +174,12 @@ describe('services', () => {
 			{ json: true });
 		assert.equal(r.status, 400);
 		assert.equal(r.json.error.code, 'invalid_stance');
+		// in a browser: the sheet again, with the error and what was typed
+		r = await resident.post(`/services/${citizenId}/reactions`, { stance: 'maybe', comment: 'Texte gardé' });
+		assert.equal(r.status, 400);
+		assert.match(r.body, /class="publication service-sheet"/);
+		assert.equal(errorCodeOf(r.body), 'invalid_stance');
+		assert.match(r.body, /Texte gardé/);
 		const mine = await getJson(pair.citizen, `/services/${KEY}`);
 		assert.equal(mine.reactions.concern, 1);
 		await waitForMirror(pair.citizen, pair.official);

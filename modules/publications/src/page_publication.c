@@ -624,7 +624,7 @@ page_pub_item(struct request *req)
 				pub_text(req, arena_printf(req->arena, "map_label_%s", k->name))));
 		json_object_set_new(view, "map", map);
 	}
-	http_render(req, 200, "publication_item", view);
+	http_render(req, 200, k->item_template ? k->item_template : "publication_item", view);
 }
 
 void

@@ -90,7 +90,7 @@ static const struct field budget_fields[] = {
 
 #define KIND(n, p, f, title, sort, write)                                                          \
 	{                                                                                          \
-		n, p, f, sizeof(f) / sizeof(f[0]), title, sort, write, NULL                        \
+		n, p, f, sizeof(f) / sizeof(f[0]), title, sort, write, NULL, NULL                  \
 	}
 const struct kind publication_kinds[] = {
 	KIND("project", "projects", project_fields, "title", NULL, "projects.write"),
@@ -98,7 +98,7 @@ const struct kind publication_kinds[] = {
 	KIND("deliberation", "deliberations", deliberation_fields, "title", "session_date",
 	     "council.write"),
 	KIND("budget", "budgets", budget_fields, "title", NULL, "budgets.write"),
-	{NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL},
+	{NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL},
 };
 
 /*

@@ -239,7 +239,7 @@ refuse_form(struct request *req, const struct kind *k, json_t *item, const char 
 	if (rv)
 		json_object_set_new(view, "reactions", rv);
 	json_decref(refused);
-	http_render(req, 400, "publication_item", view);
+	http_render(req, 400, k->item_template ? k->item_template : "publication_item", view);
 }
 
 void

@@ -326,5 +326,5 @@ page_service_sheet(struct request *req)
 	}
 	json_t *view = pub_item_view(req, &service_kind, item);
 	json_decref(item);
-	http_render(req, 200, "service_sheet", view);
+	http_render(req, 200, service_kind.item_template, view);
 }

@@ -76,6 +76,7 @@ const struct kind service_kind = {
 	.sort_date = NULL,
 	.write_action = "services.write",
 	.unique_field = "key",
+	.item_template = "service_sheet",
 };
 
 /* ---- figures ---- */

@@ -80,6 +80,8 @@ struct kind {
 	const char *write_action; /* the grant staff need to write items of this kind */
 	/* a FIELD_PATTERN no two own items of this kind share (a service's key), or NULL */
 	const char *unique_field;
+	/* the template of an item's page when not "publication_item" (a kind with its own page) */
+	const char *item_template;
 };
 
 /* The kinds this module serves (NULL-name terminated). */
