@@ -204,6 +204,9 @@ service_figures_shown(struct request *req, json_t *f)
 	json_object_set(s, "min_sample", json_object_get(f, "min_sample"));
 	json_object_set(s, "has_forms", json_object_get(f, "form_offered"));
 	json_object_set(s, "has_bookings", json_object_get(f, "booking_offered"));
+	json_object_set_new(s, "has_any",
+			    json_boolean(json_is_true(json_object_get(f, "form_offered")) ||
+					 json_is_true(json_object_get(f, "booking_offered"))));
 	return s;
 }
 
