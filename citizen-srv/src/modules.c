@@ -21,11 +21,18 @@
  * come before reports, whose "/reports/{ref}" would take "feed.atom" for a reference.
  */
 const struct module *const citizen_modules[] = {
-	&home_module,       &news_module,
-	&feeds_module,      &reports_module,
-	&open311_module,    &publications_module,
-	&budgets_module,    &council_module,
-	&moderation_module, &reactions_module,
-	&services_module,   &accountability_module,
-	&federation_module, NULL,
+	&home_module,
+	&news_module,
+	&feeds_module,
+	&reports_module,
+	&open311_module,
+	&publications_module,
+	&budgets_module,
+	&council_module,
+	&moderation_module,
+	&reactions_module,
+	&services_module,
+	&accountability_module,
+	&federation_module,
+	NULL,
 };
