@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import {
 	adoptEvents, forgeEvents, readLog, signingKey, staffClient, startLinkedPair, waitForMirror,
 } from '../lib/federation.mjs';
-import { Client, cliFor, errorCodeOf, getJson, sql, waitFor } from '../lib/http.mjs';
+import { Client, cliFor, errorCodeOf, getJson, signedIn, sql, waitFor } from '../lib/http.mjs';
 
 const KEY = 'test-urbanism-advice';
 const TITLE_FR = 'Conseil en urbanisme';
@@ -153,9 +153,14 @@ describe('services', () => {
 		}
 		// only staff with the grant write services
 		const anon = new Client(pair.official.url);
-		await anon.get('/services');
-		const denied = await anon.post('/staff/services', fields({ key: 'anon-key' }));
-		assert.ok(denied.status === 401 || denied.status === 403 || denied.status === 303, `${denied.status}`);
+		await anon.get('/login'); // a CSRF cookie, as a browser would have
+		const denied = await anon.post('/staff/services', fields({ key: 'anon-key' }), { json: true });
+		assert.equal(denied.status, 401);
+		assert.equal(denied.json.error.code, 'login_required');
+		const resident = await signedIn(pair.official, 'agent', 'agent-services');
+		const forbidden = await resident.post('/staff/services', fields({ key: 'agent-key' }), { json: true });
+		assert.equal(forbidden.status, 403, 'an agent does not write the catalogue');
+		assert.equal(forbidden.json.error.code, 'forbidden');
 		assert.equal(await serviceRows(pair.official), before + 1);
 	});
 
