@@ -14,6 +14,7 @@
 #include "publications/publications.h"
 #include "reactions/reactions.h"
 #include "reports/report.h"
+#include "services/services.h"
 
 /*
  * In this order: routes are tried, the navigation is shown and the demo is loaded so. Feeds
@@ -30,6 +31,7 @@ const struct module *const citizen_modules[] = {
 	&council_module,
 	&moderation_module,
 	&reactions_module,
+	&services_module,
 	&accountability_module,
 	&federation_module,
 	NULL,

@@ -316,7 +316,13 @@ out:
 static int
 cmd_jobs_run(struct app *app)
 {
-	int rc = app_migrate(app) < 0 || jobs_run_all(app) > 0 ? 1 : 0;
+	int rc = 1;
+	/* opened like for serving: a job may sign events (a module's figures), as the demo does */
+	if (app_migrate(app) < 0 || modules_open(app) < 0)
+		goto out;
+	rc = jobs_run_all(app) > 0 ? 1 : 0;
+	modules_close(app);
+out:
 	db_shutdown();
 	return rc;
 }

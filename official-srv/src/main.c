@@ -19,6 +19,7 @@ static const struct app_grant official_grants[] = {
 	{"projects.write", "admin editor"},
 	{"council.write", "admin editor"},
 	{"budgets.write", "admin editor"},
+	{"services.write", "admin editor"},
 	{"reports.answer", "admin editor agent"},
 	{NULL, NULL},
 };

@@ -13,10 +13,12 @@
 #include "publications/publications.h"
 #include "reactions/reactions.h"
 #include "reports/report.h"
+#include "services/services.h"
 
 /* In this order: routes are tried, the navigation is shown and the demo is loaded so. */
 const struct module *const official_modules[] = {
 	&home_module,    &news_module,           &publications_module, &budgets_module,
 	&council_module, &moderation_module,     &reactions_module,    &reports_module,
+	&services_module,
 	&inbox_module,   &accountability_module, &federation_module,   NULL,
 };

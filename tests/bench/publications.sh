@@ -5,7 +5,9 @@
 # 1,000 deliberations in French and Arabic, 50 budget documents of 300 lines), loads them on
 # official-srv with `demo load` (the real write path, events included), pairs citizen-srv and
 # waits until it has mirrored every event. Then loads both daemons with wrk: the project list,
-# a project page, a budget page and a deliberation search (French and Arabic words), each as
+# a project page, a budget page, a deliberation search (French and Arabic words), and the
+# catalogue of services (the demo commune's, demo/official/services.json: the catalogue, a
+# search in it and a service's sheet), each as
 # served (page cache) and uncached (a dummy parameter per request), next to the hello-world and
 # one-row libpq baselines of the same run. Prints requests/s, p50, p99, the ratio to the
 # baselines, CPU and SQL per request, and each daemon's RSS. It reports; it does not fail (exit
@@ -15,6 +17,10 @@
 # Environment (all optional):
 #   PROJECTS=2000 DELIBERATIONS=1000 BUDGETS=50 BUDGET_LINES=300   the data set
 #   QUERY_FR=budget QUERY_AR=الميزانية   the two searches (GET /deliberations?q=...)
+#   SERVICE_KEY=urbanism-certificate QUERY_SERVICE=passeport   the sheet and the search
+#                          of the catalogue of services (GET /services/{key}, /services?q=...)
+#   BENCH_ONLY=            an extended regular expression: only the targets whose label
+#                          matches are measured (the baselines always are), e.g. 'services'
 #   BENCH_SECONDS=10       measured duration of each run (s)
 #   BENCH_WARMUP=3         warm-up run before each measured run (s; 0 to skip)
 #   BENCH_CONNECTIONS=64   wrk connections        BENCH_WRK_THREADS=2   wrk threads
@@ -32,7 +38,7 @@ cd "$BALADIYA_ROOT"
 
 case "${1:-}" in
 -h | --help)
-	sed -n '3,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+	sed -n '3,32p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 	exit 0
 	;;
 "") ;;
@@ -48,6 +54,9 @@ BUDGETS=${BUDGETS:-50}
 BUDGET_LINES=${BUDGET_LINES:-300}
 QUERY_FR=${QUERY_FR:-budget}
 QUERY_AR=${QUERY_AR:-الميزانية}
+SERVICE_KEY=${SERVICE_KEY:-urbanism-certificate}
+QUERY_SERVICE=${QUERY_SERVICE:-passeport}
+BENCH_ONLY=${BENCH_ONLY:-}
 BENCH_SECONDS=${BENCH_SECONDS:-10}
 BENCH_WARMUP=${BENCH_WARMUP:-3}
 BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-64}
@@ -112,6 +121,8 @@ GEN=$(node "$BENCH_DIR/publications/generate.mjs" "$WORK/data" --projects "$PROJ
 	--deliberations "$DELIBERATIONS" --budgets "$BUDGETS" --lines "$BUDGET_LINES") ||
 	die "could not generate the data set"
 GEN_BYTES=${GEN##*bytes=}
+# the demo commune's catalogue of services, loaded by the services module's demo loader
+cp demo/official/services.json "$WORK/data/services.json"
 
 # One cluster for both daemons and the libpq baseline, as in tests/bench/foundation.sh; room
 # for the data set in shared buffers, as a server would have.
@@ -228,6 +239,7 @@ ROWS=(
 )
 QF=$(urlencode "$QUERY_FR")
 QA=$(urlencode "$QUERY_AR")
+QS=$(urlencode "$QUERY_SERVICE")
 for side in "${SIDES[@]}"; do
 	url=$(bench_srv_url "$side")
 	for target in \
@@ -235,7 +247,13 @@ for side in "${SIDES[@]}"; do
 		"GET /projects/{id}|/projects/${PROJECT_ID[$side]}" \
 		"GET /budgets/{id}|/budgets/${BUDGET_ID[$side]}" \
 		"GET /deliberations?q=$QUERY_FR|/deliberations?q=$QF" \
-		"GET /deliberations?q=$QUERY_AR|/deliberations?q=$QA"; do
+		"GET /deliberations?q=$QUERY_AR|/deliberations?q=$QA" \
+		"GET /services|/services" \
+		"GET /services?q=$QUERY_SERVICE|/services?q=$QS" \
+		"GET /services/{key}|/services/$SERVICE_KEY"; do
+		if [ -n "$BENCH_ONLY" ] && ! [[ ${target%%|*} =~ $BENCH_ONLY ]]; then
+			continue
+		fi
 		for mode in served uncached; do
 			ROWS+=("${target%%|*}|$side|$mode|$url${target#*|}|$side-srv")
 		done

@@ -16,6 +16,25 @@
 
 #include <string.h>
 
+struct sections_ctx {
+	struct request *req;
+	json_t *view;
+	int rc;
+};
+
+/* One other module's part of the page (accountability.h). */
+static void
+add_section(const void *impl, void *ctx)
+{
+	const struct accountability_section *s = impl;
+	struct sections_ctx *c = ctx;
+	if (c->rc < 0 || (s->fill && (c->rc = s->fill(c->req, c->view)) < 0))
+		return;
+	if (s->partial && !c->req->want_json)
+		json_array_append_new(json_object_get(c->view, "extra_sections"),
+				      json_pack("{s:s}", "partial", s->partial));
+}
+
 static void
 page_accountability(struct request *req)
 {
@@ -45,6 +64,15 @@ page_accountability(struct request *req)
 		return;
 	}
 	json_object_set_new(a, "reports", reports);
+	struct sections_ctx ctx = {req, a, 0};
+	if (!req->want_json)
+		json_object_set_new(a, "extra_sections", json_array());
+	module_each_ext(req->app, ACCOUNTABILITY_SECTION_EXT, add_section, &ctx);
+	if (ctx.rc < 0) {
+		json_decref(a);
+		page_db_unavailable(req);
+		return;
+	}
 	http_render(req, 200, "accountability", a);
 }
 

@@ -363,6 +363,30 @@ db_pub_find_local(const char *origin, const char *kind, long long origin_id, lon
 	return st;
 }
 
+enum status
+db_pub_value_taken(const char *origin, const char *kind, const char *field, const char *value,
+		   long long except_id, bool *taken)
+{
+	char idb[24];
+	PGresult *res = db_exec("SELECT 1 FROM publications WHERE origin = $1 AND kind = $2"
+				" AND data ->> $3 = $4 AND id <> $5 LIMIT 1",
+				DB_PARAMS(origin, kind, field, value, LL(idb, except_id)));
+	if (!res)
+		return STATUS_UNAVAILABLE;
+	*taken = PQntuples(res) > 0;
+	PQclear(res);
+	return STATUS_OK;
+}
+
+json_t *
+db_pub_get_by_value(const char *kind, const char *field, const char *value, enum status *st)
+{
+	static const char q[] = "SELECT " PUB_COLUMNS " FROM publications WHERE kind = $1"
+				" AND data ->> $2 = $3 AND status <> 'draft' ORDER BY id LIMIT 1";
+	PGresult *res = db_exec(q, DB_PARAMS(kind, field, value));
+	return one_item(res, st);
+}
+
 json_t *
 db_pub_get_for_update(const char *kind, long long id, enum status *st)
 {

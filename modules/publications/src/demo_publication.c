@@ -47,18 +47,24 @@ demo_entry(struct app *app, const char *path, size_t i, json_t *entry, struct de
 	}
 	const char *status = json_string_value(json_object_get(entry, "status"));
 	bool publish = !status || strcmp(status, "draft") != 0;
+	if (pub_create_own(app->side, k, data, publish) < 0)
+		return -1;
+	n->added++;
+	return 0;
+}
+
+long long
+pub_create_own(const char *side, const struct kind *k, json_t *data, bool publish)
+{
 	long long id = -1;
 	if (db_begin() == 0) {
-		id = db_pub_create(app->side, k->name, data, publish);
-		if (id < 0 || pub_emit(app->side, k, id, "published") < 0 || db_commit() < 0) {
+		id = db_pub_create(side, k->name, data, publish);
+		if (id < 0 || pub_emit(side, k, id, "published") < 0 || db_commit() < 0) {
 			db_rollback();
 			id = -1;
 		}
 	}
-	if (id < 0)
-		return -1;
-	n->added++;
-	return 0;
+	return id;
 }
 
 static const struct demo_file publications_demo = {

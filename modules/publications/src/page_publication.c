@@ -123,6 +123,14 @@ degrees_text(char buf[32], long long e6)
 		 llabs(e6) % 1000000);
 }
 
+/* An amount in dinars: a field named "<what>_da" (budget_da, fees_da). */
+static bool
+is_amount_da(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 3 && strcmp(name + n - 3, "_da") == 0;
+}
+
 static const char *
 fact_value(struct request *req, const struct kind *k, const struct field *f, json_t *v)
 {
@@ -135,7 +143,7 @@ fact_value(struct request *req, const struct kind *k, const struct field *f, jso
 		if (strcmp(f->name, "progress") == 0)
 			return arena_printf(req->arena, "%lld %%",
 					    (long long)json_integer_value(v));
-		if (strcmp(f->name, "budget_da") == 0)
+		if (is_amount_da(f->name))
 			return arena_printf(req->arena, "%s %s",
 					    pub_digits_text(req, json_integer_value(v)),
 					    pub_text(req, "currency"));
@@ -616,7 +624,7 @@ page_pub_item(struct request *req)
 				pub_text(req, arena_printf(req->arena, "map_label_%s", k->name))));
 		json_object_set_new(view, "map", map);
 	}
-	http_render(req, 200, "publication_item", view);
+	http_render(req, 200, k->item_template ? k->item_template : "publication_item", view);
 }
 
 void

@@ -367,6 +367,34 @@ write_with_event(struct request *req, const struct kind *k, long long *id, json_
 	return st;
 }
 
+/*
+ * Whether data's unique field (k->unique_field) is free among the other own items; when it is
+ * not, shows the form again (409 "<field>_taken"), releases data and returns false.
+ */
+static bool
+unique_value_free(struct request *req, const struct kind *k, json_t *item, long long id,
+		  json_t *data)
+{
+	const char *v =
+		k->unique_field ? json_string_value(json_object_get(data, k->unique_field)) : NULL;
+	bool taken = false;
+	if (!v)
+		return true;
+	if (db_pub_value_taken(req->app->side, k->name, k->unique_field, v, id, &taken) !=
+	    STATUS_OK) {
+		json_decref(data);
+		page_db_unavailable(req);
+		return false;
+	}
+	if (taken) {
+		const char *code = arena_printf(req->arena, "%s_taken", k->unique_field);
+		log_warn("%s form refused: %s", k->name, code);
+		render_form(req, k, 409, item, data, code, k->unique_field);
+		json_decref(data);
+	}
+	return !taken;
+}
+
 /* The fields of the form, or NULL after showing it again (400) with what is wrong. */
 static json_t *
 read_form(struct request *req, const struct kind *k, json_t *item, long long id)
@@ -382,8 +410,9 @@ read_form(struct request *req, const struct kind *k, json_t *item, long long id)
 			log_warn("%s form refused: %s", k->name, err);
 		render_form(req, k, 400, item, partial, err, field);
 		json_decref(partial);
+		return NULL;
 	}
-	return data;
+	return unique_value_free(req, k, item, id, data) ? data : NULL;
 }
 
 void

@@ -7,6 +7,7 @@
 #include "publications/publication.h"
 
 #include "common/check.h"
+#include "common/module.h"
 #include "common/page_util.h"
 #include "common/photo.h"
 #include "common/site.h"
@@ -35,35 +36,6 @@ is_deliberation_number(const char *s)
 	return true;
 }
 
-#define TEXT(n, req, max)                                                                          \
-	{                                                                                          \
-		n, FIELD_TEXT, req, 0, max, NULL, false, NULL                                      \
-	}
-#define MARKDOWN(n, max)                                                                           \
-	{                                                                                          \
-		n, FIELD_MARKDOWN, false, 0, max, NULL, false, NULL                                \
-	}
-#define CHOICE(n, req, list, filt)                                                                 \
-	{                                                                                          \
-		n, FIELD_CHOICE, req, 0, 0, list, filt, NULL                                       \
-	}
-#define INT(n, req, lo, hi)                                                                        \
-	{                                                                                          \
-		n, FIELD_INT, req, lo, hi, NULL, false, NULL                                       \
-	}
-#define INTF(n, req, lo, hi)                                                                       \
-	{                                                                                          \
-		n, FIELD_INT, req, lo, hi, NULL, true, NULL                                        \
-	}
-#define DATE(n, req)                                                                               \
-	{                                                                                          \
-		n, FIELD_DATE, req, 0, 0, NULL, false, NULL                                        \
-	}
-#define BOOL(n)                                                                                    \
-	{                                                                                          \
-		n, FIELD_BOOL, false, 0, 0, NULL, false, NULL                                      \
-	}
-
 static const char *const project_categories[] = {"voirie",      "eclairage", "assainissement",
 						 "eau",         "education", "espaces_verts",
 						 "equipements", "autre",     NULL};
@@ -75,50 +47,50 @@ static const char *const outcomes[] = {"adoptee", "rejetee", "reportee", NULL};
 static const char *const budget_types[] = {"bp", "bs", "ca", NULL};
 
 static const struct field project_fields[] = {
-	TEXT("title", true, 200),
-	MARKDOWN("description", 20000),
-	CHOICE("category", true, project_categories, true),
-	CHOICE("quarter", false, site_quarters, true),
-	CHOICE("status", true, project_statuses, true),
-	INT("progress", true, 0, 100),
-	INT("budget_da", false, 0, 1000000000000LL),
-	CHOICE("funding", false, fundings, false),
-	DATE("start_date", false),
-	DATE("end_date", false),
-	INT("lat_micro", false, -90000000, 90000000),
-	INT("lon_micro", false, -180000000, 180000000),
+	PUB_TEXT("title", true, 200),
+	PUB_MARKDOWN("description", 20000),
+	PUB_CHOICE("category", true, project_categories, true),
+	PUB_CHOICE("quarter", false, site_quarters, true),
+	PUB_CHOICE("status", true, project_statuses, true),
+	PUB_INT("progress", true, 0, 100),
+	PUB_INT("budget_da", false, 0, 1000000000000LL),
+	PUB_CHOICE("funding", false, fundings, false),
+	PUB_DATE("start_date", false),
+	PUB_DATE("end_date", false),
+	PUB_INT("lat_micro", false, -90000000, 90000000),
+	PUB_INT("lon_micro", false, -180000000, 180000000),
 };
 
 static const struct field session_fields[] = {
-	TEXT("title", true, 200),
-	DATE("date", true),
-	CHOICE("type", true, session_types, true),
-	BOOL("public"),
-	MARKDOWN("agenda", 20000),
+	PUB_TEXT("title", true, 200),
+	PUB_DATE("date", true),
+	PUB_CHOICE("type", true, session_types, true),
+	PUB_BOOL("public"),
+	PUB_MARKDOWN("agenda", 20000),
 };
 
 static const struct field deliberation_fields[] = {
 	{"number", FIELD_PATTERN, true, 0, 9, NULL, false, is_deliberation_number},
-	TEXT("title", true, 300),
-	DATE("session_date", true),
-	MARKDOWN("summary", 5000),
-	MARKDOWN("text", 100000),
-	INT("votes_for", false, 0, 1000),
-	INT("votes_against", false, 0, 1000),
-	INT("abstentions", false, 0, 1000),
-	CHOICE("outcome", true, outcomes, true),
+	PUB_TEXT("title", true, 300),
+	PUB_DATE("session_date", true),
+	PUB_MARKDOWN("summary", 5000),
+	PUB_MARKDOWN("text", 100000),
+	PUB_INT("votes_for", false, 0, 1000),
+	PUB_INT("votes_against", false, 0, 1000),
+	PUB_INT("abstentions", false, 0, 1000),
+	PUB_CHOICE("outcome", true, outcomes, true),
 };
 
 static const struct field budget_fields[] = {
-	TEXT("title", true, 200),
-	INTF("year", true, 2000, 2100),
-	CHOICE("type", true, budget_types, true),
-	MARKDOWN("summary", 5000),
+	PUB_TEXT("title", true, 200),
+	PUB_INTF("year", true, 2000, 2100),
+	PUB_CHOICE("type", true, budget_types, true),
+	PUB_MARKDOWN("summary", 5000),
 };
 
 #define KIND(n, p, f, title, sort, write)                                                          \
 	{                                                                                          \
-		n, p, f, sizeof(f) / sizeof(f[0]), title, sort, write                              \
+		n, p, f, sizeof(f) / sizeof(f[0]), title, sort, write, NULL, NULL                  \
 	}
 const struct kind publication_kinds[] = {
 	KIND("project", "projects", project_fields, "title", NULL, "projects.write"),
@@ -126,27 +98,66 @@ const struct kind publication_kinds[] = {
 	KIND("deliberation", "deliberations", deliberation_fields, "title", "session_date",
 	     "council.write"),
 	KIND("budget", "budgets", budget_fields, "title", NULL, "budgets.write"),
-	{NULL, NULL, NULL, 0, NULL, NULL, NULL},
+	{NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL},
 };
+
+/*
+ * The other modules' kinds: filled by open before serving starts (and before any thread reads
+ * it), read-only while serving, emptied by close.
+ */
+static struct {
+	const struct kind *list[PUB_KINDS_EXTRA];
+	size_t n;
+} extra;
+
+static void
+add_kind(const void *impl, void *ctx)
+{
+	(void)ctx;
+	if (extra.n < PUB_KINDS_EXTRA)
+		extra.list[extra.n++] = impl;
+}
+
+int
+publication_kinds_open(struct app *app)
+{
+	extra.n = 0;
+	module_each_ext(app, PUB_KIND_EXT, add_kind, NULL);
+	return 0;
+}
+
+void
+publication_kinds_close(struct app *app)
+{
+	(void)app;
+	extra.n = 0;
+}
+
+/* The kind whose name (by_path false) or path equals s, or NULL. */
+static const struct kind *
+find_kind(const char *s, bool by_path)
+{
+	if (!s)
+		return NULL;
+	for (const struct kind *k = publication_kinds; k->name; k++)
+		if (strcmp(by_path ? k->path : k->name, s) == 0)
+			return k;
+	for (size_t i = 0; i < extra.n; i++)
+		if (strcmp(by_path ? extra.list[i]->path : extra.list[i]->name, s) == 0)
+			return extra.list[i];
+	return NULL;
+}
 
 const struct kind *
 publication_kind(const char *name)
 {
-	if (!name)
-		return NULL;
-	for (const struct kind *k = publication_kinds; k->name; k++)
-		if (strcmp(k->name, name) == 0)
-			return k;
-	return NULL;
+	return find_kind(name, false);
 }
 
 const struct kind *
 publication_kind_by_path(const char *path)
 {
-	for (const struct kind *k = publication_kinds; k->name; k++)
-		if (strcmp(k->path, path) == 0)
-			return k;
-	return NULL;
+	return find_kind(path, true);
 }
 
 static bool

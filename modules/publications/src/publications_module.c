@@ -16,8 +16,8 @@
 
 #include <string.h>
 
-static enum status
-hook_publication(const struct hook_event *ev)
+enum status
+pub_hook_apply(const struct hook_event *ev)
 {
 	const char *origin = ev->origin;
 	const char *type = ev->type;
@@ -63,10 +63,10 @@ hook_publication(const struct hook_event *ev)
 
 /* "<kind>.published|updated|unpublished" of every kind */
 static const struct hook publication_hooks[] = {
-	{"project.*", hook_publication},
-	{"session.*", hook_publication},
-	{"deliberation.*", hook_publication},
-	{"budget.*", hook_publication},
+	{"project.*", pub_hook_apply},
+	{"session.*", pub_hook_apply},
+	{"deliberation.*", pub_hook_apply},
+	{"budget.*", pub_hook_apply},
 	{NULL, NULL},
 };
 
@@ -100,6 +100,8 @@ extern const struct embedded_file publications_assets_files[];
 const struct module publications_module = {
 	.name = "publications",
 	.assets = publications_assets_files,
+	.open = publication_kinds_open,
+	.close = publication_kinds_close,
 	.official = {MODULE_ROUTES(official_routes), .hooks = publication_hooks,
 		     .nav = publication_nav, .staff = publication_staff,
 		     .demo_load = publication_demo_load},

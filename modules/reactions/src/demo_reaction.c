@@ -48,7 +48,7 @@ demo_reaction_entry(struct app *app, const char *path, size_t i, json_t *e, stru
 	const char *stance = json_string_value(json_object_get(e, "stance"));
 	const char *comment = reaction_plain_string(json_object_get(e, "comment"));
 	const char *name = reaction_plain_string(json_object_get(e, "display_name"));
-	if (!is_reaction_kind(kind) || !title || !comment || !name ||
+	if (!is_reaction_kind(app, kind) || !title || !comment || !name ||
 	    reaction_check(stance, comment, name)) {
 		fprintf(stderr, "%s: entry %zu is not a valid reaction\n", path, i);
 		return -1;

@@ -20,7 +20,7 @@
 #define REACTION_REASON_MAX 500
 
 static enum status
-apply_created(const char *origin, json_t *data)
+apply_created(const struct app *app, const char *origin, json_t *data)
 {
 	json_t *id = json_object_get(data, "id");
 	json_t *target = json_object_get(data, "target");
@@ -32,8 +32,9 @@ apply_created(const char *origin, json_t *data)
 	const char *name = reaction_plain_string(json_object_get(data, "display_name"));
 	const char *created = json_string_value(json_object_get(data, "created_at"));
 	if (!json_is_integer(id) || json_integer_value(id) <= 0 || !json_is_object(target) ||
-	    !t_origin || strcmp(t_origin, REACTION_TARGET_OWNER) != 0 || !is_reaction_kind(kind) ||
-	    !json_is_integer(t_id) || json_integer_value(t_id) <= 0 || !comment || !name ||
+	    !t_origin || strcmp(t_origin, REACTION_TARGET_OWNER) != 0 ||
+	    !is_reaction_kind(app, kind) || !json_is_integer(t_id) ||
+	    json_integer_value(t_id) <= 0 || !comment || !name ||
 	    reaction_check(stance, comment, name) || !is_utc_time(created)) {
 		log_warn("reaction.created event from %s does not have the expected fields",
 			 origin);
@@ -126,14 +127,14 @@ hook_reaction(const struct hook_event *ev)
 	if (strcmp(type, "reaction.hidden") == 0)
 		return apply_hidden(origin, data);
 	if (!ev->withheld)
-		return apply_created(origin, data);
+		return apply_created(ev->app, origin, data);
 	/* erased at the origin before this side read it: mirrored empty, hidden by what follows */
 	json_t *copy = json_copy(data);
 	static const char *const texts[] = {"comment", "display_name"};
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
 		if (json_object_get(ev->withheld, texts[i]))
 			json_object_set_new(copy, texts[i], json_string(""));
-	enum status st = apply_created(origin, copy);
+	enum status st = apply_created(ev->app, origin, copy);
 	json_decref(copy);
 	return st;
 }

@@ -4,6 +4,7 @@
 
 /* Between the reactions module's own files, and its unit tests. */
 #include "common/module.h"
+#include "reactions/reactions.h"
 #include "common/status.h"
 
 #include <jansson.h>
@@ -21,8 +22,9 @@ struct app;
 
 /* reaction.c: what a reaction is, for the form, the peer's events and the demo */
 
-/* True for the kinds of items residents react to: "project", "deliberation". */
-bool is_reaction_kind(const char *kind);
+/* True for the kinds of items residents react to: "project", "deliberation", and those other
+ * modules name through REACTION_KIND_EXT on app's platform (none when app is NULL). */
+bool is_reaction_kind(const struct app *app, const char *kind);
 /*
  * Check a reaction's stance ("support" or "concern"), comment (at most REACTION_COMMENT_MAX
  * characters, line feeds and tabs allowed, no other control) and display name (at most
@@ -49,8 +51,7 @@ json_t *reaction_create(const char *side, json_t *item, const char *stance, cons
 json_t *reaction_view(struct request *req, json_t *r);
 /* Adds to v (returned) the item reaction r is about, with a link when this platform has it. */
 json_t *reaction_target_view(struct request *req, json_t *r, json_t *v);
-void reaction_item_extras(struct request *req, json_t *item, json_t *view);
-void page_reaction_create(struct request *req);
+/* reaction_item_extras, page_reaction_create: reactions/reactions.h */
 /* GET /origin/{kind}/{id}: 303 to this platform's copy of the peer's item (the official
  * page's "react on the citizen platform" link). */
 void page_pub_by_origin(struct request *req);

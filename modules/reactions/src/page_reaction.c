@@ -165,7 +165,7 @@ reactions_view(struct request *req, json_t *item, json_t *refused)
 	const char *kind = json_string_value(json_object_get(item, "kind"));
 	const char *origin = json_string_value(json_object_get(item, "origin"));
 	long long origin_id = json_integer_value(json_object_get(item, "origin_id"));
-	if (!is_reaction_kind(kind) || !origin || strcmp(origin, REACTION_TARGET_OWNER) != 0)
+	if (!is_reaction_kind(app, kind) || !origin || strcmp(origin, REACTION_TARGET_OWNER) != 0)
 		return NULL;
 	json_t *sum = db_reaction_summary(origin, kind, origin_id, REACTION_LIST_MAX);
 	if (!sum)
@@ -239,7 +239,7 @@ refuse_form(struct request *req, const struct kind *k, json_t *item, const char 
 	if (rv)
 		json_object_set_new(view, "reactions", rv);
 	json_decref(refused);
-	http_render(req, 400, "publication_item", view);
+	http_render(req, 400, k->item_template ? k->item_template : "publication_item", view);
 }
 
 void
@@ -248,7 +248,7 @@ page_reaction_create(struct request *req)
 	const struct kind *k = page_pub_kind(req);
 	if (!k)
 		return;
-	if (strcmp(req->app->side, REACTION_OWNER) != 0 || !is_reaction_kind(k->name)) {
+	if (strcmp(req->app->side, REACTION_OWNER) != 0 || !is_reaction_kind(req->app, k->name)) {
 		http_error(req, STATUS_NOT_FOUND, "not_found", "there is no page at this address");
 		return;
 	}

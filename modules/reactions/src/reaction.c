@@ -7,6 +7,7 @@
 #include "internal.h"
 
 #include "common/db.h"
+#include "common/module.h"
 #include "common/outbox.h"
 #include "common/page_util.h"
 #include "db_reaction.h"
@@ -14,10 +15,29 @@
 #include <stdio.h>
 #include <string.h>
 
-bool
-is_reaction_kind(const char *kind)
+struct kind_ctx {
+	const char *kind;
+	bool found;
+};
+
+static void
+match_kind(const void *impl, void *ctx)
 {
-	return kind && (strcmp(kind, "project") == 0 || strcmp(kind, "deliberation") == 0);
+	struct kind_ctx *c = ctx;
+	c->found = c->found || strcmp(impl, c->kind) == 0;
+}
+
+bool
+is_reaction_kind(const struct app *app, const char *kind)
+{
+	if (!kind)
+		return false;
+	if (strcmp(kind, "project") == 0 || strcmp(kind, "deliberation") == 0)
+		return true;
+	struct kind_ctx c = {kind, false};
+	if (app)
+		module_each_ext(app, REACTION_KIND_EXT, match_kind, &c);
+	return c.found;
 }
 
 static bool

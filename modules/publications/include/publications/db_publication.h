@@ -72,6 +72,14 @@ enum status db_pub_lock_own(const char *origin, const char *kind, long long id, 
 enum status db_pub_find_local(const char *origin, const char *kind, long long origin_id,
 			      long long *id);
 
+/* Whether another own item of kind than except_id (0: none) has data field = value: *taken. */
+enum status db_pub_value_taken(const char *origin, const char *kind, const char *field,
+			       const char *value, long long except_id, bool *taken);
+/* The public item (published or withdrawn) of kind whose data field equals value, as db_pub_get;
+ * NULL: not found (*st) or failure. */
+json_t *db_pub_get_by_value(const char *kind, const char *field, const char *value,
+			    enum status *st);
+
 /* Like db_pub_get (drafts included), locking the row until the caller's transaction ends. */
 json_t *db_pub_get_for_update(const char *kind, long long id, enum status *st);
 

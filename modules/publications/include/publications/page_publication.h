@@ -41,6 +41,9 @@ json_t *pub_item_view(struct request *req, const struct kind *k, json_t *item);
  * (nothing for drafts). Returns 0 or -1.
  */
 int pub_emit(const char *side, const struct kind *k, long long id, const char *action);
+/* A new own item of kind k (published at once when publish, with its event), in a transaction
+ * of its own: the demo loaders' write path. Returns its id, or -1 (rolled back). */
+long long pub_create_own(const char *side, const struct kind *k, json_t *data, bool publish);
 
 /*
  * What another module adds to the items of one kind (budget lines, deliberation files,
@@ -64,6 +67,13 @@ const char *pub_choice_label(struct request *req, const struct kind *k, const st
 /* n in decimal, its digits in groups of three joined by no-break spaces (U+00A0), which keep
  * the groups whole and in order inside right-to-left text: "38 000 000" (an arena string). */
 const char *pub_digits_text(struct request *req, long long n);
+
+/*
+ * The applier of "<kind>.published|updated|unpublished" for every kind (a module bringing its
+ * own kind lists {"<kind>.*", pub_hook_apply} in its hooks).
+ */
+struct hook_event;
+enum status pub_hook_apply(const struct hook_event *ev);
 
 /* 303 to this platform's copy of a peer's item: /origin/{kind}/{origin id}. */
 void page_pub_by_origin(struct request *req);

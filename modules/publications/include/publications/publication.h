@@ -39,6 +39,37 @@ struct field {
 	bool (*check)(const char *value); /* FIELD_PATTERN */
 };
 
+/* A field's row in a kind's table: a text or Markdown (max characters), a choice (filt: a list
+ * filter), an integer in [lo, hi] (INTF: a list filter), a date, a checkbox. */
+#define PUB_TEXT(n, req, max)                                                                      \
+	{                                                                                          \
+		n, FIELD_TEXT, req, 0, max, NULL, false, NULL                                      \
+	}
+#define PUB_MARKDOWN(n, max)                                                                       \
+	{                                                                                          \
+		n, FIELD_MARKDOWN, false, 0, max, NULL, false, NULL                                \
+	}
+#define PUB_CHOICE(n, req, list, filt)                                                             \
+	{                                                                                          \
+		n, FIELD_CHOICE, req, 0, 0, list, filt, NULL                                       \
+	}
+#define PUB_INT(n, req, lo, hi)                                                                    \
+	{                                                                                          \
+		n, FIELD_INT, req, lo, hi, NULL, false, NULL                                       \
+	}
+#define PUB_INTF(n, req, lo, hi)                                                                   \
+	{                                                                                          \
+		n, FIELD_INT, req, lo, hi, NULL, true, NULL                                        \
+	}
+#define PUB_DATE(n, req)                                                                           \
+	{                                                                                          \
+		n, FIELD_DATE, req, 0, 0, NULL, false, NULL                                        \
+	}
+#define PUB_BOOL(n)                                                                                \
+	{                                                                                          \
+		n, FIELD_BOOL, false, 0, 0, NULL, false, NULL                                      \
+	}
+
 struct kind {
 	const char *name; /* "project": event types "project.published"... */
 	const char *path; /* "projects": /projects, /staff/projects */
@@ -47,10 +78,28 @@ struct kind {
 	const char *title_field;  /* a FIELD_TEXT shown as the item's title */
 	const char *sort_date;    /* a FIELD_DATE to sort the list by (NULL: published_at) */
 	const char *write_action; /* the grant staff need to write items of this kind */
+	/* a FIELD_PATTERN no two own items of this kind share (a service's key), or NULL */
+	const char *unique_field;
+	/* the template of an item's page when not "publication_item" (a kind with its own page) */
+	const char *item_template;
 };
 
-/* The kinds (NULL-name terminated) and lookups. */
+/* The kinds this module serves (NULL-name terminated). */
 extern const struct kind publication_kinds[];
+
+/*
+ * A kind another module brings (its fields, pages and templates live in that module): it
+ * lists {PUB_KIND_EXT, &its_kind} in its extends, and the publications module's open adds it
+ * to the lookups below (at most PUB_KINDS_EXTRA of them), on the platforms that serve it.
+ */
+#define PUB_KIND_EXT "publication.kind"
+#define PUB_KINDS_EXTRA 8
+struct app;
+/* The publications module's open: collect the other modules' kinds; its close forgets them. */
+int publication_kinds_open(struct app *app);
+void publication_kinds_close(struct app *app);
+
+/* The kind called name or served at path: the built-in ones, then the other modules'. */
 const struct kind *publication_kind(const char *name);
 const struct kind *publication_kind_by_path(const char *path);
 

@@ -91,10 +91,10 @@ test_plain_string(void **state)
 	assert_null(reaction_plain_string(nul));
 	assert_null(reaction_plain_string(num));
 	assert_null(reaction_plain_string(NULL));
-	assert_true(is_reaction_kind("project"));
-	assert_true(is_reaction_kind("deliberation"));
-	assert_false(is_reaction_kind("budget"));
-	assert_false(is_reaction_kind(NULL));
+	assert_true(is_reaction_kind(NULL, "project"));
+	assert_true(is_reaction_kind(NULL, "deliberation"));
+	assert_false(is_reaction_kind(NULL, "budget"));
+	assert_false(is_reaction_kind(NULL, NULL));
 	json_decref(ok);
 	json_decref(nul);
 	json_decref(num);
