@@ -36,6 +36,8 @@ static const struct route forms_routes[] = {
 	 2 * FORM_DEF_MAX_BYTES, "staff_form_save"},
 	{"POST", "/staff/forms/{service}/publish", page_staff_form_publish, ROUTE_STAFF, 1024,
 	 "staff_form_publish"},
+	{"GET", "/staff/forms/{service}/figures", page_staff_form_figures, ROUTE_STAFF | ROUTE_API,
+	 0, "staff_form_figures"},
 };
 // clang-format on
 

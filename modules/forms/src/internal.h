@@ -139,6 +139,7 @@ void page_staff_forms(struct request *req);
 void page_staff_form_edit(struct request *req);
 void page_staff_form_save(struct request *req);
 void page_staff_form_publish(struct request *req);
+void page_staff_form_figures(struct request *req);
 
 struct app;
 int form_demo_load(struct app *app, const char *dir);

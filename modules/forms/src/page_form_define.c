@@ -5,6 +5,8 @@
  * saved as a new version; publishing makes a version the current one. Files keep the version
  * they were made with.
  */
+#include "forms/forms.h"
+
 #include "internal.h"
 
 #include "common/arena.h"
@@ -189,4 +191,28 @@ page_staff_form_publish(struct request *req)
 				    (json_int_t)version));
 	else
 		http_redirect(req, arena_printf(req->arena, "/staff/forms/%s", service));
+}
+
+/*
+ * GET /staff/forms/{service}/figures?legal_delay_days=&min_sample=: forms_figures() as the
+ * catalogue computes them, for staff (and the tests that check them against the rows).
+ */
+void
+page_staff_form_figures(struct request *req)
+{
+	const char *service = service_param(req);
+	if (!service)
+		return;
+	const char *d = http_query(req, "legal_delay_days"), *m = http_query(req, "min_sample");
+	long long delay = d ? page_parse_id(d) : 0, min = m ? page_parse_id(m) : 1;
+	if (delay < 0 || min < 1 || delay > 3650 || min > 100000) {
+		http_error(req, STATUS_INVALID, "invalid_filter", "the figures' parameters are not valid");
+		return;
+	}
+	json_t *out = NULL;
+	if (forms_figures(service, (int)delay, (int)min, &out) != STATUS_OK) {
+		page_db_unavailable(req);
+		return;
+	}
+	http_json(req, 200, out);
 }
