@@ -206,7 +206,8 @@ page_staff_form_figures(struct request *req)
 	const char *d = http_query(req, "legal_delay_days"), *m = http_query(req, "min_sample");
 	long long delay = d ? page_parse_id(d) : 0, min = m ? page_parse_id(m) : 1;
 	if (delay < 0 || min < 1 || delay > 3650 || min > 100000) {
-		http_error(req, STATUS_INVALID, "invalid_filter", "the figures' parameters are not valid");
+		http_error(req, STATUS_INVALID, "invalid_filter",
+			   "the figures' parameters are not valid");
 		return;
 	}
 	json_t *out = NULL;

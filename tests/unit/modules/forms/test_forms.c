@@ -25,8 +25,10 @@ static const char good[] =
 	" \"options\": [{\"value\": \"a\", \"label\": {\"ar\": \"أ\", \"fr\": \"A\"}},"
 	" {\"value\": \"b\", \"label\": {\"ar\": \"ب\", \"fr\": \"B\"}}]},"
 	"{\"name\": \"why\", \"type\": \"long_text\", \"required\": true,"
-	" \"label\": {\"ar\": \"ل\", \"fr\": \"Pourquoi\"}, \"show_if\": {\"field\": \"kind\", \"equals\": \"b\"}},"
-	"{\"name\": \"n\", \"type\": \"number\", \"min\": 1, \"max\": 9, \"label\": {\"ar\": \"ع\", \"fr\": \"N\"}},"
+	" \"label\": {\"ar\": \"ل\", \"fr\": \"Pourquoi\"}, \"show_if\": {\"field\": \"kind\", "
+	"\"equals\": \"b\"}},"
+	"{\"name\": \"n\", \"type\": \"number\", \"min\": 1, \"max\": 9, \"label\": {\"ar\": "
+	"\"ع\", \"fr\": \"N\"}},"
 	"{\"name\": \"d\", \"type\": \"date\", \"min\": \"2020-01-01\", \"max\": \"today\","
 	" \"label\": {\"ar\": \"ت\", \"fr\": \"D\"}},"
 	"{\"name\": \"tel\", \"type\": \"phone\", \"pattern\": \"^0[5-7][0-9]{8}$\","
@@ -163,7 +165,8 @@ test_pdf(void **state)
 	assert_string_equal(pdf("1 0 obj <</S /JavaScript /JS (app.alert(1))>> endobj"),
 			    "pdf_active_content");
 	assert_string_equal(pdf("1 0 obj <</S /J#61vaScript>> endobj"), "pdf_active_content");
-	assert_string_equal(pdf("1 0 obj <</S /Launch /F (cmd.exe)>> endobj"), "pdf_active_content");
+	assert_string_equal(pdf("1 0 obj <</S /Launch /F (cmd.exe)>> endobj"),
+			    "pdf_active_content");
 	assert_string_equal(pdf("1 0 obj <</Type /EmbeddedFile>> endobj"), "pdf_active_content");
 	assert_null(pdf("1 0 obj <</JSON 1>> endobj")); /* a longer name is another name */
 	const unsigned char html[] = "<html><script>alert(1)</script></html>";
@@ -177,8 +180,9 @@ test_pdf(void **state)
 	uLongf zn = sizeof(z);
 	assert_int_equal(compress(z, &zn, (const Bytef *)inner, strlen(inner)), Z_OK);
 	unsigned char file[1024];
-	size_t n = (size_t)snprintf((char *)file, sizeof(file),
-				    "%%PDF-1.7\n1 0 obj <</Type /ObjStm /Filter /FlateDecode>>\nstream\n");
+	size_t n = (size_t)snprintf(
+		(char *)file, sizeof(file),
+		"%%PDF-1.7\n1 0 obj <</Type /ObjStm /Filter /FlateDecode>>\nstream\n");
 	memcpy(file + n, z, zn);
 	n += zn;
 	n += (size_t)snprintf((char *)file + n, sizeof(file) - n, "\nendstream endobj\n%%%%EOF\n");
@@ -219,9 +223,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_def_valid),   cmocka_unit_test(test_def_refused),
-		cmocka_unit_test(test_conditions),  cmocka_unit_test(test_values),
-		cmocka_unit_test(test_pdf),	    cmocka_unit_test(test_refs_and_tokens),
+		cmocka_unit_test(test_def_valid),  cmocka_unit_test(test_def_refused),
+		cmocka_unit_test(test_conditions), cmocka_unit_test(test_values),
+		cmocka_unit_test(test_pdf),        cmocka_unit_test(test_refs_and_tokens),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
