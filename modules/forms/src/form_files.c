@@ -10,6 +10,7 @@
 #include "common/app.h"
 #include "common/arena.h"
 #include "common/i18n.h"
+#include "common/page_util.h"
 #include "common/photo.h"
 #include "db_forms.h"
 
@@ -211,4 +212,27 @@ form_history_view(struct request *req, json_t *rows, bool staff)
 		json_array_append_new(out, v);
 	}
 	return out;
+}
+
+bool
+form_parts_load(struct request *req, json_t *file, struct form_parts *p)
+{
+	long long id = json_integer_value(json_object_get(file, "id"));
+	p->history = db_file_history(id);
+	p->messages = db_file_messages(id);
+	p->attachments = db_file_attachments(id);
+	if (p->history && p->messages && p->attachments)
+		return true;
+	form_parts_release(p);
+	page_db_unavailable(req);
+	return false;
+}
+
+void
+form_parts_release(struct form_parts *p)
+{
+	json_decref(p->history);
+	json_decref(p->messages);
+	json_decref(p->attachments);
+	p->history = p->messages = p->attachments = NULL;
 }

@@ -113,6 +113,14 @@ const char *form_take_uploads(struct request *req, json_t *def, json_t *answers,
 /* Store the accepted uploads of file_id (and message_id, 0 for none): 0 or -1. */
 int form_store_uploads(long long file_id, long long message_id, const struct form_upload *u,
 		       size_t n);
+/* What a file's pages show besides the row: its status changes, messages and attachments
+ * (without their bytes), db_forms.h's rows. */
+struct form_parts {
+	json_t *history, *messages, *attachments;
+};
+/* Load them for file (a row); false when it replied 503 (nothing to release). */
+bool form_parts_load(struct request *req, json_t *file, struct form_parts *p);
+void form_parts_release(struct form_parts *p);
 /* The history view of a file's status changes rows (no staff names unless staff). */
 json_t *form_history_view(struct request *req, json_t *rows, bool staff);
 /* The resident's answers labelled [{label, value}] / the thread [{body, lines, when, by_resident,

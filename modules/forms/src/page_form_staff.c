@@ -147,13 +147,10 @@ page_staff_file(struct request *req)
 	json_t *file = staff_file(req);
 	if (!file)
 		return;
-	long long id = json_integer_value(json_object_get(file, "id"));
-	json_t *history = db_file_history(id), *messages = db_file_messages(id);
-	json_t *atts = db_file_attachments(id);
-	if (!history || !messages || !atts) {
-		page_db_unavailable(req);
+	struct form_parts parts;
+	if (!form_parts_load(req, file, &parts))
 		goto out;
-	}
+	json_t *history = parts.history, *messages = parts.messages, *atts = parts.attachments;
 	const char *ref = json_string_value(json_object_get(file, "ref"));
 	const char *status = json_string_value(json_object_get(file, "status"));
 	json_t *view = json_pack(
@@ -174,10 +171,8 @@ page_staff_file(struct request *req)
 	json_object_set(view, "notify_consent", json_object_get(file, "notify_consent"));
 	http_csrf(req);
 	http_render(req, 200, "form_staff_file", view);
+	form_parts_release(&parts);
 out:
-	json_decref(history);
-	json_decref(messages);
-	json_decref(atts);
 	json_decref(file);
 }
 

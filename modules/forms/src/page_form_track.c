@@ -100,13 +100,10 @@ page_form_track(struct request *req)
 	json_t *file = tracked_file(req);
 	if (!file)
 		return;
-	long long id = json_integer_value(json_object_get(file, "id"));
-	json_t *history = db_file_history(id), *messages = db_file_messages(id);
-	json_t *atts = db_file_attachments(id);
-	if (!history || !messages || !atts) {
-		page_db_unavailable(req);
+	struct form_parts parts;
+	if (!form_parts_load(req, file, &parts))
 		goto out;
-	}
+	json_t *history = parts.history, *messages = parts.messages, *atts = parts.attachments;
 	const char *status = json_string_value(json_object_get(file, "status"));
 	char key[FORM_KEY_SIZE];
 	form_new_key(key);
@@ -128,10 +125,8 @@ page_form_track(struct request *req)
 		json_object_set_new(view, "missing", text_lines(missing));
 	http_csrf(req);
 	http_render(req, 200, "form_track", view);
+	form_parts_release(&parts);
 out:
-	json_decref(history);
-	json_decref(messages);
-	json_decref(atts);
 	json_decref(file);
 }
 
