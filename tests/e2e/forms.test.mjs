@@ -96,6 +96,38 @@ describe('forms in Chromium', () => {
 		await page.close();
 	});
 
+	test('a refused answer: the form again with what was typed and the errors (ar, fr, with and without the script)', async () => {
+		for (const lang of LANGS) {
+			for (const script of [true, false]) {
+				const page = await trackedPage(browser, { locale: LOCALE[lang], viewport: PHONE });
+				// the page as without JavaScript, where axe can still run: the form's script is empty
+				if (!script) await page.route('**/static/forms.js', (r) => r.fulfill({ status: 200, contentType: 'text/javascript', body: '' }));
+				await open(page, `${srv.url}${withLang(FORM, lang)}`);
+				await fill(page, { other: true });
+				await page.locator('#f-household').fill('99');
+				const [res] = await Promise.all([
+					page.waitForResponse((r) => new URL(r.url()).pathname === FORM && r.request().method() === 'POST'),
+					page.locator('form.form-file button[type=submit]').click(),
+				]);
+				assert.equal(res.status(), 400);
+				await page.waitForLoadState();
+				assert.equal(await page.locator('#form-errors').isVisible(), true);
+				assert.equal(await page.locator('#form-errors a[href="#f-household"]').count(), 1);
+				assert.equal(await page.locator('#f-household').inputValue(), '99');
+				assert.equal(await page.locator('#f-household').getAttribute('aria-invalid'), 'true');
+				assert.equal(await page.locator('#f-applicant_name').inputValue(), 'Résidente Test');
+				assert.equal(await page.locator('#f-aid_details').inputValue(), 'Aide pour des lunettes');
+				assert.equal(await page.locator('#f-aid_details').isVisible(), true, 'its condition holds');
+				assert.equal(await page.locator('.form-condition').first().isVisible(), !script);
+				await checkPage(page, lang, { ignore: /\b400\b.*\/services\/social-aid\/form\)?$/ });
+				// the summary's link leads to the field
+				await page.locator('#form-errors a[href="#f-household"]').click();
+				assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-household');
+				await page.close();
+			}
+		}
+	});
+
 	test('every new page passes axe-core in Arabic and French (resident and staff)', async () => {
 		for (const lang of LANGS) {
 			const page = await trackedPage(browser, { locale: LOCALE[lang], viewport: PHONE });

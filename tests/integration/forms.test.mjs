@@ -47,7 +47,7 @@ const pdf = (extra = '') => Buffer.from(`%PDF-1.4\n1 0 obj <</Type /Catalog>> en
 let pair, admin, agent, official;
 
 /** The resident's multipart POST of the form, with the form_key of a fresh GET. */
-async function submit(client, fields, files = [], { key, service = SERVICE, json = true } = {}) {
+async function submit(client, fields, files = [], { key, service = SERVICE, json = true, lang } = {}) {
 	let formKey = key;
 	if (formKey === undefined) {
 		const page = await client.get(`/services/${SERVICE}/form?lang=fr`);
@@ -59,7 +59,7 @@ async function submit(client, fields, files = [], { key, service = SERVICE, json
 	for (const f of files) body.append(f.field, new File([f.bytes], f.name, { type: f.type }));
 	if (formKey !== null) body.append('form_key', formKey);
 	body.append('csrf', await client.csrf());
-	const r = await client.request(`/services/${service}/form`, { method: 'POST', body, json });
+	const r = await client.request(`/services/${service}/form${lang ? `?lang=${lang}` : ''}`, { method: 'POST', body, json });
 	return { r, formKey };
 }
 
@@ -187,6 +187,51 @@ describe('forms', () => {
 		const r = await c.post(`/forms/track/${'b'.repeat(52)}/messages`, { body: 'x', form_key: 'c'.repeat(32) }, { multipart: true, json: true });
 		assert.equal(r.status, 404);
 		assert.equal(await counts(), mid);
+	});
+
+	test('a refused answer shows the form again in the resident\'s language, with what was typed', async () => {
+		const c = new Client(official.url);
+		const before = await counts();
+		const typed = { ...ANSWERS, surface: 'beaucoup', notes: `${MARK.answer} <b>&"</b>`, contact: 'pas un contact' };
+		const words = {
+			ar: { summary: 'توجد مشكلة في الاستمارة', field: 'هذا الجواب ليس بالشكل المطلوب.', again: 'اخترها من جديد', title: 'رخصة اختبار' },
+			fr: { summary: 'Le formulaire contient des erreurs', field: 'Cette réponse n&#39;a pas la forme attendue.', again: 'choisissez-les à nouveau', title: 'Permis de test' },
+		};
+		for (const lang of ['ar', 'fr']) {
+			const { r } = await submit(c, typed, [PLAN], { json: false, lang });
+			assert.equal(r.status, 400, r.body.slice(0, 300));
+			const b = r.body;
+			assert.match(b, new RegExp(`<html[^>]* lang="${lang}"`));
+			assert.ok(b.includes(words[lang].title) && b.includes(words[lang].summary), `${lang}: the form, not the error page`);
+			assert.equal(r.headers.get('cache-control'), 'no-store', 'what was typed is not cached');
+			// what was typed is kept (escaped), the error sits beside the field and is linked from the summary
+			assert.match(b, new RegExp(`id="f-applicant_name" name="applicant_name"[^>]* value="${MARK.name}"`));
+			assert.ok(b.includes(`>${MARK.answer} &lt;b&gt;&amp;&quot;&lt;/b&gt;</textarea>`), `${lang}: the long text is kept`);
+			assert.match(b, /<option value="owner" selected>/);
+			assert.match(b, /<option value="tighilt" selected>/);
+			assert.match(b, /id="f-surface" name="surface"[^>]* value="beaucoup"[^>]* aria-describedby="f-surface-error" aria-invalid="true"/);
+			assert.ok(b.includes(`<span class="field-error" id="f-surface-error">${words[lang].field}</span>`));
+			assert.match(b, /<a href="#f-surface">/);
+			assert.match(b, /<a href="#f-contact">/);
+			assert.match(b, /id="f-contact"[^>]* value="pas un contact" aria-describedby="f-contact-error contact-help" aria-invalid="true"/);
+			assert.match(b, /id="f-notify" name="notify" value="yes" checked/);
+			assert.ok(!/id="f-applicant_name"[^>]*aria-invalid/.test(b), 'an accepted field is not marked');
+			assert.ok(b.includes(words[lang].again), `${lang}: attachments must be chosen again`);
+			assert.match(b, /name="form_key" value="[0-9a-f]{32}"/);
+		}
+		// the JSON twin: the first code and every refused field
+		const { r } = await submit(c, typed, [PLAN]);
+		assert.equal(r.status, 400);
+		const e = JSON.parse(r.body).error;
+		assert.equal(e.code, 'field_invalid');
+		assert.deepEqual(e.fields, [{ field: 'surface', code: 'field_invalid' }, { field: 'contact', code: 'invalid_contact' }]);
+		// a refused attachment names its field; nothing typed reaches the log
+		const bad = await submit(c, ANSWERS, [{ ...PLAN, bytes: pdf('/JavaScript') }], { json: false, lang: 'fr' });
+		assert.equal(bad.r.status, 400);
+		assert.match(bad.r.body, /<a href="#f-plan">/);
+		assert.match(bad.r.body, /id="f-plan"[^>]* aria-describedby="f-plan-error f-plan-help" aria-invalid="true"/);
+		assert.equal(await counts(), before, 'nothing stored');
+		assert.ok(!official.logs().includes('pas un contact') && !official.logs().includes('beaucoup'));
 	});
 
 	test('agent asks for a document, the resident adds it, the agent marks the file ready', async () => {

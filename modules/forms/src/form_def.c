@@ -525,3 +525,14 @@ form_value_check(json_t *f, const char *v, const char *today, json_t **out)
 		return "field_invalid"; /* files come as uploads, not as values */
 	return check_choice(f, type, v, out);
 }
+
+/* The commune's day of now, YYYY-MM-DD: date bounds like "today" follow the town hall's
+ * calendar (UTC+1 all year), whose day turns at 23:00 UTC, an hour before the server's. */
+void
+form_today(time_t now, char out[11])
+{
+	time_t local = now + FORM_UTC_OFFSET_S;
+	struct tm tm;
+	gmtime_r(&local, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}

@@ -145,16 +145,19 @@ upload_field(json_t *def, json_t *answers, const struct upload *u, int *counts, 
 
 const char *
 form_take_uploads(struct request *req, json_t *def, json_t *answers, struct form_upload *out,
-		  size_t *n, enum status *st)
+		  size_t *n, enum status *st, const char **field)
 {
 	int counts[FORM_MAX_FIELDS] = {0};
 	*n = 0;
 	*st = STATUS_INVALID;
+	*field = NULL;
 	for (const struct upload *u = req->uploads; u; u = u->next) {
 		json_t *f;
 		if (u->data.len == 0)
 			continue; /* a file input left empty */
-		if (*n >= FORM_FILES_MAX || !upload_field(def, answers, u, counts, &f))
+		bool known = upload_field(def, answers, u, counts, &f);
+		*field = f ? json_string_value(json_object_get(f, "name")) : NULL;
+		if (*n >= FORM_FILES_MAX || !known)
 			return "unexpected_file";
 		const char *code = take_one(req, f, u, &out[*n], st);
 		if (code)
@@ -167,8 +170,10 @@ form_take_uploads(struct request *req, json_t *def, json_t *answers, struct form
 	{
 		if (!strcmp(json_string_value(json_object_get(g, "type")), "attachment") &&
 		    json_is_true(json_object_get(g, "required")) && counts[i] == 0 &&
-		    form_field_shown(def, g, answers))
+		    form_field_shown(def, g, answers)) {
+			*field = json_string_value(json_object_get(g, "name"));
 			return "field_required";
+		}
 	}
 	*st = STATUS_OK;
 	return NULL;

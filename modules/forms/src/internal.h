@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #define FORM_MAX_FIELDS 40
 #define FORM_DEF_MAX_BYTES (64 * 1024) /* a definition's JSON text */
@@ -29,7 +30,8 @@
 #define FORM_REF_SIZE 12         /* "D-XXXX-XXXX" and the NUL */
 #define FORM_TOKEN_SIZE 53       /* 52 base32 characters (260 bits) and the NUL */
 #define FORM_SHA256_HEX 65
-#define FORM_KEY_SIZE 33 /* a form's one-time key: 32 hex digits */
+#define FORM_KEY_SIZE 33       /* a form's one-time key: 32 hex digits */
+#define FORM_UTC_OFFSET_S 3600 /* the commune's time (Africa/Algiers): UTC+1, no summer time */
 
 /* ---- definitions and values (form_def.c) ---- */
 
@@ -57,6 +59,8 @@ bool form_field_shown(json_t *def, json_t *f, json_t *answers);
 const char *form_value_check(json_t *f, const char *v, const char *today, json_t **out);
 /* The text of texts ({"ar": .., "fr": ..}) in lang, else French, else Arabic, else "". */
 const char *form_text(json_t *texts, const char *lang);
+/* The commune's calendar day at now as YYYY-MM-DD: the "today" of date bounds. */
+void form_today(time_t now, char out[11]);
 /* True when s (cleaned) is a plausible e-mail address / phone number (the contact field). */
 bool form_is_email(const char *s);
 bool form_is_phone(const char *s);
@@ -106,10 +110,12 @@ struct form_upload {
  * Check req's uploads into out[FORM_FILES_MAX] (*n of them): PDFs by content, images through
  * the photo pipeline (metadata stripped). For a submission, def and answers say which
  * attachment fields are shown and how many files each takes; for a message (def NULL) every
- * upload is a "documents" file. NULL when they are accepted; else the stable code and *st.
+ * upload is a "documents" file. NULL when they are accepted; else the stable code, *st and
+ * *field (the attachment field refused, NULL when the upload names none of the form's).
  */
 const char *form_take_uploads(struct request *req, json_t *def, json_t *answers,
-			      struct form_upload *out, size_t *n, enum status *st);
+			      struct form_upload *out, size_t *n, enum status *st,
+			      const char **field);
 /* Store the accepted uploads of file_id (and message_id, 0 for none): 0 or -1. */
 int form_store_uploads(long long file_id, long long message_id, const struct form_upload *u,
 		       size_t n);

@@ -167,7 +167,7 @@ page_form_track_message(struct request *req)
 	struct form_upload ups[FORM_FILES_MAX];
 	size_t n = 0;
 	enum status st = STATUS_INVALID;
-	const char *code = NULL;
+	const char *code = NULL, *field;
 	if (!form_key_is_valid(key))
 		code = "invalid_form_key";
 	else if (!strcmp(json_string_value(json_object_get(file, "status")), "closed"))
@@ -177,7 +177,7 @@ page_form_track_message(struct request *req)
 	else if (text_has_control(body, true))
 		code = "invalid_text";
 	else
-		code = form_take_uploads(req, NULL, NULL, ups, &n, &st);
+		code = form_take_uploads(req, NULL, NULL, ups, &n, &st, &field);
 	if (!code && n == 0 && is_blank(body))
 		st = STATUS_INVALID, code = "message_empty";
 	if (!code && (st = store_message(file, body ? body : "", key, ups, n)) != STATUS_OK)
