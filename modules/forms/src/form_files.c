@@ -44,10 +44,17 @@ json_t *
 form_when(json_t *iso)
 {
 	const char *s = json_string_value(iso);
-	if (!s || strlen(s) < 16)
+	struct tm tm = {0};
+	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+			 &tm.tm_hour, &tm.tm_min) != 5)
 		return json_string("");
-	char buf[17];
-	snprintf(buf, sizeof(buf), "%.10s %.5s", s, s + 11);
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	/* the town hall's clock, as the resident reads it (the datetime attribute keeps UTC) */
+	time_t local = timegm(&tm) + FORM_UTC_OFFSET_S;
+	gmtime_r(&local, &tm);
+	char buf[24];
+	strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M", &tm);
 	return json_string(buf);
 }
 

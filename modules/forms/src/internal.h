@@ -135,7 +135,7 @@ json_t *form_answers_view(struct request *req, json_t *file);
 json_t *form_messages_view(json_t *rows, bool staff);
 /* The label of status s. */
 const char *form_status_label(struct request *req, const char *s);
-/* "YYYY-MM-DD HH:MM" of a UTC ISO time string (new JSON string). */
+/* "YYYY-MM-DD HH:MM" in the commune's time of a UTC ISO time string (new JSON string). */
 json_t *form_when(json_t *iso);
 
 /* ---- handlers ---- */

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zlib.h>
 
 #include <cmocka.h>
@@ -219,13 +220,55 @@ test_refs_and_tokens(void **state)
 	assert_false(form_service_is_valid("x"));
 }
 
+/* An instant given in UTC. */
+static time_t
+utc(int y, int mo, int d, int h, int mi, int sec)
+{
+	struct tm tm = {.tm_year = y - 1900,
+			.tm_mon = mo - 1,
+			.tm_mday = d,
+			.tm_hour = h,
+			.tm_min = mi,
+			.tm_sec = sec};
+	return timegm(&tm);
+}
+
+/* The commune's day turns at 23:00 UTC all year (Algeria keeps UTC+1, no summer time). */
+static void
+test_commune_day(void **state)
+{
+	(void)state;
+	char day[11];
+	form_today(utc(2026, 12, 6, 22, 59, 59), day);
+	assert_string_equal(day, "2026-12-06");
+	form_today(utc(2026, 12, 6, 23, 0, 0), day);
+	assert_string_equal(day, "2026-12-07");
+	form_today(utc(2026, 12, 31, 23, 30, 0), day);
+	assert_string_equal(day, "2027-01-01");
+	form_today(utc(2026, 7, 15, 22, 59, 59), day); /* summer: still UTC+1 */
+	assert_string_equal(day, "2026-07-15");
+	form_today(utc(2026, 7, 15, 23, 0, 0), day);
+	assert_string_equal(day, "2026-07-16");
+	/* a "max": "today" bound at 23:30 UTC accepts the commune's new day, UTC's would not */
+	json_t *def = json_loads(good, 0, NULL);
+	json_t *out = NULL;
+	form_today(utc(2026, 12, 6, 23, 30, 0), day);
+	assert_null(form_value_check(form_def_field(def, "d"), "2026-12-07", day, &out));
+	json_decref(out);
+	assert_string_equal(
+		form_value_check(form_def_field(def, "d"), "2026-12-07", "2026-12-06", &out),
+		"field_out_of_range");
+	json_decref(def);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_def_valid),  cmocka_unit_test(test_def_refused),
-		cmocka_unit_test(test_conditions), cmocka_unit_test(test_values),
-		cmocka_unit_test(test_pdf),        cmocka_unit_test(test_refs_and_tokens),
+		cmocka_unit_test(test_def_valid),   cmocka_unit_test(test_def_refused),
+		cmocka_unit_test(test_conditions),  cmocka_unit_test(test_values),
+		cmocka_unit_test(test_pdf),         cmocka_unit_test(test_refs_and_tokens),
+		cmocka_unit_test(test_commune_day),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
