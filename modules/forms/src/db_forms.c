@@ -9,26 +9,12 @@
 #include "common/check.h"
 #include "common/db.h"
 #include "common/log.h"
-#include "common/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define ISO(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-
-/* Every row of res as an object (res consumed), or NULL. */
-static json_t *
-rows_of(PGresult *res)
-{
-	if (!res)
-		return NULL;
-	json_t *a = json_array();
-	for (int i = 0; i < PQntuples(res); i++)
-		json_array_append_new(a, db_row_object(res, i));
-	PQclear(res);
-	return a;
-}
 
 /* The first row of res (consumed) with *st. */
 static json_t *
@@ -79,7 +65,7 @@ db_form_versions(const char *service)
 				  " FROM form_versions v LEFT JOIN accounts a ON a.id = "
 				  "v.created_by"
 				  " WHERE v.service = $1 ORDER BY v.version DESC";
-	return rows_of(db_exec(q, DB_PARAMS(service)));
+	return db_row_objects(db_exec(q, DB_PARAMS(service)));
 }
 
 json_t *
@@ -90,7 +76,7 @@ db_form_list(void)
 		" max(v.version) FILTER (WHERE v.is_current) AS current,"
 		" (SELECT count(*) FROM form_files f WHERE f.service = v.service) AS files"
 		" FROM form_versions v GROUP BY v.service ORDER BY v.service";
-	return rows_of(db_exec(q, 0, NULL));
+	return db_row_objects(db_exec(q, 0, NULL));
 }
 
 int
@@ -228,7 +214,7 @@ db_file_history(long long file_id)
 			" FROM form_status_changes c LEFT JOIN accounts a ON a.id = c.account_id"
 			" WHERE c.file_id = $1 ORDER BY c.id";
 	char fid[24];
-	return rows_of(db_exec(q, DB_PARAMS(LL(fid, file_id))));
+	return db_row_objects(db_exec(q, DB_PARAMS(LL(fid, file_id))));
 }
 
 json_t *
@@ -239,7 +225,7 @@ db_file_messages(long long file_id)
 				" FROM form_messages m LEFT JOIN accounts a ON a.id = m.account_id"
 				" WHERE m.file_id = $1 ORDER BY m.id";
 	char fid[24];
-	return rows_of(db_exec(q, DB_PARAMS(LL(fid, file_id))));
+	return db_row_objects(db_exec(q, DB_PARAMS(LL(fid, file_id))));
 }
 
 json_t *
@@ -249,13 +235,7 @@ db_file_attachments(long long file_id)
 		"created_at") " AS created_at"
 			      " FROM form_attachments WHERE file_id = $1 ORDER BY id";
 	char fid[24];
-	return rows_of(db_exec(q, DB_PARAMS(LL(fid, file_id))));
-}
-
-static int
-hexval(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+	return db_row_objects(db_exec(q, DB_PARAMS(LL(fid, file_id))));
 }
 
 enum status
@@ -273,12 +253,7 @@ db_attachment_bytes(long long file_id, long long id, char **bytes, size_t *len,
 		*media_type = strcmp(PQgetvalue(res, 0, 0), "application/pdf") == 0
 				      ? "application/pdf"
 				      : "image/jpeg";
-		const char *hex = PQgetvalue(res, 0, 1); /* bytea's text form: \x... */
-		size_t n = strlen(hex) >= 2 ? (strlen(hex) - 2) / 2 : 0;
-		*bytes = xmalloc(n + 1);
-		for (size_t i = 0; i < n; i++)
-			(*bytes)[i] = (char)(hexval(hex[2 + 2 * i]) << 4 | hexval(hex[3 + 2 * i]));
-		*len = n;
+		*bytes = db_hex_bytes(PQgetvalue(res, 0, 1), len); /* bytea's text form: \x... */
 		st = STATUS_OK;
 	}
 	PQclear(res);
@@ -297,7 +272,8 @@ db_files_queue(const char *service, const char *status, long long before, int li
 							" AND ($3::bigint = 0 OR f.id < $3) ORDER "
 							"BY f.id DESC LIMIT $4";
 	char b[24], lim[16];
-	return rows_of(db_exec(q, DB_PARAMS(service, status, LL(b, before), LL(lim, limit + 1))));
+	return db_row_objects(
+		db_exec(q, DB_PARAMS(service, status, LL(b, before), LL(lim, limit + 1))));
 }
 
 json_t *

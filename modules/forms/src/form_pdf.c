@@ -8,6 +8,7 @@
  */
 #include "internal.h"
 
+#include "common/check.h"
 #include "common/xalloc.h"
 
 #include <stdint.h>
@@ -28,18 +29,6 @@ is_delim(unsigned char c)
 	return c <= ' ' || strchr("()<>[]{}/%", c) != NULL;
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* True when the bytes hold a forbidden name token (/JavaScript, /J#53...). */
 static bool
 has_forbidden_name(const unsigned char *p, size_t len)
@@ -51,8 +40,8 @@ has_forbidden_name(const unsigned char *p, size_t len)
 		size_t n = 0, j = i + 1;
 		while (j < len && !is_delim(p[j]) && n + 1 < sizeof(name)) {
 			int hi, lo;
-			if (p[j] == '#' && j + 2 < len && (hi = hexval(p[j + 1])) >= 0 &&
-			    (lo = hexval(p[j + 2])) >= 0) {
+			if (p[j] == '#' && j + 2 < len && (hi = hex_digit_value(p[j + 1])) >= 0 &&
+			    (lo = hex_digit_value(p[j + 2])) >= 0) {
 				name[n++] = (char)(hi << 4 | lo);
 				j += 3;
 			} else {
