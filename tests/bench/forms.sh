@@ -49,10 +49,10 @@ t0=$EPOCHREALTIME
 bench_psql pg baladiya_official <<SQL >/dev/null
 WITH v AS (SELECT id, service, row_number() OVER (ORDER BY service) - 1 AS k
            FROM form_versions WHERE is_current),
-g AS (SELECT i, (SELECT v FROM v WHERE v.k = i % 5) AS v FROM generate_series(1, $FILES) i)
+g AS (SELECT i, v.id AS vid, v.service FROM generate_series(1, $FILES) i JOIN v ON v.k = i % 5)
 INSERT INTO form_files (ref, service, version_id, answers, status, tracking_sha256, submit_key,
                         created_at, updated_at, decided_at)
-SELECT 'D-' || substr(c, 1, 4) || '-' || substr(c, 5, 4), (g.v).service, (g.v).id,
+SELECT 'D-' || substr(c, 1, 4) || '-' || substr(c, 5, 4), g.service, g.vid,
        jsonb_build_object('applicant_name', 'Résident ' || i, 'address', i || ' rue des Oliviers'),
        (ARRAY['received','incomplete','in_progress','ready','refused','closed'])[1 + i % 6],
        encode(sha256(('bench' || i)::bytea), 'hex'), 'benchkey' || i,
@@ -61,7 +61,7 @@ SELECT 'D-' || substr(c, 1, 4) || '-' || substr(c, 5, 4), (g.v).service, (g.v).i
        CASE WHEN i % 6 IN (3, 4, 5) THEN now() - make_interval(days => 365)
             + make_interval(secs => i * 300.0 + (i % 40) * 86400) END
 FROM g, LATERAL (SELECT string_agg(substr('0123456789ABCDEFGHJKMNPQRSTVWXYZ',
-                   1 + ((i * 2654435761) >> (5 * b)) % 32, 1), '' ORDER BY b) AS c
+                   1 + (((i::bigint * 2654435761) >> (5 * b)) % 32)::int, 1), '' ORDER BY b) AS c
                  FROM generate_series(0, 7) b) r;
 INSERT INTO form_status_changes (file_id, status, author, at)
 SELECT id, 'received', 'resident', created_at FROM form_files;

@@ -79,6 +79,13 @@ db_form_list(void)
 	return db_row_objects(db_exec(q, 0, NULL));
 }
 
+json_t *
+db_form_services(void)
+{
+	static const char q[] = "SELECT DISTINCT service FROM form_versions ORDER BY service";
+	return db_row_objects(db_exec(q, 0, NULL));
+}
+
 int
 db_form_save(const char *service, const char *definition, long long account_id)
 {

@@ -22,6 +22,9 @@ json_t *db_form_latest(const char *service, enum status *st);
 json_t *db_form_versions(const char *service);
 /* The forms: [{service, versions, current, files}], NULL when the database failed. */
 json_t *db_form_list(void);
+/* The services that have a form, [{service}] by name: the queue's filter (no count of files,
+ * which would read every file's index entry on each page of the queue). */
+json_t *db_form_services(void);
 /* Save definition (JSON text) as the next version of service's form; its number, or -1. */
 int db_form_save(const char *service, const char *definition, long long account_id);
 /* Make version the current one: STATUS_OK, NOT_FOUND or UNAVAILABLE. */

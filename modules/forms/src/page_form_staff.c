@@ -51,7 +51,7 @@ page_staff_files(struct request *req)
 		return;
 	}
 	json_t *rows = db_files_queue(service, status, before, QUEUE_PAGE);
-	json_t *forms = db_form_list();
+	json_t *forms = db_form_services();
 	if (!rows || !forms) {
 		json_decref(rows);
 		json_decref(forms);
