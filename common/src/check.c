@@ -65,6 +65,18 @@ is_sha256_hex(const char *s)
 	return s && strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
 }
 
+int
+hex_digit_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 bool
 is_lang_texts(json_t *v)
 {

@@ -5,6 +5,7 @@
  */
 #include "common/db.h"
 
+#include "common/check.h"
 #include "common/embed.h"
 #include "common/log.h"
 #include "common/strbuf.h"
@@ -510,4 +511,30 @@ db_row_object(PGresult *res, int row)
 		json_object_set_new_nocheck(o, PQfname(res, col), j);
 	}
 	return o;
+}
+
+json_t *
+db_row_objects(PGresult *res)
+{
+	if (!res)
+		return NULL;
+	json_t *a = json_array();
+	for (int i = 0; i < PQntuples(res); i++)
+		json_array_append_new(a, db_row_object(res, i));
+	PQclear(res);
+	return a;
+}
+
+char *
+db_hex_bytes(const char *hex, size_t *len)
+{
+	if (hex[0] == '\\' && hex[1] == 'x')
+		hex += 2;
+	size_t n = strlen(hex) / 2;
+	char *b = xmalloc(n + 1);
+	for (size_t i = 0; i < n; i++)
+		b[i] = (char)(hex_digit_value(hex[2 * i]) << 4 | hex_digit_value(hex[2 * i + 1]));
+	b[n] = '\0';
+	*len = n;
+	return b;
 }

@@ -7,7 +7,6 @@
 
 #include "common/db.h"
 #include "common/strbuf.h"
-#include "common/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,12 +31,6 @@ db_photo_insert(const struct photo_image *img)
 	return rc;
 }
 
-static int
-hex_digit(int c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 enum status
 db_photo_get(const char *sha256, bool small, char **bytes, size_t *len)
 {
@@ -47,15 +40,8 @@ db_photo_get(const char *sha256, bool small, char **bytes, size_t *len)
 	if (!res)
 		return STATUS_UNAVAILABLE;
 	enum status st = PQntuples(res) == 1 ? STATUS_OK : STATUS_NOT_FOUND;
-	if (st == STATUS_OK && bytes) {
-		const char *h = PQgetvalue(res, 0, 0);
-		size_t n = (size_t)PQgetlength(res, 0, 0) / 2;
-		char *b = xmalloc(n ? n : 1);
-		for (size_t i = 0; i < n; i++)
-			b[i] = (char)(hex_digit(h[2 * i]) << 4 | hex_digit(h[2 * i + 1]));
-		*bytes = b;
-		*len = n;
-	}
+	if (st == STATUS_OK && bytes)
+		*bytes = db_hex_bytes(PQgetvalue(res, 0, 0), len);
 	PQclear(res);
 	return st;
 }

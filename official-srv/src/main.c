@@ -21,6 +21,8 @@ static const struct app_grant official_grants[] = {
 	{"budgets.write", "admin editor"},
 	{"services.write", "admin editor"},
 	{"reports.answer", "admin editor agent"},
+	{"forms.define", "admin editor"},
+	{"forms.process", "admin editor agent"},
 	{NULL, NULL},
 };
 

@@ -5,6 +5,7 @@
 #include "accountability/accountability.h"
 #include "budgets/budgets.h"
 #include "council/council.h"
+#include "forms/forms.h"
 #include "home/home.h"
 #include "inbox/inbox.h"
 #include "moderation/moderation.h"
@@ -17,8 +18,18 @@
 
 /* In this order: routes are tried, the navigation is shown and the demo is loaded so. */
 const struct module *const official_modules[] = {
-	&home_module,    &news_module,           &publications_module, &budgets_module,
-	&council_module, &moderation_module,     &reactions_module,    &reports_module,
+	&home_module,
+	&news_module,
+	&publications_module,
+	&budgets_module,
+	&council_module,
+	&moderation_module,
+	&reactions_module,
+	&reports_module,
 	&services_module,
-	&inbox_module,   &accountability_module, &federation_module,   NULL,
+	&forms_module,
+	&inbox_module,
+	&accountability_module,
+	&federation_module,
+	NULL,
 };

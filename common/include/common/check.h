@@ -17,6 +17,8 @@ bool is_iso_date(const char *s);
 bool is_utc_time(const char *s);
 /* 64 lowercase hex digits. NULL is false. */
 bool is_sha256_hex(const char *s);
+/* The value 0-15 of a hex digit of either case; -1 when c is not one. */
+int hex_digit_value(int c);
 /* An object of language code (at most 8 bytes) -> string, e.g. {"ar": "..", "fr": ".."}. */
 bool is_lang_texts(json_t *v);
 

@@ -41,6 +41,11 @@ json_t *db_text_or_null(PGresult *res, int row, int col);
  * than building the row as JSON text in SQL and parsing it back.
  */
 json_t *db_row_object(PGresult *res, int row);
+/* Every row of res as db_row_object() in a new array (res consumed); NULL when res is NULL. */
+json_t *db_row_objects(PGresult *res);
+/* The bytes of a bytea value read as hex text (encode(x, 'hex'), or bytea's own "\\x..."
+ * output) in a new NUL-terminated buffer (xmalloc), their number in *len. */
+char *db_hex_bytes(const char *hex, size_t *len);
 /* Convenience: db_exec then PQclear; returns 0 or -1. */
 int db_command(const char *sql, int n, const char *const *params);
 

@@ -103,18 +103,6 @@ db_pub_files(long long pub_id)
 	return a;
 }
 
-static int
-hex_value(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 json_t *
 db_pub_file_get(long long pub_id, long long file_id, char **data, size_t *len, enum status *st)
 {
@@ -137,16 +125,8 @@ db_pub_file_get(long long pub_id, long long file_id, char **data, size_t *len, e
 		return NULL;
 	}
 	json_t *f = file_row(res, 0);
-	if (data && !PQgetisnull(res, 0, 8)) {
-		const char *h = PQgetvalue(res, 0, 8);
-		size_t n = (size_t)PQgetlength(res, 0, 8) / 2;
-		char *out = xmalloc(n + 1);
-		for (size_t i = 0; i < n; i++)
-			out[i] = (char)(hex_value(h[2 * i]) << 4 | hex_value(h[2 * i + 1]));
-		out[n] = '\0';
-		*data = out;
-		*len = n;
-	}
+	if (data && !PQgetisnull(res, 0, 8))
+		*data = db_hex_bytes(PQgetvalue(res, 0, 8), len);
 	PQclear(res);
 	*st = STATUS_OK;
 	return f;

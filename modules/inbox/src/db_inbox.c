@@ -64,13 +64,7 @@ db_inbox_list(const char *target_days, const struct inbox_filter *f, int limit, 
 				DB_PARAMS(target_days, f->category, f->status, f->quarter,
 					  f->overdue ? "t" : "f", f->disputed ? "t" : "f",
 					  LL(lim, limit + 1), LL(off, offset)));
-	if (!res)
-		return NULL;
-	json_t *rows = json_array();
-	for (int i = 0; i < PQntuples(res); i++)
-		json_array_append_new(rows, db_row_object(res, i));
-	PQclear(res);
-	return rows;
+	return db_row_objects(res);
 }
 
 int

@@ -39,19 +39,6 @@
 	" utc_iso(r.created_at) AS created_at, utc_iso(r.received_at) AS received_at,"             \
 	" utc_iso(r.resolved_at) AS resolved_at, utc_iso(r.updated_at) AS updated_at"
 
-/* Every row of res as db_row_object() (res consumed), or NULL. */
-static json_t *
-column_rows(PGresult *res)
-{
-	if (!res)
-		return NULL;
-	json_t *a = json_array();
-	for (int i = 0; i < PQntuples(res); i++)
-		json_array_append_new(a, db_row_object(res, i));
-	PQclear(res);
-	return a;
-}
-
 static json_t *
 parse_row(PGresult *res, int row, int col)
 {
@@ -217,8 +204,8 @@ db_report_nearby(const char *category, long long lat_e6, long long lon_e6, int m
 		" ORDER BY ST_Distance(r.geom::geography, point_e6($2, $3)::geography), r.id"
 		" LIMIT $5";
 	char lat[24], lon[24], m[16], lim[16];
-	return column_rows(db_exec(q, DB_PARAMS(category, LL(lat, lat_e6), LL(lon, lon_e6),
-						LL(m, meters), LL(lim, limit))));
+	return db_row_objects(db_exec(q, DB_PARAMS(category, LL(lat, lat_e6), LL(lon, lon_e6),
+						   LL(m, meters), LL(lim, limit))));
 }
 
 /* The nine filter parameters; bufs holds the numbers' text. */
@@ -250,7 +237,7 @@ db_report_list(const struct report_filter *f, long long before_id, int limit)
 	filter_params(f, p, bufs);
 	p[9] = before_id > 0 ? LL(bid, before_id) : NULL;
 	p[10] = LL(lim, limit + 1);
-	json_t *items = column_rows(db_exec(q, 11, p));
+	json_t *items = db_row_objects(db_exec(q, 11, p));
 	if (!items)
 		return NULL;
 	json_t *next = json_null();
@@ -277,12 +264,13 @@ db_report_staff_list(long long before_id, int pending_limit, int limit)
 				       " ORDER BY r.created_at DESC, r.id DESC LIMIT $2";
 	char lim[16], plim[16], bid[24];
 	json_t *pending =
-		before_id > 0 ? json_array()
-			      : column_rows(db_exec(q_pending, DB_PARAMS(LL(plim, pending_limit))));
+		before_id > 0
+			? json_array()
+			: db_row_objects(db_exec(q_pending, DB_PARAMS(LL(plim, pending_limit))));
 	json_t *others =
-		pending ? column_rows(db_exec(q_others,
-					      DB_PARAMS(before_id > 0 ? LL(bid, before_id) : NULL,
-							LL(lim, limit + 1))))
+		pending ? db_row_objects(db_exec(
+				  q_others, DB_PARAMS(before_id > 0 ? LL(bid, before_id) : NULL,
+						      LL(lim, limit + 1))))
 			: NULL;
 	if (!others) {
 		json_decref(pending);

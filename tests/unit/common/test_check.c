@@ -136,6 +136,19 @@ test_utc_time_shapes(void **state)
 }
 
 static void
+test_hex_digit_value(void **state)
+{
+	(void)state;
+	assert_int_equal(hex_digit_value('0'), 0);
+	assert_int_equal(hex_digit_value('9'), 9);
+	assert_int_equal(hex_digit_value('a'), 10);
+	assert_int_equal(hex_digit_value('F'), 15);
+	assert_int_equal(hex_digit_value('g'), -1);
+	assert_int_equal(hex_digit_value('#'), -1);
+	assert_int_equal(hex_digit_value('\0'), -1);
+}
+
+static void
 test_sha256_hex(void **state)
 {
 	(void)state;
@@ -294,6 +307,7 @@ main(void)
 		cmocka_unit_test(test_utc_time),
 		cmocka_unit_test(test_utc_time_shapes),
 		cmocka_unit_test(test_sha256_hex),
+		cmocka_unit_test(test_hex_digit_value),
 		cmocka_unit_test(test_lang_texts),
 		cmocka_unit_test(test_utf8_decode_valid),
 		cmocka_unit_test(test_utf8_decode_malformed),
