@@ -20,6 +20,8 @@ static const struct app_grant official_grants[] = {
 	{"council.write", "admin editor"},
 	{"budgets.write", "admin editor"},
 	{"reports.answer", "admin editor agent"},
+	{"appointments.manage", "admin editor"},
+	{"appointments.desk", "admin editor agent"},
 	{NULL, NULL},
 };
 

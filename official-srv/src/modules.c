@@ -3,6 +3,7 @@
 #include "official.h"
 
 #include "accountability/accountability.h"
+#include "appointments/appointments.h"
 #include "budgets/budgets.h"
 #include "council/council.h"
 #include "home/home.h"
@@ -15,8 +16,11 @@
 #include "reports/report.h"
 
 /* In this order: routes are tried, the navigation is shown and the demo is loaded so. */
+// clang-format off
 const struct module *const official_modules[] = {
 	&home_module,    &news_module,           &publications_module, &budgets_module,
 	&council_module, &moderation_module,     &reactions_module,    &reports_module,
-	&inbox_module,   &accountability_module, &federation_module,   NULL,
+	&inbox_module,   &appointments_module,   &accountability_module, &federation_module,
+	NULL,
 };
+// clang-format on
