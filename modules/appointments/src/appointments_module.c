@@ -83,7 +83,7 @@ appt_retention_run(struct app *app)
 
 // clang-format off
 static const struct route official_routes[] = {
-	{"GET", "/services/{key}/book", page_appt_book_form, 0, 0, "appointment_form"},
+	{"GET", "/services/{key}/book", page_appt_book_form, ROUTE_JSON_TWIN, 0, "appointment_form"},
 	{"POST", "/services/{key}/book", page_appt_book, 0, APPT_MAX_BODY, "appointment_book"},
 	{"GET", "/appointments/b/{token}", page_appt_booking, ROUTE_SECRET, 0, "appointment"},
 	{"GET", "/appointments/b/{token}/ics", page_appt_ics, ROUTE_SECRET, 0, "appointment_ics"},

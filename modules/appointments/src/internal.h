@@ -30,6 +30,7 @@
 #define APPT_CONTACT_MAX 120
 #define APPT_DAYS_SHOWN 14 /* open days offered on the booking page */
 #define APPT_MAX_BODY (8u * 1024)
+#define APPT_FIGURES_MIN_SAMPLE 10 /* marked bookings before a no-show share is shown */
 
 /* A message of the reader's language (catalog string). */
 static inline const char *

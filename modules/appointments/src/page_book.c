@@ -5,6 +5,7 @@
  * phone or e-mail; the answer is the confirmation code, the private link and the .ics link,
  * shown once (only the link's hash is stored).
  */
+#include "appointments/appointments.h"
 #include "db_appointments.h"
 #include "internal.h"
 
@@ -163,6 +164,10 @@ page_appt_book_form(struct request *req)
 	json_object_set_new(view, "nonce", json_string(new_nonce(req)));
 	json_object_set_new(view, "retention_days",
 			    json_copy(json_object_get(p.settings, "retention_days")));
+	json_t *figures = NULL;
+	if (req->want_json &&
+	    appointments_figures(service, APPT_FIGURES_MIN_SAMPLE, &figures) == STATUS_OK)
+		json_object_set_new(view, "figures", figures);
 	http_csrf(req);
 	appt_plan_free(&p);
 	http_add_header(req, "Cache-Control", "no-store");

@@ -137,6 +137,15 @@ page_appt_reschedule(struct request *req)
 	json_decref(row);
 }
 
+/* Texts of row's member key in lang (the .ics speaks the language the booking was made in,
+ * whoever downloads it). */
+static const char *
+in_lang(json_t *row, const char *key, const char *lang)
+{
+	const char *s = i18n_pick(json_object_get(row, key), lang, NULL);
+	return s ? s : "";
+}
+
 void
 page_appt_ics(struct request *req)
 {
@@ -149,17 +158,16 @@ page_appt_ics(struct request *req)
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
 	const char *host = req->app->cfg.public_url ? req->app->cfg.public_url : "baladiya";
-	const char *h = strstr(host, "://");
+	const char *h = strstr(host, "://"), *lang = json_str(row, "lang");
 	struct appt_ics in = {
 		.code = json_str(row, "code"),
 		.host = h ? h + 3 : host,
 		.day = json_str(row, "day"),
 		.minute = appt_parse_hhmm(json_str(row, "time")),
 		.length = (int)json_integer_value(json_object_get(row, "slot_minutes")),
-		.summary = appt_text(req, json_object_get(row, "title")),
-		.location = arena_printf(req->arena, "%s, %s",
-					 appt_text(req, json_object_get(row, "counter")),
-					 appt_text(req, json_object_get(row, "place"))),
+		.summary = in_lang(row, "title", lang),
+		.location = arena_printf(req->arena, "%s, %s", in_lang(row, "counter", lang),
+					 in_lang(row, "place", lang)),
 		.stamp_utc = stamp,
 		.cancelled = strcmp(json_str(row, "status"), "booked") &&
 			     strcmp(json_str(row, "status"), "arrived"),
