@@ -411,6 +411,27 @@ bench_pair() {
 	done
 }
 
+# bench_login SIDE ACCOUNT: prints "Cookie: ..." for a signed-in session of the account, whose
+# password is bench-password-ACCOUNT.
+bench_login() {
+	local side=$1 account=$2 url csrf token hdr
+	url=$(bench_srv_url "$side")
+	hdr="$WORK/login-$side.headers"
+	token=$(curl -sS -D "$hdr" "$url/login" |
+		sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n 1)
+	csrf=$(sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*csrf=[^;]*\).*/\1/p' "$hdr" | head -n 1)
+	if [ -z "$token" ] || [ -z "$csrf" ]; then
+		die "$side-srv: no CSRF token on /login"
+	fi
+	curl -sS -o /dev/null -D "$hdr" -H "Cookie: $csrf" --data-urlencode "csrf=$token" \
+		--data-urlencode "username=$account" \
+		--data-urlencode "password=bench-password-$account" "$url/login"
+	local session
+	session=$(sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*session=[^;]*\).*/\1/p' "$hdr" | head -n 1)
+	[ -n "$session" ] || die "$side-srv: the $account account could not sign in"
+	printf 'Cookie: %s; %s\n' "$session" "$csrf"
+}
+
 # bench_fed_seqs: "LAST APPLIED": the last event official has stored, and how far citizen
 # has applied official's events.
 bench_fed_seqs() {
