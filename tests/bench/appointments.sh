@@ -95,13 +95,8 @@ DESK_DAY=$(date -u -d "@$(($(date +%s) + 3600 + (DAYS / 2) * 86400))" +%F)
 
 # One resident's form: its CSRF cookie and token (every resident's browser would have its own;
 # one pair is the same work for the server).
-hdr="$WORK/book.headers"
-TOKEN=$(curl -sS -D "$hdr" "$URL/services/bench-morning/book?day=$MORNING" |
-	sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n 1)
-CSRF=$(sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*csrf=[^;]*\).*/\1/p' "$hdr" | head -n 1)
-if [ -z "$TOKEN" ] || [ -z "$CSRF" ]; then
-	die "no CSRF token on the booking form"
-fi
+bench_form_csrf "$URL/services/bench-morning/book?day=$MORNING" "$WORK/book.headers"
+TOKEN=$BENCH_CSRF_TOKEN CSRF=$BENCH_CSRF_COOKIE
 
 # book.lua: RESIDENTS requests in all, split over the threads, each thread stopping after its
 # share; resident n takes slot n mod 16 of the morning, with its own contact and form nonce.

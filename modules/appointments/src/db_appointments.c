@@ -47,6 +47,15 @@ one(PGresult *res, enum status *st)
 	return o;
 }
 
+/* The number in res's first row and column, or -1 (failed, no row); clears res. */
+static long long
+first_number(PGresult *res)
+{
+	long long n = res && PQntuples(res) ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : -1;
+	PQclear(res);
+	return n;
+}
+
 /* The number of rows res changed, or -1; clears res. */
 static int
 changed(PGresult *res)
@@ -199,10 +208,32 @@ book_refusal(const struct appt_new *b, const char *hash)
 	return why;
 }
 
+/* A step of db_appt_book or db_appt_reschedule, run by in_transaction. */
+typedef enum status (*tx_step)(long long id, const struct appt_new *b, long long *out,
+			       const char **code);
+
+/* Run step in a transaction of its own: committed when it returns STATUS_OK, else rolled back
+ * (and STATUS_UNAVAILABLE when the commit fails). */
+static enum status
+in_transaction(tx_step step, long long id, const struct appt_new *b, long long *out,
+	       const char **code)
+{
+	*code = NULL;
+	if (db_begin() < 0)
+		return STATUS_UNAVAILABLE;
+	enum status st = step(id, b, out, code);
+	if (st == STATUS_OK && db_commit() < 0)
+		st = STATUS_UNAVAILABLE;
+	if (st != STATUS_OK)
+		db_rollback();
+	return st;
+}
+
 /* Write booking b in the open transaction: STATUS_OK with *id, or the refusal. */
 static enum status
-book_in_tx(const struct appt_new *b, long long *id, const char **code)
+book_in_tx(long long unused, const struct appt_new *b, long long *id, const char **code)
 {
+	(void)unused;
 	char hash[APPT_SHA256_HEX], slot[24];
 	if (!contact_hash(b->contact, hash))
 		return STATUS_UNAVAILABLE;
@@ -242,15 +273,7 @@ book_in_tx(const struct appt_new *b, long long *id, const char **code)
 enum status
 db_appt_book(const struct appt_new *b, long long *id, const char **code)
 {
-	*code = NULL;
-	if (db_begin() < 0)
-		return STATUS_UNAVAILABLE;
-	enum status st = book_in_tx(b, id, code);
-	if (st == STATUS_OK && db_commit() < 0)
-		st = STATUS_UNAVAILABLE;
-	if (st != STATUS_OK)
-		db_rollback();
-	return st;
+	return in_transaction(book_in_tx, 0, b, id, code);
 }
 
 #define BOOKING_COLUMNS                                                                            \
@@ -284,8 +307,9 @@ db_appt_cancel(long long id)
 
 /* Move booking id in the open transaction (see db_appt_reschedule). */
 static enum status
-reschedule_in_tx(long long id, const struct appt_new *to, const char **code)
+reschedule_in_tx(long long id, const struct appt_new *to, long long *unused, const char **code)
 {
+	(void)unused;
 	char i[24], slot[24], cid[24];
 	PGresult *res = db_exec("SELECT slot_id FROM appt_bookings WHERE id = $1"
 				" AND status = 'booked' AND starts_at > now() FOR UPDATE",
@@ -319,15 +343,8 @@ reschedule_in_tx(long long id, const struct appt_new *to, const char **code)
 enum status
 db_appt_reschedule(long long id, const struct appt_new *to, const char **code)
 {
-	*code = NULL;
-	if (db_begin() < 0)
-		return STATUS_UNAVAILABLE;
-	enum status st = reschedule_in_tx(id, to, code);
-	if (st == STATUS_OK && db_commit() < 0)
-		st = STATUS_UNAVAILABLE;
-	if (st != STATUS_OK)
-		db_rollback();
-	return st;
+	long long unused;
+	return in_transaction(reschedule_in_tx, id, to, &unused, code);
 }
 
 json_t *
@@ -405,18 +422,14 @@ long long
 db_appt_counter_save(long long id, const char *name, const char *place, bool active)
 {
 	char i[24];
-	PGresult *res = db_exec(
-		"INSERT INTO appt_counters (id, name, place, active)"
-		" VALUES (coalesce($1::bigint, nextval('appt_counters_id_seq')), $2::jsonb, "
-		"$3::jsonb,"
-		" $4) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, place = EXCLUDED.place,"
-		" active = EXCLUDED.active RETURNING id",
-		DB_PARAMS(id > 0 ? LL(i, id) : NULL, name, place, active ? "t" : "f"));
-	if (!res)
-		return -1;
-	long long r = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	PQclear(res);
-	return r;
+	PGresult *res =
+		db_exec("INSERT INTO appt_counters (id, name, place, active)"
+			" VALUES (coalesce($1::bigint, nextval('appt_counters_id_seq')),"
+			" $2::jsonb, $3::jsonb, $4) ON CONFLICT (id) DO UPDATE SET name = "
+			"EXCLUDED.name, place = EXCLUDED.place,"
+			" active = EXCLUDED.active RETURNING id",
+			DB_PARAMS(id > 0 ? LL(i, id) : NULL, name, place, active ? "t" : "f"));
+	return first_number(res);
 }
 
 int
@@ -472,12 +485,7 @@ db_appt_closed_delete(long long id)
 long long
 db_appt_counter_count(void)
 {
-	PGresult *res = db_exec("SELECT count(*) FROM appt_counters", 0, NULL);
-	if (!res)
-		return -1;
-	long long n = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	PQclear(res);
-	return n;
+	return first_number(db_exec("SELECT count(*) FROM appt_counters", 0, NULL));
 }
 
 long

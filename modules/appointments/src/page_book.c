@@ -118,6 +118,17 @@ appt_picker(struct request *req, const struct appt_plan *p, const char *day, con
 			 chosen ? appt_day_label(req, chosen) : NULL);
 }
 
+/* appt_plan_load of service from now into *p; false when it replied (database unavailable). */
+static bool
+plan_or_reply(struct request *req, struct appt_plan *p, const char *service)
+{
+	if (appt_plan_load(p, service, time(NULL)) == 0)
+		return true;
+	appt_plan_free(p);
+	page_db_unavailable(req);
+	return false;
+}
+
 /* The service of {key} when some counter takes it; NULL when it replied. */
 static const char *
 bookable_service(struct request *req)
@@ -149,11 +160,8 @@ page_appt_book_form(struct request *req)
 		return;
 	}
 	struct appt_plan p;
-	if (appt_plan_load(&p, service, time(NULL)) < 0) {
-		appt_plan_free(&p);
-		page_db_unavailable(req);
+	if (!plan_or_reply(req, &p, service))
 		return;
-	}
 	const char *base = arena_printf(req->arena, "/services/%s/book", service);
 	json_t *view = appt_picker(req, &p, day, base);
 	json_t *first = json_array_get(p.offers, 0);
@@ -289,11 +297,8 @@ page_appt_book(struct request *req)
 	if (!person(req, &name, &contact))
 		return;
 	struct appt_plan p;
-	if (appt_plan_load(&p, service, time(NULL)) < 0) {
-		appt_plan_free(&p);
-		page_db_unavailable(req);
+	if (!plan_or_reply(req, &p, service))
 		return;
-	}
 	char token[APPT_TOKEN_SIZE], sha[APPT_SHA256_HEX], code[APPT_CODE_SIZE];
 	struct appt_new b = {.service = service,
 			     .nonce = nonce,
