@@ -109,9 +109,21 @@ wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Cookie"] = "$CSRF"
 local quota = math.ceil($RESIDENTS / ${BENCH_WRK_THREADS})
 local nthreads = 0
+local threads = {}
 function setup(thread)
 	nthreads = nthreads + 1
 	thread:set("tid", nthreads)
+	table.insert(threads, thread)
+end
+-- wrk sleeps its whole -d before summing up: the threads time their own share of the work
+local function now()
+	local f = io.popen("date +%s.%N")
+	local t = tonumber(f:read("*l"))
+	f:close()
+	return t
+end
+function init(args)
+	t_start = now()
 end
 local sent, answered = 0, 0
 function request()
@@ -125,7 +137,23 @@ function request()
 end
 function response(status, headers, body)
 	answered = answered + 1
-	if answered >= quota then wrk.thread:stop() end
+	if answered >= quota then
+		t_end = now()
+		wrk.thread:stop()
+	end
+end
+function done(summary, latency, requests)
+	local first, last = math.huge, 0
+	for _, t in ipairs(threads) do
+		first = math.min(first, t:get("t_start"))
+		last = math.max(last, t:get("t_end") or 0)
+	end
+	local e = summary.errors
+	io.write(string.format(
+		"BENCH rps=%.1f p50_ms=%.3f p99_ms=%.3f requests=%d bytes=%d non2xx=%d errors=%d seconds=%.2f\n",
+		summary.requests / (last - first), latency:percentile(50) / 1000,
+		latency:percentile(99) / 1000, summary.requests, summary.bytes, e.status,
+		e.connect + e.read + e.write + e.timeout, last - first))
 end
 EOF
 } >"$WORK/book.lua"
@@ -157,7 +185,8 @@ OVER=$(sql -c "SELECT count(*) FROM appt_slots WHERE booked > capacity")
 SLOTS=$(sql -c "SELECT string_agg(booked::text, ' ' ORDER BY starts_at) FROM appt_slots
 	WHERE service = 'bench-morning'")
 say "book: ${res[rps]} req/s, p50 ${res[p50_ms]} ms, p99 ${res[p99_ms]} ms" \
-	"(${res[requests]} requests, ${res[non2xx]} refused, ${res[errors]} errors);" \
+	"(${res[requests]} requests in ${res[seconds]} s, ${res[non2xx]} refused," \
+	"${res[errors]} errors);" \
 	"$BOOKED booked, $OVER slots over capacity, places taken per slot: $SLOTS"
 
 printf '\n## appointments benchmark, %s\n\n' "$(date -u +%F)"

@@ -309,7 +309,8 @@ describe('appointments', () => {
 		const same = await book(client, svc, { day: choices.day, slot: choices.slots[1], contact: '+213 661 23 45 67' });
 		assert.equal(same.status, 409);
 		assert.equal(errorOf(same.body), 'booking_already');
-		const third = await book(client, svc, { day: choices.day, slot: choices.slots[2], contact });
+		// the same phone written another way is the same person
+		const third = await book(client, svc, { day: choices.day, slot: choices.slots[2], contact: '0661-23-45-67' });
 		assert.equal(third.status, 429);
 		assert.equal(errorOf(third.body), 'booking_contact_limit');
 		// the contact is kept as a keyed hash for the limit, not a plain hash of the value

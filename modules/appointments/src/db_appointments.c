@@ -167,13 +167,19 @@ take_place(const struct appt_new *b, char id[24])
 	return id;
 }
 
-/* The keyed hash of a contact (the key never leaves the database), hex; false when failed. */
+/*
+ * The keyed hash of a contact (the key never leaves the database), hex; false when failed.
+ * The contact is hashed as one person writes it in any form: an e-mail address in lower case,
+ * a phone number as its digits with the country code 213 (or 00213) written 0.
+ */
 static bool
 contact_hash(const char *contact, char out[APPT_SHA256_HEX])
 {
-	PGresult *res = db_exec("SELECT encode(sha256(convert_to(secret || ':' || lower($1),"
-				" 'UTF8')), 'hex') FROM appt_settings",
-				DB_PARAMS(contact));
+	PGresult *res =
+		db_exec("SELECT encode(sha256(convert_to(secret || ':' || CASE WHEN $1 LIKE '%@%'"
+			" THEN lower($1) ELSE regexp_replace(regexp_replace($1, '[^0-9]', '', 'g'),"
+			" '^(00)?213', '0') END, 'UTF8')), 'hex') FROM appt_settings",
+			DB_PARAMS(contact));
 	if (!res || PQntuples(res) != 1) {
 		PQclear(res);
 		return false;
