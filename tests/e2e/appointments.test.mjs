@@ -130,7 +130,10 @@ describe('appointments in Chromium', () => {
 			// on paper: the list only, without the forms and the site's header
 			await page.emulateMedia({ media: 'print' });
 			assert.equal(await page.locator('header.site-header').isVisible(), false);
-			assert.equal(await page.locator('form.appt-noprint').isVisible(), false);
+			for (const form of await page.locator('form.appt-noprint').all()) {
+				assert.equal(await form.isVisible(), false);
+			}
+			assert.equal(await page.locator('table.appt-day button').first().isVisible(), false);
 			assert.equal(await page.locator('table.appt-day').isVisible(), true);
 			await page.emulateMedia({ media: 'screen' });
 			await page.close();

@@ -65,6 +65,14 @@ describe('appointments', () => {
 			'residence-certificate', 'signature-legalisation', 'urbanism-file']);
 		assert.equal(await sql(off, 'SELECT rest_days::text FROM appt_settings'), '{5,6}');
 		assert.equal(await sql(off, "SELECT count(*) FROM appt_closed WHERE day = '2027-01-01'"), '1');
+		// the demo's hours replace a new counter's default ones (Sunday to Thursday, 08:00-16:30)
+		const hoursOf = (svc) => sql(off, `SELECT string_agg(h.weekday || ' ' || h.opens || '-' || h.closes, ',' ORDER BY h.weekday)
+			FROM appt_hours h JOIN appt_offers o ON o.counter_id = h.counter_id WHERE o.service = '${svc}'`);
+		assert.equal(await hoursOf('audience-president'), '0 540-720,2 540-720');
+		assert.equal(await hoursOf('residence-certificate'), '0 480-990,1 480-990,2 480-990,3 480-990,4 480-990');
+		const { id } = await setup(admin, 'counter', { name_ar: 'شباك جديد', name_fr: 'Nouveau', place_ar: 'هنا', place_fr: 'Ici' });
+		assert.equal(await sql(off, `SELECT string_agg(weekday || ' ' || opens || '-' || closes, ',' ORDER BY weekday) FROM appt_hours WHERE counter_id = ${id}`),
+			'0 480-990,1 480-990,2 480-990,3 480-990,4 480-990');
 		const again = await loadDemo(off);
 		assert.match(again.stdout, /already configured/);
 		const { html, choices } = await openBooking(off.url, 'residence-certificate');

@@ -30,13 +30,15 @@ counter_entry(json_t *e)
 	free(place);
 	if (id < 0)
 		return -1;
+	/* its hours replace the default ones: a weekday it does not list is closed */
 	json_t *hours = json_object_get(e, "hours"), *v;
-	const char *k;
-	json_object_foreach(hours, k, v)
-	{
-		int o = appt_parse_hhmm(json_string_value(json_array_get(v, 0)));
-		int c = appt_parse_hhmm(json_string_value(json_array_get(v, 1)));
-		if (o < 0 || c <= o || db_appt_hours_set(id, atoi(k), o, c) < 0)
+	for (int wd = 0; wd < 7; wd++) {
+		char k[4];
+		snprintf(k, sizeof(k), "%d", wd);
+		v = json_object_get(hours, k);
+		int o = v ? appt_parse_hhmm(json_string_value(json_array_get(v, 0))) : -1;
+		int c = v ? appt_parse_hhmm(json_string_value(json_array_get(v, 1))) : -1;
+		if ((v && (o < 0 || c <= o)) || db_appt_hours_set(id, wd, o, c) < 0)
 			return -1;
 	}
 	size_t i;

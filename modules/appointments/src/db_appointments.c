@@ -428,13 +428,17 @@ long long
 db_appt_counter_save(long long id, const char *name, const char *place, bool active)
 {
 	char i[24];
-	PGresult *res =
-		db_exec("INSERT INTO appt_counters (id, name, place, active)"
-			" VALUES (coalesce($1::bigint, nextval('appt_counters_id_seq')),"
-			" $2::jsonb, $3::jsonb, $4) ON CONFLICT (id) DO UPDATE SET name = "
-			"EXCLUDED.name, place = EXCLUDED.place,"
-			" active = EXCLUDED.active RETURNING id",
-			DB_PARAMS(id > 0 ? LL(i, id) : NULL, name, place, active ? "t" : "f"));
+	/* a new counter opens Sunday to Thursday, 08:00-16:30, until staff say otherwise */
+	PGresult *res = db_exec(
+		"WITH c AS (INSERT INTO appt_counters (id, name, place, active)"
+		"  VALUES (coalesce($1::bigint, nextval('appt_counters_id_seq')),"
+		"  $2::jsonb, $3::jsonb, $4) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name,"
+		"  place = EXCLUDED.place, active = EXCLUDED.active RETURNING id),"
+		" h AS (INSERT INTO appt_hours (counter_id, weekday, opens, closes)"
+		"  SELECT c.id, wd, 480, 990 FROM c, generate_series(0, 4) wd"
+		"  WHERE $1::bigint IS NULL)"
+		" SELECT id FROM c",
+		DB_PARAMS(id > 0 ? LL(i, id) : NULL, name, place, active ? "t" : "f"));
 	return first_number(res);
 }
 
