@@ -250,6 +250,10 @@ describe('appointments', () => {
 			['offer', { counter: cid, service: 'ok-key', title_ar: 'a', title_fr: 'b', slot_minutes: 1, capacity: 1 }, 'appt_offer_invalid'],
 			['settings', { horizon_days: 0, notice_minutes: 1, per_contact: 1 }, 'appt_setting_invalid'],
 			['holiday', { day: 'tomorrow', reason_ar: 'a', reason_fr: 'b' }, 'booking_day_invalid'],
+			['counter', { id: 999999, name_ar: 'a', name_fr: 'b', place_ar: 'c', place_fr: 'd' }, 'appt_counter_invalid'],
+			['counter', { name_ar: 'a', name_fr: '', place_ar: 'c', place_fr: 'd' }, 'appt_counter_invalid'],
+			['hours', { counter: 999999, weekday: 1, opens: '08:00', closes: '12:00' }, 'appt_counter_invalid'],
+			['offer', { counter: 999999, service: 'ok-key', title_ar: 'a', title_fr: 'b', slot_minutes: 10, capacity: 1 }, 'appt_counter_invalid'],
 		]) {
 			const r = await admin.post(`/staff/appointments/setup/${what}`, fields, { json: true });
 			assert.equal(r.status, 400, what);

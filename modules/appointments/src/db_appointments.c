@@ -428,18 +428,28 @@ long long
 db_appt_counter_save(long long id, const char *name, const char *place, bool active)
 {
 	char i[24];
+	if (id > 0) {
+		PGresult *res =
+			db_exec("UPDATE appt_counters SET name = $2::jsonb, place = $3::jsonb,"
+				" active = $4 WHERE id = $1 RETURNING id",
+				DB_PARAMS(LL(i, id), name, place, active ? "t" : "f"));
+		return res && !PQntuples(res) ? (PQclear(res), 0) : first_number(res);
+	}
 	/* a new counter opens Sunday to Thursday, 08:00-16:30, until staff say otherwise */
-	PGresult *res = db_exec(
-		"WITH c AS (INSERT INTO appt_counters (id, name, place, active)"
-		"  VALUES (coalesce($1::bigint, nextval('appt_counters_id_seq')),"
-		"  $2::jsonb, $3::jsonb, $4) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name,"
-		"  place = EXCLUDED.place, active = EXCLUDED.active RETURNING id),"
-		" h AS (INSERT INTO appt_hours (counter_id, weekday, opens, closes)"
-		"  SELECT c.id, wd, 480, 990 FROM c, generate_series(0, 4) wd"
-		"  WHERE $1::bigint IS NULL)"
-		" SELECT id FROM c",
-		DB_PARAMS(id > 0 ? LL(i, id) : NULL, name, place, active ? "t" : "f"));
-	return first_number(res);
+	return first_number(
+		db_exec("WITH c AS (INSERT INTO appt_counters (name, place, active)"
+			"  VALUES ($1::jsonb, $2::jsonb, $3) RETURNING id),"
+			" h AS (INSERT INTO appt_hours (counter_id, weekday, opens, closes)"
+			"  SELECT c.id, wd, 480, 990 FROM c, generate_series(0, 4) wd)"
+			" SELECT id FROM c",
+			DB_PARAMS(name, place, active ? "t" : "f")));
+}
+
+/* -2 when the last command failed on a foreign key (no such counter), else r. */
+static int
+unknown_counter(int r)
+{
+	return r < 0 && !strcmp(db_last_sqlstate(), "23503") ? -2 : r;
 }
 
 int
@@ -449,11 +459,11 @@ db_appt_hours_set(long long counter_id, int weekday, int opens, int closes)
 	if (opens < 0)
 		return db_command("DELETE FROM appt_hours WHERE counter_id = $1 AND weekday = $2",
 				  DB_PARAMS(LL(cid, counter_id), LL(wd, weekday)));
-	return db_command(
+	return unknown_counter(db_command(
 		"INSERT INTO appt_hours (counter_id, weekday, opens, closes)"
 		" VALUES ($1, $2, $3, $4) ON CONFLICT (counter_id, weekday)"
 		" DO UPDATE SET opens = EXCLUDED.opens, closes = EXCLUDED.closes",
-		DB_PARAMS(LL(cid, counter_id), LL(wd, weekday), LL(o, opens), LL(c, closes)));
+		DB_PARAMS(LL(cid, counter_id), LL(wd, weekday), LL(o, opens), LL(c, closes))));
 }
 
 int
@@ -461,12 +471,13 @@ db_appt_offer_save(long long counter_id, const char *service, const char *title,
 		   int capacity)
 {
 	char cid[24], len[16], cap[16];
-	return db_command("INSERT INTO appt_offers (counter_id, service, title, slot_minutes,"
-			  " capacity) VALUES ($1, $2, $3::jsonb, $4, $5)"
-			  " ON CONFLICT (counter_id, service) DO UPDATE SET title = EXCLUDED.title,"
-			  " slot_minutes = EXCLUDED.slot_minutes, capacity = EXCLUDED.capacity",
-			  DB_PARAMS(LL(cid, counter_id), service, title, LL(len, slot_minutes),
-				    LL(cap, capacity)));
+	return unknown_counter(db_command(
+		"INSERT INTO appt_offers (counter_id, service, title, slot_minutes, capacity)"
+		" VALUES ($1, $2, $3::jsonb, $4, $5) ON CONFLICT (counter_id, service) DO UPDATE"
+		" SET title = EXCLUDED.title, slot_minutes = EXCLUDED.slot_minutes,"
+		" capacity = EXCLUDED.capacity",
+		DB_PARAMS(LL(cid, counter_id), service, title, LL(len, slot_minutes),
+			  LL(cap, capacity))));
 }
 
 int

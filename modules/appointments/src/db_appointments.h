@@ -67,7 +67,9 @@ int db_appt_mark(long long id, const char *status);
 json_t *db_appt_close_day(long long counter_id, const char *day, const char *reason);
 
 /* Staff configuration. names/places/titles are {"ar","fr"} JSON text. A new counter (id 0)
- * opens Sunday to Thursday, 08:00-16:30; its id, or -1. */
+ * opens Sunday to Thursday, 08:00-16:30: its id; an existing one is updated: id, 0 when there
+ * is no such counter; -1 when failed. The hours and the offers return -2 when there is no
+ * such counter. opens < 0 closes the weekday. */
 long long db_appt_counter_save(long long id, const char *name, const char *place, bool active);
 int db_appt_hours_set(long long counter_id, int weekday, int opens, int closes);
 int db_appt_offer_save(long long counter_id, const char *service, const char *title,

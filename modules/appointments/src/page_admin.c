@@ -112,6 +112,13 @@ texts(struct request *req, const char *base)
 	return r;
 }
 
+/* A setup write's result as save() returns it: -2 is a counter that does not exist. */
+static const char *
+stored(int r)
+{
+	return r == -2 ? "appt_counter_invalid" : r < 0 ? "" : NULL;
+}
+
 /* One setup form; returns the reply's error code, NULL when saved, "" when the DB failed. */
 static const char *
 save(struct request *req, const char *what, long long *id)
@@ -132,7 +139,7 @@ save(struct request *req, const char *what, long long *id)
 		if (!name || !place || cid < 0)
 			return "appt_counter_invalid";
 		*id = db_appt_counter_save(cid, name, place, !http_form_value(req, "inactive"));
-		return *id < 0 ? "" : NULL;
+		return *id < 0 ? "" : *id == 0 ? "appt_counter_invalid" : NULL;
 	}
 	if (!strcmp(what, "hours")) {
 		int wd = form_int(req, "weekday", 0, 6);
@@ -141,7 +148,7 @@ save(struct request *req, const char *what, long long *id)
 		int o = os ? appt_parse_hhmm(os) : -1, c = cs ? appt_parse_hhmm(cs) : -1;
 		if (counter <= 0 || wd == INT_MIN || (os || cs) != (o >= 0 && c > o))
 			return "appt_hours_invalid";
-		return db_appt_hours_set(counter, wd, o, c) < 0 ? "" : NULL;
+		return stored(db_appt_hours_set(counter, wd, o, c));
 	}
 	if (!strcmp(what, "offer") || !strcmp(what, "offer-delete")) {
 		const char *key = http_form(req, "service");
@@ -154,7 +161,7 @@ save(struct request *req, const char *what, long long *id)
 		int cap = form_int(req, "capacity", 1, 100);
 		if (!title || len == INT_MIN || cap == INT_MIN)
 			return "appt_offer_invalid";
-		return db_appt_offer_save(counter, key, title, len, cap) < 0 ? "" : NULL;
+		return stored(db_appt_offer_save(counter, key, title, len, cap));
 	}
 	if (!strcmp(what, "holiday")) {
 		const char *day = http_form(req, "day"), *reason = texts(req, "reason");
