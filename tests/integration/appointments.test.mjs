@@ -31,6 +31,16 @@ const tokens = [];
 function localDay(n = 0) {
 	return new Date(Date.now() + 3600_000 + n * 86400_000).toISOString().slice(0, 10);
 }
+/**
+ * The booking page of service on its first open day after today (whatever the time of day, its
+ * slots from 08:00 are neither past nor inside the notice).
+ */
+async function openLater(service) {
+	const first = await openBooking(off.url, service);
+	const day = first.choices.days.find((d) => d > localDay(0));
+	return openBooking(off.url, service, { day });
+}
+
 /** Weekday (0 Sunday) of a YYYY-MM-DD day. */
 function weekday(day) {
 	return new Date(`${day}T12:00:00Z`).getUTCDay();
@@ -94,7 +104,7 @@ describe('appointments', () => {
 	let first; // {code, link, ics, token}
 	let firstSlot;
 	test('book: code, private link shown once, .ics in Africa/Algiers time', async () => {
-		const { client, choices } = await openBooking(off.url, 'residence-certificate');
+		const { client, choices } = await openLater('residence-certificate');
 		firstSlot = { day: choices.day, slot: choices.slots[0] };
 		const r = await book(client, 'residence-certificate', { ...firstSlot, nonce: choices.nonce,
 			name: NAME, contact: CONTACT });
@@ -179,14 +189,14 @@ describe('appointments', () => {
 	test('hostile input: clear 4xx with stable codes, nothing changed', async () => {
 		const svc = 'test-hostile';
 		const cid = await counterWith(admin, svc, { slotMinutes: 30, capacity: 1 });
-		const { client, choices } = await openBooking(off.url, svc);
-		const open = choices.days[0];
+		const { client, choices } = await openLater(svc);
+		const open = choices.day;
 		const slot = `${cid}@09:00`;
 		// a weekday that is open and at least 3 days ahead, and the next Friday
 		let friday = 2;
 		while (weekday(localDay(friday)) !== 5) friday++;
 		let openDay = 3;
-		while ([5, 6].includes(weekday(localDay(openDay)))) openDay++;
+		while ([5, 6].includes(weekday(localDay(openDay))) || localDay(openDay) === open) openDay++;
 		const holiday = localDay(openDay);
 		await setup(admin, 'holiday', { day: holiday, reason_ar: 'عيد', reason_fr: 'Fête' });
 		const before = await counts();
@@ -268,7 +278,7 @@ describe('appointments', () => {
 	test('200 simultaneous booking requests for 10 places: exactly 10 bookings, 190 refusals', async () => {
 		const svc = 'test-contention';
 		const cid = await counterWith(admin, svc, { slotMinutes: 60, capacity: 10 });
-		const { client, choices } = await openBooking(off.url, svc);
+		const { client, choices } = await openLater(svc);
 		const slot = `${cid}@10:00`;
 		const before = Number(await sql(off, 'SELECT count(*) FROM appt_bookings'));
 		const replies = await Promise.all(Array.from({ length: 200 }, (_, i) =>
@@ -286,7 +296,7 @@ describe('appointments', () => {
 	test('a reschedule racing a booking for the last place: exactly one wins', async () => {
 		const svc = 'test-race';
 		const cid = await counterWith(admin, svc, { slotMinutes: 30, capacity: 1 });
-		const { client, choices } = await openBooking(off.url, svc);
+		const { client, choices } = await openLater(svc);
 		for (let round = 0; round < 4; round++) {
 			const from = choices.slots[2 * round], to = choices.slots[2 * round + 1];
 			const mine = bookedOf(await book(client, svc, { day: choices.day, slot: from }));
@@ -313,7 +323,7 @@ describe('appointments', () => {
 	test('limit per contact and per client', async () => {
 		const svc = 'test-limit';
 		await counterWith(admin, svc, { slotMinutes: 30, capacity: 5 });
-		const { client, choices } = await openBooking(off.url, svc);
+		const { client, choices } = await openLater(svc);
 		const contact = '+213 661 23 45 67';
 		const ok1 = await book(client, svc, { day: choices.day, slot: choices.slots[0], contact });
 		const ok2 = await book(client, svc, { day: choices.day, slot: choices.slots[1], contact: ' +213 661 23 45 67 ' });
@@ -352,7 +362,7 @@ describe('appointments', () => {
 	test('agents: day view, arrivals and no-shows, closing a counter for a day', async () => {
 		const svc = 'test-desk';
 		const cid = await counterWith(admin, svc, { slotMinutes: 30, capacity: 2 });
-		const { client, choices } = await openBooking(off.url, svc);
+		const { client, choices } = await openLater(svc);
 		const a = bookedOf(await book(client, svc, { day: choices.day, slot: choices.slots[0], name: 'Nom Un', contact: PHONE }));
 		const b = bookedOf(await book(client, svc, { day: choices.day, slot: choices.slots[1], name: 'Nom Deux', contact: 'deux@example.org' }));
 		const view = await agent.get(`/staff/appointments?counter=${cid}&day=${choices.day}&lang=fr`);
@@ -423,7 +433,7 @@ describe('appointments', () => {
 
 	test('privacy: the resident\'s data in no public page, JSON, event, federation table or log', async () => {
 		// a fresh booking with the markers, then every place they must not reach
-		const { client, choices } = await openBooking(off.url, 'signature-legalisation');
+		const { client, choices } = await openLater('signature-legalisation');
 		const b = bookedOf(await book(client, 'signature-legalisation', { day: choices.day, slot: choices.slots[0], name: NAME, contact: PHONE }));
 		tokens.push(b.token);
 		const markers = [NAME, CONTACT, PHONE, ...tokens];
