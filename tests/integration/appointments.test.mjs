@@ -225,10 +225,12 @@ describe('appointments', () => {
 			assert.equal(errorOf(r.body), code, JSON.stringify(fields));
 		}
 		// inside the minimum notice: two days of notice, tomorrow's first slot
-		await setup(admin, 'settings', { horizon_days: 30, notice_minutes: 2 * 1440, per_contact: 2 });
+		await setup(admin, 'settings', { horizon_days: 30, notice_minutes: 2 * 1440, per_contact: 2, rest_5: 1 });
+		assert.equal(await sql(off, 'SELECT rest_days::text FROM appt_settings'), '{5}');
 		const soon = await book(client, svc, { day: localDay(1), slot: `${cid}@08:00` });
 		assert.equal(errorOf(soon.body), 'booking_too_soon');
-		await setup(admin, 'settings', { horizon_days: 30, notice_minutes: 120, per_contact: 2 });
+		await setup(admin, 'settings', { horizon_days: 30, notice_minutes: 120, per_contact: 2, rest_5: 1, rest_6: 1 });
+		assert.equal(await sql(off, 'SELECT rest_days::text FROM appt_settings'), '{5,6}');
 		// a JSON client gets the same codes
 		const j = await book(client, svc, { day: '2020-01-05', slot }, { json: true });
 		assert.equal(j.status, 400);

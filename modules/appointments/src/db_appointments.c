@@ -78,13 +78,13 @@ db_appt_settings(void)
 }
 
 int
-db_appt_settings_save(int horizon_days, int notice_minutes, int per_contact)
+db_appt_settings_save(int horizon_days, int notice_minutes, int per_contact, const char *rest_days)
 {
 	char h[16], n[16], p[16];
-	return db_command(
-		"UPDATE appt_settings SET horizon_days = $1, notice_minutes = $2,"
-		" per_contact = $3",
-		DB_PARAMS(LL(h, horizon_days), LL(n, notice_minutes), LL(p, per_contact)));
+	return db_command("UPDATE appt_settings SET horizon_days = $1, notice_minutes = $2,"
+			  " per_contact = $3, rest_days = $4::int[]",
+			  DB_PARAMS(LL(h, horizon_days), LL(n, notice_minutes), LL(p, per_contact),
+				    rest_days));
 }
 
 #define HOURS_OF(c)                                                                                \

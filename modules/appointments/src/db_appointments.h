@@ -15,7 +15,9 @@
 
 /* {horizon_days, notice_minutes, per_contact, retention_days, rest_days: [weekday...]} */
 json_t *db_appt_settings(void);
-int db_appt_settings_save(int horizon_days, int notice_minutes, int per_contact);
+/* rest_days: the weekly rest days as a PostgreSQL array text, "{5,6}". */
+int db_appt_settings_save(int horizon_days, int notice_minutes, int per_contact,
+			  const char *rest_days);
 /* The active counters taking service: [{counter_id, counter, place, title, slot_minutes,
  * capacity, hours: {"weekday": [opens, closes]}}]; service NULL: every offer of every counter. */
 json_t *db_appt_offers(const char *service);

@@ -68,6 +68,18 @@ page_appt_admin(struct request *req)
 		return;
 	}
 	hours_rows(req, counters);
+	json_t *week = json_array(), *rest = json_object_get(settings, "rest_days");
+	for (int wd = 0; wd < 7; wd++) {
+		char lab[16];
+		snprintf(lab, sizeof(lab), "appt_wd_%d", wd);
+		bool on = false;
+		size_t k;
+		json_t *d;
+		json_array_foreach(rest, k, d) on |= json_integer_value(d) == wd;
+		json_array_append_new(week, json_pack("{s:i, s:s, s:b}", "weekday", wd, "label",
+						      appt_t(req, lab), "rest", on));
+	}
+	json_object_set_new(settings, "week", week);
 	size_t i;
 	json_t *o;
 	json_array_foreach(offers, i, o) json_object_set_new(
@@ -130,7 +142,16 @@ save(struct request *req, const char *what, long long *id)
 		int p = form_int(req, "per_contact", 1, 50);
 		if (h == INT_MIN || n == INT_MIN || p == INT_MIN)
 			return "appt_setting_invalid";
-		return db_appt_settings_save(h, n, p) < 0 ? "" : NULL;
+		/* the weekly rest days: the checked boxes rest_0 (Sunday) .. rest_6 */
+		char rest[32] = "{", *r = rest + 1;
+		for (int wd = 0; wd < 7; wd++) {
+			char name[8];
+			snprintf(name, sizeof(name), "rest_%d", wd);
+			if (http_form_value(req, name))
+				r += snprintf(r, 3, "%s%d", r > rest + 1 ? "," : "", wd);
+		}
+		strcpy(r, "}");
+		return db_appt_settings_save(h, n, p, rest) < 0 ? "" : NULL;
 	}
 	if (!strcmp(what, "counter")) {
 		const char *name = texts(req, "name"), *place = texts(req, "place");
