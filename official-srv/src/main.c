@@ -23,6 +23,8 @@ static const struct app_grant official_grants[] = {
 	{"reports.answer", "admin editor agent"},
 	{"forms.define", "admin editor"},
 	{"forms.process", "admin editor agent"},
+	{"appointments.manage", "admin editor"},
+	{"appointments.desk", "admin editor agent"},
 	{NULL, NULL},
 };
 

@@ -411,6 +411,36 @@ bench_pair() {
 	done
 }
 
+# bench_form_csrf URL HEADERS_FILE: GETs the form page URL and sets BENCH_CSRF_TOKEN (its
+# form's csrf field) and BENCH_CSRF_COOKIE (the "name=value" of the CSRF cookie it set); dies
+# when either is missing.
+bench_form_csrf() {
+	BENCH_CSRF_TOKEN=$(curl -sS -D "$2" "$1" |
+		sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n 1)
+	BENCH_CSRF_COOKIE=$(sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*csrf=[^;]*\).*/\1/p' "$2" |
+		head -n 1)
+	if [ -z "$BENCH_CSRF_TOKEN" ] || [ -z "$BENCH_CSRF_COOKIE" ]; then
+		die "no CSRF token on $1"
+	fi
+}
+
+# bench_login SIDE ACCOUNT: prints "Cookie: ..." for a signed-in session of the account, whose
+# password is bench-password-ACCOUNT.
+bench_login() {
+	local side=$1 account=$2 url csrf token hdr
+	url=$(bench_srv_url "$side")
+	hdr="$WORK/login-$side.headers"
+	bench_form_csrf "$url/login" "$hdr"
+	token=$BENCH_CSRF_TOKEN csrf=$BENCH_CSRF_COOKIE
+	curl -sS -o /dev/null -D "$hdr" -H "Cookie: $csrf" --data-urlencode "csrf=$token" \
+		--data-urlencode "username=$account" \
+		--data-urlencode "password=bench-password-$account" "$url/login"
+	local session
+	session=$(sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*session=[^;]*\).*/\1/p' "$hdr" | head -n 1)
+	[ -n "$session" ] || die "$side-srv: the $account account could not sign in"
+	printf 'Cookie: %s; %s\n' "$session" "$csrf"
+}
+
 # bench_fed_seqs: "LAST APPLIED": the last event official has stored, and how far citizen
 # has applied official's events.
 bench_fed_seqs() {

@@ -154,26 +154,6 @@ for set in "${SETS[@]}"; do
 	done
 done
 
-# login SIDE ACCOUNT: prints "Cookie: ..." for a signed-in session of the account.
-login() {
-	local side=$1 account=$2 url csrf token hdr
-	url=$(bench_srv_url "$side")
-	hdr="$WORK/login-$side.headers"
-	token=$(curl -sS -D "$hdr" "$url/login" |
-		sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n 1)
-	csrf=$(sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*csrf=[^;]*\).*/\1/p' "$hdr" | head -n 1)
-	if [ -z "$token" ] || [ -z "$csrf" ]; then
-		die "$side-srv: no CSRF token on /login"
-	fi
-	curl -sS -o /dev/null -D "$hdr" -H "Cookie: $csrf" --data-urlencode "csrf=$token" \
-		--data-urlencode "username=$account" \
-		--data-urlencode "password=bench-password-$account" "$url/login"
-	local session
-	session=$(sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*session=[^;]*\).*/\1/p' "$hdr" | head -n 1)
-	[ -n "$session" ] || die "$side-srv: the $account account could not sign in"
-	printf 'Cookie: %s; %s\n' "$session" "$csrf"
-}
-
 say "loading $REPORTS reports into both databases, $PUBLICATIONS publications of each kind" \
 	"into official's"
 t0=$EPOCHREALTIME
@@ -324,7 +304,7 @@ REF=$(sql citizen "SELECT ref FROM reports WHERE geom IS NOT NULL AND visibility
 for set in "${SETS[@]}"; do
 	for side in "${SIDES[@]}"; do
 		for role in ${ACCOUNTS[$side]}; do
-			COOKIE[$side$set:$role]=$(login "$side$set" "$role")
+			COOKIE[$side$set:$role]=$(bench_login "$side$set" "$role")
 		done
 	done
 done
