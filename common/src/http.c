@@ -244,17 +244,24 @@ http_set_cookie(struct request *req, const char *name, const char *value, long m
 	req->set_cookie = true;
 }
 
+/* name: value, unless the handler set name itself (a private page's Referrer-Policy). */
+static void
+add_default(struct MHD_Response *r, const char *name, const char *value)
+{
+	if (!MHD_get_response_header(r, name))
+		MHD_add_response_header(r, name, value);
+}
+
+/* After the handler's own headers, which take precedence. */
 static void
 add_security_headers(struct MHD_Response *r)
 {
-	MHD_add_response_header(r, "Content-Security-Policy",
-				security_csp ? security_csp : csp_fallback);
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
-	MHD_add_response_header(r, "X-Frame-Options", "DENY");
-	MHD_add_response_header(r, "Permissions-Policy",
-				"camera=(), microphone=(), geolocation=(self)");
-	MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
+	add_default(r, "Content-Security-Policy", security_csp ? security_csp : csp_fallback);
+	add_default(r, "X-Content-Type-Options", "nosniff");
+	add_default(r, "Referrer-Policy", "same-origin");
+	add_default(r, "X-Frame-Options", "DENY");
+	add_default(r, "Permissions-Policy", "camera=(), microphone=(), geolocation=(self)");
+	add_default(r, "Cross-Origin-Opener-Policy", "same-origin");
 }
 
 /* ---- replies ---- */
@@ -271,13 +278,13 @@ http_send_owned(struct request *req, unsigned code, const char *content_type, ch
 	if (code == 200 && !req->set_cookie && !req->user)
 		page_cache_put(req, content_type, body, len);
 	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-	add_security_headers(r);
 	if (content_type)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
 	if (req->match.route && (req->match.route->flags & ROUTE_JSON_TWIN))
 		MHD_add_response_header(r, "Vary", "Accept, Accept-Language, Cookie");
 	for (struct http_header_list *h = req->headers; h; h = h->next)
 		MHD_add_response_header(r, h->name, h->value);
+	add_security_headers(r);
 	if (!MHD_get_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL))
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
 					req->user ? "private, no-store" : "no-cache");

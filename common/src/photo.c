@@ -16,6 +16,7 @@
 #include "common/check.h"
 #include "common/http.h"
 #include "common/log.h"
+#include "common/secret.h"
 #include "common/strbuf.h"
 #include "common/workq.h"
 
@@ -123,17 +124,6 @@ photo_image_release(struct photo_image *img)
 	g_free(img->jpeg);
 	g_free(img->thumb);
 	memset(img, 0, sizeof(*img));
-}
-
-static void
-sha256_hex(const void *bytes, size_t len, char out[PHOTO_SHA256_HEX])
-{
-	unsigned char md[SHA256_DIGEST_LENGTH];
-	struct strbuf hex = STRBUF_INIT;
-	SHA256(bytes, len, md);
-	strbuf_addhex(&hex, md, sizeof(md));
-	memcpy(out, hex.buf, PHOTO_SHA256_HEX);
-	strbuf_release(&hex);
 }
 
 /* The reason libvips gave (logged once by the caller), and the error buffer cleared. */

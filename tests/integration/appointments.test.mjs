@@ -111,7 +111,7 @@ describe('appointments', () => {
 		first = bookedOf(r);
 		tokens.push(first.token);
 		assert.match(r.headers.get('cache-control'), /no-store/);
-		assert.match(r.headers.get('referrer-policy'), /no-referrer$/);
+		assert.equal(r.headers.get('referrer-policy'), 'no-referrer');
 		assert.match(r.body, new RegExp(`${off.url}${first.link}`));
 		// only the hash of the link is stored
 		assert.equal(await sql(off, `SELECT count(*) FROM appt_bookings WHERE token_hash = encode(sha256('${first.token}'), 'hex')`), '1');
@@ -122,7 +122,7 @@ describe('appointments', () => {
 		assert.match(page.body, new RegExp(first.code));
 		assert.match(page.body, /Réservé/);
 		assert.doesNotMatch(page.body, new RegExp(NAME));
-		assert.match(page.headers.get('referrer-policy'), /no-referrer$/);
+		assert.equal(page.headers.get('referrer-policy'), 'no-referrer');
 
 		const ics = await fetch(off.url + first.ics);
 		assert.equal(ics.status, 200);
@@ -177,7 +177,7 @@ describe('appointments', () => {
 		assert.equal(errorOf(re.body), 'booking_inactive');
 		const cancelledIcs = await (await fetch(off.url + first.ics)).text();
 		assert.match(cancelledIcs, /STATUS:CANCELLED/);
-		for (const forged of ['0'.repeat(48), `${first.token.slice(0, 47)}x`, 'abc']) {
+		for (const forged of ['0'.repeat(43), `${first.token.slice(0, 42)}${first.token.endsWith('x') ? 'y' : 'x'}`, 'abc']) {
 			const f = await c.get(`/appointments/b/${forged}`);
 			assert.equal(f.status, 404);
 			assert.equal(errorOf(f.body), 'booking_unknown');

@@ -287,6 +287,8 @@ describe('reports', () => {
 		assert.equal(page.status, 200);
 		assert.equal(page.headers.get('cache-control'), 'no-store');
 		assert.match(page.headers.get('x-robots-tag'), /noindex/);
+		// the address holds the token: never sent on as a Referer (one header, the page's own)
+		assert.equal(page.headers.get('referrer-policy'), 'no-referrer');
 		assert.match(page.body, new RegExp(first.ref));
 		assert.doesNotMatch(page.body, /name="assessment"/);
 		const early = await c.post(`${first.track}/assess`, { assessment: 'confirmed' });

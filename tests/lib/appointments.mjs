@@ -61,9 +61,9 @@ export function book(client, service, fields, opts = {}) {
 /** The code, private link and .ics link of a booking's 201 page. */
 export function bookedOf(reply) {
 	assert.equal(reply.status, 201, reply.body.slice(0, 600));
-	const code = /<bdi>(A-[2-9A-Z]{4}-[2-9A-Z]{4})<\/bdi>/.exec(reply.body)?.[1];
-	const link = /href="(\/appointments\/b\/[0-9a-f]{48})"/.exec(reply.body)?.[1];
-	const ics = /href="(\/appointments\/b\/[0-9a-f]{48}\/ics)"/.exec(reply.body)?.[1];
+	const code = /<bdi>(A-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4})<\/bdi>/.exec(reply.body)?.[1];
+	const link = /href="(\/appointments\/b\/[A-Za-z0-9_-]{43})"/.exec(reply.body)?.[1];
+	const ics = /href="(\/appointments\/b\/[A-Za-z0-9_-]{43}\/ics)"/.exec(reply.body)?.[1];
 	assert.ok(code && link && ics, 'code, link and .ics on the confirmation page');
 	return { code, link, ics, token: link.split('/').pop() };
 }

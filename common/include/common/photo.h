@@ -24,7 +24,7 @@
 #define PHOTO_DECODE_MAX_PIXELS (16L * 1000 * 1000)
 #define PHOTO_MAX_SIDE 1600
 #define PHOTO_THUMB_SIDE 400
-#define PHOTO_SHA256_HEX 65 /* 64 hex digits and the NUL */
+#define PHOTO_SHA256_HEX 65 /* 64 hex digits and the NUL (SHA256_HEX_SIZE, common/secret.h) */
 
 struct request;
 

@@ -173,7 +173,7 @@ take_place(const struct appt_new *b, char id[24])
  * a phone number as its digits with the country code 213 (or 00213) written 0.
  */
 static bool
-contact_hash(const char *contact, char out[APPT_SHA256_HEX])
+contact_hash(const char *contact, char out[SHA256_HEX_SIZE])
 {
 	PGresult *res =
 		db_exec("SELECT encode(sha256(convert_to(secret || ':' || CASE WHEN $1 LIKE '%@%'"
@@ -184,7 +184,7 @@ contact_hash(const char *contact, char out[APPT_SHA256_HEX])
 		PQclear(res);
 		return false;
 	}
-	snprintf(out, APPT_SHA256_HEX, "%s", PQgetvalue(res, 0, 0));
+	snprintf(out, SHA256_HEX_SIZE, "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return true;
 }
@@ -240,7 +240,7 @@ static enum status
 book_in_tx(long long unused, const struct appt_new *b, long long *id, const char **code)
 {
 	(void)unused;
-	char hash[APPT_SHA256_HEX], slot[24];
+	char hash[SHA256_HEX_SIZE], slot[24];
 	if (!contact_hash(b->contact, hash))
 		return STATUS_UNAVAILABLE;
 	const char *why = book_refusal(b, hash);

@@ -2,6 +2,7 @@
 #ifndef APPOINTMENTS_INTERNAL_H
 #define APPOINTMENTS_INTERNAL_H
 
+#include "common/secret.h"
 #include "common/app.h"
 #include "common/http.h"
 #include "common/i18n.h"
@@ -21,11 +22,9 @@
  */
 #define APPT_UTC_OFFSET_S 3600
 #define APPT_TZID "Africa/Algiers"
-#define APPT_DAY_SIZE 11   /* "YYYY-MM-DD" */
-#define APPT_TOKEN_SIZE 49 /* 48 hex digits: 192 random bits */
-#define APPT_SHA256_HEX 65
-#define APPT_CODE_SIZE 12  /* "A-XXXX-XXXX" */
-#define APPT_MAX_SLOTS 288 /* a day of 5-minute slots */
+#define APPT_DAY_SIZE 11               /* "YYYY-MM-DD" */
+#define APPT_CODE_SIZE PUBLIC_REF_SIZE /* "A-XXXX-XXXX" (common/secret.h) */
+#define APPT_MAX_SLOTS 288             /* a day of 5-minute slots */
 #define APPT_NAME_MAX 100
 #define APPT_CONTACT_MAX 120
 #define APPT_DAYS_SHOWN 14 /* open days offered on the booking page */
@@ -70,10 +69,6 @@ enum appt_when appt_check_when(const char *day, int minute, const char *today, i
 /* Whether counter_id takes no bookings on day: a weekly rest day (rest_days: [weekday...]),
  * or a day of closed ([{day, counter_id (null: the whole commune)}]). */
 bool appt_day_closed(const char *day, long long counter_id, json_t *rest_days, json_t *closed);
-/* A new private link token (48 hex digits) and its SHA-256 (what is stored). */
-void appt_new_token(char token[APPT_TOKEN_SIZE], char sha256_hex[APPT_SHA256_HEX]);
-/* The SHA-256 of a token of the right shape; false (sha256_hex "") for anything else. */
-bool appt_token_hash(const char *token, char sha256_hex[APPT_SHA256_HEX]);
 /* A new confirmation code, "A-" and two groups of 4 unambiguous letters and digits. */
 void appt_new_code(char code[APPT_CODE_SIZE]);
 /* True for a phone number (digits, spaces, +, -, ., parentheses; 8 to 15 digits) or an e-mail
@@ -143,8 +138,6 @@ void page_appt_admin_post(struct request *req); /* POST /staff/appointments/setu
 
 /* http_render with the module's stylesheet (the day view's print rules) in the view. */
 void appt_render(struct request *req, unsigned code, const char *template, json_t *view);
-/* Private pages: never stored, indexed, or sent as a Referer (the link holds the token). */
-void appt_private_headers(struct request *req);
 /* Texts of a {"ar","fr"} object in the reader's language (falling back to fr, ar). */
 const char *appt_text(struct request *req, json_t *texts);
 

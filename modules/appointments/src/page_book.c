@@ -37,14 +37,6 @@ appt_render(struct request *req, unsigned code, const char *template, json_t *vi
 	http_render(req, code, template, view);
 }
 
-void
-appt_private_headers(struct request *req)
-{
-	http_add_header(req, "Cache-Control", "no-store");
-	http_add_header(req, "X-Robots-Tag", "noindex, nofollow");
-	http_add_header(req, "Referrer-Policy", "no-referrer");
-}
-
 /* "Sunday 2026-12-13" in the reader's language. */
 const char *
 appt_day_label(struct request *req, const char *day)
@@ -270,7 +262,7 @@ booked_reply(struct request *req, const char *service, const struct appt_new *b,
 	const char *base = req->app->cfg.public_url ? req->app->cfg.public_url : "";
 	char day[APPT_DAY_SIZE];
 	snprintf(day, sizeof(day), "%.10s", b->starts);
-	appt_private_headers(req);
+	secret_private_headers(req);
 	json_t *v = json_pack(
 		"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "code", b->code, "service",
 		service, "title", appt_text(req, json_object_get(offer, "title")), "counter",
@@ -299,7 +291,7 @@ page_appt_book(struct request *req)
 	struct appt_plan p;
 	if (!plan_or_reply(req, &p, service))
 		return;
-	char token[APPT_TOKEN_SIZE], sha[APPT_SHA256_HEX], code[APPT_CODE_SIZE];
+	char token[SECRET_TOKEN_SIZE], sha[SHA256_HEX_SIZE], code[APPT_CODE_SIZE];
 	struct appt_new b = {.service = service,
 			     .nonce = nonce,
 			     .lang = req->lang,
@@ -310,7 +302,7 @@ page_appt_book(struct request *req)
 	b.per_contact = (int)json_integer_value(json_object_get(p.settings, "per_contact"));
 	if (!appt_check_slot(req, &p, http_form(req, "day"), http_form(req, "slot"), &b))
 		goto out;
-	appt_new_token(token, sha);
+	secret_token_new(token, sha);
 	appt_new_code(code);
 	long long id;
 	const char *why;

@@ -21,11 +21,11 @@
 static json_t *
 tracked(struct request *req)
 {
-	char sha[APPT_SHA256_HEX];
+	char sha[SHA256_HEX_SIZE];
 	enum status st = STATUS_NOT_FOUND;
 	json_t *row = NULL;
-	appt_private_headers(req);
-	if (appt_token_hash(http_param(req, "token"), sha))
+	secret_private_headers(req);
+	if (secret_token_hash(http_param(req, "token"), sha))
 		row = db_appt_by_token(sha, &st);
 	if (!row)
 		page_read_failed(req, st, "booking_unknown", "this booking link is not valid");

@@ -133,64 +133,10 @@ appt_day_closed(const char *day, long long counter_id, json_t *rest_days, json_t
 	return false;
 }
 
-/* SHA-256 of s in lowercase hex. */
-static void
-sha256_hex(const char *s, char out[APPT_SHA256_HEX])
-{
-	unsigned char md[SHA256_DIGEST_LENGTH];
-	static const char hex[] = "0123456789abcdef";
-	SHA256((const unsigned char *)s, strlen(s), md);
-	for (size_t i = 0; i < sizeof(md); i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[2 * sizeof(md)] = '\0';
-}
-
-void
-appt_new_token(char token[APPT_TOKEN_SIZE], char sha256_hex_out[APPT_SHA256_HEX])
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char r[(APPT_TOKEN_SIZE - 1) / 2];
-	if (RAND_bytes(r, sizeof(r)) != 1)
-		die("could not read random bytes from OpenSSL");
-	for (size_t i = 0; i < sizeof(r); i++) {
-		token[2 * i] = hex[r[i] >> 4];
-		token[2 * i + 1] = hex[r[i] & 15];
-	}
-	token[APPT_TOKEN_SIZE - 1] = '\0';
-	sha256_hex(token, sha256_hex_out);
-}
-
-bool
-appt_token_hash(const char *token, char out[APPT_SHA256_HEX])
-{
-	out[0] = '\0';
-	if (!token || strlen(token) != APPT_TOKEN_SIZE - 1)
-		return false;
-	for (const char *p = token; *p; p++)
-		if (!isdigit((unsigned char)*p) && !(*p >= 'a' && *p <= 'f'))
-			return false;
-	sha256_hex(token, out);
-	return true;
-}
-
 void
 appt_new_code(char code[APPT_CODE_SIZE])
 {
-	/* no 0/O, 1/I/L: read aloud at a counter or over the phone */
-	static const char alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-	unsigned char r[8];
-	if (RAND_bytes(r, sizeof(r)) != 1)
-		die("could not read random bytes from OpenSSL");
-	char *p = code;
-	*p++ = 'A';
-	for (int i = 0; i < 8; i++) {
-		if (i % 4 == 0)
-			*p++ = '-';
-		*p++ = alphabet[r[i] % (sizeof(alphabet) - 1)];
-	}
-	*p = '\0';
+	public_ref_new('A', code);
 }
 
 static bool

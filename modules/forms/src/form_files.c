@@ -23,15 +23,6 @@ form_t(struct request *req, const char *key)
 	return i18n_get(req->app->i18n, req->lang, key);
 }
 
-void
-form_private_headers(struct request *req)
-{
-	http_add_header(req, "Cache-Control", "no-store");
-	http_add_header(req, "X-Robots-Tag", "noindex, nofollow");
-	/* the tracking link is in the address: no page it leads to may learn it */
-	http_add_header(req, "Referrer-Policy", "no-referrer");
-}
-
 const char *
 form_status_label(struct request *req, const char *s)
 {
@@ -104,7 +95,7 @@ take_one(struct request *req, json_t *f, const struct upload *u, struct form_upl
 			return code;
 		out->media_type = "application/pdf";
 		out->size = n;
-		form_sha256_hex(p, n, out->sha256);
+		sha256_hex(p, n, out->sha256);
 		out->hex = to_hex(req, p, n);
 		return NULL;
 	}

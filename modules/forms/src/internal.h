@@ -10,6 +10,7 @@
  * page_form_define.c (the form editor); form_files.c (what submission and tracking share:
  * attachments, views); form_demo.c (the demo forms). SQL: db_forms.c.
  */
+#include "common/secret.h"
 #include "common/http.h"
 #include "common/status.h"
 
@@ -25,12 +26,10 @@
 #define FORM_MAX_BODY (42u << 20)      /* the form: 5 attachments and the texts */
 #define FORM_MESSAGE_MAX 2000          /* characters of a message */
 #define FORM_CONTACT_MAX 254
-#define FORM_SUBMIT_PER_MINUTE 6 /* submissions a client may make a minute */
-#define FORM_TRACK_PER_MINUTE 60 /* tracking requests a client may make a minute */
-#define FORM_REF_SIZE 12         /* "D-XXXX-XXXX" and the NUL */
-#define FORM_TOKEN_SIZE 53       /* 52 base32 characters (260 bits) and the NUL */
-#define FORM_SHA256_HEX 65
-#define FORM_KEY_SIZE 33       /* a form's one-time key: 32 hex digits */
+#define FORM_SUBMIT_PER_MINUTE 6      /* submissions a client may make a minute */
+#define FORM_TRACK_PER_MINUTE 60      /* tracking requests a client may make a minute */
+#define FORM_REF_SIZE PUBLIC_REF_SIZE /* "D-XXXX-XXXX" (common/secret.h) */
+#define FORM_KEY_SIZE 33              /* a form's one-time key: 32 hex digits */
 #define FORM_UTC_OFFSET_S 3600 /* the commune's time (Africa/Algiers): UTC+1, no summer time */
 
 /* ---- definitions and values (form_def.c) ---- */
@@ -77,15 +76,9 @@ const char *form_pdf_check(const unsigned char *bytes, size_t len);
 /* A fresh random reference D-XXXX-XXXX (Crockford's base32: no I, L, O, U). */
 void form_new_ref(char ref[FORM_REF_SIZE]);
 bool form_ref_is_valid(const char *s);
-/* A fresh tracking token and the hex SHA-256 stored instead of it. */
-void form_new_token(char token[FORM_TOKEN_SIZE], char sha256_hex[FORM_SHA256_HEX]);
-/* The hex SHA-256 of a presented token; false when it does not have a token's shape. */
-bool form_token_hash(const char *token, char sha256_hex[FORM_SHA256_HEX]);
 /* A fresh one-time form key (32 hex digits) and its check. */
 void form_new_key(char key[FORM_KEY_SIZE]);
 bool form_key_is_valid(const char *s);
-/* Lowercase hex SHA-256 of n bytes. */
-void form_sha256_hex(const void *bytes, size_t n, char out[FORM_SHA256_HEX]);
 
 /* ---- statuses ---- */
 
@@ -96,14 +89,12 @@ bool form_status_is_valid(const char *s);
 
 /* A message of the reader's language. */
 const char *form_t(struct request *req, const char *key);
-/* Private pages: never stored, never indexed, never sent as a Referer. */
-void form_private_headers(struct request *req);
 /* An accepted attachment, ready to store (form_take_uploads). */
 struct form_upload {
 	const char *field;
 	const char *media_type; /* "application/pdf" or "image/jpeg" (re-encoded) */
 	size_t size;
-	char sha256[FORM_SHA256_HEX];
+	char sha256[SHA256_HEX_SIZE];
 	char *hex; /* the bytes as bytea text ("\\x..."), in the request's arena */
 };
 /*

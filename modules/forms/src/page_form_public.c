@@ -239,7 +239,7 @@ render_form(struct request *req, json_t *form, const struct refusal *r)
 				      "notify",
 				      r && json_is_true(json_object_get(r->values, "notify")),
 				      "error", code ? refused_message(req, code) : ""));
-	form_private_headers(req); /* a re-shown form carries what the resident typed */
+	secret_private_headers(req); /* a re-shown form carries what the resident typed */
 	http_csrf(req);
 	http_render(req, r ? status_http(r->st) : 200, "form", view);
 }
@@ -329,7 +329,7 @@ submitted(struct request *req, const char *ref, const char *token, json_t *def)
 {
 	const char *url =
 		arena_printf(req->arena, "%s/forms/track/%s", page_public_base(req), token);
-	form_private_headers(req);
+	secret_private_headers(req);
 	if (req->want_json) {
 		http_json(req, 201, json_pack("{s:s, s:s}", "ref", ref, "tracking_url", url));
 		return;
@@ -354,7 +354,7 @@ refused(struct request *req, json_t *form, const struct refusal *r)
 		render_form(req, form, r);
 		return;
 	}
-	form_private_headers(req);
+	secret_private_headers(req);
 	http_json(req, status_http(r->st),
 		  json_pack("{s:{s:s, s:s, s:O}}", "error", "code", code, "message",
 			    form_t(req, arena_printf(req->arena, "error_%s", code)), "fields",
@@ -398,9 +398,9 @@ page_form_submit(struct request *req)
 		refused(req, form, &r);
 		goto out;
 	}
-	char ref[FORM_REF_SIZE], token[FORM_TOKEN_SIZE], sha[FORM_SHA256_HEX];
+	char ref[FORM_REF_SIZE], token[SECRET_TOKEN_SIZE], sha[SHA256_HEX_SIZE];
 	form_new_ref(ref);
-	form_new_token(token, sha);
+	secret_token_new(token, sha);
 	nf.ref = ref;
 	nf.tracking_sha256 = sha;
 	nf.version_id = json_integer_value(json_object_get(form, "id"));

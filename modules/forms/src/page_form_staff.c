@@ -112,7 +112,7 @@ staff_file(struct request *req)
 	if (!row)
 		page_read_failed(req, st, "file_not_found", "there is no such file");
 	else
-		form_private_headers(req);
+		secret_private_headers(req);
 	return row;
 }
 

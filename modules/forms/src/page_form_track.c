@@ -19,14 +19,14 @@
 static json_t *
 tracked_file(struct request *req)
 {
-	char sha[FORM_SHA256_HEX];
+	char sha[SHA256_HEX_SIZE];
 	enum status st = STATUS_NOT_FOUND;
 	json_t *row = NULL;
-	form_private_headers(req);
+	secret_private_headers(req);
 	if (!page_rate_allow(req, "form_track", FORM_TRACK_PER_MINUTE, "too_many_attempts",
 			     "too many tracking requests from this connection; try again later"))
 		return NULL;
-	if (form_token_hash(http_param(req, "token"), sha))
+	if (secret_token_hash(http_param(req, "token"), sha))
 		row = db_file_by_tracking(sha, &st);
 	if (!row)
 		page_read_failed(req, st, "tracking_unknown", "this tracking link is not valid");

@@ -25,8 +25,8 @@ key_add(const char *name)
 		return 2;
 	}
 	/* 256 random bits, the same shape as a tracking token; only the hash is stored */
-	char key[REPORT_TOKEN_SIZE], sha[REPORT_SHA256_HEX];
-	report_new_token(key, sha);
+	char key[SECRET_TOKEN_SIZE], sha[SHA256_HEX_SIZE];
+	secret_token_new(key, sha);
 	enum status st = db_open311_key_add(name, sha);
 	int rc = 0;
 	if (st == STATUS_OK) {

@@ -10,6 +10,7 @@
 #include "common/app.h"
 #include "common/http.h"
 #include "common/log.h"
+#include "common/secret.h"
 #include "common/map.h"
 #include "common/page_util.h"
 #include "db_open311.h"
@@ -40,11 +41,8 @@ api_key_ok(struct request *req)
 			   "api_key is not valid");
 		return false;
 	}
-	unsigned char md[SHA256_DIGEST_LENGTH];
-	SHA256((const unsigned char *)key, strlen(key), md);
-	char hex[2 * SHA256_DIGEST_LENGTH + 1];
-	for (size_t i = 0; i < sizeof(md); i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	char hex[SHA256_HEX_SIZE];
+	sha256_hex(key, strlen(key), hex);
 	char *name = NULL;
 	enum status st = db_open311_key_check(hex, &name);
 	if (st == STATUS_OK) {
@@ -182,7 +180,7 @@ open311_request_create(struct request *req)
 	struct report_input in = {.lang = lang};
 	if (!read_input(req, &in))
 		return;
-	char token[REPORT_TOKEN_SIZE] = "";
+	char token[SECRET_TOKEN_SIZE] = "";
 	enum status st = STATUS_INTERNAL;
 	const char *err = NULL, *field = NULL;
 	json_t *view = report_submit(req->app, &in, token, &st, &err, &field);

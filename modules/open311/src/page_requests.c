@@ -326,9 +326,9 @@ open311_token(struct request *req)
 		open311_json_file(req, http_param(req, "file"), "open311_token_not_found");
 	if (!token)
 		return;
-	char sha[REPORT_SHA256_HEX];
+	char sha[SHA256_HEX_SIZE];
 	enum status st = STATUS_NOT_FOUND;
-	json_t *row = report_token_hash(token, sha) ? db_report_by_tracking(sha, &st) : NULL;
+	json_t *row = secret_token_hash(token, sha) ? db_report_by_tracking(sha, &st) : NULL;
 	OPENSSL_cleanse(sha, sizeof(sha));
 	const char *visibility = json_str(row, "visibility");
 	if (!row || strcmp(visibility, "hidden") == 0) {

@@ -2,6 +2,7 @@
 #ifndef REPORTS_INTERNAL_H
 #define REPORTS_INTERNAL_H
 
+#include "common/secret.h"
 #include "common/app.h"
 #include "common/http.h"
 #include "common/i18n.h"
@@ -53,8 +54,6 @@ json_t *report_view_table(struct request *req);
 /* The report's page view, shared by the public page and the tracking page: {report, timeline,
  * map (when it has a pin)}. New reference. */
 json_t *report_item_view(struct request *req, json_t *row);
-/* Private pages: never stored by a browser or a proxy, never indexed. */
-void report_private_headers(struct request *req);
 
 /* ---- the citizen's events (report_events.c) ---- */
 
@@ -91,9 +90,6 @@ json_t *report_publish(json_t *row, bool from_pending, enum status *st);
  */
 enum status report_status_emit(json_t *r, const char *status, const char *message, const char *body,
 			       const char *duplicate_of, bool reopened);
-
-/* The lowercase hex SHA-256 of the string s (report.c). */
-void report_sha256_hex(const char *s, char out[REPORT_SHA256_HEX]);
 
 /* ---- handlers (page_report_*.c) ---- */
 

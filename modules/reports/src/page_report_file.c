@@ -163,12 +163,12 @@ check_status(const char *code)
 
 /* Create the report in the caller's transaction (input checked); the row or NULL. */
 static json_t *
-create_in_tx(struct app *app, const struct report_input *in, char token[REPORT_TOKEN_SIZE],
+create_in_tx(struct app *app, const struct report_input *in, char token[SECRET_TOKEN_SIZE],
 	     enum status *st)
 {
-	char ref[REPORT_REF_SIZE], sha[REPORT_SHA256_HEX];
+	char ref[REPORT_REF_SIZE], sha[SHA256_HEX_SIZE];
 	report_new_ref(ref);
-	report_new_token(token, sha);
+	secret_token_new(token, sha);
 	bool pending = report_category_premoderated(app, in->category);
 	json_t *photos = report_photo_refs(in->photos);
 	char *photos_text = json_dumps(photos, JSON_COMPACT);
@@ -206,7 +206,7 @@ cleaned(struct arena *a, const struct report_input *in)
 }
 
 json_t *
-report_submit(struct app *app, const struct report_input *in, char token[REPORT_TOKEN_SIZE],
+report_submit(struct app *app, const struct report_input *in, char token[SECRET_TOKEN_SIZE],
 	      enum status *st, const char **code, const char **field)
 {
 	struct arena *a = arena_new();
@@ -516,7 +516,7 @@ file_report(struct request *req, struct filing *f)
 	enum status st = STATUS_INVALID;
 	const char *code = NULL;
 	json_t *row = NULL;
-	char token[REPORT_TOKEN_SIZE];
+	char token[SECRET_TOKEN_SIZE];
 	if (db_begin() < 0) {
 		st = STATUS_UNAVAILABLE;
 		code = "database_unavailable";
@@ -547,7 +547,7 @@ file_report(struct request *req, struct filing *f)
 		 json_string_value(json_object_get(row, "ref")),
 		 json_string_value(json_object_get(row, "visibility")), json_array_size(f->photos));
 	http_cache_bump();
-	report_private_headers(req);
+	secret_private_headers(req);
 	const char *track = arena_printf(req->arena, "/reports/track/%s", token);
 	const char *base = req->app->cfg.public_url ? req->app->cfg.public_url : "";
 	json_t *v = json_pack(

@@ -302,8 +302,9 @@ page_report_support(struct request *req)
 	if (!page_rate_allow(req, "support", REPORT_SUPPORT_RATE_PER_MINUTE, "too_many_supports",
 			     "too many supports from this connection; wait a minute"))
 		goto out;
-	char voter[REPORT_SHA256_HEX];
-	report_sha256_hex(http_cookie(req, http_cookie_name(req, "csrf")), voter);
+	char voter[SHA256_HEX_SIZE];
+	const char *csrf = http_cookie(req, http_cookie_name(req, "csrf"));
+	sha256_hex(csrf, strlen(csrf), voter);
 	int supporters = support(row, voter);
 	if (supporters == OUTBOX_BUSY) {
 		page_busy(req);

@@ -18,11 +18,11 @@
 static json_t *
 tracked_report(struct request *req)
 {
-	char sha[REPORT_SHA256_HEX];
+	char sha[SHA256_HEX_SIZE];
 	enum status st = STATUS_NOT_FOUND;
 	json_t *row = NULL;
-	report_private_headers(req);
-	if (report_token_hash(http_param(req, "token"), sha))
+	secret_private_headers(req);
+	if (secret_token_hash(http_param(req, "token"), sha))
 		row = db_report_by_tracking(sha, &st);
 	if (!row)
 		page_read_failed(req, st, "tracking_unknown", "this tracking link is not valid");

@@ -288,72 +288,14 @@ report_status_options(struct request *req, const char *selected)
 	return page_options(req, report_statuses, report_status_label, selected);
 }
 
-static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
 void
 report_new_ref(char out[REPORT_REF_SIZE])
 {
-	unsigned char r[8];
-	if (RAND_bytes(r, sizeof(r)) != 1)
-		die("could not read random bytes from OpenSSL");
-	out[0] = 'R';
-	out[1] = '-';
-	for (int i = 0, o = 2; i < 8; i++) {
-		if (i == 4)
-			out[o++] = '-';
-		out[o++] = crockford[r[i] & 31];
-	}
-	out[REPORT_REF_SIZE - 1] = '\0';
+	public_ref_new('R', out);
 }
 
 bool
 report_ref_is_valid(const char *s)
 {
-	if (!s || strlen(s) != REPORT_REF_SIZE - 1 || s[0] != 'R' || s[1] != '-' || s[6] != '-')
-		return false;
-	for (int i = 2; i < REPORT_REF_SIZE - 1; i++)
-		if (i != 6 && !strchr(crockford, s[i]))
-			return false;
-	return true;
-}
-
-void
-report_sha256_hex(const char *s, char out[REPORT_SHA256_HEX])
-{
-	unsigned char md[SHA256_DIGEST_LENGTH];
-	SHA256((const unsigned char *)s, strlen(s), md);
-	for (size_t i = 0; i < sizeof(md); i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-}
-
-void
-report_new_token(char token[REPORT_TOKEN_SIZE], char sha256_hex[REPORT_SHA256_HEX])
-{
-	static const char b64url[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-	unsigned char r[32];
-	if (RAND_bytes(r, sizeof(r)) != 1)
-		die("could not read random bytes from OpenSSL");
-	/* 43 characters of 6 bits each from 256 bits (the last holds 4 bits) */
-	for (int i = 0; i < REPORT_TOKEN_SIZE - 1; i++) {
-		int bit = i * 6, byte = bit / 8, off = bit % 8;
-		unsigned v = (unsigned)r[byte] << 8 | (byte + 1 < 32 ? r[byte + 1] : 0);
-		token[i] = b64url[(v >> (10 - off)) & 63];
-	}
-	token[REPORT_TOKEN_SIZE - 1] = '\0';
-	report_token_hash(token, sha256_hex);
-}
-
-bool
-report_token_hash(const char *token, char sha256_hex[REPORT_SHA256_HEX])
-{
-	sha256_hex[0] = '\0';
-	if (!token || strlen(token) != REPORT_TOKEN_SIZE - 1)
-		return false;
-	for (const char *p = token; *p; p++)
-		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
-			return false;
-	report_sha256_hex(token, sha256_hex);
-	return true;
+	return public_ref_is_valid('R', s);
 }

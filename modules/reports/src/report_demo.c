@@ -47,7 +47,7 @@ report_entry(struct app *app, const char *path, size_t i, json_t *e, struct demo
 		n->present++;
 		return 0;
 	}
-	char token[REPORT_TOKEN_SIZE];
+	char token[SECRET_TOKEN_SIZE];
 	enum status st;
 	const char *code, *field;
 	json_t *r = report_submit(app, &in, token, &st, &code, &field);

@@ -264,10 +264,3 @@ report_item_view(struct request *req, json_t *row)
 	}
 	return view;
 }
-
-void
-report_private_headers(struct request *req)
-{
-	http_add_header(req, "Cache-Control", "no-store");
-	http_add_header(req, "X-Robots-Tag", "noindex, nofollow");
-}

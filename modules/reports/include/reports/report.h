@@ -3,6 +3,7 @@
 #define REPORTS_REPORT_H
 
 #include "common/config.h"
+#include "common/secret.h"
 #include "common/status.h"
 
 #include <jansson.h>
@@ -35,9 +36,7 @@ extern const struct config_def report_settings_defs[REPORT_NSETTINGS];
 #define REPORT_PLACE_MAX 200
 #define REPORT_MESSAGE_MAX 2000 /* a status message, an assessment comment */
 #define REPORT_PHOTOS_MAX 3
-#define REPORT_REF_SIZE 12   /* "R-XXXX-XXXX" and the NUL */
-#define REPORT_TOKEN_SIZE 44 /* 32 random bytes as unpadded base64url, and the NUL */
-#define REPORT_SHA256_HEX 65
+#define REPORT_REF_SIZE PUBLIC_REF_SIZE /* "R-XXXX-XXXX" and the NUL (common/secret.h) */
 
 /*
  * Load the categories from the asset "config/report_categories.json" (the commune theme's copy
@@ -104,10 +103,6 @@ json_t *report_status_options(struct request *req, const char *selected);
 void report_new_ref(char out[REPORT_REF_SIZE]);
 /* True when s has the shape of a reference. */
 bool report_ref_is_valid(const char *s);
-/* A fresh tracking token and the hex SHA-256 that is stored instead of it. */
-void report_new_token(char token[REPORT_TOKEN_SIZE], char sha256_hex[REPORT_SHA256_HEX]);
-/* The hex SHA-256 of a presented token; false when it does not have a token's shape. */
-bool report_token_hash(const char *token, char sha256_hex[REPORT_SHA256_HEX]);
 
 /*
  * A resident's new report, as the HTML form and the Open311 API both take it. Strings may be
@@ -134,7 +129,7 @@ struct report_input {
  * "database_unavailable", or NULL when no transaction could begin). All checks run before any
  * SQL but the boundary's. (page_report_file.c)
  */
-json_t *report_submit(struct app *app, const struct report_input *in, char token[REPORT_TOKEN_SIZE],
+json_t *report_submit(struct app *app, const struct report_input *in, char token[SECRET_TOKEN_SIZE],
 		      enum status *st, const char **code, const char **field);
 
 /*

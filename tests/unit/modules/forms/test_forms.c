@@ -203,14 +203,6 @@ test_refs_and_tokens(void **state)
 	assert_false(form_ref_is_valid("D-ABCD-EFGI")); /* I is not in the alphabet */
 	assert_false(form_ref_is_valid("R-ABCD-EFGH"));
 	assert_false(form_ref_is_valid("D-ABCD-EFG"));
-	char token[FORM_TOKEN_SIZE], sha[FORM_SHA256_HEX], sha2[FORM_SHA256_HEX];
-	form_new_token(token, sha);
-	assert_true(form_token_hash(token, sha2));
-	assert_string_equal(sha, sha2);
-	assert_string_not_equal(token, sha);
-	token[3] = 'A'; /* not in the token's alphabet */
-	assert_false(form_token_hash(token, sha2));
-	assert_false(form_token_hash("short", sha2));
 	char key[FORM_KEY_SIZE];
 	form_new_key(key);
 	assert_true(form_key_is_valid(key));

@@ -139,21 +139,21 @@ static void
 test_new_token(void **state)
 {
 	(void)state;
-	char tokens[20][REPORT_TOKEN_SIZE];
+	char tokens[20][SECRET_TOKEN_SIZE];
 	for (size_t i = 0; i < 20; i++) {
-		char sha[REPORT_SHA256_HEX], again[REPORT_SHA256_HEX];
-		memset(tokens[i], '!', REPORT_TOKEN_SIZE);
+		char sha[SHA256_HEX_SIZE], again[SHA256_HEX_SIZE];
+		memset(tokens[i], '!', SECRET_TOKEN_SIZE);
 		memset(sha, '!', sizeof(sha));
-		report_new_token(tokens[i], sha);
+		secret_token_new(tokens[i], sha);
 		const char *t = tokens[i];
-		assert_int_equal(strlen(t), REPORT_TOKEN_SIZE - 1);
-		assert_int_equal(strspn(t, B64URL), REPORT_TOKEN_SIZE - 1);
+		assert_int_equal(strlen(t), SECRET_TOKEN_SIZE - 1);
+		assert_int_equal(strspn(t, B64URL), SECRET_TOKEN_SIZE - 1);
 		/* 256 bits in 43 characters: the last one holds 4 bits, its 2 low bits are zero */
-		assert_int_equal((strchr(B64URL, t[REPORT_TOKEN_SIZE - 2]) - B64URL) % 4, 0);
-		assert_int_equal(strlen(sha), REPORT_SHA256_HEX - 1);
-		assert_int_equal(strspn(sha, "0123456789abcdef"), REPORT_SHA256_HEX - 1);
+		assert_int_equal((strchr(B64URL, t[SECRET_TOKEN_SIZE - 2]) - B64URL) % 4, 0);
+		assert_int_equal(strlen(sha), SHA256_HEX_SIZE - 1);
+		assert_int_equal(strspn(sha, "0123456789abcdef"), SHA256_HEX_SIZE - 1);
 		/* what is stored is what a presented token hashes to */
-		assert_true(report_token_hash(t, again));
+		assert_true(secret_token_hash(t, again));
 		assert_string_equal(again, sha);
 		for (size_t j = 0; j < i; j++)
 			assert_string_not_equal(tokens[j], t);
@@ -164,9 +164,9 @@ static void
 test_token_hash(void **state)
 {
 	(void)state;
-	char sha[REPORT_SHA256_HEX];
+	char sha[SHA256_HEX_SIZE];
 	/* SHA-256 of the 43 bytes, computed elsewhere (Python's hashlib) */
-	assert_true(report_token_hash("abcdefghijklmnopqrstuvwxyzABCDEFGHIJ-_01234", sha));
+	assert_true(secret_token_hash("abcdefghijklmnopqrstuvwxyzABCDEFGHIJ-_01234", sha));
 	assert_string_equal(sha,
 			    "3a3f89df6a8ee992e20ba461e1531b4224f060509a2ca6f3a52f2b979b466ca4");
 	static const char *const bad[] = {
@@ -180,12 +180,12 @@ test_token_hash(void **state)
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		memset(sha, 'x', sizeof(sha));
-		if (report_token_hash(bad[i], sha))
+		if (secret_token_hash(bad[i], sha))
 			fail_msg("\"%s\" was taken for a token", bad[i]);
 		assert_string_equal(sha, "");
 	}
 	memset(sha, 'x', sizeof(sha));
-	assert_false(report_token_hash(NULL, sha));
+	assert_false(secret_token_hash(NULL, sha));
 	assert_string_equal(sha, "");
 }
 

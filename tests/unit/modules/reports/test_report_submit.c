@@ -33,7 +33,7 @@ valid(void)
 static void
 assert_refused(struct report_input in, const char *code, const char *field)
 {
-	char token[REPORT_TOKEN_SIZE];
+	char token[SECRET_TOKEN_SIZE];
 	enum status st = STATUS_OK;
 	const char *got = NULL, *got_field = NULL;
 	test_db_forget();
@@ -53,7 +53,7 @@ assert_refused(struct report_input in, const char *code, const char *field)
 static void
 assert_accepted(struct report_input in)
 {
-	char token[REPORT_TOKEN_SIZE];
+	char token[SECRET_TOKEN_SIZE];
 	enum status st = STATUS_OK;
 	const char *got = "x", *got_field = "x";
 	test_db_forget();
@@ -248,7 +248,7 @@ test_boundary(void **state)
 	test_app.site = json_loads("{\"map\": {\"boundary\": [[-0.7, 35.6], [-0.5, 35.6],"
 				   " [-0.5, 35.8], [-0.7, 35.8]]}}",
 				   0, NULL);
-	char token[REPORT_TOKEN_SIZE];
+	char token[SECRET_TOKEN_SIZE];
 	enum status st = STATUS_OK;
 	const char *code = NULL, *field = NULL;
 	test_db_forget();
