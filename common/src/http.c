@@ -514,6 +514,10 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 		if (ci)
 			linger_add(ci->connect_fd, req->linger_bytes);
 	}
+	/* an answer made but never queued: the connection closed (or the daemon stopped) between
+	 * the handler's worker resuming it and the HTTP thread taking it back */
+	if (req->response)
+		MHD_destroy_response(req->response);
 	form_abort(req);
 	if (req->body_reserved)
 		atomic_fetch_sub(&body_bytes_held, req->body_reserved);
