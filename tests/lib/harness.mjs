@@ -193,7 +193,9 @@ export async function startCluster({ sharedBuffers = '16MB' } = {}) {
 		`port = ${port}`,
 		`unix_socket_directories = '${sockDir}'`,
 		`shared_buffers = ${sharedBuffers}`,
-		'max_connections = 40',
+		// up to four daemons share a cluster in some tests; each holds about 12 connections
+		// (docs/architecture.md "Database"), and the tests' own psql come and go
+		'max_connections = 100',
 		'max_wal_size = 256MB',
 		"log_line_prefix = '%m [%p] %d '",
 		'',
