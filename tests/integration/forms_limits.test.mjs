@@ -62,12 +62,12 @@ after(async () => { await srv?.stop(); });
 describe('forms: per-client limits', () => {
 	let token;
 
-	test('submissions past the limit: 429 too_many_files, nothing stored', async () => {
+	test('submissions past the limit: 429 too_many_submissions, nothing stored', async () => {
 		const a = client(7);
 		const before = await count('form_files');
 		for (let i = 0; i < SUBMITS; i++) assert.equal((await submit(a)).status, 201);
 		// a refused answer counts too, and past the limit even a valid one is turned away
-		for (const who of ['', 'Essai']) assert429(await submit(a, who), 'too_many_files');
+		for (const who of ['', 'Essai']) assert429(await submit(a, who), 'too_many_submissions');
 		assert.equal(await count('form_files'), before + SUBMITS);
 		assert.equal(await count('form_status_changes'), before + SUBMITS);
 		const b = await submit(client(8));

@@ -381,7 +381,7 @@ read_submission(struct request *req, json_t *def, struct db_new_file *nf, struct
 void
 page_form_submit(struct request *req)
 {
-	if (!page_rate_allow(req, "form_submit", FORM_SUBMIT_PER_MINUTE, "too_many_files",
+	if (!page_rate_allow(req, "form_submit", FORM_SUBMIT_PER_MINUTE, "too_many_submissions",
 			     "too many files from this connection; try again in a minute"))
 		return;
 	json_t *form = current_form(req);
