@@ -110,7 +110,7 @@ staff_file(struct request *req)
 	enum status st = STATUS_NOT_FOUND;
 	json_t *row = form_ref_is_valid(ref) ? db_file_by_ref(ref, &st) : NULL;
 	if (!row)
-		page_read_failed(req, st, "file_not_found", "there is no such file");
+		page_read_failed(req, st, "form_file_not_found", "there is no such file");
 	else
 		secret_private_headers(req);
 	return row;
@@ -186,7 +186,7 @@ detail(struct request *req, const char *name, const char *code)
 		return NULL;
 	}
 	if (utf8_length(s) > DETAIL_MAX || text_has_control(s, true)) {
-		http_error(req, STATUS_INVALID, "text_too_long",
+		http_error(req, STATUS_INVALID, "detail_too_long",
 			   "a detail is longer than 1000 characters or holds control characters");
 		return NULL;
 	}
@@ -240,7 +240,7 @@ page_staff_file_status(struct request *req)
 	}
 	free(text);
 	if (st != STATUS_OK) {
-		page_write_failed(req, st, "file_not_found", "status_not_allowed");
+		page_write_failed(req, st, "form_file_not_found", "status_not_allowed");
 		goto out;
 	}
 	log_info("form file %s set %s by account %lld",
