@@ -20,6 +20,7 @@
  * In this order: routes are tried, the navigation is shown and the demo is loaded so. Feeds
  * come before reports, whose "/reports/{ref}" would take "feed.atom" for a reference.
  */
+// clang-format off
 const struct module *const citizen_modules[] = {
 	&home_module,
 	&news_module,
@@ -36,3 +37,4 @@ const struct module *const citizen_modules[] = {
 	&federation_module,
 	NULL,
 };
+// clang-format on

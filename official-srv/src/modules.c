@@ -20,10 +20,20 @@
 /* In this order: routes are tried, the navigation is shown and the demo is loaded so. */
 // clang-format off
 const struct module *const official_modules[] = {
-	&home_module,         &news_module,       &publications_module, &budgets_module,
-	&council_module,      &moderation_module, &reactions_module,    &reports_module,
-	&services_module,     &forms_module,      &appointments_module, &inbox_module,
-	&accountability_module, &federation_module,
+	&home_module,
+	&news_module,
+	&publications_module,
+	&budgets_module,
+	&council_module,
+	&moderation_module,
+	&reactions_module,
+	&reports_module,
+	&services_module,
+	&forms_module,
+	&appointments_module,
+	&inbox_module,
+	&accountability_module,
+	&federation_module,
 	NULL,
 };
 // clang-format on

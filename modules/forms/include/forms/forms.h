@@ -24,7 +24,6 @@ enum status forms_offered(const char *service, bool *out);
  * three are null while fewer than min_sample files are decided (or legal_delay_days <= 0 for
  * within_delay, the share of decided files decided within that many days).
  */
-enum status forms_figures(const char *service, int legal_delay_days, int min_sample,
-			  json_t **out);
+enum status forms_figures(const char *service, int legal_delay_days, int min_sample, json_t **out);
 
 #endif
