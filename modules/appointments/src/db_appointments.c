@@ -22,19 +22,6 @@
 #define LOCAL_DAY(t) "to_char(" t " AT TIME ZONE " TZ ", 'YYYY-MM-DD')"
 #define LOCAL_TIME(t) "to_char(" t " AT TIME ZONE " TZ ", 'HH24:MI')"
 
-/* Every row of res as objects (NULL when res is NULL); clears res. */
-static json_t *
-rows(PGresult *res)
-{
-	if (!res)
-		return NULL;
-	json_t *a = json_array();
-	for (int i = 0; i < PQntuples(res); i++)
-		json_array_append_new(a, db_row_object(res, i));
-	PQclear(res);
-	return a;
-}
-
 /* The first row of res as an object, NULL when none (*st NOT_FOUND) or failed; clears res. */
 static json_t *
 one(PGresult *res, enum status *st)
@@ -94,7 +81,7 @@ db_appt_settings_save(int horizon_days, int notice_minutes, int per_contact, con
 json_t *
 db_appt_offers(const char *service)
 {
-	return rows(db_exec(
+	return db_row_objects(db_exec(
 		"SELECT c.id AS counter_id, c.name AS counter, c.place, o.service, o.title,"
 		" o.slot_minutes, o.capacity, " HOURS_OF(
 			"c.id") " AS hours"
@@ -120,10 +107,11 @@ db_appt_offered(const char *service)
 json_t *
 db_appt_closed(const char *from, const char *to)
 {
-	return rows(db_exec("SELECT id, to_char(day, 'YYYY-MM-DD') AS day, counter_id, reason"
-			    " FROM appt_closed WHERE day BETWEEN $1::date AND $2::date"
-			    " ORDER BY day, counter_id NULLS FIRST",
-			    DB_PARAMS(from, to)));
+	return db_row_objects(
+		db_exec("SELECT id, to_char(day, 'YYYY-MM-DD') AS day, counter_id, reason"
+			" FROM appt_closed WHERE day BETWEEN $1::date AND $2::date"
+			" ORDER BY day, counter_id NULLS FIRST",
+			DB_PARAMS(from, to)));
 }
 
 json_t *
@@ -356,10 +344,10 @@ db_appt_reschedule(long long id, const struct appt_new *to, const char **code)
 json_t *
 db_appt_counters(void)
 {
-	return rows(db_exec("SELECT c.id, c.name, c.place, c.active, " HOURS_OF(
-				    "c.id") " AS hours"
-					    " FROM appt_counters c ORDER BY c.id",
-			    0, NULL));
+	return db_row_objects(db_exec("SELECT c.id, c.name, c.place, c.active, " HOURS_OF(
+					      "c.id") " AS hours"
+						      " FROM appt_counters c ORDER BY c.id",
+				      0, NULL));
 }
 
 #define DAY_ROW                                                                                    \
@@ -370,7 +358,7 @@ json_t *
 db_appt_day(long long counter_id, const char *day)
 {
 	char cid[24];
-	return rows(db_exec(
+	return db_row_objects(db_exec(
 		"SELECT " DAY_ROW " FROM appt_bookings b LEFT JOIN appt_offers o"
 		" ON o.counter_id = b.counter_id AND o.service = b.service"
 		" WHERE b.counter_id = $1 AND b.starts_at >= " DAY_START(
@@ -404,18 +392,18 @@ db_appt_close_day(long long counter_id, const char *day, const char *reason)
 		       " AND starts_at >= " DAY_START("$2") " AND starts_at < " DAY_START(
 			       "$2") " + interval '1 day'",
 		       DB_PARAMS(cid, day)) == 0)
-		out = rows(db_exec("WITH b AS (UPDATE appt_bookings SET status = 'closed', "
-				   "updated_at = now()"
-				   "  WHERE counter_id = $1 AND status = 'booked' AND starts_at "
-				   ">= " DAY_START("$2") " AND starts_at < " DAY_START(
-					   "$2") " + interval '1 day'"
-						 " RETURNING *)"
-						 " SELECT " DAY_ROW
-						 " FROM b LEFT JOIN appt_offers o"
-						 " ON o.counter_id = b.counter_id AND o.service = "
-						 "b.service"
-						 " ORDER BY b.starts_at, b.id",
-				   DB_PARAMS(cid, day)));
+		out = db_row_objects(
+			db_exec("WITH b AS (UPDATE appt_bookings SET status = 'closed', "
+				"updated_at = now()"
+				"  WHERE counter_id = $1 AND status = 'booked' AND starts_at "
+				">= " DAY_START("$2") " AND starts_at < " DAY_START(
+					"$2") " + interval '1 day'"
+					      " RETURNING *)"
+					      " SELECT " DAY_ROW " FROM b LEFT JOIN appt_offers o"
+					      " ON o.counter_id = b.counter_id AND o.service = "
+					      "b.service"
+					      " ORDER BY b.starts_at, b.id",
+				DB_PARAMS(cid, day)));
 	if (!out || db_commit() < 0) {
 		db_rollback();
 		json_decref(out);
