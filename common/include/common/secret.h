@@ -4,12 +4,12 @@
 
 /*
  * What a resident holds instead of an account, one mechanism for every module that gives one
- * (a report's tracking link, a form file's, a booking's, an Open311 key):
+ * (a private link to follow or change what they filed or booked, an API key shown once):
  * - a secret token: 32 random bytes as 43 base64url characters, put in a private link or
  *   shown once; only its SHA-256 is stored, so a copy of the database opens nothing;
- * - a public reference to read aloud at a counter or over the phone: a letter naming what it
- *   is ('R' report, 'D' form file, 'A' booking), then 8 random characters of Crockford's
- *   base32 (no I, L, O or U to misread), "R-7K3M-Q9ZD".
+ * - a public reference to read aloud at a counter or over the phone: a letter the module
+ *   chooses for what it names, then 8 random characters of Crockford's base32 (no I, L, O or
+ *   U to misread), "X-7K3M-Q9ZD".
  * Pages reached through a token send secret_private_headers().
  */
 #include <stdbool.h>
