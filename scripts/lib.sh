@@ -22,6 +22,8 @@ BALADIYA_PG_USER=${BALADIYA_PG_USER:-baladiya}
 # fonts-noto-core carries Noto Naskh/Sans/Kufi Arabic, so Arabic pages render in screenshots.
 # libvips-dev: the photo pipeline; libvips-tools (the vips command) and libimage-exiftool-perl
 # (exiftool) make and inspect test photos, an outside check that no EXIF/GPS is served.
+# python3-aiosmtpd is the real SMTP server the mail tests send to; python3-feedparser the
+# outside parser that checks every Atom feed (both run with /usr/bin/python3).
 BALADIYA_PACKAGES=(
 	build-essential cmake pkg-config
 	libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libssl-dev libpq-dev
@@ -32,6 +34,7 @@ BALADIYA_PACKAGES=(
 	chromium wrk docker-compose
 	clang libclang-rt-14-dev
 	curl ca-certificates fonts-noto-core
+	python3 python3-aiosmtpd python3-feedparser
 )
 
 say() { printf '==> %s\n' "$*" >&2; }
