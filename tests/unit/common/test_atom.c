@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * The feeds' XML text (modules/feeds/src/xml.c): the five markup characters as entities, the
+ * The feeds' XML text (common/src/atom.c): the five markup characters as entities, the
  * characters XML 1.0 forbids and malformed UTF-8 (truncated, stray continuation bytes, overlong
  * forms, surrogates, past U+10FFFF) dropped, direction controls as character references,
  * everything else kept byte for byte; elements; RFC 822 dates for RSS.
  */
-#include "../../../../modules/feeds/src/xml.h"
+#include "common/atom.h"
 
 #include "common/strbuf.h"
 
