@@ -162,7 +162,23 @@ atom_time(char *buf, const char *t)
 
 /* ---- summaries ---- */
 
-/* html (cmark's output) as its text: tags as spaces, cmark's four entities decoded. */
+/* True when the tag at p ("<p>", "</li>", "<br />") ends a line of text. */
+static bool
+is_block_tag(const char *p)
+{
+	static const char *const blocks[] = {"p",   "li",         "br", "hr", "h1", "h2",
+					     "h3",  "h4",         "h5", "h6", "ul", "ol",
+					     "pre", "blockquote", "tr", "td", "th", NULL};
+	p += 1 + (p[1] == '/');
+	size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789");
+	for (const char *const *b = blocks; *b; b++)
+		if (strlen(*b) == n && strncmp(p, *b, n) == 0)
+			return true;
+	return false;
+}
+
+/* html (cmark's output) as its text: block tags as spaces, inline ones removed, cmark's four
+ * entities decoded. */
 static char *
 html_text(const char *html)
 {
@@ -173,7 +189,8 @@ html_text(const char *html)
 	for (const char *p = html; *p;) {
 		if (*p == '<') {
 			const char *end = strchr(p, '>');
-			strbuf_addch(&sb, ' ');
+			if (is_block_tag(p))
+				strbuf_addch(&sb, ' ');
 			p = end ? end + 1 : p + strlen(p);
 			continue;
 		}

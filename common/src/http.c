@@ -438,6 +438,7 @@ error_reply(struct request *req, enum status st, const char *code, const char *m
 		return;
 	}
 	json_object_set_new(err, "status", json_integer(http));
+	req->want_atom = false; /* a list's feed that fails answers the error page */
 	http_render(req, http, "error", err);
 }
 

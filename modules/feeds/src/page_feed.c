@@ -21,7 +21,8 @@
 
 #include <string.h>
 
-#define FEED_ITEMS 50 /* reports in a feed */
+#define FEED_ITEMS 50          /* reports in a feed */
+#define FEED_AGE_MAX_DAYS 3650 /* as the list's age filter */
 #define RSS_TYPE "application/rss+xml; charset=utf-8"
 
 /* ---- the request ---- */
@@ -75,6 +76,14 @@ feed_load(struct request *req, struct report_feed *f)
 			   "there is no quarter with this code");
 		return false;
 	}
+	/* the list's other filters, so that its page advertises the feed of what it shows */
+	const char *status = http_query_value(req, "status"), *age = http_query_value(req, "age");
+	long long days = age ? page_parse_id(age) : 0;
+	if ((status && !report_status_is_valid(status)) || days < 0 || days > FEED_AGE_MAX_DAYS) {
+		http_error(req, STATUS_INVALID, "invalid_filter",
+			   "status is not a report status, or age not a number of days");
+		return false;
+	}
 	struct strbuf q = STRBUF_INIT;
 	if (f->category)
 		strbuf_addf(&q, "?category=%s",
@@ -83,6 +92,10 @@ feed_load(struct request *req, struct report_feed *f)
 		strbuf_addstr(&q, q.len ? "&quarter=" : "?quarter=");
 		strbuf_addurlenc(&q, f->quarter);
 	}
+	if (status)
+		strbuf_addf(&q, "%cstatus=%s", q.len ? '&' : '?', status); /* a-z and _ only */
+	if (days)
+		strbuf_addf(&q, "%cage=%lld", q.len ? '&' : '?', days);
 	f->query = arena_strdup(req->arena, q.buf);
 	strbuf_release(&q);
 
@@ -96,7 +109,10 @@ feed_load(struct request *req, struct report_feed *f)
 	f->title = arena_strdup(req->arena, title.buf);
 	strbuf_release(&title);
 
-	struct report_filter filter = {.category = f->category, .quarter = f->quarter};
+	struct report_filter filter = {.category = f->category,
+				       .quarter = f->quarter,
+				       .status = status,
+				       .age_days = (int)days};
 	json_t *list = db_report_list(&filter, 0, FEED_ITEMS);
 	if (!list) {
 		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
