@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * The feeds' XML text (common/src/atom.c): the five markup characters as entities, the
- * characters XML 1.0 forbids and malformed UTF-8 (truncated, stray continuation bytes, overlong
- * forms, surrogates, past U+10FFFF) dropped, direction controls as character references,
- * everything else kept byte for byte; elements; RFC 822 dates for RSS.
+ * The Atom writer and the feeds' XML text (common/src/atom.c): the five markup characters as
+ * entities, the characters XML 1.0 forbids and malformed UTF-8 (truncated, stray continuation
+ * bytes, overlong forms, surrogates, past U+10FFFF) dropped, direction controls as character
+ * references, everything else kept byte for byte; elements; RFC 822 dates for RSS; RFC 3339 times
+ * for Atom (dates, fractions, offsets kept; impossible ones refused); short plain summaries (white
+ * space, Markdown removed, cut at a word with "…"); a whole feed with hostile texts.
  */
 #include "common/atom.h"
 
 #include "common/strbuf.h"
 
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -155,6 +158,125 @@ test_rfc822(void **state)
 	assert_rfc822(NULL, "Thu, 01 Jan 1970 00:00:00 +0000");
 }
 
+/* t through atom_time, compared with want. */
+static void
+assert_time(const char *t, const char *want)
+{
+	char buf[ATOM_TIME_SIZE];
+	assert_string_equal(atom_time(buf, t), want);
+}
+
+static void
+test_atom_time(void **state)
+{
+	(void)state;
+	assert_time("2026-11-26T10:00:00.123456Z", "2026-11-26T10:00:00.123456Z");
+	assert_time("2026-11-26T10:00:00Z", "2026-11-26T10:00:00Z");
+	assert_time("2026-11-26T10:00:00+01:00", "2026-11-26T10:00:00+01:00");
+	assert_time("2026-03-20", "2026-03-20T00:00:00Z");
+	assert_time("2024-02-29", "2024-02-29T00:00:00Z");
+	const char *epoch = "1970-01-01T00:00:00Z";
+	assert_time("2026-02-29", epoch); /* not a leap year */
+	assert_time("2100-02-29", epoch);
+	assert_time("2026-04-31", epoch);
+	assert_time("2026-13-01", epoch);
+	assert_time("2026-11-26T24:00:00Z", epoch);
+	assert_time("2026-11-26T10:00:00", epoch);  /* no zone: not RFC 3339 */
+	assert_time("2026-11-26 10:00:00Z", epoch); /* a space is not a T here */
+	assert_time("2026-11-26T10:00:00.Z", epoch);
+	assert_time("2026-11-26T10:00:00Z<x>", epoch);
+	assert_time("26/11/2026", epoch);
+	assert_time("", epoch);
+	assert_time(NULL, epoch);
+}
+
+/* text through atom_summary(max, markdown), compared with want. */
+static void
+assert_summary(const char *text, size_t max, bool markdown, const char *want)
+{
+	struct strbuf out = STRBUF_INIT;
+	atom_summary(&out, text, max, markdown);
+	assert_string_equal(out.buf, want);
+	strbuf_release(&out);
+}
+
+static void
+test_atom_summary(void **state)
+{
+	(void)state;
+	assert_summary("  La rue\n\nsera\tfermée.  ", 100, false, "La rue sera fermée.");
+	assert_summary("La **rue** sera _fermée_.\n\n- du 3\n- au 5", 100, true,
+		       "La rue sera fermée. du 3 au 5");
+	assert_summary("Voir [le plan](https://x.example/p) & <script>x</script>", 100, true,
+		       "Voir le plan & x"); /* raw HTML dropped, its text kept */
+	assert_summary("a < b", 100, true, "a < b");
+	/* cut at the end of the last whole word */
+	assert_summary("une deux trois quatre", 12, false, "une deux…");
+	assert_summary("une deux trois", 14, false, "une deux trois");
+	/* one long word: cut inside it rather than dropping it all */
+	assert_summary("anticonstitutionnellement", 10, false, "anticonsti…");
+	/* characters, not bytes: Arabic letters are two bytes each */
+	assert_summary("بلدية الجزائر", 5, false, "بلدية…");
+	assert_summary(NULL, 10, true, "");
+	assert_summary("", 10, false, "");
+}
+
+static void
+test_atom_feed(void **state)
+{
+	(void)state;
+	struct strbuf out = STRBUF_INIT;
+	atom_open(&out, &(struct atom_head){.id = "tag:x.example,2026:/news.atom?lang=fr",
+					    .title = "Tiziri — Actualités <&>",
+					    .updated = "2026-11-26",
+					    .lang = "fr",
+					    .author = "Tiziri",
+					    .author_uri = "https://x.example",
+					    .self = "https://x.example/news.atom?a=1&lang=fr",
+					    .html = "https://x.example/news?a=1&lang=fr"});
+	atom_add_entry(&out, &(struct atom_entry){.id = "tag:x.example,2026:news/official/3",
+						  .title = "]]> \x07<b>\xE2\x80\xAE",
+						  .link = "https://x.example/news/3",
+						  .updated = "2026-11-26T10:00:00.5Z",
+						  .category = "voirie",
+						  .category_label = "Voirie \"& co\"",
+						  .summary = "x"});
+	atom_add_entry(&out, &(struct atom_entry){.id = "tag:x.example,2026:news/official/4",
+						  .title = "Sans résumé",
+						  .link = "https://x.example/news/4",
+						  .updated = "not a time"});
+	atom_close(&out);
+	assert_string_equal(
+		out.buf,
+		"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+		"<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"fr\">\n"
+		"<id>tag:x.example,2026:/news.atom?lang=fr</id>\n"
+		"<title type=\"text\">Tiziri — Actualités &lt;&amp;&gt;</title>\n"
+		"<updated>2026-11-26T00:00:00Z</updated>\n"
+		"<author><name>Tiziri</name><uri>https://x.example</uri></author>\n"
+		"<link rel=\"self\" type=\"application/atom+xml\" "
+		"href=\"https://x.example/news.atom?a=1&amp;lang=fr\"/>\n"
+		"<link rel=\"alternate\" type=\"text/html\" "
+		"href=\"https://x.example/news?a=1&amp;lang=fr\"/>\n"
+		"<generator>Baladiya</generator>\n"
+		"<entry>\n"
+		"<id>tag:x.example,2026:news/official/3</id>\n"
+		"<title type=\"text\">]]&gt; &lt;b&gt;&#x202E;</title>\n"
+		"<link rel=\"alternate\" type=\"text/html\" href=\"https://x.example/news/3\"/>\n"
+		"<updated>2026-11-26T10:00:00.5Z</updated>\n"
+		"<category term=\"voirie\" label=\"Voirie &quot;&amp; co&quot;\"/>\n"
+		"<summary type=\"text\">x</summary>\n"
+		"</entry>\n"
+		"<entry>\n"
+		"<id>tag:x.example,2026:news/official/4</id>\n"
+		"<title type=\"text\">Sans résumé</title>\n"
+		"<link rel=\"alternate\" type=\"text/html\" href=\"https://x.example/news/4\"/>\n"
+		"<updated>1970-01-01T00:00:00Z</updated>\n"
+		"</entry>\n"
+		"</feed>\n");
+	strbuf_release(&out);
+}
+
 int
 main(void)
 {
@@ -166,6 +288,9 @@ main(void)
 		cmocka_unit_test(test_bidi_as_references),
 		cmocka_unit_test(test_element),
 		cmocka_unit_test(test_rfc822),
+		cmocka_unit_test(test_atom_time),
+		cmocka_unit_test(test_atom_summary),
+		cmocka_unit_test(test_atom_feed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
