@@ -188,6 +188,9 @@ describe('every public list has an Atom feed', () => {
 			 'pending', now(), now()),
 			('citizen', 9003, 'R-FEED-0003', 'ECL', 'Signalement masqué', 'y', 'centre',
 			 'hidden', now(), now())`);
+		await sql(citizen, `INSERT INTO moderation_log (origin, origin_id, action, target, reason)
+			VALUES ('citizen', 9003, 'hide_report', 'report/R-FEED-0003',
+			'Un numéro de téléphone   dans le texte')`);
 		await waitForMirror(official, citizen);
 		await waitForMirror(citizen, official);
 	});
@@ -268,6 +271,16 @@ describe('every public list has an Atom feed', () => {
 		assert.ok(!all.entries.some((e) => /attente|masqué/.test(e.title)));
 		const status = await advertised(citizen, '/reports?status=resolved', 'fr', { urlIds: true });
 		assert.ok(!status.entries.some((e) => e.title === 'Lampadaire éteint'), 'the status filter');
+	});
+
+	test('the public moderation log: each decision with its public reason', async () => {
+		const f = await advertised(citizen, '/moderation');
+		const e = f.entries.find((x) => x.id === 'tag:127.0.0.1,2026:moderation/citizen/9003');
+		assert.ok(e, JSON.stringify(f.entries));
+		assert.equal(e.title, 'Textes d\'un signalement masqués — report/R-FEED-0003');
+		assert.equal(e.summary, 'Un numéro de téléphone dans le texte');
+		assert.equal(e.link, `${citizen.url}/moderation#m-citizen-9003`);
+		assert.ok(!JSON.stringify(f).includes('Signalement masqué'), 'the hidden text is not in it');
 	});
 
 	test('a write shows at once in a cached feed; an unknown filter is a 400; no twin elsewhere', async () => {
