@@ -224,6 +224,18 @@ describe('every public list has an Atom feed', () => {
 		assert.deepEqual(titles(peer), ['Assemblée du collectif']);
 	});
 
+	test('the home page advertises both sides\' news', async () => {
+		for (const srv of [official, citizen]) {
+			const [home] = await check([{ page: `${srv.url}/?lang=fr` }]);
+			assert.equal(home.feeds.length, 2, JSON.stringify(home.feeds));
+			for (const f of home.feeds) assertGoodFeed(f, `${srv.side} /`, 'fr');
+			assert.deepEqual(home.feeds.map((f) => new URL(f.url).search),
+				['?lang=fr', '?from=peer&lang=fr']);
+			const own = srv === official ? ['Travaux rue Didouche'] : ['Assemblée du collectif'];
+			assert.ok(own.every((t) => home.feeds[0].entries.some((e) => e.title === t)));
+		}
+	});
+
 	test('the feed speaks the page\'s language', async () => {
 		const ar = await advertised(official, '/news', 'ar');
 		assert.ok(ar.entries.some((e) => e.title === 'أشغال شارع ديدوش'));

@@ -84,6 +84,13 @@ news_views(struct request *req, const char *origin, int limit)
 	return items;
 }
 
+void
+news_advertise_feeds(struct request *req)
+{
+	feed_advertise_path(req, news_heading(req, false), "/news.atom", NULL);
+	feed_advertise_path(req, news_heading(req, true), "/news.atom", "from=peer");
+}
+
 /* The list's Atom feed (ROUTE_ATOM_TWIN: /news.atom, /news.atom?from=peer): the newest
  * published news of origin, as the page lists them. */
 static void
