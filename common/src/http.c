@@ -746,8 +746,9 @@ dispatch(struct request *req)
 }
 
 /*
- * The route of req->path, its JSON twin first: "<path>.json" is the twin of a twin-enabled
- * route, tried first because a parameter like {id} would otherwise swallow "3.json". On
+ * The route of req->path, its twins first: "<path>.json" is the JSON twin of a ROUTE_JSON_TWIN
+ * route, "<path>.atom" the Atom feed of a ROUTE_ATOM_TWIN list, tried first because a
+ * parameter like {id} would otherwise swallow "3.json". On
  * ROUTER_WRONG_METHOD, allow holds the methods the path takes.
  */
 enum router_result
@@ -770,10 +771,9 @@ match_route(struct request *req, struct strbuf *allow)
 		if (rr != ROUTER_NOT_FOUND && (m.route->flags & twins[i].flag)) {
 			req->match = m;
 			req->path = base;
-			if (twins[i].flag == ROUTE_JSON_TWIN)
-				req->want_json = true;
-			else
-				req->want_atom = true;
+			/* the address chooses, whatever Accept says */
+			req->want_json = twins[i].flag == ROUTE_JSON_TWIN;
+			req->want_atom = twins[i].flag == ROUTE_ATOM_TWIN;
 			return rr;
 		}
 		strbuf_reset(allow);
