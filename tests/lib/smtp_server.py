@@ -89,7 +89,8 @@ def main():
     if a.auth:
         user, password = a.auth.split(':', 1)
         kw.update(authenticator=authenticator(user, password), auth_required=True,
-                  auth_require_tls=bool(ctx))
+                  # with implicit TLS aiosmtpd does not know the session is encrypted
+                  auth_require_tls=bool(ctx) and not a.tls)
     if ctx and a.tls:
         cls = ImplicitTLSController
         kw['ssl_context'] = ctx
