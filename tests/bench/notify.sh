@@ -59,7 +59,7 @@ smtp_start() {
 }
 
 # run MODE: queue MESSAGES messages, wait for all sent; sets RATE[MODE], FIRST[MODE], GOT[MODE].
-declare -A RATE=() FIRST=() TOTAL=() GOT=() DISTINCT=()
+declare -A RATE=() FIRST=() TOTAL=() GOT=() DISTINCT=() CONNS=()
 run() {
 	local mode=$1 t0 t1 first="" sent=0 i
 	export BALADIYA_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" BALADIYA_SMTP_FROM=bench@baladiya.test
@@ -96,6 +96,8 @@ ids = set()
 for line in open(sys.argv[1]):
     ids.add(email.message_from_string(json.loads(line)["data"])["Message-ID"])
 print(len(ids))' "$WORK/$mode.jsonl")
+	CONNS[$mode]=$($PY -c 'import json, sys
+print(len({tuple(json.loads(l)["peer"]) for l in open(sys.argv[1])}))' "$WORK/$mode.jsonl")
 	bench_stop official-srv
 	bench_stop "smtp-$mode"
 }
@@ -131,14 +133,14 @@ run starttls
 printf '\n## notify benchmark, %s\n\n' "$(date -u +%F)"
 printf 'Machine: %s; idle before: %s%%; %s messages a run.\n\n' "$(bench_machine)" \
 	"$IDLE_BEFORE" "$MESSAGES"
-printf '| path | messages/s | total s | first after ms | received | distinct Message-IDs |\n'
-printf '|---|---:|---:|---:|---:|---:|\n'
-printf '| baseline: smtplib, one connection | %s | %s | | %s | |\n' "${RATE[baseline]}" \
+printf '| path | messages/s | total s | first after ms | received | distinct Message-IDs | connections |\n'
+printf '|---|---:|---:|---:|---:|---:|---:|\n'
+printf '| baseline: smtplib, one connection | %s | %s | | %s | | 1 |\n' "${RATE[baseline]}" \
 	"${TOTAL[baseline]}" "${GOT[baseline]}"
 status=0
 for mode in plain starttls; do
-	printf '| queue → SMTP (%s) | %s | %s | %s | %s | %s |\n' "$mode" "${RATE[$mode]}" \
-		"${TOTAL[$mode]}" "${FIRST[$mode]}" "${GOT[$mode]}" "${DISTINCT[$mode]}"
+	printf '| queue → SMTP (%s) | %s | %s | %s | %s | %s | %s |\n' "$mode" "${RATE[$mode]}" \
+		"${TOTAL[$mode]}" "${FIRST[$mode]}" "${GOT[$mode]}" "${DISTINCT[$mode]}" "${CONNS[$mode]}"
 	[ "${GOT[$mode]}" -eq "$MESSAGES" ] && [ "${DISTINCT[$mode]}" -eq "$MESSAGES" ] || status=1
 done
 exit "$status"
