@@ -33,8 +33,10 @@ struct queued {
 	int attempts;   /* including this one */
 };
 void queued_release(struct queued *q);
-/* Put back every message left "sending" by a process that stopped (at start): 0/-1. */
-int db_queue_recover(void);
+/* Put back the messages left "sending" for older_than_s seconds or more: at start (0: all,
+ * left by a process that stopped), and by the hourly job (a sender that could not mark one).
+ * 0/-1. */
+int db_queue_recover(int older_than_s);
 /* Claim up to max due messages (state sending, attempts + 1) into *out; their number or -1. */
 int db_queue_claim(int max, struct queued **out);
 int db_queue_sent(long long id);
