@@ -205,16 +205,25 @@ describe('the queue and its transports', () => {
 		await smtp.start();
 	});
 
-	test('implicit TLS (smtps://) with AUTH', async () => {
+	test('implicit TLS (smtps://) with AUTH; an SMS gateway called by GET', async () => {
 		const tls = await startSmtpServer({ tls: 'implicit', auth: AUTH });
-		Object.assign(off.env, tls.env);
+		const getGw = await startSmsGateway({ method: 'GET' });
+		Object.assign(off.env, tls.env, getGw.env);
+		delete off.env.BALADIYA_SMS_BODY;
 		await off.restart();
 		const to = address('smtps');
 		assert.equal((await send({ channel: 'email', to, lang: 'en', kind: 'test.smtps', subject: 'Implicit TLS', body: 'Over TLS from the first byte' })).code, 0);
 		const [m] = await tls.waitFor((x) => x.to === to);
 		assert.equal(m.body, 'Over TLS from the first byte');
+		const text = 'رمز 4242 & plus+';
+		assert.equal((await send({ channel: 'sms', to: '+213661000222', lang: 'ar', kind: 'test.smsget', body: text })).code, 0);
+		const [g] = await getGw.waitFor((x) => x.to === '+213661000222');
+		assert.equal(g.method, 'GET');
+		assert.equal(g.text, text, '{text} URL-encoded in the query');
+		assert.ok(g.authorized);
 		await tls.stop();
-		Object.assign(off.env, smtp.env);
+		await getGw.close();
+		Object.assign(off.env, smtp.env, sms.env);
 		await off.restart();
 	});
 
@@ -401,7 +410,7 @@ describe('appointments: confirmation, reminder, move, cancel, the commune\'s not
 test('the logs carry message ids and kinds, never an address or a text', async () => {
 	const logs = off.logs();
 	assert.match(logs, /notify: could not send message \d+ \(test\.down\)/);
-	for (const a of [...ADDRESSES, '+213555000111', '+213555123456', 'kill1@example.org']) {
+	for (const a of [...ADDRESSES, '+213555000111', '+213555123456', '+213661000222', 'kill1@example.org']) {
 		assert.ok(!logs.includes(a), `${a} in the logs`);
 	}
 	for (const t of TEXTS) assert.ok(!logs.includes(t), `a text in the logs: ${t.slice(0, 30)}`);
