@@ -324,6 +324,29 @@ describe('follows: a form file\'s digest and the unsubscribe link', () => {
 	});
 });
 
+describe('follows end with their item', () => {
+	test('a closed file: the last change is sent, then the job erases the follow', async () => {
+		const resident = new Client(off.url);
+		const page = await resident.get(`/services/${SERVICE}/form?lang=fr`);
+		const formKey = /name="form_key" value="([0-9a-f]{32})"/.exec(page.body)[1];
+		const to = address('closed');
+		const body = new FormData();
+		for (const [k, v] of Object.entries({ object: 'Objet', contact: to, notify: 'yes', form_key: formKey })) body.append(k, v);
+		body.append('csrf', await resident.csrf());
+		const r = await resident.request(`/services/${SERVICE}/form?lang=fr`, { method: 'POST', body, json: true });
+		assert.equal(r.status, 201, r.body);
+		const { ref } = JSON.parse(r.body);
+		const set = await agent.post(`/staff/files/${ref}/status`, { status: 'closed' }, { json: true });
+		assert.equal(set.status, 200);
+		const [m] = await smtp.waitFor((x) => x.to === to);
+		assert.match(m.body, new RegExp(`Votre dossier ${ref} est clos`));
+		await waitFor(async () => await count(`kind = 'follow.form_file' AND recipient = '${to}' AND state = 'sent'`) === 1, { what: 'marked sent' });
+		assert.equal(await sql(off, `SELECT count(*) FROM notify_follows WHERE item_id = '${ref}' AND ended_at IS NOT NULL`), '1');
+		assert.equal((await cliFor(off, ['jobs', 'run'])).code, 0);
+		assert.equal(await sql(off, `SELECT count(*) FROM notify_follows WHERE item_id = '${ref}'`), '0', 'the contact is gone');
+	});
+});
+
 describe('appointments: confirmation, reminder, move, cancel, the commune\'s notice', () => {
 	const svc = 'notify-rdv';
 	let cid;

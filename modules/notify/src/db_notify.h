@@ -18,6 +18,9 @@ int db_notify_item_changed(const char *item_kind, const char *item_id, const cha
 			   const char *path, const char *what_key, json_t *vars);
 int db_notify_forget_contact(const char *channel, const char *to);
 int db_notify_unfollow_item(const char *item_kind, const char *item_id);
+int db_notify_item_ended(const char *item_kind, const char *item_id);
+/* Erase the follows of ended items that have nothing queued or being sent any more. */
+int db_notify_erase_ended(void);
 
 /* The follow a presented unsubscribe token names: *out {id, item_kind, lang} (new reference);
  * STATUS_NOT_FOUND when none. */
