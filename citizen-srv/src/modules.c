@@ -9,6 +9,7 @@
 #include "home/home.h"
 #include "moderation/moderation.h"
 #include "news/news.h"
+#include "notify/notify.h"
 #include "open311/open311.h"
 #include "protocol/federation.h"
 #include "publications/publications.h"
@@ -33,6 +34,7 @@ const struct module *const citizen_modules[] = {
 	&moderation_module,
 	&reactions_module,
 	&services_module,
+	&notify_module,
 	&accountability_module,
 	&federation_module,
 	NULL,

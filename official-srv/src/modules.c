@@ -11,6 +11,7 @@
 #include "inbox/inbox.h"
 #include "moderation/moderation.h"
 #include "news/news.h"
+#include "notify/notify.h"
 #include "protocol/federation.h"
 #include "publications/publications.h"
 #include "reactions/reactions.h"
@@ -31,6 +32,7 @@ const struct module *const official_modules[] = {
 	&services_module,
 	&forms_module,
 	&appointments_module,
+	&notify_module,
 	&inbox_module,
 	&accountability_module,
 	&federation_module,
