@@ -25,8 +25,9 @@
 #include <string.h>
 #include <time.h>
 
-#define INBOX_PAGE 50        /* reports per inbox page */
-#define INBOX_PAGES_MAX 1000 /* ?page= bound */
+#define INBOX_PAGE 50           /* reports per inbox page */
+#define INBOX_PAGES_MAX 1000    /* ?page= bound without a cursor (OFFSET) */
+#define INBOX_LABEL_MAX 1000000 /* ?page= bound with a cursor, where it only numbers the page */
 
 static const char *
 t_get(struct request *req, const char *key)
@@ -213,16 +214,26 @@ read_filter(struct request *req, struct inbox_filter *f)
 	const char *overdue = http_query_value(req, "overdue"),
 		   *disputed = http_query_value(req, "disputed");
 	const char *sort = http_query_value(req, "sort"), *page = http_query_value(req, "page");
+	const char *after = http_query_value(req, "after"),
+		   *before = http_query_value(req, "before");
 	f->overdue = overdue && strcmp(overdue, "1") == 0;
 	f->disputed = disputed && strcmp(disputed, "1") == 0;
 	f->newest_first = sort && strcmp(sort, "newest") == 0;
-	f->page = page ? (int)page_parse_id(page) : 1;
+	f->after = after ? page_parse_id(after) : 0;
+	f->before = before ? page_parse_id(before) : 0;
+	bool cursor = after || before;
+	long long n = page ? page_parse_id(page) : after ? 2 : 1;
+	f->page = n >= 1 && n <= (cursor ? INBOX_LABEL_MAX : INBOX_PAGES_MAX) ? (int)n : 0;
+	if (f->after < 0 || f->before < 0 || (after && before)) {
+		http_error(req, STATUS_INVALID, "invalid_cursor", "the page cursor is not valid");
+		return false;
+	}
 	if ((f->category && !report_category(req->app, f->category)) ||
 	    (f->status && strcmp(f->status, "open") != 0 &&
 	     !report_status_is_settable(f->status)) ||
 	    (f->quarter && !report_quarter_is_valid(f->quarter)) || (overdue && !f->overdue) ||
 	    (disputed && !f->disputed) || (sort && !f->newest_first && strcmp(sort, "oldest")) ||
-	    f->page < 1 || f->page > INBOX_PAGES_MAX) {
+	    f->page < 1) {
 		http_error(req, STATUS_INVALID, "invalid_filter",
 			   "a filter has a value the inbox does not know");
 		return false;
@@ -235,6 +246,33 @@ filter_status_label(struct request *req, const char *status)
 {
 	return strcmp(status, "open") == 0 ? t_get(req, "inbox_filter_open")
 					   : report_status_label(req, status);
+}
+
+/*
+ * The pager's links: keyset cursors on the first and last rows shown (rows: the page in the
+ * list's order), each with the number of the page it leads to; the page before the second is
+ * the first page itself.
+ */
+static void
+pager_links(struct request *req, const struct inbox_filter *f, json_t *rows, bool has_prev,
+	    bool has_next, json_t *view)
+{
+	const char *fq = filter_query(req, f, false), *amp = *fq ? "&" : "";
+	size_t n = json_array_size(rows);
+	if (has_next && n)
+		json_object_set_new(view, "next_url",
+				    json_sprintf("/staff/inbox?%s%safter=%lld&page=%d", fq, amp,
+						 (long long)json_integer_value(json_object_get(
+							 json_array_get(rows, n - 1), "id")),
+						 f->page + 1));
+	if (has_prev && (n || f->page == 2))
+		json_object_set_new(
+			view, "prev_url",
+			f->page <= 2 ? json_sprintf("/staff/inbox%s%s", *fq ? "?" : "", fq)
+				     : json_sprintf("/staff/inbox?%s%sbefore=%lld&page=%d", fq, amp,
+						    (long long)json_integer_value(json_object_get(
+							    json_array_get(rows, 0), "id")),
+						    f->page - 1));
 }
 
 void
@@ -251,22 +289,23 @@ page_inbox(struct request *req)
 		page_db_unavailable(req);
 		return;
 	}
+	/* one row more than a page says there is a page further on in the walk's direction */
+	bool more = json_array_size(rows) > INBOX_PAGE;
+	if (more)
+		json_array_remove(rows, f.before ? 0 : INBOX_PAGE);
+	bool has_next = f.before ? json_array_size(rows) > 0 : more;
+	bool has_prev = f.before ? more : f.after || f.page > 1;
 	json_t *items = json_array();
 	json_t *table = report_label_table(req), *assessments = assessment_labels(req);
 	size_t i;
 	json_t *r;
 	json_array_foreach(rows, i, r)
 	{
-		if (i == INBOX_PAGE)
-			break;
 		json_array_append(items, report_labels(req, table, assessments, r));
 	}
 	json_decref(table);
 	json_decref(assessments);
-	bool has_next = json_array_size(rows) > INBOX_PAGE;
-	json_decref(rows);
 
-	const char *fq = filter_query(req, &f, false);
 	/* the filter form: "open" first, then every status an agent may set */
 	static const char *const statuses[] = {
 		"open",     "received",     "forwarded", "in_progress", "scheduled",
@@ -281,14 +320,8 @@ page_inbox(struct request *req)
 	json_t *view = json_pack("{s:o, s:b, s:o, s:o, s:i}", "items", items, "has_items",
 				 json_array_size(items) > 0, "counts", counts, "filters", filters,
 				 "page", f.page);
-	if (has_next)
-		json_object_set_new(
-			view, "next_url",
-			json_sprintf("/staff/inbox?%s%spage=%d", fq, *fq ? "&" : "", f.page + 1));
-	if (f.page > 1)
-		json_object_set_new(
-			view, "prev_url",
-			json_sprintf("/staff/inbox?%s%spage=%d", fq, *fq ? "&" : "", f.page - 1));
+	pager_links(req, &f, rows, has_prev, has_next, view);
+	json_decref(rows);
 	const char *gq = filter_query(req, &f, true);
 	json_t *map = map_view(
 		req, arena_printf(req->arena, "/staff/inbox.geojson%s%s", *gq ? "?" : "", gq));
