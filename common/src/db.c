@@ -540,6 +540,12 @@ db_query_param(struct db_query *q, const char *sql, const char *value)
 	strbuf_addstr(&q->sql, sql);
 }
 
+void
+db_query_limit(struct db_query *q, int n)
+{
+	strbuf_addf(&q->sql, " LIMIT %d", n);
+}
+
 PGresult *
 db_query_exec(struct db_query *q)
 {

@@ -42,6 +42,7 @@ PGresult *db_exec(const char *sql, int n, const char *const *params);
  * it from its second use) where a "($n IS NULL OR r.x = $n)" statement is planned again for
  * every request (its generic plan cannot use the indexes, so the custom one always wins:
  * planning took more than executing on the list pages). At most DB_QUERY_PARAMS parameters.
+ * Values never go into the text (db_query_limit's page size aside).
  */
 #define DB_QUERY_PARAMS 16
 struct db_query {
@@ -55,6 +56,12 @@ void db_query_add(struct db_query *q, const char *sql);
 /* Appends the constant fragment sql, each "$?" in it becoming the placeholder of value, a new
  * parameter (NULL: SQL NULL); value must live until db_query_exec. */
 void db_query_param(struct db_query *q, const char *sql, const char *value);
+/*
+ * Appends " LIMIT n". n is the caller's page size, a number of its own, never a client's: as a
+ * parameter, a LIMIT makes PostgreSQL plan the statement again for every request (a generic
+ * plan assumes it keeps a tenth of the rows, so the custom plan always looks cheaper).
+ */
+void db_query_limit(struct db_query *q, int n);
 /* db_exec of the statement; q is released. */
 PGresult *db_query_exec(struct db_query *q);
 

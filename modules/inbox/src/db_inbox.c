@@ -75,10 +75,8 @@ list_query(struct db_query *q, const char *target_days, const struct inbox_filte
 				    : " AND (r.created_at, r.id) > (SELECT c.created_at, c.id"
 				      " FROM reports c WHERE c.id = $?::bigint)",
 			       LL(bufs[0], cursor));
-	db_query_param(q,
-		       down ? " ORDER BY " NEWEST " LIMIT $?::int"
-			    : " ORDER BY " OLDEST " LIMIT $?::int",
-		       LL(bufs[1], limit + 1));
+	db_query_add(q, down ? " ORDER BY " NEWEST : " ORDER BY " OLDEST);
+	db_query_limit(q, limit + 1);
 	if (!cursor && offset > 0)
 		db_query_param(q, " OFFSET $?::int", LL(bufs[2], offset));
 	db_query_add(q, f->newest_first ? ") p JOIN reports r ON r.id = p.id ORDER BY " NEWEST

@@ -64,7 +64,7 @@ db_moderation_list(long long before_id, int limit)
 	/* each entry with the reaction it is about and that reaction's item, when known here; the
 	 * cursor only when there is one (db_query: each statement planned once) */
 	struct db_query q;
-	char bid[24], lim[16];
+	char bid[24];
 	db_query_init(&q, "SELECT " MODERATION_COLUMNS ", r.target_kind, r.target_id, p.id,"
 			  " (p.data -> 'title')::text FROM moderation_log m"
 			  " LEFT JOIN reactions r"
@@ -73,7 +73,8 @@ db_moderation_list(long long before_id, int limit)
 			  " AND p.kind = r.target_kind AND p.origin_id = r.target_id");
 	if (before_id > 0)
 		db_query_param(&q, " WHERE m.id < $?::bigint", LL(bid, before_id));
-	db_query_param(&q, " ORDER BY m.id DESC LIMIT $?::int", LL(lim, limit + 1));
+	db_query_add(&q, " ORDER BY m.id DESC");
+	db_query_limit(&q, limit + 1);
 	PGresult *res = db_query_exec(&q);
 	if (!res)
 		return NULL;

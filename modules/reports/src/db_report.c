@@ -189,11 +189,16 @@ db_report_nearby(const char *category, long long lat_e6, long long lon_e6, int m
 		" AND r.status NOT IN ('resolved', 'out_of_scope', 'rejected', 'duplicate')"
 		" AND r.geom IS NOT NULL"
 		" AND ST_DWithin(r.geom::geography, point_e6($2, $3)::geography, $4)"
-		" ORDER BY ST_Distance(r.geom::geography, point_e6($2, $3)::geography), r.id"
-		" LIMIT $5";
-	char lat[24], lon[24], m[16], lim[16];
-	return db_row_objects(db_exec(q, DB_PARAMS(category, LL(lat, lat_e6), LL(lon, lon_e6),
-						   LL(m, meters), LL(lim, limit))));
+		" ORDER BY ST_Distance(r.geom::geography, point_e6($2, $3)::geography), r.id";
+	char lat[24], lon[24], m[16];
+	struct db_query dq;
+	db_query_init(&dq, "");
+	db_query_param(&dq, q, category); /* $1, then the $2..$4 written in q */
+	db_query_param(&dq, "", LL(lat, lat_e6));
+	db_query_param(&dq, "", LL(lon, lon_e6));
+	db_query_param(&dq, "", LL(m, meters));
+	db_query_limit(&dq, limit); /* a parameter would have it planned again every time */
+	return db_row_objects(db_query_exec(&dq));
 }
 
 /*
@@ -229,8 +234,8 @@ list_query(struct db_query *q, const struct report_filter *f, long long before_i
 			       " AND (r.created_at, r.id) <"
 			       " (SELECT created_at, id FROM reports WHERE id = $?::bigint)",
 			       LL(bufs[5], before_id));
-	db_query_param(q, " ORDER BY r.created_at DESC, r.id DESC LIMIT $?::int",
-		       LL(bufs[6], limit + 1));
+	db_query_add(q, " ORDER BY r.created_at DESC, r.id DESC");
+	db_query_limit(q, limit + 1);
 }
 
 json_t *
@@ -258,14 +263,19 @@ db_report_staff_list(long long before_id, int pending_limit, int limit)
 	static const char q_pending[] =
 		"SELECT" REPORT_COLUMNS ", count(*) OVER () AS waiting FROM reports r"
 		" WHERE r.origin = 'citizen' AND r.visibility = 'pending'"
-		" ORDER BY r.created_at DESC, r.id DESC LIMIT $1";
+		" ORDER BY r.created_at DESC, r.id DESC";
 	static const char q_others[] = "SELECT" REPORT_COLUMNS " FROM reports r"
 				       " WHERE r.origin = 'citizen' AND r.visibility <> 'pending'";
-	char lim[16], plim[16], bid[24];
-	json_t *pending =
-		before_id > 0
-			? json_array()
-			: db_row_objects(db_exec(q_pending, DB_PARAMS(LL(plim, pending_limit))));
+	char bid[24];
+	json_t *pending = NULL;
+	if (before_id > 0) {
+		pending = json_array();
+	} else {
+		struct db_query q;
+		db_query_init(&q, q_pending);
+		db_query_limit(&q, pending_limit);
+		pending = db_row_objects(db_query_exec(&q));
+	}
 	json_t *others = NULL;
 	if (pending) {
 		/* the cursor only when there is one (db_query: each statement planned once) */
@@ -277,8 +287,8 @@ db_report_staff_list(long long before_id, int pending_limit, int limit)
 				" AND (r.created_at, r.id) <"
 				"  (SELECT created_at, id FROM reports WHERE id = $?::bigint)",
 				LL(bid, before_id));
-		db_query_param(&q, " ORDER BY r.created_at DESC, r.id DESC LIMIT $?::int",
-			       LL(lim, limit + 1));
+		db_query_add(&q, " ORDER BY r.created_at DESC, r.id DESC");
+		db_query_limit(&q, limit + 1);
 		others = db_row_objects(db_query_exec(&q));
 	}
 	if (!others) {
