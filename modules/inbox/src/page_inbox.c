@@ -250,8 +250,8 @@ filter_status_label(struct request *req, const char *status)
 
 /*
  * The pager's links: keyset cursors on the first and last rows shown (rows: the page in the
- * list's order), each with the number of the page it leads to; the page before the second is
- * the first page itself.
+ * list's order), each with the number of the page it leads to. The page before the second, or
+ * before an empty page (a cursor past the end), is the first page itself.
  */
 static void
 pager_links(struct request *req, const struct inbox_filter *f, json_t *rows, bool has_prev,
@@ -259,20 +259,21 @@ pager_links(struct request *req, const struct inbox_filter *f, json_t *rows, boo
 {
 	const char *fq = filter_query(req, f, false), *amp = *fq ? "&" : "";
 	size_t n = json_array_size(rows);
-	if (has_next && n)
+	if (has_next && n) {
+		json_t *last = json_object_get(json_array_get(rows, n - 1), "id");
 		json_object_set_new(view, "next_url",
 				    json_sprintf("/staff/inbox?%s%safter=%lld&page=%d", fq, amp,
-						 (long long)json_integer_value(json_object_get(
-							 json_array_get(rows, n - 1), "id")),
-						 f->page + 1));
-	if (has_prev && (n || f->page == 2))
-		json_object_set_new(
-			view, "prev_url",
-			f->page <= 2 ? json_sprintf("/staff/inbox%s%s", *fq ? "?" : "", fq)
-				     : json_sprintf("/staff/inbox?%s%sbefore=%lld&page=%d", fq, amp,
-						    (long long)json_integer_value(json_object_get(
-							    json_array_get(rows, 0), "id")),
-						    f->page - 1));
+						 (long long)json_integer_value(last), f->page + 1));
+	}
+	if (!has_prev)
+		return;
+	json_t *first = json_object_get(json_array_get(rows, 0), "id");
+	json_object_set_new(view, "prev_url",
+			    f->page <= 2 || !first
+				    ? json_sprintf("/staff/inbox%s%s", *fq ? "?" : "", fq)
+				    : json_sprintf("/staff/inbox?%s%sbefore=%lld&page=%d", fq, amp,
+						   (long long)json_integer_value(first),
+						   f->page - 1));
 }
 
 void
