@@ -432,6 +432,7 @@ int
 app_main(struct app *app, int argc, char **argv)
 {
 	size_t nmodules = 0;
+	json_alloc_init();
 	while (app->modules[nmodules])
 		nmodules++;
 	if (nmodules > APP_MAX_MODULES) {

@@ -513,6 +513,47 @@ db_row_object(PGresult *res, int row)
 	return o;
 }
 
+void
+db_query_init(struct db_query *q, const char *sql)
+{
+	strbuf_init(&q->sql, 512);
+	q->n = 0;
+	strbuf_addstr(&q->sql, sql);
+}
+
+void
+db_query_add(struct db_query *q, const char *sql)
+{
+	strbuf_addstr(&q->sql, sql);
+}
+
+void
+db_query_param(struct db_query *q, const char *sql, const char *value)
+{
+	if (q->n == DB_QUERY_PARAMS)
+		die("db_query: more than %d parameters", DB_QUERY_PARAMS);
+	q->params[q->n++] = value;
+	for (const char *p; (p = strstr(sql, "$?")); sql = p + 2) {
+		strbuf_add(&q->sql, sql, (size_t)(p - sql));
+		strbuf_addf(&q->sql, "$%d", q->n);
+	}
+	strbuf_addstr(&q->sql, sql);
+}
+
+void
+db_query_limit(struct db_query *q, int n)
+{
+	strbuf_addf(&q->sql, " LIMIT %d", n);
+}
+
+PGresult *
+db_query_exec(struct db_query *q)
+{
+	PGresult *res = db_exec(q->sql.buf, q->n, q->params);
+	strbuf_release(&q->sql);
+	return res;
+}
+
 json_t *
 db_row_objects(PGresult *res)
 {

@@ -13,7 +13,8 @@
 #     the map centre) and for the whole commune, the report list, the map page, the nearby
 #     search a resident sees before filing, a report page, the moderation log;
 #   - staff, signed in: the agents' map (GeoJSON, viewport and whole commune), inbox (first
-#     page, overdue filter, newest first, a deep page) and report page (official, an agent);
+#     page, overdue filter, newest first, a deep page by its number and by the cursor its
+#     links carry) and report page (official, an agent);
 #     the moderators' queue (citizen, a moderator); the staff lists of projects, sessions,
 #     deliberations and budget documents (official, an editor);
 # public pages as served (page cache) and uncached (a dummy parameter per request), staff
@@ -300,6 +301,12 @@ IN_VIEW=$(sql citizen "SELECT count(*) FROM reports WHERE geom && ST_MakeEnvelop
 REF=$(sql citizen "SELECT ref FROM reports WHERE geom IS NOT NULL AND visibility = 'public'
 	ORDER BY id OFFSET $((REPORTS / 2)) LIMIT 1")
 [ -n "$REF" ] || die "no report to load"
+# The inbox's page 100 as its links reach it: the cursor of the last report of page 99, oldest
+# first (the same rows, so the same ids, in every set's database; a build without cursors
+# ignores "after" and answers page=100 by OFFSET, the way it reached that page).
+AFTER100=$(sql official "SELECT id FROM reports WHERE visibility <> 'pending'
+	ORDER BY created_at, id OFFSET 4949 LIMIT 1")
+[ -n "$AFTER100" ] || AFTER100=1
 
 for set in "${SETS[@]}"; do
 	for side in "${SIDES[@]}"; do
@@ -388,6 +395,7 @@ TARGETS=(
 	"inbox, overdue|official|agent|signed in|/staff/inbox?overdue=1"
 	"inbox, resolved, newest|official|agent|signed in|/staff/inbox?status=resolved&sort=newest"
 	"inbox, page 100|official|agent|signed in|/staff/inbox?page=100"
+	"inbox, page 100 (cursor)|official|agent|signed in|/staff/inbox?after=$AFTER100&page=100"
 	"moderation queue|citizen|moderator|signed in|/staff/reports"
 	"staff projects|official|editor|signed in|/staff/projects"
 	"staff sessions|official|editor|signed in|/staff/sessions"

@@ -5,7 +5,8 @@
 // being the number of reports, pending ones never counted in public), a smaller one as pins;
 // the moderators' queue shows at most 20 pending reports with how many wait in all, and the
 // others 20 a page with a cursor that walks through every one exactly once; each publication
-// kind's staff list is paged the same way; deep inbox pages still answer. The reports are
+// kind's staff list is paged the same way; deep inbox pages still answer, and the inbox's
+// "next" and "previous" links walk it by keyset cursors, every report once and in order. The reports are
 // inserted by SQL (260 in a 2 × 1.3 km grid near the demo's centre, the same rows on both
 // sides, and 25 pending ones on the citizen side only).
 //
@@ -210,5 +211,50 @@ describe('bounds at scale', () => {
 		const all = await sql(pair.official, `SELECT string_agg(ref, ',' ORDER BY created_at DESC, id DESC)
 			FROM reports WHERE visibility <> 'pending'`);
 		assert.deepEqual(newest.items.map((x) => x.ref), all.split(',').slice(50, 100));
+	});
+
+	test('inbox pages walk by keyset cursors: every report once, in order, also on equal dates', async () => {
+		// 101 reports of the grid share one date, across page boundaries in both orders
+		await sql(pair.official, `UPDATE reports SET created_at = (SELECT created_at FROM reports
+			WHERE origin_id = 100080) WHERE origin_id BETWEEN 100030 AND 100130`);
+		const refs = async (order) => (await sql(pair.official, `SELECT string_agg(ref, ','
+			ORDER BY created_at ${order}, id ${order}) FROM reports WHERE visibility <> 'pending'`)).split(',');
+		for (const [sort, order] of [['', 'ASC'], ['sort=newest&', 'DESC']]) {
+			const pages = [];
+			let page = await json(agent, `/staff/inbox?${sort}`.replace(/[?&]$/, ''));
+			for (;;) {
+				pages.push(page);
+				assert.equal(page.page, pages.length, 'the page number follows the walk');
+				assert.ok(page.items.length <= 50);
+				if (!page.next_url) break;
+				assert.match(page.next_url, new RegExp(`^/staff/inbox\\?${sort}after=\\d+&page=${pages.length + 1}$`));
+				page = await json(agent, page.next_url);
+				assert.ok(pages.length < 20, 'the pages end');
+			}
+			assert.ok(pages.length >= 3, `${order}: at least three pages`);
+			const walked = pages.flatMap((p) => p.items.map((x) => x.ref));
+			assert.equal(new Set(walked).size, walked.length, `${order}: no report twice`);
+			assert.deepEqual(walked, await refs(order), `${order}: every report once, in the list's order`);
+			// the same pages as the page numbers (OFFSET) give
+			for (let i = 1; i < pages.length; i++) {
+				const byNumber = await json(agent, `/staff/inbox?${sort}page=${i + 1}`);
+				assert.deepEqual(pages[i].items.map((x) => x.ref), byNumber.items.map((x) => x.ref),
+					`${order}: page ${i + 1} by cursor and by number`);
+			}
+			// and back: each "previous" link leads to the page before, the first one to the first page
+			for (let i = pages.length - 1; i > 0; i--) {
+				const prev = await json(agent, pages[i].prev_url);
+				assert.deepEqual(prev.items.map((x) => x.ref), pages[i - 1].items.map((x) => x.ref),
+					`${order}: back from page ${i + 1}`);
+				assert.equal(prev.page, i);
+			}
+			assert.equal(pages[1].prev_url, `/staff/inbox${sort ? '?sort=newest' : ''}`);
+			assert.equal(pages[0].prev_url, undefined);
+		}
+		for (const q of ['after=x', 'before=0', 'after=1&before=2', 'after=1&page=0']) {
+			const r = await agent.get(`/staff/inbox?${q}`, { json: true });
+			assert.equal(r.status, 400, q);
+			assert.equal(r.errorCode, q.endsWith('page=0') ? 'invalid_filter' : 'invalid_cursor', q);
+		}
 	});
 });

@@ -2,6 +2,8 @@
 #ifndef COMMON_DB_H
 #define COMMON_DB_H
 
+#include "common/strbuf.h"
+
 #include <jansson.h>
 #include <libpq-fe.h>
 #include <stdbool.h>
@@ -9,7 +11,8 @@
 /*
  * PostgreSQL access for db_<entity>.c files (handlers never include this header).
  * Each thread owns one connection, opened lazily from libpq's PG* environment and reopened
- * after the server restarts. SQL text is always constant; values go in params.
+ * after the server restarts. SQL text is always constant (or assembled from constant
+ * fragments, struct db_query); values go in params.
  */
 
 /* Close every thread's connection (at shutdown, after the worker threads stopped). */
@@ -33,6 +36,35 @@ PGresult *db_exec(const char *sql, int n, const char *const *params);
 	{                                                                                          \
 		__VA_ARGS__                                                                        \
 	}
+/*
+ * A statement assembled from constant fragments, the conditions a request asks for each with
+ * its value as a new parameter: PostgreSQL then plans each combination once (db_exec prepares
+ * it from its second use) where a "($n IS NULL OR r.x = $n)" statement is planned again for
+ * every request (its generic plan cannot use the indexes, so the custom one always wins:
+ * planning took more than executing on the list pages). At most DB_QUERY_PARAMS parameters.
+ * Values never go into the text (db_query_limit's page size aside).
+ */
+#define DB_QUERY_PARAMS 16
+struct db_query {
+	struct strbuf sql;
+	int n;
+	const char *params[DB_QUERY_PARAMS];
+};
+void db_query_init(struct db_query *q, const char *sql);
+/* Appends the constant fragment sql. */
+void db_query_add(struct db_query *q, const char *sql);
+/* Appends the constant fragment sql, each "$?" in it becoming the placeholder of value, a new
+ * parameter (NULL: SQL NULL); value must live until db_query_exec. */
+void db_query_param(struct db_query *q, const char *sql, const char *value);
+/*
+ * Appends " LIMIT n". n is the caller's page size, a number of its own, never a client's: as a
+ * parameter, a LIMIT makes PostgreSQL plan the statement again for every request (a generic
+ * plan assumes it keeps a tenth of the rows, so the custom plan always looks cheaper).
+ */
+void db_query_limit(struct db_query *q, int n);
+/* db_exec of the statement; q is released. */
+PGresult *db_query_exec(struct db_query *q);
+
 /* The value at (row, col) of res as a JSON string, or JSON null for SQL NULL. */
 json_t *db_text_or_null(PGresult *res, int row, int col);
 /*

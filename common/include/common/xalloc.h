@@ -21,6 +21,13 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvformat(void *(*alloc)(void *ctx, size_t size), void *ctx, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
 
+/*
+ * Makes jansson keep the small blocks it frees on a per-thread list for its next values
+ * (json_alloc.c): once, before the first request; jansson's memory is still released with
+ * free() (json_dumps' text).
+ */
+void json_alloc_init(void);
+
 /* Grow *ptr (of *alloc elements of elem_size) to hold at least nr elements. */
 #define ALLOC_GROW(ptr, nr, alloc)                                                                 \
 	do {                                                                                       \

@@ -32,18 +32,56 @@
 /*
  * The page's rows are chosen on the age index alone (it carries every filtered column: the
  * rows a deep page skips are never read from the table), then only those rows are read and
- * projected.
+ * projected. Only the filters asked are in the statement (db_query: each combination planned
+ * once; target_days is its first parameter, the $1 of OVERDUE_SQL). A keyset cursor starts the
+ * page right after a row in the walk's order ("after": ">" walking up, "<" down): a deep page
+ * reads its 51 entries, where OFFSET reads every entry it skips.
  */
-#define INBOX_LIST(order)                                                                          \
+#define INBOX_COLUMNS                                                                              \
 	"SELECT r.ref, r.category, r.title, r.place, r.quarter, r.status, r.status_message,"       \
 	"  r.assessment, r.disputes, r.supporters, r.visibility = 'hidden' AS hidden,"             \
 	"  utc_iso(r.created_at) AS created_at, utc_iso(r.received_at) AS received_at,"            \
-	"  " OPEN_SQL " AS open, " OVERDUE_SQL " AS overdue, r.lat_e6, r.lon_e6"                   \
-	" FROM (SELECT r.id FROM reports r WHERE " FILTERS_SQL "  ORDER BY " order                 \
-	" LIMIT $7 OFFSET $8) p JOIN reports r ON r.id = p.id"                                     \
-	" ORDER BY " order
+	"  " OPEN_SQL " AS open, " OVERDUE_SQL " AS overdue, r.lat_e6, r.lon_e6, r.id"             \
+	" FROM (SELECT r.id FROM reports r WHERE r.visibility <> 'pending'"
 #define OLDEST "r.created_at, r.id"
 #define NEWEST "r.created_at DESC, r.id DESC"
+
+/* The inbox list's statement for f; bufs holds the numbers' text. */
+static void
+list_query(struct db_query *q, const char *target_days, const struct inbox_filter *f, int limit,
+	   int offset, char bufs[3][24])
+{
+	/* a "before" page walks the other way from its cursor, then is shown in the list's order */
+	bool down = f->newest_first != (f->before > 0);
+	long long cursor = f->after ? f->after : f->before;
+	db_query_init(q, "");
+	db_query_param(q, INBOX_COLUMNS, target_days);
+	if (f->category)
+		db_query_param(q, " AND r.category = $?", f->category);
+	if (f->status && strcmp(f->status, "open") == 0)
+		db_query_add(q, " AND " OPEN_SQL);
+	else if (f->status)
+		db_query_param(q, " AND r.status = $?", f->status);
+	if (f->quarter)
+		db_query_param(q, " AND r.quarter = $?", f->quarter);
+	if (f->overdue)
+		db_query_add(q, " AND " OVERDUE_SQL);
+	if (f->disputed)
+		db_query_add(q, " AND r.disputes > 0");
+	if (cursor)
+		db_query_param(q,
+			       down ? " AND (r.created_at, r.id) < (SELECT c.created_at, c.id"
+				      " FROM reports c WHERE c.id = $?::bigint)"
+				    : " AND (r.created_at, r.id) > (SELECT c.created_at, c.id"
+				      " FROM reports c WHERE c.id = $?::bigint)",
+			       LL(bufs[0], cursor));
+	db_query_add(q, down ? " ORDER BY " NEWEST : " ORDER BY " OLDEST);
+	db_query_limit(q, limit + 1);
+	if (!cursor && offset > 0)
+		db_query_param(q, " OFFSET $?::int", LL(bufs[2], offset));
+	db_query_add(q, f->newest_first ? ") p JOIN reports r ON r.id = p.id ORDER BY " NEWEST
+					: ") p JOIN reports r ON r.id = p.id ORDER BY " OLDEST);
+}
 
 /* The single text value of res's first row as JSON (new reference); NULL when res is NULL or
  * has no row. Clears res. */
@@ -58,13 +96,10 @@ json_value(PGresult *res)
 json_t *
 db_inbox_list(const char *target_days, const struct inbox_filter *f, int limit, int offset)
 {
-	static const char *const queries[2] = {INBOX_LIST(OLDEST), INBOX_LIST(NEWEST)};
-	char lim[16], off[24];
-	PGresult *res = db_exec(queries[f->newest_first],
-				DB_PARAMS(target_days, f->category, f->status, f->quarter,
-					  f->overdue ? "t" : "f", f->disputed ? "t" : "f",
-					  LL(lim, limit + 1), LL(off, offset)));
-	return db_row_objects(res);
+	struct db_query q;
+	char bufs[3][24];
+	list_query(&q, target_days, f, limit, offset, bufs);
+	return db_row_objects(db_query_exec(&q));
 }
 
 int

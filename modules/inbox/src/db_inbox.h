@@ -21,14 +21,18 @@ struct inbox_filter {
 	bool has_bbox;
 	long long bbox[4]; /* microdegrees: min lon, min lat, max lon, max lat (the map's view) */
 	int page;          /* from 1 */
+	/* keyset cursors (0: none): the page starts right after the report of id after in the
+	 * list's order, or ends right before the report of id before; page then only numbers it */
+	long long after, before;
 };
 
 /*
  * The reports of the inbox (all but pending ones) matching f (its box and ref aside) as an array
  * of objects ({ref, category, title, place, quarter, status, status_message, assessment,
- * disputes, supporters, hidden, created_at, received_at, open, overdue, lat_e6, lon_e6}),
- * oldest first (newest with f->newest_first), at most limit + 1 of them from offset; NULL when
- * the database failed.
+ * disputes, supporters, hidden, created_at, received_at, open, overdue, lat_e6, lon_e6, id}),
+ * oldest first (newest with f->newest_first), at most limit + 1 of them: from offset, or with a
+ * cursor the limit + 1 after f->after, or the limit + 1 right before f->before (the extra one
+ * is then the first of the array); NULL when the database failed.
  */
 json_t *db_inbox_list(const char *target_days, const struct inbox_filter *f, int limit, int offset);
 

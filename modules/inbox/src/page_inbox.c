@@ -25,8 +25,9 @@
 #include <string.h>
 #include <time.h>
 
-#define INBOX_PAGE 50        /* reports per inbox page */
-#define INBOX_PAGES_MAX 1000 /* ?page= bound */
+#define INBOX_PAGE 50           /* reports per inbox page */
+#define INBOX_PAGES_MAX 1000    /* ?page= bound without a cursor (OFFSET) */
+#define INBOX_LABEL_MAX 1000000 /* ?page= bound with a cursor, where it only numbers the page */
 
 static const char *
 t_get(struct request *req, const char *key)
@@ -131,38 +132,43 @@ report_labels(struct request *req, json_t *table, json_t *assessments, json_t *r
 	const char *category = json_string_value(json_object_get(r, "category"));
 	const char *assessment = json_string_value(json_object_get(r, "assessment"));
 	json_int_t disputes = json_integer_value(json_object_get(r, "disputes"));
+	/* keys are ASCII literals (no UTF-8 check); 50 rows a page */
 	char url[64];
 	int n = snprintf(url, sizeof(url), "/staff/inbox/%s", ref);
-	json_object_set_new(r, "url", string_of(url, (size_t)n < sizeof(url) ? (size_t)n : 0));
-	json_object_set_new(r, "category_name", report_label(req, table, "category", category));
+	json_object_set_new_nocheck(r, "url",
+				    string_of(url, (size_t)n < sizeof(url) ? (size_t)n : 0));
+	json_object_set_new_nocheck(r, "category_name",
+				    report_label(req, table, "category", category));
 	json_t *days = json_object_get(json_object_get(table, "days"), category ? category : "");
-	json_object_set_new(
+	json_object_set_new_nocheck(
 		r, "target_days",
 		days    ? json_incref(days)
 		: table ? json_integer(0)
 			: json_integer(report_category_target_days(req->app, category)));
-	json_object_set_new(r, "status_label",
-			    report_label(req, table, "status",
-					 json_string_value(json_object_get(r, "status"))));
-	json_object_set_new(r, "quarter_label",
-			    report_label(req, table, "quarter",
-					 json_string_value(json_object_get(r, "quarter"))));
+	json_object_set_new_nocheck(r, "status_label",
+				    report_label(req, table, "status",
+						 json_string_value(json_object_get(r, "status"))));
+	json_object_set_new_nocheck(r, "quarter_label",
+				    report_label(req, table, "quarter",
+						 json_string_value(json_object_get(r, "quarter"))));
 	json_t *al = json_object_get(assessments, assessment ? assessment : "");
-	json_object_set_new(
+	json_object_set_new_nocheck(
 		r, "assessment_label",
 		al ? json_incref(al)
 		   : json_string(t_get(
 			     req, arena_printf(req->arena, "inbox_assessment_%s", assessment))));
-	json_object_set_new(r, "has_assessment", json_boolean(strcmp(assessment, "none") != 0));
-	json_object_set_new(r, "has_disputes", json_boolean(disputes > 0));
-	json_object_set_new(r, "created_date", date_of(json_object_get(r, "created_at")));
-	json_object_set_new(r, "received_date", date_of(json_object_get(r, "received_at")));
+	json_object_set_new_nocheck(r, "has_assessment",
+				    json_boolean(strcmp(assessment, "none") != 0));
+	json_object_set_new_nocheck(r, "has_disputes", json_boolean(disputes > 0));
+	json_object_set_new_nocheck(r, "created_date", date_of(json_object_get(r, "created_at")));
+	json_object_set_new_nocheck(r, "received_date", date_of(json_object_get(r, "received_at")));
 	json_t *title = json_object_get(r, "title");
-	json_object_set_new(r, "display_title",
-			    json_string_length(title) ? json_incref(title)
-						      : json_string(t_get(req, "inbox_no_title")));
-	json_object_set_new(r, "has_point",
-			    json_boolean(json_is_integer(json_object_get(r, "lat_e6"))));
+	json_object_set_new_nocheck(r, "display_title",
+				    json_string_length(title)
+					    ? json_incref(title)
+					    : json_string(t_get(req, "inbox_no_title")));
+	json_object_set_new_nocheck(r, "has_point",
+				    json_boolean(json_is_integer(json_object_get(r, "lat_e6"))));
 	return r;
 }
 
@@ -213,16 +219,26 @@ read_filter(struct request *req, struct inbox_filter *f)
 	const char *overdue = http_query_value(req, "overdue"),
 		   *disputed = http_query_value(req, "disputed");
 	const char *sort = http_query_value(req, "sort"), *page = http_query_value(req, "page");
+	const char *after = http_query_value(req, "after"),
+		   *before = http_query_value(req, "before");
 	f->overdue = overdue && strcmp(overdue, "1") == 0;
 	f->disputed = disputed && strcmp(disputed, "1") == 0;
 	f->newest_first = sort && strcmp(sort, "newest") == 0;
-	f->page = page ? (int)page_parse_id(page) : 1;
+	f->after = after ? page_parse_id(after) : 0;
+	f->before = before ? page_parse_id(before) : 0;
+	bool cursor = after || before;
+	long long n = page ? page_parse_id(page) : after ? 2 : 1;
+	f->page = n >= 1 && n <= (cursor ? INBOX_LABEL_MAX : INBOX_PAGES_MAX) ? (int)n : 0;
+	if (f->after < 0 || f->before < 0 || (after && before)) {
+		http_error(req, STATUS_INVALID, "invalid_cursor", "the page cursor is not valid");
+		return false;
+	}
 	if ((f->category && !report_category(req->app, f->category)) ||
 	    (f->status && strcmp(f->status, "open") != 0 &&
 	     !report_status_is_settable(f->status)) ||
 	    (f->quarter && !report_quarter_is_valid(f->quarter)) || (overdue && !f->overdue) ||
 	    (disputed && !f->disputed) || (sort && !f->newest_first && strcmp(sort, "oldest")) ||
-	    f->page < 1 || f->page > INBOX_PAGES_MAX) {
+	    f->page < 1) {
 		http_error(req, STATUS_INVALID, "invalid_filter",
 			   "a filter has a value the inbox does not know");
 		return false;
@@ -235,6 +251,34 @@ filter_status_label(struct request *req, const char *status)
 {
 	return strcmp(status, "open") == 0 ? t_get(req, "inbox_filter_open")
 					   : report_status_label(req, status);
+}
+
+/*
+ * The pager's links: keyset cursors on the first and last rows shown (rows: the page in the
+ * list's order), each with the number of the page it leads to. The page before the second, or
+ * before an empty page (a cursor past the end), is the first page itself.
+ */
+static void
+pager_links(struct request *req, const struct inbox_filter *f, json_t *rows, bool has_prev,
+	    bool has_next, json_t *view)
+{
+	const char *fq = filter_query(req, f, false), *amp = *fq ? "&" : "";
+	size_t n = json_array_size(rows);
+	if (has_next && n) {
+		json_t *last = json_object_get(json_array_get(rows, n - 1), "id");
+		json_object_set_new(view, "next_url",
+				    json_sprintf("/staff/inbox?%s%safter=%lld&page=%d", fq, amp,
+						 (long long)json_integer_value(last), f->page + 1));
+	}
+	if (!has_prev)
+		return;
+	json_t *first = json_object_get(json_array_get(rows, 0), "id");
+	json_object_set_new(view, "prev_url",
+			    f->page <= 2 || !first
+				    ? json_sprintf("/staff/inbox%s%s", *fq ? "?" : "", fq)
+				    : json_sprintf("/staff/inbox?%s%sbefore=%lld&page=%d", fq, amp,
+						   (long long)json_integer_value(first),
+						   f->page - 1));
 }
 
 void
@@ -251,22 +295,23 @@ page_inbox(struct request *req)
 		page_db_unavailable(req);
 		return;
 	}
+	/* one row more than a page says there is a page further on in the walk's direction */
+	bool more = json_array_size(rows) > INBOX_PAGE;
+	if (more)
+		json_array_remove(rows, f.before ? 0 : INBOX_PAGE);
+	bool has_next = f.before ? json_array_size(rows) > 0 : more;
+	bool has_prev = f.before ? more : f.after || f.page > 1;
 	json_t *items = json_array();
 	json_t *table = report_label_table(req), *assessments = assessment_labels(req);
 	size_t i;
 	json_t *r;
 	json_array_foreach(rows, i, r)
 	{
-		if (i == INBOX_PAGE)
-			break;
 		json_array_append(items, report_labels(req, table, assessments, r));
 	}
 	json_decref(table);
 	json_decref(assessments);
-	bool has_next = json_array_size(rows) > INBOX_PAGE;
-	json_decref(rows);
 
-	const char *fq = filter_query(req, &f, false);
 	/* the filter form: "open" first, then every status an agent may set */
 	static const char *const statuses[] = {
 		"open",     "received",     "forwarded", "in_progress", "scheduled",
@@ -281,14 +326,8 @@ page_inbox(struct request *req)
 	json_t *view = json_pack("{s:o, s:b, s:o, s:o, s:i}", "items", items, "has_items",
 				 json_array_size(items) > 0, "counts", counts, "filters", filters,
 				 "page", f.page);
-	if (has_next)
-		json_object_set_new(
-			view, "next_url",
-			json_sprintf("/staff/inbox?%s%spage=%d", fq, *fq ? "&" : "", f.page + 1));
-	if (f.page > 1)
-		json_object_set_new(
-			view, "prev_url",
-			json_sprintf("/staff/inbox?%s%spage=%d", fq, *fq ? "&" : "", f.page - 1));
+	pager_links(req, &f, rows, has_prev, has_next, view);
+	json_decref(rows);
 	const char *gq = filter_query(req, &f, true);
 	json_t *map = map_view(
 		req, arena_printf(req->arena, "/staff/inbox.geojson%s%s", *gq ? "?" : "", gq));

@@ -61,18 +61,21 @@ db_moderation_add(const char *origin, long long origin_id, const char *action, c
 json_t *
 db_moderation_list(long long before_id, int limit)
 {
-	/* each entry with the reaction it is about and that reaction's item, when known here */
-	static const char q[] =
-		"SELECT " MODERATION_COLUMNS ", r.target_kind, r.target_id, p.id,"
-		" (p.data -> 'title')::text FROM moderation_log m"
-		" LEFT JOIN reactions r"
-		"  ON r.origin = m.origin AND m.target = 'reaction/' || r.origin_id"
-		" LEFT JOIN publications p ON p.origin = r.target_origin AND p.kind = r.target_kind"
-		" AND p.origin_id = r.target_id"
-		" WHERE ($1::bigint IS NULL OR m.id < $1) ORDER BY m.id DESC LIMIT $2";
-	char bid[24], lim[16];
-	PGresult *res = db_exec(
-		q, DB_PARAMS(before_id > 0 ? LL(bid, before_id) : NULL, LL(lim, limit + 1)));
+	/* each entry with the reaction it is about and that reaction's item, when known here; the
+	 * cursor only when there is one (db_query: each statement planned once) */
+	struct db_query q;
+	char bid[24];
+	db_query_init(&q, "SELECT " MODERATION_COLUMNS ", r.target_kind, r.target_id, p.id,"
+			  " (p.data -> 'title')::text FROM moderation_log m"
+			  " LEFT JOIN reactions r"
+			  "  ON r.origin = m.origin AND m.target = 'reaction/' || r.origin_id"
+			  " LEFT JOIN publications p ON p.origin = r.target_origin"
+			  " AND p.kind = r.target_kind AND p.origin_id = r.target_id");
+	if (before_id > 0)
+		db_query_param(&q, " WHERE m.id < $?::bigint", LL(bid, before_id));
+	db_query_add(&q, " ORDER BY m.id DESC");
+	db_query_limit(&q, limit + 1);
+	PGresult *res = db_query_exec(&q);
 	if (!res)
 		return NULL;
 	json_t *items = json_array();

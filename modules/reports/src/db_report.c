@@ -16,18 +16,6 @@
 #include <string.h>
 
 /*
- * The public-list filters on parameters $1..$9 (category, status, quarter, age in days, bbox,
- * one reference).
- */
-#define FILTERS                                                                                    \
-	" r.visibility = 'public' AND ($1::text IS NULL OR r.category = $1)"                       \
-	" AND ($9::text IS NULL OR r.ref = $9)"                                                    \
-	" AND ($2::text IS NULL OR r.status = $2) AND ($3::text IS NULL OR r.quarter = $3)"        \
-	" AND ($4::int IS NULL OR r.created_at >= now() - make_interval(days => $4::int))"         \
-	" AND ($5::bigint IS NULL OR r.geom && ST_MakeEnvelope($5 / 1e6, $6 / 1e6, $7 / 1e6,"      \
-	" $8 / 1e6, 4326))"
-
-/*
  * A report as plain columns, the keys and values of report_json() (migration 0007): lists read
  * their rows with db_row_object() instead of parsing JSON text built by PostgreSQL.
  */
@@ -201,43 +189,62 @@ db_report_nearby(const char *category, long long lat_e6, long long lon_e6, int m
 		" AND r.status NOT IN ('resolved', 'out_of_scope', 'rejected', 'duplicate')"
 		" AND r.geom IS NOT NULL"
 		" AND ST_DWithin(r.geom::geography, point_e6($2, $3)::geography, $4)"
-		" ORDER BY ST_Distance(r.geom::geography, point_e6($2, $3)::geography), r.id"
-		" LIMIT $5";
-	char lat[24], lon[24], m[16], lim[16];
-	return db_row_objects(db_exec(q, DB_PARAMS(category, LL(lat, lat_e6), LL(lon, lon_e6),
-						   LL(m, meters), LL(lim, limit))));
+		" ORDER BY ST_Distance(r.geom::geography, point_e6($2, $3)::geography), r.id";
+	char lat[24], lon[24], m[16];
+	struct db_query dq;
+	db_query_init(&dq, "");
+	db_query_param(&dq, q, category); /* $1, then the $2..$4 written in q */
+	db_query_param(&dq, "", LL(lat, lat_e6));
+	db_query_param(&dq, "", LL(lon, lon_e6));
+	db_query_param(&dq, "", LL(m, meters));
+	db_query_limit(&dq, limit); /* a parameter would have it planned again every time */
+	return db_row_objects(db_query_exec(&dq));
 }
 
-/* The nine filter parameters; bufs holds the numbers' text. */
+/*
+ * The public list's statement: only the filters f has (db_query: planned once for each
+ * combination), then the keyset cursor ($? the last id shown) on (created_at, id). bufs holds
+ * the numbers' text.
+ */
 static void
-filter_params(const struct report_filter *f, const char *p[9], char bufs[5][32])
+list_query(struct db_query *q, const struct report_filter *f, long long before_id, int limit,
+	   char bufs[7][32])
 {
-	p[0] = f->category;
-	p[1] = f->status;
-	p[2] = f->quarter;
-	p[3] = f->age_days > 0 ? LL(bufs[0], f->age_days) : NULL;
-	for (int i = 0; i < 4; i++) {
-		if (f->has_bbox)
-			LL(bufs[i + 1], f->bbox[i]);
-		p[4 + i] = f->has_bbox ? bufs[i + 1] : NULL;
+	db_query_init(q, "SELECT" REPORT_COLUMNS " FROM reports r WHERE r.visibility = 'public'");
+	if (f->category)
+		db_query_param(q, " AND r.category = $?", f->category);
+	if (f->ref)
+		db_query_param(q, " AND r.ref = $?", f->ref);
+	if (f->status)
+		db_query_param(q, " AND r.status = $?", f->status);
+	if (f->quarter)
+		db_query_param(q, " AND r.quarter = $?", f->quarter);
+	if (f->age_days > 0)
+		db_query_param(q, " AND r.created_at >= now() - make_interval(days => $?::int)",
+			       LL(bufs[0], f->age_days));
+	if (f->has_bbox) {
+		static const char *const box[4] = {
+			" AND r.geom && ST_MakeEnvelope($?::bigint / 1e6", ", $?::bigint / 1e6",
+			", $?::bigint / 1e6", ", $?::bigint / 1e6, 4326)"};
+		for (int i = 0; i < 4; i++)
+			db_query_param(q, box[i], LL(bufs[i + 1], f->bbox[i]));
 	}
-	p[8] = f->ref;
+	if (before_id > 0)
+		db_query_param(q,
+			       " AND (r.created_at, r.id) <"
+			       " (SELECT created_at, id FROM reports WHERE id = $?::bigint)",
+			       LL(bufs[5], before_id));
+	db_query_add(q, " ORDER BY r.created_at DESC, r.id DESC");
+	db_query_limit(q, limit + 1);
 }
 
 json_t *
 db_report_list(const struct report_filter *f, long long before_id, int limit)
 {
-	/* keyset on (created_at, id): the cursor is the last id shown */
-	static const char q[] = "SELECT" REPORT_COLUMNS " FROM reports r WHERE" FILTERS
-				" AND ($10::bigint IS NULL OR (r.created_at, r.id) <"
-				" (SELECT created_at, id FROM reports WHERE id = $10))"
-				" ORDER BY r.created_at DESC, r.id DESC LIMIT $11";
-	const char *p[11];
-	char bufs[5][32], bid[24], lim[16];
-	filter_params(f, p, bufs);
-	p[9] = before_id > 0 ? LL(bid, before_id) : NULL;
-	p[10] = LL(lim, limit + 1);
-	json_t *items = db_row_objects(db_exec(q, 11, p));
+	struct db_query q;
+	char bufs[7][32];
+	list_query(&q, f, before_id, limit, bufs);
+	json_t *items = db_row_objects(db_query_exec(&q));
 	if (!items)
 		return NULL;
 	json_t *next = json_null();
@@ -256,22 +263,34 @@ db_report_staff_list(long long before_id, int pending_limit, int limit)
 	static const char q_pending[] =
 		"SELECT" REPORT_COLUMNS ", count(*) OVER () AS waiting FROM reports r"
 		" WHERE r.origin = 'citizen' AND r.visibility = 'pending'"
-		" ORDER BY r.created_at DESC, r.id DESC LIMIT $1";
+		" ORDER BY r.created_at DESC, r.id DESC";
 	static const char q_others[] = "SELECT" REPORT_COLUMNS " FROM reports r"
-				       " WHERE r.origin = 'citizen' AND r.visibility <> 'pending'"
-				       " AND ($1::bigint IS NULL OR (r.created_at, r.id) <"
-				       "  (SELECT created_at, id FROM reports WHERE id = $1))"
-				       " ORDER BY r.created_at DESC, r.id DESC LIMIT $2";
-	char lim[16], plim[16], bid[24];
-	json_t *pending =
-		before_id > 0
-			? json_array()
-			: db_row_objects(db_exec(q_pending, DB_PARAMS(LL(plim, pending_limit))));
-	json_t *others =
-		pending ? db_row_objects(db_exec(
-				  q_others, DB_PARAMS(before_id > 0 ? LL(bid, before_id) : NULL,
-						      LL(lim, limit + 1))))
-			: NULL;
+				       " WHERE r.origin = 'citizen' AND r.visibility <> 'pending'";
+	char bid[24];
+	json_t *pending = NULL;
+	if (before_id > 0) {
+		pending = json_array();
+	} else {
+		struct db_query q;
+		db_query_init(&q, q_pending);
+		db_query_limit(&q, pending_limit);
+		pending = db_row_objects(db_query_exec(&q));
+	}
+	json_t *others = NULL;
+	if (pending) {
+		/* the cursor only when there is one (db_query: each statement planned once) */
+		struct db_query q;
+		db_query_init(&q, q_others);
+		if (before_id > 0)
+			db_query_param(
+				&q,
+				" AND (r.created_at, r.id) <"
+				"  (SELECT created_at, id FROM reports WHERE id = $?::bigint)",
+				LL(bid, before_id));
+		db_query_add(&q, " ORDER BY r.created_at DESC, r.id DESC");
+		db_query_limit(&q, limit + 1);
+		others = db_row_objects(db_query_exec(&q));
+	}
 	if (!others) {
 		json_decref(pending);
 		return NULL;

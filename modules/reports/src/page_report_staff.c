@@ -29,9 +29,9 @@ queue_row(struct request *req, json_t *table, json_t *r)
 	const char *ref = json_string_value(json_object_get(r, "ref"));
 	char buf[80];
 	snprintf(buf, sizeof(buf), "/staff/reports/%s/approve", ref);
-	json_object_set_new(v, "approve_action", json_string(buf));
+	json_object_set_new_nocheck(v, "approve_action", json_string(buf));
 	snprintf(buf, sizeof(buf), "/staff/reports/%s/hide", ref);
-	json_object_set_new(v, "hide_action", json_string(buf));
+	json_object_set_new_nocheck(v, "hide_action", json_string(buf));
 	return v;
 }
 

@@ -20,6 +20,7 @@
 #include "common/xalloc.h"
 
 #include <openssl/rand.h>
+#include <pthread.h>
 #include <openssl/sha.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -221,8 +222,61 @@ report_quarter_label(struct request *req, const char *q)
 		       : q;
 }
 
-json_t *
-report_status_labels(struct request *req)
+/*
+ * The label tables and the selects' choices depend on the language alone (the categories and
+ * the catalogs are loaded at start), so each is made once per process and language and then
+ * shared by every request: a list page made them again for every request (about 200,000
+ * instructions of a 2.4 M list page). A memo is never changed once made; readers share it
+ * (jansson's reference counts are atomic).
+ */
+enum memo_kind {
+	MEMO_STATUS,
+	MEMO_TABLE,
+	MEMO_VIEW_TABLE,
+	MEMO_CATEGORIES,
+	MEMO_QUARTERS,
+	MEMO_STATUSES,
+	MEMO_KINDS
+};
+#define MEMO_LANGS 8
+
+static json_t *
+memo(struct request *req, enum memo_kind kind, json_t *(*make)(struct request *req))
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static struct {
+		const struct app *app;
+		char lang[16];
+		json_t *value[MEMO_KINDS];
+	} slots[MEMO_LANGS];
+	json_t *v = NULL;
+	size_t i;
+	pthread_mutex_lock(&lock);
+	for (i = 0; i < MEMO_LANGS && slots[i].app; i++)
+		if (slots[i].app == req->app && strcmp(slots[i].lang, req->lang) == 0)
+			break;
+	if (i < MEMO_LANGS && slots[i].value[kind])
+		v = json_incref(slots[i].value[kind]);
+	pthread_mutex_unlock(&lock);
+	if (v)
+		return v;
+	v = make(req);
+	if (i == MEMO_LANGS || strlen(req->lang) >= sizeof(slots[i].lang))
+		return v; /* more languages than slots: made per request */
+	pthread_mutex_lock(&lock);
+	if (!slots[i].app) {
+		slots[i].app = req->app;
+		strcpy(slots[i].lang, req->lang);
+	}
+	if (slots[i].app == req->app && strcmp(slots[i].lang, req->lang) == 0 &&
+	    !slots[i].value[kind])
+		slots[i].value[kind] = json_incref(v);
+	pthread_mutex_unlock(&lock);
+	return v;
+}
+
+static json_t *
+make_status_labels(struct request *req)
 {
 	json_t *labels = json_object();
 	for (const char *const *s = report_statuses; *s; s++)
@@ -231,7 +285,13 @@ report_status_labels(struct request *req)
 }
 
 json_t *
-report_label_table(struct request *req)
+report_status_labels(struct request *req)
+{
+	return memo(req, MEMO_STATUS, make_status_labels);
+}
+
+static json_t *
+make_label_table(struct request *req)
 {
 	json_t *names = json_object(), *days = json_object(), *statuses = report_status_labels(req);
 	json_t *quarters = json_object();
@@ -250,6 +310,32 @@ report_label_table(struct request *req)
 }
 
 json_t *
+report_label_table(struct request *req)
+{
+	return memo(req, MEMO_TABLE, make_label_table);
+}
+
+static json_t *
+make_view_table(struct request *req)
+{
+	static const char *const codes[] = {"none", "confirmed", "disputed"};
+	json_t *table = make_label_table(req), *a = json_object();
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		json_object_set_new(
+			a, codes[i],
+			json_string(t_get(
+				req, arena_printf(req->arena, "report_assessment_%s", codes[i]))));
+	json_object_set_new(table, "assessment", a);
+	return table;
+}
+
+json_t *
+report_view_table(struct request *req)
+{
+	return memo(req, MEMO_VIEW_TABLE, make_view_table);
+}
+
+json_t *
 report_label(struct request *req, json_t *table, const char *part, const char *code)
 {
 	if (!table) {
@@ -262,8 +348,8 @@ report_label(struct request *req, json_t *table, const char *part, const char *c
 	return v ? json_incref(v) : json_string(code ? code : "");
 }
 
-json_t *
-report_category_options(struct request *req, const char *selected)
+static json_t *
+category_options(struct request *req, const char *selected)
 {
 	size_t n = json_array_size(report_categories(req->app)), i;
 	const char **codes = arena_alloc(req->arena, (n + 1) * sizeof(*codes));
@@ -276,16 +362,44 @@ report_category_options(struct request *req, const char *selected)
 	return page_options(req, codes, report_category_label, selected);
 }
 
+static json_t *
+make_category_options(struct request *req)
+{
+	return category_options(req, NULL);
+}
+
+static json_t *
+make_quarter_options(struct request *req)
+{
+	return page_options(req, report_quarters(), report_quarter_label, NULL);
+}
+
+static json_t *
+make_status_options(struct request *req)
+{
+	return page_options(req, report_statuses, report_status_label, NULL);
+}
+
+/* A select with nothing chosen (most pages) is the memo's; a choice is made for its request. */
+json_t *
+report_category_options(struct request *req, const char *selected)
+{
+	return selected ? category_options(req, selected)
+			: memo(req, MEMO_CATEGORIES, make_category_options);
+}
+
 json_t *
 report_quarter_options(struct request *req, const char *selected)
 {
-	return page_options(req, report_quarters(), report_quarter_label, selected);
+	return selected ? page_options(req, report_quarters(), report_quarter_label, selected)
+			: memo(req, MEMO_QUARTERS, make_quarter_options);
 }
 
 json_t *
 report_status_options(struct request *req, const char *selected)
 {
-	return page_options(req, report_statuses, report_status_label, selected);
+	return selected ? page_options(req, report_statuses, report_status_label, selected)
+			: memo(req, MEMO_STATUSES, make_status_options);
 }
 
 void
