@@ -11,6 +11,7 @@
 #include "news/news.h"
 #include "notify/notify.h"
 #include "open311/open311.h"
+#include "participation/participation.h"
 #include "protocol/federation.h"
 #include "publications/publications.h"
 #include "reactions/reactions.h"
@@ -27,6 +28,7 @@ const struct module *const citizen_modules[] = {
 	&news_module,
 	&feeds_module,
 	&reports_module,
+	&participation_module,
 	&open311_module,
 	&publications_module,
 	&budgets_module,
