@@ -12,6 +12,7 @@
 #include "notify/notify.h"
 #include "open311/open311.h"
 #include "participation/participation.h"
+#include "proposals/proposals.h"
 #include "protocol/federation.h"
 #include "publications/publications.h"
 #include "reactions/reactions.h"
@@ -29,6 +30,7 @@ const struct module *const citizen_modules[] = {
 	&feeds_module,
 	&reports_module,
 	&participation_module,
+	&proposals_module,
 	&open311_module,
 	&publications_module,
 	&budgets_module,

@@ -13,6 +13,7 @@
 #include "news/news.h"
 #include "notify/notify.h"
 #include "protocol/federation.h"
+#include "proposals/proposals.h"
 #include "publications/publications.h"
 #include "reactions/reactions.h"
 #include "reports/report.h"
@@ -29,6 +30,7 @@ const struct module *const official_modules[] = {
 	&moderation_module,
 	&reactions_module,
 	&reports_module,
+	&proposals_module,
 	&services_module,
 	&forms_module,
 	&appointments_module,

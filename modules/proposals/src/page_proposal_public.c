@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * What everyone sees of proposals, on both platforms (the official one shows its read-only
+ * mirror): the list with its filters (type, quarter, stage), the map of those with a place and
+ * its GeoJSON, and a proposal's page with its supports, countdown, timeline and arguments; the
+ * citizen platform adds the resident's buttons (page_proposal_support.c).
+ */
+#include "internal.h"
+
+#include "common/arena.h"
+#include "common/map.h"
+#include "common/page_util.h"
+#include "common/strbuf.h"
+#include "db_proposal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define MAP_PINS 500
+
+struct filter {
+	const char *type, *quarter, *stage;
+};
+
+/* The filters of the query; false when one names nothing (replied 400 invalid_filter). */
+static bool
+read_filter(struct request *req, struct filter *f)
+{
+	f->type = http_query_value(req, "type");
+	f->quarter = http_query_value(req, "quarter");
+	f->stage = http_query_value(req, "stage");
+	if ((f->type && !proposal_type_is_valid(req->app, f->type)) ||
+	    (f->quarter && !proposal_quarter_is_valid(f->quarter)) ||
+	    (f->stage && !proposal_stage_is_valid(f->stage))) {
+		http_error(req, STATUS_INVALID, "invalid_filter",
+			   "a filter names a type, quarter or stage that does not exist");
+		return false;
+	}
+	return true;
+}
+
+/* "type=social&stage=submitted&" (values are codes: nothing to encode), "" when none. */
+static const char *
+filter_query(struct request *req, const struct filter *f)
+{
+	return arena_printf(req->arena, "%s%s%s%s%s%s%s%s%s", f->type ? "type=" : "",
+			    f->type ? f->type : "", f->type ? "&" : "",
+			    f->quarter ? "quarter=" : "", f->quarter ? f->quarter : "",
+			    f->quarter ? "&" : "", f->stage ? "stage=" : "",
+			    f->stage ? f->stage : "", f->stage ? "&" : "");
+}
+
+static json_t *
+filters_view(struct request *req, const struct filter *f, const char *action)
+{
+	return json_pack("{s:o, s:o, s:o, s:s}", "types", proposal_type_options(req, f->type),
+			 "quarters", proposal_quarter_options(req, f->quarter), "stages",
+			 proposal_stage_options(req, f->stage), "action", action);
+}
+
+/* The list page's view of list ({items, next}): cards, pager, filters. */
+static json_t *
+list_view(struct request *req, json_t *list, const struct filter *f, long long before,
+	  const char *path)
+{
+	json_t *items = json_array();
+	size_t i;
+	json_t *r;
+	json_array_foreach(json_object_get(list, "items"), i, r)
+	{
+		json_array_append_new(items, proposal_view(req, r));
+	}
+	const char *fq = filter_query(req, f);
+	json_t *v = json_pack("{s:o, s:b, s:b, s:o, s:s, s:b}", "items", items, "has_items",
+			      json_array_size(items) > 0, "is_first", before == 0, "filters",
+			      filters_view(req, f, path), "first_url",
+			      arena_printf(req->arena, "%s?%s", path, fq), "is_citizen",
+			      strcmp(req->app->side, PROPOSAL_OWNER) == 0);
+	json_t *next = json_object_get(list, "next");
+	if (json_is_integer(next))
+		json_object_set_new(
+			v, "next_url",
+			json_string(arena_printf(req->arena, "%s?%sbefore=%lld", path, fq,
+						 (long long)json_integer_value(next))));
+	return v;
+}
+
+static void
+list_page(struct request *req, bool map)
+{
+	struct filter f;
+	if (!read_filter(req, &f))
+		return;
+	long long before = page_before_param(req);
+	if (before < 0)
+		return;
+	json_t *list = db_proposal_list(f.type, f.quarter, f.stage, before,
+					map ? MAP_PINS : PROPOSAL_PAGE, map);
+	if (!list) {
+		page_db_unavailable(req);
+		return;
+	}
+	json_t *v = list_view(req, list, &f, before, map ? "/proposals/map" : "/proposals");
+	json_decref(list);
+	if (map) {
+		json_t *m = map_view(req, arena_printf(req->arena, "/proposals.geojson?%s",
+						       filter_query(req, &f)));
+		json_object_set_new(m, "label", json_string(p_t(req, "proposal_map_title")));
+		json_object_set_new(v, "map", m);
+	}
+	http_render(req, 200, map ? "proposal_map" : "proposal_list", v);
+}
+
+void
+page_proposal_list(struct request *req)
+{
+	list_page(req, false);
+}
+
+void
+page_proposal_map(struct request *req)
+{
+	list_page(req, true);
+}
+
+void
+page_proposal_geojson(struct request *req)
+{
+	struct filter f;
+	if (!read_filter(req, &f))
+		return;
+	json_t *list = db_proposal_list(f.type, f.quarter, f.stage, 0, MAP_PINS, true);
+	if (!list) {
+		page_db_unavailable(req);
+		return;
+	}
+	json_t *features = json_array();
+	size_t i;
+	json_t *r;
+	json_array_foreach(json_object_get(list, "items"), i, r)
+	{
+		double lat = (double)json_integer_value(json_object_get(r, "lat_e6")) / 1e6;
+		double lon = (double)json_integer_value(json_object_get(r, "lon_e6")) / 1e6;
+		json_array_append_new(
+			features,
+			json_pack("{s:s, s:{s:s, s:[f, f]}, s:{s:O, s:s, s:s, s:s}}", "type",
+				  "Feature", "geometry", "type", "Point", "coordinates", lon, lat,
+				  "properties", "title", json_object_get(r, "title"), "url",
+				  arena_printf(req->arena, "/proposals/%s", json_str(r, "ref")),
+				  "status", json_str(r, "stage"), "label",
+				  proposal_stage_label(req, json_str(r, "stage"))));
+	}
+	json_decref(list);
+	json_t *fc = json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", features);
+	char *s = json_dumps(fc, JSON_COMPACT);
+	json_decref(fc);
+	http_send_owned(req, 200, "application/geo+json", s, strlen(s));
+}
+
+json_t *
+proposal_for_page(struct request *req)
+{
+	const char *ref = http_param(req, "ref");
+	enum status st = STATUS_NOT_FOUND;
+	json_t *row =
+		public_ref_is_valid(PROPOSAL_REF_LETTER, ref) ? db_proposal_by_ref(ref, &st) : NULL;
+	/* a proposal waiting for its moderator is not public yet */
+	if (row && strcmp(json_str(row, "visibility"), "pending") == 0) {
+		json_decref(row);
+		row = NULL;
+		st = STATUS_NOT_FOUND;
+	}
+	if (!row)
+		page_read_failed(req, st, "proposal_not_found", "there is no such proposal");
+	return row;
+}
+
+void
+page_proposal_item(struct request *req)
+{
+	json_t *row = proposal_for_page(req);
+	if (!row)
+		return;
+	json_t *v = proposal_item_view(req, row);
+	if (!v) {
+		json_decref(row);
+		page_db_unavailable(req);
+		return;
+	}
+	json_object_set_new(v, "is_citizen",
+			    json_boolean(strcmp(req->app->side, PROPOSAL_OWNER) == 0));
+	if (strcmp(req->app->side, PROPOSAL_OWNER) == 0 && !req->want_json)
+		proposal_add_actions(req, v, row);
+	json_decref(row);
+	http_render(req, 200, "proposal_item", v);
+}
