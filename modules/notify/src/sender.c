@@ -53,11 +53,11 @@ render_digest(const struct sender *s, const struct queued *q, struct strbuf *sub
 	const struct i18n *i18n = s->app->i18n;
 	json_t *title = json_object_get(q->digest, "title");
 	json_t *v = json_pack("{s:O}", "title", title);
-	render_vars(subject, i18n_get(i18n, q->lang, "notify_digest_subject"), v);
+	notify_render(subject, i18n_get(i18n, q->lang, "notify_digest_subject"), v);
 	for (char *p = subject->buf; *p; p++)
 		if (*p == '\r' || *p == '\n')
 			*p = ' ';
-	render_vars(body, i18n_get(i18n, q->lang, "notify_digest_intro"), v);
+	notify_render(body, i18n_get(i18n, q->lang, "notify_digest_intro"), v);
 	strbuf_addstr(body, "\n\n");
 	size_t i;
 	json_t *change;
@@ -65,7 +65,7 @@ render_digest(const struct sender *s, const struct queued *q, struct strbuf *sub
 	{
 		strbuf_addstr(body, "- ");
 		json_t *vars = json_object_get(change, "vars");
-		render_vars(
+		notify_render(
 			body,
 			i18n_get(i18n, q->lang, json_string_value(json_object_get(change, "key"))),
 			vars);
