@@ -99,6 +99,7 @@ proposal_maybe_forward(json_t *r)
 	long long id = json_integer_value(json_object_get(r, "id"));
 	if (db_proposal_forward(id, at, proposal_settings.answer_days, (long)n) <= 0)
 		return -1;
+	json_object_set_new(r, "stage", json_string("supported")); /* what the answer shows */
 	log_info("proposal %s forwarded to the commune (%lld supports)", json_str(r, "ref"),
 		 (long long)n);
 	return proposal_notify_stage(r, "supported");
