@@ -8,7 +8,8 @@
 // the test computes the same cookies the database holds.
 //
 //   const tokens = await directParticipants(pair.citizen, 1000, 'seed-1');
-//   fetch(url, { headers: { cookie: `participant=${tokens[0]}; csrf=...` } });
+//   fetch(url, { headers: { cookie: `__Host-participant=${tokens[0]}; __Host-csrf=...` } });
+// (the cookies' names carry __Host- unless the daemon runs with BALADIYA_SECURE_COOKIES=false)
 import crypto from 'node:crypto';
 import { sql } from './http.mjs';
 
