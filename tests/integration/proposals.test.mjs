@@ -14,6 +14,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../lib/harness.mjs';
@@ -38,6 +39,16 @@ let author; // a Client verified through the pages, with notify consent
 let cookieName; // the participation cookie's name
 let agent; // official staff
 let moderator; // citizen moderator
+
+/** The feed at url as Debian's python3-feedparser reads it: {bozo, lang, entries}. */
+function parseFeed(url) {
+	const py = 'import json, sys, feedparser\n' +
+		'd = feedparser.parse(sys.argv[1])\n' +
+		'print(json.dumps({"bozo": d.bozo, "lang": d.feed.get("language"), "entries": ' +
+		'[{"title": e.title, "link": e.link, "tags": [t.term for t in e.get("tags", [])]} ' +
+		'for e in d.entries]}))';
+	return JSON.parse(execFileSync('/usr/bin/python3', ['-c', py, url], { encoding: 'utf8' }));
+}
 
 const n = async (srv, q) => Number(await sql(srv, q));
 
@@ -404,6 +415,21 @@ describe('proposals', () => {
 		// the committed content of its events is erased on both sides
 		for (const srv of [pair.citizen, pair.official]) {
 			assert.equal(await n(srv, `SELECT count(*) FROM fed_content WHERE json LIKE '%4k2%'`), 0, srv.side);
+		}
+	});
+
+	test('the list\'s Atom feed, with its filter, on both sides (feedparser)', async () => {
+		const page = await fetch(`${pair.citizen.url}/proposals?type=culture_sport&lang=fr`).then((x) => x.text());
+		assert.match(page, /<link rel="alternate" type="application\/atom\+xml"[^>]*href="\/proposals\.atom\?type=culture_sport&amp;lang=fr"/);
+		for (const srv of [pair.citizen, pair.official]) {
+			const feed = parseFeed(`${srv.url}/proposals.atom?type=culture_sport&lang=fr`);
+			assert.ok(!feed.bozo, `${srv.side}: the feed parses`);
+			assert.ok(feed.entries.length >= 1);
+			assert.ok(feed.entries.every((e) => e.tags.includes('culture_sport')));
+			const e = feed.entries.find((x) => x.link.endsWith(`/proposals/${first}`));
+			assert.equal(e.title, 'Une aire de jeux à Tighilt', srv.side);
+			const all = parseFeed(`${srv.url}/proposals.atom`);
+			assert.ok(!all.entries.some((x) => /4k2/.test(x.title)), 'a hidden proposal is in no feed');
 		}
 	});
 

@@ -8,6 +8,7 @@
 #include "internal.h"
 
 #include "common/arena.h"
+#include "common/atom.h"
 #include "common/map.h"
 #include "common/page_util.h"
 #include "common/strbuf.h"
@@ -85,6 +86,38 @@ list_view(struct request *req, json_t *list, const struct filter *f, long long b
 	return v;
 }
 
+/* The list's Atom twin (/proposals.atom): what the HTML list shows, newest first. */
+static void
+send_feed(struct request *req, json_t *list, const char *query)
+{
+	struct feed f;
+	feed_begin(req, &f, p_t(req, "proposal_list_title"), query);
+	size_t i;
+	json_t *r;
+	json_array_foreach(json_object_get(list, "items"), i, r)
+	{
+		const char *type = json_str(r, "type");
+		feed_add(&f,
+			 &(struct atom_entry){
+				 .id = feed_tag(
+					 req,
+					 arena_printf(req->arena, "proposal/%s/%lld",
+						      json_str(r, "origin"),
+						      (long long)json_integer_value(
+							      json_object_get(r, "origin_id")))),
+				 .title = json_str(r, "title"),
+				 .link = arena_printf(req->arena, "/proposals/%s",
+						      json_str(r, "ref")),
+				 .updated = json_str(r, "created_at"),
+				 .published = json_str(r, "created_at"),
+				 .category = type,
+				 .category_label = proposal_type_label(req, type),
+				 .summary = feed_summary(req, json_str(r, "body"), false),
+			 });
+	}
+	feed_send(&f);
+}
+
 static void
 list_page(struct request *req, bool map)
 {
@@ -100,8 +133,19 @@ list_page(struct request *req, bool map)
 		page_db_unavailable(req);
 		return;
 	}
+	/* the filters as the feed carries them: "type=social&stage=submitted" */
+	const char *fq = filter_query(req, &f);
+	if (*fq)
+		fq = arena_printf(req->arena, "%.*s", (int)strlen(fq) - 1, fq);
+	if (!map && feed_wanted(req)) {
+		send_feed(req, list, fq);
+		json_decref(list);
+		return;
+	}
 	json_t *v = list_view(req, list, &f, before, map ? "/proposals/map" : "/proposals");
 	json_decref(list);
+	if (!map)
+		feed_advertise(req, p_t(req, "proposal_list_title"), fq);
 	if (map) {
 		json_t *m = map_view(req, arena_printf(req->arena, "/proposals.geojson?%s",
 						       filter_query(req, &f)));

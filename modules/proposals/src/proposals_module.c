@@ -17,7 +17,8 @@
 /* Literal paths before "/proposals/{ref}" (the router takes the first match). */
 // clang-format off
 static const struct route citizen_routes[] = {
-	{"GET", "/proposals", page_proposal_list, ROUTE_JSON_TWIN | ROUTE_CACHE, 0, "proposals"},
+	{"GET", "/proposals", page_proposal_list, ROUTE_JSON_TWIN | ROUTE_ATOM_TWIN | ROUTE_CACHE, 0,
+	 "proposals"},
 	{"POST", "/proposals", page_proposal_create, ROUTE_HEAVY, PROPOSAL_MAX_BODY,
 	 "proposal_create"},
 	{"GET", "/proposals/new", page_proposal_new, 0, 0, "proposal_new"},
@@ -43,7 +44,8 @@ static const struct route citizen_routes[] = {
 };
 
 static const struct route official_routes[] = {
-	{"GET", "/proposals", page_proposal_list, ROUTE_JSON_TWIN | ROUTE_CACHE, 0, "proposals"},
+	{"GET", "/proposals", page_proposal_list, ROUTE_JSON_TWIN | ROUTE_ATOM_TWIN | ROUTE_CACHE, 0,
+	 "proposals"},
 	{"GET", "/proposals/map", page_proposal_map, ROUTE_JSON_TWIN | ROUTE_CACHE, 0,
 	 "proposals_map"},
 	{"GET", "/proposals.geojson", page_proposal_geojson, ROUTE_CACHE, 0, "proposals_geojson"},
