@@ -13,148 +13,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+// clang-format off
 #define ISO(c) "to_char(p." c " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS " c
-#define PROPOSAL_HEAD                                                                              \
-	"p.id, p.origin, p.origin_id, p.ref, p.type, p.title, p.quarter, p.lat_e6, p.lon_e6,"      \
-	" p.photo, p.author_name, p.lang, p.visibility, p.hidden_reason, p.text_sha256, p.stage,"  \
-	" p.supporters, p.threshold, " ISO("created_at") ", " ISO("support_until") ", " ISO(       \
-		"forwarded_at") ", " ISO("due_at") ", p.session_date::text AS session_date,"       \
-						   " " ISO("answered_at") ", " ISO(                \
-							   "overdue_at") ","                       \
-									 " " ISO("expired_at") "," \
-											       " " \
-											       "e" \
-											       "x" \
-											       "t" \
-											       "r" \
-											       "a" \
-											       "c" \
-											       "t" \
-											       "(" \
-											       "e" \
-											       "p" \
-											       "o" \
-											       "c" \
-											       "h" \
-											       " " \
-											       "F" \
-											       "R" \
-											       "O" \
-											       "M" \
-											       " " \
-											       "p" \
-											       "." \
-											       "d" \
-											       "u" \
-											       "e" \
-											       "_" \
-											       "a" \
-											       "t" \
-											       " " \
-											       "-" \
-											       " " \
-											       "n" \
-											       "o" \
-											       "w" \
-											       "(" \
-											       ")" \
-											       ")" \
-											       ":" \
-											       ":" \
-											       "b" \
-											       "i" \
-											       "g" \
-											       "i" \
-											       "n" \
-											       "t" \
-											       " " \
-											       "A" \
-											       "S" \
-											       " " \
-											       "d" \
-											       "u" \
-											       "e" \
-											       "_" \
-											       "i" \
-											       "n" \
-											       "_" \
-											       "s" \
-											       "," \
-											       " " \
-											       "e" \
-											       "x" \
-											       "t" \
-											       "r" \
-											       "a" \
-											       "c" \
-											       "t" \
-											       "(" \
-											       "e" \
-											       "p" \
-											       "o" \
-											       "c" \
-											       "h" \
-											       " " \
-											       "F" \
-											       "R" \
-											       "O" \
-											       "M" \
-											       " " \
-											       "p" \
-											       "." \
-											       "s" \
-											       "u" \
-											       "p" \
-											       "p" \
-											       "o" \
-											       "r" \
-											       "t" \
-											       "_" \
-											       "u" \
-											       "n" \
-											       "t" \
-											       "i" \
-											       "l" \
-											       " " \
-											       "-" \
-											       " " \
-											       "n" \
-											       "o" \
-											       "w" \
-											       "(" \
-											       ")" \
-											       ")" \
-											       ":" \
-											       ":" \
-											       "b" \
-											       "i" \
-											       "g" \
-											       "i" \
-											       "n" \
-											       "t" \
-											       " " \
-											       "A" \
-											       "S" \
-											       " " \
-											       "s" \
-											       "u" \
-											       "p" \
-											       "p" \
-											       "o" \
-											       "r" \
-											       "t" \
-											       "_" \
-											       "i" \
-											       "n" \
-											       "_" \
-											       "s"
+#define PROPOSAL_HEAD \
+	"p.id, p.origin, p.origin_id, p.ref, p.type, p.title, p.quarter, p.lat_e6, p.lon_e6," \
+	" p.photo, p.author_name, p.lang, p.visibility, p.hidden_reason, p.text_sha256, p.stage," \
+	" p.supporters, p.threshold, " ISO("created_at") ", " ISO("support_until") ", " \
+	ISO("forwarded_at") ", " ISO("due_at") ", p.session_date::text AS session_date, " \
+	ISO("answered_at") ", " ISO("overdue_at") ", " ISO("expired_at") "," \
+	" extract(epoch FROM p.due_at - now())::bigint AS due_in_s," \
+	" extract(epoch FROM p.support_until - now())::bigint AS support_in_s"
+// clang-format on
 /* a page shows the whole text and the answer; a list the start of the text */
 #define PROPOSAL_COLUMNS PROPOSAL_HEAD ", p.body, p.answer, p.deliberation_url"
 #define LIST_COLUMNS PROPOSAL_HEAD ", left(p.body, 240) AS body"
 
-/* The first row of res (consumed) as an object, or NULL with *st. */
-static json_t *
-one_row(PGresult *res, enum status *st)
+json_t *
+db_prop_first(PGresult *res, enum status *st)
 {
 	json_t *rows = db_row_objects(res);
 	json_t *r = rows && json_array_size(rows) ? json_incref(json_array_get(rows, 0)) : NULL;
@@ -164,8 +39,8 @@ one_row(PGresult *res, enum status *st)
 	return r;
 }
 
-static int
-changed(PGresult *res)
+int
+db_prop_affected(PGresult *res)
 {
 	if (!res)
 		return -1;
@@ -192,7 +67,7 @@ db_proposal_create(const char *origin, const struct proposal_new *in, enum statu
 			     in->lat_e6 ? LL(lat, *in->lat_e6) : NULL,
 			     in->lon_e6 ? LL(lon, *in->lon_e6) : NULL, in->photo, in->author_name,
 			     in->lang, in->pending ? "pending" : "public", LL(th, in->threshold)));
-	return one_row(res, st);
+	return db_prop_first(res, st);
 }
 
 json_t *
@@ -205,7 +80,8 @@ db_proposal_publish(long long id, const char *at, long support_days, enum status
 		" WHERE id = $1 AND created_at IS NULL AND visibility <> 'hidden'"
 		" RETURNING " PROPOSAL_COLUMNS;
 	char ids[24], days[24];
-	json_t *r = one_row(db_exec(q, DB_PARAMS(LL(ids, id), at, LL(days, support_days))), st);
+	json_t *r =
+		db_prop_first(db_exec(q, DB_PARAMS(LL(ids, id), at, LL(days, support_days))), st);
 	if (r && db_proposal_timeline_add(id, "submitted", at) < 0) {
 		json_decref(r);
 		*st = STATUS_UNAVAILABLE;
@@ -218,7 +94,7 @@ json_t *
 db_proposal_by_ref(const char *ref, enum status *st)
 {
 	static const char q[] = "SELECT " PROPOSAL_COLUMNS " FROM proposals p WHERE p.ref = $1";
-	return one_row(db_exec(q, DB_PARAMS(ref)), st);
+	return db_prop_first(db_exec(q, DB_PARAMS(ref)), st);
 }
 
 json_t *
@@ -226,7 +102,7 @@ db_proposal_by_title(const char *title, enum status *st)
 {
 	static const char q[] = "SELECT " PROPOSAL_COLUMNS " FROM proposals p WHERE p.title = $1"
 				" ORDER BY p.id LIMIT 1";
-	return one_row(db_exec(q, DB_PARAMS(title)), st);
+	return db_prop_first(db_exec(q, DB_PARAMS(title)), st);
 }
 
 json_t *
@@ -235,7 +111,7 @@ db_proposal_lock_origin(const char *origin, long long origin_id, enum status *st
 	static const char q[] = "SELECT " PROPOSAL_COLUMNS " FROM proposals p"
 				" WHERE p.origin = $1 AND p.origin_id = $2 FOR UPDATE";
 	char oid[24];
-	return one_row(db_exec(q, DB_PARAMS(origin, LL(oid, origin_id))), st);
+	return db_prop_first(db_exec(q, DB_PARAMS(origin, LL(oid, origin_id))), st);
 }
 
 json_t *
@@ -288,7 +164,7 @@ db_proposal_count(long long id, int delta, enum status *st)
 		"UPDATE proposals p SET supporters = supporters + $2::int, updated_at = now()"
 		" WHERE id = $1 AND visibility = 'public' RETURNING " PROPOSAL_COLUMNS;
 	char ids[24], d[24];
-	return one_row(db_exec(q, DB_PARAMS(LL(ids, id), LL(d, delta))), st);
+	return db_prop_first(db_exec(q, DB_PARAMS(LL(ids, id), LL(d, delta))), st);
 }
 
 int
@@ -300,7 +176,7 @@ db_proposal_forward(long long id, const char *at, long answer_days, long support
 		" supporters = greatest(supporters, $4::int),"
 		" updated_at = $2::timestamptz WHERE id = $1 AND stage = 'submitted'";
 	char ids[24], n[24], days[24];
-	int c = changed(
+	int c = db_prop_affected(
 		db_exec(q, DB_PARAMS(LL(ids, id), at, LL(days, answer_days), LL(n, supporters))));
 	if (c > 0 && db_proposal_timeline_add(id, "supported", at) < 0)
 		return -1;
@@ -313,7 +189,8 @@ db_proposal_set_supporters(const char *origin, long long origin_id, long support
 	static const char q[] = "UPDATE proposals SET supporters = $3::int"
 				" WHERE origin = $1 AND origin_id = $2";
 	char oid[24], n[24];
-	return changed(db_exec(q, DB_PARAMS(origin, LL(oid, origin_id), LL(n, supporters))));
+	return db_prop_affected(
+		db_exec(q, DB_PARAMS(origin, LL(oid, origin_id), LL(n, supporters))));
 }
 
 int
@@ -323,7 +200,7 @@ db_proposal_expire(long long id, const char *at)
 				" $2::timestamptz, updated_at = $2::timestamptz"
 				" WHERE id = $1 AND stage = 'submitted'";
 	char ids[24];
-	int c = changed(db_exec(q, DB_PARAMS(LL(ids, id), at)));
+	int c = db_prop_affected(db_exec(q, DB_PARAMS(LL(ids, id), at)));
 	if (c > 0 && db_proposal_timeline_add(id, "expired", at) < 0)
 		return -1;
 	return c;
@@ -337,7 +214,7 @@ db_proposal_overdue(long long id, const char *at)
 		" WHERE id = $1 AND overdue_at IS NULL AND answered_at IS NULL"
 		" AND due_at IS NOT NULL";
 	char ids[24];
-	int c = changed(db_exec(q, DB_PARAMS(LL(ids, id), at)));
+	int c = db_prop_affected(db_exec(q, DB_PARAMS(LL(ids, id), at)));
 	if (c > 0 && db_proposal_timeline_add(id, "overdue", at) < 0)
 		return -1;
 	return c;
@@ -436,7 +313,7 @@ db_proposal_hide(long long id, const char *reason, enum status *st)
 		" lon_e6 = NULL, updated_at = now() WHERE id = $1 AND visibility <> 'hidden'"
 		" RETURNING " PROPOSAL_COLUMNS;
 	char ids[24];
-	json_t *r = one_row(db_exec(q, DB_PARAMS(LL(ids, id), reason)), st);
+	json_t *r = db_prop_first(db_exec(q, DB_PARAMS(LL(ids, id), reason)), st);
 	if (!r && *st == STATUS_NOT_FOUND)
 		*st = STATUS_CONFLICT;
 	return r;
@@ -452,7 +329,7 @@ db_proposal_mirror_hide(const char *origin, long long origin_id, const char *rea
 		" lon_e6 = NULL, updated_at = now()"
 		" WHERE origin = $1 AND origin_id = $2 AND visibility <> 'hidden'";
 	char oid[24];
-	return changed(db_exec(q, DB_PARAMS(origin, LL(oid, origin_id), reason, sha)));
+	return db_prop_affected(db_exec(q, DB_PARAMS(origin, LL(oid, origin_id), reason, sha)));
 }
 
 json_t *
@@ -494,5 +371,5 @@ db_proposal_figures(void)
 		" round(percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM"
 		"  answered_at - forwarded_at) / 86400.0)::numeric, 1)::text AS median_days"
 		" FROM proposals WHERE forwarded_at IS NOT NULL";
-	return one_row(db_exec(q, 0, NULL), NULL);
+	return db_prop_first(db_exec(q, 0, NULL), NULL);
 }

@@ -8,7 +8,6 @@
 #include "common/check.h"
 #include "common/db.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 
 #define ARGUMENT_COLUMNS                                                                           \
@@ -16,26 +15,6 @@
 	" a.helpful, a.visibility, a.hidden_reason, a.text_sha256,"                                \
 	" to_char(a.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"           \
 	" AS created_at"
-
-static json_t *
-first(PGresult *res, enum status *st)
-{
-	json_t *rows = db_row_objects(res);
-	json_t *r = rows && json_array_size(rows) ? json_incref(json_array_get(rows, 0)) : NULL;
-	*st = !rows ? STATUS_UNAVAILABLE : r ? STATUS_OK : STATUS_NOT_FOUND;
-	json_decref(rows);
-	return r;
-}
-
-static int
-affected(PGresult *res)
-{
-	if (!res)
-		return -1;
-	int n = atoi(PQcmdTuples(res));
-	PQclear(res);
-	return n > 0 ? 1 : 0;
-}
 
 json_t *
 db_argument_create(const char *origin, long long proposal_id, const char *side, const char *body,
@@ -50,8 +29,8 @@ db_argument_create(const char *origin, long long proposal_id, const char *side, 
 		"  AND d.body = $4 AND d.visibility = 'public')"
 		" RETURNING " ARGUMENT_COLUMNS;
 	char pid[24];
-	return first(db_exec(q, DB_PARAMS(origin, LL(pid, proposal_id), side, body, name, lang)),
-		     st);
+	return db_prop_first(
+		db_exec(q, DB_PARAMS(origin, LL(pid, proposal_id), side, body, name, lang)), st);
 }
 
 int
@@ -63,8 +42,9 @@ db_argument_mirror(const char *origin, long long origin_id, long long proposal_i
 		" author_name, lang, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7,"
 		" $8::timestamptz) ON CONFLICT (origin, origin_id) DO NOTHING";
 	char oid[24], pid[24];
-	return affected(db_exec(q, DB_PARAMS(origin, LL(oid, origin_id), LL(pid, proposal_id), side,
-					     body, name, lang, at)));
+	return db_prop_affected(
+		db_exec(q, DB_PARAMS(origin, LL(oid, origin_id), LL(pid, proposal_id), side, body,
+				     name, lang, at)));
 }
 
 json_t *
@@ -85,7 +65,7 @@ db_argument_get(long long id, enum status *st)
 		" FROM proposal_arguments a JOIN proposals p ON p.id = a.proposal_id"
 		" WHERE a.id = $1";
 	char ids[24];
-	return first(db_exec(q, DB_PARAMS(LL(ids, id))), st);
+	return db_prop_first(db_exec(q, DB_PARAMS(LL(ids, id))), st);
 }
 
 long long
@@ -111,7 +91,7 @@ db_argument_hide(long long id, const char *reason, enum status *st)
 		"  'UTF8')), 'hex'), body = '', author_name = ''"
 		" WHERE id = $1 AND visibility <> 'hidden' RETURNING " ARGUMENT_COLUMNS;
 	char ids[24];
-	json_t *r = first(db_exec(q, DB_PARAMS(LL(ids, id), reason)), st);
+	json_t *r = db_prop_first(db_exec(q, DB_PARAMS(LL(ids, id), reason)), st);
 	if (!r && *st == STATUS_NOT_FOUND)
 		*st = STATUS_CONFLICT;
 	return r;
@@ -126,5 +106,5 @@ db_argument_mirror_hide(const char *origin, long long origin_id, const char *rea
 		" text_sha256 = $4, body = '', author_name = ''"
 		" WHERE origin = $1 AND origin_id = $2 AND visibility <> 'hidden'";
 	char oid[24];
-	return affected(db_exec(q, DB_PARAMS(origin, LL(oid, origin_id), reason, sha)));
+	return db_prop_affected(db_exec(q, DB_PARAMS(origin, LL(oid, origin_id), reason, sha)));
 }

@@ -103,6 +103,10 @@ bool proposal_url_is_valid(const char *s);
 
 /* The proposal of the route's {ref}, not pending; or replied 404/503 and NULL. */
 json_t *proposal_for_page(struct request *req);
+/* The same, any visibility, for an account granted grant (else replied 403). */
+json_t *proposal_for_staff(struct request *req, const char *grant);
+/* The argument of the route's {id} with its proposal's ref; or replied 404/503 and NULL. */
+json_t *proposal_argument_for_page(struct request *req);
 /* The resident's buttons on a proposal's page (citizen side): support or withdraw, verify,
  * follow, argue. */
 void proposal_add_actions(struct request *req, json_t *v, json_t *row);

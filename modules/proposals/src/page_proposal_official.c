@@ -87,15 +87,7 @@ render_form(struct request *req, json_t *row, const char *code, const char *fiel
 static json_t *
 staff_row(struct request *req)
 {
-	if (!page_require(req, "proposals.answer"))
-		return NULL;
-	const char *ref = http_param(req, "ref");
-	enum status st = STATUS_NOT_FOUND;
-	json_t *row =
-		public_ref_is_valid(PROPOSAL_REF_LETTER, ref) ? db_proposal_by_ref(ref, &st) : NULL;
-	if (!row)
-		page_read_failed(req, st, "proposal_not_found", "there is no such proposal");
-	return row;
+	return proposal_for_staff(req, "proposals.answer");
 }
 
 void

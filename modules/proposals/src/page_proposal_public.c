@@ -201,22 +201,48 @@ page_proposal_geojson(struct request *req)
 	http_send_owned(req, 200, "application/geo+json", s, strlen(s));
 }
 
-json_t *
-proposal_for_page(struct request *req)
+/* The row of the route's {ref} (any visibility), or replied 404/503 and NULL. */
+static json_t *
+row_of_route(struct request *req)
 {
 	const char *ref = http_param(req, "ref");
 	enum status st = STATUS_NOT_FOUND;
 	json_t *row =
 		public_ref_is_valid(PROPOSAL_REF_LETTER, ref) ? db_proposal_by_ref(ref, &st) : NULL;
+	if (!row)
+		page_read_failed(req, st, "proposal_not_found", "there is no such proposal");
+	return row;
+}
+
+json_t *
+proposal_for_staff(struct request *req, const char *grant)
+{
+	return page_require(req, grant) ? row_of_route(req) : NULL;
+}
+
+json_t *
+proposal_for_page(struct request *req)
+{
+	json_t *row = row_of_route(req);
 	/* a proposal waiting for its moderator is not public yet */
 	if (row && strcmp(json_str(row, "visibility"), "pending") == 0) {
 		json_decref(row);
 		row = NULL;
-		st = STATUS_NOT_FOUND;
+		page_read_failed(req, STATUS_NOT_FOUND, "proposal_not_found",
+				 "there is no such proposal");
 	}
-	if (!row)
-		page_read_failed(req, st, "proposal_not_found", "there is no such proposal");
 	return row;
+}
+
+json_t *
+proposal_argument_for_page(struct request *req)
+{
+	long long aid = page_parse_id(http_param(req, "id"));
+	enum status st = STATUS_NOT_FOUND;
+	json_t *a = aid > 0 ? db_argument_get(aid, &st) : NULL;
+	if (!a)
+		page_read_failed(req, st, "argument_not_found", "there is no such argument");
+	return a;
 }
 
 void

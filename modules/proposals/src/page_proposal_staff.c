@@ -67,15 +67,7 @@ page_staff_proposals(struct request *req)
 static json_t *
 staff_proposal(struct request *req)
 {
-	if (!page_require(req, "proposals.moderate"))
-		return NULL;
-	const char *ref = http_param(req, "ref");
-	enum status st = STATUS_NOT_FOUND;
-	json_t *row =
-		public_ref_is_valid(PROPOSAL_REF_LETTER, ref) ? db_proposal_by_ref(ref, &st) : NULL;
-	if (!row)
-		page_read_failed(req, st, "proposal_not_found", "there is no such proposal");
-	return row;
+	return proposal_for_staff(req, "proposals.moderate");
 }
 
 static void
@@ -211,15 +203,12 @@ hide_argument_tx(struct request *req, json_t *a, const char *reason)
 void
 page_staff_argument_hide(struct request *req)
 {
-	if (!page_require(req, "proposals.moderate"))
+	json_t *a =
+		page_require(req, "proposals.moderate") ? proposal_argument_for_page(req) : NULL;
+	if (!a)
 		return;
-	long long aid = page_parse_id(http_param(req, "id"));
-	enum status st = STATUS_NOT_FOUND;
-	json_t *a = aid > 0 ? db_argument_get(aid, &st) : NULL;
-	if (!a) {
-		page_read_failed(req, st, "argument_not_found", "there is no such argument");
-		return;
-	}
+	long long aid = json_integer_value(json_object_get(a, "id"));
+	enum status st;
 	const char *reason = page_hide_reason(req);
 	if (reason) {
 		st = STATUS_UNAVAILABLE;

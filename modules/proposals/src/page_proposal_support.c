@@ -259,13 +259,10 @@ void
 page_proposal_helpful(struct request *req)
 {
 	struct participant p;
-	long long aid = page_parse_id(http_param(req, "id"));
-	enum status st = STATUS_NOT_FOUND;
-	json_t *a = aid > 0 ? db_argument_get(aid, &st) : NULL;
-	if (!a) {
-		page_read_failed(req, st, "argument_not_found", "there is no such argument");
+	json_t *a = proposal_argument_for_page(req);
+	if (!a)
 		return;
-	}
+	long long aid = json_integer_value(json_object_get(a, "id"));
 	if (!verified(req, a, &p))
 		goto out;
 	if (strcmp(json_str(a, "visibility"), "public") != 0) {
