@@ -433,6 +433,31 @@ describe('proposals', () => {
 		}
 	});
 
+	test('pre-moderation: a proposal waits for a moderator, then goes public and to the commune', async () => {
+		pair.citizen.env.BALADIYA_PROPOSAL_PREMODERATE = 'true';
+		await pair.citizen.restart();
+		try {
+			const ref = await created(author, { title: 'Un parking à vélos', body: 'Des arceaux.' });
+			assert.equal(await row(pair.citizen, ref, 'visibility'), 'pending');
+			assert.equal((await fetch(`${pair.citizen.url}/proposals/${ref}`)).status, 404);
+			const list = await (await author.get('/proposals.json')).json;
+			assert.ok(!list.items.some((x) => x.ref === ref));
+			assert.equal(await n(pair.citizen, `SELECT count(*) FROM fed_events
+				WHERE payload::jsonb->'data'->>'ref' = '${ref}'`), 0);
+			const queue = await moderator.get('/staff/proposals?lang=fr');
+			assert.match(queue.body, new RegExp(`${ref}[\\s\\S]*Publier`));
+			const r = await moderator.post(`/staff/proposals/${ref}/approve`, {}, { json: true });
+			assert.equal(r.status, 200, r.body);
+			assert.equal((await moderator.post(`/staff/proposals/${ref}/approve`, {}, { json: true })).status, 409);
+			assert.equal((await fetch(`${pair.citizen.url}/proposals/${ref}`)).status, 200);
+			await waitFor(async () => (await row(pair.official, ref, 'stage')) === 'submitted',
+				{ what: 'the approved proposal on the official side' });
+		} finally {
+			delete pair.citizen.env.BALADIYA_PROPOSAL_PREMODERATE;
+			await pair.citizen.restart();
+		}
+	});
+
 	test('the accountability figures are the same on both sides', async () => {
 		const [c, o] = await Promise.all([getJson(pair.citizen, '/accountability'),
 			getJson(pair.official, '/accountability')]);
