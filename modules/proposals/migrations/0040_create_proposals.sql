@@ -50,6 +50,9 @@ CREATE INDEX proposals_public ON proposals (id DESC) WHERE visibility = 'public'
 CREATE INDEX proposals_public_type ON proposals (type, id DESC) WHERE visibility = 'public';
 CREATE INDEX proposals_public_quarter ON proposals (quarter, id DESC) WHERE visibility = 'public';
 CREATE INDEX proposals_public_stage ON proposals (stage, id DESC) WHERE visibility = 'public';
+-- the map: only the proposals with a place
+CREATE INDEX proposals_public_pin ON proposals (id DESC)
+	WHERE visibility = 'public' AND lat_e6 IS NOT NULL;
 -- the jobs (expiry, overdue) and the commune's queue by due date
 CREATE INDEX proposals_open_support ON proposals (support_until) WHERE stage = 'submitted';
 CREATE INDEX proposals_due ON proposals (due_at) WHERE due_at IS NOT NULL;

@@ -116,18 +116,17 @@ db_proposal_lock_origin(const char *origin, long long origin_id, enum status *st
 
 json_t *
 db_proposal_list(const char *type, const char *quarter, const char *stage, long long before,
-		 int limit, bool with_point)
+		 int limit)
 {
 	static const char q[] =
 		"SELECT " LIST_COLUMNS " FROM proposals p WHERE p.visibility = 'public'"
 		" AND ($1::text IS NULL OR p.type = $1) AND ($2::text IS NULL OR p.quarter = $2)"
 		" AND ($3::text IS NULL OR p.stage = $3) AND ($4::bigint IS NULL OR p.id < $4)"
-		" AND (NOT $6::boolean OR p.lat_e6 IS NOT NULL)"
 		" ORDER BY p.id DESC LIMIT $5";
 	char bid[24], lim[16];
 	json_t *rows = db_row_objects(
 		db_exec(q, DB_PARAMS(type, quarter, stage, before > 0 ? LL(bid, before) : NULL,
-				     LL(lim, limit + 1), with_point ? "true" : "false")));
+				     LL(lim, limit + 1))));
 	if (!rows)
 		return NULL;
 	json_t *next = json_null();
@@ -136,6 +135,19 @@ db_proposal_list(const char *type, const char *quarter, const char *stage, long 
 		next = json_incref(json_object_get(json_array_get(rows, (size_t)limit - 1), "id"));
 	}
 	return json_pack("{s:o, s:o}", "items", rows, "next", next);
+}
+
+json_t *
+db_proposal_pins(const char *type, const char *quarter, const char *stage, int limit)
+{
+	/* the partial index proposals_public_pin: a map reads only the proposals with a place */
+	static const char q[] =
+		"SELECT p.ref, p.title, p.stage, p.lat_e6, p.lon_e6 FROM proposals p"
+		" WHERE p.visibility = 'public' AND p.lat_e6 IS NOT NULL"
+		" AND ($1::text IS NULL OR p.type = $1) AND ($2::text IS NULL OR p.quarter = $2)"
+		" AND ($3::text IS NULL OR p.stage = $3) ORDER BY p.id DESC LIMIT $4";
+	char lim[16];
+	return db_row_objects(db_exec(q, DB_PARAMS(type, quarter, stage, LL(lim, limit))));
 }
 
 json_t *

@@ -46,10 +46,13 @@ json_t *db_proposal_by_ref(const char *ref, enum status *st);
 json_t *db_proposal_by_title(const char *title, enum status *st);
 /* The local row of a peer's proposal, locked FOR UPDATE (caller's transaction). */
 json_t *db_proposal_lock_origin(const char *origin, long long origin_id, enum status *st);
-/* The public list, newest first: filters may be NULL; before: 0 or the last id shown;
- * with_point: only those with a place. {items, next}. */
-json_t *db_proposal_list(const char *type, const char *quarter, const char *stage, long long before,
-			 int limit, bool with_point);
+/* The public list, newest first: filters may be NULL; before: 0 or the last id shown.
+ * {items, next}. */
+json_t *db_proposal_list(const char *type, const char *quarter, const char *stage,
+			 long long before, int limit);
+/* The newest public proposals with a place, at most limit: [{ref, title, stage, lat_e6,
+ * lon_e6}]. */
+json_t *db_proposal_pins(const char *type, const char *quarter, const char *stage, int limit);
 /* The timeline [{stage, at}] of proposal id, in order. */
 json_t *db_proposal_timeline(long long id);
 /* Append a stage to the timeline at at (idempotent per stage): 0 or -1. */

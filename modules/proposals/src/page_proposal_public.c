@@ -17,7 +17,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MAP_PINS 500
+#define MAP_PINS 500 /* on the map */
+#define MAP_LIST 50  /* listed below it */
 
 struct filter {
 	const char *type, *quarter, *stage;
@@ -118,8 +119,8 @@ send_feed(struct request *req, json_t *list, const char *query)
 	feed_send(&f);
 }
 
-static void
-list_page(struct request *req, bool map)
+void
+page_proposal_list(struct request *req)
 {
 	struct filter f;
 	if (!read_filter(req, &f))
@@ -127,8 +128,7 @@ list_page(struct request *req, bool map)
 	long long before = page_before_param(req);
 	if (before < 0)
 		return;
-	json_t *list = db_proposal_list(f.type, f.quarter, f.stage, before,
-					map ? MAP_PINS : PROPOSAL_PAGE, map);
+	json_t *list = db_proposal_list(f.type, f.quarter, f.stage, before, PROPOSAL_PAGE);
 	if (!list) {
 		page_db_unavailable(req);
 		return;
@@ -137,34 +137,58 @@ list_page(struct request *req, bool map)
 	const char *fq = filter_query(req, &f);
 	if (*fq)
 		fq = arena_printf(req->arena, "%.*s", (int)strlen(fq) - 1, fq);
-	if (!map && feed_wanted(req)) {
+	if (feed_wanted(req)) {
 		send_feed(req, list, fq);
 		json_decref(list);
 		return;
 	}
-	json_t *v = list_view(req, list, &f, before, map ? "/proposals/map" : "/proposals");
+	json_t *v = list_view(req, list, &f, before, "/proposals");
 	json_decref(list);
-	if (!map)
-		feed_advertise(req, p_t(req, "proposal_list_title"), fq);
-	if (map) {
-		json_t *m = map_view(req, arena_printf(req->arena, "/proposals.geojson?%s",
-						       filter_query(req, &f)));
-		json_object_set_new(m, "label", json_string(p_t(req, "proposal_map_title")));
-		json_object_set_new(v, "map", m);
-	}
-	http_render(req, 200, map ? "proposal_map" : "proposal_list", v);
+	feed_advertise(req, p_t(req, "proposal_list_title"), fq);
+	http_render(req, 200, "proposal_list", v);
 }
 
-void
-page_proposal_list(struct request *req)
+/* The pins' view: [{ref, url, title, stage_label, lat, lon}] of db_proposal_pins rows. */
+static json_t *
+pins_view(struct request *req, json_t *rows)
 {
-	list_page(req, false);
+	json_t *out = json_array();
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r)
+	{
+		json_array_append_new(
+			out,
+			json_pack("{s:s, s:s, s:O, s:s}", "ref", json_str(r, "ref"), "url",
+				  arena_printf(req->arena, "/proposals/%s", json_str(r, "ref")),
+				  "title", json_object_get(r, "title"), "stage_label",
+				  proposal_stage_label(req, json_str(r, "stage"))));
+	}
+	return out;
 }
 
 void
 page_proposal_map(struct request *req)
 {
-	list_page(req, true);
+	struct filter f;
+	if (!read_filter(req, &f))
+		return;
+	/* without JavaScript the list of the newest places is the map's fallback */
+	json_t *rows = db_proposal_pins(f.type, f.quarter, f.stage, MAP_LIST);
+	if (!rows) {
+		page_db_unavailable(req);
+		return;
+	}
+	json_t *pins = pins_view(req, rows);
+	json_decref(rows);
+	json_t *v =
+		json_pack("{s:o, s:b, s:o}", "pins", pins, "has_pins", json_array_size(pins) > 0,
+			  "filters", filters_view(req, &f, "/proposals/map"));
+	json_t *m = map_view(
+		req, arena_printf(req->arena, "/proposals.geojson?%s", filter_query(req, &f)));
+	json_object_set_new(m, "label", json_string(p_t(req, "proposal_map_title")));
+	json_object_set_new(v, "map", m);
+	http_render(req, 200, "proposal_map", v);
 }
 
 void
@@ -173,15 +197,15 @@ page_proposal_geojson(struct request *req)
 	struct filter f;
 	if (!read_filter(req, &f))
 		return;
-	json_t *list = db_proposal_list(f.type, f.quarter, f.stage, 0, MAP_PINS, true);
-	if (!list) {
+	json_t *rows = db_proposal_pins(f.type, f.quarter, f.stage, MAP_PINS);
+	if (!rows) {
 		page_db_unavailable(req);
 		return;
 	}
 	json_t *features = json_array();
 	size_t i;
 	json_t *r;
-	json_array_foreach(json_object_get(list, "items"), i, r)
+	json_array_foreach(rows, i, r)
 	{
 		double lat = (double)json_integer_value(json_object_get(r, "lat_e6")) / 1e6;
 		double lon = (double)json_integer_value(json_object_get(r, "lon_e6")) / 1e6;
@@ -194,7 +218,7 @@ page_proposal_geojson(struct request *req)
 				  "status", json_str(r, "stage"), "label",
 				  proposal_stage_label(req, json_str(r, "stage"))));
 	}
-	json_decref(list);
+	json_decref(rows);
 	json_t *fc = json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", features);
 	char *s = json_dumps(fc, JSON_COMPACT);
 	json_decref(fc);
