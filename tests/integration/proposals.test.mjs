@@ -146,7 +146,9 @@ describe('proposals', () => {
 		assert.match(page.body, /Je soutiens/);
 		assert.doesNotMatch(page.body, new RegExp(AUTHOR.replace('.', '\\.')));
 		const geo = await fetch(`${pair.citizen.url}/proposals.geojson`).then((x) => x.json());
-		assert.ok(geo.features.some((f) => f.properties.url === `/proposals/${first}`));
+		const pin = geo.features.find((f) => f.properties.url === `/proposals/${first}`);
+		assert.deepEqual(pin.geometry.coordinates, [4.051, 36.7182]);
+		assert.equal(pin.properties.status, 'submitted');
 		// the commune's mirror, read-only
 		const mirrored = await waitFor(async () => {
 			const x = await fetch(`${pair.official.url}/proposals/${first}.json`);

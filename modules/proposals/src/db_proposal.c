@@ -8,6 +8,7 @@
 #include "common/check.h"
 #include "common/db.h"
 #include "common/log.h"
+#include "common/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,6 +149,30 @@ db_proposal_pins(const char *type, const char *quarter, const char *stage, int l
 		" AND ($3::text IS NULL OR p.stage = $3) ORDER BY p.id DESC LIMIT $4";
 	char lim[16];
 	return db_row_objects(db_exec(q, DB_PARAMS(type, quarter, stage, LL(lim, limit))));
+}
+
+char *
+db_proposal_geojson(const char *type, const char *quarter, const char *stage, int limit,
+		    const char *labels)
+{
+	/* written by PostgreSQL: 500 features cost a tenth of what building them in C does */
+	static const char q[] =
+		"SELECT json_build_object('type', 'FeatureCollection', 'features',"
+		" coalesce(json_agg(json_build_object('type', 'Feature', 'geometry',"
+		"  json_build_object('type', 'Point', 'coordinates', json_build_array("
+		"  round(p.lon_e6 / 1000000.0, 6), round(p.lat_e6 / 1000000.0, 6))),"
+		"  'properties', json_build_object('title', p.title, 'url', '/proposals/' || p.ref,"
+		"  'status', p.stage, 'label', coalesce($5::jsonb ->> p.stage, p.stage)))"
+		"  ORDER BY p.id DESC), '[]'))::text"
+		" FROM (SELECT id, ref, title, stage, lat_e6, lon_e6 FROM proposals p"
+		"  WHERE p.visibility = 'public' AND p.lat_e6 IS NOT NULL"
+		"  AND ($1::text IS NULL OR p.type = $1) AND ($2::text IS NULL OR p.quarter = $2)"
+		"  AND ($3::text IS NULL OR p.stage = $3) ORDER BY p.id DESC LIMIT $4) p";
+	char lim[16];
+	PGresult *res = db_exec(q, DB_PARAMS(type, quarter, stage, LL(lim, limit), labels));
+	char *out = res && PQntuples(res) ? xstrdup(PQgetvalue(res, 0, 0)) : NULL;
+	PQclear(res);
+	return out;
 }
 
 json_t *

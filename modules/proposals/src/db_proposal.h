@@ -48,11 +48,16 @@ json_t *db_proposal_by_title(const char *title, enum status *st);
 json_t *db_proposal_lock_origin(const char *origin, long long origin_id, enum status *st);
 /* The public list, newest first: filters may be NULL; before: 0 or the last id shown.
  * {items, next}. */
-json_t *db_proposal_list(const char *type, const char *quarter, const char *stage,
-			 long long before, int limit);
+json_t *db_proposal_list(const char *type, const char *quarter, const char *stage, long long before,
+			 int limit);
 /* The newest public proposals with a place, at most limit: [{ref, title, stage, lat_e6,
  * lon_e6}]. */
 json_t *db_proposal_pins(const char *type, const char *quarter, const char *stage, int limit);
+/* The same pins as a GeoJSON FeatureCollection (malloc'd text), each feature's properties
+ * {title, url, status (the stage), label (labels' value for the stage: {stage: label} JSON
+ * text)}; NULL when the database failed. */
+char *db_proposal_geojson(const char *type, const char *quarter, const char *stage, int limit,
+			  const char *labels);
 /* The timeline [{stage, at}] of proposal id, in order. */
 json_t *db_proposal_timeline(long long id);
 /* Append a stage to the timeline at at (idempotent per stage): 0 or -1. */

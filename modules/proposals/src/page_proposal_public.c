@@ -15,6 +15,7 @@
 #include "db_proposal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MAP_PINS 500 /* on the map */
@@ -197,32 +198,18 @@ page_proposal_geojson(struct request *req)
 	struct filter f;
 	if (!read_filter(req, &f))
 		return;
-	json_t *rows = db_proposal_pins(f.type, f.quarter, f.stage, MAP_PINS);
-	if (!rows) {
+	json_t *labels = json_object();
+	for (const char *const *st = proposal_stages; *st; st++)
+		json_object_set_new(labels, *st, json_string(proposal_stage_label(req, *st)));
+	char *text = json_dumps(labels, JSON_COMPACT);
+	json_decref(labels);
+	char *geojson = db_proposal_geojson(f.type, f.quarter, f.stage, MAP_PINS, text);
+	free(text);
+	if (!geojson) {
 		page_db_unavailable(req);
 		return;
 	}
-	json_t *features = json_array();
-	size_t i;
-	json_t *r;
-	json_array_foreach(rows, i, r)
-	{
-		double lat = (double)json_integer_value(json_object_get(r, "lat_e6")) / 1e6;
-		double lon = (double)json_integer_value(json_object_get(r, "lon_e6")) / 1e6;
-		json_array_append_new(
-			features,
-			json_pack("{s:s, s:{s:s, s:[f, f]}, s:{s:O, s:s, s:s, s:s}}", "type",
-				  "Feature", "geometry", "type", "Point", "coordinates", lon, lat,
-				  "properties", "title", json_object_get(r, "title"), "url",
-				  arena_printf(req->arena, "/proposals/%s", json_str(r, "ref")),
-				  "status", json_str(r, "stage"), "label",
-				  proposal_stage_label(req, json_str(r, "stage"))));
-	}
-	json_decref(rows);
-	json_t *fc = json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", features);
-	char *s = json_dumps(fc, JSON_COMPACT);
-	json_decref(fc);
-	http_send_owned(req, 200, "application/geo+json", s, strlen(s));
+	http_send_owned(req, 200, "application/geo+json", geojson, strlen(geojson));
 }
 
 /* The row of the route's {ref} (any visibility), or replied 404/503 and NULL. */
