@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAP_PINS 500 /* on the map */
+#define MAP_PINS 200 /* on the map: the newest, as the reports' map shows pins up to 200 */
 #define MAP_LIST 50  /* listed below it */
 
 struct filter {
