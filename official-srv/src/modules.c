@@ -10,6 +10,7 @@
 #include "home/home.h"
 #include "inbox/inbox.h"
 #include "moderation/moderation.h"
+#include "needs/needs.h"
 #include "news/news.h"
 #include "notify/notify.h"
 #include "protocol/federation.h"
@@ -30,6 +31,7 @@ const struct module *const official_modules[] = {
 	&reactions_module,
 	&reports_module,
 	&services_module,
+	&needs_module,
 	&forms_module,
 	&appointments_module,
 	&notify_module,
