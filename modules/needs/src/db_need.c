@@ -60,7 +60,7 @@ int
 db_need_set_created_at(long long id, const char *at)
 {
 	char i[24];
-	return db_command("UPDATE needs SET created_at = $2 WHERE id = $1 AND $2 <> ''",
+	return db_command("UPDATE needs SET created_at = $2::timestamptz WHERE id = $1 AND $2 <> ''",
 			  DB_PARAMS(LL(i, id), at));
 }
 

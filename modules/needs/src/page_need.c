@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define CSRF_COOKIE_MAX_AGE_S (60L * 60 * 24 * 7)
+
 static bool
 is_citizen(struct request *req)
 {
@@ -104,6 +106,19 @@ page_needs(struct request *req)
 	http_render(req, 200, "need_list", view);
 }
 
+/*
+ * A page with a form carrying this browser's CSRF token: re-sending the cookie keeps the page
+ * out of the shared cache, where another browser would get a token that is not theirs.
+ */
+static void
+keep_out_of_cache(struct request *req)
+{
+	const char *had = http_cookie(req, http_cookie_name(req, "csrf"));
+	const char *tok = http_csrf(req);
+	if (had && strcmp(had, tok) == 0)
+		http_set_cookie(req, http_cookie_name(req, "csrf"), tok, CSRF_COOKIE_MAX_AGE_S);
+}
+
 /* The need named by {id}, visible; NULL when it replied 404/503. */
 static json_t *
 need_of(struct request *req)
@@ -122,6 +137,8 @@ page_need_item(struct request *req)
 	json_t *row = need_of(req);
 	if (!row)
 		return;
+	if (is_citizen(req) && !req->want_json)
+		keep_out_of_cache(req);
 	json_t *view =
 		json_pack("{s:o, s:b, s:b, s:b}", "need", need_view(req, row), "can_support",
 			  is_citizen(req), "supported", http_query_value(req, "supported") != NULL,
@@ -136,6 +153,7 @@ render_form(struct request *req, unsigned code, const char *error, json_t *typed
 {
 	struct participant p;
 	bool verified = participant_of(req, &p);
+	http_csrf(req);
 	char *verify = participation_verify_url("/needs/new");
 	json_t *view = json_pack(
 		"{s:b, s:s, s:o, s:o, s:O?, s:s?}", "verified", verified, "verify_url", verify,
