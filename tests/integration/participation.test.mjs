@@ -40,7 +40,8 @@ before(async () => {
 	smtp = await startSmtpServer();
 	sms = await startSmsGateway();
 	pair = await startLinkedPair({
-		citizen: { env: { ...smtp.env, ...sms.env, BALADIYA_MAX_CONNECTIONS_PER_IP: '0' } },
+		citizen: { env: { ...smtp.env, ...sms.env, BALADIYA_MAX_CONNECTIONS_PER_IP: '0',
+			BALADIYA_MAX_CONNECTIONS: '4096' } },
 	});
 	// a need to support, expressed by a verified resident
 	const author = await verified('auteur@example.org');
@@ -203,11 +204,13 @@ describe('supports', () => {
 		assert.notEqual(a.cookie('participant'), b.cookie('participant'));
 		const first = await a.post(`/needs/${needId}/me-too`, {}, { json: true });
 		assert.equal(first.status, 200);
-		assert.equal(first.json.supporters, 2);
+		assert.equal(first.json.supported, true);
 		const second = await b.post(`/needs/${needId}/me-too`, {}, { json: true });
 		assert.equal(second.status, 409);
 		assert.equal(second.json.error.code, 'already_supported');
-		assert.equal(await count(`SELECT supporters FROM needs WHERE id = ${needId}`), 2);
+		assert.equal(await count(`SELECT count(*) FROM participation_supports WHERE item_id = ${needId}`), 2);
+		await waitFor(async () => await count(`SELECT supporters FROM needs WHERE id = ${needId}`) === 2,
+			{ timeoutMs: 20000, what: 'the tally' });
 	});
 
 	test('an unverified resident is sent to verification and back', async () => {
@@ -241,7 +244,7 @@ describe('supports', () => {
 		// participants made directly in the database (docs/performance-participation.md)
 		await sql(pair.citizen, `INSERT INTO participants (key, channel, lang) VALUES ${rows.map(([k]) => `('${k}', 'email', 'fr')`).join(',')}`);
 		await sql(pair.citizen, `INSERT INTO participation_sessions (token_sha256, key, expires_at) VALUES ${rows.map(([k, h]) => `('${h}', '${k}', now() + interval '1 day')`).join(',')}`);
-		const before = await count(`SELECT supporters FROM needs WHERE id = ${needId}`);
+		const before = await count(`SELECT count(*) FROM participation_supports WHERE item_kind = 'need' AND item_id = ${needId}`);
 		const csrf = crypto.randomBytes(32).toString('hex');
 		const probe = new Client(pair.citizen.url);
 		await probe.csrf();
@@ -252,15 +255,16 @@ describe('supports', () => {
 				'content-type': 'application/x-www-form-urlencoded' },
 			body: `csrf=${csrf}`,
 		}).then((r) => r.status);
-		// each token twice, all at once: the second of each must be refused
-		const statuses = await Promise.all([...tokens, ...tokens].map(fire));
+		// all at once, with a second support of 100 of them among them: those are refused
+		const t0 = Date.now();
+		const statuses = await Promise.all([...tokens, ...tokens.slice(0, 100)].map(fire));
 		const tally = {};
 		for (const x of statuses) tally[x] = (tally[x] || 0) + 1;
-		assert.deepEqual(tally, { 200: N, 409: N });
-		assert.equal(statuses.filter((s) => s === 200).length, N);
-		assert.equal(statuses.filter((s) => s === 409).length, N);
-		assert.equal(await count(`SELECT supporters FROM needs WHERE id = ${needId}`), before + N);
+		assert.deepEqual(tally, { 200: N, 409: 100 });
+		console.log(`${N + 100} supports in ${Date.now() - t0} ms`);
 		assert.equal(await count(`SELECT count(*) FROM participation_supports WHERE item_kind = 'need' AND item_id = ${needId}`), before + N);
+		await waitFor(async () => await count(`SELECT supporters FROM needs WHERE id = ${needId}`) === before + N,
+			{ timeoutMs: 30000, what: 'the tally on citizen-srv' });
 		// the commune's mirror gets the same count from the tally events
 		await waitFor(async () => Number((await sql(pair.official, `SELECT supporters FROM needs WHERE origin_id = ${needId}`)).trim()) === before + N,
 			{ timeoutMs: 30000, what: 'the count on official-srv' });

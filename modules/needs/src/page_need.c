@@ -183,7 +183,7 @@ create(struct request *req, const struct participant *p, const char *quarter, co
 	*st = STATUS_UNAVAILABLE;
 	if (db_begin() < 0)
 		return NULL;
-	json_t *r = db_need_create(quarter, theme, text, name, req->lang, 1);
+	json_t *r = db_need_create(quarter, theme, text, name, req->lang, 1, 0);
 	long long id = r ? json_integer_value(json_object_get(r, "id")) : 0;
 	char at[OUTBOX_TIME_SIZE] = "";
 	int rc = r && participation_support_add("need", id, p) == SUPPORT_ADDED ? 0 : -1;
@@ -252,7 +252,12 @@ page_need_create(struct request *req)
 	json_decref(r);
 }
 
-/* "me too" (add) or its withdrawal: the supports row and the tally in one transaction. */
+/*
+ * "me too" (add) or its withdrawal. Adding writes only the supports row: the need's count is
+ * brought up to date by the tally job (hook_need.c) within NEED_TALLY_INTERVAL_S, so a burst
+ * of supports does not queue on the need's row; the answer carries the count as last tallied.
+ * A withdrawal (rare) updates the row at once.
+ */
 static void
 me_too(struct request *req, bool add)
 {
@@ -269,14 +274,19 @@ me_too(struct request *req, bool add)
 	if (!page_rate_allow(req, "me_too", ME_TOO_RATE_PER_MINUTE, "too_many_supports",
 			     "too many supports from this connection; wait a minute"))
 		goto out;
-	int n = -1;
+	long long n = -1;
 	enum support_outcome o = SUPPORT_FAILED;
 	if (db_begin() == 0) {
 		o = add ? participation_support_add("need", id, &p)
 			: participation_support_remove("need", id, &p);
-		n = o == SUPPORT_ADDED || o == SUPPORT_REMOVED
-			    ? db_need_supporters_add(id, o == SUPPORT_ADDED ? 1 : -1)
-			    : (int)json_integer_value(json_object_get(row, "supporters"));
+		/* the count as last tallied: counting the rows here would make each support of
+		 * a popular need cost as much as all the earlier ones */
+		n = o == SUPPORT_FAILED ? -1 : json_integer_value(json_object_get(row, "supporters"));
+		if (o == SUPPORT_REMOVED) {
+			long long live = participation_support_count("need", id);
+			int set = live < 0 ? -1 : db_need_supporters_set(id, live);
+			n = set < 0 ? -1 : set > 0 ? set : n;
+		}
 	}
 	if (o == SUPPORT_FAILED || n < 0 || db_commit() < 0) {
 		db_rollback();
@@ -295,7 +305,9 @@ me_too(struct request *req, bool add)
 	http_cache_bump();
 	if (req->want_json)
 		http_json(req, 200,
-			  json_pack("{s:I, s:i, s:b}", "id", (json_int_t)id, "supporters", n,
+			  json_pack("{s:I, s:I, s:b}", "id", (json_int_t)id, "supporters",
+				    (json_int_t)(n + json_integer_value(json_object_get(
+							     row, "supporters_base"))),
 				    "supported", add));
 	else
 		http_redirect(req, arena_printf(req->arena, "%s?%s=1#me-too", path,
