@@ -12,6 +12,7 @@
 
 #include "common/check.h"
 #include "common/db.h"
+#include "common/http.h"
 #include "common/log.h"
 #include "common/module.h"
 #include "common/page_util.h"
@@ -122,13 +123,18 @@ recount(void)
 	size_t i;
 	json_t *r;
 	int rc = recent ? 0 : -1;
+	bool changed = false;
 	json_array_foreach(recent, i, r)
 	{
-		if (db_need_supporters_set(json_integer_value(json_object_get(r, "item_id")),
-					   json_integer_value(json_object_get(r, "supports"))) < 0)
+		int n = db_need_supporters_set(json_integer_value(json_object_get(r, "item_id")),
+					       json_integer_value(json_object_get(r, "supports")));
+		if (n < 0)
 			rc = -1;
+		changed |= n > 0;
 	}
 	json_decref(recent);
+	if (changed)
+		http_cache_bump(); /* the lists and pages show the new counts */
 	return rc;
 }
 
