@@ -2,7 +2,7 @@
 // Residents' problem reports on citizen-srv, with a real official-srv paired to it: filing a
 // report with photos (multipart) and finding it in the list, its JSON twin, the GeoJSON and its
 // page; the nearby check before filing (support instead, or file anyway with the photos
-// carried); one support per browser; the private tracking page and the assessment, allowed
+// carried); one support per verified contact (the real SMTP server brings the codes); the private tracking page and the assessment, allowed
 // only once the commune (through the official inbox) marks the report resolved, a dispute
 // reopening it there; pre-moderation and hiding by the collective's moderators; bad input
 // with stable codes and nothing stored (rows and events counted before and after); and the
@@ -18,7 +18,9 @@ import { tempDir } from '../lib/harness.mjs';
 import { readLog, staffClient, startLinkedPair } from '../lib/federation.mjs';
 import { Client, getJson, signedIn, sql, waitFor } from '../lib/http.mjs';
 import { noiseImage } from '../lib/images.mjs';
+import { verifyParticipant } from '../lib/participation.mjs';
 import { postReport } from '../lib/reports.mjs';
+import { startSmtpServer } from '../lib/smtp.mjs';
 
 // Markers that must never leave the reporter's own pages.
 const CONTACT = 'signaleur.marqueur-5k9z@example.org';
@@ -29,6 +31,7 @@ const PIN_NEAR = { lat: '36.718500', lon: '4.051300' }; // about 40 m away
 const PIN_OUT = { lat: '36.800000', lon: '4.200000' };
 
 let pair;
+let smtp;
 let agent; // official staff
 let moderator; // citizen moderator
 let images;
@@ -79,13 +82,15 @@ function created(reply) {
 
 before(async () => {
 	images = tempDir('baladiya-report-images-');
-	pair = await startLinkedPair();
+	smtp = await startSmtpServer();
+	pair = await startLinkedPair({ citizen: { env: smtp.env } });
 	agent = await staffClient(pair.official);
 	moderator = await signedIn(pair.citizen, 'moderator', 'moderatrice');
 });
 
 after(async () => {
 	await pair?.stop();
+	await smtp?.stop();
 });
 
 describe('reports', () => {
@@ -254,15 +259,26 @@ describe('reports', () => {
 		assert.equal(afterCounts.photos, before.photos + 1);
 	});
 
-	test('support: once per browser, counted, emitted', async () => {
+	test('support: once per verified contact, counted, emitted', async () => {
+		const anon = await resident();
+		const r0 = await anon.post(`/reports/${first.ref}/support`, {});
+		assert.equal(r0.status, 303, 'an unverified resident is sent to verification');
+		assert.equal(r0.location, `/participation?back=%2Freports%2F${first.ref}`);
 		const a = await resident();
+		await verifyParticipant({ citizenUrl: pair.citizen.url, smtp, email: 'soutien.a@example.org', client: a });
 		const r1 = await a.post(`/reports/${first.ref}/support`, {});
 		assert.equal(r1.status, 303);
 		assert.equal(r1.location, `/reports/${first.ref}?supported=1#support`);
 		const r2 = await a.post(`/reports/${first.ref}/support`, {});
 		assert.equal(r2.status, 409);
 		assert.equal(r2.errorCode, 'already_supported');
+		// the same contact in another browser: refused too
+		const a2 = await resident();
+		await verifyParticipant({ citizenUrl: pair.citizen.url, smtp, email: 'soutien.a@example.org', client: a2 });
+		const r2b = await a2.post(`/reports/${first.ref}/support`, {}, { json: true });
+		assert.equal(r2b.status, 409);
 		const b = await resident();
+		await verifyParticipant({ citizenUrl: pair.citizen.url, smtp, email: 'soutien.b@example.org', client: b });
 		const r3 = await b.post(`/reports/${first.ref}/support`, {}, { json: true });
 		assert.equal(r3.status, 200);
 		assert.equal(r3.json.supporters, 2);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
  * What everyone sees of residents' reports on the citizen platform: the list with its filters,
- * the map and its GeoJSON, a report's page with its timeline, and supports (one per browser,
- * counted without knowing who).
+ * the map and its GeoJSON, a report's page with its timeline, and supports (one per verified
+ * contact, participation.h: counted on a keyed hash, without knowing who).
  */
 #include "internal.h"
 
@@ -12,6 +12,7 @@
 #include "common/map.h"
 #include "common/page_util.h"
 #include "common/strbuf.h"
+#include "participation/participation.h"
 #include "db_report_map.h"
 #include "reports/db_report.h"
 #include "reports/report_map.h"
@@ -260,15 +261,19 @@ page_report_item(struct request *req)
 	http_render(req, 200, "report_item", view);
 }
 
-/* Count the support of voter (a hash) and emit report.supported: the new count, 0 when this
- * browser supported it already, OUTBOX_BUSY when the ceiling of report.supported is reached
+/* Count the support of participant p and emit report.supported: the new count, 0 when this
+ * contact supported it already, OUTBOX_BUSY when the ceiling of report.supported is reached
  * this minute, -1 when the database failed. */
 static int
-support(json_t *row, const char *voter)
+support(json_t *row, const struct participant *p)
 {
 	if (db_begin() < 0)
 		return -1;
-	int supporters = db_report_support(json_integer_value(json_object_get(row, "id")), voter);
+	long long id = json_integer_value(json_object_get(row, "id"));
+	enum support_outcome o = participation_support_add("report", id, p);
+	int supporters = o == SUPPORT_ADDED     ? db_report_supporters_add(id)
+			 : o == SUPPORT_ALREADY ? 0
+						: -1;
 	if (supporters > 0) {
 		json_t *data = json_pack("{s:O, s:i}", "id", json_object_get(row, "origin_id"),
 					 "supporters", supporters);
@@ -296,16 +301,18 @@ page_report_support(struct request *req)
 		goto out;
 	}
 	/*
-	 * One per browser for the count shown (the hash of its CSRF cookie: checked, so present);
-	 * how many a client may add is limited by its address, like every resident's action.
+	 * One per verified contact (participation.h: whatever cookie it comes with); how many a
+	 * client may add is limited by its address, like every resident's action.
 	 */
+	struct participant p;
+	if (!participant_of(req, &p)) {
+		participation_require(req, arena_printf(req->arena, "/reports/%s", ref));
+		goto out;
+	}
 	if (!page_rate_allow(req, "support", REPORT_SUPPORT_RATE_PER_MINUTE, "too_many_supports",
 			     "too many supports from this connection; wait a minute"))
 		goto out;
-	char voter[SHA256_HEX_SIZE];
-	const char *csrf = http_cookie(req, http_cookie_name(req, "csrf"));
-	sha256_hex(csrf, strlen(csrf), voter);
-	int supporters = support(row, voter);
+	int supporters = support(row, &p);
 	if (supporters == OUTBOX_BUSY) {
 		page_busy(req);
 		goto out;
@@ -317,7 +324,7 @@ page_report_support(struct request *req)
 	}
 	if (supporters == 0) {
 		http_error(req, STATUS_CONFLICT, "already_supported",
-			   "this browser supports this report already");
+			   "you support this report already (one support per verified contact)");
 		goto out;
 	}
 	log_info("report %s supported (%d)", ref, supporters);
