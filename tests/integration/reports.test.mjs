@@ -22,6 +22,7 @@ import { verifyParticipant } from '../lib/participation.mjs';
 import { postReport } from '../lib/reports.mjs';
 import { startSmtpServer } from '../lib/smtp.mjs';
 
+const FOLLOWER = 'suiveuse@example.org';
 // Markers that must never leave the reporter's own pages.
 const CONTACT = 'signaleur.marqueur-5k9z@example.org';
 const CONTACT_PHONE = '+213 555 12 34 97';
@@ -291,6 +292,15 @@ describe('reports', () => {
 			const n = await sql(pair.official, `SELECT supporters FROM reports WHERE ref = '${first.ref}'`);
 			return n === '2';
 		}, { what: 'the supporters count on official-srv' });
+		// following: only with the consent to be notified (the contact kept for that)
+		const nf = await b.post(`/reports/${first.ref}/follow`, {}, { json: true });
+		assert.equal(nf.status, 409);
+		assert.equal(nf.json.error.code, 'notify_consent_required');
+		const f = await resident();
+		await verifyParticipant({ citizenUrl: pair.citizen.url, smtp, email: FOLLOWER, client: f, notify: true });
+		const fr = await f.post(`/reports/${first.ref}/follow`, {});
+		assert.equal(fr.status, 303);
+		assert.equal(fr.location, `/reports/${first.ref}?followed=1#support`);
 		// the page holding a browser's token is never served to another from the cache
 		const page = await a.get(`/reports/${first.ref}?lang=fr`);
 		assert.equal(page.headers.get('x-cache'), null);
@@ -316,6 +326,11 @@ describe('reports', () => {
 		assert.equal(r.status, 303, r.body.slice(0, 300));
 		await waitFor(async () => (await getJson(pair.citizen, `/reports/${first.ref}.json`)).report.status === 'resolved',
 			{ timeoutMs: 15_000, what: 'resolved on citizen-srv' });
+		// its follower is told, in French, with the report's link and an unsubscribe link
+		const [note] = await smtp.waitFor((m) => m.to === FOLLOWER && /résolu/.test(m.body), { timeoutMs: 20_000 });
+		assert.match(note.body, new RegExp(`/reports/${first.ref}`));
+		assert.match(note.body, /\/unsubscribe\//);
+		assert.ok(!note.body.includes(CONTACT), 'no other resident\'s data');
 		const open = await c.get(`${first.track}?lang=fr`);
 		assert.match(open.body, /<input type="radio" id="assess-disputed" name="assessment" value="disputed">/);
 		// not asked "first" yet: resolved only now

@@ -12,6 +12,7 @@
 #include "common/map.h"
 #include "common/page_util.h"
 #include "common/strbuf.h"
+#include "notify/notify.h"
 #include "participation/participation.h"
 #include "db_report_map.h"
 #include "reports/db_report.h"
@@ -255,6 +256,11 @@ page_report_item(struct request *req)
 					 json_string_value(json_object_get(row, "ref"))));
 	const char *supported = http_query(req, "supported");
 	json_object_set_new(view, "supported", json_boolean(supported && !strcmp(supported, "1")));
+	json_object_set_new(view, "followed",
+			    json_boolean(http_query_value(req, "followed") != NULL));
+	json_object_set_new(
+		view, "follow_action",
+		json_sprintf("/reports/%s/follow", json_string_value(json_object_get(row, "ref"))));
 	if (open && !req->want_json)
 		keep_out_of_cache(req);
 	json_decref(row);
@@ -334,6 +340,44 @@ page_report_support(struct request *req)
 	else
 		http_redirect(req,
 			      arena_printf(req->arena, "/reports/%s?supported=1#support", ref));
+out:
+	json_decref(row);
+}
+
+/*
+ * Follow a report: a verified resident who consented to notifications (participation keeps
+ * their contact for that) gets a message when the commune changes its status (report_federation.c,
+ * through notify's hourly digest, with an unsubscribe link).
+ */
+void
+page_report_follow(struct request *req)
+{
+	json_t *row = public_report(req);
+	if (!row)
+		return;
+	const char *ref = json_string_value(json_object_get(row, "ref"));
+	const char *back = arena_printf(req->arena, "/reports/%s", ref);
+	struct participant p;
+	char channel[8], to[256], token[SECRET_TOKEN_SIZE];
+	if (!participant_of(req, &p)) {
+		participation_require(req, back);
+		goto out;
+	}
+	if (!participant_contact(&p, channel, to, sizeof(to))) {
+		http_error(req, STATUS_CONFLICT, "notify_consent_required",
+			   "to follow, verify your contact again and tick \"notify me\"");
+		goto out;
+	}
+	if (notify_follow("report", ref, channel, to, p.lang, token) < 0) {
+		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
+			   "the follow could not be saved; try again in a minute");
+		goto out;
+	}
+	log_info("report %s followed", ref);
+	if (req->want_json)
+		http_json(req, 200, json_pack("{s:s, s:b}", "ref", ref, "following", 1));
+	else
+		http_redirect(req, arena_printf(req->arena, "%s?followed=1#support", back));
 out:
 	json_decref(row);
 }
