@@ -363,6 +363,8 @@ layout_context(struct request *req, json_t *view)
 	if (req->match.route && (req->match.route->flags & ROUTE_JSON_TWIN))
 		json_object_set_new(ctx, "json_url",
 				    json_string(arena_printf(req->arena, "%s.json", here)));
+	if (req->feed_links)
+		json_object_set_new(ctx, "feeds", feed_links_view(req));
 	json_t *langs = json_array();
 	json_t *enabled = i18n_languages(app->i18n);
 	size_t i;
@@ -393,6 +395,11 @@ http_render(struct request *req, unsigned code, const char *template, json_t *vi
 {
 	if (req->want_json) {
 		http_json(req, code, view);
+		return;
+	}
+	if (req->want_atom) { /* a list that does not answer its feed (atom.h): no page there */
+		json_decref(view);
+		http_error(req, STATUS_NOT_FOUND, "not_found", "there is no page at this address");
 		return;
 	}
 	if (req->user && !req->csrf)
@@ -431,6 +438,7 @@ error_reply(struct request *req, enum status st, const char *code, const char *m
 		return;
 	}
 	json_object_set_new(err, "status", json_integer(http));
+	req->want_atom = false; /* a list's feed that fails answers the error page */
 	http_render(req, http, "error", err);
 }
 
@@ -558,7 +566,12 @@ choose_language(struct request *req)
 	const char *q = http_query(req, "lang");
 	const char *cookie = http_cookie(req, "lang");
 	req->lang = i18n_choose(app->i18n, q, cookie, http_header(req, "Accept-Language"));
-	if (q && i18n_is_enabled(app->i18n, q) && (!cookie || strcmp(cookie, q) != 0)) {
+	/* a feed's address carries its language and readers keep no cookie: none is set, so
+	 * that the page cache keeps the feed (a response setting a cookie is never cached) */
+	size_t n = strlen(req->path);
+	bool feed = (n > 5 && strcmp(req->path + n - 5, ".atom") == 0) ||
+		    (n > 4 && strcmp(req->path + n - 4, ".rss") == 0);
+	if (q && !feed && i18n_is_enabled(app->i18n, q) && (!cookie || strcmp(cookie, q) != 0)) {
 		char *v = arena_printf(
 			req->arena, "lang=%s; Path=/; SameSite=Lax; Max-Age=31536000", req->lang);
 		http_add_header(req, "Set-Cookie", v);
@@ -738,8 +751,9 @@ dispatch(struct request *req)
 }
 
 /*
- * The route of req->path, its JSON twin first: "<path>.json" is the twin of a twin-enabled
- * route, tried first because a parameter like {id} would otherwise swallow "3.json". On
+ * The route of req->path, its twins first: "<path>.json" is the JSON twin of a ROUTE_JSON_TWIN
+ * route, "<path>.atom" the Atom feed of a ROUTE_ATOM_TWIN list, tried first because a
+ * parameter like {id} would otherwise swallow "3.json". On
  * ROUTER_WRONG_METHOD, allow holds the methods the path takes.
  */
 enum router_result
@@ -748,15 +762,23 @@ match_route(struct request *req, struct strbuf *allow)
 	struct app *app = req->app;
 	size_t plen = strlen(req->path);
 
-	if (plen > 5 && strcmp(req->path + plen - 5, ".json") == 0) {
+	static const struct {
+		const char *suffix;
+		enum route_flags flag;
+	} twins[] = {{".json", ROUTE_JSON_TWIN}, {".atom", ROUTE_ATOM_TWIN}};
+	for (size_t i = 0; i < sizeof(twins) / sizeof(twins[0]); i++) {
+		if (plen <= 5 || strcmp(req->path + plen - 5, twins[i].suffix) != 0)
+			continue;
 		char *base = arena_strndup(req->arena, req->path, plen - 5);
 		struct route_match m;
 		enum router_result rr =
 			router_match(app->routes, app->nroutes, req->method, base, &m, allow);
-		if (rr != ROUTER_NOT_FOUND && (m.route->flags & ROUTE_JSON_TWIN)) {
+		if (rr != ROUTER_NOT_FOUND && (m.route->flags & twins[i].flag)) {
 			req->match = m;
 			req->path = base;
-			req->want_json = true;
+			/* the address chooses, whatever Accept says */
+			req->want_json = twins[i].flag == ROUTE_JSON_TWIN;
+			req->want_atom = twins[i].flag == ROUTE_ATOM_TWIN;
 			return rr;
 		}
 		strbuf_reset(allow);
