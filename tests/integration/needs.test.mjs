@@ -11,6 +11,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { readLog, staffClient, startLinkedPair } from '../lib/federation.mjs';
@@ -40,7 +41,7 @@ before(async () => {
 });
 
 after(async () => {
-	const codes = pair ? await pair.stop() : {};
+	const codes = pair ? { official: await pair.official.stop(), citizen: await pair.citizen.stop() } : {};
 	await smtp?.stop();
 	assert.deepEqual(codes, { official: 0, citizen: 0 });
 });
@@ -174,6 +175,51 @@ describe('me too and the answer', () => {
 			{ needs: 1, supporters: 2, answered: 1 });
 		const html = await (await fetch(`${pair.official.url}/accountability?lang=fr`)).text();
 		assert.match(html, /Besoins par quartier/);
+	});
+});
+
+// The page's advertised Atom feed, read by Debian's python3-feedparser (not our code).
+const FEED_CHECK = String.raw`
+import json, sys, urllib.request, urllib.parse
+from html.parser import HTMLParser
+import feedparser
+class Head(HTMLParser):
+    def __init__(self):
+        super().__init__(); self.href = None
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == 'link' and a.get('rel') == 'alternate' and a.get('type') == 'application/atom+xml':
+            self.href = a.get('href')
+page = sys.argv[1]
+h = Head(); h.feed(urllib.request.urlopen(page).read().decode('utf-8'))
+d = feedparser.parse(urllib.parse.urljoin(page, h.href))
+print(json.dumps({'href': h.href, 'bozo': int(bool(d.bozo)), 'version': d.version,
+    'language': d.feed.get('language'),
+    'entries': [{'id': e.id, 'title': e.title, 'link': e.link, 'summary': e.get('summary'),
+                 'category': e.tags[0].term if e.get('tags') else None} for e in d.entries]}))
+`;
+
+describe('feed', () => {
+	test('the list advertises its Atom feed, filters carried, read by feedparser', async () => {
+		for (const srv of [pair.citizen, pair.official]) {
+			const r = spawnSync('/usr/bin/python3', ['-c', FEED_CHECK, `${srv.url}/needs?quarter=tighilt&lang=fr`],
+				{ encoding: 'utf8' });
+			assert.equal(r.status, 0, r.stderr);
+			const f = JSON.parse(r.stdout);
+			assert.match(f.href, /^\/needs\.atom\?quarter=tighilt&lang=fr$/);
+			assert.equal(f.bozo, 0);
+			assert.equal(f.version, 'atom10');
+			assert.equal(f.language, 'fr');
+			const e = f.entries.find((x) => x.link.endsWith(`/needs/${needId}`));
+			assert.ok(e, `the need in the feed of ${srv.side}`);
+			assert.match(e.title, /marqueur-b7e1/);
+			assert.equal(e.category, 'childcare');
+			assert.match(e.summary, /budget supplémentaire/, 'the answer as the summary');
+			assert.match(e.id, new RegExp(`need/citizen/${needId}$`));
+			assert.ok(f.entries.every((x) => !/atlantis/.test(x.link)));
+		}
+		const bad = await fetch(`${pair.citizen.url}/needs.atom?quarter=atlantis`);
+		assert.equal(bad.status, 400);
 	});
 });
 

@@ -52,7 +52,7 @@ before(async () => {
 });
 
 after(async () => {
-	const codes = pair ? await pair.stop() : {};
+	const codes = pair ? { official: await pair.official.stop(), citizen: await pair.citizen.stop() } : {};
 	await smtp?.stop();
 	await sms?.close();
 	assert.deepEqual(codes, { official: 0, citizen: 0 });

@@ -10,6 +10,7 @@
 
 #include "common/app.h"
 #include "common/arena.h"
+#include "common/atom.h"
 #include "common/db.h"
 #include "common/http.h"
 #include "common/log.h"
@@ -73,6 +74,50 @@ label_aggregates(struct request *req, json_t *agg)
 	}
 }
 
+/* The list's filters as a query string ("quarter=x&theme=y"), "" when none (arena). */
+static const char *
+filter_query(struct request *req, const char *quarter, const char *theme)
+{
+	/* both are codes of the lists ([a-z0-9_]): nothing to encode */
+	return arena_printf(req->arena, "%s%s%s%s%s", quarter ? "quarter=" : "",
+			    quarter ? quarter : "", quarter && theme ? "&" : "",
+			    theme ? "theme=" : "", theme ? theme : "");
+}
+
+/* The list's Atom feed: the same needs as the page, newest first. */
+static void
+send_feed(struct request *req, json_t *rows, const char *title, const char *query)
+{
+	struct feed f;
+	feed_begin(req, &f, title, query);
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r)
+	{
+		long long id = json_integer_value(json_object_get(r, "origin_id"));
+		char when[ATOM_TIME_SIZE], updated[ATOM_TIME_SIZE];
+		const char *answered = json_string_value(json_object_get(r, "answered_at"));
+		const char *summary = json_string_value(json_object_get(r, "answer"));
+		feed_add(&f,
+			 &(struct atom_entry){
+				 .id = feed_tag(req, arena_printf(req->arena, "need/%s/%lld",
+								  NEED_OWNER, id)),
+				 .title = arena_printf(
+					 req->arena, "%s · %s", json_str(r, "text"),
+					 need_quarter_label(req, json_str(r, "quarter"))),
+				 .link = arena_printf(req->arena, "/needs/%lld", id),
+				 .updated = atom_time(
+					 updated, answered ? answered : json_str(r, "created_at")),
+				 .published = atom_time(when, json_str(r, "created_at")),
+				 .category = json_str(r, "theme"),
+				 .category_label = need_theme_label(req, json_str(r, "theme")),
+				 .summary = feed_summary(
+					 req, summary ? summary : json_str(r, "text"), false),
+			 });
+	}
+	feed_send(&f);
+}
+
 void
 page_needs(struct request *req)
 {
@@ -85,6 +130,13 @@ page_needs(struct request *req)
 		return;
 	}
 	json_t *rows = db_need_list(quarter, theme, NEED_LIST_LIMIT);
+	const char *query = filter_query(req, quarter, theme);
+	const char *title = json_string_value(json_object_get(req->t, "need_list_title"));
+	if (rows && feed_wanted(req)) {
+		send_feed(req, rows, title, query);
+		json_decref(rows);
+		return;
+	}
 	json_t *agg = rows ? db_need_aggregates() : NULL;
 	if (!agg) {
 		json_decref(rows);
@@ -103,6 +155,7 @@ page_needs(struct request *req)
 			  "themes", page_options(req, theme_codes(req), theme_label, theme),
 			  "filter", json_pack("{s:s?, s:s?}", "quarter", quarter, "theme", theme),
 			  "can_express", is_citizen(req));
+	feed_advertise(req, title, query);
 	http_render(req, 200, "need_list", view);
 }
 
@@ -281,7 +334,8 @@ me_too(struct request *req, bool add)
 			: participation_support_remove("need", id, &p);
 		/* the count as last tallied: counting the rows here would make each support of
 		 * a popular need cost as much as all the earlier ones */
-		n = o == SUPPORT_FAILED ? -1 : json_integer_value(json_object_get(row, "supporters"));
+		n = o == SUPPORT_FAILED ? -1
+					: json_integer_value(json_object_get(row, "supporters"));
 		if (o == SUPPORT_REMOVED) {
 			long long live = participation_support_count("need", id);
 			int set = live < 0 ? -1 : db_need_supporters_set(id, live);
