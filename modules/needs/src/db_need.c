@@ -158,6 +158,22 @@ db_need_sent(long long id, int supporters)
 			  DB_PARAMS(LL(i, id), LL(s, supporters)));
 }
 
+json_t *
+db_need_hide(const char *origin, long long origin_id, const char *reason, const char *text_sha256,
+	     enum status *st)
+{
+	char i[24];
+	return db_first_row(
+		db_exec("WITH old AS (SELECT id, coalesce($4, encode(sha256(convert_to(text, "
+			"'UTF8')),"
+			" 'hex')) AS sha FROM needs WHERE origin = $1 AND origin_id = $2"
+			" AND hidden_reason IS NULL FOR UPDATE)"
+			" UPDATE needs n SET hidden_reason = $3, text = '', display_name = ''"
+			" FROM old WHERE n.id = old.id RETURNING old.sha AS text_sha256",
+			DB_PARAMS(origin, LL(i, origin_id), reason, text_sha256)),
+		st);
+}
+
 int
 db_need_exists(const char *quarter, const char *text)
 {

@@ -21,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 static bool
 is_citizen(struct request *req)
 {
