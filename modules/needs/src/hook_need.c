@@ -135,10 +135,9 @@ enum status
 hook_need(const struct hook_event *ev)
 {
 	bool answered = strcmp(ev->type, "need.answered") == 0;
-	if (strcmp(ev->type, "need.hidden") == 0 && strcmp(ev->origin, NEED_OWNER) == 0 &&
-	    json_is_object(ev->data))
-		return apply_hidden(ev);
-	if (!answered && strcmp(ev->type, "need.created") && strcmp(ev->type, "need.supported"))
+	bool hidden = strcmp(ev->type, "need.hidden") == 0;
+	if (!answered && !hidden && strcmp(ev->type, "need.created") &&
+	    strcmp(ev->type, "need.supported"))
 		return STATUS_NOT_FOUND;
 	if (strcmp(ev->origin, answered ? "official" : NEED_OWNER) != 0) {
 		log_warn("%s event from %s: written on the other platform only", ev->type,
@@ -149,6 +148,8 @@ hook_need(const struct hook_event *ev)
 		return STATUS_INVALID;
 	if (answered)
 		return apply_answered(ev);
+	if (hidden)
+		return apply_hidden(ev);
 	return strcmp(ev->type, "need.created") == 0 ? apply_created(ev) : apply_supported(ev);
 }
 
