@@ -8,6 +8,7 @@
 #include "feeds/feeds.h"
 #include "home/home.h"
 #include "moderation/moderation.h"
+#include "needs/needs.h"
 #include "news/news.h"
 #include "notify/notify.h"
 #include "open311/open311.h"
@@ -38,6 +39,7 @@ const struct module *const citizen_modules[] = {
 	&moderation_module,
 	&reactions_module,
 	&services_module,
+	&needs_module,
 	&notify_module,
 	&accountability_module,
 	&federation_module,

@@ -566,7 +566,12 @@ choose_language(struct request *req)
 	const char *q = http_query(req, "lang");
 	const char *cookie = http_cookie(req, "lang");
 	req->lang = i18n_choose(app->i18n, q, cookie, http_header(req, "Accept-Language"));
-	if (q && i18n_is_enabled(app->i18n, q) && (!cookie || strcmp(cookie, q) != 0)) {
+	/* a feed's address carries its language and readers keep no cookie: none is set, so
+	 * that the page cache keeps the feed (a response setting a cookie is never cached) */
+	size_t n = strlen(req->path);
+	bool feed = (n > 5 && strcmp(req->path + n - 5, ".atom") == 0) ||
+		    (n > 4 && strcmp(req->path + n - 4, ".rss") == 0);
+	if (q && !feed && i18n_is_enabled(app->i18n, q) && (!cookie || strcmp(cookie, q) != 0)) {
 		char *v = arena_printf(
 			req->arena, "lang=%s; Path=/; SameSite=Lax; Max-Age=31536000", req->lang);
 		http_add_header(req, "Set-Cookie", v);

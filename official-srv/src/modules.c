@@ -10,6 +10,7 @@
 #include "home/home.h"
 #include "inbox/inbox.h"
 #include "moderation/moderation.h"
+#include "needs/needs.h"
 #include "news/news.h"
 #include "notify/notify.h"
 #include "protocol/federation.h"
@@ -32,6 +33,7 @@ const struct module *const official_modules[] = {
 	&reports_module,
 	&proposals_module,
 	&services_module,
+	&needs_module,
 	&forms_module,
 	&appointments_module,
 	&notify_module,

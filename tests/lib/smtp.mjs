@@ -103,7 +103,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * Starts the server. Options: port (default a free one, kept across stop/start), tls:
  * false | 'starttls' | 'implicit', requireStarttls (default true with 'starttls'), auth:
- * {user, password}, delayMs (before each RCPT's answer). Returns {port, url, caFile, env,
+ * {user, password}, delayMs (before each RCPT's answer), certificate (another server's, to
+ * stand in for it). Returns {port, url, caFile, env,
  * messages(), waitFor(pred, {count, timeoutMs}), clear(), stop(), start()}; env holds the
  * BALADIYA_SMTP_* settings a daemon needs to use it.
  */
@@ -113,7 +114,7 @@ export async function startSmtpServer(opts = {}) {
 	writeFileSync(out, '');
 	const port = opts.port || await freePort();
 	const tls = opts.tls || false;
-	const cert = tls ? makeCertificate(dir) : null;
+	const cert = tls ? opts.certificate || makeCertificate(dir) : null;
 	const args = [path.join(HERE, 'smtp_server.py'), '--port', String(port), '--out', out];
 	if (cert) args.push('--cert', cert.cert, '--key', cert.key);
 	if (tls === 'implicit') args.push('--tls');
@@ -127,6 +128,7 @@ export async function startSmtpServer(opts = {}) {
 		port,
 		url,
 		caFile: cert ? cert.cert : null,
+		certificate: cert,
 		env: {
 			BALADIYA_SMTP_URL: url,
 			BALADIYA_SMTP_FROM: opts.from || 'mairie@baladiya.test',
@@ -186,9 +188,9 @@ export async function startSmtpServer(opts = {}) {
 			if (!proc) return;
 			const p = proc;
 			proc = null;
+			p.removeAllListeners('exit'); // start()'s, which would call it a failure
 			const exited = new Promise((r) => p.once('exit', r));
-			p.removeAllListeners('exit');
-			p.once('exit', () => {});
+			p.ref(); // keep the event loop alive until it is gone
 			p.kill('SIGKILL');
 			if (p.exitCode === null && p.signalCode === null) await exited;
 		},

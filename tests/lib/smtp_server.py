@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """A real SMTP server for the tests (Debian's python3-aiosmtpd), started by tests/lib/smtp.mjs.
 
-Each message it accepts is written as one JSON line {mail_from, rcpt_tos, data} to --out (or
+Each message it accepts is written as one JSON line {mail_from, rcpt_tos, data, at, peer} to --out (or
 stdout); "READY <port>" goes to stdout once it listens.
   --port N          0: any free port (the one chosen is printed)
   --cert F --key F  a certificate and key: with --tls, implicit TLS (smtps); else STARTTLS is
@@ -34,8 +34,9 @@ class Recorder:
 
     async def handle_DATA(self, server, session, envelope):
         data = envelope.content.decode('utf-8', errors='replace')
+        # peer: the client's address and port, one per connection (how many the sender opened)
         line = json.dumps({'mail_from': envelope.mail_from, 'rcpt_tos': envelope.rcpt_tos,
-                           'data': data, 'at': time.time()})
+                           'data': data, 'at': time.time(), 'peer': list(session.peer)[:2]})
         self.out.write(line + '\n')
         self.out.flush()
         return '250 Message accepted for delivery'
@@ -89,7 +90,8 @@ def main():
     if a.auth:
         user, password = a.auth.split(':', 1)
         kw.update(authenticator=authenticator(user, password), auth_required=True,
-                  auth_require_tls=bool(ctx))
+                  # with implicit TLS aiosmtpd does not know the session is encrypted
+                  auth_require_tls=bool(ctx) and not a.tls)
     if ctx and a.tls:
         cls = ImplicitTLSController
         kw['ssl_context'] = ctx

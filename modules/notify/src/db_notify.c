@@ -154,7 +154,13 @@ db_notify_forget_contact(const char *channel, const char *to)
 		"WHERE channel = $1 AND recipient = $2 AND state IN ('queued', 'failed')";
 	static const char erase_follows[] =
 		"DELETE FROM notify_follows WHERE channel = $1 AND recipient = $2";
-	if (db_command(erase_queued, DB_PARAMS(channel, to)) < 0)
+	/* the sent ones' copies too, before their retention period ends */
+	static const char erase_sent[] =
+		"UPDATE notify_messages SET recipient = NULL, subject = NULL, body = NULL, "
+		"digest = NULL, erased_at = now() WHERE channel = $1 AND recipient = $2 "
+		"AND state IN ('sent', 'cancelled')";
+	if (db_command(erase_queued, DB_PARAMS(channel, to)) < 0 ||
+	    db_command(erase_sent, DB_PARAMS(channel, to)) < 0)
 		return -1;
 	return db_command(erase_follows, DB_PARAMS(channel, to));
 }
@@ -174,6 +180,23 @@ db_notify_unfollow_item(const char *item_kind, const char *item_id)
 	if (db_command(cancel, DB_PARAMS(item_kind, item_id)) < 0)
 		return -1;
 	return db_command(erase, DB_PARAMS(item_kind, item_id));
+}
+
+int
+db_notify_item_ended(const char *item_kind, const char *item_id)
+{
+	return db_command("UPDATE notify_follows SET ended_at = now() WHERE item_kind = $1 "
+			  "AND item_id = $2 AND ended_at IS NULL",
+			  DB_PARAMS(item_kind, item_id));
+}
+
+int
+db_notify_erase_ended(void)
+{
+	return db_command("DELETE FROM notify_follows f WHERE ended_at IS NOT NULL AND NOT EXISTS "
+			  "(SELECT 1 FROM notify_messages m WHERE m.follow_id = f.id "
+			  "AND m.state IN ('queued', 'sending'))",
+			  0, NULL);
 }
 
 enum status

@@ -71,12 +71,15 @@ render_digest(const struct sender *s, const struct queued *q, struct strbuf *sub
 			vars);
 		strbuf_addch(body, '\n');
 	}
-	strbuf_addf(body, "\n%s\n%s%s?lang=%s\n\n", i18n_get(i18n, q->lang, "notify_digest_link"),
-		    s->base, json_string_value(json_object_get(q->digest, "path")), q->lang);
+	const char *path = json_string_value(json_object_get(q->digest, "path"));
+	strbuf_addf(body, "\n%s\n%s%s%slang=%s\n\n", i18n_get(i18n, q->lang, "notify_digest_link"),
+		    s->base, path, strchr(path, '?') ? "&" : "?", q->lang);
 	*unsubscribe = xasprintf("%s/unsubscribe/%s", s->base,
 				 json_string_value(json_object_get(q->digest, "token")));
-	strbuf_addf(body, "%s\n%s\n", i18n_get(i18n, q->lang, "notify_digest_unsubscribe"),
-		    *unsubscribe);
+	/* the header's link has no query (one-click POSTs go there); the reader's has the language
+	 */
+	strbuf_addf(body, "%s\n%s?lang=%s\n", i18n_get(i18n, q->lang, "notify_digest_unsubscribe"),
+		    *unsubscribe, q->lang);
 	json_decref(v);
 }
 
@@ -160,7 +163,7 @@ sender_main(void *arg)
 {
 	struct sender *s = arg;
 	s->transport = transport_new();
-	while (!atomic_load(&s->stopping) && db_queue_recover() < 0)
+	while (!atomic_load(&s->stopping) && db_queue_recover(0) < 0)
 		db_wait_notify(NOTIFY_CHANNEL, 1000, s->wake_fd[0]);
 	while (!atomic_load(&s->stopping)) {
 		int n = send_batch(s);

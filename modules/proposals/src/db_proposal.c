@@ -30,27 +30,6 @@
 #define LIST_COLUMNS PROPOSAL_HEAD ", left(p.body, 240) AS body"
 
 json_t *
-db_prop_first(PGresult *res, enum status *st)
-{
-	json_t *rows = db_row_objects(res);
-	json_t *r = rows && json_array_size(rows) ? json_incref(json_array_get(rows, 0)) : NULL;
-	if (st)
-		*st = !rows ? STATUS_UNAVAILABLE : r ? STATUS_OK : STATUS_NOT_FOUND;
-	json_decref(rows);
-	return r;
-}
-
-int
-db_prop_affected(PGresult *res)
-{
-	if (!res)
-		return -1;
-	int n = atoi(PQcmdTuples(res));
-	PQclear(res);
-	return n > 0 ? 1 : 0;
-}
-
-json_t *
 db_proposal_create(const char *origin, const struct proposal_new *in, enum status *st)
 {
 	static const char q[] =
@@ -68,7 +47,7 @@ db_proposal_create(const char *origin, const struct proposal_new *in, enum statu
 			     in->lat_e6 ? LL(lat, *in->lat_e6) : NULL,
 			     in->lon_e6 ? LL(lon, *in->lon_e6) : NULL, in->photo, in->author_name,
 			     in->lang, in->pending ? "pending" : "public", LL(th, in->threshold)));
-	return db_prop_first(res, st);
+	return db_first_row(res, st);
 }
 
 json_t *
@@ -82,7 +61,7 @@ db_proposal_publish(long long id, const char *at, long support_days, enum status
 		" RETURNING " PROPOSAL_COLUMNS;
 	char ids[24], days[24];
 	json_t *r =
-		db_prop_first(db_exec(q, DB_PARAMS(LL(ids, id), at, LL(days, support_days))), st);
+		db_first_row(db_exec(q, DB_PARAMS(LL(ids, id), at, LL(days, support_days))), st);
 	if (r && db_proposal_timeline_add(id, "submitted", at) < 0) {
 		json_decref(r);
 		*st = STATUS_UNAVAILABLE;
@@ -95,7 +74,7 @@ json_t *
 db_proposal_by_ref(const char *ref, enum status *st)
 {
 	static const char q[] = "SELECT " PROPOSAL_COLUMNS " FROM proposals p WHERE p.ref = $1";
-	return db_prop_first(db_exec(q, DB_PARAMS(ref)), st);
+	return db_first_row(db_exec(q, DB_PARAMS(ref)), st);
 }
 
 json_t *
@@ -103,7 +82,7 @@ db_proposal_by_title(const char *title, enum status *st)
 {
 	static const char q[] = "SELECT " PROPOSAL_COLUMNS " FROM proposals p WHERE p.title = $1"
 				" ORDER BY p.id LIMIT 1";
-	return db_prop_first(db_exec(q, DB_PARAMS(title)), st);
+	return db_first_row(db_exec(q, DB_PARAMS(title)), st);
 }
 
 json_t *
@@ -112,7 +91,7 @@ db_proposal_lock_origin(const char *origin, long long origin_id, enum status *st
 	static const char q[] = "SELECT " PROPOSAL_COLUMNS " FROM proposals p"
 				" WHERE p.origin = $1 AND p.origin_id = $2 FOR UPDATE";
 	char oid[24];
-	return db_prop_first(db_exec(q, DB_PARAMS(origin, LL(oid, origin_id))), st);
+	return db_first_row(db_exec(q, DB_PARAMS(origin, LL(oid, origin_id))), st);
 }
 
 json_t *
@@ -201,7 +180,7 @@ db_proposal_count(long long id, int delta, enum status *st)
 		"UPDATE proposals p SET supporters = supporters + $2::int, updated_at = now()"
 		" WHERE id = $1 AND visibility = 'public' RETURNING " PROPOSAL_COLUMNS;
 	char ids[24], d[24];
-	return db_prop_first(db_exec(q, DB_PARAMS(LL(ids, id), LL(d, delta))), st);
+	return db_first_row(db_exec(q, DB_PARAMS(LL(ids, id), LL(d, delta))), st);
 }
 
 int
@@ -213,7 +192,7 @@ db_proposal_forward(long long id, const char *at, long answer_days, long support
 		" supporters = greatest(supporters, $4::int),"
 		" updated_at = $2::timestamptz WHERE id = $1 AND stage = 'submitted'";
 	char ids[24], n[24], days[24];
-	int c = db_prop_affected(
+	int c = db_changed_rows(
 		db_exec(q, DB_PARAMS(LL(ids, id), at, LL(days, answer_days), LL(n, supporters))));
 	if (c > 0 && db_proposal_timeline_add(id, "supported", at) < 0)
 		return -1;
@@ -226,7 +205,7 @@ db_proposal_set_supporters(const char *origin, long long origin_id, long support
 	static const char q[] = "UPDATE proposals SET supporters = $3::int"
 				" WHERE origin = $1 AND origin_id = $2";
 	char oid[24], n[24];
-	return db_prop_affected(
+	return db_changed_rows(
 		db_exec(q, DB_PARAMS(origin, LL(oid, origin_id), LL(n, supporters))));
 }
 
@@ -237,7 +216,7 @@ db_proposal_expire(long long id, const char *at)
 				" $2::timestamptz, updated_at = $2::timestamptz"
 				" WHERE id = $1 AND stage = 'submitted'";
 	char ids[24];
-	int c = db_prop_affected(db_exec(q, DB_PARAMS(LL(ids, id), at)));
+	int c = db_changed_rows(db_exec(q, DB_PARAMS(LL(ids, id), at)));
 	if (c > 0 && db_proposal_timeline_add(id, "expired", at) < 0)
 		return -1;
 	return c;
@@ -251,7 +230,7 @@ db_proposal_overdue(long long id, const char *at)
 		" WHERE id = $1 AND overdue_at IS NULL AND answered_at IS NULL"
 		" AND due_at IS NOT NULL";
 	char ids[24];
-	int c = db_prop_affected(db_exec(q, DB_PARAMS(LL(ids, id), at)));
+	int c = db_changed_rows(db_exec(q, DB_PARAMS(LL(ids, id), at)));
 	if (c > 0 && db_proposal_timeline_add(id, "overdue", at) < 0)
 		return -1;
 	return c;
@@ -350,7 +329,7 @@ db_proposal_hide(long long id, const char *reason, enum status *st)
 		" lon_e6 = NULL, updated_at = now() WHERE id = $1 AND visibility <> 'hidden'"
 		" RETURNING " PROPOSAL_COLUMNS;
 	char ids[24];
-	json_t *r = db_prop_first(db_exec(q, DB_PARAMS(LL(ids, id), reason)), st);
+	json_t *r = db_first_row(db_exec(q, DB_PARAMS(LL(ids, id), reason)), st);
 	if (!r && *st == STATUS_NOT_FOUND)
 		*st = STATUS_CONFLICT;
 	return r;
@@ -366,7 +345,7 @@ db_proposal_mirror_hide(const char *origin, long long origin_id, const char *rea
 		" lon_e6 = NULL, updated_at = now()"
 		" WHERE origin = $1 AND origin_id = $2 AND visibility <> 'hidden'";
 	char oid[24];
-	return db_prop_affected(db_exec(q, DB_PARAMS(origin, LL(oid, origin_id), reason, sha)));
+	return db_changed_rows(db_exec(q, DB_PARAMS(origin, LL(oid, origin_id), reason, sha)));
 }
 
 json_t *
@@ -408,5 +387,6 @@ db_proposal_figures(void)
 		" round(percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM"
 		"  answered_at - forwarded_at) / 86400.0)::numeric, 1)::text AS median_days"
 		" FROM proposals WHERE forwarded_at IS NOT NULL";
-	return db_prop_first(db_exec(q, 0, NULL), NULL);
+	enum status st;
+	return db_first_row(db_exec(q, 0, NULL), &st);
 }

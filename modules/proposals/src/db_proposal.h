@@ -13,16 +13,8 @@
  */
 #include "common/status.h"
 
-#include <libpq-fe.h>
-
 #include <jansson.h>
 #include <stdbool.h>
-
-/* The first row of res (consumed) as an object, or NULL with *st (may be NULL): OK,
- * NOT_FOUND (no row) or UNAVAILABLE (res is NULL). */
-json_t *db_prop_first(PGresult *res, enum status *st);
-/* 1 when the command of res (consumed) changed a row, 0 when none, -1 when res is NULL. */
-int db_prop_affected(PGresult *res);
 
 /* What a new proposal holds (checked). */
 struct proposal_new {

@@ -29,7 +29,7 @@ db_argument_create(const char *origin, long long proposal_id, const char *side, 
 		"  AND d.body = $4 AND d.visibility = 'public')"
 		" RETURNING " ARGUMENT_COLUMNS;
 	char pid[24];
-	return db_prop_first(
+	return db_first_row(
 		db_exec(q, DB_PARAMS(origin, LL(pid, proposal_id), side, body, name, lang)), st);
 }
 
@@ -42,7 +42,7 @@ db_argument_mirror(const char *origin, long long origin_id, long long proposal_i
 		" author_name, lang, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7,"
 		" $8::timestamptz) ON CONFLICT (origin, origin_id) DO NOTHING";
 	char oid[24], pid[24];
-	return db_prop_affected(
+	return db_changed_rows(
 		db_exec(q, DB_PARAMS(origin, LL(oid, origin_id), LL(pid, proposal_id), side, body,
 				     name, lang, at)));
 }
@@ -65,7 +65,7 @@ db_argument_get(long long id, enum status *st)
 		" FROM proposal_arguments a JOIN proposals p ON p.id = a.proposal_id"
 		" WHERE a.id = $1";
 	char ids[24];
-	return db_prop_first(db_exec(q, DB_PARAMS(LL(ids, id))), st);
+	return db_first_row(db_exec(q, DB_PARAMS(LL(ids, id))), st);
 }
 
 long long
@@ -74,12 +74,7 @@ db_argument_helpful(long long id)
 	static const char q[] = "UPDATE proposal_arguments SET helpful = helpful + 1"
 				" WHERE id = $1 AND visibility = 'public' RETURNING helpful";
 	char ids[24];
-	PGresult *res = db_exec(q, DB_PARAMS(LL(ids, id)));
-	if (!res)
-		return -1;
-	long long n = PQntuples(res) ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : -1;
-	PQclear(res);
-	return n;
+	return db_first_number(db_exec(q, DB_PARAMS(LL(ids, id))));
 }
 
 json_t *
@@ -91,7 +86,7 @@ db_argument_hide(long long id, const char *reason, enum status *st)
 		"  'UTF8')), 'hex'), body = '', author_name = ''"
 		" WHERE id = $1 AND visibility <> 'hidden' RETURNING " ARGUMENT_COLUMNS;
 	char ids[24];
-	json_t *r = db_prop_first(db_exec(q, DB_PARAMS(LL(ids, id), reason)), st);
+	json_t *r = db_first_row(db_exec(q, DB_PARAMS(LL(ids, id), reason)), st);
 	if (!r && *st == STATUS_NOT_FOUND)
 		*st = STATUS_CONFLICT;
 	return r;
@@ -106,5 +101,5 @@ db_argument_mirror_hide(const char *origin, long long origin_id, const char *rea
 		" text_sha256 = $4, body = '', author_name = ''"
 		" WHERE origin = $1 AND origin_id = $2 AND visibility <> 'hidden'";
 	char oid[24];
-	return db_prop_affected(db_exec(q, DB_PARAMS(origin, LL(oid, origin_id), reason, sha)));
+	return db_changed_rows(db_exec(q, DB_PARAMS(origin, LL(oid, origin_id), reason, sha)));
 }
