@@ -133,7 +133,7 @@ change_support(struct request *req, int delta)
 		http_error(req, STATUS_CONFLICT, "already_supported",
 			   "this contact supports this proposal already");
 	else if (o == SUPPORT_ABSENT)
-		http_error(req, STATUS_CONFLICT, "not_supported",
+		http_error(req, STATUS_CONFLICT, "not_supporting",
 			   "this contact does not support this proposal");
 	else if (rc == OUTBOX_BUSY)
 		page_busy(req);
