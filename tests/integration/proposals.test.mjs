@@ -460,6 +460,23 @@ describe('proposals', () => {
 		}
 	});
 
+	test('privacy: the author\'s verified contact is in no page, feed, event, proposal row or log', async () => {
+		const texts = [];
+		for (const srv of [pair.citizen, pair.official]) {
+			for (const p of ['/proposals', '/proposals.json', '/proposals.atom', `/proposals/${first}`,
+				`/proposals/${first}.json`, '/proposals.geojson', '/moderation.json']) {
+				texts.push(await fetch(`${srv.url}${p}`).then((x) => x.text()));
+			}
+			texts.push(srv.logs());
+			texts.push(await sql(srv, 'SELECT string_agg(payload, \' \') FROM fed_events'));
+			texts.push(await sql(srv, 'SELECT string_agg(json, \' \') FROM fed_content'));
+			texts.push(await sql(srv, 'SELECT string_agg(row_to_json(p)::text, \' \') FROM proposals p'));
+			texts.push(await sql(srv, 'SELECT string_agg(row_to_json(a)::text, \' \') FROM proposal_arguments a'));
+		}
+		texts.push((await author.get(`/proposals/${first}?lang=fr`)).body);
+		for (const t of texts) assert.ok(!t.includes(AUTHOR), 'the contact leaked');
+	});
+
 	test('the accountability figures are the same on both sides', async () => {
 		const [c, o] = await Promise.all([getJson(pair.citizen, '/accountability'),
 			getJson(pair.official, '/accountability')]);
