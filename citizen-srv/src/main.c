@@ -18,6 +18,8 @@ static const struct app_grant citizen_grants[] = {
 	{"federation.admin", "admin"},
 	{"reactions.moderate", "admin moderator"},
 	{"reports.moderate", "admin moderator"},
+	{"proposals.moderate", "admin moderator"},
+	{"needs.moderate", "admin moderator"},
 	{NULL, NULL},
 };
 

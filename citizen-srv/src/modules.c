@@ -8,9 +8,12 @@
 #include "feeds/feeds.h"
 #include "home/home.h"
 #include "moderation/moderation.h"
+#include "needs/needs.h"
 #include "news/news.h"
 #include "notify/notify.h"
 #include "open311/open311.h"
+#include "participation/participation.h"
+#include "proposals/proposals.h"
 #include "protocol/federation.h"
 #include "publications/publications.h"
 #include "reactions/reactions.h"
@@ -27,6 +30,8 @@ const struct module *const citizen_modules[] = {
 	&news_module,
 	&feeds_module,
 	&reports_module,
+	&participation_module,
+	&proposals_module,
 	&open311_module,
 	&publications_module,
 	&budgets_module,
@@ -34,6 +39,7 @@ const struct module *const citizen_modules[] = {
 	&moderation_module,
 	&reactions_module,
 	&services_module,
+	&needs_module,
 	&notify_module,
 	&accountability_module,
 	&federation_module,

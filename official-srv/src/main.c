@@ -21,10 +21,12 @@ static const struct app_grant official_grants[] = {
 	{"budgets.write", "admin editor"},
 	{"services.write", "admin editor"},
 	{"reports.answer", "admin editor agent"},
+	{"proposals.answer", "admin editor"},
 	{"forms.define", "admin editor"},
 	{"forms.process", "admin editor agent"},
 	{"appointments.manage", "admin editor"},
 	{"appointments.desk", "admin editor agent"},
+	{"needs.answer", "admin editor agent"},
 	{NULL, NULL},
 };
 

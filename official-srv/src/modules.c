@@ -10,9 +10,11 @@
 #include "home/home.h"
 #include "inbox/inbox.h"
 #include "moderation/moderation.h"
+#include "needs/needs.h"
 #include "news/news.h"
 #include "notify/notify.h"
 #include "protocol/federation.h"
+#include "proposals/proposals.h"
 #include "publications/publications.h"
 #include "reactions/reactions.h"
 #include "reports/report.h"
@@ -29,7 +31,9 @@ const struct module *const official_modules[] = {
 	&moderation_module,
 	&reactions_module,
 	&reports_module,
+	&proposals_module,
 	&services_module,
+	&needs_module,
 	&forms_module,
 	&appointments_module,
 	&notify_module,
