@@ -18,6 +18,7 @@ static const struct app_grant citizen_grants[] = {
 	{"federation.admin", "admin"},
 	{"reactions.moderate", "admin moderator"},
 	{"reports.moderate", "admin moderator"},
+	{"dialogue.moderate", "admin moderator"},
 	{NULL, NULL},
 };
 

@@ -5,6 +5,7 @@
 #include "accountability/accountability.h"
 #include "budgets/budgets.h"
 #include "council/council.h"
+#include "dialogue/dialogue.h"
 #include "feeds/feeds.h"
 #include "home/home.h"
 #include "moderation/moderation.h"
@@ -33,6 +34,7 @@ const struct module *const citizen_modules[] = {
 	&moderation_module,
 	&reactions_module,
 	&services_module,
+	&dialogue_module,
 	&accountability_module,
 	&federation_module,
 	NULL,

@@ -25,6 +25,7 @@ static const struct app_grant official_grants[] = {
 	{"forms.process", "admin editor agent"},
 	{"appointments.manage", "admin editor"},
 	{"appointments.desk", "admin editor agent"},
+	{"dialogue.answer", "admin editor agent"},
 	{NULL, NULL},
 };
 
