@@ -221,7 +221,7 @@ db_answer_create(const char *origin, long long origin_id, const char *qref, cons
 {
 	static const char q[] =
 		"WITH t AS (UPDATE questions SET state = 'answered', answered_at = $8"
-		"  WHERE ref = $3 AND state = 'open' AND visibility = 'public' RETURNING ref),"
+		"  WHERE ref = $3 AND state = 'open' AND visibility = 'public' RETURNING ref)"
 		" INSERT INTO question_answers AS a (origin, origin_id, question_ref, kind, body,"
 		"  points_to, cites, answered_at)"
 		" SELECT $1, $2::bigint, $3, $4, $5::jsonb, $6, $7::jsonb, $8"
