@@ -9,8 +9,11 @@
 #include "feeds/feeds.h"
 #include "home/home.h"
 #include "moderation/moderation.h"
+#include "needs/needs.h"
 #include "news/news.h"
+#include "notify/notify.h"
 #include "open311/open311.h"
+#include "participation/participation.h"
 #include "protocol/federation.h"
 #include "publications/publications.h"
 #include "reactions/reactions.h"
@@ -27,6 +30,7 @@ const struct module *const citizen_modules[] = {
 	&news_module,
 	&feeds_module,
 	&reports_module,
+	&participation_module,
 	&open311_module,
 	&publications_module,
 	&budgets_module,
@@ -35,6 +39,8 @@ const struct module *const citizen_modules[] = {
 	&reactions_module,
 	&services_module,
 	&dialogue_module,
+	&needs_module,
+	&notify_module,
 	&accountability_module,
 	&federation_module,
 	NULL,

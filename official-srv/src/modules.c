@@ -11,7 +11,9 @@
 #include "home/home.h"
 #include "inbox/inbox.h"
 #include "moderation/moderation.h"
+#include "needs/needs.h"
 #include "news/news.h"
+#include "notify/notify.h"
 #include "protocol/federation.h"
 #include "publications/publications.h"
 #include "reactions/reactions.h"
@@ -30,8 +32,10 @@ const struct module *const official_modules[] = {
 	&reactions_module,
 	&reports_module,
 	&services_module,
+	&needs_module,
 	&forms_module,
 	&appointments_module,
+	&notify_module,
 	&inbox_module,
 	&dialogue_module,
 	&accountability_module,

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * The needs' SQL: the citizen platform's needs and the official platform's mirror, "me too"
+ * tallies (the supports themselves are participation's, one per verified contact), the
+ * commune's answers and the aggregates by quarter and theme.
+ */
+#include "db_need.h"
+
+#include "common/check.h"
+#include "common/db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NEED_COLUMNS                                                                               \
+	" id, origin, origin_id, quarter, theme, text, display_name, lang, supporters, answer,"    \
+	" answer_lang, to_char(answered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"  \
+	" AS answered_at, to_char(created_at AT TIME ZONE 'UTC', "                                 \
+	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"                                                        \
+	" AS created_at "
+
+static json_t *
+one(PGresult *res, enum status *st)
+{
+	*st = res ? STATUS_NOT_FOUND : STATUS_UNAVAILABLE;
+	json_t *o = res && PQntuples(res) ? db_row_object(res, 0) : NULL;
+	if (o)
+		*st = STATUS_OK;
+	PQclear(res);
+	return o;
+}
+
+static int
+changed(PGresult *res)
+{
+	if (!res)
+		return -1;
+	int n = atoi(PQcmdTuples(res));
+	PQclear(res);
+	return n;
+}
+
+json_t *
+db_need_create(const char *quarter, const char *theme, const char *text, const char *name,
+	       const char *lang, int supporters)
+{
+	enum status st;
+	char s[16];
+	return one(
+		db_exec("INSERT INTO needs (id, origin, origin_id, quarter, theme, text,"
+			" display_name, lang, supporters, created_at) SELECT n, 'citizen', n, $1,"
+			" $2, $3, $4, $5, $6, now() FROM nextval('needs_id_seq') n "
+			"RETURNING" NEED_COLUMNS,
+			DB_PARAMS(quarter, theme, text, name, lang, LL(s, supporters))),
+		&st);
+}
+
+int
+db_need_set_created_at(long long id, const char *at)
+{
+	char i[24];
+	return db_command("UPDATE needs SET created_at = $2 WHERE id = $1 AND $2 <> ''",
+			  DB_PARAMS(LL(i, id), at));
+}
+
+json_t *
+db_need_get(const char *origin, long long origin_id, enum status *st)
+{
+	char i[24];
+	return one(db_exec("SELECT" NEED_COLUMNS "FROM needs WHERE origin = $1 AND origin_id = $2"
+			   " AND hidden_reason IS NULL",
+			   DB_PARAMS(origin, LL(i, origin_id))),
+		   st);
+}
+
+json_t *
+db_need_list(const char *quarter, const char *theme, int limit)
+{
+	char l[16];
+	return db_row_objects(db_exec("SELECT" NEED_COLUMNS "FROM needs WHERE hidden_reason IS NULL"
+				      " AND ($1::text IS NULL OR quarter = $1)"
+				      " AND ($2::text IS NULL OR theme = $2)"
+				      " ORDER BY created_at DESC, id DESC LIMIT $3",
+				      DB_PARAMS(quarter, theme, LL(l, limit))));
+}
+
+json_t *
+db_need_aggregates(void)
+{
+	PGresult *res = db_exec(
+		"WITH v AS (SELECT * FROM needs WHERE hidden_reason IS NULL) SELECT "
+		"jsonb_build_object("
+		"'by_quarter', (SELECT coalesce(jsonb_agg(q ORDER BY q.needs DESC, q.quarter), "
+		"'[]')"
+		" FROM (SELECT quarter, count(*) AS needs, sum(supporters) AS supporters,"
+		" count(answered_at) AS answered FROM v GROUP BY quarter) q),"
+		"'by_theme', (SELECT coalesce(jsonb_agg(t ORDER BY t.needs DESC, t.theme), '[]')"
+		" FROM (SELECT theme, count(*) AS needs, sum(supporters) AS supporters,"
+		" count(answered_at) AS answered FROM v GROUP BY theme) t),"
+		"'cells', (SELECT coalesce(jsonb_agg(c ORDER BY c.quarter, c.theme), '[]')"
+		" FROM (SELECT quarter, theme, count(*) AS needs, sum(supporters) AS supporters"
+		" FROM v GROUP BY quarter, theme) c))",
+		0, NULL);
+	if (!res)
+		return NULL;
+	json_error_t err;
+	json_t *o = json_loads(PQgetvalue(res, 0, 0), 0, &err);
+	PQclear(res);
+	return o;
+}
+
+int
+db_need_supporters_add(long long id, int delta)
+{
+	char i[24], d[24];
+	PGresult *res = db_exec("UPDATE needs SET supporters = supporters + $2::int WHERE id = $1"
+				" AND origin = 'citizen' RETURNING supporters",
+				DB_PARAMS(LL(i, id), LL(d, delta)));
+	int n = res && PQntuples(res) ? atoi(PQgetvalue(res, 0, 0)) : -1;
+	PQclear(res);
+	return n;
+}
+
+int
+db_need_mirror(long long origin_id, const char *quarter, const char *theme, const char *text,
+	       const char *name, const char *lang, const char *created_at)
+{
+	char i[24];
+	return db_command(
+		"INSERT INTO needs (origin, origin_id, quarter, theme, text, display_name,"
+		" lang, created_at) VALUES ('citizen', $1, $2, $3, $4, $5, $6, $7)"
+		" ON CONFLICT (origin, origin_id) DO NOTHING",
+		DB_PARAMS(LL(i, origin_id), quarter, theme, text, name, lang, created_at));
+}
+
+int
+db_need_mirror_supporters(long long origin_id, long long supporters)
+{
+	char i[24], s[24];
+	return changed(db_exec("UPDATE needs SET supporters = $2 WHERE origin = 'citizen'"
+			       " AND origin_id = $1",
+			       DB_PARAMS(LL(i, origin_id), LL(s, supporters))));
+}
+
+int
+db_need_answer(long long origin_id, const char *answer, const char *lang, const char *at)
+{
+	char i[24];
+	return changed(db_exec("UPDATE needs SET answer = $2, answer_lang = $3,"
+			       " answered_at = coalesce(nullif($4, '')::timestamptz, now())"
+			       " WHERE origin = 'citizen' AND origin_id = $1",
+			       DB_PARAMS(LL(i, origin_id), answer, lang, at)));
+}
+
+json_t *
+db_need_unsent(int limit)
+{
+	char l[16];
+	return db_row_objects(db_exec("SELECT id, origin_id, supporters FROM needs"
+				      " WHERE supporters <> supporters_sent AND origin = 'citizen'"
+				      " AND hidden_reason IS NULL ORDER BY id LIMIT $1"
+				      " FOR UPDATE SKIP LOCKED",
+				      DB_PARAMS(LL(l, limit))));
+}
+
+int
+db_need_sent(long long id, int supporters)
+{
+	char i[24], s[16];
+	return db_command("UPDATE needs SET supporters_sent = $2 WHERE id = $1",
+			  DB_PARAMS(LL(i, id), LL(s, supporters)));
+}
+
+int
+db_need_exists(const char *quarter, const char *text)
+{
+	PGresult *res = db_exec("SELECT 1 FROM needs WHERE quarter = $1 AND text = $2",
+				DB_PARAMS(quarter, text));
+	if (!res)
+		return -1;
+	int n = PQntuples(res) > 0;
+	PQclear(res);
+	return n;
+}

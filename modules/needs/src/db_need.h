@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+#ifndef NEEDS_DB_NEED_H
+#define NEEDS_DB_NEED_H
+
+/* The needs module's SQL (db_need.c). A need row: {id, origin, origin_id, quarter, theme,
+ * text, display_name, lang, supporters, answer, answer_lang, answered_at, created_at}. */
+#include "common/status.h"
+
+#include <jansson.h>
+
+/* A new need of the citizen platform, its first supporter counted: the row, or NULL. */
+json_t *db_need_create(const char *quarter, const char *theme, const char *text, const char *name,
+		       const char *lang, int supporters);
+/* Its signed time (the event's): 0 or -1. */
+int db_need_set_created_at(long long id, const char *at);
+/* The need (origin, origin_id); NULL with *st. */
+json_t *db_need_get(const char *origin, long long origin_id, enum status *st);
+/* Visible needs, newest first, filtered (quarter, theme may be NULL): an array, or NULL. */
+json_t *db_need_list(const char *quarter, const char *theme, int limit);
+/* Counts by quarter and by theme: {"by_quarter": [{quarter, needs, supporters, answered}],
+ * "by_theme": [...], "cells": [{quarter, theme, needs, supporters}]}, or NULL. */
+json_t *db_need_aggregates(void);
+/* One more (delta 1) or one less (-1) supporter of the citizen's need id: the new count, -1. */
+int db_need_supporters_add(long long id, int delta);
+/* Mirror: a need from the peer (idempotent): 0 or -1. */
+int db_need_mirror(long long origin_id, const char *quarter, const char *theme, const char *text,
+		   const char *name, const char *lang, const char *created_at);
+/* Mirror: the supporters of (origin, origin_id): rows changed, or -1. */
+int db_need_mirror_supporters(long long origin_id, long long supporters);
+/* The commune's answer of need (origin, origin_id): rows changed, or -1. */
+int db_need_answer(long long origin_id, const char *answer, const char *lang, const char *at);
+/* The citizen's needs whose count changed since the last event, locked: [{id, origin_id,
+ * supporters}], at most limit; NULL when failed. */
+json_t *db_need_unsent(int limit);
+/* That count was sent: 0 or -1. */
+int db_need_sent(long long id, int supporters);
+/* Whether a need with this text and quarter exists already (the demo loader): 1, 0, -1. */
+int db_need_exists(const char *quarter, const char *text);
+
+#endif

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * The need.* appliers: the citizen platform's need.created and need.supported build the
+ * official mirror; the commune's need.answered reaches the citizen platform. The peer's data
+ * is checked like any input. And the tally job: "me too" counts go to the commune as one
+ * need.supported per changed need every few seconds, not one event per resident, so a burst
+ * of supports never meets the events' ceiling.
+ */
+#include "internal.h"
+
+#include "db_need.h"
+
+#include "common/check.h"
+#include "common/db.h"
+#include "common/log.h"
+#include "common/module.h"
+#include "common/page_util.h"
+
+#include <string.h>
+
+#define NEED_SUPPORTERS_MAX 100000000
+#define TALLY_BATCH 200
+
+/* A JSON string without NUL bytes, at most max characters, without control characters. */
+static const char *
+text_field(json_t *data, const char *key, size_t max, bool multiline)
+{
+	json_t *v = json_object_get(data, key);
+	const char *s = json_string_value(v);
+	if (!s || strlen(s) != json_string_length(v) || utf8_length(s) > max ||
+	    text_has_control(s, multiline) || text_has_bidi_control(s))
+		return NULL;
+	return s;
+}
+
+static long long
+id_field(json_t *data)
+{
+	json_t *v = json_object_get(data, "id");
+	return json_is_integer(v) && json_integer_value(v) > 0 ? json_integer_value(v) : -1;
+}
+
+static enum status
+apply_created(const struct hook_event *ev)
+{
+	json_t *d = ev->data;
+	long long id = id_field(d);
+	const char *quarter = json_string_value(json_object_get(d, "quarter"));
+	const char *theme = json_string_value(json_object_get(d, "theme"));
+	const char *lang = json_string_value(json_object_get(d, "lang"));
+	/* a field erased at the origin before this side read it arrives withheld: blank */
+	const char *text = json_object_get(ev->withheld, "text")
+				   ? ""
+				   : text_field(d, "text", NEED_TEXT_MAX, true);
+	const char *name = json_object_get(ev->withheld, "display_name")
+				   ? ""
+				   : text_field(d, "display_name", NEED_NAME_MAX, false);
+	if (id < 0 || !need_quarter_is_valid(quarter) || !theme || strlen(theme) > 32 ||
+	    strspn(theme, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(theme) || !text ||
+	    !name || !lang || strlen(lang) > 8) {
+		log_warn("need.created event from %s does not fit", ev->origin);
+		return STATUS_INVALID;
+	}
+	return db_need_mirror(id, quarter, theme, text, name, lang, ev->occurred_at) < 0
+		       ? STATUS_UNAVAILABLE
+		       : STATUS_OK;
+}
+
+static enum status
+apply_supported(const struct hook_event *ev)
+{
+	long long id = id_field(ev->data);
+	json_t *n = json_object_get(ev->data, "supporters");
+	if (id < 0 || !json_is_integer(n) || json_integer_value(n) < 0 ||
+	    json_integer_value(n) > NEED_SUPPORTERS_MAX)
+		return STATUS_INVALID;
+	int changed = db_need_mirror_supporters(id, json_integer_value(n));
+	if (changed == 0)
+		log_warn("need.supported event from %s: no need %lld here", ev->origin, id);
+	return changed < 0 ? STATUS_UNAVAILABLE : STATUS_OK;
+}
+
+static enum status
+apply_answered(const struct hook_event *ev)
+{
+	long long id = id_field(ev->data);
+	const char *answer = text_field(ev->data, "answer", NEED_ANSWER_MAX, true);
+	const char *lang = json_string_value(json_object_get(ev->data, "lang"));
+	if (id < 0 || !answer || is_blank(answer) || !lang || strlen(lang) > 8)
+		return STATUS_INVALID;
+	int changed = db_need_answer(id, answer, lang, ev->occurred_at);
+	if (changed == 0)
+		log_warn("need.answered event from %s: no need %lld here", ev->origin, id);
+	return changed < 0 ? STATUS_UNAVAILABLE : STATUS_OK;
+}
+
+enum status
+hook_need(const struct hook_event *ev)
+{
+	bool answered = strcmp(ev->type, "need.answered") == 0;
+	if (!answered && strcmp(ev->type, "need.created") && strcmp(ev->type, "need.supported"))
+		return STATUS_NOT_FOUND;
+	if (strcmp(ev->origin, answered ? "official" : NEED_OWNER) != 0) {
+		log_warn("%s event from %s: written on the other platform only", ev->type,
+			 ev->origin);
+		return STATUS_INVALID;
+	}
+	if (!json_is_object(ev->data) || !ev->occurred_at || !*ev->occurred_at)
+		return STATUS_INVALID;
+	if (answered)
+		return apply_answered(ev);
+	return strcmp(ev->type, "need.created") == 0 ? apply_created(ev) : apply_supported(ev);
+}
+
+int
+need_tally_run(struct app *app)
+{
+	(void)app;
+	if (db_begin() < 0)
+		return -1;
+	json_t *rows = db_need_unsent(TALLY_BATCH);
+	int rc = rows ? 0 : -1;
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r)
+	{
+		json_t *n = json_object_get(r, "supporters");
+		json_t *data = json_pack("{s:O, s:O}", "id", json_object_get(r, "origin_id"),
+					 "supporters", n);
+		char ids[24];
+		snprintf(ids, sizeof(ids), "%lld",
+			 (long long)json_integer_value(json_object_get(r, "origin_id")));
+		json_t *refs = json_pack("[{s:s, s:s, s:s}]", "origin", NEED_OWNER, "type", "need",
+					 "id", ids);
+		rc = outbox_emit("need.supported", refs, data, NULL);
+		if (rc == 0)
+			rc = db_need_sent(json_integer_value(json_object_get(r, "id")),
+					  (int)json_integer_value(n));
+		if (rc != 0)
+			break;
+	}
+	size_t sent = rc == 0 ? json_array_size(rows) : i;
+	json_decref(rows);
+	/* at the ceiling: what was emitted stays, the rest waits for the next run */
+	if ((rc != 0 && rc != OUTBOX_BUSY) || db_commit() < 0) {
+		db_rollback();
+		return -1;
+	}
+	if (sent > 0)
+		log_info("needs: sent the \"me too\" counts of %zu need%s", sent,
+			 sent == 1 ? "" : "s");
+	return 0;
+}

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+#ifndef NOTIFY_NOTIFY_H
+#define NOTIFY_NOTIFY_H
+
+/*
+ * Outgoing messages (both platforms): e-mail by SMTP and SMS by an HTTP gateway, through a
+ * durable queue in this daemon's database. A module queues a message in the transaction of the
+ * change that causes it; the module's sender thread delivers it within about a second of the
+ * commit, retries with backoff while the server is down, and never loses it (docs/modules.md,
+ * "The notify module"). Residents follow items and receive an hourly digest of their changes.
+ */
+#include "common/secret.h"
+
+#include <jansson.h>
+
+extern const struct module notify_module;
+
+struct notify_message {
+	const char *channel;    /* "email" or "sms" */
+	const char *to;         /* an e-mail address, or a phone number in E.164 ("+213...") */
+	const char *lang;       /* "ar", "fr" or "en": the language subject and body are in */
+	const char *subject;    /* e-mail only (NULL for an SMS) */
+	const char *body;       /* plain UTF-8 text, already in lang */
+	const char *kind;       /* what it is, never personal: "participation.code",
+				   "appointment.reminder"... (logs, figures) */
+	const char *not_before; /* NULL: as soon as possible; else an ISO 8601 UTC time */
+	const char *dedupe_key; /* NULL, or a key: while a message with this key is queued or sent,
+				   another is not queued */
+};
+/* Queue m on this thread's database connection: inside the caller's transaction when one is
+ * open, so the message exists exactly when the change that caused it commits. 0, or -1 (logged). */
+int notify_enqueue(const struct notify_message *m);
+/* Drop the unsent messages queued with this dedupe_key (a reminder of a cancelled booking). 0/-1.
+ */
+int notify_cancel(const char *dedupe_key);
+
+/* Follow an item: the contact is kept in clear (it is needed to write), with the language.
+ * Idempotent per (item_kind, item_id, channel, to). token receives the unsubscribe token (only
+ * its SHA-256 is stored; the link is <public url>/unsubscribe/<token>); "" when already following
+ * (the token cannot be shown again). 0/-1. In the caller's transaction when one is open. */
+int notify_follow(const char *item_kind, const char *item_id, const char *channel, const char *to,
+		  const char *lang, char token[SECRET_TOKEN_SIZE]);
+/* Something public changed on an item: each follower gets a message in their language, at most
+ * one per item per hour (changes within the hour are folded into one digest message). title is
+ * the item's public title, path its public address ("/proposals/P-XXXX-XXXX"), what_key a
+ * message catalog key (of the caller's module) that says what changed, with {{...}} values from
+ * vars (may be NULL). 0/-1. In the caller's transaction when one is open. */
+int notify_item_changed(const char *item_kind, const char *item_id, const char *title,
+			const char *path, const char *what_key, json_t *vars);
+/* Erase every follow and every unsent message of this contact (a resident erasing their data). */
+int notify_forget_contact(const char *channel, const char *to);
+/* Erase every follow of an item (the item's module erases or hides it), with its unsent digests.
+ * 0/-1. In the caller's transaction when one is open. */
+int notify_unfollow_item(const char *item_kind, const char *item_id);
+
+#endif
