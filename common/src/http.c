@@ -363,6 +363,8 @@ layout_context(struct request *req, json_t *view)
 	if (req->match.route && (req->match.route->flags & ROUTE_JSON_TWIN))
 		json_object_set_new(ctx, "json_url",
 				    json_string(arena_printf(req->arena, "%s.json", here)));
+	if (req->feed_links)
+		json_object_set_new(ctx, "feeds", feed_links_view(req));
 	json_t *langs = json_array();
 	json_t *enabled = i18n_languages(app->i18n);
 	size_t i;
@@ -393,6 +395,11 @@ http_render(struct request *req, unsigned code, const char *template, json_t *vi
 {
 	if (req->want_json) {
 		http_json(req, code, view);
+		return;
+	}
+	if (req->want_atom) { /* a list that does not answer its feed (atom.h): no page there */
+		json_decref(view);
+		http_error(req, STATUS_NOT_FOUND, "not_found", "there is no page at this address");
 		return;
 	}
 	if (req->user && !req->csrf)
@@ -431,6 +438,7 @@ error_reply(struct request *req, enum status st, const char *code, const char *m
 		return;
 	}
 	json_object_set_new(err, "status", json_integer(http));
+	req->want_atom = false; /* a list's feed that fails answers the error page */
 	http_render(req, http, "error", err);
 }
 
@@ -748,15 +756,24 @@ match_route(struct request *req, struct strbuf *allow)
 	struct app *app = req->app;
 	size_t plen = strlen(req->path);
 
-	if (plen > 5 && strcmp(req->path + plen - 5, ".json") == 0) {
+	static const struct {
+		const char *suffix;
+		enum route_flags flag;
+	} twins[] = {{".json", ROUTE_JSON_TWIN}, {".atom", ROUTE_ATOM_TWIN}};
+	for (size_t i = 0; i < sizeof(twins) / sizeof(twins[0]); i++) {
+		if (plen <= 5 || strcmp(req->path + plen - 5, twins[i].suffix) != 0)
+			continue;
 		char *base = arena_strndup(req->arena, req->path, plen - 5);
 		struct route_match m;
 		enum router_result rr =
 			router_match(app->routes, app->nroutes, req->method, base, &m, allow);
-		if (rr != ROUTER_NOT_FOUND && (m.route->flags & ROUTE_JSON_TWIN)) {
+		if (rr != ROUTER_NOT_FOUND && (m.route->flags & twins[i].flag)) {
 			req->match = m;
 			req->path = base;
-			req->want_json = true;
+			if (twins[i].flag == ROUTE_JSON_TWIN)
+				req->want_json = true;
+			else
+				req->want_atom = true;
 			return rr;
 		}
 		strbuf_reset(allow);

@@ -18,4 +18,7 @@ bool raw_path_is_safe(const char *raw);
  */
 enum router_result match_route(struct request *req, struct strbuf *allow);
 
+/* The feeds the page advertises, [{title, href}], for the layout's <head> (atom_page.c). */
+json_t *feed_links_view(struct request *req);
+
 #endif

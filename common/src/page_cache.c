@@ -222,8 +222,8 @@ hash_key(const char *s)
 }
 
 /*
- * language | JSON? | decoded path, then each parameter the route reads that the request has,
- * as "&name=length:value" (so that no value can pass for another parameter).
+ * language | JSON twin (1) or Atom twin (2) | decoded path, then each parameter the route reads
+ * that the request has, as "&name=length:value" (so that no value can pass for another parameter).
  */
 static char *
 cache_key(struct request *req)
@@ -232,10 +232,11 @@ cache_key(struct request *req)
 	struct route_params *p = atomic_load(&param_rows_full) ? NULL : route_params_find(route);
 	struct strbuf sb = STRBUF_INIT;
 	if (atomic_load(&param_rows_full) || (p && atomic_load(&p->overflow))) {
-		strbuf_addf(&sb, "%s|%d|%s", req->lang, req->want_json, req->raw_uri);
+		strbuf_addf(&sb, "%s|%d|%s", req->lang, req->want_json | req->want_atom << 1,
+			    req->raw_uri);
 		return strbuf_detach(&sb, NULL);
 	}
-	strbuf_addf(&sb, "%s|%d|%s?", req->lang, req->want_json, req->path);
+	strbuf_addf(&sb, "%s|%d|%s?", req->lang, req->want_json | req->want_atom << 1, req->path);
 	size_t n = p ? atomic_load(&p->n) : 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *name = atomic_load(&p->names[i]);

@@ -34,9 +34,10 @@ struct request {
 	struct arena *arena;
 	struct MHD_Connection *conn;
 	const char *method;
-	const char *path;     /* decoded, valid UTF-8, without the ".json" suffix */
+	const char *path;     /* decoded, valid UTF-8, without the ".json" or ".atom" suffix */
 	const char *log_path; /* what log lines show: path, or a ROUTE_SECRET route's pattern */
 	bool want_json;
+	bool want_atom; /* "<path>.atom" of a ROUTE_ATOM_TWIN route: the list's feed (atom.h) */
 	bool is_head;
 	const char *lang; /* chosen language, e.g. "ar" */
 	bool rtl;
@@ -69,6 +70,7 @@ struct request {
 	size_t response_len;
 	bool set_cookie;                /* responses that set cookies are never cached */
 	unsigned long cache_generation; /* the page cache generation seen before rendering */
+	struct feed_link *feed_links;   /* the feeds the page advertises (atom.h) */
 };
 
 /* The value of route parameter name (arena copy), or NULL. */

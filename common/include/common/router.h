@@ -27,6 +27,8 @@ enum route_flags {
 	ROUTE_HEAVY = 1 << 7,     /* CPU-heavy handler (image decoding, password hashing): runs on
 				     the bounded work queue (common/workq.h); 503 server_busy when
 				     it is full */
+	ROUTE_ATOM_TWIN = 1 << 8, /* also answers "<path>.atom": the list's Atom feed, with
+				     req->want_atom set (common/atom.h) */
 };
 
 struct route {

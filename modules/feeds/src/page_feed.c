@@ -2,14 +2,15 @@
 /*
  * The Atom and RSS feeds of the citizen platform's newest public reports, optionally for one
  * category and one quarter, in the reader's language, with absolute links (BALADIYA_PUBLIC_URL)
- * to each report page and to the list's HTML and JSON twins. Every text goes through one XML
- * escaper (xml.c) that also drops the characters XML 1.0 cannot carry, so hostile report texts
+ * to each report page and to the list's HTML and JSON twins. The Atom one is written by the
+ * base's writer (common/atom.h) like every list's feed; every text of both goes through its one
+ * XML escaper, which also drops the characters XML 1.0 cannot carry, so hostile report texts
  * cannot break or script a feed. docs/api.md, "Feeds".
  */
 #include "internal.h"
-#include "xml.h"
 
 #include "common/app.h"
+#include "common/atom.h"
 #include "common/html.h"
 #include "common/http.h"
 #include "common/i18n.h"
@@ -20,15 +21,15 @@
 
 #include <string.h>
 
-#define ATOM_TYPE "application/atom+xml; charset=utf-8"
-#define FEED_ITEMS 50 /* reports in a feed */
+#define FEED_ITEMS 50          /* reports in a feed */
+#define FEED_AGE_MAX_DAYS 3650 /* as the list's age filter */
 #define RSS_TYPE "application/rss+xml; charset=utf-8"
 
 /* ---- the request ---- */
 
-struct feed {
+struct report_feed {
 	const char *lang, *base, *category, *quarter;
-	const char *title; /* the feed's title */
+	const char *title; /* the feed's title, after the site's name */
 	const char *query; /* "?category=..&quarter=.." or "" */
 	json_t *items;     /* report rows, newest first */
 };
@@ -55,7 +56,7 @@ category_label(struct request *req, const char *code)
  * category or quarter, 503).
  */
 static bool
-feed_load(struct request *req, struct feed *f)
+feed_load(struct request *req, struct report_feed *f)
 {
 	f->base = page_public_base(req);
 	f->lang = req->lang;
@@ -75,6 +76,14 @@ feed_load(struct request *req, struct feed *f)
 			   "there is no quarter with this code");
 		return false;
 	}
+	/* the list's other filters, so that its page advertises the feed of what it shows */
+	const char *status = http_query_value(req, "status"), *age = http_query_value(req, "age");
+	long long days = age ? page_parse_id(age) : 0;
+	if ((status && !report_status_is_valid(status)) || days < 0 || days > FEED_AGE_MAX_DAYS) {
+		http_error(req, STATUS_INVALID, "invalid_filter",
+			   "status is not a report status, or age not a number of days");
+		return false;
+	}
 	struct strbuf q = STRBUF_INIT;
 	if (f->category)
 		strbuf_addf(&q, "?category=%s",
@@ -83,14 +92,15 @@ feed_load(struct request *req, struct feed *f)
 		strbuf_addstr(&q, q.len ? "&quarter=" : "?quarter=");
 		strbuf_addurlenc(&q, f->quarter);
 	}
+	if (status)
+		strbuf_addf(&q, "%cstatus=%s", q.len ? '&' : '?', status); /* a-z and _ only */
+	if (days)
+		strbuf_addf(&q, "%cage=%lld", q.len ? '&' : '?', days);
 	f->query = arena_strdup(req->arena, q.buf);
 	strbuf_release(&q);
 
 	struct strbuf title = STRBUF_INIT;
-	json_t *site = json_object_get(req->app->site_by_lang, req->lang);
-	const char *name = json_string_value(json_object_get(site, "name"));
-	strbuf_addf(&title, "%s%s%s", name ? name : "", name ? " — " : "",
-		    t_get(req, "feed_reports_title"));
+	strbuf_addstr(&title, t_get(req, "feed_reports_title"));
 	if (f->category)
 		strbuf_addf(&title, " — %s", category_label(req, f->category));
 	if (f->quarter)
@@ -99,7 +109,10 @@ feed_load(struct request *req, struct feed *f)
 	f->title = arena_strdup(req->arena, title.buf);
 	strbuf_release(&title);
 
-	struct report_filter filter = {.category = f->category, .quarter = f->quarter};
+	struct report_filter filter = {.category = f->category,
+				       .quarter = f->quarter,
+				       .status = status,
+				       .age_days = (int)days};
 	json_t *list = db_report_list(&filter, 0, FEED_ITEMS);
 	if (!list) {
 		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
@@ -117,7 +130,7 @@ feed_load(struct request *req, struct feed *f)
 
 /* The newest updated_at of the items (the feed's own update time). */
 static const char *
-feed_updated(struct feed *f)
+feed_updated(struct report_feed *f)
 {
 	const char *newest = NULL;
 	size_t i;
@@ -133,8 +146,8 @@ feed_updated(struct feed *f)
 
 /* <link .../> with an absolute href: base + path + the feed's filters (+ lang). */
 static void
-link_to(struct strbuf *out, const char *tag, const char *rel, const char *type, struct feed *f,
-	const char *path, bool with_lang)
+link_to(struct strbuf *out, const char *tag, const char *rel, const char *type,
+	struct report_feed *f, const char *path, bool with_lang)
 {
 	struct strbuf href = STRBUF_INIT;
 	strbuf_addf(&href, "%s%s%s", f->base, path, f->query);
@@ -156,79 +169,49 @@ send_feed(struct request *req, const char *type, struct strbuf *out)
 
 /* The absolute address of the page of report row. */
 static const char *
-report_url(struct request *req, const struct feed *f, json_t *row)
+report_url(struct request *req, const struct report_feed *f, json_t *row)
 {
 	return arena_printf(req->arena, "%s/reports/%s", f->base, json_str(row, "ref"));
 }
 
-/* One report row as an Atom entry. */
-static void
-atom_entry(struct strbuf *out, struct request *req, const struct feed *f, json_t *row)
-{
-	const char *url = report_url(req, f, row);
-	const char *cat = json_str(row, "category");
-	strbuf_addstr(out, "<entry>\n");
-	xml_element(out, "id", url);
-	strbuf_addstr(out, "<title type=\"text\">");
-	xml_escape(out, json_str(row, "title"));
-	strbuf_addstr(out, "</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
-	xml_escape(out, url);
-	strbuf_addstr(out, "\"/>\n");
-	xml_element(out, "published", json_str(row, "created_at"));
-	xml_element(out, "updated", json_str(row, "updated_at"));
-	strbuf_addstr(out, "<category term=\"");
-	xml_escape(out, cat);
-	strbuf_addstr(out, "\" label=\"");
-	xml_escape(out, category_label(req, cat));
-	strbuf_addstr(out, "\"/>\n<summary type=\"text\">");
-	xml_escape(out, json_str(row, "description"));
-	strbuf_addstr(out, "</summary>\n</entry>\n");
-}
-
-/* GET /reports/feed.atom (RFC 4287) */
+/* GET /reports/feed.atom (RFC 4287): the base's writer, at this address and with these ids
+ * since the feed's first version (readers know entries by them) */
 void
 page_feed_atom(struct request *req)
 {
-	struct feed f = {0};
+	struct report_feed f = {0};
 	if (!feed_load(req, &f))
 		return;
-	struct strbuf out = STRBUF_INIT;
-	strbuf_addf(&out,
-		    "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-		    "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"%s\">\n",
-		    f.lang);
-	strbuf_addstr(&out, "<id>");
-	xml_escape(&out, arena_printf(req->arena, "%s/reports/feed.atom%s", f.base, f.query));
-	strbuf_addstr(&out, "</id>\n<title type=\"text\">");
-	xml_escape(&out, f.title);
-	strbuf_addstr(&out, "</title>\n");
-	xml_element(&out, "updated", feed_updated(&f));
-	strbuf_addstr(&out, "<author><name>");
-	json_t *site = json_object_get(req->app->site_by_lang, f.lang);
-	const char *name = json_string_value(json_object_get(site, "name"));
-	xml_escape(&out, name && *name ? name : f.base);
-	strbuf_addstr(&out, "</name><uri>");
-	xml_escape(&out, f.base);
-	strbuf_addstr(&out, "</uri></author>\n");
-	link_to(&out, "link", "self", "application/atom+xml", &f, "/reports/feed.atom", true);
-	link_to(&out, "link", "alternate", "text/html", &f, "/reports", true);
-	link_to(&out, "link", "alternate", "application/json", &f, "/reports.json", true);
-	xml_element(&out, "generator", "Baladiya");
-
+	struct feed atom;
+	feed_begin(req, &atom, f.title, *f.query ? f.query + 1 : NULL);
+	atom.self_path = "/reports/feed.atom";
+	atom.html_path = "/reports";
+	atom.json_path = "/reports.json";
+	atom.id = arena_printf(req->arena, "%s/reports/feed.atom%s", f.base, f.query);
 	size_t i;
 	json_t *row;
 	json_array_foreach(f.items, i, row)
 	{
-		atom_entry(&out, req, &f, row);
+		const char *url = report_url(req, &f, row);
+		const char *cat = json_str(row, "category");
+		feed_add(&atom, &(struct atom_entry){
+					.id = url,
+					.title = json_str(row, "title"),
+					.link = url,
+					.updated = json_str(row, "updated_at"),
+					.published = json_str(row, "created_at"),
+					.category = cat,
+					.category_label = category_label(req, cat),
+					.summary = json_str(row, "description"),
+				});
 	}
-	strbuf_addstr(&out, "</feed>\n");
 	json_decref(f.items);
-	send_feed(req, ATOM_TYPE, &out);
+	feed_send(&atom);
 }
 
 /* One report row as an RSS item. */
 static void
-rss_item(struct strbuf *out, struct request *req, const struct feed *f, json_t *row)
+rss_item(struct strbuf *out, struct request *req, const struct report_feed *f, json_t *row)
 {
 	const char *url = report_url(req, f, row);
 	const char *cat = json_str(row, "category");
@@ -260,14 +243,18 @@ rss_item(struct strbuf *out, struct request *req, const struct feed *f, json_t *
 void
 page_feed_rss(struct request *req)
 {
-	struct feed f = {0};
+	struct report_feed f = {0};
 	if (!feed_load(req, &f))
 		return;
 	struct strbuf out = STRBUF_INIT;
 	strbuf_addstr(&out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 			    "<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n"
 			    "<channel>\n");
-	xml_element(&out, "title", f.title);
+	json_t *site = json_object_get(req->app->site_by_lang, req->lang);
+	const char *name = json_string_value(json_object_get(site, "name"));
+	xml_element(
+		&out, "title",
+		arena_printf(req->arena, "%s%s%s", name ? name : "", name ? " — " : "", f.title));
 	xml_element(&out, "link",
 		    arena_printf(req->arena, "%s/reports%s%slang=%s", f.base, f.query,
 				 *f.query ? "&" : "?", f.lang));

@@ -53,6 +53,7 @@ page_home(struct request *req)
 	json_object_set_new(peer, "is_official",
 			    json_boolean(strcmp(app->peer_side, "official") == 0));
 	json_object_set_new(view, "peer", peer);
+	news_advertise_feeds(req);
 	http_render(req, 200, "home", view);
 }
 

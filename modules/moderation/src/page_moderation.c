@@ -5,6 +5,7 @@
 #include "moderation/moderation.h"
 
 #include "common/app.h"
+#include "common/atom.h"
 #include "common/http.h"
 #include "common/i18n.h"
 #include "common/module.h"
@@ -76,15 +77,57 @@ moderation_view(struct request *req, json_t *m)
 	return v;
 }
 
+/* The log's Atom feed (/moderation.atom): each decision with its public reason, linked to
+ * what it concerns (or to the log). */
+static void
+moderation_feed(struct request *req, json_t *rows)
+{
+	struct feed f;
+	const char *title = i18n_get(req->app->i18n, req->lang, "moderation_title");
+	feed_begin(req, &f, title, NULL);
+	size_t i;
+	json_t *m;
+	json_array_foreach(rows, i, m)
+	{
+		json_t *v = moderation_view(req, m);
+		json_t *item = json_object_get(v, "item");
+		const char *url = json_string_value(json_object_get(item, "url"));
+		const char *what = item ? json_str(item, "title") : json_str(v, "target");
+		feed_add(&f, &(struct atom_entry){
+				     .id = feed_tag(
+					     req, arena_printf(req->arena, "moderation/%s/%lld",
+							       json_str(v, "origin"),
+							       (long long)json_integer_value(
+								       json_object_get(v, "id")))),
+				     .title = arena_printf(req->arena, "%s — %s",
+							   json_str(v, "action_label"), what),
+				     .link = url ? url
+						 : arena_printf(req->arena, "/moderation#m-%s-%lld",
+								json_str(v, "origin"),
+								(long long)json_integer_value(
+									json_object_get(v, "id"))),
+				     .updated = json_str(v, "created_at"),
+				     .summary = feed_summary(req, json_str(v, "reason"), false),
+			     });
+		json_decref(v);
+	}
+	feed_send(&f);
+}
+
 static void
 page_moderation_log(struct request *req)
 {
-	long long before = page_before_param(req);
+	long long before = feed_wanted(req) ? 0 : page_before_param(req);
 	if (before < 0)
 		return;
 	json_t *list = db_moderation_list(before, MODERATION_PAGE);
 	if (!list) {
 		page_db_unavailable(req);
+		return;
+	}
+	if (feed_wanted(req)) {
+		moderation_feed(req, json_object_get(list, "items"));
+		json_decref(list);
 		return;
 	}
 	json_t *items = json_array();
@@ -103,11 +146,13 @@ page_moderation_log(struct request *req)
 				    json_sprintf("/moderation?before=%lld",
 						 (long long)json_integer_value(next)));
 	json_decref(list);
+	feed_advertise(req, i18n_get(req->app->i18n, req->lang, "moderation_title"), NULL);
 	http_render(req, 200, "moderation", view);
 }
 
 static const struct route moderation_routes[] = {
-	{"GET", "/moderation", page_moderation_log, ROUTE_JSON_TWIN | ROUTE_CACHE, 0, "moderation"},
+	{"GET", "/moderation", page_moderation_log, ROUTE_JSON_TWIN | ROUTE_ATOM_TWIN | ROUTE_CACHE,
+	 0, "moderation"},
 };
 
 static const struct nav_link moderation_footer[] = {

@@ -19,7 +19,7 @@
 
 // clang-format off
 static const struct route news_routes[] = {
-	{"GET", "/news", page_news_list, ROUTE_JSON_TWIN | ROUTE_CACHE, 0, "news"},
+	{"GET", "/news", page_news_list, ROUTE_JSON_TWIN | ROUTE_ATOM_TWIN | ROUTE_CACHE, 0, "news"},
 	{"GET", "/news/{id}", page_news_item, ROUTE_JSON_TWIN | ROUTE_CACHE, 0, "news_item"},
 	{"GET", "/staff/news", page_staff_news_list, ROUTE_STAFF | ROUTE_JSON_TWIN, 0, "staff_news"},
 	{"GET", "/staff/news/new", page_staff_news_new, ROUTE_STAFF, 0, "staff_news_new"},

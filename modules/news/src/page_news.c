@@ -9,6 +9,7 @@
 #include "internal.h"
 
 #include "common/app.h"
+#include "common/atom.h"
 #include "common/http.h"
 #include "common/i18n.h"
 #include "common/markdown.h"
@@ -20,6 +21,17 @@
 #include <string.h>
 
 #define NEWS_PAGE_SIZE 10
+#define NEWS_FEED_SIZE 30 /* entries in a news feed */
+
+/* The list's heading: this side's news, or the peer's ("From the commune"). */
+static const char *
+news_heading(struct request *req, bool peer)
+{
+	const char *key = !peer                                          ? "news_title"
+			  : strcmp(req->app->peer_side, "official") == 0 ? "home_from_official"
+									 : "home_from_citizen";
+	return i18n_get(req->app->i18n, req->lang, key);
+}
 
 json_t *
 news_view(struct request *req, json_t *item, bool full)
@@ -73,21 +85,66 @@ news_views(struct request *req, const char *origin, int limit)
 }
 
 void
+news_advertise_feeds(struct request *req)
+{
+	feed_advertise_path(req, news_heading(req, false), "/news.atom", NULL);
+	feed_advertise_path(req, news_heading(req, true), "/news.atom", "from=peer");
+}
+
+/* The list's Atom feed (ROUTE_ATOM_TWIN: /news.atom, /news.atom?from=peer): the newest
+ * published news of origin, as the page lists them. */
+static void
+news_feed(struct request *req, const char *origin, bool peer, json_t *rows)
+{
+	struct feed f;
+	feed_begin(req, &f, news_heading(req, peer), peer ? "from=peer" : NULL);
+	size_t i;
+	json_t *it;
+	json_array_foreach(rows, i, it)
+	{
+		const char *title = i18n_pick(json_object_get(it, "title"), req->lang, NULL);
+		const char *body = i18n_pick(json_object_get(it, "body"), req->lang, NULL);
+		long long id = json_integer_value(json_object_get(it, "id"));
+		feed_add(&f,
+			 &(struct atom_entry){
+				 .id = feed_tag(
+					 req,
+					 arena_printf(req->arena, "news/%s/%lld", origin,
+						      (long long)json_integer_value(
+							      json_object_get(it, "origin_id")))),
+				 .title = title ? title : "",
+				 .link = arena_printf(req->arena, "/news/%lld", id),
+				 .updated = json_str(it, "updated_at"),
+				 .published = json_str(it, "published_at"),
+				 .summary = feed_summary(req, body, true),
+			 });
+	}
+	feed_send(&f);
+}
+
+void
 page_news_list(struct request *req)
 {
 	enum status st;
-	const char *cursor = http_query(req, "before");
+	bool atom = feed_wanted(req);
+	const char *cursor = atom ? NULL : http_query(req, "before");
 	/* own news by default; ?from=peer lists the other side's, mirrored */
 	const char *from = http_query(req, "from");
 	bool peer = from && strcmp(from, "peer") == 0;
 	const char *origin = peer ? req->app->peer_side : req->app->side;
-	json_t *list = db_news_list_published(origin, cursor, NEWS_PAGE_SIZE, &st);
+	json_t *list =
+		db_news_list_published(origin, cursor, atom ? NEWS_FEED_SIZE : NEWS_PAGE_SIZE, &st);
 	if (!list) {
 		if (st == STATUS_INVALID)
 			http_error(req, st, "invalid_cursor", "the page cursor is not valid");
 		else
 			http_error(req, st, "database_unavailable",
 				   "the site cannot reach its database");
+		return;
+	}
+	if (atom) {
+		news_feed(req, origin, peer, json_object_get(list, "items"));
+		json_decref(list);
 		return;
 	}
 	json_t *items = json_array();
@@ -98,16 +155,21 @@ page_news_list(struct request *req)
 		json_array_append_new(items, news_view(req, it, false));
 	}
 	json_t *next = json_object_get(list, "next");
-	json_t *view = json_pack("{s:b, s:o, s:O, s:b}", "has_items", json_array_size(items) > 0,
-				 "items", items, "next", next, "is_first", cursor == NULL);
+	json_t *view =
+		json_pack("{s:b, s:o, s:O, s:b, s:b, s:b}", "has_items", json_array_size(items) > 0,
+			  "items", items, "next", next, "is_first", cursor == NULL, "from_peer",
+			  peer, "peer_is_official", strcmp(req->app->peer_side, "official") == 0);
 	if (json_is_string(next)) {
 		struct strbuf url = STRBUF_INIT;
 		strbuf_addstr(&url, "/news?before=");
 		strbuf_addurlenc(&url, json_string_value(next));
+		if (peer)
+			strbuf_addstr(&url, "&from=peer");
 		json_object_set_new(view, "next_url", json_string(url.buf));
 		strbuf_release(&url);
 	}
 	json_decref(list);
+	feed_advertise(req, news_heading(req, peer), peer ? "from=peer" : NULL);
 	http_render(req, 200, "news_list", view);
 }
 

@@ -8,6 +8,7 @@
 #include "publications/page_publication.h"
 
 #include "common/app.h"
+#include "common/atom.h"
 #include "common/http.h"
 #include "common/i18n.h"
 #include "common/map.h"
@@ -24,6 +25,7 @@
 #include <string.h>
 
 #define PUB_PAGE_SIZE 20
+#define PUB_FEED_SIZE 30 /* entries in a kind's feed */
 #define PUB_QUERY_MAX 200
 #define PUB_MAP_MAX 500 /* features in one GeoJSON answer */
 
@@ -502,16 +504,24 @@ page_pub_list(struct request *req)
 		return;
 	json_t *filter = json_object(), *list = NULL;
 	struct strbuf qs = STRBUF_INIT; /* the filters again, for the next-page link */
-	const char *q = NULL, *cursor = http_query(req, "before");
+	bool atom = feed_wanted(req);
+	const char *q = NULL, *cursor = atom ? NULL : http_query(req, "before");
 	enum status st;
 	if (list_query(req, k, filter, &qs, &q) < 0)
 		goto out;
-	list = db_pub_list(k->name, k->sort_date, filter, q, cursor, PUB_PAGE_SIZE, false, &st);
+	list = db_pub_list(k->name, k->sort_date, filter, q, cursor,
+			   atom ? PUB_FEED_SIZE : PUB_PAGE_SIZE, false, &st);
 	if (!list) {
 		http_error(req, st,
 			   st == STATUS_INVALID ? "invalid_cursor" : "database_unavailable",
 			   st == STATUS_INVALID ? "the page cursor is not valid"
 						: "the site cannot reach its database");
+		goto out;
+	}
+	const char *heading = pub_text(req, arena_printf(req->arena, "nav_%s", k->path));
+	if (atom) {
+		pub_feed(req, k, json_object_get(list, "items"), heading,
+			 qs.len ? qs.buf + 1 : NULL, NULL);
 		goto out;
 	}
 	json_t *items = json_array(), *it, *next = json_object_get(list, "next");
@@ -525,9 +535,7 @@ page_pub_list(struct request *req)
 		"items", items, "has_items", json_array_size(items) > 0, "next", next, "filters",
 		filters_view(req, k, filter), "q", q ? q : "", "is_first", cursor == NULL);
 	json_object_set_new(view, arena_printf(req->arena, "is_%s", k->name), json_true());
-	json_object_set_new(
-		view, "heading",
-		json_string(pub_text(req, arena_printf(req->arena, "nav_%s", k->path))));
+	json_object_set_new(view, "heading", json_string(heading));
 	if (pub_kind_is_located(k))
 		json_object_set_new(view, "map", list_map(req, k, &qs));
 	if (json_is_string(next)) {
@@ -538,6 +546,7 @@ page_pub_list(struct request *req)
 		json_object_set_new(view, "next_url", json_string(url.buf));
 		strbuf_release(&url);
 	}
+	feed_advertise(req, heading, qs.len ? qs.buf + 1 : NULL);
 	http_render(req, 200, "publication_list", view);
 out:
 	json_decref(list);

@@ -7,6 +7,7 @@
 #include "internal.h"
 
 #include "common/arena.h"
+#include "common/atom.h"
 #include "common/db.h"
 #include "common/log.h"
 #include "common/map.h"
@@ -128,6 +129,8 @@ list_view(struct request *req, const char *path)
 				    json_sprintf("%s?%s%sbefore=%lld", path, fq, *fq ? "&" : "",
 						 (long long)json_integer_value(next)));
 	json_object_set_new(view, "filter_action", json_string(path));
+	/* the feed of what the page shows, served by the feeds module at its first address */
+	feed_advertise_path(req, t_get(req, "nav_reports"), "/reports/feed.atom", fq);
 	json_object_set_new(view, "geojson_url",
 			    json_sprintf("/reports.geojson%s%s", *fq ? "?" : "", fq));
 	json_decref(list);

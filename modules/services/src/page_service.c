@@ -10,11 +10,13 @@
 
 #include "appointments/appointments.h"
 #include "common/app.h"
+#include "common/atom.h"
 #include "common/check.h"
 #include "common/http.h"
 #include "common/i18n.h"
 #include "common/log.h"
 #include "common/page_util.h"
+#include "common/strbuf.h"
 #include "common/xalloc.h"
 #include "forms/forms.h"
 #include "publications/db_publication.h"
@@ -127,6 +129,36 @@ groups_of(struct request *req, json_t *items)
 	return groups;
 }
 
+/* A service's sheet, for its feed entry: /services/{key}. */
+static const char *
+sheet_link(struct request *req, json_t *row)
+{
+	return arena_printf(req->arena, "/services/%s",
+			    json_str(json_object_get(row, "data"), "key"));
+}
+
+/* The catalogue's filters and search as a query string "life_event=..&mode=..&q=.." (arena),
+ * for its feed. */
+static const char *
+catalogue_query(struct request *req, json_t *filter, const char *q)
+{
+	struct strbuf qs = STRBUF_INIT;
+	const char *key;
+	json_t *v;
+	json_object_foreach(filter, key, v)
+	{
+		strbuf_addf(&qs, "%s%s=", qs.len ? "&" : "", key);
+		strbuf_addurlenc(&qs, json_string_value(v));
+	}
+	if (q && *q) {
+		strbuf_addstr(&qs, qs.len ? "&q=" : "q=");
+		strbuf_addurlenc(&qs, q);
+	}
+	const char *out = arena_strdup(req->arena, qs.buf);
+	strbuf_release(&qs);
+	return out;
+}
+
 void
 page_service_catalogue(struct request *req)
 {
@@ -147,11 +179,17 @@ page_service_catalogue(struct request *req)
 		goto out;
 	}
 	json_t *items = json_object_get(list, "items");
+	const char *query = catalogue_query(req, filter, q);
+	if (feed_wanted(req)) {
+		pub_feed(req, &service_kind, items, t_get(req, "nav_services"), query, sheet_link);
+		goto out;
+	}
 	bool searched = (q && *q) || json_object_size(filter);
 	json_t *view = json_pack("{s:o, s:I, s:s, s:b, s:O}", "groups", groups_of(req, items),
 				 "count", (json_int_t)json_array_size(items), "q", q ? q : "",
 				 "searched", searched, "filters", filters);
 	json_object_set_new(view, "has_services", json_boolean(json_array_size(items) > 0));
+	feed_advertise(req, t_get(req, "nav_services"), query);
 	http_render(req, 200, "service_catalogue", view);
 out:
 	json_decref(list);

@@ -21,7 +21,8 @@
 
 // clang-format off
 #define SERVICES_PUBLIC_ROUTES \
-	{"GET", "/services", page_service_catalogue, ROUTE_JSON_TWIN | ROUTE_CACHE, 0, "services"}, \
+	{"GET", "/services", page_service_catalogue, \
+	 ROUTE_JSON_TWIN | ROUTE_ATOM_TWIN | ROUTE_CACHE, 0, "services"}, \
 	{"GET", "/services/{key}", page_service_sheet, ROUTE_JSON_TWIN | ROUTE_CACHE, 0, \
 	 "services_sheet"}, \
 	{"GET", "/services/{id}/history", page_pub_history, ROUTE_JSON_TWIN | ROUTE_CACHE, 0, \

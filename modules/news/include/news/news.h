@@ -18,5 +18,8 @@ extern const struct module news_module;
 json_t *news_view(struct request *req, json_t *item, bool full);
 /* The views of origin's limit newest published items, or NULL when the database failed. */
 json_t *news_views(struct request *req, const char *origin, int limit);
+/* Advertise the Atom feeds of this side's news and of the peer's (common/atom.h) on a page
+ * that shows both (the home page). */
+void news_advertise_feeds(struct request *req);
 
 #endif

@@ -29,6 +29,15 @@ void page_staff_pub_publish(struct request *req);
 void page_staff_pub_unpublish(struct request *req);
 void page_staff_project_milestone(struct request *req);
 
+/*
+ * Reply with the Atom feed (common/atom.h) of kind k's published rows (db rows, as
+ * db_pub_list gives them; others are skipped), titled "<site> — title", the list's filters
+ * query ("a=1&b=2", or NULL) carried into its links; each entry's page is link(req, row), or
+ * "/<path>/<id>" when link is NULL. What a kind's list answers at "<path>.atom".
+ */
+void pub_feed(struct request *req, const struct kind *k, json_t *rows, const char *title,
+	      const char *query, const char *(*link)(struct request *req, json_t *row));
+
 /* The kind of the request's path, or NULL (then it replied 404). */
 const struct kind *page_pub_kind(struct request *req);
 /* The view of an item in the reader's language; full adds the rendered texts and history size. */
@@ -82,7 +91,7 @@ void page_pub_by_origin(struct request *req);
 /* Public rows for one kind path ("projects"): both platforms (the origin its own items, the
  * peer its mirror). */
 #define PUBLICATION_PUBLIC_ROUTES(path) \
-	{"GET", "/" path, page_pub_list, ROUTE_JSON_TWIN | ROUTE_CACHE, 0, path}, \
+	{"GET", "/" path, page_pub_list, ROUTE_JSON_TWIN | ROUTE_ATOM_TWIN | ROUTE_CACHE, 0, path}, \
 	{"GET", "/" path "/{id}", page_pub_item, ROUTE_JSON_TWIN | ROUTE_CACHE, 0, path "_item"}, \
 	{"GET", "/" path "/{id}/history", page_pub_history, ROUTE_JSON_TWIN | ROUTE_CACHE, 0, \
 	 path "_history"}
