@@ -12,16 +12,47 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
+import { copyFileSync } from 'node:fs';
+import path from 'node:path';
+import { tempDir } from '../lib/harness.mjs';
 import { readLog, staffClient, startLinkedPair, waitForMirror } from '../lib/federation.mjs';
 import {
-	Client, getHtml, getJson, loadDemo, signedIn, sql, startSite,
+	Client, cliFor, getHtml, getJson, loadDemo, signedIn, sql, startSite,
 } from '../lib/http.mjs';
 
 const MARKER = 'marqueur-dlg-5k2p';
 const NAME = 'Lecteur-dlg-77x';
 
+const PYTHON = '/usr/bin/python3'; // Debian's, with feedparser (not the pyenv one on PATH)
+const FEEDPARSER = String.raw`
+import json, sys, feedparser
+d = feedparser.parse(sys.argv[1])
+json.dump({'status': d.get('status'), 'bozo': int(bool(d.bozo)),
+    'error': str(d.get('bozo_exception', '')), 'version': d.get('version'),
+    'language': d.feed.get('language'), 'title': d.feed.get('title'),
+    'entries': [{'id': e.get('id'), 'title': e.get('title'), 'link': e.get('link'),
+        'summary': e.get('summary'), 'published': e.get('published')} for e in d.entries]},
+    sys.stdout)
+`;
+
+/** The feed at url as feedparser (an outside parser) reads it. */
+function feedparse(url) {
+	return new Promise((resolve, reject) => {
+		const p = spawn(PYTHON, ['-c', FEEDPARSER, url], { stdio: ['ignore', 'pipe', 'pipe'] });
+		let out = '';
+		let err = '';
+		p.stdout.on('data', (d) => { out += d; });
+		p.stderr.on('data', (d) => { err += d; });
+		p.on('error', reject);
+		p.on('close', (code) => (code === 0 ? resolve(JSON.parse(out))
+			: reject(new Error(`feedparser exited ${code}: ${err}`))));
+	});
+}
+
 let pair;
+let hidden; // a question a moderator hid
 let agent;
 let moderator;
 
@@ -69,7 +100,11 @@ before(async () => {
 	// the demo: the commune's items, then residents' reports and questions, then the answers
 	await loadDemo(pair.official);
 	await waitForMirror(pair.official, pair.citizen);
-	await loadDemo(pair.citizen);
+	// the residents' part of the demo the answers need (reports, questions) from its own files
+	const dir = tempDir('baladiya-dialogue-demo-');
+	for (const f of ['reports.json', 'questions.json']) copyFileSync(`demo/citizen/${f}`, path.join(dir, f));
+	const r = await cliFor(pair.citizen, ['demo', 'load', dir]);
+	assert.equal(r.code, 0, r.stderr);
 	await waitForMirror(pair.citizen, pair.official);
 	const out = await loadDemo(pair.official);
 	assert.doesNotMatch(out.stdout, /wait to be mirrored/);
@@ -300,6 +335,7 @@ describe('dialogue', () => {
 		const secret = `Appelez le 0550 11 22 33 ${MARKER}-hide`;
 		const title = 'Question à masquer';
 		const hid = await asked({ title, text: secret, display_name: 'Masqué-dlg' });
+		hidden = hid;
 		await waitForMirror(pair.citizen, pair.official);
 		assert.ok((await getHtml(pair.official, `/dialogue/${hid}?lang=fr`)).includes(secret));
 		const list = await moderator.get('/staff/dialogue?lang=fr');
@@ -333,6 +369,29 @@ describe('dialogue', () => {
 		// a hidden question leaves the agents' queue
 		assert.ok(!(await agent.get('/staff/dialogue.json')).json.items.some((q) => q.ref === hid));
 		assert.equal((await agent.post(`/staff/dialogue/${hid}/answer`, { text_fr: 'x' })).errorCode, 'question_not_open');
+	});
+
+	test('the lists\' Atom feeds, advertised and read by feedparser', async () => {
+		for (const srv of [pair.official, pair.citizen]) {
+			const html = await getHtml(srv, '/dialogue?state=answered&lang=fr');
+			assert.match(html, /<link rel="alternate" type="application\/atom\+xml"[^>]* href="\/dialogue\.atom\?state=answered&amp;lang=fr"/);
+			const f = await feedparse(`${srv.url}/dialogue.atom?state=answered&lang=fr`);
+			assert.equal(f.status, 200);
+			assert.equal(f.bozo, 0, f.error);
+			assert.equal(f.version, 'atom10');
+			assert.equal(f.language, 'fr');
+			const led = f.entries.find((e) => e.title === 'Où en est l\'éclairage LED ?');
+			assert.ok(led, `${srv.side}: the demo's answered question`);
+			assert.match(led.link, new RegExp(`^${srv.url}/dialogue/Q-[0-9A-Z]{4}-[0-9A-Z]{4}$`));
+			assert.match(led.summary, /35 %/, 'an answered question\'s entry is its answer');
+			const all = await feedparse(`${srv.url}/dialogue.atom?state=all&lang=ar`);
+			assert.equal(all.bozo, 0, all.error);
+			assert.ok(all.entries.length >= 8);
+			assert.ok(!all.entries.some((e) => e.link.endsWith(hidden)), 'no hidden question');
+			assert.ok(!JSON.stringify(all).includes(MARKER + '-hide'));
+		}
+		const bad = await fetch(`${pair.citizen.url}/dialogue.atom?theme=astrologie`);
+		assert.equal(bad.status, 400);
 	});
 
 	test('pre-moderation and the per-client limit (a second citizen daemon)', async () => {

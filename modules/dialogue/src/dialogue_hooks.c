@@ -14,6 +14,7 @@
 #include "common/page_util.h"
 #include "common/secret.h"
 #include "moderation/moderation.h"
+#include "notify/notify.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -143,6 +144,27 @@ cites_fit(json_t *cites)
 	return true;
 }
 
+/*
+ * Tell the question's followers (verified askers who asked to be told; citizen platform) what
+ * the commune did, in the applier's transaction: the message exists exactly when the change
+ * does. Hidden questions have no followers left.
+ */
+static enum status
+tell_followers(const char *ref, const char *what_key)
+{
+	enum status st;
+	json_t *q = db_question_by_ref(ref, false, &st);
+	if (!q)
+		return STATUS_UNAVAILABLE;
+	char path[32];
+	snprintf(path, sizeof(path), "/dialogue/%s", ref);
+	int rc =
+		notify_item_changed("question", ref, json_string_value(json_object_get(q, "title")),
+				    path, what_key, NULL);
+	json_decref(q);
+	return rc < 0 ? STATUS_UNAVAILABLE : STATUS_OK;
+}
+
 /* question.answered: the commune's answer (or pointer to an earlier one). */
 static enum status
 apply_answered(const struct hook_event *ev)
@@ -169,7 +191,7 @@ apply_answered(const struct hook_event *ev)
 	json_decref(a);
 	if (st == STATUS_NOT_FOUND || st == STATUS_CONFLICT)
 		return unfit(ev, "no open question with that reference here");
-	return st;
+	return st == STATUS_OK ? tell_followers(ref, "dialogue_notify_answered") : st;
 }
 
 /* question.merged: the commune merged a question into an earlier one. */
@@ -186,7 +208,9 @@ apply_merged(const struct hook_event *ev)
 	if (!t)
 		return st == STATUS_NOT_FOUND ? unfit(ev, "no such target here") : st;
 	st = db_question_merge(ref, into, ev->occurred_at);
-	return st == STATUS_CONFLICT ? unfit(ev, "no open question with that reference here") : st;
+	if (st == STATUS_CONFLICT)
+		return unfit(ev, "no open question with that reference here");
+	return st == STATUS_OK ? tell_followers(ref, "dialogue_notify_merged") : st;
 }
 
 enum status

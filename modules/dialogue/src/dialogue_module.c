@@ -32,7 +32,7 @@ static const struct config_def dialogue_settings_defs[] = {
 /* "/dialogue/ask" before "/dialogue/{ref}": the router takes the first match */
 // clang-format off
 static const struct route citizen_routes[] = {
-	{"GET", "/dialogue", page_dialogue_list, ROUTE_JSON_TWIN, 0, "dialogue"},
+	{"GET", "/dialogue", page_dialogue_list, ROUTE_JSON_TWIN | ROUTE_ATOM_TWIN, 0, "dialogue"},
 	{"GET", "/dialogue/ask", page_dialogue_ask, 0, 0, "dialogue_ask"},
 	{"POST", "/dialogue/ask", page_dialogue_ask_post, 0, ASK_MAX_BODY, "dialogue_ask_post"},
 	{"GET", "/dialogue/{ref}", page_dialogue_item, ROUTE_JSON_TWIN, 0, "dialogue_question"},
@@ -45,7 +45,7 @@ static const struct route citizen_routes[] = {
 };
 
 static const struct route official_routes[] = {
-	{"GET", "/dialogue", page_dialogue_list, ROUTE_JSON_TWIN, 0, "dialogue"},
+	{"GET", "/dialogue", page_dialogue_list, ROUTE_JSON_TWIN | ROUTE_ATOM_TWIN, 0, "dialogue"},
 	{"GET", "/dialogue/{ref}", page_dialogue_item, ROUTE_JSON_TWIN, 0, "dialogue_question"},
 	{"GET", "/staff/dialogue", page_staff_dialogue_queue, ROUTE_STAFF | ROUTE_JSON_TWIN, 0,
 	 "staff_dialogue_queue"},

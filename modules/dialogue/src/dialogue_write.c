@@ -13,10 +13,12 @@
 #include "common/outbox.h"
 #include "common/secret.h"
 #include "moderation/moderation.h"
+#include "notify/notify.h"
 #include "publications/db_publication.h"
 #include "publications/publication.h"
 #include "reports/db_report.h"
 
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -81,6 +83,17 @@ question_submit(const struct question_input *in, enum status *st)
 	char ref[PUBLIC_REF_SIZE];
 	public_ref_new('Q', ref);
 	json_t *q = db_question_create(ref, in, st);
+	if (q && in->follow_to) {
+		/* the unsubscribe link travels in the messages; nobody needs the token here */
+		char token[SECRET_TOKEN_SIZE];
+		int rc = notify_follow("question", ref, in->follow_channel, in->follow_to, in->lang,
+				       token);
+		OPENSSL_cleanse(token, sizeof(token));
+		if (rc < 0) {
+			json_decref(q);
+			q = NULL;
+		}
+	}
 	if (q && !dialogue_settings.premoderate) {
 		json_t *p = publish(q, st);
 		json_decref(q);
@@ -132,6 +145,11 @@ question_hide(const char *ref, const char *reason, enum status *st)
 		goto out;
 	bool was_public = json_is_string(json_object_get(old, "asked_at"));
 	q = db_question_hide(ref, reason, NULL, NULL, st);
+	if (q && notify_unfollow_item("question", ref) < 0) {
+		json_decref(q);
+		q = NULL;
+		*st = STATUS_UNAVAILABLE;
+	}
 	if (q)
 		m = db_moderation_add(QUESTION_OWNER, 0, "hide_question",
 				      json_string_value(json_object_get(q, "ref")), reason,

@@ -39,7 +39,7 @@ bool dialogue_theme_is_valid(const char *s);
 bool dialogue_quarter_is_valid(const char *s);
 /* True when s holds a bidirectional embedding, override or isolate control (U+202A..U+202E,
  * U+2066..U+2069): they make a name or a title read as something else. */
-bool text_has_bidi_control(const char *s);
+bool dialogue_has_bidi_control(const char *s);
 /*
  * Check a question as the form sends it (cleaned texts, "" when absent): NULL when it fits,
  * else the error code (question_title_required, question_title_too_long,
@@ -68,9 +68,12 @@ const char *plain_string(json_t *v);
 
 /* ---- dialogue_write.c: the write paths (rows and signed events in one transaction) ---- */
 
-/* The question as a resident gives it (already checked by question_check). */
+/* The question as a resident gives it (already checked by question_check); follow_to (NULL:
+ * none) is the verified contact of an asker who asked to be told of the answer (channel
+ * follow_channel, "email" or "sms"), followed through notify, never stored with the question. */
 struct question_input {
 	const char *title, *text, *name, *quarter, *theme, *lang;
+	const char *follow_channel, *follow_to;
 };
 /*
  * Store a resident's question: public at once with its question.asked, or pending (pre-

@@ -10,7 +10,9 @@
 
 #include "common/app.h"
 #include "common/arena.h"
+#include "common/atom.h"
 #include "common/http.h"
+#include "common/i18n.h"
 #include "common/page_util.h"
 #include "common/secret.h"
 #include "common/site.h"
@@ -66,6 +68,54 @@ filter_query(struct request *req, const struct question_filter *f)
 	return out;
 }
 
+/* The list's heading on this platform. */
+static const char *
+heading(struct request *req)
+{
+	return dialogue_t(req, strcmp(req->app->side, ANSWER_OWNER) == 0
+				       ? "dialogue_title_official"
+				       : "dialogue_title_citizen");
+}
+
+/* The list's Atom feed (/dialogue.atom with the same filters): what the page shows, hidden
+ * questions left out; an answered question's entry is its answer, dated by it. */
+static void
+send_feed(struct request *req, json_t *list, const char *query)
+{
+	struct feed f;
+	feed_begin(req, &f, heading(req), query);
+	size_t i;
+	json_t *q;
+	json_array_foreach(json_object_get(list, "items"), i, q)
+	{
+		if (strcmp(json_str(q, "visibility"), "public") != 0)
+			continue;
+		const char *ref = json_str(q, "ref");
+		json_t *a = json_object_get(q, "answer");
+		const char *answer =
+			json_is_object(a) ? i18n_pick(json_object_get(a, "body"), req->lang, NULL)
+					  : NULL;
+		feed_add(&f,
+			 &(struct atom_entry){
+				 .id = feed_tag(req, arena_printf(req->arena, "question/%s", ref)),
+				 .title = json_str(q, "title"),
+				 .link = arena_printf(req->arena, "/dialogue/%s", ref),
+				 .updated = json_is_object(a) ? json_str(a, "answered_at")
+							      : json_str(q, "asked_at"),
+				 .published = json_str(q, "asked_at"),
+				 .category = *json_str(q, "theme") ? json_str(q, "theme") : NULL,
+				 .category_label =
+					 *json_str(q, "theme")
+						 ? dialogue_theme_label(req, json_str(q, "theme"))
+						 : NULL,
+				 .summary = feed_summary(
+					 req, answer && *answer ? answer : json_str(q, "text"),
+					 false),
+			 });
+	}
+	feed_send(&f);
+}
+
 void
 page_dialogue_list(struct request *req)
 {
@@ -78,6 +128,12 @@ page_dialogue_list(struct request *req)
 	json_t *list = db_question_list(&f, before, DIALOGUE_LIST_PAGE);
 	if (!list) {
 		page_db_unavailable(req);
+		return;
+	}
+	const char *query = filter_query(req, &f);
+	if (feed_wanted(req)) {
+		send_feed(req, list, query);
+		json_decref(list);
 		return;
 	}
 	json_t *items = json_array();
@@ -99,9 +155,10 @@ page_dialogue_list(struct request *req)
 	json_t *next = json_object_get(list, "next");
 	if (json_is_integer(next))
 		json_object_set_new(view, "next_url",
-				    json_sprintf("/dialogue?%s&before=%lld", filter_query(req, &f),
+				    json_sprintf("/dialogue?%s&before=%lld", query,
 						 (long long)json_integer_value(next)));
 	json_decref(list);
+	feed_advertise(req, heading(req), query);
 	http_render(req, 200, "dialogue", view);
 }
 

@@ -12,10 +12,28 @@
 #include "common/log.h"
 #include "common/page_util.h"
 #include "common/site.h"
+#include "participation/participation.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define QUESTION_RATE_PER_MINUTE 3 /* per client (client.h), unless set otherwise */
+
+/*
+ * Being told of the answer: a verified resident who consented to notifications ticks a box; the
+ * others get the way to verify (optional: asking needs no contact at all).
+ */
+static json_t *
+notify_view(struct request *req)
+{
+	struct participant p;
+	if (participant_of(req, &p) && p.notify_ok)
+		return json_pack("{s:b}", "can_follow", true);
+	char *url = participation_verify_url("/dialogue/ask");
+	json_t *v = json_pack("{s:b, s:s}", "can_follow", false, "verify_url", url);
+	free(url);
+	return v;
+}
 
 /* The form's view: empty, or what was typed with its error. */
 static json_t *
@@ -29,6 +47,7 @@ ask_view(struct request *req, const struct question_input *in, const char *code,
 		page_options(req, dialogue_themes, dialogue_theme_label, in ? in->theme : NULL),
 		"title_max", QUESTION_TITLE_MAX, "text_max", QUESTION_TEXT_MAX, "name_max",
 		QUESTION_NAME_MAX, "premoderated", dialogue_settings.premoderate);
+	json_object_set_new(v, "notify", notify_view(req));
 	if (code) {
 		json_object_set_new(
 			v, "error",
@@ -73,6 +92,14 @@ page_dialogue_ask_post(struct request *req)
 	if (!page_rate_allow(req, "question", QUESTION_RATE_PER_MINUTE, "too_many_questions",
 			     "too many questions from this connection; wait a minute"))
 		return;
+	/* the contact stays in notify's follows, never with the question, never in a log */
+	struct participant p;
+	char channel[8], to[256];
+	if (http_form_value(req, "follow") && participant_of(req, &p) &&
+	    participant_contact(&p, channel, to, sizeof(to))) {
+		in.follow_channel = channel;
+		in.follow_to = to;
+	}
 	enum status st;
 	json_t *q = question_submit(&in, &st);
 	if (!q) {
@@ -80,7 +107,8 @@ page_dialogue_ask_post(struct request *req)
 		return;
 	}
 	/* the reference only: nothing the resident wrote goes to the log */
-	log_info("question %s asked (%s)", json_str(q, "ref"), json_str(q, "visibility"));
+	log_info("question %s asked (%s%s)", json_str(q, "ref"), json_str(q, "visibility"),
+		 in.follow_to ? ", followed" : "");
 	http_cache_bump();
 	if (req->want_json)
 		http_json(req, 201, question_view(req, q));
