@@ -11,6 +11,7 @@
 
 #include "common/check.h"
 #include "common/db.h"
+#include "notify/notify.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,7 +262,7 @@ book_in_tx(long long unused, const struct appt_new *b, long long *id, const char
 	}
 	*id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 	PQclear(res);
-	return STATUS_OK;
+	return b->notify && b->notify(b, b->notify_ctx) < 0 ? STATUS_UNAVAILABLE : STATUS_OK;
 }
 
 enum status
@@ -289,14 +290,24 @@ db_appt_by_token(const char *token_hash, enum status *st)
 }
 
 int
-db_appt_cancel(long long id)
+db_appt_cancel(long long id, const char *reminder_key)
 {
 	char i[24];
-	return changed(db_exec(
+	if (db_begin() < 0)
+		return -1;
+	int n = changed(db_exec(
 		"WITH b AS (UPDATE appt_bookings SET status = 'cancelled', updated_at = now()"
 		"  WHERE id = $1 AND status = 'booked' AND starts_at > now() RETURNING slot_id)"
 		" UPDATE appt_slots s SET booked = s.booked - 1 FROM b WHERE s.id = b.slot_id",
 		DB_PARAMS(LL(i, id))));
+	/* the reminder goes with the booking, in the same transaction */
+	if (n > 0 && notify_cancel(reminder_key) < 0)
+		n = -1;
+	if (n <= 0 || db_commit() < 0) {
+		db_rollback();
+		return n == 0 ? 0 : -1;
+	}
+	return n;
 }
 
 /* Move booking id in the open transaction (see db_appt_reschedule). */
@@ -305,7 +316,7 @@ reschedule_in_tx(long long id, const struct appt_new *to, long long *unused, con
 {
 	(void)unused;
 	char i[24], slot[24], cid[24];
-	PGresult *res = db_exec("SELECT slot_id FROM appt_bookings WHERE id = $1"
+	PGresult *res = db_exec("SELECT slot_id, contact FROM appt_bookings WHERE id = $1"
 				" AND status = 'booked' AND starts_at > now() FOR UPDATE",
 				DB_PARAMS(LL(i, id)));
 	if (!res)
@@ -315,9 +326,12 @@ reschedule_in_tx(long long id, const struct appt_new *to, long long *unused, con
 		*code = "booking_inactive";
 		return STATUS_CONFLICT;
 	}
-	char old[24];
+	char old[24], contact[APPT_CONTACT_MAX + 1];
 	snprintf(old, sizeof(old), "%s", PQgetvalue(res, 0, 0));
+	snprintf(contact, sizeof(contact), "%s", PQgetvalue(res, 0, 1));
 	PQclear(res);
+	struct appt_new moved = *to; /* with the contact the messages go to */
+	moved.contact = contact;
 	if (!take_place(to, slot))
 		return STATUS_UNAVAILABLE;
 	if (!*slot) {
@@ -331,7 +345,8 @@ reschedule_in_tx(long long id, const struct appt_new *to, long long *unused, con
 		       DB_PARAMS(i, slot, LL(cid, to->counter_id), to->service, to->starts)) < 0)
 		return db_is_unique_violation() ? (*code = "booking_already", STATUS_CONFLICT)
 						: STATUS_UNAVAILABLE;
-	return STATUS_OK;
+	return moved.notify && moved.notify(&moved, moved.notify_ctx) < 0 ? STATUS_UNAVAILABLE
+									  : STATUS_OK;
 }
 
 enum status
@@ -352,7 +367,7 @@ db_appt_counters(void)
 
 #define DAY_ROW                                                                                    \
 	"b.id, b.code, " LOCAL_TIME("b.starts_at") " AS time, b.service, o.title, b.status,"       \
-						   " b.name, b.contact"
+						   " b.name, b.contact, b.lang"
 
 json_t *
 db_appt_day(long long counter_id, const char *day)
@@ -379,7 +394,8 @@ db_appt_mark(long long id, const char *status)
 }
 
 json_t *
-db_appt_close_day(long long counter_id, const char *day, const char *reason)
+db_appt_close_day(long long counter_id, const char *day, const char *reason,
+		  int (*each)(json_t *row, void *ctx), void *ctx)
 {
 	char cid[24];
 	if (db_begin() < 0)
@@ -404,6 +420,14 @@ db_appt_close_day(long long counter_id, const char *day, const char *reason)
 					      "b.service"
 					      " ORDER BY b.starts_at, b.id",
 				DB_PARAMS(cid, day)));
+	size_t i;
+	json_t *row;
+	json_array_foreach(out, i, row) if (each && each(row, ctx) < 0)
+	{
+		json_decref(out);
+		out = NULL;
+		break;
+	}
 	if (!out || db_commit() < 0) {
 		db_rollback();
 		json_decref(out);

@@ -36,6 +36,10 @@ struct appt_new {
 	int capacity;
 	const char *code, *token_hash, *nonce, *lang, *name, *contact;
 	int per_contact;
+	/* called in the transaction that writes the booking (the messages to the resident,
+	 * appt_notify.c); its -1 rolls the booking back. NULL: none */
+	int (*notify)(const struct appt_new *b, void *ctx);
+	void *notify_ctx;
 };
 /*
  * Take a place and write the booking in one transaction; the slot's row (its lock and its
@@ -48,9 +52,9 @@ enum status db_appt_book(const struct appt_new *b, long long *id, const char **c
  * title, slot_minutes, capacity, day, time, starts_at, status, future, lang}, never the
  * person's data; NULL with *st NOT_FOUND or UNAVAILABLE. */
 json_t *db_appt_by_token(const char *token_hash, enum status *st);
-/* Cancel booking id (still booked, in the future) and give its place back: 1, 0 (not
- * cancellable), -1. */
-int db_appt_cancel(long long id);
+/* Cancel booking id (still booked, in the future), give its place back and drop its queued
+ * reminder (reminder_key, appt_reminder_key), in one transaction: 1, 0 (not cancellable), -1. */
+int db_appt_cancel(long long id, const char *reminder_key);
 /* Move booking id to another slot (struct appt_new's counter_id, service, starts, capacity)
  * in one transaction: STATUS_OK, STATUS_CONFLICT with *code "booking_slot_full" or
  * "booking_inactive", STATUS_UNAVAILABLE. */
@@ -66,7 +70,8 @@ int db_appt_mark(long long id, const char *status);
 /* Close counter_id on day (reason {"ar","fr"} JSON text) and flag its bookings "closed",
  * giving their places back; the affected bookings with their contacts for calling (same shape
  * as db_appt_day). */
-json_t *db_appt_close_day(long long counter_id, const char *day, const char *reason);
+json_t *db_appt_close_day(long long counter_id, const char *day, const char *reason,
+			  int (*each)(json_t *row, void *ctx), void *ctx);
 
 /* Staff configuration. names/places/titles are {"ar","fr"} JSON text. A new counter (id 0)
  * opens Sunday to Thursday, 08:00-16:30: its id; an existing one is updated: id, 0 when there

@@ -155,6 +155,36 @@ bool appt_check_slot(struct request *req, const struct appt_plan *p, const char 
 /* "weekday YYYY-MM-DD" in the reader's language (arena). */
 const char *appt_day_label(struct request *req, const char *day);
 
+/* ---- messages to the resident (appt_notify.c, module notify) ---- */
+#define APPT_KEY_SIZE 64
+#define APPT_ISO_SIZE 24
+struct appt_new;
+/* What the booking's messages need besides the booking: in the booking's language. */
+struct appt_note {
+	const struct app *app;
+	const char *lang;
+	json_t *offer;    /* appt_plan_offer of the booking's counter: title, counter, place */
+	const char *link; /* the whole private link, with the token */
+	bool moved;       /* a move: "moved" instead of the confirmation */
+	char old_key[APPT_KEY_SIZE]; /* a move: the reminder of the old slot, dropped */
+	char day[APPT_DAY_SIZE], time[6];
+};
+/* notify of struct appt_new: the confirmation (or move) and the reminder. 0/-1. */
+int appt_notify_booked(const struct appt_new *b, void *ctx);
+/* What closing a counter's day tells each booking (row: a DAY_ROW with lang). */
+struct appt_close_note {
+	const struct app *app;
+	const char *day, *reason;
+	const char *book_base; /* the public URL */
+};
+int appt_notify_closed(json_t *row, void *ctx);
+/* The dedupe key of booking code's reminder for the slot at local day and "HH:MM". */
+void appt_reminder_key(const char *code, const char *day, const char *hhmm,
+		       char out[APPT_KEY_SIZE]);
+/* When the reminder of a slot starting at starts ("YYYY-MM-DDTHH:MM:00+01:00") goes out: two
+ * days before at 09:00 local time, as UTC ISO 8601 in out; false when that is not after now. */
+bool appt_reminder_time(const char *starts, time_t now, char out[APPT_ISO_SIZE]);
+
 /* ---- jobs, demo ---- */
 int appt_retention_run(struct app *app);
 int appt_demo_load(struct app *app, const char *dir);

@@ -304,6 +304,15 @@ page_appt_book(struct request *req)
 		goto out;
 	secret_token_new(token, sha);
 	appt_new_code(code);
+	struct appt_note note = {
+		.app = req->app,
+		.lang = req->lang,
+		.offer = appt_plan_offer(&p, b.counter_id),
+		.link = arena_printf(req->arena, "%s/appointments/b/%s", page_public_base(req),
+				     token),
+	};
+	b.notify = appt_notify_booked;
+	b.notify_ctx = &note;
 	long long id;
 	const char *why;
 	enum status st = db_appt_book(&b, &id, &why);

@@ -12,6 +12,7 @@
 #include "common/check.h"
 #include "common/log.h"
 #include "common/page_util.h"
+#include "notify/notify.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,13 +80,22 @@ page_appt_booking(struct request *req)
 	appt_render(req, 200, "appt_booking", v);
 }
 
+/* Cancel the booking of row and drop its reminder: 1, 0 (not cancellable), -1. */
+static int
+cancel(json_t *row)
+{
+	char key[APPT_KEY_SIZE];
+	appt_reminder_key(json_str(row, "code"), json_str(row, "day"), json_str(row, "time"), key);
+	return db_appt_cancel(json_integer_value(json_object_get(row, "id")), key);
+}
+
 void
 page_appt_cancel(struct request *req)
 {
 	json_t *row = tracked(req);
 	if (!row)
 		return;
-	int n = active(row) ? db_appt_cancel(json_integer_value(json_object_get(row, "id"))) : 0;
+	int n = active(row) ? cancel(row) : 0;
 	if (n < 0)
 		page_db_unavailable(req);
 	else if (n == 0)
@@ -119,6 +129,19 @@ page_appt_reschedule(struct request *req)
 	} else if (appt_plan_load(&p, service, time(NULL)) < 0) {
 		page_db_unavailable(req);
 	} else if (appt_check_slot(req, &p, http_form(req, "day"), http_form(req, "slot"), &to)) {
+		struct appt_note note = {
+			.app = req->app,
+			.lang = json_str(row, "lang"),
+			.offer = appt_plan_offer(&p, to.counter_id),
+			.link = arena_printf(req->arena, "%s/appointments/b/%s",
+					     page_public_base(req), http_param(req, "token")),
+			.moved = true,
+		};
+		appt_reminder_key(json_str(row, "code"), json_str(row, "day"),
+				  json_str(row, "time"), note.old_key);
+		to.code = json_str(row, "code");
+		to.notify = appt_notify_booked;
+		to.notify_ctx = &note;
 		enum status st = db_appt_reschedule(json_integer_value(json_object_get(row, "id")),
 						    &to, &why);
 		if (st == STATUS_UNAVAILABLE)

@@ -147,7 +147,9 @@ page_appt_close_day(struct request *req)
 	json_t *r = json_pack("{s:s, s:s}", "ar", reason, "fr", reason);
 	char *rtext = json_dumps(r, JSON_COMPACT);
 	json_decref(r);
-	json_t *rows = db_appt_close_day(counter, day, rtext);
+	struct appt_close_note note = {
+		.app = req->app, .day = day, .reason = reason, .book_base = page_public_base(req)};
+	json_t *rows = db_appt_close_day(counter, day, rtext, appt_notify_closed, &note);
 	free(rtext);
 	if (!rows) {
 		page_db_unavailable(req);

@@ -170,6 +170,15 @@ db_message_add(long long file_id, const char *author, long long account_id, cons
 					     submit_key)));
 }
 
+int
+db_file_notified(long long file_id, const char *status)
+{
+	static const char q[] = "UPDATE form_files SET notified_status = $2, notified_at = now()"
+				" WHERE id = $1";
+	char fid[24];
+	return db_command(q, DB_PARAMS(LL(fid, file_id), status));
+}
+
 enum status
 db_file_set_status(long long file_id, const char *status, const char *detail_json,
 		   const char *author, long long account_id)

@@ -44,6 +44,8 @@ long long db_file_create(const struct db_new_file *f);
 /* Store one attachment (hex: "\\x..." bytea text); message_id 0 when none. 0 or -1. */
 int db_attachment_add(long long file_id, const char *field, long long message_id,
 		      const char *media_type, size_t size, const char *sha256, const char *hex);
+/* Record that the resident was told of status (form_files.notified_status, notified_at). 0/-1. */
+int db_file_notified(long long file_id, const char *status);
 /* Append a status change (author "resident" or "staff", account_id 0 for none). 0 or -1. */
 int db_status_add(long long file_id, const char *status, const char *detail_json,
 		  const char *author, long long account_id);

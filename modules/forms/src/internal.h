@@ -149,4 +149,10 @@ void page_staff_form_figures(struct request *req);
 struct app;
 int form_demo_load(struct app *app, const char *dir);
 
+/* form_notify.c: the resident's notifications (module notify), in the caller's transaction */
+/* The resident who consented follows file ref at contact (as typed), in lang. 0/-1. */
+int form_notify_follow(const char *ref, const char *contact, const char *lang);
+/* The agents set file's status: its follower is told (hourly digest). 0/-1. */
+int form_notify_status(json_t *file, const char *status);
+
 #endif

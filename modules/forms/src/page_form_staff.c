@@ -233,6 +233,8 @@ page_staff_file_status(struct request *req)
 	if (db_begin() == 0) {
 		st = db_file_set_status(json_integer_value(json_object_get(file, "id")), status,
 					text, "staff", req->user->id);
+		if (st == STATUS_OK && form_notify_status(file, status) < 0)
+			st = STATUS_UNAVAILABLE;
 		if (st != STATUS_OK || db_commit() < 0) {
 			db_rollback();
 			st = st == STATUS_OK ? STATUS_UNAVAILABLE : st;

@@ -154,7 +154,13 @@ db_notify_forget_contact(const char *channel, const char *to)
 		"WHERE channel = $1 AND recipient = $2 AND state IN ('queued', 'failed')";
 	static const char erase_follows[] =
 		"DELETE FROM notify_follows WHERE channel = $1 AND recipient = $2";
-	if (db_command(erase_queued, DB_PARAMS(channel, to)) < 0)
+	/* the sent ones' copies too, before their retention period ends */
+	static const char erase_sent[] =
+		"UPDATE notify_messages SET recipient = NULL, subject = NULL, body = NULL, "
+		"digest = NULL, erased_at = now() WHERE channel = $1 AND recipient = $2 "
+		"AND state IN ('sent', 'cancelled')";
+	if (db_command(erase_queued, DB_PARAMS(channel, to)) < 0 ||
+	    db_command(erase_sent, DB_PARAMS(channel, to)) < 0)
 		return -1;
 	return db_command(erase_follows, DB_PARAMS(channel, to));
 }

@@ -65,8 +65,6 @@ void mime_date(long long t, char out[40]);
 void mime_base64(struct strbuf *out, const unsigned char *data, size_t len, size_t line_len);
 
 /* render.c: digest texts (pure) */
-/* Append tmpl with each {{name}} replaced by the string (or number) vars holds for it. */
-void render_vars(struct strbuf *out, const char *tmpl, json_t *vars);
 /* Append tmpl with {to} and {text} replaced by the values, encoded (url: percent-encoding,
  * json: JSON string escapes, else raw). */
 enum render_encoding { RENDER_RAW, RENDER_URL, RENDER_JSON };

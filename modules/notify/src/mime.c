@@ -55,8 +55,9 @@ utf8_len(const unsigned char *s)
 }
 
 /*
- * Encoded-words hold at most 45 bytes of text each (60 base64 characters, 72 with the
- * "=?UTF-8?B?...?=" around them), cut between characters, one per folded line.
+ * Encoded-words hold at most 39 bytes of text each (52 base64 characters, 64 with the
+ * "=?UTF-8?B?...?=" around them, 73 after "Subject: "), cut between characters, one per
+ * folded line (RFC 2047 section 2: 75 characters a word, 78 a line).
  */
 void
 mime_encode_header(struct strbuf *out, const char *name, const char *value)
@@ -73,7 +74,7 @@ mime_encode_header(struct strbuf *out, const char *name, const char *value)
 		size_t n = 0;
 		while (s[n]) {
 			size_t c = utf8_len(s + n);
-			if (n + c > 45)
+			if (n + c > 39)
 				break;
 			n += c;
 		}

@@ -10,6 +10,7 @@
 #include "common/log.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 bool
@@ -174,4 +175,47 @@ notify_unfollow_item(const char *item_kind, const char *item_id)
 	if (!item_kind || !item_id)
 		return -1;
 	return db_notify_unfollow_item(item_kind, item_id);
+}
+
+bool
+notify_contact_parse(const char *typed, const char **channel, char to[NOTIFY_CONTACT_SIZE])
+{
+	to[0] = '\0';
+	*channel = NULL;
+	if (!typed || strlen(typed) >= NOTIFY_CONTACT_SIZE)
+		return false;
+	if (strchr(typed, '@')) {
+		if (!notify_is_valid_email(typed))
+			return false;
+		strcpy(to, typed);
+		*channel = "email";
+		return true;
+	}
+	/* the digits, without the separators people type */
+	char d[NOTIFY_CONTACT_SIZE];
+	size_t n = 0;
+	bool plus = false;
+	for (const char *p = typed; *p; p++) {
+		if (isdigit((unsigned char)*p))
+			d[n++] = *p;
+		else if (*p == '+' && n == 0 && !plus)
+			plus = true;
+		else if (!strchr(" .-()", *p))
+			return false;
+	}
+	d[n] = '\0';
+	if (n > 16)
+		return false;
+	if (plus)
+		snprintf(to, NOTIFY_CONTACT_SIZE, "+%.16s", d);
+	else if (!strncmp(d, "00", 2))
+		snprintf(to, NOTIFY_CONTACT_SIZE, "+%.16s", d + 2);
+	else if (d[0] == '0' && n == 10) /* Algerian national numbers: 0 and 9 digits */
+		snprintf(to, NOTIFY_CONTACT_SIZE, "+213%.9s", d + 1);
+	if (!notify_is_valid_phone(to)) {
+		to[0] = '\0';
+		return false;
+	}
+	*channel = "sms";
+	return true;
 }

@@ -33,10 +33,43 @@ print_json(json_t *v)
 	return 0;
 }
 
+/* `notify send --channel C --to T --lang L --kind K [--subject S] --body B [--not-before T]
+ * [--dedupe KEY]`: queue one message, as a module would (an operator checking the settings). */
+static int
+cli_send(int argc, char **argv)
+{
+	struct notify_message m = {0};
+	static const char *const names[] = {"--channel", "--to",   "--lang",       "--subject",
+					    "--body",    "--kind", "--not-before", "--dedupe"};
+	const char **fields[] = {&m.channel, &m.to,   &m.lang,       &m.subject,
+				 &m.body,    &m.kind, &m.not_before, &m.dedupe_key};
+	for (int i = 0; i + 1 < argc; i += 2) {
+		size_t k = 0;
+		while (k < 8 && strcmp(argv[i], names[k]))
+			k++;
+		if (k == 8) {
+			fprintf(stderr, "notify send: unknown option %s\n", argv[i]);
+			return 2;
+		}
+		*fields[k] = argv[i + 1];
+	}
+	const char *why = notify_message_problem(&m);
+	if (why) {
+		fprintf(stderr, "notify send: %s\n", why);
+		return 2;
+	}
+	if (notify_enqueue(&m) < 0)
+		return 1;
+	printf("queued\n");
+	return 0;
+}
+
 int
 notify_cli(struct app *app, int argc, char **argv)
 {
 	(void)app;
+	if (argc >= 1 && !strcmp(argv[0], "send") && argc % 2 == 1)
+		return cli_send(argc - 1, argv + 1);
 	if (argc == 1 && !strcmp(argv[0], "status"))
 		return print_json(db_queue_counts());
 	if (argc == 1 && !strcmp(argv[0], "failed"))
@@ -54,6 +87,6 @@ notify_cli(struct app *app, int argc, char **argv)
 		printf("%lld message(s) queued again\n", n);
 		return 0;
 	}
-	fprintf(stderr, "usage: notify status|failed|requeue ID|all\n");
+	fprintf(stderr, "usage: notify status|failed|requeue ID|all|send --channel C --to T ...\n");
 	return 2;
 }

@@ -27,7 +27,7 @@ static const struct app_job notify_jobs[] = {
 
 static const struct app_command notify_commands[] = {
 	{"notify", notify_cli,
-	 "notify status|failed|requeue ID|all   the outgoing queue: counts, messages given up on"},
+	 "notify status|failed|requeue ID|all|send ...   the outgoing queue (docs/operations.md)"},
 	{NULL, NULL, NULL},
 };
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 void
-render_vars(struct strbuf *out, const char *tmpl, json_t *vars)
+notify_render(struct strbuf *out, const char *tmpl, json_t *vars)
 {
 	const char *p = tmpl;
 	for (;;) {

@@ -53,11 +53,11 @@ render_digest(const struct sender *s, const struct queued *q, struct strbuf *sub
 	const struct i18n *i18n = s->app->i18n;
 	json_t *title = json_object_get(q->digest, "title");
 	json_t *v = json_pack("{s:O}", "title", title);
-	render_vars(subject, i18n_get(i18n, q->lang, "notify_digest_subject"), v);
+	notify_render(subject, i18n_get(i18n, q->lang, "notify_digest_subject"), v);
 	for (char *p = subject->buf; *p; p++)
 		if (*p == '\r' || *p == '\n')
 			*p = ' ';
-	render_vars(body, i18n_get(i18n, q->lang, "notify_digest_intro"), v);
+	notify_render(body, i18n_get(i18n, q->lang, "notify_digest_intro"), v);
 	strbuf_addstr(body, "\n\n");
 	size_t i;
 	json_t *change;
@@ -65,18 +65,21 @@ render_digest(const struct sender *s, const struct queued *q, struct strbuf *sub
 	{
 		strbuf_addstr(body, "- ");
 		json_t *vars = json_object_get(change, "vars");
-		render_vars(
+		notify_render(
 			body,
 			i18n_get(i18n, q->lang, json_string_value(json_object_get(change, "key"))),
 			vars);
 		strbuf_addch(body, '\n');
 	}
-	strbuf_addf(body, "\n%s\n%s%s?lang=%s\n\n", i18n_get(i18n, q->lang, "notify_digest_link"),
-		    s->base, json_string_value(json_object_get(q->digest, "path")), q->lang);
+	const char *path = json_string_value(json_object_get(q->digest, "path"));
+	strbuf_addf(body, "\n%s\n%s%s%slang=%s\n\n", i18n_get(i18n, q->lang, "notify_digest_link"),
+		    s->base, path, strchr(path, '?') ? "&" : "?", q->lang);
 	*unsubscribe = xasprintf("%s/unsubscribe/%s", s->base,
 				 json_string_value(json_object_get(q->digest, "token")));
-	strbuf_addf(body, "%s\n%s\n", i18n_get(i18n, q->lang, "notify_digest_unsubscribe"),
-		    *unsubscribe);
+	/* the header's link has no query (one-click POSTs go there); the reader's has the language
+	 */
+	strbuf_addf(body, "%s\n%s?lang=%s\n", i18n_get(i18n, q->lang, "notify_digest_unsubscribe"),
+		    *unsubscribe, q->lang);
 	json_decref(v);
 }
 

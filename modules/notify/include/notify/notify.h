@@ -12,6 +12,7 @@
 #include "common/secret.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 
 extern const struct module notify_module;
 
@@ -52,5 +53,17 @@ int notify_forget_contact(const char *channel, const char *to);
 /* Erase every follow of an item (the item's module erases or hides it), with its unsent digests.
  * 0/-1. In the caller's transaction when one is open. */
 int notify_unfollow_item(const char *item_kind, const char *item_id);
+
+struct strbuf;
+/* Append tmpl (a catalog message) with each {{name}} replaced by the string or integer vars
+ * holds for it (nothing for a name vars lacks): the texts callers build for notify_enqueue. */
+void notify_render(struct strbuf *out, const char *tmpl, json_t *vars);
+
+#define NOTIFY_CONTACT_SIZE 256
+/* A contact as a resident typed it into a form: an e-mail address, or a phone number
+ * (international "+213 555 12 34 56", "00213...", or Algerian national "0555 12 34 56") as the
+ * channel ("email" or "sms", static) and the address the queue takes (E.164 for a phone) in to;
+ * false when it is neither. */
+bool notify_contact_parse(const char *typed, const char **channel, char to[NOTIFY_CONTACT_SIZE]);
 
 #endif

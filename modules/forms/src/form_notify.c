@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * A resident who gave a contact and agreed to be notified follows their file (module notify):
+ * each status change the agents make is queued as a change of the file, and the follower gets
+ * at most one message an hour listing the changes, in the language they filed in, with an
+ * unsubscribe link. The tracking link is not in the messages: only its hash is stored; the
+ * message names the file's reference and links to the service's public sheet.
+ */
+#include "db_forms.h"
+#include "internal.h"
+
+#include "common/log.h"
+#include "notify/notify.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int
+form_notify_follow(const char *ref, const char *contact, const char *lang)
+{
+	const char *channel;
+	char to[NOTIFY_CONTACT_SIZE], token[SECRET_TOKEN_SIZE];
+	if (!notify_contact_parse(contact, &channel, to)) {
+		log_warn("form file %s: the contact cannot be written to, no notifications", ref);
+		return 0;
+	}
+	return notify_follow("form_file", ref, channel, to, lang, token);
+}
+
+int
+form_notify_status(json_t *file, const char *status)
+{
+	char key[48], path[80];
+	const char *ref = json_string_value(json_object_get(file, "ref"));
+	snprintf(key, sizeof(key), "forms_notify_%s",
+		 form_status_is_valid(status) ? status : "received");
+	snprintf(path, sizeof(path), "/services/%s",
+		 json_string_value(json_object_get(file, "service")));
+	json_t *vars = json_pack("{s:s}", "ref", ref);
+	int rc = notify_item_changed("form_file", ref, ref, path, key, vars);
+	json_decref(vars);
+	if (rc == 0 && json_is_true(json_object_get(file, "notify_consent")))
+		rc = db_file_notified(json_integer_value(json_object_get(file, "id")), status);
+	return rc;
+}
