@@ -17,7 +17,9 @@ import crypto from 'node:crypto';
 import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../lib/harness.mjs';
-import { readLog, staffClient, startLinkedPair, waitForMirror } from '../lib/federation.mjs';
+import { readLog, startLinkedPair, waitForMirror } from '../lib/federation.mjs';
+import { verifyParticipant } from '../lib/participation.mjs';
+import { startSmtpServer } from '../lib/smtp.mjs';
 import {
 	Client, cliFor, getHtml, getJson, loadDemo, signedIn, sql, startSite,
 } from '../lib/http.mjs';
@@ -52,6 +54,7 @@ function feedparse(url) {
 }
 
 let pair;
+let smtp;
 let hidden; // a question a moderator hid
 let agent;
 let moderator;
@@ -94,7 +97,8 @@ async function deliberationId(number) {
 }
 
 before(async () => {
-	pair = await startLinkedPair();
+	smtp = await startSmtpServer();
+	pair = await startLinkedPair({ citizen: { env: smtp.env } });
 	agent = await signedIn(pair.official, 'agent', 'agente');
 	moderator = await signedIn(pair.citizen, 'moderator', 'moderatrice');
 	// the demo: the commune's items, then residents' reports and questions, then the answers
@@ -113,6 +117,7 @@ before(async () => {
 
 after(async () => {
 	await pair?.stop();
+	await smtp?.stop();
 });
 
 describe('dialogue', () => {
@@ -442,6 +447,44 @@ describe('dialogue', () => {
 		assert.ok(a.unanswered >= 3);
 		const html = await getHtml(pair.citizen, '/accountability?lang=fr');
 		assert.match(html, /<th scope="row">Répondues en 15 jours au plus<\/th><td>4 \/ 5 \(80 %\)<\/td>/);
+	});
+
+	test('a verified asker is told of the answer by e-mail; their address is nowhere public', async () => {
+		const email = 'asker-dlg-4r8t@example.org';
+		const c = new Client(pair.citizen.url);
+		await verifyParticipant({ citizenUrl: pair.citizen.url, smtp, email, client: c, notify: true });
+		const form = await c.get('/dialogue/ask?lang=fr');
+		assert.match(form.body, /<input type="checkbox" id="ask-follow" name="follow" value="1" checked>/);
+		// without consent to notifications: the way to verify, no box
+		const other = await resident();
+		assert.doesNotMatch((await other.get('/dialogue/ask?lang=fr')).body, /ask-follow/);
+		assert.match((await other.get('/dialogue/ask?lang=fr')).body, /href="\/participation[^"]*"/);
+		const title = 'Ramassage des encombrants à Tighilt';
+		const r = await ask(c, { title, text: 'Quel jour passe le camion ?', follow: '1' });
+		assert.equal(r.status, 303, r.body.slice(0, 300));
+		const ref = r.location.match(/Q-[0-9A-Z]{4}-[0-9A-Z]{4}/)[0];
+		assert.match(pair.citizen.logs(), new RegExp(`question ${ref} asked \\(public, followed\\)`));
+		await waitForMirror(pair.citizen, pair.official);
+		const a = await agent.post(`/staff/dialogue/${ref}/answer`, { text_fr: 'Le premier mardi du mois.' });
+		assert.equal(a.status, 303);
+		const [m] = await smtp.waitFor((x) => x.to === email && x.body.includes(ref), { timeoutMs: 20_000 });
+		assert.ok(m.body.includes(`/dialogue/${ref}`), m.body);
+		assert.ok(m.body.includes('La commune a répondu à la question.'), m.body);
+		assert.ok(m.body.includes(title) || m.subject.includes(title), `${m.subject}\n${m.body}`);
+		assert.ok(m.header('list-unsubscribe'), 'an unsubscribe link');
+		// the address: in no page, JSON, event or log of either platform, nor in the question's row
+		for (const srv of [pair.official, pair.citizen]) {
+			for (const p of ['/dialogue?state=all', `/dialogue/${ref}`, '/dialogue.atom?state=all']) {
+				const body = await (await fetch(`${srv.url}${p}`)).text();
+				assert.ok(!body.includes(email), `${srv.side} ${p}`);
+			}
+			assert.ok(!JSON.stringify(await getJson(srv, `/dialogue/${ref}`)).includes(email));
+			for (const origin of ['official', 'citizen']) {
+				assert.ok(!(await readLog(srv, origin)).some((e) => e.record.includes(email)), `${srv.side} ${origin} log`);
+			}
+			assert.ok(!srv.logs().includes(email), `${srv.side}-srv logs the address`);
+			assert.equal(await sql(srv, `SELECT count(*) FROM questions WHERE ref = '${ref}' AND questions::text LIKE '%${email}%'`), '0');
+		}
 	});
 
 	test('question events carry no personal data, and the logs only references', async () => {
