@@ -48,6 +48,30 @@ one_row(PGresult *res, enum status *st, enum status none)
 	return r;
 }
 
+/* The first column of res's first row (consumed) as a new string, "" without rows; NULL when
+ * res is NULL (the query failed). */
+static char *
+first_text(PGresult *res)
+{
+	if (!res)
+		return NULL;
+	char *v = xstrdup(PQntuples(res) ? PQgetvalue(res, 0, 0) : "");
+	PQclear(res);
+	return v;
+}
+
+/* Whether the statement of res (consumed) changed a row: STATUS_OK, STATUS_CONFLICT (none),
+ * STATUS_UNAVAILABLE (it failed). */
+static enum status
+changed(PGresult *res)
+{
+	if (!res)
+		return STATUS_UNAVAILABLE;
+	enum status st = PQntuples(res) ? STATUS_OK : STATUS_CONFLICT;
+	PQclear(res);
+	return st;
+}
+
 /* {items, next} of a keyset page: limit rows of res (which holds up to limit + 1), consumed. */
 static json_t *
 page_of(PGresult *res, int limit)
@@ -107,13 +131,8 @@ db_question_mirror(const char *origin, long long origin_id, const char *ref,
 		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'public', $10)"
 		" ON CONFLICT (origin, origin_id) DO NOTHING RETURNING id";
 	char oid[24];
-	PGresult *res = db_exec(q, DB_PARAMS(origin, LL(oid, origin_id), ref, in->title, in->text,
-					     in->quarter, in->theme, in->name, in->lang, asked_at));
-	if (!res)
-		return STATUS_UNAVAILABLE;
-	enum status st = PQntuples(res) ? STATUS_OK : STATUS_CONFLICT;
-	PQclear(res);
-	return st;
+	return changed(db_exec(q, DB_PARAMS(origin, LL(oid, origin_id), ref, in->title, in->text,
+					    in->quarter, in->theme, in->name, in->lang, asked_at)));
 }
 
 json_t *
@@ -268,12 +287,7 @@ db_question_merge(const char *ref, const char *into, const char *at)
 	static const char q[] = "UPDATE questions SET state = 'merged', merged_into = $2,"
 				" answered_at = $3 WHERE ref = $1 AND state = 'open'"
 				" AND visibility = 'public' RETURNING id";
-	PGresult *res = db_exec(q, DB_PARAMS(ref, into, at));
-	if (!res)
-		return STATUS_UNAVAILABLE;
-	enum status st = PQntuples(res) ? STATUS_OK : STATUS_CONFLICT;
-	PQclear(res);
-	return st;
+	return changed(db_exec(q, DB_PARAMS(ref, into, at)));
 }
 
 json_t *
@@ -302,12 +316,7 @@ char *
 db_question_ref_by_title(const char *title)
 {
 	static const char q[] = "SELECT ref FROM questions WHERE title = $1 ORDER BY id LIMIT 1";
-	PGresult *res = db_exec(q, DB_PARAMS(title));
-	if (!res)
-		return NULL;
-	char *ref = xstrdup(PQntuples(res) ? PQgetvalue(res, 0, 0) : "");
-	PQclear(res);
-	return ref;
+	return first_text(db_exec(q, DB_PARAMS(title)));
 }
 
 char *
@@ -319,10 +328,5 @@ db_dialogue_demo_cite(const char *kind, const char *title)
 		" UNION ALL SELECT origin_id::text FROM publications WHERE kind = $1"
 		" AND origin = '" ANSWER_OWNER "' AND status = 'published'"
 		" AND (data -> 'title' ->> 'fr' = $2 OR data ->> 'number' = $2) LIMIT 1";
-	PGresult *res = db_exec(q, DB_PARAMS(kind, title));
-	if (!res)
-		return NULL;
-	char *v = xstrdup(PQntuples(res) ? PQgetvalue(res, 0, 0) : "");
-	PQclear(res);
-	return v;
+	return first_text(db_exec(q, DB_PARAMS(kind, title)));
 }

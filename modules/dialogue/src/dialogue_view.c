@@ -10,6 +10,7 @@
 #include "common/http.h"
 #include "common/i18n.h"
 #include "common/page_util.h"
+#include "common/secret.h"
 #include "common/strbuf.h"
 #include "publications/publication.h"
 
@@ -31,6 +32,29 @@ const char *
 dialogue_quarter_label(struct request *req, const char *code)
 {
 	return dialogue_t(req, arena_printf(req->arena, "project_quarter_%s", code));
+}
+
+const char *
+dialogue_ref_param(struct request *req)
+{
+	const char *ref = http_param(req, "ref");
+	if (public_ref_is_valid('Q', ref))
+		return ref;
+	http_error(req, STATUS_NOT_FOUND, "question_not_found", "there is no such question");
+	return NULL;
+}
+
+json_t *
+questions_view(struct request *req, json_t *list)
+{
+	json_t *items = json_array();
+	size_t i;
+	json_t *q;
+	json_array_foreach(json_object_get(list, "items"), i, q)
+	{
+		json_array_append_new(items, question_view(req, q));
+	}
+	return items;
 }
 
 /* The message key with "{n}" replaced by n (arena string). */

@@ -108,6 +108,11 @@ enum status hook_dialogue(const struct hook_event *ev);
 
 /* ---- dialogue_view.c: what both platforms show ---- */
 json_t *question_view(struct request *req, json_t *q);
+/* The views of the rows list.items (a db_question_* list): a new array. */
+json_t *questions_view(struct request *req, json_t *list);
+/* The {ref} of the route when it is a question reference; otherwise replied 404
+ * question_not_found and NULL. */
+const char *dialogue_ref_param(struct request *req);
 /* The view of the answer a of a question (with its cites' links). */
 json_t *answer_view(struct request *req, json_t *a);
 const char *dialogue_t(struct request *req, const char *key);

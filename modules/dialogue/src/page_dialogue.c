@@ -136,13 +136,7 @@ page_dialogue_list(struct request *req)
 		json_decref(list);
 		return;
 	}
-	json_t *items = json_array();
-	size_t i;
-	json_t *q;
-	json_array_foreach(json_object_get(list, "items"), i, q)
-	{
-		json_array_append_new(items, question_view(req, q));
-	}
+	json_t *items = questions_view(req, list);
 	bool official = strcmp(req->app->side, ANSWER_OWNER) == 0;
 	json_t *view = json_pack(
 		"{s:o, s:b, s:b, s:b, s:b, s:{s:o, s:o, s:o}, s:s}", "items", items, "has_items",

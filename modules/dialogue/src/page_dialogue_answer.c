@@ -54,22 +54,11 @@ page_staff_dialogue_queue(struct request *req)
 	http_render(req, 200, "dialogue_staff_queue", view);
 }
 
-/* The {ref} of the route when it is a question reference; otherwise replied 404. */
-static const char *
-ref_param(struct request *req)
-{
-	const char *ref = http_param(req, "ref");
-	if (public_ref_is_valid('Q', ref))
-		return ref;
-	http_error(req, STATUS_NOT_FOUND, "question_not_found", "there is no such question");
-	return NULL;
-}
-
 void
 page_staff_dialogue_question(struct request *req)
 {
 	const char *ref;
-	if (!page_require(req, "dialogue.answer") || !(ref = ref_param(req)))
+	if (!page_require(req, "dialogue.answer") || !(ref = dialogue_ref_param(req)))
 		return;
 	enum status st;
 	json_t *q = db_question_by_ref(ref, false, &st);
@@ -181,7 +170,7 @@ void
 page_staff_dialogue_answer(struct request *req)
 {
 	json_t *texts = NULL, *cites = NULL;
-	if (!page_require(req, "dialogue.answer") || !ref_param(req) ||
+	if (!page_require(req, "dialogue.answer") || !dialogue_ref_param(req) ||
 	    !(texts = form_texts(req, "text", true)) || !(cites = form_cites(req)))
 		goto out;
 	give(req, "answer", NULL, texts, cites);
@@ -194,7 +183,7 @@ void
 page_staff_dialogue_point(struct request *req)
 {
 	json_t *texts = NULL, *cites = NULL;
-	if (!page_require(req, "dialogue.answer") || !ref_param(req) ||
+	if (!page_require(req, "dialogue.answer") || !dialogue_ref_param(req) ||
 	    !(texts = form_texts(req, "note", false)))
 		goto out;
 	const char *to = text_clean(req, http_form(req, "answer"));
@@ -213,7 +202,7 @@ void
 page_staff_dialogue_merge(struct request *req)
 {
 	const char *ref, *code;
-	if (!page_require(req, "dialogue.answer") || !(ref = ref_param(req)))
+	if (!page_require(req, "dialogue.answer") || !(ref = dialogue_ref_param(req)))
 		return;
 	const char *into = text_clean(req, http_form(req, "into"));
 	if (!public_ref_is_valid('Q', into)) {

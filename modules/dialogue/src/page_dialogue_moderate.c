@@ -33,13 +33,7 @@ page_staff_dialogue_moderate(struct request *req)
 		page_db_unavailable(req);
 		return;
 	}
-	json_t *items = json_array();
-	size_t i;
-	json_t *q;
-	json_array_foreach(json_object_get(list, "items"), i, q)
-	{
-		json_array_append_new(items, question_view(req, q));
-	}
+	json_t *items = questions_view(req, list);
 	json_t *view = json_pack("{s:o, s:b, s:b}", "items", items, "has_items",
 				 json_array_size(items) > 0, "is_first", before == 0);
 	json_t *next = json_object_get(list, "next");
@@ -52,22 +46,11 @@ page_staff_dialogue_moderate(struct request *req)
 	http_render(req, 200, "dialogue_staff_moderate", view);
 }
 
-/* The {ref} of the route when it is a question reference; otherwise replied 404. */
-static const char *
-ref_param(struct request *req)
-{
-	const char *ref = http_param(req, "ref");
-	if (public_ref_is_valid('Q', ref))
-		return ref;
-	http_error(req, STATUS_NOT_FOUND, "question_not_found", "there is no such question");
-	return NULL;
-}
-
 void
 page_staff_dialogue_approve(struct request *req)
 {
 	const char *ref;
-	if (!page_require(req, "dialogue.moderate") || !(ref = ref_param(req)))
+	if (!page_require(req, "dialogue.moderate") || !(ref = dialogue_ref_param(req)))
 		return;
 	enum status st;
 	json_t *q = question_approve(ref, &st);
@@ -88,7 +71,7 @@ void
 page_staff_dialogue_hide(struct request *req)
 {
 	const char *ref, *reason;
-	if (!page_require(req, "dialogue.moderate") || !(ref = ref_param(req)) ||
+	if (!page_require(req, "dialogue.moderate") || !(ref = dialogue_ref_param(req)) ||
 	    !(reason = page_hide_reason(req)))
 		return;
 	enum status st;
