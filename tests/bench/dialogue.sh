@@ -57,7 +57,7 @@ t0=$EPOCHREALTIME
 # question i - 1, one in 200 hidden (texts blanked, its hash and reason kept), the rest open.
 GEN_SQL=$(
 	cat <<EOF
-CREATE TEMP TABLE g AS
+CREATE TEMP TABLE g0 AS
 SELECT i, 'Q-' || substr(c, 1, 4) || '-' || substr(c, 5, 4) AS ref,
 	now() - interval '730 days' + (i * interval '730 days' / $QUESTIONS) AS asked,
 	CASE WHEN i % 200 = 7 THEN 'hidden' ELSE 'public' END AS visibility,
@@ -67,6 +67,7 @@ FROM generate_series(1, $QUESTIONS) i,
 	LATERAL (SELECT string_agg(substr('0123456789ABCDEFGHJKMNPQRSTVWXYZ',
 		1 + (((i::bigint * 2654435761) >> (5 * b)) % 32)::int, 1), '' ORDER BY b) AS c
 		FROM generate_series(0, 7) b) r;
+CREATE TEMP TABLE g AS SELECT *, lag(ref) OVER (ORDER BY i) AS previous FROM g0;
 INSERT INTO questions (id, origin, origin_id, ref, title, body, quarter, theme, display_name,
 	lang, visibility, hidden_reason, text_sha256, state, merged_into, asked_at, answered_at)
 SELECT i, 'citizen', i, ref,
@@ -79,7 +80,7 @@ SELECT i, 'citizen', i, ref,
 	CASE WHEN visibility = 'hidden' THEN '' ELSE 'Habitant ' || (i % 1000) END, 'fr',
 	visibility, CASE WHEN visibility = 'hidden' THEN 'Données personnelles' END,
 	CASE WHEN visibility = 'hidden' THEN encode(sha256(('q' || i)::bytea), 'hex') END,
-	state, CASE WHEN state = 'merged' THEN (SELECT ref FROM g p WHERE p.i = g.i - 1) END,
+	state, CASE WHEN state = 'merged' THEN previous END,
 	asked, CASE WHEN state <> 'open' THEN asked + (i % 41) * interval '1 day' END
 FROM g;
 SELECT setval(pg_get_serial_sequence('questions', 'id'), $QUESTIONS);
@@ -92,7 +93,7 @@ SELECT 'official', i, ref, 'answer', jsonb_build_object('ar', 'رد البلدي
 FROM g WHERE state = 'answered';
 SELECT setval(pg_get_serial_sequence('question_answers', 'id'),
 	(SELECT max(id) FROM question_answers));
-ANALYZE questions; ANALYZE question_answers;
+VACUUM ANALYZE questions; VACUUM ANALYZE question_answers;
 EOF
 )
 for side in "${SIDES[@]}"; do
@@ -126,7 +127,8 @@ TARGETS=(
 	"libpq one row (baseline)|report|baseline_pg|$BENCH_ROW_URL/row"
 	"dialogue, first page|uncached|citizen-srv|$cit/dialogue"
 	"dialogue, open ones|uncached|citizen-srv|$cit/dialogue?state=open"
-	"dialogue, quarter+theme|uncached|citizen-srv|$cit/dialogue?quarter=tighilt&theme=water"
+	"dialogue, quarter+theme|uncached|citizen-srv|$cit/dialogue?quarter=tighilt&theme=cleanliness"
+	"dialogue, empty pair|uncached|citizen-srv|$cit/dialogue?quarter=tighilt&theme=water"
 	"dialogue, deep page|uncached|citizen-srv|$cit/dialogue?before=$DEEP"
 	"dialogue, JSON twin|uncached|citizen-srv|$cit/dialogue.json"
 	"dialogue, Atom feed|uncached|citizen-srv|$cit/dialogue.atom"

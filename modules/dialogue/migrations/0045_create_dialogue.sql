@@ -39,6 +39,11 @@ COMMENT ON COLUMN questions.text_sha256 IS 'SHA-256 of title LF body once hidden
 CREATE INDEX questions_list ON questions (visibility, id DESC);
 CREATE INDEX questions_state ON questions (visibility, state, id DESC);
 CREATE INDEX questions_queue ON questions (asked_at, id) WHERE state = 'open' AND visibility = 'public';
+-- the list's filters: a quarter, a theme, or both
+CREATE INDEX questions_quarter ON questions (quarter, id DESC) WHERE visibility <> 'pending';
+CREATE INDEX questions_quarter_theme ON questions (quarter, theme, id DESC)
+	WHERE visibility <> 'pending';
+CREATE INDEX questions_theme ON questions (theme, id DESC) WHERE visibility <> 'pending';
 
 CREATE TABLE question_answers (
 	id bigserial PRIMARY KEY,

@@ -18,7 +18,7 @@
 
 #include <string.h>
 
-#define QUEUE_PAGE 100
+#define QUEUE_PAGE 50
 #define CITE_ROWS 3 /* citation rows of the form (ANSWER_CITES_MAX through the API) */
 
 static const char *
