@@ -566,7 +566,12 @@ choose_language(struct request *req)
 	const char *q = http_query(req, "lang");
 	const char *cookie = http_cookie(req, "lang");
 	req->lang = i18n_choose(app->i18n, q, cookie, http_header(req, "Accept-Language"));
-	if (q && i18n_is_enabled(app->i18n, q) && (!cookie || strcmp(cookie, q) != 0)) {
+	/* a feed's address carries its language and readers keep no cookie: none is set, so
+	 * that the page cache keeps the feed (a response setting a cookie is never cached) */
+	size_t n = strlen(req->path);
+	bool feed = (n > 5 && strcmp(req->path + n - 5, ".atom") == 0) ||
+		    (n > 4 && strcmp(req->path + n - 4, ".rss") == 0);
+	if (q && !feed && i18n_is_enabled(app->i18n, q) && (!cookie || strcmp(cookie, q) != 0)) {
 		char *v = arena_printf(
 			req->arena, "lang=%s; Path=/; SameSite=Lax; Max-Age=31536000", req->lang);
 		http_add_header(req, "Set-Cookie", v);
@@ -746,8 +751,9 @@ dispatch(struct request *req)
 }
 
 /*
- * The route of req->path, its JSON twin first: "<path>.json" is the twin of a twin-enabled
- * route, tried first because a parameter like {id} would otherwise swallow "3.json". On
+ * The route of req->path, its twins first: "<path>.json" is the JSON twin of a ROUTE_JSON_TWIN
+ * route, "<path>.atom" the Atom feed of a ROUTE_ATOM_TWIN list, tried first because a
+ * parameter like {id} would otherwise swallow "3.json". On
  * ROUTER_WRONG_METHOD, allow holds the methods the path takes.
  */
 enum router_result
@@ -770,10 +776,9 @@ match_route(struct request *req, struct strbuf *allow)
 		if (rr != ROUTER_NOT_FOUND && (m.route->flags & twins[i].flag)) {
 			req->match = m;
 			req->path = base;
-			if (twins[i].flag == ROUTE_JSON_TWIN)
-				req->want_json = true;
-			else
-				req->want_atom = true;
+			/* the address chooses, whatever Accept says */
+			req->want_json = twins[i].flag == ROUTE_JSON_TWIN;
+			req->want_atom = twins[i].flag == ROUTE_ATOM_TWIN;
 			return rr;
 		}
 		strbuf_reset(allow);

@@ -7,7 +7,8 @@
  * decoded as libmicrohttpd does. Checks: a path that passes raw_path_is_safe has no NUL once
  * decoded; the route found, its parameters and the Allow list are exactly what an independent
  * matcher finds (each pattern as a POSIX regular expression, "{name}" as ([^/]+) and a final
- * "*" as (.+)), the JSON twin ("<path>.json") first when its route has ROUTE_JSON_TWIN.
+ * "*" as (.+)), the twins first: "<path>.json" when its route has ROUTE_JSON_TWIN,
+ * "<path>.atom" when it has ROUTE_ATOM_TWIN.
  */
 #include "fuzz.h"
 
@@ -165,16 +166,20 @@ check_table(struct table *t, const char *method, const char *raw, const char *pa
 
 	size_t plen = strlen(path);
 	bool twin = false;
-	if (plen > 5 && strcmp(path + plen - 5, ".json") == 0) {
+	bool json = plen > 5 && strcmp(path + plen - 5, ".json") == 0;
+	bool atom = plen > 5 && strcmp(path + plen - 5, ".atom") == 0;
+	if (json || atom) {
 		char *base = arena_strndup(a, path, plen - 5);
 		oracle(t, method, base, &e);
-		if (e.rr != ROUTER_NOT_FOUND && (t->app.routes[e.route].flags & ROUTE_JSON_TWIN)) {
+		if (e.rr != ROUTER_NOT_FOUND &&
+		    (t->app.routes[e.route].flags & (json ? ROUTE_JSON_TWIN : ROUTE_ATOM_TWIN))) {
 			twin = true;
-			FUZZ_CHECK(req->want_json && strcmp(req->path, base) == 0);
+			FUZZ_CHECK(req->want_json == json && req->want_atom == atom &&
+				   strcmp(req->path, base) == 0);
 		}
 	}
 	if (!twin) {
-		FUZZ_CHECK(!req->want_json && strcmp(req->path, path) == 0);
+		FUZZ_CHECK(!req->want_json && !req->want_atom && strcmp(req->path, path) == 0);
 		oracle(t, method, path, &e);
 	}
 	if (rr != e.rr)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // Issue 11, point 1: the attack scripts as tests, in bounded loops on loopback. A client that
 // sends a fresh random CSRF token with each request (a new cookie jar, or a made-up token)
-// still hits the per-client limit of reports, reactions, supports and Open311 POST, because
+// still hits the per-client limit of reports, reactions, supports (each from a verified
+// participant, made in the database) and Open311 POST, because
 // the limits count the client's address (kept only as a keyed hash), not a value it chooses;
 // other clients are not affected. A flood from many addresses (X-Forwarded-For through a
 // trusted proxy) ends at the platform's ceiling per minute on each kind of signed event: clear
@@ -16,6 +17,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { readLog, staffClient, startLinkedPair } from '../lib/federation.mjs';
 import { Client, cliFor, getJson, sql, startSite, waitFor } from '../lib/http.mjs';
+import { makeParticipants, participantCookie } from '../lib/participation.mjs';
 import { postReport } from '../lib/reports.mjs';
 
 const LIMIT = 3; // per client and minute, for every scope, on the pair's citizen side
@@ -32,6 +34,13 @@ function forger(url, headers = {}) {
 	const c = new Client(url, { headers });
 	c.jar.set('__Host-csrf', crypto.randomBytes(32).toString('hex'));
 	return c;
+}
+
+/** client, verified as a fresh participant of srv (made in the database). */
+async function verified(srv, client) {
+	const [token] = await makeParticipants(srv, 1);
+	client.jar.set(participantCookie(client), token);
+	return client;
 }
 
 /** A browser that opened a page first: its CSRF token comes from the server, fresh each time. */
@@ -137,7 +146,7 @@ describe('per-client limits that a fresh token does not reset', () => {
 		assert.equal(v.reactions.support, LIMIT);
 	});
 
-	test('supports: one per browser is shown, but a client adds at most the limit', async () => {
+	test('supports: one per verified contact, and a client adds at most the limit', async () => {
 		const url = pair.citizen.url;
 		const filer = await freshBrowser(url, { 'x-forwarded-for': '198.51.100.22' });
 		const filed = await report(filer, { title: 'À soutenir' });
@@ -145,7 +154,8 @@ describe('per-client limits that a fresh token does not reset', () => {
 		const ref = /R-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(filed.body)[0];
 		const statuses = [];
 		for (let i = 0; i < LIMIT + 2; i++) {
-			const c = i % 2 ? forger(url) : await freshBrowser(url, {}, `/reports/${ref}`);
+			const c = await verified(pair.citizen,
+				i % 2 ? forger(url) : await freshBrowser(url, {}, `/reports/${ref}`));
 			const r = await c.post(`/reports/${ref}/support`, {}, { json: true });
 			statuses.push(r.status);
 			if (r.status === 429) assert429(r, 'too_many_supports');
@@ -235,8 +245,8 @@ describe('ceilings per minute on signed events, shared by every client', () => {
 		const ref = (await getJson(flooded, '/reports')).items[0].ref;
 		const answers = [];
 		for (let i = 0; i < CEILING_SUPPORTS + 3; i++) {
-			const c = await freshBrowser(url, { 'x-forwarded-for': `203.0.113.${100 + i}` },
-				`/reports/${ref}`);
+			const c = await verified(flooded, await freshBrowser(url,
+				{ 'x-forwarded-for': `203.0.113.${100 + i}` }, `/reports/${ref}`));
 			answers.push(await c.post(`/reports/${ref}/support`, {}, { json: true }));
 		}
 		assert.deepEqual(answers.map((r) => r.status),

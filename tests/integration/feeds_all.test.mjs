@@ -7,7 +7,8 @@
 // into the feed (a category, a quarter, a life event, the peer's news); drafts, withdrawn items
 // and hidden or pending reports are in no feed; hostile titles (markup, "]]>", control and
 // direction characters) come back as text; a feed is cached like its page and a write shows in
-// it at once; a list without a feed has no ".atom" twin.
+// it at once; a feed sets no cookie (so the page cache keeps it); a list without a feed has no
+// ".atom" twin.
 //
 //   BALADIYA_BUILD_DIR=build/dev node --test tests/integration/feeds_all.test.mjs
 
@@ -46,6 +47,8 @@ def read_feed(url):
         'url': url,
         'status': d.get('status'),
         'content_type': d.get('headers', {}).get('content-type'),
+        'cache': d.get('headers', {}).get('x-cache'),
+        'set_cookie': d.get('headers', {}).get('set-cookie'),
         'bozo': int(bool(d.bozo)),
         'bozo_exception': str(d.get('bozo_exception', '')),
         'version': d.get('version'),
@@ -96,15 +99,25 @@ function check(jobs) {
 	});
 }
 
-/** The one feed a page advertises, asserted well-formed Atom in lang. */
-async function advertised(srv, p, lang = 'fr', { urlIds = false } = {}) {
-	const url = `${srv.url}${p}${p.includes('?') ? '&' : '?'}lang=${lang}`;
-	const [page] = await check([{ page: url }]);
-	assert.equal(page.lang, lang, `${url}: the page's language`);
-	assert.equal(page.feeds.length, 1, `${url} advertises one Atom feed: ${JSON.stringify(page.feeds)}`);
-	const f = page.feeds[0];
-	assertGoodFeed(f, url, lang, urlIds);
-	return f;
+/**
+ * The one feed each page of srv advertises (paths, in lang), asserted well-formed Atom in lang;
+ * one run of the checker for them all (Python starts in a few hundred milliseconds).
+ */
+async function advertisedAll(srv, paths, lang = 'fr', { urlIds = false } = {}) {
+	const urls = paths.map((p) => `${srv.url}${p}${p.includes('?') ? '&' : '?'}lang=${lang}`);
+	const pages = await check(urls.map((page) => ({ page })));
+	return pages.map((page, i) => {
+		assert.equal(page.lang, lang, `${urls[i]}: the page's language`);
+		assert.equal(page.feeds.length, 1,
+			`${urls[i]} advertises one Atom feed: ${JSON.stringify(page.feeds)}`);
+		assertGoodFeed(page.feeds[0], urls[i], lang, urlIds);
+		return page.feeds[0];
+	});
+}
+
+/** advertisedAll for one page. */
+async function advertised(srv, p, lang = 'fr', opts = {}) {
+	return (await advertisedAll(srv, [p], lang, opts))[0];
 }
 
 /** Asserts f (a checker's result) is a good Atom feed in lang; urlIds: the reports' feed, whose
@@ -115,6 +128,7 @@ function assertGoodFeed(f, what, lang, urlIds = false) {
 	assert.equal(f.version, 'atom10', `${what}: ${f.url} is Atom 1.0`);
 	assert.equal(f.content_type, 'application/atom+xml; charset=utf-8');
 	assert.equal(f.language, lang, `${what}: the feed's language`);
+	assert.equal(f.set_cookie, null, `${what}: a feed sets no cookie (its address has the language)`);
 	assert.match(f.id, /^tag:|^https?:/);
 	assert.ok(f.author, 'the platform is the author');
 	for (const e of f.entries) {
@@ -250,38 +264,36 @@ describe('every public list has an Atom feed', () => {
 			budgets: ['Budget primitif 2026'],
 		};
 		for (const srv of [official, citizen]) {
-			for (const [p, want] of Object.entries(expect)) {
-				const f = await advertised(srv, `/${p}`);
-				assert.deepEqual(titles(f), want, `${srv.side} /${p}`);
-				for (const e of f.entries) assert.match(e.link, new RegExp(`^${srv.url}/${p}/\\d+$`));
-			}
-			const voirie = await advertised(srv, '/projects?category=voirie');
+			const kinds = Object.keys(expect);
+			const [voirie, tighilt, none, services, civil, ...lists] = await advertisedAll(srv, [
+				'/projects?category=voirie', '/projects?quarter=tighilt',
+				'/projects?quarter=tighilt&category=voirie', '/services', '/services?life_event=school',
+				...kinds.map((p) => `/${p}`)]);
+			kinds.forEach((p, i) => {
+				assert.deepEqual(titles(lists[i]), expect[p], `${srv.side} /${p}`);
+				for (const e of lists[i].entries) assert.match(e.link, new RegExp(`^${srv.url}/${p}/\\d+$`));
+			});
 			assert.deepEqual(titles(voirie), ['Réfection de la voirie du centre'], 'a category');
 			assert.match(voirie.advertised.href, /category=voirie/);
 			assert.equal(voirie.entries[0].category, 'voirie');
 			assert.equal(voirie.entries[0].summary, 'Deux kilomètres de chaussée.');
-			const tighilt = await advertised(srv, '/projects?quarter=tighilt');
 			assert.deepEqual(titles(tighilt), ['Château d\'eau de Tighilt'], 'a quarter');
-			const none = await advertised(srv, '/projects?quarter=tighilt&category=voirie');
 			assert.deepEqual(none.entries, [], 'both filters: nothing matches');
-			const services = await advertised(srv, '/services');
 			assert.ok(services.entries.some((e) => e.title === 'Certificat de résidence' &&
 				e.link === `${srv.url}/services/feed-test`), `${srv.side} /services`);
-			const civil = await advertised(srv, '/services?life_event=school');
 			assert.ok(!civil.entries.some((e) => e.title === 'Certificat de résidence'),
 				'a life event the service is not in');
 		}
 	});
 
 	test('reports: the list and the map advertise the feed of what they show, hidden ones never in it', async () => {
-		for (const p of ['/reports', '/reports/map']) {
-			const f = await advertised(citizen, `${p}?category=ECL`, 'fr', { urlIds: true });
+		const [list, map, all, status] = await advertisedAll(citizen, ['/reports?category=ECL',
+			'/reports/map?category=ECL', '/reports', '/reports?status=resolved'], 'fr', { urlIds: true });
+		for (const f of [list, map]) {
 			assert.match(f.url, /\/reports\/feed\.atom\?category=ECL&lang=fr$/);
 			assert.deepEqual(titles(f), ['Lampadaire éteint']);
 		}
-		const all = await advertised(citizen, '/reports', 'fr', { urlIds: true });
 		assert.ok(!all.entries.some((e) => /attente|masqué/.test(e.title)));
-		const status = await advertised(citizen, '/reports?status=resolved', 'fr', { urlIds: true });
 		assert.ok(!status.entries.some((e) => e.title === 'Lampadaire éteint'), 'the status filter');
 	});
 
@@ -297,9 +309,14 @@ describe('every public list has an Atom feed', () => {
 
 	test('a write shows at once in a cached feed; an unknown filter is a 400; no twin elsewhere', async () => {
 		const url = `${official.url}/news.atom?lang=fr`;
-		const [before1] = await check([{ feed: url }]);
+		// twice: the second answer comes from the page cache, with the same type
+		const [before1, cached] = await check([{ feed: url }, { feed: url }]);
+		assert.deepEqual(cached.entries, before1.entries);
+		assert.equal(cached.cache, 'hit', 'the feed is kept by the page cache');
 		await createNews(staff, { title_fr: 'Nouvelle du jour', body_fr: 'x' });
 		const [after1] = await check([{ feed: url }]);
+		for (const f of [before1, cached, after1]) assertGoodFeed(f, url, 'fr');
+		assert.notEqual(after1.cache, 'hit', 'the write emptied the cache');
 		assert.equal(after1.entries.length, before1.entries.length + 1);
 		assert.ok(after1.entries.some((e) => e.title === 'Nouvelle du jour'));
 		const bad = await fetch(`${official.url}/projects.atom?category=nope`);

@@ -2,7 +2,7 @@
 // Residents' problem reports on citizen-srv, with a real official-srv paired to it: filing a
 // report with photos (multipart) and finding it in the list, its JSON twin, the GeoJSON and its
 // page; the nearby check before filing (support instead, or file anyway with the photos
-// carried); one support per browser; the private tracking page and the assessment, allowed
+// carried); one support per verified contact (the real SMTP server brings the codes); the private tracking page and the assessment, allowed
 // only once the commune (through the official inbox) marks the report resolved, a dispute
 // reopening it there; pre-moderation and hiding by the collective's moderators; bad input
 // with stable codes and nothing stored (rows and events counted before and after); and the
@@ -18,8 +18,11 @@ import { tempDir } from '../lib/harness.mjs';
 import { readLog, staffClient, startLinkedPair } from '../lib/federation.mjs';
 import { Client, getJson, signedIn, sql, waitFor } from '../lib/http.mjs';
 import { noiseImage } from '../lib/images.mjs';
+import { verifyParticipant } from '../lib/participation.mjs';
 import { postReport } from '../lib/reports.mjs';
+import { startSmtpServer } from '../lib/smtp.mjs';
 
+const FOLLOWER = 'suiveuse@example.org';
 // Markers that must never leave the reporter's own pages.
 const CONTACT = 'signaleur.marqueur-5k9z@example.org';
 const CONTACT_PHONE = '+213 555 12 34 97';
@@ -29,6 +32,7 @@ const PIN_NEAR = { lat: '36.718500', lon: '4.051300' }; // about 40 m away
 const PIN_OUT = { lat: '36.800000', lon: '4.200000' };
 
 let pair;
+let smtp;
 let agent; // official staff
 let moderator; // citizen moderator
 let images;
@@ -79,13 +83,15 @@ function created(reply) {
 
 before(async () => {
 	images = tempDir('baladiya-report-images-');
-	pair = await startLinkedPair();
+	smtp = await startSmtpServer();
+	pair = await startLinkedPair({ citizen: { env: smtp.env } });
 	agent = await staffClient(pair.official);
 	moderator = await signedIn(pair.citizen, 'moderator', 'moderatrice');
 });
 
 after(async () => {
 	await pair?.stop();
+	await smtp?.stop();
 });
 
 describe('reports', () => {
@@ -254,15 +260,26 @@ describe('reports', () => {
 		assert.equal(afterCounts.photos, before.photos + 1);
 	});
 
-	test('support: once per browser, counted, emitted', async () => {
+	test('support: once per verified contact, counted, emitted', async () => {
+		const anon = await resident();
+		const r0 = await anon.post(`/reports/${first.ref}/support`, {});
+		assert.equal(r0.status, 303, 'an unverified resident is sent to verification');
+		assert.equal(r0.location, `/participation?back=%2Freports%2F${first.ref}`);
 		const a = await resident();
+		await verifyParticipant({ citizenUrl: pair.citizen.url, smtp, email: 'soutien.a@example.org', client: a });
 		const r1 = await a.post(`/reports/${first.ref}/support`, {});
 		assert.equal(r1.status, 303);
 		assert.equal(r1.location, `/reports/${first.ref}?supported=1#support`);
 		const r2 = await a.post(`/reports/${first.ref}/support`, {});
 		assert.equal(r2.status, 409);
 		assert.equal(r2.errorCode, 'already_supported');
+		// the same contact in another browser: refused too
+		const a2 = await resident();
+		await verifyParticipant({ citizenUrl: pair.citizen.url, smtp, email: 'soutien.a@example.org', client: a2 });
+		const r2b = await a2.post(`/reports/${first.ref}/support`, {}, { json: true });
+		assert.equal(r2b.status, 409);
 		const b = await resident();
+		await verifyParticipant({ citizenUrl: pair.citizen.url, smtp, email: 'soutien.b@example.org', client: b });
 		const r3 = await b.post(`/reports/${first.ref}/support`, {}, { json: true });
 		assert.equal(r3.status, 200);
 		assert.equal(r3.json.supporters, 2);
@@ -275,6 +292,15 @@ describe('reports', () => {
 			const n = await sql(pair.official, `SELECT supporters FROM reports WHERE ref = '${first.ref}'`);
 			return n === '2';
 		}, { what: 'the supporters count on official-srv' });
+		// following: only with the consent to be notified (the contact kept for that)
+		const nf = await b.post(`/reports/${first.ref}/follow`, {}, { json: true });
+		assert.equal(nf.status, 409);
+		assert.equal(nf.json.error.code, 'notify_consent_required');
+		const f = await resident();
+		await verifyParticipant({ citizenUrl: pair.citizen.url, smtp, email: FOLLOWER, client: f, notify: true });
+		const fr = await f.post(`/reports/${first.ref}/follow`, {});
+		assert.equal(fr.status, 303);
+		assert.equal(fr.location, `/reports/${first.ref}?followed=1#support`);
 		// the page holding a browser's token is never served to another from the cache
 		const page = await a.get(`/reports/${first.ref}?lang=fr`);
 		assert.equal(page.headers.get('x-cache'), null);
@@ -300,6 +326,11 @@ describe('reports', () => {
 		assert.equal(r.status, 303, r.body.slice(0, 300));
 		await waitFor(async () => (await getJson(pair.citizen, `/reports/${first.ref}.json`)).report.status === 'resolved',
 			{ timeoutMs: 15_000, what: 'resolved on citizen-srv' });
+		// its follower is told, in French, with the report's link and an unsubscribe link
+		const [note] = await smtp.waitFor((m) => m.to === FOLLOWER && /résolu/.test(m.body), { timeoutMs: 20_000 });
+		assert.match(note.body, new RegExp(`/reports/${first.ref}`));
+		assert.match(note.body, /\/unsubscribe\//);
+		assert.ok(!note.body.includes(CONTACT), 'no other resident\'s data');
 		const open = await c.get(`${first.track}?lang=fr`);
 		assert.match(open.body, /<input type="radio" id="assess-disputed" name="assessment" value="disputed">/);
 		// not asked "first" yet: resolved only now

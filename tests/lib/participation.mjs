@@ -80,3 +80,33 @@ export async function verifyParticipant({ citizenUrl, smtp, email, client, notif
 	if (!c.cookie('participant')) throw new Error('no participation cookie after the code');
 	return c.cookieHeader();
 }
+
+/**
+ * n verified participants made directly in srv's database (no mail: for counting tests and
+ * benchmarks, docs/performance-participation.md): resolves to their participation tokens, the
+ * cookie values a browser would hold (cookie name: participantCookie(client)).
+ */
+export async function makeParticipants(srv, n) {
+	const crypto = await import('node:crypto');
+	const { sql } = await import('./http.mjs');
+	const tokens = [];
+	for (let start = 0; start < n; start += 2000) {
+		const rows = [];
+		for (let i = start; i < Math.min(n, start + 2000); i++) {
+			const token = crypto.randomBytes(32).toString('base64url');
+			tokens.push(token);
+			rows.push(`('${crypto.randomBytes(32).toString('hex')}', ` +
+				`'${crypto.createHash('sha256').update(token).digest('hex')}')`);
+		}
+		await sql(srv, `WITH v(key, token_sha256) AS (VALUES ${rows.join(',')}),
+			p AS (INSERT INTO participants (key, channel, lang) SELECT key, 'email', 'fr' FROM v)
+			INSERT INTO participation_sessions (token_sha256, key, expires_at)
+			SELECT token_sha256, key, now() + interval '1 day' FROM v`);
+	}
+	return tokens;
+}
+
+/** The participation cookie's name for client's site ("__Host-participant" with secure cookies). */
+export function participantCookie(client) {
+	return client.jar.has('csrf') ? 'participant' : '__Host-participant';
+}

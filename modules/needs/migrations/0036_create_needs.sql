@@ -11,9 +11,13 @@ CREATE TABLE needs (
 	text text NOT NULL,
 	display_name text NOT NULL,
 	lang text NOT NULL DEFAULT 'ar',
+	-- "me too": supporters_base (the demo's counts, behind which no verified contact stands)
+	-- plus the need's rows in participation_supports; a job brings supporters up to date every
+	-- few seconds (citizen side) and sends the new count in one need.supported per need, so a
+	-- burst of "me too" queues neither on this row nor on the events' ceiling
 	supporters int NOT NULL DEFAULT 0 CHECK (supporters >= 0),
-	-- the count the last need.supported event carried (citizen side): a job sends the new
-	-- count every few seconds, so a burst of "me too" is one event per need, not one each
+	supporters_base int NOT NULL DEFAULT 0 CHECK (supporters_base >= 0),
+	-- the count the last need.supported event carried (citizen side)
 	supporters_sent int NOT NULL DEFAULT 0,
 	answer text,
 	answer_lang text,

@@ -14,7 +14,8 @@
 #include <string.h>
 
 #define NEED_COLUMNS                                                                               \
-	" id, origin, origin_id, quarter, theme, text, display_name, lang, supporters, answer,"    \
+	" id, origin, origin_id, quarter, theme, text, display_name, lang, supporters,"            \
+	" supporters_base, answer,"                                                                \
 	" answer_lang, to_char(answered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"  \
 	" AS answered_at, to_char(created_at AT TIME ZONE 'UTC', "                                 \
 	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"                                                        \
@@ -43,25 +44,27 @@ changed(PGresult *res)
 
 json_t *
 db_need_create(const char *quarter, const char *theme, const char *text, const char *name,
-	       const char *lang, int supporters)
+	       const char *lang, int supporters, int base)
 {
 	enum status st;
-	char s[16];
-	return one(
-		db_exec("INSERT INTO needs (id, origin, origin_id, quarter, theme, text,"
-			" display_name, lang, supporters, created_at) SELECT n, 'citizen', n, $1,"
-			" $2, $3, $4, $5, $6, now() FROM nextval('needs_id_seq') n "
-			"RETURNING" NEED_COLUMNS,
-			DB_PARAMS(quarter, theme, text, name, lang, LL(s, supporters))),
-		&st);
+	char s[16], b[16];
+	return one(db_exec("INSERT INTO needs (id, origin, origin_id, quarter, theme, text,"
+			   " display_name, lang, supporters, supporters_base, created_at) SELECT n,"
+			   " 'citizen', n, $1, $2, $3, $4, $5, $6, $7, now() FROM "
+			   "nextval('needs_id_seq') n"
+			   " RETURNING" NEED_COLUMNS,
+			   DB_PARAMS(quarter, theme, text, name, lang, LL(s, supporters),
+				     LL(b, base))),
+		   &st);
 }
 
 int
 db_need_set_created_at(long long id, const char *at)
 {
 	char i[24];
-	return db_command("UPDATE needs SET created_at = $2 WHERE id = $1 AND $2 <> ''",
-			  DB_PARAMS(LL(i, id), at));
+	return db_command(
+		"UPDATE needs SET created_at = $2::timestamptz WHERE id = $1 AND $2 <> ''",
+		DB_PARAMS(LL(i, id), at));
 }
 
 json_t *
@@ -111,15 +114,17 @@ db_need_aggregates(void)
 }
 
 int
-db_need_supporters_add(long long id, int delta)
+db_need_supporters_set(long long id, long long supports)
 {
-	char i[24], d[24];
-	PGresult *res = db_exec("UPDATE needs SET supporters = supporters + $2::int WHERE id = $1"
-				" AND origin = 'citizen' RETURNING supporters",
-				DB_PARAMS(LL(i, id), LL(d, delta)));
-	int n = res && PQntuples(res) ? atoi(PQgetvalue(res, 0, 0)) : -1;
+	char i[24], n[24];
+	PGresult *res =
+		db_exec("UPDATE needs SET supporters = supporters_base + $2::int WHERE id = $1"
+			" AND origin = 'citizen' AND supporters <> supporters_base + $2::int"
+			" RETURNING supporters",
+			DB_PARAMS(LL(i, id), LL(n, supports)));
+	int r = !res ? -1 : PQntuples(res) ? atoi(PQgetvalue(res, 0, 0)) : 0;
 	PQclear(res);
-	return n;
+	return r;
 }
 
 int

@@ -8,9 +8,10 @@
 
 #include <jansson.h>
 
-/* A new need of the citizen platform, its first supporter counted: the row, or NULL. */
+/* A new need of the citizen platform with supporters counted, base of them without a verified
+ * contact behind (the demo's): the row, or NULL. */
 json_t *db_need_create(const char *quarter, const char *theme, const char *text, const char *name,
-		       const char *lang, int supporters);
+		       const char *lang, int supporters, int base);
 /* Its signed time (the event's): 0 or -1. */
 int db_need_set_created_at(long long id, const char *at);
 /* The need (origin, origin_id); NULL with *st. */
@@ -20,8 +21,11 @@ json_t *db_need_list(const char *quarter, const char *theme, int limit);
 /* Counts by quarter and by theme: {"by_quarter": [{quarter, needs, supporters, answered}],
  * "by_theme": [...], "cells": [{quarter, theme, needs, supporters}]}, or NULL. */
 json_t *db_need_aggregates(void);
-/* One more (delta 1) or one less (-1) supporter of the citizen's need id: the new count, -1. */
-int db_need_supporters_add(long long id, int delta);
+/* The citizen's need id now has `supports` verified supports: its count (base + supports)
+ * when it changed, 0 when it did not, -1 when failed. */
+int db_need_supporters_set(long long id, long long supports);
+/* Its base (the supporters without a verified contact behind), or -1. */
+int db_need_supporters_base(long long id);
 /* Mirror: a need from the peer (idempotent): 0 or -1. */
 int db_need_mirror(long long origin_id, const char *quarter, const char *theme, const char *text,
 		   const char *name, const char *lang, const char *created_at);

@@ -12,14 +12,17 @@
 
 #include "common/check.h"
 #include "common/db.h"
+#include "common/http.h"
 #include "common/log.h"
 #include "common/module.h"
 #include "common/page_util.h"
+#include "participation/participation.h"
 
 #include <string.h>
 
 #define NEED_SUPPORTERS_MAX 100000000
 #define TALLY_BATCH 200
+#define TALLY_WINDOW_S 3600 /* supports older than this were counted by earlier runs */
 
 /* A JSON string without NUL bytes, at most max characters, without control characters. */
 static const char *
@@ -112,11 +115,34 @@ hook_need(const struct hook_event *ev)
 	return strcmp(ev->type, "need.created") == 0 ? apply_created(ev) : apply_supported(ev);
 }
 
+/* The counts of the needs supported within the last hour, from the supports table: 0 / -1. */
+static int
+recount(void)
+{
+	json_t *recent = participation_support_recent("need", TALLY_WINDOW_S);
+	size_t i;
+	json_t *r;
+	int rc = recent ? 0 : -1;
+	bool changed = false;
+	json_array_foreach(recent, i, r)
+	{
+		int n = db_need_supporters_set(json_integer_value(json_object_get(r, "item_id")),
+					       json_integer_value(json_object_get(r, "supports")));
+		if (n < 0)
+			rc = -1;
+		changed |= n > 0;
+	}
+	json_decref(recent);
+	if (changed)
+		http_cache_bump(); /* the lists and pages show the new counts */
+	return rc;
+}
+
 int
 need_tally_run(struct app *app)
 {
 	(void)app;
-	if (db_begin() < 0)
+	if (recount() < 0 || db_begin() < 0)
 		return -1;
 	json_t *rows = db_need_unsent(TALLY_BATCH);
 	int rc = rows ? 0 : -1;

@@ -37,8 +37,8 @@ need_entry(struct app *app, const char *path, size_t i, json_t *e, struct demo_c
 	}
 	if (db_begin() < 0)
 		return -1;
-	json_t *r = db_need_create(quarter, theme, text, name, lang,
-				   me_too ? (int)json_integer_value(me_too) : 1);
+	int base = me_too ? (int)json_integer_value(me_too) : 1;
+	json_t *r = db_need_create(quarter, theme, text, name, lang, base, base);
 	char at[OUTBOX_TIME_SIZE] = "";
 	int rc = -1;
 	if (r) {

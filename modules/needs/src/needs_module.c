@@ -17,7 +17,7 @@
 
 // clang-format off
 static const struct route citizen_routes[] = {
-	{"GET", "/needs", page_needs, ROUTE_JSON_TWIN | ROUTE_CACHE, 0, "needs"},
+	{"GET", "/needs", page_needs, ROUTE_JSON_TWIN | ROUTE_ATOM_TWIN | ROUTE_CACHE, 0, "needs"},
 	{"POST", "/needs", page_need_create, 0, NEED_MAX_BODY, "need_create"},
 	{"GET", "/needs/new", page_need_new, 0, 0, "need_new"},
 	{"GET", "/needs/{id}", page_need_item, ROUTE_JSON_TWIN | ROUTE_CACHE, 0, "need"},
@@ -25,7 +25,7 @@ static const struct route citizen_routes[] = {
 	{"POST", "/needs/{id}/withdraw", page_need_withdraw, 0, 1024, "need_withdraw"},
 };
 static const struct route official_routes[] = {
-	{"GET", "/needs", page_needs, ROUTE_JSON_TWIN | ROUTE_CACHE, 0, "needs"},
+	{"GET", "/needs", page_needs, ROUTE_JSON_TWIN | ROUTE_ATOM_TWIN | ROUTE_CACHE, 0, "needs"},
 	{"GET", "/needs/{id}", page_need_item, ROUTE_JSON_TWIN | ROUTE_CACHE, 0, "need"},
 	{"GET", "/staff/needs", page_staff_needs, ROUTE_JSON_TWIN | ROUTE_STAFF, 0, "staff_needs"},
 	{"POST", "/staff/needs/{id}/answer", page_staff_need_answer, ROUTE_STAFF, NEED_MAX_BODY,

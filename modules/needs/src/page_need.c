@@ -10,6 +10,7 @@
 
 #include "common/app.h"
 #include "common/arena.h"
+#include "common/atom.h"
 #include "common/db.h"
 #include "common/http.h"
 #include "common/log.h"
@@ -19,6 +20,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+#define CSRF_COOKIE_MAX_AGE_S (60L * 60 * 24 * 7)
 
 static bool
 is_citizen(struct request *req)
@@ -71,6 +74,50 @@ label_aggregates(struct request *req, json_t *agg)
 	}
 }
 
+/* The list's filters as a query string ("quarter=x&theme=y"), "" when none (arena). */
+static const char *
+filter_query(struct request *req, const char *quarter, const char *theme)
+{
+	/* both are codes of the lists ([a-z0-9_]): nothing to encode */
+	return arena_printf(req->arena, "%s%s%s%s%s", quarter ? "quarter=" : "",
+			    quarter ? quarter : "", quarter && theme ? "&" : "",
+			    theme ? "theme=" : "", theme ? theme : "");
+}
+
+/* The list's Atom feed: the same needs as the page, newest first. */
+static void
+send_feed(struct request *req, json_t *rows, const char *title, const char *query)
+{
+	struct feed f;
+	feed_begin(req, &f, title, query);
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r)
+	{
+		long long id = json_integer_value(json_object_get(r, "origin_id"));
+		char when[ATOM_TIME_SIZE], updated[ATOM_TIME_SIZE];
+		const char *answered = json_string_value(json_object_get(r, "answered_at"));
+		const char *summary = json_string_value(json_object_get(r, "answer"));
+		feed_add(&f,
+			 &(struct atom_entry){
+				 .id = feed_tag(req, arena_printf(req->arena, "need/%s/%lld",
+								  NEED_OWNER, id)),
+				 .title = arena_printf(
+					 req->arena, "%s · %s", json_str(r, "text"),
+					 need_quarter_label(req, json_str(r, "quarter"))),
+				 .link = arena_printf(req->arena, "/needs/%lld", id),
+				 .updated = atom_time(
+					 updated, answered ? answered : json_str(r, "created_at")),
+				 .published = atom_time(when, json_str(r, "created_at")),
+				 .category = json_str(r, "theme"),
+				 .category_label = need_theme_label(req, json_str(r, "theme")),
+				 .summary = feed_summary(
+					 req, summary ? summary : json_str(r, "text"), false),
+			 });
+	}
+	feed_send(&f);
+}
+
 void
 page_needs(struct request *req)
 {
@@ -83,6 +130,13 @@ page_needs(struct request *req)
 		return;
 	}
 	json_t *rows = db_need_list(quarter, theme, NEED_LIST_LIMIT);
+	const char *query = filter_query(req, quarter, theme);
+	const char *title = json_string_value(json_object_get(req->t, "need_list_title"));
+	if (rows && feed_wanted(req)) {
+		send_feed(req, rows, title, query);
+		json_decref(rows);
+		return;
+	}
 	json_t *agg = rows ? db_need_aggregates() : NULL;
 	if (!agg) {
 		json_decref(rows);
@@ -101,7 +155,21 @@ page_needs(struct request *req)
 			  "themes", page_options(req, theme_codes(req), theme_label, theme),
 			  "filter", json_pack("{s:s?, s:s?}", "quarter", quarter, "theme", theme),
 			  "can_express", is_citizen(req));
+	feed_advertise(req, title, query);
 	http_render(req, 200, "need_list", view);
+}
+
+/*
+ * A page with a form carrying this browser's CSRF token: re-sending the cookie keeps the page
+ * out of the shared cache, where another browser would get a token that is not theirs.
+ */
+static void
+keep_out_of_cache(struct request *req)
+{
+	const char *had = http_cookie(req, http_cookie_name(req, "csrf"));
+	const char *tok = http_csrf(req);
+	if (had && strcmp(had, tok) == 0)
+		http_set_cookie(req, http_cookie_name(req, "csrf"), tok, CSRF_COOKIE_MAX_AGE_S);
 }
 
 /* The need named by {id}, visible; NULL when it replied 404/503. */
@@ -122,6 +190,8 @@ page_need_item(struct request *req)
 	json_t *row = need_of(req);
 	if (!row)
 		return;
+	if (is_citizen(req) && !req->want_json)
+		keep_out_of_cache(req);
 	json_t *view =
 		json_pack("{s:o, s:b, s:b, s:b}", "need", need_view(req, row), "can_support",
 			  is_citizen(req), "supported", http_query_value(req, "supported") != NULL,
@@ -136,6 +206,7 @@ render_form(struct request *req, unsigned code, const char *error, json_t *typed
 {
 	struct participant p;
 	bool verified = participant_of(req, &p);
+	http_csrf(req);
 	char *verify = participation_verify_url("/needs/new");
 	json_t *view = json_pack(
 		"{s:b, s:s, s:o, s:o, s:O?, s:s?}", "verified", verified, "verify_url", verify,
@@ -165,7 +236,7 @@ create(struct request *req, const struct participant *p, const char *quarter, co
 	*st = STATUS_UNAVAILABLE;
 	if (db_begin() < 0)
 		return NULL;
-	json_t *r = db_need_create(quarter, theme, text, name, req->lang, 1);
+	json_t *r = db_need_create(quarter, theme, text, name, req->lang, 1, 0);
 	long long id = r ? json_integer_value(json_object_get(r, "id")) : 0;
 	char at[OUTBOX_TIME_SIZE] = "";
 	int rc = r && participation_support_add("need", id, p) == SUPPORT_ADDED ? 0 : -1;
@@ -234,7 +305,12 @@ page_need_create(struct request *req)
 	json_decref(r);
 }
 
-/* "me too" (add) or its withdrawal: the supports row and the tally in one transaction. */
+/*
+ * "me too" (add) or its withdrawal. Adding writes only the supports row: the need's count is
+ * brought up to date by the tally job (hook_need.c) within NEED_TALLY_INTERVAL_S, so a burst
+ * of supports does not queue on the need's row; the answer carries the count as last tallied.
+ * A withdrawal (rare) updates the row at once.
+ */
 static void
 me_too(struct request *req, bool add)
 {
@@ -251,14 +327,20 @@ me_too(struct request *req, bool add)
 	if (!page_rate_allow(req, "me_too", ME_TOO_RATE_PER_MINUTE, "too_many_supports",
 			     "too many supports from this connection; wait a minute"))
 		goto out;
-	int n = -1;
+	long long n = -1;
 	enum support_outcome o = SUPPORT_FAILED;
 	if (db_begin() == 0) {
 		o = add ? participation_support_add("need", id, &p)
 			: participation_support_remove("need", id, &p);
-		n = o == SUPPORT_ADDED || o == SUPPORT_REMOVED
-			    ? db_need_supporters_add(id, o == SUPPORT_ADDED ? 1 : -1)
-			    : (int)json_integer_value(json_object_get(row, "supporters"));
+		/* the count as last tallied: counting the rows here would make each support of
+		 * a popular need cost as much as all the earlier ones */
+		n = o == SUPPORT_FAILED ? -1
+					: json_integer_value(json_object_get(row, "supporters"));
+		if (o == SUPPORT_REMOVED) {
+			long long live = participation_support_count("need", id);
+			int set = live < 0 ? -1 : db_need_supporters_set(id, live);
+			n = set < 0 ? -1 : set > 0 ? set : n;
+		}
 	}
 	if (o == SUPPORT_FAILED || n < 0 || db_commit() < 0) {
 		db_rollback();
@@ -277,7 +359,9 @@ me_too(struct request *req, bool add)
 	http_cache_bump();
 	if (req->want_json)
 		http_json(req, 200,
-			  json_pack("{s:I, s:i, s:b}", "id", (json_int_t)id, "supporters", n,
+			  json_pack("{s:I, s:I, s:b}", "id", (json_int_t)id, "supporters",
+				    (json_int_t)(n + json_integer_value(json_object_get(
+							     row, "supporters_base"))),
 				    "supported", add));
 	else
 		http_redirect(req, arena_printf(req->arena, "%s?%s=1#me-too", path,

@@ -56,4 +56,5 @@ CREATE TABLE participation_supports (
 	key text NOT NULL CHECK (key ~ '^[0-9a-f]{64}$'),
 	at timestamptz NOT NULL DEFAULT now(),
 	PRIMARY KEY (item_kind, item_id, key));
+CREATE INDEX participation_supports_recent ON participation_supports (item_kind, at);
 COMMENT ON TABLE participation_supports IS 'one row per (item, verified contact): the keyed hash, never the contact';

@@ -207,6 +207,19 @@ db_part_support_count(const char *kind, long long id)
 				    DB_PARAMS(kind, LL(i, id))));
 }
 
+json_t *
+db_part_support_recent(const char *kind, int seconds)
+{
+	char sec[16];
+	return db_row_objects(
+		db_exec("SELECT item_id, count(*)::int AS supports FROM participation_supports"
+			" WHERE item_kind = $1 AND item_id IN (SELECT DISTINCT item_id FROM"
+			" participation_supports WHERE item_kind = $1"
+			" AND at > now() - make_interval(secs => $2::int)) GROUP BY item_id ORDER "
+			"BY item_id",
+			DB_PARAMS(kind, LL(sec, seconds))));
+}
+
 long
 db_part_purge(void)
 {

@@ -44,6 +44,8 @@ int db_part_support_add(const char *kind, long long id, const char *key);
 int db_part_support_remove(const char *kind, long long id, const char *key);
 int db_part_support_exists(const char *kind, long long id, const char *key);
 long long db_part_support_count(const char *kind, long long id);
+/* [{item_id, supports}] of the items of kind supported within the last seconds; NULL failed. */
+json_t *db_part_support_recent(const char *kind, int seconds);
 
 /* Retention: delete codes older than a day and dead sessions: rows deleted, or -1. */
 long db_part_purge(void);

@@ -68,6 +68,7 @@ page_participation(struct request *req)
 		return;
 	struct participant p;
 	bool verified = participant_of(req, &p);
+	http_csrf(req);
 	json_t *view = json_pack("{s:s, s:s, s:b, s:b, s:b, s:b, s:i}", "back", back, "back_q",
 				 url_encoded(req, back), "verified", verified, "notify_ok",
 				 verified && p.notify_ok, "just_verified",
@@ -183,6 +184,7 @@ page_participation_code(struct request *req)
 	if (!back)
 		return;
 	bool pending = http_cookie(req, part_challenge_cookie_name(req)) != NULL;
+	http_csrf(req);
 	http_render(req, 200, "participation_code",
 		    json_pack("{s:s, s:s, s:b, s:i}", "back", back, "back_q",
 			      url_encoded(req, back), "pending", pending, "code_minutes",

@@ -194,6 +194,13 @@ participation_support_count(const char *item_kind, long long item_id)
 	return kind_ok(item_kind) ? db_part_support_count(item_kind, item_id) : -1;
 }
 
+json_t *
+participation_support_recent(const char *item_kind, int seconds)
+{
+	return kind_ok(item_kind) && seconds > 0 ? db_part_support_recent(item_kind, seconds)
+						 : NULL;
+}
+
 /*
  * Hourly: old codes and dead sessions go; the contacts of notified residents not verified
  * again within the retention period are erased, with their follows and unsent messages.

@@ -313,18 +313,15 @@ db_report_timeline_append(long long id, const char *side, const char *kind, cons
 }
 
 int
-db_report_support(long long id, const char *voter_sha256)
+db_report_supporters_add(long long id)
 {
-	static const char q[] =
-		"WITH s AS (INSERT INTO report_supports (report_id, voter_sha256) VALUES ($1, $2)"
-		"  ON CONFLICT DO NOTHING RETURNING report_id)"
-		" UPDATE reports SET supporters = supporters + 1"
-		" WHERE id IN (SELECT report_id FROM s) RETURNING supporters";
+	static const char q[] = "UPDATE reports SET supporters = supporters + 1 WHERE id = $1"
+				" RETURNING supporters";
 	char ids[24];
-	PGresult *res = db_exec(q, DB_PARAMS(LL(ids, id), voter_sha256));
+	PGresult *res = db_exec(q, DB_PARAMS(LL(ids, id)));
 	if (!res)
 		return -1;
-	int n = PQntuples(res) ? atoi(PQgetvalue(res, 0, 0)) : 0;
+	int n = PQntuples(res) ? atoi(PQgetvalue(res, 0, 0)) : -1;
 	PQclear(res);
 	return n;
 }

@@ -101,6 +101,7 @@ void page_report_map(struct request *req);
 void page_report_geojson(struct request *req);
 void page_report_item(struct request *req);
 void page_report_support(struct request *req);
+void page_report_follow(struct request *req);
 void page_report_track(struct request *req);
 void page_report_assess(struct request *req);
 void page_staff_reports(struct request *req);

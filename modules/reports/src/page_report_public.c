@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
  * What everyone sees of residents' reports on the citizen platform: the list with its filters,
- * the map and its GeoJSON, a report's page with its timeline, and supports (one per browser,
- * counted without knowing who).
+ * the map and its GeoJSON, a report's page with its timeline, and supports (one per verified
+ * contact, participation.h: counted on a keyed hash, without knowing who).
  */
 #include "internal.h"
 
@@ -13,6 +13,8 @@
 #include "common/map.h"
 #include "common/page_util.h"
 #include "common/strbuf.h"
+#include "notify/notify.h"
+#include "participation/participation.h"
 #include "db_report_map.h"
 #include "reports/db_report.h"
 #include "reports/report_map.h"
@@ -257,21 +259,30 @@ page_report_item(struct request *req)
 					 json_string_value(json_object_get(row, "ref"))));
 	const char *supported = http_query(req, "supported");
 	json_object_set_new(view, "supported", json_boolean(supported && !strcmp(supported, "1")));
+	json_object_set_new(view, "followed",
+			    json_boolean(http_query_value(req, "followed") != NULL));
+	json_object_set_new(
+		view, "follow_action",
+		json_sprintf("/reports/%s/follow", json_string_value(json_object_get(row, "ref"))));
 	if (open && !req->want_json)
 		keep_out_of_cache(req);
 	json_decref(row);
 	http_render(req, 200, "report_item", view);
 }
 
-/* Count the support of voter (a hash) and emit report.supported: the new count, 0 when this
- * browser supported it already, OUTBOX_BUSY when the ceiling of report.supported is reached
+/* Count the support of participant p and emit report.supported: the new count, 0 when this
+ * contact supported it already, OUTBOX_BUSY when the ceiling of report.supported is reached
  * this minute, -1 when the database failed. */
 static int
-support(json_t *row, const char *voter)
+support(json_t *row, const struct participant *p)
 {
 	if (db_begin() < 0)
 		return -1;
-	int supporters = db_report_support(json_integer_value(json_object_get(row, "id")), voter);
+	long long id = json_integer_value(json_object_get(row, "id"));
+	enum support_outcome o = participation_support_add("report", id, p);
+	int supporters = o == SUPPORT_ADDED     ? db_report_supporters_add(id)
+			 : o == SUPPORT_ALREADY ? 0
+						: -1;
 	if (supporters > 0) {
 		json_t *data = json_pack("{s:O, s:i}", "id", json_object_get(row, "origin_id"),
 					 "supporters", supporters);
@@ -299,16 +310,18 @@ page_report_support(struct request *req)
 		goto out;
 	}
 	/*
-	 * One per browser for the count shown (the hash of its CSRF cookie: checked, so present);
-	 * how many a client may add is limited by its address, like every resident's action.
+	 * One per verified contact (participation.h: whatever cookie it comes with); how many a
+	 * client may add is limited by its address, like every resident's action.
 	 */
+	struct participant p;
+	if (!participant_of(req, &p)) {
+		participation_require(req, arena_printf(req->arena, "/reports/%s", ref));
+		goto out;
+	}
 	if (!page_rate_allow(req, "support", REPORT_SUPPORT_RATE_PER_MINUTE, "too_many_supports",
 			     "too many supports from this connection; wait a minute"))
 		goto out;
-	char voter[SHA256_HEX_SIZE];
-	const char *csrf = http_cookie(req, http_cookie_name(req, "csrf"));
-	sha256_hex(csrf, strlen(csrf), voter);
-	int supporters = support(row, voter);
+	int supporters = support(row, &p);
 	if (supporters == OUTBOX_BUSY) {
 		page_busy(req);
 		goto out;
@@ -320,7 +333,7 @@ page_report_support(struct request *req)
 	}
 	if (supporters == 0) {
 		http_error(req, STATUS_CONFLICT, "already_supported",
-			   "this browser supports this report already");
+			   "you support this report already (one support per verified contact)");
 		goto out;
 	}
 	log_info("report %s supported (%d)", ref, supporters);
@@ -330,6 +343,44 @@ page_report_support(struct request *req)
 	else
 		http_redirect(req,
 			      arena_printf(req->arena, "/reports/%s?supported=1#support", ref));
+out:
+	json_decref(row);
+}
+
+/*
+ * Follow a report: a verified resident who consented to notifications (participation keeps
+ * their contact for that) gets a message when the commune changes its status (report_federation.c,
+ * through notify's hourly digest, with an unsubscribe link).
+ */
+void
+page_report_follow(struct request *req)
+{
+	json_t *row = public_report(req);
+	if (!row)
+		return;
+	const char *ref = json_string_value(json_object_get(row, "ref"));
+	const char *back = arena_printf(req->arena, "/reports/%s", ref);
+	struct participant p;
+	char channel[8], to[256], token[SECRET_TOKEN_SIZE];
+	if (!participant_of(req, &p)) {
+		participation_require(req, back);
+		goto out;
+	}
+	if (!participant_contact(&p, channel, to, sizeof(to))) {
+		http_error(req, STATUS_CONFLICT, "notify_consent_required",
+			   "to follow, verify your contact again and tick \"notify me\"");
+		goto out;
+	}
+	if (notify_follow("report", ref, channel, to, p.lang, token) < 0) {
+		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
+			   "the follow could not be saved; try again in a minute");
+		goto out;
+	}
+	log_info("report %s followed", ref);
+	if (req->want_json)
+		http_json(req, 200, json_pack("{s:s, s:b}", "ref", ref, "following", 1));
+	else
+		http_redirect(req, arena_printf(req->arena, "%s?followed=1#support", back));
 out:
 	json_decref(row);
 }

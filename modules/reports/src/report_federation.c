@@ -14,6 +14,7 @@
 #include "common/photo.h"
 #include "db_report_federation.h"
 #include "moderation/moderation.h"
+#include "notify/notify.h"
 #include "reports/db_report.h"
 
 #include <stdio.h>
@@ -322,11 +323,18 @@ apply_status(const struct hook_event *ev)
 		json_decref(r);
 		return STATUS_INVALID;
 	}
+	const char *title = json_string_value(json_object_get(r, "title"));
+	char path[40], key[48];
+	snprintf(path, sizeof(path), "/reports/%s", ref);
+	snprintf(key, sizeof(key), "report_notify_%s", status);
+	/* its followers (residents who asked, module notify) get it in their digest */
+	int rc =
+		db_report_status_write(id, status, message, body, dup, json_is_true(jreopened), at);
+	if (rc == 0)
+		rc = notify_item_changed("report", ref, title && *title ? title : ref, path, key,
+					 NULL);
 	json_decref(r);
-	return db_report_status_write(id, status, message, body, dup, json_is_true(jreopened), at) <
-			       0
-		       ? STATUS_UNAVAILABLE
-		       : STATUS_OK;
+	return rc < 0 ? STATUS_UNAVAILABLE : STATUS_OK;
 }
 
 enum status

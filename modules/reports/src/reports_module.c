@@ -31,6 +31,7 @@ static const struct route citizen_routes[] = {
 	 "report_assess"},
 	{"GET", "/reports/{ref}", page_report_item, ROUTE_JSON_TWIN | ROUTE_CACHE, 0, "report"},
 	{"POST", "/reports/{ref}/support", page_report_support, 0, 0, "report_support"},
+	{"POST", "/reports/{ref}/follow", page_report_follow, 0, 0, "report_follow"},
 	{"GET", "/staff/reports", page_staff_reports, ROUTE_JSON_TWIN | ROUTE_STAFF, 0,
 	 "staff_reports"},
 	{"POST", "/staff/reports/{ref}/approve", page_staff_report_approve, ROUTE_STAFF, 0,

@@ -11,6 +11,7 @@
  */
 #include "common/secret.h"
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -52,5 +53,12 @@ bool participation_supports(const char *item_kind, long long item_id, const stru
 void participation_require(struct request *req, const char *back);
 /* The number of supports of an item (from the supports table), or -1 when the database failed. */
 long long participation_support_count(const char *item_kind, long long item_id);
+/*
+ * The items of item_kind supported within the last `seconds`, each with its number of
+ * supports: [{"item_id": n, "supports": n}], or NULL when the database failed. For a module
+ * that keeps its tally apart from the request (a job), so that a burst of supports on one
+ * item does not queue on that item's row.
+ */
+json_t *participation_support_recent(const char *item_kind, int seconds);
 
 #endif

@@ -66,8 +66,9 @@ json_t *db_report_timeline(long long id);
 int db_report_timeline_append(long long id, const char *side, const char *kind, const char *status,
 			      const char *message, const char *body, const char *at);
 
-/* Record one browser's support: the new count (>0), 0 when it had supported already, -1. */
-int db_report_support(long long id, const char *voter_sha256);
+/* One more supporter (a verified participant's support was just recorded, participation.h):
+ * the new count, or -1. (report_supports keeps the browser-keyed supports of before.) */
+int db_report_supporters_add(long long id);
 /*
  * Store the reporter's assessment at `at` if the commune's status is "resolved" and this
  * resolution has not been assessed yet. Returns the row, or NULL with *st = STATUS_CONFLICT.
