@@ -53,7 +53,7 @@ before(async () => {
 	smtp = await startSmtpServer({ tls: 'starttls', auth: AUTH });
 	sms = await startSmsGateway();
 	off = await startSite('official', { env: { ...smtp.env, ...sms.env,
-		BALADIYA_NOTIFY_BACKOFF_MAX_S: '1', BALADIYA_NOTIFY_MAX_ATTEMPTS: '3' } });
+		BALADIYA_NOTIFY_BACKOFF_MAX_S: '2', BALADIYA_NOTIFY_MAX_ATTEMPTS: '4' } });
 	admin = await signedIn(off, 'admin', 'notifyadmin');
 	agent = await signedIn(off, 'agent', 'notifyagent');
 });
@@ -133,9 +133,11 @@ describe('the queue and its transports', () => {
 	test('mail server down: messages wait; up again: each delivered exactly once', async () => {
 		await smtp.stop();
 		const tos = [1, 2, 3, 4, 5].map((i) => address(`down${i}`));
-		for (const to of tos) {
-			assert.equal((await send({ channel: 'email', to, lang: 'fr', kind: 'test.down', subject: 'Attente', body: 'Patience' })).code, 0);
-		}
+		// queued together (one statement, as a module's transaction would), so that the 4
+		// attempts of one (about 6 s) cannot run out before the others are queued
+		await sql(off, `INSERT INTO notify_messages (channel, recipient, lang, subject, body, kind)
+			SELECT 'email', t, 'fr', 'Attente', 'Patience', 'test.down'
+			FROM unnest(ARRAY['${tos.join("','")}']) t; SELECT pg_notify('notify_queue', '')`);
 		await waitFor(async () => await count("kind = 'test.down' AND attempts >= 1 AND last_error IS NOT NULL") === 5,
 			{ what: 'a first failed attempt for each' });
 		// queued, or being tried again at this very moment
@@ -154,12 +156,12 @@ describe('the queue and its transports', () => {
 		const to = address('failed');
 		assert.equal((await send({ channel: 'email', to, lang: 'fr', kind: 'test.failed', subject: 'Échec', body: 'Plus tard' })).code, 0);
 		await waitFor(async () => await count("kind = 'test.failed' AND state = 'failed'") === 1,
-			{ timeoutMs: 15000, what: 'the message failed after 3 attempts' });
+			{ timeoutMs: 20000, what: 'the message failed after 4 attempts' });
 		const failed = await cliFor(off, ['notify', 'failed']);
 		assert.equal(failed.code, 0);
 		const list = JSON.parse(failed.stdout);
 		const row = list.find((x) => x.kind === 'test.failed');
-		assert.equal(row.attempts, 3);
+		assert.equal(row.attempts, 4);
 		assert.ok(!failed.stdout.includes(to), 'no address in the listing');
 		const status = JSON.parse((await cliFor(off, ['notify', 'status'])).stdout);
 		assert.ok(status.failed >= 1);
@@ -205,16 +207,25 @@ describe('the queue and its transports', () => {
 		await smtp.start();
 	});
 
-	test('implicit TLS (smtps://) with AUTH', async () => {
+	test('implicit TLS (smtps://) with AUTH; an SMS gateway called by GET', async () => {
 		const tls = await startSmtpServer({ tls: 'implicit', auth: AUTH });
-		Object.assign(off.env, tls.env);
+		const getGw = await startSmsGateway({ method: 'GET' });
+		Object.assign(off.env, tls.env, getGw.env);
+		delete off.env.BALADIYA_SMS_BODY;
 		await off.restart();
 		const to = address('smtps');
 		assert.equal((await send({ channel: 'email', to, lang: 'en', kind: 'test.smtps', subject: 'Implicit TLS', body: 'Over TLS from the first byte' })).code, 0);
 		const [m] = await tls.waitFor((x) => x.to === to);
 		assert.equal(m.body, 'Over TLS from the first byte');
+		const text = 'رمز 4242 & plus+';
+		assert.equal((await send({ channel: 'sms', to: '+213661000222', lang: 'ar', kind: 'test.smsget', body: text })).code, 0);
+		const [g] = await getGw.waitFor((x) => x.to === '+213661000222');
+		assert.equal(g.method, 'GET');
+		assert.equal(g.text, text, '{text} URL-encoded in the query');
+		assert.ok(g.authorized);
 		await tls.stop();
-		Object.assign(off.env, smtp.env);
+		await getGw.close();
+		Object.assign(off.env, smtp.env, sms.env);
 		await off.restart();
 	});
 
@@ -315,6 +326,29 @@ describe('follows: a form file\'s digest and the unsubscribe link', () => {
 	});
 });
 
+describe('follows end with their item', () => {
+	test('a closed file: the last change is sent, then the job erases the follow', async () => {
+		const resident = new Client(off.url);
+		const page = await resident.get(`/services/${SERVICE}/form?lang=fr`);
+		const formKey = /name="form_key" value="([0-9a-f]{32})"/.exec(page.body)[1];
+		const to = address('closed');
+		const body = new FormData();
+		for (const [k, v] of Object.entries({ object: 'Objet', contact: to, notify: 'yes', form_key: formKey })) body.append(k, v);
+		body.append('csrf', await resident.csrf());
+		const r = await resident.request(`/services/${SERVICE}/form?lang=fr`, { method: 'POST', body, json: true });
+		assert.equal(r.status, 201, r.body);
+		const { ref } = JSON.parse(r.body);
+		const set = await agent.post(`/staff/files/${ref}/status`, { status: 'closed' }, { json: true });
+		assert.equal(set.status, 200);
+		const [m] = await smtp.waitFor((x) => x.to === to);
+		assert.match(m.body, new RegExp(`Votre dossier ${ref} est clos`));
+		await waitFor(async () => await count(`kind = 'follow.form_file' AND recipient = '${to}' AND state = 'sent'`) === 1, { what: 'marked sent' });
+		assert.equal(await sql(off, `SELECT count(*) FROM notify_follows WHERE item_id = '${ref}' AND ended_at IS NOT NULL`), '1');
+		assert.equal((await cliFor(off, ['jobs', 'run'])).code, 0);
+		assert.equal(await sql(off, `SELECT count(*) FROM notify_follows WHERE item_id = '${ref}'`), '0', 'the contact is gone');
+	});
+});
+
 describe('appointments: confirmation, reminder, move, cancel, the commune\'s notice', () => {
 	const svc = 'notify-rdv';
 	let cid;
@@ -401,7 +435,7 @@ describe('appointments: confirmation, reminder, move, cancel, the commune\'s not
 test('the logs carry message ids and kinds, never an address or a text', async () => {
 	const logs = off.logs();
 	assert.match(logs, /notify: could not send message \d+ \(test\.down\)/);
-	for (const a of [...ADDRESSES, '+213555000111', '+213555123456', 'kill1@example.org']) {
+	for (const a of [...ADDRESSES, '+213555000111', '+213555123456', '+213661000222', 'kill1@example.org']) {
 		assert.ok(!logs.includes(a), `${a} in the logs`);
 	}
 	for (const t of TEXTS) assert.ok(!logs.includes(t), `a text in the logs: ${t.slice(0, 30)}`);

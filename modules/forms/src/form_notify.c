@@ -41,5 +41,8 @@ form_notify_status(json_t *file, const char *status)
 	json_decref(vars);
 	if (rc == 0 && json_is_true(json_object_get(file, "notify_consent")))
 		rc = db_file_notified(json_integer_value(json_object_get(file, "id")), status);
+	/* closed is final: the contact is kept only until this last change is sent */
+	if (rc == 0 && !strcmp(status, "closed"))
+		rc = notify_item_ended("form_file", ref);
 	return rc;
 }

@@ -12,6 +12,8 @@ CREATE TABLE notify_follows (
 	created_at timestamptz NOT NULL DEFAULT now(),
 	-- when the last digest of this follow is due (not_before): the next is an hour later
 	last_digest_at timestamptz,
+	-- the item reached its end (notify_item_ended): erased once its last digest is sent
+	ended_at timestamptz,
 	UNIQUE (item_kind, item_id, channel, recipient));
 CREATE INDEX notify_follows_contact ON notify_follows (channel, recipient);
 COMMENT ON TABLE notify_follows IS

@@ -182,6 +182,23 @@ db_notify_unfollow_item(const char *item_kind, const char *item_id)
 	return db_command(erase, DB_PARAMS(item_kind, item_id));
 }
 
+int
+db_notify_item_ended(const char *item_kind, const char *item_id)
+{
+	return db_command("UPDATE notify_follows SET ended_at = now() WHERE item_kind = $1 "
+			  "AND item_id = $2 AND ended_at IS NULL",
+			  DB_PARAMS(item_kind, item_id));
+}
+
+int
+db_notify_erase_ended(void)
+{
+	return db_command("DELETE FROM notify_follows f WHERE ended_at IS NOT NULL AND NOT EXISTS "
+			  "(SELECT 1 FROM notify_messages m WHERE m.follow_id = f.id "
+			  "AND m.state IN ('queued', 'sending'))",
+			  0, NULL);
+}
+
 enum status
 db_notify_follow_by_token(const char *token_hash, json_t **out)
 {

@@ -18,6 +18,9 @@ int db_notify_item_changed(const char *item_kind, const char *item_id, const cha
 			   const char *path, const char *what_key, json_t *vars);
 int db_notify_forget_contact(const char *channel, const char *to);
 int db_notify_unfollow_item(const char *item_kind, const char *item_id);
+int db_notify_item_ended(const char *item_kind, const char *item_id);
+/* Erase the follows of ended items that have nothing queued or being sent any more. */
+int db_notify_erase_ended(void);
 
 /* The follow a presented unsubscribe token names: *out {id, item_kind, lang} (new reference);
  * STATUS_NOT_FOUND when none. */
@@ -33,8 +36,10 @@ struct queued {
 	int attempts;   /* including this one */
 };
 void queued_release(struct queued *q);
-/* Put back every message left "sending" by a process that stopped (at start): 0/-1. */
-int db_queue_recover(void);
+/* Put back the messages left "sending" for older_than_s seconds or more: at start (0: all,
+ * left by a process that stopped), and by the hourly job (a sender that could not mark one).
+ * 0/-1. */
+int db_queue_recover(int older_than_s);
 /* Claim up to max due messages (state sending, attempts + 1) into *out; their number or -1. */
 int db_queue_claim(int max, struct queued **out);
 int db_queue_sent(long long id);

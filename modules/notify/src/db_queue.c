@@ -31,11 +31,14 @@ queued_release(struct queued *q)
 }
 
 int
-db_queue_recover(void)
+db_queue_recover(int older_than_s)
 {
+	char s[16];
+	snprintf(s, sizeof(s), "%d", older_than_s);
 	return db_command("UPDATE notify_messages SET state = 'queued', next_attempt = now() "
-			  "WHERE state = 'sending'",
-			  0, NULL);
+			  "WHERE state = 'sending' AND claimed_at <= now() - make_interval(secs => "
+			  "$1::int)",
+			  DB_PARAMS(s));
 }
 
 static char *

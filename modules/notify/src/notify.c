@@ -219,3 +219,11 @@ notify_contact_parse(const char *typed, const char **channel, char to[NOTIFY_CON
 	*channel = "sms";
 	return true;
 }
+
+int
+notify_item_ended(const char *item_kind, const char *item_id)
+{
+	if (!item_kind || !item_id)
+		return -1;
+	return db_notify_item_ended(item_kind, item_id);
+}

@@ -16,6 +16,10 @@ int
 notify_retention_run(struct app *app)
 {
 	(void)app;
+	/* a message whose "sent" could not be written stays "sending": after 15 minutes it is
+	 * sent again, with its Message-ID (nothing lost) */
+	if (db_queue_recover(15 * 60) < 0 || db_notify_erase_ended() < 0)
+		return -1;
 	return db_queue_erase_old(notify_settings.retention_days);
 }
 

@@ -163,7 +163,7 @@ sender_main(void *arg)
 {
 	struct sender *s = arg;
 	s->transport = transport_new();
-	while (!atomic_load(&s->stopping) && db_queue_recover() < 0)
+	while (!atomic_load(&s->stopping) && db_queue_recover(0) < 0)
 		db_wait_notify(NOTIFY_CHANNEL, 1000, s->wake_fd[0]);
 	while (!atomic_load(&s->stopping)) {
 		int n = send_batch(s);

@@ -53,6 +53,9 @@ int notify_forget_contact(const char *channel, const char *to);
 /* Erase every follow of an item (the item's module erases or hides it), with its unsent digests.
  * 0/-1. In the caller's transaction when one is open. */
 int notify_unfollow_item(const char *item_kind, const char *item_id);
+/* The item reached its end (a closed file): its follows are erased once the digests still
+ * queued for them are sent (by the hourly job). 0/-1. In the caller's transaction. */
+int notify_item_ended(const char *item_kind, const char *item_id);
 
 struct strbuf;
 /* Append tmpl (a catalog message) with each {{name}} replaced by the string or integer vars
