@@ -472,6 +472,14 @@ describe('dialogue', () => {
 		assert.ok(m.body.includes('La commune a répondu à la question.'), m.body);
 		assert.ok(m.body.includes(title) || m.subject.includes(title), `${m.subject}\n${m.body}`);
 		assert.ok(m.header('list-unsubscribe'), 'an unsubscribe link');
+		// merged into an earlier question: its follower is told so
+		const first = await asked({ title: 'Encombrants : quel jour ?', text: 'Le jour de passage ?' });
+		const second = await ask(c, { title: 'Encombrants encore', text: 'Même question.', follow: '1' });
+		const dup = second.location.match(/Q-[0-9A-Z]{4}-[0-9A-Z]{4}/)[0];
+		await waitForMirror(pair.citizen, pair.official);
+		assert.equal((await agent.post(`/staff/dialogue/${dup}/merge`, { into: first })).status, 303);
+		const [mm] = await smtp.waitFor((x) => x.to === email && x.body.includes(dup), { timeoutMs: 20_000 });
+		assert.ok(mm.body.includes('regroupé la question avec une question identique'), mm.body);
 		// the address: in no page, JSON, event or log of either platform, nor in the question's row
 		for (const srv of [pair.official, pair.citizen]) {
 			for (const p of ['/dialogue?state=all', `/dialogue/${ref}`, '/dialogue.atom?state=all']) {

@@ -44,6 +44,8 @@ CREATE INDEX questions_quarter ON questions (quarter, id DESC) WHERE visibility 
 CREATE INDEX questions_quarter_theme ON questions (quarter, theme, id DESC)
 	WHERE visibility <> 'pending';
 CREATE INDEX questions_theme ON questions (theme, id DESC) WHERE visibility <> 'pending';
+-- the questions merged into one (their askers are told when it is answered)
+CREATE INDEX questions_merged ON questions (merged_into) WHERE merged_into IS NOT NULL;
 
 CREATE TABLE question_answers (
 	id bigserial PRIMARY KEY,

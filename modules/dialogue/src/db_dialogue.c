@@ -296,6 +296,20 @@ db_question_merge(const char *ref, const char *into, const char *at)
 }
 
 json_t *
+db_question_merged_into(const char *ref)
+{
+	static const char q[] = "SELECT ref FROM questions WHERE merged_into = $1 ORDER BY id";
+	PGresult *res = db_exec(q, DB_PARAMS(ref));
+	if (!res)
+		return NULL;
+	json_t *refs = json_array();
+	for (int i = 0; i < PQntuples(res); i++)
+		json_array_append_new(refs, json_string(PQgetvalue(res, i, 0)));
+	PQclear(res);
+	return refs;
+}
+
+json_t *
 db_dialogue_stats(int within_days)
 {
 	/* public questions the commune has received; a merged one counts through its target */

@@ -59,6 +59,8 @@ long long db_answer_next_id(void);
 json_t *db_answer_by_ref(const char *qref, enum status *st);
 /* Merge open public question ref into into at `at`. STATUS_CONFLICT when ref is not open. */
 enum status db_question_merge(const char *ref, const char *into, const char *at);
+/* The references of the questions merged into ref: a new array, NULL on failure. */
+json_t *db_question_merged_into(const char *ref);
 /* The figures: {asked, answered, answered_within, median_days, unanswered, oldest_days}. */
 json_t *db_dialogue_stats(int within_days);
 /* The reference of the own question with this title, "" when none; NULL on failure (demo). */

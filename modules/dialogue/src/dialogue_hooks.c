@@ -191,7 +191,21 @@ apply_answered(const struct hook_event *ev)
 	json_decref(a);
 	if (st == STATUS_NOT_FOUND || st == STATUS_CONFLICT)
 		return unfit(ev, "no open question with that reference here");
-	return st == STATUS_OK ? tell_followers(ref, "dialogue_notify_answered") : st;
+	if (st != STATUS_OK || (st = tell_followers(ref, "dialogue_notify_answered")) != STATUS_OK)
+		return st;
+	/* the questions merged into this one are answered by it: their askers are told too */
+	json_t *merged = db_question_merged_into(ref);
+	if (!merged)
+		return STATUS_UNAVAILABLE;
+	size_t i;
+	json_t *m;
+	json_array_foreach(merged, i, m)
+	{
+		if (st == STATUS_OK)
+			st = tell_followers(json_string_value(m), "dialogue_notify_answered");
+	}
+	json_decref(merged);
+	return st;
 }
 
 /* question.merged: the commune merged a question into an earlier one. */
