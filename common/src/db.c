@@ -525,6 +525,35 @@ db_row_objects(PGresult *res)
 	return a;
 }
 
+json_t *
+db_first_row(PGresult *res, enum status *st)
+{
+	*st = res ? STATUS_NOT_FOUND : STATUS_UNAVAILABLE;
+	json_t *o = res && PQntuples(res) ? db_row_object(res, 0) : NULL;
+	if (o)
+		*st = STATUS_OK;
+	PQclear(res);
+	return o;
+}
+
+long long
+db_first_number(PGresult *res)
+{
+	long long n = res && PQntuples(res) ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : -1;
+	PQclear(res);
+	return n;
+}
+
+int
+db_changed_rows(PGresult *res)
+{
+	if (!res)
+		return -1;
+	int n = atoi(PQcmdTuples(res));
+	PQclear(res);
+	return n;
+}
+
 char *
 db_hex_bytes(const char *hex, size_t *len)
 {

@@ -249,3 +249,15 @@ page_options(struct request *req, const char *const *values,
 						     selected && strcmp(selected, *v) == 0));
 	return out;
 }
+
+#define CSRF_COOKIE_MAX_AGE_S (60L * 60 * 24 * 7)
+
+void
+page_form_csrf(struct request *req)
+{
+	const char *name = http_cookie_name(req, "csrf");
+	const char *had = http_cookie(req, name);
+	const char *tok = http_csrf(req);
+	if (had && strcmp(had, tok) == 0)
+		http_set_cookie(req, name, tok, CSRF_COOKIE_MAX_AGE_S);
+}

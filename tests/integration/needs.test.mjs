@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readLog, staffClient, startLinkedPair } from '../lib/federation.mjs';
 import { tempDir } from '../lib/harness.mjs';
-import { Client, cliFor, getJson, sql, waitFor } from '../lib/http.mjs';
+import { Client, cliFor, getJson, signedIn, sql, waitFor } from '../lib/http.mjs';
 import { verifyParticipant } from '../lib/participation.mjs';
 import { startSmtpServer } from '../lib/smtp.mjs';
 
@@ -220,6 +220,40 @@ describe('feed', () => {
 		}
 		const bad = await fetch(`${pair.citizen.url}/needs.atom?quarter=atlantis`);
 		assert.equal(bad.status, 400);
+	});
+});
+
+describe('moderation', () => {
+	test('a moderator hides a need: blanked on both sides, erased from both logs, in the moderation log', async () => {
+		const resident = await verified('cache@example.org');
+		const r = await resident.post('/needs', { quarter: 'centre', theme: 'other',
+			text: 'Appelez Karim au sujet du terrain – marqueur-h1d3', display_name: 'Voisin' }, { json: true });
+		assert.equal(r.status, 201);
+		const id = r.json.need.id;
+		await waitFor(async () => (await fetch(`${pair.official.url}/needs/${id}.json`)).status === 200,
+			{ timeoutMs: 30000, what: 'the mirror' });
+		const anon = await resident.post(`/staff/needs/${id}/hide`, { reason: 'Données personnelles' });
+		assert.ok([303, 401, 403].includes(anon.status));
+		const moderator = await signedIn(pair.citizen, 'moderator', 'moderatrice');
+		const page = await moderator.get('/staff/needs?lang=fr');
+		assert.match(page.body, new RegExp(`action="/staff/needs/${id}/hide"`));
+		const noReason = await moderator.post(`/staff/needs/${id}/hide`, { reason: '' }, { json: true });
+		assert.equal(noReason.json.error.code, 'reason_required');
+		const h = await moderator.post(`/staff/needs/${id}/hide`, { reason: 'Données personnelles' });
+		assert.equal(h.status, 303);
+		assert.equal((await fetch(`${pair.citizen.url}/needs/${id}.json`)).status, 404);
+		const again = await moderator.post(`/staff/needs/${id}/hide`, { reason: 'Encore' }, { json: true });
+		assert.equal(again.status, 404);
+		await waitFor(async () => (await fetch(`${pair.official.url}/needs/${id}.json`)).status === 404,
+			{ timeoutMs: 30000, what: 'hidden on official-srv' });
+		for (const srv of [pair.citizen, pair.official]) {
+			const log = await readLog(srv, 'citizen');
+			assert.ok(!log.some((e) => e.record.includes('marqueur-h1d3')), `erased from ${srv.side}'s log`);
+			const mod = await getJson(srv, '/moderation');
+			assert.ok(JSON.stringify(mod).includes('Données personnelles'), `${srv.side}'s moderation log`);
+			const list = await (await fetch(`${srv.url}/needs`)).text();
+			assert.ok(!list.includes('marqueur-h1d3'));
+		}
 	});
 });
 

@@ -323,6 +323,11 @@ describe('privacy', () => {
 			pages.push(await getHtml(pair.citizen, p), await getHtml(pair.official, p));
 		}
 		pages.push(await getHtml(pair.citizen, '/participation'));
+		for (const srv of [pair.citizen, pair.official]) {
+			const feed = await fetch(`${srv.url}/needs.atom`);
+			assert.equal(feed.status, 200);
+			pages.push(await feed.text());
+		}
 		assert.ok(pages.every((x) => typeof x === 'string' && x.length > 100));
 		const events = [...await readLog(pair.citizen), ...await readLog(pair.official)].map((e) => e.record);
 		const logs = [pair.citizen.logs(), pair.official.logs()];

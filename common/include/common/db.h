@@ -2,6 +2,8 @@
 #ifndef COMMON_DB_H
 #define COMMON_DB_H
 
+#include "common/status.h"
+
 #include <jansson.h>
 #include <libpq-fe.h>
 #include <stdbool.h>
@@ -43,6 +45,16 @@ json_t *db_text_or_null(PGresult *res, int row, int col);
 json_t *db_row_object(PGresult *res, int row);
 /* Every row of res as db_row_object() in a new array (res consumed); NULL when res is NULL. */
 json_t *db_row_objects(PGresult *res);
+/*
+ * The answers of a query that returns one row or changes rows, res consumed (NULL: the query
+ * failed): db_first_row, the first row as db_row_object with *st OK, or NULL with *st
+ * NOT_FOUND (no row) or UNAVAILABLE (failed); db_first_number, the first column of the first
+ * row as a number, -1 when failed or no row; db_changed_rows, the rows the command changed, -1
+ * when failed.
+ */
+json_t *db_first_row(PGresult *res, enum status *st);
+long long db_first_number(PGresult *res);
+int db_changed_rows(PGresult *res);
 /* The bytes of a bytea value read as hex text (encode(x, 'hex'), or bytea's own "\\x..."
  * output) in a new NUL-terminated buffer (xmalloc), their number in *len. */
 char *db_hex_bytes(const char *hex, size_t *len);

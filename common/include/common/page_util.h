@@ -30,6 +30,12 @@ json_t *text_lines(const char *s);
  * otherwise. */
 void page_write_failed(struct request *req, int st, const char *not_found_code,
 		       const char *conflict_code);
+/*
+ * Before rendering a cacheable page that holds a form: the CSRF token of this browser (set as a
+ * cookie when it has none) for the form, and the cookie sent again when it had one, so that the
+ * page stays out of the shared cache, where another browser would get a token not theirs.
+ */
+void page_form_csrf(struct request *req);
 /* Replies 503 database_unavailable "the site cannot reach its database" (a failed read). */
 void page_db_unavailable(struct request *req);
 /* A select's choices, [{value, label, selected}]: each of values (NULL-terminated) with its

@@ -21,41 +21,21 @@
 	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"                                                        \
 	" AS created_at "
 
-static json_t *
-one(PGresult *res, enum status *st)
-{
-	*st = res ? STATUS_NOT_FOUND : STATUS_UNAVAILABLE;
-	json_t *o = res && PQntuples(res) ? db_row_object(res, 0) : NULL;
-	if (o)
-		*st = STATUS_OK;
-	PQclear(res);
-	return o;
-}
-
-static int
-changed(PGresult *res)
-{
-	if (!res)
-		return -1;
-	int n = atoi(PQcmdTuples(res));
-	PQclear(res);
-	return n;
-}
-
 json_t *
 db_need_create(const char *quarter, const char *theme, const char *text, const char *name,
 	       const char *lang, int supporters, int base)
 {
 	enum status st;
 	char s[16], b[16];
-	return one(db_exec("INSERT INTO needs (id, origin, origin_id, quarter, theme, text,"
-			   " display_name, lang, supporters, supporters_base, created_at) SELECT n,"
-			   " 'citizen', n, $1, $2, $3, $4, $5, $6, $7, now() FROM "
-			   "nextval('needs_id_seq') n"
-			   " RETURNING" NEED_COLUMNS,
-			   DB_PARAMS(quarter, theme, text, name, lang, LL(s, supporters),
-				     LL(b, base))),
-		   &st);
+	return db_first_row(
+		db_exec("INSERT INTO needs (id, origin, origin_id, quarter, theme, text,"
+			" display_name, lang, supporters, supporters_base, created_at) SELECT n,"
+			" 'citizen', n, $1, $2, $3, $4, $5, $6, $7, now() FROM "
+			"nextval('needs_id_seq') n"
+			" RETURNING" NEED_COLUMNS,
+			DB_PARAMS(quarter, theme, text, name, lang, LL(s, supporters),
+				  LL(b, base))),
+		&st);
 }
 
 int
@@ -71,10 +51,11 @@ json_t *
 db_need_get(const char *origin, long long origin_id, enum status *st)
 {
 	char i[24];
-	return one(db_exec("SELECT" NEED_COLUMNS "FROM needs WHERE origin = $1 AND origin_id = $2"
-			   " AND hidden_reason IS NULL",
-			   DB_PARAMS(origin, LL(i, origin_id))),
-		   st);
+	return db_first_row(db_exec("SELECT" NEED_COLUMNS
+				    "FROM needs WHERE origin = $1 AND origin_id = $2"
+				    " AND hidden_reason IS NULL",
+				    DB_PARAMS(origin, LL(i, origin_id))),
+			    st);
 }
 
 json_t *
@@ -143,19 +124,19 @@ int
 db_need_mirror_supporters(long long origin_id, long long supporters)
 {
 	char i[24], s[24];
-	return changed(db_exec("UPDATE needs SET supporters = $2 WHERE origin = 'citizen'"
-			       " AND origin_id = $1",
-			       DB_PARAMS(LL(i, origin_id), LL(s, supporters))));
+	return db_changed_rows(db_exec("UPDATE needs SET supporters = $2 WHERE origin = 'citizen'"
+				       " AND origin_id = $1",
+				       DB_PARAMS(LL(i, origin_id), LL(s, supporters))));
 }
 
 int
 db_need_answer(long long origin_id, const char *answer, const char *lang, const char *at)
 {
 	char i[24];
-	return changed(db_exec("UPDATE needs SET answer = $2, answer_lang = $3,"
-			       " answered_at = coalesce(nullif($4, '')::timestamptz, now())"
-			       " WHERE origin = 'citizen' AND origin_id = $1",
-			       DB_PARAMS(LL(i, origin_id), answer, lang, at)));
+	return db_changed_rows(db_exec("UPDATE needs SET answer = $2, answer_lang = $3,"
+				       " answered_at = coalesce(nullif($4, '')::timestamptz, now())"
+				       " WHERE origin = 'citizen' AND origin_id = $1",
+				       DB_PARAMS(LL(i, origin_id), answer, lang, at)));
 }
 
 json_t *
@@ -175,6 +156,22 @@ db_need_sent(long long id, int supporters)
 	char i[24], s[16];
 	return db_command("UPDATE needs SET supporters_sent = $2 WHERE id = $1",
 			  DB_PARAMS(LL(i, id), LL(s, supporters)));
+}
+
+json_t *
+db_need_hide(const char *origin, long long origin_id, const char *reason, const char *text_sha256,
+	     enum status *st)
+{
+	char i[24];
+	return db_first_row(
+		db_exec("WITH old AS (SELECT id, coalesce($4, encode(sha256(convert_to(text, "
+			"'UTF8')),"
+			" 'hex')) AS sha FROM needs WHERE origin = $1 AND origin_id = $2"
+			" AND hidden_reason IS NULL FOR UPDATE)"
+			" UPDATE needs n SET hidden_reason = $3, text = '', display_name = ''"
+			" FROM old WHERE n.id = old.id RETURNING old.sha AS text_sha256",
+			DB_PARAMS(origin, LL(i, origin_id), reason, text_sha256)),
+		st);
 }
 
 int

@@ -38,6 +38,13 @@ int db_need_answer(long long origin_id, const char *answer, const char *lang, co
 json_t *db_need_unsent(int limit);
 /* That count was sent: 0 or -1. */
 int db_need_sent(long long id, int supporters);
+/*
+ * Hide need (origin, origin_id) with a public reason: its text and name blanked, their SHA-256
+ * (of the text) returned as {text_sha256}; NULL with *st NOT_FOUND (none visible) or
+ * UNAVAILABLE. text_sha256 may be given (the peer's), else it is computed from the row.
+ */
+json_t *db_need_hide(const char *origin, long long origin_id, const char *reason,
+		     const char *text_sha256, enum status *st);
 /* Whether a need with this text and quarter exists already (the demo loader): 1, 0, -1. */
 int db_need_exists(const char *quarter, const char *text);
 

@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "common/module.h"
 #include "common/page_util.h"
+#include "moderation/moderation.h"
 #include "participation/participation.h"
 
 #include <string.h>
@@ -97,11 +98,46 @@ apply_answered(const struct hook_event *ev)
 	return changed < 0 ? STATUS_UNAVAILABLE : STATUS_OK;
 }
 
+/* need.hidden: the mirror hidden, its content erased from this side's copy of the citizen's
+ * log, and the public moderation log's entry (keyed by the origin's id). */
+static enum status
+apply_hidden(const struct hook_event *ev)
+{
+	long long id = id_field(ev->data);
+	json_t *mid = json_object_get(ev->data, "moderation_id");
+	const char *reason = text_field(ev->data, "reason", HIDE_REASON_MAX, false);
+	const char *sha = json_string_value(json_object_get(ev->data, "text_sha256"));
+	const char *at = json_string_value(json_object_get(ev->data, "hidden_at"));
+	if (id < 0 || !reason || is_blank(reason) || !is_sha256_hex(sha) || !is_utc_time(at) ||
+	    !json_is_integer(mid) || json_integer_value(mid) <= 0)
+		return STATUS_INVALID;
+	enum status st;
+	json_t *h = db_need_hide(NEED_OWNER, id, reason, sha, &st);
+	if (!h) {
+		if (st == STATUS_NOT_FOUND)
+			log_warn("need.hidden event from %s: no visible need %lld here", ev->origin,
+				 id);
+		return st == STATUS_NOT_FOUND ? STATUS_INVALID : st;
+	}
+	json_decref(h);
+	char ids[24], target[40];
+	snprintf(ids, sizeof(ids), "%lld", id);
+	snprintf(target, sizeof(target), "need/%lld", id);
+	if (outbox_erase(NEED_OWNER, "need", ids, reason) < 0)
+		return STATUS_UNAVAILABLE;
+	json_t *m = db_moderation_add(NEED_OWNER, json_integer_value(mid), "hide_need", target,
+				      reason, sha, at, &st);
+	json_decref(m);
+	return st == STATUS_CONFLICT ? STATUS_OK : st; /* hidden all the same */
+}
+
 enum status
 hook_need(const struct hook_event *ev)
 {
 	bool answered = strcmp(ev->type, "need.answered") == 0;
-	if (!answered && strcmp(ev->type, "need.created") && strcmp(ev->type, "need.supported"))
+	bool hidden = strcmp(ev->type, "need.hidden") == 0;
+	if (!answered && !hidden && strcmp(ev->type, "need.created") &&
+	    strcmp(ev->type, "need.supported"))
 		return STATUS_NOT_FOUND;
 	if (strcmp(ev->origin, answered ? "official" : NEED_OWNER) != 0) {
 		log_warn("%s event from %s: written on the other platform only", ev->type,
@@ -112,6 +148,8 @@ hook_need(const struct hook_event *ev)
 		return STATUS_INVALID;
 	if (answered)
 		return apply_answered(ev);
+	if (hidden)
+		return apply_hidden(ev);
 	return strcmp(ev->type, "need.created") == 0 ? apply_created(ev) : apply_supported(ev);
 }
 

@@ -60,6 +60,8 @@ void page_need_withdraw(struct request *req);
 /* ---- page_need_staff.c ---- */
 void page_staff_needs(struct request *req);
 void page_staff_need_answer(struct request *req);
+/* ---- page_need_moderate.c ---- */
+void page_staff_need_hide(struct request *req);
 /* ---- hook_need.c ---- */
 enum status hook_need(const struct hook_event *ev);
 int need_tally_run(struct app *app);

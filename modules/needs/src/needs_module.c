@@ -23,6 +23,9 @@ static const struct route citizen_routes[] = {
 	{"GET", "/needs/{id}", page_need_item, ROUTE_JSON_TWIN | ROUTE_CACHE, 0, "need"},
 	{"POST", "/needs/{id}/me-too", page_need_me_too, 0, 1024, "need_me_too"},
 	{"POST", "/needs/{id}/withdraw", page_need_withdraw, 0, 1024, "need_withdraw"},
+	{"GET", "/staff/needs", page_staff_needs, ROUTE_JSON_TWIN | ROUTE_STAFF, 0, "staff_needs"},
+	{"POST", "/staff/needs/{id}/hide", page_staff_need_hide, ROUTE_STAFF, 4096,
+	 "staff_need_hide"},
 };
 static const struct route official_routes[] = {
 	{"GET", "/needs", page_needs, ROUTE_JSON_TWIN | ROUTE_ATOM_TWIN | ROUTE_CACHE, 0, "needs"},
@@ -40,6 +43,7 @@ static const struct hook citizen_hooks[] = {
 static const struct hook official_hooks[] = {
 	{"need.created", hook_need},
 	{"need.supported", hook_need},
+	{"need.hidden", hook_need},
 	{NULL, NULL},
 };
 
@@ -56,12 +60,17 @@ static const struct nav_link need_staff[] = {
 	{"/staff/needs", "need_staff_title", "needs.answer"},
 	{NULL, NULL, NULL},
 };
+static const struct nav_link need_moderate[] = {
+	{"/staff/needs", "need_staff_title", "needs.moderate"},
+	{NULL, NULL, NULL},
+};
 
 /* signed events a minute on the whole platform; need.supported is one per changed need per
  * tally run, whatever the number of residents */
 static const struct outbox_ceiling citizen_ceilings[] = {
 	{"need.created", 60},
 	{"need.supported", 1200},
+	{"need.hidden", 60},
 	{NULL, 0},
 };
 static const struct outbox_ceiling official_ceilings[] = {
@@ -95,5 +104,6 @@ const struct module needs_module = {
 	.official = {MODULE_ROUTES(official_routes), .hooks = official_hooks, .nav = need_nav,
 		     .staff = need_staff, .extends = official_extends},
 	.citizen = {MODULE_ROUTES(citizen_routes), .hooks = citizen_hooks, .jobs = citizen_jobs,
-		    .nav = need_nav, .extends = citizen_extends, .demo_load = need_demo_load},
+		    .nav = need_nav, .staff = need_moderate, .extends = citizen_extends,
+		    .demo_load = need_demo_load},
 };

@@ -21,8 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CSRF_COOKIE_MAX_AGE_S (60L * 60 * 24 * 7)
-
 static bool
 is_citizen(struct request *req)
 {
@@ -159,19 +157,6 @@ page_needs(struct request *req)
 	http_render(req, 200, "need_list", view);
 }
 
-/*
- * A page with a form carrying this browser's CSRF token: re-sending the cookie keeps the page
- * out of the shared cache, where another browser would get a token that is not theirs.
- */
-static void
-keep_out_of_cache(struct request *req)
-{
-	const char *had = http_cookie(req, http_cookie_name(req, "csrf"));
-	const char *tok = http_csrf(req);
-	if (had && strcmp(had, tok) == 0)
-		http_set_cookie(req, http_cookie_name(req, "csrf"), tok, CSRF_COOKIE_MAX_AGE_S);
-}
-
 /* The need named by {id}, visible; NULL when it replied 404/503. */
 static json_t *
 need_of(struct request *req)
@@ -191,7 +176,7 @@ page_need_item(struct request *req)
 	if (!row)
 		return;
 	if (is_citizen(req) && !req->want_json)
-		keep_out_of_cache(req);
+		page_form_csrf(req);
 	json_t *view =
 		json_pack("{s:o, s:b, s:b, s:b}", "need", need_view(req, row), "can_support",
 			  is_citizen(req), "supported", http_query_value(req, "supported") != NULL,
@@ -209,7 +194,7 @@ render_form(struct request *req, unsigned code, const char *error, json_t *typed
 	http_csrf(req);
 	char *verify = participation_verify_url("/needs/new");
 	json_t *view = json_pack(
-		"{s:b, s:s, s:o, s:o, s:O?, s:s?}", "verified", verified, "verify_url", verify,
+		"{s:b, s:s, s:o, s:o, s:o?, s:s?}", "verified", verified, "verify_url", verify,
 		"quarters",
 		page_options(req, site_quarters, quarter_label, json_str(typed, "quarter")),
 		"themes",

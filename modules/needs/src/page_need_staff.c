@@ -12,6 +12,7 @@
 #include "common/db.h"
 #include "common/http.h"
 #include "common/log.h"
+#include "common/app.h"
 #include "common/page_util.h"
 
 #include <string.h>
@@ -19,7 +20,9 @@
 void
 page_staff_needs(struct request *req)
 {
-	if (!page_require(req, "needs.answer"))
+	/* the commune answers (official); the collective's moderators hide (citizen) */
+	bool moderate = strcmp(req->app->side, NEED_OWNER) == 0;
+	if (!page_require(req, moderate ? "needs.moderate" : "needs.answer"))
 		return;
 	json_t *rows = db_need_list(NULL, NULL, 200);
 	if (!rows) {
@@ -32,17 +35,18 @@ page_staff_needs(struct request *req)
 	json_array_foreach(rows, i, r)
 	{
 		json_t *v = need_view(req, r);
-		json_object_set_new(v, "action",
-				    json_sprintf("/staff/needs/%lld/answer",
-						 (long long)json_integer_value(
-							 json_object_get(r, "origin_id"))));
+		json_object_set_new(
+			v, "action",
+			json_sprintf("/staff/needs/%lld/%s",
+				     (long long)json_integer_value(json_object_get(r, "origin_id")),
+				     moderate ? "hide" : "answer"));
 		json_array_append_new(
 			json_is_string(json_object_get(r, "answer")) ? answered : open, v);
 	}
 	json_decref(rows);
 	http_render(req, 200, "need_staff",
-		    json_pack("{s:o, s:o, s:b}", "open", open, "answered", answered, "saved",
-			      http_query_value(req, "saved") != NULL));
+		    json_pack("{s:o, s:o, s:b, s:b}", "open", open, "answered", answered, "saved",
+			      http_query_value(req, "saved") != NULL, "moderate", moderate));
 }
 
 void

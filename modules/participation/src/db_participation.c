@@ -14,47 +14,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The first row of res as an object, NULL when none (*st NOT_FOUND) or failed; clears res. */
-static json_t *
-one(PGresult *res, enum status *st)
-{
-	*st = res ? STATUS_NOT_FOUND : STATUS_UNAVAILABLE;
-	json_t *o = res && PQntuples(res) ? db_row_object(res, 0) : NULL;
-	if (o)
-		*st = STATUS_OK;
-	PQclear(res);
-	return o;
-}
-
-/* The number in res's first row and column, or -1; clears res. */
-static long long
-first_number(PGresult *res)
-{
-	long long n = res && PQntuples(res) ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : -1;
-	PQclear(res);
-	return n;
-}
-
-/* The number of rows res changed or returned, or -1; clears res. */
-static int
-changed(PGresult *res)
-{
-	if (!res)
-		return -1;
-	int n = atoi(PQcmdTuples(res));
-	PQclear(res);
-	return n;
-}
-
 int
 db_part_codes_recent(const char *key)
 {
 	if (db_command("SELECT pg_advisory_xact_lock(hashtextextended($1, 13))", DB_PARAMS(key)) <
 	    0)
 		return -1;
-	return (int)first_number(db_exec("SELECT count(*) FROM participation_codes WHERE key = $1"
-					 " AND created_at > now() - interval '1 hour'",
-					 DB_PARAMS(key)));
+	return (int)db_first_number(
+		db_exec("SELECT count(*) FROM participation_codes WHERE key = $1"
+			" AND created_at > now() - interval '1 hour'",
+			DB_PARAMS(key)));
 }
 
 int
@@ -73,18 +42,19 @@ db_part_code_create(const char *challenge_sha256, const char *key, const char *c
 json_t *
 db_part_code_lock(const char *challenge_sha256, enum status *st)
 {
-	return one(db_exec("SELECT id, key, channel, lang, notify_ok, contact, code_hmac, attempts,"
-			   " expires_at <= now() AS expired, used_at IS NOT NULL AS used"
-			   " FROM participation_codes WHERE challenge_sha256 = $1 FOR UPDATE",
-			   DB_PARAMS(challenge_sha256)),
-		   st);
+	return db_first_row(
+		db_exec("SELECT id, key, channel, lang, notify_ok, contact, code_hmac, attempts,"
+			" expires_at <= now() AS expired, used_at IS NOT NULL AS used"
+			" FROM participation_codes WHERE challenge_sha256 = $1 FOR UPDATE",
+			DB_PARAMS(challenge_sha256)),
+		st);
 }
 
 int
 db_part_code_failed(long long id, long max)
 {
 	char i[24], m[24];
-	return (int)first_number(
+	return (int)db_first_number(
 		db_exec("UPDATE participation_codes SET attempts = attempts + 1,"
 			" contact = CASE WHEN attempts + 1 >= $2::int THEN NULL ELSE contact END"
 			" WHERE id = $1 RETURNING attempts",
@@ -124,11 +94,12 @@ db_part_session_create(const char *token_sha256, const char *key, long days)
 json_t *
 db_part_session(const char *token_sha256, enum status *st)
 {
-	return one(db_exec("SELECT p.key, p.lang, p.notify_ok FROM participation_sessions s"
-			   " JOIN participants p ON p.key = s.key WHERE s.token_sha256 = $1"
-			   " AND s.revoked_at IS NULL AND s.expires_at > now()",
-			   DB_PARAMS(token_sha256)),
-		   st);
+	return db_first_row(
+		db_exec("SELECT p.key, p.lang, p.notify_ok FROM participation_sessions s"
+			" JOIN participants p ON p.key = s.key WHERE s.token_sha256 = $1"
+			" AND s.revoked_at IS NULL AND s.expires_at > now()",
+			DB_PARAMS(token_sha256)),
+		st);
 }
 
 int
@@ -143,9 +114,10 @@ int
 db_part_erase(const char *key, json_t **old)
 {
 	enum status st;
-	*old = one(db_exec("SELECT channel, contact FROM participants WHERE key = $1 FOR UPDATE",
-			   DB_PARAMS(key)),
-		   &st);
+	*old = db_first_row(
+		db_exec("SELECT channel, contact FROM participants WHERE key = $1 FOR UPDATE",
+			DB_PARAMS(key)),
+		&st);
 	if (st == STATUS_UNAVAILABLE)
 		return -1;
 	if (db_command("UPDATE participation_sessions SET revoked_at = now() WHERE key = $1"
@@ -160,28 +132,30 @@ db_part_erase(const char *key, json_t **old)
 json_t *
 db_part_contact(const char *key, enum status *st)
 {
-	return one(db_exec("SELECT channel, contact FROM participants WHERE key = $1 AND notify_ok"
-			   " AND contact IS NOT NULL",
-			   DB_PARAMS(key)),
-		   st);
+	return db_first_row(
+		db_exec("SELECT channel, contact FROM participants WHERE key = $1 AND notify_ok"
+			" AND contact IS NOT NULL",
+			DB_PARAMS(key)),
+		st);
 }
 
 int
 db_part_support_add(const char *kind, long long id, const char *key)
 {
 	char i[24];
-	return changed(db_exec("INSERT INTO participation_supports (item_kind, item_id, key)"
-			       " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-			       DB_PARAMS(kind, LL(i, id), key)));
+	return db_changed_rows(
+		db_exec("INSERT INTO participation_supports (item_kind, item_id, key)"
+			" VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+			DB_PARAMS(kind, LL(i, id), key)));
 }
 
 int
 db_part_support_remove(const char *kind, long long id, const char *key)
 {
 	char i[24];
-	return changed(db_exec("DELETE FROM participation_supports WHERE item_kind = $1"
-			       " AND item_id = $2 AND key = $3",
-			       DB_PARAMS(kind, LL(i, id), key)));
+	return db_changed_rows(db_exec("DELETE FROM participation_supports WHERE item_kind = $1"
+				       " AND item_id = $2 AND key = $3",
+				       DB_PARAMS(kind, LL(i, id), key)));
 }
 
 int
@@ -202,9 +176,9 @@ long long
 db_part_support_count(const char *kind, long long id)
 {
 	char i[24];
-	return first_number(db_exec("SELECT count(*) FROM participation_supports"
-				    " WHERE item_kind = $1 AND item_id = $2",
-				    DB_PARAMS(kind, LL(i, id))));
+	return db_first_number(db_exec("SELECT count(*) FROM participation_supports"
+				       " WHERE item_kind = $1 AND item_id = $2",
+				       DB_PARAMS(kind, LL(i, id))));
 }
 
 json_t *
@@ -223,12 +197,13 @@ db_part_support_recent(const char *kind, int seconds)
 long
 db_part_purge(void)
 {
-	int a = changed(db_exec("DELETE FROM participation_codes"
-				" WHERE created_at < now() - interval '1 day'",
-				0, NULL));
-	int b = changed(db_exec("DELETE FROM participation_sessions WHERE expires_at < now()"
-				" OR revoked_at < now() - interval '1 day'",
-				0, NULL));
+	int a = db_changed_rows(db_exec("DELETE FROM participation_codes"
+					" WHERE created_at < now() - interval '1 day'",
+					0, NULL));
+	int b = db_changed_rows(
+		db_exec("DELETE FROM participation_sessions WHERE expires_at < now()"
+			" OR revoked_at < now() - interval '1 day'",
+			0, NULL));
 	return a < 0 || b < 0 ? -1 : a + b;
 }
 

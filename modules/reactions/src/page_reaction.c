@@ -23,7 +23,6 @@
 
 #define REACTION_LIST_MAX 50       /* newest comments on an item page */
 #define REACTION_RATE_PER_MINUTE 5 /* per client (client.h), unless set otherwise */
-#define CSRF_COOKIE_MAX_AGE_S (60L * 60 * 24 * 7)
 
 static const char *
 t_get(struct request *req, const char *key)
@@ -139,17 +138,8 @@ reaction_form(struct request *req, json_t *item, json_t *refused)
 		refused ? json_string_value(json_object_get(refused, "display_name")) : "");
 	if (refused)
 		json_object_set(form, "error", json_object_get(refused, "error"));
-	if (!req->want_json) {
-		/*
-		 * The form carries this browser's token: re-sending the cookie keeps the page out
-		 * of the shared cache, where another browser would get a token that is not theirs.
-		 */
-		const char *name = http_cookie_name(req, "csrf");
-		const char *had = http_cookie(req, name);
-		const char *tok = http_csrf(req);
-		if (had && strcmp(had, tok) == 0)
-			http_set_cookie(req, name, tok, CSRF_COOKIE_MAX_AGE_S);
-	}
+	if (!req->want_json)
+		page_form_csrf(req);
 	return form;
 }
 

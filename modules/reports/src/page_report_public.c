@@ -25,7 +25,6 @@
 #define REPORT_LIST_PAGE 20
 #define REPORT_AGE_MAX_DAYS 3650
 #define REPORT_SUPPORT_RATE_PER_MINUTE 10 /* per client (client.h), unless set otherwise */
-#define CSRF_COOKIE_MAX_AGE_S (60L * 60 * 24 * 7)
 
 /* ---- lists, map, GeoJSON ---- */
 
@@ -214,20 +213,6 @@ page_report_geojson(struct request *req)
 
 /* ---- the report page, supports ---- */
 
-/*
- * A page with a form carrying this browser's CSRF token: re-sending the cookie keeps the page
- * out of the shared cache, where another browser would get a token that is not theirs.
- */
-static void
-keep_out_of_cache(struct request *req)
-{
-	const char *name = http_cookie_name(req, "csrf");
-	const char *had = http_cookie(req, name);
-	const char *tok = http_csrf(req);
-	if (had && strcmp(had, tok) == 0)
-		http_set_cookie(req, name, tok, CSRF_COOKIE_MAX_AGE_S);
-}
-
 /* The report named by the {ref} parameter, public or hidden; NULL when it replied 404/503. */
 static json_t *
 public_report(struct request *req)
@@ -265,7 +250,7 @@ page_report_item(struct request *req)
 		view, "follow_action",
 		json_sprintf("/reports/%s/follow", json_string_value(json_object_get(row, "ref"))));
 	if (open && !req->want_json)
-		keep_out_of_cache(req);
+		page_form_csrf(req);
 	json_decref(row);
 	http_render(req, 200, "report_item", view);
 }

@@ -116,6 +116,16 @@ test_hooks(void **state)
 	assert_int_equal(apply("official", "need.answered",
 			       "{\"id\": 3, \"answer\": \" \", \"lang\": \"fr\"}"),
 			 STATUS_INVALID);
+	const char *hidden =
+		"{\"id\": 3, \"reason\": \"Données personnelles\", \"text_sha256\":"
+		" \"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\","
+		" \"moderation_id\": 2, \"hidden_at\": \"2026-12-07T10:00:00Z\"}";
+	assert_int_equal(apply("citizen", "need.hidden", hidden), STATUS_UNAVAILABLE);
+	assert_int_equal(apply("official", "need.hidden", hidden), STATUS_INVALID);
+	assert_int_equal(apply("citizen", "need.hidden",
+			       "{\"id\": 3, \"reason\": \"\", \"text_sha256\": \"00\","
+			       " \"moderation_id\": 2, \"hidden_at\": \"2026-12-07T10:00:00Z\"}"),
+			 STATUS_INVALID);
 }
 
 int
