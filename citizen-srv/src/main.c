@@ -19,6 +19,7 @@ static const struct app_grant citizen_grants[] = {
 	{"reactions.moderate", "admin moderator"},
 	{"reports.moderate", "admin moderator"},
 	{"proposals.moderate", "admin moderator"},
+	{"dialogue.moderate", "admin moderator"},
 	{"needs.moderate", "admin moderator"},
 	{NULL, NULL},
 };

@@ -5,6 +5,7 @@
 #include "accountability/accountability.h"
 #include "budgets/budgets.h"
 #include "council/council.h"
+#include "dialogue/dialogue.h"
 #include "feeds/feeds.h"
 #include "home/home.h"
 #include "moderation/moderation.h"
@@ -41,6 +42,7 @@ const struct module *const citizen_modules[] = {
 	&services_module,
 	&needs_module,
 	&notify_module,
+	&dialogue_module,
 	&accountability_module,
 	&federation_module,
 	NULL,

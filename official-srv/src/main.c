@@ -26,6 +26,7 @@ static const struct app_grant official_grants[] = {
 	{"forms.process", "admin editor agent"},
 	{"appointments.manage", "admin editor"},
 	{"appointments.desk", "admin editor agent"},
+	{"dialogue.answer", "admin editor agent"},
 	{"needs.answer", "admin editor agent"},
 	{NULL, NULL},
 };

@@ -6,6 +6,7 @@
 #include "appointments/appointments.h"
 #include "budgets/budgets.h"
 #include "council/council.h"
+#include "dialogue/dialogue.h"
 #include "forms/forms.h"
 #include "home/home.h"
 #include "inbox/inbox.h"
@@ -38,6 +39,7 @@ const struct module *const official_modules[] = {
 	&appointments_module,
 	&notify_module,
 	&inbox_module,
+	&dialogue_module,
 	&accountability_module,
 	&federation_module,
 	NULL,
