@@ -11,9 +11,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startCluster } from '../lib/harness.mjs';
-import { LANGS, LOCALE, checkPage, launchChromium, open, trackedPage, withLang } from
+import { LANGS, LOCALE, checkPage, launchChromium, logIn, open, trackedPage, withLang } from
 	'../lib/browser.mjs';
-import { startSite } from '../lib/http.mjs';
+import { addUser, startSite } from '../lib/http.mjs';
 import { codeMessages, nextCode } from '../lib/participation.mjs';
 import { startSmtpServer } from '../lib/smtp.mjs';
 
@@ -25,6 +25,7 @@ const TEXT = {
 
 let cluster;
 let srv;
+let official;
 let smtp;
 let browser;
 
@@ -43,15 +44,19 @@ describe('needs and verification in Chromium', () => {
 	before(async () => {
 		cluster = await startCluster();
 		smtp = await startSmtpServer();
-		[srv, browser] = await Promise.all([
+		[srv, official, browser] = await Promise.all([
 			startSite('citizen', { cluster, themeDir: 'demo/citizen', env: smtp.env }),
+			startSite('official', { cluster, themeDir: 'demo/official' }),
 			launchChromium(),
 		]);
+		await addUser(srv, 'moderator', 'moderatrice');
+		await addUser(official, 'agent', 'guichet');
 	});
 
 	after(async () => {
 		await browser?.close();
 		if (srv) assert.equal(await srv.stop(), 0);
+		if (official) assert.equal(await official.stop(), 0);
 		await smtp?.stop();
 		await cluster?.destroy();
 	});
@@ -114,4 +119,26 @@ describe('needs and verification in Chromium', () => {
 			});
 		}
 	}
+
+	test('staff pages: the moderators\' hide list (citizen), the commune\'s answers and lists (official)', async () => {
+		for (const lang of LANGS) {
+			const mod = await trackedPage(browser, { locale: LOCALE[lang] });
+			mod.js = true;
+			await logIn(mod, srv, 'moderatrice', lang);
+			await open(mod, withLang(`${srv.url}/staff/needs`, lang));
+			await checkPage(mod, lang);
+			assert.ok(await mod.locator('main form input[name=reason]').count() >= 1);
+			await mod.close();
+			const agent = await trackedPage(browser, { locale: LOCALE[lang] });
+			agent.js = true;
+			await logIn(agent, official, 'guichet', lang);
+			await open(agent, withLang(`${official.url}/staff/needs`, lang));
+			await checkPage(agent, lang);
+			await open(agent, withLang(`${official.url}/needs`, lang));
+			await checkPage(agent, lang);
+			await open(agent, withLang(`${official.url}/accountability`, lang));
+			await checkPage(agent, lang);
+			await agent.close();
+		}
+	});
 });

@@ -190,6 +190,13 @@ describe('codes under attack', () => {
 		const r = await askCode(new Client(pair.citizen.url), email, { json: true });
 		assert.equal(r.status, 429);
 		assert.equal(r.json.error.code, 'too_many_codes');
+		// one phone written four ways is one contact: the 4th code is refused
+		const forms = ['0770 11 22 33', '+213770112233', '00213 770 11 22 33', '+213 (0)7 70 11 22 33'];
+		CONTACTS.push('+213770112233');
+		const answers = [];
+		for (const f of forms) answers.push((await askCode(new Client(pair.citizen.url), f, { json: true })).status);
+		assert.deepEqual(answers, [202, 202, 202, 429]);
+		await sms.waitFor((x) => x.to === '+213770112233', { count: 3 });
 		await smtp.waitFor((m) => m.to === email, { count: 3 });
 		await new Promise((res) => setTimeout(res, 500));
 		assert.equal(smtp.messages().filter((m) => m.to === email).length, 3);
