@@ -184,6 +184,17 @@ text_has_control(const char *s, bool multiline)
 	return false;
 }
 
+bool
+text_has_bidi_control(const char *s)
+{
+	/* U+202A..U+202E are E2 80 AA..AE; U+2066..U+2069 are E2 81 A6..A9 */
+	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++)
+		if (p[0] == 0xE2 && ((p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE) ||
+				     (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)))
+			return true;
+	return false;
+}
+
 /*
  * True when a display name looks like contact data (an e-mail address, a phone number): the
  * platform stores no personal data, and a name is public.

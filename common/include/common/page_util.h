@@ -60,6 +60,9 @@ size_t text_space_at(const char *s);
 char *text_clean(struct request *req, const char *s);
 /* True when s holds control characters (multiline: line feeds and tabs are allowed). */
 bool text_has_control(const char *s, bool multiline);
+/* True when s holds a bidirectional embedding, override or isolate (U+202A..U+202E,
+ * U+2066..U+2069): in a resident's text they reorder what others read. */
+bool text_has_bidi_control(const char *s);
 /* True when s looks like contact data (an e-mail address, a phone number). */
 bool text_looks_personal(const char *s);
 /* The most characters of the public reason a moderator gives for hiding a resident's text. */

@@ -37,9 +37,6 @@ extern struct dialogue_settings dialogue_settings;
 extern const char *const dialogue_themes[];
 bool dialogue_theme_is_valid(const char *s);
 bool dialogue_quarter_is_valid(const char *s);
-/* True when s holds a bidirectional embedding, override or isolate control (U+202A..U+202E,
- * U+2066..U+2069): they make a name or a title read as something else. */
-bool dialogue_has_bidi_control(const char *s);
 /*
  * Check a question as the form sends it (cleaned texts, "" when absent): NULL when it fits,
  * else the error code (question_title_required, question_title_too_long,

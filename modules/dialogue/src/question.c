@@ -38,24 +38,13 @@ dialogue_quarter_is_valid(const char *s)
 	return in_list(site_quarters, s);
 }
 
-bool
-dialogue_has_bidi_control(const char *s)
-{
-	/* U+202A..U+202E are E2 80 AA..AE; U+2066..U+2069 are E2 81 A6..A9 */
-	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++)
-		if (p[0] == 0xE2 && ((p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE) ||
-				     (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)))
-			return true;
-	return false;
-}
-
 /* A public name: one line, no markup, no direction tricks, nothing like a contact. */
 static const char *
 name_check(const char *name)
 {
 	if (utf8_length(name) > QUESTION_NAME_MAX)
 		return "display_name_too_long";
-	if (text_has_control(name, false) || dialogue_has_bidi_control(name) || strpbrk(name, "<>"))
+	if (text_has_control(name, false) || text_has_bidi_control(name) || strpbrk(name, "<>"))
 		return "invalid_display_name";
 	if (text_looks_personal(name))
 		return "display_name_personal";
@@ -72,14 +61,14 @@ question_check(const char *title, const char *text, const char *name, const char
 		return "question_title_required";
 	if (utf8_length(title) > QUESTION_TITLE_MAX)
 		return "question_title_too_long";
-	if (text_has_control(title, false) || dialogue_has_bidi_control(title))
+	if (text_has_control(title, false) || text_has_bidi_control(title))
 		return "invalid_question_title";
 	*field = "text";
 	if (is_blank(text))
 		return "question_required";
 	if (utf8_length(text) > QUESTION_TEXT_MAX)
 		return "question_too_long";
-	if (text_has_control(text, true) || dialogue_has_bidi_control(text))
+	if (text_has_control(text, true) || text_has_bidi_control(text))
 		return "invalid_question";
 	*field = "display_name";
 	if ((err = name_check(name)))
@@ -101,8 +90,8 @@ answer_text_check(const char *ar, const char *fr)
 		return "answer_required";
 	if (utf8_length(ar) > ANSWER_TEXT_MAX || utf8_length(fr) > ANSWER_TEXT_MAX)
 		return "answer_too_long";
-	if (text_has_control(ar, true) || text_has_control(fr, true) ||
-	    dialogue_has_bidi_control(ar) || dialogue_has_bidi_control(fr))
+	if (text_has_control(ar, true) || text_has_control(fr, true) || text_has_bidi_control(ar) ||
+	    text_has_bidi_control(fr))
 		return "invalid_answer";
 	return NULL;
 }

@@ -40,9 +40,6 @@ bool need_theme_is_valid(const struct app *app, const char *code);
 const char *need_theme_label(struct request *req, const char *code);
 const char *need_quarter_label(struct request *req, const char *code);
 bool need_quarter_is_valid(const char *code);
-/* True when s holds a bidirectional override or isolate (U+202A..202E, U+2066..2069): they
- * make a text read other than it is stored. */
-bool text_has_bidi_control(const char *s);
 /* NULL when text and name are acceptable; else the stable error code. */
 const char *need_check(const char *text, const char *name);
 /* Emit type for need row r in the caller's transaction (text and name committed). */

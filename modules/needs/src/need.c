@@ -125,16 +125,6 @@ need_quarter_label(struct request *req, const char *code)
 	return s ? s : code;
 }
 
-bool
-text_has_bidi_control(const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++)
-		if (p[0] == 0xE2 && ((p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE) ||
-				     (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)))
-			return true;
-	return false;
-}
-
 const char *
 need_check(const char *text, const char *name)
 {

@@ -94,8 +94,6 @@ const char *proposal_name_check(const char *name);
 /* A resident's text (multiline or not) of at most max characters: NULL, or "empty_text",
  * "text_too_long", "invalid_text" (control or bidirectional-override characters). */
 const char *proposal_text_check(const char *s, size_t max, bool multiline);
-/* True when s holds a bidirectional embedding, override or isolate character. */
-bool proposal_has_bidi_control(const char *s);
 /* An absolute http(s) URL without spaces, at most PROPOSAL_URL_MAX bytes, or a local path. */
 bool proposal_url_is_valid(const char *s);
 

@@ -236,20 +236,6 @@ proposal_countdown(long long seconds_left)
 
 /* ---- residents' texts ---- */
 
-bool
-proposal_has_bidi_control(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	for (; p && *p; p++) {
-		/* U+202A..U+202E (E2 80 AA..AE), U+2066..U+2069 (E2 81 A6..A9) */
-		if (p[0] == 0xE2 && p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE)
-			return true;
-		if (p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)
-			return true;
-	}
-	return false;
-}
-
 const char *
 proposal_text_check(const char *s, size_t max, bool multiline)
 {
@@ -257,7 +243,7 @@ proposal_text_check(const char *s, size_t max, bool multiline)
 		return "empty_text";
 	if (utf8_length(s) > max)
 		return "text_too_long";
-	if (text_has_control(s, multiline) || proposal_has_bidi_control(s))
+	if (text_has_control(s, multiline) || text_has_bidi_control(s))
 		return "invalid_text";
 	return NULL;
 }
@@ -269,8 +255,7 @@ proposal_name_check(const char *name)
 		return "name_required";
 	if (utf8_length(name) > PROPOSAL_NAME_MAX)
 		return "display_name_too_long";
-	if (text_has_control(name, false) || proposal_has_bidi_control(name) ||
-	    strpbrk(name, "<>&\"`"))
+	if (text_has_control(name, false) || text_has_bidi_control(name) || strpbrk(name, "<>&\"`"))
 		return "invalid_display_name";
 	if (text_looks_personal(name))
 		return "display_name_personal";

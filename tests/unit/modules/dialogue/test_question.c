@@ -9,6 +9,7 @@
 #include "../../../../modules/dialogue/src/internal.h"
 
 #include "common/db.h"
+#include "common/page_util.h"
 #include "common/status.h"
 
 #include <setjmp.h>
@@ -85,10 +86,10 @@ test_question_names(void **state)
 			"display_name");
 	/* marks that only hint a direction are fine: RLM, LRM */
 	assert_question("t", "x", "Ali\u200F", "", "", NULL, NULL);
-	assert_false(dialogue_has_bidi_control("plain"));
-	assert_true(dialogue_has_bidi_control("\u202A"));
-	assert_true(dialogue_has_bidi_control("x\u2069"));
-	assert_false(dialogue_has_bidi_control("\u2065\u202F"));
+	assert_false(text_has_bidi_control("plain"));
+	assert_true(text_has_bidi_control("\u202A"));
+	assert_true(text_has_bidi_control("x\u2069"));
+	assert_false(text_has_bidi_control("\u2065\u202F"));
 }
 
 static void

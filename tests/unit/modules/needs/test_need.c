@@ -10,6 +10,7 @@
 
 #include "common/log.h"
 #include "common/module.h"
+#include "common/page_util.h"
 #include "common/status.h"
 
 #include <setjmp.h>
