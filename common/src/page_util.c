@@ -195,6 +195,17 @@ text_has_bidi_control(const char *s)
 	return false;
 }
 
+const char *
+json_text_member(json_t *obj, const char *key, size_t max, bool multiline)
+{
+	json_t *v = json_object_get(obj, key);
+	const char *s = json_string_value(v);
+	if (!s || strlen(s) != json_string_length(v) || utf8_length(s) > max ||
+	    text_has_control(s, multiline))
+		return NULL;
+	return s;
+}
+
 /*
  * True when a display name looks like contact data (an e-mail address, a phone number): the
  * platform stores no personal data, and a name is public.

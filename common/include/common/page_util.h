@@ -63,6 +63,9 @@ bool text_has_control(const char *s, bool multiline);
 /* True when s holds a bidirectional embedding, override or isolate (U+202A..U+202E,
  * U+2066..U+2069): in a resident's text they reorder what others read. */
 bool text_has_bidi_control(const char *s);
+/* The string member key of obj (an event's data) when it has no NUL byte, at most max
+ * characters and no control character (multiline: line feeds and tabs allowed); else NULL. */
+const char *json_text_member(json_t *obj, const char *key, size_t max, bool multiline);
 /* True when s looks like contact data (an e-mail address, a phone number). */
 bool text_looks_personal(const char *s);
 /* The most characters of the public reason a moderator gives for hiding a resident's text. */

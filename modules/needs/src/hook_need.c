@@ -25,16 +25,12 @@
 #define TALLY_BATCH 200
 #define TALLY_WINDOW_S 3600 /* supports older than this were counted by earlier runs */
 
-/* A JSON string without NUL bytes, at most max characters, without control characters. */
+/* A text member of the peer's data (json_text_member), without bidirectional controls. */
 static const char *
 text_field(json_t *data, const char *key, size_t max, bool multiline)
 {
-	json_t *v = json_object_get(data, key);
-	const char *s = json_string_value(v);
-	if (!s || strlen(s) != json_string_length(v) || utf8_length(s) > max ||
-	    text_has_control(s, multiline) || text_has_bidi_control(s))
-		return NULL;
-	return s;
+	const char *s = json_text_member(data, key, max, multiline);
+	return s && !text_has_bidi_control(s) ? s : NULL;
 }
 
 static long long

@@ -20,18 +20,6 @@
 #define SUPPORTERS_MAX 100000000
 #define DAYS_MAX 730
 
-/* A string member without NUL bytes, at most max characters, no control characters. */
-static const char *
-text_field(json_t *data, const char *key, size_t max, bool multiline)
-{
-	json_t *v = json_object_get(data, key);
-	const char *s = json_string_value(v);
-	if (!s || strlen(s) != json_string_length(v) || utf8_length(s) > max ||
-	    text_has_control(s, multiline))
-		return NULL;
-	return s;
-}
-
 /* A positive integer member at most max, or -1. */
 static long long
 int_field(json_t *data, const char *key, long long max)
@@ -87,7 +75,7 @@ committed_text(const struct hook_event *ev, const char *key, size_t max, bool mu
 {
 	if (json_object_get(ev->withheld, key))
 		return "";
-	return text_field(ev->data, key, max, multiline);
+	return json_text_member(ev->data, key, max, multiline);
 }
 
 static enum status
@@ -186,7 +174,7 @@ apply_hidden(const struct hook_event *ev)
 {
 	bool argument = strcmp(ev->type, "proposal.argument_hidden") == 0;
 	long long oid = int_field(ev->data, "id", (long long)1 << 62);
-	const char *reason = text_field(ev->data, "reason", PROPOSAL_REASON_MAX, false);
+	const char *reason = json_text_member(ev->data, "reason", PROPOSAL_REASON_MAX, false);
 	const char *sha = json_string_value(json_object_get(ev->data, "text_sha256"));
 	json_t *mid = json_object_get(ev->data, "moderation_id");
 	if (oid < 0 || !reason || is_blank(reason) || !is_sha256_hex(sha) ||

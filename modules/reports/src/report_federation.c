@@ -27,18 +27,6 @@
 
 /* ---- field checks (the peer's data is input like any other) ---- */
 
-/* A JSON string without NUL bytes, at most max characters, without control characters. */
-static const char *
-text_field(json_t *data, const char *key, size_t max, bool multiline)
-{
-	json_t *v = json_object_get(data, key);
-	const char *s = json_string_value(v);
-	if (!s || strlen(s) != json_string_length(v) || utf8_length(s) > max ||
-	    text_has_control(s, multiline))
-		return NULL;
-	return s;
-}
-
 /* A category of this platform's configuration (the peer's event is checked against ours). */
 static bool
 is_category_code(const struct app *app, const char *s)
@@ -131,9 +119,10 @@ apply_created_data(const struct hook_event *ev, json_t *data, bool erased)
 	long long oid = id_field(data, "id");
 	const char *ref = json_string_value(json_object_get(data, "ref"));
 	const char *category = json_string_value(json_object_get(data, "category"));
-	const char *title = text_field(data, "title", REPORT_TITLE_MAX, false);
-	const char *description = text_field(data, "description", REPORT_DESCRIPTION_MAX, true);
-	const char *place = text_field(data, "place", REPORT_PLACE_MAX, false);
+	const char *title = json_text_member(data, "title", REPORT_TITLE_MAX, false);
+	const char *description =
+		json_text_member(data, "description", REPORT_DESCRIPTION_MAX, true);
+	const char *place = json_text_member(data, "place", REPORT_PLACE_MAX, false);
 	const char *quarter = json_string_value(json_object_get(data, "quarter"));
 	const char *lang = json_string_value(json_object_get(data, "lang"));
 	json_t *lat = json_object_get(data, "lat_e6"), *lon = json_object_get(data, "lon_e6");
@@ -227,7 +216,7 @@ apply_assessed(const struct hook_event *ev)
 	json_t *data = ev->data;
 	long long oid = id_field(data, "id");
 	const char *assessment = json_string_value(json_object_get(data, "assessment"));
-	const char *comment = text_field(data, "comment", REPORT_MESSAGE_MAX, true);
+	const char *comment = json_text_member(data, "comment", REPORT_MESSAGE_MAX, true);
 	if (oid < 0 || !assessment ||
 	    (strcmp(assessment, "confirmed") && strcmp(assessment, "disputed")) || !comment)
 		return unfit(ev);
@@ -255,7 +244,7 @@ apply_hidden(const struct hook_event *ev)
 	const char *origin = ev->origin, *at = ev->occurred_at;
 	json_t *data = ev->data;
 	long long oid = id_field(data, "id");
-	const char *reason = text_field(data, "reason", REPORT_REASON_MAX, false);
+	const char *reason = json_text_member(data, "reason", REPORT_REASON_MAX, false);
 	const char *sha = json_string_value(json_object_get(data, "text_sha256"));
 	json_t *mid = json_object_get(data, "moderation_id");
 	if (oid < 0 || !reason || is_blank(reason) || !is_sha256_hex(sha) ||
@@ -302,11 +291,11 @@ apply_status(const struct hook_event *ev)
 	long long oid = id_field(data, "report");
 	const char *ref = json_string_value(json_object_get(data, "ref"));
 	const char *status = json_string_value(json_object_get(data, "status"));
-	const char *message = text_field(data, "message", REPORT_MESSAGE_MAX, true);
+	const char *message = json_text_member(data, "message", REPORT_MESSAGE_MAX, true);
 	json_t *jbody = json_object_get(data, "body"),
 	       *jdup = json_object_get(data, "duplicate_of");
 	json_t *jreopened = json_object_get(data, "reopened");
-	const char *body = jbody ? text_field(data, "body", REPORT_PLACE_MAX, false) : "";
+	const char *body = jbody ? json_text_member(data, "body", REPORT_PLACE_MAX, false) : "";
 	const char *dup = jdup ? json_string_value(jdup) : NULL;
 	if (oid < 0 || !report_ref_is_valid(ref) || !status || !message || !body ||
 	    (jdup && !dup) || (jreopened && !json_is_boolean(jreopened)) ||
