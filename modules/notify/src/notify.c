@@ -208,7 +208,7 @@ notify_contact_parse(const char *typed, const char **channel, char to[NOTIFY_CON
 		return false;
 	if (plus)
 		snprintf(to, NOTIFY_CONTACT_SIZE, "+%.16s", d);
-	else if (!strncmp(d, "00", 2))
+	else if (n > 2 && d[0] == '0' && d[1] == '0')
 		snprintf(to, NOTIFY_CONTACT_SIZE, "+%.16s", d + 2);
 	else if (d[0] == '0' && n == 10) /* Algerian national numbers: 0 and 9 digits */
 		snprintf(to, NOTIFY_CONTACT_SIZE, "+213%.9s", d + 1);
