@@ -280,7 +280,7 @@ describe('proposals', () => {
 		const stage = (fields) => agent.post(`/staff/proposals/${first}/stage`, fields, { json: true });
 		r = await stage({ stage: 'adopted', answer_ar: '', answer_fr: '' });
 		assert.equal(r.status, 400);
-		assert.equal(r.json.error.code, 'answer_required');
+		assert.equal(r.json.error.code, 'reasoned_answer_required');
 		assert.equal((await stage({ stage: 'examined' })).status, 200);
 		r = await stage({ stage: 'agenda' });
 		assert.equal(r.json.error.code, 'session_date_required');

@@ -122,7 +122,7 @@ stage_fields(struct request *req, const char *stage, const char **date, json_t *
 	if ((code = proposal_text_check(ar, PROPOSAL_ANSWER_MAX, true)) ||
 	    (code = proposal_text_check(fr, PROPOSAL_ANSWER_MAX, true))) {
 		if (strcmp(code, "empty_text") == 0)
-			return "answer_required";
+			return "reasoned_answer_required";
 		return code;
 	}
 	*field = "deliberation_url";
