@@ -63,12 +63,16 @@ demo_reaction_entry(struct app *app, const char *path, size_t i, json_t *e, stru
 					  json_integer_value(json_object_get(item, "origin_id")),
 					  stance, comment, name);
 	json_t *r = NULL;
-	enum status st;
+	enum status st = STATUS_UNAVAILABLE;
 	if (have == 0) /* the residents' path: row and signed event in one transaction */
 		r = reaction_create(app->side, item, stance, comment, name, &st);
 	json_decref(item);
-	if (have < 0 || (have == 0 && !r))
+	if (have < 0 || (have == 0 && !r)) {
+		/* a refusal that logged nothing (a ceiling of signed events) still says which entry */
+		fprintf(stderr, "%s: entry %zu could not be added (status %d)\n", path, i,
+			have < 0 ? -1 : (int)st);
 		return -1;
+	}
 	json_decref(r);
 	if (have > 0)
 		n->present++;
