@@ -13,6 +13,8 @@ extern const struct embedded_file citizen_assets_files[];
 
 static const char *const citizen_roles[] = {"admin", "moderator", NULL};
 
+/* One grant a line, as official-srv's (clang-format would pack these short ones). */
+// clang-format off
 static const struct app_grant citizen_grants[] = {
 	{"news.write", "admin moderator"},
 	{"federation.admin", "admin"},
@@ -23,6 +25,7 @@ static const struct app_grant citizen_grants[] = {
 	{"needs.moderate", "admin moderator"},
 	{NULL, NULL},
 };
+// clang-format on
 
 int
 main(int argc, char **argv)

@@ -14,7 +14,8 @@ bool raw_path_is_safe(const char *raw);
 /*
  * The route of req->path and req->method in req->app's table, the twins first ("<path>.json"
  * of a ROUTE_JSON_TWIN route, "<path>.atom" of a ROUTE_ATOM_TWIN one: then req->path loses the
- * suffix and req->want_json or req->want_atom is set); fills req->match. On ROUTER_WRONG_METHOD, allow holds the methods the path takes.
+ * suffix and req->want_json or req->want_atom is set); fills req->match. On ROUTER_WRONG_METHOD,
+ * allow holds the methods the path takes.
  */
 enum router_result match_route(struct request *req, struct strbuf *allow);
 

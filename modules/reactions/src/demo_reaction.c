@@ -68,7 +68,7 @@ demo_reaction_entry(struct app *app, const char *path, size_t i, json_t *e, stru
 		r = reaction_create(app->side, item, stance, comment, name, &st);
 	json_decref(item);
 	if (have < 0 || (have == 0 && !r)) {
-		/* a refusal that logged nothing (a ceiling of signed events) still says which entry */
+		/* a refusal that logged nothing (an event ceiling) still says which entry */
 		fprintf(stderr, "%s: entry %zu could not be added (status %d)\n", path, i,
 			have < 0 ? -1 : (int)st);
 		return -1;
