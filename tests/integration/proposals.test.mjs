@@ -420,6 +420,21 @@ describe('proposals', () => {
 		}
 	});
 
+	test('a hidden proposal\'s photo is gone from /photos too', async () => {
+		const dir = tempDir('baladiya-proposal-img-');
+		const photo = readFileSync(noiseImage(path.join(dir, 'h.jpg'), 40, 30));
+		const ref = await created(author, { title: 'Photo à masquer 7q9', quarter: 'centre',
+			type: 'social', body: 'Une photo montre un visage.',
+			photo: new Blob([photo], { type: 'image/jpeg' }) });
+		const shown = (await getJson(pair.citizen, `/proposals/${ref}`)).photo?.url
+			?? (await getJson(pair.citizen, `/proposals/${ref}`)).proposal?.photo?.url;
+		assert.ok(shown, 'the photo is shown before hiding');
+		assert.equal((await fetch(`${pair.citizen.url}${shown}`)).status, 200);
+		const r = await moderator.post(`/staff/proposals/${ref}/hide`, { reason: 'Visage reconnaissable' }, { json: true });
+		assert.equal(r.status, 200, r.body);
+		assert.equal((await fetch(`${pair.citizen.url}${shown}`)).status, 404);
+	});
+
 	test('the list\'s Atom feed, with its filter, on both sides (feedparser)', async () => {
 		const page = await fetch(`${pair.citizen.url}/proposals?type=culture_sport&lang=fr`).then((x) => x.text());
 		assert.match(page, /<link rel="alternate" type="application\/atom\+xml"[^>]*href="\/proposals\.atom\?type=culture_sport&amp;lang=fr"/);

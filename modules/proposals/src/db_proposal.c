@@ -321,12 +321,19 @@ db_proposal_mirror(const char *origin, long long origin_id, const struct proposa
 json_t *
 db_proposal_hide(long long id, const char *reason, enum status *st)
 {
+	/* the photo's bytes go too (served at /photos/<sha256> until now), unless another
+	 * proposal shows the same image */
 	static const char q[] =
-		"UPDATE proposals p SET visibility = 'hidden', hidden_reason = $2,"
+		"WITH old AS (SELECT id AS old_id, photo->>'sha256' AS old_sha FROM proposals"
+		"  WHERE id = $1 AND visibility <> 'hidden' FOR UPDATE),"
+		" gone AS (DELETE FROM photos ph USING old WHERE ph.sha256 = old.old_sha"
+		"  AND NOT EXISTS (SELECT 1 FROM proposals o WHERE o.id <> old.old_id"
+		"   AND o.photo->>'sha256' = ph.sha256) RETURNING 1)"
+		" UPDATE proposals p SET visibility = 'hidden', hidden_reason = $2,"
 		" text_sha256 = encode(sha256(convert_to(p.title || E'\\n' || p.body || E'\\n' ||"
 		"  p.author_name, 'UTF8')), 'hex'),"
 		" title = '', body = '', author_name = '', photo = NULL, lat_e6 = NULL,"
-		" lon_e6 = NULL, updated_at = now() WHERE id = $1 AND visibility <> 'hidden'"
+		" lon_e6 = NULL, updated_at = now() FROM old WHERE p.id = old.old_id"
 		" RETURNING " PROPOSAL_COLUMNS;
 	char ids[24];
 	json_t *r = db_first_row(db_exec(q, DB_PARAMS(LL(ids, id), reason)), st);
