@@ -349,12 +349,3 @@ db_dialogue_demo_cite(const char *kind, const char *title)
 		" AND (data -> 'title' ->> 'fr' = $2 OR data ->> 'number' = $2) LIMIT 1";
 	return first_text(db_exec(q, DB_PARAMS(kind, title)));
 }
-
-char *
-db_dialogue_demo_since(const char *ref, const char *days)
-{
-	static const char q[] = "SELECT greatest(0, floor(extract(epoch FROM now() - asked_at"
-				" - make_interval(days => $2::int))))::bigint::text FROM questions"
-				" WHERE ref = $1 AND asked_at IS NOT NULL";
-	return first_text(db_exec(q, DB_PARAMS(ref, days)));
-}

@@ -68,8 +68,5 @@ char *db_question_ref_by_title(const char *title);
 /* What a demo answer cites by title (a report's, or a publication's French title or number):
  * the reference or id as text, "" when none; NULL on failure. */
 char *db_dialogue_demo_cite(const char *kind, const char *title);
-/* For the demo: seconds from (the question ref's asked_at + days) to now, as text ("0" when that
- * is not past); NULL on error. */
-char *db_dialogue_demo_since(const char *ref, const char *days);
 
 #endif

@@ -25,18 +25,6 @@ str_or(json_t *e, const char *key, const char *dflt)
 	return s ? s : dflt;
 }
 
-/* A demo file's optional number of days (0..3650); -1 when it is something else. */
-static long
-demo_days(json_t *e, const char *key)
-{
-	json_t *v = json_object_get(e, key);
-	if (!v)
-		return 0;
-	if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 3650)
-		return -1;
-	return (long)json_integer_value(v);
-}
-
 /* questions.json: [{title, text, quarter?, theme?, display_name?, lang?, age_days?}] asked like
  * the form, age_days ago. */
 static int
@@ -146,17 +134,14 @@ answer_entry(struct app *app, const char *path, size_t i, json_t *e, struct demo
 		n->present++;
 	} else {
 		long after = demo_days(e, "after_days");
-		char days[24];
-		snprintf(days, sizeof(days), "%ld", after);
-		char *since = after >= 0 ? db_dialogue_demo_since(ref, days) : NULL;
-		json_t *cites = since ? demo_cites(path, i, json_object_get(e, "cites")) : NULL;
-		const char *code = after < 0 ? "invalid_days" : "invalid_cite";
-		outbox_set_backdate(since ? strtol(since, NULL, 10) : 0);
+		long back = after >= 0 ? demo_backdate_after(str_or(q, "asked_at", ""), after) : -1;
+		json_t *cites = back >= 0 ? demo_cites(path, i, json_object_get(e, "cites")) : NULL;
+		const char *code = back < 0 ? "invalid_days" : "invalid_cite";
+		outbox_set_backdate(back > 0 ? back : 0);
 		json_t *a = cites ? answer_give(ref, "answer", json_object_get(e, "text"), cites,
 						NULL, &st, &code)
 				  : NULL;
 		outbox_set_backdate(0);
-		free(since);
 		if (a)
 			n->added++;
 		else
