@@ -268,6 +268,9 @@ describe('demo', () => {
 		assert.match(r2.stdout, /0 demo needs added, 5 already there/);
 		const list = await getJson(pair.citizen, '/needs?quarter=cite500');
 		assert.ok(list.needs.some((n) => /bus/.test(n.text) && n.supporters === 52));
+		// dated in the past (age_days), as a real list would be
+		const bus = list.needs.find((n) => /bus/.test(n.text));
+		assert.equal(Math.floor((Date.now() - Date.parse(bus.created_at)) / 86400_000), 25, bus.created_at);
 		const official = await cliFor(pair.official, ['demo', 'load', dir]);
 		assert.doesNotMatch(official.stdout, /demo needs/, 'needs are the citizen platform\'s');
 	});

@@ -24,10 +24,13 @@
 
 #define DESK "appointments.desk"
 
-/* The booking of {id}, still booked and to come; NULL when it replied. */
+/* For an agent with the desk's grant, the booking of {id}, still booked and to come; NULL when
+ * it replied. */
 static json_t *
 movable(struct request *req, long long *id)
 {
+	if (!page_require(req, DESK))
+		return NULL;
 	enum status st = STATUS_NOT_FOUND;
 	*id = page_parse_id(http_param(req, "id"));
 	json_t *row = *id > 0 ? db_appt_by_id(*id, &st) : NULL;
@@ -55,8 +58,6 @@ desk_of(struct request *req, long long counter, const char *day)
 void
 page_appt_move_form(struct request *req)
 {
-	if (!page_require(req, DESK))
-		return;
 	long long id;
 	json_t *row = movable(req, &id);
 	if (!row)
@@ -99,8 +100,6 @@ page_appt_move_form(struct request *req)
 void
 page_appt_move(struct request *req)
 {
-	if (!page_require(req, DESK))
-		return;
 	long long id;
 	json_t *row = movable(req, &id);
 	if (!row)
