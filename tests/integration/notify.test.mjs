@@ -426,6 +426,8 @@ describe('appointments: confirmation, reminder, move, cancel, the commune\'s not
 		const d = new Date(`${next.choices.day}T00:00:00Z`);
 		d.setUTCDate(d.getUTCDate() - 2);
 		assert.equal(rems[1][2], `${d.toISOString().slice(0, 10)}T08:00`, 're-timed to the new slot');
+		assert.equal((await sql(off, `SELECT string_agg(m.moved_by || ' ' || (m.account_id IS NULL), ',') FROM appt_booking_moves m JOIN appt_bookings b ON b.id = m.booking_id WHERE b.code = '${b.code}'`)).trim(), 'resident true', 'the move in the history');
+		assert.ok(moved.body.includes(`${off.url}${b.link}`), 'the resident\'s own move keeps their link');
 		r = await resident.post(`${b.link}/cancel`, {});
 		assert.equal(r.status, 303);
 		assert.deepEqual((await reminderOf(b.code)).map((x) => x[1]), ['cancelled', 'cancelled']);
