@@ -304,18 +304,16 @@ db_appt_by_id(long long id, enum status *st)
 json_t *
 db_appt_moves(long long id)
 {
+	// clang-format off
+	static const char q[] =
+		"SELECT " LOCAL_DAY("from_starts") " AS from_day,"
+		" " LOCAL_TIME("from_starts") " AS from_time,"
+		" " LOCAL_DAY("to_starts") " AS to_day,"
+		" " LOCAL_TIME("to_starts") " AS to_time, moved_by AS by"
+		" FROM appt_booking_moves WHERE booking_id = $1 ORDER BY id";
+	// clang-format on
 	char i[24];
-	return db_row_objects(db_exec(
-		"SELECT " LOCAL_DAY("from_starts") " AS from_day, " LOCAL_TIME(
-			"from_starts") " AS from_time, " LOCAL_DAY("to_starts") " AS "
-										"to_day,"
-										" " LOCAL_TIME("to_"
-											       "sta"
-											       "rt"
-											       "s") " AS to_time, moved_by AS by"
-												    " FROM appt_booking_moves WHERE booking_id = $1"
-												    " ORDER BY id",
-		DB_PARAMS(LL(i, id))));
+	return db_row_objects(db_exec(q, DB_PARAMS(LL(i, id))));
 }
 
 int
