@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Read the demo file at path as a JSON array: 1 and *out (caller decrefs) when read, 0 when the
@@ -78,4 +79,34 @@ demo_load_file(struct app *app, const char *dir, const struct demo_file *f)
 	json_decref(list);
 	free(path);
 	return rc < 0 ? -1 : 0;
+}
+
+long
+demo_days(json_t *entry, const char *key)
+{
+	json_t *v = json_object_get(entry, key);
+	if (!v)
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 3650)
+		return -1;
+	return (long)json_integer_value(v);
+}
+
+long
+demo_backdate_after(const char *since, long days)
+{
+	int y, mo, d, h, mi, s, used = 0;
+	if (!since ||
+	    sscanf(since, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &used) != 6 ||
+	    !strchr(since + used, 'Z'))
+		return -1;
+	struct tm tm = {.tm_year = y - 1900,
+			.tm_mon = mo - 1,
+			.tm_mday = d,
+			.tm_hour = h,
+			.tm_min = mi,
+			.tm_sec = s};
+	long long at = (long long)timegm(&tm) + 1 + days * 86400LL; /* +1: the fraction dropped */
+	long long now = (long long)time(NULL);
+	return at < now ? (long)(now - at) : 0;
 }

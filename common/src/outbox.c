@@ -15,6 +15,7 @@ static outbox_emit_fn outbox_emitter;
 static outbox_erase_fn outbox_eraser;
 static long (*outbox_ceiling)(const char *type);
 static _Thread_local bool applying_peer;
+static long backdate_s;
 
 void
 outbox_set_emitter(outbox_emit_fn emit, outbox_erase_fn erase)
@@ -33,6 +34,18 @@ void
 outbox_applying_peer(bool on)
 {
 	applying_peer = on;
+}
+
+void
+outbox_set_backdate(long seconds)
+{
+	backdate_s = seconds > 0 ? seconds : 0;
+}
+
+long
+outbox_backdate(void)
+{
+	return backdate_s;
 }
 
 int

@@ -164,7 +164,8 @@
 						},
 						onEachFeature: function (f, marker) {
 							var p = f.properties || {};
-							if (isArea(p)) marker.on('click', function () { zoomTo(map, p, marker); });
+							// an area with a link (an aggregate, e.g. a quarter's needs) opens it
+							if (isArea(p) && !isLocalUrl(p.url)) marker.on('click', function () { zoomTo(map, p, marker); });
 							else marker.bindPopup(popupFor(p, openText));
 						},
 					});

@@ -36,7 +36,7 @@ async function check(page, lang) {
 }
 
 /** Books the first free slot of the second open day on the page, as a resident would. */
-async function bookOnPhone(page, lang, name) {
+async function bookOnPhone(page, lang, name, contact = '+213 555 10 20 30') {
 	await open(page, withLang(`${srv.url}/services/${SERVICE}/book`, lang));
 	await check(page, lang);
 	// the second open day, through its link
@@ -50,7 +50,7 @@ async function bookOnPhone(page, lang, name) {
 	assert.ok(box.width <= PHONE.width && box.height >= 24, 'a slot is easy to tap on a phone');
 	await slot.click();
 	await page.locator('#appt-name').fill(name);
-	await page.locator('#appt-contact').fill('+213 555 10 20 30');
+	await page.locator('#appt-contact').fill(contact);
 	await Promise.all([
 		page.waitForURL((u) => u.pathname.endsWith('/book') && !u.search),
 		page.locator('main form button[type=submit]').click(),
@@ -136,6 +136,35 @@ describe('appointments in Chromium', () => {
 			assert.equal(await page.locator('table.appt-day button').first().isVisible(), false);
 			assert.equal(await page.locator('table.appt-day').isVisible(), true);
 			await page.emulateMedia({ media: 'screen' });
+			await page.close();
+		}
+		// moving a booking: the day view's link, the free slots, the notice sent, back to the new day
+		const mover = await trackedPage(browser, { locale: LOCALE.fr, viewport: PHONE });
+		mover.js = true;
+		const moving = await bookOnPhone(mover, 'fr', 'Personne à déplacer', '+213 555 40 50 60');
+		await mover.close();
+		let desk = `counter=1&day=${booked.at(-1).day}`;
+		for (const lang of LANGS) {
+			const page = await trackedPage(browser, { locale: LOCALE[lang] });
+			page.js = true;
+			await logIn(page, srv, 'guichet', lang);
+			await open(page, withLang(`${srv.url}/staff/appointments?${desk}`, lang));
+			await Promise.all([
+				page.waitForURL((u) => /^\/staff\/appointments\/[0-9]+\/move$/.test(u.pathname)),
+				page.locator('table.appt-day tr', { hasText: moving.code }).locator('a[href$="/move"]').click(),
+			]);
+			await check(page, lang);
+			assert.ok(await page.locator('label.appt-slot').count() > 0, 'free slots to move to');
+			if (lang === 'fr') {
+				await page.locator('label.appt-slot').last().click();
+				await Promise.all([
+					page.waitForURL((u) => u.pathname === '/staff/appointments' && u.search.includes('day=')),
+					page.locator('main form.appt-form button[type=submit]').click(),
+				]);
+				await check(page, lang);
+				assert.equal(await page.locator('table.appt-day tr', { hasText: moving.code }).count(), 1, 'on its new slot');
+				desk = new URL(page.url()).search.slice(1);
+			}
 			await page.close();
 		}
 		const page = await trackedPage(browser, { locale: LOCALE.fr });

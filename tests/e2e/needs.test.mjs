@@ -113,6 +113,21 @@ describe('needs and verification in Chromium', () => {
 				assert.equal(await page.locator('#p-contact').count(), 1, 'signed out: the form again');
 				// the list shows it, by quarter and theme
 				await open(page, withLang(`${srv.url}/needs?quarter=tighilt`, lang));
+				// the quarters on the map where scripts run (one marker each, with its count);
+				// the table of the same rows in any case
+				if (js) {
+					const map = page.locator('#map');
+					await map.and(page.locator('[data-features], [data-error]')).waitFor();
+					assert.equal(await map.getAttribute('data-error'), null, 'the GeoJSON loaded');
+					const fc = await (await fetch(`${srv.url}/needs.geojson`)).json();
+					assert.ok(fc.features.length >= 1);
+					assert.equal(await map.getAttribute('data-features'), String(fc.features.length));
+					const marker = map.locator('.leaflet-marker-pane .map-area', { hasText: String(fc.features[0].properties.count) });
+					assert.ok(await marker.count() >= 1, 'the quarter\'s count on its marker');
+				} else {
+					assert.equal(await page.locator('#map').isVisible(), false);
+				}
+				assert.ok(await page.locator('#n-map-table tbody a[href="/needs?quarter=tighilt"]').count() === 1);
 				await check(page, lang);
 				assert.ok(await page.locator('main article.card').count() >= 1);
 				await page.close();

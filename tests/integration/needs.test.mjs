@@ -268,7 +268,109 @@ describe('demo', () => {
 		assert.match(r2.stdout, /0 demo needs added, 5 already there/);
 		const list = await getJson(pair.citizen, '/needs?quarter=cite500');
 		assert.ok(list.needs.some((n) => /bus/.test(n.text) && n.supporters === 52));
+		// dated in the past (age_days), as a real list would be
+		const bus = list.needs.find((n) => /bus/.test(n.text));
+		assert.equal(Math.floor((Date.now() - Date.parse(bus.created_at)) / 86400_000), 25, bus.created_at);
 		const official = await cliFor(pair.official, ['demo', 'load', dir]);
 		assert.doesNotMatch(official.stdout, /demo needs/, 'needs are the citizen platform\'s');
+	});
+});
+
+describe('map', () => {
+	// the demo commune's outline (demo/citizen/site.json): every quarter's place is inside it
+	const BOX = { lon: [4.015, 4.09], lat: [36.693, 36.742] };
+	const PLACED = ['centre', 'cite500', 'tighilt', 'elamel', 'zone_activites'];
+
+	async function geojson(srv, query = '') {
+		const r = await fetch(`${srv.url}/needs.geojson${query}`);
+		assert.equal(r.status, 200);
+		assert.match(r.headers.get('content-type'), /^application\/geo\+json/);
+		return r.json();
+	}
+
+	/** The GeoJSON twin's shape: a FeatureCollection of quarter Points with their aggregate. */
+	function checkShape(fc) {
+		assert.equal(fc.type, 'FeatureCollection');
+		assert.ok(Array.isArray(fc.features));
+		const seen = new Set();
+		for (const f of fc.features) {
+			assert.deepEqual(Object.keys(f).sort(), ['geometry', 'properties', 'type']);
+			assert.equal(f.type, 'Feature');
+			assert.equal(f.geometry.type, 'Point');
+			const [lon, lat] = f.geometry.coordinates;
+			assert.equal(f.geometry.coordinates.length, 2);
+			assert.ok(typeof lon === 'number' && lon >= BOX.lon[0] && lon <= BOX.lon[1], `lon ${lon}`);
+			assert.ok(typeof lat === 'number' && lat >= BOX.lat[0] && lat <= BOX.lat[1], `lat ${lat}`);
+			const p = f.properties;
+			assert.deepEqual(Object.keys(p).sort(), ['answered', 'count', 'label', 'quarter', 'supporters', 'title', 'url']);
+			assert.ok(PLACED.includes(p.quarter), p.quarter);
+			assert.ok(!seen.has(p.quarter), 'one point per quarter');
+			seen.add(p.quarter);
+			assert.ok(Number.isInteger(p.count) && p.count >= 1);
+			assert.ok(Number.isInteger(p.supporters) && p.supporters >= 0);
+			assert.ok(Number.isInteger(p.answered) && p.answered <= p.count);
+			assert.equal(typeof p.title, 'string');
+			assert.match(p.url, new RegExp(`^/needs\\?quarter=${p.quarter}(&theme=[a-z_]+)?$`));
+			assert.ok(p.label.includes(String(p.count)));
+		}
+		return fc.features;
+	}
+
+	test('the needs\' aggregate per quarter on the map, the theme filter carried, on both platforms', async () => {
+		await waitFor(async () => (await getJson(pair.official, '/needs')).aggregates.by_quarter.length ===
+			(await getJson(pair.citizen, '/needs')).aggregates.by_quarter.length, { what: 'needs mirrored' });
+		for (const srv of [pair.citizen, pair.official]) {
+			const all = checkShape(await geojson(srv, '?lang=fr'));
+			const list = await getJson(srv, '/needs?lang=fr');
+			// the same numbers as the table by quarter, for every placed quarter
+			const byQuarter = Object.fromEntries(list.aggregates.by_quarter.map((q) => [q.quarter, q]));
+			assert.deepEqual(all.map((f) => f.properties.quarter).sort(),
+				Object.keys(byQuarter).filter((q) => PLACED.includes(q)).sort());
+			for (const f of all) {
+				const q = byQuarter[f.properties.quarter];
+				assert.equal(f.properties.count, q.needs);
+				assert.equal(f.properties.supporters, q.supporters);
+				assert.equal(f.properties.answered, q.answered);
+			}
+			const tighilt = all.find((f) => f.properties.quarter === 'tighilt');
+			assert.equal(tighilt.properties.title, 'Tighilt');
+			assert.equal(tighilt.properties.url, '/needs?quarter=tighilt');
+			assert.deepEqual(tighilt.geometry.coordinates, [4.029, 36.706], 'config/need_quarters.json');
+			// a theme: only the quarters with needs of that theme, counted for it alone
+			const child = checkShape(await geojson(srv, '?theme=childcare'));
+			const cells = list.aggregates.cells.filter((c) => c.theme === 'childcare' && PLACED.includes(c.quarter));
+			assert.deepEqual(child.map((f) => [f.properties.quarter, f.properties.count]).sort(),
+				cells.map((c) => [c.quarter, c.needs]).sort());
+			assert.ok(child.every((f) => f.properties.url.endsWith('&theme=childcare')));
+			const youth = checkShape(await geojson(srv, '?theme=youth'));
+			assert.ok(youth.length < all.length, 'the filter narrows the map');
+			// the page: the map (its GeoJSON carries the filter) and, without JavaScript, the table
+			const html = await (await fetch(`${srv.url}/needs?theme=childcare&lang=fr`)).text();
+			assert.match(html, /data-geojson="\/needs\.geojson\?theme=childcare"/);
+			assert.match(html, /aria-label="Carte des besoins par quartier"/);
+			const table = /<table class="table" id="n-map-table">([\s\S]*?)<\/table>/.exec(html)[1];
+			assert.match(table, /<caption>Sur la carte : besoins par quartier, thème · Petite enfance, crèches<\/caption>/);
+			for (const f of child) {
+				assert.ok(table.includes(`<a href="/needs?quarter=${f.properties.quarter}&amp;theme=childcare">`), f.properties.quarter);
+			}
+			const twin = await getJson(srv, '/needs?theme=childcare');
+			assert.equal(twin.map.geojson, '/needs.geojson?theme=childcare');
+			const bad = await fetch(`${srv.url}/needs.geojson?theme=astrologie`);
+			assert.equal(bad.status, 400);
+			assert.match(await bad.text(), /invalid_need_filter/);
+		}
+	});
+
+	test('a need in a quarter without a place: in the table and the note, not on the map', async () => {
+		const c = await verified('autre-quartier@example.org');
+		const form = await c.get('/needs/new?lang=fr');
+		assert.equal(form.status, 200);
+		const r = await c.post('/needs', { quarter: 'autre', theme: 'water', text: 'Une fontaine publique, marqueur-q9z2', display_name: 'Voisine' });
+		assert.equal(r.status, 303, r.body.slice(0, 300));
+		const fc = await geojson(pair.citizen, '?theme=water&lang=fr');
+		assert.ok(!fc.features.some((f) => f.properties.quarter === 'autre'));
+		assert.match(fc.note, /Besoins hors des quartiers situés sur la carte \(voir le tableau\) : [1-9]/);
+		const html = await (await fetch(`${pair.citizen.url}/needs?theme=water&lang=fr`)).text();
+		assert.ok(/<table class="table" id="n-map-table">[\s\S]*?href="\/needs\?quarter=autre&amp;theme=water"/.test(html));
 	});
 });

@@ -239,7 +239,7 @@ describe('the queue and its transports', () => {
 });
 
 describe('follows: a form file\'s digest and the unsubscribe link', () => {
-	let ref, contact, unsubscribe;
+	let ref, contact, unsubscribe, tracking;
 
 	async function setStatus(status, extra = {}) {
 		const r = await agent.post(`/staff/files/${ref}/status`, { status, ...extra }, { json: true });
@@ -261,13 +261,22 @@ describe('follows: a form file\'s digest and the unsubscribe link', () => {
 		body.append('csrf', await resident.csrf());
 		r = await resident.request(`/services/${SERVICE}/form?lang=ar`, { method: 'POST', body, json: true });
 		assert.equal(r.status, 201, r.body);
-		ref = JSON.parse(r.body).ref;
+		({ ref, tracking_url: tracking } = JSON.parse(r.body));
+		TEXTS.push(new URL(tracking).pathname.split('/').pop());
 		assert.equal(await sql(off, `SELECT lang || ' ' || channel FROM notify_follows WHERE item_id = '${ref}'`), 'ar email');
+		// the private link beside the contact, in the follow only (the file keeps its hash)
+		assert.equal(await sql(off, `SELECT private_path FROM notify_follows WHERE item_id = '${ref}'`), new URL(tracking).pathname);
 		await setStatus('in_progress');
 		const [m] = await smtp.waitFor((x) => x.to === contact);
 		assert.equal(m.subject, `جديد: ${ref}`, 'in the language the resident filed in');
 		assert.match(m.body, new RegExp(`ملفك ${ref} قيد المعالجة`));
-		assert.match(m.body, new RegExp(`${off.url}/services/${SERVICE}\\?lang=ar`), 'the public link');
+		// the link is the file's tracking page, not the service's public sheet
+		assert.ok(m.body.includes(`${tracking}?lang=ar`), m.body);
+		assert.ok(!m.body.includes(`/services/${SERVICE}`));
+		const link = /(http:\/\/\S+\/forms\/track\/\S+)/.exec(m.body)[1];
+		const tracked = await fetch(link);
+		assert.equal(tracked.status, 200);
+		assert.match(await tracked.text(), new RegExp(`<strong id="file-status">قيد المعالجة</strong>`), 'the file\'s status');
 		unsubscribe = /(http:\/\/\S+\/unsubscribe\/[A-Za-z0-9_-]{43})/.exec(m.body)[1];
 		assert.equal(m.header('list-unsubscribe'), `<${unsubscribe}>`);
 		assert.equal(m.header('list-unsubscribe-post'), 'List-Unsubscribe=One-Click');
@@ -314,6 +323,11 @@ describe('follows: a form file\'s digest and the unsubscribe link', () => {
 		assert.equal(r.status, 200);
 		assert.match(await r.text(), /role="status"/);
 		assert.equal(Number(await sql(off, `SELECT count(*) FROM notify_follows WHERE item_id = '${ref}'`)), 0);
+		// the private link went with the follow: nowhere in the database any more
+		const secret = new URL(tracking).pathname.split('/').pop();
+		assert.equal(await sql(off, `SELECT count(*) FROM notify_follows f WHERE f::text LIKE '%${secret}%'`), '0');
+		assert.equal(await sql(off, `SELECT count(*) FROM notify_messages m WHERE m::text LIKE '%${secret}%'`), '0');
+		assert.equal(await sql(off, `SELECT count(*) FROM form_files f WHERE f::text LIKE '%${secret}%'`), '0');
 		const again = await fetch(`${off.url}${path}?lang=fr`);
 		assert.equal(again.status, 404);
 		const html = await again.text();
@@ -342,6 +356,7 @@ describe('follows end with their item', () => {
 		assert.equal(set.status, 200);
 		const [m] = await smtp.waitFor((x) => x.to === to);
 		assert.match(m.body, new RegExp(`Votre dossier ${ref} est clos`));
+		assert.match(m.body, new RegExp(`${off.url}/forms/track/[A-Za-z0-9_-]{43}\\?lang=fr`), 'its tracking page');
 		await waitFor(async () => await count(`kind = 'follow.form_file' AND recipient = '${to}' AND state = 'sent'`) === 1, { what: 'marked sent' });
 		assert.equal(await sql(off, `SELECT count(*) FROM notify_follows WHERE item_id = '${ref}' AND ended_at IS NOT NULL`), '1');
 		assert.equal((await cliFor(off, ['jobs', 'run'])).code, 0);
@@ -411,10 +426,83 @@ describe('appointments: confirmation, reminder, move, cancel, the commune\'s not
 		const d = new Date(`${next.choices.day}T00:00:00Z`);
 		d.setUTCDate(d.getUTCDate() - 2);
 		assert.equal(rems[1][2], `${d.toISOString().slice(0, 10)}T08:00`, 're-timed to the new slot');
+		assert.equal((await sql(off, `SELECT string_agg(m.moved_by || ' ' || (m.account_id IS NULL), ',') FROM appt_booking_moves m JOIN appt_bookings b ON b.id = m.booking_id WHERE b.code = '${b.code}'`)).trim(), 'resident true', 'the move in the history');
+		assert.ok(moved.body.includes(`${off.url}${b.link}`), 'the resident\'s own move keeps their link');
 		r = await resident.post(`${b.link}/cancel`, {});
 		assert.equal(r.status, 303);
 		assert.deepEqual((await reminderOf(b.code)).map((x) => x[1]), ['cancelled', 'cancelled']);
 		assert.equal(await count(`dedupe_key LIKE 'appt.reminder.${b.code}.%' AND (recipient IS NOT NULL OR body IS NOT NULL)`), 0, 'erased');
+	});
+
+	test('the commune moves a booking: a notice in the resident\'s language, a fresh link, the reminder re-timed, the history', async () => {
+		const svc2 = 'notify-move';
+		const cid2 = await counterWith(admin, svc2, { capacity: 1 });
+		const first = await openBooking(off.url, svc2);
+		const soon = new Date(Date.now() + 3600_000 + 3 * 86400_000).toISOString().slice(0, 10);
+		const [d1, d2] = first.choices.days.filter((d) => d >= soon);
+		const one = await openBooking(off.url, svc2, { day: d1, lang: 'ar' });
+		const two = await openBooking(off.url, svc2, { day: d2 });
+		const to = address('moved');
+		const other = address('other');
+		const a = bookedOf(await one.client.post(`/services/${svc2}/book?lang=ar`, { name: 'صاحب الموعد',
+			contact: to, nonce: crypto.randomUUID().replaceAll('-', ''), day: d1, slot: one.choices.slots[0] }));
+		const b = bookedOf(await book(two.client, svc2, { day: d2, slot: two.choices.slots[1], contact: other, name: 'Autre Personne' }));
+		await smtp.waitFor((x) => x.to === to);
+		const id = (await sql(off, `SELECT id FROM appt_bookings WHERE code = '${a.code}'`)).trim();
+		const oldSlot = (await sql(off, `SELECT slot_id FROM appt_bookings WHERE code = '${a.code}'`)).trim();
+		// the day view links to the move, which lists the free slots of the service
+		const desk = await agent.get(`/staff/appointments?counter=${cid2}&day=${d1}&lang=fr`);
+		assert.match(desk.body, new RegExp(`<a class="appt-noprint" href="/staff/appointments/${id}/move">Déplacer <bdi>${a.code}</bdi></a>`));
+		const form = await agent.get(`/staff/appointments/${id}/move?day=${d2}&lang=fr`);
+		assert.equal(form.status, 200);
+		assert.match(form.body, /<h1>Déplacer le rendez-vous <bdi>/);
+		assert.ok(!form.body.includes(`value="${two.choices.slots[1]}"`), 'a full slot is not offered');
+		// a full slot: refused with a stable code, nothing changed
+		let r = await agent.post(`/staff/appointments/${id}/move`, { day: d2, slot: two.choices.slots[1] });
+		assert.equal(r.status, 409);
+		assert.equal(r.errorCode, 'booking_slot_full');
+		assert.equal((await sql(off, `SELECT slot_id FROM appt_bookings WHERE id = ${id}`)).trim(), oldSlot);
+		assert.equal((await sql(off, `SELECT booked FROM appt_slots WHERE id = ${oldSlot}`)).trim(), '1');
+		// without the grant: a resident's client cannot
+		r = await new Client(off.url).post(`/staff/appointments/${id}/move`, { day: d2, slot: two.choices.slots[2] });
+		assert.ok([302, 303, 401, 403].includes(r.status), String(r.status));
+		assert.equal((await sql(off, `SELECT slot_id FROM appt_bookings WHERE id = ${id}`)).trim(), oldSlot);
+		// the move
+		const target = two.choices.slots[2];
+		const time = target.split('@')[1];
+		r = await agent.post(`/staff/appointments/${id}/move`, { day: d2, slot: target });
+		assert.equal(r.status, 303, r.body.slice(0, 300));
+		assert.equal(r.location, `/staff/appointments?counter=${cid2}&day=${d2}`);
+		const [m] = await smtp.waitFor((x) => x.to === to && x.subject.includes('تغيير الموعد'));
+		assert.equal(m.subject, `تغيير الموعد ${a.code}: ${d2} على الساعة ${time}`, 'in Arabic, the new time in Algiers\' time');
+		assert.match(m.body, /تم تغيير موعدك/);
+		const link = /(http:\/\/\S+\/appointments\/b\/[A-Za-z0-9_-]{43})\n/.exec(m.body)[1];
+		assert.notEqual(new URL(link).pathname, a.link, 'a fresh private link');
+		assert.ok(m.body.includes(`${link}/ics`), 'the .ics');
+		for (const x of [other, 'Autre Personne', b.code, b.link, 'صاحب الموعد']) assert.ok(!m.body.includes(x), `${x} in the notice`);
+		// the old link no longer works; the new one shows the new slot and its .ics
+		assert.equal((await fetch(`${off.url}${a.link}`)).status, 404);
+		const page = await new Client(off.url).get(`${new URL(link).pathname}?lang=fr`);
+		assert.equal(page.status, 200);
+		assert.ok(page.body.includes(`${d2} ${time}`), 'the new day and time');
+		const ics = await (await fetch(`${link}/ics`)).text();
+		assert.match(ics, new RegExp(`DTSTART;TZID=Africa/Algiers:${d2.replaceAll('-', '')}T${time.replace(':', '')}00`));
+		// the old place is free, the new one taken
+		assert.equal((await sql(off, `SELECT booked FROM appt_slots WHERE id = ${oldSlot}`)).trim(), '0');
+		assert.equal((await sql(off, `SELECT s.booked || ' ' || to_char(s.starts_at AT TIME ZONE 'Africa/Algiers', 'YYYY-MM-DD HH24:MI') FROM appt_slots s JOIN appt_bookings b ON b.slot_id = s.id WHERE b.id = ${id}`)).trim(), `1 ${d2} ${time}`);
+		// the reminder: the old one dropped, the new one at 09:00 two days before
+		const rems = await reminderOf(a.code);
+		assert.deepEqual(rems.map((x) => x[1]), ['cancelled', 'queued']);
+		const d = new Date(`${d2}T00:00:00Z`);
+		d.setUTCDate(d.getUTCDate() - 2);
+		assert.equal(rems[1][2], `${d.toISOString().slice(0, 10)}T08:00`);
+		// the history: who moved it, from where to where
+		assert.equal((await sql(off, `SELECT moved_by || ' ' || (account_id IS NOT NULL) || ' ' || to_char(to_starts AT TIME ZONE 'Africa/Algiers', 'YYYY-MM-DD HH24:MI') FROM appt_booking_moves WHERE booking_id = ${id}`)).trim(), `staff true ${d2} ${time}`);
+		const again = await agent.get(`/staff/appointments/${id}/move?lang=fr`);
+		assert.match(again.body, /<h2>Déplacements<\/h2>/);
+		assert.match(again.body, /par la commune/);
+		// the other resident's booking is untouched
+		assert.equal((await sql(off, `SELECT status FROM appt_bookings WHERE code = '${b.code}'`)).trim(), 'booked');
 	});
 
 	test('the commune closes the counter that day: a notice, and the reminder dropped', async () => {

@@ -40,4 +40,14 @@ struct demo_file {
  */
 int demo_load_file(struct app *app, const char *dir, const struct demo_file *f);
 
+/*
+ * Dating a demo in the past (outbox_set_backdate), so that ages and delays mean something:
+ * demo_days is an entry's optional number of days under key (0 when absent), -1 when it is
+ * not an integer 0..3650; demo_backdate_after is how many seconds ago `days` after the time
+ * `since` was ("YYYY-MM-DDTHH:MM:SS[.f]Z", as the events carry): 0 when that is not past yet,
+ * -1 when since is not such a time.
+ */
+long demo_days(json_t *entry, const char *key);
+long demo_backdate_after(const char *since, long days);
+
 #endif

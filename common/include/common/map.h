@@ -60,10 +60,10 @@
  *    marker), and label (a short second line, e.g. the status in the reader's language).
  * A feature whose properties carry a number "count" is an area of a crowded view rather than
  * one item: it shows as a round marker with that number (title as its name), and clicking it
- * zooms to its "bbox" ([min lon, min lat, max lon, max lat], when given). A FeatureCollection
- * may carry a "note" (text): it is shown under the map (role="status"), and hidden again when
- * the next answer has none.
- * Features with another geometry are ignored.
+ * zooms to its "bbox" ([min lon, min lat, max lon, max lat], when given) — or, when it carries
+ * a local url (an aggregate with a page, e.g. a quarter's needs), opens the popup instead. A
+ * FeatureCollection may carry a "note" (text): it is shown under the map (role="status"), and
+ * hidden again when the next answer has none. Features with another geometry are ignored.
  */
 struct request;
 

@@ -53,6 +53,15 @@ struct outbox_ceiling {
 void outbox_set_ceilings(long (*ceiling)(const char *type));
 /* While on (the calling thread applies a peer's event), emitting counts against no ceiling. */
 void outbox_applying_peer(bool on);
+/*
+ * For "demo load" only (a subcommand, one thread): the events emitted from now on are dated
+ * seconds in the past (0 again: the real time), so that a demo's questions have ages and
+ * delays. An origin's occurred_at is its own signed claim (docs/protocol.md §4.3); the daemons
+ * never call this.
+ */
+void outbox_set_backdate(long seconds);
+/* The current backdate in seconds (0 outside a demo load): read by the emitter. */
+long outbox_backdate(void);
 /* Seconds until the current ceiling window ends (for Retry-After), 1..60. */
 int outbox_retry_after_s(void);
 

@@ -101,6 +101,10 @@ static const struct route official_routes[] = {
 	 APPT_MAX_BODY, "staff_appointments_setup_save"},
 	{"POST", "/staff/appointments/{id}/mark", page_appt_mark, ROUTE_STAFF, APPT_MAX_BODY,
 	 "staff_appointment_mark"},
+	{"GET", "/staff/appointments/{id}/move", page_appt_move_form, ROUTE_STAFF | ROUTE_JSON_TWIN,
+	 0, "staff_appointment_move_form"},
+	{"POST", "/staff/appointments/{id}/move", page_appt_move, ROUTE_STAFF, APPT_MAX_BODY,
+	 "staff_appointment_move"},
 };
 // clang-format on
 

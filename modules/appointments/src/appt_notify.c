@@ -104,11 +104,13 @@ booking_vars(const struct appt_note *n, const struct appt_new *b)
 {
 	json_t *o = n->offer;
 	const char *lang = n->lang;
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "code", b->code, "title",
-			 pick(json_object_get(o, "title"), lang), "counter",
-			 pick(json_object_get(o, "counter"), lang), "place",
-			 pick(json_object_get(o, "place"), lang), "day", n->day, "time", n->time,
-			 "link", n->link);
+	json_t *v = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "code", b->code, "title",
+			      pick(json_object_get(o, "title"), lang), "counter",
+			      pick(json_object_get(o, "counter"), lang), "place",
+			      pick(json_object_get(o, "place"), lang), "day", n->day, "time",
+			      n->time, "link", n->link);
+	json_object_set_new(v, "ics", json_sprintf("%s/ics", n->link));
+	return v;
 }
 
 int

@@ -289,6 +289,33 @@ db_appt_by_token(const char *token_hash, enum status *st)
 		   st);
 }
 
+json_t *
+db_appt_by_id(long long id, enum status *st)
+{
+	char i[24];
+	return one(db_exec("SELECT " BOOKING_COLUMNS " FROM appt_bookings b"
+			   " JOIN appt_counters c ON c.id = b.counter_id"
+			   " LEFT JOIN appt_offers o ON o.counter_id = b.counter_id"
+			   "  AND o.service = b.service WHERE b.id = $1",
+			   DB_PARAMS(LL(i, id))),
+		   st);
+}
+
+json_t *
+db_appt_moves(long long id)
+{
+	// clang-format off
+	static const char q[] =
+		"SELECT " LOCAL_DAY("from_starts") " AS from_day,"
+		" " LOCAL_TIME("from_starts") " AS from_time,"
+		" " LOCAL_DAY("to_starts") " AS to_day,"
+		" " LOCAL_TIME("to_starts") " AS to_time, moved_by AS by"
+		" FROM appt_booking_moves WHERE booking_id = $1 ORDER BY id";
+	// clang-format on
+	char i[24];
+	return db_row_objects(db_exec(q, DB_PARAMS(LL(i, id))));
+}
+
 int
 db_appt_cancel(long long id, const char *reminder_key)
 {
@@ -315,10 +342,11 @@ static enum status
 reschedule_in_tx(long long id, const struct appt_new *to, long long *unused, const char **code)
 {
 	(void)unused;
-	char i[24], slot[24], cid[24];
-	PGresult *res = db_exec("SELECT slot_id, contact FROM appt_bookings WHERE id = $1"
-				" AND status = 'booked' AND starts_at > now() FOR UPDATE",
-				DB_PARAMS(LL(i, id)));
+	char i[24], slot[24], cid[24], acc[24];
+	PGresult *res =
+		db_exec("SELECT slot_id, contact, starts_at FROM appt_bookings WHERE id = $1"
+			" AND status = 'booked' AND starts_at > now() FOR UPDATE",
+			DB_PARAMS(LL(i, id)));
 	if (!res)
 		return STATUS_UNAVAILABLE;
 	if (PQntuples(res) != 1) {
@@ -326,9 +354,10 @@ reschedule_in_tx(long long id, const struct appt_new *to, long long *unused, con
 		*code = "booking_inactive";
 		return STATUS_CONFLICT;
 	}
-	char old[24], contact[APPT_CONTACT_MAX + 1];
+	char old[24], contact[APPT_CONTACT_MAX + 1], from[64];
 	snprintf(old, sizeof(old), "%s", PQgetvalue(res, 0, 0));
 	snprintf(contact, sizeof(contact), "%s", PQgetvalue(res, 0, 1));
+	snprintf(from, sizeof(from), "%s", PQgetvalue(res, 0, 2));
 	PQclear(res);
 	struct appt_new moved = *to; /* with the contact the messages go to */
 	moved.contact = contact;
@@ -345,6 +374,14 @@ reschedule_in_tx(long long id, const struct appt_new *to, long long *unused, con
 		       DB_PARAMS(i, slot, LL(cid, to->counter_id), to->service, to->starts)) < 0)
 		return db_is_unique_violation() ? (*code = "booking_already", STATUS_CONFLICT)
 						: STATUS_UNAVAILABLE;
+	if ((to->token_hash && db_command("UPDATE appt_bookings SET token_hash = $2 WHERE id = $1",
+					  DB_PARAMS(i, to->token_hash)) < 0) ||
+	    db_command("INSERT INTO appt_booking_moves (booking_id, from_starts, to_starts,"
+		       " moved_by, account_id) VALUES ($1, $2::timestamptz, $3::timestamptz,"
+		       " CASE WHEN $4::bigint > 0 THEN 'staff' ELSE 'resident' END,"
+		       " nullif($4::bigint, 0))",
+		       DB_PARAMS(i, from, to->starts, LL(acc, to->moved_by_account))) < 0)
+		return STATUS_UNAVAILABLE;
 	return moved.notify && moved.notify(&moved, moved.notify_ctx) < 0 ? STATUS_UNAVAILABLE
 									  : STATUS_OK;
 }

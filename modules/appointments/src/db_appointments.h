@@ -36,6 +36,9 @@ struct appt_new {
 	int capacity;
 	const char *code, *token_hash, *nonce, *lang, *name, *contact;
 	int per_contact;
+	/* a move: by an agent (account_id > 0) or the resident (0); with token_hash set, the
+	 * private link changes too (an agent's move sends the resident a fresh one) */
+	long long moved_by_account;
 	/* called in the transaction that writes the booking (the messages to the resident,
 	 * appt_notify.c); its -1 rolls the booking back. NULL: none */
 	int (*notify)(const struct appt_new *b, void *ctx);
@@ -52,12 +55,17 @@ enum status db_appt_book(const struct appt_new *b, long long *id, const char **c
  * title, slot_minutes, capacity, day, time, starts_at, status, future, lang}, never the
  * person's data; NULL with *st NOT_FOUND or UNAVAILABLE. */
 json_t *db_appt_by_token(const char *token_hash, enum status *st);
+/* The same for the agents: booking id, NULL with *st NOT_FOUND or UNAVAILABLE. */
+json_t *db_appt_by_id(long long id, enum status *st);
+/* Booking id's moves, oldest first: [{from_day, from_time, to_day, to_time, by, at}]; NULL. */
+json_t *db_appt_moves(long long id);
 /* Cancel booking id (still booked, in the future), give its place back and drop its queued
  * reminder (reminder_key, appt_reminder_key), in one transaction: 1, 0 (not cancellable), -1. */
 int db_appt_cancel(long long id, const char *reminder_key);
-/* Move booking id to another slot (struct appt_new's counter_id, service, starts, capacity)
- * in one transaction: STATUS_OK, STATUS_CONFLICT with *code "booking_slot_full" or
- * "booking_inactive", STATUS_UNAVAILABLE. */
+/* Move booking id to another slot (struct appt_new's counter_id, service, starts, capacity;
+ * token_hash when the private link changes; moved_by_account) in one transaction, the old
+ * place given back and the move kept in appt_booking_moves: STATUS_OK, STATUS_CONFLICT with
+ * *code "booking_slot_full" or "booking_inactive", STATUS_UNAVAILABLE. */
 enum status db_appt_reschedule(long long id, const struct appt_new *to, const char **code);
 
 /* Every counter for staff: [{id, name, place, active, hours: {weekday: [o, c]}}] */

@@ -133,6 +133,8 @@ void page_appt_ics(struct request *req);        /* GET /appointments/b/{token}/i
 void page_appt_desk(struct request *req);       /* GET /staff/appointments */
 void page_appt_mark(struct request *req);       /* POST /staff/appointments/{id}/mark */
 void page_appt_close_day(struct request *req);  /* POST /staff/appointments/close */
+void page_appt_move_form(struct request *req);  /* GET /staff/appointments/{id}/move */
+void page_appt_move(struct request *req);       /* POST /staff/appointments/{id}/move */
 void page_appt_admin(struct request *req);      /* GET /staff/appointments/setup */
 void page_appt_admin_post(struct request *req); /* POST /staff/appointments/setup/{what} */
 

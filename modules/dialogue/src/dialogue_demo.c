@@ -3,12 +3,15 @@
  * The dialogue's part of "<side>-srv demo load DIR", through the same code paths as residents
  * and agents: residents' questions on the citizen platform (questions.json), the commune's
  * answers on the official platform once they are mirrored (question_answers.json). Both are
- * idempotent (by title).
+ * idempotent (by title). A question is dated "age_days" in the past and an answer "after_days"
+ * after its question (signed that way, outbox_set_backdate), so that the queue's ages and the
+ * accountability figures mean something in a demo.
  */
 #include "db_dialogue.h"
 #include "internal.h"
 
 #include "common/demo.h"
+#include "common/outbox.h"
 #include "common/xalloc.h"
 
 #include <stdio.h>
@@ -22,7 +25,8 @@ str_or(json_t *e, const char *key, const char *dflt)
 	return s ? s : dflt;
 }
 
-/* questions.json: [{title, text, quarter?, theme?, display_name?, lang?}] asked like the form. */
+/* questions.json: [{title, text, quarter?, theme?, display_name?, lang?, age_days?}] asked like
+ * the form, age_days ago. */
 static int
 question_entry(struct app *app, const char *path, size_t i, json_t *e, struct demo_counts *n)
 {
@@ -37,6 +41,11 @@ question_entry(struct app *app, const char *path, size_t i, json_t *e, struct de
 	};
 	const char *field,
 		*code = question_check(in.title, in.text, in.name, in.quarter, in.theme, &field);
+	long age = demo_days(e, "age_days");
+	if (!code && age < 0) {
+		code = "invalid_days";
+		field = "age_days";
+	}
 	if (code) {
 		fprintf(stderr, "%s: entry %zu was refused: %s (%s)\n", path, i, code, field);
 		return -1;
@@ -49,7 +58,9 @@ question_entry(struct app *app, const char *path, size_t i, json_t *e, struct de
 		n->present++;
 	} else {
 		enum status st;
+		outbox_set_backdate(age * 86400);
 		json_t *q = question_submit(&in, &st);
+		outbox_set_backdate(0);
 		rc = q ? 0 : -1;
 		if (q)
 			n->added++;
@@ -101,8 +112,9 @@ demo_cites(const char *path, size_t i, json_t *list)
 }
 
 /*
- * question_answers.json: [{question (its title), text: {ar, fr}, cites: [{kind, title}]}]
- * given once the question is mirrored here.
+ * question_answers.json: [{question (its title), text: {ar, fr}, cites: [{kind, title}],
+ * after_days?}] given once the question is mirrored here, after_days after it was asked (now
+ * if that is still to come).
  */
 static int
 answer_entry(struct app *app, const char *path, size_t i, json_t *e, struct demo_counts *n)
@@ -121,11 +133,15 @@ answer_entry(struct app *app, const char *path, size_t i, json_t *e, struct demo
 	} else if (json_is_object(json_object_get(q, "answer"))) {
 		n->present++;
 	} else {
-		json_t *cites = demo_cites(path, i, json_object_get(e, "cites"));
-		const char *code = "invalid_cite";
+		long after = demo_days(e, "after_days");
+		long back = after >= 0 ? demo_backdate_after(str_or(q, "asked_at", ""), after) : -1;
+		json_t *cites = back >= 0 ? demo_cites(path, i, json_object_get(e, "cites")) : NULL;
+		const char *code = back < 0 ? "invalid_days" : "invalid_cite";
+		outbox_set_backdate(back > 0 ? back : 0);
 		json_t *a = cites ? answer_give(ref, "answer", json_object_get(e, "text"), cites,
 						NULL, &st, &code)
 				  : NULL;
+		outbox_set_backdate(0);
 		if (a)
 			n->added++;
 		else

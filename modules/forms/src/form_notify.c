@@ -3,8 +3,9 @@
  * A resident who gave a contact and agreed to be notified follows their file (module notify):
  * each status change the agents make is queued as a change of the file, and the follower gets
  * at most one message an hour listing the changes, in the language they filed in, with an
- * unsubscribe link. The tracking link is not in the messages: only its hash is stored; the
- * message names the file's reference and links to the service's public sheet.
+ * unsubscribe link and the file's private tracking link. That link is kept only in the follow
+ * row (notify_follow_private: beside the contact, erased with it; form_files keeps its hash),
+ * so the messages of a follow lost or never made fall back to the service's public sheet.
  */
 #include "db_forms.h"
 #include "internal.h"
@@ -12,19 +13,25 @@
 #include "common/log.h"
 #include "notify/notify.h"
 
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <string.h>
 
 int
-form_notify_follow(const char *ref, const char *contact, const char *lang)
+form_notify_follow(const char *ref, const char *contact, const char *lang,
+		   const char *tracking_token)
 {
 	const char *channel;
-	char to[NOTIFY_CONTACT_SIZE], token[SECRET_TOKEN_SIZE];
+	char to[NOTIFY_CONTACT_SIZE], token[SECRET_TOKEN_SIZE],
+		path[sizeof("/forms/track/") + SECRET_TOKEN_SIZE];
 	if (!notify_contact_parse(contact, &channel, to)) {
 		log_warn("form file %s: the contact cannot be written to, no notifications", ref);
 		return 0;
 	}
-	return notify_follow("form_file", ref, channel, to, lang, token);
+	snprintf(path, sizeof(path), "/forms/track/%s", tracking_token);
+	int rc = notify_follow_private("form_file", ref, channel, to, lang, path, token);
+	OPENSSL_cleanse(path, sizeof(path));
+	return rc;
 }
 
 int

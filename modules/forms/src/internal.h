@@ -150,8 +150,10 @@ struct app;
 int form_demo_load(struct app *app, const char *dir);
 
 /* form_notify.c: the resident's notifications (module notify), in the caller's transaction */
-/* The resident who consented follows file ref at contact (as typed), in lang. 0/-1. */
-int form_notify_follow(const char *ref, const char *contact, const char *lang);
+/* The resident who consented follows file ref at contact (as typed), in lang; the messages link
+ * to the file's tracking page (/forms/track/<tracking_token>). 0/-1. */
+int form_notify_follow(const char *ref, const char *contact, const char *lang,
+		       const char *tracking_token);
 /* The agents set file's status: its follower is told (hourly digest). 0/-1. */
 int form_notify_status(json_t *file, const char *status);
 

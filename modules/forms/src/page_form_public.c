@@ -311,14 +311,16 @@ read_contact(struct request *req, struct db_new_file *nf, struct refusal *r)
 
 /* Write the file in one transaction: its id, 0 for a replayed form, -1. */
 static long long
-store_file(struct db_new_file *nf, const char *lang, const struct form_upload *ups, size_t nups)
+store_file(struct db_new_file *nf, const char *lang, const char *token,
+	   const struct form_upload *ups, size_t nups)
 {
 	if (db_begin() < 0)
 		return -1;
 	long long id = db_file_create(nf);
-	if (id > 0 && (form_store_uploads(id, 0, ups, nups) < 0 ||
-		       (nf->notify_consent && form_notify_follow(nf->ref, nf->contact, lang) < 0) ||
-		       db_status_add(id, "received", "{}", "resident", 0) < 0 || db_commit() < 0))
+	if (id > 0 &&
+	    (form_store_uploads(id, 0, ups, nups) < 0 ||
+	     (nf->notify_consent && form_notify_follow(nf->ref, nf->contact, lang, token) < 0) ||
+	     db_status_add(id, "received", "{}", "resident", 0) < 0 || db_commit() < 0))
 		id = -1;
 	if (id <= 0)
 		db_rollback();
@@ -408,7 +410,7 @@ page_form_submit(struct request *req)
 	char *text = json_dumps(answers, JSON_COMPACT);
 	nf.answers = arena_strdup(req->arena, text);
 	free(text);
-	long long id = store_file(&nf, req->lang, ups, nups);
+	long long id = store_file(&nf, req->lang, token, ups, nups);
 	if (id == 0)
 		http_error(req, STATUS_CONFLICT, "form_replayed", "this form was sent already");
 	else if (id < 0)

@@ -94,6 +94,16 @@ db_need_aggregates(void)
 	return o;
 }
 
+json_t *
+db_need_by_quarter(const char *theme)
+{
+	return db_row_objects(db_exec(
+		"SELECT quarter, count(*)::int AS needs, sum(supporters)::int AS supporters,"
+		" count(answered_at)::int AS answered FROM needs WHERE hidden_reason IS NULL"
+		" AND ($1::text IS NULL OR theme = $1) GROUP BY quarter ORDER BY 2 DESC, quarter",
+		DB_PARAMS(theme)));
+}
+
 int
 db_need_supporters_set(long long id, long long supports)
 {

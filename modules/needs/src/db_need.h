@@ -21,6 +21,9 @@ json_t *db_need_list(const char *quarter, const char *theme, int limit);
 /* Counts by quarter and by theme: {"by_quarter": [{quarter, needs, supporters, answered}],
  * "by_theme": [...], "cells": [{quarter, theme, needs, supporters}]}, or NULL. */
 json_t *db_need_aggregates(void);
+/* Per quarter, of the visible needs of theme (NULL: all): [{quarter, needs, supporters,
+ * answered}], most needs first; NULL when it failed. */
+json_t *db_need_by_quarter(const char *theme);
 /* The citizen's need id now has `supports` verified supports: its count (base + supports)
  * when it changed, 0 when it did not, -1 when failed. */
 int db_need_supporters_set(long long id, long long supports);

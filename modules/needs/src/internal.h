@@ -30,11 +30,23 @@ struct hook_event;
 #define NEED_LIST_LIMIT 50
 
 /* ---- need.c ---- */
-/* Load config/need_themes.json (a theme may override it): 0 or -1 (logged). */
+/* Load config/need_themes.json and config/need_quarters.json (a theme may override them): 0
+ * or -1 (logged). */
 int need_themes_load(struct app *app);
 void need_themes_free(struct app *app);
 /* The themes' codes, and whether code is one. */
 json_t *need_themes(const struct app *app);
+/* need_map.c: config/need_quarters.json (a theme may override it), the quarters' places on
+ * the map, as {code: {lat_e6, lon_e6}}: a new reference, NULL (logged) when it is not valid. */
+json_t *need_places_load(struct app *app);
+/* The places loaded at start (borrowed). */
+json_t *need_places(const struct app *app);
+/* GET /needs.geojson: the needs' aggregate per quarter (a theme filter) on the map. */
+void page_needs_geojson(struct request *req);
+/* The per-quarter rows the map shows for the theme filter (NULL: all), labelled, with their
+ * place when the quarter has one ({quarter, label, needs, supporters, answered, url,
+ * lat_e6?, lon_e6?}): a new array, NULL when the database failed. */
+json_t *need_map_rows(struct request *req, const char *theme);
 bool need_theme_is_valid(const struct app *app, const char *code);
 /* The label of a theme or quarter in req's language (code itself when unknown). */
 const char *need_theme_label(struct request *req, const char *code);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * Needs: the themes (configuration, config/need_themes.json), the checks of what a resident
+ * Needs: the themes (configuration, config/need_themes.json; the quarters' places on the map,
+ * config/need_quarters.json, are need_map.c's), the checks of what a resident
  * writes, the events (text and display name committed, so moderators can take them down
  * everywhere) and the view of a need.
  */
@@ -58,8 +59,12 @@ need_themes_load(struct app *app)
 			goto fail;
 		}
 	}
+	json_t *places = need_places_load(app);
+	if (!places)
+		goto fail;
 	json_decref(module_state(app, &needs_module));
-	module_state_set(app, &needs_module, themes);
+	module_state_set(app, &needs_module,
+			 json_pack("{s:o, s:o}", "themes", themes, "places", places));
 	strbuf_release(&text);
 	return 0;
 fail:
@@ -78,7 +83,13 @@ need_themes_free(struct app *app)
 json_t *
 need_themes(const struct app *app)
 {
-	return module_state(app, &needs_module);
+	return json_object_get(module_state(app, &needs_module), "themes");
+}
+
+json_t *
+need_places(const struct app *app)
+{
+	return json_object_get(module_state(app, &needs_module), "places");
 }
 
 static json_t *

@@ -18,6 +18,7 @@
 // clang-format off
 static const struct route citizen_routes[] = {
 	{"GET", "/needs", page_needs, ROUTE_JSON_TWIN | ROUTE_ATOM_TWIN | ROUTE_CACHE, 0, "needs"},
+	{"GET", "/needs.geojson", page_needs_geojson, ROUTE_CACHE, 0, "needs_geojson"},
 	{"POST", "/needs", page_need_create, 0, NEED_MAX_BODY, "need_create"},
 	{"GET", "/needs/new", page_need_new, 0, 0, "need_new"},
 	{"GET", "/needs/{id}", page_need_item, ROUTE_JSON_TWIN | ROUTE_CACHE, 0, "need"},
@@ -29,6 +30,7 @@ static const struct route citizen_routes[] = {
 };
 static const struct route official_routes[] = {
 	{"GET", "/needs", page_needs, ROUTE_JSON_TWIN | ROUTE_ATOM_TWIN | ROUTE_CACHE, 0, "needs"},
+	{"GET", "/needs.geojson", page_needs_geojson, ROUTE_CACHE, 0, "needs_geojson"},
 	{"GET", "/needs/{id}", page_need_item, ROUTE_JSON_TWIN | ROUTE_CACHE, 0, "need"},
 	{"GET", "/staff/needs", page_staff_needs, ROUTE_JSON_TWIN | ROUTE_STAFF, 0, "staff_needs"},
 	{"POST", "/staff/needs/{id}/answer", page_staff_need_answer, ROUTE_STAFF, NEED_MAX_BODY,

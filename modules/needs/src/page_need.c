@@ -14,6 +14,7 @@
 #include "common/db.h"
 #include "common/http.h"
 #include "common/log.h"
+#include "common/map.h"
 #include "common/page_util.h"
 #include "common/site.h"
 #include "participation/participation.h"
@@ -136,7 +137,9 @@ page_needs(struct request *req)
 		return;
 	}
 	json_t *agg = rows ? db_need_aggregates() : NULL;
-	if (!agg) {
+	json_t *map_rows = agg ? need_map_rows(req, theme) : NULL;
+	if (!map_rows) {
+		json_decref(agg);
 		json_decref(rows);
 		page_db_unavailable(req);
 		return;
@@ -153,6 +156,18 @@ page_needs(struct request *req)
 			  "themes", page_options(req, theme_codes(req), theme_label, theme),
 			  "filter", json_pack("{s:s?, s:s?}", "quarter", quarter, "theme", theme),
 			  "can_express", is_citizen(req));
+	/* the map of the quarters (the theme filter carried), its rows the table without JS */
+	json_t *map = map_view(req, arena_printf(req->arena, "/needs.geojson%s%s",
+						 theme ? "?theme=" : "", theme ? theme : ""));
+	json_object_set_new(
+		map, "label",
+		json_string(json_string_value(json_object_get(req->t, "need_map_label"))));
+	json_object_set_new(view, "map", map);
+	json_object_set_new(view, "map_rows", map_rows);
+	json_object_set_new(
+		view, "map_theme",
+		json_string(theme ? theme_label(req, theme)
+				  : json_string_value(json_object_get(req->t, "filter_all"))));
 	feed_advertise(req, title, query);
 	http_render(req, 200, "need_list", view);
 }

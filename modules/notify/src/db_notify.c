@@ -50,15 +50,17 @@ db_notify_cancel(const char *dedupe_key)
 
 int
 db_notify_follow(const char *item_kind, const char *item_id, const char *channel, const char *to,
-		 const char *lang, char token[SECRET_TOKEN_SIZE])
+		 const char *lang, const char *private_path, char token[SECRET_TOKEN_SIZE])
 {
 	static const char sql[] =
 		"WITH f AS (INSERT INTO notify_follows (item_kind, item_id, channel, recipient, "
-		"lang) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id) "
-		"INSERT INTO notify_unsubscribe (token_hash, follow_id) SELECT $6, id FROM f";
+		"lang, private_path) VALUES ($1, $2, $3, $4, $5, $7) ON CONFLICT DO NOTHING "
+		"RETURNING id) INSERT INTO notify_unsubscribe (token_hash, follow_id) "
+		"SELECT $6, id FROM f";
 	char hash[SHA256_HEX_SIZE];
 	secret_token_new(token, hash);
-	PGresult *res = db_exec(sql, DB_PARAMS(item_kind, item_id, channel, to, lang, hash));
+	PGresult *res =
+		db_exec(sql, DB_PARAMS(item_kind, item_id, channel, to, lang, hash, private_path));
 	if (!res) {
 		token[0] = '\0';
 		return -1;

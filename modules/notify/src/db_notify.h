@@ -13,7 +13,8 @@
 int db_notify_enqueue(const struct notify_message *m);
 int db_notify_cancel(const char *dedupe_key);
 int db_notify_follow(const char *item_kind, const char *item_id, const char *channel,
-		     const char *to, const char *lang, char token[SECRET_TOKEN_SIZE]);
+		     const char *to, const char *lang, const char *private_path,
+		     char token[SECRET_TOKEN_SIZE]);
 int db_notify_item_changed(const char *item_kind, const char *item_id, const char *title,
 			   const char *path, const char *what_key, json_t *vars);
 int db_notify_forget_contact(const char *channel, const char *to);
@@ -32,8 +33,9 @@ enum status db_notify_unfollow(const char *token_hash);
 struct queued {
 	long long id;
 	char *message_id, *channel, *recipient, *lang, *subject, *body, *kind;
-	json_t *digest; /* NULL unless a follow's digest */
-	int attempts;   /* including this one */
+	json_t *digest;     /* NULL unless a follow's digest */
+	int attempts;       /* including this one */
+	char *private_path; /* the follow's private page (a secret), NULL for its public path */
 };
 void queued_release(struct queued *q);
 /* Put back the messages left "sending" for older_than_s seconds or more: at start (0: all,

@@ -12,6 +12,7 @@
 #include "common/db.h"
 #include "common/xalloc.h"
 
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,9 @@ queued_release(struct queued *q)
 	free(q->body);
 	free(q->kind);
 	json_decref(q->digest);
+	if (q->private_path)
+		OPENSSL_cleanse(q->private_path, strlen(q->private_path));
+	free(q->private_path);
 	memset(q, 0, sizeof(*q));
 }
 
@@ -56,7 +60,8 @@ db_queue_claim(int max, struct queued **out)
 		"AND next_attempt <= now() ORDER BY next_attempt, id LIMIT $1 "
 		"FOR UPDATE SKIP LOCKED) d WHERE m.id = d.id "
 		"RETURNING m.id, m.message_id, m.channel, m.recipient, m.lang, m.subject, m.body, "
-		"m.kind, m.digest, m.attempts";
+		"m.kind, m.digest, m.attempts, (SELECT f.private_path FROM notify_follows f "
+		"WHERE f.id = m.follow_id) AS private_path";
 	char n[16];
 	snprintf(n, sizeof(n), "%d", max);
 	*out = NULL;
@@ -77,6 +82,7 @@ db_queue_claim(int max, struct queued **out)
 		q[i].digest =
 			PQgetisnull(res, i, 8) ? NULL : json_loads(PQgetvalue(res, i, 8), 0, NULL);
 		q[i].attempts = atoi(PQgetvalue(res, i, 9));
+		q[i].private_path = value_or_null(res, i, 10);
 	}
 	PQclear(res);
 	*out = q;

@@ -133,18 +133,42 @@ is_valid_item(const char *item_kind, const char *item_id)
 	       notify_is_header_safe(item_id);
 }
 
+/* notify_follow, notify_follow_private (private_path NULL: none). */
+static int
+follow(const char *item_kind, const char *item_id, const char *channel, const char *to,
+       const char *lang, const char *private_path, char token[SECRET_TOKEN_SIZE])
+{
+	token[0] = '\0';
+	if (!is_valid_item(item_kind, item_id) || !is_valid_contact(channel, to) ||
+	    !notify_is_valid_lang(lang) ||
+	    (private_path && (private_path[0] != '/' || strlen(private_path) > 256 ||
+			      !notify_is_header_safe(private_path)))) {
+		/* never the path: it is a secret */
+		log_error("could not follow %.32s: bad item, contact, language or link",
+			  notify_is_valid_kind(item_kind) ? item_kind : "?");
+		return -1;
+	}
+	return db_notify_follow(item_kind, item_id, channel, to, lang, private_path, token);
+}
+
 int
 notify_follow(const char *item_kind, const char *item_id, const char *channel, const char *to,
 	      const char *lang, char token[SECRET_TOKEN_SIZE])
 {
-	token[0] = '\0';
-	if (!is_valid_item(item_kind, item_id) || !is_valid_contact(channel, to) ||
-	    !notify_is_valid_lang(lang)) {
-		log_error("could not follow %.32s: bad item, contact or language",
-			  notify_is_valid_kind(item_kind) ? item_kind : "?");
+	return follow(item_kind, item_id, channel, to, lang, NULL, token);
+}
+
+int
+notify_follow_private(const char *item_kind, const char *item_id, const char *channel,
+		      const char *to, const char *lang, const char *private_path,
+		      char token[SECRET_TOKEN_SIZE])
+{
+	if (!private_path) {
+		token[0] = '\0';
+		log_error("could not follow an item privately: no link");
 		return -1;
 	}
-	return db_notify_follow(item_kind, item_id, channel, to, lang, token);
+	return follow(item_kind, item_id, channel, to, lang, private_path, token);
 }
 
 int

@@ -71,7 +71,9 @@ render_digest(const struct sender *s, const struct queued *q, struct strbuf *sub
 			vars);
 		strbuf_addch(body, '\n');
 	}
-	const char *path = json_string_value(json_object_get(q->digest, "path"));
+	/* the follower's private page (read from the follow, never copied) or the item's */
+	const char *path = q->private_path ? q->private_path
+					   : json_string_value(json_object_get(q->digest, "path"));
 	strbuf_addf(body, "\n%s\n%s%s%slang=%s\n\n", i18n_get(i18n, q->lang, "notify_digest_link"),
 		    s->base, path, strchr(path, '?') ? "&" : "?", q->lang);
 	*unsubscribe = xasprintf("%s/unsubscribe/%s", s->base,

@@ -3,15 +3,18 @@
  * The demo's proposals (common/demo.h). demo/citizen/proposals.json: residents' proposals,
  * published as the form does, with a tally ("supporters", written directly: the demo has no
  * verified participants) that may cross the threshold ("forward": true) with the commune's
- * delay for it ("answer_days", 0 makes it overdue at the next deadlines run).
+ * delay for it ("answer_days", 0 makes it overdue at the next deadlines run), published and
+ * forwarded "age_days" ago (signed so, outbox_set_backdate).
  * demo/official/proposal_answers.json: the commune's stages of the forwarded demo proposals
  * once they are mirrored, [{title, stages: [{stage, session_date?, answer?: {ar, fr},
- * deliberation_url?}]}].
+ * deliberation_url?, after_days?}]}], each stage dated after_days after the forwarding (now
+ * if that is still to come), so that the delays to an answer mean something in a demo.
  */
 #include "internal.h"
 
 #include "common/db.h"
 #include "common/demo.h"
+#include "common/outbox.h"
 #include "common/page_util.h"
 #include "db_proposal.h"
 
@@ -75,10 +78,13 @@ static int
 proposal_entry(struct app *app, const char *path, size_t i, json_t *e, struct demo_counts *n)
 {
 	const char *title = json_str(e, "title");
+	long age = demo_days(e, "age_days");
 	if (!proposal_type_is_valid(app, json_str(e, "type")) || !*title ||
 	    !proposal_quarter_is_valid(json_str(e, "quarter")) ||
-	    proposal_name_check(json_str(e, "author_name"))) {
-		fprintf(stderr, "%s: entry %zu needs title, body, type, quarter, author_name\n",
+	    proposal_name_check(json_str(e, "author_name")) || age < 0) {
+		fprintf(stderr,
+			"%s: entry %zu needs title, body, type, quarter, author_name (age_days: "
+			"0..3650)\n",
 			path, i);
 		return -1;
 	}
@@ -91,8 +97,11 @@ proposal_entry(struct app *app, const char *path, size_t i, json_t *e, struct de
 	}
 	if (db_begin() < 0)
 		return -1;
+	outbox_set_backdate(age * 86400);
 	json_t *r = demo_publish(e);
-	if (!r || demo_tally(e, r) < 0 || db_commit() < 0) {
+	int rc = r ? demo_tally(e, r) : -1;
+	outbox_set_backdate(0);
+	if (rc < 0 || db_commit() < 0) {
 		db_rollback();
 		json_decref(r);
 		fprintf(stderr, "%s: entry %zu could not be written\n", path, i);
@@ -132,9 +141,17 @@ answer_steps(json_t *e, json_t *r, struct demo_counts *n)
 		json_t *answer = json_object_get(s, "answer");
 		const char *date = json_str(s, "session_date"),
 			   *url = json_str(s, "deliberation_url");
-		if (proposal_stage_emit(r, stage, *date ? date : NULL,
-					json_is_object(answer) ? answer : NULL,
-					*url ? url : NULL) != STATUS_OK)
+		long after = demo_days(s, "after_days");
+		long back =
+			after >= 0 ? demo_backdate_after(json_str(r, "forwarded_at"), after) : -1;
+		if (back < 0)
+			return -1;
+		outbox_set_backdate(back);
+		enum status st = proposal_stage_emit(r, stage, *date ? date : NULL,
+						     json_is_object(answer) ? answer : NULL,
+						     *url ? url : NULL);
+		outbox_set_backdate(0);
+		if (st != STATUS_OK)
 			return -1;
 		json_object_set_new(r, "stage", json_string(stage));
 		given++;

@@ -41,6 +41,13 @@ int notify_cancel(const char *dedupe_key);
  * (the token cannot be shown again). 0/-1. In the caller's transaction when one is open. */
 int notify_follow(const char *item_kind, const char *item_id, const char *channel, const char *to,
 		  const char *lang, char token[SECRET_TOKEN_SIZE]);
+/* Like notify_follow, for an item whose page is private to this follower (a form file's
+ * tracking page): the messages link to private_path ("/forms/track/<token>", on the public
+ * base) instead of the item's path. private_path is kept in the follow row, in clear, and erased
+ * with it (unsubscribe, the item's end, notify_forget_contact); never logged. 0/-1. */
+int notify_follow_private(const char *item_kind, const char *item_id, const char *channel,
+			  const char *to, const char *lang, const char *private_path,
+			  char token[SECRET_TOKEN_SIZE]);
 /* Something public changed on an item: each follower gets a message in their language, at most
  * one per item per hour (changes within the hour are folded into one digest message). title is
  * the item's public title, path its public address ("/proposals/P-XXXX-XXXX"), what_key a
