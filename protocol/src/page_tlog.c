@@ -4,6 +4,7 @@
  * latest checkpoint of a log with its cosignatures, inclusion and consistency proofs, and the
  * C2SP tlog-tiles hash tiles. All cacheable: an answer for an explicit size never changes.
  */
+#include "common/check.h"
 #include "common/http.h"
 #include "common/log.h"
 #include "common/xalloc.h"
@@ -60,6 +61,25 @@ origin_of(struct request *req, const char *given)
 	return NULL;
 }
 
+/* Answer a body lookup's result: 1 the body (owned by sb), 0 not found (code), -1 503. */
+static void
+send_found(struct request *req, int got, struct strbuf *sb, const char *content_type,
+	   const char *cache, const char *code, const char *message)
+{
+	if (got <= 0) {
+		strbuf_release(sb);
+		if (got < 0)
+			fail(req, STATUS_UNAVAILABLE, "database_unavailable", "try again later");
+		else
+			fail(req, STATUS_NOT_FOUND, code, message);
+		return;
+	}
+	http_add_header(req, "Cache-Control", cache);
+	size_t len;
+	char *body = strbuf_detach(sb, &len);
+	http_send_owned(req, 200, content_type, body, len);
+}
+
 static json_t *
 hash_json(const tlog_hash h)
 {
@@ -109,20 +129,9 @@ api_tlog_checkpoint(struct request *req)
 
 	if (!origin)
 		return;
-	int got = db_tlog_checkpoint_latest(origin, true, &note, &size, root);
-	if (got <= 0) {
-		strbuf_release(&note);
-		if (got < 0)
-			fail(req, STATUS_UNAVAILABLE, "database_unavailable", "try again later");
-		else
-			fail(req, STATUS_NOT_FOUND, "no_checkpoint",
-			     "no checkpoint of that log yet");
-		return;
-	}
-	http_add_header(req, "Cache-Control", CACHE_LATEST);
-	size_t len;
-	char *body = strbuf_detach(&note, &len);
-	http_send_owned(req, 200, "text/plain; charset=utf-8", body, len);
+	send_found(req, db_tlog_checkpoint_latest(origin, true, &note, &size, root), &note,
+		   "text/plain; charset=utf-8", CACHE_LATEST, "no_checkpoint",
+		   "no checkpoint of that log yet");
 }
 
 /* The size a proof is for: the size parameter, or the latest checkpoint's. 0, or -1 replied. */
@@ -182,7 +191,7 @@ api_tlog_inclusion(struct request *req)
 		return;
 	}
 	if (hash_s) {
-		if (strlen(hash_s) != 64 || strspn(hash_s, "0123456789abcdef") != 64) {
+		if (!is_sha256_hex(hash_s)) {
 			fail(req, STATUS_INVALID, "invalid_parameter",
 			     "hash must be an event hash: 64 lowercase hex digits");
 			return;
@@ -328,18 +337,7 @@ api_tlog_tile(struct request *req)
 		     "a tile is <L>/<N>[.p/<W>] (C2SP tlog-tiles)");
 		return;
 	}
-	int got = db_tlog_tile(origin, 8 * level, index * 256, width, &tile);
-	if (got <= 0) {
-		strbuf_release(&tile);
-		if (got < 0)
-			fail(req, STATUS_UNAVAILABLE, "database_unavailable", "try again later");
-		else
-			fail(req, STATUS_NOT_FOUND, "unknown_tile",
-			     "the tree does not hold that tile yet");
-		return;
-	}
-	http_add_header(req, "Cache-Control", CACHE_FOREVER);
-	size_t len;
-	char *body = strbuf_detach(&tile, &len);
-	http_send_owned(req, 200, "application/octet-stream", body, len);
+	send_found(req, db_tlog_tile(origin, 8 * level, index * 256, width, &tile), &tile,
+		   "application/octet-stream", CACHE_FOREVER, "unknown_tile",
+		   "the tree does not hold that tile yet");
 }
