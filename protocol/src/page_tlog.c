@@ -159,7 +159,8 @@ proof_size(struct request *req, const char *origin, long long *size, bool *expli
 			     "no checkpoint of that log yet");
 		return -1;
 	}
-	return 0;
+	/* the peer's checkpoint may be ahead of the copy held here */
+	return size_known(req, origin, *size) ? 0 : -1;
 }
 
 static void

@@ -29,6 +29,9 @@
 
 #define EXTEND_PER_TRANSACTION 5000
 
+/* Set while the daemon stops: a long catch-up (a first start on a large log) ends early. */
+static atomic_bool stopping;
+
 int
 tlog_origin_line(const char *url, const char *origin, struct strbuf *out)
 {
@@ -59,7 +62,7 @@ tlog_catch_up(const char *origin)
 	/* nothing new (the thread asks every second): no transaction, no lock, no write */
 	if (behind == 0)
 		return db_tlog_size(origin);
-	while (size != before) {
+	while (size != before && !atomic_load(&stopping)) {
 		before = size;
 		if (db_begin() < 0)
 			return -1;
@@ -123,7 +126,6 @@ out:
 static struct {
 	pthread_t thread;
 	bool started;
-	atomic_bool stopping;
 	int wake[2];
 	long interval_s;
 } job = {.wake = {-1, -1}};
@@ -146,7 +148,7 @@ static void *
 tlog_thread(void *arg)
 {
 	(void)arg;
-	while (!atomic_load(&job.stopping)) {
+	while (!atomic_load(&stopping)) {
 		tlog_catch_up(fed.self);
 		tlog_catch_up(fed.app->peer_side);
 		maybe_issue();
@@ -160,7 +162,7 @@ int
 tlog_start(struct app *app)
 {
 	job.interval_s = app->cfg.tlog_checkpoint_min * 60;
-	atomic_store(&job.stopping, false);
+	atomic_store(&stopping, false);
 	if (pipe(job.wake) < 0)
 		return -1;
 	if (pthread_create(&job.thread, NULL, tlog_thread, NULL) != 0) {
@@ -177,7 +179,7 @@ tlog_stop(void)
 {
 	if (!job.started)
 		return;
-	atomic_store(&job.stopping, true);
+	atomic_store(&stopping, true);
 	if (write(job.wake[1], "x", 1) < 0)
 		log_warn("could not wake the tree's thread");
 	pthread_join(job.thread, NULL);
