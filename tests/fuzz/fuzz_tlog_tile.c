@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * C2SP tile paths (protocol/src/tlog.c, tlog_tile_parse, what GET /federation/v1/tile/<o>/*
- * reads): a path that parses has a level 0..6, an index below 10^15 and a width 1..256, and is
+ * C2SP tile paths (protocol/src/tlog.c, tlog_tile_parse, what the tile endpoint reads):
+ * a path that parses has a level 0..6, an index below 10^15 and a width 1..256, and is
  * written back byte for byte (one spelling); whatever parses is also what tlog_tile_path writes.
  */
 #include "fuzz.h"
