@@ -122,6 +122,10 @@ int fed_http(void *c, const char *url, const char *body, size_t len, const char 
  * rollback (docs/protocol.md, "Cosigning"). */
 void fed_witness_round(void *curl);
 
+/* A JSON error answer of the federation's endpoints: st, a stable code and a message
+ * (Retry-After: 5 with 503). */
+void fed_reply_code(struct request *req, enum status st, const char *code, const char *message);
+
 /* The applier of the peer's checkpoint.cosigned events (witness.c): their shape checked. */
 enum status fed_hook_cosigned(const struct hook_event *ev);
 

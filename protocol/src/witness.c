@@ -326,15 +326,6 @@ out:
 
 /* ---- the peer's cosignatures of our checkpoints ---- */
 
-static void
-refuse(struct request *req, enum status st, const char *code, const char *message)
-{
-	req->want_json = true;
-	if (st == STATUS_UNAVAILABLE)
-		http_add_header(req, "Retry-After", "5");
-	http_error(req, st, code, message);
-}
-
 /* One cosignature line: "— <name> <base64>\n" and nothing else; *name_len set. */
 static bool
 one_line(const char *line, size_t len, size_t *name_len)
@@ -364,9 +355,10 @@ api_federation_cosignature(struct request *req)
 	enum status st = strict_json_load(req->body.buf, req->body.len, COSIGNATURE_BODY_MAX, &root,
 					  &reason);
 	if (st != STATUS_OK) {
-		refuse(req, st,
-		       st == STATUS_TOO_LARGE ? "payload_too_large" : "malformed_cosignature",
-		       "the body is {\"origin\", \"size\", \"cosignature\"} as JSON");
+		fed_reply_code(req, st,
+			       st == STATUS_TOO_LARGE ? "payload_too_large"
+						      : "malformed_cosignature",
+			       "the body is {\"origin\", \"size\", \"cosignature\"} as JSON");
 		goto out;
 	}
 	const char *origin = json_string_value(json_object_get(root, "origin"));
@@ -375,10 +367,11 @@ api_federation_cosignature(struct request *req)
 	if (!strict_json_has_members(root, members, 3) || !origin || !line ||
 	    !json_is_integer(size) || json_integer_value(size) < 0 ||
 	    !one_line(line, strlen(line), &name_len)) {
-		refuse(req, STATUS_INVALID, "malformed_cosignature",
-		       "the body is {\"origin\", \"size\", \"cosignature\"}: a name, a tree size "
-		       "and "
-		       "one cosignature line");
+		fed_reply_code(
+			req, STATUS_INVALID, "malformed_cosignature",
+			"the body is {\"origin\", \"size\", \"cosignature\"}: a name, a tree size "
+			"and "
+			"one cosignature line");
 		goto out;
 	}
 	memcpy(name, line + strlen(SIG_DASH), name_len);
@@ -387,8 +380,8 @@ api_federation_cosignature(struct request *req)
 	if (have < 0)
 		goto unavailable;
 	if (!have || !origin_line_of(name, name_len, peer.name)) {
-		refuse(req, STATUS_FORBIDDEN, "unknown_witness",
-		       "the cosigner is not this platform's paired peer");
+		fed_reply_code(req, STATUS_FORBIDDEN, "unknown_witness",
+			       "the cosigner is not this platform's paired peer");
 		goto out;
 	}
 	have = strcmp(origin, fed.self) == 0
@@ -398,15 +391,16 @@ api_federation_cosignature(struct request *req)
 	if (have < 0)
 		goto unavailable;
 	if (!have) {
-		refuse(req, STATUS_NOT_FOUND, "unknown_checkpoint",
-		       "this platform made no checkpoint of that origin and size");
+		fed_reply_code(req, STATUS_NOT_FOUND, "unknown_checkpoint",
+			       "this platform made no checkpoint of that origin and size");
 		goto out;
 	}
 	strbuf_addstr(&note, line);
 	uint64_t t;
 	if (!signed_by_peer(note.buf, note.len, name, peer.name, true, &t)) {
-		refuse(req, STATUS_INVALID, "bad_cosignature",
-		       "the cosignature does not verify with the peer's keys over that checkpoint");
+		fed_reply_code(req, STATUS_INVALID, "bad_cosignature",
+			       "the cosignature does not verify with the peer's keys over that "
+			       "checkpoint");
 		goto out;
 	}
 	int put = db_tlog_cosignature_put(fed.self, json_integer_value(size), name, line);
@@ -418,7 +412,7 @@ api_federation_cosignature(struct request *req)
 	http_json(req, put ? 201 : 200, json_pack("{s:b}", "stored", put == 1));
 	goto out;
 unavailable:
-	refuse(req, STATUS_UNAVAILABLE, "database_unavailable", "try again later");
+	fed_reply_code(req, STATUS_UNAVAILABLE, "database_unavailable", "try again later");
 out:
 	json_decref(root);
 	strbuf_release(&note);
