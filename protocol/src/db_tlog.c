@@ -95,6 +95,15 @@ db_tlog_size(const char *origin)
 	return size;
 }
 
+long long
+db_tlog_behind(const char *origin)
+{
+	return db_first_number(
+		db_exec("SELECT coalesce((SELECT max(seq) FROM fed_events WHERE origin = $1), 0)"
+			" - coalesce((SELECT size FROM tlog_trees WHERE origin = $1), 0)",
+			DB_PARAMS(origin)));
+}
+
 /* The hashes an extension made, in index order from base: the reader serves them, and the
  * earlier ones from the database. */
 struct extension {

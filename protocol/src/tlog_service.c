@@ -54,8 +54,11 @@ tlog_origin_line(const char *url, const char *origin, struct strbuf *out)
 long long
 tlog_catch_up(const char *origin)
 {
-	long long before = -1, size = 0;
+	long long before = -1, size = 0, behind = db_tlog_behind(origin);
 
+	/* nothing new (the thread asks every second): no transaction, no lock, no write */
+	if (behind == 0)
+		return db_tlog_size(origin);
 	while (size != before) {
 		before = size;
 		if (db_begin() < 0)

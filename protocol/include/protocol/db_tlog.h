@@ -25,6 +25,8 @@ db_tlog_ctx(const char *origin)
 }
 /* How many leaves of origin's tree are stored (≤ its number of events), or -1. */
 long long db_tlog_size(const char *origin);
+/* How many of origin's events the tree does not hold yet (without locking), or -1. */
+long long db_tlog_behind(const char *origin);
 /* Add the leaves of origin's events beyond the tree's size, in seq order, at most max of them
  * (0: all); returns the new size, or -1. Safe to call from any replica at any time: it locks
  * the origin's tree row. */
