@@ -19,8 +19,8 @@ import path from 'node:path';
 import { freePort, ROOT } from '../lib/harness.mjs';
 import { cliFor, waitFor } from '../lib/http.mjs';
 import {
-	emitNews, federationStatus, readLog, signingKey, staffClient, startFederatedPair,
-	startProxy, waitForMirror,
+	adoptEvents, emitNews, federationStatus, forgeEvents, readLog, signingKey, staffClient,
+	startFederatedPair, startProxy, waitForMirror,
 } from '../lib/federation.mjs';
 
 const DASH = '\u2014 ';
@@ -310,5 +310,22 @@ describe('the witness: cosigned checkpoints, fork and rollback alarms', () => {
 			assert.deepEqual(r, { status, code }, JSON.stringify(body).slice(0, 200));
 		}
 		assert.equal(await count(), before);
+	});
+
+	test('the peer\'s applier knows checkpoint.cosigned: a well-formed one applies, a malformed one is flagged invalid_data', async () => {
+		const cLog = await readLog(citizen);
+		const root = crypto.randomBytes(32).toString('base64');
+		const events = forgeEvents(cLog, 'citizen', [
+			{ type: 'checkpoint.cosigned', data: { origin: 'official', size: 3, root, time: 1796601600 } },
+			{ type: 'checkpoint.cosigned', data: { origin: 'official', size: '3', root, time: 1796601600 } },
+			{ type: 'checkpoint.cosigned', data: { origin: 'official', size: 3, root: 'AAAA', time: 1 } },
+		], signingKey(citizen));
+		await adoptEvents(citizen, events);
+		await waitForMirror(citizen, official);
+		const flags = (await sql(official,
+			`SELECT seq || ':' || coalesce(flag, '-') FROM fed_events WHERE origin = 'citizen' AND seq >= ${events[0].seq} ORDER BY seq`))
+			.trim().split('\n');
+		assert.deepEqual(flags, [`${events[0].seq}:-`, `${events[1].seq}:invalid_data`,
+			`${events[2].seq}:invalid_data`]);
 	});
 });
