@@ -17,18 +17,6 @@
 /* Extension reads this many events (and writes twice as many hashes) a statement at most. */
 #define EXTEND_BATCH 5000
 
-static int
-hex_value(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* A bytea value in PostgreSQL's hex output ("\x" and 64 digits) into a hash. */
 static int
 parse_hash(const char *text, tlog_hash out)
@@ -36,7 +24,7 @@ parse_hash(const char *text, tlog_hash out)
 	if (strlen(text) != 2 + 2 * TLOG_HASH_LEN || text[0] != '\\' || text[1] != 'x')
 		return -1;
 	for (int i = 0; i < TLOG_HASH_LEN; i++) {
-		int hi = hex_value(text[2 + 2 * i]), lo = hex_value(text[3 + 2 * i]);
+		int hi = hex_digit_value(text[2 + 2 * i]), lo = hex_digit_value(text[3 + 2 * i]);
 		if (hi < 0 || lo < 0)
 			return -1;
 		out[i] = (unsigned char)(hi << 4 | lo);

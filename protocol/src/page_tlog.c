@@ -4,6 +4,7 @@
  * latest checkpoint of a log with its cosignatures, inclusion and consistency proofs, and the
  * C2SP tlog-tiles hash tiles. All cacheable: an answer for an explicit size never changes.
  */
+#include "common/check.h"
 #include "common/http.h"
 #include "common/log.h"
 #include "common/xalloc.h"
@@ -60,6 +61,25 @@ origin_of(struct request *req, const char *given)
 	return NULL;
 }
 
+/* Answer a body lookup's result: 1 the body (owned by sb), 0 not found (code), -1 503. */
+static void
+send_found(struct request *req, int got, struct strbuf *sb, const char *content_type,
+	   const char *cache, const char *code, const char *message)
+{
+	if (got <= 0) {
+		strbuf_release(sb);
+		if (got < 0)
+			fail(req, STATUS_UNAVAILABLE, "database_unavailable", "try again later");
+		else
+			fail(req, STATUS_NOT_FOUND, code, message);
+		return;
+	}
+	http_add_header(req, "Cache-Control", cache);
+	size_t len;
+	char *body = strbuf_detach(sb, &len);
+	http_send_owned(req, 200, content_type, body, len);
+}
+
 static json_t *
 hash_json(const tlog_hash h)
 {
@@ -109,20 +129,9 @@ api_tlog_checkpoint(struct request *req)
 
 	if (!origin)
 		return;
-	int got = db_tlog_checkpoint_latest(origin, true, &note, &size, root);
-	if (got <= 0) {
-		strbuf_release(&note);
-		if (got < 0)
-			fail(req, STATUS_UNAVAILABLE, "database_unavailable", "try again later");
-		else
-			fail(req, STATUS_NOT_FOUND, "no_checkpoint",
-			     "no checkpoint of that log yet");
-		return;
-	}
-	http_add_header(req, "Cache-Control", CACHE_LATEST);
-	size_t len;
-	char *body = strbuf_detach(&note, &len);
-	http_send_owned(req, 200, "text/plain; charset=utf-8", body, len);
+	send_found(req, db_tlog_checkpoint_latest(origin, true, &note, &size, root), &note,
+		   "text/plain; charset=utf-8", CACHE_LATEST, "no_checkpoint",
+		   "no checkpoint of that log yet");
 }
 
 /* The size a proof is for: the size parameter, or the latest checkpoint's. 0, or -1 replied. */
@@ -150,7 +159,8 @@ proof_size(struct request *req, const char *origin, long long *size, bool *expli
 			     "no checkpoint of that log yet");
 		return -1;
 	}
-	return 0;
+	/* the peer's checkpoint may be ahead of the copy held here */
+	return size_known(req, origin, *size) ? 0 : -1;
 }
 
 static void
@@ -182,7 +192,7 @@ api_tlog_inclusion(struct request *req)
 		return;
 	}
 	if (hash_s) {
-		if (strlen(hash_s) != 64 || strspn(hash_s, "0123456789abcdef") != 64) {
+		if (!is_sha256_hex(hash_s)) {
 			fail(req, STATUS_INVALID, "invalid_parameter",
 			     "hash must be an event hash: 64 lowercase hex digits");
 			return;
@@ -256,62 +266,6 @@ api_tlog_consistency(struct request *req)
 	send_proof(req, body, true);
 }
 
-/*
- * A C2SP tlog-tiles hash tile path after the origin: "<L>/<N>[.p/<W>]", N in groups of three
- * digits, all but the last prefixed with "x" (no leading zero group). 0, or -1.
- */
-static int
-parse_tile(const char *path, int *level, long long *index, int *width)
-{
-	const char *p = path, *slash = strchr(p, '/');
-	char digits[8];
-	struct strbuf sb = STRBUF_INIT;
-	long long l, n = 0;
-	const char *part;
-	size_t npath;
-	int rc = -1;
-
-	if (!slash || slash - p > 2)
-		return -1;
-	memcpy(digits, p, (size_t)(slash - p));
-	digits[slash - p] = '\0';
-	if (parse_count(digits, &l) < 0 || l > 6)
-		return -1;
-	p = slash + 1;
-	part = strstr(p, ".p/");
-	npath = part ? (size_t)(part - p) : strlen(p);
-	*width = 256;
-	if (part) {
-		long long w;
-		if (parse_count(part + 3, &w) < 0 || w < 1 || w > 255)
-			return -1;
-		*width = (int)w;
-	}
-	for (size_t i = 0; i < npath; i++) {
-		if (p[i] >= '0' && p[i] <= '9') {
-			if (n > 100000000000000LL)
-				return -1;
-			n = n * 10 + (p[i] - '0');
-		}
-	}
-	/* the one way Go's tlog and C2SP write N */
-	long long groups[8], m = n;
-	int ng = 0;
-	do {
-		groups[ng++] = m % 1000;
-		m /= 1000;
-	} while (m > 0 && ng < 8);
-	for (int i = ng - 1; i >= 0; i--)
-		strbuf_addf(&sb, i ? "x%03lld/" : "%03lld", groups[i]);
-	if (sb.len == npath && memcmp(sb.buf, p, npath) == 0) {
-		*level = (int)l;
-		*index = n;
-		rc = 0;
-	}
-	strbuf_release(&sb);
-	return rc;
-}
-
 void
 api_tlog_tile(struct request *req)
 {
@@ -323,23 +277,12 @@ api_tlog_tile(struct request *req)
 
 	if (!origin)
 		return;
-	if (!rest || parse_tile(rest, &level, &index, &width) < 0) {
+	if (!rest || tlog_tile_parse(rest, &level, &index, &width) < 0) {
 		fail(req, STATUS_INVALID, "invalid_tile",
 		     "a tile is <L>/<N>[.p/<W>] (C2SP tlog-tiles)");
 		return;
 	}
-	int got = db_tlog_tile(origin, 8 * level, index * 256, width, &tile);
-	if (got <= 0) {
-		strbuf_release(&tile);
-		if (got < 0)
-			fail(req, STATUS_UNAVAILABLE, "database_unavailable", "try again later");
-		else
-			fail(req, STATUS_NOT_FOUND, "unknown_tile",
-			     "the tree does not hold that tile yet");
-		return;
-	}
-	http_add_header(req, "Cache-Control", CACHE_FOREVER);
-	size_t len;
-	char *body = strbuf_detach(&tile, &len);
-	http_send_owned(req, 200, "application/octet-stream", body, len);
+	send_found(req, db_tlog_tile(origin, 8 * level, index * 256, width, &tile), &tile,
+		   "application/octet-stream", CACHE_FOREVER, "unknown_tile",
+		   "the tree does not hold that tile yet");
 }

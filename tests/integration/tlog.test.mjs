@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../lib/harness.mjs';
-import { cliFor, waitFor } from '../lib/http.mjs';
+import { cliFor, sql, waitFor } from '../lib/http.mjs';
 import {
 	emitNews, publishedKeys, readLog, staffClient, startFederatedPair,
 } from '../lib/federation.mjs';
@@ -209,6 +209,20 @@ describe('the log as a Merkle tree, verified by Go\'s sumdb/tlog and sumdb/note'
 		assert.match(r.headers.get('cache-control'), /immutable/);
 	});
 
+	test('a tree lost (or made before the tree existed) is built again from the stored events', async () => {
+		const root = notes[1].split('\n')[2];
+		const size = Number(notes[1].split('\n')[1]);
+		await sql(official, "DELETE FROM tlog_hashes WHERE origin = 'official';"
+			+ " UPDATE tlog_trees SET size = 0 WHERE origin = 'official'");
+		// the daemon's thread notices within a second and rebuilds the same tree
+		await waitFor(async () => {
+			const r = await fetch(`${official.url}/federation/v1/proof/consistency?from=${size}&to=${size}`);
+			return r.status === 200 && (await r.json()).to_root === root;
+		}, { timeoutMs: 30_000, what: 'official to rebuild its tree' });
+		assert.equal(Number(await sql(official, "SELECT size FROM tlog_trees WHERE origin = 'official'")),
+			log.length);
+	});
+
 	test('bad requests get stable error codes', async () => {
 		const n = log.length;
 		const cases = [
@@ -237,6 +251,13 @@ describe('the log as a Merkle tree, verified by Go\'s sumdb/tlog and sumdb/note'
 			assert.equal(r.status, status, p);
 			assert.equal((await r.json()).error.code, code, p);
 		}
+		// a peer's checkpoint ahead of the copy held here: no proof at its size yet (not a 503)
+		await sql(official, "INSERT INTO tlog_checkpoints (origin, size, root, note)"
+			+ " VALUES ('citizen', 1000000, sha256(''), 'ahead')");
+		const ahead = await fetch(`${official.url}/federation/v1/proof/inclusion?origin=citizen&seq=1`);
+		assert.equal(ahead.status, 404);
+		assert.equal((await ahead.json()).error.code, 'unknown_size');
+		await sql(official, "DELETE FROM tlog_checkpoints WHERE note = 'ahead'");
 		// the partial tile of the leaves: each leaf hash, 32 bytes each
 		const r = await fetch(`${official.url}/federation/v1/tile/official/0/000.p/${n}`);
 		assert.equal(r.status, 200);
