@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
  * Federation as every server serves it: its routes, subcommands, the applier of the peer's
- * profile, the admin's staff section, its tables (migrations 0003, 0004) and its life in the
- * daemon (open, start, stop, close).
+ * profile, the admin's staff section, its tables (migrations 0003, 0004, 0060 the transparency
+ * log's) and its life in the daemon (open, start, stop, close).
  */
 #include "protocol/federation.h"
 
 #include "common/check.h"
 #include "common/log.h"
+#include "federation_internal.h"
 #include "protocol/db_federation.h"
+#include "protocol/tlog_service.h"
 
 #include <jansson.h>
 
@@ -27,12 +29,14 @@ hook_profile(const struct hook_event *ev)
 
 static const struct hook federation_hooks[] = {
 	{"profile.updated", hook_profile},
+	{"checkpoint.cosigned", fed_hook_cosigned},
 	{NULL, NULL},
 };
 
 // clang-format off
 static const struct route federation_routes[] = {
 	FEDERATION_ROUTES,
+	TLOG_ROUTES,
 };
 // clang-format on
 

@@ -37,6 +37,10 @@ void api_federation_events(struct request *req);
 void api_federation_keys(struct request *req);
 void page_federation_status(struct request *req);
 void page_federation_retry(struct request *req);
+void api_federation_cosignature(struct request *req);
+
+/* A cosignature's body: {"origin", "size", "cosignature"} (docs/protocol.md, "Cosigning"). */
+#define COSIGNATURE_BODY_MAX 4096
 
 /* A catch-up answer's byte cap: lines after the first stop before passing it. */
 #define FEDERATION_EVENTS_MAX_BYTES (2 * 1024 * 1024)
@@ -50,6 +54,8 @@ void page_federation_retry(struct request *req);
 	 FEDERATION_INBOX_MAX, "federation_inbox"}, \
 	{"GET", "/federation/v1/events", api_federation_events, ROUTE_API, 0, "federation_events"}, \
 	{"GET", "/.well-known/baladiya-keys", api_federation_keys, ROUTE_API, 0, "federation_keys"}, \
+	{"POST", "/federation/v1/cosignature", api_federation_cosignature, \
+	 ROUTE_RAW_BODY | ROUTE_API, COSIGNATURE_BODY_MAX, "federation_cosignature"}, \
 	{"GET", "/staff/federation", page_federation_status, ROUTE_STAFF | ROUTE_JSON_TWIN, 0, \
 	 "federation_status"}, \
 	{"POST", "/staff/federation/retry", page_federation_retry, ROUTE_STAFF, 4096, \
