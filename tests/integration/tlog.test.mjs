@@ -4,7 +4,8 @@
 // Merkle tree"), checked by code the project did not write: a real pair emits and delivers
 // events, then Go's golang.org/x/mod/sumdb/tlog and sumdb/note (tests/tlog/verify/main.go, built
 // offline from Debian's GOPATH) verify the checkpoint note, inclusion proofs by seq and by hash,
-// consistency between checkpoints, the tiles, and the root recomputed from the payloads; and the
+// consistency between checkpoints (the daemon's own first one and two made by `tlog checkpoint`),
+// the tiles, and the root recomputed from the payloads; and the
 // same program must fail on a tampered payload byte, on altered proofs and on a checkpoint signed
 // by another key. Node's crypto verifies the note's Ed25519 signature too. The peer's copy of a
 // log has the same tree as the origin's, and bad requests get their documented error codes.
@@ -93,6 +94,7 @@ describe('the log as a Merkle tree, verified by Go\'s sumdb/tlog and sumdb/note'
 	let official;
 	let citizen;
 	const notes = [];
+	let first;
 	let log;
 	let vkey;
 	let name;
@@ -101,6 +103,11 @@ describe('the log as a Merkle tree, verified by Go\'s sumdb/tlog and sumdb/note'
 		const [p] = await Promise.all([startFederatedPair(), buildVerifier()]);
 		pair = p;
 		({ official, citizen } = pair);
+		// the daemon signs a first checkpoint by itself once its log is not empty (its profile)
+		first = await waitFor(async () => {
+			const r = await fetch(`${official.url}/federation/v1/checkpoint`);
+			return r.status === 200 && r.text();
+		}, { timeoutMs: 30_000, what: 'official\'s first checkpoint' });
 		const staff = await staffClient(official);
 		await emitNews(staff, 5, 'Arbre');
 		notes.push(await checkpoint(official));
@@ -150,14 +157,15 @@ describe('the log as a Merkle tree, verified by Go\'s sumdb/tlog and sumdb/note'
 		const input = {
 			base: official.url, origin: 'official', vkey,
 			payloads: log.map((e) => e.payload.toString('base64')),
-			old_notes: [notes[0]],
+			old_notes: [first, notes[0]],
 			inclusion: [{ seq: 1 }, { seq: 4 }, { seq: log.length }, { hash: log[2].hash },
 				{ hash: log[log.length - 2].hash }],
 		};
 		const r = await runVerifier(input);
 		assert.equal(r.code, 0, r.out);
 		assert.doesNotMatch(r.out, /FAIL/);
-		assert.equal((r.out.match(/^ok /gm) || []).length, 2 + 5 + 1 + 1, r.out);
+		assert.equal((r.out.match(/^ok /gm) || []).length, 2 + 5 + 2 + 1, r.out);
+		assert.ok(Number(first.split('\n')[1]) < Number(notes[0].split('\n')[1]), 'the daemon\'s own checkpoint came first');
 		assert.match(r.out, /consistency \d+ -> \d+/);
 	});
 
