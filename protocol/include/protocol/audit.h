@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+#ifndef PROTOCOL_AUDIT_H
+#define PROTOCOL_AUDIT_H
+
+#include "common/strbuf.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+
+/*
+ * The auditor (docs/protocol.md section 15): checks copies of the origins' logs as an outsider
+ * holds them — files of catch-up lines (section 10.1), one per (holder, origin) — against each
+ * origin's key document, with no database and no configuration. For every copy: each record is
+ * verified as the receiver verifies it (record_verify.c: envelope, signature, payload, origin,
+ * committed content), trusting at first only the origin's genesis key and then the keys its own
+ * keys.rotated events announce, minus what its keys.revoked events revoke; seq gapless from 1;
+ * prev = the hash of the previous payload. Then the copies of one origin's log are compared
+ * envelope by envelope as far as both go (a difference is equivocation, with both lines as
+ * evidence), the lag of each mirror is reported, and each copy's events are summed up per
+ * type (count and digest).
+ *
+ * A kind's digest is the lower-case hex SHA-256 of the hex hashes (event_hash) of its events in
+ * seq order, each followed by "\n".
+ */
+
+struct audit;
+
+struct audit *audit_new(void);
+void audit_free(struct audit *a);
+
+/*
+ * Take origin's key document (section 3.4: {"origin", "keys":[JWK…]}, oldest first). Its first
+ * key is the genesis key unless genesis_kid (may be NULL) pins another one of its keys. Returns
+ * 0, or -1 with *reason set (bad_key_document, unknown_genesis_key, duplicate_origin).
+ */
+int audit_add_keys(struct audit *a, json_t *doc, const char *genesis_kid, const char **reason);
+
+/*
+ * Add the copy of origin's log that holder serves, as the file path of its catch-up lines. The
+ * file is read by audit_run (and again for evidence). 0, or -1 (bad origin or holder name).
+ */
+int audit_add_copy(struct audit *a, const char *origin, const char *holder, const char *path);
+
+/*
+ * Check everything added. Returns the report (a new reference), or NULL when a file cannot be
+ * read (*reason set to its path's problem). The report's "ok" is true when no problem was
+ * found; its members are documented in docs/protocol.md section 15.
+ */
+json_t *audit_run(struct audit *a, const char **reason);
+
+/* The report as human text (one line per fact, then each problem). */
+void audit_report_text(const json_t *report, struct strbuf *out);
+
+#endif

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+// The auditor's command, baladiya-audit (issue 14; docs/protocol.md §15), on a real pair:
+// official publishes news, rotates its key and publishes again; a resident's report on citizen
+// is hidden by a moderator, so its fields are withheld. `verify-online` fetches both key
+// documents and both copies of both logs and exits 0 with a JSON report that the test checks
+// field by field against the logs as Node reads them (counts, digests per kind, last hashes,
+// withheld fields and their reason, the keys followed through the rotation). Then, on copies of
+// the fetched directory: a tampered payload byte, a missing event, a reordered pair and a mirror
+// that differs from its origin (the origin's key signing another event at the same seq) each
+// make it exit 1 with a problem naming the seq; Node's crypto (auditSignatures) is the outside
+// verifier of the signatures. A lagging mirror is no problem: exit 0, lag reported.
+//
+//   BALADIYA_BUILD_DIR=build/dev node --test tests/integration/audit.test.mjs
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { BUILD_DIR, tempDir } from '../lib/harness.mjs';
+import {
+	auditSignatures, emitNews, federationStatus, fingerprint, forgeEvents, newsEventData,
+	publishedKeys, readLog, signingKey, staffClient, startLinkedPair, waitForMirror,
+} from '../lib/federation.mjs';
+import { Client, cliFor, signedIn, sql, waitFor } from '../lib/http.mjs';
+import { postReport } from '../lib/reports.mjs';
+
+const AUDIT = path.join(BUILD_DIR, 'protocol', 'baladiya-audit');
+
+/** Runs baladiya-audit with args: {code, stdout, stderr}. */
+function runAudit(args) {
+	return new Promise((resolve) => {
+		execFile(AUDIT, args, { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+			resolve({ code: err ? err.code : 0, stdout, stderr });
+		});
+	});
+}
+
+async function auditJson(dir) {
+	const r = await runAudit(['--json', 'verify', dir]);
+	assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr}`);
+	return { code: r.code, report: JSON.parse(r.stdout) };
+}
+
+/** The per-kind summary of a log as docs/protocol.md §15 defines it, computed by Node. */
+function kindsOf(log) {
+	const kinds = {};
+	for (const e of log) {
+		kinds[e.type] ??= { count: 0, text: '' };
+		kinds[e.type].count++;
+		kinds[e.type].text += `${e.hash}\n`;
+	}
+	return Object.fromEntries(Object.entries(kinds).map(([t, k]) =>
+		[t, { count: k.count, digest: crypto.createHash('sha256').update(k.text).digest('hex') }]));
+}
+
+const lines = (file) => readFileSync(file, 'utf8').split('\n').filter(Boolean);
+const writeLines = (file, ls) => writeFileSync(file, ls.map((l) => `${l}\n`).join(''));
+
+let pair;
+let fetched;
+let logs;
+let kidA;
+let kidB;
+let reportSeq;
+const reason = 'Donnée personnelle retirée (audit)';
+
+/** A copy of the fetched directory to break. */
+function copyOfFetched(name) {
+	const dir = path.join(tempDir('baladiya-audit-'), name);
+	cpSync(fetched, dir, { recursive: true });
+	return dir;
+}
+
+describe('baladiya-audit', () => {
+	before(async () => {
+		pair = await startLinkedPair();
+		const { official, citizen } = pair;
+		const agent = await staffClient(official);
+		kidA = await fingerprint(official);
+		await emitNews(agent, 2, 'Avant rotation');
+		const rot = await cliFor(official, ['keys', 'rotate']);
+		assert.equal(rot.code, 0, rot.stderr);
+		kidB = rot.stdout.trim();
+		await waitFor(async () => {
+			const st = await federationStatus(agent);
+			return st.peer.acked_seq === st.own_last_seq && !st.peer.blocked;
+		}, { what: 'the rotation delivered' });
+		await official.restart();
+		await emitNews(await staffClient(official), 1, 'Après rotation');
+
+		const resident = new Client(citizen.url);
+		assert.equal((await resident.get('/reports/new?lang=fr')).status, 200);
+		const r = await postReport(resident, { category: 'PRO', title: 'Dépôt sauvage audit',
+			description: 'Des ordures devant le numéro 4.', place: 'Rue audit 4', quarter: 'centre' });
+		assert.equal(r.status, 201, r.body.slice(0, 400));
+		const ref = /<bdi>(R-[0-9A-Z]{4}-[0-9A-Z]{4})<\/bdi>/.exec(r.body)[1];
+		await waitFor(async () => await sql(official, `SELECT count(*) FROM reports WHERE ref = '${ref}'`) === '1',
+			{ what: 'the report on official-srv' });
+		const moderator = await signedIn(citizen, 'moderator', 'moderatrice');
+		assert.equal((await moderator.post(`/staff/reports/${ref}/hide`, { reason })).status, 303);
+
+		logs = {
+			official: await waitForMirror(official, citizen),
+			citizen: await waitForMirror(citizen, official),
+		};
+		reportSeq = logs.citizen.find((e) => e.type === 'report.created').seq;
+		fetched = path.join(tempDir('baladiya-audit-'), 'fetched');
+	});
+
+	after(async () => {
+		await pair?.stop();
+	});
+
+	test('verify-online: exit 0 and a JSON report matching the logs field by field', async () => {
+		const r = await runAudit(['--json', 'verify-online', pair.official.url, pair.citizen.url, fetched]);
+		assert.equal(r.code, 0, `${r.stderr}\n${r.stdout.slice(0, 4000)}`);
+		const report = JSON.parse(r.stdout);
+		assert.equal(report.ok, true);
+		assert.deepEqual(report.problems, []);
+		assert.deepEqual(report.origins.map((o) => o.origin).sort(), ['citizen', 'official']);
+		for (const o of report.origins) {
+			const log = logs[o.origin];
+			assert.equal(o.agree, true);
+			assert.equal(o.kinds_agree, true);
+			assert.equal(o.compared, log.length);
+			assert.deepEqual(o.copies.map((c) => c.holder).sort(), ['citizen', 'official']);
+			for (const c of o.copies) {
+				assert.equal(c.events, log.length, `${o.origin} as ${c.holder} serves it`);
+				assert.equal(c.verified, log.length);
+				assert.equal(c.last_seq, log.at(-1).seq);
+				assert.equal(c.last_hash, log.at(-1).hash);
+				assert.equal(c.lag, 0);
+				assert.equal(c.problems, 0);
+				assert.deepEqual(c.kinds, kindsOf(log));
+				const want = log.flatMap((e) => Object.entries(e.withheld).map(([field, why]) =>
+					({ seq: e.seq, field, reason: why })));
+				assert.deepEqual(c.withheld, want);
+			}
+		}
+		const official = report.origins.find((o) => o.origin === 'official');
+		assert.equal(official.genesis_key, kidA);
+		assert.equal(official.copies[0].kinds['news.published'].count, 3);
+		assert.equal(official.copies[0].kinds['keys.rotated'].count, 1);
+		assert.deepEqual(official.copies[0].keys.map((k) => k.kid), [kidA, kidB]);
+		const citizen = report.origins.find((o) => o.origin === 'citizen');
+		for (const c of citizen.copies) {
+			assert.equal(c.kinds['report.created'].count, 1);
+			const fields = c.withheld.filter((w) => w.seq === reportSeq);
+			assert.deepEqual(fields.map((w) => w.field).sort(), ['description', 'photos', 'place', 'title']);
+			assert.ok(fields.every((w) => w.reason === reason));
+		}
+		// the outside verifier agrees: every signature of both copies, through the rotation
+		for (const side of ['official', 'citizen']) {
+			const keys = await publishedKeys(pair[side]);
+			for (const holder of ['official', 'citizen']) {
+				const log = await readLog(pair[holder], side);
+				assert.deepEqual(auditSignatures(log, keys), []);
+			}
+		}
+		// human text by default, same verdict
+		const text = await runAudit(['verify', fetched]);
+		assert.equal(text.code, 0);
+		assert.match(text.stdout, /RESULT: ok, no problem found/);
+		assert.match(text.stdout, new RegExp(`withheld: seq ${reportSeq} field title: ${reason.replace(/[()]/g, '\\$&')}`));
+	});
+
+	test('cannot run: usage, an unreachable server, a directory without logs → exit 2', async () => {
+		assert.equal((await runAudit([])).code, 2);
+		assert.equal((await runAudit(['verify'])).code, 2);
+		assert.equal((await runAudit(['fetch', 'http://127.0.0.1:1', pair.citizen.url, tempDir('baladiya-audit-')])).code, 2);
+		assert.equal((await runAudit(['verify', tempDir('baladiya-audit-')])).code, 2);
+	});
+
+	test('one payload byte tampered: exit 1 naming the seq; Node finds the same', async () => {
+		const dir = copyOfFetched('tampered');
+		const file = path.join(dir, 'citizen', 'events-official.ndjson');
+		const ls = lines(file);
+		const seq = 2;
+		const rec = JSON.parse(ls[seq - 1]);
+		const env = rec.envelope ?? rec;
+		const payload = Buffer.from(env.payload, 'base64');
+		const at = payload.indexOf('"occurred_at":"') + 16;
+		payload[at] = payload[at] === 0x31 ? 0x32 : 0x31; // one digit of the year
+		env.payload = payload.toString('base64');
+		ls[seq - 1] = JSON.stringify(rec);
+		writeLines(file, ls);
+
+		const { code, report } = await auditJson(dir);
+		assert.equal(code, 1);
+		const p = report.problems.filter((x) => x.code !== 'copies_differ');
+		assert.deepEqual(p.map((x) => [x.origin, x.holder, x.seq, x.code]),
+			[['official', 'citizen', seq, 'bad_event_signature']]);
+		assert.equal(p[0].evidence.line, ls[seq - 1]);
+		const differ = report.problems.filter((x) => x.code === 'copies_differ');
+		assert.deepEqual(differ.map((x) => [x.origin, x.holder, x.seq]), [['official', 'citizen', seq]]);
+		// the outside verifier: the same seq fails with Node's crypto
+		const keys = await publishedKeys(pair.official);
+		const asNode = ls.map((l) => ({ envelope: JSON.parse(l).envelope ?? JSON.parse(l) }));
+		assert.deepEqual(auditSignatures(asNode, keys).map((x) => x.seq), [seq]);
+	});
+
+	test('a missing event: exit 1 naming the seq', async () => {
+		const dir = copyOfFetched('missing');
+		const file = path.join(dir, 'official', 'events-official.ndjson');
+		const ls = lines(file);
+		const seq = 3;
+		writeLines(file, ls.filter((_, i) => i !== seq - 1));
+		const { code, report } = await auditJson(dir);
+		assert.equal(code, 1);
+		const p = report.problems.find((x) => x.code === 'missing_event');
+		assert.deepEqual([p.origin, p.holder, p.seq], ['official', 'official', seq]);
+		assert.match(p.detail, new RegExp(`seq ${seq} to ${seq} missing`));
+	});
+
+	test('a reordered pair: exit 1 naming the seqs', async () => {
+		const dir = copyOfFetched('reordered');
+		const file = path.join(dir, 'citizen', 'events-citizen.ndjson');
+		const ls = lines(file);
+		const seq = 2;
+		[ls[seq - 1], ls[seq]] = [ls[seq], ls[seq - 1]];
+		writeLines(file, ls);
+		const { code, report } = await auditJson(dir);
+		assert.equal(code, 1);
+		const p = report.problems.filter((x) => x.origin === 'citizen' && x.holder === 'citizen');
+		assert.deepEqual(p.map((x) => [x.code, x.seq]), [['missing_event', seq], ['out_of_order', seq]]);
+	});
+
+	test('a mirror that differs from its origin (equivocation): exit 1 with both lines as evidence', async () => {
+		const dir = copyOfFetched('equivocation');
+		const file = path.join(dir, 'citizen', 'events-official.ndjson');
+		const ls = lines(file);
+		const log = logs.official;
+		// the origin's current key signs another event at the last seq, chained correctly
+		const [other] = forgeEvents(log.slice(0, -1), 'official', [{ type: 'news.published',
+			data: newsEventData({ id: 'n-autre', title: 'Une autre histoire' }) }], signingKey(pair.official));
+		ls[ls.length - 1] = other.envelope;
+		writeLines(file, ls);
+		const { code, report } = await auditJson(dir);
+		assert.equal(code, 1);
+		assert.deepEqual(report.problems.map((x) => [x.code, x.origin, x.holder, x.seq]),
+			[['copies_differ', 'official', 'citizen', log.at(-1).seq]]);
+		const ev = report.problems[0].evidence;
+		assert.equal(ev.citizen, other.envelope);
+		assert.equal(ev.official, lines(path.join(fetched, 'official', 'events-official.ndjson')).at(-1));
+		// both lines verify with Node's crypto: the origin signed both
+		const keys = await publishedKeys(pair.official);
+		assert.deepEqual(auditSignatures([{ envelope: other.envelope }], keys), []);
+		const official = report.origins.find((o) => o.origin === 'official');
+		assert.equal(official.agree, false);
+		assert.equal(official.kinds_agree, false);
+	});
+
+	test('a lagging mirror is no problem: exit 0 and its lag', async () => {
+		const dir = copyOfFetched('lagging');
+		const file = path.join(dir, 'official', 'events-citizen.ndjson');
+		writeLines(file, lines(file).slice(0, -2));
+		const { code, report } = await auditJson(dir);
+		assert.equal(code, 0, JSON.stringify(report.problems));
+		const c = report.origins.find((o) => o.origin === 'citizen').copies.find((x) => x.holder === 'official');
+		assert.equal(c.lag, 2);
+		assert.equal(c.events, logs.citizen.length - 2);
+		// and a log whose origin serves less than its mirror holds is a problem
+		const back = copyOfFetched('rolled-back');
+		const own = path.join(back, 'citizen', 'events-citizen.ndjson');
+		writeLines(own, lines(own).slice(0, -1));
+		const r2 = await auditJson(back);
+		assert.equal(r2.code, 1);
+		assert.deepEqual(r2.report.problems.map((x) => [x.code, x.seq]), [['origin_behind_mirror', logs.citizen.length]]);
+	});
+});
