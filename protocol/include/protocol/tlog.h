@@ -63,6 +63,15 @@ bool tlog_check_consistency(const tlog_hash *proof, size_t n, long long from,
 			    const tlog_hash from_root, long long to, const tlog_hash to_root);
 
 /*
+ * Limits on hostile notes: a note (body, blank line and signature lines) is at most
+ * TLOG_NOTE_MAX bytes with at most TLOG_NOTE_MAX_SIGS signature lines; a key name (origin line)
+ * is 1 to TLOG_NAME_MAX bytes of UTF-8 without controls, Unicode spaces or '+'.
+ */
+#define TLOG_NOTE_MAX 65536
+#define TLOG_NOTE_MAX_SIGS 100
+#define TLOG_NAME_MAX 255
+
+/*
  * Checkpoints (C2SP tlog-checkpoint): the note body is "<origin line>\n<size>\n<base64 root>\n".
  * The origin line names one log everywhere: "<platform host>/baladiya/<origin>" (docs/protocol.md).
  */

@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * Unit tests for the Merkle half of protocol/tlog: internal consistency for every tree of 1..300
+ * leaves — the stored hashes appended one leaf at a time give the same root as the in-memory
+ * RFC 6962 definition, every inclusion and consistency proof read from stored hashes equals the
+ * one computed here straight from RFC 6962 §2.1.1 / §2.1.2 over the leaves and verifies, and
+ * every tampered proof, index, size or root fails. The outside check (Go's sumdb/tlog) is
+ * tests/tlog/, run by tests/integration/tlog.test.mjs.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "protocol/tlog.h"
+
+#include <openssl/sha.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_LEAVES 300
+/* tlog_hash * does not convert to const tlog_hash * implicitly in C17. */
+#define C(p) ((const tlog_hash *)(p))
+
+struct store {
+	tlog_hash *hashes;
+	long long count;
+	int reads;
+};
+
+static int
+store_read(void *ctx, const long long *indexes, size_t n, tlog_hash *out)
+{
+	struct store *s = ctx;
+
+	s->reads++;
+	for (size_t i = 0; i < n; i++) {
+		if (indexes[i] < 0 || indexes[i] >= s->count)
+			return -1;
+		memcpy(out[i], s->hashes[indexes[i]], TLOG_HASH_LEN);
+	}
+	return 0;
+}
+
+static int
+failing_read(void *ctx, const long long *indexes, size_t n, tlog_hash *out)
+{
+	(void)ctx;
+	(void)indexes;
+	(void)n;
+	(void)out;
+	return -1;
+}
+
+static tlog_hash leaves[MAX_LEAVES];
+static struct store store;
+
+static long long
+pow2_below(long long n)
+{
+	long long k = 1;
+
+	while (k * 2 < n)
+		k *= 2;
+	return k;
+}
+
+/* RFC 6962 §2.1.1 PATH(m, D[n]) over leaf hashes, appended to out. */
+static void
+ref_path(long long m, const tlog_hash *d, long long n, tlog_hash *out, size_t *len)
+{
+	tlog_hash h;
+	long long k;
+
+	if (n == 1)
+		return;
+	k = pow2_below(n);
+	if (m < k) {
+		ref_path(m, d, k, out, len);
+		tlog_tree_hash_of(C(d) + k, n - k, h);
+	} else {
+		ref_path(m - k, d + k, n - k, out, len);
+		tlog_tree_hash_of(C(d), k, h);
+	}
+	memcpy(out[(*len)++], h, TLOG_HASH_LEN);
+}
+
+/* RFC 6962 §2.1.2 SUBPROOF(m, D[n], b). */
+static void
+ref_subproof(long long m, const tlog_hash *d, long long n, bool b, tlog_hash *out, size_t *len)
+{
+	tlog_hash h;
+	long long k;
+
+	if (m == n) {
+		if (!b) {
+			tlog_tree_hash_of(C(d), n, h);
+			memcpy(out[(*len)++], h, TLOG_HASH_LEN);
+		}
+		return;
+	}
+	k = pow2_below(n);
+	if (m <= k) {
+		ref_subproof(m, d, k, b, out, len);
+		tlog_tree_hash_of(C(d) + k, n - k, h);
+	} else {
+		ref_subproof(m - k, d + k, n - k, false, out, len);
+		tlog_tree_hash_of(C(d), k, h);
+	}
+	memcpy(out[(*len)++], h, TLOG_HASH_LEN);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	store.hashes = calloc((size_t)tlog_stored_count(MAX_LEAVES), sizeof(tlog_hash));
+	if (!store.hashes)
+		return -1;
+	for (int i = 0; i < MAX_LEAVES; i++) {
+		char data[32];
+		int len = snprintf(data, sizeof(data), "leaf %d", i);
+
+		tlog_leaf_hash(data, (size_t)len, leaves[i]);
+	}
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	free(store.hashes);
+	return 0;
+}
+
+static void
+test_hashes(void **state)
+{
+	unsigned char buf[1 + 2 * TLOG_HASH_LEN];
+	tlog_hash h, expect, a, b;
+
+	(void)state;
+	/* Leaf: SHA-256(0x00 || data), checked against a plain SHA-256 of the prefixed bytes. */
+	buf[0] = 0x00;
+	memcpy(buf + 1, "hello", 5);
+	SHA256(buf, 6, expect);
+	tlog_leaf_hash("hello", 5, h);
+	assert_memory_equal(h, expect, TLOG_HASH_LEN);
+	buf[0] = 0x00;
+	SHA256(buf, 1, expect);
+	tlog_leaf_hash(NULL, 0, h);
+	assert_memory_equal(h, expect, TLOG_HASH_LEN);
+	/* Node: SHA-256(0x01 || left || right), also when out aliases an input. */
+	memcpy(a, leaves[0], TLOG_HASH_LEN);
+	memcpy(b, leaves[1], TLOG_HASH_LEN);
+	buf[0] = 0x01;
+	memcpy(buf + 1, a, TLOG_HASH_LEN);
+	memcpy(buf + 1 + TLOG_HASH_LEN, b, TLOG_HASH_LEN);
+	SHA256(buf, sizeof(buf), expect);
+	tlog_node_hash(a, b, h);
+	assert_memory_equal(h, expect, TLOG_HASH_LEN);
+	tlog_node_hash(a, b, a);
+	assert_memory_equal(a, expect, TLOG_HASH_LEN);
+	/* The empty tree is SHA-256 of nothing. */
+	SHA256(NULL, 0, expect);
+	tlog_tree_hash_of(C(leaves), 0, h);
+	assert_memory_equal(h, expect, TLOG_HASH_LEN);
+	assert_int_equal(tlog_tree_hash(0, failing_read, NULL, h), 0);
+	assert_memory_equal(h, expect, TLOG_HASH_LEN);
+}
+
+static void
+test_stored_index_arithmetic(void **state)
+{
+	(void)state;
+	/* The numbering in the Go package's comment: leaves 0,1 at 0,1; their parent at 2; leaf 2
+	 * at 3, leaf 3 at 4, then level 1 hash 1 at 5 and level 2 hash 0 at 6. */
+	assert_int_equal(tlog_stored_index(0, 0), 0);
+	assert_int_equal(tlog_stored_index(0, 1), 1);
+	assert_int_equal(tlog_stored_index(1, 0), 2);
+	assert_int_equal(tlog_stored_index(0, 2), 3);
+	assert_int_equal(tlog_stored_index(0, 3), 4);
+	assert_int_equal(tlog_stored_index(1, 1), 5);
+	assert_int_equal(tlog_stored_index(2, 0), 6);
+	assert_int_equal(tlog_stored_index(0, 4), 7);
+	assert_int_equal(tlog_stored_count(0), 0);
+	assert_int_equal(tlog_stored_count(1), 1);
+	assert_int_equal(tlog_stored_count(2), 3);
+	assert_int_equal(tlog_stored_count(3), 4);
+	assert_int_equal(tlog_stored_count(4), 7);
+	/* Every leaf starts right where the stored hashes of the tree before it end, and a tree of
+	 * n leaves stores 2n - popcount(n) hashes (one per complete subtree). */
+	for (long long n = 0; n < 100000; n++) {
+		assert_int_equal(tlog_stored_index(0, n), tlog_stored_count(n));
+		assert_int_equal(tlog_stored_count(n),
+				 2 * n - __builtin_popcountll((unsigned long long)n));
+	}
+	/* Large trees do not overflow: 2^40 leaves. */
+	assert_int_equal(tlog_stored_count(1LL << 40), (1LL << 41) - 1);
+}
+
+static void
+test_append_and_root(void **state)
+{
+	(void)state;
+	store.count = 0;
+	for (long long n = 0; n < MAX_LEAVES; n++) {
+		tlog_hash out[64], root, expect;
+		int added = tlog_stored_hashes_for(n, leaves[n], store_read, &store, out);
+
+		assert_int_equal(added, 1 + __builtin_ctzll((unsigned long long)~n));
+		assert_int_equal(store.count, tlog_stored_count(n));
+		memcpy(store.hashes + store.count, out, (size_t)added * sizeof(tlog_hash));
+		store.count += added;
+		assert_int_equal(store.count, tlog_stored_count(n + 1));
+		/* Each stored hash sits at the index its (level, n) names. */
+		for (int level = 0; level < added; level++) {
+			tlog_hash sub;
+
+			tlog_tree_hash_of(C(leaves) + ((n + 1) - (1LL << level)), 1LL << level,
+					  sub);
+			assert_memory_equal(store.hashes[tlog_stored_index(level, n >> level)], sub,
+					    TLOG_HASH_LEN);
+		}
+		store.reads = 0;
+		assert_int_equal(tlog_tree_hash(n + 1, store_read, &store, root), 0);
+		assert_int_equal(store.reads, 1);
+		tlog_tree_hash_of(C(leaves), n + 1, expect);
+		assert_memory_equal(root, expect, TLOG_HASH_LEN);
+	}
+	/* A reader that fails makes the caller fail. */
+	{
+		tlog_hash out[64], root;
+
+		assert_int_equal(tlog_stored_hashes_for(1, leaves[1], failing_read, NULL, out), -1);
+		assert_int_equal(tlog_tree_hash(3, failing_read, NULL, root), -1);
+	}
+}
+
+static void
+flip(tlog_hash h)
+{
+	h[TLOG_HASH_LEN / 2] ^= 0x01;
+}
+
+static void
+test_inclusion(void **state)
+{
+	(void)state;
+	for (long long size = 1; size <= MAX_LEAVES; size++) {
+		tlog_hash root;
+
+		tlog_tree_hash_of(C(leaves), size, root);
+		for (long long index = 0; index < size; index++) {
+			tlog_hash *proof = NULL, ref[64], bad;
+			size_t n = 0, ref_n = 0;
+
+			assert_int_equal(
+				tlog_inclusion_proof(size, index, store_read, &store, &proof, &n),
+				0);
+			ref_path(index, C(leaves), size, ref, &ref_n);
+			assert_int_equal(n, ref_n);
+			if (n)
+				assert_memory_equal(proof, ref, n * sizeof(tlog_hash));
+			assert_true(tlog_check_inclusion(C(proof), n, size, root, index,
+							 leaves[index]));
+			/* Wrong leaf, index, size, root; a shortened, lengthened or altered path.
+			 */
+			assert_false(tlog_check_inclusion(C(proof), n, size, root, index,
+							  leaves[(index + 1) % MAX_LEAVES]));
+			if (size > 1) {
+				assert_false(tlog_check_inclusion(C(proof), n, size, root,
+								  (index + 1) % size,
+								  leaves[index]));
+			}
+			/* The same path against the next tree (its size and root). */
+			if (size < MAX_LEAVES) {
+				tlog_hash next;
+
+				tlog_tree_hash_of(C(leaves), size + 1, next);
+				assert_false(tlog_check_inclusion(C(proof), n, size + 1, next,
+								  index, leaves[index]));
+			}
+			assert_false(
+				tlog_check_inclusion(C(proof), n, size, root, size, leaves[index]));
+			assert_false(
+				tlog_check_inclusion(C(proof), n, size, root, -1, leaves[index]));
+			memcpy(bad, root, TLOG_HASH_LEN);
+			flip(bad);
+			assert_false(
+				tlog_check_inclusion(C(proof), n, size, bad, index, leaves[index]));
+			if (n) {
+				assert_false(tlog_check_inclusion(C(proof), n - 1, size, root,
+								  index, leaves[index]));
+				for (size_t i = 0; i < n; i++) {
+					flip(proof[i]);
+					assert_false(tlog_check_inclusion(C(proof), n, size, root,
+									  index, leaves[index]));
+					flip(proof[i]);
+				}
+			}
+			{
+				tlog_hash longer[65];
+
+				memcpy(longer, proof, n * sizeof(tlog_hash));
+				memcpy(longer[n], root, TLOG_HASH_LEN);
+				assert_false(tlog_check_inclusion(C(longer), n + 1, size, root,
+								  index, leaves[index]));
+			}
+			free(proof);
+		}
+	}
+	{
+		tlog_hash *proof = NULL;
+		size_t n = 0;
+
+		assert_int_equal(tlog_inclusion_proof(5, 5, store_read, &store, &proof, &n), -1);
+		assert_int_equal(tlog_inclusion_proof(5, -1, store_read, &store, &proof, &n), -1);
+		assert_int_equal(tlog_inclusion_proof(5, 1, failing_read, NULL, &proof, &n), -1);
+	}
+}
+
+static void
+test_consistency(void **state)
+{
+	(void)state;
+	for (long long to = 1; to <= MAX_LEAVES; to++) {
+		tlog_hash to_root;
+
+		tlog_tree_hash_of(C(leaves), to, to_root);
+		for (long long from = 1; from <= to; from++) {
+			tlog_hash *proof = NULL, ref[128], from_root, bad;
+			size_t n = 0, ref_n = 0;
+
+			/* Every pair near the ends and the powers of two, every third in between.
+			 */
+			if (from > 20 && to - from > 20 && (from & (from - 1)) && from % 3)
+				continue;
+
+			tlog_tree_hash_of(C(leaves), from, from_root);
+			assert_int_equal(
+				tlog_consistency_proof(from, to, store_read, &store, &proof, &n),
+				0);
+			ref_subproof(from, C(leaves), to, true, ref, &ref_n);
+			assert_int_equal(n, ref_n);
+			if (n)
+				assert_memory_equal(proof, ref, n * sizeof(tlog_hash));
+			assert_true(
+				tlog_check_consistency(C(proof), n, from, from_root, to, to_root));
+			/* Swapped or altered roots, wrong sizes, altered or truncated paths. */
+			memcpy(bad, from_root, TLOG_HASH_LEN);
+			flip(bad);
+			assert_false(tlog_check_consistency(C(proof), n, from, bad, to, to_root));
+			memcpy(bad, to_root, TLOG_HASH_LEN);
+			flip(bad);
+			assert_false(tlog_check_consistency(C(proof), n, from, from_root, to, bad));
+			if (to < MAX_LEAVES) {
+				tlog_hash next;
+
+				tlog_tree_hash_of(C(leaves), to + 1, next);
+				assert_false(tlog_check_consistency(C(proof), n, from, from_root,
+								    to + 1, next));
+			}
+			if (from < to) {
+				assert_false(tlog_check_consistency(C(proof), n, from + 1,
+								    from_root, to, to_root));
+				assert_false(tlog_check_consistency(C(proof), n, to, to_root, from,
+								    from_root));
+				assert_false(tlog_check_consistency(C(proof), n - 1, from,
+								    from_root, to, to_root));
+			}
+			for (size_t i = 0; i < n; i++) {
+				flip(proof[i]);
+				assert_false(tlog_check_consistency(C(proof), n, from, from_root,
+								    to, to_root));
+				flip(proof[i]);
+			}
+			free(proof);
+		}
+	}
+	{
+		tlog_hash *proof = NULL, root;
+		size_t n = 0;
+
+		assert_int_equal(tlog_consistency_proof(0, 5, store_read, &store, &proof, &n), -1);
+		assert_int_equal(tlog_consistency_proof(6, 5, store_read, &store, &proof, &n), -1);
+		assert_int_equal(tlog_consistency_proof(3, 5, failing_read, NULL, &proof, &n), -1);
+		tlog_tree_hash_of(C(leaves), 5, root);
+		assert_false(tlog_check_consistency(NULL, 0, 0, root, 5, root));
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hashes),
+		cmocka_unit_test(test_stored_index_arithmetic),
+		cmocka_unit_test(test_append_and_root),
+		cmocka_unit_test(test_inclusion),
+		cmocka_unit_test(test_consistency),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
