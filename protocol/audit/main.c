@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 enum { EXIT_GOOD = 0, EXIT_PROBLEM = 1, EXIT_CANNOT = 2 };
 
@@ -59,9 +60,10 @@ on_body(char *ptr, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
-/* GET url into body; 0 on a 200 answer, else -1 with the reason on stderr. */
+/* GET url into body; 0 on a 200 answer, else -1 with the reason on stderr (but a 404 when
+ * missing_ok, which returns 1). */
 static int
-http_get(const char *url, struct strbuf *body)
+http_get_opt(const char *url, struct strbuf *body, bool missing_ok)
 {
 	CURL *curl = curl_easy_init();
 	long code = 0;
@@ -79,12 +81,20 @@ http_get(const char *url, struct strbuf *body)
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
 	curl_easy_cleanup(curl);
+	if (rc == CURLE_OK && code == 404 && missing_ok)
+		return 1;
 	if (rc != CURLE_OK || code != 200) {
 		fprintf(stderr, "baladiya-audit: GET %s: %s\n", url,
 			rc != CURLE_OK ? curl_easy_strerror(rc) : "not a 200 answer");
 		return -1;
 	}
 	return 0;
+}
+
+static int
+http_get(const char *url, struct strbuf *body)
+{
+	return http_get_opt(url, body, false);
 }
 
 static int
@@ -240,6 +250,74 @@ has_suffix(const char *s, const char *suffix)
 	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
+/* Add <sub>/checkpoint-<origin>.txt, as holder served it. */
+static int
+load_checkpoint(struct audit *a, const char *sub, const char *file, const char *holder)
+{
+	char origin[EVENT_ORIGIN_MAX_LEN + 1];
+	size_t n = strlen(file) - 11 - 4;
+	if (n == 0 || n > EVENT_ORIGIN_MAX_LEN)
+		return 0;
+	memcpy(origin, file + 11, n);
+	origin[n] = '\0';
+	struct strbuf note = STRBUF_INIT;
+	char *path = xasprintf("%s/%s", sub, file);
+	int rc = strbuf_read_file(&note, path) < 0 ||
+				 audit_add_checkpoint(a, origin, holder, note.buf, note.len) < 0
+			 ? -1
+			 : 0;
+	if (rc < 0)
+		fprintf(stderr, "baladiya-audit: cannot read %s as a checkpoint\n", path);
+	free(path);
+	strbuf_release(&note);
+	return rc;
+}
+
+/* The checkpoints an earlier run saw: <dir>/state.json, {"seen":[{origin, note}]}. */
+static int
+load_state(struct audit *a, const char *dir)
+{
+	char *path = xasprintf("%s/state.json", dir);
+	json_error_t err;
+	json_t *st = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
+	int rc = 0;
+	size_t i;
+	json_t *e;
+	if (!st && access(path, F_OK) == 0) {
+		fprintf(stderr, "baladiya-audit: %s: %s\n", path, err.text);
+		rc = -1;
+	}
+	json_array_foreach(json_object_get(st, "seen"), i, e)
+	{
+		const char *origin = json_string_value(json_object_get(e, "origin"));
+		const char *note = json_string_value(json_object_get(e, "note"));
+		if (!origin || !note ||
+		    audit_add_checkpoint(a, origin, NULL, note, strlen(note)) < 0) {
+			fprintf(stderr, "baladiya-audit: %s: a malformed entry\n", path);
+			rc = -1;
+			break;
+		}
+	}
+	json_decref(st);
+	free(path);
+	return rc;
+}
+
+static int
+save_state(const struct audit *a, const char *dir)
+{
+	char *path = xasprintf("%s/state.json", dir);
+	char *tmp = xasprintf("%s/state.json.tmp", dir);
+	json_t *st = json_pack("{s:o}", "seen", audit_seen(a));
+	int rc = json_dump_file(st, tmp, JSON_INDENT(1)) == 0 && rename(tmp, path) == 0 ? 0 : -1;
+	if (rc < 0)
+		fprintf(stderr, "baladiya-audit: cannot write %s: %s\n", path, strerror(errno));
+	json_decref(st);
+	free(path);
+	free(tmp);
+	return rc;
+}
+
 /* Add dir's key documents and copies to a: <dir>/<holder>/keys.json and
  * <dir>/<holder>/events-<origin>.ndjson. 0, or -1 (reported). */
 static int
@@ -281,6 +359,11 @@ load_dir(struct audit *a, const char *dir, char **genesis, int ngenesis)
 		DIR *sd = opendir(sub);
 		struct dirent *f;
 		while (rc == 0 && sd && (f = readdir(sd))) {
+			if (strncmp(f->d_name, "checkpoint-", 11) == 0 &&
+			    has_suffix(f->d_name, ".txt")) {
+				rc = load_checkpoint(a, sub, f->d_name, holder);
+				continue;
+			}
 			if (strncmp(f->d_name, "events-", 7) != 0 ||
 			    !has_suffix(f->d_name, ".ndjson"))
 				continue;
@@ -313,7 +396,7 @@ cmd_verify(const char *dir, bool as_json, char **genesis, int ngenesis)
 	struct audit *a = audit_new();
 	int rc = EXIT_CANNOT;
 	const char *reason = NULL;
-	if (load_dir(a, dir, genesis, ngenesis) < 0)
+	if (load_dir(a, dir, genesis, ngenesis) < 0 || load_state(a, dir) < 0)
 		goto out;
 	json_t *report = audit_run(a, &reason);
 	if (!report) {
@@ -331,6 +414,8 @@ cmd_verify(const char *dir, bool as_json, char **genesis, int ngenesis)
 	}
 	rc = json_is_true(json_object_get(report, "ok")) ? EXIT_GOOD : EXIT_PROBLEM;
 	json_decref(report);
+	if (save_state(a, dir) < 0)
+		rc = EXIT_CANNOT;
 out:
 	audit_free(a);
 	return rc;

@@ -13,6 +13,7 @@
 #include "protocol/dsse.h"
 #include "protocol/event.h"
 #include "protocol/keys.h"
+#include "protocol/tlog.h"
 
 #include <errno.h>
 #include <openssl/evp.h>
@@ -49,6 +50,14 @@ struct copy {
 	long long n, alloc, off_alloc;
 	unsigned char (*env)[SHA256_DIGEST_LENGTH]; /* SHA-256 of the line's envelope */
 	long long *off;                             /* the line's offset in the file */
+	tlog_hash *leaves;                          /* the line's leaf hash (tlog.h) */
+	long long leaves_alloc;
+	/* the keys followed through the copy, for checking checkpoints */
+	struct {
+		unsigned char raw[ED25519_PUBLIC_KEY_LEN];
+		long long revoked_after_seq;
+	} * fkeys;
+	size_t nfkeys;
 	/* results */
 	long long verified, last_seq, snap_at, problems;
 	char last_hash[EVENT_HASH_HEX_LEN + 1];
@@ -58,7 +67,21 @@ struct copy {
 	json_t *keys; /* [{kid, revoked_after_seq}] at the end of the copy */
 };
 
+/* A checkpoint as a holder served it, or as an earlier run saw it (holder ""). */
+struct checkpoint {
+	char origin[EVENT_ORIGIN_MAX_LEN + 1];
+	char holder[EVENT_ORIGIN_MAX_LEN + 1];
+	char *note;
+	size_t len;
+	struct tlog_checkpoint cp;
+	bool parsed, signed_ok;
+	int matches; /* the log's tree at its size: 1 same root, 0 another, -1 not covered */
+	json_t *cosigned_by;
+};
+
 struct audit {
+	struct checkpoint *cps;
+	size_t ncps, cps_alloc;
 	struct origin_keys *origins;
 	size_t norigins, origins_alloc;
 	struct copy *copies;
@@ -80,6 +103,8 @@ copy_release(struct copy *c)
 	free(c->path);
 	free(c->env);
 	free(c->off);
+	free(c->leaves);
+	free(c->fkeys);
 	for (size_t i = 0; i < c->nkinds; i++)
 		EVP_MD_CTX_free(c->kinds[i].ctx);
 	free(c->kinds);
@@ -98,6 +123,11 @@ audit_free(struct audit *a)
 	for (size_t i = 0; i < a->ncopies; i++)
 		copy_release(&a->copies[i]);
 	free(a->copies);
+	for (size_t i = 0; i < a->ncps; i++) {
+		free(a->cps[i].note);
+		json_decref(a->cps[i].cosigned_by);
+	}
+	free(a->cps);
 	json_decref(a->problems);
 	free(a);
 }
@@ -168,6 +198,26 @@ audit_add_copy(struct audit *a, const char *origin, const char *holder, const ch
 	snprintf(c->holder, sizeof(c->holder), "%s", holder);
 	c->path = xstrdup(path);
 	c->withheld = json_array();
+	return 0;
+}
+
+int
+audit_add_checkpoint(struct audit *a, const char *origin, const char *holder, const char *note,
+		     size_t len)
+{
+	if (!event_origin_is_valid(origin) || (holder && !event_origin_is_valid(holder)) ||
+	    len > TLOG_NOTE_MAX)
+		return -1;
+	ALLOC_GROW(a->cps, a->ncps + 1, a->cps_alloc);
+	struct checkpoint *c = &a->cps[a->ncps++];
+	memset(c, 0, sizeof(*c));
+	snprintf(c->origin, sizeof(c->origin), "%s", origin);
+	snprintf(c->holder, sizeof(c->holder), "%s", holder ? holder : "");
+	c->note = xmalloc(len + 1);
+	memcpy(c->note, note, len);
+	c->note[len] = '\0';
+	c->len = len;
+	c->cosigned_by = json_array();
 	return 0;
 }
 
@@ -298,12 +348,18 @@ kinds_snapshot(struct copy *c)
 /* The envelope of a line that did not verify, for comparing copies: the record's envelope if
  * the line is one, else the line itself. */
 static void
-envelope_digest_raw(const char *line, size_t len, unsigned char out[SHA256_DIGEST_LENGTH])
+envelope_digest_raw(const char *line, size_t len, unsigned char out[SHA256_DIGEST_LENGTH],
+		    tlog_hash leaf)
 {
 	struct record rec;
+	struct dsse_envelope *env = NULL;
 	const char *why = NULL;
+	memset(leaf, 0, TLOG_HASH_LEN);
 	if (record_parse(line, len, &rec, &why) == STATUS_OK) {
 		SHA256((const unsigned char *)rec.envelope, rec.envelope_len, out);
+		if (dsse_envelope_parse(rec.envelope, rec.envelope_len, &env, &why) == STATUS_OK)
+			tlog_leaf_hash(env->payload, env->payload_len, leaf);
+		dsse_envelope_free(env);
 		record_release(&rec);
 	} else {
 		SHA256((const unsigned char *)line, len, out);
@@ -399,6 +455,7 @@ check_copy(struct audit *a, struct copy *c)
 			len--;
 		ALLOC_GROW(c->env, c->n + 1, c->alloc);
 		ALLOC_GROW(c->off, c->n + 1, c->off_alloc);
+		ALLOC_GROW(c->leaves, c->n + 1, c->leaves_alloc);
 		c->off[c->n] = pos;
 		pos += r;
 		struct verified v;
@@ -406,7 +463,7 @@ check_copy(struct audit *a, struct copy *c)
 		enum status st =
 			fed_verify_record_keys(line, len, c->origin, keys, nkeys, &v, &code);
 		if (st != STATUS_OK) {
-			envelope_digest_raw(line, len, c->env[c->n]);
+			envelope_digest_raw(line, len, c->env[c->n], c->leaves[c->n]);
 			problem(a, c, c->origin, c->holder, expect, code,
 				json_pack("{s:o}", "line", json_stringn_nocheck(line, len)),
 				"line %lld (seq %lld expected) does not verify: %s", c->n + 1,
@@ -416,6 +473,7 @@ check_copy(struct audit *a, struct copy *c)
 			goto next;
 		}
 		SHA256((const unsigned char *)v.envelope, v.envelope_len, c->env[c->n]);
+		tlog_leaf_hash(v.payload, v.payload_len, c->leaves[c->n]);
 		struct event *ev = v.ev;
 		char hash[EVENT_HASH_HEX_LEN + 1];
 		event_hash(v.payload, v.payload_len, hash);
@@ -458,7 +516,11 @@ check_copy(struct audit *a, struct copy *c)
 	fclose(f);
 	free(line);
 	c->keys = json_array();
+	c->fkeys = nkeys ? xcalloc(nkeys, sizeof(*c->fkeys)) : NULL;
+	c->nfkeys = nkeys;
 	for (size_t i = 0; i < nkeys; i++) {
+		verify_key_raw(keys[i].key, c->fkeys[i].raw);
+		c->fkeys[i].revoked_after_seq = keys[i].revoked_after_seq;
 		json_array_append_new(c->keys,
 				      json_pack("{s:s, s:o}", "kid", verify_key_id(keys[i].key),
 						"revoked_after_seq",
@@ -543,6 +605,247 @@ compare_copies(struct audit *a, const struct copy *o, const struct copy *m)
 	return diffs;
 }
 
+/* ---- checkpoints ---- */
+
+/* The copy of origin's log to check a checkpoint of size against: the origin's own copy when it
+ * holds that many events, else the longest copy that does; NULL when none does. */
+static const struct copy *
+covering_copy(const struct audit *a, const char *origin, long long size)
+{
+	const struct copy *best = NULL;
+	for (size_t i = 0; i < a->ncopies; i++) {
+		const struct copy *c = &a->copies[i];
+		if (strcmp(c->origin, origin) != 0 || c->n < size)
+			continue;
+		if (strcmp(c->holder, origin) == 0)
+			return c;
+		if (!best || c->n > best->n)
+			best = c;
+	}
+	return best;
+}
+
+/* The copy by which origin's keys were followed: its own, else any. */
+static const struct copy *
+key_copy(const struct audit *a, const char *origin)
+{
+	const struct copy *any = NULL;
+	for (size_t i = 0; i < a->ncopies; i++)
+		if (strcmp(a->copies[i].origin, origin) == 0) {
+			if (strcmp(a->copies[i].holder, origin) == 0)
+				return &a->copies[i];
+			any = &a->copies[i];
+		}
+	return any;
+}
+
+/* The origin line (key name) of origin's log: the one its checkpoints carry, or NULL. */
+static const char *
+name_of(const struct audit *a, const char *origin)
+{
+	for (size_t i = 0; i < a->ncps; i++)
+		if (a->cps[i].parsed && strcmp(a->cps[i].origin, origin) == 0)
+			return a->cps[i].cp.origin;
+	return NULL;
+}
+
+static json_t *
+note_json(const struct checkpoint *c)
+{
+	return json_stringn_nocheck(c->note, c->len);
+}
+
+static const char *
+cp_holder(const struct checkpoint *c)
+{
+	return c->holder[0] ? c->holder : NULL;
+}
+
+/* Parse and check the signature of each checkpoint by its origin's keys (trusted at its size). */
+static void
+check_checkpoint_signatures(struct audit *a)
+{
+	for (size_t i = 0; i < a->ncps; i++) {
+		struct checkpoint *c = &a->cps[i];
+		size_t body_len = 0, sigs_len = 0;
+		const char *sigs = NULL;
+		char suffix[EVENT_ORIGIN_MAX_LEN + 16];
+		snprintf(suffix, sizeof(suffix), "/baladiya/%s", c->origin);
+		if (tlog_note_split(c->note, c->len, &body_len, &sigs, &sigs_len) < 0 ||
+		    tlog_checkpoint_parse(c->note, body_len, &c->cp) < 0 ||
+		    strlen(c->cp.origin) < strlen(suffix) ||
+		    strcmp(c->cp.origin + strlen(c->cp.origin) - strlen(suffix), suffix) != 0) {
+			problem(a, NULL, c->origin, cp_holder(c), 0, "bad_checkpoint",
+				json_pack("{s:o}", "note", note_json(c)),
+				"not a checkpoint of %s's log (C2SP tlog-checkpoint, origin line "
+				"\"<host>%s\")",
+				c->origin, suffix);
+			continue;
+		}
+		c->parsed = true;
+		const struct copy *k = key_copy(a, c->origin);
+		for (size_t j = 0; k && j < k->nfkeys && !c->signed_ok; j++) {
+			if (k->fkeys[j].revoked_after_seq >= 0 &&
+			    c->cp.size > k->fkeys[j].revoked_after_seq)
+				continue;
+			struct verify_key *vk = verify_key_from_raw(k->fkeys[j].raw);
+			c->signed_ok = vk && tlog_note_verify(c->note, c->len, c->cp.origin, vk);
+			verify_key_free(vk);
+		}
+		if (!c->signed_ok)
+			problem(a, NULL, c->origin, cp_holder(c), c->cp.size,
+				"bad_checkpoint_signature",
+				json_pack("{s:o}", "note", note_json(c)),
+				"the checkpoint of size %lld is not signed by a key of %s trusted "
+				"at "
+				"that size",
+				c->cp.size, c->origin);
+	}
+}
+
+/* The cosignatures on c by the other origins' keys, under their logs' names. */
+static void
+find_cosignatures(struct audit *a, struct checkpoint *c)
+{
+	for (size_t o = 0; o < a->norigins; o++) {
+		const char *witness = a->origins[o].origin;
+		const char *name = name_of(a, witness);
+		const struct copy *k = key_copy(a, witness);
+		if (strcmp(witness, c->origin) == 0 || !name || !k)
+			continue;
+		for (size_t j = 0; j < k->nfkeys; j++) {
+			uint64_t t = 0;
+			struct verify_key *vk = verify_key_from_raw(k->fkeys[j].raw);
+			bool ok = vk && tlog_cosignature_verify(c->note, c->len, name, vk, &t);
+			verify_key_free(vk);
+			if (ok) {
+				json_array_append_new(c->cosigned_by,
+						      json_pack("{s:s, s:s, s:I}", "origin",
+								witness, "name", name, "time",
+								(json_int_t)t));
+				break;
+			}
+		}
+	}
+}
+
+/* The verified checkpoint of origin, other than skip, at size with root, or NULL. */
+static const struct checkpoint *
+matching_checkpoint(const struct audit *a, const struct checkpoint *skip, long long size)
+{
+	for (size_t i = 0; i < a->ncps; i++) {
+		const struct checkpoint *c = &a->cps[i];
+		if (c != skip && c->signed_ok && c->matches == 1 &&
+		    strcmp(c->origin, skip->origin) == 0 && c->cp.size == size)
+			return c;
+	}
+	return NULL;
+}
+
+/*
+ * Every signed checkpoint against the logs: the tree of the first size events of a copy that
+ * holds them must have its root (then all checkpoints seen are consistent with each other and
+ * with the log); a checkpoint no copy covers means the log was rolled back below what its
+ * origin signed; and the origin's latest checkpoint must not be smaller than one seen before.
+ */
+static void
+check_checkpoints(struct audit *a)
+{
+	check_checkpoint_signatures(a);
+	for (size_t i = 0; i < a->ncps; i++) {
+		struct checkpoint *c = &a->cps[i];
+		if (!c->signed_ok)
+			continue;
+		find_cosignatures(a, c);
+		const struct copy *log = covering_copy(a, c->origin, c->cp.size);
+		c->matches = -1;
+		if (!log) {
+			problem(a, NULL, c->origin, cp_holder(c), c->cp.size, "rolled_back",
+				json_pack("{s:o}", "note", note_json(c)),
+				"%s signed a checkpoint of %lld events%s, but no copy of its log "
+				"holds that many: the log was rolled back (or events withheld)",
+				c->origin, c->cp.size,
+				c->holder[0] ? "" : " (seen on an earlier run)");
+			continue;
+		}
+		tlog_hash root;
+		tlog_tree_hash_of((const tlog_hash *)log->leaves, c->cp.size, root);
+		c->matches = memcmp(root, c->cp.root, TLOG_HASH_LEN) == 0;
+	}
+	for (size_t i = 0; i < a->ncps; i++) {
+		const struct checkpoint *c = &a->cps[i];
+		if (!c->signed_ok || c->matches != 0)
+			continue;
+		const struct checkpoint *other = matching_checkpoint(a, c, c->cp.size);
+		json_t *ev = json_pack("{s:o}", "note", note_json(c));
+		if (other)
+			json_object_set_new(ev, "other_note", note_json(other));
+		problem(a, NULL, c->origin, cp_holder(c), c->cp.size, "checkpoint_fork", ev,
+			"%s signed a checkpoint of size %lld whose root is not the tree of its "
+			"log's "
+			"first %lld events: two histories signed by the origin",
+			c->origin, c->cp.size, c->cp.size);
+	}
+	/* a latest checkpoint smaller than one already seen */
+	for (size_t i = 0; i < a->ncps; i++) {
+		const struct checkpoint *c = &a->cps[i];
+		if (!c->signed_ok || strcmp(c->holder, c->origin) != 0)
+			continue;
+		const struct checkpoint *larger = NULL;
+		for (size_t j = 0; j < a->ncps; j++)
+			if (a->cps[j].signed_ok && strcmp(a->cps[j].origin, c->origin) == 0 &&
+			    a->cps[j].cp.size > c->cp.size &&
+			    (!larger || a->cps[j].cp.size > larger->cp.size))
+				larger = &a->cps[j];
+		if (larger)
+			problem(a, NULL, c->origin, c->holder, c->cp.size, "checkpoint_rolled_back",
+				json_pack("{s:o, s:o}", "note", note_json(c), "larger_note",
+					  note_json(larger)),
+				"%s's latest checkpoint has %lld events, fewer than the %lld of a "
+				"checkpoint it signed before",
+				c->origin, c->cp.size, larger->cp.size);
+	}
+}
+
+static json_t *
+checkpoints_json(const struct audit *a)
+{
+	json_t *out = json_array();
+	for (size_t i = 0; i < a->ncps; i++) {
+		const struct checkpoint *c = &a->cps[i];
+		if (!c->parsed)
+			continue;
+		struct strbuf root = STRBUF_INIT;
+		b64_encode(&root, c->cp.root, TLOG_HASH_LEN);
+		json_array_append_new(
+			out, json_pack("{s:s, s:s?, s:s, s:I, s:s, s:b, s:O, s:o}", "origin",
+				       c->origin, "holder", cp_holder(c), "name", c->cp.origin,
+				       "size", (json_int_t)c->cp.size, "root", root.buf, "signed",
+				       c->signed_ok, "cosigned_by", c->cosigned_by, "root_matches",
+				       c->matches < 0 ? json_null() : json_boolean(c->matches)));
+		strbuf_release(&root);
+	}
+	return out;
+}
+
+json_t *
+audit_seen(const struct audit *a)
+{
+	json_t *out = json_array();
+	for (size_t i = 0; i < a->ncps; i++) {
+		const struct checkpoint *c = &a->cps[i];
+		bool dup = false;
+		for (size_t j = 0; j < i && !dup; j++)
+			dup = a->cps[j].signed_ok && a->cps[j].len == c->len &&
+			      strcmp(a->cps[j].origin, c->origin) == 0 &&
+			      memcmp(a->cps[j].note, c->note, c->len) == 0;
+		if (c->signed_ok && !dup)
+			json_array_append_new(out, json_pack("{s:s, s:o}", "origin", c->origin,
+							     "note", note_json(c)));
+	}
+	return out;
+}
+
 json_t *
 audit_run(struct audit *a, const char **reason)
 {
@@ -565,6 +868,8 @@ audit_run(struct audit *a, const char **reason)
 			*reason = strerror(errno ? errno : EIO);
 			return NULL;
 		}
+
+	check_checkpoints(a);
 
 	json_t *origins = json_array();
 	for (size_t i = 0; i < a->norigins; i++) {
@@ -614,9 +919,9 @@ audit_run(struct audit *a, const char **reason)
 			problem(a, NULL, a->copies[j].origin, a->copies[j].holder, 0,
 				"unknown_origin", NULL,
 				"a copy of %s's log, whose keys are unknown", a->copies[j].origin);
-	return json_pack("{s:i, s:b, s:o, s:O}", "version", 1, "ok",
-			 json_array_size(a->problems) == 0, "origins", origins, "problems",
-			 a->problems);
+	return json_pack("{s:i, s:b, s:o, s:o, s:O}", "version", 1, "ok",
+			 json_array_size(a->problems) == 0, "origins", origins, "checkpoints",
+			 checkpoints_json(a), "problems", a->problems);
 }
 
 /* ---- text ---- */
@@ -670,6 +975,29 @@ audit_report_text(const json_t *report, struct strbuf *out)
 			    json_is_true(json_object_get(o, "agree")) ? "agree" : "DIFFER",
 			    (long long)json_integer_value(json_object_get(o, "compared")),
 			    json_is_true(json_object_get(o, "kinds_agree")) ? "agree" : "DIFFER");
+	}
+	json_array_foreach(json_object_get(report, "checkpoints"), i, o)
+	{
+		const char *holder = json_string_value(json_object_get(o, "holder"));
+		json_t *m = json_object_get(o, "root_matches");
+		strbuf_addf(out, "checkpoint of %s %s: size %lld, root %s, %s, root %s",
+			    json_string_value(json_object_get(o, "origin")),
+			    holder ? "as served by" : "seen on an earlier run",
+			    (long long)json_integer_value(json_object_get(o, "size")),
+			    json_string_value(json_object_get(o, "root")),
+			    json_is_true(json_object_get(o, "signed")) ? "signed" : "NOT SIGNED",
+			    json_is_null(m)   ? "not covered by the logs"
+			    : json_is_true(m) ? "matches the log"
+					      : "DIFFERS from the log");
+		if (holder)
+			strbuf_addf(out, " (%s)", holder);
+		json_array_foreach(json_object_get(o, "cosigned_by"), j, c)
+		{
+			strbuf_addf(out, ", cosigned by %s at %lld",
+				    json_string_value(json_object_get(c, "origin")),
+				    (long long)json_integer_value(json_object_get(c, "time")));
+		}
+		strbuf_addch(out, '\n');
 	}
 	json_t *problems = json_object_get(report, "problems");
 	json_array_foreach(problems, i, o)

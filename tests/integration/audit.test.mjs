@@ -21,7 +21,7 @@ import path from 'node:path';
 import { BUILD_DIR, tempDir } from '../lib/harness.mjs';
 import {
 	auditSignatures, emitNews, federationStatus, fingerprint, forgeEvents, newsEventData,
-	publishedKeys, readLog, signingKey, staffClient, startLinkedPair, waitForMirror,
+	parseRecord, publishedKeys, readLog, signingKey, staffClient, startLinkedPair, waitForMirror,
 } from '../lib/federation.mjs';
 import { Client, cliFor, signedIn, sql, waitFor } from '../lib/http.mjs';
 import { postReport } from '../lib/reports.mjs';
@@ -53,6 +53,35 @@ function kindsOf(log) {
 	}
 	return Object.fromEntries(Object.entries(kinds).map(([t, k]) =>
 		[t, { count: k.count, digest: crypto.createHash('sha256').update(k.text).digest('hex') }]));
+}
+
+// Checkpoints made here with Node's crypto, independently of the C code: RFC 6962 tree hashes,
+// C2SP signed notes (Ed25519, key hash over name, 0x0A, 0x01, key) and tlog-cosignatures (0x04,
+// "cosignature/v1\ntime <t>\n" before the body).
+const sha256 = (...parts) => crypto.createHash('sha256').update(Buffer.concat(parts.map((p) => Buffer.from(p)))).digest();
+const leafHash = (payload) => sha256([0], payload);
+function treeHash(leaves) {
+	if (leaves.length === 1) return leaves[0];
+	let k = 1;
+	while (k * 2 < leaves.length) k *= 2;
+	return sha256([1], treeHash(leaves.slice(0, k)), treeHash(leaves.slice(k)));
+}
+const rawPub = (priv) => Buffer.from(crypto.createPublicKey(priv).export({ format: 'jwk' }).x, 'base64url');
+const NAMES = { official: 'official.test/baladiya/official', citizen: 'citizen.test/baladiya/citizen' };
+
+function checkpointBody(origin, leaves) {
+	return `${NAMES[origin]}\n${leaves.length}\n${treeHash(leaves).toString('base64')}\n`;
+}
+function signNote(body, name, priv) {
+	const kh = sha256(`${name}\n`, [1], rawPub(priv)).subarray(0, 4);
+	return `${body}\n— ${name} ${Buffer.concat([kh, crypto.sign(null, Buffer.from(body), priv)]).toString('base64')}\n`;
+}
+function cosignLine(body, name, priv, t) {
+	const kh = sha256(`${name}\n`, [4], rawPub(priv)).subarray(0, 4);
+	const tb = Buffer.alloc(8);
+	tb.writeBigUInt64BE(BigInt(t));
+	const sig = crypto.sign(null, Buffer.from(`cosignature/v1\ntime ${t}\n${body}`), priv);
+	return `— ${name} ${Buffer.concat([kh, tb, sig]).toString('base64')}\n`;
 }
 
 const lines = (file) => readFileSync(file, 'utf8').split('\n').filter(Boolean);
@@ -268,5 +297,63 @@ describe('baladiya-audit', () => {
 		const r2 = await auditJson(back);
 		assert.equal(r2.code, 1);
 		assert.deepEqual(r2.report.problems.map((x) => [x.code, x.seq]), [['origin_behind_mirror', logs.citizen.length]]);
+	});
+
+	test('checkpoints: signed, cosigned and matching the logs → 0; a forked one and a rolled-back log → 1', async () => {
+		const dir = copyOfFetched('checkpoints');
+		const keys = { official: signingKey(pair.official), citizen: signingKey(pair.citizen) };
+		const leavesOf = (origin) => lines(path.join(dir, origin, `events-${origin}.ndjson`))
+			.map((l) => leafHash(parseRecord(l).payload));
+		const t = 1765000000;
+		const notes = {};
+		for (const [origin, peer] of [['official', 'citizen'], ['citizen', 'official']]) {
+			const body = checkpointBody(origin, leavesOf(origin));
+			notes[origin] = signNote(body, NAMES[origin], keys[origin]) + cosignLine(body, NAMES[peer], keys[peer], t);
+			for (const holder of ['official', 'citizen']) writeFileSync(path.join(dir, holder, `checkpoint-${origin}.txt`), notes[origin]);
+		}
+		const ok = await auditJson(dir);
+		assert.equal(ok.code, 0, JSON.stringify(ok.report.problems));
+		assert.equal(ok.report.checkpoints.length, 4);
+		for (const c of ok.report.checkpoints) {
+			const peer = c.origin === 'official' ? 'citizen' : 'official';
+			assert.equal(c.signed, true);
+			assert.equal(c.root_matches, true);
+			assert.equal(c.size, logs[c.origin].length);
+			assert.equal(c.name, NAMES[c.origin]);
+			assert.deepEqual(c.cosigned_by, [{ origin: peer, name: NAMES[peer], time: t }]);
+		}
+		const state = JSON.parse(readFileSync(path.join(dir, 'state.json'), 'utf8'));
+		assert.deepEqual(state.seen.map((e) => e.note).sort(), [notes.citizen, notes.official].sort());
+
+		// a fork: official's key signs a checkpoint of the same size over another last event
+		const forkDir = copyOfFetched('fork');
+		const leaves = leavesOf('official');
+		const n = leaves.length;
+		const forked = signNote(checkpointBody('official', [...leaves.slice(0, -1), leafHash(Buffer.from('autre'))]),
+			NAMES.official, keys.official);
+		writeFileSync(path.join(forkDir, 'official', 'checkpoint-official.txt'), notes.official);
+		writeFileSync(path.join(forkDir, 'citizen', 'checkpoint-official.txt'), forked);
+		const fork = await auditJson(forkDir);
+		assert.equal(fork.code, 1);
+		assert.deepEqual(fork.report.problems.map((x) => [x.code, x.origin, x.holder, x.seq]),
+			[['checkpoint_fork', 'official', 'citizen', n]]);
+		assert.equal(fork.report.problems[0].evidence.note, forked);
+		assert.equal(fork.report.problems[0].evidence.other_note, notes.official);
+
+		// rolled back: the next run finds official's log one event shorter and a checkpoint of
+		// n - 1 events, while the state holds the checkpoint of n it saw before
+		for (const holder of ['official', 'citizen']) {
+			const file = path.join(dir, holder, 'events-official.ndjson');
+			writeLines(file, lines(file).slice(0, -1));
+			const body = checkpointBody('official', leaves.slice(0, -1));
+			writeFileSync(path.join(dir, holder, 'checkpoint-official.txt'), signNote(body, NAMES.official, keys.official));
+		}
+		const back = await auditJson(dir);
+		assert.equal(back.code, 1);
+		assert.deepEqual(back.report.problems.map((x) => [x.code, x.origin, x.seq]).sort(),
+			[['checkpoint_rolled_back', 'official', n - 1], ['rolled_back', 'official', n]]);
+		const rb = back.report.problems.find((x) => x.code === 'rolled_back');
+		assert.equal(rb.holder, undefined);
+		assert.equal(rb.evidence.note, notes.official);
 	});
 });

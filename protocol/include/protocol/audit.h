@@ -19,6 +19,12 @@
  * evidence), the lag of each mirror is reported, and each copy's events are summed up per
  * type (count and digest).
  *
+ * Checkpoints (tlog.h): each is verified with the origin's keys trusted at its size, its
+ * cosignatures looked for under the other origins' keys and log names, and its root compared
+ * with the tree of the first size events of a copy that holds them; one that no copy covers is
+ * a rolled-back log, a root that differs is a fork (with the notes as evidence), and an
+ * origin's latest checkpoint smaller than one seen before is a rolled-back checkpoint.
+ *
  * A kind's digest is the lower-case hex SHA-256 of the hex hashes (event_hash) of its events in
  * seq order, each followed by "\n".
  */
@@ -42,11 +48,23 @@ int audit_add_keys(struct audit *a, json_t *doc, const char *genesis_kid, const 
 int audit_add_copy(struct audit *a, const char *origin, const char *holder, const char *path);
 
 /*
+ * Add a checkpoint of origin's log (a C2SP signed note with any cosignatures), as holder served
+ * it, or, with holder NULL, as an earlier run saw it (the state an auditor keeps, so that a log
+ * rolled back since is caught). 0, or -1 (bad names, over TLOG_NOTE_MAX).
+ */
+int audit_add_checkpoint(struct audit *a, const char *origin, const char *holder, const char *note,
+			 size_t len);
+
+/*
  * Check everything added. Returns the report (a new reference), or NULL when a file cannot be
  * read (*reason set to its path's problem). The report's "ok" is true when no problem was
  * found; its members are documented in docs/protocol.md section 15.
  */
 json_t *audit_run(struct audit *a, const char **reason);
+
+/* After audit_run: the checkpoints whose signature verified, [{origin, note}] without
+ * duplicates, for the state of the next run (a new reference). */
+json_t *audit_seen(const struct audit *a);
 
 /* The report as human text (one line per fact, then each problem). */
 void audit_report_text(const json_t *report, struct strbuf *out);
