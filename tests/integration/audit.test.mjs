@@ -356,4 +356,37 @@ describe('baladiya-audit', () => {
 		assert.equal(rb.holder, undefined);
 		assert.equal(rb.evidence.note, notes.official);
 	});
+
+	test('the /audit page: both logs\' heads, lag, the last audit (jobs run) and the command', async () => {
+		const { official, citizen } = pair;
+		const before = await (await fetch(`${official.url}/audit.json`)).json();
+		assert.equal(before.audit, null, 'no audit yet: the first runs an hour after start');
+		// (a command reads the daemon's configuration: here its public URL)
+		const run = await cliFor(official, ['jobs', 'run'], { env: { BALADIYA_PUBLIC_URL: official.url } });
+		assert.equal(run.code, 0, run.stderr);
+		const view = await (await fetch(`${official.url}/audit.json`)).json();
+		const own = await readLog(official);
+		const mirrored = await readLog(official, 'citizen');
+		assert.equal(view.origin, 'official');
+		assert.equal(view.own_last_seq, own.at(-1).seq);
+		assert.equal(view.own_last_hash, own.at(-1).hash);
+		assert.equal(view.peer.name, 'citizen');
+		assert.equal(view.peer.applied_seq, mirrored.at(-1).seq);
+		assert.equal(view.peer.applied_hash, mirrored.at(-1).hash);
+		assert.equal(view.peer.lag, view.own_last_seq - view.peer.acked_seq);
+		assert.equal(view.command, `baladiya-audit verify-online ${official.url} ${citizen.url} audit/`);
+		assert.equal(view.audit.ok, true, JSON.stringify(view.audit));
+		assert.equal(view.audit.problem_count, 0);
+		assert.match(view.audit.at, /^\d{4}-\d\d-\d\dT/);
+		const o = view.audit.origins.find((x) => x.origin === 'official');
+		assert.deepEqual(o.copies.map((c) => [c.holder, c.last_seq]).sort(),
+			[['citizen', own.at(-1).seq], ['official', own.at(-1).seq]]);
+		for (const lang of ['ar', 'fr']) {
+			const html = await (await fetch(`${official.url}/audit?lang=${lang}`)).text();
+			assert.match(html, new RegExp(`dir="${lang === 'ar' ? 'rtl' : 'ltr'}"`));
+			assert.ok(html.includes(`baladiya-audit verify-online ${official.url} ${citizen.url} audit/`));
+			assert.ok(html.includes(own.at(-1).hash));
+			assert.doesNotMatch(html, /<script/);
+		}
+	});
 });

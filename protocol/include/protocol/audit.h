@@ -69,4 +69,19 @@ json_t *audit_seen(const struct audit *a);
 /* The report as human text (one line per fact, then each problem). */
 void audit_report_text(const json_t *report, struct strbuf *out);
 
+/*
+ * Files (audit_files.c). audit_fetch downloads into dir, from the platforms at url_a and
+ * url_b: <dir>/<origin>/keys.json (each one's key document), checkpoint-<o>.txt (the latest
+ * checkpoint it serves of each log, when it has one) and events-<o>.ndjson (its copy of each
+ * log, verbatim), then <dir>/sources.json. audit_load_dir adds such a directory to a, with the
+ * checkpoints an earlier run kept in <dir>/state.json; genesis[0..n) are "<origin>=<kid>" pins.
+ * audit_save_state writes that state (audit_seen). audit_dir does load, run and save in one, and
+ * returns the report. Each returns 0 (or the report), or -1 (NULL) with a sentence in err.
+ */
+int audit_fetch(const char *url_a, const char *url_b, const char *dir, struct strbuf *err);
+int audit_load_dir(struct audit *a, const char *dir, char *const *genesis, int ngenesis,
+		   struct strbuf *err);
+int audit_save_state(const struct audit *a, const char *dir, struct strbuf *err);
+json_t *audit_dir(const char *dir, char *const *genesis, int ngenesis, struct strbuf *err);
+
 #endif
