@@ -16,6 +16,9 @@
 #include "protocol/tlog.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <unistd.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 #include <stdio.h>
@@ -64,7 +67,8 @@ struct copy {
 	struct kind *kinds;
 	size_t nkinds, kinds_alloc;
 	json_t *withheld;
-	json_t *keys; /* [{kid, revoked_after_seq}] at the end of the copy */
+	json_t *keys;  /* [{kid, revoked_after_seq}] at the end of the copy */
+	json_t *plist; /* its problems (copies are checked in parallel; merged in order) */
 };
 
 /* A checkpoint as a holder served it, or as an earlier run saw it (holder ""). */
@@ -110,6 +114,7 @@ copy_release(struct copy *c)
 	free(c->kinds);
 	json_decref(c->withheld);
 	json_decref(c->keys);
+	json_decref(c->plist);
 }
 
 void
@@ -198,6 +203,7 @@ audit_add_copy(struct audit *a, const char *origin, const char *holder, const ch
 	snprintf(c->holder, sizeof(c->holder), "%s", holder);
 	c->path = xstrdup(path);
 	c->withheld = json_array();
+	c->plist = json_array();
 	return 0;
 }
 
@@ -290,7 +296,7 @@ problem(struct audit *a, struct copy *c, const char *origin, const char *holder,
 			      "seq", (json_int_t)seq, "code", code, "detail", sb.buf);
 	if (evidence)
 		json_object_set_new(p, "evidence", evidence);
-	json_array_append_new(a->problems, p);
+	json_array_append_new(c ? c->plist : a->problems, p);
 	strbuf_release(&sb);
 }
 
@@ -530,11 +536,61 @@ check_copy(struct audit *a, struct copy *c)
 		verify_key_free(keys[i].key);
 	}
 	free(keys);
-	if (c->problems > AUDIT_MAX_PROBLEMS)
-		problem(a, NULL, c->origin, c->holder, 0, "too_many_problems", NULL,
-			"%lld more problems in this copy were not listed",
-			c->problems - AUDIT_MAX_PROBLEMS);
+	if (c->problems > AUDIT_MAX_PROBLEMS) {
+		char more[96];
+		snprintf(more, sizeof(more), "%lld more problems in this copy were not listed",
+			 c->problems - AUDIT_MAX_PROBLEMS);
+		json_array_append_new(c->plist,
+				      json_pack("{s:s, s:s, s:i, s:s, s:s}", "origin", c->origin,
+						"holder", c->holder, "seq", 0, "code",
+						"too_many_problems", "detail", more));
+	}
 	return err ? -1 : 0;
+}
+
+/* Copies are verified in parallel, one thread per processor (each copy is independent). */
+struct pool {
+	struct audit *a;
+	atomic_size_t next;
+	atomic_int err;
+};
+
+static void *
+copy_worker(void *arg)
+{
+	struct pool *p = arg;
+	for (;;) {
+		size_t i = atomic_fetch_add(&p->next, 1);
+		if (i >= p->a->ncopies)
+			break;
+		errno = 0;
+		if (check_copy(p->a, &p->a->copies[i]) < 0)
+			atomic_store(&p->err, errno ? errno : EIO);
+	}
+	return NULL;
+}
+
+/* Check every copy; 0, or the errno of a file that could not be read. */
+static int
+check_copies(struct audit *a)
+{
+	struct pool p = {.a = a};
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = a->ncopies < (size_t)(cpus > 1 ? cpus : 1) ? a->ncopies : (size_t)cpus;
+	pthread_t *threads = n > 1 ? xcalloc(n - 1, sizeof(*threads)) : NULL;
+	size_t started = 0;
+	atomic_init(&p.next, 0);
+	atomic_init(&p.err, 0);
+	for (size_t i = 0; i + 1 < n; i++)
+		if (pthread_create(&threads[i], NULL, copy_worker, &p) == 0)
+			started++;
+		else
+			break;
+	copy_worker(&p);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	free(threads);
+	return atomic_load(&p.err);
 }
 
 /* ---- comparing copies ---- */
@@ -863,11 +919,13 @@ audit_run(struct audit *a, const char **reason)
 			if (strcmp(a->copies[i].origin, a->copies[j].origin) == 0 &&
 			    a->copies[j].snap_at < a->copies[i].snap_at)
 				a->copies[i].snap_at = a->copies[j].snap_at;
+	int err = check_copies(a);
+	if (err) {
+		*reason = strerror(err);
+		return NULL;
+	}
 	for (size_t i = 0; i < a->ncopies; i++)
-		if (check_copy(a, &a->copies[i]) < 0) {
-			*reason = strerror(errno ? errno : EIO);
-			return NULL;
-		}
+		json_array_extend(a->problems, a->copies[i].plist);
 
 	check_checkpoints(a);
 
@@ -980,17 +1038,19 @@ audit_report_text(const json_t *report, struct strbuf *out)
 	{
 		const char *holder = json_string_value(json_object_get(o, "holder"));
 		json_t *m = json_object_get(o, "root_matches");
-		strbuf_addf(out, "checkpoint of %s %s: size %lld, root %s, %s, root %s",
-			    json_string_value(json_object_get(o, "origin")),
-			    holder ? "as served by" : "seen on an earlier run",
+		strbuf_addf(out, "checkpoint of %s ",
+			    json_string_value(json_object_get(o, "origin")));
+		if (holder)
+			strbuf_addf(out, "as served by %s", holder);
+		else
+			strbuf_addstr(out, "seen on an earlier run");
+		strbuf_addf(out, ": size %lld, root %s, %s, %s",
 			    (long long)json_integer_value(json_object_get(o, "size")),
 			    json_string_value(json_object_get(o, "root")),
 			    json_is_true(json_object_get(o, "signed")) ? "signed" : "NOT SIGNED",
 			    json_is_null(m)   ? "not covered by the logs"
 			    : json_is_true(m) ? "matches the log"
 					      : "DIFFERS from the log");
-		if (holder)
-			strbuf_addf(out, " (%s)", holder);
 		json_array_foreach(json_object_get(o, "cosigned_by"), j, c)
 		{
 			strbuf_addf(out, ", cosigned by %s at %lld",
