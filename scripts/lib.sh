@@ -24,6 +24,8 @@ BALADIYA_PG_USER=${BALADIYA_PG_USER:-baladiya}
 # (exiftool) make and inspect test photos, an outside check that no EXIF/GPS is served.
 # python3-aiosmtpd is the real SMTP server the mail tests send to; python3-feedparser the
 # outside parser that checks every Atom feed (both run with /usr/bin/python3).
+# golang-go and golang-golang-x-mod-dev: Go's sumdb/tlog and sumdb/note, the outside check of the
+# transparency log's proofs, tiles and signed checkpoints (tests/tlog, offline from /usr/share/gocode).
 BALADIYA_PACKAGES=(
 	build-essential cmake pkg-config
 	libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libssl-dev libpq-dev
@@ -35,6 +37,7 @@ BALADIYA_PACKAGES=(
 	clang libclang-rt-14-dev
 	curl ca-certificates fonts-noto-core
 	python3 python3-aiosmtpd python3-feedparser
+	golang-go golang-golang-x-mod-dev
 )
 
 say() { printf '==> %s\n' "$*" >&2; }

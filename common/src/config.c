@@ -187,6 +187,10 @@ static const struct config_def app_defs_template[] = {
 	 "CPU-heavy requests waiting for those threads at most; more get 503 server_busy"},
 	{"BALADIYA_BODY_MEMORY_MIB", CONFIG_INT, "256", false, 1, 65536, APP(body_memory_mib),
 	 "request bodies held at once, in MiB; a request that would pass it gets 503 server_busy"},
+	{"BALADIYA_TLOG_CHECKPOINT_MINUTES", CONFIG_INT, "5", false, 1, 1440,
+	 APP(tlog_checkpoint_min),
+	 "minutes between the signed checkpoints of this platform's log when it grew (the "
+	 "transparency log, docs/protocol.md)"},
 };
 
 const struct config_def *

@@ -16,6 +16,7 @@
 #include "protocol/b64.h"
 #include "protocol/content.h"
 #include "protocol/dsse.h"
+#include "protocol/tlog_service.h"
 #include "protocol/webhook.h"
 
 #include <dirent.h>
@@ -599,7 +600,7 @@ federation_open(struct app *app)
 int
 federation_start(struct app *app)
 {
-	if (publish_profile(app) < 0)
+	if (publish_profile(app) < 0 || tlog_start(app) < 0)
 		return -1;
 	return delivery_start();
 }
@@ -608,6 +609,7 @@ void
 federation_stop(struct app *app)
 {
 	(void)app;
+	tlog_stop();
 	delivery_stop();
 }
 

@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "common/xalloc.h"
 #include "federation_internal.h"
+#include "protocol/tlog_service.h"
 #include "protocol/b64.h"
 #include "protocol/federation.h"
 
@@ -367,5 +368,6 @@ cmd_peer(struct app *app, int argc, char **argv)
 const struct app_command federation_commands[] = {
 	{"keys", cmd_keys, "keys generate|show|rotate|revoke KID   signing keys"},
 	{"peer", cmd_peer, "peer pair URL FINGERPRINT   pin the peer's key and pair with it"},
+	{"tlog", tlog_command, "tlog checkpoint   sign a checkpoint of this platform's log now"},
 	{NULL, NULL, NULL},
 };

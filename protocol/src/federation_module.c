@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
  * Federation as every server serves it: its routes, subcommands, the applier of the peer's
- * profile, the admin's staff section, its tables (migrations 0003, 0004) and its life in the
- * daemon (open, start, stop, close).
+ * profile, the admin's staff section, its tables (migrations 0003, 0004, 0060 the transparency
+ * log's) and its life in the daemon (open, start, stop, close).
  */
 #include "protocol/federation.h"
 
@@ -10,6 +10,7 @@
 #include "common/jobs.h"
 #include "common/log.h"
 #include "protocol/db_federation.h"
+#include "protocol/tlog_service.h"
 
 #include <jansson.h>
 
@@ -34,6 +35,7 @@ static const struct hook federation_hooks[] = {
 // clang-format off
 static const struct route federation_routes[] = {
 	FEDERATION_ROUTES,
+	TLOG_ROUTES,
 };
 // clang-format on
 

@@ -6,6 +6,7 @@
 #include "protocol/tlog.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /*
  * The SQL of the transparency log (protocol/src/tlog.c is the pure part). Each origin's tree is
@@ -14,10 +15,18 @@
  * return 0 / -1 (logged) unless said otherwise.
  */
 
-/* The tlog_reader over origin's stored hashes (ctx is the origin name, a const char *). */
+/* The tlog_reader over origin's stored hashes (ctx is the origin name, a const char *, passed
+ * as db_tlog_ctx(origin)). */
 int db_tlog_read(void *origin, const long long *indexes, size_t n, tlog_hash *out);
+static inline void *
+db_tlog_ctx(const char *origin)
+{
+	return (void *)(uintptr_t)origin; /* only ever read */
+}
 /* How many leaves of origin's tree are stored (≤ its number of events), or -1. */
 long long db_tlog_size(const char *origin);
+/* How many of origin's events the tree does not hold yet (without locking), or -1. */
+long long db_tlog_behind(const char *origin);
 /* Add the leaves of origin's events beyond the tree's size, in seq order, at most max of them
  * (0: all); returns the new size, or -1. Safe to call from any replica at any time: it locks
  * the origin's tree row. */
@@ -37,6 +46,14 @@ int db_tlog_checkpoint_latest(const char *origin, bool with_cosignatures, struct
 /* The stored checkpoint of origin at exactly size: same answers. */
 int db_tlog_checkpoint_at(const char *origin, long long size, bool with_cosignatures,
 			  struct strbuf *note, tlog_hash root);
+/* Seconds since origin's latest checkpoint was stored here, or -1 (none, or failed). */
+long long db_tlog_checkpoint_age(const char *origin);
+/* The seq of origin's event whose hash (lowercase hex, fed_events.hash) is hash: the seq, 0 when
+ * none, -1. */
+long long db_tlog_seq_of_hash(const char *origin, const char *hash);
+/* The stored hashes of level in [start, start + count), concatenated into out, as the C2SP
+ * tlog-tiles hash tile holds them: 1, or 0 when the tree does not hold them all yet, -1. */
+int db_tlog_tile(const char *origin, int level, long long start, int count, struct strbuf *out);
 /* Store the cosignature line of witness on origin's checkpoint of size: 1 stored, 0 already
  * there, -1. */
 int db_tlog_cosignature_put(const char *origin, long long size, const char *witness,

@@ -13,6 +13,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "common/strbuf.h"
+#include "protocol/b64.h"
+#include "protocol/keys.h"
 #include "protocol/tlog.h"
 
 #include <openssl/sha.h>
@@ -394,6 +397,87 @@ test_consistency(void **state)
 	}
 }
 
+/* The payload line of seq in docs/protocol.md section 18 into out. */
+static void
+doc_payload(const struct strbuf *doc, int seq, struct strbuf *out)
+{
+	char prefix[64];
+	const char *p = strstr(doc->buf, "### 18.2"), *end;
+
+	assert_non_null(p);
+	snprintf(prefix, sizeof(prefix), "\n{\"v\":1,\"origin\":\"official\",\"seq\":%d,", seq);
+	p = strstr(p, prefix);
+	assert_non_null(p);
+	p++;
+	end = strchr(p, '\n');
+	strbuf_add(out, p, (size_t)(end - p));
+}
+
+static void
+b64_of(const tlog_hash h, struct strbuf *out)
+{
+	strbuf_reset(out);
+	b64_encode(out, h, TLOG_HASH_LEN);
+}
+
+/*
+ * docs/protocol.md's tree vectors (section "The log as a Merkle tree"), computed from the
+ * section 18 payloads by Node's crypto and checked by Go's sumdb/tlog and sumdb/note when they
+ * were written: this C code must give the same leaves, root, proofs and signed note.
+ */
+static void
+test_doc_vectors(void **state)
+{
+	struct strbuf doc = STRBUF_INIT, p1 = STRBUF_INIT, p2 = STRBUF_INIT, text = STRBUF_INIT;
+	struct strbuf note = STRBUF_INIT;
+	tlog_hash l[2], root;
+	static const unsigned char seed[32] = {0x9d, 0x61, 0xb1, 0x9d, 0xef, 0xfd, 0x5a, 0x60,
+					       0xba, 0x84, 0x4a, 0xf4, 0x92, 0xec, 0x2c, 0xc4,
+					       0x44, 0x49, 0xc5, 0x69, 0x7b, 0x32, 0x69, 0x19,
+					       0x70, 0x3b, 0xac, 0x03, 0x1c, 0xae, 0x7f, 0x60};
+	const char *name = "baladiya.example.dz/baladiya/official";
+
+	(void)state;
+	assert_int_equal(strbuf_read_file(&doc, SOURCE_DIR "/docs/protocol.md"), 0);
+	doc_payload(&doc, 1, &p1);
+	doc_payload(&doc, 2, &p2);
+	assert_int_equal(p1.len, 558);
+	assert_int_equal(p2.len, 567);
+	tlog_leaf_hash(p1.buf, p1.len, l[0]);
+	tlog_leaf_hash(p2.buf, p2.len, l[1]);
+	b64_of(l[0], &text);
+	assert_string_equal(text.buf, "/yCfmVBoFgZ7T9Vwj3XN4eYJbCqipDl5nilU9Z9ebvE=");
+	b64_of(l[1], &text);
+	assert_string_equal(text.buf, "skHQpEBgG8grxO/Tik+oWjH4fY2/BJ+HpcxdrlkQvgQ=");
+	tlog_tree_hash_of(C(l), 2, root);
+	b64_of(root, &text);
+	assert_string_equal(text.buf, "9XYPeNX9op01sGxH/DtG6UMgSQg9JCyGPkxurEam/gw=");
+	/* inclusion of #1 in the tree of 2 and consistency 1 -> 2 are both [leaf #2] */
+	assert_true(tlog_check_inclusion(C(&l[1]), 1, 2, root, 0, l[0]));
+	assert_true(tlog_check_consistency(C(&l[1]), 1, 1, l[0], 2, root));
+	/* the checkpoint, signed with the RFC 8032 TEST 1 key */
+	struct signing_key *key = signing_key_from_seed(seed);
+	struct tlog_checkpoint cp = {.size = 2};
+	assert_non_null(key);
+	snprintf(cp.origin, sizeof(cp.origin), "%s", name);
+	memcpy(cp.root, root, TLOG_HASH_LEN);
+	strbuf_reset(&text);
+	tlog_checkpoint_body(&cp, &text);
+	assert_int_equal(tlog_note_sign(text.buf, text.len, name, key, &note), 0);
+	assert_string_equal(note.buf,
+			    "baladiya.example.dz/baladiya/official\n2\n"
+			    "9XYPeNX9op01sGxH/DtG6UMgSQg9JCyGPkxurEam/gw=\n\n"
+			    "\xe2\x80\x94 baladiya.example.dz/baladiya/official "
+			    "DMWPK2xaFUYt5U55vdYQk2qva2eGFn+CteKL+NbgeB6itIVmFRgKhN0mC7eyAllMQqv2"
+			    "Nnv/mcL7EQ8PitvtWmV32QE=\n");
+	signing_key_free(key);
+	strbuf_release(&doc);
+	strbuf_release(&p1);
+	strbuf_release(&p2);
+	strbuf_release(&text);
+	strbuf_release(&note);
+}
+
 int
 main(void)
 {
@@ -403,6 +487,7 @@ main(void)
 		cmocka_unit_test(test_append_and_root),
 		cmocka_unit_test(test_inclusion),
 		cmocka_unit_test(test_consistency),
+		cmocka_unit_test(test_doc_vectors),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
