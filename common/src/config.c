@@ -191,6 +191,9 @@ static const struct config_def app_defs_template[] = {
 	 APP(tlog_checkpoint_min),
 	 "minutes between the signed checkpoints of this platform's log when it grew (the "
 	 "transparency log, docs/protocol.md)"},
+	{"BALADIYA_COSIGN_SECONDS", CONFIG_INT, "60", false, 1, 86400, APP(cosign_seconds),
+	 "how often, in seconds, the peer's latest checkpoint is checked and cosigned (also right "
+	 "after a catch-up)"},
 };
 
 const struct config_def *

@@ -188,6 +188,43 @@ perform(CURL *c, struct http_result *r)
 	return cc == CURLE_OK ? 0 : -1;
 }
 
+/* For the witness (witness.c): one GET or POST (body not NULL) of url with curl handle c;
+ * *status and the answer's body (at most max bytes). 0 when an HTTP answer came back. */
+int
+fed_http(void *curl, const char *url, const char *body, size_t len, const char *type, size_t max,
+	 long *status, struct strbuf *answer)
+{
+	CURL *c = curl;
+	struct http_result r = {.body = STRBUF_INIT};
+	struct curl_slist *hdrs = NULL;
+	result_reset(&r);
+	curl_easy_reset(c);
+	curl_common(c, &r, url);
+	if (body) {
+		char h[128];
+		snprintf(h, sizeof(h), "Content-Type: %s", type);
+		hdrs = curl_slist_append(hdrs, h);
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)len);
+	} else {
+		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+	}
+	int rc = perform(c, &r);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
+	curl_slist_free_all(hdrs);
+	*status = r.status;
+	if (rc < 0)
+		log_warn("%s: %s", url, r.error);
+	else if (r.body.len > max)
+		rc = -1;
+	else
+		strbuf_addbuf(answer, &r.body);
+	strbuf_release(&r.body);
+	curl_easy_reset(c);
+	return rc;
+}
+
 /* POST one envelope; fills r. Returns 0 when an HTTP answer came back. */
 static int
 post_envelope(CURL *c, const char *url, const struct fed_row *row, struct http_result *r)
@@ -475,29 +512,33 @@ rollback:
 	return rc;
 }
 
-/* Wait until a pull is asked for (fed_request_pull), PULL_EVERY_MS have passed, or stop. */
+/* Wait until a pull is asked for (fed_request_pull), PULL_EVERY_MS or the witness's interval
+ * have passed, or stop. */
 static void
 wait_for_pull_request(void)
 {
+	long every = PULL_EVERY_MS / 1000, cosign = fed.app->cfg.cosign_seconds;
 	pthread_mutex_lock(&fed.lock);
 	if (!fed.pull_requested && !stopping()) {
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += PULL_EVERY_MS / 1000;
+		until.tv_sec += cosign > 0 && cosign < every ? cosign : every;
 		pthread_cond_timedwait(&fed.cond, &fed.lock, &until);
 	}
 	fed.pull_requested = false;
 	pthread_mutex_unlock(&fed.lock);
 }
 
-/* Fetch and apply the peer's events, a batch at a time, until caught up or a fetch fails. */
-static void
+/* Fetch and apply the peer's events, a batch at a time, until caught up or a fetch fails;
+ * returns how many were applied. */
+static int
 pull_from_peer(struct worker *w)
 {
+	int total = 0;
 	for (;;) {
 		struct fed_peer peer;
 		if (db_fed_peer_get(&peer, false) <= 0)
-			return;
+			return total;
 		char *url = xasprintf("%s/federation/v1/events?after=%lld&limit=%d", peer.url,
 				      peer.applied_seq, PULL_BATCH);
 		result_reset(&w->r);
@@ -514,15 +555,17 @@ pull_from_peer(struct worker *w)
 			fed.pull_requested = true;
 			pthread_mutex_unlock(&fed.lock);
 			nap(backoff_ms(w->failures), -1);
-			return;
+			return total;
 		}
 		w->failures = 0;
 		int got = apply_batch(&peer, &w->r.body);
-		if (got > 0)
+		if (got > 0) {
 			log_info("caught up %d events from peer \"%s\"", got, peer.name);
+			total += got;
+		}
 		/* a short answer may be the byte cap, not the end: stop at an empty one */
 		if (got <= 0)
-			return;
+			return total;
 	}
 }
 
@@ -534,12 +577,19 @@ puller_main(void *arg)
 	(void)arg;
 	worker_init(&w);
 	fed_request_pull(); /* on start */
+	time_t last_round = 0;
 	while (!stopping()) {
 		wait_for_pull_request();
 		if (stopping())
 			break;
 		db_fed_webhook_ids_prune();
-		pull_from_peer(&w);
+		int got = pull_from_peer(&w);
+		/* the witness: right after a catch-up, and every BALADIYA_COSIGN_SECONDS */
+		time_t now = time(NULL);
+		if (got > 0 || now - last_round >= fed.app->cfg.cosign_seconds) {
+			last_round = now;
+			fed_witness_round(w.curl);
+		}
 	}
 	worker_release(&w);
 	return NULL;

@@ -121,6 +121,25 @@ int fed_revocation_parse(long long seq, json_t *data, const char **kid, long lon
 /* Write the peer's applied seq/hash when fed_accept changed them (before commit). */
 int fed_peer_save(struct fed_peer *peer);
 
+/* One HTTP exchange for the witness (delivery.c): a GET, or a POST of body[0..len) as type
+ * when body is not NULL, with the curl handle c; *status and at most max bytes of the answer
+ * appended to answer. 0 when an HTTP answer came back (any status), -1 (logged) when not. */
+int fed_http(void *c, const char *url, const char *body, size_t len, const char *type, size_t max,
+	     long *status, struct strbuf *answer);
+
+/* The witness's round (witness.c), on the puller's thread with its curl handle: fetch the
+ * peer's latest checkpoint, check it (signature, consistency, our copy's root), store it,
+ * cosign it, record that in our log and send the cosignature; raise an alarm on a fork or a
+ * rollback (docs/protocol.md, "Cosigning"). */
+void fed_witness_round(void *curl);
+
+/* A JSON error answer of the federation's endpoints: st, a stable code and a message
+ * (Retry-After: 5 with 503). */
+void fed_reply_code(struct request *req, enum status st, const char *code, const char *message);
+
+/* The applier of the peer's checkpoint.cosigned events (witness.c): their shape checked. */
+enum status fed_hook_cosigned(const struct hook_event *ev);
+
 int delivery_start(void);
 void delivery_stop(void);
 

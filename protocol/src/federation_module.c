@@ -9,6 +9,7 @@
 #include "common/check.h"
 #include "common/jobs.h"
 #include "common/log.h"
+#include "federation_internal.h"
 #include "protocol/db_federation.h"
 #include "protocol/tlog_service.h"
 
@@ -29,6 +30,7 @@ hook_profile(const struct hook_event *ev)
 
 static const struct hook federation_hooks[] = {
 	{"profile.updated", hook_profile},
+	{"checkpoint.cosigned", fed_hook_cosigned},
 	{NULL, NULL},
 };
 

@@ -18,8 +18,8 @@
 #include <string.h>
 #include <time.h>
 
-static void
-reply_code(struct request *req, enum status st, const char *code, const char *message)
+void
+fed_reply_code(struct request *req, enum status st, const char *code, const char *message)
 {
 	req->want_json = true;
 	if (st == STATUS_UNAVAILABLE)
@@ -38,27 +38,27 @@ fed_inbox_transport_ok(struct request *req, struct fed_peer *peer)
 	enum webhook_result wr;
 
 	if (have_peer < 0) {
-		reply_code(req, STATUS_UNAVAILABLE, "database_unavailable", "try again later");
+		fed_reply_code(req, STATUS_UNAVAILABLE, "database_unavailable", "try again later");
 		return false;
 	}
 	if (!have_peer) {
-		reply_code(req, STATUS_UNAUTHORIZED, "not_paired",
-			   "this platform has no paired peer");
+		fed_reply_code(req, STATUS_UNAUTHORIZED, "not_paired",
+			       "this platform has no paired peer");
 		return false;
 	}
 	wr = fed_verify_transport(
 		peer->name, http_header(req, "webhook-id"), http_header(req, "webhook-timestamp"),
 		http_header(req, "webhook-signature"), req->body.buf, req->body.len);
 	if (wr != WEBHOOK_OK) {
-		reply_code(req, webhook_result_status(wr), webhook_result_code(wr),
-			   "the delivery's webhook signature headers do not verify");
+		fed_reply_code(req, webhook_result_status(wr), webhook_result_code(wr),
+			       "the delivery's webhook signature headers do not verify");
 		return false;
 	}
 	/* one envelope is one line of the catch-up stream: no raw line breaks */
 	if (memchr(req->body.buf, '\n', req->body.len) ||
 	    memchr(req->body.buf, '\r', req->body.len)) {
-		reply_code(req, STATUS_INVALID, "malformed_envelope",
-			   "an envelope is compact JSON on one line");
+		fed_reply_code(req, STATUS_INVALID, "malformed_envelope",
+			       "an envelope is compact JSON on one line");
 		return false;
 	}
 	return true;
@@ -81,8 +81,8 @@ fed_inbox_store(struct request *req, struct fed_peer *peer, struct verified *v,
 		goto rollback;
 	if (seen) {
 		db_rollback();
-		reply_code(req, STATUS_INVALID, "replayed_request",
-			   "this webhook-id was already delivered");
+		fed_reply_code(req, STATUS_INVALID, "replayed_request",
+			       "this webhook-id was already delivered");
 		return -1;
 	}
 	if (db_fed_peer_get(peer, true) <= 0)
@@ -97,7 +97,7 @@ fed_inbox_store(struct request *req, struct fed_peer *peer, struct verified *v,
 rollback:
 	db_rollback();
 unavailable:
-	reply_code(req, STATUS_UNAVAILABLE, "database_unavailable", "try again later");
+	fed_reply_code(req, STATUS_UNAVAILABLE, "database_unavailable", "try again later");
 	return -1;
 }
 
@@ -157,12 +157,12 @@ fed_inbox_reply(struct request *req, enum accept_result r, const struct verified
 				    (json_int_t)peer->applied_seq));
 		break;
 	case ACCEPT_REVOKED:
-		reply_code(req, STATUS_UNAUTHORIZED, "revoked_key",
-			   "the event is signed only by keys revoked before it");
+		fed_reply_code(req, STATUS_UNAUTHORIZED, "revoked_key",
+			       "the event is signed only by keys revoked before it");
 		break;
 	default:
-		reply_code(req, STATUS_CONFLICT, "equivocation",
-			   "this seq is already stored with other content; evidence kept");
+		fed_reply_code(req, STATUS_CONFLICT, "equivocation",
+			       "this seq is already stored with other content; evidence kept");
 		break;
 	}
 }
@@ -181,7 +181,7 @@ api_federation_inbox(struct request *req)
 		return;
 	st = fed_verify_record(req->body.buf, req->body.len, peer.name, &v, &code);
 	if (st != STATUS_OK) {
-		reply_code(req, st, code, "the event envelope was refused");
+		fed_reply_code(req, st, code, "the event envelope was refused");
 		return;
 	}
 	if (fed_inbox_store(req, &peer, &v, &r) == 0)
@@ -202,20 +202,20 @@ api_federation_events(struct request *req)
 	if ((after_s && (*end || after < 0)) || limit < 1 || limit > 1000 ||
 	    (limit_s && strspn(limit_s, "0123456789") != strlen(limit_s)) ||
 	    (after_s && strspn(after_s, "0123456789") != strlen(after_s))) {
-		reply_code(req, STATUS_INVALID, "invalid_range",
-			   "after must be a seq >= 0 and limit 1..1000");
+		fed_reply_code(req, STATUS_INVALID, "invalid_range",
+			       "after must be a seq >= 0 and limit 1..1000");
 		return;
 	}
 	if (!origin)
 		origin = fed.self;
 	if (!event_origin_is_valid(origin)) {
-		reply_code(req, STATUS_INVALID, "invalid_origin", "unknown origin");
+		fed_reply_code(req, STATUS_INVALID, "invalid_origin", "unknown origin");
 		return;
 	}
 	struct fed_row *rows = NULL;
 	size_t nr = 0, alloc = 0;
 	if (db_fed_events_after(origin, after, (int)limit, &rows, &nr, &alloc) < 0) {
-		reply_code(req, STATUS_UNAVAILABLE, "database_unavailable", "try again later");
+		fed_reply_code(req, STATUS_UNAVAILABLE, "database_unavailable", "try again later");
 		return;
 	}
 	/* at most limit lines, and none after the first that would pass the byte cap */
@@ -238,7 +238,7 @@ api_federation_keys(struct request *req)
 {
 	json_t *list = db_fed_keys(fed.self);
 	if (!list) {
-		reply_code(req, STATUS_UNAVAILABLE, "database_unavailable", "try again later");
+		fed_reply_code(req, STATUS_UNAVAILABLE, "database_unavailable", "try again later");
 		return;
 	}
 	json_t *keys = json_array();

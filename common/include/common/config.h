@@ -67,6 +67,7 @@ struct app_config {
 	long heavy_queue;            /* its waiting slots */
 	long body_memory_mib;
 	long tlog_checkpoint_min; /* a signed checkpoint of the own log at least this often */
+	long cosign_seconds; /* the witness's round: the peer's checkpoint checked and cosigned */
 };
 
 /* The definitions of struct app_config for a side: default port 8080 or 8081, data dir. */

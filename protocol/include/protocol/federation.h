@@ -40,6 +40,10 @@ void page_federation_retry(struct request *req);
 /* The public audit page (page_audit.c) and the hourly job that audits both logs for it. */
 void page_audit(struct request *req);
 int federation_audit_run(struct app *app);
+void api_federation_cosignature(struct request *req);
+
+/* A cosignature's body: {"origin", "size", "cosignature"} (docs/protocol.md, "Cosigning"). */
+#define COSIGNATURE_BODY_MAX 4096
 
 /* A catch-up answer's byte cap: lines after the first stop before passing it. */
 #define FEDERATION_EVENTS_MAX_BYTES (2 * 1024 * 1024)
@@ -53,6 +57,8 @@ int federation_audit_run(struct app *app);
 	 FEDERATION_INBOX_MAX, "federation_inbox"}, \
 	{"GET", "/federation/v1/events", api_federation_events, ROUTE_API, 0, "federation_events"}, \
 	{"GET", "/.well-known/baladiya-keys", api_federation_keys, ROUTE_API, 0, "federation_keys"}, \
+	{"POST", "/federation/v1/cosignature", api_federation_cosignature, \
+	 ROUTE_RAW_BODY | ROUTE_API, COSIGNATURE_BODY_MAX, "federation_cosignature"}, \
 	{"GET", "/staff/federation", page_federation_status, ROUTE_STAFF | ROUTE_JSON_TWIN, 0, \
 	 "federation_status"}, \
 	{"POST", "/staff/federation/retry", page_federation_retry, ROUTE_STAFF, 4096, \

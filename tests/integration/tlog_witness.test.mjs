@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+// The witness (docs/protocol.md, "Cosigning"), on a real pair: after events both ways and a
+// checkpoint by each side, each side's checkpoint carries the other's cosignature, checked with
+// Node's crypto (Ed25519 over the tlog-cosignature message) and with Go's sumdb/note
+// (tests/tlog/note_check); each side records checkpoint.cosigned in its own log, and the peer
+// stores it as a known type. Then citizen sees official through a proxy that serves forged
+// checkpoints signed with official's real key: one of the same size with another root (a fork)
+// and one smaller than the one cosigned (a rollback) each raise an alarm on citizen's status
+// page with both signed notes as evidence, and neither is cosigned. Last, hostile bodies on
+// POST /federation/v1/cosignature get a 4xx with a stable code and store nothing.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort, ROOT } from '../lib/harness.mjs';
+import { cliFor, waitFor } from '../lib/http.mjs';
+import {
+	emitNews, federationStatus, readLog, signingKey, staffClient, startFederatedPair,
+	startProxy, waitForMirror,
+} from '../lib/federation.mjs';
+
+const DASH = '\u2014 ';
+
+/** {body, sigs: [{name, blob (Buffer), line}]} of a signed note. */
+function parseNote(text) {
+	const split = text.lastIndexOf('\n\n');
+	assert.ok(split > 0, `not a note: ${text}`);
+	const body = text.slice(0, split + 1);
+	const sigs = text.slice(split + 2).split('\n').filter(Boolean).map((line) => {
+		assert.ok(line.startsWith(DASH), line);
+		const [name, b64] = line.slice(DASH.length).split(' ');
+		return { name, blob: Buffer.from(b64, 'base64'), line: `${line}\n` };
+	});
+	const [origin, size, root] = body.split('\n');
+	return { body, sigs, origin, size: Number(size), root };
+}
+
+function rawPublic(srv) {
+	const jwk = crypto.createPublicKey(signingKey(srv)).export({ format: 'jwk' });
+	return Buffer.from(jwk.x, 'base64url');
+}
+
+function keyHash(name, type, pub) {
+	return crypto.createHash('sha256')
+		.update(Buffer.concat([Buffer.from(`${name}\n`), Buffer.from([type]), pub])).digest()
+		.subarray(0, 4);
+}
+
+/** A checkpoint note signed by srv's real key, as a dishonest origin would make one. */
+function forgeNote(srv, origin, size, root) {
+	const body = `${origin}\n${size}\n${root.toString('base64')}\n`;
+	const sig = crypto.sign(null, Buffer.from(body), signingKey(srv));
+	const blob = Buffer.concat([keyHash(origin, 0x01, rawPublic(srv)), sig]);
+	return `${body}\n${DASH}${origin} ${blob.toString('base64')}\n`;
+}
+
+/** Checks the cosignature by witness srv (name) on note with Node's crypto; returns its time. */
+function verifyCosignature(note, name, srv) {
+	const n = parseNote(note);
+	const sig = n.sigs.find((s) => s.name === name);
+	assert.ok(sig, `no cosignature by ${name} on\n${note}`);
+	assert.equal(sig.blob.length, 4 + 8 + 64);
+	assert.deepEqual(sig.blob.subarray(0, 4), keyHash(name, 0x04, rawPublic(srv)));
+	const t = sig.blob.readBigUInt64BE(4);
+	const msg = Buffer.from(`cosignature/v1\ntime ${t}\n${n.body}`);
+	assert.ok(crypto.verify(null, msg, crypto.createPublicKey(signingKey(srv)),
+		sig.blob.subarray(12)), `the cosignature by ${name} does not verify`);
+	return Number(t);
+}
+
+/** tests/tlog/note_check (Go's sumdb/note) on note: resolves to {code, stdout, stderr}. */
+function goCheck(note, origin, originSrv, witness, witnessSrv) {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'baladiya-notecheck-'));
+	const file = path.join(dir, 'note');
+	writeFileSync(file, note);
+	const args = ['run', path.join(ROOT, 'tests/tlog/note_check/main.go'), '-note', file,
+		'-key', `${origin}+${rawPublic(originSrv).toString('base64')}`,
+		'-witness', `${witness}+${rawPublic(witnessSrv).toString('base64')}`];
+	return new Promise((resolve) => {
+		execFile('go', args, {
+			env: { PATH: process.env.PATH, GO111MODULE: 'off', GOPATH: '/usr/share/gocode',
+				GOCACHE: path.join(dir, 'cache'), HOME: dir, GOFLAGS: '' },
+			timeout: 240_000,
+		}, (err, stdout, stderr) => {
+			rmSync(dir, { recursive: true, force: true });
+			resolve({ code: err ? (err.code ?? 1) : 0, stdout, stderr });
+		});
+	});
+}
+
+async function checkpointOf(srv, origin = srv.side) {
+	const r = await fetch(`${srv.url}/federation/v1/checkpoint?origin=${origin}`);
+	return r.status === 200 ? r.text() : null;
+}
+
+async function issue(srv) {
+	const r = await cliFor(srv, ['tlog', 'checkpoint'], { env: { BALADIYA_PUBLIC_URL: srv.url } });
+	assert.equal(r.code, 0, r.stderr);
+}
+
+const sql = (srv, q) => srv.cluster.psql(q, { database: srv.database });
+
+describe('the witness: cosigned checkpoints, fork and rollback alarms', () => {
+	let pair;
+	let official;
+	let citizen;
+	let oAdmin;
+	let cAdmin;
+	let proxy;
+	let forged = null; // the note the proxy serves citizen as official's checkpoint
+	const cosignaturesSeen = []; // cosignature POSTs from citizen to official, through the proxy
+	let oName;
+	let cName;
+	let cosignedSize;
+
+	before(async () => {
+		const op = await freePort();
+		proxy = await startProxy(`http://127.0.0.1:${op}`, {
+			intercept: async (req) => {
+				if (req.method === 'POST' && req.url.startsWith('/federation/v1/cosignature')) {
+					cosignaturesSeen.push(JSON.parse(req.body.toString()));
+				}
+				if (forged && req.method === 'GET' && req.url.startsWith('/federation/v1/checkpoint')) {
+					return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' },
+						body: forged };
+				}
+				return null;
+			},
+		});
+		const env = { BALADIYA_COSIGN_SECONDS: '1' };
+		pair = await startFederatedPair({
+			official: { port: op, env }, citizen: { env }, officialUrlForCitizen: proxy.url,
+		});
+		({ official, citizen } = pair);
+		[oAdmin, cAdmin] = await Promise.all([staffClient(official), staffClient(citizen)]);
+		oName = `127.0.0.1:${new URL(official.url).port}/baladiya/official`;
+		cName = `127.0.0.1:${new URL(citizen.url).port}/baladiya/citizen`;
+	});
+
+	after(async () => {
+		await pair?.stop();
+		await proxy?.close();
+	});
+
+	test('after events both ways, each checkpoint carries the other side\'s valid cosignature', async () => {
+		await emitNews(oAdmin, 3, 'Témoin');
+		await waitForMirror(official, citizen);
+		await waitForMirror(citizen, official); // citizen's profile.updated at least
+		const issued = (await readLog(official)).length;
+		await issue(official);
+		await issue(citizen);
+		let oNote;
+		let cNote;
+		await waitFor(async () => {
+			oNote = await checkpointOf(official);
+			cNote = await checkpointOf(citizen);
+			return oNote && cNote && parseNote(oNote).sigs.some((s) => s.name === cName) &&
+				parseNote(cNote).sigs.some((s) => s.name === oName);
+		}, { timeoutMs: 60_000, what: 'both checkpoints cosigned by the peer' });
+		const o = parseNote(oNote);
+		assert.equal(o.origin, oName);
+		// (official's log may since have grown by its own checkpoint.cosigned)
+		assert.ok(o.size >= issued, `checkpoint of ${o.size} events, ${issued} were there`);
+		cosignedSize = o.size;
+		const t = verifyCosignature(oNote, cName, citizen);
+		assert.ok(Math.abs(t - Date.now() / 1000) < 300, `cosignature time ${t}`);
+		verifyCosignature(cNote, oName, official);
+		// a cosignature by the wrong key does not pass for one
+		assert.throws(() => verifyCosignature(oNote, cName, official));
+
+		// Go's sumdb/note: official's signature and citizen's cosignature, and the reverse
+		const g1 = await goCheck(oNote, oName, official, cName, citizen);
+		assert.equal(g1.code, 0, g1.stderr);
+		assert.equal(JSON.parse(g1.stdout).size, o.size);
+		const g2 = await goCheck(cNote, cName, citizen, oName, official);
+		assert.equal(g2.code, 0, g2.stderr);
+		// and it refuses a note whose cosignature is by someone else's key
+		const g3 = await goCheck(oNote, oName, official, cName, official);
+		assert.notEqual(g3.code, 0);
+	});
+
+	test('each side records checkpoint.cosigned in its own log; the peer stores it as a known type', async () => {
+		const cLog = await readLog(citizen);
+		const rec = cLog.find((e) => e.type === 'checkpoint.cosigned' &&
+			e.data.origin === 'official' && e.data.size === cosignedSize);
+		assert.ok(rec, 'citizen did not record its cosignature of official\'s checkpoint');
+		const o = parseNote(await checkpointOf(official));
+		assert.equal(rec.data.root, o.root);
+		assert.equal(rec.data.time, verifyCosignature(await checkpointOf(official), cName, citizen));
+		assert.deepEqual(Object.keys(rec.data).sort(), ['origin', 'root', 'size', 'time']);
+		assert.ok((await readLog(official)).some((e) => e.type === 'checkpoint.cosigned' &&
+			e.data.origin === 'citizen'), 'official did not record its cosignature');
+		await waitForMirror(citizen, official);
+		const flagged = await sql(official,
+			"SELECT count(*) FROM fed_events WHERE origin = 'citizen' AND type = 'checkpoint.cosigned' AND flag IS NOT NULL");
+		assert.equal(flagged.trim(), '0');
+		assert.equal((await federationStatus(oAdmin)).peer.flagged, 0);
+	});
+
+	test('a fork (same size, another root, official\'s real key) raises an alarm with both notes, never cosigned', async () => {
+		const stored = (await sql(citizen,
+			`SELECT note FROM tlog_checkpoints WHERE origin = 'official' AND size = ${cosignedSize}`)).trim();
+		assert.ok(stored.startsWith(oName));
+		const events = (await readLog(citizen)).filter((e) => e.type === 'checkpoint.cosigned').length;
+		const posts = cosignaturesSeen.length;
+		forged = forgeNote(official, oName, cosignedSize, crypto.randomBytes(32));
+		await waitFor(async () => (await federationStatus(cAdmin)).alarms
+			.some((a) => a.kind === 'fork' && a.origin === 'official' && a.seq === cosignedSize),
+		{ timeoutMs: 30_000, what: 'a fork alarm on citizen\'s status page' });
+		const ev = JSON.parse((await sql(citizen,
+			"SELECT evidence FROM fed_alarms WHERE kind = 'fork' AND origin = 'official'")).trim());
+		assert.equal(ev.later, forged);
+		assert.equal(`${ev.earlier}\n`.trim(), stored.trim());
+		// the page shows it too (HTML, the alarm's kind)
+		const page = await cAdmin.get('/staff/federation');
+		assert.equal(page.status, 200);
+		assert.match(page.body, /fork/);
+		// not cosigned: no stored checkpoint with that root, no event, no cosignature sent
+		const root = parseNote(forged).root;
+		assert.equal((await sql(citizen,
+			`SELECT count(*) FROM tlog_checkpoints WHERE origin = 'official' AND encode(root, 'base64') = '${root}'`)).trim(), '0');
+		assert.equal((await readLog(citizen)).filter((e) => e.type === 'checkpoint.cosigned').length, events);
+		assert.equal(cosignaturesSeen.length, posts, 'a cosignature was sent after the fork');
+	});
+
+	test('a rollback (smaller than the one cosigned, official\'s real key) raises an alarm, never cosigned', async () => {
+		const events = (await readLog(citizen)).filter((e) => e.type === 'checkpoint.cosigned').length;
+		const small = cosignedSize - 1;
+		forged = forgeNote(official, oName, small, crypto.randomBytes(32));
+		await waitFor(async () => (await federationStatus(cAdmin)).alarms
+			.some((a) => a.kind === 'rollback' && a.origin === 'official' && a.seq === small),
+		{ timeoutMs: 30_000, what: 'a rollback alarm on citizen\'s status page' });
+		const ev = JSON.parse((await sql(citizen,
+			"SELECT evidence FROM fed_alarms WHERE kind = 'rollback' AND origin = 'official'")).trim());
+		assert.equal(ev.later, forged);
+		assert.ok(ev.earlier.startsWith(`${oName}\n${cosignedSize}\n`));
+		assert.equal((await sql(citizen,
+			`SELECT count(*) FROM tlog_checkpoints WHERE origin = 'official' AND size = ${small}`)).trim(), '0');
+		assert.equal((await readLog(citizen)).filter((e) => e.type === 'checkpoint.cosigned').length, events);
+		forged = null;
+	});
+
+	test('hostile cosignature bodies get a 4xx with a stable code and store nothing', async () => {
+		const note = await checkpointOf(official);
+		const real = parseNote(note).sigs.find((s) => s.name === cName).line;
+		const size = parseNote(note).size;
+		const count = async () => (await sql(official, 'SELECT count(*) FROM tlog_cosignatures')).trim();
+		const before = await count();
+		const post = async (body) => {
+			const r = await fetch(`${official.url}/federation/v1/cosignature`, {
+				method: 'POST', headers: { 'content-type': 'application/json' },
+				body: typeof body === 'string' ? body : JSON.stringify(body),
+			});
+			return { status: r.status, code: (await r.json().catch(() => ({}))).error?.code };
+		};
+		// the genuine one again: accepted, already there
+		assert.deepEqual(await post({ origin: 'official', size, cosignature: real }),
+			{ status: 200, code: undefined });
+		const blob = Buffer.from(real.slice(DASH.length + cName.length + 1).trim(), 'base64');
+		blob[20] ^= 1;
+		const badSig = `${DASH}${cName} ${blob.toString('base64')}\n`;
+		const cases = [
+			[{ origin: 'official', size, cosignature: badSig }, 400, 'bad_cosignature'],
+			[{ origin: 'official', size, cosignature: real.replace(cName, 'evil.example/baladiya/intruder') },
+				403, 'unknown_witness'],
+			[{ origin: 'official', size: size + 1000, cosignature: real }, 404, 'unknown_checkpoint'],
+			[{ origin: 'citizen', size, cosignature: real }, 404, 'unknown_checkpoint'],
+			[{ origin: 'official', size, cosignature: real, extra: 1 }, 400, 'malformed_cosignature'],
+			[{ origin: 'official', size: -1, cosignature: real }, 400, 'malformed_cosignature'],
+			[{ origin: 'official', size, cosignature: real + real }, 400, 'malformed_cosignature'],
+			['not json', 400, 'malformed_cosignature'],
+			[{ origin: 'official', size, cosignature: real, pad: 'x'.repeat(5000) }, 413, 'payload_too_large'],
+		];
+		for (const [body, status, code] of cases) {
+			const r = await post(body);
+			assert.deepEqual(r, { status, code }, JSON.stringify(body).slice(0, 200));
+		}
+		assert.equal(await count(), before);
+	});
+});
