@@ -663,24 +663,6 @@ compare_copies(struct audit *a, const struct copy *o, const struct copy *m)
 
 /* ---- checkpoints ---- */
 
-/* The copy of origin's log to check a checkpoint of size against: the origin's own copy when it
- * holds that many events, else the longest copy that does; NULL when none does. */
-static const struct copy *
-covering_copy(const struct audit *a, const char *origin, long long size)
-{
-	const struct copy *best = NULL;
-	for (size_t i = 0; i < a->ncopies; i++) {
-		const struct copy *c = &a->copies[i];
-		if (strcmp(c->origin, origin) != 0 || c->n < size)
-			continue;
-		if (strcmp(c->holder, origin) == 0)
-			return c;
-		if (!best || c->n > best->n)
-			best = c;
-	}
-	return best;
-}
-
 /* The copy by which origin's keys were followed: its own, else any. */
 static const struct copy *
 key_copy(const struct audit *a, const char *origin)
@@ -813,20 +795,24 @@ check_checkpoints(struct audit *a)
 		if (!c->signed_ok)
 			continue;
 		find_cosignatures(a, c);
-		const struct copy *log = covering_copy(a, c->origin, c->cp.size);
+		/* the tree of any copy that holds size events: a copy altered since is reported by
+		 * the line checks, the checkpoint is a fork only when no copy has its root */
 		c->matches = -1;
-		if (!log) {
+		for (size_t j = 0; j < a->ncopies && c->matches != 1; j++) {
+			const struct copy *log = &a->copies[j];
+			if (strcmp(log->origin, c->origin) != 0 || log->n < c->cp.size)
+				continue;
+			tlog_hash root;
+			tlog_tree_hash_of((const tlog_hash *)log->leaves, c->cp.size, root);
+			c->matches = memcmp(root, c->cp.root, TLOG_HASH_LEN) == 0;
+		}
+		if (c->matches < 0)
 			problem(a, NULL, c->origin, cp_holder(c), c->cp.size, "rolled_back",
 				json_pack("{s:o}", "note", note_json(c)),
 				"%s signed a checkpoint of %lld events%s, but no copy of its log "
 				"holds that many: the log was rolled back (or events withheld)",
 				c->origin, c->cp.size,
 				c->holder[0] ? "" : " (seen on an earlier run)");
-			continue;
-		}
-		tlog_hash root;
-		tlog_tree_hash_of((const tlog_hash *)log->leaves, c->cp.size, root);
-		c->matches = memcmp(root, c->cp.root, TLOG_HASH_LEN) == 0;
 	}
 	for (size_t i = 0; i < a->ncps; i++) {
 		const struct checkpoint *c = &a->cps[i];

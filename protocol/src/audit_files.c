@@ -197,6 +197,24 @@ audit_fetch(const char *url_a, const char *url_b, const char *dir, struct strbuf
 		strbuf_addf(err, "both servers say they are %s", origins[0]);
 		goto out;
 	}
+	/* the checkpoints first, so that the logs fetched next cover them (a server without a
+	 * transparency log answers 404: none) */
+	for (int i = 0; i < 2; i++)
+		for (int j = 0; j < 2; j++) {
+			char *url = xasprintf("%s/federation/v1/checkpoint?origin=%s", bases[i],
+					      origins[j]);
+			int got = http_get_opt(url, &body, true, err);
+			free(url);
+			if (got < 0)
+				goto out;
+			char *path =
+				xasprintf("%s/%s/checkpoint-%s.txt", dir, origins[i], origins[j]);
+			int w = got == 0 && body.len ? write_file(path, body.buf, body.len, err)
+						     : 0;
+			free(path);
+			if (w < 0)
+				goto out;
+		}
 	for (int i = 0; i < 2; i++)
 		for (int j = 0; j < 2; j++) {
 			char *path =

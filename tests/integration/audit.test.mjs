@@ -16,7 +16,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BUILD_DIR, tempDir } from '../lib/harness.mjs';
 import {
@@ -104,7 +104,8 @@ function copyOfFetched(name) {
 
 describe('baladiya-audit', () => {
 	before(async () => {
-		pair = await startLinkedPair();
+		const env = { BALADIYA_COSIGN_SECONDS: '1' };
+		pair = await startLinkedPair({ official: { env }, citizen: { env } });
 		const { official, citizen } = pair;
 		const agent = await staffClient(official);
 		kidA = await fingerprint(official);
@@ -130,6 +131,21 @@ describe('baladiya-audit', () => {
 		const moderator = await signedIn(citizen, 'moderator', 'moderatrice');
 		assert.equal((await moderator.post(`/staff/reports/${ref}/hide`, { reason })).status, 303);
 
+		await waitForMirror(official, citizen);
+		await waitForMirror(citizen, official);
+		// each signs a checkpoint of its log; each cosigns the other's (and logs that it did)
+		for (const srv of [official, citizen]) {
+			const c = await cliFor(srv, ['tlog', 'checkpoint'], { env: { BALADIYA_PUBLIC_URL: srv.url } });
+			assert.equal(c.code, 0, c.stderr);
+		}
+		await waitFor(async () => {
+			for (const srv of [official, citizen]) {
+				const r = await fetch(`${srv.url}/federation/v1/checkpoint?origin=${srv.side}`);
+				if (r.status !== 200 || (await r.text()).split('\n— ').length < 3) return false;
+				if (!(await readLog(srv)).some((e) => e.type === 'checkpoint.cosigned')) return false;
+			}
+			return true;
+		}, { what: 'both checkpoints cosigned', timeoutMs: 30_000 });
 		logs = {
 			official: await waitForMirror(official, citizen),
 			citizen: await waitForMirror(citizen, official),
@@ -180,6 +196,21 @@ describe('baladiya-audit', () => {
 			assert.deepEqual(fields.map((w) => w.field).sort(), ['description', 'photos', 'place', 'title']);
 			assert.ok(fields.every((w) => w.reason === reason));
 		}
+		// the checkpoints both platforms serve (each signs its own log's; the peer cosigns):
+		// signed, and their roots are the tree hashes Node computes from the payloads
+		assert.ok(report.checkpoints.length >= 2, JSON.stringify(report.checkpoints));
+		for (const c of report.checkpoints) {
+			assert.equal(c.signed, true);
+			assert.equal(c.root_matches, true);
+			assert.match(c.name, new RegExp(`^127\\.0\\.0\\.1:\\d+/baladiya/${c.origin}$`));
+			assert.ok(c.size >= 1 && c.size <= logs[c.origin].length);
+			const leaves = logs[c.origin].slice(0, c.size).map((e) => leafHash(e.payload));
+			assert.equal(c.root, treeHash(leaves).toString('base64'));
+			if (c.holder === c.origin) {
+				assert.deepEqual(c.cosigned_by.map((w) => w.origin), [c.origin === 'official' ? 'citizen' : 'official']);
+			}
+		}
+		assert.deepEqual([...new Set(report.checkpoints.map((c) => c.origin))].sort(), ['citizen', 'official']);
 		// the outside verifier agrees: every signature of both copies, through the rotation
 		for (const side of ['official', 'citizen']) {
 			const keys = await publishedKeys(pair[side]);
@@ -301,6 +332,7 @@ describe('baladiya-audit', () => {
 
 	test('checkpoints: signed, cosigned and matching the logs → 0; a forked one and a rolled-back log → 1', async () => {
 		const dir = copyOfFetched('checkpoints');
+		rmSync(path.join(dir, 'state.json'), { force: true }); // the real checkpoints seen: not these
 		const keys = { official: signingKey(pair.official), citizen: signingKey(pair.citizen) };
 		const leavesOf = (origin) => lines(path.join(dir, origin, `events-${origin}.ndjson`))
 			.map((l) => leafHash(parseRecord(l).payload));
