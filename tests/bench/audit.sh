@@ -40,7 +40,9 @@ if [ "$BENCH_BUILD" = 1 ]; then
 fi
 AUDIT=$BENCH_BUILD_DIR/protocol/baladiya-audit
 GEN=$BENCH_BUILD_DIR/protocol/audit_bench_gen
-[ -x "$AUDIT" ] && [ -x "$GEN" ] || die "$AUDIT or $GEN is missing (build the release preset)"
+if [ ! -x "$AUDIT" ] || [ ! -x "$GEN" ]; then
+	die "$AUDIT or $GEN is missing (build the release preset)"
+fi
 
 # time_v FILE KEY: a figure from /usr/bin/time -v's report
 time_v() { sed -n "s/^[[:space:]]*$2: //p" "$1" | head -n 1; }
@@ -83,4 +85,7 @@ printf 'bare, per CPU-second: Ed25519 verify %s/s, SHA-256 of 700 bytes %s/s, SH
 printf '  the signatures alone: %s CPU-seconds (%s records / Ed25519 rate)\n' \
 	"$(r1 "$RECORDS / ${RATE[ed25519_verify_per_s]}")" "$RECORDS"
 printf 'idle before measuring: %s%%\n' "$IDLE_BEFORE"
-[ "$rc" = 0 ] && [ "$OK" -ge 1 ] || { warn "the audit did not find the generated logs good"; exit 1; }
+if [ "$rc" != 0 ] || [ "$OK" -lt 1 ]; then
+	warn "the audit did not find the generated logs good"
+	exit 1
+fi
