@@ -107,6 +107,20 @@ db_fed_event_hash(const char *origin, long long seq, char hash[65])
 	return found;
 }
 
+long long
+db_fed_events_not_of_type(const char *origin, long long after, long long upto, const char *type)
+{
+	char a[24], u[24];
+	PGresult *res = db_exec("SELECT count(*) FROM fed_events WHERE origin = $1 AND seq > $2"
+				" AND seq <= $3 AND type <> $4",
+				DB_PARAMS(origin, LL(a, after), LL(u, upto), type));
+	if (!res)
+		return -1;
+	long long n = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return n;
+}
+
 int
 db_fed_events_after(const char *origin, long long after, int limit, struct fed_row **rows,
 		    size_t *nr, size_t *alloc)

@@ -159,7 +159,8 @@ proof_size(struct request *req, const char *origin, long long *size, bool *expli
 			     "no checkpoint of that log yet");
 		return -1;
 	}
-	return 0;
+	/* the peer's checkpoint may be ahead of the copy held here */
+	return size_known(req, origin, *size) ? 0 : -1;
 }
 
 static void
@@ -265,62 +266,6 @@ api_tlog_consistency(struct request *req)
 	send_proof(req, body, true);
 }
 
-/*
- * A C2SP tlog-tiles hash tile path after the origin: "<L>/<N>[.p/<W>]", N in groups of three
- * digits, all but the last prefixed with "x" (no leading zero group). 0, or -1.
- */
-static int
-parse_tile(const char *path, int *level, long long *index, int *width)
-{
-	const char *p = path, *slash = strchr(p, '/');
-	char digits[8];
-	struct strbuf sb = STRBUF_INIT;
-	long long l, n = 0;
-	const char *part;
-	size_t npath;
-	int rc = -1;
-
-	if (!slash || slash - p > 2)
-		return -1;
-	memcpy(digits, p, (size_t)(slash - p));
-	digits[slash - p] = '\0';
-	if (parse_count(digits, &l) < 0 || l > 6)
-		return -1;
-	p = slash + 1;
-	part = strstr(p, ".p/");
-	npath = part ? (size_t)(part - p) : strlen(p);
-	*width = 256;
-	if (part) {
-		long long w;
-		if (parse_count(part + 3, &w) < 0 || w < 1 || w > 255)
-			return -1;
-		*width = (int)w;
-	}
-	for (size_t i = 0; i < npath; i++) {
-		if (p[i] >= '0' && p[i] <= '9') {
-			if (n > 100000000000000LL)
-				return -1;
-			n = n * 10 + (p[i] - '0');
-		}
-	}
-	/* the one way Go's tlog and C2SP write N */
-	long long groups[8], m = n;
-	int ng = 0;
-	do {
-		groups[ng++] = m % 1000;
-		m /= 1000;
-	} while (m > 0 && ng < 8);
-	for (int i = ng - 1; i >= 0; i--)
-		strbuf_addf(&sb, i ? "x%03lld/" : "%03lld", groups[i]);
-	if (sb.len == npath && memcmp(sb.buf, p, npath) == 0) {
-		*level = (int)l;
-		*index = n;
-		rc = 0;
-	}
-	strbuf_release(&sb);
-	return rc;
-}
-
 void
 api_tlog_tile(struct request *req)
 {
@@ -332,7 +277,7 @@ api_tlog_tile(struct request *req)
 
 	if (!origin)
 		return;
-	if (!rest || parse_tile(rest, &level, &index, &width) < 0) {
+	if (!rest || tlog_tile_parse(rest, &level, &index, &width) < 0) {
 		fail(req, STATUS_INVALID, "invalid_tile",
 		     "a tile is <L>/<N>[.p/<W>] (C2SP tlog-tiles)");
 		return;

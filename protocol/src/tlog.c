@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -391,4 +392,65 @@ tlog_check_consistency(const tlog_hash *proof, size_t n, long long from, const t
 	}
 	return sn == 0 && memcmp(fr, from_root, TLOG_HASH_LEN) == 0 &&
 	       memcmp(sr, to_root, TLOG_HASH_LEN) == 0;
+}
+
+void
+tlog_tile_path(int level, long long index, int width, struct strbuf *out)
+{
+	long long groups[8], m = index;
+	int ng = 0;
+
+	strbuf_addf(out, "%d/", level);
+	do {
+		groups[ng++] = m % 1000;
+		m /= 1000;
+	} while (m > 0 && ng < 8);
+	for (int i = ng - 1; i >= 0; i--)
+		strbuf_addf(out, i ? "x%03lld/" : "%03lld", groups[i]);
+	if (width < 1 << TLOG_TILE_HEIGHT)
+		strbuf_addf(out, ".p/%d", width);
+}
+
+int
+tlog_tile_parse(const char *path, int *level, long long *index, int *width)
+{
+	long long n = 0, w = 1 << TLOG_TILE_HEIGHT;
+	const char *p = path, *partial;
+	struct strbuf again = STRBUF_INIT;
+	int l, rc;
+
+	if (*p < '0' || *p > '6' || p[1] != '/')
+		return -1;
+	l = *p - '0';
+	p += 2;
+	/* the numbers only; the one spelling is checked by writing the path again */
+	for (; *p && *p != '.'; p++) {
+		if (*p >= '0' && *p <= '9') {
+			if (n >= 100000000000000LL)
+				return -1;
+			n = n * 10 + (*p - '0');
+		}
+	}
+	partial = p;
+	if (*partial) {
+		if (strncmp(partial, ".p/", 3) != 0 || strlen(partial + 3) > 3)
+			return -1;
+		w = 0;
+		for (p = partial + 3; *p; p++) {
+			if (*p < '0' || *p > '9')
+				return -1;
+			w = w * 10 + (*p - '0');
+		}
+		if (w < 1 || w >= 1 << TLOG_TILE_HEIGHT)
+			return -1;
+	}
+	tlog_tile_path(l, n, (int)w, &again);
+	rc = strcmp(again.buf, path) == 0 ? 0 : -1;
+	strbuf_release(&again);
+	if (rc == 0) {
+		*level = l;
+		*index = n;
+		*width = (int)w;
+	}
+	return rc;
 }

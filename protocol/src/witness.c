@@ -228,28 +228,41 @@ check_our_copy(const struct fed_peer *peer, const struct tlog_checkpoint *cp, co
 	return -1;
 }
 
-/* Store cp (note sn) and our cosignature line, and emit checkpoint.cosigned, in one
- * transaction. */
+/*
+ * Store cp (note sn) and our cosignature line, and emit checkpoint.cosigned, in one transaction.
+ * Not emitted when everything the peer's log gained since the last checkpoint we cosigned (of
+ * psize, -1 none) is its own checkpoint.cosigned records: else two idle platforms would record
+ * each other's records forever, one checkpoint interval apart (docs/protocol.md §21.2).
+ */
 static int
-record_cosigned(const struct fed_peer *peer, const struct tlog_checkpoint *cp, const char *sn,
-		const char *name, const char *line, uint64_t t)
+record_cosigned(const struct fed_peer *peer, const struct tlog_checkpoint *cp, long long psize,
+		const char *sn, const char *name, const char *line, uint64_t t)
 {
-	struct strbuf root = STRBUF_INIT;
-	b64_encode(&root, cp->root, TLOG_HASH_LEN);
-	json_t *data = json_pack("{s:s, s:I, s:s, s:I}", "origin", peer->name, "size",
-				 (json_int_t)cp->size, "root", root.buf, "time", (json_int_t)t);
-	strbuf_release(&root);
-	if (db_begin() < 0) {
-		json_decref(data);
+	long long news = psize < 0 ? 1
+				   : db_fed_events_not_of_type(peer->name, psize, cp->size,
+							       "checkpoint.cosigned");
+	if (news < 0)
 		return -1;
-	}
+	if (db_begin() < 0)
+		return -1;
 	if (db_tlog_checkpoint_put(peer->name, cp->size, cp->root, sn) < 0 ||
-	    db_tlog_cosignature_put(peer->name, cp->size, name, line) < 0 ||
-	    outbox_emit("checkpoint.cosigned", NULL, data, NULL) != 0 || db_commit() < 0) {
-		db_rollback();
-		return -1;
+	    db_tlog_cosignature_put(peer->name, cp->size, name, line) < 0)
+		goto rollback;
+	if (news > 0) {
+		struct strbuf root = STRBUF_INIT;
+		b64_encode(&root, cp->root, TLOG_HASH_LEN);
+		json_t *data =
+			json_pack("{s:s, s:I, s:s, s:I}", "origin", peer->name, "size",
+				  (json_int_t)cp->size, "root", root.buf, "time", (json_int_t)t);
+		strbuf_release(&root);
+		if (outbox_emit("checkpoint.cosigned", NULL, data, NULL) != 0)
+			goto rollback;
 	}
-	return 0;
+	if (db_commit() == 0)
+		return 0;
+rollback:
+	db_rollback();
+	return -1;
 }
 
 void
@@ -310,7 +323,7 @@ fed_witness_round(void *curl)
 		goto out;
 	uint64_t t = (uint64_t)time(NULL);
 	if (tlog_cosign(got.buf, body_len, own.buf, fed.key, t, &line) < 0 ||
-	    record_cosigned(&peer, &cp, sn.buf, own.buf, line.buf, t) < 0) {
+	    record_cosigned(&peer, &cp, psize, sn.buf, own.buf, line.buf, t) < 0) {
 		log_warn("could not cosign the checkpoint %lld of peer \"%s\"", cp.size, peer.name);
 		goto out;
 	}

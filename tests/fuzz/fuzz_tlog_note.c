@@ -55,8 +55,8 @@ check_resign(const char *body, size_t body_len, const char *sigs, size_t sigs_le
 		FUZZ_CHECK(tlog_cosign(body, body_len, wname, key, 42, &note) == 0);
 		/* the first line by a name and key hash decides: ours comes first unless the
 		 * input holds a line with the same key hash (it cannot forge one) */
-		bool ok = tlog_cosignature_verify(note.buf, note.len, wname, signing_key_public(key),
-						  &t);
+		bool ok = tlog_cosignature_verify(note.buf, note.len, wname,
+						  signing_key_public(key), &t);
 		FUZZ_CHECK(!ok || t == 42);
 	}
 	strbuf_release(&note);
@@ -73,7 +73,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_checkpoint(note, size);
 	if (tlog_note_split(note, size, &body_len, &sigs, &sigs_len) < 0) {
 		FUZZ_CHECK(!tlog_note_verify(note, size, name, signing_key_public(key)));
-		FUZZ_CHECK(!tlog_cosignature_verify(note, size, wname, signing_key_public(key), &t));
+		FUZZ_CHECK(
+			!tlog_cosignature_verify(note, size, wname, signing_key_public(key), &t));
 		return 0;
 	}
 	FUZZ_CHECK(size <= TLOG_NOTE_MAX && body_len >= 1 && body_len < size);

@@ -132,6 +132,15 @@ describe('takedown', () => {
 		assert.ok(!needles.some((n) => created.payload.toString('utf8').includes(n)), 'the payload carries no content');
 		assert.equal(created.data.title, `Ordures devant chez ${MARKER}`, 'the record carries it, matching');
 
+		// the Merkle tree of citizen's log (protocol.md §20) on both sides, up to that event
+		const treeRoot = async (srv) => {
+			const u = `${srv.url}/federation/v1/proof/consistency?origin=citizen&from=${created.seq}&to=${created.seq}`;
+			await waitFor(async () => (await fetch(u)).status === 200, { what: `${srv.side}'s tree of citizen's log` });
+			return (await (await fetch(u)).json()).to_root;
+		};
+		const rootBefore = await treeRoot(pair.citizen);
+		assert.equal(await treeRoot(pair.official), rootBefore, 'both copies have the same tree');
+
 		// the moderator hides it, with a public reason
 		const reason = 'Donnée personnelle retirée';
 		const hid = await moderator.post(`/staff/reports/${ref}/hide`, { reason });
@@ -166,6 +175,8 @@ describe('takedown', () => {
 			assert.ok(Object.values(ev.withheld).every((w) => w === reason));
 			assert.equal(ev.hash, created.hash, 'the payload did not change');
 		}
+		// erasing committed content changes no leaf: the tree's root is the same on both sides
+		for (const srv of [pair.citizen, pair.official]) assert.equal(await treeRoot(srv), rootBefore, srv.side);
 	});
 
 	test('records whose content does not match its commitments are refused, and nothing is stored', async () => {

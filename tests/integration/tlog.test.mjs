@@ -4,7 +4,8 @@
 // Merkle tree"), checked by code the project did not write: a real pair emits and delivers
 // events, then Go's golang.org/x/mod/sumdb/tlog and sumdb/note (tests/tlog/verify/main.go, built
 // offline from Debian's GOPATH) verify the checkpoint note, inclusion proofs by seq and by hash,
-// consistency between checkpoints, the tiles, and the root recomputed from the payloads; and the
+// consistency between checkpoints (the daemon's own first one and two made by `tlog checkpoint`),
+// the tiles, and the root recomputed from the payloads; and the
 // same program must fail on a tampered payload byte, on altered proofs and on a checkpoint signed
 // by another key. Node's crypto verifies the note's Ed25519 signature too. The peer's copy of a
 // log has the same tree as the origin's, and bad requests get their documented error codes.
@@ -17,7 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../lib/harness.mjs';
-import { cliFor, waitFor } from '../lib/http.mjs';
+import { cliFor, sql, waitFor } from '../lib/http.mjs';
 import {
 	emitNews, publishedKeys, readLog, staffClient, startFederatedPair,
 } from '../lib/federation.mjs';
@@ -93,6 +94,7 @@ describe('the log as a Merkle tree, verified by Go\'s sumdb/tlog and sumdb/note'
 	let official;
 	let citizen;
 	const notes = [];
+	let first;
 	let log;
 	let vkey;
 	let name;
@@ -101,6 +103,11 @@ describe('the log as a Merkle tree, verified by Go\'s sumdb/tlog and sumdb/note'
 		const [p] = await Promise.all([startFederatedPair(), buildVerifier()]);
 		pair = p;
 		({ official, citizen } = pair);
+		// the daemon signs a first checkpoint by itself once its log is not empty (its profile)
+		first = await waitFor(async () => {
+			const r = await fetch(`${official.url}/federation/v1/checkpoint`);
+			return r.status === 200 && r.text();
+		}, { timeoutMs: 30_000, what: 'official\'s first checkpoint' });
 		const staff = await staffClient(official);
 		await emitNews(staff, 5, 'Arbre');
 		notes.push(await checkpoint(official));
@@ -150,14 +157,15 @@ describe('the log as a Merkle tree, verified by Go\'s sumdb/tlog and sumdb/note'
 		const input = {
 			base: official.url, origin: 'official', vkey,
 			payloads: log.map((e) => e.payload.toString('base64')),
-			old_notes: [notes[0]],
+			old_notes: [first, notes[0]],
 			inclusion: [{ seq: 1 }, { seq: 4 }, { seq: log.length }, { hash: log[2].hash },
 				{ hash: log[log.length - 2].hash }],
 		};
 		const r = await runVerifier(input);
 		assert.equal(r.code, 0, r.out);
 		assert.doesNotMatch(r.out, /FAIL/);
-		assert.equal((r.out.match(/^ok /gm) || []).length, 2 + 5 + 1 + 1, r.out);
+		assert.equal((r.out.match(/^ok /gm) || []).length, 2 + 5 + 2 + 1, r.out);
+		assert.ok(Number(first.split('\n')[1]) < Number(notes[0].split('\n')[1]), 'the daemon\'s own checkpoint came first');
 		assert.match(r.out, /consistency \d+ -> \d+/);
 	});
 
@@ -209,6 +217,20 @@ describe('the log as a Merkle tree, verified by Go\'s sumdb/tlog and sumdb/note'
 		assert.match(r.headers.get('cache-control'), /immutable/);
 	});
 
+	test('a tree lost (or made before the tree existed) is built again from the stored events', async () => {
+		const root = notes[1].split('\n')[2];
+		const size = Number(notes[1].split('\n')[1]);
+		await sql(official, "DELETE FROM tlog_hashes WHERE origin = 'official';"
+			+ " UPDATE tlog_trees SET size = 0 WHERE origin = 'official'");
+		// the daemon's thread notices within a second and rebuilds the same tree
+		await waitFor(async () => {
+			const r = await fetch(`${official.url}/federation/v1/proof/consistency?from=${size}&to=${size}`);
+			return r.status === 200 && (await r.json()).to_root === root;
+		}, { timeoutMs: 30_000, what: 'official to rebuild its tree' });
+		assert.equal(Number(await sql(official, "SELECT size FROM tlog_trees WHERE origin = 'official'")),
+			log.length);
+	});
+
 	test('bad requests get stable error codes', async () => {
 		const n = log.length;
 		const cases = [
@@ -237,6 +259,13 @@ describe('the log as a Merkle tree, verified by Go\'s sumdb/tlog and sumdb/note'
 			assert.equal(r.status, status, p);
 			assert.equal((await r.json()).error.code, code, p);
 		}
+		// a peer's checkpoint ahead of the copy held here: no proof at its size yet (not a 503)
+		await sql(official, "INSERT INTO tlog_checkpoints (origin, size, root, note)"
+			+ " VALUES ('citizen', 1000000, sha256(''), 'ahead')");
+		const ahead = await fetch(`${official.url}/federation/v1/proof/inclusion?origin=citizen&seq=1`);
+		assert.equal(ahead.status, 404);
+		assert.equal((await ahead.json()).error.code, 'unknown_size');
+		await sql(official, "DELETE FROM tlog_checkpoints WHERE note = 'ahead'");
 		// the partial tile of the leaves: each leaf hash, 32 bytes each
 		const r = await fetch(`${official.url}/federation/v1/tile/official/0/000.p/${n}`);
 		assert.equal(r.status, 200);

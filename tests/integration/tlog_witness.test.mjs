@@ -19,8 +19,8 @@ import path from 'node:path';
 import { freePort, ROOT } from '../lib/harness.mjs';
 import { cliFor, waitFor } from '../lib/http.mjs';
 import {
-	emitNews, federationStatus, readLog, signingKey, staffClient, startFederatedPair,
-	startProxy, waitForMirror,
+	adoptEvents, emitNews, federationStatus, forgeEvents, readLog, signingKey, staffClient,
+	startFederatedPair, startProxy, waitForMirror,
 } from '../lib/federation.mjs';
 
 const DASH = '\u2014 ';
@@ -244,6 +244,36 @@ describe('the witness: cosigned checkpoints, fork and rollback alarms', () => {
 		forged = null;
 	});
 
+	test('a checkpoint that only adds the peer\'s own cosigning records is cosigned, not recorded again', async () => {
+		const records = async (srv, origin) => (await readLog(srv))
+			.filter((e) => e.type === 'checkpoint.cosigned' && e.data.origin === origin).length;
+		// a real event of official: citizen cosigns official's checkpoint and records it ...
+		await emitNews(oAdmin, 1, 'Encore');
+		await waitForMirror(official, citizen);
+		const r0 = await records(citizen, 'official');
+		await issue(official);
+		await waitFor(async () => (await records(citizen, 'official')) === r0 + 1,
+			{ timeoutMs: 30_000, what: 'citizen to record its cosignature' });
+		// ... so citizen's log grew by that record only: official cosigns citizen's next
+		// checkpoint but does not record it (else each side would record the other's records
+		// forever, a checkpoint interval apart)
+		await waitForMirror(citizen, official);
+		const cLog = await readLog(citizen);
+		const before = await records(official, 'citizen');
+		const last = (await sql(official,
+			"SELECT max(size) FROM tlog_checkpoints WHERE origin = 'citizen'")).trim();
+		assert.ok(cLog.slice(Number(last)).length > 0 &&
+			cLog.slice(Number(last)).every((e) => e.type === 'checkpoint.cosigned'),
+		`citizen's log since official last cosigned it: ${cLog.slice(Number(last)).map((e) => e.type)}`);
+		await issue(citizen);
+		await waitFor(async () => {
+			const n = parseNote(await checkpointOf(citizen));
+			return n.size === cLog.length && n.sigs.some((x) => x.name === oName);
+		}, { timeoutMs: 30_000, what: 'citizen\'s new checkpoint cosigned by official' });
+		verifyCosignature(await checkpointOf(citizen), oName, official);
+		assert.equal(await records(official, 'citizen'), before);
+	});
+
 	test('hostile cosignature bodies get a 4xx with a stable code and store nothing', async () => {
 		const note = await checkpointOf(official);
 		const real = parseNote(note).sigs.find((s) => s.name === cName).line;
@@ -280,5 +310,22 @@ describe('the witness: cosigned checkpoints, fork and rollback alarms', () => {
 			assert.deepEqual(r, { status, code }, JSON.stringify(body).slice(0, 200));
 		}
 		assert.equal(await count(), before);
+	});
+
+	test('the peer\'s applier knows checkpoint.cosigned: a well-formed one applies, a malformed one is flagged invalid_data', async () => {
+		const cLog = await readLog(citizen);
+		const root = crypto.randomBytes(32).toString('base64');
+		const events = forgeEvents(cLog, 'citizen', [
+			{ type: 'checkpoint.cosigned', data: { origin: 'official', size: 3, root, time: 1796601600 } },
+			{ type: 'checkpoint.cosigned', data: { origin: 'official', size: '3', root, time: 1796601600 } },
+			{ type: 'checkpoint.cosigned', data: { origin: 'official', size: 3, root: 'AAAA', time: 1 } },
+		], signingKey(citizen));
+		await adoptEvents(citizen, events);
+		await waitForMirror(citizen, official);
+		const flags = (await sql(official,
+			`SELECT seq || ':' || coalesce(flag, '-') FROM fed_events WHERE origin = 'citizen' AND seq >= ${events[0].seq} ORDER BY seq`))
+			.trim().split('\n');
+		assert.deepEqual(flags, [`${events[0].seq}:-`, `${events[1].seq}:invalid_data`,
+			`${events[2].seq}:invalid_data`]);
 	});
 });

@@ -347,7 +347,8 @@ function sanitizerEnv() {
  *   one named after the side); port: default a free one; themeDir → BALADIYA_THEME_DIR;
  *   BALADIYA_MAP_TILES is a local image (no internet here) unless env says otherwise; the
  *   per-client limits and event ceilings are lifted (BALADIYA_RATE_LIMITS,
- *   BALADIYA_EVENT_CEILINGS, BALADIYA_LOGIN_CLIENT_FAILURES) unless env sets them;
+ *   BALADIYA_EVENT_CEILINGS, BALADIYA_LOGIN_CLIENT_FAILURES) unless env sets them; the witness
+ *   cosigns once a day (BALADIYA_COSIGN_SECONDS) besides at start and after catch-ups;
  *   env: extra environment, wins over everything; args: default ['serve'];
  *   healthTimeoutMs: default 20 000; binary, asan: overrides (tests of the harness itself).
  * Returns {side, url, port, cluster, database, dataDir, env, proc, logs(), stop(signal),
@@ -384,6 +385,10 @@ export async function startDaemon(side, opts = {}) {
 		BALADIYA_RATE_LIMITS: '*=100000',
 		BALADIYA_EVENT_CEILINGS: '*=100000',
 		BALADIYA_LOGIN_CLIENT_FAILURES: '100000',
+		// The witness (protocol.md §21) records each checkpoint of the peer it cosigns as an
+		// event of its own: once a day here, besides at start and after a catch-up, so that a
+		// test counting its own events is not crossed by one (tlog_witness.test.mjs sets 1).
+		BALADIYA_COSIGN_SECONDS: '86400',
 		...(opts.themeDir ? { BALADIYA_THEME_DIR: path.resolve(ROOT, opts.themeDir) } : {}),
 		...(opts.env || {}),
 	};

@@ -36,6 +36,9 @@ int db_fed_event_insert(const char *origin, long long seq, const char *type, con
 			const char *hash, const char *flag);
 /* 1 and hash filled when origin's seq is stored, 0 when not, -1 on failure. */
 int db_fed_event_hash(const char *origin, long long seq, char hash[65]);
+/* How many stored events of origin with after < seq <= upto are not of type, or -1. */
+long long db_fed_events_not_of_type(const char *origin, long long after, long long upto,
+				    const char *type);
 /* Up to limit events of origin with seq > after, in order, appended to *rows (grown with
  * ALLOC_GROW); returns how many, or -1. Free with db_fed_rows_free. */
 int db_fed_events_after(const char *origin, long long after, int limit, struct fed_row **rows,

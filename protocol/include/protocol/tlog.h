@@ -63,6 +63,17 @@ bool tlog_check_consistency(const tlog_hash *proof, size_t n, long long from,
 			    const tlog_hash from_root, long long to, const tlog_hash to_root);
 
 /*
+ * C2SP tlog-tiles hash tiles of height 8 (256 hashes): the tile path after ".../tile/" is
+ * "<L>/<N>[.p/<W>]", N in groups of three digits, all but the last prefixed with "x"
+ * ("x001/x234/067"), ".p/<W>" only for a partial tile (1 <= W <= 255). tlog_tile_parse accepts
+ * only that one spelling (L 0..6, N < 10^15): 0, or -1; *width is 256 for a full tile.
+ * tlog_tile_path appends the path of (level, index, width) to out.
+ */
+#define TLOG_TILE_HEIGHT 8
+int tlog_tile_parse(const char *path, int *level, long long *index, int *width);
+void tlog_tile_path(int level, long long index, int width, struct strbuf *out);
+
+/*
  * Limits on hostile notes: a note (body, blank line and signature lines) is at most
  * TLOG_NOTE_MAX bytes with at most TLOG_NOTE_MAX_SIGS signature lines; a key name (origin line)
  * is 1 to TLOG_NAME_MAX bytes of UTF-8 without controls, Unicode spaces or '+'.

@@ -478,6 +478,69 @@ test_doc_vectors(void **state)
 	strbuf_release(&note);
 }
 
+static void
+test_tile_paths(void **state)
+{
+	static const struct {
+		const char *path;
+		int level;
+		long long index;
+		int width;
+	} good[] = {
+		{"0/000", 0, 0, 256},
+		{"0/000.p/1", 0, 0, 1},
+		{"1/067.p/255", 1, 67, 255},
+		/* the example of Go's tlog and C2SP: N = 1234067 */
+		{"4/x001/x234/067.p/1", 4, 1234067, 1},
+		{"6/x001/x234/067", 6, 1234067, 256},
+		{"0/x999/x999/x999/x999/999", 0, 999999999999999LL, 256},
+	};
+	static const char *const bad[] = {
+		"",
+		"0",
+		"0/",
+		"0/0",
+		"0/00",
+		"0/0000",
+		"7/000",
+		"00/000",
+		"0/x000/000",
+		"0/x001/x000",
+		"0/001.p/0",
+		"0/001.p/256",
+		"0/001.p/01",
+		"0/001.p/",
+		"0/001.q/1",
+		"0/001.p/1/",
+		"0/x1000/000",
+		"0/001/",
+		"0/a01",
+		"0/x001/x001/x001/x001/x001/000",
+		"-1/000",
+		"0/000.p/1.p/1",
+		"0/ 000",
+	};
+	struct strbuf sb = STRBUF_INIT;
+	int level, width;
+	long long index;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		assert_int_equal(tlog_tile_parse(good[i].path, &level, &index, &width), 0);
+		assert_int_equal(level, good[i].level);
+		assert_int_equal(index, good[i].index);
+		assert_int_equal(width, good[i].width);
+		strbuf_reset(&sb);
+		tlog_tile_path(level, index, width, &sb);
+		assert_string_equal(sb.buf, good[i].path);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (tlog_tile_parse(bad[i], &level, &index, &width) == 0)
+			fail_msg("accepted tile path \"%s\"", bad[i]);
+	}
+	strbuf_release(&sb);
+}
+
 int
 main(void)
 {
@@ -488,6 +551,7 @@ main(void)
 		cmocka_unit_test(test_inclusion),
 		cmocka_unit_test(test_consistency),
 		cmocka_unit_test(test_doc_vectors),
+		cmocka_unit_test(test_tile_paths),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
