@@ -65,6 +65,20 @@ db_fed_counter_last(const char *origin)
 }
 
 int
+db_fed_counter_head(const char *origin, long long *seq, char hash[65])
+{
+	PGresult *res = db_exec("SELECT last_seq, last_hash FROM fed_counter WHERE origin = $1",
+				DB_PARAMS(origin));
+	int rc = res ? PQntuples(res) > 0 : -1;
+	if (rc > 0) {
+		*seq = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		snprintf(hash, 65, "%s", PQgetvalue(res, 0, 1));
+	}
+	PQclear(res);
+	return rc;
+}
+
+int
 db_fed_event_insert(const char *origin, long long seq, const char *type, const char *payload,
 		    size_t payload_len, const char *envelope, size_t envelope_len, const char *hash,
 		    const char *flag)

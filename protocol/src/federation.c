@@ -141,36 +141,6 @@ fed_erase(const char *origin, const char *type, const char *id, const char *reas
 
 /* ---- verifying ---- */
 
-/* Resolves a keyid to one of the peer's pinned keys, revoked or not. */
-struct resolver {
-	struct peer_key *keys;
-	size_t n;
-};
-
-static const struct peer_key *
-find_key(const struct peer_key *keys, size_t n, const char *keyid)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(verify_key_id(keys[i].key), keyid) == 0)
-			return &keys[i];
-	return NULL;
-}
-
-static const struct verify_key *
-resolve_key(const char *keyid, void *arg)
-{
-	struct resolver *r = arg;
-	const struct peer_key *k = find_key(r->keys, r->n, keyid);
-	return k ? k->key : NULL;
-}
-
-/* Whether k is trusted on its origin's event seq: not revoked, or revoked after seq (12.1). */
-static bool
-trusted_at(const struct peer_key *k, long long seq)
-{
-	return k->revoked_after_seq < 0 || seq <= k->revoked_after_seq;
-}
-
 void
 fed_peer_keys_free(struct peer_key *keys, size_t n)
 {
@@ -255,115 +225,20 @@ fed_peer_keys(const char *origin, struct peer_key **keys, bool reload)
 	return n;
 }
 
-/*
- * Record in out the key ids of env's signatures that verify (one at a time, so an envelope with
- * several signatures names every signer). The caller has checked that one does.
- */
-static void
-note_signers(const struct dsse_envelope *env, struct resolver *r, struct verified *out)
-{
-	out->nkids = 0;
-	for (size_t i = 0; i < env->nr_sigs && out->nkids < DSSE_MAX_SIGNATURES; i++) {
-		struct dsse_envelope one = *env;
-		const char *why = NULL;
-		one.sigs = &env->sigs[i];
-		one.nr_sigs = 1;
-		/* one signature that verified the whole envelope needs no second check */
-		if ((env->nr_sigs == 1 ||
-		     dsse_envelope_verify(&one, DSSE_PAYLOAD_TYPE_EVENT, resolve_key, r, NULL,
-					  &why) == STATUS_OK) &&
-		    strlen(env->sigs[i].keyid) == KEY_ID_LEN)
-			memcpy(out->kids[out->nkids++], env->sigs[i].keyid, KEY_ID_LEN + 1);
-	}
-}
-
-/* Whether one of the signers in v is, by the cached keys, trusted on v's seq. */
-static bool
-signed_by_trusted(const struct verified *v, const struct peer_key *keys, size_t n)
-{
-	for (size_t i = 0; i < v->nkids; i++) {
-		const struct peer_key *k = find_key(keys, n, v->kids[i]);
-		if (k && trusted_at(k, v->ev->seq))
-			return true;
-	}
-	return false;
-}
-
 enum status
 fed_verify_record(const char *bytes, size_t len, const char *expected_origin, struct verified *out,
 		  const char **code)
 {
-	struct dsse_envelope *env = NULL;
-	struct peer_key *keys = NULL;
-	size_t nkeys = 0;
-	struct record rec;
-	enum status st;
-	memset(out, 0, sizeof(*out));
-	st = record_parse(bytes, len, &rec, code);
-	if (st != STATUS_OK)
-		return st;
-	out->envelope_owned = rec.owned;
-	rec.owned = NULL;
-	st = dsse_envelope_parse(rec.envelope, rec.envelope_len, &env, code);
-	if (st != STATUS_OK)
-		goto out;
-	const char *reason = NULL;
+	enum status st = STATUS_INVALID;
+	/* a key that does not verify may be newer than the cache: reload once */
 	for (int attempt = 0; attempt < 2; attempt++) {
+		struct peer_key *keys = NULL;
+		size_t nkeys = fed_peer_keys(expected_origin, &keys, attempt > 0);
+		st = fed_verify_record_keys(bytes, len, expected_origin, keys, nkeys, out, code);
 		fed_peer_keys_free(keys, nkeys);
-		nkeys = fed_peer_keys(expected_origin, &keys, attempt > 0);
-		struct resolver r = {keys, nkeys};
-		st = dsse_envelope_verify(env, DSSE_PAYLOAD_TYPE_EVENT, resolve_key, &r, NULL,
-					  &reason);
-		if (st == STATUS_OK)
-			note_signers(env, &r, out);
-		if (st == STATUS_OK || strcmp(reason, "unknown_key") != 0)
+		if (st == STATUS_OK || strcmp(*code, "unknown_key") != 0)
 			break;
 	}
-	if (st != STATUS_OK) {
-		*code = strcmp(reason, "bad_signature") == 0 ? "bad_event_signature" : reason;
-		goto out;
-	}
-	st = event_parse(env->payload, env->payload_len, &out->ev, code);
-	if (st != STATUS_OK)
-		goto out;
-	if (strcmp(out->ev->origin, expected_origin) != 0) {
-		st = STATUS_FORBIDDEN;
-		*code = "wrong_origin";
-		goto out;
-	}
-	/* a revoked key vouches only for its origin's events up to the seq its revocation names
-	 * (checked again against the database when the event is stored: store_and_apply) */
-	if (!signed_by_trusted(out, keys, nkeys)) {
-		st = STATUS_UNAUTHORIZED;
-		*code = "revoked_key";
-		goto out;
-	}
-	/* the content beside a version 2 payload must match its commitments */
-	if (out->ev->commit) {
-		st = content_verify(out->ev->commit, rec.content, rec.withheld, &out->values, code);
-		if (st != STATUS_OK)
-			goto out;
-		out->content = json_incref(rec.content);
-		out->withheld = json_incref(rec.withheld);
-	} else if (rec.content || rec.withheld) {
-		st = STATUS_INVALID;
-		*code = "bad_content";
-		goto out;
-	}
-	out->payload = xmalloc(env->payload_len + 1);
-	memcpy(out->payload, env->payload, env->payload_len);
-	out->payload[env->payload_len] = '\0';
-	out->payload_len = env->payload_len;
-	out->record = bytes;
-	out->record_len = len;
-	out->envelope = rec.envelope;
-	out->envelope_len = rec.envelope_len;
-out:
-	record_release(&rec);
-	if (st != STATUS_OK)
-		fed_verified_release(out);
-	dsse_envelope_free(env);
-	fed_peer_keys_free(keys, nkeys);
 	return st;
 }
 
@@ -421,32 +296,16 @@ fed_sign_transport(struct strbuf *header, const char *id, int64_t timestamp, con
 	return 0;
 }
 
-void
-fed_verified_release(struct verified *v)
-{
-	event_free(v->ev);
-	free(v->payload);
-	free(v->envelope_owned);
-	json_decref(v->content);
-	json_decref(v->withheld);
-	json_decref(v->values);
-	memset(v, 0, sizeof(*v));
-}
-
 /* ---- accepting ---- */
 
 static enum status
 apply_keys_rotated(const char *origin, json_t *data)
 {
-	const char *kid = json_string_value(json_object_get(data, "kid"));
-	const char *x = json_string_value(json_object_get(data, "x"));
+	const char *kid = NULL;
 	unsigned char raw[ED25519_PUBLIC_KEY_LEN];
-	char thumb[KEY_ID_LEN + 1];
-	if (!kid || !x || b64url_decode_exact(x, strlen(x), raw, sizeof(raw)) < 0)
+	if (fed_rotation_parse(data, raw, &kid) < 0)
 		return STATUS_INVALID;
-	key_thumbprint(raw, thumb);
-	if (strcmp(thumb, kid) != 0)
-		return STATUS_INVALID;
+	const char *x = json_string_value(json_object_get(data, "x"));
 	log_info("peer %s rotated its key: now %s", origin, kid);
 	key_cache_invalidate();
 	return db_fed_key_add(origin, kid, x, "rotation") == 0 ? STATUS_OK : STATUS_UNAVAILABLE;
@@ -459,19 +318,17 @@ apply_keys_rotated(const char *origin, json_t *data)
 static enum status
 apply_keys_revoked(const char *origin, long long seq, json_t *data)
 {
-	const char *kid = json_string_value(json_object_get(data, "kid"));
-	json_t *last = json_object_get(data, "last_seq");
-	json_t *reason = json_object_get(data, "reason");
-	if (!kid || !json_is_integer(last) || json_integer_value(last) < 0 ||
-	    json_integer_value(last) >= seq || (reason && !json_is_string(reason)))
+	const char *kid = NULL;
+	long long last = 0;
+	if (fed_revocation_parse(seq, data, &kid, &last) < 0)
 		return STATUS_INVALID;
-	int rc = db_fed_key_revoke(origin, kid, (long long)json_integer_value(last));
+	int rc = db_fed_key_revoke(origin, kid, last);
 	if (rc < 0)
 		return STATUS_UNAVAILABLE;
 	if (rc == 0)
 		return STATUS_INVALID; /* not a key pinned for this origin */
 	log_warn("peer %s revoked its key %s: trusted on its events up to #%lld only", origin, kid,
-		 (long long)json_integer_value(last));
+		 last);
 	key_cache_invalidate();
 	return STATUS_OK;
 }

@@ -107,6 +107,17 @@ struct peer_key {
  * There is no cap. */
 size_t fed_peer_keys(const char *origin, struct peer_key **keys, bool reload);
 void fed_peer_keys_free(struct peer_key *keys, size_t n);
+
+/* fed_verify_record under the keys keys[0..nkeys) (record_verify.c: pure, no database; the
+ * receiver passes its pinned keys, the auditor those it follows through the log). */
+enum status fed_verify_record_keys(const char *bytes, size_t len, const char *expected_origin,
+				   const struct peer_key *keys, size_t nkeys, struct verified *out,
+				   const char **code);
+/* A keys.rotated event's data (13.3): the announced key's raw bytes and kid (borrowed from
+ * data), checked against each other. 0, or -1 when malformed. */
+int fed_rotation_parse(json_t *data, unsigned char raw[ED25519_PUBLIC_KEY_LEN], const char **kid);
+/* A keys.revoked event's data at seq (13.10): the kid (borrowed) and last_seq < seq. 0, or -1. */
+int fed_revocation_parse(long long seq, json_t *data, const char **kid, long long *last_seq);
 /* Write the peer's applied seq/hash when fed_accept changed them (before commit). */
 int fed_peer_save(struct fed_peer *peer);
 

@@ -7,6 +7,7 @@
 #include "protocol/federation.h"
 
 #include "common/check.h"
+#include "common/jobs.h"
 #include "common/log.h"
 #include "federation_internal.h"
 #include "protocol/db_federation.h"
@@ -40,6 +41,17 @@ static const struct route federation_routes[] = {
 };
 // clang-format on
 
+/* The audit of both logs that the public /audit page shows (page_audit.c). */
+static const struct app_job federation_jobs[] = {
+	{"federation_audit", 3600, federation_audit_run},
+	{NULL, 0, NULL},
+};
+
+static const struct nav_link federation_footer[] = {
+	{"/audit", "fed_audit_title", NULL},
+	{NULL, NULL, NULL},
+};
+
 static const struct nav_link federation_staff[] = {
 	{"/staff/federation", "fed_title", "federation.admin"},
 	{NULL, NULL, NULL},
@@ -47,9 +59,10 @@ static const struct nav_link federation_staff[] = {
 
 #define FEDERATION_SIDE                                                                            \
 	{                                                                                          \
-		MODULE_ROUTES(federation_routes), .hooks = federation_hooks,                       \
-						  .commands = federation_commands,                 \
-						  .staff = federation_staff,                       \
+		MODULE_ROUTES(federation_routes),                                                  \
+			.hooks = federation_hooks, .jobs = federation_jobs,                        \
+			.commands = federation_commands, .staff = federation_staff,                \
+			.footer = federation_footer,                                               \
 	}
 
 extern const struct embedded_file protocol_assets_files[];

@@ -192,6 +192,7 @@ for (const side of SIDES) {
 			['news from the other side', () => '/news?from=peer'],
 			['about', () => '/about'],
 			['login', () => '/login'],
+			['audit of the logs', () => '/audit'],
 		];
 		for (const lang of LANGS) {
 			for (const [name, pathOf] of publicPages) {

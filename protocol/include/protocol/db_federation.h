@@ -27,6 +27,9 @@ int db_fed_counter_init(const char *origin);
 int db_fed_counter_next(const char *origin, long long *seq, char prev_hash[65]);
 int db_fed_counter_set_hash(const char *origin, const char *hash);
 long long db_fed_counter_last(const char *origin);
+/* The head of origin's own log (its last seq and hash; 0 and 64 zeros when empty): 1, 0 when
+ * there is no counter row, -1. */
+int db_fed_counter_head(const char *origin, long long *seq, char hash[65]);
 
 int db_fed_event_insert(const char *origin, long long seq, const char *type, const char *payload,
 			size_t payload_len, const char *envelope, size_t envelope_len,

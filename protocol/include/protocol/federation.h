@@ -37,6 +37,9 @@ void api_federation_events(struct request *req);
 void api_federation_keys(struct request *req);
 void page_federation_status(struct request *req);
 void page_federation_retry(struct request *req);
+/* The public audit page (page_audit.c) and the hourly job that audits both logs for it. */
+void page_audit(struct request *req);
+int federation_audit_run(struct app *app);
 void api_federation_cosignature(struct request *req);
 
 /* A cosignature's body: {"origin", "size", "cosignature"} (docs/protocol.md, "Cosigning"). */
@@ -59,7 +62,8 @@ void api_federation_cosignature(struct request *req);
 	{"GET", "/staff/federation", page_federation_status, ROUTE_STAFF | ROUTE_JSON_TWIN, 0, \
 	 "federation_status"}, \
 	{"POST", "/staff/federation/retry", page_federation_retry, ROUTE_STAFF, 4096, \
-	 "federation_retry"}
+	 "federation_retry"}, \
+	{"GET", "/audit", page_audit, ROUTE_JSON_TWIN, 0, "federation_audit"}
 // clang-format on
 
 #endif

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * The public audit page (/audit, /audit.json) and the periodic audit behind it: every hour (the
+ * first an hour after start; "<side>-srv jobs run" runs it at once) the server runs the auditor's
+ * own code (audit.h) against both platforms' public URLs — its own and its peer's — exactly as an
+ * outside auditor's baladiya-audit verify-online would, keeping the downloaded logs and the
+ * checkpoints seen in <data dir>/audit/ and a summary of the result in <data dir>/audit/last.json,
+ * which the page shows beside the heads of both logs held here and the command line to check it all
+ * for oneself.
+ */
+#include "protocol/federation.h"
+
+#include "common/db.h"
+#include "common/log.h"
+#include "common/page_util.h"
+#include "common/xalloc.h"
+#include "federation_internal.h"
+#include "protocol/audit.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Problems kept in the summary (the full report is the command's). */
+#define AUDIT_SUMMARY_PROBLEMS 20
+
+static char *
+audit_dir_path(struct app *app)
+{
+	return xasprintf("%s/audit", app->cfg.data_dir ? app->cfg.data_dir : ".");
+}
+
+/* What the page shows of a report: no evidence (the lines and notes are the command's). */
+static json_t *
+audit_summary(json_t *report)
+{
+	json_t *problems = json_array(), *origins = json_array();
+	size_t i, j;
+	json_t *p, *o, *c;
+	json_array_foreach(json_object_get(report, "problems"), i, p)
+	{
+		if (i >= AUDIT_SUMMARY_PROBLEMS)
+			break;
+		json_t *q = json_deep_copy(p);
+		json_object_del(q, "evidence");
+		json_array_append_new(problems, q);
+	}
+	json_array_foreach(json_object_get(report, "origins"), i, o)
+	{
+		json_t *copies = json_array();
+		json_array_foreach(json_object_get(o, "copies"), j, c)
+		{
+			json_array_append_new(copies,
+					      json_pack("{s:O, s:O, s:O, s:O, s:O*}", "holder",
+							json_object_get(c, "holder"), "events",
+							json_object_get(c, "events"), "last_seq",
+							json_object_get(c, "last_seq"), "last_hash",
+							json_object_get(c, "last_hash"), "lag",
+							json_object_get(c, "lag")));
+		}
+		json_array_append_new(origins,
+				      json_pack("{s:O, s:O, s:o}", "origin",
+						json_object_get(o, "origin"), "agree",
+						json_object_get(o, "agree"), "copies", copies));
+	}
+	return json_pack("{s:O, s:I, s:o, s:o, s:O}", "ok", json_object_get(report, "ok"),
+			 "problem_count",
+			 (json_int_t)json_array_size(json_object_get(report, "problems")),
+			 "problems", problems, "origins", origins, "checkpoints",
+			 json_object_get(report, "checkpoints"));
+}
+
+static int
+write_summary(const char *dir, json_t *summary)
+{
+	char *path = xasprintf("%s/last.json", dir), *tmp = xasprintf("%s/last.json.tmp", dir);
+	int rc = json_dump_file(summary, tmp, JSON_COMPACT) == 0 && rename(tmp, path) == 0 ? 0 : -1;
+	if (rc < 0)
+		log_error("could not write %s: %s", path, strerror(errno));
+	free(path);
+	free(tmp);
+	return rc;
+}
+
+/* Serving, the jobs thread calls every job at start, before the HTTP server listens: the first
+ * audit waits for the next hour (jobs run, a command, runs it at once). Jobs thread only. */
+static bool skipped_start;
+
+int
+federation_audit_run(struct app *app)
+{
+	if (fed.threads_started && !skipped_start) {
+		skipped_start = true;
+		return 0;
+	}
+	struct fed_peer peer;
+	int have = db_fed_peer_get(&peer, false);
+	if (have <= 0 || !fed.public_url)
+		return have < 0 ? -1 : 0; /* nothing to audit yet */
+	char *dir = audit_dir_path(app);
+	struct strbuf err = STRBUF_INIT;
+	json_t *report = NULL, *summary;
+	char at[EVENT_TIME_SIZE];
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	event_format_time(at, &now);
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		strbuf_addf(&err, "cannot create %s: %s", dir, strerror(errno));
+	else if (audit_fetch(fed.public_url, peer.url, dir, &err) == 0)
+		report = audit_dir(dir, NULL, 0, &err);
+	if (report) {
+		summary = audit_summary(report);
+		if (json_is_true(json_object_get(report, "ok")))
+			log_info("audit of both logs: no problem found");
+		else
+			log_error("ALARM: the audit of both logs found %zu problem(s); run "
+				  "baladiya-audit verify %s for the evidence",
+				  json_array_size(json_object_get(report, "problems")), dir);
+	} else {
+		summary = json_pack("{s:b, s:s}", "ok", false, "error", err.buf);
+		log_warn("audit of both logs could not run: %s", err.buf);
+	}
+	bool ran = report != NULL;
+	json_object_set_new(summary, "at", json_string(at));
+	int rc = write_summary(dir, summary);
+	json_decref(summary);
+	json_decref(report);
+	strbuf_release(&err);
+	free(dir);
+	return ran ? rc : -1;
+}
+
+void
+page_audit(struct request *req)
+{
+	long long seq = 0;
+	char hash[EVENT_HASH_HEX_LEN + 1] = EVENT_GENESIS_PREV;
+	struct fed_peer peer;
+	int head = db_fed_counter_head(fed.self, &seq, hash);
+	int have = head < 0 ? -1 : db_fed_peer_get(&peer, false);
+	if (head < 0 || have < 0) {
+		page_db_unavailable(req);
+		return;
+	}
+	json_t *view = json_pack("{s:s, s:I, s:s}", "origin", fed.self, "own_last_seq",
+				 (json_int_t)seq, "own_last_hash", hash);
+	const char *own_url = fed.public_url ? fed.public_url : "<url>";
+	if (have) {
+		json_object_set_new(view, "peer",
+				    json_pack("{s:s, s:s, s:I, s:s, s:I, s:I}", "name", peer.name,
+					      "url", peer.url, "applied_seq",
+					      (json_int_t)peer.applied_seq, "applied_hash",
+					      peer.applied_hash, "acked_seq",
+					      (json_int_t)peer.acked_seq, "lag",
+					      (json_int_t)(seq - peer.acked_seq)));
+	} else {
+		json_object_set_new(view, "peer", json_null());
+	}
+	json_object_set_new(view, "command",
+			    json_sprintf("baladiya-audit verify-online %s %s audit/", own_url,
+					 have ? peer.url : "<url>"));
+	char *dir = audit_dir_path(req->app);
+	char *path = xasprintf("%s/last.json", dir);
+	json_t *last = json_load_file(path, 0, NULL);
+	if (json_is_object(last)) {
+		json_object_set_new(
+			last, "has_problems",
+			json_boolean(json_array_size(json_object_get(last, "problems"))));
+		json_object_set_new(
+			last, "has_checkpoints",
+			json_boolean(json_array_size(json_object_get(last, "checkpoints"))));
+		json_object_set_new(view, "audit", last);
+	} else {
+		json_decref(last);
+		json_object_set_new(view, "audit", json_null());
+	}
+	free(path);
+	free(dir);
+	http_render(req, 200, "audit", view);
+}
