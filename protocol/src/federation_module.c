@@ -43,7 +43,7 @@ static const struct route federation_routes[] = {
 
 /* The audit of both logs that the public /audit page shows (page_audit.c). */
 static const struct app_job federation_jobs[] = {
-	{"federation_audit", 3600, federation_audit_run},
+	{"federation_audit", 86400, federation_audit_run},
 	{NULL, 0, NULL},
 };
 

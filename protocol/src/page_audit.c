@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * The public audit page (/audit, /audit.json) and the periodic audit behind it: every hour (the
- * first an hour after start; "<side>-srv jobs run" runs it at once) the server runs the auditor's
+ * The public audit page (/audit, /audit.json) and the periodic audit behind it: every day (the
+ * first a day after start; "<side>-srv jobs run" runs it at once) the server runs the auditor's
  * own code (audit.h) against both platforms' public URLs — its own and its peer's — exactly as an
  * outside auditor's baladiya-audit verify-online would, keeping the downloaded logs and the
  * checkpoints seen in <data dir>/audit/ and a summary of the result in <data dir>/audit/last.json,

@@ -392,7 +392,7 @@ describe('baladiya-audit', () => {
 	test('the /audit page: both logs\' heads, lag, the last audit (jobs run) and the command', async () => {
 		const { official, citizen } = pair;
 		const before = await (await fetch(`${official.url}/audit.json`)).json();
-		assert.equal(before.audit, null, 'no audit yet: the first runs an hour after start');
+		assert.equal(before.audit, null, 'no audit yet: the first runs a day after start');
 		// (a command reads the daemon's configuration: here its public URL)
 		const run = await cliFor(official, ['jobs', 'run'], { env: { BALADIYA_PUBLIC_URL: official.url } });
 		assert.equal(run.code, 0, run.stderr);
