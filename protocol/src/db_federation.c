@@ -54,6 +54,32 @@ db_fed_counter_set_hash(const char *origin, const char *hash)
 		   DB_PARAMS(origin, hash));
 }
 
+int
+db_fed_counter_get(const char *origin, long long *seq, char hash[65])
+{
+	PGresult *res = db_exec("SELECT last_seq, last_hash FROM fed_counter WHERE origin = $1"
+				" FOR UPDATE",
+				DB_PARAMS(origin));
+	int rc = -1;
+	if (res && PQntuples(res) == 1) {
+		*seq = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		snprintf(hash, 65, "%s", PQgetvalue(res, 0, 1));
+		rc = 0;
+	} else if (res) {
+		log_error("no federation counter for origin \"%s\"", origin);
+	}
+	PQclear(res);
+	return rc;
+}
+
+int
+db_fed_counter_set(const char *origin, long long seq, const char *hash)
+{
+	char seqs[24];
+	return run("UPDATE fed_counter SET last_seq = $2, last_hash = $3 WHERE origin = $1",
+		   DB_PARAMS(origin, LL(seqs, seq), hash));
+}
+
 long long
 db_fed_counter_last(const char *origin)
 {

@@ -383,6 +383,8 @@ sender_main(void *arg)
 		struct fed_peer peer;
 		struct fed_row *rows = NULL;
 		size_t nr = 0, alloc = 0;
+		/* woken by each commit that emitted: the marker outside the database follows */
+		fed_marker_note(db_fed_counter_last(fed.self));
 		int got = db_fed_peer_get(&peer, false);
 		if (got < 0) {
 			nap(backoff_ms(w.failures++), -1);
@@ -526,6 +528,74 @@ pull_from_peer(struct worker *w)
 	}
 }
 
+int
+fed_recover_now(void)
+{
+	struct fed_peer peer;
+	int got = db_fed_peer_get(&peer, false);
+	if (got < 0) {
+		fed_recovery_unreachable("the database failed");
+		return 0;
+	}
+	if (got == 0) {
+		fed_recovery_answered(); /* not paired: no one else holds the own log */
+		return 1;
+	}
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	CURL *c = curl_easy_init();
+	struct http_result r = {.body = STRBUF_INIT};
+	int rc = 0;
+	for (;;) {
+		char *url =
+			xasprintf("%s/federation/v1/events?origin=%s&after=%lld&limit=%d", peer.url,
+				  fed.self, db_fed_counter_last(fed.self), PULL_BATCH);
+		result_reset(&r);
+		curl_common(c, &r, url);
+		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+		int prc = perform(c, &r);
+		free(url);
+		if (prc < 0 || r.status != 200) {
+			fed_recovery_unreachable(prc < 0 ? r.error : "unexpected HTTP status");
+			break;
+		}
+		bool diverged = false;
+		int n = fed_recover_batch(&r.body, &diverged);
+		if (n == 0 || diverged) {
+			/* caught up; or forked already (the alarm says where): holding would not
+			 * undo it */
+			fed_recovery_answered();
+			rc = diverged ? -1 : 1;
+			break;
+		}
+		if (n < 0) {
+			fed_recovery_unreachable(n == -1 ? "the database failed"
+							 : "the peer's copy does not verify");
+			break;
+		}
+	}
+	strbuf_release(&r.body);
+	curl_easy_cleanup(c);
+	curl_global_cleanup();
+	return rc;
+}
+
+/* Until the own log was compared with the peer's copy (after a restore, with the peer down at
+ * start), try again every few seconds; then publish the profile federation_start held back. */
+static void
+recover_until_answered(struct worker *w)
+{
+	if (!fed_recovery_pending())
+		return;
+	while (fed_recovery_pending() && !stopping()) {
+		nap(backoff_ms(w->failures < 4 ? w->failures++ : 4), -1);
+		if (!stopping())
+			fed_recover_now();
+	}
+	w->failures = 0;
+	if (!stopping())
+		fed_publish_profile();
+}
+
 static void *
 puller_main(void *arg)
 {
@@ -533,6 +603,7 @@ puller_main(void *arg)
 
 	(void)arg;
 	worker_init(&w);
+	recover_until_answered(&w);
 	fed_request_pull(); /* on start */
 	while (!stopping()) {
 		wait_for_pull_request();

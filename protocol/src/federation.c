@@ -474,6 +474,26 @@ apply_keys_revoked(const char *origin, long long seq, json_t *data)
 	return STATUS_OK;
 }
 
+json_t *
+fed_event_data(const struct verified *v)
+{
+	if (!v->ev->commit)
+		return json_incref(v->ev->data);
+	json_t *data = json_copy(v->ev->data);
+	json_object_update(data, v->values);
+	return data;
+}
+
+enum status
+fed_apply_keys_event(const char *origin, long long seq, const char *type, json_t *data)
+{
+	if (strcmp(type, "keys.rotated") == 0)
+		return apply_keys_rotated(origin, data);
+	if (strcmp(type, "keys.revoked") == 0)
+		return apply_keys_revoked(origin, seq, data);
+	return STATUS_NOT_FOUND;
+}
+
 /* Store and apply v, which must be the peer's next seq with the right prev. */
 static enum accept_result
 store_and_apply(struct fed_peer *peer, struct verified *v)
@@ -500,23 +520,13 @@ store_and_apply(struct fed_peer *peer, struct verified *v)
 				 "prev does not match the hash of the previous event", v->envelope);
 		return ACCEPT_EQUIVOCATION;
 	}
-	/* the appliers see the data with its committed content back in place */
-	json_t *data = ev->data;
-	if (ev->commit) {
-		data = json_copy(ev->data);
-		json_object_update(data, v->values);
-	}
-	enum status st;
-	if (strcmp(ev->type, "keys.rotated") == 0)
-		st = apply_keys_rotated(ev->origin, ev->data);
-	else if (strcmp(ev->type, "keys.revoked") == 0)
-		st = apply_keys_revoked(ev->origin, ev->seq, ev->data);
-	else
+	json_t *data = fed_event_data(v);
+	enum status st = fed_apply_keys_event(ev->origin, ev->seq, ev->type, ev->data);
+	if (st == STATUS_NOT_FOUND)
 		st = hook_apply(
 			&(struct hook_event){fed.app, ev->origin, ev->type, ev->occurred_at, data,
 					     json_object_size(v->withheld) ? v->withheld : NULL});
-	if (data != ev->data)
-		json_decref(data);
+	json_decref(data);
 	const char *flag = NULL;
 	if (st == STATUS_NOT_FOUND)
 		flag = "unknown_type";
@@ -630,10 +640,10 @@ own_profile(struct app *app)
 	return p;
 }
 
-static int
-publish_profile(struct app *app)
+int
+fed_publish_profile(void)
 {
-	json_t *mine = own_profile(app);
+	json_t *mine = own_profile(fed.app);
 	json_t *last = db_fed_profile_get(fed.self);
 	int rc = 0;
 	if (!last || !json_equal(last, mine)) {
@@ -742,7 +752,12 @@ federation_open(struct app *app)
 int
 federation_start(struct app *app)
 {
-	if (publish_profile(app) < 0)
+	/* nothing is emitted before the own log is compared with the peer's copy (recovery.c):
+	 * the first attempt runs now, before the site serves; when it cannot run after a restore,
+	 * the puller tries again and emitting stays held until it did */
+	if (fed_recovery_start(app) < 0)
+		return -1;
+	if (!outbox_held() && fed_publish_profile() < 0)
 		return -1;
 	return delivery_start();
 }
@@ -752,6 +767,7 @@ federation_stop(struct app *app)
 {
 	(void)app;
 	delivery_stop();
+	fed_marker_note(db_fed_counter_last(fed.self));
 }
 
 void

@@ -30,6 +30,12 @@ static const struct hook federation_hooks[] = {
 	{NULL, NULL},
 };
 
+/* An own profile.updated re-imported after a database restore: the profile last published. */
+static const struct hook federation_restorers[] = {
+	{"profile.updated", hook_profile},
+	{NULL, NULL},
+};
+
 // clang-format off
 static const struct route federation_routes[] = {
 	FEDERATION_ROUTES,
@@ -43,9 +49,9 @@ static const struct nav_link federation_staff[] = {
 
 #define FEDERATION_SIDE                                                                            \
 	{                                                                                          \
-		MODULE_ROUTES(federation_routes), .hooks = federation_hooks,                       \
-						  .commands = federation_commands,                 \
-						  .staff = federation_staff,                       \
+		MODULE_ROUTES(federation_routes),                                                  \
+			.hooks = federation_hooks, .restorers = federation_restorers,              \
+			.commands = federation_commands, .staff = federation_staff,                \
 	}
 
 extern const struct embedded_file protocol_assets_files[];

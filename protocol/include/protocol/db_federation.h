@@ -26,6 +26,11 @@ int db_fed_counter_init(const char *origin);
  * transaction ends. prev_hash receives 64 hex digits. */
 int db_fed_counter_next(const char *origin, long long *seq, char prev_hash[65]);
 int db_fed_counter_set_hash(const char *origin, const char *hash);
+/* Read origin's last seq and the hash of its last payload, locking the counter row until the
+ * transaction ends (recovery, docs/decisions/0010). */
+int db_fed_counter_get(const char *origin, long long *seq, char hash[65]);
+/* Move origin's counter to seq with the hash of that event's payload (recovery). */
+int db_fed_counter_set(const char *origin, long long seq, const char *hash);
 long long db_fed_counter_last(const char *origin);
 
 int db_fed_event_insert(const char *origin, long long seq, const char *type, const char *payload,

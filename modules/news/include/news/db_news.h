@@ -46,5 +46,13 @@ enum status db_news_set_status(const char *origin, long long id, bool publish, c
 enum status db_news_mirror_upsert(const char *origin, long long origin_id, const json_t *title,
 				  const json_t *body, const char *status, const char *published_at,
 				  const char *reason);
+/*
+ * Write back an own item (origin = this platform, id = origin_id) from the snapshot of its own
+ * re-imported event (recovery after a database restore), and move the ids past it. Same
+ * arguments and answers as db_news_mirror_upsert.
+ */
+enum status db_news_restore(const char *origin, long long origin_id, const json_t *title,
+			    const json_t *body, const char *status, const char *published_at,
+			    const char *reason);
 
 #endif
