@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { checkLog, federationStatus, readLog, startFederatedPair, staffClient, waitForMirror }
 	from '../lib/federation.mjs';
 import { Client, PASSWORD, createNews, getJson, waitFor } from '../lib/http.mjs';
+import { makePdf } from '../lib/pdf.mjs';
 
 let pair;
 
@@ -58,7 +59,7 @@ after(async () => {
 });
 
 describe('restoring a backup, the peer reachable', () => {
-	let dump, lost, unpublished, projectSeq;
+	let dump, lost, unpublished, fileSeq, budgetId;
 
 	before(async () => {
 		const staff = await staffClient(pair.official);
@@ -76,8 +77,31 @@ describe('restoring a backup, the peer reachable', () => {
 		const p = await staff.post('/staff/projects', { action: 'publish', title_fr: 'Projet perdu',
 			category: 'voirie', status: 'programme', progress: '0', quarter: 'centre' });
 		assert.equal(p.status, 303, p.body.slice(0, 300));
+		// a budget and its lines (both restored)
+		const b = await staff.post('/staff/budgets', { title_fr: 'Budget perdu', year: '2026',
+			type: 'bp', summary_fr: 'Document perdu.', action: 'publish' });
+		assert.equal(b.status, 303, b.body.slice(0, 300));
+		budgetId = (await staff.get('/staff/budgets.json')).json.items
+			.find((i) => i.title === 'Budget perdu' || i.data?.title?.fr === 'Budget perdu').id;
+		const csv = 'section,chapter,article,label,planned,executed\r\n' +
+			'fonctionnement,60,601,Fournitures,4500000,3120000\r\n' +
+			'equipement,90,901,Chaussée,38000000,22800000\r\n';
+		const l = await staff.post(`/staff/budgets/${budgetId}/lines`,
+			{ file: new File([csv], 'lignes.csv', { type: 'text/csv' }) }, { multipart: true });
+		assert.ok(l.status === 200 || l.status === 303, `lines: ${l.status} ${l.body.slice(0, 300)}`);
+		// a deliberation (restored) and its PDF, whose bytes no event carries (not restored)
+		const d = await staff.post('/staff/deliberations', { action: 'publish',
+			session_date: '2025-01-12', outcome: 'adoptee', number: '2025/077',
+			title_fr: 'Délibération perdue' });
+		assert.equal(d.status, 303, d.body.slice(0, 300));
+		const delib = (await staff.get('/staff/deliberations.json')).json.items
+			.find((x) => x.data.number === '2025/077');
+		const f = await staff.post(`/staff/deliberations/${delib.id}/files`,
+			{ file: new File([makePdf('Perdue')], 'perdue.pdf', { type: 'application/pdf' }) },
+			{ multipart: true });
+		assert.equal(f.status, 303, f.body.slice(0, 300));
 		const log = await waitForMirror(pair.official, pair.citizen);
-		projectSeq = log.find((e) => e.type === 'project.published').seq;
+		fileSeq = log.find((e) => e.type === 'deliberation.file_added').seq;
 		await pair.official.stop();
 		await restore(pair.official, dump);
 		await pair.official.restart();
@@ -105,12 +129,25 @@ describe('restoring a backup, the peer reachable', () => {
 		assert.match(JSON.stringify(gone), /erreur/, 'the public reason of the unpublishing');
 	});
 
+	it('rebuilds the publications the lost events describe', async () => {
+		const projects = await getJson(pair.official, '/projects?lang=fr');
+		assert.ok(projects.items.some((i) => i.title === 'Projet perdu'),
+			`the project is public again: ${JSON.stringify(projects.items.map((i) => i.title))}`);
+		const delibs = await getJson(pair.official, '/deliberations?lang=fr');
+		assert.match(JSON.stringify(delibs), /Délibération perdue/);
+		const budget = (await getJson(pair.official, `/budgets/${budgetId}?lang=fr`)).budget;
+		assert.equal(budget.line_count, 2, 'the budget lines are back');
+		assert.equal(budget.totals.planned, 42500000);
+	});
+
 	it('names the re-imported event it could not rebuild in an alarm', async () => {
 		const st = await federationStatus(await signIn(pair.official));
 		const alarm = st.alarms.find((a) => a.kind === 'not_restored');
-		assert.ok(alarm, `an alarm for the project event: ${JSON.stringify(st.alarms)}`);
-		assert.equal(alarm.seq, projectSeq);
-		assert.match(alarm.detail, /project\.published/);
+		assert.ok(alarm, `an alarm for the file event: ${JSON.stringify(st.alarms)}`);
+		assert.equal(alarm.seq, fileSeq);
+		assert.match(alarm.detail, /deliberation\.file_added/);
+		assert.equal(st.alarms.filter((a) => a.kind === 'not_restored').length, 1,
+			'every other lost event was rebuilt');
 		assert.equal(st.recovery_held, null);
 	});
 

@@ -55,6 +55,11 @@ json_t *db_pub_versions(long long id);
 enum status db_pub_mirror(const char *origin, const char *kind, long long origin_id, int version,
 			  const char *status, json_t *data, const char *reason,
 			  const char *published_at);
+/* Write back an own item (id = origin_id) from its own event re-imported after a database
+ * restore (docs/decisions/0010), and move the ids past it. As db_pub_mirror otherwise. */
+enum status db_pub_restore(const char *origin, const char *kind, long long origin_id, int version,
+			   const char *status, json_t *data, const char *reason,
+			   const char *published_at);
 /* The local id of a peer's item, or -1. */
 long long db_pub_local_id(const char *origin, const char *kind, long long origin_id);
 
