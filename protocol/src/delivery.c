@@ -422,6 +422,36 @@ fed_request_pull(void)
 	pthread_mutex_unlock(&fed.lock);
 }
 
+/* One catch-up batch being applied: the peer row (locked) and how many lines were taken. */
+struct batch {
+	struct fed_peer *peer;
+	const char *name;
+	int n;
+};
+
+/* Verify one line just before it is applied (fed_each_line's callback). */
+static int
+apply_line(const char *line, size_t len, void *arg)
+{
+	struct batch *b = arg;
+	const char *code = NULL;
+	struct verified v;
+	if (fed_verify_record(line, len, b->name, &v, &code) != STATUS_OK) {
+		log_warn("catch-up from \"%s\" stopped: %s", b->name, code);
+		return 1;
+	}
+	enum accept_result r = fed_accept(b->peer, &v);
+	fed_verified_release(&v);
+	if (r == ACCEPT_FAILED)
+		return -1;
+	if (r == ACCEPT_REVOKED) {
+		log_warn("catch-up from \"%s\" stopped: revoked_key", b->name);
+		return 1;
+	}
+	b->n++;
+	return 0;
+}
+
 /* Verify and apply one batch of NDJSON envelopes in one transaction. Returns how many lines
  * were read, or -1 on failure. */
 static int
@@ -432,49 +462,20 @@ apply_batch(struct fed_peer *peer_hint, const struct strbuf *body)
 	 * keys.rotated event pins its new key in this transaction, so the events signed with
 	 * that key later in the same batch verify.
 	 */
-	int rc = -1, n = 0;
 	struct fed_peer peer;
 	if (db_begin() < 0)
 		return -1;
-	if (db_fed_peer_get(&peer, true) <= 0)
-		goto rollback;
-	const char *p = body->buf, *end = body->buf + body->len;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		if (len) {
-			const char *code = NULL;
-			struct verified v;
-			char *line = xstrndup(p, len);
-			if (fed_verify_record(line, len, peer_hint->name, &v, &code) != STATUS_OK) {
-				log_warn("catch-up from \"%s\" stopped: %s", peer_hint->name, code);
-				free(line);
-				break;
-			}
-			enum accept_result r = fed_accept(&peer, &v);
-			fed_verified_release(&v);
-			free(line);
-			if (r == ACCEPT_FAILED)
-				goto rollback;
-			if (r == ACCEPT_REVOKED) {
-				log_warn("catch-up from \"%s\" stopped: revoked_key",
-					 peer_hint->name);
-				break;
-			}
-			n++;
-		}
-		p += len + 1;
+	struct batch b = {&peer, peer_hint->name, 0};
+	if (db_fed_peer_get(&peer, true) <= 0 || fed_each_line(body, apply_line, &b) < 0 ||
+	    fed_peer_save(&peer) < 0) {
+		db_rollback();
+		return -1;
 	}
-	if (fed_peer_save(&peer) < 0)
-		goto rollback;
 	if (db_commit() < 0)
 		return -1;
-	if (n)
+	if (b.n)
 		http_cache_bump();
-	return n;
-rollback:
-	db_rollback();
-	return rc;
+	return b.n;
 }
 
 /* Wait until a pull is asked for (fed_request_pull), PULL_EVERY_MS have passed, or stop. */

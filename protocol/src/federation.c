@@ -431,6 +431,25 @@ fed_verified_release(struct verified *v)
 	memset(v, 0, sizeof(*v));
 }
 
+int
+fed_each_line(const struct strbuf *body, int (*fn)(const char *line, size_t len, void *ctx),
+	      void *ctx)
+{
+	const char *p = body->buf, *end = body->buf + body->len;
+	int rc = 0;
+	while (p < end && rc == 0) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (len) {
+			char *line = xstrndup(p, len);
+			rc = fn(line, len, ctx);
+			free(line);
+		}
+		p += len + 1;
+	}
+	return rc;
+}
+
 /* ---- accepting ---- */
 
 static enum status

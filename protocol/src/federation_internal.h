@@ -110,6 +110,10 @@ void fed_peer_keys_free(struct peer_key *keys, size_t n);
 /* Write the peer's applied seq/hash when fed_accept changed them (before commit). */
 int fed_peer_save(struct fed_peer *peer);
 
+/* Call fn on a copy (NUL-terminated) of each non-empty line of an NDJSON body, in order, until
+ * it returns non-zero: returns that value, or 0 after the last line. */
+int fed_each_line(const struct strbuf *body, int (*fn)(const char *line, size_t len, void *ctx),
+		  void *ctx);
 /* v's event data with its committed content back in place (a new reference). */
 json_t *fed_event_data(const struct verified *v);
 /* Apply keys.rotated or keys.revoked of origin (pins or revokes its key), or STATUS_NOT_FOUND

@@ -226,59 +226,61 @@ import_one(struct verified *v, long long *last, char hash[EVENT_HASH_HEX_LEN + 1
 	return 1;
 }
 
+/* One page of the own log being imported: the own last seq and hash it has reached. */
+struct recovery_page {
+	long long last;
+	char hash[EVENT_HASH_HEX_LEN + 1];
+	int n;
+	bool diverged, refused;
+};
+
+/* Verify and import one line (fed_each_line's callback): 0 go on, 1 stop, -1 failure. */
+static int
+recover_line(const char *line, size_t len, void *arg)
+{
+	struct recovery_page *pg = arg;
+	const char *code = NULL;
+	struct verified v;
+	if (fed_verify_record(line, len, fed.self, &v, &code) != STATUS_OK) {
+		log_warn("recovery from the peer stopped: a line of the own log does not verify "
+			 "(%s)",
+			 code);
+		pg->refused = true;
+		return 1;
+	}
+	int got = import_one(&v, &pg->last, pg->hash);
+	fed_verified_release(&v);
+	if (got < 0)
+		return -1;
+	if (got == 0) {
+		pg->diverged = pg->refused = true;
+		return 1;
+	}
+	pg->n++;
+	return 0;
+}
+
 int
 fed_recover_batch(const struct strbuf *body, bool *diverged)
 {
-	long long last;
-	char hash[EVENT_HASH_HEX_LEN + 1];
-	int n = 0, rc = 0;
+	struct recovery_page pg = {0};
 	*diverged = false;
 	if (db_begin() < 0)
 		return -1;
 	/* the counter row is locked: nothing is emitted meanwhile, by any process */
-	if (db_fed_counter_get(fed.self, &last, hash) < 0)
-		goto rollback;
-	const char *p = body->buf, *end = body->buf + body->len;
-	while (p < end && rc == 0) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		if (len) {
-			const char *code = NULL;
-			struct verified v;
-			char *line = xstrndup(p, len);
-			if (fed_verify_record(line, len, fed.self, &v, &code) != STATUS_OK) {
-				log_warn("recovery from the peer stopped: a line of the own log "
-					 "does "
-					 "not verify (%s)",
-					 code);
-				rc = -2;
-			} else {
-				int got = import_one(&v, &last, hash);
-				fed_verified_release(&v);
-				if (got < 0) {
-					free(line);
-					goto rollback;
-				}
-				if (got == 0) {
-					*diverged = true;
-					rc = -2;
-				} else {
-					n++;
-				}
-			}
-			free(line);
-		}
-		p += len + 1;
-	}
-	if ((n && db_fed_counter_set(fed.self, last, hash) < 0) || db_commit() < 0)
+	if (db_fed_counter_get(fed.self, &pg.last, pg.hash) < 0 ||
+	    fed_each_line(body, recover_line, &pg) < 0 ||
+	    (pg.n && db_fed_counter_set(fed.self, pg.last, pg.hash) < 0)) {
+		db_rollback();
 		return -1;
-	if (n) {
+	}
+	if (db_commit() < 0)
+		return -1;
+	if (pg.n) {
 		log_info("recovered %d own events from the peer's copy (own log now ends at #%lld)",
-			 n, last);
+			 pg.n, pg.last);
 		http_cache_bump();
 	}
-	return rc < 0 ? rc : n;
-rollback:
-	db_rollback();
-	return -1;
+	*diverged = pg.diverged;
+	return pg.refused ? -2 : pg.n;
 }

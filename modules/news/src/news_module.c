@@ -54,8 +54,8 @@ news_apply(const struct hook_event *ev, bool own)
 		log_warn("news event from %s does not have the expected fields", origin);
 		return STATUS_INVALID;
 	}
-	return (own ? db_news_restore : db_news_mirror_upsert)(
-		origin, json_integer_value(id), title, body, status, published_at, reason);
+	return db_news_mirror_upsert(origin, json_integer_value(id), title, body, status,
+				     published_at, reason, own);
 }
 
 enum status

@@ -57,9 +57,9 @@ pub_apply(const struct hook_event *ev, bool own)
 		log_warn("%s event from %s does not have the expected fields", type, origin);
 		return STATUS_INVALID;
 	}
-	return (own ? db_pub_restore : db_pub_mirror)(
-		origin, k->name, json_integer_value(id), (int)json_integer_value(version), status,
-		fields, json_string_value(reason), published_at);
+	return db_pub_mirror(origin, k->name, json_integer_value(id),
+			     (int)json_integer_value(version), status, fields,
+			     json_string_value(reason), published_at, own);
 }
 
 enum status
