@@ -520,10 +520,20 @@ store_and_apply(struct fed_peer *peer, struct verified *v)
 	struct event *ev = v->ev;
 	char hash[EVENT_HASH_HEX_LEN + 1];
 	/* the key cache may predate a revocation committed since: ask the database, under the
-	 * peer row's lock that the revoking transaction held too */
+	 * peer row's lock that the revoking transaction held too (once per key and lock) */
 	int trusted = 0;
-	for (size_t i = 0; i < v->nkids && trusted == 0; i++)
-		trusted = db_fed_key_is_trusted(ev->origin, v->kids[i], ev->seq);
+	for (size_t i = 0; i < v->nkids && trusted == 0; i++) {
+		if (strcmp(peer->trust_kid, v->kids[i]) != 0) {
+			int found =
+				db_fed_key_trusted_upto(ev->origin, v->kids[i], &peer->trust_upto);
+			if (found <= 0) {
+				trusted = found;
+				continue;
+			}
+			snprintf(peer->trust_kid, sizeof(peer->trust_kid), "%s", v->kids[i]);
+		}
+		trusted = ev->seq <= peer->trust_upto;
+	}
 	if (trusted < 0)
 		return ACCEPT_FAILED;
 	if (!trusted) {
@@ -541,6 +551,8 @@ store_and_apply(struct fed_peer *peer, struct verified *v)
 	}
 	json_t *data = fed_event_data(v);
 	enum status st = fed_apply_keys_event(ev->origin, ev->seq, ev->type, ev->data);
+	if (st != STATUS_NOT_FOUND)
+		peer->trust_kid[0] = '\0'; /* a key pinned or revoked: ask again */
 	if (st == STATUS_NOT_FOUND)
 		st = hook_apply(
 			&(struct hook_event){fed.app, ev->origin, ev->type, ev->occurred_at, data,
@@ -574,7 +586,9 @@ fed_accept(struct fed_peer *peer, struct verified *v)
 {
 	struct event *ev = v->ev;
 	char have[65], hash[EVENT_HASH_HEX_LEN + 1];
-	int found = db_fed_event_hash(ev->origin, ev->seq, have);
+	/* the peer's events are stored only up to applied_seq (with it, under this lock): past it
+	 * there is nothing to compare with, and no query to make */
+	int found = ev->seq <= peer->applied_seq ? db_fed_event_hash(ev->origin, ev->seq, have) : 0;
 	if (found < 0)
 		return ACCEPT_FAILED;
 	event_hash(v->payload, v->payload_len, hash);

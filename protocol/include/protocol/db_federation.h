@@ -62,6 +62,11 @@ struct fed_peer {
 	bool blocked;
 	long long pending; /* rows in fed_pending (read only with lock) */
 	bool dirty;        /* applied_seq/hash changed in memory: write with set_applied */
+	/* what the database said of one signing key of the peer while this row is locked (no
+	 * revocation can commit meanwhile; applying keys.* clears it): kid ("" none) is trusted on
+	 * the peer's events up to trust_upto */
+	char trust_kid[48];
+	long long trust_upto;
 };
 /* The peer row (there is at most one): 1 found, 0 none, -1 failure. lock: FOR UPDATE. */
 int db_fed_peer_get(struct fed_peer *peer, bool lock);
@@ -93,9 +98,9 @@ json_t *db_fed_keys(const char *owner);
 /* Revoke owner's key kid after last_seq (a lower seq already recorded stays): 1 done, 0 no such
  * key of owner, -1 failure. */
 int db_fed_key_revoke(const char *owner, const char *kid, long long last_seq);
-/* 1 when kid is a key of owner trusted on owner's event seq (not revoked, or revoked after a
- * later seq), 0 when not (or unknown), -1 on failure. */
-int db_fed_key_is_trusted(const char *owner, const char *kid, long long seq);
+/* 1 with *upto the last seq of owner's events key kid is trusted on (LLONG_MAX when not
+ * revoked), 0 when kid is not a key of owner, -1 on failure. */
+int db_fed_key_trusted_upto(const char *owner, const char *kid, long long *upto);
 /* 1 when key kid is revoked, 0 when not (or unknown), -1 on failure. */
 int db_fed_key_is_revoked(const char *kid);
 /* Lock origin's counter row until the transaction ends and read its last seq (no event can be
