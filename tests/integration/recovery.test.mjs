@@ -10,8 +10,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { checkLog, federationStatus, readLog, startFederatedPair, staffClient, waitForMirror }
-	from '../lib/federation.mjs';
+import { auditSignatures, checkLog, federationStatus, publishedKeys, readLog, startFederatedPair,
+	staffClient, waitForMirror } from '../lib/federation.mjs';
 import { Client, PASSWORD, createNews, getJson, waitFor } from '../lib/http.mjs';
 import { makePdf } from '../lib/pdf.mjs';
 
@@ -114,7 +114,10 @@ describe('restoring a backup, the peer reachable', () => {
 			return a.length === b.length && a.length > 0 ? a : null;
 		}, { timeoutMs: 20_000, what: "official's log back to the peer's length" });
 		assert.deepEqual(own, await records(pair.citizen, 'official'));
-		checkLog(await readLog(pair.official));
+		const log = await readLog(pair.official);
+		checkLog(log);
+		// an auditor with Node's crypto: every re-imported envelope verifies under official's keys
+		assert.deepEqual(auditSignatures(log, await publishedKeys(pair.official)), []);
 	});
 
 	it('rebuilds the news the lost events describe, under their ids', async () => {
