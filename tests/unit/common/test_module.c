@@ -19,37 +19,19 @@
 
 static const char *called;
 
-static enum status
-apply_exact(const struct hook_event *ev)
-{
-	(void)ev;
-	called = "apply_exact";
-	return STATUS_OK;
-}
+/* An applier or restorer that records its name and answers answer. */
+#define RECORDER(name, answer)                                                                     \
+	static enum status name(const struct hook_event *ev)                                       \
+	{                                                                                          \
+		(void)ev;                                                                          \
+		called = #name;                                                                    \
+		return answer;                                                                     \
+	}
 
-static enum status
-apply_prefix(const struct hook_event *ev)
-{
-	(void)ev;
-	called = "apply_prefix";
-	return STATUS_OK;
-}
-
-static enum status
-restore_exact(const struct hook_event *ev)
-{
-	(void)ev;
-	called = "restore_exact";
-	return STATUS_OK;
-}
-
-static enum status
-restore_prefix(const struct hook_event *ev)
-{
-	(void)ev;
-	called = "restore_prefix";
-	return STATUS_INVALID;
-}
+RECORDER(apply_exact, STATUS_OK)
+RECORDER(apply_prefix, STATUS_OK)
+RECORDER(restore_exact, STATUS_OK)
+RECORDER(restore_prefix, STATUS_INVALID)
 
 static const struct hook hooks[] = {
 	{"thing.*", apply_prefix}, {"thing.lines", apply_exact}, {NULL, NULL}};
