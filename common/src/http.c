@@ -17,6 +17,7 @@
 #include "common/html.h"
 #include "common/i18n.h"
 #include "common/log.h"
+#include "common/outbox.h"
 #include "common/page_cache.h"
 #include "common/static_files.h"
 #include "common/template.h"
@@ -850,6 +851,13 @@ start_request(struct request *req, const char *url, const char *method)
 	load_session(req);
 	if ((route->flags & ROUTE_STAFF) && !req->user) {
 		refuse_anonymous(req);
+		return true;
+	}
+	/* staff writes emit events: none while emitting is held (docs/decisions/0010) */
+	const char *hold = outbox_held();
+	if ((route->flags & ROUTE_STAFF) && strcmp(method, "POST") == 0 && hold) {
+		http_add_header(req, "Retry-After", "30");
+		http_error(req, STATUS_UNAVAILABLE, "recovery_pending", hold);
 		return true;
 	}
 	bool is_form = !(route->flags & ROUTE_RAW_BODY);

@@ -62,21 +62,38 @@ type_matches(const char *pattern, const char *type, bool exact)
 	return is_prefix ? strncmp(pattern, type, n - 1) == 0 : strcmp(pattern, type) == 0;
 }
 
+/* The first entry of the served modules' tables (hooks or restorers) taking ev's type: exact
+ * types first, so "budget.lines" is not taken by "budget.*". */
+static const struct hook *
+find_hook(const struct hook_event *ev, bool restorers)
+{
+	for (int exact = 1; exact >= 0; exact--)
+		for (const struct module *const *m = ev->app->modules; *m; m++) {
+			const struct module_side *side = module_side(ev->app, *m);
+			for (const struct hook *h = restorers ? side->restorers : side->hooks;
+			     h && h->type; h++)
+				if (type_matches(h->type, ev->type, exact))
+					return h;
+		}
+	return NULL;
+}
+
 enum status
 hook_apply(const struct hook_event *ev)
 {
-	/* exact types first, so "budget.lines" is not taken by "budget.*" */
-	for (int exact = 1; exact >= 0; exact--)
-		for (const struct module *const *m = ev->app->modules; *m; m++)
-			for (const struct hook *h = module_side(ev->app, *m)->hooks; h && h->type;
-			     h++)
-				if (type_matches(h->type, ev->type, exact)) {
-					/* what it emits follows from the peer's event: no
-					 * ceiling of ours (outbox.h) */
-					outbox_applying_peer(true);
-					enum status st = h->apply(ev);
-					outbox_applying_peer(false);
-					return st;
-				}
-	return STATUS_NOT_FOUND;
+	const struct hook *h = find_hook(ev, false);
+	if (!h)
+		return STATUS_NOT_FOUND;
+	/* what it emits follows from the peer's event: no ceiling of ours (outbox.h) */
+	outbox_applying_peer(true);
+	enum status st = h->apply(ev);
+	outbox_applying_peer(false);
+	return st;
+}
+
+enum status
+restorer_apply(const struct hook_event *ev)
+{
+	const struct hook *h = find_hook(ev, true);
+	return h ? h->apply(ev) : STATUS_NOT_FOUND;
 }

@@ -9,6 +9,7 @@
 
 #include "common/log.h"
 
+#include <stdatomic.h>
 #include <time.h>
 
 static outbox_emit_fn outbox_emitter;
@@ -16,6 +17,19 @@ static outbox_erase_fn outbox_eraser;
 static long (*outbox_ceiling)(const char *type);
 static _Thread_local bool applying_peer;
 static long backdate_s;
+static _Atomic(const char *) held_reason;
+
+void
+outbox_hold(const char *reason)
+{
+	atomic_store(&held_reason, reason);
+}
+
+const char *
+outbox_held(void)
+{
+	return atomic_load(&held_reason);
+}
 
 void
 outbox_set_emitter(outbox_emit_fn emit, outbox_erase_fn erase)
@@ -78,6 +92,13 @@ outbox_emit_committed(const char *type, json_t *refs, json_t *data, const char *
 		json_decref(refs);
 		json_decref(data);
 		return 0;
+	}
+	const char *held = outbox_held();
+	if (held) {
+		log_warn("event %s refused: %s", type, held);
+		json_decref(refs);
+		json_decref(data);
+		return OUTBOX_HELD;
 	}
 	long ceiling = outbox_ceiling && !applying_peer ? outbox_ceiling(type) : 0;
 	int rc = outbox_emitter(type, refs, data, committed, when);

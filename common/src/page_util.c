@@ -83,9 +83,21 @@ text_lines(const char *s)
 	return lines;
 }
 
+/* 503 recovery_pending when emitting is held (outbox_hold): true when it answered. */
+static bool
+answer_held(struct request *req)
+{
+	const char *held = outbox_held();
+	if (held)
+		http_error(req, STATUS_UNAVAILABLE, "recovery_pending", held);
+	return held != NULL;
+}
+
 void
 page_db_unavailable(struct request *req)
 {
+	if (answer_held(req))
+		return;
 	http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
 		   "the site cannot reach its database");
 }
@@ -123,7 +135,7 @@ page_write_failed(struct request *req, int st, const char *not_found_code,
 	else if (st == STATUS_CONFLICT)
 		http_error(req, STATUS_CONFLICT, conflict_code,
 			   "the item is not in a state that allows this");
-	else
+	else if (!answer_held(req))
 		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
 			   "the change could not be saved; try again in a minute");
 }

@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "common/xalloc.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,32 @@ db_fed_counter_set_hash(const char *origin, const char *hash)
 {
 	return run("UPDATE fed_counter SET last_hash = $2 WHERE origin = $1",
 		   DB_PARAMS(origin, hash));
+}
+
+int
+db_fed_counter_get(const char *origin, long long *seq, char hash[65])
+{
+	PGresult *res = db_exec("SELECT last_seq, last_hash FROM fed_counter WHERE origin = $1"
+				" FOR UPDATE",
+				DB_PARAMS(origin));
+	int rc = -1;
+	if (res && PQntuples(res) == 1) {
+		*seq = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		snprintf(hash, 65, "%s", PQgetvalue(res, 0, 1));
+		rc = 0;
+	} else if (res) {
+		log_error("no federation counter for origin \"%s\"", origin);
+	}
+	PQclear(res);
+	return rc;
+}
+
+int
+db_fed_counter_set(const char *origin, long long seq, const char *hash)
+{
+	char seqs[24];
+	return run("UPDATE fed_counter SET last_seq = $2, last_hash = $3 WHERE origin = $1",
+		   DB_PARAMS(origin, LL(seqs, seq), hash));
 }
 
 long long
@@ -242,6 +269,7 @@ db_fed_peer_get(struct fed_peer *peer, bool lock)
 		peer->blocked = strcmp(PQgetvalue(res, 0, 5), "t") == 0;
 		peer->pending = 0;
 		peer->dirty = false;
+		peer->trust_kid[0] = '\0';
 	}
 	PQclear(res);
 	if (found && lock) {
@@ -420,13 +448,16 @@ db_fed_key_revoke(const char *owner, const char *kid, long long last_seq)
 }
 
 int
-db_fed_key_is_trusted(const char *owner, const char *kid, long long seq)
+db_fed_key_trusted_upto(const char *owner, const char *kid, long long *upto)
 {
-	char s[24];
-	PGresult *res = db_exec("SELECT 1 FROM fed_keys WHERE owner = $1 AND kid = $2 AND"
-				" (revoked_after_seq IS NULL OR revoked_after_seq >= $3::bigint)",
-				DB_PARAMS(owner, kid, LL(s, seq)));
+	PGresult *res = db_exec("SELECT coalesce(revoked_after_seq, -1) FROM fed_keys"
+				" WHERE owner = $1 AND kid = $2",
+				DB_PARAMS(owner, kid));
 	int rc = res ? PQntuples(res) > 0 : -1;
+	if (rc > 0) {
+		long long after = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		*upto = after < 0 ? LLONG_MAX : after;
+	}
 	PQclear(res);
 	return rc;
 }

@@ -420,6 +420,8 @@ sender_main(void *arg)
 		struct fed_peer peer;
 		struct fed_row *rows = NULL;
 		size_t nr = 0, alloc = 0;
+		/* woken by each commit that emitted: the marker outside the database follows */
+		fed_marker_note(db_fed_counter_last(fed.self));
 		int got = db_fed_peer_get(&peer, false);
 		if (got < 0) {
 			nap(backoff_ms(w.failures++), -1);
@@ -457,6 +459,36 @@ fed_request_pull(void)
 	pthread_mutex_unlock(&fed.lock);
 }
 
+/* One catch-up batch being applied: the peer row (locked) and how many lines were taken. */
+struct batch {
+	struct fed_peer *peer;
+	const char *name;
+	int n;
+};
+
+/* Verify one line just before it is applied (fed_each_line's callback). */
+static int
+apply_line(const char *line, size_t len, void *arg)
+{
+	struct batch *b = arg;
+	const char *code = NULL;
+	struct verified v;
+	if (fed_verify_record(line, len, b->name, &v, &code) != STATUS_OK) {
+		log_warn("catch-up from \"%s\" stopped: %s", b->name, code);
+		return 1;
+	}
+	enum accept_result r = fed_accept(b->peer, &v);
+	fed_verified_release(&v);
+	if (r == ACCEPT_FAILED)
+		return -1;
+	if (r == ACCEPT_REVOKED) {
+		log_warn("catch-up from \"%s\" stopped: revoked_key", b->name);
+		return 1;
+	}
+	b->n++;
+	return 0;
+}
+
 /* Verify and apply one batch of NDJSON envelopes in one transaction. Returns how many lines
  * were read, or -1 on failure. */
 static int
@@ -467,49 +499,20 @@ apply_batch(struct fed_peer *peer_hint, const struct strbuf *body)
 	 * keys.rotated event pins its new key in this transaction, so the events signed with
 	 * that key later in the same batch verify.
 	 */
-	int rc = -1, n = 0;
 	struct fed_peer peer;
 	if (db_begin() < 0)
 		return -1;
-	if (db_fed_peer_get(&peer, true) <= 0)
-		goto rollback;
-	const char *p = body->buf, *end = body->buf + body->len;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		if (len) {
-			const char *code = NULL;
-			struct verified v;
-			char *line = xstrndup(p, len);
-			if (fed_verify_record(line, len, peer_hint->name, &v, &code) != STATUS_OK) {
-				log_warn("catch-up from \"%s\" stopped: %s", peer_hint->name, code);
-				free(line);
-				break;
-			}
-			enum accept_result r = fed_accept(&peer, &v);
-			fed_verified_release(&v);
-			free(line);
-			if (r == ACCEPT_FAILED)
-				goto rollback;
-			if (r == ACCEPT_REVOKED) {
-				log_warn("catch-up from \"%s\" stopped: revoked_key",
-					 peer_hint->name);
-				break;
-			}
-			n++;
-		}
-		p += len + 1;
+	struct batch b = {&peer, peer_hint->name, 0};
+	if (db_fed_peer_get(&peer, true) <= 0 || fed_each_line(body, apply_line, &b) < 0 ||
+	    fed_peer_save(&peer) < 0) {
+		db_rollback();
+		return -1;
 	}
-	if (fed_peer_save(&peer) < 0)
-		goto rollback;
 	if (db_commit() < 0)
 		return -1;
-	if (n)
+	if (b.n)
 		http_cache_bump();
-	return n;
-rollback:
-	db_rollback();
-	return rc;
+	return b.n;
 }
 
 /* Wait until a pull is asked for (fed_request_pull), PULL_EVERY_MS or the witness's interval
@@ -569,6 +572,74 @@ pull_from_peer(struct worker *w)
 	}
 }
 
+int
+fed_recover_now(void)
+{
+	struct fed_peer peer;
+	int got = db_fed_peer_get(&peer, false);
+	if (got < 0) {
+		fed_recovery_unreachable("the database failed");
+		return 0;
+	}
+	if (got == 0) {
+		fed_recovery_answered(); /* not paired: no one else holds the own log */
+		return 1;
+	}
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	CURL *c = curl_easy_init();
+	struct http_result r = {.body = STRBUF_INIT};
+	int rc = 0;
+	for (;;) {
+		char *url =
+			xasprintf("%s/federation/v1/events?origin=%s&after=%lld&limit=%d", peer.url,
+				  fed.self, db_fed_counter_last(fed.self), PULL_BATCH);
+		result_reset(&r);
+		curl_common(c, &r, url);
+		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+		int prc = perform(c, &r);
+		free(url);
+		if (prc < 0 || r.status != 200) {
+			fed_recovery_unreachable(prc < 0 ? r.error : "unexpected HTTP status");
+			break;
+		}
+		bool diverged = false;
+		int n = fed_recover_batch(&r.body, &diverged);
+		if (n == 0 || diverged) {
+			/* caught up; or forked already (the alarm says where): holding would not
+			 * undo it */
+			fed_recovery_answered();
+			rc = diverged ? -1 : 1;
+			break;
+		}
+		if (n < 0) {
+			fed_recovery_unreachable(n == -1 ? "the database failed"
+							 : "the peer's copy does not verify");
+			break;
+		}
+	}
+	strbuf_release(&r.body);
+	curl_easy_cleanup(c);
+	curl_global_cleanup();
+	return rc;
+}
+
+/* Until the own log was compared with the peer's copy (after a restore, with the peer down at
+ * start), try again every few seconds; then publish the profile federation_start held back. */
+static void
+recover_until_answered(struct worker *w)
+{
+	if (!fed_recovery_pending())
+		return;
+	while (fed_recovery_pending() && !stopping()) {
+		nap(backoff_ms(w->failures < 4 ? w->failures++ : 4), -1);
+		if (!stopping())
+			fed_recover_now();
+	}
+	w->failures = 0;
+	if (!stopping())
+		fed_publish_profile();
+}
+
 static void *
 puller_main(void *arg)
 {
@@ -576,6 +647,7 @@ puller_main(void *arg)
 
 	(void)arg;
 	worker_init(&w);
+	recover_until_answered(&w);
 	fed_request_pull(); /* on start */
 	time_t last_round = 0;
 	while (!stopping()) {

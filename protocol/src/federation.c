@@ -296,6 +296,25 @@ fed_sign_transport(struct strbuf *header, const char *id, int64_t timestamp, con
 	return 0;
 }
 
+int
+fed_each_line(const struct strbuf *body, int (*fn)(const char *line, size_t len, void *ctx),
+	      void *ctx)
+{
+	const char *p = body->buf, *end = body->buf + body->len;
+	int rc = 0;
+	while (p < end && rc == 0) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (len) {
+			char *line = xstrndup(p, len);
+			rc = fn(line, len, ctx);
+			free(line);
+		}
+		p += len + 1;
+	}
+	return rc;
+}
+
 /* ---- accepting ---- */
 
 static enum status
@@ -333,6 +352,26 @@ apply_keys_revoked(const char *origin, long long seq, json_t *data)
 	return STATUS_OK;
 }
 
+json_t *
+fed_event_data(const struct verified *v)
+{
+	if (!v->ev->commit)
+		return json_incref(v->ev->data);
+	json_t *data = json_copy(v->ev->data);
+	json_object_update(data, v->values);
+	return data;
+}
+
+enum status
+fed_apply_keys_event(const char *origin, long long seq, const char *type, json_t *data)
+{
+	if (strcmp(type, "keys.rotated") == 0)
+		return apply_keys_rotated(origin, data);
+	if (strcmp(type, "keys.revoked") == 0)
+		return apply_keys_revoked(origin, seq, data);
+	return STATUS_NOT_FOUND;
+}
+
 /* Store and apply v, which must be the peer's next seq with the right prev. */
 static enum accept_result
 store_and_apply(struct fed_peer *peer, struct verified *v)
@@ -340,10 +379,20 @@ store_and_apply(struct fed_peer *peer, struct verified *v)
 	struct event *ev = v->ev;
 	char hash[EVENT_HASH_HEX_LEN + 1];
 	/* the key cache may predate a revocation committed since: ask the database, under the
-	 * peer row's lock that the revoking transaction held too */
+	 * peer row's lock that the revoking transaction held too (once per key and lock) */
 	int trusted = 0;
-	for (size_t i = 0; i < v->nkids && trusted == 0; i++)
-		trusted = db_fed_key_is_trusted(ev->origin, v->kids[i], ev->seq);
+	for (size_t i = 0; i < v->nkids && trusted == 0; i++) {
+		if (strcmp(peer->trust_kid, v->kids[i]) != 0) {
+			int found =
+				db_fed_key_trusted_upto(ev->origin, v->kids[i], &peer->trust_upto);
+			if (found <= 0) {
+				trusted = found;
+				continue;
+			}
+			snprintf(peer->trust_kid, sizeof(peer->trust_kid), "%s", v->kids[i]);
+		}
+		trusted = ev->seq <= peer->trust_upto;
+	}
 	if (trusted < 0)
 		return ACCEPT_FAILED;
 	if (!trusted) {
@@ -359,23 +408,15 @@ store_and_apply(struct fed_peer *peer, struct verified *v)
 				 "prev does not match the hash of the previous event", v->envelope);
 		return ACCEPT_EQUIVOCATION;
 	}
-	/* the appliers see the data with its committed content back in place */
-	json_t *data = ev->data;
-	if (ev->commit) {
-		data = json_copy(ev->data);
-		json_object_update(data, v->values);
-	}
-	enum status st;
-	if (strcmp(ev->type, "keys.rotated") == 0)
-		st = apply_keys_rotated(ev->origin, ev->data);
-	else if (strcmp(ev->type, "keys.revoked") == 0)
-		st = apply_keys_revoked(ev->origin, ev->seq, ev->data);
-	else
+	json_t *data = fed_event_data(v);
+	enum status st = fed_apply_keys_event(ev->origin, ev->seq, ev->type, ev->data);
+	if (st != STATUS_NOT_FOUND)
+		peer->trust_kid[0] = '\0'; /* a key pinned or revoked: ask again */
+	if (st == STATUS_NOT_FOUND)
 		st = hook_apply(
 			&(struct hook_event){fed.app, ev->origin, ev->type, ev->occurred_at, data,
 					     json_object_size(v->withheld) ? v->withheld : NULL});
-	if (data != ev->data)
-		json_decref(data);
+	json_decref(data);
 	const char *flag = NULL;
 	if (st == STATUS_NOT_FOUND)
 		flag = "unknown_type";
@@ -404,7 +445,9 @@ fed_accept(struct fed_peer *peer, struct verified *v)
 {
 	struct event *ev = v->ev;
 	char have[65], hash[EVENT_HASH_HEX_LEN + 1];
-	int found = db_fed_event_hash(ev->origin, ev->seq, have);
+	/* the peer's events are stored only up to applied_seq (with it, under this lock): past it
+	 * there is nothing to compare with, and no query to make */
+	int found = ev->seq <= peer->applied_seq ? db_fed_event_hash(ev->origin, ev->seq, have) : 0;
 	if (found < 0)
 		return ACCEPT_FAILED;
 	event_hash(v->payload, v->payload_len, hash);
@@ -489,10 +532,10 @@ own_profile(struct app *app)
 	return p;
 }
 
-static int
-publish_profile(struct app *app)
+int
+fed_publish_profile(void)
 {
-	json_t *mine = own_profile(app);
+	json_t *mine = own_profile(fed.app);
 	json_t *last = db_fed_profile_get(fed.self);
 	int rc = 0;
 	if (!last || !json_equal(last, mine)) {
@@ -601,7 +644,12 @@ federation_open(struct app *app)
 int
 federation_start(struct app *app)
 {
-	if (publish_profile(app) < 0 || tlog_start(app) < 0)
+	/* nothing is emitted before the own log is compared with the peer's copy (recovery.c):
+	 * the first attempt runs now, before the site serves; when it cannot run after a restore,
+	 * the puller tries again and emitting stays held until it did */
+	if (fed_recovery_start(app) < 0)
+		return -1;
+	if ((!outbox_held() && fed_publish_profile() < 0) || tlog_start(app) < 0)
 		return -1;
 	return delivery_start();
 }
@@ -612,6 +660,7 @@ federation_stop(struct app *app)
 	(void)app;
 	tlog_stop();
 	delivery_stop();
+	fed_marker_note(db_fed_counter_last(fed.self));
 }
 
 void

@@ -140,6 +140,42 @@ void fed_reply_code(struct request *req, enum status st, const char *code, const
 /* The applier of the peer's checkpoint.cosigned events (witness.c): their shape checked. */
 enum status fed_hook_cosigned(const struct hook_event *ev);
 
+/* Call fn on a copy (NUL-terminated) of each non-empty line of an NDJSON body, in order, until
+ * it returns non-zero: returns that value, or 0 after the last line. */
+int fed_each_line(const struct strbuf *body, int (*fn)(const char *line, size_t len, void *ctx),
+		  void *ctx);
+/* v's event data with its committed content back in place (a new reference). */
+json_t *fed_event_data(const struct verified *v);
+/* Apply keys.rotated or keys.revoked of origin (pins or revokes its key), or STATUS_NOT_FOUND
+ * for another type. */
+enum status fed_apply_keys_event(const char *origin, long long seq, const char *type, json_t *data);
+/* Publish the own profile when it changed (emits profile.updated). */
+int fed_publish_profile(void);
+
+/*
+ * Recovery without forking (recovery.c, docs/decisions/0010). fed_recovery_start, before the
+ * site serves: hold emitting, compare the own log with the peer's copy once (fed_recover_now)
+ * and release unless a restore is suspected and the peer could not answer. The puller then
+ * calls fed_recover_now until fed_recovery_pending() is false.
+ */
+int fed_recovery_start(struct app *app);
+bool fed_recovery_pending(void);
+/* Why emitting is held, for the status page, or NULL. */
+const char *fed_recovery_reason(void);
+/* Fetch the peer's copy of the own log after the own last seq and import it (delivery.c); on
+ * an answer, release the hold. Returns 1 when the peer answered (caught up), 0 when it could
+ * not be reached or stopped early (try again), -1 when the logs diverge (alarm raised). */
+int fed_recover_now(void);
+/* Import one NDJSON answer of own events (recovery.c), in one transaction: returns how many
+ * lines were imported (0: the peer holds nothing more), -1 on a database failure, -2 when a line
+ * does not verify or does not chain (an alarm is raised for a chain that diverges: *diverged). */
+int fed_recover_batch(const struct strbuf *body, bool *diverged);
+/* The outcome of fed_recover_now: releases the hold (answered) or keeps it (restore suspected). */
+void fed_recovery_answered(void);
+void fed_recovery_unreachable(const char *why);
+/* Raise the marker of the own last seq kept outside the database (BALADIYA_DATA_DIR) to seq. */
+void fed_marker_note(long long seq);
+
 int delivery_start(void);
 void delivery_stop(void);
 

@@ -34,6 +34,12 @@ static const struct hook federation_hooks[] = {
 	{NULL, NULL},
 };
 
+/* An own profile.updated re-imported after a database restore: the profile last published. */
+static const struct hook federation_restorers[] = {
+	{"profile.updated", hook_profile},
+	{NULL, NULL},
+};
+
 // clang-format off
 static const struct route federation_routes[] = {
 	FEDERATION_ROUTES,
@@ -60,9 +66,9 @@ static const struct nav_link federation_staff[] = {
 #define FEDERATION_SIDE                                                                            \
 	{                                                                                          \
 		MODULE_ROUTES(federation_routes),                                                  \
-			.hooks = federation_hooks, .jobs = federation_jobs,                        \
-			.commands = federation_commands, .staff = federation_staff,                \
-			.footer = federation_footer,                                               \
+			.hooks = federation_hooks, .restorers = federation_restorers,              \
+			.jobs = federation_jobs, .commands = federation_commands,                  \
+			.staff = federation_staff, .footer = federation_footer,                    \
 	}
 
 extern const struct embedded_file protocol_assets_files[];

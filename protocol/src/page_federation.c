@@ -278,6 +278,8 @@ page_federation_status(struct request *req)
 	json_object_set_new(st, "current_kid", json_string(fed.key ? signing_key_id(fed.key) : ""));
 	json_object_set_new(st, "own_keys", own);
 	json_object_set_new(st, "peer_keys", peer_keys ? peer_keys : json_array());
+	const char *held = fed_recovery_reason();
+	json_object_set_new(st, "recovery_held", held ? json_string(held) : json_null());
 	json_object_set_new(st, "has_alarms",
 			    json_boolean(json_array_size(json_object_get(st, "alarms")) > 0));
 	http_csrf(req);

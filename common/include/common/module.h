@@ -69,6 +69,11 @@ struct module_side {
 	const struct route *routes; /* tried in the server's module order, then in this order */
 	size_t nroutes;
 	const struct hook *hooks;
+	/* restorers of this platform's own events (recovery from the peer's copy of our log after
+	 * a database restore, docs/decisions/0010): event type -> function recreating the rows the
+	 * event describes on its origin (ev->origin is this platform). Same matching and answers
+	 * as hooks; an own event whose type no restorer takes is re-imported with an alarm */
+	const struct hook *restorers;
 	const struct app_job *jobs;
 	const struct app_command *commands;
 	const struct nav_link *nav;
@@ -115,5 +120,14 @@ void module_each_ext(const struct app *app, const char *point,
  * Returns what the applier returned, or STATUS_NOT_FOUND when none takes the type.
  */
 enum status hook_apply(const struct hook_event *ev);
+
+/*
+ * Rebuild the state one of this platform's own events describes (it was signed here, lost in a
+ * database restore and re-imported from the peer's copy) with the restorers the served modules
+ * register. It runs in the recovery's transaction, before anything is emitted; a restorer
+ * must not emit. Returns what the restorer returned, or STATUS_NOT_FOUND when none takes the
+ * type.
+ */
+enum status restorer_apply(const struct hook_event *ev);
 
 #endif

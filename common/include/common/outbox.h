@@ -29,6 +29,19 @@ void outbox_set_emitter(outbox_emit_fn emit, outbox_erase_fn erase);
 
 /* outbox_emit's answer when the ceiling of the event's type is reached this minute. */
 #define OUTBOX_BUSY (-2)
+/* outbox_emit's answer while emitting is held (outbox_hold): the caller rolls back. */
+#define OUTBOX_HELD (-3)
+
+/*
+ * Hold every emission with a public reason (static string, e.g. "the platform is recovering
+ * its log from its peer after a database restore"), or release it (NULL): while held,
+ * outbox_emit returns OUTBOX_HELD and staff writes are answered 503 recovery_pending
+ * (http.c, page_write_failed). The federation layer holds it until its recovery has run
+ * (docs/decisions/0010).
+ */
+void outbox_hold(const char *reason);
+/* The reason emitting is held, or NULL. */
+const char *outbox_held(void);
 
 /*
  * Ceilings per minute on the events a platform signs, so that a flood from many clients ends

@@ -58,9 +58,9 @@ extern const struct embedded_file budgets_assets_files[];
 const struct module budgets_module = {
 	.name = "budgets",
 	.assets = budgets_assets_files,
-	.official = {MODULE_ROUTES(official_routes), .hooks = budget_hooks, .nav = budget_nav,
-		     .staff = budget_staff, .extends = budget_extends,
-		     .demo_load = budget_demo_load},
+	.official = {MODULE_ROUTES(official_routes), .hooks = budget_hooks,
+		     .restorers = budget_hooks, .nav = budget_nav, .staff = budget_staff,
+		     .extends = budget_extends, .demo_load = budget_demo_load},
 	.citizen = {MODULE_ROUTES(citizen_routes), .hooks = budget_hooks, .nav = budget_nav,
 		    .extends = budget_extends, .demo_load = budget_demo_load},
 };

@@ -192,23 +192,36 @@ db_news_set_status(const char *origin, long long id, bool publish, const char *r
 	return st;
 }
 
+#define NEWS_UPSERT_TAIL                                                                           \
+	" ON CONFLICT (origin, origin_id) DO UPDATE SET title = EXCLUDED.title,"                   \
+	" body = EXCLUDED.body, status = EXCLUDED.status, published_at ="                          \
+	" EXCLUDED.published_at, unpublish_reason = EXCLUDED.unpublish_reason,"                    \
+	" updated_at = now()"
+
 enum status
 db_news_mirror_upsert(const char *origin, long long origin_id, const json_t *title,
 		      const json_t *body, const char *status, const char *published_at,
-		      const char *reason)
+		      const char *reason, bool own)
 {
-	static const char q[] =
+	/* own items (restored) keep id = origin_id, their addresses; the ids then move past them */
+	static const char q_peer[] =
 		"INSERT INTO news (origin, origin_id, title, body, status, published_at,"
-		" unpublish_reason) VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6::timestamptz, $7)"
-		" ON CONFLICT (origin, origin_id) DO UPDATE SET title = EXCLUDED.title,"
-		" body = EXCLUDED.body, status = EXCLUDED.status, published_at ="
-		" EXCLUDED.published_at, unpublish_reason = EXCLUDED.unpublish_reason,"
-		" updated_at = now()";
+		" unpublish_reason) VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6::timestamptz, "
+		"$7)" NEWS_UPSERT_TAIL;
+	static const char q_own[] =
+		"INSERT INTO news (id, origin, origin_id, title, body, status, published_at,"
+		" unpublish_reason) VALUES ($2, $1, $2, $3::jsonb, $4::jsonb, $5,"
+		" $6::timestamptz, $7)" NEWS_UPSERT_TAIL;
+	static const char q_ids[] = "SELECT setval(pg_get_serial_sequence('news', 'id'),"
+				    " (SELECT max(id) FROM news))";
 	char *t = json_dumps(title, JSON_COMPACT), *b = json_dumps(body, JSON_COMPACT);
 	char idb[32];
 	snprintf(idb, sizeof(idb), "%lld", origin_id);
-	int rc = db_command(q, DB_PARAMS(origin, idb, t, b, status, published_at, reason));
+	int rc = db_command(own ? q_own : q_peer,
+			    DB_PARAMS(origin, idb, t, b, status, published_at, reason));
 	free(t);
 	free(b);
+	if (rc == 0 && own)
+		rc = db_command(q_ids, 0, NULL);
 	return rc == 0 ? STATUS_OK : STATUS_UNAVAILABLE;
 }

@@ -39,6 +39,10 @@ long long news_create(const char *side, long long author_id, const json_t *title
  * time (required when published). Reads ev->origin and ev->data only.
  */
 enum status hook_news(const struct hook_event *ev);
+/* The restorer of this platform's own news events re-imported from the peer's copy after a
+ * database restore (docs/decisions/0010): the same checks, the item written back as an own
+ * item with its id. */
+enum status restore_news(const struct hook_event *ev);
 
 int news_demo_load(struct app *app, const char *dir); /* demo_news.c: news.json */
 

@@ -34,8 +34,10 @@ static const struct route news_routes[] = {
 };
 // clang-format on
 
-enum status
-hook_news(const struct hook_event *ev)
+/* Check ev's news fields and write them: as the peer's item in the mirror, or (own) as this
+ * platform's own item again, re-imported after a database restore. */
+static enum status
+news_apply(const struct hook_event *ev, bool own)
 {
 	const char *origin = ev->origin;
 	json_t *data = ev->data;
@@ -53,13 +55,32 @@ hook_news(const struct hook_event *ev)
 		return STATUS_INVALID;
 	}
 	return db_news_mirror_upsert(origin, json_integer_value(id), title, body, status,
-				     published_at, reason);
+				     published_at, reason, own);
+}
+
+enum status
+hook_news(const struct hook_event *ev)
+{
+	return news_apply(ev, false);
+}
+
+enum status
+restore_news(const struct hook_event *ev)
+{
+	return news_apply(ev, true);
 }
 
 static const struct hook news_hooks[] = {
 	{"news.published", hook_news},
 	{"news.updated", hook_news},
 	{"news.unpublished", hook_news},
+	{NULL, NULL},
+};
+
+static const struct hook news_restorers[] = {
+	{"news.published", restore_news},
+	{"news.updated", restore_news},
+	{"news.unpublished", restore_news},
 	{NULL, NULL},
 };
 
@@ -75,8 +96,9 @@ static const struct nav_link news_staff[] = {
 
 #define NEWS_SIDE                                                                                  \
 	{                                                                                          \
-		MODULE_ROUTES(news_routes), .hooks = news_hooks, .nav = news_nav,                  \
-					    .staff = news_staff, .demo_load = news_demo_load,      \
+		MODULE_ROUTES(news_routes), .hooks = news_hooks, .restorers = news_restorers,      \
+					    .nav = news_nav, .staff = news_staff,                  \
+					    .demo_load = news_demo_load,                           \
 	}
 
 extern const struct embedded_file news_assets_files[];

@@ -266,29 +266,44 @@ db_pub_versions(long long id)
 	return a;
 }
 
+#define PUB_UPSERT_TAIL                                                                            \
+	" ON CONFLICT (origin, kind, origin_id) DO UPDATE SET"                                     \
+	" version = EXCLUDED.version, status = EXCLUDED.status, data = EXCLUDED.data,"             \
+	" unpublish_reason = EXCLUDED.unpublish_reason,"                                           \
+	" published_at = EXCLUDED.published_at,"                                                   \
+	" updated_at = now() RETURNING id"
+
 enum status
 db_pub_mirror(const char *origin, const char *kind, long long origin_id, int version,
-	      const char *status, json_t *data, const char *reason, const char *published_at)
+	      const char *status, json_t *data, const char *reason, const char *published_at,
+	      bool own)
 {
-	static const char q[] =
+	/* own items (restored) keep id = origin_id, their addresses; the ids then move past them */
+	static const char q_peer[] =
 		"INSERT INTO publications (origin, origin_id, kind, version, status, data,"
 		" unpublish_reason, published_at) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7,"
-		" $8::timestamptz) ON CONFLICT (origin, kind, origin_id) DO UPDATE SET"
-		" version = EXCLUDED.version, status = EXCLUDED.status, data = EXCLUDED.data,"
-		" unpublish_reason = EXCLUDED.unpublish_reason,"
-		" published_at = EXCLUDED.published_at,"
-		" updated_at = now() RETURNING id";
+		" $8::timestamptz)" PUB_UPSERT_TAIL;
+	static const char q_own[] =
+		"INSERT INTO publications (id, origin, origin_id, kind, version, status, data,"
+		" unpublish_reason, published_at) VALUES ($2, $1, $2, $3, $4, $5, $6::jsonb, $7,"
+		" $8::timestamptz)" PUB_UPSERT_TAIL;
+	static const char q_ids[] = "SELECT setval('publications_id_seq',"
+				    " (SELECT max(id) FROM publications))";
 	char *d = json_dumps(data, JSON_COMPACT);
 	char oid[24], ver[16];
-	PGresult *res = db_exec(q, DB_PARAMS(origin, LL(oid, origin_id), kind, LL(ver, version),
-					     status, d, reason, published_at));
+	PGresult *res = db_exec(own ? q_own : q_peer,
+				DB_PARAMS(origin, LL(oid, origin_id), kind, LL(ver, version),
+					  status, d, reason, published_at));
 	free(d);
 	if (!res)
 		return STATUS_UNAVAILABLE;
 	long long id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 	PQclear(res);
 	char idb[24];
-	return db_command(q_version, DB_PARAMS(LL(idb, id))) == 0 ? STATUS_OK : STATUS_UNAVAILABLE;
+	if (db_command(q_version, DB_PARAMS(LL(idb, id))) < 0 ||
+	    (own && db_command(q_ids, 0, NULL) < 0))
+		return STATUS_UNAVAILABLE;
+	return STATUS_OK;
 }
 
 long long

@@ -16,8 +16,10 @@
 
 #include <string.h>
 
-enum status
-pub_hook_apply(const struct hook_event *ev)
+/* Check ev's publication fields and write them: the peer's item into the mirror, or (own) this
+ * platform's own item again after a database restore. */
+static enum status
+pub_apply(const struct hook_event *ev, bool own)
 {
 	const char *origin = ev->origin;
 	const char *type = ev->type;
@@ -55,10 +57,21 @@ pub_hook_apply(const struct hook_event *ev)
 		log_warn("%s event from %s does not have the expected fields", type, origin);
 		return STATUS_INVALID;
 	}
-	enum status st = db_pub_mirror(origin, k->name, json_integer_value(id),
-				       (int)json_integer_value(version), status, fields,
-				       json_string_value(reason), published_at);
-	return st;
+	return db_pub_mirror(origin, k->name, json_integer_value(id),
+			     (int)json_integer_value(version), status, fields,
+			     json_string_value(reason), published_at, own);
+}
+
+enum status
+pub_hook_apply(const struct hook_event *ev)
+{
+	return pub_apply(ev, false);
+}
+
+enum status
+pub_restore_apply(const struct hook_event *ev)
+{
+	return pub_apply(ev, true);
 }
 
 /* "<kind>.published|updated|unpublished" of every kind */
@@ -67,6 +80,15 @@ static const struct hook publication_hooks[] = {
 	{"session.*", pub_hook_apply},
 	{"deliberation.*", pub_hook_apply},
 	{"budget.*", pub_hook_apply},
+	{NULL, NULL},
+};
+
+/* the same, for the official platform's own events re-imported after a restore */
+static const struct hook publication_restorers[] = {
+	{"project.*", pub_restore_apply},
+	{"session.*", pub_restore_apply},
+	{"deliberation.*", pub_restore_apply},
+	{"budget.*", pub_restore_apply},
 	{NULL, NULL},
 };
 
@@ -103,8 +125,8 @@ const struct module publications_module = {
 	.open = publication_kinds_open,
 	.close = publication_kinds_close,
 	.official = {MODULE_ROUTES(official_routes), .hooks = publication_hooks,
-		     .nav = publication_nav, .staff = publication_staff,
-		     .demo_load = publication_demo_load},
+		     .restorers = publication_restorers, .nav = publication_nav,
+		     .staff = publication_staff, .demo_load = publication_demo_load},
 	.citizen = {MODULE_ROUTES(citizen_routes), .hooks = publication_hooks,
 		    .nav = publication_nav, .demo_load = publication_demo_load},
 };

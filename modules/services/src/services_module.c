@@ -45,6 +45,12 @@ static const struct hook service_hooks[] = {
 	{NULL, NULL},
 };
 
+/* the official platform's own service.published|updated|unpublished after a restore */
+static const struct hook service_restorers[] = {
+	{"service.*", pub_restore_apply},
+	{NULL, NULL},
+};
+
 static const struct app_job service_jobs[] = {
 	{"services_figures", 300, services_figures_run},
 	{NULL, 0, NULL},
@@ -92,8 +98,9 @@ const struct module services_module = {
 	.settings_defs = services_settings_defs,
 	.nsettings = SERVICES_NSETTINGS,
 	.settings = &services_settings,
-	.official = {MODULE_ROUTES(official_routes), .hooks = service_hooks, .jobs = service_jobs,
-		     .nav = service_nav, .staff = service_staff, .extends = service_extends,
+	.official = {MODULE_ROUTES(official_routes), .hooks = service_hooks,
+		     .restorers = service_restorers, .jobs = service_jobs, .nav = service_nav,
+		     .staff = service_staff, .extends = service_extends,
 		     .demo_load = services_demo_load},
 	.citizen = {MODULE_ROUTES(citizen_routes), .hooks = service_hooks, .nav = service_nav,
 		    .extends = service_extends},

@@ -26,6 +26,11 @@ int db_fed_counter_init(const char *origin);
  * transaction ends. prev_hash receives 64 hex digits. */
 int db_fed_counter_next(const char *origin, long long *seq, char prev_hash[65]);
 int db_fed_counter_set_hash(const char *origin, const char *hash);
+/* Read origin's last seq and the hash of its last payload, locking the counter row until the
+ * transaction ends (recovery, docs/decisions/0010). */
+int db_fed_counter_get(const char *origin, long long *seq, char hash[65]);
+/* Move origin's counter to seq with the hash of that event's payload (recovery). */
+int db_fed_counter_set(const char *origin, long long seq, const char *hash);
 long long db_fed_counter_last(const char *origin);
 /* The head of origin's own log (its last seq and hash; 0 and 64 zeros when empty): 1, 0 when
  * there is no counter row, -1. */
@@ -63,6 +68,11 @@ struct fed_peer {
 	bool blocked;
 	long long pending; /* rows in fed_pending (read only with lock) */
 	bool dirty;        /* applied_seq/hash changed in memory: write with set_applied */
+	/* what the database said of one signing key of the peer while this row is locked (no
+	 * revocation can commit meanwhile; applying keys.* clears it): kid ("" none) is trusted on
+	 * the peer's events up to trust_upto */
+	char trust_kid[48];
+	long long trust_upto;
 };
 /* The peer row (there is at most one): 1 found, 0 none, -1 failure. lock: FOR UPDATE. */
 int db_fed_peer_get(struct fed_peer *peer, bool lock);
@@ -94,9 +104,9 @@ json_t *db_fed_keys(const char *owner);
 /* Revoke owner's key kid after last_seq (a lower seq already recorded stays): 1 done, 0 no such
  * key of owner, -1 failure. */
 int db_fed_key_revoke(const char *owner, const char *kid, long long last_seq);
-/* 1 when kid is a key of owner trusted on owner's event seq (not revoked, or revoked after a
- * later seq), 0 when not (or unknown), -1 on failure. */
-int db_fed_key_is_trusted(const char *owner, const char *kid, long long seq);
+/* 1 with *upto the last seq of owner's events key kid is trusted on (LLONG_MAX when not
+ * revoked), 0 when kid is not a key of owner, -1 on failure. */
+int db_fed_key_trusted_upto(const char *owner, const char *kid, long long *upto);
 /* 1 when key kid is revoked, 0 when not (or unknown), -1 on failure. */
 int db_fed_key_is_revoked(const char *kid);
 /* Lock origin's counter row until the transaction ends and read its last seq (no event can be

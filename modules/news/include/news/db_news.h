@@ -40,11 +40,13 @@ enum status db_news_update(const char *origin, long long id, const json_t *title
 enum status db_news_set_status(const char *origin, long long id, bool publish, const char *reason);
 
 /*
- * Insert or replace the mirror of a peer's item (origin, origin_id) from its event snapshot.
- * published_at is RFC 3339 (may be NULL). Returns STATUS_OK or STATUS_UNAVAILABLE.
+ * Insert or replace the mirror of a peer's item (origin, origin_id) from its event snapshot;
+ * own: write back an own item (id = origin_id) from its own event re-imported after a database
+ * restore (docs/decisions/0010), and move the ids past it. published_at is RFC 3339 (may be
+ * NULL). Returns STATUS_OK or STATUS_UNAVAILABLE.
  */
 enum status db_news_mirror_upsert(const char *origin, long long origin_id, const json_t *title,
 				  const json_t *body, const char *status, const char *published_at,
-				  const char *reason);
+				  const char *reason, bool own);
 
 #endif

@@ -51,10 +51,12 @@ json_t *db_pub_page_own(const char *origin, const char *kind, long long before_i
 /* The versions of an item, newest first: [{version, status, data, unpublish_reason, changed_at}].
  */
 json_t *db_pub_versions(long long id);
-/* Mirror a peer's item from its event snapshot (insert or replace, and record the version). */
+/* Mirror a peer's item from its event snapshot (insert or replace, and record the version); own:
+ * write back an own item (id = origin_id) from its own event re-imported after a database
+ * restore (docs/decisions/0010), and move the ids past it. */
 enum status db_pub_mirror(const char *origin, const char *kind, long long origin_id, int version,
 			  const char *status, json_t *data, const char *reason,
-			  const char *published_at);
+			  const char *published_at, bool own);
 /* The local id of a peer's item, or -1. */
 long long db_pub_local_id(const char *origin, const char *kind, long long origin_id);
 

@@ -83,6 +83,9 @@ const char *pub_digits_text(struct request *req, long long n);
  */
 struct hook_event;
 enum status pub_hook_apply(const struct hook_event *ev);
+/* Its restorer: the official platform's own publication events re-imported after a database
+ * restore (docs/decisions/0010) are written back as own items with their ids. */
+enum status pub_restore_apply(const struct hook_event *ev);
 
 /* 303 to this platform's copy of a peer's item: /origin/{kind}/{origin id}. */
 void page_pub_by_origin(struct request *req);

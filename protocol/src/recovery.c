@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * Recovery without forking (docs/decisions/0010). An operator who restores the database from an
+ * older backup would sign new events with seq numbers the peer already holds with other content.
+ * The peer holds a verified copy of every event this platform signed: before anything is
+ * emitted, the own log is compared with that copy, the events the database lost are re-imported
+ * (each verified with the own keys, its seq and prev chain, its committed content) and the
+ * state they describe is rebuilt by the modules' restorers (common/module.h). A marker of the
+ * own last seq, kept outside the database in BALADIYA_DATA_DIR, tells a restore apart from a
+ * peer that is merely down: only after a restore does an unreachable peer hold emitting.
+ */
+#include "common/db.h"
+#include "common/http.h"
+#include "common/log.h"
+#include "common/outbox.h"
+#include "common/xalloc.h"
+#include "federation_internal.h"
+#include "protocol/content.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The marker's file name in BALADIYA_DATA_DIR. */
+#define MARKER_FILE "fed-last-seq"
+
+static const char reason_checking[] =
+	"the platform is comparing its event log with its peer's copy; try again in a moment";
+static const char reason_restored[] =
+	"the database was restored from a backup: the platform waits for its peer to return the "
+	"events it signed since, before it signs new ones";
+
+static pthread_mutex_t marker_lock = PTHREAD_MUTEX_INITIALIZER;
+static long long marker_written = -1;
+static _Atomic(const char *) recovery_reason;
+static bool restore_suspected;
+
+static char *
+marker_path(void)
+{
+	const char *dir = fed.app && fed.app->cfg.data_dir ? fed.app->cfg.data_dir : ".";
+	return xasprintf("%s/%s", dir, MARKER_FILE);
+}
+
+/* The seq in the marker, or -1 when there is none (a first start, or an older version). */
+static long long
+marker_read(void)
+{
+	char *path = marker_path();
+	FILE *f = fopen(path, "r");
+	long long seq = -1;
+	if (f) {
+		if (fscanf(f, "%lld", &seq) != 1 || seq < 0)
+			seq = -1;
+		fclose(f);
+	}
+	free(path);
+	return seq;
+}
+
+/* Write seq to the marker (a temporary file renamed over it); with marker_lock held. */
+static void
+marker_write(long long seq)
+{
+	char *path = marker_path();
+	char *tmp = xasprintf("%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	bool ok = f && fprintf(f, "%lld\n", seq) > 0;
+	if (f && (fflush(f) != 0 || fsync(fileno(f)) != 0))
+		ok = false;
+	if (f && fclose(f) != 0)
+		ok = false;
+	if (ok && rename(tmp, path) == 0)
+		marker_written = seq;
+	else
+		log_warn("could not write the marker %s: %s", path, strerror(errno));
+	free(tmp);
+	free(path);
+}
+
+void
+fed_marker_note(long long seq)
+{
+	pthread_mutex_lock(&marker_lock);
+	if (seq > marker_written)
+		marker_write(seq);
+	pthread_mutex_unlock(&marker_lock);
+}
+
+bool
+fed_recovery_pending(void)
+{
+	return atomic_load(&recovery_reason) != NULL;
+}
+
+const char *
+fed_recovery_reason(void)
+{
+	return atomic_load(&recovery_reason);
+}
+
+static void
+hold(const char *reason)
+{
+	atomic_store(&recovery_reason, reason);
+	outbox_hold(reason);
+}
+
+int
+fed_recovery_start(struct app *app)
+{
+	(void)app;
+	long long marker = marker_read();
+	long long last = db_fed_counter_last(fed.self);
+	if (last < 0)
+		return -1;
+	restore_suspected = marker > last;
+	pthread_mutex_lock(&marker_lock);
+	marker_written = marker;
+	pthread_mutex_unlock(&marker_lock);
+	if (restore_suspected)
+		log_warn("the own log ends at #%lld but this platform had signed up to #%lld (%s): "
+			 "the database was restored from a backup",
+			 last, marker, MARKER_FILE);
+	hold(restore_suspected ? reason_restored : reason_checking);
+	int rc = fed_recover_now();
+	if (rc == 0 && fed_recovery_pending())
+		log_warn("emitting is held until the peer returns the own events after #%lld",
+			 db_fed_counter_last(fed.self));
+	return 0;
+}
+
+void
+fed_recovery_answered(void)
+{
+	bool was_pending = fed_recovery_pending();
+	long long last = db_fed_counter_last(fed.self);
+	pthread_mutex_lock(&marker_lock);
+	if (marker_written > last)
+		log_warn("events #%lld..#%lld were signed here but neither the database nor the "
+			 "peer "
+			 "holds them: they are lost, and their seq numbers are signed again",
+			 last + 1, marker_written);
+	/* the peer's answer is the truth now: the marker follows the log, even down */
+	if (last >= 0)
+		marker_write(last);
+	pthread_mutex_unlock(&marker_lock);
+	restore_suspected = false;
+	atomic_store(&recovery_reason, NULL);
+	outbox_hold(NULL);
+	if (was_pending)
+		log_info("the own log (up to #%lld) agrees with the peer's copy: emitting", last);
+}
+
+void
+fed_recovery_unreachable(const char *why)
+{
+	if (restore_suspected) {
+		hold(reason_restored);
+		return;
+	}
+	log_warn("could not compare the own log with the peer's copy (%s); no sign of a restored "
+		 "database: emitting",
+		 why);
+	atomic_store(&recovery_reason, NULL);
+	outbox_hold(NULL);
+}
+
+/* Rebuild what v (an own event, stored now) describes; an alarm names it when nothing can. */
+static int
+restore_state(const struct verified *v)
+{
+	const struct event *ev = v->ev;
+	json_t *data = fed_event_data(v);
+	enum status st = fed_apply_keys_event(ev->origin, ev->seq, ev->type, data);
+	if (st == STATUS_NOT_FOUND)
+		st = restorer_apply(
+			&(struct hook_event){fed.app, ev->origin, ev->type, ev->occurred_at, data,
+					     json_object_size(v->withheld) ? v->withheld : NULL});
+	json_decref(data);
+	if (st == STATUS_OK)
+		return 0;
+	if (st != STATUS_NOT_FOUND && st != STATUS_INVALID)
+		return -1;
+	char *detail = xasprintf("re-imported own event %s #%lld: its state could not be rebuilt "
+				 "(%s)",
+				 ev->type, (long long)ev->seq,
+				 st == STATUS_NOT_FOUND ? "no restorer for this type"
+							: "its data did not fit");
+	log_error("%s", detail);
+	int rc = db_fed_alarm_add(ev->origin, ev->seq, "not_restored", detail, NULL);
+	free(detail);
+	return rc;
+}
+
+/* Import one verified own event that must follow (*last, hash). 1 imported, 0 does not chain
+ * (alarm raised), -1 database failure. */
+static int
+import_one(struct verified *v, long long *last, char hash[EVENT_HASH_HEX_LEN + 1])
+{
+	struct event *ev = v->ev;
+	char h[EVENT_HASH_HEX_LEN + 1];
+	if (ev->seq != *last + 1 || strcmp(ev->prev, hash) != 0) {
+		log_error(
+			"ALARM: the peer's copy of the own log diverges at #%lld (own log ends at "
+			"#%lld with hash %s)",
+			(long long)ev->seq, *last, hash);
+		return db_fed_alarm_add(fed.self, ev->seq, "recovery_diverged",
+					"the peer's copy of this platform's log does not chain to "
+					"the restored log",
+					v->envelope) < 0
+			       ? -1
+			       : 0;
+	}
+	event_hash(v->payload, v->payload_len, h);
+	if (db_fed_event_insert(fed.self, ev->seq, ev->type, v->payload, v->payload_len,
+				v->envelope, v->envelope_len, h, NULL) < 0 ||
+	    db_fed_content_put(fed.self, ev->seq, json_object_get(ev->owner_root, "refs"),
+			       v->content, v->withheld) < 0 ||
+	    restore_state(v) < 0)
+		return -1;
+	*last = ev->seq;
+	memcpy(hash, h, sizeof(h));
+	return 1;
+}
+
+/* One page of the own log being imported: the own last seq and hash it has reached. */
+struct recovery_page {
+	long long last;
+	char hash[EVENT_HASH_HEX_LEN + 1];
+	int n;
+	bool diverged, refused;
+};
+
+/* Verify and import one line (fed_each_line's callback): 0 go on, 1 stop, -1 failure. */
+static int
+recover_line(const char *line, size_t len, void *arg)
+{
+	struct recovery_page *pg = arg;
+	const char *code = NULL;
+	struct verified v;
+	if (fed_verify_record(line, len, fed.self, &v, &code) != STATUS_OK) {
+		log_warn("recovery from the peer stopped: a line of the own log does not verify "
+			 "(%s)",
+			 code);
+		pg->refused = true;
+		return 1;
+	}
+	int got = import_one(&v, &pg->last, pg->hash);
+	fed_verified_release(&v);
+	if (got < 0)
+		return -1;
+	if (got == 0) {
+		pg->diverged = pg->refused = true;
+		return 1;
+	}
+	pg->n++;
+	return 0;
+}
+
+int
+fed_recover_batch(const struct strbuf *body, bool *diverged)
+{
+	struct recovery_page pg = {0};
+	*diverged = false;
+	if (db_begin() < 0)
+		return -1;
+	/* the counter row is locked: nothing is emitted meanwhile, by any process */
+	if (db_fed_counter_get(fed.self, &pg.last, pg.hash) < 0 ||
+	    fed_each_line(body, recover_line, &pg) < 0 ||
+	    (pg.n && db_fed_counter_set(fed.self, pg.last, pg.hash) < 0)) {
+		db_rollback();
+		return -1;
+	}
+	if (db_commit() < 0)
+		return -1;
+	if (pg.n) {
+		log_info("recovered %d own events from the peer's copy (own log now ends at #%lld)",
+			 pg.n, pg.last);
+		http_cache_bump();
+	}
+	*diverged = pg.diverged;
+	return pg.refused ? -2 : pg.n;
+}
