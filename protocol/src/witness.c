@@ -176,6 +176,18 @@ check_against_previous(void *curl, const struct fed_peer *peer, const struct tlo
 	if (psize < 0)
 		return 1;
 	if (cp->size < psize) {
+		/* an older checkpoint served again (a platform restored from a backup serves its
+		 * last one until it has its events back) is stale, not a statement against the
+		 * newer one: the same size and root as one stored here */
+		tlog_hash seen;
+		if (db_tlog_checkpoint_at(peer->name, cp->size, false, NULL, seen) == 1 &&
+		    memcmp(seen, cp->root, TLOG_HASH_LEN) == 0) {
+			log_info(
+				"peer \"%s\" serves its older checkpoint %lld (cosigned here up to "
+				"%lld): waiting for a newer one",
+				peer->name, cp->size, psize);
+			return 0;
+		}
 		alarm(peer->name, cp->size, "rollback",
 		      "the peer's checkpoint is smaller than one already cosigned", prev, sn);
 		return -1;

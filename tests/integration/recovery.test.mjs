@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { auditSignatures, checkLog, federationStatus, publishedKeys, readLog, startFederatedPair,
 	staffClient, waitForMirror } from '../lib/federation.mjs';
-import { Client, PASSWORD, createNews, getJson, waitFor } from '../lib/http.mjs';
+import { Client, PASSWORD, cliFor, createNews, getJson, waitFor } from '../lib/http.mjs';
 import { makePdf } from '../lib/pdf.mjs';
 
 let pair;
@@ -51,7 +51,9 @@ async function records(srv, origin) {
 }
 
 before(async () => {
-	pair = await startFederatedPair();
+	// citizen witnesses official's checkpoints every second (checkpoint.cosigned, docs/protocol.md
+	// §21): the restored official serves an older checkpoint than the one citizen cosigned
+	pair = await startFederatedPair({ citizen: { env: { BALADIYA_COSIGN_SECONDS: '1' } } });
 });
 
 after(async () => {
@@ -102,6 +104,17 @@ describe('restoring a backup, the peer reachable', () => {
 		assert.equal(f.status, 303, f.body.slice(0, 300));
 		const log = await waitForMirror(pair.official, pair.citizen);
 		fileSeq = log.find((e) => e.type === 'deliberation.file_added').seq;
+		// a checkpoint of the whole week, cosigned by citizen before the restore loses it
+		const cp = await cliFor(pair.official, ['tlog', 'checkpoint'],
+			{ env: { BALADIYA_PUBLIC_URL: pair.official.url } });
+		assert.equal(cp.code, 0, cp.stderr);
+		const size = Number(/at size (\d+)/.exec(cp.stdout)?.[1]);
+		assert.ok(size >= fileSeq, cp.stdout);
+		await waitFor(async () => {
+			const r = await fetch(`${pair.official.url}/federation/v1/checkpoint?origin=official`);
+			const note = await r.text();
+			return note.includes(`\n${size}\n`) && /\n\u2014 \S+\/baladiya\/citizen /.test(note);
+		}, { timeoutMs: 30_000, what: "citizen's cosignature of official's checkpoint" });
 		await pair.official.stop();
 		await restore(pair.official, dump);
 		await pair.official.restart();
@@ -162,6 +175,9 @@ describe('restoring a backup, the peer reachable', () => {
 		assert.equal(log.length, before_.length + 1);
 		assert.equal(log.at(-1).prev, before_.at(-1).hash);
 		checkLog(log);
+		// citizen's witness has seen official's older, restored checkpoint again meanwhile: stale,
+		// not a rollback (a smaller checkpoint it stored before, same root)
+		await new Promise((r) => setTimeout(r, 3000));
 		const peer = await federationStatus(await staffClient(pair.citizen));
 		assert.deepEqual(peer.alarms, [], 'the peer saw no equivocation');
 		assert.ok(!peer.peer.blocked, 'delivery to the peer is not blocked');
