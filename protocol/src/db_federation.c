@@ -578,3 +578,31 @@ out:
 	PQclear(ar);
 	return st;
 }
+
+json_t *
+db_fed_checkpoint_alarms(void)
+{
+	PGresult *res =
+		db_exec("SELECT origin, seq, kind, detail, evidence,"
+			" to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+			" FROM fed_alarms WHERE kind IN ('fork', 'rollback')"
+			" ORDER BY id DESC LIMIT 20",
+			0, NULL);
+	if (!res)
+		return NULL;
+	json_t *out = json_array();
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_t *ev = json_loads(PQgetvalue(res, i, 4), 0, NULL);
+		json_array_append_new(
+			out, json_pack("{s:s, s:I, s:s, s:s, s:O?, s:O?, s:s}", "origin",
+				       PQgetvalue(res, i, 0), "size",
+				       (json_int_t)strtoll(PQgetvalue(res, i, 1), NULL, 10), "kind",
+				       PQgetvalue(res, i, 2), "detail", PQgetvalue(res, i, 3),
+				       "earlier", json_object_get(ev, "earlier"), "later",
+				       json_object_get(ev, "later"), "created_at",
+				       PQgetvalue(res, i, 5)));
+		json_decref(ev);
+	}
+	PQclear(res);
+	return out;
+}

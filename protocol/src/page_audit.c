@@ -162,6 +162,16 @@ page_audit(struct request *req)
 	json_object_set_new(view, "command",
 			    json_sprintf("baladiya-audit verify-online %s %s audit/", own_url,
 					 have ? peer.url : "<url>"));
+	/* a fork or a rollback this platform's witness saw: both signed notes, for anyone to check
+	 */
+	json_t *alarms = db_fed_checkpoint_alarms();
+	if (!alarms) {
+		json_decref(view);
+		page_db_unavailable(req);
+		return;
+	}
+	json_object_set_new(view, "has_checkpoint_alarms", json_boolean(json_array_size(alarms)));
+	json_object_set_new(view, "checkpoint_alarms", alarms);
 	char *dir = audit_dir_path(req->app);
 	char *path = xasprintf("%s/last.json", dir);
 	json_t *last = json_load_file(path, 0, NULL);

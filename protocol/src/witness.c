@@ -178,13 +178,14 @@ check_against_previous(void *curl, const struct fed_peer *peer, const struct tlo
 	if (cp->size < psize) {
 		/* an older checkpoint served again (a platform restored from a backup serves its
 		 * last one until it has its events back) is stale, not a statement against the
-		 * newer one: the same size and root as one stored here */
-		tlog_hash seen;
-		if (db_tlog_checkpoint_at(peer->name, cp->size, false, NULL, seen) == 1 &&
-		    memcmp(seen, cp->root, TLOG_HASH_LEN) == 0) {
+		 * newer one when it is a prefix of it: the root of our own copy at that size */
+		tlog_hash mine;
+		if (db_tlog_size(peer->name) >= cp->size &&
+		    tlog_tree_hash(cp->size, db_tlog_read, db_tlog_ctx(peer->name), mine) == 0 &&
+		    memcmp(mine, cp->root, TLOG_HASH_LEN) == 0) {
 			log_info(
-				"peer \"%s\" serves its older checkpoint %lld (cosigned here up to "
-				"%lld): waiting for a newer one",
+				"peer \"%s\" serves an older checkpoint (%lld, cosigned here up to "
+				"%lld) consistent with our copy: waiting for a newer one",
 				peer->name, cp->size, psize);
 			return 0;
 		}

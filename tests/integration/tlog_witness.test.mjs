@@ -20,7 +20,7 @@ import { freePort, ROOT } from '../lib/harness.mjs';
 import { cliFor, waitFor } from '../lib/http.mjs';
 import {
 	adoptEvents, emitNews, federationStatus, forgeEvents, readLog, signingKey, staffClient,
-	startFederatedPair, startProxy, waitForMirror,
+	publishedKeys, startFederatedPair, startProxy, waitForMirror,
 } from '../lib/federation.mjs';
 
 const DASH = '\u2014 ';
@@ -215,6 +215,23 @@ describe('the witness: cosigned checkpoints, fork and rollback alarms', () => {
 			"SELECT evidence FROM fed_alarms WHERE kind = 'fork' AND origin = 'official'")).trim());
 		assert.equal(ev.later, forged);
 		assert.equal(`${ev.earlier}\n`.trim(), stored.trim());
+		// the public audit page shows both signed notes, and anyone verifies them with the keys
+		// official publishes
+		const audit = await (await fetch(`${citizen.url}/audit.json`)).json();
+		const shown = audit.checkpoint_alarms.find((a) => a.kind === 'fork' && a.size === cosignedSize);
+		assert.ok(shown, JSON.stringify(audit.checkpoint_alarms));
+		assert.equal(shown.later, forged);
+		assert.equal(shown.earlier, ev.earlier);
+		const keys = [...(await publishedKeys(official)).values()];
+		for (const note of [shown.earlier, shown.later]) {
+			const n = parseNote(note);
+			const sig = n.sigs.find((x) => x.name === oName);
+			assert.ok(keys.some((k) => crypto.verify(null, Buffer.from(n.body), k, sig.blob.subarray(4))),
+				`a note of the evidence does not verify under official's published keys:\n${note}`);
+		}
+		const html = await (await fetch(`${citizen.url}/audit?lang=fr`)).text();
+		assert.match(html, /Alertes sur les points de contrôle/);
+		assert.ok((html.match(/<pre><code dir="ltr">/g) || []).length >= 3, 'both notes and the command');
 		// the page shows it too (HTML, the alarm's kind)
 		const page = await cAdmin.get('/staff/federation');
 		assert.equal(page.status, 200);

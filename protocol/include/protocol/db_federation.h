@@ -117,6 +117,10 @@ int db_fed_counter_lock(const char *origin, long long *last_seq);
 json_t *db_fed_profile_get(const char *origin);
 int db_fed_profile_put(const char *origin, const json_t *data);
 
+/* The checkpoint alarms (kinds fork and rollback) with their evidence, newest first, at most 20:
+ * [{origin, size, kind, detail, earlier, later, created_at}] where earlier and later are the two
+ * signed notes (public statements of the peer); NULL on failure. */
+json_t *db_fed_checkpoint_alarms(void);
 /* Numbers for the status page: {own_last_seq, peer, alarms: [...], pending, flagged}. */
 json_t *db_fed_status(const char *self);
 
