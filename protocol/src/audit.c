@@ -931,7 +931,7 @@ audit_run(struct audit *a, const char **reason)
 			if (strcmp(c->origin, ok->origin) != 0)
 				continue;
 			json_t *cj =
-				json_pack("{s:s, s:I, s:I, s:I, s:s, s:o, s:O, s:O, s:O}", "holder",
+				json_pack("{s:s, s:I, s:I, s:I, s:s, s:o, s:O, s:O, s:o}", "holder",
 					  c->holder, "events", (json_int_t)c->n, "verified",
 					  (json_int_t)c->verified, "last_seq",
 					  (json_int_t)c->last_seq, "last_hash", c->last_hash,

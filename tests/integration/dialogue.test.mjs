@@ -204,6 +204,37 @@ describe('dialogue', () => {
 		assert.match(away.location, /^\/login/);
 	});
 
+	test('the agents\' queue pages oldest first, 20 at a time, by a keyset cursor', async () => {
+		// 25 older copies of the open question, on official only (removed at the end)
+		await sql(pair.official, `INSERT INTO questions SELECT (jsonb_populate_record(NULL::questions,
+			to_jsonb(q) || jsonb_build_object('id', nextval(pg_get_serial_sequence('questions', 'id')),
+			'ref', 'Q-PAGE-' || lpad(g::text, 4, '0'), 'origin_id', q.origin_id * 1000 + g,
+			'asked_at', q.asked_at - g * interval '1 day'))).*
+			FROM questions q, generate_series(1, 25) g WHERE q.ref = '${ref}'`);
+		try {
+			const seen = [];
+			let url = '/staff/dialogue.json';
+			let first;
+			for (let i = 0; url && i < 10; i++) {
+				const r = await agent.get(url);
+				assert.equal(r.status, 200, r.body.slice(0, 300));
+				first ??= r.json;
+				assert.ok(r.json.items.length <= 20);
+				seen.push(...r.json.items);
+				url = r.json.next_url ? `${r.json.next_url}&lang=fr`.replace('?', '.json?') : null;
+			}
+			assert.equal(first.items.length, 20);
+			assert.equal(first.items[0].ref, 'Q-PAGE-0025', 'the oldest first');
+			assert.equal(seen.length, first.total, 'every open question once');
+			assert.equal(new Set(seen.map((q) => q.ref)).size, seen.length, 'no question twice');
+			const times = seen.map((q) => q.asked_at);
+			assert.deepEqual(times, [...times].sort(), 'oldest first across the pages');
+			assert.equal((await agent.get('/staff/dialogue?after=x')).status, 400);
+		} finally {
+			await sql(pair.official, "DELETE FROM questions WHERE ref LIKE 'Q-PAGE-%'");
+		}
+	});
+
 	test('an agent answers with citations; the answer shows on both platforms', async () => {
 		const page = await agent.get(`/staff/dialogue/${ref}?lang=fr`);
 		assert.equal(page.status, 200);

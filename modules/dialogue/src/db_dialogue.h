@@ -42,8 +42,9 @@ struct question_filter {
 /* Public questions newest first, before before_id (0: from the newest), with their answers:
  * {items, next}. NULL on failure. */
 json_t *db_question_list(const struct question_filter *f, long long before_id, int limit);
-/* The agents' queue: open public questions, oldest first: {items, total}. */
-json_t *db_question_queue(int limit);
+/* The agents' queue: open public questions, oldest first, after the question after_id (0: from
+ * the oldest), at most limit: {items, total}. NULL on failure. */
+json_t *db_question_queue(long long after_id, int limit);
 /* The moderators' list: own questions, pending first, then newest: {items, next}. */
 json_t *db_question_staff_list(long long before_id, int limit);
 

@@ -18,8 +18,8 @@
 
 #include <string.h>
 
-#define QUEUE_PAGE 50
-#define CITE_ROWS 3 /* citation rows of the form (ANSWER_CITES_MAX through the API) */
+#define QUEUE_PAGE 20 /* as the public lists: the page stays under 50 ms with 100,000 questions */
+#define CITE_ROWS 3   /* citation rows of the form (ANSWER_CITES_MAX through the API) */
 
 static const char *
 cite_kind_label(struct request *req, const char *kind)
@@ -32,24 +32,39 @@ page_staff_dialogue_queue(struct request *req)
 {
 	if (!page_require(req, "dialogue.answer"))
 		return;
-	json_t *queue = db_question_queue(QUEUE_PAGE);
+	const char *a = http_query(req, "after");
+	long long after = a ? page_parse_id(a) : 0;
+	if (after < 0) {
+		http_error(req, STATUS_INVALID, "invalid_cursor", "the page cursor is not valid");
+		return;
+	}
+	json_t *queue = db_question_queue(after, QUEUE_PAGE + 1);
 	if (!queue) {
 		page_db_unavailable(req);
 		return;
 	}
-	json_t *items = json_array();
+	json_t *items = json_array(), *rows = json_object_get(queue, "items");
 	size_t i;
 	json_t *q;
-	json_array_foreach(json_object_get(queue, "items"), i, q)
+	bool more = json_array_size(rows) > QUEUE_PAGE;
+	if (more)
+		json_array_remove(rows, QUEUE_PAGE);
+	json_array_foreach(rows, i, q)
 	{
 		json_t *v = question_view(req, q);
 		json_object_set_new(v, "staff_url",
 				    json_sprintf("/staff/dialogue/%s", json_str(q, "ref")));
 		json_array_append_new(items, v);
 	}
-	json_t *view =
-		json_pack("{s:o, s:b, s:O}", "items", items, "has_items",
-			  json_array_size(items) > 0, "total", json_object_get(queue, "total"));
+	json_t *view = json_pack("{s:o, s:b, s:O, s:b}", "items", items, "has_items",
+				 json_array_size(items) > 0, "total",
+				 json_object_get(queue, "total"), "is_first", after == 0);
+	if (more)
+		json_object_set_new(
+			view, "next_url",
+			json_sprintf("/staff/dialogue?after=%lld",
+				     json_integer_value(json_object_get(
+					     json_array_get(rows, QUEUE_PAGE - 1), "id"))));
 	json_decref(queue);
 	http_render(req, 200, "dialogue_staff_queue", view);
 }
