@@ -225,7 +225,12 @@ describe('dialogue', () => {
 			}
 			assert.equal(first.items.length, 20);
 			assert.equal(first.items[0].ref, 'Q-PAGE-0025', 'the oldest first');
-			assert.equal(seen.length, first.total, 'every open question once');
+			// rows put by SQL behind the daemon's back: the heading's count, kept until the next
+			// write (common/kept.h), may not have seen them; the database says how many are open
+			const open = Number(await sql(pair.official,
+				"SELECT count(*) FROM questions WHERE state = 'open' AND visibility = 'public'"));
+			assert.ok(open >= 26);
+			assert.equal(seen.length, open, 'every open question once');
 			assert.equal(new Set(seen.map((q) => q.ref)).size, seen.length, 'no question twice');
 			const times = seen.map((q) => q.asked_at);
 			assert.deepEqual(times, [...times].sort(), 'oldest first across the pages');

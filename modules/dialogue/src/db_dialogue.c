@@ -182,25 +182,29 @@ json_t *
 db_question_queue(long long after_id, int limit)
 {
 	/* oldest first through the queue's partial index, keyset after the row after_id (0: from
-	 * the start); the count from the same index, apart: a window count would read every row */
+	 * the start) */
 	static const char q[] = "SELECT " Q_COLUMNS " FROM questions q"
 				" WHERE q.state = 'open' AND q.visibility = 'public'"
 				" AND ($1::bigint IS NULL OR (q.asked_at, q.id) >"
 				"  (SELECT a.asked_at, a.id FROM questions a WHERE a.id = $1))"
 				" ORDER BY q.asked_at, q.id LIMIT $2";
-	static const char q_count[] = "SELECT count(*) FROM questions"
-				      " WHERE state = 'open' AND visibility = 'public'";
 	char aid[24], lim[16];
-	PGresult *res = db_exec(q_count, 0, NULL);
+	return db_row_objects(
+		db_exec(q, DB_PARAMS(after_id > 0 ? LL(aid, after_id) : NULL, LL(lim, limit))));
+}
+
+json_t *
+db_question_queue_count(void)
+{
+	/* from the same partial index, apart: a window count would read every row */
+	static const char q[] = "SELECT count(*) FROM questions"
+				" WHERE state = 'open' AND visibility = 'public'";
+	PGresult *res = db_exec(q, 0, NULL);
 	if (!res)
 		return NULL;
-	long long total = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	json_t *n = json_integer(strtoll(PQgetvalue(res, 0, 0), NULL, 10));
 	PQclear(res);
-	json_t *items = db_row_objects(
-		db_exec(q, DB_PARAMS(after_id > 0 ? LL(aid, after_id) : NULL, LL(lim, limit))));
-	if (!items)
-		return NULL;
-	return json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)total);
+	return n;
 }
 
 json_t *

@@ -43,8 +43,10 @@ struct question_filter {
  * {items, next}. NULL on failure. */
 json_t *db_question_list(const struct question_filter *f, long long before_id, int limit);
 /* The agents' queue: open public questions, oldest first, after the question after_id (0: from
- * the oldest), at most limit: {items, total}. NULL on failure. */
+ * the oldest), at most limit: an array of rows. NULL on failure. */
 json_t *db_question_queue(long long after_id, int limit);
+/* How many questions the agents' queue holds (a JSON integer), NULL on failure. */
+json_t *db_question_queue_count(void);
 /* The moderators' list: own questions, pending first, then newest: {items, next}. */
 json_t *db_question_staff_list(long long before_id, int limit);
 

@@ -11,9 +11,9 @@
 #include "common/auth.h"
 #include "common/http.h"
 #include "common/i18n.h"
+#include "common/kept.h"
 #include "common/log.h"
 #include "common/map.h"
-#include "common/page_cache.h"
 #include "common/page_util.h"
 #include "common/strbuf.h"
 #include "db_inbox.h"
@@ -23,7 +23,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define INBOX_PAGE 50           /* reports per inbox page */
 #define INBOX_PAGES_MAX 1000    /* ?page= bound without a cursor (OFFSET) */
@@ -66,42 +65,21 @@ target_days_param(struct request *req)
 }
 
 /*
- * The inbox's counters ({open, overdue, disputed}, a new reference), or NULL when the database
- * failed. They read every report (tens of milliseconds at 100,000), so they are kept until the
- * next write (the page cache's generation) or for COUNTS_TTL_S at most, as "overdue" also moves
- * with the clock; and when they are out of date, one request counts again while the others
- * show the previous counters meanwhile, instead of every worker counting at once.
+ * The inbox's counters ({open, overdue, disputed}, a new value), or NULL when the database
+ * failed. They read every report (tens of milliseconds at 100,000): kept (common/kept.h) until
+ * the next write or for a minute at most, as "overdue" also moves with the clock.
  */
-#define COUNTS_TTL_S 60
+static json_t *
+count_inbox(void *req)
+{
+	return db_inbox_counts(target_days_param(req));
+}
+
 static json_t *
 inbox_counts(struct request *req)
 {
-	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-	static json_t *cached;
-	static unsigned long cached_gen;
-	static time_t cached_at;
-	static bool counting;
-	unsigned long gen = page_cache_generation();
-	time_t now = time(NULL);
-	pthread_mutex_lock(&lock);
-	bool fresh = cached && cached_gen == gen && now - cached_at < COUNTS_TTL_S;
-	json_t *c = cached && (fresh || counting) ? json_incref(cached) : NULL;
-	if (!c)
-		counting = true;
-	pthread_mutex_unlock(&lock);
-	if (c)
-		return c;
-	c = db_inbox_counts(target_days_param(req));
-	pthread_mutex_lock(&lock);
-	if (c) {
-		json_decref(cached);
-		cached = json_incref(c);
-		cached_gen = gen;
-		cached_at = now;
-	}
-	counting = false;
-	pthread_mutex_unlock(&lock);
-	return c;
+	static struct kept counts = KEPT_INIT(60);
+	return kept_get(&counts, count_inbox, req);
 }
 
 /* ---- views ---- */
