@@ -73,9 +73,10 @@ function canConnect(port) {
 /**
  * Starts nginx in front of upstreams (daemon URLs or host:port), listening on 127.0.0.1:port
  * (default: a free one). workers: worker_processes (default 1); accessLog: false to log
- * nothing (benchmarks). Returns {url, port, dir, proc, logs(), accessLog(), upstreamsOf(),
- * stop()}: upstreamsOf() lists, per logged request, the replica's host:port ("-" when none
- * answered); stop() sends SIGTERM and resolves to the exit code.
+ * nothing (benchmarks). Returns {url, port, dir, proc, logs(), accessLog(), upstreamsOf(from),
+ * stop()}: upstreamsOf() lists, per logged request (of the client address from, when given),
+ * the replicas nginx tried ("a, b" when it went on to the next; "-" when none); stop() sends
+ * SIGTERM and resolves to the exit code.
  */
 export async function startNginx({ upstreams, port, workers = 1, accessLog = true } = {}) {
 	if (!upstreams?.length) throw new Error('startNginx: no upstreams');
@@ -148,8 +149,10 @@ http {
 		accessLog() {
 			return read('access.log');
 		},
-		upstreamsOf() {
-			return proxy.accessLog().split('\n').filter(Boolean).map((l) => l.split(' ').at(-1));
+		upstreamsOf(from) {
+			return proxy.accessLog().split('\n')
+				.map((l) => /^(\S+) ".*" \d+ (.*)$/.exec(l))
+				.filter((m) => m && (!from || m[1] === from)).map((m) => m[2]);
 		},
 		async stop() {
 			if (!done) proc.kill('SIGTERM');
