@@ -413,6 +413,7 @@ bench_nginx() {
 		shift
 	done
 	mkdir -p "$dir"
+	# shellcheck disable=SC2016 # envsubst's list of the variables to fill, not an expansion
 	BALADIYA_PROXY_PORT="127.0.0.1:$port" BALADIYA_UPSTREAM_SERVERS="$servers" \
 		envsubst '${BALADIYA_PROXY_PORT} ${BALADIYA_UPSTREAM_SERVERS}' \
 		<"$BALADIYA_ROOT/deploy/nginx/baladiya.conf.template" >"$dir/baladiya.conf"
