@@ -47,9 +47,18 @@ function requestFrom(localAddress, url, { method = 'GET', headers = {}, body } =
 /** host:port of a replica, as nginx logs its upstream. */
 const hostPort = (srv) => new URL(srv.url).host;
 
-/** The replica nginx sent the last logged request of a client address to. */
-function lastUpstream(proxy, from = '127.0.0.1') {
-	return proxy.upstreamsOf(from).at(-1);
+/**
+ * Runs fn (requests from the client address from through proxy) and resolves to the replicas
+ * nginx logged for them, once all n are logged: nginx writes its access line after the answer
+ * has gone, so a client may read the answer first.
+ */
+async function upstreamsFor(proxy, from, n, fn) {
+	const seen = proxy.upstreamsOf(from).length;
+	await fn();
+	let ups;
+	await waitFor(() => (ups = proxy.upstreamsOf(from).slice(seen)).length >= n,
+		{ what: `nginx's access lines of ${from}` });
+	return ups;
 }
 
 before(async () => {
@@ -170,8 +179,9 @@ describe('two replicas per side behind nginx', () => {
 			const clients = new Map(); // upstream → source address
 			for (let i = 2; i < 60 && clients.size < 2; i++) {
 				const from = `127.0.0.${i}`;
-				assert.equal((await requestFrom(from, `${proxy.url}/healthz`)).status, 200);
-				const up = lastUpstream(proxy, from);
+				const [up] = await upstreamsFor(proxy, from, 1, async () => {
+					assert.equal((await requestFrom(from, `${proxy.url}/healthz`)).status, 200);
+				});
 				if (!clients.has(up)) clients.set(up, from);
 			}
 			assert.deepEqual([...clients.keys()].sort(), replicas.citizen.map(hostPort).sort(),
@@ -187,9 +197,10 @@ describe('two replicas per side behind nginx', () => {
 				});
 			};
 			for (const [upstream, from] of clients) {
-				const before = proxy.upstreamsOf(from).length;
 				const answers = [];
-				for (let i = 0; i < LIMIT + 2; i++) answers.push(await react(from));
+				const ups = await upstreamsFor(proxy, from, LIMIT + 2, async () => {
+					for (let i = 0; i < LIMIT + 2; i++) answers.push(await react(from));
+				});
 				assert.deepEqual(answers.map((r) => r.status),
 					[...Array(LIMIT).fill(answers[0].status), 429, 429], `client ${from}`);
 				assert.ok(answers[0].status < 400, `a reaction answered ${answers[0].status}: ` +
@@ -199,7 +210,7 @@ describe('two replicas per side behind nginx', () => {
 					assert.ok(Number(r.headers['retry-after']) >= 1);
 				}
 				// every one of this client's requests went to the same replica
-				assert.deepEqual([...new Set(proxy.upstreamsOf(from).slice(before))], [upstream]);
+				assert.deepEqual([...new Set(ups)], [upstream]);
 			}
 			const v = await getJson(proxies.citizen, `/projects/${project.id}`);
 			assert.equal(v.reactions.support, 2 * LIMIT);
@@ -207,19 +218,21 @@ describe('two replicas per side behind nginx', () => {
 
 	it('keeps serving from the other replica when one is stopped', async () => {
 		const proxy = proxies.citizen;
-		assert.equal((await fetch(`${proxy.url}/healthz`)).status, 200);
-		const served = lastUpstream(proxy);
+		const [served] = await upstreamsFor(proxy, '127.0.0.1', 1, async () => {
+			assert.equal((await fetch(`${proxy.url}/healthz`)).status, 200);
+		});
 		const victim = replicas.citizen.find((r) => hostPort(r) === served);
 		const other = replicas.citizen.find((r) => r !== victim);
 		assert.equal(await victim.stop(), 0);
-		const before = proxy.upstreamsOf('127.0.0.1').length;
-		for (const path of ['/news?lang=fr', '/news.json?from=peer&lang=fr', '/readyz', '/about']) {
-			const r = await fetch(`${proxy.url}${path}`);
-			assert.equal(r.status, 200, path);
-			await r.arrayBuffer();
-		}
+		const paths = ['/news?lang=fr', '/news.json?from=peer&lang=fr', '/readyz', '/about'];
+		const ups = await upstreamsFor(proxy, '127.0.0.1', paths.length, async () => {
+			for (const path of paths) {
+				const r = await fetch(`${proxy.url}${path}`);
+				assert.equal(r.status, 200, path);
+				await r.arrayBuffer();
+			}
+		});
 		// the first request found the stopped one refusing and went on to the other
-		const ups = proxy.upstreamsOf('127.0.0.1').slice(before);
 		assert.ok(ups.every((u) => u.endsWith(hostPort(other))), ups.join(' | '));
 		// a write too (the client's session and CSRF cookie are the database's and the page's)
 		const staff = await staffClient(replicas.official[0]);
