@@ -6,8 +6,9 @@
 // X-Forwarded-For. News published through official's proxy reaches the citizen platform through
 // the proxies; a page is the same whichever replica answers; a client's flood hits its limit
 // at the configured count while two clients are served by two replicas; /readyz answers
-// through the proxy (and 503 migrations_pending when a migration is missing); a replica stopped,
-// the proxy serves from the other.
+// through the proxy (and 503 migrations_pending when a migration is missing); a body over nginx's
+// default size reaches the daemon, whose route cap answers; a replica stopped, the proxy serves
+// from the other.
 
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -127,6 +128,20 @@ describe('two replicas per side behind nginx', () => {
 		}
 		assert.equal((await fetch(`${proxies.official.url}/readyz`)).status, 200);
 	});
+
+	it('passes bodies larger than nginx\'s default: the route\'s own cap answers, with its code',
+		async () => {
+			// 2 MiB: over nginx's default client_max_body_size (1 MiB), under the configuration's
+			// 42 MiB; /login takes 4 KiB, so the daemon refuses it itself
+			const r = await fetch(`${proxies.official.url}/login`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/x-www-form-urlencoded',
+					accept: 'application/json' },
+				body: 'x'.repeat(2 << 20),
+			});
+			assert.equal(r.status, 413);
+			assert.equal((await r.json()).error.code, 'payload_too_large');
+		});
 
 	it('news published through official\'s proxy reaches the citizen platform through the proxies',
 		async () => {
