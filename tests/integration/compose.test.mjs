@@ -143,6 +143,9 @@ export function checkCompose(cfg) {
 			assert.match(JSON.stringify(srv.healthcheck?.test || ''), /\/readyz/,
 				`${name}'s health check asks /readyz`);
 			assert.ok(!(srv.ports || []).length, `${name} is reached through ${side}-proxy only`);
+			// docker's default 10 s before SIGKILL would cut the 30 s drain short
+			const grace = /^(\d+)s$/.exec(String(srv.stop_grace_period || ''));
+			assert.ok(grace && Number(grace[1]) >= 30, `${name} has 30 s or more to drain`);
 		}
 		// the signing key is made once, by the first replica; the others start after it
 		assert.ok(services[`${side}-srv-1`].command.includes('--generate-key'),
@@ -286,6 +289,9 @@ describe('docker-compose.yml', () => {
 			},
 			'proxy not trusted': (c) => {
 				delete env(c, 'citizen-srv-2').BALADIYA_TRUSTED_PROXIES;
+			},
+			'no time to drain': (c) => {
+				delete c.services['citizen-srv-2'].stop_grace_period;
 			},
 			'two replicas making keys': (c) => {
 				c.services['official-srv-2'].command = ['official-srv', 'serve', '--generate-key'];
