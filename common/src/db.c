@@ -476,14 +476,16 @@ db_migrations_pending(const struct embedded_file *const *sets, const char *const
 		strbuf_addf(&names, "%s\"%s\"", i ? "," : "", list[i].file->name + 11);
 	strbuf_addch(&names, '}');
 	free(list);
-	/* to_regclass: a database never migrated has no table yet (every migration pending) */
-	PGresult *res = db_exec("SELECT CASE WHEN to_regclass('schema_migrations') IS NULL THEN 0"
-				" ELSE (SELECT count(DISTINCT substr(name, strpos(name, '/') + 1))"
+	/* a database never migrated has no table yet: every migration is pending */
+	long long done = db_first_number(
+		db_exec("SELECT (to_regclass('schema_migrations') IS NOT NULL)::int", 0, NULL));
+	if (done > 0)
+		done = db_first_number(
+			db_exec("SELECT count(DISTINCT substr(name, strpos(name, '/') + 1))"
 				" FROM schema_migrations"
-				" WHERE substr(name, strpos(name, '/') + 1) = ANY($1::text[])) END",
-				DB_PARAMS(names.buf));
+				" WHERE substr(name, strpos(name, '/') + 1) = ANY($1::text[])",
+				DB_PARAMS(names.buf)));
 	strbuf_release(&names);
-	long long done = db_first_number(res);
 	return done < 0 ? -1 : (long)((long long)nr - done);
 }
 

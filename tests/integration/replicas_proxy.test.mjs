@@ -127,6 +127,16 @@ describe('two replicas per side behind nginx', () => {
 			await sql(srv, `INSERT INTO schema_migrations (name) VALUES ('${last}')`);
 		}
 		assert.equal((await fetch(`${proxies.official.url}/readyz`)).status, 200);
+		// a database never migrated (no table at all): every migration is pending
+		await sql(srv, 'ALTER TABLE schema_migrations RENAME TO schema_migrations_away');
+		try {
+			const r = await fetch(`${replicas.official[1].url}/readyz`);
+			assert.equal(r.status, 503);
+			assert.equal((await r.json()).error.code, 'migrations_pending');
+		} finally {
+			await sql(srv, 'ALTER TABLE schema_migrations_away RENAME TO schema_migrations');
+		}
+		assert.equal((await fetch(`${replicas.official[1].url}/readyz`)).status, 200);
 	});
 
 	it('passes bodies larger than nginx\'s default: the route\'s own cap answers, with its code',
