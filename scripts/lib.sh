@@ -26,6 +26,8 @@ BALADIYA_PG_USER=${BALADIYA_PG_USER:-baladiya}
 # outside parser that checks every Atom feed (both run with /usr/bin/python3).
 # golang-go and golang-golang-x-mod-dev: Go's sumdb/tlog and sumdb/note, the outside check of the
 # transparency log's proofs, tiles and signed checkpoints (tests/tlog, offline from /usr/share/gocode).
+# nginx: the reverse proxy in front of replicas (deploy/nginx/), run by the tests on loopback as
+# the current user (tests/lib/proxy.mjs) and measured by tests/bench/replicas.sh.
 BALADIYA_PACKAGES=(
 	build-essential cmake pkg-config
 	libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libssl-dev libpq-dev
@@ -33,7 +35,7 @@ BALADIYA_PACKAGES=(
 	libvips-dev libvips-tools libimage-exiftool-perl
 	postgresql-15 postgresql-15-postgis-3
 	nodejs npm
-	chromium wrk docker-compose
+	chromium wrk docker-compose nginx
 	clang libclang-rt-14-dev
 	curl ca-certificates fonts-noto-core
 	python3 python3-aiosmtpd python3-feedparser

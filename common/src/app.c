@@ -113,12 +113,10 @@ load_config(struct app *app)
 	return nerr ? -1 : 0;
 }
 
-int
-app_migrate(struct app *app)
+/* common's, each module's, the server's migrations; returns how many sets */
+static int
+migration_sets(const struct app *app, const struct embedded_file **sets, const char **labels)
 {
-	/* common's, each module's, the server's: db_migrate applies them in one order by name */
-	const struct embedded_file *sets[APP_MAX_MODULES + 2];
-	const char *labels[APP_MAX_MODULES + 2];
 	int n = 0;
 	sets[n] = common_assets_files;
 	labels[n++] = "common";
@@ -128,7 +126,26 @@ app_migrate(struct app *app)
 	}
 	sets[n] = app->assets;
 	labels[n++] = app->side;
+	return n;
+}
+
+int
+app_migrate(struct app *app)
+{
+	/* db_migrate applies them in one order by name */
+	const struct embedded_file *sets[APP_MAX_MODULES + 2];
+	const char *labels[APP_MAX_MODULES + 2];
+	int n = migration_sets(app, sets, labels);
 	return db_migrate(sets, labels, n);
+}
+
+long
+app_migrations_pending(const struct app *app)
+{
+	const struct embedded_file *sets[APP_MAX_MODULES + 2];
+	const char *labels[APP_MAX_MODULES + 2];
+	int n = migration_sets(app, sets, labels);
+	return db_migrations_pending(sets, labels, n);
 }
 
 /* Open every module (after the configuration); on failure close those already open. */

@@ -460,6 +460,35 @@ out:
 	return rc;
 }
 
+long
+db_migrations_pending(const struct embedded_file *const *sets, const char *const *labels, int nsets)
+{
+	struct migration *list = NULL;
+	size_t nr = 0;
+	if (migrations_collect(sets, labels, nsets, &list, &nr) < 0) {
+		free(list);
+		return -1;
+	}
+	/* the names as one text[] literal (NNNN_<verb>_<object>.sql: no quote, no backslash) */
+	struct strbuf names = STRBUF_INIT;
+	strbuf_addch(&names, '{');
+	for (size_t i = 0; i < nr; i++)
+		strbuf_addf(&names, "%s\"%s\"", i ? "," : "", list[i].file->name + 11);
+	strbuf_addch(&names, '}');
+	free(list);
+	/* a database never migrated has no table yet: every migration is pending */
+	long long done = db_first_number(
+		db_exec("SELECT (to_regclass('schema_migrations') IS NOT NULL)::int", 0, NULL));
+	if (done > 0)
+		done = db_first_number(
+			db_exec("SELECT count(DISTINCT substr(name, strpos(name, '/') + 1))"
+				" FROM schema_migrations"
+				" WHERE substr(name, strpos(name, '/') + 1) = ANY($1::text[])",
+				DB_PARAMS(names.buf)));
+	strbuf_release(&names);
+	return done < 0 ? -1 : (long)((long long)nr - done);
+}
+
 json_t *
 db_text_or_null(PGresult *res, int row, int col)
 {

@@ -1028,7 +1028,12 @@ http_stop(struct http_server *srv, long timeout_ms)
 {
 	if (!srv)
 		return;
-	MHD_quiesce_daemon(srv->daemon);
+	/* no new connection from here on: the listening socket is ours to close, so that a client
+	 * (a reverse proxy) is refused at once and tries another replica instead of waiting in the
+	 * backlog of a socket nobody accepts from any more */
+	MHD_socket lfd = MHD_quiesce_daemon(srv->daemon);
+	if (lfd != MHD_INVALID_SOCKET)
+		close(lfd);
 	double deadline = now_ms() + (double)timeout_ms;
 	while (atomic_load(&srv->inflight) > 0 && now_ms() < deadline)
 		usleep(10 * 1000);

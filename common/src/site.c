@@ -171,6 +171,29 @@ page_healthz(struct request *req)
 			    ok ? "reachable" : "unreachable"));
 }
 
+/* For a reverse proxy or an orchestrator: this process can serve (its database answers and holds
+ * every migration this binary expects), unlike /healthz (the process is alive). */
+void
+page_readyz(struct request *req)
+{
+	http_add_header(req, "Cache-Control", "no-store");
+	req->want_json = true; /* JSON only, as /healthz, whatever the Accept header */
+	long pending = app_migrations_pending(req->app);
+	if (pending < 0) {
+		http_error(req, STATUS_UNAVAILABLE, "database_unavailable",
+			   "the site cannot reach its database");
+		return;
+	}
+	if (pending > 0) {
+		http_error(req, STATUS_UNAVAILABLE, "migrations_pending",
+			   "the database lacks migrations this server needs: run migrate");
+		return;
+	}
+	http_json(req, 200,
+		  json_pack("{s:s, s:s, s:s}", "status", "ready", "database", "reachable",
+			    "migrations", "current"));
+}
+
 static const char *
 safe_next(const char *next)
 {
@@ -293,6 +316,7 @@ const struct route base_routes[] = {
 	{"POST", "/logout", page_logout, 0, 4 * KIB, "logout"},
 	{"GET", "/staff", page_staff_home, ROUTE_STAFF, 0, "staff"},
 	{"GET", "/healthz", page_healthz, ROUTE_API, 0, "healthz"},
+	{"GET", "/readyz", page_readyz, ROUTE_API, 0, "readyz"},
 	{"GET", "/theme.css", page_theme_css, 0, 0, "theme_css"},
 	{"GET", "/static/*", page_static, 0, 0, "static"},
 	{"GET", "/favicon.ico", page_favicon, 0, 0, "favicon"},

@@ -378,19 +378,61 @@ bench_srv_keys() {
 		die "$side-srv keys generate failed (see $WORK/$side-srv.log)"
 }
 
-# bench_srv_start SIDE: starts the daemon (BENCH_PIDS[SIDE-srv], log WORK/SIDE-srv.log) and
-# waits (60 s) until /healthz answers.
+# bench_srv_start SIDE [NAME PORT]: starts the daemon (BENCH_PIDS[SIDE-srv], log
+# WORK/SIDE-srv.log) and waits (60 s) until /healthz answers. With NAME and PORT: another
+# replica of SIDE (same database, same data folder) named NAME in BENCH_PIDS, on PORT.
 bench_srv_start() {
-	local side=$1
+	local side=$1 name=${2:-$1-srv} port=${3:-${BENCH_HTTP_PORT[$1]}}
 	local -a e
-	say "starting $side-srv on port ${BENCH_HTTP_PORT[$side]}"
+	say "starting $name on port $port"
 	mapfile -t e < <(bench_srv_env "$side")
-	bench_start "$side-srv" env -u PGHOSTADDR -u PGSERVICE -u PGPASSWORD -u PGOPTIONS \
-		"${e[@]}" "$(bench_srv_bin "$side")" serve
-	wait_healthz "$(bench_srv_url "$side")" "${BENCH_PIDS[$side-srv]}" 60 || {
-		tail -n 20 "$WORK/$side-srv.log" >&2 || true
-		die "$side-srv did not become healthy"
+	bench_start "$name" env -u PGHOSTADDR -u PGSERVICE -u PGPASSWORD -u PGOPTIONS \
+		"${e[@]}" "BALADIYA_PORT=$port" "$(bench_srv_bin "$side")" serve
+	wait_healthz "http://127.0.0.1:$port" "${BENCH_PIDS[$name]}" 60 || {
+		tail -n 20 "$WORK/$name.log" >&2 || true
+		die "$name did not become healthy"
 	}
+}
+
+# bench_nginx NAME PORT UPSTREAM... [-- HTTP_LINE...]: Debian's nginx (BENCH_PIDS[NAME], log
+# WORK/NAME.log) on 127.0.0.1:PORT in front of UPSTREAM (host:port each), with the
+# repository's deploy/nginx/baladiya.conf.template rendered by envsubst as the nginx image
+# does; HTTP_LINEs are added to the http block (the benchmark's own settings). Workers: one
+# per core; no access log. Waits until PORT accepts connections.
+bench_nginx() {
+	local name=$1 port=$2 dir="$WORK/$1" servers='' u
+	shift 2
+	local -a extra=()
+	while [ $# -gt 0 ]; do
+		if [ "$1" = -- ]; then
+			shift
+			extra=("$@")
+			break
+		fi
+		servers+="server $1; "
+		shift
+	done
+	mkdir -p "$dir"
+	# shellcheck disable=SC2016 # envsubst's list of the variables to fill, not an expansion
+	BALADIYA_PROXY_PORT="127.0.0.1:$port" BALADIYA_UPSTREAM_SERVERS="$servers" \
+		envsubst '${BALADIYA_PROXY_PORT} ${BALADIYA_UPSTREAM_SERVERS}' \
+		<"$BALADIYA_ROOT/deploy/nginx/baladiya.conf.template" >"$dir/baladiya.conf"
+	{
+		# as root the master hands its workers to "nobody", who cannot write to WORK
+		! is_root || printf 'user root root;\n'
+		printf 'worker_processes auto;\npid %s/nginx.pid;\nerror_log %s/error.log warn;\n' \
+			"$dir" "$dir"
+		printf 'events { worker_connections 4096; }\nhttp {\n\taccess_log off;\n'
+		for u in body proxy fastcgi uwsgi scgi; do
+			printf '\t%s_temp_path %s/%s;\n' "${u/body/client_body}" "$dir" "$u"
+		done
+		[ ${#extra[@]} -eq 0 ] || printf '\t%s\n' "${extra[@]}"
+		printf '\tinclude %s/baladiya.conf;\n}\n' "$dir"
+	} >"$dir/nginx.conf"
+	say "starting $name (nginx) on port $port in front of ${servers% }"
+	bench_start "$name" nginx -p "$dir/" -c "$dir/nginx.conf" -e "$dir/error.log" \
+		-g 'daemon off;'
+	bench_wait_port "$port" "$name"
 }
 
 # bench_pair [FIRST]: pairs official-srv and citizen-srv both ways (keys made by

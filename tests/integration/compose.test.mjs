@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // docker-compose.yml and Dockerfile, checked without a container engine: docker-compose
 // (Debian's) validates and normalizes the file, PyYAML (its own dependency) turns the result
-// into JSON, and checkCompose() asserts the deployment's shape: two PostgreSQL 15 services
-// with volumes and health checks, two daemons each on its own database, peers crossing.
+// into JSON, and checkCompose() asserts the deployment's shape: per side a PostgreSQL 15
+// service with its volume and health check, two replicas of the daemon on it sharing one data
+// volume and one public URL, and nginx in front of both with the repository's configuration;
+// the sides on distinct databases, peers crossing.
 // The same checks run on broken variants to show they can fail.
 
 import assert from 'node:assert/strict';
@@ -71,11 +73,22 @@ function volumeAt(service, target) {
 	return undefined;
 }
 
+const REPLICAS = ['1', '2'];
+const TEMPLATE = path.join(ROOT, 'deploy', 'nginx', 'baladiya.conf.template');
+
+// "server host:port;" entries of a proxy's BALADIYA_UPSTREAM_SERVERS.
+function upstreamsOf(proxyEnv) {
+	return [...String(proxyEnv.BALADIYA_UPSTREAM_SERVERS || '')
+		.matchAll(/server\s+([^\s;]+)[^;]*;/g)].map((m) => m[1]);
+}
+
 /** Throws an AssertionError naming what is wrong with a normalized compose config. */
 export function checkCompose(cfg) {
 	const services = cfg.services || {};
-	assert.deepEqual(Object.keys(services).sort(),
-		['citizen-db', 'citizen-srv', 'official-db', 'official-srv'], 'the four services');
+	const expected = SIDES.flatMap((side) => [`${side}-db`, `${side}-proxy`,
+		...REPLICAS.map((n) => `${side}-srv-${n}`)]);
+	assert.deepEqual(Object.keys(services).sort(), expected.sort(),
+		'per side: a database, two replicas, a proxy');
 	const namedVolumes = Object.keys(cfg.volumes || {});
 
 	const dbVolume = {};
@@ -93,47 +106,101 @@ export function checkCompose(cfg) {
 	assert.notEqual(dbVolume.official, dbVolume.citizen, 'the databases have distinct volumes');
 
 	const env = {};
+	const dataVolume = {};
+	const publicUrl = {};
 	for (const side of SIDES) {
-		const srv = services[`${side}-srv`];
 		const db = services[`${side}-db`];
 		const dbEnv = envOf(db);
-		const e = envOf(srv);
-		env[side] = e;
-		assert.ok(srv.build || srv.image, `${side}-srv has a build or an image`);
-		assert.equal((srv.command || [])[0], `${side}-srv`, `${side}-srv runs its own binary`);
-		assert.equal(e.PGHOST, `${side}-db`, `${side}-srv uses ${side}-db`);
-		assert.equal(String(e.PGPORT ?? '5432'), '5432', `${side}-srv PGPORT`);
-		assert.equal(e.PGDATABASE, dbEnv.POSTGRES_DB, `${side}-srv PGDATABASE is ${side}-db's database`);
-		assert.equal(e.PGUSER, dbEnv.POSTGRES_USER, `${side}-srv PGUSER is ${side}-db's user`);
-		assert.equal(e.PGPASSWORD, dbEnv.POSTGRES_PASSWORD, `${side}-srv PGPASSWORD matches ${side}-db`);
-		assert.equal(srv.depends_on?.[`${side}-db`]?.condition, 'service_healthy',
-			`${side}-srv waits for a healthy ${side}-db`);
-		assert.equal(e.BALADIYA_BIND, '0.0.0.0', `${side}-srv listens on the container network`);
-		assert.match(String(e.BALADIYA_PORT), /^\d+$/, `${side}-srv BALADIYA_PORT`);
-		assert.ok(e.BALADIYA_PUBLIC_URL, `${side}-srv BALADIYA_PUBLIC_URL`);
-		assert.ok(e.BALADIYA_THEME_DIR, `${side}-srv BALADIYA_THEME_DIR`);
-		assert.ok(e.BALADIYA_DATA_DIR, `${side}-srv BALADIYA_DATA_DIR`);
-		assert.ok(volumeAt(srv, e.BALADIYA_DATA_DIR), `${side}-srv keeps its keys in a volume`);
-		const published = (srv.ports || []).map((p) => (typeof p === 'object' ? String(p.target)
+		for (const n of REPLICAS) {
+			const name = `${side}-srv-${n}`;
+			const srv = services[name];
+			const e = envOf(srv);
+			env[name] = e;
+			assert.ok(srv.build || srv.image, `${name} has a build or an image`);
+			assert.equal((srv.command || [])[0], `${side}-srv`, `${name} runs its own binary`);
+			assert.equal((srv.command || [])[1], 'serve', `${name} serves`);
+			assert.equal(e.PGHOST, `${side}-db`, `${name} uses ${side}-db`);
+			assert.equal(String(e.PGPORT ?? '5432'), '5432', `${name} PGPORT`);
+			assert.equal(e.PGDATABASE, dbEnv.POSTGRES_DB, `${name} PGDATABASE is ${side}-db's database`);
+			assert.equal(e.PGUSER, dbEnv.POSTGRES_USER, `${name} PGUSER is ${side}-db's user`);
+			assert.equal(e.PGPASSWORD, dbEnv.POSTGRES_PASSWORD, `${name} PGPASSWORD matches ${side}-db`);
+			assert.equal(srv.depends_on?.[`${side}-db`]?.condition, 'service_healthy',
+				`${name} waits for a healthy ${side}-db`);
+			assert.equal(e.BALADIYA_BIND, '0.0.0.0', `${name} listens on the container network`);
+			assert.match(String(e.BALADIYA_PORT), /^\d+$/, `${name} BALADIYA_PORT`);
+			assert.ok(e.BALADIYA_PUBLIC_URL, `${name} BALADIYA_PUBLIC_URL`);
+			assert.ok(e.BALADIYA_THEME_DIR, `${name} BALADIYA_THEME_DIR`);
+			assert.ok(e.BALADIYA_DATA_DIR, `${name} BALADIYA_DATA_DIR`);
+			const vol = volumeAt(srv, e.BALADIYA_DATA_DIR);
+			assert.ok(vol, `${name} keeps its keys in a volume`);
+			assert.ok(namedVolumes.includes(vol), `${name}'s data volume is a declared named volume`);
+			// replicas are one platform: same data folder (keys, secrets), same public address
+			dataVolume[side] ??= vol;
+			assert.equal(vol, dataVolume[side], `the replicas of ${side} share one data volume`);
+			publicUrl[side] ??= e.BALADIYA_PUBLIC_URL;
+			assert.equal(e.BALADIYA_PUBLIC_URL, publicUrl[side],
+				`the replicas of ${side} have one public URL`);
+			assert.match(JSON.stringify(srv.healthcheck?.test || ''), /\/readyz/,
+				`${name}'s health check asks /readyz`);
+			assert.ok(!(srv.ports || []).length, `${name} is reached through ${side}-proxy only`);
+			// docker's default 10 s before SIGKILL would cut the 30 s drain short
+			const grace = /^(\d+)s$/.exec(String(srv.stop_grace_period || ''));
+			assert.ok(grace && Number(grace[1]) >= 30, `${name} has 30 s or more to drain`);
+		}
+		// the signing key is made once, by the first replica; the others start after it
+		assert.ok(services[`${side}-srv-1`].command.includes('--generate-key'),
+			`${side}-srv-1 makes the signing key`);
+		for (const n of REPLICAS.slice(1)) {
+			assert.ok(!services[`${side}-srv-${n}`].command.includes('--generate-key'),
+				`${side}-srv-${n} does not make a key of its own`);
+			assert.equal(services[`${side}-srv-${n}`].depends_on?.[`${side}-srv-1`]?.condition,
+				'service_healthy', `${side}-srv-${n} waits for a healthy ${side}-srv-1`);
+		}
+
+		const proxy = services[`${side}-proxy`];
+		const pe = envOf(proxy);
+		assert.match(proxy.image || '', /^nginx:/, `${side}-proxy runs nginx`);
+		const template = volumeAt(proxy, '/etc/nginx/templates/default.conf.template');
+		assert.ok(template && path.resolve(ROOT, template) === TEMPLATE,
+			`${side}-proxy renders the repository's deploy/nginx/baladiya.conf.template (${template})`);
+		const port = String(env[`${side}-srv-1`].BALADIYA_PORT);
+		assert.deepEqual(upstreamsOf(pe).sort(), REPLICAS.map((n) => `${side}-srv-${n}:${port}`),
+			`${side}-proxy sends to both replicas on their BALADIYA_PORT`);
+		const published = (proxy.ports || []).map((p) => (typeof p === 'object' ? String(p.target)
 			: String(p).split(':').pop()));
-		assert.ok(published.includes(String(e.BALADIYA_PORT)),
-			`${side}-srv publishes its BALADIYA_PORT (${published.join(', ')})`);
+		assert.ok(published.includes(String(pe.BALADIYA_PROXY_PORT)),
+			`${side}-proxy publishes its BALADIYA_PROXY_PORT (${published.join(', ')})`);
+		// the replicas trust the proxy's X-Forwarded-For, and only it
+		const proxyAddresses = Object.values(proxy.networks || {}).map((n) => n?.ipv4_address);
+		assert.ok(proxyAddresses.length && proxyAddresses.every(Boolean),
+			`${side}-proxy has a fixed address`);
+		for (const n of REPLICAS) {
+			assert.deepEqual(String(env[`${side}-srv-${n}`].BALADIYA_TRUSTED_PROXIES || '')
+				.split(/[\s,]+/).filter(Boolean), proxyAddresses,
+			`${side}-srv-${n} trusts ${side}-proxy's address`);
+		}
+		assert.match(JSON.stringify(proxy.healthcheck?.test || ''), /\/readyz/,
+			`${side}-proxy's health check asks /readyz through it`);
 	}
 
-	assert.notEqual(`${env.official.PGHOST}/${env.official.PGDATABASE}`,
-		`${env.citizen.PGHOST}/${env.citizen.PGDATABASE}`, 'the daemons use distinct databases');
-	assert.notEqual(env.official.PGHOST, env.citizen.PGHOST, 'the daemons use distinct PostgreSQL services');
-	assert.notEqual(volumeAt(services['official-srv'], env.official.BALADIYA_DATA_DIR),
-		volumeAt(services['citizen-srv'], env.citizen.BALADIYA_DATA_DIR), 'distinct key volumes');
+	const one = (side) => env[`${side}-srv-1`];
+	assert.notEqual(`${one('official').PGHOST}/${one('official').PGDATABASE}`,
+		`${one('citizen').PGHOST}/${one('citizen').PGDATABASE}`, 'the sides use distinct databases');
+	assert.notEqual(one('official').PGHOST, one('citizen').PGHOST,
+		'the sides use distinct PostgreSQL services');
+	assert.notEqual(dataVolume.official, dataVolume.citizen, 'distinct key volumes');
 
 	// BALADIYA_PEER_URL builds readers' links: it is the other platform's public address
-	// (pairing, done by an operator, uses the internal service address)
+	// (pairing, done by an operator, uses the other side's proxy)
 	for (const side of SIDES) {
 		const peer = PEER[side];
-		assert.equal(env[side].BALADIYA_PEER_URL, env[peer].BALADIYA_PUBLIC_URL,
-			`${side}-srv's peer URL is ${peer}-srv's public URL`);
-		assert.notEqual(env[side].BALADIYA_PEER_URL, env[side].BALADIYA_PUBLIC_URL,
-			`${side}-srv's peer URL is not its own`);
+		for (const n of REPLICAS) {
+			const e = env[`${side}-srv-${n}`];
+			assert.equal(e.BALADIYA_PEER_URL, publicUrl[peer],
+				`${side}-srv-${n}'s peer URL is ${peer}'s public URL`);
+			assert.notEqual(e.BALADIYA_PEER_URL, e.BALADIYA_PUBLIC_URL,
+				`${side}-srv-${n}'s peer URL is not its own`);
+		}
 	}
 }
 
@@ -143,7 +210,7 @@ describe('docker-compose.yml', () => {
 		assert.equal(r.code, 0, r.stderr);
 	});
 
-	it('has two databases, two daemons on distinct databases, peers crossing', async () => {
+	it('has per side a database, two replicas on it behind nginx, peers crossing', async () => {
 		checkCompose(await normalizedConfig(COMPOSE_FILE));
 	});
 
@@ -151,10 +218,15 @@ describe('docker-compose.yml', () => {
 		const cfg = await normalizedConfig(COMPOSE_FILE, {
 			OFFICIAL_PORT: '9080', OFFICIAL_PUBLIC_URL: 'https://baladiya.example',
 		});
-		const srv = cfg.services['official-srv'];
-		assert.ok(srv.ports.some((p) => String(p.published ?? String(p).split(':')[0]) === '9080'),
-			JSON.stringify(srv.ports));
-		assert.equal(envOf(srv).BALADIYA_PUBLIC_URL, 'https://baladiya.example');
+		const proxy = cfg.services['official-proxy'];
+		assert.ok(proxy.ports.some((p) => String(p.published ?? String(p).split(':')[0]) === '9080'),
+			JSON.stringify(proxy.ports));
+		for (const n of REPLICAS) {
+			assert.equal(envOf(cfg.services[`official-srv-${n}`]).BALADIYA_PUBLIC_URL,
+				'https://baladiya.example');
+		}
+		assert.equal(envOf(cfg.services['citizen-srv-2']).BALADIYA_PEER_URL,
+			'https://baladiya.example');
 		checkCompose(cfg);
 	});
 
@@ -168,25 +240,61 @@ describe('docker-compose.yml', () => {
 		const env = (cfg, svc) => cfg.services[svc].environment;
 		const broken = {
 			'peer not crossing': (c) => {
-				env(c, 'official-srv').BALADIYA_PEER_URL = env(c, 'official-srv').BALADIYA_PUBLIC_URL;
+				env(c, 'official-srv-1').BALADIYA_PEER_URL = env(c, 'official-srv-1').BALADIYA_PUBLIC_URL;
 			},
 			'peer on the wrong port': (c) => {
-				env(c, 'citizen-srv').BALADIYA_PEER_URL = 'http://localhost:8081';
+				env(c, 'citizen-srv-2').BALADIYA_PEER_URL = 'http://localhost:8081';
 			},
 			'shared database': (c) => {
-				env(c, 'citizen-srv').PGHOST = 'official-db';
+				env(c, 'citizen-srv-1').PGHOST = 'official-db';
+				env(c, 'citizen-srv-2').PGHOST = 'official-db';
+			},
+			'a replica on another database': (c) => {
+				env(c, 'citizen-srv-2').PGHOST = 'official-db';
 			},
 			'database name mismatch': (c) => {
-				env(c, 'official-srv').PGDATABASE = 'postgres';
+				env(c, 'official-srv-1').PGDATABASE = 'postgres';
 			},
 			'missing service': (c) => {
 				delete c.services['citizen-db'];
+			},
+			'one replica only': (c) => {
+				delete c.services['official-srv-2'];
 			},
 			'no health check': (c) => {
 				delete c.services['official-db'].healthcheck;
 			},
 			'shared volume': (c) => {
 				c.services['citizen-db'].volumes = c.services['official-db'].volumes;
+			},
+			'replicas with data volumes of their own': (c) => {
+				c.services['official-srv-2'].volumes = ['official-data-2:/var/lib/baladiya:rw'];
+				c.volumes['official-data-2'] = {};
+			},
+			'replicas with different public URLs': (c) => {
+				env(c, 'official-srv-2').BALADIYA_PUBLIC_URL = 'http://localhost:9999';
+			},
+			'a replica published beside the proxy': (c) => {
+				c.services['citizen-srv-1'].ports = [{ target: 8081, published: 8081 }];
+			},
+			'proxy missing a replica': (c) => {
+				env(c, 'official-proxy').BALADIYA_UPSTREAM_SERVERS = 'server official-srv-1:8080;';
+			},
+			'proxy on the wrong port': (c) => {
+				env(c, 'citizen-proxy').BALADIYA_UPSTREAM_SERVERS =
+					'server citizen-srv-1:8080; server citizen-srv-2:8080;';
+			},
+			'proxy without the repository configuration': (c) => {
+				c.services['official-proxy'].volumes = [];
+			},
+			'proxy not trusted': (c) => {
+				delete env(c, 'citizen-srv-2').BALADIYA_TRUSTED_PROXIES;
+			},
+			'no time to drain': (c) => {
+				delete c.services['citizen-srv-2'].stop_grace_period;
+			},
+			'two replicas making keys': (c) => {
+				c.services['official-srv-2'].command = ['official-srv', 'serve', '--generate-key'];
 			},
 			'wrong PostgreSQL': (c) => {
 				c.services['citizen-db'].image = 'postgis/postgis:16-3.4';
@@ -234,7 +342,9 @@ describe('Dockerfile', () => {
 		const cfg = await normalizedConfig(COMPOSE_FILE);
 		assert.match(text, /\/usr\/share\/baladiya\/demo/);
 		for (const side of SIDES) {
-			assert.equal(envOf(cfg.services[`${side}-srv`]).BALADIYA_THEME_DIR,
+			assert.equal(envOf(cfg.services[`${side}-srv-1`]).BALADIYA_THEME_DIR,
+				`/usr/share/baladiya/demo/${side}`);
+			assert.equal(envOf(cfg.services[`${side}-srv-2`]).BALADIYA_THEME_DIR,
 				`/usr/share/baladiya/demo/${side}`);
 		}
 	});

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // The daemon under trouble: its PostgreSQL stopped and started again under it (503 with a
 // stable code, never a crash, and recovery without a restart), and SIGTERM while a request
-// is still arriving (the request finishes, the process exits 0).
+// is still arriving (the request finishes, new connections are refused, the process exits 0).
 
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { startCluster } from '../lib/harness.mjs';
 import {
@@ -11,6 +12,22 @@ import {
 } from '../lib/http.mjs';
 
 let cluster;
+
+// 'connected' or the error code of a new TCP connection to the daemon.
+function connectOutcome(port) {
+	return new Promise((resolve) => {
+		const s = net.connect(port, '127.0.0.1');
+		s.setTimeout(2000, () => {
+			s.destroy();
+			resolve('timeout');
+		});
+		s.once('connect', () => {
+			s.destroy();
+			resolve('connected');
+		});
+		s.once('error', (err) => resolve(err.code));
+	});
+}
 
 before(async () => {
 	cluster = await startCluster();
@@ -39,10 +56,18 @@ describe('graceful shutdown', () => {
 				`Content-Length: ${Buffer.byteLength(body)}\r\n` +
 				`Cookie: __Host-csrf=${csrf}\r\nConnection: close\r\n\r\n`;
 			let exitedBeforeRest = null;
+			let newConnection = null;
 			const r = await rawRequest(srv.port, head + body.slice(0, half), {
 				timeoutMs: 15_000,
 				chunks: [
 					{ delayMs: 250, data: () => srv.proc.kill('SIGTERM') },
+					{ delayMs: 0, data: async () => {
+						// draining: the listening socket is closed, a new connection is
+						// refused at once (a proxy tries another replica)
+						await waitFor(() => /received SIGTERM/.test(srv.logs()),
+							{ what: 'the SIGTERM log line' });
+						newConnection = await connectOutcome(srv.port);
+					} },
 					{ delayMs: 300, data: (socket) => {
 						exitedBeforeRest = exited;
 						socket.write(body.slice(half));
@@ -50,6 +75,7 @@ describe('graceful shutdown', () => {
 				],
 			});
 			assert.equal(exitedBeforeRest, null, 'the daemon exited with a request in flight');
+			assert.equal(newConnection, 'ECONNREFUSED', 'a new connection after SIGTERM');
 			assert.equal(r.error, null, `the connection failed: ${r.error?.code}`);
 			assert.equal(r.status, 303, `the answer: ${r.text.slice(0, 200)}`);
 			assert.equal(r.headers.location, '/staff', 'the sign-in went through');
@@ -108,6 +134,9 @@ describe('database outage', () => {
 			const health = await anon.get('/healthz');
 			assert.equal(health.status, 503);
 			assert.notEqual(health.json.status, 'ok');
+			const ready = await anon.get('/readyz');
+			assert.equal(ready.status, 503);
+			assert.equal(ready.json.error.code, 'database_unavailable');
 			const tag = `outage=${Date.now()}`;
 			for (const path of [`/?${tag}`, `/news?${tag}`, `/news/${newsId}?${tag}`]) {
 				const html = await anon.get(path);
@@ -132,6 +161,7 @@ describe('database outage', () => {
 
 		await waitFor(async () => (await anon.get('/healthz')).status === 200,
 			{ what: '/healthz 200 after the restart', timeoutMs: 15_000 });
+		assert.equal((await anon.get('/readyz')).status, 200);
 		// every worker's connection recovers (more requests than threads)
 		const answers = await Promise.all(Array.from({ length: 12 }, (_, i) =>
 			new Client(srv.url).get(`/news/${newsId}?after=${i}`, { json: true })));

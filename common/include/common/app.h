@@ -72,6 +72,8 @@ int app_asset(struct app *app, const char *name, struct strbuf *out);
 
 /* Apply the common then the server's migrations (see db_migrate). */
 int app_migrate(struct app *app);
+/* How many of this binary's migrations the database lacks (see db_migrations_pending). */
+long app_migrations_pending(const struct app *app);
 
 bool app_has_role(const struct app *app, const char *role);
 /* True when user (may be NULL) holds a role granted action. */

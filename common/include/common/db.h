@@ -120,5 +120,9 @@ bool db_is_healthy(void);
  */
 struct embedded_file;
 int db_migrate(const struct embedded_file *const *sets, const char *const *labels, int nsets);
+/* How many of those sets' migrations the database has not recorded (0: at the level this binary
+ * expects; a newer binary's extra ones, recorded, do not count); -1 when it cannot say. */
+long db_migrations_pending(const struct embedded_file *const *sets, const char *const *labels,
+			   int nsets);
 
 #endif

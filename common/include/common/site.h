@@ -17,6 +17,7 @@ struct app;
 
 void page_about(struct request *req);
 void page_healthz(struct request *req);
+void page_readyz(struct request *req);
 void page_theme_css(struct request *req);
 void page_favicon(struct request *req);
 void page_login(struct request *req);
