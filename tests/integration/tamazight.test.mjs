@@ -8,8 +8,9 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startCluster } from '../lib/harness.mjs';
-import { Client, htmlAttrs, loadDemo, startSite } from '../lib/http.mjs';
+import path from 'node:path';
+import { ROOT, startCluster } from '../lib/harness.mjs';
+import { Client, cliFor, htmlAttrs, loadDemo, sql, startSite } from '../lib/http.mjs';
 
 let cluster;
 const srv = {};
@@ -125,6 +126,22 @@ describe('Tamazight (kab) on the demo theme', () => {
 		assert.deepEqual([...bytes.slice(0, 4)], [0, 1, 0, 0], 'a TrueType font');
 		// the font's name table (UTF-16BE) names it
 		assert.ok(Buffer.from(bytes).includes(Buffer.from('Noto Sans Tifinagh', 'utf16le').swap16()));
+	});
+});
+
+describe('messages in Kabyle', () => {
+	it('queues a message in kab, a language the platform offers, and refuses one it does not', async () => {
+		const send = (lang) => cliFor(srv.citizen, ['notify', 'send', '--channel', 'email',
+			'--to', 'amina@example.org', '--lang', lang, '--kind', 'test.kab', '--subject', 'Asentem',
+			'--body', 'Tangalt-ik n usenqed: 123456'],
+		// the command reads the languages where the daemon does: the theme (same environment)
+		{ env: { BALADIYA_THEME_DIR: path.join(ROOT, 'demo', 'citizen') } });
+		const ok = await send('kab');
+		assert.equal(ok.code, 0, ok.stderr);
+		assert.equal(await sql(srv.citizen, "SELECT count(*) FROM notify_messages WHERE kind = 'test.kab' AND lang = 'kab'"), '1');
+		const de = await send('de');
+		assert.equal(de.code, 2);
+		assert.match(de.stderr, /does not offer that language/);
 	});
 });
 
