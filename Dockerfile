@@ -9,6 +9,7 @@ RUN apt-get update \
 		build-essential cmake pkg-config ca-certificates \
 		libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libssl-dev libpq-dev \
 		libargon2-dev libcmark-dev libvips-dev zlib1g-dev libcsv-dev nodejs npm \
+		fonts-noto-core \
 	&& rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

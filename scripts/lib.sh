@@ -19,7 +19,8 @@ BALADIYA_PG_USER=${BALADIYA_PG_USER:-baladiya}
 # Everything a developer machine or CI needs, build and test alike.
 # nodejs/npm: a NodeSource nodejs (as on our machines) ships npm itself and conflicts with
 # Debian's npm package, so those two are checked by command, not by package.
-# fonts-noto-core carries Noto Naskh/Sans/Kufi Arabic, so Arabic pages render in screenshots.
+# fonts-noto-core carries Noto Naskh/Sans/Kufi Arabic, so Arabic pages render in screenshots, and
+# Noto Sans Tifinagh, which the build embeds and serves for names written in Tifinagh.
 # libvips-dev: the photo pipeline; libvips-tools (the vips command) and libimage-exiftool-perl
 # (exiftool) make and inspect test photos, an outside check that no EXIF/GPS is served.
 # python3-aiosmtpd is the real SMTP server the mail tests send to; python3-feedparser the

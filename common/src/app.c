@@ -224,7 +224,10 @@ serve(struct app *app)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (!(app->i18n = i18n_load(app, app->cfg.languages)))
+	char *languages = site_languages(app);
+	app->i18n = i18n_load(app, languages);
+	free(languages);
+	if (!app->i18n)
 		goto out;
 	app->templates = template_set_new(template_loader, app);
 	app->statics = static_files_load(app);

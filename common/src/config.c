@@ -146,8 +146,9 @@ static const struct config_def app_defs_template[] = {
 	 "private folder for this daemon's signing keys"},
 	{"BALADIYA_PEER_URL", CONFIG_STRING, NULL, false, 0, 0, APP(peer_url),
 	 "base URL of the paired platform (the other side)"},
-	{"BALADIYA_LANGUAGES", CONFIG_STRING, "ar,fr,en", false, 0, 0, APP(languages),
-	 "enabled languages, the first is the default"},
+	{"BALADIYA_LANGUAGES", CONFIG_STRING, NULL, false, 0, 0, APP(languages),
+	 "enabled languages, the first is the default (default: the theme's \"languages\", else "
+	 "ar,fr,en)"},
 	{"BALADIYA_MAX_BODY_KIB", CONFIG_INT, "64", false, 1, 1048576, APP(max_body_kib),
 	 "request body cap of the routes that set none, in KiB (upload routes set their own)"},
 	{"BALADIYA_SECURE_COOKIES", CONFIG_BOOL, "true", false, 0, 0, APP(secure_cookies),

@@ -11,6 +11,7 @@
 #include "common/xalloc.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -24,19 +25,73 @@ struct i18n {
 	json_t *languages;
 };
 
+/* The names languages give themselves, shown in the language switcher; a code not listed
+ * here is shown as its code. */
 static const struct {
 	const char *code, *name;
-	bool rtl;
 } known_langs[] = {
-	{"ar", "العربية", true},          {"fr", "Français", false},
-	{"en", "English", false},         {"kab-Latn", "Taqbaylit", false},
-	{"kab-Tfng", "ⵜⴰⵇⴱⴰⵢⵍⵉⵜ", false},
+	{"ar", "العربية"},    {"fr", "Français"},        {"en", "English"},
+	{"kab", "Taqbaylit"}, {"kab-Latn", "Taqbaylit"}, {"kab-Tfng", "ⵜⴰⵇⴱⴰⵢⵍⵉⵜ"},
+	{"zgh", "ⵜⴰⵎⴰⵣⵉⵖⵜ"},  {"ber", "Tamaziɣt"},
 };
+
+/* Languages written right to left by default, and the scripts that are (ISO 15924). */
+static const char *const rtl_langs[] = {"ar", "arc", "ckb", "dv", "fa", "he",
+					"ps", "sd",  "ug",  "ur", "yi"};
+static const char *const rtl_scripts[] = {"Arab", "Hebr", "Thaa", "Syrc", "Nkoo", "Adlm", "Rohg"};
+
+bool
+i18n_is_lang_tag(const char *s)
+{
+	/* a primary language subtag of 2-3 letters, then subtags of 2-8 letters or digits,
+	 * 8 characters in all (the size of the codes per-language texts may carry) */
+	size_t len = s ? strlen(s) : 0;
+	if (len < 2 || len > 8)
+		return false;
+	size_t primary = 0;
+	while (isalpha((unsigned char)s[primary]))
+		primary++;
+	if (primary < 2 || primary > 3)
+		return false;
+	for (const char *p = s + primary; *p;) {
+		if (*p++ != '-')
+			return false;
+		size_t n = 0;
+		while (isalnum((unsigned char)p[n]))
+			n++;
+		if (n < 2)
+			return false;
+		p += n;
+	}
+	return true;
+}
 
 bool
 i18n_is_rtl(const char *lang)
 {
-	return strcmp(lang, "ar") == 0;
+	if (!lang)
+		return false;
+	size_t primary = strcspn(lang, "-_");
+	for (size_t i = 0; i < ARRAY_SIZE(rtl_langs); i++)
+		if (strlen(rtl_langs[i]) == primary &&
+		    strncasecmp(lang, rtl_langs[i], primary) == 0) {
+			/* unless another script is named: "ar-Latn" is left to right */
+			const char *script = lang[primary] ? lang + primary + 1 : NULL;
+			if (script && strlen(script) >= 4 && isalpha((unsigned char)script[0]) &&
+			    strcspn(script, "-_") == 4) {
+				for (size_t k = 0; k < ARRAY_SIZE(rtl_scripts); k++)
+					if (strncasecmp(script, rtl_scripts[k], 4) == 0)
+						return true;
+				return false;
+			}
+			return true;
+		}
+	for (const char *p = strchr(lang, '-'); p; p = strchr(p + 1, '-'))
+		if (strcspn(p + 1, "-_") == 4)
+			for (size_t k = 0; k < ARRAY_SIZE(rtl_scripts); k++)
+				if (strncasecmp(p + 1, rtl_scripts[k], 4) == 0)
+					return true;
+	return false;
 }
 
 static const char *
@@ -105,8 +160,25 @@ struct i18n *
 i18n_load(struct app *app, const char *languages)
 {
 	json_t *raw = json_object();
-	const char *codes[] = {"ar", "fr", "en", "kab-Latn", "kab-Tfng"};
-	for (size_t k = 0; k < ARRAY_SIZE(codes); k++) {
+	/* French (the reference every catalog is merged over), then each listed language */
+	const char *codes[I18N_MAX_LANGS + 1] = {"fr"};
+	size_t ncodes = 1;
+	char *list = xstrdup(languages ? languages : "");
+	char *save = NULL;
+	for (char *tok = strtok_r(list, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+		if (!i18n_is_lang_tag(tok)) {
+			log_error("\"%s\" in the list of languages is not a language code", tok);
+			free(list);
+			json_decref(raw);
+			return NULL;
+		}
+		bool seen = false;
+		for (size_t k = 0; k < ncodes; k++)
+			seen |= strcmp(codes[k], tok) == 0;
+		if (!seen && ncodes < ARRAY_SIZE(codes))
+			codes[ncodes++] = tok;
+	}
+	for (size_t k = 0; k < ncodes; k++) {
 		char *name = xasprintf("locales/%s.json", codes[k]);
 		struct strbuf sb = STRBUF_INIT;
 		/* the built-in catalog, then the theme's additions and overrides */
@@ -156,6 +228,7 @@ i18n_load(struct app *app, const char *languages)
 	}
 	struct i18n *i = i18n_build(languages, raw);
 	json_decref(raw);
+	free(list);
 	return i;
 }
 
@@ -322,6 +395,16 @@ i18n_resolve(json_t *v, const char *lang)
 		json_object_foreach(v, k, x)
 		{
 			json_object_set_new(o, k, i18n_resolve(x, lang));
+			/* a text shown in another language than the page's says which, as
+			 * "<key>_lang", so the page can mark it (lang="fr" on a kab page) */
+			const char *used = NULL;
+			if (is_texts(x) && *i18n_pick(x, lang, &used) && strcmp(used, lang) != 0 &&
+			    strlen(k) < 64) {
+				char key[72];
+				snprintf(key, sizeof(key), "%s_lang", k);
+				if (!json_object_get(v, key))
+					json_object_set_new(o, key, json_string(used));
+			}
 		}
 		return o;
 	}

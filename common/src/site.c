@@ -16,12 +16,14 @@
 #include "common/photo.h"
 #include "common/site.h"
 #include "common/static_files.h"
+#include "common/strbuf.h"
 #include "common/xalloc.h"
 #include "login_guard.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 const char *const site_quarters[] = {"centre",         "cite500", "tighilt", "elamel",
 				     "zone_activites", "autre",   NULL};
@@ -59,6 +61,54 @@ module_links(struct app *app, const char *lang, bool footer)
 							json_array_size(links) > 0));
 	}
 	return links;
+}
+
+char *
+site_languages(struct app *app)
+{
+	if (app->cfg.languages)
+		return xstrdup(app->cfg.languages);
+	char *list = NULL;
+	if (app->cfg.theme_dir) {
+		char *path = xasprintf("%s/site.json", app->cfg.theme_dir);
+		json_t *site = json_load_file(path, 0, NULL);
+		json_t *langs = json_object_get(site, "languages");
+		struct strbuf sb = STRBUF_INIT;
+		size_t i;
+		json_t *l;
+		json_array_foreach(langs, i, l)
+		{
+			/* i18n_load rejects what is not a language code */
+			if (json_is_string(l))
+				strbuf_addf(&sb, "%s%s", sb.len ? "," : "", json_string_value(l));
+		}
+		if (sb.len)
+			list = strbuf_detach(&sb, NULL);
+		strbuf_release(&sb);
+		json_decref(site);
+		free(path);
+	}
+	return list ? list : xstrdup("ar,fr,en");
+}
+
+/*
+ * The commune's name in Tifinagh, when site.json's "name" has one (a "zgh" text or a code in
+ * the Tfng script, "kab-Tfng"): shown next to the name in every language, with its own lang so
+ * that the Tifinagh font (baladiya.css, unicode-range U+2D30-2D7F) is the one that draws it.
+ */
+static json_t *
+tifinagh_name(json_t *site, const char *lang)
+{
+	const char *k;
+	json_t *v;
+	json_object_foreach(json_object_get(site, "name"), k, v)
+	{
+		size_t n = strlen(k);
+		bool tfng = strcmp(k, "zgh") == 0 || (n > 5 && strcasecmp(k + n - 5, "-Tfng") == 0);
+		if (tfng && strcmp(k, lang) != 0 && json_is_string(v) && *json_string_value(v))
+			return json_pack("{s:s, s:s}", "text", json_string_value(v), "lang", k);
+	}
+	return NULL;
 }
 
 int
@@ -100,6 +150,9 @@ site_load(struct app *app)
 		const char *pres = json_string_value(json_object_get(r, "presentation"));
 		char *html = markdown_to_html(pres ? pres : "", pres ? strlen(pres) : 0);
 		json_object_set_new(r, "presentation_html", json_string(html));
+		json_t *tfng = tifinagh_name(site, code);
+		if (tfng)
+			json_object_set_new(r, "name_tifinagh", tfng);
 		free(html);
 		const char *logo = json_string_value(json_object_get(site, "logo"));
 		if (logo)
@@ -158,6 +211,9 @@ page_about(struct request *req)
 	json_t *view = json_pack("{s:O, s:s, s:O}", "name", json_object_get(site, "name"), "side",
 				 req->app->side, "presentation_html",
 				 json_object_get(site, "presentation_html"));
+	json_t *pl = json_object_get(site, "presentation_lang");
+	if (pl)
+		json_object_set(view, "presentation_lang", pl);
 	http_render(req, 200, "about", view);
 }
 

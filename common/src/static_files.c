@@ -51,6 +51,7 @@ static const struct {
 	{".webp", "image/webp"},
 	{".ico", "image/x-icon"},
 	{".woff2", "font/woff2"},
+	{".ttf", "font/ttf"},
 	{".json", "application/json"},
 	{".txt", "text/plain; charset=utf-8"},
 };
@@ -69,7 +70,7 @@ static bool
 is_compressible(const char *type)
 {
 	return strncmp(type, "text/", 5) == 0 || strcmp(type, "image/svg+xml") == 0 ||
-	       strcmp(type, "application/json") == 0;
+	       strcmp(type, "application/json") == 0 || strcmp(type, "font/ttf") == 0;
 }
 
 /* Keep a gzip copy of f when it saves at least a tenth (level 9: it is done once). */

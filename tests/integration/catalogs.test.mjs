@@ -14,6 +14,10 @@ import { ROOT } from '../lib/harness.mjs';
 export const LAYERS = ['common', 'protocol', 'official-srv', 'citizen-srv',
 	...readdirSync(path.join(ROOT, 'modules')).map((m) => `modules/${m}`)];
 
+/** The built-in languages: every common/locales/<lang>.json (ar, fr, en, kab...). */
+export const LANGUAGES = readdirSync(path.join(ROOT, 'common', 'locales'))
+	.map((f) => f.match(/^([a-zA-Z]{2,3}(?:-[A-Za-z0-9]+)*)\.json$/)).filter(Boolean).map((m) => m[1]).sort();
+
 function catalog(lang) {
 	const merged = {};
 	for (const layer of LAYERS) {
@@ -45,12 +49,31 @@ function templateKeys() {
 	return keys;
 }
 
-test('Arabic and English have every French message', () => {
+test('every language has every French message, in every part French has', () => {
+	assert.ok(['ar', 'en', 'fr', 'kab'].every((l) => LANGUAGES.includes(l)), `languages found: ${LANGUAGES}`);
 	const fr = catalog('fr');
-	for (const lang of ['ar', 'en']) {
+	for (const lang of LANGUAGES.filter((l) => l !== 'fr')) {
 		const cat = catalog(lang);
 		const missing = Object.keys(fr).filter((k) => !(k in cat));
 		assert.deepEqual(missing, [], `${lang} lacks ${missing.join(', ')}`);
+		// and in the same layer: a platform loads only the parts of the modules it serves
+		for (const layer of LAYERS) {
+			const frPart = layerCatalog(layer, 'fr');
+			const part = layerCatalog(layer, lang);
+			const elsewhere = Object.keys(frPart).filter((k) => !(k in part));
+			assert.deepEqual(elsewhere, [], `${layer}/locales: ${lang} has these French keys in another layer`);
+		}
+	}
+});
+
+test('translations keep the placeholders of the French text', () => {
+	const fr = catalog('fr');
+	const holes = (t) => [...t.matchAll(/\{\{[^}]*\}\}|\{[a-z_]+\}/g)].map((m) => m[0]).sort();
+	for (const lang of LANGUAGES.filter((l) => l !== 'fr')) {
+		const cat = catalog(lang);
+		const bad = Object.keys(fr).filter((k) => k in cat &&
+			JSON.stringify(holes(fr[k])) !== JSON.stringify(holes(cat[k])));
+		assert.deepEqual(bad, [], `${lang}: placeholders differ from French in ${bad.join(', ')}`);
 	}
 });
 
@@ -62,7 +85,7 @@ test('every message a template uses exists in French', () => {
 });
 
 test('no message is empty', () => {
-	for (const lang of ['fr', 'ar', 'en']) {
+	for (const lang of LANGUAGES) {
 		for (const [k, v] of Object.entries(catalog(lang))) {
 			assert.equal(typeof v, 'string', `${lang}.${k}`);
 			assert.ok(v.trim().length > 0, `${lang}.${k} is empty`);
@@ -311,7 +334,7 @@ test('the base defines only the messages the base uses', () => {
 		return used;
 	};
 	const defined = new Set();
-	for (const lang of ['ar', 'fr', 'en']) {
+	for (const lang of LANGUAGES) {
 		for (const l of base) for (const k of Object.keys(layerCatalog(l, lang))) defined.add(k);
 	}
 	const byBase = new Set(base.flatMap((l) => [...usedBy(l, defined)]));

@@ -20,8 +20,9 @@ import { PASSWORD } from './http.mjs';
 
 /** The languages every page is checked in, their direction and the browser locale for each. */
 export const LANGS = ['ar', 'fr'];
-export const DIR = { ar: 'rtl', fr: 'ltr' };
-export const LOCALE = { ar: 'ar-DZ', fr: 'fr-DZ' };
+/** Every built-in language's direction and browser locale (Tamazight: tests/e2e/tamazight). */
+export const DIR = { ar: 'rtl', fr: 'ltr', en: 'ltr', kab: 'ltr' };
+export const LOCALE = { ar: 'ar-DZ', fr: 'fr-DZ', en: 'en-GB', kab: 'kab-DZ' };
 /** The axe-core rule tags the e2e pages are held to: WCAG 2.x A and AA, and best practices. */
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 

@@ -33,7 +33,13 @@ bool i18n_is_enabled(const struct i18n *i18n, const char *lang);
 json_t *i18n_catalog(const struct i18n *i18n, const char *lang);
 /* One message, falling back to French then to key itself. */
 const char *i18n_get(const struct i18n *i18n, const char *lang, const char *key);
+/* Whether lang is written right to left: Arabic, Hebrew, Persian, Urdu..., or a code naming
+ * such a script ("ku-Arab"); "kab", "fr", "en" are left to right. */
 bool i18n_is_rtl(const char *lang);
+/* Whether s is a language code the catalogs and per-language texts accept: a primary subtag
+ * of 2-3 letters and subtags of 2+ letters or digits ("kab", "kab-Tfng", "fr-DZ"), at most 8
+ * characters. */
+bool i18n_is_lang_tag(const char *s);
 /* The enabled languages as a JSON array of {code, name, dir} (borrowed). */
 json_t *i18n_languages(const struct i18n *i18n);
 
@@ -42,7 +48,8 @@ json_t *i18n_languages(const struct i18n *i18n);
  * Arabic, else any; NULL when texts is not such an object. *used (may be NULL) gets its code.
  */
 const char *i18n_pick(json_t *texts, const char *lang, const char **used);
-/* A deep copy of v where every per-language object is replaced by i18n_pick's string. */
+/* A deep copy of v where every per-language object is replaced by i18n_pick's string; a
+ * member "k" whose text is in another language than lang gets a sibling "k_lang" naming it. */
 json_t *i18n_resolve(json_t *v, const char *lang);
 
 #endif

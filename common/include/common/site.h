@@ -32,6 +32,9 @@ extern const char *const site_quarters[];
 extern const struct route base_routes[];
 extern const size_t base_nroutes;
 
+/* The languages to enable, malloc'd ("ar,fr,kab"): BALADIYA_LANGUAGES when set, else the
+ * theme's site.json "languages" (a list of codes), else "ar,fr,en". */
+char *site_languages(struct app *app);
 /* Build the per-language views of the theme's site.json (called at start). */
 int site_load(struct app *app);
 void site_free(struct app *app);

@@ -8,6 +8,7 @@
 #include "db_dialogue.h"
 #include "internal.h"
 
+#include "common/i18n.h"
 #include "common/check.h"
 #include "common/log.h"
 #include "common/outbox.h"
@@ -29,7 +30,7 @@ unfit(const struct hook_event *ev, const char *why)
 static bool
 is_lang_tag(const char *s)
 {
-	return s && (!strcmp(s, "ar") || !strcmp(s, "fr") || !strcmp(s, "en"));
+	return i18n_is_lang_tag(s);
 }
 
 /* question.asked: a resident's question, mirrored with its signed time. */

@@ -6,6 +6,7 @@
  */
 #include "internal.h"
 
+#include "common/i18n.h"
 #include "common/check.h"
 #include "common/page_util.h"
 #include "common/site.h"
@@ -63,7 +64,8 @@ is_name(const char *s, size_t max)
 	return true;
 }
 
-/* texts: {"ar": .., "fr": .., "en"?: ..}, each 1..max characters on one line (or several) */
+/* texts: {"ar": .., "fr": .., other languages?: ..}, each 1..max characters on one line (or
+ * several) */
 static bool
 texts_ok(json_t *v, bool needed, size_t max, bool multiline)
 {
@@ -76,7 +78,7 @@ texts_ok(json_t *v, bool needed, size_t max, bool multiline)
 	json_object_foreach(v, k, s)
 	{
 		const char *t = json_string_value(s);
-		if (strcmp(k, "ar") && strcmp(k, "fr") && strcmp(k, "en"))
+		if (!i18n_is_lang_tag(k))
 			return false;
 		if (is_blank(t) || utf8_length(t) > max || text_has_control(t, multiline))
 			return false;

@@ -35,6 +35,11 @@ page_home(struct request *req)
 			  "presentation_html", json_object_get(site, "presentation_html"),
 			  "priorities", prio, "has_priorities", json_array_size(prio) > 0,
 			  "has_news", json_array_size(items) > 0, "items", items);
+	/* texts the theme lacks in this language are in another: the page says which */
+	for (const char *const *k = (const char *const[]){"name_lang", "presentation_lang", NULL};
+	     *k; k++)
+		if (json_object_get(site, *k))
+			json_object_set(view, *k, json_object_get(site, *k));
 	/* the other side's presentation and news, mirrored from its signed events */
 	json_t *profile = db_fed_profile_get(app->peer_side);
 	json_t *peer = json_pack("{s:b, s:o}", "has_news", json_array_size(peer_items) > 0, "items",
@@ -43,6 +48,11 @@ page_home(struct request *req)
 		json_t *r = i18n_resolve(profile, req->lang);
 		json_object_set(peer, "name", json_object_get(r, "name"));
 		json_object_set(peer, "url", json_object_get(r, "url"));
+		for (const char *const *k =
+			     (const char *const[]){"name_lang", "presentation_lang", NULL};
+		     *k; k++)
+			if (json_object_get(r, *k))
+				json_object_set(peer, *k, json_object_get(r, *k));
 		const char *pres = json_string_value(json_object_get(r, "presentation"));
 		char *html = markdown_to_html(pres ? pres : "", pres ? strlen(pres) : 0);
 		json_object_set_new(peer, "presentation_html", json_string(html));

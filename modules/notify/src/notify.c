@@ -7,6 +7,7 @@
 #include "db_notify.h"
 #include "internal.h"
 
+#include "common/i18n.h"
 #include "common/log.h"
 
 #include <ctype.h>
@@ -55,7 +56,7 @@ notify_is_valid_phone(const char *s)
 bool
 notify_is_valid_lang(const char *s)
 {
-	return s && (!strcmp(s, "ar") || !strcmp(s, "fr") || !strcmp(s, "en"));
+	return i18n_is_lang_tag(s);
 }
 
 bool

@@ -7,10 +7,13 @@
 #include "internal.h"
 
 #include "common/log.h"
+#include "common/site.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 int
 notify_retention_run(struct app *app)
@@ -39,8 +42,23 @@ print_json(json_t *v)
 
 /* `notify send --channel C --to T --lang L --kind K [--subject S] --body B [--not-before T]
  * [--dedupe KEY]`: queue one message, as a module would (an operator checking the settings). */
+/* Whether lang is one of the languages the platform offers (the messages are written in its
+ * catalog): BALADIYA_LANGUAGES, else the theme's list. */
+static bool
+is_offered(struct app *app, const char *lang)
+{
+	char *list = site_languages(app);
+	bool found = false;
+	char *save = NULL;
+	for (char *tok = strtok_r(list, ", ", &save); tok && !found;
+	     tok = strtok_r(NULL, ", ", &save))
+		found = strcasecmp(tok, lang) == 0;
+	free(list);
+	return found;
+}
+
 static int
-cli_send(int argc, char **argv)
+cli_send(struct app *app, int argc, char **argv)
 {
 	struct notify_message m = {0};
 	static const char *const names[] = {"--channel", "--to",   "--lang",       "--subject",
@@ -58,6 +76,8 @@ cli_send(int argc, char **argv)
 		*fields[k] = argv[i + 1];
 	}
 	const char *why = notify_message_problem(&m);
+	if (!why && !is_offered(app, m.lang))
+		why = "this platform does not offer that language";
 	if (why) {
 		fprintf(stderr, "notify send: %s\n", why);
 		return 2;
@@ -71,9 +91,8 @@ cli_send(int argc, char **argv)
 int
 notify_cli(struct app *app, int argc, char **argv)
 {
-	(void)app;
 	if (argc >= 1 && !strcmp(argv[0], "send") && argc % 2 == 1)
-		return cli_send(argc - 1, argv + 1);
+		return cli_send(app, argc - 1, argv + 1);
 	if (argc == 1 && !strcmp(argv[0], "status"))
 		return print_json(db_queue_counts());
 	if (argc == 1 && !strcmp(argv[0], "failed"))

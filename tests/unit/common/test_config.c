@@ -44,7 +44,8 @@ test_defaults(void **state)
 	assert_int_equal(cfg.threads, 4);
 	assert_true(cfg.secure_cookies);
 	assert_null(cfg.theme_dir);
-	assert_string_equal(cfg.languages, "ar,fr,en");
+	/* unset: the theme's site.json "languages", else ar,fr,en (site_languages) */
+	assert_null(cfg.languages);
 	config_release(defs, n, &cfg);
 	defs = app_config_defs("official", &n);
 	assert_int_equal(config_load_from(defs, n, &cfg, lookup, &e, &err), 0);

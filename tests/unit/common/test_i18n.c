@@ -57,6 +57,49 @@ test_fallback(void **state)
 }
 
 static void
+test_codes(void **state)
+{
+	(void)state;
+	/* direction from the language, or from a script subtag */
+	assert_true(i18n_is_rtl("ar"));
+	assert_true(i18n_is_rtl("ar-DZ"));
+	assert_true(i18n_is_rtl("fa"));
+	assert_true(i18n_is_rtl("ku-Arab"));
+	assert_false(i18n_is_rtl("ar-Latn"));
+	assert_false(i18n_is_rtl("kab"));
+	assert_false(i18n_is_rtl("kab-Tfng"));
+	assert_false(i18n_is_rtl("zgh"));
+	assert_false(i18n_is_rtl("en"));
+	assert_false(i18n_is_rtl("arn")); /* Mapudungun is not "ar" */
+	/* what a language list and per-language texts may name */
+	assert_true(i18n_is_lang_tag("kab"));
+	assert_true(i18n_is_lang_tag("kab-Tfng"));
+	assert_true(i18n_is_lang_tag("fr-DZ"));
+	assert_true(i18n_is_lang_tag("ar"));
+	assert_false(i18n_is_lang_tag("k"));
+	assert_false(i18n_is_lang_tag("kabyle"));
+	assert_false(i18n_is_lang_tag("kab-"));
+	assert_false(i18n_is_lang_tag("kab-T"));
+	assert_false(i18n_is_lang_tag("../fr"));
+	assert_false(i18n_is_lang_tag("fr/x"));
+	assert_false(i18n_is_lang_tag("kab-Tfng-x"));
+	assert_false(i18n_is_lang_tag(""));
+	assert_false(i18n_is_lang_tag(NULL));
+	/* kab is named as it names itself, and Accept-Language's kab-DZ finds it */
+	json_t *cats = json_pack("{s:{s:s}, s:{s:s}}", "fr", "k", "v", "kab", "k", "w");
+	struct i18n *i = i18n_from_json("fr,kab", cats);
+	json_decref(cats);
+	assert_non_null(i);
+	json_t *kab = json_array_get(i18n_languages(i), 1);
+	assert_string_equal(json_string_value(json_object_get(kab, "name")), "Taqbaylit");
+	assert_string_equal(json_string_value(json_object_get(kab, "dir")), "ltr");
+	assert_string_equal(i18n_choose(i, NULL, NULL, "kab-DZ, fr;q=0.5"), "kab");
+	assert_string_equal(i18n_choose(i, NULL, NULL, "KAB"), "kab");
+	assert_string_equal(i18n_get(i, "kab", "k"), "w");
+	i18n_free(i);
+}
+
+static void
 test_missing_catalog(void **state)
 {
 	(void)state;
@@ -84,6 +127,15 @@ test_pick_resolve(void **state)
 				    json_array_get(json_object_get(r, "list"), 0), "x")),
 			    "عنوان");
 	assert_int_equal(json_integer_value(json_object_get(r, "n")), 3);
+	/* a text shown in another language than asked says which: "<key>_lang" */
+	assert_null(json_object_get(r, "name_lang"));
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(json_object_get(r, "list"), 0), "x_lang")),
+			    "ar");
+	json_decref(r);
+	r = i18n_resolve(doc, "kab");
+	assert_string_equal(json_string_value(json_object_get(r, "name")), "titre");
+	assert_string_equal(json_string_value(json_object_get(r, "name_lang")), "fr");
 	json_decref(r);
 	json_decref(doc);
 	json_decref(t);
@@ -94,9 +146,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_choose),
-		cmocka_unit_test(test_fallback),
-		cmocka_unit_test(test_missing_catalog),
+		cmocka_unit_test(test_choose),       cmocka_unit_test(test_fallback),
+		cmocka_unit_test(test_codes),        cmocka_unit_test(test_missing_catalog),
 		cmocka_unit_test(test_pick_resolve),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

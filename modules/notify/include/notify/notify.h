@@ -19,7 +19,7 @@ extern const struct module notify_module;
 struct notify_message {
 	const char *channel;    /* "email" or "sms" */
 	const char *to;         /* an e-mail address, or a phone number in E.164 ("+213...") */
-	const char *lang;       /* "ar", "fr" or "en": the language subject and body are in */
+	const char *lang;       /* "ar", "fr", "kab"...: the language subject and body are in */
 	const char *subject;    /* e-mail only (NULL for an SMS) */
 	const char *body;       /* plain UTF-8 text, already in lang */
 	const char *kind;       /* what it is, never personal: "participation.code",
