@@ -213,7 +213,9 @@ test_hooks(void **state)
 	/* the residents' questions */
 	assert_int_equal(asked_with("id", json_integer(0)), STATUS_INVALID);
 	assert_int_equal(asked_with("ref", json_string("R-7K3M-Q9ZD")), STATUS_INVALID);
-	assert_int_equal(asked_with("lang", json_string("de")), STATUS_INVALID);
+	/* any well-formed language tag (the peer may offer languages this side does not) */
+	assert_int_equal(asked_with("lang", json_string("de/../x")), STATUS_INVALID);
+	assert_int_equal(asked_with("lang", json_string("")), STATUS_INVALID);
 	assert_int_equal(asked_with("title", NULL), STATUS_INVALID);
 	assert_int_equal(asked_with("title", json_stringn("a\0b", 3)), STATUS_INVALID);
 	char *big = repeat("x", 10000);

@@ -168,8 +168,11 @@ test_checks(void **state)
 	m.kind = "Personal Data";
 	assert_non_null(notify_message_problem(&m));
 	m.kind = "test.kind";
-	m.lang = "de";
+	m.lang = "fr\r\nX"; /* any well-formed tag (the platform's own list is checked where it is
+			       known) */
 	assert_non_null(notify_message_problem(&m));
+	m.lang = "kab";
+	assert_null(notify_message_problem(&m));
 	m.lang = "ar";
 	m.dedupe_key = "k\n";
 	assert_non_null(notify_message_problem(&m));
