@@ -249,6 +249,12 @@ db_fed_notify(void)
 }
 
 int
+db_fed_pull_notify(void)
+{
+	return run("NOTIFY fed_pull", 0, NULL);
+}
+
+int
 db_fed_peer_get(struct fed_peer *peer, bool lock)
 {
 	PGresult *res = db_exec(lock ? "SELECT name, url, acked_seq, applied_seq, applied_hash,"

@@ -59,6 +59,8 @@ int db_fed_content_put(const char *origin, long long seq, json_t *refs, json_t *
 int db_fed_content_erase(const char *origin, const char *type, const char *id, const char *reason);
 /* NOTIFY fed_outbox (delivered at commit). Waiting for it: db_listen / db_wait_notify. */
 int db_fed_notify(void);
+/* NOTIFY fed_pull: whichever replica holds the puller's role pulls now (delivery.c). */
+int db_fed_pull_notify(void);
 
 struct fed_peer {
 	char name[33];
