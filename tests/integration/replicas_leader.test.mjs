@@ -12,6 +12,8 @@
 //   on when the replica running the jobs is killed.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { startCluster } from '../lib/harness.mjs';
 import {
@@ -125,12 +127,20 @@ describe('replicas: elected roles with fail-over', { timeout: TEST_TIMEOUT_MS },
 			"SELECT acked_seq FROM fed_peers WHERE name = 'citizen'"))[0] === String(originLog.length),
 		{ timeoutMs: 30_000, what: 'acked_seq at the last seq' });
 
+		// the recovery marker the replicas share (protocol.md §10.3) reached the last seq
+		const marker = () => Number(readFileSync(path.join(officials[0].dataDir, 'fed-last-seq'), 'utf8'));
+		await waitFor(() => marker() === originLog.length,
+			{ timeoutMs: 15_000, what: `the marker at ${originLog.length}` });
+
 		// the killed replica comes back: the role stays where it is, the page says so
 		await officials[holderIdx].restart();
 		await new Promise((r) => setTimeout(r, 2500));
 		const after = await roleOf(staff[holderIdx], SENDER);
 		assert.equal(after.holder, officials[survivor].instance);
 		assert.equal(after.held, true);
+		// its start (a comparison with the peer's copy, a note at stop) never lowers the marker
+		await officials[holderIdx].stop();
+		assert.equal(marker(), originLog.length);
 	});
 
 	it("the peer's deliveries land on two replicas at once: the stored copy of its log is exact", async (t) => {

@@ -6,22 +6,26 @@
 //   const reps = await startReplicas('official', 2, { themeDir: 'demo/official' });
 //   const holder = await roleHolder(staffOf(reps[0]), 'federation-sender/citizen');
 
-import { startDaemon, startCluster } from './harness.mjs';
+import { freePort, startDaemon, startCluster } from './harness.mjs';
 import { startSite, waitFor } from './http.mjs';
 import { federationStatus } from './federation.mjs';
 
 /**
  * n replicas of side: the first as startSite (keys generated in a new data folder, its own
  * database unless opts.database), the others with startDaemon on the same cluster, database and
- * data folder, one after the other. opts: cluster, database, dataDir, themeDir, env (shared),
+ * data folder, one after the other. They share one BALADIYA_PUBLIC_URL, as behind a proxy
+ * (opts.publicUrl, by default the first one's address: it is in the signed profile and names
+ * the transparency log). opts: cluster, database, dataDir, themeDir, publicUrl, env (shared),
  * envOf(i) (extra environment of replica i). Resolves to the daemons, each with .instance.
  */
 export async function startReplicas(side, n, opts = {}) {
 	const cluster = opts.cluster || await startCluster();
-	const envOf = (i) => ({ BALADIYA_INSTANCE: `${side}-${i + 1}`, ...(opts.env || {}),
-		...(opts.envOf ? opts.envOf(i) : {}) });
+	const port = await freePort();
+	const publicUrl = opts.publicUrl || `http://127.0.0.1:${port}`;
+	const envOf = (i) => ({ BALADIYA_INSTANCE: `${side}-${i + 1}`, BALADIYA_PUBLIC_URL: publicUrl,
+		...(opts.env || {}), ...(opts.envOf ? opts.envOf(i) : {}) });
 	const first = await startSite(side, { cluster, database: opts.database, dataDir: opts.dataDir,
-		themeDir: opts.themeDir, env: envOf(0) });
+		port, themeDir: opts.themeDir, env: envOf(0) });
 	first.instance = first.env.BALADIYA_INSTANCE;
 	const all = [first];
 	for (let i = 1; i < n; i++) {
