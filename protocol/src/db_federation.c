@@ -506,6 +506,13 @@ db_fed_profile_get(const char *origin)
 }
 
 int
+db_fed_profile_lock(void)
+{
+	/* a key of its own, apart from the migrations' 7310901 and the elected roles' */
+	return run("SELECT pg_advisory_xact_lock(7310902)", 0, NULL);
+}
+
+int
 db_fed_profile_put(const char *origin, const json_t *data)
 {
 	char *s = json_dumps(data, JSON_COMPACT);

@@ -118,6 +118,8 @@ int db_fed_counter_lock(const char *origin, long long *last_seq);
 /* The stored profile of origin (a new reference), or NULL when none / failure. */
 json_t *db_fed_profile_get(const char *origin);
 int db_fed_profile_put(const char *origin, const json_t *data);
+/* In the caller's transaction: wait for the other replicas' comparison of the own profile. */
+int db_fed_profile_lock(void);
 
 /* The checkpoint alarms (kinds fork and rollback) with their evidence, newest first, at most 20:
  * [{origin, size, kind, detail, earlier, later, created_at}] where earlier and later are the two
