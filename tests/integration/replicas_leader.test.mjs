@@ -5,7 +5,9 @@
 // - SIGKILL the replica holding the sender in the middle of a burst: another takes the role
 //   within seconds, goes on from acked_seq, and the peer stores every event once, in order
 //   (every delivery is recorded on its way: none skips ahead of what was sent before); the
-//   status page names the holder before and the new one after.
+//   status page names the holder before and the new one after. Then the new holder's lock
+//   connection is terminated by the server: it notices, a replica takes the role, the events
+//   emitted meanwhile arrive once each; the shared recovery marker never goes back.
 // - The peer's deliveries of a burst land on two replicas at once (each event posted to both,
 //   eight events in flight): the stored copy of the peer's log is exact.
 // - A job with a 2 s interval runs once per period with three replicas, and the schedule goes
@@ -44,6 +46,16 @@ function noPullProxy(target, onInbox) {
 			return null;
 		},
 	});
+}
+
+/** In order: no delivery skipped ahead of what had been posted before it, up to last. */
+function assertInOrder(posted, last) {
+	let highest = 0;
+	for (const seq of posted) {
+		assert.ok(seq <= highest + 1, `seq ${seq} posted after at most ${highest}: out of order`);
+		highest = Math.max(highest, seq);
+	}
+	assert.equal(highest, last, 'every seq was posted');
 }
 
 describe('replicas: elected roles with fail-over', { timeout: TEST_TIMEOUT_MS }, () => {
@@ -111,13 +123,7 @@ describe('replicas: elected roles with fail-over', { timeout: TEST_TIMEOUT_MS },
 		assert.equal(Number(distinct), originLog.length);
 		assert.equal(await sql(citizen, 'SELECT count(*) FROM fed_alarms'), '0', 'no alarm on the citizen');
 
-		// in order: no delivery ever skipped ahead of what had been posted; every seq was posted
-		let highest = 0;
-		for (const seq of posted) {
-			assert.ok(seq <= highest + 1, `seq ${seq} posted after at most ${highest}: out of order`);
-			highest = Math.max(highest, seq);
-		}
-		assert.equal(highest, originLog.length);
+		assertInOrder(posted, originLog.length);
 		const resent = posted.length - new Set(posted).size;
 		t.diagnostic(`take-over ${takeOverMs} ms; ${posted.length} deliveries for ` +
 			`${originLog.length} events (${resent} resent after the take-over, answered duplicate)`);
@@ -138,9 +144,31 @@ describe('replicas: elected roles with fail-over', { timeout: TEST_TIMEOUT_MS },
 		const after = await roleOf(staff[holderIdx], SENDER);
 		assert.equal(after.holder, officials[survivor].instance);
 		assert.equal(after.held, true);
-		// its start (a comparison with the peer's copy, a note at stop) never lowers the marker
+
+		// the holder loses its lock connection (terminated by the server) while alive: it
+		// notices at its next check and stops; a replica takes the role within seconds and the
+		// events emitted meanwhile arrive, once each
+		const holderNow = officials[survivor];
+		const lostAt = Date.now();
+		await sql(holderNow, `SELECT pg_terminate_backend(pid) FROM leader_roles WHERE role = '${SENDER}'`);
+		const more = emitBurst(staff[survivor], 20, { concurrency: 2, prefix: 'Après' });
+		await waitFor(() => holderNow.logs().includes(`lost the role ${SENDER}`),
+			{ timeoutMs: 10_000, what: 'the holder to notice it lost the role' });
+		const again = await waitForHolder(staff[survivor], SENDER, { timeoutMs: 10_000 });
+		t.diagnostic(`connection lost: ${again} holds the sender ${Date.now() - lostAt} ms later`);
+		assert.equal((await more).failed, 0);
+		await waitForMirror(holderNow, citizen, { timeoutMs: 60_000 });
+		const finalLog = await readLog(holderNow);
+		checkLog(await readLog(citizen, 'official'), finalLog);
+		const [n2, d2] = await rows(citizen,
+			"SELECT count(*), count(DISTINCT seq) FROM fed_events WHERE origin = 'official'");
+		assert.deepEqual([Number(n2), Number(d2)], [finalLog.length, finalLog.length]);
+		assertInOrder(posted, finalLog.length);
+
+		// a start (a comparison with the peer's copy) and a stop (a note) never lower the marker
+		await waitFor(() => marker() === finalLog.length, { timeoutMs: 15_000, what: 'the marker' });
 		await officials[holderIdx].stop();
-		assert.equal(marker(), originLog.length);
+		assert.equal(marker(), finalLog.length);
 	});
 
 	it("the peer's deliveries land on two replicas at once: the stored copy of its log is exact", async (t) => {
