@@ -680,8 +680,10 @@ puller_main(void *arg)
 		bool was_held = held;
 		held = leader_hold(w.role);
 		if (!held) {
-			/* another replica pulls (and cosigns): ask again in a second */
-			nap(LEADER_RETRY_MS, -1);
+			/* another replica pulls (and cosigns): ask again in a second, reading the
+			 * pull requests meant for the holder meanwhile (a listener that stopped
+			 * reading would hold the server's notification queue back) */
+			db_wait_notify("fed_pull", LEADER_RETRY_MS, fed.wake_fd[0]);
 			continue;
 		}
 		/* on taking the role (at start, or after the holder died): pull at once */
