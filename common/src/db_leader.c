@@ -16,7 +16,7 @@
 #include <string.h>
 
 PGconn *
-db_leader_connect(const char *app_name)
+db_leader_connect(const char *app_name, bool quiet)
 {
 	/*
 	 * The lock must not outlive a holder cut off from the database, nor the holder keep acting
@@ -52,7 +52,10 @@ db_leader_connect(const char *app_name)
 		for (char *p = msg; *p; p++)
 			if (*p == '\n')
 				*p = ' ';
-		log_warn("could not connect to the database for the role %s: %s", app_name, msg);
+		if (quiet)
+			log_debug("could not connect to the database for %s: %s", app_name, msg);
+		else
+			log_warn("could not connect to the database for %s: %s", app_name, msg);
 		PQfinish(c);
 		return NULL;
 	}
@@ -67,7 +70,10 @@ run(PGconn *c, const char *sql, int n, const char *const *params)
 	ExecStatusType st = PQresultStatus(res);
 	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
 		return res;
-	log_warn("elected role: query failed: %s", PQerrorMessage(c));
+	char msg[256];
+	snprintf(msg, sizeof(msg), "%s", PQerrorMessage(c));
+	msg[strcspn(msg, "\n")] = '\0';
+	log_warn("elected role: query failed: %s", msg);
 	PQclear(res);
 	return NULL;
 }

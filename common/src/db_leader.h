@@ -10,8 +10,9 @@
 #include <stdint.h>
 
 /* A connection of its own for an elected role (application_name app_name), with short
- * keepalives and timeouts so a lost peer is noticed on both ends; NULL (logged) on failure. */
-PGconn *db_leader_connect(const char *app_name);
+ * keepalives and timeouts so a lost peer is noticed on both ends; NULL on failure (logged as a
+ * warning, or at debug level when quiet: the same failure again a second later). */
+PGconn *db_leader_connect(const char *app_name, bool quiet);
 
 /* pg_try_advisory_lock(key) on c: 1 taken, 0 held by another session, -1 failure. */
 int db_leader_try(PGconn *c, int64_t key);

@@ -25,6 +25,7 @@ struct leader {
 	int64_t key;
 	PGconn *conn;
 	bool held;
+	bool unreachable;        /* the last connection attempt failed (logged once) */
 	struct timespec checked; /* monotonic time of the last question to the database */
 };
 
@@ -101,7 +102,8 @@ try_take(struct leader *l)
 {
 	if (!l->conn || PQstatus(l->conn) != CONNECTION_OK) {
 		drop_connection(l);
-		l->conn = db_leader_connect(l->app_name);
+		l->conn = db_leader_connect(l->app_name, l->unreachable);
+		l->unreachable = !l->conn;
 		if (!l->conn)
 			return;
 	}
