@@ -195,6 +195,13 @@ static const struct config_def app_defs_template[] = {
 	{"BALADIYA_COSIGN_SECONDS", CONFIG_INT, "60", false, 1, 86400, APP(cosign_seconds),
 	 "how often, in seconds, the peer's latest checkpoint is checked and cosigned (also right "
 	 "after a catch-up)"},
+	{"BALADIYA_INSTANCE", CONFIG_STRING, NULL, false, 0, 0, APP(instance),
+	 "this replica's name, shown where the roles only one replica plays are listed (the "
+	 "sender, "
+	 "the puller, the jobs...); default <hostname>:<port>"},
+	{"BALADIYA_JOB_INTERVALS", CONFIG_STRING, NULL, false, 0, 0, APP(job_intervals),
+	 "\"job=seconds,...\": the periodic jobs' intervals, over the modules' own (the jobs' "
+	 "names are in docs/operations.md)"},
 };
 
 const struct config_def *

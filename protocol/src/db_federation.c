@@ -249,6 +249,12 @@ db_fed_notify(void)
 }
 
 int
+db_fed_pull_notify(void)
+{
+	return run("NOTIFY fed_pull", 0, NULL);
+}
+
+int
 db_fed_peer_get(struct fed_peer *peer, bool lock)
 {
 	PGresult *res = db_exec(lock ? "SELECT name, url, acked_seq, applied_seq, applied_hash,"
@@ -497,6 +503,13 @@ db_fed_profile_get(const char *origin)
 	json_t *v = res && PQntuples(res) ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
 	PQclear(res);
 	return v;
+}
+
+int
+db_fed_profile_lock(void)
+{
+	/* a key of its own, apart from the migrations' 7310901 and the elected roles' */
+	return run("SELECT pg_advisory_xact_lock(7310902)", 0, NULL);
 }
 
 int

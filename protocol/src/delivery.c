@@ -5,10 +5,14 @@
  * Retry-After on 429/503, and no retry of 400/401/403/409/413 (the peer is marked blocked and the
  * operator alerted; pairing again or the status page's retry clears it). The puller fetches the
  * peer's log from its catch-up endpoint on start, when a gap is seen and every minute, applying
- * batches in one transaction each.
+ * batches in one transaction each. Each thread runs in every replica of the daemon but works
+ * only while it holds its elected role (common/leader.h: "federation-sender/<peer>",
+ * "federation-puller/<peer>"), from the durable position in the database (acked_seq,
+ * applied_seq), so a replica that takes over after the holder died goes on where it stopped.
  */
 #include "common/db.h"
 #include "common/http.h"
+#include "common/leader.h"
 #include "common/log.h"
 #include "common/xalloc.h"
 #include "federation_internal.h"
@@ -55,22 +59,28 @@ struct worker {
 	CURL *curl;
 	struct http_result r;
 	int failures;
+	struct leader *role; /* the thread works only while it holds it */
 };
 
+/* what: "sender" or "puller", naming the role with the peer's side */
 static void
-worker_init(struct worker *w)
+worker_init(struct worker *w, const char *what)
 {
+	char role[64];
+	snprintf(role, sizeof(role), "federation-%s/%s", what, fed.app->peer_side);
 	w->curl = curl_easy_init();
 	w->r = (struct http_result){.body = STRBUF_INIT};
 	w->failures = 0;
+	w->role = leader_new(fed.app, role);
 }
 
-/* Release w and the thread's database connection, as the thread ends. */
+/* Release w (giving its role up) and the thread's database connection, as the thread ends. */
 static void
 worker_release(struct worker *w)
 {
 	strbuf_release(&w->r.body);
 	curl_easy_cleanup(w->curl);
+	leader_free(w->role);
 	db_shutdown_thread();
 }
 
@@ -393,6 +403,10 @@ send_batch(struct worker *w, const struct fed_peer *peer, const struct fed_row *
 	long wait_ms = 0;
 
 	for (size_t i = 0; i < nr && !stopping(); i++) {
+		/* a replica that lost its role (its lock connection broke) stops at once: the new
+		 * holder resends from acked_seq, and the peer answers "duplicate" to what it has */
+		if (!leader_hold(w->role))
+			break;
 		int rc = post_envelope(w->curl, url, &rows[i], &w->r);
 		if (rc == 0 && (w->r.status == 200 || w->r.status == 202)) {
 			long long acked = acknowledged_seq(peer, &w->r, rows[i].seq);
@@ -415,12 +429,20 @@ sender_main(void *arg)
 	struct worker w;
 
 	(void)arg;
-	worker_init(&w);
+	worker_init(&w, "sender");
 	while (!stopping()) {
 		struct fed_peer peer;
 		struct fed_row *rows = NULL;
 		size_t nr = 0, alloc = 0;
-		/* woken by each commit that emitted: the marker outside the database follows */
+		if (!leader_hold(w.role)) {
+			/* another replica sends: ask again in a second, still invalidating the page
+			 * cache at each write */
+			if (db_wait_notify("fed_outbox", LEADER_RETRY_MS, fed.wake_fd[0]) > 0)
+				http_cache_bump();
+			continue;
+		}
+		/* woken by each commit that emitted: the marker outside the database follows
+		 * (recovery.c keeps it from moving backwards when another replica wrote it) */
 		fed_marker_note(db_fed_counter_last(fed.self));
 		int got = db_fed_peer_get(&peer, false);
 		if (got < 0) {
@@ -455,8 +477,9 @@ fed_request_pull(void)
 {
 	pthread_mutex_lock(&fed.lock);
 	fed.pull_requested = true;
-	pthread_cond_signal(&fed.cond);
 	pthread_mutex_unlock(&fed.lock);
+	/* the replica holding the puller's role may be another one */
+	db_fed_pull_notify();
 }
 
 /* One catch-up batch being applied: the peer row (locked) and how many lines were taken. */
@@ -515,19 +538,19 @@ apply_batch(struct fed_peer *peer_hint, const struct strbuf *body)
 	return b.n;
 }
 
-/* Wait until a pull is asked for (fed_request_pull), PULL_EVERY_MS or the witness's interval
+/* Wait until a pull is asked for (fed_request_pull, on any replica: NOTIFY fed_pull), max_ms
  * have passed, or stop. */
 static void
-wait_for_pull_request(void)
+wait_for_pull_request(long max_ms)
 {
-	long every = PULL_EVERY_MS / 1000, cosign = fed.app->cfg.cosign_seconds;
 	pthread_mutex_lock(&fed.lock);
-	if (!fed.pull_requested && !stopping()) {
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += cosign > 0 && cosign < every ? cosign : every;
-		pthread_cond_timedwait(&fed.cond, &fed.lock, &until);
-	}
+	bool requested = fed.pull_requested;
+	fed.pull_requested = false;
+	pthread_mutex_unlock(&fed.lock);
+	if (requested || stopping())
+		return;
+	db_wait_notify("fed_pull", (int)max_ms, fed.wake_fd[0]);
+	pthread_mutex_lock(&fed.lock);
 	fed.pull_requested = false;
 	pthread_mutex_unlock(&fed.lock);
 }
@@ -646,14 +669,28 @@ puller_main(void *arg)
 	struct worker w;
 
 	(void)arg;
-	worker_init(&w);
+	worker_init(&w, "puller");
+	/* every replica: its own emitting waits for it (outbox_held is per process) */
 	recover_until_answered(&w);
-	fed_request_pull(); /* on start */
 	time_t last_round = 0;
+	long every = PULL_EVERY_MS / 1000, cosign = fed.app->cfg.cosign_seconds;
+	long wait_ms = (cosign > 0 && cosign < every ? cosign : every) * 1000L;
+	bool held = false;
 	while (!stopping()) {
-		wait_for_pull_request();
-		if (stopping())
-			break;
+		bool was_held = held;
+		held = leader_hold(w.role);
+		if (!held) {
+			/* another replica pulls (and cosigns): ask again in a second, reading the
+			 * pull requests meant for the holder meanwhile (a listener that stopped
+			 * reading would hold the server's notification queue back) */
+			db_wait_notify("fed_pull", LEADER_RETRY_MS, fed.wake_fd[0]);
+			continue;
+		}
+		/* on taking the role (at start, or after the holder died): pull at once */
+		if (was_held)
+			wait_for_pull_request(wait_ms);
+		if (stopping() || !leader_hold(w.role))
+			continue;
 		db_fed_webhook_ids_prune();
 		int got = pull_from_peer(&w);
 		/* the witness: right after a catch-up, and every BALADIYA_COSIGN_SECONDS */

@@ -536,19 +536,26 @@ int
 fed_publish_profile(void)
 {
 	json_t *mine = own_profile(fed.app);
-	json_t *last = db_fed_profile_get(fed.self);
-	int rc = 0;
-	if (!last || !json_equal(last, mine)) {
-		rc = -1;
-		if (db_begin() == 0 && db_fed_profile_put(fed.self, mine) == 0 &&
-		    outbox_emit("profile.updated", NULL, json_incref(mine), NULL) == 0 &&
-		    db_commit() == 0) {
-			log_info("published the updated profile");
-			rc = 0;
-		} else {
-			db_rollback();
-		}
+	json_t *last = NULL;
+	int rc = -1;
+	/* replicas starting together compare and emit one at a time: the second sees the first's
+	 * profile and emits nothing */
+	if (db_begin() < 0 || db_fed_profile_lock() < 0)
+		goto rollback;
+	last = db_fed_profile_get(fed.self);
+	if (last && json_equal(last, mine)) {
+		rc = 0;
+		goto rollback;
 	}
+	if (db_fed_profile_put(fed.self, mine) < 0 ||
+	    outbox_emit("profile.updated", NULL, json_incref(mine), NULL) < 0 || db_commit() < 0)
+		goto rollback;
+	log_info("published the updated profile");
+	rc = 0;
+	goto out;
+rollback:
+	db_rollback();
+out:
 	json_decref(last);
 	json_decref(mine);
 	return rc;

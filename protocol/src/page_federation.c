@@ -9,6 +9,7 @@
 #include "common/auth.h"
 #include "common/db.h"
 #include "common/http.h"
+#include "common/leader.h"
 #include "common/log.h"
 #include "common/xalloc.h"
 #include "federation_internal.h"
@@ -282,6 +283,10 @@ page_federation_status(struct request *req)
 	json_object_set_new(st, "recovery_held", held ? json_string(held) : json_null());
 	json_object_set_new(st, "has_alarms",
 			    json_boolean(json_array_size(json_object_get(st, "alarms")) > 0));
+	/* which replica answered, and which one plays each elected role now (common/leader.h) */
+	json_t *roles = leader_roles();
+	json_object_set_new(st, "instance", json_string(leader_instance(req->app)));
+	json_object_set_new(st, "roles", roles ? roles : json_array());
 	http_csrf(req);
 	http_render(req, 200, "federation_status", st);
 }

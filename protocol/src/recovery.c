@@ -18,9 +18,11 @@
 #include "protocol/content.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 /* The marker's file name in BALADIYA_DATA_DIR. */
@@ -60,12 +62,31 @@ marker_read(void)
 	return seq;
 }
 
-/* Write seq to the marker (a temporary file renamed over it); with marker_lock held. */
+/*
+ * Write seq to the marker (a temporary file renamed over it); with marker_lock held. The
+ * replicas of a daemon share BALADIYA_DATA_DIR and each writes the marker: under an exclusive
+ * flock of "fed-last-seq.lock" the file is read again and only ever raised, so a replica that
+ * read the counter earlier cannot move it back below what another one wrote (protocol.md
+ * section 10.3). follow_db: the recovery's answer, which may lower it — then the value is the
+ * database's counter read under the flock, so it is never below an event committed before.
+ */
 static void
-marker_write(long long seq)
+marker_write(long long seq, bool follow_db)
 {
 	char *path = marker_path();
-	char *tmp = xasprintf("%s.tmp", path);
+	char *lock = xasprintf("%s.lock", path);
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0 || flock(fd, LOCK_EX) != 0)
+		log_warn("could not lock %s: %s", lock, strerror(errno));
+	long long on_disk = marker_read();
+	if (follow_db)
+		seq = db_fed_counter_last(fed.self);
+	if (seq < 0 || (!follow_db && on_disk >= seq)) {
+		if (on_disk > marker_written)
+			marker_written = on_disk;
+		goto out;
+	}
 	FILE *f = fopen(tmp, "w");
 	bool ok = f && fprintf(f, "%lld\n", seq) > 0;
 	if (f && (fflush(f) != 0 || fsync(fileno(f)) != 0))
@@ -76,7 +97,11 @@ marker_write(long long seq)
 		marker_written = seq;
 	else
 		log_warn("could not write the marker %s: %s", path, strerror(errno));
+out:
+	if (fd >= 0)
+		close(fd); /* releases the flock */
 	free(tmp);
+	free(lock);
 	free(path);
 }
 
@@ -85,7 +110,7 @@ fed_marker_note(long long seq)
 {
 	pthread_mutex_lock(&marker_lock);
 	if (seq > marker_written)
-		marker_write(seq);
+		marker_write(seq, false);
 	pthread_mutex_unlock(&marker_lock);
 }
 
@@ -145,7 +170,7 @@ fed_recovery_answered(void)
 			 last + 1, marker_written);
 	/* the peer's answer is the truth now: the marker follows the log, even down */
 	if (last >= 0)
-		marker_write(last);
+		marker_write(last, true);
 	pthread_mutex_unlock(&marker_lock);
 	restore_suspected = false;
 	atomic_store(&recovery_reason, NULL);

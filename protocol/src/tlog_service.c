@@ -4,7 +4,9 @@
  * stores (its own and its copy of the peer's) up to date with fed_events, in batches of its own
  * transactions, once a second; and it issues a signed
  * checkpoint of the own log at least every BALADIYA_TLOG_CHECKPOINT_MINUTES when the log grew.
- * "tlog checkpoint" does the same on demand. The HTTP side is page_tlog.c.
+ * "tlog checkpoint" does the same on demand. The HTTP side is page_tlog.c. With several
+ * replicas, only the one holding the elected role "tlog" (common/leader.h) runs the thread's
+ * work; the others ask again every second.
  *
  * Why a thread and not the emitting transaction: the tree's rows would then be one more
  * locked write in every writer's transaction and, for a backlog of peer events, several
@@ -12,6 +14,7 @@
  * (docs/performance-tlog.md).
  */
 #include "common/db.h"
+#include "common/leader.h"
 #include "common/log.h"
 #include "common/outbox.h"
 #include "common/xalloc.h"
@@ -161,15 +164,19 @@ static void *
 tlog_thread(void *arg)
 {
 	(void)arg;
+	struct leader *role = leader_new(fed.app, "tlog");
 	while (!atomic_load(&stopping)) {
-		tlog_catch_up(fed.self);
-		tlog_catch_up(fed.app->peer_side);
-		maybe_issue();
+		if (leader_hold(role)) {
+			tlog_catch_up(fed.self);
+			tlog_catch_up(fed.app->peer_side);
+			maybe_issue();
+		}
 		/* once a second, not at every emitter's NOTIFY: at 100 events/s that is one tree
 		 * transaction a second instead of a hundred */
 		struct pollfd pfd = {.fd = job.wake[0], .events = POLLIN};
 		poll(&pfd, 1, 1000);
 	}
+	leader_free(role);
 	db_shutdown_thread();
 	return NULL;
 }

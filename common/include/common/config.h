@@ -68,6 +68,8 @@ struct app_config {
 	long body_memory_mib;
 	long tlog_checkpoint_min; /* a signed checkpoint of the own log at least this often */
 	long cosign_seconds; /* the witness's round: the peer's checkpoint checked and cosigned */
+	char *instance; /* this replica's name (common/leader.h); default "<hostname>:<port>" */
+	char *job_intervals; /* "job=seconds,...": periodic jobs' intervals over the modules' */
 };
 
 /* The definitions of struct app_config for a side: default port 8080 or 8081, data dir. */

@@ -3,9 +3,12 @@
 #define COMMON_JOBS_H
 
 /*
- * Periodic jobs of a daemon (retention limits and other housekeeping): one thread runs each
- * job once at start and then every interval, on its own database connection. The same jobs
- * run once from the command line with "jobs run" (for cron, or an operator).
+ * Periodic jobs of a daemon (retention limits and other housekeeping), run once per interval
+ * across all the replicas of a daemon: the replica elected for the role "jobs"
+ * (common/leader.h) runs a job when it claims the job's period in the database (job_runs: the
+ * last start is older than the interval, or there is none), so neither a second replica nor a
+ * take-over after the holder died runs a period twice. The same jobs run once from the command
+ * line with "jobs run" (for cron, or an operator), outside that bookkeeping.
  */
 struct app;
 
@@ -21,5 +24,11 @@ int jobs_start(struct app *app);
 void jobs_stop(void);
 /* Run every job once, in order; returns the number that failed. */
 int jobs_run_all(struct app *app);
+
+/*
+ * The interval of job name: the value given for it in spec ("job=seconds,...", seconds from 1
+ * to 31,536,000; BALADIYA_JOB_INTERVALS), else dflt. A malformed spec entry is ignored.
+ */
+long jobs_interval(const char *spec, const char *name, long dflt);
 
 #endif

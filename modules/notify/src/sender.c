@@ -4,7 +4,9 @@
  * second of the commit that queued it), or when the next queued message is due. It claims a
  * few due rows (FOR UPDATE SKIP LOCKED), sends each and marks it sent or schedules a retry with
  * exponential backoff; after max_attempts a message is failed (`notify failed` lists them).
- * Logs carry the message's id and kind, never a recipient or a text.
+ * Logs carry the message's id and kind, never a recipient or a text. Every replica runs the
+ * thread; only the one holding the elected role "notify-sender" (common/leader.h) sends, and
+ * it puts back in the queue what a holder that died was sending when it takes the role.
  */
 #include "db_notify.h"
 #include "internal.h"
@@ -12,6 +14,7 @@
 #include "common/app.h"
 #include "common/db.h"
 #include "common/i18n.h"
+#include "common/leader.h"
 #include "common/log.h"
 #include "common/module.h"
 #include "common/xalloc.h"
@@ -164,10 +167,26 @@ static void *
 sender_main(void *arg)
 {
 	struct sender *s = arg;
+	struct leader *role = leader_new(s->app, "notify-sender");
+	bool recovered = false;
 	s->transport = transport_new();
-	while (!atomic_load(&s->stopping) && db_queue_recover(0) < 0)
-		db_wait_notify(NOTIFY_CHANNEL, 1000, s->wake_fd[0]);
 	while (!atomic_load(&s->stopping)) {
+		if (!leader_hold(role)) {
+			/* another replica sends; what this one held "sending" when it died is put
+			 * back by the holder */
+			recovered = false;
+			db_wait_notify(NOTIFY_CHANNEL, LEADER_RETRY_MS, s->wake_fd[0]);
+			continue;
+		}
+		/* on taking the role: the messages a holder left "sending" go back in the queue
+		 * (only the holder sends, so none is being sent now) */
+		if (!recovered) {
+			if (db_queue_recover(0) < 0) {
+				db_wait_notify(NOTIFY_CHANNEL, 1000, s->wake_fd[0]);
+				continue;
+			}
+			recovered = true;
+		}
 		int n = send_batch(s);
 		if (n > 0)
 			continue;
@@ -178,6 +197,7 @@ sender_main(void *arg)
 			db_wait_notify(NOTIFY_CHANNEL, (int)wait_ms, s->wake_fd[0]);
 	}
 	transport_free(s->transport);
+	leader_free(role);
 	db_shutdown_thread();
 	return NULL;
 }

@@ -59,6 +59,8 @@ int db_fed_content_put(const char *origin, long long seq, json_t *refs, json_t *
 int db_fed_content_erase(const char *origin, const char *type, const char *id, const char *reason);
 /* NOTIFY fed_outbox (delivered at commit). Waiting for it: db_listen / db_wait_notify. */
 int db_fed_notify(void);
+/* NOTIFY fed_pull: whichever replica holds the puller's role pulls now (delivery.c). */
+int db_fed_pull_notify(void);
 
 struct fed_peer {
 	char name[33];
@@ -116,6 +118,8 @@ int db_fed_counter_lock(const char *origin, long long *last_seq);
 /* The stored profile of origin (a new reference), or NULL when none / failure. */
 json_t *db_fed_profile_get(const char *origin);
 int db_fed_profile_put(const char *origin, const json_t *data);
+/* In the caller's transaction: wait for the other replicas' comparison of the own profile. */
+int db_fed_profile_lock(void);
 
 /* The checkpoint alarms (kinds fork and rollback) with their evidence, newest first, at most 20:
  * [{origin, size, kind, detail, earlier, later, created_at}] where earlier and later are the two
