@@ -328,6 +328,9 @@ db_wait_notify(const char *channel, int timeout_ms, int wake_fd)
 		free(sql);
 		c = s->conn; /* db_command may have replaced a lost connection */
 		s->listening = rc == 0 ? c : NULL;
+		/* what was notified before this LISTEN (on a lost connection) is not coming */
+		if (rc == 0)
+			return 1;
 	}
 	if (!c || s->listening != c) {
 		poll(p + 1, wake_fd >= 0 ? 1 : 0, timeout_ms);
@@ -338,6 +341,16 @@ db_wait_notify(const char *channel, int timeout_ms, int wake_fd)
 	p[0].fd = PQsocket(c);
 	poll(p, wake_fd >= 0 ? 2 : 1, timeout_ms);
 	return drain_notifies(c);
+}
+
+int
+db_notify(const char *channel)
+{
+	struct db_slot *s = db_slot();
+	/* a transaction that already failed would only fail once more, loudly */
+	if (s->conn && PQtransactionStatus(s->conn) == PQTRANS_INERROR)
+		return -1;
+	return db_command("SELECT pg_notify($1, '')", DB_PARAMS(channel));
 }
 
 bool

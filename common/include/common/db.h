@@ -103,10 +103,16 @@ void db_rollback(void);
 
 /*
  * Wait up to timeout_ms for a NOTIFY on channel (LISTENing first, again after a reconnect), or
- * for input on wake_fd (-1: none). Returns 1 when notified, 0 otherwise, -1 when the database is
- * unreachable (after waiting timeout_ms).
+ * for input on wake_fd (-1: none). Returns 1 when notified, and at once when it has just
+ * started LISTENing (a notification sent before may have been missed: act as if notified); 0
+ * otherwise; -1 when the database is unreachable (after waiting timeout_ms).
  */
 int db_wait_notify(const char *channel, int timeout_ms, int wake_fd);
+
+/* NOTIFY channel (empty payload) on this thread's connection: inside a transaction it is
+ * delivered at commit, and not at all on rollback. 0, or -1 (logged; nothing is sent in a
+ * transaction that already failed). */
+int db_notify(const char *channel);
 
 /* True when SELECT 1 answers within the connection's timeouts. */
 bool db_is_healthy(void);
