@@ -8,8 +8,9 @@
 //  - a photo uploaded through A is served by B, with its strong ETag, a year of immutable
 //    caching and 304 on If-None-Match (files live in the database: decision 0012);
 //  - a staff session opened through A works through B, and signing out through B ends it on A;
-//  - the ceiling on a kind of signed event holds with the flood alternating between A and B
-//    (counted in the database: decision 0012).
+//  - the ceiling on a kind of signed event holds with the flood alternating between A and B,
+//    and so does the count of failed sign-ins per account (both counted in the database:
+//    decision 0012).
 //
 //   BALADIYA_BUILD_DIR=build/dev node --test tests/integration/replicas_state.test.mjs
 
@@ -20,11 +21,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startCluster, startDaemon, tempDir } from '../lib/harness.mjs';
 import { readLog, staffClient } from '../lib/federation.mjs';
-import { Client, createNews, getJson, sql, startSite } from '../lib/http.mjs';
+import { addUser, Client, createNews, getJson, PASSWORD, sql, startSite } from '../lib/http.mjs';
 import { noiseImage } from '../lib/images.mjs';
 import { postReport } from '../lib/reports.mjs';
 
 const CEILING = 5; // report.created a minute, for both citizen replicas together
+const ACCOUNT_MAX = 4; // failed sign-ins on one account in 15 minutes, both replicas together
 
 let cluster;
 let official; // { a, b }
@@ -86,7 +88,10 @@ async function earlyInAMinute() {
 
 before(async () => {
 	cluster = await startCluster();
-	official = await replicas('official', { themeDir: 'demo/official' });
+	official = await replicas('official', { themeDir: 'demo/official', env: {
+		BALADIYA_TRUSTED_PROXIES: '127.0.0.1',
+		BALADIYA_LOGIN_ACCOUNT_FAILURES: String(ACCOUNT_MAX),
+	} });
 	citizen = await replicas('citizen', { themeDir: 'demo/citizen',
 		env: { BALADIYA_EVENT_CEILINGS: `report.created=${CEILING}` } });
 });
@@ -187,6 +192,36 @@ describe('sessions are the database\'s', () => {
 		const r = await old.get('/staff/news.json');
 		assert.notEqual(r.status, 200, 'the session ended on A too');
 		assert.ok([303, 401].includes(r.status), `${r.status}`);
+	});
+});
+
+describe('the sign-in count per account is shared', () => {
+	test('failures spread over A and B reach the account\'s ceiling; the owner still signs in', async () => {
+		await addUser(official.a, 'editor', 'target');
+		const on = (srv, ip) => new Client(srv.url, { headers: { 'x-forwarded-for': ip } });
+		// four attackers, two through each replica: one failure each
+		for (let i = 0; i < ACCOUNT_MAX; i++) {
+			const r = await on(i % 2 ? official.b : official.a, `192.0.2.${i + 1}`)
+				.login('target', `wrong-${i}`, { json: true });
+			assert.equal(r.status, 401, `attacker ${i}`);
+		}
+		// each replica saw only two of them: the count is the database's
+		for (const [srv, ip] of [[official.a, '192.0.2.1'], [official.b, '192.0.2.2']]) {
+			const r = await on(srv, ip).login('target', 'wrong-again', { json: true });
+			assert.equal(r.status, 429, `${ip} again`);
+			assert.equal(r.json.error.code, 'too_many_attempts');
+			const retry = Number(r.headers.get('retry-after'));
+			assert.ok(retry > 0 && retry <= 900, `Retry-After ${retry}`);
+		}
+		// a client without failures on the account is not held back: the owner signs in
+		assert.equal((await on(official.b, '198.51.100.7').login('target', PASSWORD)).status, 303);
+		// the log lines name the account alike on both replicas
+		const tag = (srv) => [...srv.logs().matchAll(/account ([0-9a-f]{8})/g)].map((m) => m[1]);
+		const tags = new Set([...tag(official.a), ...tag(official.b)]);
+		assert.equal(tags.size, 1, [...tags].join(' '));
+		// no username in the shared table: 32-byte keys only
+		assert.equal(await sql(official.a, 'SELECT count(*) FROM login_account_failures' +
+			' WHERE octet_length(account_key) <> 32'), '0');
 	});
 });
 
