@@ -92,6 +92,76 @@ static struct {
 	bool running;
 } listener = {.wake = {-1, -1}};
 
+/*
+ * Reads from a standby (db_read_begin): a page is rendered there only once the standby has
+ * replayed the primary's WAL up to where it was when the current generation was first asked
+ * for, so that a page rendered from it is never older than the last bump (and, cached, stale
+ * for good). `marked` is the generation whose primary position is `lsn`; `caught_up` the
+ * generation a standby was seen to have reached.
+ */
+static struct {
+	pthread_mutex_t lock;
+	unsigned long marked;
+	char *lsn;
+	atomic_ulong caught_up;
+} standby = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* The primary's position for generation gen (malloc'd), noting it the first time. */
+static char *
+standby_mark(unsigned long gen)
+{
+	char *lsn = NULL;
+	pthread_mutex_lock(&standby.lock);
+	if (standby.marked == gen && standby.lsn)
+		lsn = xstrdup(standby.lsn);
+	pthread_mutex_unlock(&standby.lock);
+	if (lsn || !(lsn = db_primary_lsn()))
+		return lsn;
+	pthread_mutex_lock(&standby.lock);
+	if (standby.marked != gen) { /* a later mark for the same generation changes nothing */
+		free(standby.lsn);
+		standby.lsn = xstrdup(lsn);
+		standby.marked = gen;
+	}
+	pthread_mutex_unlock(&standby.lock);
+	return lsn;
+}
+
+bool
+page_cache_read_begin(struct request *req)
+{
+	if (!db_read_configured() || !req->match.route ||
+	    !(req->match.route->flags & ROUTE_CACHE) || req->user ||
+	    (strcmp(req->method, "GET") != 0 && !req->is_head) ||
+	    http_cookie(req, http_cookie_name(req, "session")))
+		return false;
+	unsigned long gen = atomic_load(&cache_generation);
+	if (atomic_load(&standby.caught_up) == gen)
+		return db_read_begin();
+	char *lsn = standby_mark(gen);
+	if (!lsn)
+		return false;
+	bool ok = db_read_begin() && db_read_replayed(lsn) == 1 && db_reading();
+	free(lsn);
+	if (ok)
+		atomic_store(&standby.caught_up, gen);
+	else
+		db_read_end();
+	return ok;
+}
+
+void
+page_cache_read_end(void)
+{
+	db_read_end();
+}
+
+void
+page_cache_read_configure(const char *conninfo)
+{
+	db_set_read_database(conninfo);
+}
+
 static void *
 listener_main(void *arg)
 {
@@ -184,6 +254,11 @@ void
 page_cache_free(void)
 {
 	listener_stop();
+	pthread_mutex_lock(&standby.lock);
+	free(standby.lsn);
+	standby.lsn = NULL;
+	standby.marked = 0;
+	pthread_mutex_unlock(&standby.lock);
 	pthread_rwlock_wrlock(&cache_lock);
 	cache_clear_locked();
 	free(cache_ring);
