@@ -155,6 +155,9 @@ static const struct config_def app_defs_template[] = {
 	 "__Host- prefixed Secure cookies (turn off only for plain-http tools without localhost)"},
 	{"BALADIYA_CACHE_ENTRIES", CONFIG_INT, "512", false, 0, 100000, APP(cache_entries),
 	 "anonymous page cache size (0 disables it)"},
+	{"BALADIYA_READ_DATABASE_URL", CONFIG_STRING, NULL, false, 0, 0, APP(read_database_url),
+	 "libpq connection string that anonymous cacheable pages may read from (a hot standby; "
+	 "e.g. target_session_attrs=prefer-standby); unset: every read on the primary"},
 	{"BALADIYA_MAP_TILES", CONFIG_STRING, "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
 	 false, 0, 0, APP(map_tiles),
 	 "map tile URL template ({z}/{x}/{y}); its origin is allowed in the CSP's img-src"},

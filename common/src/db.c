@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /*
  * The statements prepared on a connection, by their text: a query runs as a named prepared
@@ -34,6 +35,7 @@ struct db_stmt {
 };
 
 struct db_slot {
+	bool read; /* the connection to BALADIYA_READ_DATABASE_URL */
 	PGconn *conn;
 	struct db_stmt *stmts; /* DB_STMT_SLOTS, NULL until the first query */
 	size_t nstmts;
@@ -69,19 +71,32 @@ slot_close(struct db_slot *s)
 
 static pthread_mutex_t db_slots_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct db_slot *db_slots;
-static _Thread_local struct db_slot *db_mine;
+static _Thread_local struct db_slot *db_mine, *db_mine_read;
+/* the connection string of the reads that may lag (NULL: none); set before serving */
+static char *read_conninfo;
+static _Thread_local bool reading;
+/* after the read database failed to connect, this thread leaves it alone for a while */
+#define READ_RETRY_S 5
+static _Thread_local time_t read_down_until;
+
+static struct db_slot *
+slot_new(bool read)
+{
+	struct db_slot *s = xcalloc(1, sizeof(*s));
+	s->read = read;
+	pthread_mutex_lock(&db_slots_lock);
+	s->next = db_slots;
+	db_slots = s;
+	pthread_mutex_unlock(&db_slots_lock);
+	return s;
+}
 
 static struct db_slot *
 db_slot(void)
 {
-	if (!db_mine) {
-		db_mine = xcalloc(1, sizeof(*db_mine));
-		pthread_mutex_lock(&db_slots_lock);
-		db_mine->next = db_slots;
-		db_slots = db_mine;
-		pthread_mutex_unlock(&db_slots_lock);
-	}
-	return db_mine;
+	if (reading)
+		return db_mine_read ? db_mine_read : (db_mine_read = slot_new(true));
+	return db_mine ? db_mine : (db_mine = slot_new(false));
 }
 
 void
@@ -97,24 +112,67 @@ db_shutdown(void)
 		free(s);
 		s = next;
 	}
-	db_mine = NULL;
+	db_mine = db_mine_read = NULL;
+	reading = false;
+	free(read_conninfo);
+	read_conninfo = NULL;
+}
+
+static void
+slot_drop(struct db_slot *mine)
+{
+	if (!mine)
+		return;
+	pthread_mutex_lock(&db_slots_lock);
+	for (struct db_slot **pp = &db_slots; *pp; pp = &(*pp)->next)
+		if (*pp == mine) {
+			*pp = mine->next;
+			break;
+		}
+	pthread_mutex_unlock(&db_slots_lock);
+	slot_close(mine);
+	free(mine);
 }
 
 void
 db_shutdown_thread(void)
 {
-	if (!db_mine)
-		return;
-	pthread_mutex_lock(&db_slots_lock);
-	for (struct db_slot **pp = &db_slots; *pp; pp = &(*pp)->next)
-		if (*pp == db_mine) {
-			*pp = db_mine->next;
-			break;
-		}
-	pthread_mutex_unlock(&db_slots_lock);
-	slot_close(db_mine);
-	free(db_mine);
-	db_mine = NULL;
+	slot_drop(db_mine);
+	slot_drop(db_mine_read);
+	db_mine = db_mine_read = NULL;
+	reading = false;
+}
+
+void
+db_set_read_database(const char *conninfo)
+{
+	free(read_conninfo);
+	read_conninfo = conninfo && *conninfo ? xstrdup(conninfo) : NULL;
+}
+
+bool
+db_read_configured(void)
+{
+	return read_conninfo != NULL;
+}
+
+bool
+db_read_begin(void)
+{
+	reading = read_conninfo != NULL && (!read_down_until || time(NULL) >= read_down_until);
+	return reading;
+}
+
+void
+db_read_end(void)
+{
+	reading = false;
+}
+
+bool
+db_reading(void)
+{
+	return reading;
 }
 
 static void
@@ -131,9 +189,15 @@ db_conn(void)
 	if (s->conn && PQstatus(s->conn) == CONNECTION_OK)
 		return s->conn;
 	slot_close(s);
-	/* connect_timeout keeps a dead server from holding a worker for long */
-	static const char *const keys[] = {"connect_timeout", "application_name", NULL};
-	static const char *const vals[] = {"3", "baladiya", NULL};
+	/* connect_timeout keeps a dead server from holding a worker for long; the read slot's
+	 * connection string (dbname, expanded) names its servers, the PG* environment the rest */
+	const char *keys[] = {"connect_timeout", "application_name", NULL, NULL};
+	const char *vals[] = {"3", "baladiya", NULL, NULL};
+	if (s->read) { /* only handler threads, started after db_set_read_database */
+		keys[2] = "dbname";
+		vals[1] = "baladiya-read";
+		vals[2] = read_conninfo;
+	}
 	PGconn *c = PQconnectdbParams(keys, vals, 1);
 	if (PQstatus(c) != CONNECTION_OK) {
 		char *msg = xstrdup(PQerrorMessage(c));
@@ -233,6 +297,13 @@ db_exec(const char *sql, int n, const char *const *params)
 	s->sqlstate[0] = '\0';
 	for (int attempt = 0; attempt < 2; attempt++) {
 		PGconn *c = db_conn();
+		if (!c && s->read) { /* no standby: the primary answers */
+			read_down_until = time(NULL) + READ_RETRY_S;
+			reading = false;
+			s = db_slot();
+			s->sqlstate[0] = '\0';
+			c = db_conn();
+		}
 		if (!c)
 			return NULL;
 		PGresult *res = stmt_exec(s, c, sql, n, params);
@@ -241,6 +312,20 @@ db_exec(const char *sql, int n, const char *const *params)
 		const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 		bool lost = PQstatus(c) != CONNECTION_OK;
 		snprintf(s->sqlstate, sizeof(s->sqlstate), "%s", state ? state : "08006");
+		if (s->read && (lost || strcmp(s->sqlstate, "25006") == 0)) {
+			/* a write on the standby, or the standby gone: the rest of this request
+			 * goes to the primary */
+			log_debug("read connection: %s; on the primary from here",
+				  lost ? "lost" : "a write");
+			PQclear(res);
+			if (lost)
+				slot_close(s);
+			reading = false;
+			s = db_slot();
+			s->sqlstate[0] = '\0';
+			attempt = -1;
+			continue;
+		}
 		if (lost) {
 			log_warn("lost the database connection: %s", PQerrorMessage(c));
 			PQclear(res);
@@ -275,6 +360,7 @@ db_command(const char *sql, int n, const char *const *params)
 int
 db_begin(void)
 {
+	reading = false; /* a transaction is for the primary */
 	struct db_slot *s = db_slot();
 	if (db_command("BEGIN", 0, NULL) < 0)
 		return -1;
@@ -328,6 +414,9 @@ db_wait_notify(const char *channel, int timeout_ms, int wake_fd)
 		free(sql);
 		c = s->conn; /* db_command may have replaced a lost connection */
 		s->listening = rc == 0 ? c : NULL;
+		/* what was notified before this LISTEN (on a lost connection) is not coming */
+		if (rc == 0)
+			return 1;
 	}
 	if (!c || s->listening != c) {
 		poll(p + 1, wake_fd >= 0 ? 1 : 0, timeout_ms);
@@ -338,6 +427,41 @@ db_wait_notify(const char *channel, int timeout_ms, int wake_fd)
 	p[0].fd = PQsocket(c);
 	poll(p, wake_fd >= 0 ? 2 : 1, timeout_ms);
 	return drain_notifies(c);
+}
+
+int
+db_notify(const char *channel)
+{
+	bool was_reading = reading;
+	reading = false; /* a standby cannot notify */
+	struct db_slot *s = db_slot();
+	int rc = -1;
+	/* a transaction that already failed would only fail once more, loudly */
+	if (!s->conn || PQtransactionStatus(s->conn) != PQTRANS_INERROR)
+		rc = db_command("SELECT pg_notify($1, '')", DB_PARAMS(channel));
+	reading = was_reading;
+	return rc;
+}
+
+char *
+db_primary_lsn(void)
+{
+	PGresult *res = db_exec("SELECT pg_current_wal_lsn()::text", 0, NULL);
+	char *lsn = res && PQntuples(res) == 1 ? xstrdup(PQgetvalue(res, 0, 0)) : NULL;
+	PQclear(res);
+	return lsn;
+}
+
+int
+db_read_replayed(const char *lsn)
+{
+	/* on a primary (target_session_attrs fell back to it) everything is there */
+	PGresult *res = db_exec("SELECT coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn,"
+				" NOT pg_is_in_recovery())",
+				DB_PARAMS(lsn));
+	int rc = res && PQntuples(res) == 1 ? PQgetvalue(res, 0, 0)[0] == 't' : -1;
+	PQclear(res);
+	return rc;
 }
 
 bool

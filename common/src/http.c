@@ -698,7 +698,10 @@ run_handler(struct request *req)
 			   "the form has expired or did not come from this site; reload it");
 		return;
 	}
+	bool standby = page_cache_read_begin(req);
 	route->handler(req);
+	if (standby)
+		page_cache_read_end();
 }
 
 /* A request on a worker of its queue: answer, then give the connection back. */
@@ -979,6 +982,7 @@ http_start(struct app *app)
 		return NULL;
 	free(security_csp);
 	security_csp = csp;
+	page_cache_read_configure(app->cfg.read_database_url);
 	struct http_server *srv = xcalloc(1, sizeof(*srv));
 	srv->app = app;
 	struct sockaddr_in addr = {.sin_family = AF_INET,

@@ -4,7 +4,9 @@
 
 /*
  * Sign-in throttling that slows an attacker without letting anyone lock the staff out (for
- * site.c and limits.c only). Three counts of failed sign-ins, in memory, keyed (client.h):
+ * site.c and limits.c only). Three counts of failed sign-ins, keyed: the first two in this
+ * process's memory (client.h; the proxy sends each client to one replica), the third in the
+ * database, shared by every replica (migration 0075, under a daily salt kept there too):
  *  - per (account, client): the first LOGIN_FREE_FAILURES are free, then each further try
  *    waits 1, 2, 4, 8 then 15 minutes after the last failure; forgotten a day after it, and
  *    by a successful sign-in from that client;
@@ -45,7 +47,8 @@ enum login_refusal login_guard_begin(struct request *req, const char *username, 
  */
 void login_guard_end(struct request *req, const char *username, enum status st);
 
-/* Eight hex digits naming username in log lines that day (arena string), never the name. */
+/* Eight hex digits naming username in log lines that day (arena string), never the name; the
+ * same on every replica of the daemon while the database answers. */
 const char *login_guard_account_tag(struct request *req, const char *username);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "db_outbox.h"
 
+#include "common/http.h"
 #include "common/log.h"
 
 #include <stdatomic.h>
@@ -119,5 +120,11 @@ outbox_emit_committed(const char *type, json_t *refs, json_t *data, const char *
 			rc = taken < 0 ? -1 : OUTBOX_BUSY;
 		}
 	}
+	/*
+	 * Every public change signs an event: its NOTIFY (delivered with the change's commit)
+	 * empties every replica's page cache, whichever process made it (a CLI command too).
+	 */
+	if (rc == 0)
+		http_cache_bump();
 	return rc;
 }

@@ -5,11 +5,18 @@
  * which pages it affects. The key holds only the query parameters the route's handler reads
  * (learnt from http_query), and when full the cache evicts by CLOCK (an approximation of LRU):
  * a client cannot empty it with query strings of its own invention.
+ *
+ * Replicas of a daemon on one database share the generation through PostgreSQL: a bump also
+ * sends NOTIFY PAGE_CACHE_CHANNEL (at commit when inside a transaction), and a listener thread
+ * on its own connection bumps this process's generation on every such notification, its own
+ * included; it never notifies, so nothing loops (docs/decisions/0004-page-cache-generation.md).
  */
 #include "common/page_cache.h"
 
 #include "common/app.h"
+#include "common/db.h"
 #include "common/http.h"
+#include "common/log.h"
 #include "common/strbuf.h"
 #include "common/xalloc.h"
 
@@ -19,6 +26,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct cache_entry {
 	char *key;
@@ -69,6 +77,139 @@ void
 http_cache_bump(void)
 {
 	atomic_fetch_add(&cache_generation, 1);
+	db_notify(PAGE_CACHE_CHANNEL);
+}
+
+/* ---- the listener: other processes' bumps ---- */
+
+/* Without news from the database (unreachable), entries live at most this long. */
+#define LISTEN_WAIT_MS 1000
+
+static struct {
+	pthread_t thread;
+	int wake[2];
+	atomic_bool stop;
+	bool running;
+} listener = {.wake = {-1, -1}};
+
+/*
+ * Reads from a standby (db_read_begin): a page is rendered there only once the standby has
+ * replayed the primary's WAL up to where it was when the current generation was first asked
+ * for, so that a page rendered from it is never older than the last bump (and, cached, stale
+ * for good). `marked` is the generation whose primary position is `lsn`; `caught_up` the
+ * generation a standby was seen to have reached.
+ */
+static struct {
+	pthread_mutex_t lock;
+	unsigned long marked;
+	char *lsn;
+	atomic_ulong caught_up;
+} standby = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* The primary's position for generation gen (malloc'd), noting it the first time. */
+static char *
+standby_mark(unsigned long gen)
+{
+	char *lsn = NULL;
+	pthread_mutex_lock(&standby.lock);
+	if (standby.marked == gen && standby.lsn)
+		lsn = xstrdup(standby.lsn);
+	pthread_mutex_unlock(&standby.lock);
+	if (lsn || !(lsn = db_primary_lsn()))
+		return lsn;
+	pthread_mutex_lock(&standby.lock);
+	if (standby.marked != gen) { /* a later mark for the same generation changes nothing */
+		free(standby.lsn);
+		standby.lsn = xstrdup(lsn);
+		standby.marked = gen;
+	}
+	pthread_mutex_unlock(&standby.lock);
+	return lsn;
+}
+
+bool
+page_cache_read_begin(struct request *req)
+{
+	if (!db_read_configured() || !req->match.route ||
+	    !(req->match.route->flags & ROUTE_CACHE) || req->user ||
+	    (strcmp(req->method, "GET") != 0 && !req->is_head) ||
+	    http_cookie(req, http_cookie_name(req, "session")))
+		return false;
+	unsigned long gen = atomic_load(&cache_generation);
+	if (atomic_load(&standby.caught_up) == gen)
+		return db_read_begin();
+	char *lsn = standby_mark(gen);
+	if (!lsn)
+		return false;
+	bool ok = db_read_begin() && db_read_replayed(lsn) == 1 && db_reading();
+	free(lsn);
+	if (ok)
+		atomic_store(&standby.caught_up, gen);
+	else
+		db_read_end();
+	return ok;
+}
+
+void
+page_cache_read_end(void)
+{
+	db_read_end();
+}
+
+void
+page_cache_read_configure(const char *conninfo)
+{
+	db_set_read_database(conninfo);
+}
+
+static void *
+listener_main(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&listener.stop)) {
+		/* 1: notified, or just (re)started listening after a gap; -1: no database, so
+		 * nothing can be vouched for */
+		if (db_wait_notify(PAGE_CACHE_CHANNEL, LISTEN_WAIT_MS, listener.wake[0]) != 0)
+			atomic_fetch_add(&cache_generation, 1);
+	}
+	db_shutdown_thread();
+	return NULL;
+}
+
+static void
+listener_start(void)
+{
+	if (listener.running)
+		return;
+	if (pipe(listener.wake) < 0) {
+		log_warn("page cache: no pipe for the listener; other replicas' writes will not "
+			 "invalidate this one's pages");
+		return;
+	}
+	atomic_store(&listener.stop, false);
+	if (pthread_create(&listener.thread, NULL, listener_main, NULL) != 0) {
+		close(listener.wake[0]);
+		close(listener.wake[1]);
+		listener.wake[0] = listener.wake[1] = -1;
+		log_warn("page cache: could not start the listener thread");
+		return;
+	}
+	listener.running = true;
+}
+
+static void
+listener_stop(void)
+{
+	if (!listener.running)
+		return;
+	atomic_store(&listener.stop, true);
+	ssize_t w = write(listener.wake[1], "x", 1);
+	(void)w;
+	pthread_join(listener.thread, NULL);
+	close(listener.wake[0]);
+	close(listener.wake[1]);
+	listener.wake[0] = listener.wake[1] = -1;
+	listener.running = false;
 }
 
 void
@@ -80,6 +221,7 @@ page_cache_init(size_t max_entries)
 	cache_ring = max_entries ? xcalloc(max_entries, sizeof(*cache_ring)) : NULL;
 	cache_hand = 0;
 	pthread_rwlock_unlock(&cache_lock);
+	listener_start();
 }
 
 static void
@@ -111,6 +253,12 @@ cache_clear_locked(void)
 void
 page_cache_free(void)
 {
+	listener_stop();
+	pthread_mutex_lock(&standby.lock);
+	free(standby.lsn);
+	standby.lsn = NULL;
+	standby.marked = 0;
+	pthread_mutex_unlock(&standby.lock);
 	pthread_rwlock_wrlock(&cache_lock);
 	cache_clear_locked();
 	free(cache_ring);

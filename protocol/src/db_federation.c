@@ -619,3 +619,30 @@ db_fed_checkpoint_alarms(void)
 	PQclear(res);
 	return out;
 }
+
+int
+db_fed_audit_summary_put(json_t *summary)
+{
+	char *text = json_dumps(summary, JSON_COMPACT);
+	if (!text)
+		return -1;
+	int rc = db_command("INSERT INTO fed_audit_summary (summary) VALUES ($1::jsonb)"
+			    " ON CONFLICT (one) DO UPDATE SET summary = EXCLUDED.summary,"
+			    " written_at = now()",
+			    DB_PARAMS(text));
+	free(text);
+	return rc;
+}
+
+int
+db_fed_audit_summary_get(json_t **out)
+{
+	*out = NULL;
+	PGresult *res = db_exec("SELECT summary FROM fed_audit_summary", 0, NULL);
+	if (!res)
+		return -1;
+	if (PQntuples(res) == 1)
+		*out = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	PQclear(res);
+	return 0;
+}

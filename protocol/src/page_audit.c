@@ -4,8 +4,9 @@
  * first a day after start; "<side>-srv jobs run" runs it at once) the server runs the auditor's
  * own code (audit.h) against both platforms' public URLs — its own and its peer's — exactly as an
  * outside auditor's baladiya-audit verify-online would, keeping the downloaded logs and the
- * checkpoints seen in <data dir>/audit/ and a summary of the result in <data dir>/audit/last.json,
- * which the page shows beside the heads of both logs held here and the command line to check it all
+ * checkpoints seen in <data dir>/audit/ and a summary of the result in the database
+ * (fed_audit_summary, so every replica shows it; <data dir>/audit/last.json before), which the
+ * page shows beside the heads of both logs held here and the command line to check it all
  * for oneself.
  */
 #include "protocol/federation.h"
@@ -72,16 +73,30 @@ audit_summary(json_t *report)
 			 json_object_get(report, "checkpoints"));
 }
 
+/* In the database, so that every replica's page shows it, whichever ran the job. */
 static int
-write_summary(const char *dir, json_t *summary)
+write_summary(json_t *summary)
 {
-	char *path = xasprintf("%s/last.json", dir), *tmp = xasprintf("%s/last.json.tmp", dir);
-	int rc = json_dump_file(summary, tmp, JSON_COMPACT) == 0 && rename(tmp, path) == 0 ? 0 : -1;
+	int rc = db_fed_audit_summary_put(summary);
 	if (rc < 0)
-		log_error("could not write %s: %s", path, strerror(errno));
-	free(path);
-	free(tmp);
+		log_error("could not store the audit's summary");
 	return rc;
+}
+
+/* The last summary: the database's, else the file of a version that wrote one (NULL: none). */
+static int
+read_summary(struct app *app, json_t **out)
+{
+	if (db_fed_audit_summary_get(out) < 0)
+		return -1;
+	if (!*out) {
+		char *dir = audit_dir_path(app);
+		char *path = xasprintf("%s/last.json", dir);
+		*out = json_load_file(path, 0, NULL);
+		free(path);
+		free(dir);
+	}
+	return 0;
 }
 
 /* Serving, the jobs thread calls every job at start, before the HTTP server listens: the first
@@ -125,7 +140,7 @@ federation_audit_run(struct app *app)
 		log_warn("audit of both logs could not run: %s", err.buf);
 	}
 	json_object_set_new(summary, "at", json_string(at));
-	int rc = write_summary(dir, summary);
+	int rc = write_summary(summary);
 	json_decref(summary);
 	json_decref(report);
 	strbuf_release(&err);
@@ -172,9 +187,12 @@ page_audit(struct request *req)
 	}
 	json_object_set_new(view, "has_checkpoint_alarms", json_boolean(json_array_size(alarms)));
 	json_object_set_new(view, "checkpoint_alarms", alarms);
-	char *dir = audit_dir_path(req->app);
-	char *path = xasprintf("%s/last.json", dir);
-	json_t *last = json_load_file(path, 0, NULL);
+	json_t *last = NULL;
+	if (read_summary(req->app, &last) < 0) {
+		json_decref(view);
+		page_db_unavailable(req);
+		return;
+	}
 	if (json_is_object(last)) {
 		json_object_set_new(
 			last, "has_problems",
@@ -187,7 +205,5 @@ page_audit(struct request *req)
 		json_decref(last);
 		json_object_set_new(view, "audit", json_null());
 	}
-	free(path);
-	free(dir);
 	http_render(req, 200, "audit", view);
 }

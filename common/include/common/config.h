@@ -53,8 +53,9 @@ struct app_config {
 	long max_body_kib;
 	bool secure_cookies;
 	long cache_entries;
-	char *map_tiles;       /* tile URL template with {z} {x} {y} (Leaflet's syntax) */
-	char *map_attribution; /* plain text */
+	char *read_database_url; /* anonymous cached pages may read there (a hot standby) */
+	char *map_tiles;         /* tile URL template with {z} {x} {y} (Leaflet's syntax) */
+	char *map_attribution;   /* plain text */
 	/* anti-abuse limits (common/limits.h) */
 	char *trusted_proxies; /* addresses or CIDR prefixes whose X-Forwarded-For is believed */
 	char *rate_limits;     /* "scope=N,..." per client and minute, over the modules' defaults */

@@ -103,10 +103,35 @@ void db_rollback(void);
 
 /*
  * Wait up to timeout_ms for a NOTIFY on channel (LISTENing first, again after a reconnect), or
- * for input on wake_fd (-1: none). Returns 1 when notified, 0 otherwise, -1 when the database is
- * unreachable (after waiting timeout_ms).
+ * for input on wake_fd (-1: none). Returns 1 when notified, and at once when it has just
+ * started LISTENing (a notification sent before may have been missed: act as if notified); 0
+ * otherwise; -1 when the database is unreachable (after waiting timeout_ms).
  */
 int db_wait_notify(const char *channel, int timeout_ms, int wake_fd);
+
+/* NOTIFY channel (empty payload) on this thread's connection: inside a transaction it is
+ * delivered at commit, and not at all on rollback. 0, or -1 (logged; nothing is sent in a
+ * transaction that already failed). */
+int db_notify(const char *channel);
+
+/*
+ * Reads that may lag (issue 16): with a second connection string (BALADIYA_READ_DATABASE_URL,
+ * for instance libpq multi-host with target_session_attrs=prefer-standby), the statements a
+ * thread runs between db_read_begin() (true when configured) and db_read_end() go to a second
+ * per-thread connection. A transaction (db_begin), a NOTIFY, a write refused there (SQLSTATE
+ * 25006) or a lost standby sends the rest of them to the primary. Unset: one database.
+ */
+void db_set_read_database(const char *conninfo);
+bool db_read_configured(void);
+bool db_read_begin(void);
+void db_read_end(void);
+/* True while this thread's statements go to the read connection. */
+bool db_reading(void);
+/* The primary's current WAL position as text (malloc'd), NULL on failure. */
+char *db_primary_lsn(void);
+/* On the read connection: 1 when it has replayed up to lsn (or is a primary), 0 when not yet,
+ * -1 on failure. */
+int db_read_replayed(const char *lsn);
 
 /* True when SELECT 1 answers within the connection's timeouts. */
 bool db_is_healthy(void);

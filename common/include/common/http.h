@@ -120,7 +120,8 @@ const char *http_csrf(struct request *req);
  * replies (400 invalid_form / invalid_utf8, 415) and returns that status. (http.c calls it.) */
 enum status http_parse_form(struct request *req);
 
-/* Invalidate every cached page (call after any write that public pages show). */
+/* Invalidate every cached page, in this process and (by a NOTIFY, at commit when inside a
+ * transaction) in every process on the database: call after any write that public pages show. */
 void http_cache_bump(void);
 
 /*

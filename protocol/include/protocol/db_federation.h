@@ -125,6 +125,11 @@ int db_fed_profile_lock(void);
  * [{origin, size, kind, detail, earlier, later, created_at}] where earlier and later are the two
  * signed notes (public statements of the peer); NULL on failure. */
 json_t *db_fed_checkpoint_alarms(void);
+
+/* The last audit's summary (an object), replacing the one before: 0 or -1. */
+int db_fed_audit_summary_put(json_t *summary);
+/* The last audit's summary into *out (new reference; NULL when none yet): 0, or -1 on failure. */
+int db_fed_audit_summary_get(json_t **out);
 /* Numbers for the status page: {own_last_seq, peer, alarms: [...], pending, flagged}. */
 json_t *db_fed_status(const char *self);
 
