@@ -110,7 +110,7 @@ pilot_timeline(const json_t *milestones, const struct pilot_period *p, time_t no
 			state = "done";
 		else if (!next_given)
 			state = "next", next_given = true;
-		json_array_append_new(list, json_pack("{s:O, s:O, s:s, s:s}", "id",
+		json_array_append_new(list, json_pack("{s:O?, s:O?, s:s, s:s}", "id",
 						      json_object_get(m, "id"), "label",
 						      json_object_get(m, "label"), "date", date,
 						      "state", state));
