@@ -221,6 +221,24 @@ describe('the shared assessment', () => {
 			assert.equal(before[name], await count(pair.official, q), `${name} on the official side`);
 		}
 		assert.ok(before.report > 0 && before.question > 0, JSON.stringify(before));
+		// by quarter and by the language of the page, as counted here
+		for (const [kind, table, col, where] of [['report', 'reports', 'created_at', "visibility = 'public'"],
+			['question', 'questions', 'asked_at', "visibility = 'public'"],
+			['need', 'needs', 'created_at', 'hidden_reason IS NULL'],
+			['proposal', 'proposals', 'created_at', "visibility = 'public'"]]) {
+			for (const dim of ['quarter', 'lang']) {
+				const rows = await sql(pair.citizen, `SELECT ${dim}, count(*) FROM ${table} WHERE ${where}
+					AND ${col} >= ${since} AND ${dim} <> '' GROUP BY ${dim} ORDER BY ${dim}`);
+				const want = Object.fromEntries(rows ? rows.split('\n').map((l) => {
+					const [code, n] = l.split('|');
+					return [`${kind}.${dim}.${code}`, Number(n)];
+				}) : []);
+				const got = Object.fromEntries(Object.entries(before)
+					.filter(([k]) => k.startsWith(`${kind}.${dim}.`)));
+				assert.deepEqual(got, want, `${kind} by ${dim}`);
+			}
+		}
+		assert.ok(Object.keys(before).some((k) => k.startsWith('report.quarter.')));
 		// known activity: two news items of the commune, one of the collective
 		await createNews(officialStaff, { title_fr: 'Bilan : actualité 1', body_fr: 'Texte' });
 		await createNews(officialStaff, { title_fr: 'Bilan : actualité 2', body_fr: 'Texte' });
@@ -262,6 +280,8 @@ describe('the shared assessment', () => {
 			assert.match(html, /id="pilot-shared"/);
 			assert.match(html, /خلاصة من الجماعة|خلاصة du collectif|خلاصة/);
 			assert.match(html, /<svg[^>]*role="img"/);
+			assert.match(html, /id="pilot-by-quarter"/);
+			assert.match(html, /id="pilot-by-lang"/);
 		}
 		// the digest is SHA-256 of the canonical JSON, recomputed here
 		const crypto = await import('node:crypto');

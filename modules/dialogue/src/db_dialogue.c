@@ -363,7 +363,11 @@ dialogue_facts(struct app *app, const char *from, const char *to, json_t *out)
 		"SELECT " DB_FACT("'question'", "asked_at")
 		" FROM questions WHERE visibility = 'public'"
 		" UNION ALL SELECT " DB_FACT("'question.answered'", "answered_at")
-		" FROM questions WHERE visibility = 'public'";
+		" FROM questions WHERE visibility = 'public'"
+		" UNION ALL SELECT " DB_FACT("'question.quarter.' || quarter", "asked_at")
+		" FROM questions WHERE visibility = 'public' AND quarter <> '' GROUP BY quarter"
+		" UNION ALL SELECT " DB_FACT("'question.lang.' || lang", "asked_at")
+		" FROM questions WHERE visibility = 'public' GROUP BY lang";
 	// clang-format on
 	(void)app;
 	return db_facts_add(db_exec(sql, DB_PARAMS(from, to)), out);

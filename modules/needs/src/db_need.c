@@ -206,7 +206,11 @@ need_facts(struct app *app, const char *from, const char *to, json_t *out)
 		"SELECT " DB_FACT("'need'", "created_at")
 		" FROM needs WHERE hidden_reason IS NULL"
 		" UNION ALL SELECT " DB_FACT("'need.answered'", "answered_at")
-		" FROM needs WHERE hidden_reason IS NULL";
+		" FROM needs WHERE hidden_reason IS NULL"
+		" UNION ALL SELECT " DB_FACT("'need.quarter.' || quarter", "created_at")
+		" FROM needs WHERE hidden_reason IS NULL AND quarter <> '' GROUP BY quarter"
+		" UNION ALL SELECT " DB_FACT("'need.lang.' || lang", "created_at")
+		" FROM needs WHERE hidden_reason IS NULL GROUP BY lang";
 	// clang-format on
 	(void)app;
 	return db_facts_add(db_exec(sql, DB_PARAMS(from, to)), out);

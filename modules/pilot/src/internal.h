@@ -39,8 +39,12 @@ json_t *pilot_timeline(const json_t *milestones, const struct pilot_period *p, t
 char *pilot_canonical(const char *from, const char *to, const json_t *figures);
 void pilot_digest(const char *from, const char *to, const json_t *figures,
 		  char out[PILOT_DIGEST_SIZE]);
-/* The names of names whose values differ between a and b: [{name, a, b}] (missing: null). */
-json_t *pilot_figures_diff(const json_t *names, const json_t *a, const json_t *b);
+/* The figures whose values differ between a and b, by name in byte order: [{name, a, b}]
+ * (missing: null). */
+json_t *pilot_figures_diff(json_t *a, json_t *b);
+/* Adds to figures the facts "<kind>.quarter.<code>" and "<kind>.lang.<code>" of each kind of
+ * kinds whose count is not 0: participation by quarter and by the language of the page. */
+void pilot_breakdown_add(const json_t *kinds, json_t *facts, json_t *figures);
 /* The counts of names from facts (module_facts): {name: count} (absent facts count 0). */
 json_t *pilot_figures_of(const json_t *names, const json_t *facts);
 /* The questionnaire's aggregate: questions [{id, text}], rows [{question, value, n}], responses;

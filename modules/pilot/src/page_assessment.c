@@ -39,6 +39,7 @@ figures_here(struct app *app, const struct pilot_period *p)
 	if (!facts)
 		return NULL;
 	json_t *f = pilot_figures_of(json_object_get(pilot_config(app), "figures"), facts);
+	pilot_breakdown_add(json_object_get(pilot_config(app), "breakdown"), facts, f);
 	json_decref(facts);
 	return f;
 }
@@ -58,6 +59,70 @@ value_of(json_t *sig, const char *name)
 {
 	json_t *v = json_object_get(json_object_get(sig, "figures"), name);
 	return v ? json_incref(v) : json_null();
+}
+
+/* The name of a quarter or of a language (dim "quarter" or "lang") for the reader. */
+static const char *
+dim_label(struct request *req, const char *dim, const char *code)
+{
+	if (strcmp(dim, "quarter") == 0) {
+		const char *key = arena_printf(req->arena, "project_quarter_%s", code);
+		const char *l = i18n_get(req->app->i18n, req->lang, key);
+		return strcmp(l, key) == 0 ? code : l;
+	}
+	size_t i;
+	json_t *l;
+	json_array_foreach(i18n_languages(req->app->i18n), i,
+			   l) if (strcmp(json_string_value(json_object_get(l, "code")), code) ==
+				  0) return json_string_value(json_object_get(l, "name"));
+	return code;
+}
+
+/* Participation by quarter or by the language of the page (dim): {kinds: [label], rows:
+ * [{label, cells: [count per kind]}]}, from the figures' "<kind>.<dim>.<code>". */
+static json_t *
+breakdown_view(struct request *req, json_t *figures, const char *dim)
+{
+	json_t *kinds = json_object_get(pilot_config(req->app), "breakdown");
+	json_t *by_code = json_object(); /* code -> [count per kind] */
+	size_t nkinds = json_array_size(kinds);
+	const char *name;
+	json_t *v;
+	json_object_foreach(figures, name, v)
+	{
+		size_t i;
+		json_t *k;
+		json_array_foreach(kinds, i, k)
+		{
+			const char *prefix =
+				arena_printf(req->arena, "%s.%s.", json_string_value(k), dim);
+			if (strncmp(name, prefix, strlen(prefix)) != 0)
+				continue;
+			const char *code = name + strlen(prefix);
+			json_t *cells = json_object_get(by_code, code);
+			if (!cells) {
+				cells = json_array();
+				for (size_t j = 0; j < nkinds; j++)
+					json_array_append_new(cells, json_integer(0));
+				json_object_set_new(by_code, code, cells);
+			}
+			json_array_set(cells, i, v);
+		}
+	}
+	json_t *rows = json_array();
+	const char *code;
+	json_t *cells;
+	json_object_foreach(by_code, code, cells)
+		json_array_append_new(rows, json_pack("{s:s, s:s, s:O}", "code", code, "label",
+						      dim_label(req, dim, code), "cells", cells));
+	json_decref(by_code);
+	json_t *labels = json_array();
+	size_t i;
+	json_t *k;
+	json_array_foreach(kinds, i, k) json_array_append_new(
+		labels, json_pack("{s:s}", "label", figure_label(req, json_string_value(k))));
+	return json_pack("{s:o, s:o, s:b}", "kinds", labels, "rows", rows, "has_rows",
+			 json_array_size(rows) > 0);
 }
 
 /* The table's rows, the chart and the CSV come from the same rows. */
@@ -116,7 +181,7 @@ chart_svg(struct request *req, json_t *rows)
 }
 
 static void
-send_csv(struct request *req, json_t *rows)
+send_csv(struct request *req, json_t *rows, json_t *here)
 {
 	struct strbuf out = STRBUF_INIT;
 	strbuf_addstr(&out, "name,label,here,signed_official,signed_citizen\r\n");
@@ -135,6 +200,19 @@ send_csv(struct request *req, json_t *rows)
 				strbuf_addf(&out, "%lld", (long long)json_integer_value(v));
 		}
 		strbuf_addstr(&out, "\r\n");
+	}
+	/* then the counts by quarter and by language, counted here */
+	const char *name;
+	json_t *v;
+	json_object_foreach(here, name, v)
+	{
+		bool listed = false;
+		json_array_foreach(rows, i, r) listed =
+			listed || strcmp(json_string_value(json_object_get(r, "name")), name) == 0;
+		if (listed)
+			continue;
+		csv_add_field(&out, name);
+		strbuf_addf(&out, ",,%lld,,\r\n", (long long)json_integer_value(v));
 	}
 	http_add_header(req, "Content-Disposition",
 			"attachment; filename=\"pilot-assessment.csv\"");
@@ -222,7 +300,7 @@ page_pilot_assessment(struct request *req)
 	json_t *rows = figure_rows(req, names, here, sigs);
 	const char *format = http_query_value(req, "format");
 	if (format && strcmp(format, "csv") == 0) {
-		send_csv(req, rows);
+		send_csv(req, rows, here);
 		json_decref(rows);
 		json_decref(here);
 		json_decref(sigs);
@@ -233,7 +311,7 @@ page_pilot_assessment(struct request *req)
 	json_t *off = json_object_get(sigs, "official"), *cit = json_object_get(sigs, "citizen");
 	bool shared = off && cit &&
 		      json_equal(json_object_get(off, "digest"), json_object_get(cit, "digest"));
-	json_t *diff = off && cit ? pilot_figures_diff(names, json_object_get(off, "figures"),
+	json_t *diff = off && cit ? pilot_figures_diff(json_object_get(off, "figures"),
 						       json_object_get(cit, "figures"))
 				  : json_array();
 	json_t *view = json_pack("{s:{s:s, s:s}, s:o, s:s, s:b, s:b, s:b, s:o, s:o, s:o}", "period",
@@ -247,6 +325,9 @@ page_pilot_assessment(struct request *req)
 	if (!req->want_json) {
 		add_signature_views(req, view, sigs);
 		json_object_set_new(view, "chart_svg", json_string(chart_svg(req, rows)));
+		json_t *figs = json_object_get(view, "figures");
+		json_object_set_new(view, "by_quarter", breakdown_view(req, figs, "quarter"));
+		json_object_set_new(view, "by_lang", breakdown_view(req, figs, "lang"));
 		size_t i;
 		json_t *d;
 		json_array_foreach(diff, i, d) json_object_set_new(

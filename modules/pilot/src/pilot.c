@@ -4,6 +4,7 @@
 
 #include "common/check.h"
 #include "common/secret.h"
+#include "common/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,9 @@ pilot_config_check(const json_t *cfg, char *why, size_t why_size)
 	else if (!json_is_array(json_object_get(cfg, "figures")) ||
 		 json_array_size(json_object_get(cfg, "figures")) == 0)
 		bad = "must name the facts the assessment counts", where = "figures";
+	else if (json_object_get(cfg, "breakdown") &&
+		 !json_is_array(json_object_get(cfg, "breakdown")))
+		bad = "must list the facts counted by quarter and language", where = "breakdown";
 	if (bad) {
 		snprintf(why, why_size, "%s: %s", where, bad);
 		return -1;
@@ -163,21 +167,65 @@ value_or_null(const json_t *o, const char *name)
 	return v ? json_copy(v) : json_null();
 }
 
+static int
+compare_names(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The keys of a and b, each once, in byte order (borrowed from a and b; free the array). */
+static const char **
+keys_of(json_t *a, json_t *b, size_t *n)
+{
+	const char **names =
+		xmalloc((json_object_size(a) + json_object_size(b) + 1) * sizeof(*names));
+	size_t count = 0;
+	const char *k;
+	json_t *v;
+	json_object_foreach(a, k, v) names[count++] = k;
+	json_object_foreach(b, k, v) if (!json_object_get(a, k)) names[count++] = k;
+	qsort(names, count, sizeof(*names), compare_names);
+	*n = count;
+	return names;
+}
+
 json_t *
-pilot_figures_diff(const json_t *names, const json_t *a, const json_t *b)
+pilot_figures_diff(json_t *a, json_t *b)
 {
 	json_t *out = json_array();
-	size_t i;
-	const json_t *n;
-	json_array_foreach(names, i, n)
-	{
-		const char *name = json_string_value(n);
+	size_t n;
+	const char **names = keys_of(a, b, &n);
+	for (size_t i = 0; i < n; i++) {
+		const char *name = names[i];
 		if (!json_equal(json_object_get(a, name), json_object_get(b, name)))
 			json_array_append_new(out, json_pack("{s:s, s:o, s:o}", "name", name, "a",
 							     value_or_null(a, name), "b",
 							     value_or_null(b, name)));
 	}
+	free(names);
 	return out;
+}
+
+void
+pilot_breakdown_add(const json_t *kinds, json_t *facts, json_t *figures)
+{
+	const char *name;
+	json_t *f;
+	json_object_foreach(facts, name, f)
+	{
+		long long count = json_integer_value(json_object_get(f, "count"));
+		size_t i;
+		const json_t *k;
+		json_array_foreach(kinds, i, k)
+		{
+			const char *kind = json_string_value(k);
+			size_t n = strlen(kind);
+			if (count > 0 && strncmp(name, kind, n) == 0 &&
+			    (strncmp(name + n, ".quarter.", 9) == 0 ||
+			     strncmp(name + n, ".lang.", 6) == 0))
+				json_object_set_new(figures, name, json_integer(count));
+		}
+	}
 }
 
 json_t *

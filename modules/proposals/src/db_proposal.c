@@ -408,7 +408,11 @@ proposal_facts(struct app *app, const char *from, const char *to, json_t *out)
 		"SELECT " DB_FACT("'proposal'", "created_at")
 		" FROM proposals WHERE visibility = 'public'"
 		" UNION ALL SELECT 'proposal.supports', coalesce(sum(supporters) FILTER (WHERE "
-		DB_FACT_IN("created_at") "), 0), NULL FROM proposals WHERE visibility = 'public'";
+		DB_FACT_IN("created_at") "), 0), NULL FROM proposals WHERE visibility = 'public'"
+		" UNION ALL SELECT " DB_FACT("'proposal.quarter.' || quarter", "created_at")
+		" FROM proposals WHERE visibility = 'public' AND quarter <> '' GROUP BY quarter"
+		" UNION ALL SELECT " DB_FACT("'proposal.lang.' || lang", "created_at")
+		" FROM proposals WHERE visibility = 'public' GROUP BY lang";
 	// clang-format on
 	(void)app;
 	return db_facts_add(db_exec(sql, DB_PARAMS(from, to)), out);

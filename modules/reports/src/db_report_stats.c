@@ -51,7 +51,11 @@ report_facts(struct app *app, const char *from, const char *to, json_t *out)
 		" UNION ALL SELECT " DB_FACT("'report.answered'", "first_answer_at")
 		" FROM reports WHERE visibility = 'public'"
 		" UNION ALL SELECT " DB_FACT("'report.resolved'", "resolved_at")
-		" FROM reports WHERE visibility = 'public'";
+		" FROM reports WHERE visibility = 'public'"
+		" UNION ALL SELECT " DB_FACT("'report.quarter.' || quarter", "created_at")
+		" FROM reports WHERE visibility = 'public' AND quarter <> '' GROUP BY quarter"
+		" UNION ALL SELECT " DB_FACT("'report.lang.' || lang", "created_at")
+		" FROM reports WHERE visibility = 'public' GROUP BY lang";
 	// clang-format on
 	(void)app;
 	return db_facts_add(db_exec(sql, DB_PARAMS(from, to)), out);

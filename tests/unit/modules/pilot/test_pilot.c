@@ -126,12 +126,12 @@ test_figures(void **state)
 	json_t *want = parse("{\"report\": 4, \"need\": 0, \"news.official\": 0}");
 	assert_true(json_equal(f, want));
 	json_t *b = parse("{\"report\": 5, \"need\": 0}");
-	json_t *diff = pilot_figures_diff(names, f, b);
-	json_t *want_diff = parse("[{\"name\": \"report\", \"a\": 4, \"b\": 5}, "
-				  "{\"name\": \"news.official\", \"a\": 0, \"b\": null}]");
+	json_t *diff = pilot_figures_diff(f, b);
+	json_t *want_diff = parse("[{\"name\": \"news.official\", \"a\": 0, \"b\": null}, "
+				  "{\"name\": \"report\", \"a\": 4, \"b\": 5}]");
 	assert_true(json_equal(diff, want_diff));
 	json_decref(diff);
-	diff = pilot_figures_diff(names, f, f);
+	diff = pilot_figures_diff(f, f);
 	assert_int_equal(json_array_size(diff), 0);
 	json_decref(diff);
 	json_decref(want_diff);
@@ -140,6 +140,30 @@ test_figures(void **state)
 	json_decref(f);
 	json_decref(facts);
 	json_decref(names);
+}
+
+static void
+test_breakdown(void **state)
+{
+	(void)state;
+	json_t *kinds = parse("[\"report\", \"need\"]");
+	json_t *facts = parse("{\"report.quarter.centre\": {\"count\": 3, \"latest\": null},"
+			      " \"report.quarter.tighilt\": {\"count\": 0, \"latest\": null},"
+			      " \"report.lang.ar\": {\"count\": 2, \"latest\": null},"
+			      " \"report.answered\": {\"count\": 9, \"latest\": null},"
+			      " \"reports.lang.fr\": {\"count\": 9, \"latest\": null},"
+			      " \"proposal.lang.fr\": {\"count\": 9, \"latest\": null},"
+			      " \"need.lang.fr\": {\"count\": 1, \"latest\": null}}");
+	json_t *figures = parse("{\"report\": 5}");
+	pilot_breakdown_add(kinds, facts, figures);
+	/* zero counts, other kinds and names that only begin alike are left out */
+	json_t *want = parse("{\"report\": 5, \"report.quarter.centre\": 3, "
+			     "\"report.lang.ar\": 2, \"need.lang.fr\": 1}");
+	assert_true(json_equal(figures, want));
+	json_decref(want);
+	json_decref(figures);
+	json_decref(facts);
+	json_decref(kinds);
 }
 
 static void
@@ -215,6 +239,7 @@ main(void)
 		cmocka_unit_test(test_period_and_timeline),
 		cmocka_unit_test(test_canonical_digest),
 		cmocka_unit_test(test_figures),
+		cmocka_unit_test(test_breakdown),
 		cmocka_unit_test(test_survey_aggregate),
 		cmocka_unit_test(test_hook_refuses_a_wrong_digest),
 	};
