@@ -262,6 +262,11 @@ describe('the shared assessment', () => {
 		await waitForMirror(pair.official, pair.citizen);
 		let a = await getJson(pair.citizen, '/pilot/assessment');
 		assert.equal(a.shared, false);
+		// the commune's private counts, declared in its signature (outside the digest)
+		assert.deepEqual(a.signatures.official.declared, {
+			form_file: await count(pair.official, `SELECT count(*) FROM form_files WHERE created_at >= ${since}`),
+			booking: await count(pair.official, `SELECT count(*) FROM appt_bookings WHERE created_at >= ${since}`),
+		});
 		assert.equal(a.signatures.official.digest, digest);
 		assert.equal(a.digest, digest, 'the citizen side counts the same figures');
 		let html = await (await fetch(`${pair.citizen.url}/pilot/assessment?lang=fr`)).text();

@@ -22,8 +22,11 @@ CREATE TABLE pilot_signatures (
 	digest text NOT NULL CHECK (digest ~ '^[0-9a-f]{64}$'),
 	figures jsonb NOT NULL,
 	conclusion jsonb NOT NULL,
+	declared jsonb NOT NULL DEFAULT '{}',
 	signed_at timestamptz NOT NULL
 );
+COMMENT ON COLUMN pilot_signatures.declared IS
+	'counts only the signer can make (the official platform''s form files and bookings, never federated): signed with the event, outside the digest';
 COMMENT ON TABLE pilot_signatures IS
 	'each side''s pilot.assessment_signed events (own and the peer''s): the figures it counted and their digest';
 CREATE INDEX pilot_signatures_latest ON pilot_signatures (origin, period_from, signed_at DESC);

@@ -38,14 +38,18 @@ db_pilot_survey(void)
 
 int
 db_pilot_signature_add(const char *origin, const char *from, const char *to, const char *digest,
-		       const json_t *figures, const json_t *conclusion, const char *signed_at)
+		       const json_t *figures, const json_t *conclusion, const json_t *declared,
+		       const char *signed_at)
 {
 	char *f = json_dumps(figures, JSON_COMPACT), *c = json_dumps(conclusion, JSON_COMPACT);
+	char *d = json_dumps(declared, JSON_COMPACT);
 	int rc = db_command("INSERT INTO pilot_signatures (origin, period_from, period_to, digest,"
-			    " figures, conclusion, signed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-			    DB_PARAMS(origin, from, to, digest, f, c, signed_at));
+			    " figures, conclusion, declared, signed_at)"
+			    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+			    DB_PARAMS(origin, from, to, digest, f, c, d, signed_at));
 	free(f);
 	free(c);
+	free(d);
 	return rc;
 }
 
@@ -53,7 +57,7 @@ json_t *
 db_pilot_signatures(const char *from)
 {
 	json_t *rows = db_row_objects(
-		db_exec("SELECT DISTINCT ON (origin) origin, digest, figures, conclusion,"
+		db_exec("SELECT DISTINCT ON (origin) origin, digest, figures, conclusion, declared,"
 			" to_char(signed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
 			"AS signed_at"
 			" FROM pilot_signatures WHERE period_from = $1 ORDER BY origin, signed_at "

@@ -10,9 +10,10 @@ int db_pilot_response_add(const char *lang, const json_t *answers);
 json_t *db_pilot_survey(void);
 /* A signature of the assessment (own, or the peer's applied). 0 / -1. */
 int db_pilot_signature_add(const char *origin, const char *from, const char *to, const char *digest,
-			   const json_t *figures, const json_t *conclusion, const char *signed_at);
+			   const json_t *figures, const json_t *conclusion, const json_t *declared,
+			   const char *signed_at);
 /* The latest signature of each side for the period starting at from: {origin: {digest,
- * figures, conclusion, signed_at, period_to}}, or NULL when the database failed. */
+ * figures, conclusion, declared, signed_at}}, or NULL when the database failed. */
 json_t *db_pilot_signatures(const char *from);
 
 #endif

@@ -31,15 +31,29 @@
 
 #define CONCLUSION_MAX 4000 /* characters */
 
-/* The figures of the period counted here ({name: count}), or NULL when the database failed. */
+/* The figures of the period counted here ({name: count}), or NULL when the database failed;
+ * declared (may be NULL) gets the configured "declared" facts this platform alone holds. */
 static json_t *
-figures_here(struct app *app, const struct pilot_period *p)
+figures_here(struct app *app, const struct pilot_period *p, json_t **declared)
 {
 	json_t *facts = module_facts(app, p->from, p->to);
 	if (!facts)
 		return NULL;
-	json_t *f = pilot_figures_of(json_object_get(pilot_config(app), "figures"), facts);
-	pilot_breakdown_add(json_object_get(pilot_config(app), "breakdown"), facts, f);
+	const json_t *cfg = pilot_config(app);
+	json_t *f = pilot_figures_of(json_object_get(cfg, "figures"), facts);
+	pilot_breakdown_add(json_object_get(cfg, "breakdown"), facts, f);
+	if (declared) {
+		*declared = json_object();
+		size_t i;
+		json_t *n;
+		json_array_foreach(json_object_get(cfg, "declared"), i, n)
+		{
+			json_t *fact = json_object_get(facts, json_string_value(n));
+			if (fact)
+				json_object_set(*declared, json_string_value(n),
+						json_object_get(fact, "count"));
+		}
+	}
 	json_decref(facts);
 	return f;
 }
@@ -257,6 +271,24 @@ criteria_evolution(struct request *req, const struct pilot_period *p)
 	return rows;
 }
 
+/* What each side declared (counts only it holds): [{label, value, by_official}]. */
+static json_t *
+declared_rows(struct request *req, json_t *sigs)
+{
+	json_t *rows = json_array();
+	const char *sides[] = {"official", "citizen"};
+	for (size_t i = 0; i < 2; i++) {
+		const char *name;
+		json_t *v;
+		json_object_foreach(json_object_get(json_object_get(sigs, sides[i]), "declared"),
+				    name, v)
+			json_array_append_new(rows, json_pack("{s:s, s:s, s:O, s:b}", "name", name,
+							      "label", figure_label(req, name),
+							      "value", v, "by_official", i == 0));
+	}
+	return rows;
+}
+
 static void
 add_signature_views(struct request *req, json_t *view, json_t *sigs)
 {
@@ -280,7 +312,7 @@ page_pilot_assessment(struct request *req)
 	struct pilot_period p;
 	pilot_period(req->app, &p);
 	json_t *names = json_object_get(pilot_config(req->app), "figures");
-	json_t *here = figures_here(req->app, &p);
+	json_t *here = figures_here(req->app, &p, NULL);
 	json_t *sigs = here ? db_pilot_signatures(p.from) : NULL;
 	json_t *evolution = sigs ? criteria_evolution(req, &p) : NULL;
 	json_t *survey = NULL;
@@ -324,6 +356,9 @@ page_pilot_assessment(struct request *req)
 	json_object_set_new(view, "signatures", json_incref(sigs));
 	if (!req->want_json) {
 		add_signature_views(req, view, sigs);
+		json_t *declared = declared_rows(req, sigs);
+		json_object_set_new(view, "has_declared", json_boolean(json_array_size(declared)));
+		json_object_set_new(view, "declared", declared);
 		json_object_set_new(view, "chart_svg", json_string(chart_svg(req, rows)));
 		json_t *figs = json_object_get(view, "figures");
 		json_object_set_new(view, "by_quarter", breakdown_view(req, figs, "quarter"));
@@ -366,7 +401,8 @@ page_staff_pilot_sign(struct request *req)
 	}
 	struct pilot_period p;
 	pilot_period(req->app, &p);
-	json_t *figures = figures_here(req->app, &p);
+	json_t *declared = NULL;
+	json_t *figures = figures_here(req->app, &p, &declared);
 	if (!figures) {
 		json_decref(conclusion);
 		page_db_unavailable(req);
@@ -379,18 +415,21 @@ page_staff_pilot_sign(struct request *req)
 		json_t *data = json_pack("{s:{s:s, s:s}, s:s, s:O, s:O}", "period", "from", p.from,
 					 "to", p.to, "digest", digest, "figures", figures,
 					 "conclusion", conclusion);
+		if (json_object_size(declared) > 0)
+			json_object_set(data, "declared", declared);
 		json_t *refs = json_pack("[{s:s, s:s, s:s}]", "origin", req->app->side, "type",
 					 "pilot_assessment", "id", p.from);
 		rc = outbox_emit("pilot.assessment_signed", refs, data, when);
 		if (rc == 0)
 			rc = db_pilot_signature_add(req->app->side, p.from, p.to, digest, figures,
-						    conclusion, when);
+						    conclusion, declared, when);
 		if (rc < 0 || db_commit() < 0) {
 			db_rollback();
 			rc = rc < 0 ? rc : -1;
 		}
 	}
 	json_decref(figures);
+	json_decref(declared);
 	json_decref(conclusion);
 	if (rc == OUTBOX_BUSY)
 		page_busy(req);

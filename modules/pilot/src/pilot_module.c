@@ -98,6 +98,22 @@ pilot_min_sample(const struct app *app)
 		json_object_get(json_object_get(pilot_config(app), "survey"), "min_sample"));
 }
 
+/* An object of counts: {name: integer >= 0}. */
+static bool
+is_counts(json_t *o)
+{
+	const char *k;
+	json_t *v;
+	if (!json_is_object(o))
+		return false;
+	json_object_foreach(o, k, v)
+	{
+		if (!json_is_integer(v) || json_integer_value(v) < 0)
+			return false;
+	}
+	return true;
+}
+
 /* {period: {from, to}, digest, figures: {name: count}, conclusion: {ar, fr}}: the peer's
  * signature of the assessment (or, restored, our own). */
 enum status
@@ -109,12 +125,10 @@ hook_pilot_signed(const struct hook_event *ev)
 	const char *digest = json_string_value(json_object_get(ev->data, "digest"));
 	json_t *figures = json_object_get(ev->data, "figures");
 	json_t *conclusion = json_object_get(ev->data, "conclusion");
+	json_t *declared = json_object_get(ev->data, "declared");
 	bool ok = from && to && is_utc_time(from) && is_utc_time(to) && digest &&
-		  is_sha256_hex(digest) && json_is_object(figures) && is_lang_texts(conclusion);
-	const char *k;
-	json_t *v;
-	json_object_foreach(figures, k, v) if (!json_is_integer(v) || json_integer_value(v) < 0)
-		ok = false;
+		  is_sha256_hex(digest) && is_counts(figures) && is_lang_texts(conclusion) &&
+		  (!declared || is_counts(declared));
 	if (ok) {
 		/* the digest must be the figures' own: a signature over other numbers is refused */
 		char mine[PILOT_DIGEST_SIZE];
@@ -126,10 +140,11 @@ hook_pilot_signed(const struct hook_event *ev)
 			 ev->origin);
 		return STATUS_INVALID;
 	}
-	return db_pilot_signature_add(ev->origin, from, to, digest, figures, conclusion,
-				      ev->occurred_at) < 0
-		       ? STATUS_UNAVAILABLE
-		       : STATUS_OK;
+	json_t *none = json_object();
+	int rc = db_pilot_signature_add(ev->origin, from, to, digest, figures, conclusion,
+					declared ? declared : none, ev->occurred_at);
+	json_decref(none);
+	return rc < 0 ? STATUS_UNAVAILABLE : STATUS_OK;
 }
 
 // clang-format off

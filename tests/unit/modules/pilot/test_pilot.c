@@ -226,6 +226,12 @@ test_hook_refuses_a_wrong_digest(void **state)
 	assert_int_equal(apply(signed_event("xyz", "{\"report\": 3}")), STATUS_INVALID);
 	assert_int_equal(apply(signed_event(good, "{\"report\": -3}")), STATUS_INVALID);
 	assert_int_equal(apply(signed_event(good, "{\"report\": \"3\"}")), STATUS_INVALID);
+	json_t *declared = signed_event(good, "{\"report\": 3, \"news.official\": 2}");
+	json_object_set_new(declared, "declared", json_pack("{s:i}", "booking", 4));
+	assert_int_equal(apply(declared), STATUS_UNAVAILABLE);
+	declared = signed_event(good, "{\"report\": 3, \"news.official\": 2}");
+	json_object_set_new(declared, "declared", json_pack("{s:s}", "booking", "4"));
+	assert_int_equal(apply(declared), STATUS_INVALID);
 	json_t *no_conclusion = signed_event(good, "{\"report\": 3, \"news.official\": 2}");
 	json_object_del(no_conclusion, "conclusion");
 	assert_int_equal(apply(no_conclusion), STATUS_INVALID);
