@@ -28,6 +28,11 @@ before(async () => {
 	const r = await cliFor(pair.official, ['demo', 'load', 'demo/official']);
 	assert.equal(r.code, 0, r.stderr);
 	await waitForMirror(pair.official, pair.citizen);
+	const rc = await cliFor(pair.citizen, ['demo', 'load', 'demo/citizen']);
+	assert.equal(rc.code, 0, rc.stderr);
+	// the proposals' demo tallies reach the commune through the tally job
+	assert.equal((await cliFor(pair.citizen, ['jobs', 'run'])).code, 0);
+	await waitForMirror(pair.citizen, pair.official);
 	// one answer, so that the aggregate (minimum sample 1) is on the pages
 	const [token] = await makeParticipants(pair.citizen, 1);
 	const c = new Client(pair.citizen.url);
@@ -64,6 +69,9 @@ describe('the pilot pages in Chromium', () => {
 						if (p === '/pilot/assessment') {
 							assert.equal(await page.locator('#pilot-shared').count(), 1, `${srv.side} shared`);
 							assert.equal(await page.locator('svg[role="img"]').count(), 1);
+							for (const t of ['#pilot-by-quarter', '#pilot-by-lang', '#pilot-declared']) {
+								assert.equal(await page.locator(t).count(), 1, `${t} on ${srv.side}`);
+							}
 						}
 						await page.close();
 					}
@@ -113,7 +121,7 @@ describe('the pilot pages in Chromium', () => {
 			assert.ok(blank > 500, 'the printed page has its text');
 			const pdf = await page.pdf({ format: 'A4', printBackground: false });
 			const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
-			assert.ok(pages >= 1 && pages <= 4, `${pages} A4 pages`);
+			assert.ok(pages >= 1 && pages <= 8, `${pages} A4 pages`);
 			await page.close();
 		});
 	}
