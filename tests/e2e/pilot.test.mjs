@@ -84,6 +84,13 @@ describe('the pilot pages in Chromium', () => {
 				await open(page, withLang(`${pair.citizen.url}/pilot/survey`, lang));
 				assert.equal(await page.locator('fieldset').count(), 3, page.url());
 				if (js) await checkPage(page, lang);
+				// answers through the form: back on the pilot page, thanked
+				for (const q of ['useful', 'answers', 'easy']) await page.locator(`#q-${q}-4`).check();
+				await Promise.all([page.waitForURL((u) => u.pathname === '/pilot'),
+					page.locator('main form button[type=submit]').click()]);
+				assert.equal(await page.locator('main p[role="status"]').count(), 1);
+				if (js) await checkPage(page, lang);
+				else assert.deepEqual(page.problems, []);
 				await page.close();
 			});
 		}
