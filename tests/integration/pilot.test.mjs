@@ -63,6 +63,7 @@ describe('the competition criteria', () => {
 		const off = await getJson(pair.official, '/.well-known/baladiya-criteria.json');
 		assert.equal(off.platform, 'official');
 		assert.equal(off.version, 1);
+		assert.ok(off.site_name, 'the commune is named');
 		const ids = off.criteria.map((c) => c.id);
 		for (const id of ['presentation', 'news', 'projects', 'budgets', 'council', 'services',
 			'answers', 'languages', 'response_times', 'accessibility']) {

@@ -119,9 +119,11 @@ criteria_evaluate(struct app *app, time_t now)
 		json_array_append_new(list, r);
 	}
 	json_decref(by_days);
-	return json_pack("{s:s, s:s, s:I, s:I, s:o}", "platform", app->side, "evaluated_at", at,
-			 "met", (json_int_t)met, "total", (json_int_t)json_array_size(list),
-			 "criteria", list);
+	json_t *site = json_object_get(app->site, "name");
+	return json_pack("{s:s, s:o, s:s, s:I, s:I, s:o}", "platform", app->side, "site_name",
+			 site ? json_deep_copy(site) : json_null(), "evaluated_at", at, "met",
+			 (json_int_t)met, "total", (json_int_t)json_array_size(list), "criteria",
+			 list);
 }
 
 /* The reader's view: labels and statuses in their language, details spelled out. */
