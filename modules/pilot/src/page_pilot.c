@@ -73,7 +73,8 @@ page_pilot(struct request *req)
 		json_string(i18n_get(req->app->i18n, req->lang,
 				     arena_printf(req->arena, "pilot_stage_%s", stage))));
 	json_object_set_new(view, "is_running", json_boolean(strcmp(stage, "running") == 0));
-	json_object_set_new(view, "thanks", json_boolean(http_query_value(req, "answered") != NULL));
+	json_object_set_new(view, "thanks",
+			    json_boolean(http_query_value(req, "answered") != NULL));
 	json_decref(timeline);
 	size_t i;
 	json_t *m;
