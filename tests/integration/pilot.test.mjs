@@ -148,6 +148,8 @@ describe('the pilot page', () => {
 		}
 		assert.equal((await fetch(`${pair.official.url}/pilot/survey`)).status, 404,
 			'the questionnaire is on the citizen platform');
+		assert.equal((await getJson(pair.official, '/pilot')).peer_survey_url,
+			`${pair.citizen.url}/pilot/survey`);
 	});
 });
 

@@ -86,6 +86,10 @@ page_pilot(struct request *req)
 			json_string(i18n_get(req->app->i18n, req->lang,
 					     arena_printf(req->arena, "pilot_state_%s", state))));
 	}
+	/* the official platform sends residents to the questionnaire on the citizen platform */
+	if (!has_survey(req->app) && req->app->cfg.peer_url && *req->app->cfg.peer_url)
+		json_object_set_new(view, "peer_survey_url",
+				    json_sprintf("%s/pilot/survey", req->app->cfg.peer_url));
 	if (has_survey(req->app)) {
 		json_t *s = pilot_survey_view(req);
 		if (!s) {
