@@ -23,6 +23,7 @@ static const struct app_grant citizen_grants[] = {
 	{"proposals.moderate", "admin moderator"},
 	{"dialogue.moderate", "admin moderator"},
 	{"needs.moderate", "admin moderator"},
+	{"pilot.sign", "admin"},
 	{NULL, NULL},
 };
 // clang-format on

@@ -3,6 +3,7 @@
 #include "citizen.h"
 
 #include "accountability/accountability.h"
+#include "criteria/criteria.h"
 #include "budgets/budgets.h"
 #include "council/council.h"
 #include "dialogue/dialogue.h"
@@ -14,6 +15,7 @@
 #include "notify/notify.h"
 #include "open311/open311.h"
 #include "participation/participation.h"
+#include "pilot/pilot.h"
 #include "proposals/proposals.h"
 #include "protocol/federation.h"
 #include "publications/publications.h"
@@ -44,6 +46,8 @@ const struct module *const citizen_modules[] = {
 	&notify_module,
 	&dialogue_module,
 	&accountability_module,
+	&criteria_module,
+	&pilot_module,
 	&federation_module,
 	NULL,
 };

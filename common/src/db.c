@@ -761,3 +761,17 @@ db_hex_bytes(const char *hex, size_t *len)
 	*len = n;
 	return b;
 }
+
+int
+db_facts_add(PGresult *res, json_t *out)
+{
+	if (!res)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++)
+		json_object_set_new(out, PQgetvalue(res, i, 0),
+				    json_pack("{s:I, s:o}", "count",
+					      (json_int_t)strtoll(PQgetvalue(res, i, 1), NULL, 10),
+					      "latest", db_text_or_null(res, i, 2)));
+	PQclear(res);
+	return 0;
+}

@@ -51,6 +51,20 @@ module_each_ext(const struct app *app, const char *point, void (*fn)(const void 
 				fn(e->impl, ctx);
 }
 
+json_t *
+module_facts(struct app *app, const char *from, const char *to)
+{
+	json_t *out = json_object();
+	for (const struct module *const *m = app->modules; *m; m++) {
+		const struct module_side *side = module_side(app, *m);
+		if (side->facts && side->facts(app, from, to, out) < 0) {
+			json_decref(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
 /* A hook type matches exactly, or as "prefix.*" any type with that prefix. */
 static bool
 type_matches(const char *pattern, const char *type, bool exact)

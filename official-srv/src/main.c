@@ -28,6 +28,7 @@ static const struct app_grant official_grants[] = {
 	{"appointments.desk", "admin editor agent"},
 	{"dialogue.answer", "admin editor agent"},
 	{"needs.answer", "admin editor agent"},
+	{"pilot.sign", "admin"},
 	{NULL, NULL},
 };
 

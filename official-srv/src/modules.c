@@ -4,6 +4,7 @@
 
 #include "accountability/accountability.h"
 #include "appointments/appointments.h"
+#include "criteria/criteria.h"
 #include "budgets/budgets.h"
 #include "council/council.h"
 #include "dialogue/dialogue.h"
@@ -13,6 +14,7 @@
 #include "moderation/moderation.h"
 #include "needs/needs.h"
 #include "news/news.h"
+#include "pilot/pilot.h"
 #include "notify/notify.h"
 #include "protocol/federation.h"
 #include "proposals/proposals.h"
@@ -41,6 +43,8 @@ const struct module *const official_modules[] = {
 	&inbox_module,
 	&dialogue_module,
 	&accountability_module,
+	&criteria_module,
+	&pilot_module,
 	&federation_module,
 	NULL,
 };

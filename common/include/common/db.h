@@ -89,6 +89,21 @@ int db_changed_rows(PGresult *res);
 /* The bytes of a bytea value read as hex text (encode(x, 'hex'), or bytea's own "\\x..."
  * output) in a new NUL-terminated buffer (xmalloc), their number in *len. */
 char *db_hex_bytes(const char *hex, size_t *len);
+/*
+ * A module's facts (module.h, module_side.facts) in SQL: DB_FACT(name, col) is the select list
+ * "name, rows whose col is in [$1, $2), the newest such col as RFC 3339 UTC" ($1 / $2 NULL:
+ * unbounded), one row per fact (UNION ALL); db_facts_add adds each row of res (consumed) to out
+ * as name -> {count, latest}: 0, or -1 when res is NULL (the query failed, logged).
+ */
+#define DB_FACT_IN(col)                                                                            \
+	"($1::timestamptz IS NULL OR " col " >= $1) AND ($2::timestamptz IS NULL OR " col " < $2)"
+#define DB_FACT(name, col)                                                                         \
+	name ", count(*) FILTER (WHERE " DB_FACT_IN(                                               \
+		col) "), to_char(max(" col                                                         \
+		     ") FILTER (WHERE " DB_FACT_IN(                                                \
+			     col) ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+int db_facts_add(PGresult *res, json_t *out);
+
 /* Convenience: db_exec then PQclear; returns 0 or -1. */
 int db_command(const char *sql, int n, const char *const *params);
 

@@ -82,6 +82,14 @@ struct module_side {
 	const struct module_ext *extends;
 	/* "<srv> demo load DIR": its part of the demo, idempotent, from its own file in DIR */
 	int (*demo_load)(struct app *app, const char *dir);
+	/*
+	 * Its facts: what it holds on this platform, counted, for modules that reference them by
+	 * name without naming it (criteria, assessments; see module_facts). Adds to out, for each
+	 * of its names ("report.created"), {"count": rows dated in [from, to), "latest": the
+	 * newest such date (RFC 3339 UTC) or null}; from / to NULL are unbounded. Only what its
+	 * public pages show (no draft, no hidden row). 0, or -1 when the database failed (logged).
+	 */
+	int (*facts)(struct app *app, const char *from, const char *to, json_t *out);
 };
 
 struct module {
@@ -114,6 +122,12 @@ void module_state_set(struct app *app, const struct module *m, void *state);
 /* The impl of every extension called point on this platform, in module order: calls fn for each. */
 void module_each_ext(const struct app *app, const char *point,
 		     void (*fn)(const void *impl, void *ctx), void *ctx);
+
+/*
+ * The facts of every served module on this platform (module_side.facts) for [from, to) in one
+ * new object keyed by name, or NULL when a module's database read failed.
+ */
+json_t *module_facts(struct app *app, const char *from, const char *to);
 
 /*
  * Apply one peer event with the appliers the served modules register for this platform.

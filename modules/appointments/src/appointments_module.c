@@ -126,5 +126,5 @@ const struct module appointments_module = {
 	.name = "appointments",
 	.assets = appointments_assets_files,
 	.official = {MODULE_ROUTES(official_routes), .jobs = appt_jobs, .staff = appt_staff,
-		     .demo_load = appt_demo_load},
+		     .demo_load = appt_demo_load, .facts = appt_facts},
 };

@@ -580,3 +580,16 @@ db_appt_counts(const char *service)
 			   DB_PARAMS(service)),
 		   &st);
 }
+
+/* This module's facts (common/module.h): what its public pages count, in [from, to). */
+int
+appt_facts(struct app *app, const char *from, const char *to, json_t *out)
+{
+	// clang-format off
+	static const char sql[] =
+		"SELECT " DB_FACT("'booking'", "created_at")
+		" FROM appt_bookings";
+	// clang-format on
+	(void)app;
+	return db_facts_add(db_exec(sql, DB_PARAMS(from, to)), out);
+}

@@ -191,4 +191,7 @@ bool appt_reminder_time(const char *starts, time_t now, char out[APPT_ISO_SIZE])
 int appt_retention_run(struct app *app);
 int appt_demo_load(struct app *app, const char *dir);
 
+/* Its facts (module_side.facts), in its db file. */
+int appt_facts(struct app *app, const char *from, const char *to, json_t *out);
+
 #endif

@@ -357,3 +357,22 @@ db_dialogue_demo_cite(const char *kind, const char *title)
 		" AND (data -> 'title' ->> 'fr' = $2 OR data ->> 'number' = $2) LIMIT 1";
 	return first_text(db_exec(q, DB_PARAMS(kind, title)));
 }
+
+/* This module's facts (common/module.h): what its public pages count, in [from, to). */
+int
+dialogue_facts(struct app *app, const char *from, const char *to, json_t *out)
+{
+	// clang-format off
+	static const char sql[] =
+		"SELECT " DB_FACT("'question'", "asked_at")
+		" FROM questions WHERE visibility = 'public'"
+		" UNION ALL SELECT " DB_FACT("'question.answered'", "answered_at")
+		" FROM questions WHERE visibility = 'public'"
+		" UNION ALL SELECT " DB_FACT("'question.quarter.' || quarter", "asked_at")
+		" FROM questions WHERE visibility = 'public' AND quarter <> '' GROUP BY quarter"
+		" UNION ALL SELECT " DB_FACT("'question.lang.' || lang", "asked_at")
+		" FROM questions WHERE visibility = 'public' GROUP BY lang";
+	// clang-format on
+	(void)app;
+	return db_facts_add(db_exec(sql, DB_PARAMS(from, to)), out);
+}

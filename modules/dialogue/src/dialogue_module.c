@@ -120,8 +120,8 @@ const struct module dialogue_module = {
 	.settings = &dialogue_settings,
 	.official = {MODULE_ROUTES(official_routes), .hooks = dialogue_hooks, .nav = official_nav,
 		     .staff = official_staff, .extends = official_extends,
-		     .demo_load = dialogue_answers_demo_load},
+		     .demo_load = dialogue_answers_demo_load, .facts = dialogue_facts},
 	.citizen = {MODULE_ROUTES(citizen_routes), .hooks = dialogue_hooks, .nav = citizen_nav,
 		    .staff = citizen_staff, .extends = citizen_extends,
-		    .demo_load = dialogue_demo_load},
+		    .demo_load = dialogue_demo_load, .facts = dialogue_facts},
 };

@@ -141,4 +141,7 @@ int dialogue_stats_fill(struct request *req, json_t *view);
 int dialogue_demo_load(struct app *app, const char *dir);
 int dialogue_answers_demo_load(struct app *app, const char *dir);
 
+/* Its facts (module_side.facts), in its db file. */
+int dialogue_facts(struct app *app, const char *from, const char *to, json_t *out);
+
 #endif

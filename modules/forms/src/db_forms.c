@@ -5,6 +5,7 @@
  * the resident's tracking page and staff only; nothing here is mirrored.
  */
 #include "db_forms.h"
+#include "internal.h"
 
 #include "common/check.h"
 #include "common/db.h"
@@ -338,4 +339,17 @@ db_form_offered(const char *service)
 	int n = PQntuples(res) > 0;
 	PQclear(res);
 	return n;
+}
+
+/* This module's facts (common/module.h): what its public pages count, in [from, to). */
+int
+form_facts(struct app *app, const char *from, const char *to, json_t *out)
+{
+	// clang-format off
+	static const char sql[] =
+		"SELECT " DB_FACT("'form_file'", "created_at")
+		" FROM form_files";
+	// clang-format on
+	(void)app;
+	return db_facts_add(db_exec(sql, DB_PARAMS(from, to)), out);
 }

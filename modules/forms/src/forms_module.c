@@ -75,6 +75,6 @@ extern const struct embedded_file forms_assets_files[];
 const struct module forms_module = {
 	.name = "forms",
 	.assets = forms_assets_files,
-	.official = {MODULE_ROUTES(forms_routes), .staff = forms_staff,
-		     .demo_load = form_demo_load},
+	.official = {MODULE_ROUTES(forms_routes), .staff = forms_staff, .demo_load = form_demo_load,
+		     .facts = form_facts},
 };

@@ -157,4 +157,7 @@ int form_notify_follow(const char *ref, const char *contact, const char *lang,
 /* The agents set file's status: its follower is told (hourly digest). 0/-1. */
 int form_notify_status(json_t *file, const char *status);
 
+/* Its facts (module_side.facts), in its db file. */
+int form_facts(struct app *app, const char *from, const char *to, json_t *out);
+
 #endif

@@ -5,6 +5,7 @@
  * commune's answers and the aggregates by quarter and theme.
  */
 #include "db_need.h"
+#include "internal.h"
 
 #include "common/check.h"
 #include "common/db.h"
@@ -194,4 +195,23 @@ db_need_exists(const char *quarter, const char *text)
 	int n = PQntuples(res) > 0;
 	PQclear(res);
 	return n;
+}
+
+/* This module's facts (common/module.h): what its public pages count, in [from, to). */
+int
+need_facts(struct app *app, const char *from, const char *to, json_t *out)
+{
+	// clang-format off
+	static const char sql[] =
+		"SELECT " DB_FACT("'need'", "created_at")
+		" FROM needs WHERE hidden_reason IS NULL"
+		" UNION ALL SELECT " DB_FACT("'need.answered'", "answered_at")
+		" FROM needs WHERE hidden_reason IS NULL"
+		" UNION ALL SELECT " DB_FACT("'need.quarter.' || quarter", "created_at")
+		" FROM needs WHERE hidden_reason IS NULL AND quarter <> '' GROUP BY quarter"
+		" UNION ALL SELECT " DB_FACT("'need.lang.' || lang", "created_at")
+		" FROM needs WHERE hidden_reason IS NULL GROUP BY lang";
+	// clang-format on
+	(void)app;
+	return db_facts_add(db_exec(sql, DB_PARAMS(from, to)), out);
 }

@@ -79,4 +79,7 @@ int need_accountability_fill(struct request *req, json_t *view);
 /* ---- need_demo.c ---- */
 int need_demo_load(struct app *app, const char *dir);
 
+/* Its facts (module_side.facts), in its db file. */
+int need_facts(struct app *app, const char *from, const char *to, json_t *out);
+
 #endif

@@ -103,9 +103,9 @@ const struct module needs_module = {
 	.assets = needs_assets_files,
 	.open = need_themes_load,
 	.close = need_themes_free,
-	.official = {MODULE_ROUTES(official_routes), .hooks = official_hooks, .nav = need_nav,
-		     .staff = need_staff, .extends = official_extends},
+	.official = {MODULE_ROUTES(official_routes), .facts = need_facts, .hooks = official_hooks,
+		     .nav = need_nav, .staff = need_staff, .extends = official_extends},
 	.citizen = {MODULE_ROUTES(citizen_routes), .hooks = citizen_hooks, .jobs = citizen_jobs,
 		    .nav = need_nav, .staff = need_moderate, .extends = citizen_extends,
-		    .demo_load = need_demo_load},
+		    .demo_load = need_demo_load, .facts = need_facts},
 };

@@ -3,6 +3,7 @@
  * News storage: the SQL for listing (keyset pagination), reading and writing news items.
  */
 #include "news/db_news.h"
+#include "internal.h"
 
 #include "common/db.h"
 #include "common/log.h"
@@ -224,4 +225,17 @@ db_news_mirror_upsert(const char *origin, long long origin_id, const json_t *tit
 	if (rc == 0 && own)
 		rc = db_command(q_ids, 0, NULL);
 	return rc == 0 ? STATUS_OK : STATUS_UNAVAILABLE;
+}
+
+/* This module's facts (common/module.h): what its public pages count, in [from, to). */
+int
+news_facts(struct app *app, const char *from, const char *to, json_t *out)
+{
+	// clang-format off
+	static const char sql[] =
+		"SELECT " DB_FACT("'news.' || origin", "published_at")
+		" FROM news WHERE status = 'published' GROUP BY origin";
+	// clang-format on
+	(void)app;
+	return db_facts_add(db_exec(sql, DB_PARAMS(from, to)), out);
 }

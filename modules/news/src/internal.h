@@ -46,4 +46,7 @@ enum status restore_news(const struct hook_event *ev);
 
 int news_demo_load(struct app *app, const char *dir); /* demo_news.c: news.json */
 
+/* Its facts (module_side.facts), in its db file. */
+int news_facts(struct app *app, const char *from, const char *to, json_t *out);
+
 #endif

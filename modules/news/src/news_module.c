@@ -98,7 +98,7 @@ static const struct nav_link news_staff[] = {
 	{                                                                                          \
 		MODULE_ROUTES(news_routes), .hooks = news_hooks, .restorers = news_restorers,      \
 					    .nav = news_nav, .staff = news_staff,                  \
-					    .demo_load = news_demo_load,                           \
+					    .demo_load = news_demo_load, .facts = news_facts,      \
 	}
 
 extern const struct embedded_file news_assets_files[];

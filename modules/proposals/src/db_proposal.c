@@ -4,6 +4,7 @@
  * in db_proposal_arguments.c. Times leave the database as the events write them (UTC, ms).
  */
 #include "db_proposal.h"
+#include "internal.h"
 
 #include "common/check.h"
 #include "common/db.h"
@@ -396,4 +397,23 @@ db_proposal_figures(void)
 		" FROM proposals WHERE forwarded_at IS NOT NULL";
 	enum status st;
 	return db_first_row(db_exec(q, 0, NULL), &st);
+}
+
+/* This module's facts (common/module.h): what its public pages count, in [from, to). */
+int
+proposal_facts(struct app *app, const char *from, const char *to, json_t *out)
+{
+	// clang-format off
+	static const char sql[] =
+		"SELECT " DB_FACT("'proposal'", "created_at")
+		" FROM proposals WHERE visibility = 'public'"
+		" UNION ALL SELECT 'proposal.supports', coalesce(sum(supporters) FILTER (WHERE "
+		DB_FACT_IN("created_at") "), 0), NULL FROM proposals WHERE visibility = 'public'"
+		" UNION ALL SELECT " DB_FACT("'proposal.quarter.' || quarter", "created_at")
+		" FROM proposals WHERE visibility = 'public' AND quarter <> '' GROUP BY quarter"
+		" UNION ALL SELECT " DB_FACT("'proposal.lang.' || lang", "created_at")
+		" FROM proposals WHERE visibility = 'public' GROUP BY lang";
+	// clang-format on
+	(void)app;
+	return db_facts_add(db_exec(sql, DB_PARAMS(from, to)), out);
 }

@@ -133,6 +133,9 @@ extern const struct accountability_section proposal_section;
 int proposal_demo_load(struct app *app, const char *dir);
 int proposal_answers_demo_load(struct app *app, const char *dir);
 
+/* Its facts (module_side.facts), in its db file. */
+int proposal_facts(struct app *app, const char *from, const char *to, json_t *out);
+
 #endif
 
 /* ---- events (proposal_events.c) ---- */

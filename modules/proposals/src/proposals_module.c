@@ -131,8 +131,8 @@ const struct module proposals_module = {
 	.close = proposals_close,
 	.official = {MODULE_ROUTES(official_routes), .hooks = proposal_hooks, .nav = proposal_nav,
 		     .staff = official_staff, .extends = official_extends,
-		     .demo_load = proposal_answers_demo_load},
+		     .demo_load = proposal_answers_demo_load, .facts = proposal_facts},
 	.citizen = {MODULE_ROUTES(citizen_routes), .hooks = proposal_hooks, .jobs = proposal_jobs,
 		    .nav = proposal_nav, .staff = citizen_staff, .extends = citizen_extends,
-		    .demo_load = proposal_demo_load},
+		    .demo_load = proposal_demo_load, .facts = proposal_facts},
 };

@@ -4,6 +4,7 @@
  * accountability figures.
  */
 #include "publications/db_publication.h"
+#include "internal.h"
 
 #include "common/check.h"
 #include "common/db.h"
@@ -442,4 +443,19 @@ db_pub_located(const char *kind, json_t *filter, const char *q, const long long 
 	free(f);
 	*st = res ? STATUS_OK : STATUS_UNAVAILABLE;
 	return res ? all_items(res) : NULL;
+}
+
+/* This module's facts (common/module.h): what its public pages count, in [from, to). */
+int
+pub_facts(struct app *app, const char *from, const char *to, json_t *out)
+{
+	// clang-format off
+	static const char sql[] =
+		"SELECT " DB_FACT("kind", "published_at")
+		" FROM publications WHERE status = 'published' GROUP BY kind"
+		" UNION ALL SELECT " DB_FACT("kind || '.' || (data ->> 'status')", "published_at")
+		" FROM publications WHERE status = 'published' AND data ? 'status' GROUP BY kind, data ->> 'status'";
+	// clang-format on
+	(void)app;
+	return db_facts_add(db_exec(sql, DB_PARAMS(from, to)), out);
 }

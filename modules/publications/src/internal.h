@@ -23,4 +23,7 @@ bool pub_kind_is_located(const struct kind *k);
  * "<kind>_not_found" or 503. The caller decrefs it. */
 json_t *pub_load_item(struct request *req, const struct kind *k, bool include_drafts);
 
+/* Its facts (module_side.facts), in its db file. */
+int pub_facts(struct app *app, const char *from, const char *to, json_t *out);
+
 #endif

@@ -126,7 +126,8 @@ const struct module publications_module = {
 	.close = publication_kinds_close,
 	.official = {MODULE_ROUTES(official_routes), .hooks = publication_hooks,
 		     .restorers = publication_restorers, .nav = publication_nav,
-		     .staff = publication_staff, .demo_load = publication_demo_load},
+		     .staff = publication_staff, .demo_load = publication_demo_load,
+		     .facts = pub_facts},
 	.citizen = {MODULE_ROUTES(citizen_routes), .hooks = publication_hooks,
-		    .nav = publication_nav, .demo_load = publication_demo_load},
+		    .nav = publication_nav, .demo_load = publication_demo_load, .facts = pub_facts},
 };

@@ -4,6 +4,7 @@
  */
 
 #include "db_reaction.h"
+#include "internal.h"
 
 #include "common/check.h"
 #include "common/db.h"
@@ -219,4 +220,17 @@ db_reaction_find(const char *target_origin, const char *kind, long long target_i
 	long long id = PQntuples(res) ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
 	PQclear(res);
 	return id;
+}
+
+/* This module's facts (common/module.h): what its public pages count, in [from, to). */
+int
+reaction_facts(struct app *app, const char *from, const char *to, json_t *out)
+{
+	// clang-format off
+	static const char sql[] =
+		"SELECT " DB_FACT("'reaction'", "created_at")
+		" FROM reactions WHERE hidden_reason IS NULL";
+	// clang-format on
+	(void)app;
+	return db_facts_add(db_exec(sql, DB_PARAMS(from, to)), out);
 }

@@ -70,4 +70,7 @@ enum status hook_reaction(const struct hook_event *ev);
 
 int reaction_demo_load(struct app *app, const char *dir); /* demo_reaction.c: reactions.json */
 
+/* Its facts (module_side.facts), in its db file. */
+int reaction_facts(struct app *app, const char *from, const char *to, json_t *out);
+
 #endif

@@ -64,8 +64,8 @@ extern const struct embedded_file reactions_assets_files[];
 const struct module reactions_module = {
 	.name = "reactions",
 	.assets = reactions_assets_files,
-	.official = {.hooks = reaction_hooks, .extends = reaction_extends},
+	.official = {.hooks = reaction_hooks, .facts = reaction_facts, .extends = reaction_extends},
 	.citizen = {MODULE_ROUTES(citizen_routes), .hooks = reaction_hooks,
 		    .extends = reaction_extends, .staff = reaction_staff,
-		    .demo_load = reaction_demo_load},
+		    .demo_load = reaction_demo_load, .facts = reaction_facts},
 };

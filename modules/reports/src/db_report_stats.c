@@ -4,6 +4,7 @@
  * the same on both platforms, over rows whose times are the signed events' occurred_at.
  */
 #include "db_report_stats.h"
+#include "internal.h"
 
 #include "common/db.h"
 
@@ -37,4 +38,25 @@ db_report_stats(const char *target_days)
 	json_t *rows = res ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
 	PQclear(res);
 	return rows;
+}
+
+/* This module's facts (common/module.h): what its public pages count, in [from, to). */
+int
+report_facts(struct app *app, const char *from, const char *to, json_t *out)
+{
+	// clang-format off
+	static const char sql[] =
+		"SELECT " DB_FACT("'report'", "created_at")
+		" FROM reports WHERE visibility = 'public'"
+		" UNION ALL SELECT " DB_FACT("'report.answered'", "first_answer_at")
+		" FROM reports WHERE visibility = 'public'"
+		" UNION ALL SELECT " DB_FACT("'report.resolved'", "resolved_at")
+		" FROM reports WHERE visibility = 'public'"
+		" UNION ALL SELECT " DB_FACT("'report.quarter.' || quarter", "created_at")
+		" FROM reports WHERE visibility = 'public' AND quarter <> '' GROUP BY quarter"
+		" UNION ALL SELECT " DB_FACT("'report.lang.' || lang", "created_at")
+		" FROM reports WHERE visibility = 'public' GROUP BY lang";
+	// clang-format on
+	(void)app;
+	return db_facts_add(db_exec(sql, DB_PARAMS(from, to)), out);
 }

@@ -120,4 +120,7 @@ int report_retention_run(struct app *app);
 int report_demo_load(struct app *app, const char *dir);
 int report_answers_demo_load(struct app *app, const char *dir);
 
+/* Its facts (module_side.facts), in its db file. */
+int report_facts(struct app *app, const char *from, const char *to, json_t *out);
+
 #endif

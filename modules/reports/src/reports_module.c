@@ -93,8 +93,10 @@ const struct module reports_module = {
 	.settings = &report_settings,
 	.open = report_categories_load,
 	.close = reports_close,
-	.official = {.hooks = report_hooks, .demo_load = report_answers_demo_load},
+	.official = {.hooks = report_hooks,
+		     .demo_load = report_answers_demo_load,
+		     .facts = report_facts},
 	.citizen = {MODULE_ROUTES(citizen_routes), .hooks = report_hooks, .jobs = report_jobs,
 		    .nav = report_nav, .staff = report_staff, .extends = report_citizen_extends,
-		    .demo_load = report_demo_load},
+		    .demo_load = report_demo_load, .facts = report_facts},
 };
