@@ -79,6 +79,20 @@ app_asset(struct app *app, const char *name, struct strbuf *out)
 	return -1;
 }
 
+json_t *
+app_asset_json(struct app *app, const char *name)
+{
+	struct strbuf text = STRBUF_INIT;
+	json_error_t err;
+	json_t *v = NULL;
+	if (app_asset(app, name, &text) < 0)
+		log_error("no %s", name);
+	else if (!(v = json_loadb(text.buf, text.len, JSON_REJECT_DUPLICATES, &err)))
+		log_error("%s: %s (line %d)", name, err.text, err.line);
+	strbuf_release(&text);
+	return v;
+}
+
 static int
 template_loader(void *ctx, const char *name, struct strbuf *out)
 {

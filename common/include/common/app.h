@@ -69,6 +69,9 @@ int app_main(struct app *app, int argc, char **argv);
 /* The NUL-terminated contents of an asset: theme folder first, then the server's, then common's.
  * Appends to out; returns 0 or -1 when no layer has it. */
 int app_asset(struct app *app, const char *name, struct strbuf *out);
+/* An asset parsed as JSON (duplicate keys refused): a new reference, or NULL when no layer has
+ * it or it is not JSON, each said in the log with the asset's name. */
+json_t *app_asset_json(struct app *app, const char *name);
 
 /* Apply the common then the server's migrations (see db_migrate). */
 int app_migrate(struct app *app);

@@ -25,20 +25,11 @@
 static int
 criteria_open(struct app *app)
 {
-	struct strbuf text = STRBUF_INIT;
-	json_error_t err;
 	char why[160];
-	json_t *cfg = NULL;
 	int rc = -1;
-	if (app_asset(app, CRITERIA_ASSET, &text) < 0) {
-		log_error("no %s", CRITERIA_ASSET);
+	json_t *cfg = app_asset_json(app, CRITERIA_ASSET);
+	if (!cfg)
 		goto out;
-	}
-	cfg = json_loadb(text.buf, text.len, JSON_REJECT_DUPLICATES, &err);
-	if (!cfg) {
-		log_error("%s: %s", CRITERIA_ASSET, err.text);
-		goto out;
-	}
 	if (criteria_config_check(cfg, why, sizeof(why)) < 0) {
 		log_error("%s: %s", CRITERIA_ASSET, why);
 		goto out;
@@ -48,7 +39,6 @@ criteria_open(struct app *app)
 	rc = 0;
 out:
 	json_decref(cfg);
-	strbuf_release(&text);
 	return rc;
 }
 

@@ -37,16 +37,11 @@ theme_is_valid(json_t *t)
 int
 need_themes_load(struct app *app)
 {
-	struct strbuf text = STRBUF_INIT;
-	json_error_t err;
-	json_t *themes = NULL;
-	if (app_asset(app, THEMES_ASSET, &text) < 0) {
-		log_error("no %s", THEMES_ASSET);
-		goto fail;
-	}
-	themes = json_loadb(text.buf, text.len, JSON_REJECT_DUPLICATES, &err);
+	json_t *themes = app_asset_json(app, THEMES_ASSET);
+	if (!themes)
+		return -1;
 	if (!json_is_array(themes) || json_array_size(themes) == 0) {
-		log_error("%s: %s", THEMES_ASSET, themes ? "not a non-empty array" : err.text);
+		log_error("%s: not a non-empty array", THEMES_ASSET);
 		goto fail;
 	}
 	size_t i;
@@ -65,11 +60,9 @@ need_themes_load(struct app *app)
 	json_decref(module_state(app, &needs_module));
 	module_state_set(app, &needs_module,
 			 json_pack("{s:o, s:o}", "themes", themes, "places", places));
-	strbuf_release(&text);
 	return 0;
 fail:
 	json_decref(themes);
-	strbuf_release(&text);
 	return -1;
 }
 

@@ -27,16 +27,11 @@
 json_t *
 need_places_load(struct app *app)
 {
-	struct strbuf text = STRBUF_INIT;
-	json_error_t err;
-	json_t *list = NULL, *places = json_object();
-	if (app_asset(app, QUARTERS_ASSET, &text) < 0) {
-		log_error("no %s", QUARTERS_ASSET);
+	json_t *list = app_asset_json(app, QUARTERS_ASSET), *places = json_object();
+	if (!list)
 		goto fail;
-	}
-	list = json_loadb(text.buf, text.len, JSON_REJECT_DUPLICATES, &err);
 	if (!json_is_array(list)) {
-		log_error("%s: %s", QUARTERS_ASSET, list ? "not an array" : err.text);
+		log_error("%s: not an array", QUARTERS_ASSET);
 		goto fail;
 	}
 	size_t i;
@@ -58,12 +53,10 @@ need_places_load(struct app *app)
 					      (json_int_t)lon));
 	}
 	json_decref(list);
-	strbuf_release(&text);
 	return places;
 fail:
 	json_decref(list);
 	json_decref(places);
-	strbuf_release(&text);
 	return NULL;
 }
 

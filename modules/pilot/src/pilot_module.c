@@ -37,20 +37,11 @@ const struct config_def pilot_settings_defs[PILOT_NSETTINGS] = {
 static int
 pilot_open(struct app *app)
 {
-	struct strbuf text = STRBUF_INIT;
-	json_error_t err;
 	char why[160];
-	json_t *cfg = NULL;
 	int rc = -1;
-	if (app_asset(app, PILOT_ASSET, &text) < 0) {
-		log_error("no %s", PILOT_ASSET);
+	json_t *cfg = app_asset_json(app, PILOT_ASSET);
+	if (!cfg)
 		goto out;
-	}
-	cfg = json_loadb(text.buf, text.len, JSON_REJECT_DUPLICATES, &err);
-	if (!cfg) {
-		log_error("%s: %s", PILOT_ASSET, err.text);
-		goto out;
-	}
 	if (pilot_settings.start && *pilot_settings.start)
 		json_object_set_new(cfg, "start", json_string(pilot_settings.start));
 	if (pilot_config_check(cfg, why, sizeof(why)) < 0) {
@@ -62,7 +53,6 @@ pilot_open(struct app *app)
 	rc = 0;
 out:
 	json_decref(cfg);
-	strbuf_release(&text);
 	return rc;
 }
 

@@ -46,16 +46,11 @@ type_is_valid(json_t *t)
 int
 proposal_types_load(struct app *app)
 {
-	struct strbuf text = STRBUF_INIT;
-	json_error_t err;
-	json_t *types = NULL;
-	if (app_asset(app, TYPES_ASSET, &text) < 0) {
-		log_error("no %s", TYPES_ASSET);
-		goto fail;
-	}
-	types = json_loadb(text.buf, text.len, JSON_REJECT_DUPLICATES, &err);
+	json_t *types = app_asset_json(app, TYPES_ASSET);
+	if (!types)
+		return -1;
 	if (!json_is_array(types) || json_array_size(types) == 0) {
-		log_error("%s: %s", TYPES_ASSET, types ? "not a non-empty array" : err.text);
+		log_error("%s: not a non-empty array", TYPES_ASSET);
 		goto fail;
 	}
 	size_t i;
@@ -70,11 +65,9 @@ proposal_types_load(struct app *app)
 	}
 	json_decref(module_state(app, &proposals_module));
 	module_state_set(app, &proposals_module, types);
-	strbuf_release(&text);
 	return 0;
 fail:
 	json_decref(types);
-	strbuf_release(&text);
 	return -1;
 }
 

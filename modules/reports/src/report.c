@@ -76,16 +76,11 @@ category_is_valid(json_t *c)
 int
 report_categories_load(struct app *app)
 {
-	struct strbuf text = STRBUF_INIT;
-	json_error_t err;
-	json_t *cats = NULL;
-	if (app_asset(app, CATEGORIES_ASSET, &text) < 0) {
-		log_error("no %s", CATEGORIES_ASSET);
-		goto fail;
-	}
-	cats = json_loadb(text.buf, text.len, JSON_REJECT_DUPLICATES, &err);
+	json_t *cats = app_asset_json(app, CATEGORIES_ASSET);
+	if (!cats)
+		return -1;
 	if (!json_is_array(cats) || json_array_size(cats) == 0) {
-		log_error("%s: %s", CATEGORIES_ASSET, cats ? "not a non-empty array" : err.text);
+		log_error("%s: not a non-empty array", CATEGORIES_ASSET);
 		goto fail;
 	}
 	size_t i;
@@ -109,11 +104,9 @@ report_categories_load(struct app *app)
 	}
 	json_decref(module_state(app, &reports_module));
 	module_state_set(app, &reports_module, cats);
-	strbuf_release(&text);
 	return 0;
 fail:
 	json_decref(cats);
-	strbuf_release(&text);
 	return -1;
 }
 
