@@ -7,17 +7,19 @@
 // the proxies; a page is the same whichever replica answers; a client's flood hits its limit
 // at the configured count while two clients are served by two replicas; /readyz answers
 // through the proxy (and 503 migrations_pending when a migration is missing); a body over nginx's
-// default size reaches the daemon, whose route cap answers; a replica stopped, the proxy serves
-// from the other.
+// default size reaches the daemon, whose route cap answers; the official replica holding the
+// sender SIGKILLed in a burst, the other takes over and the citizen platform, reached through its
+// proxy, stores every event once, in order; a replica stopped, the proxy serves from the other.
 
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { freePort, startCluster, tempDir } from '../lib/harness.mjs';
-import { pair, staffClient } from '../lib/federation.mjs';
+import { checkLog, emitBurst, pair, readLog, staffClient, waitForMirror } from '../lib/federation.mjs';
 import { Client, createNews, getJson, sql, startSite, waitFor } from '../lib/http.mjs';
 import { startNginx } from '../lib/proxy.mjs';
+import { waitForHolder } from '../lib/replicas.mjs';
 
 const SIDES = ['official', 'citizen'];
 const PEER = { official: 'citizen', citizen: 'official' };
@@ -239,6 +241,38 @@ describe('two replicas per side behind nginx', () => {
 			}
 			const v = await getJson(proxies.citizen, `/projects/${project.id}`);
 			assert.equal(v.reactions.support, 2 * LIMIT);
+		});
+
+	it('the official replica holding the sender is SIGKILLed in a burst: through the proxies, the citizen platform stores every event once, in order',
+		async (t) => {
+			const SENDER = 'federation-sender/citizen';
+			const offs = replicas.official;
+			const staffs = await Promise.all(offs.map((r) => staffClient(r)));
+			const holderName = await waitForHolder(staffs[0], SENDER);
+			// BALADIYA_INSTANCE is unset here: its default names the replica's port
+			const holderIdx = offs.findIndex((r) => holderName.endsWith(`:${r.port}`));
+			assert.ok(holderIdx >= 0, `the holder ${holderName} is one of the replicas`);
+			const survivor = 1 - holderIdx;
+			const progress = {};
+			const burst = emitBurst(staffs[survivor], 60, { concurrency: 4, progress });
+			await waitFor(() => progress.ok >= 20, { timeoutMs: 60_000, what: '20 events emitted' });
+			await offs[holderIdx].kill();
+			const newHolder = await waitForHolder(staffs[survivor], SENDER,
+				{ notHolder: holderName, timeoutMs: 10_000 });
+			assert.ok(newHolder.endsWith(`:${offs[survivor].port}`), newHolder);
+			const result = await burst;
+			assert.equal(result.failed, 0, JSON.stringify(result.statuses));
+			const originLog = await waitForMirror(offs[survivor], replicas.citizen[0],
+				{ timeoutMs: 60_000 });
+			checkLog(await readLog(replicas.citizen[0], 'official'), originLog);
+			const [count, distinct] = (await sql(replicas.citizen[0],
+				"SELECT count(*), count(DISTINCT seq) FROM fed_events WHERE origin = 'official'")).split('|');
+			assert.equal(Number(count), originLog.length, 'every event stored once');
+			assert.equal(Number(distinct), originLog.length);
+			assert.equal(await sql(replicas.citizen[0], 'SELECT count(*) FROM fed_alarms'), '0');
+			t.diagnostic(`sender taken over by ${newHolder}; ${originLog.length} events mirrored`);
+			// the killed replica back behind the proxy for the tests after this one
+			await offs[holderIdx].restart();
 		});
 
 	it('keeps serving from the other replica when one is stopped', async () => {
