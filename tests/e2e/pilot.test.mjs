@@ -58,7 +58,7 @@ after(async () => {
 
 describe('the pilot pages in Chromium', () => {
 	for (const js of [true, false]) {
-		for (const lang of LANGS) {
+		for (const lang of [...LANGS, 'kab']) {
 			test(`criteria, pilot, questionnaire and assessment (${lang}, ${js ? 'with' : 'without'} JavaScript)`, async () => {
 				for (const srv of [pair.official, pair.citizen]) {
 					for (const p of ['/criteria', '/pilot', '/pilot/assessment']) {
