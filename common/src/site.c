@@ -204,6 +204,13 @@ page_favicon(struct request *req)
 	http_redirect(req, static_files_url(req->app->statics, "favicon.svg"));
 }
 
+/* The accessibility statement: what the site aims at, how it is checked, its known limits. */
+void
+page_accessibility(struct request *req)
+{
+	http_render(req, 200, "accessibility", json_object());
+}
+
 void
 page_about(struct request *req)
 {
@@ -367,6 +374,7 @@ page_staff_home(struct request *req)
 // clang-format off
 const struct route base_routes[] = {
 	{"GET", "/about", page_about, ROUTE_JSON_TWIN | ROUTE_CACHE, 0, "about"},
+	{"GET", "/accessibility", page_accessibility, ROUTE_CACHE, 0, "accessibility"},
 	{"GET", "/login", page_login, 0, 0, "login"},
 	{"POST", "/login", page_login_post, ROUTE_HEAVY, 4 * KIB, "login_post"},
 	{"POST", "/logout", page_logout, 0, 4 * KIB, "logout"},

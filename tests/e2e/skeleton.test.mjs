@@ -191,6 +191,7 @@ for (const side of SIDES) {
 			['news item', () => itemPath],
 			['news from the other side', () => '/news?from=peer'],
 			['about', () => '/about'],
+			['accessibility statement', () => '/accessibility'],
 			['login', () => '/login'],
 			['audit of the logs', () => '/audit'],
 		];

@@ -16,6 +16,7 @@ struct request;
 struct app;
 
 void page_about(struct request *req);
+void page_accessibility(struct request *req);
 void page_healthz(struct request *req);
 void page_readyz(struct request *req);
 void page_theme_css(struct request *req);
