@@ -482,26 +482,72 @@ fed_request_pull(void)
 	db_fed_pull_notify();
 }
 
-/* One catch-up batch being applied: the peer row (locked) and how many lines were taken. */
+/*
+ * One catch-up batch: its lines (NUL-terminated in a copy of the body), the results of the
+ * verifier thread, which checks the signatures of the lines ahead of the one being applied
+ * under a snapshot of the peer's pinned keys (Ed25519 is most of a line's CPU; the applier
+ * mostly waits on PostgreSQL), and the peer row (locked) being applied to.
+ */
 struct batch {
 	struct fed_peer *peer;
 	const char *name;
-	int n;
+	int n; /* lines taken */
+	char *copy;
+	const char **line;
+	size_t *len;
+	size_t nlines;
+	struct verified *v;
+	bool *ok;
+	struct peer_key *keys;
+	size_t nkeys;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	size_t verified; /* lines the verifier is done with */
+	bool abandon;    /* the applier stopped: the verifier stops too */
 };
 
-/* Verify one line just before it is applied (fed_each_line's callback). */
-static int
-apply_line(const char *line, size_t len, void *arg)
+static void *
+verifier_main(void *arg)
 {
 	struct batch *b = arg;
-	const char *code = NULL;
-	struct verified v;
-	if (fed_verify_record(line, len, b->name, &v, &code) != STATUS_OK) {
-		log_warn("catch-up from \"%s\" stopped: %s", b->name, code);
-		return 1;
+	for (size_t i = 0; i < b->nlines; i++) {
+		pthread_mutex_lock(&b->lock);
+		bool abandon = b->abandon;
+		pthread_mutex_unlock(&b->lock);
+		if (abandon)
+			break;
+		const char *code = NULL;
+		b->ok[i] = fed_verify_record_keys(b->line[i], b->len[i], b->name, b->keys, b->nkeys,
+						  &b->v[i], &code) == STATUS_OK;
+		pthread_mutex_lock(&b->lock);
+		b->verified = i + 1;
+		pthread_cond_signal(&b->cond);
+		pthread_mutex_unlock(&b->lock);
 	}
-	enum accept_result r = fed_accept(b->peer, &v);
-	fed_verified_release(&v);
+	return NULL;
+}
+
+/* Apply line i, verified: by the verifier when it could, else (a key this batch pins, say,
+ * or a line that does not verify) here, inside the transaction, as the one answer. 0 to go
+ * on, 1 to stop, -1 on failure. */
+static int
+apply_line(struct batch *b, size_t i)
+{
+	pthread_mutex_lock(&b->lock);
+	while (b->verified <= i)
+		pthread_cond_wait(&b->cond, &b->lock);
+	pthread_mutex_unlock(&b->lock);
+	struct verified own, *v = &b->v[i];
+	if (!b->ok[i]) {
+		const char *code = NULL;
+		if (fed_verify_record(b->line[i], b->len[i], b->name, &own, &code) != STATUS_OK) {
+			log_warn("catch-up from \"%s\" stopped: %s", b->name, code);
+			return 1;
+		}
+		v = &own;
+	}
+	enum accept_result r = fed_accept(b->peer, v);
+	fed_verified_release(v);
 	if (r == ACCEPT_FAILED)
 		return -1;
 	if (r == ACCEPT_REVOKED) {
@@ -512,22 +558,105 @@ apply_line(const char *line, size_t len, void *arg)
 	return 0;
 }
 
+/* Split body into b's lines (the empty ones skipped). */
+static void
+batch_lines(struct batch *b, const struct strbuf *body)
+{
+	b->copy = xmalloc(body->len + 1);
+	memcpy(b->copy, body->buf, body->len);
+	b->copy[body->len] = '\0';
+	size_t cap = 1;
+	for (size_t i = 0; i < body->len; i++)
+		cap += b->copy[i] == '\n';
+	b->line = xcalloc(cap, sizeof(*b->line));
+	b->len = xcalloc(cap, sizeof(*b->len));
+	b->v = xcalloc(cap, sizeof(*b->v));
+	b->ok = xcalloc(cap, sizeof(*b->ok));
+	char *p = b->copy, *end = b->copy + body->len;
+	while (p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (nl)
+			*nl = '\0';
+		if (len) {
+			b->line[b->nlines] = p;
+			b->len[b->nlines++] = len;
+		}
+		p += len + 1;
+	}
+}
+
+/* Apply b's lines in order until one stops the batch; -1 on failure. */
+static int
+apply_lines(struct batch *b)
+{
+	b->keys = NULL;
+	b->nkeys = fed_peer_keys(b->name, &b->keys, false);
+	pthread_t verifier;
+	bool threaded = pthread_create(&verifier, NULL, verifier_main, b) == 0;
+	if (!threaded)
+		b->verified = b->nlines; /* all verified inline (ok[] stays false) */
+	int rc = 0;
+	for (size_t i = 0; i < b->nlines && rc == 0; i++)
+		rc = apply_line(b, i);
+	if (threaded) {
+		pthread_mutex_lock(&b->lock);
+		b->abandon = true;
+		pthread_mutex_unlock(&b->lock);
+		pthread_join(verifier, NULL);
+	}
+	/* the lines verified ahead of where the batch stopped */
+	for (size_t i = 0; i < b->nlines; i++)
+		fed_verified_release(&b->v[i]);
+	fed_peer_keys_free(b->keys, b->nkeys);
+	return rc < 0 ? -1 : 0;
+}
+
+static void
+batch_release(struct batch *b)
+{
+	pthread_mutex_destroy(&b->lock);
+	pthread_cond_destroy(&b->cond);
+	free(b->copy);
+	free(b->line);
+	free(b->len);
+	free(b->v);
+	free(b->ok);
+}
+
 /* Verify and apply one batch of NDJSON envelopes in one transaction. Returns how many lines
- * were read, or -1 on failure. */
+ * were taken, or -1 on failure. */
 static int
 apply_batch(struct fed_peer *peer_hint, const struct strbuf *body)
 {
 	/*
-	 * Each envelope is verified inside the transaction, just before it is applied: a
-	 * keys.rotated event pins its new key in this transaction, so the events signed with
-	 * that key later in the same batch verify.
+	 * Each envelope is verified before it is applied, in order: by the verifier thread under
+	 * the keys pinned when the batch starts, or, when that fails, inside the transaction just
+	 * before it is applied (a keys.rotated event pins its new key in this transaction, so the
+	 * events signed with that key later in the same batch verify there). A key revoked by
+	 * this batch is refused when the event is stored (store_and_apply asks the database).
 	 */
 	struct fed_peer peer;
-	if (db_begin() < 0)
+	struct batch b = {.peer = &peer, .name = peer_hint->name};
+	pthread_mutex_init(&b.lock, NULL);
+	pthread_cond_init(&b.cond, NULL);
+	batch_lines(&b, body);
+	if (db_begin() < 0) {
+		batch_release(&b);
 		return -1;
-	struct batch b = {&peer, peer_hint->name, 0};
-	if (db_fed_peer_get(&peer, true) <= 0 || fed_each_line(body, apply_line, &b) < 0 ||
-	    fed_peer_save(&peer) < 0) {
+	}
+	if (db_fed_peer_get(&peer, true) <= 0) {
+		db_rollback();
+		batch_release(&b);
+		return -1;
+	}
+	if (apply_lines(&b) < 0) {
+		db_rollback();
+		batch_release(&b);
+		return -1;
+	}
+	batch_release(&b);
+	if (fed_peer_save(&peer) < 0) {
 		db_rollback();
 		return -1;
 	}
