@@ -391,7 +391,8 @@ page_staff_pilot_sign(struct request *req)
 	for (size_t i = 0; i < 2; i++) {
 		const char *t =
 			http_form_value(req, arena_printf(req->arena, "conclusion_%s", langs[i]));
-		if (!t || utf8_length(t) > CONCLUSION_MAX || text_has_bidi_control(t)) {
+		if (!t || utf8_length(t) > CONCLUSION_MAX || text_has_control(t, true) ||
+		    text_has_bidi_control(t)) {
 			json_decref(conclusion);
 			http_error(req, STATUS_INVALID, "conclusion_invalid",
 				   "a conclusion in Arabic and in French, at most 4000 characters");
