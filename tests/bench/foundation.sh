@@ -227,12 +227,6 @@ miss=0
 	printf 'server process during the measured run.\nothers %%: the share of both cores that '
 	printf 'processes other than this benchmark used during the run (approximate); the\n'
 	printf 'numbers of a row where it is above a few %% are lower and noisier than they should.\n'
-	for row in "${ROWS[@]}"; do
-		IFS='|' read -r label _ <<<"$row"
-		if [ "${NON2XX[$label]}" != 0 ] || [ "${ERRS[$label]}" != 0 ]; then
-			printf 'warning: %s: %s non-2xx responses, %s socket errors\n' "$label" \
-				"${NON2XX[$label]}" "${ERRS[$label]}"
-		fi
-	done
+	bench_warn_errors
 }
 exit 0

@@ -515,6 +515,19 @@ bench_wait_federated() {
 
 # --- measuring -----------------------------------------------------------------------------
 
+# bench_warn_errors: a warning line for each row of ROWS (label first, "|"-separated) whose run
+# had non-2xx answers or socket errors, from the caller's NON2XX and ERRS, keyed by label.
+bench_warn_errors() {
+	local row label
+	for row in "${ROWS[@]}"; do
+		IFS='|' read -r label _ <<<"$row"
+		if [ "${NON2XX[$label]}" != 0 ] || [ "${ERRS[$label]}" != 0 ]; then
+			printf 'warning: %s: %s non-2xx responses, %s socket errors\n' "$label" \
+				"${NON2XX[$label]}" "${ERRS[$label]}"
+		fi
+	done
+}
+
 # bench_wrk_scripts: WORK/report.lua (one machine-readable BENCH line at the end) and
 # WORK/uncached.lua (the same, with Cache-Control: no-cache, which makes the page cache render
 # the page and store it, and a dummy query parameter unique per request: the cache leaves it

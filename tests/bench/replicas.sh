@@ -197,12 +197,6 @@ declare -A FIRST=()
 	printf 'requests each replica logged\n(warm-up included). others %%: the share of both '
 	printf 'cores that processes other than this benchmark used\nduring the run (approximate; '
 	printf "nginx's workers are among them, so in the rows through nginx it includes nginx's share).\n"
-	for row in "${ROWS[@]}"; do
-		IFS='|' read -r label _ <<<"$row"
-		if [ "${NON2XX[$label]}" != 0 ] || [ "${ERRS[$label]}" != 0 ]; then
-			printf 'warning: %s: %s non-2xx responses, %s socket errors\n' "$label" \
-				"${NON2XX[$label]}" "${ERRS[$label]}"
-		fi
-	done
+	bench_warn_errors
 }
 exit 0
