@@ -8,7 +8,9 @@
 // needs, proposals and dialogue restorers rebuild the rows under their ids, with their counts,
 // stages and hidings; the commune's events come back through the puller. No not_restored alarm
 // for these types, the next events chain (no fork, no alarm on the peer), both copies of the
-// log agree byte for byte, and a "me too" after the restore adds to the restored count.
+// log agree byte for byte, and a "me too" after the restore adds to the restored count. Then
+// official-srv is restored: the commune's answers to a need and a question, a merge and two
+// stages of the lost week are rebuilt on its mirror, and its next answer takes a fresh id.
 //
 //   BALADIYA_BUILD_DIR=build/dev node --test tests/integration/recovery_participation.test.mjs
 
@@ -23,7 +25,7 @@ import { backup, records, restore } from '../lib/recovery.mjs';
 
 const ENV = {
 	BALADIYA_PROPOSAL_THRESHOLD: '2',
-	BALADIYA_RATE_LIMITS: 'proposal=200,proposal_support=500,proposal_argument=200',
+	BALADIYA_RATE_LIMITS: 'proposal=200,proposal_support=500,proposal_argument=200,question=200,need=200',
 };
 
 let pair;
@@ -280,6 +282,93 @@ describe('restoring the citizen platform: residents\' participation rebuilt', ()
 		assert.deepEqual(peer.alarms, [], 'the peer saw no equivocation and refused nothing');
 		assert.ok(!peer.peer.blocked);
 		assert.deepEqual(await records(pair.citizen, 'citizen'), await records(pair.official, 'citizen'));
+	});
+});
+
+describe('restoring the official platform: the commune\'s answers rebuilt', () => {
+	let needId, asked, merged, ref, dump, answerIds;
+
+	before(async () => {
+		// the citizen side's items, mirrored in the backup
+		needId = await newNeed(residents[0], 'Un passage piéton devant l\'école');
+		asked = await ask('Le ramassage des ordures', 'Quels jours passe le camion ?');
+		merged = await ask('Ordures ménagères', 'Quel est le calendrier du ramassage ?');
+		ref = await newProposal(residents[1], { title: 'Un city-stade', body: 'Près du lycée.' });
+		await support(residents[2], ref);
+		assert.equal((await support(residents[3], ref)).stage, 'supported');
+		await runJobs();
+		await waitForMirror(pair.citizen, pair.official);
+		await waitFor(async () => (await sql(pair.official,
+			`SELECT stage FROM proposals WHERE ref = '${ref}'`)) === 'supported',
+		{ what: 'the forwarded proposal mirrored' });
+		dump = backup(pair.official);
+
+		// ---- the commune's lost week ----
+		let r = await agent.post(`/staff/needs/${needId}/answer`, { answer: 'Le passage sera peint en avril.' });
+		assert.equal(r.status, 303, r.body.slice(0, 300));
+		r = await agent.post(`/staff/dialogue/${merged}/merge`, { into: asked });
+		assert.equal(r.status, 303, r.body.slice(0, 300));
+		r = await agent.post(`/staff/dialogue/${asked}/answer`, { text_fr: 'Le lundi et le jeudi.' });
+		assert.equal(r.status, 303, r.body.slice(0, 300));
+		for (const fields of [{ stage: 'examined' }, { stage: 'agenda', session_date: '2027-01-15' }]) {
+			r = await agent.post(`/staff/proposals/${ref}/stage`, fields, { json: true });
+			assert.equal(r.status, 200, r.body.slice(0, 300));
+		}
+		await waitForMirror(pair.official, pair.citizen);
+		answerIds = await sql(pair.official,
+			"SELECT string_agg(origin_id::text, ',' ORDER BY origin_id) FROM question_answers WHERE origin = 'official'");
+
+		await pair.official.stop();
+		await restore(pair.official, dump);
+		await pair.official.restart();
+	});
+
+	it('re-imports the commune\'s lost events: both copies agree byte for byte', async () => {
+		const own = await waitFor(async () => {
+			const a = await records(pair.official, 'official');
+			const b = await records(pair.citizen, 'official');
+			return a.length === b.length && a.length > 0 ? a : null;
+		}, { timeoutMs: 30_000, what: "official's log back to the peer's length" });
+		assert.deepEqual(own, await records(pair.citizen, 'official'));
+		checkLog(await readLog(pair.official));
+	});
+
+	it('rebuilds the answers, the merge and the stages on the mirror, no not_restored alarm', async () => {
+		const st = await federationStatus(agent);
+		const ours = st.alarms.filter((a) => a.kind === 'not_restored' &&
+			/need\.|proposal\.|question\./.test(a.detail));
+		assert.deepEqual(ours, [], JSON.stringify(st.alarms));
+		const n = (await getJson(pair.official, `/needs/${needId}`)).need;
+		assert.match(n.answer?.text ?? '', /peint en avril/);
+		const q = await getJson(pair.official, `/dialogue/${asked}`);
+		assert.match(JSON.stringify(q), /Le lundi et le jeudi/);
+		assert.equal(await sql(pair.official, `SELECT state || ' ' || merged_into FROM questions WHERE ref = '${merged}'`),
+			`merged ${asked}`);
+		const p = (await getJson(pair.official, `/proposals/${ref}`)).proposal;
+		assert.equal(p.stage, 'agenda');
+		assert.equal(p.session_date, '2027-01-15');
+		assert.equal(await sql(pair.official,
+			"SELECT string_agg(origin_id::text, ',' ORDER BY origin_id) FROM question_answers WHERE origin = 'official'"),
+		answerIds, 'the answers under their ids');
+	});
+
+	it('gives the next answer a fresh id and chains it: no alarm on the peer', async () => {
+		const fresh = await ask('Après la restauration de la mairie', 'Une question neuve ?');
+		await waitForMirror(pair.citizen, pair.official);
+		await waitFor(async () => Number(await sql(pair.official,
+			`SELECT count(*) FROM questions WHERE ref = '${fresh}'`)) === 1, { what: 'mirrored' });
+		const before2 = await readLog(pair.official);
+		const r = await agent.post(`/staff/dialogue/${fresh}/answer`, { text_fr: 'Une réponse neuve.' });
+		assert.equal(r.status, 303, r.body.slice(0, 300));
+		const log = await waitForMirror(pair.official, pair.citizen);
+		assert.equal(log[before2.length].prev, before2.at(-1).hash);
+		checkLog(log);
+		await waitFor(async () => /Une réponse neuve/.test(JSON.stringify(
+			await getJson(pair.citizen, `/dialogue/${fresh}`))), { what: 'the new answer on the citizen side' });
+		const peer = await federationStatus(citizenAdmin);
+		assert.deepEqual(peer.alarms.filter((a) => a.origin === 'official'), [],
+			'the citizen side refused nothing of official\'s');
+		assert.deepEqual(await records(pair.official, 'official'), await records(pair.citizen, 'official'));
 	});
 });
 
