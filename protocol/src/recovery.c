@@ -207,13 +207,17 @@ restore_state(const struct verified *v)
 	json_decref(data);
 	if (st == STATUS_OK)
 		return 0;
-	if (st != STATUS_NOT_FOUND && st != STATUS_INVALID)
+	/* CONFLICT: what the event refers to on the peer's side is not in the mirror yet (the
+	 * puller brings it after the recovery); named by the alarm like a type without restorer */
+	if (st != STATUS_NOT_FOUND && st != STATUS_INVALID && st != STATUS_CONFLICT)
 		return -1;
 	char *detail = xasprintf("re-imported own event %s #%lld: its state could not be rebuilt "
 				 "(%s)",
 				 ev->type, (long long)ev->seq,
-				 st == STATUS_NOT_FOUND ? "no restorer for this type"
-							: "its data did not fit");
+				 st == STATUS_NOT_FOUND  ? "no restorer for this type"
+				 : st == STATUS_CONFLICT ? "it refers to the peer's objects this "
+							   "database does not hold yet"
+							 : "its data did not fit");
 	log_error("%s", detail);
 	int rc = db_fed_alarm_add(ev->origin, ev->seq, "not_restored", detail, NULL);
 	free(detail);
