@@ -13,7 +13,7 @@ import { auditSignatures, checkLog, federationStatus, publishedKeys, readLog, st
 	staffClient, waitForMirror } from '../lib/federation.mjs';
 import { Client, PASSWORD, cliFor, createNews, getJson, waitFor } from '../lib/http.mjs';
 import { makePdf } from '../lib/pdf.mjs';
-import { backup, records, restore } from '../lib/recovery.mjs';
+import { backup, ownLogBack, records, restore } from '../lib/recovery.mjs';
 
 let pair;
 
@@ -100,12 +100,7 @@ describe('restoring a backup, the peer reachable', () => {
 	});
 
 	it('re-imports the lost events: both copies of the log agree byte for byte', async () => {
-		const own = await waitFor(async () => {
-			const a = await records(pair.official, 'official');
-			const b = await records(pair.citizen, 'official');
-			return a.length === b.length && a.length > 0 ? a : null;
-		}, { timeoutMs: 20_000, what: "official's log back to the peer's length" });
-		assert.deepEqual(own, await records(pair.citizen, 'official'));
+		await ownLogBack(pair.official, pair.citizen, { timeoutMs: 20_000 });
 		const log = await readLog(pair.official);
 		checkLog(log);
 		// an auditor with Node's crypto: every re-imported envelope verifies under official's keys

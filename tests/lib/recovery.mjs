@@ -8,8 +8,10 @@
 //   await pair.official.stop();
 //   await restore(pair.official, dump);
 //   await pair.official.restart();
+import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readLog } from './federation.mjs';
+import { waitFor } from './http.mjs';
 
 /** A plain SQL dump of srv's database, taken with pg_dump through the cluster's environment. */
 export function backup(srv) {
@@ -30,4 +32,19 @@ export async function restore(srv, dump) {
 /** The records (exact bytes) of origin's log as srv serves them. */
 export async function records(srv, origin) {
 	return (await readLog(srv, origin)).map((e) => e.record);
+}
+
+/**
+ * Waits until restored srv serves as much of its own log as peer holds of it, and asserts both
+ * copies agree byte for byte: resolves to the records.
+ */
+export async function ownLogBack(srv, peer, { timeoutMs = 30_000 } = {}) {
+	const origin = srv.side;
+	const own = await waitFor(async () => {
+		const a = await records(srv, origin);
+		const b = await records(peer, origin);
+		return a.length === b.length && a.length > 0 ? a : null;
+	}, { timeoutMs, what: `${origin}'s log back to the peer's length` });
+	assert.deepEqual(own, await records(peer, origin));
+	return own;
 }
