@@ -47,6 +47,12 @@ function notRestored(st) {
 		/need\.|proposal\.|question\./.test(a.detail));
 }
 
+/** What /accountability shows of needs, proposals and questions. */
+function figures(view) {
+	return { needs: view.needs_by_quarter, proposals: view.proposals_figures,
+		questions: view.questions };
+}
+
 /** A resident's browser on citizen-srv holding the participation cookie of token. */
 async function residentClient(token) {
 	const c = new Client(pair.citizen.url);
@@ -168,6 +174,7 @@ describe('restoring the citizen platform: residents\' participation rebuilt', ()
 			proposal: (await getJson(pair.citizen, `/proposals/${proposal}`)),
 			question: (await getJson(pair.citizen, `/dialogue/${question}`)),
 			moderation: (await getJson(pair.citizen, '/moderation')).items,
+			accountability: figures(await getJson(pair.citizen, '/accountability')),
 		};
 		lostIds = {
 			need: Number(await sql(pair.citizen, 'SELECT max(id) FROM needs')),
@@ -254,6 +261,16 @@ describe('restoring the citizen platform: residents\' participation rebuilt', ()
 		// the public moderation log: the same entries under the same ids
 		const log = (await getJson(pair.citizen, '/moderation')).items;
 		assert.deepEqual(log.map((m) => [m.id, m.reason]), before_.moderation.map((m) => [m.id, m.reason]));
+	});
+
+	it('shows the same accountability figures as before the restore, and as the peer', async () => {
+		const [c, o] = await Promise.all([getJson(pair.citizen, '/accountability'),
+			getJson(pair.official, '/accountability')]);
+		const was = before_.accountability;
+		assert.ok(was.needs.length && was.proposals.forwarded === 2 && was.questions.answered >= 1,
+			JSON.stringify(was));
+		assert.deepEqual(figures(c), was);
+		assert.deepEqual(figures(c), figures(o));
 	});
 
 	it('counts a "me too" after the restore on top of the restored count', async () => {
