@@ -221,8 +221,7 @@ apply_answered(const struct hook_event *ev, bool own)
 			return STATUS_UNAVAILABLE;
 		if (have || st == STATUS_OK)
 			return db_answer_ids_restored() < 0 ? STATUS_UNAVAILABLE : STATUS_OK;
-		/* the question, or its being public and open, is the citizen's: after the catch-up
-		 */
+		/* the question (public, open) is the citizen's: it comes with the catch-up */
 		return st == STATUS_NOT_FOUND || st == STATUS_CONFLICT ? STATUS_CONFLICT : st;
 	}
 	if (st == STATUS_NOT_FOUND || st == STATUS_CONFLICT)
