@@ -10,15 +10,22 @@
 // for these types, the next events chain (no fork, no alarm on the peer), both copies of the
 // log agree byte for byte, and a "me too" after the restore adds to the restored count. Then
 // official-srv is restored: the commune's answers to a need and a question, a merge and two
-// stages of the lost week are rebuilt on its mirror, and its next answer takes a fresh id.
+// stages of the lost week are rebuilt on its mirror, and its next answer takes a fresh id; an
+// answer to a need its backup's mirror lacks does not stall the recovery. Last, under
+// pre-moderation, a proposal and a question waiting in the backup and approved since come back
+// public, and a photo whose bytes the restore lost is not shown.
 //
 //   BALADIYA_BUILD_DIR=build/dev node --test tests/integration/recovery_participation.test.mjs
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { checkLog, federationStatus, readLog, staffClient, startLinkedPair, waitForMirror }
 	from '../lib/federation.mjs';
+import { tempDir } from '../lib/harness.mjs';
 import { Client, cliFor, getJson, signedIn, sql, waitFor } from '../lib/http.mjs';
+import { noiseImage } from '../lib/images.mjs';
 import { participantCookie } from '../lib/participation.mjs';
 import { directParticipants, proposalFields, refOf } from '../lib/proposals.mjs';
 import { backup, ownLogBack, records, restore } from '../lib/recovery.mjs';
@@ -429,6 +436,77 @@ describe('restoring the official platform: an answer to a need the backup does n
 			`SELECT answer FROM needs WHERE origin_id = ${needId}`)), { what: 'answered again' });
 		const peer = await federationStatus(citizenAdmin);
 		assert.deepEqual(peer.alarms.filter((a) => a.origin === 'official'), []);
+	});
+});
+
+// Pre-moderation on the citizen platform: a proposal and a question waiting in the backup were
+// approved during the lost week, and a proposal with a photo was submitted and approved then.
+// The restorers make the waiting rows public under their ids (the backup's photo kept), and the
+// lost week's proposal comes back without its photo, whose bytes no event carries.
+describe('restoring the citizen platform under pre-moderation', () => {
+	let waiting, waitingQuestion, pictured, photoBefore, dump;
+
+	before(async () => {
+		pair.citizen.env.BALADIYA_PROPOSAL_PREMODERATE = 'true';
+		pair.citizen.env.BALADIYA_DIALOGUE_PREMODERATE = 'true';
+		await pair.citizen.restart();
+		const dir = tempDir('baladiya-restore-img-');
+		const photo = (name) => new Blob([readFileSync(noiseImage(path.join(dir, name), 48, 32))],
+			{ type: 'image/jpeg' });
+		waiting = await newProposal(residents[4], { title: 'Un abri à vélos', body: 'Près de la gare.',
+			photo: photo('a.jpg') });
+		waitingQuestion = await ask('Une question en attente', 'Attend un modérateur.');
+		assert.equal(await sql(pair.citizen, `SELECT visibility FROM proposals WHERE ref = '${waiting}'`), 'pending');
+		await waitForMirror(pair.citizen, pair.official);
+		dump = backup(pair.citizen);
+
+		// ---- the lost week: the moderators approve, a proposal with a photo comes and goes public
+		let r = await moderator.post(`/staff/proposals/${waiting}/approve`, {}, { json: true });
+		assert.equal(r.status, 200, r.body.slice(0, 300));
+		r = await moderator.post(`/staff/dialogue/${waitingQuestion}/approve`, {});
+		assert.equal(r.status, 303, r.body.slice(0, 300));
+		pictured = await newProposal(residents[5], { title: 'Une fresque au marché', body: 'Sur le mur nord.',
+			photo: photo('b.jpg') });
+		r = await moderator.post(`/staff/proposals/${pictured}/approve`, {}, { json: true });
+		assert.equal(r.status, 200, r.body.slice(0, 300));
+		photoBefore = (await getJson(pair.citizen, `/proposals/${pictured}`)).proposal.photo;
+		assert.ok(photoBefore, 'the photo before the restore');
+		await waitForMirror(pair.citizen, pair.official);
+		await restart(pair.citizen, dump);
+	});
+
+	after(async () => {
+		delete pair.citizen.env.BALADIYA_PROPOSAL_PREMODERATE;
+		delete pair.citizen.env.BALADIYA_DIALOGUE_PREMODERATE;
+		await pair.citizen.restart();
+	});
+
+	it('makes the waiting proposal and question public, under their ids, with the backup\'s photo', async () => {
+		await ownLogBack(pair.citizen, pair.official);
+		assert.deepEqual(notRestored(await federationStatus(citizenAdmin)), []);
+		for (const ref of [waiting, pictured]) {
+			assert.equal(await sql(pair.citizen, `SELECT visibility || ' ' || (id = origin_id)::text
+				FROM proposals WHERE ref = '${ref}'`), 'public true', ref);
+		}
+		const p = (await getJson(pair.citizen, `/proposals/${waiting}`)).proposal;
+		assert.equal(p.title, 'Un abri à vélos');
+		assert.ok(p.photo, 'its photo, whose bytes the backup holds');
+		const official = (await getJson(pair.official, `/proposals/${waiting}`)).proposal;
+		assert.equal(p.created_at, official.created_at);
+		assert.equal(p.support_until, official.support_until);
+		const q = await getJson(pair.citizen, `/dialogue/${waitingQuestion}`);
+		assert.match(JSON.stringify(q), /Attend un modérateur/);
+		assert.ok((await getJson(pair.citizen, '/dialogue')).items.some((x) => x.ref === waitingQuestion));
+	});
+
+	it('shows no photo whose bytes the restore lost', async () => {
+		const p = (await getJson(pair.citizen, `/proposals/${pictured}`)).proposal;
+		assert.equal(p.title, 'Une fresque au marché');
+		assert.ok(!p.photo, `no photo: ${JSON.stringify(p.photo)}`);
+		const page = await fetch(`${pair.citizen.url}/proposals/${pictured}?lang=fr`).then((r) => r.text());
+		const sha = JSON.stringify(photoBefore).match(/[0-9a-f]{64}/)?.[0];
+		assert.ok(sha, JSON.stringify(photoBefore));
+		assert.ok(!page.includes(sha), 'the page links no photo that is gone');
 	});
 });
 
