@@ -9,11 +9,11 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { auditSignatures, backupDatabase as backup, checkLog, federationStatus, publishedKeys,
-	readLog, restoreDatabase as restore, startFederatedPair, staffClient, waitForMirror }
-	from '../lib/federation.mjs';
+import { auditSignatures, checkLog, federationStatus, publishedKeys, readLog,
+	startFederatedPair, staffClient, waitForMirror } from '../lib/federation.mjs';
 import { Client, PASSWORD, cliFor, createNews, getJson, waitFor } from '../lib/http.mjs';
 import { makePdf } from '../lib/pdf.mjs';
+import { backup, ownLogBack, records, restore } from '../lib/recovery.mjs';
 
 let pair;
 
@@ -27,11 +27,6 @@ async function signIn(srv) {
 async function newsTitles(srv) {
 	const list = await getJson(srv, '/news?lang=fr');
 	return list.items.map((i) => i.title);
-}
-
-/** The records (exact bytes) of origin's log as srv serves them. */
-async function records(srv, origin) {
-	return (await readLog(srv, origin)).map((e) => e.record);
 }
 
 before(async () => {
@@ -105,12 +100,7 @@ describe('restoring a backup, the peer reachable', () => {
 	});
 
 	it('re-imports the lost events: both copies of the log agree byte for byte', async () => {
-		const own = await waitFor(async () => {
-			const a = await records(pair.official, 'official');
-			const b = await records(pair.citizen, 'official');
-			return a.length === b.length && a.length > 0 ? a : null;
-		}, { timeoutMs: 20_000, what: "official's log back to the peer's length" });
-		assert.deepEqual(own, await records(pair.citizen, 'official'));
+		await ownLogBack(pair.official, pair.citizen, { timeoutMs: 20_000 });
 		const log = await readLog(pair.official);
 		checkLog(log);
 		// an auditor with Node's crypto: every re-imported envelope verifies under official's keys

@@ -15,11 +15,12 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { backupDatabase, checkLog, federationStatus, readLog, restoreDatabase, staffClient,
-	startLinkedPair, waitForMirror } from '../lib/federation.mjs';
+import { checkLog, federationStatus, readLog, staffClient, startLinkedPair, waitForMirror }
+	from '../lib/federation.mjs';
 import { Client, getJson, signedIn, sql, waitFor } from '../lib/http.mjs';
 import { png } from '../lib/images.mjs';
 import { makeParticipants, participantCookie } from '../lib/participation.mjs';
+import { backup, records, restore } from '../lib/recovery.mjs';
 import { postReport } from '../lib/reports.mjs';
 
 const CENTRE = { lat: 36.7169, lon: 4.0497 }; // demo/*/site.json map centre
@@ -85,13 +86,8 @@ async function settled() {
 async function restoreFrom(srv, dump) {
 	await settled();
 	await srv.stop();
-	await restoreDatabase(srv, dump);
+	await restore(srv, dump);
 	await srv.restart();
-}
-
-/** The records (exact bytes) of origin's log as srv serves them. */
-async function records(srv, origin) {
-	return (await readLog(srv, origin)).map((e) => e.record);
 }
 
 async function logsAgree() {
@@ -137,7 +133,7 @@ describe('the official platform restored from a backup', () => {
 	before(async () => {
 		project = await publishProject('Projet avant la sauvegarde');
 		await settled();
-		const dump = backupDatabase(pair.official);
+		const dump = backup(pair.official);
 		// the lost week
 		answered = await fileReport('Trou rue des Martyrs', { photo: true });
 		other = await fileReport('Lampadaire éteint');
@@ -214,7 +210,7 @@ describe('the citizen platform restored from a backup', () => {
 	before(async () => {
 		early = await publishProject('Projet connu avant');
 		await settled();
-		const dump = backupDatabase(pair.citizen);
+		const dump = backup(pair.citizen);
 		// the lost week: a report with a photo, resolved by the commune and confirmed by its
 		// reporter; a supported one; a hidden one; reactions to a known project and to one
 		// the commune published meanwhile

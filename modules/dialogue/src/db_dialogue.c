@@ -123,16 +123,32 @@ db_question_by_ref(const char *ref, bool for_update, enum status *st)
 
 enum status
 db_question_mirror(const char *origin, long long origin_id, const char *ref,
-		   const struct question_input *in, const char *asked_at)
+		   const struct question_input *in, const char *asked_at, bool own)
 {
-	static const char q[] =
+	static const char q_peer[] =
 		"INSERT INTO questions (origin, origin_id, ref, title, body, quarter, theme,"
 		" display_name, lang, visibility, asked_at)"
 		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'public', $10)"
 		" ON CONFLICT (origin, origin_id) DO NOTHING RETURNING id";
+	/* own questions (restored) keep id = origin_id; one the backup holds pending was
+	 * approved since */
+	static const char q_own[] =
+		"INSERT INTO questions AS q (id, origin, origin_id, ref, title, body, quarter, "
+		"theme,"
+		" display_name, lang, visibility, asked_at)"
+		" VALUES ($2, $1, $2, $3, $4, $5, $6, $7, $8, $9, 'public', $10)"
+		" ON CONFLICT (origin, origin_id) DO UPDATE SET visibility = 'public',"
+		" asked_at = EXCLUDED.asked_at WHERE q.visibility = 'pending' RETURNING id";
+	static const char q_ids[] = "SELECT setval('questions_id_seq',"
+				    " (SELECT max(id) FROM questions))";
 	char oid[24];
-	return changed(db_exec(q, DB_PARAMS(origin, LL(oid, origin_id), ref, in->title, in->text,
-					    in->quarter, in->theme, in->name, in->lang, asked_at)));
+	enum status st =
+		changed(db_exec(own ? q_own : q_peer,
+				DB_PARAMS(origin, LL(oid, origin_id), ref, in->title, in->text,
+					  in->quarter, in->theme, in->name, in->lang, asked_at)));
+	if (st == STATUS_OK && own && db_command(q_ids, 0, NULL) < 0)
+		st = STATUS_UNAVAILABLE;
+	return st;
 }
 
 json_t *
@@ -282,6 +298,27 @@ db_answer_next_id(void)
 	long long id = res ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : -1;
 	PQclear(res);
 	return id;
+}
+
+int
+db_answer_ids_restored(void)
+{
+	static const char q[] =
+		"SELECT setval('question_answers_id_seq', (SELECT max(greatest(id, origin_id))"
+		" FROM question_answers WHERE origin = '" ANSWER_OWNER "'))";
+	return db_command(q, 0, NULL);
+}
+
+int
+db_answer_exists(const char *origin, long long origin_id)
+{
+	static const char q[] = "SELECT 1 FROM question_answers WHERE origin = $1"
+				" AND origin_id = $2";
+	char oid[24];
+	PGresult *res = db_exec(q, DB_PARAMS(origin, LL(oid, origin_id)));
+	int n = res ? PQntuples(res) > 0 : -1;
+	PQclear(res);
+	return n;
 }
 
 json_t *

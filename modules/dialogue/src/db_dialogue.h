@@ -25,9 +25,12 @@ json_t *db_question_create(const char *ref, const struct question_input *in, enu
 json_t *db_question_publish(long long id, const char *at, enum status *st);
 /* The question with this reference and its answer. */
 json_t *db_question_by_ref(const char *ref, bool for_update, enum status *st);
-/* Mirror the peer's question (idempotent: STATUS_CONFLICT when that origin_id is there). */
+/* Mirror the peer's question (idempotent: STATUS_CONFLICT when that origin_id is there). own:
+ * the platform's own question written back after a database restore (docs/decisions/0010)
+ * under its id (id = origin_id; one the backup holds pending is made public), the ids moved
+ * past it; STATUS_CONFLICT when it is public already. */
 enum status db_question_mirror(const char *origin, long long origin_id, const char *ref,
-			       const struct question_input *in, const char *asked_at);
+			       const struct question_input *in, const char *asked_at, bool own);
 /* Hide question ref: texts blanked, their SHA-256 kept (sha256: the origin's, or NULL to
  * compute it here, written to computed). STATUS_CONFLICT: hidden already. */
 json_t *db_question_hide(const char *ref, const char *reason, const char *sha256, char computed[65],
@@ -58,6 +61,11 @@ json_t *db_answer_create(const char *origin, long long origin_id, const char *qr
 			 const char *at, enum status *st);
 /* A fresh id for an own answer (its origin_id), or -1. */
 long long db_answer_next_id(void);
+/* After own answers were written back from re-imported events (a restore): move the answers'
+ * ids past every own origin_id, so that db_answer_next_id gives none the peer holds: 0 / -1. */
+int db_answer_ids_restored(void);
+/* Whether the answer (origin, origin_id) is stored: 1, 0, or -1 (failed). */
+int db_answer_exists(const char *origin, long long origin_id);
 /* The answer to question qref. */
 json_t *db_answer_by_ref(const char *qref, enum status *st);
 /* Merge open public question ref into into at `at`. STATUS_CONFLICT when ref is not open. */

@@ -3,7 +3,11 @@
  * The appliers of the peer's question.* events: the residents' questions and their hiding on
  * the official platform, the commune's answers and merges on the citizen platform. The peer's
  * data is input like any other: every check comes before the first write, and an event that
- * does not fit leaves the mirror as it was (STATUS_INVALID).
+ * does not fit leaves the mirror as it was (STATUS_INVALID). The same appliers, own, are the
+ * restorers of the platform's own question.* events re-imported after a database restore
+ * (docs/decisions/0010): the own rows written back under their ids. What refers to a peer's
+ * question the mirror does not hold yet answers STATUS_CONFLICT: the recovery tries it again
+ * after the puller's catch-up.
  */
 #include "db_dialogue.h"
 #include "internal.h"
@@ -33,9 +37,9 @@ is_lang_tag(const char *s)
 	return i18n_is_lang_tag(s);
 }
 
-/* question.asked: a resident's question, mirrored with its signed time. */
+/* question.asked: a resident's question, mirrored with its signed time (own: restored). */
 static enum status
-apply_asked(const struct hook_event *ev)
+apply_asked(const struct hook_event *ev, bool own)
 {
 	json_t *d = ev->data, *id = json_object_get(d, "id");
 	const char *ref = json_string_value(json_object_get(d, "ref"));
@@ -64,16 +68,20 @@ apply_asked(const struct hook_event *ev)
 		return unfit(ev, "the question's texts");
 	if (erased)
 		in.title = in.text = in.name = "";
-	enum status st =
-		db_question_mirror(ev->origin, json_integer_value(id), ref, &in, ev->occurred_at);
+	enum status st = db_question_mirror(ev->origin, json_integer_value(id), ref, &in,
+					    ev->occurred_at, own);
+	if (st == STATUS_CONFLICT && own)
+		return STATUS_OK; /* public already: restored before */
 	if (st == STATUS_CONFLICT)
 		return unfit(ev, "that question is here already");
 	return st;
 }
 
-/* question.hidden: the collective's moderators hid a question. */
+/* question.hidden: the collective's moderators hid a question. Own (restored): hidden again
+ * as the moderator did it (the follows the backup holds dropped, the log's entry under its
+ * id); hidden already reads as done. */
 static enum status
-apply_hidden(const struct hook_event *ev)
+apply_hidden(const struct hook_event *ev, bool own)
 {
 	json_t *d = ev->data, *id = json_object_get(d, "id"),
 	       *mid = json_object_get(d, "moderation_id");
@@ -95,13 +103,27 @@ apply_hidden(const struct hook_event *ev)
 	json_decref(have);
 	if (!have)
 		return st == STATUS_NOT_FOUND ? unfit(ev, "no such question here") : st;
+	if (!fits && own)
+		return db_moderation_restore(ev->origin, json_integer_value(mid), "hide_question",
+					     ref, reason, sha, at);
 	if (!fits)
 		return unfit(ev, "another question, or hidden already");
-	json_t *m = db_moderation_add(ev->origin, json_integer_value(mid), "hide_question", ref,
-				      reason, sha, at, &st);
-	if (!m)
-		return st == STATUS_CONFLICT ? unfit(ev, "that moderation is logged already") : st;
-	json_decref(m);
+	if (own) {
+		st = db_moderation_restore(ev->origin, json_integer_value(mid), "hide_question",
+					   ref, reason, sha, at);
+		if (st == STATUS_OK && notify_unfollow_item("question", ref) < 0)
+			st = STATUS_UNAVAILABLE;
+		if (st != STATUS_OK)
+			return st;
+	} else {
+		json_t *m = db_moderation_add(ev->origin, json_integer_value(mid), "hide_question",
+					      ref, reason, sha, at, &st);
+		if (!m)
+			return st == STATUS_CONFLICT
+				       ? unfit(ev, "that moderation is logged already")
+				       : st;
+		json_decref(m);
+	}
 	char mine[65] = "";
 	json_t *q = db_question_hide(ref, reason, sha, mine, &st);
 	if (!q)
@@ -166,9 +188,10 @@ tell_followers(const char *ref, const char *what_key)
 	return rc < 0 ? STATUS_UNAVAILABLE : STATUS_OK;
 }
 
-/* question.answered: the commune's answer (or pointer to an earlier one). */
+/* question.answered: the commune's answer (or pointer to an earlier one). Own (the official
+ * platform restored): written back to the mirror's question, the answers' ids moved past it. */
 static enum status
-apply_answered(const struct hook_event *ev)
+apply_answered(const struct hook_event *ev, bool own)
 {
 	json_t *d = ev->data, *id = json_object_get(d, "id"), *text = json_object_get(d, "text");
 	const char *ref = json_string_value(json_object_get(d, "question"));
@@ -190,6 +213,17 @@ apply_answered(const struct hook_event *ev)
 				     cites, ev->occurred_at, &st);
 	json_decref(cites);
 	json_decref(a);
+	if (own) {
+		int have = st == STATUS_CONFLICT
+				   ? db_answer_exists(ev->origin, json_integer_value(id))
+				   : 0;
+		if (have < 0)
+			return STATUS_UNAVAILABLE;
+		if (have || st == STATUS_OK)
+			return db_answer_ids_restored() < 0 ? STATUS_UNAVAILABLE : STATUS_OK;
+		/* the question (public, open) is the citizen's: it comes with the catch-up */
+		return st == STATUS_NOT_FOUND || st == STATUS_CONFLICT ? STATUS_CONFLICT : st;
+	}
 	if (st == STATUS_NOT_FOUND || st == STATUS_CONFLICT)
 		return unfit(ev, "no open question with that reference here");
 	if (st != STATUS_OK || (st = tell_followers(ref, "dialogue_notify_answered")) != STATUS_OK)
@@ -209,9 +243,10 @@ apply_answered(const struct hook_event *ev)
 	return st;
 }
 
-/* question.merged: the commune merged a question into an earlier one. */
+/* question.merged: the commune merged a question into an earlier one (own: restored; merged
+ * there already reads as done, a question the mirror lacks waits for the catch-up). */
 static enum status
-apply_merged(const struct hook_event *ev)
+apply_merged(const struct hook_event *ev, bool own)
 {
 	const char *ref = json_string_value(json_object_get(ev->data, "question"));
 	const char *into = json_string_value(json_object_get(ev->data, "into"));
@@ -220,16 +255,28 @@ apply_merged(const struct hook_event *ev)
 	enum status st;
 	json_t *t = db_question_by_ref(into, false, &st);
 	json_decref(t);
+	if (!t && own && st == STATUS_NOT_FOUND)
+		return STATUS_CONFLICT;
 	if (!t)
 		return st == STATUS_NOT_FOUND ? unfit(ev, "no such target here") : st;
 	st = db_question_merge(ref, into, ev->occurred_at);
+	if (st == STATUS_CONFLICT && own) {
+		json_t *q = db_question_by_ref(ref, false, &st);
+		const char *was = json_string_value(json_object_get(q, "merged_into"));
+		bool done = was && strcmp(was, into) == 0;
+		json_decref(q);
+		return !q && st != STATUS_NOT_FOUND ? st : done ? STATUS_OK : STATUS_CONFLICT;
+	}
 	if (st == STATUS_CONFLICT)
 		return unfit(ev, "no open question with that reference here");
+	if (own)
+		return st;
 	return st == STATUS_OK ? tell_followers(ref, "dialogue_notify_merged") : st;
 }
 
-enum status
-hook_dialogue(const struct hook_event *ev)
+/* The applier (own false) or the restorer (own true) of ev. */
+static enum status
+dialogue_apply(const struct hook_event *ev, bool own)
 {
 	const char *type = ev->type;
 	bool from_residents = !strcmp(type, "question.asked") || !strcmp(type, "question.hidden");
@@ -239,10 +286,22 @@ hook_dialogue(const struct hook_event *ev)
 	if (strcmp(ev->origin, from_residents ? QUESTION_OWNER : ANSWER_OWNER) != 0)
 		return unfit(ev, "written by the other platform");
 	if (!strcmp(type, "question.asked"))
-		return apply_asked(ev);
+		return apply_asked(ev, own);
 	if (!strcmp(type, "question.hidden"))
-		return apply_hidden(ev);
+		return apply_hidden(ev, own);
 	if (!strcmp(type, "question.answered"))
-		return apply_answered(ev);
-	return apply_merged(ev);
+		return apply_answered(ev, own);
+	return apply_merged(ev, own);
+}
+
+enum status
+hook_dialogue(const struct hook_event *ev)
+{
+	return dialogue_apply(ev, false);
+}
+
+enum status
+restore_dialogue(const struct hook_event *ev)
+{
+	return dialogue_apply(ev, true);
 }

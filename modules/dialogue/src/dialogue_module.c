@@ -65,6 +65,13 @@ static const struct hook dialogue_hooks[] = {
 	{NULL, NULL},
 };
 
+/* the platform's own events re-imported after a database restore (docs/decisions/0010): the
+ * type checks which platform signs which */
+static const struct hook dialogue_restorers[] = {
+	{"question.*", restore_dialogue},
+	{NULL, NULL},
+};
+
 /* signed events a minute on the whole platform, whoever sends them (outbox.h) */
 static const struct outbox_ceiling citizen_ceilings[] = {
 	{"question.asked", 60},
@@ -118,10 +125,12 @@ const struct module dialogue_module = {
 	.settings_defs = dialogue_settings_defs,
 	.nsettings = sizeof(dialogue_settings_defs) / sizeof(dialogue_settings_defs[0]),
 	.settings = &dialogue_settings,
-	.official = {MODULE_ROUTES(official_routes), .hooks = dialogue_hooks, .nav = official_nav,
-		     .staff = official_staff, .extends = official_extends,
-		     .demo_load = dialogue_answers_demo_load, .facts = dialogue_facts},
-	.citizen = {MODULE_ROUTES(citizen_routes), .hooks = dialogue_hooks, .nav = citizen_nav,
-		    .staff = citizen_staff, .extends = citizen_extends,
-		    .demo_load = dialogue_demo_load, .facts = dialogue_facts},
+	.official = {MODULE_ROUTES(official_routes), .hooks = dialogue_hooks,
+		     .restorers = dialogue_restorers, .nav = official_nav, .staff = official_staff,
+		     .extends = official_extends, .demo_load = dialogue_answers_demo_load,
+		     .facts = dialogue_facts},
+	.citizen = {MODULE_ROUTES(citizen_routes), .hooks = dialogue_hooks,
+		    .restorers = dialogue_restorers, .nav = citizen_nav, .staff = citizen_staff,
+		    .extends = citizen_extends, .demo_load = dialogue_demo_load,
+		    .facts = dialogue_facts},
 };

@@ -102,6 +102,9 @@ json_t *cites_resolve(json_t *cites, bool must_exist, const char **code);
 
 /* ---- dialogue_hooks.c: the peer's events ---- */
 enum status hook_dialogue(const struct hook_event *ev);
+/* The restorer of the platform's own question.* events re-imported after a database restore
+ * (docs/decisions/0010): the same checks, the own rows written back under their ids. */
+enum status restore_dialogue(const struct hook_event *ev);
 
 /* ---- dialogue_view.c: what both platforms show ---- */
 json_t *question_view(struct request *req, json_t *q);

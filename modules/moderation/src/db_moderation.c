@@ -58,10 +58,9 @@ db_moderation_add(const char *origin, long long origin_id, const char *action, c
 	return row;
 }
 
-int
-db_moderation_restore(const char *origin, long long origin_id, const char *action,
-		      const char *target, const char *reason, const char *comment_sha256,
-		      const char *created_at)
+enum status
+db_moderation_restore(const char *origin, long long id, const char *action, const char *target,
+		      const char *reason, const char *comment_sha256, const char *created_at)
 {
 	static const char q[] =
 		"INSERT INTO moderation_log (id, origin, origin_id, action, target, reason,"
@@ -69,11 +68,12 @@ db_moderation_restore(const char *origin, long long origin_id, const char *actio
 		" ON CONFLICT DO NOTHING";
 	static const char q_ids[] = "SELECT setval('moderation_log_id_seq',"
 				    " (SELECT max(id) FROM moderation_log))";
-	char oid[24];
-	if (db_command(q, DB_PARAMS(origin, LL(oid, origin_id), action, target, reason,
-				    comment_sha256, created_at)) < 0)
-		return -1;
-	return db_command(q_ids, 0, NULL);
+	char ids[24];
+	if (db_command(q, DB_PARAMS(origin, LL(ids, id), action, target, reason, comment_sha256,
+				    created_at)) < 0 ||
+	    db_command(q_ids, 0, NULL) < 0)
+		return STATUS_UNAVAILABLE;
+	return STATUS_OK;
 }
 
 json_t *

@@ -121,14 +121,22 @@ db_need_supporters_set(long long id, long long supports)
 
 int
 db_need_mirror(long long origin_id, const char *quarter, const char *theme, const char *text,
-	       const char *name, const char *lang, const char *created_at)
+	       const char *name, const char *lang, const char *created_at, bool own)
 {
-	char i[24];
-	return db_command(
+	static const char q_peer[] =
 		"INSERT INTO needs (origin, origin_id, quarter, theme, text, display_name,"
 		" lang, created_at) VALUES ('citizen', $1, $2, $3, $4, $5, $6, $7)"
-		" ON CONFLICT (origin, origin_id) DO NOTHING",
-		DB_PARAMS(LL(i, origin_id), quarter, theme, text, name, lang, created_at));
+		" ON CONFLICT (origin, origin_id) DO NOTHING";
+	/* own needs (restored) keep id = origin_id, their addresses; the ids then move past them */
+	static const char q_own[] =
+		"INSERT INTO needs (id, origin, origin_id, quarter, theme, text, display_name,"
+		" lang, created_at) VALUES ($1, 'citizen', $1, $2, $3, $4, $5, $6, $7)"
+		" ON CONFLICT DO NOTHING";
+	static const char q_ids[] = "SELECT setval('needs_id_seq', (SELECT max(id) FROM needs))";
+	char i[24];
+	int rc = db_command(own ? q_own : q_peer, DB_PARAMS(LL(i, origin_id), quarter, theme, text,
+							    name, lang, created_at));
+	return rc == 0 && own ? db_command(q_ids, 0, NULL) : rc;
 }
 
 int
@@ -138,6 +146,17 @@ db_need_mirror_supporters(long long origin_id, long long supporters)
 	return db_changed_rows(db_exec("UPDATE needs SET supporters = $2 WHERE origin = 'citizen'"
 				       " AND origin_id = $1",
 				       DB_PARAMS(LL(i, origin_id), LL(s, supporters))));
+}
+
+int
+db_need_restore_supporters(long long id, long long supporters, long long supports)
+{
+	char i[24], n[24], v[24];
+	return db_changed_rows(
+		db_exec("UPDATE needs SET supporters = $2::int, supporters_sent = $2::int,"
+			" supporters_base = greatest($2::int - $3::int, 0)"
+			" WHERE origin = 'citizen' AND id = $1",
+			DB_PARAMS(LL(i, id), LL(n, supporters), LL(v, supports))));
 }
 
 int

@@ -7,6 +7,7 @@
 #include "common/status.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 
 /* A new need of the citizen platform with supporters counted, base of them without a verified
  * contact behind (the demo's): the row, or NULL. */
@@ -29,11 +30,17 @@ json_t *db_need_by_quarter(const char *theme);
 int db_need_supporters_set(long long id, long long supports);
 /* Its base (the supporters without a verified contact behind), or -1. */
 int db_need_supporters_base(long long id);
-/* Mirror: a need from the peer (idempotent): 0 or -1. */
+/* Mirror: a need from the peer (idempotent): 0 or -1. own: the citizen platform's own need
+ * written back after a database restore (docs/decisions/0010), under its id (id = origin_id),
+ * the ids moved past it. */
 int db_need_mirror(long long origin_id, const char *quarter, const char *theme, const char *text,
-		   const char *name, const char *lang, const char *created_at);
+		   const char *name, const char *lang, const char *created_at, bool own);
 /* Mirror: the supporters of (origin, origin_id): rows changed, or -1. */
 int db_need_mirror_supporters(long long origin_id, long long supporters);
+/* An own need's count as its re-imported need.supported carried, after a restore: sent
+ * already, and `supports` of them with a verified contact's row still here (the others, whose
+ * rows the restore lost, become its base). Rows changed, or -1. */
+int db_need_restore_supporters(long long id, long long supporters, long long supports);
 /* The commune's answer of need (origin, origin_id): rows changed, or -1. */
 int db_need_answer(long long origin_id, const char *answer, const char *lang, const char *at);
 /* The citizen's needs whose count changed since the last event, locked: [{id, origin_id,

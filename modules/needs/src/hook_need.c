@@ -4,7 +4,8 @@
  * official mirror; the commune's need.answered reaches the citizen platform. The peer's data
  * is checked like any input. And the tally job: "me too" counts go to the commune as one
  * need.supported per changed need every few seconds, not one event per resident, so a burst
- * of supports never meets the events' ceiling.
+ * of supports never meets the events' ceiling. The same appliers are the restorers of the
+ * platform's own need.* events re-imported after a database restore (docs/decisions/0010).
  */
 #include "internal.h"
 
@@ -41,7 +42,7 @@ id_field(json_t *data)
 }
 
 static enum status
-apply_created(const struct hook_event *ev)
+apply_created(const struct hook_event *ev, bool own)
 {
 	json_t *d = ev->data;
 	long long id = id_field(d);
@@ -61,27 +62,43 @@ apply_created(const struct hook_event *ev)
 		log_warn("need.created event from %s does not fit", ev->origin);
 		return STATUS_INVALID;
 	}
-	return db_need_mirror(id, quarter, theme, text, name, lang, ev->occurred_at) < 0
+	return db_need_mirror(id, quarter, theme, text, name, lang, ev->occurred_at, own) < 0
 		       ? STATUS_UNAVAILABLE
 		       : STATUS_OK;
 }
 
+/*
+ * need.supported. Own (restored): the "me too" rows of the supports the restore lost are gone
+ * with it (no event carries who supported), so the count carried becomes the need's count, the
+ * supports still here its verified part and the rest its base: the tally job's recounts
+ * (base + rows) then keep it instead of dropping to the rows left.
+ */
 static enum status
-apply_supported(const struct hook_event *ev)
+apply_supported(const struct hook_event *ev, bool own)
 {
 	long long id = id_field(ev->data);
 	json_t *n = json_object_get(ev->data, "supporters");
 	if (id < 0 || !json_is_integer(n) || json_integer_value(n) < 0 ||
 	    json_integer_value(n) > NEED_SUPPORTERS_MAX)
 		return STATUS_INVALID;
-	int changed = db_need_mirror_supporters(id, json_integer_value(n));
+	long long rows = own ? participation_support_count("need", id) : 0;
+	if (rows < 0)
+		return STATUS_UNAVAILABLE;
+	int changed = own ? db_need_restore_supporters(id, json_integer_value(n), rows)
+			  : db_need_mirror_supporters(id, json_integer_value(n));
+	if (changed == 0 && own) {
+		log_warn("re-imported need.supported: no own need %lld here", id);
+		return STATUS_INVALID;
+	}
 	if (changed == 0)
 		log_warn("need.supported event from %s: no need %lld here", ev->origin, id);
 	return changed < 0 ? STATUS_UNAVAILABLE : STATUS_OK;
 }
 
+/* need.answered; own (the official platform restored): the answer of a need the mirror does
+ * not hold yet waits for the puller's catch-up (STATUS_CONFLICT: the recovery tries again). */
 static enum status
-apply_answered(const struct hook_event *ev)
+apply_answered(const struct hook_event *ev, bool own)
 {
 	long long id = id_field(ev->data);
 	const char *answer = text_field(ev->data, "answer", NEED_ANSWER_MAX, true);
@@ -89,15 +106,19 @@ apply_answered(const struct hook_event *ev)
 	if (id < 0 || !answer || is_blank(answer) || !lang || strlen(lang) > 8)
 		return STATUS_INVALID;
 	int changed = db_need_answer(id, answer, lang, ev->occurred_at);
+	if (changed == 0 && own)
+		return STATUS_CONFLICT;
 	if (changed == 0)
 		log_warn("need.answered event from %s: no need %lld here", ev->origin, id);
 	return changed < 0 ? STATUS_UNAVAILABLE : STATUS_OK;
 }
 
 /* need.hidden: the mirror hidden, its content erased from this side's copy of the citizen's
- * log, and the public moderation log's entry (keyed by the origin's id). */
+ * log, and the public moderation log's entry (keyed by the origin's id). Own (restored): the
+ * need the backup held visible hidden again, the content its older events kept in the backup
+ * erased, the log's entry written back under its id; hidden already reads as done. */
 static enum status
-apply_hidden(const struct hook_event *ev)
+apply_hidden(const struct hook_event *ev, bool own)
 {
 	long long id = id_field(ev->data);
 	json_t *mid = json_object_get(ev->data, "moderation_id");
@@ -109,7 +130,7 @@ apply_hidden(const struct hook_event *ev)
 		return STATUS_INVALID;
 	enum status st;
 	json_t *h = db_need_hide(NEED_OWNER, id, reason, sha, &st);
-	if (!h) {
+	if (!h && !(own && st == STATUS_NOT_FOUND)) {
 		if (st == STATUS_NOT_FOUND)
 			log_warn("need.hidden event from %s: no visible need %lld here", ev->origin,
 				 id);
@@ -121,14 +142,18 @@ apply_hidden(const struct hook_event *ev)
 	snprintf(target, sizeof(target), "need/%lld", id);
 	if (outbox_erase(NEED_OWNER, "need", ids, reason) < 0)
 		return STATUS_UNAVAILABLE;
+	if (own)
+		return db_moderation_restore(NEED_OWNER, json_integer_value(mid), "hide_need",
+					     target, reason, sha, at);
 	json_t *m = db_moderation_add(NEED_OWNER, json_integer_value(mid), "hide_need", target,
 				      reason, sha, at, &st);
 	json_decref(m);
 	return st == STATUS_CONFLICT ? STATUS_OK : st; /* hidden all the same */
 }
 
-enum status
-hook_need(const struct hook_event *ev)
+/* The applier (own false) or the restorer (own true) of ev. */
+static enum status
+need_apply(const struct hook_event *ev, bool own)
 {
 	bool answered = strcmp(ev->type, "need.answered") == 0;
 	bool hidden = strcmp(ev->type, "need.hidden") == 0;
@@ -143,10 +168,23 @@ hook_need(const struct hook_event *ev)
 	if (!json_is_object(ev->data) || !ev->occurred_at || !*ev->occurred_at)
 		return STATUS_INVALID;
 	if (answered)
-		return apply_answered(ev);
+		return apply_answered(ev, own);
 	if (hidden)
-		return apply_hidden(ev);
-	return strcmp(ev->type, "need.created") == 0 ? apply_created(ev) : apply_supported(ev);
+		return apply_hidden(ev, own);
+	return strcmp(ev->type, "need.created") == 0 ? apply_created(ev, own)
+						     : apply_supported(ev, own);
+}
+
+enum status
+hook_need(const struct hook_event *ev)
+{
+	return need_apply(ev, false);
+}
+
+enum status
+restore_need(const struct hook_event *ev)
+{
+	return need_apply(ev, true);
 }
 
 /* The counts of the needs supported within the last hour, from the supports table: 0 / -1. */

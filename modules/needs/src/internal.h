@@ -73,6 +73,9 @@ void page_staff_need_answer(struct request *req);
 void page_staff_need_hide(struct request *req);
 /* ---- hook_need.c ---- */
 enum status hook_need(const struct hook_event *ev);
+/* The restorer of the platform's own need.* events re-imported after a database restore
+ * (docs/decisions/0010): the same checks, the own rows written back under their ids. */
+enum status restore_need(const struct hook_event *ev);
 int need_tally_run(struct app *app);
 /* ---- need_stats.c ---- */
 int need_accountability_fill(struct request *req, json_t *view);

@@ -49,6 +49,18 @@ static const struct hook official_hooks[] = {
 	{NULL, NULL},
 };
 
+/* the platform's own events re-imported after a database restore (docs/decisions/0010) */
+static const struct hook citizen_restorers[] = {
+	{"need.created", restore_need},
+	{"need.supported", restore_need},
+	{"need.hidden", restore_need},
+	{NULL, NULL},
+};
+static const struct hook official_restorers[] = {
+	{"need.answered", restore_need},
+	{NULL, NULL},
+};
+
 static const struct app_job citizen_jobs[] = {
 	{"need_tally", NEED_TALLY_INTERVAL_S, need_tally_run},
 	{NULL, 0, NULL},
@@ -104,8 +116,10 @@ const struct module needs_module = {
 	.open = need_themes_load,
 	.close = need_themes_free,
 	.official = {MODULE_ROUTES(official_routes), .facts = need_facts, .hooks = official_hooks,
-		     .nav = need_nav, .staff = need_staff, .extends = official_extends},
-	.citizen = {MODULE_ROUTES(citizen_routes), .hooks = citizen_hooks, .jobs = citizen_jobs,
-		    .nav = need_nav, .staff = need_moderate, .extends = citizen_extends,
-		    .demo_load = need_demo_load, .facts = need_facts},
+		     .restorers = official_restorers, .nav = need_nav, .staff = need_staff,
+		     .extends = official_extends},
+	.citizen = {MODULE_ROUTES(citizen_routes), .hooks = citizen_hooks,
+		    .restorers = citizen_restorers, .jobs = citizen_jobs, .nav = need_nav,
+		    .staff = need_moderate, .extends = citizen_extends, .demo_load = need_demo_load,
+		    .facts = need_facts},
 };

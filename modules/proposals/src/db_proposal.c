@@ -201,13 +201,14 @@ db_proposal_forward(long long id, const char *at, long answer_days, long support
 }
 
 int
-db_proposal_set_supporters(const char *origin, long long origin_id, long supporters)
+db_proposal_set_supporters(const char *origin, long long origin_id, long supporters, bool own)
 {
-	static const char q[] = "UPDATE proposals SET supporters = $3::int"
-				" WHERE origin = $1 AND origin_id = $2";
+	static const char q[] = "UPDATE proposals SET supporters = $3::int,"
+				" supporters_sent = CASE WHEN $4 THEN $3::int ELSE supporters_sent"
+				" END WHERE origin = $1 AND origin_id = $2";
 	char oid[24], n[24];
-	return db_changed_rows(
-		db_exec(q, DB_PARAMS(origin, LL(oid, origin_id), LL(n, supporters))));
+	return db_changed_rows(db_exec(
+		q, DB_PARAMS(origin, LL(oid, origin_id), LL(n, supporters), own ? "t" : "f")));
 }
 
 int
@@ -291,36 +292,61 @@ db_proposal_tally_take(int limit)
 	return db_row_objects(db_exec(q, DB_PARAMS(LL(lim, limit))));
 }
 
+#define PROPOSAL_MIRROR_VALUES                                                                     \
+	" $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, 'public', $13,"                        \
+	" $14::timestamptz, $14::timestamptz,"                                                     \
+	" $14::timestamptz + make_interval(days => $15::int), $14::timestamptz)"
+
 long long
 db_proposal_mirror(const char *origin, long long origin_id, const struct proposal_new *in,
-		   const char *at, long support_days)
+		   const char *at, long support_days, bool own)
 {
-	static const char q[] =
+	static const char q_peer[] =
 		"INSERT INTO proposals (origin, origin_id, ref, type, title, body, quarter, lat_e6,"
 		" lon_e6, photo, author_name, lang, visibility, threshold, submitted_at, "
 		"created_at,"
-		" support_until, updated_at)"
-		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, 'public', $13,"
-		" $14::timestamptz, $14::timestamptz,"
-		" $14::timestamptz + make_interval(days => $15::int), $14::timestamptz)"
+		" support_until, updated_at) VALUES ($1, $2," PROPOSAL_MIRROR_VALUES
 		" ON CONFLICT (origin, origin_id) DO NOTHING RETURNING id";
+	/* own proposals (restored) keep id = origin_id, their addresses; one the backup holds
+	 * pending was approved since: public now. A photo whose bytes the restore lost is not
+	 * shown (no event carries them). */
+	static const char q_own[] =
+		"INSERT INTO proposals AS p (id, origin, origin_id, ref, type, title, body, "
+		"quarter,"
+		" lat_e6, lon_e6, photo, author_name, lang, visibility, threshold, submitted_at,"
+		" created_at, support_until, updated_at)"
+		" VALUES ($2, $1, $2," PROPOSAL_MIRROR_VALUES
+		" ON CONFLICT (origin, origin_id) DO UPDATE SET visibility = 'public',"
+		" created_at = EXCLUDED.created_at, support_until = EXCLUDED.support_until,"
+		" updated_at = EXCLUDED.updated_at"
+		" WHERE p.visibility = 'pending' AND p.created_at IS NULL RETURNING id";
+	static const char q_photo[] =
+		"UPDATE proposals p SET photo = NULL WHERE id = $1 AND photo IS NOT NULL"
+		" AND NOT EXISTS (SELECT 1 FROM photos ph WHERE ph.sha256 = p.photo->>'sha256')";
+	static const char q_ids[] = "SELECT setval('proposals_id_seq',"
+				    " (SELECT max(id) FROM proposals))";
 	char oid[24], lat[24], lon[24], th[24], days[24];
 	PGresult *res = db_exec(
-		q, DB_PARAMS(origin, LL(oid, origin_id), in->ref, in->type, in->title, in->body,
-			     in->quarter, in->lat_e6 ? LL(lat, *in->lat_e6) : NULL,
-			     in->lon_e6 ? LL(lon, *in->lon_e6) : NULL, in->photo, in->author_name,
-			     in->lang, LL(th, in->threshold), at, LL(days, support_days)));
+		own ? q_own : q_peer,
+		DB_PARAMS(origin, LL(oid, origin_id), in->ref, in->type, in->title, in->body,
+			  in->quarter, in->lat_e6 ? LL(lat, *in->lat_e6) : NULL,
+			  in->lon_e6 ? LL(lon, *in->lon_e6) : NULL, in->photo, in->author_name,
+			  in->lang, LL(th, in->threshold), at, LL(days, support_days)));
 	if (!res)
 		return -1;
 	long long id = PQntuples(res) ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
 	PQclear(res);
+	char ids[24];
 	if (id > 0 && db_proposal_timeline_add(id, "submitted", at) < 0)
+		return -1;
+	if (id > 0 && own &&
+	    (db_command(q_photo, DB_PARAMS(LL(ids, id))) < 0 || db_command(q_ids, 0, NULL) < 0))
 		return -1;
 	return id;
 }
 
 json_t *
-db_proposal_hide(long long id, const char *reason, enum status *st)
+db_proposal_hide(long long id, const char *reason, const char *sha, enum status *st)
 {
 	/* the photo's bytes go too (served at /photos/<sha256> until now), unless another
 	 * proposal shows the same image */
@@ -331,13 +357,13 @@ db_proposal_hide(long long id, const char *reason, enum status *st)
 		"  AND NOT EXISTS (SELECT 1 FROM proposals o WHERE o.id <> old.old_id"
 		"   AND o.photo->>'sha256' = ph.sha256) RETURNING 1)"
 		" UPDATE proposals p SET visibility = 'hidden', hidden_reason = $2,"
-		" text_sha256 = encode(sha256(convert_to(p.title || E'\\n' || p.body || E'\\n' ||"
-		"  p.author_name, 'UTF8')), 'hex'),"
+		" text_sha256 = coalesce($3, encode(sha256(convert_to(p.title || E'\\n' ||"
+		"  p.body || E'\\n' || p.author_name, 'UTF8')), 'hex')),"
 		" title = '', body = '', author_name = '', photo = NULL, lat_e6 = NULL,"
 		" lon_e6 = NULL, updated_at = now() FROM old WHERE p.id = old.old_id"
 		" RETURNING " PROPOSAL_COLUMNS;
 	char ids[24];
-	json_t *r = db_first_row(db_exec(q, DB_PARAMS(LL(ids, id), reason)), st);
+	json_t *r = db_first_row(db_exec(q, DB_PARAMS(LL(ids, id), reason, sha)), st);
 	if (!r && *st == STATUS_NOT_FOUND)
 		*st = STATUS_CONFLICT;
 	return r;

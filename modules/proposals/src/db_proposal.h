@@ -61,8 +61,9 @@ json_t *db_proposal_count(long long id, int delta, enum status *st);
 /* The threshold's stage: supported at at, due at at + answer_days (both sides compute it from
  * the signed time). 1 changed, 0 not in the submitted stage, -1. */
 int db_proposal_forward(long long id, const char *at, long answer_days, long supporters);
-/* The mirror of the tally (official side): 1, 0 when no such proposal, -1. */
-int db_proposal_set_supporters(const char *origin, long long origin_id, long supporters);
+/* The mirror of the tally (official side): 1, 0 when no such proposal, -1. own: an own
+ * proposal's tally re-imported after a restore, which counts as sent. */
+int db_proposal_set_supporters(const char *origin, long long origin_id, long supporters, bool own);
 /* Expired (submitted past its support time) or overdue (past due without answer) at at:
  * 1 changed, 0 not in that state, -1. */
 int db_proposal_expire(long long id, const char *at);
@@ -82,13 +83,16 @@ json_t *db_proposal_to_overdue(int limit);
 json_t *db_proposal_tally_take(int limit);
 
 /* Mirror a peer's proposal.created (official side): the new local id, 0 when mirrored already,
- * -1. */
+ * -1. own: the platform's own proposal written back after a database restore
+ * (docs/decisions/0010) under its id (id = origin_id; a pending row of the backup made
+ * public), the ids moved past it, its photo kept only when its bytes are still here. */
 long long db_proposal_mirror(const char *origin, long long origin_id, const struct proposal_new *in,
-			     const char *at, long support_days);
+			     const char *at, long support_days, bool own);
 
 /* Hide the texts of proposal id with reason (they are blanked; the SHA-256 of what was shown is
- * kept): the row, or NULL (CONFLICT: hidden already). */
-json_t *db_proposal_hide(long long id, const char *reason, enum status *st);
+ * kept, or sha when given: a re-imported own event's): the row, or NULL (CONFLICT: hidden
+ * already). */
+json_t *db_proposal_hide(long long id, const char *reason, const char *sha, enum status *st);
 /* The mirror's hiding with the origin's hash (1, 0 no visible proposal, -1). */
 int db_proposal_mirror_hide(const char *origin, long long origin_id, const char *reason,
 			    const char *sha);
@@ -105,10 +109,11 @@ json_t *db_proposal_due_list(int limit);
  * visible argument with the same text (a form sent twice). */
 json_t *db_argument_create(const char *origin, long long proposal_id, const char *side,
 			   const char *body, const char *name, const char *lang, enum status *st);
-/* Mirror a peer's argument: 1, 0 already there, -1. */
+/* Mirror a peer's argument: 1, 0 already there, -1. own: an own argument written back after a
+ * restore under its id (id = origin_id), the ids moved past it. */
 int db_argument_mirror(const char *origin, long long origin_id, long long proposal_id,
 		       const char *side, const char *body, const char *name, const char *lang,
-		       const char *at);
+		       const char *at, bool own);
 /* The arguments of proposal id, public first by helpfulness (hidden ones blanked). */
 json_t *db_argument_list(long long proposal_id);
 /* One argument of this side by its id, with its proposal's ref. */

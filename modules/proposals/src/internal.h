@@ -179,6 +179,9 @@ int proposal_notify_stage(json_t *r, const char *stage);
 /* ---- appliers and jobs ---- */
 
 enum status hook_proposal(const struct hook_event *ev);
+/* The restorer of the platform's own proposal.* events re-imported after a database restore
+ * (docs/decisions/0010): the same checks, the own rows written back under their ids. */
+enum status restore_proposal(const struct hook_event *ev);
 /* The citizen side's jobs: the tally sent to the commune, expiry, overdue. */
 int proposal_tally_run(struct app *app);
 int proposal_deadlines_run(struct app *app);

@@ -120,7 +120,7 @@ hide_in_tx(struct request *req, json_t *row, const char *reason, enum status *st
 	long long id = json_integer_value(json_object_get(row, "id"));
 	long long oid = json_integer_value(json_object_get(row, "origin_id"));
 	bool was_public = strcmp(json_str(row, "visibility"), "public") == 0;
-	json_t *hidden = db_proposal_hide(id, reason, st);
+	json_t *hidden = db_proposal_hide(id, reason, NULL, st);
 	if (!hidden)
 		return NULL;
 	*st = STATUS_UNAVAILABLE;

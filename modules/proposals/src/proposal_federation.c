@@ -3,6 +3,8 @@
  * The proposal.* appliers: the citizen platform's proposals, tallies, thresholds, deadlines,
  * arguments and hidings on the official mirror; the commune's proposal.stage on the citizen
  * side (whose followers are then told). The peer's data is checked like any input before SQL.
+ * The same appliers, own, are the restorers of the platform's own proposal.* events re-imported
+ * after a database restore (docs/decisions/0010): the own rows written back under their ids.
  */
 #include "internal.h"
 
@@ -12,6 +14,7 @@
 #include "common/photo.h"
 #include "db_proposal.h"
 #include "moderation/moderation.h"
+#include "notify/notify.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,7 +82,7 @@ committed_text(const struct hook_event *ev, const char *key, size_t max, bool mu
 }
 
 static enum status
-apply_created(const struct hook_event *ev)
+apply_created(const struct hook_event *ev, bool own)
 {
 	json_t *d = ev->data;
 	long long oid = int_field(d, "id", (long long)1 << 62);
@@ -111,21 +114,23 @@ apply_created(const struct hook_event *ev)
 	}
 	char *photo_text = photo ? json_dumps(photo, JSON_COMPACT) : NULL;
 	in.photo = photo_text;
-	long long id = db_proposal_mirror(ev->origin, oid, &in, ev->occurred_at, (long)days);
+	long long id = db_proposal_mirror(ev->origin, oid, &in, ev->occurred_at, (long)days, own);
 	free(photo_text);
 	return id < 0 ? STATUS_UNAVAILABLE : STATUS_OK;
 }
 
+/* The tally. Own (restored): the supports rows the restore lost stay lost (no event names a
+ * supporter): the count is the event's, and a withdrawal of one of them finds no row. */
 static enum status
-apply_supported(const struct hook_event *ev)
+apply_supported(const struct hook_event *ev, bool own)
 {
 	long long oid = int_field(ev->data, "id", (long long)1 << 62);
 	json_t *n = json_object_get(ev->data, "supporters");
 	if (oid < 0 || !json_is_integer(n) || json_integer_value(n) < 0 ||
 	    json_integer_value(n) > SUPPORTERS_MAX)
 		return unfit(ev);
-	return by_count(db_proposal_set_supporters(ev->origin, oid, (long)json_integer_value(n)),
-			ev);
+	return by_count(
+		db_proposal_set_supporters(ev->origin, oid, (long)json_integer_value(n), own), ev);
 }
 
 static enum status
@@ -154,14 +159,18 @@ apply_deadline(const struct hook_event *ev)
 	return c == -2 ? unfit(ev) : by_count(c, ev);
 }
 
-/* The public moderation log's entry of a hiding, keyed by the origin's id. */
+/* The public moderation log's entry of a hiding, keyed by the origin's id (own: written back
+ * under its id). */
 static enum status
 log_hiding(const struct hook_event *ev, const char *action, const char *target, const char *reason,
-	   const char *sha)
+	   const char *sha, bool own)
 {
 	json_t *mid = json_object_get(ev->data, "moderation_id");
 	if (!json_is_integer(mid))
 		return STATUS_OK;
+	if (own)
+		return db_moderation_restore(ev->origin, json_integer_value(mid), action, target,
+					     reason, sha, ev->occurred_at);
 	enum status st;
 	json_t *m = db_moderation_add(ev->origin, json_integer_value(mid), action, target, reason,
 				      sha, ev->occurred_at, &st);
@@ -169,8 +178,29 @@ log_hiding(const struct hook_event *ev, const char *action, const char *target, 
 	return st == STATUS_CONFLICT ? STATUS_OK : st;
 }
 
+/*
+ * An own proposal hidden again after a restore, as the moderator's hiding did it: the photo's
+ * bytes the backup still holds deleted, its follows dropped (hidden already: done before).
+ */
 static enum status
-apply_hidden(const struct hook_event *ev)
+hide_own_proposal(const struct hook_event *ev, const char *reason, const char *sha)
+{
+	enum status st;
+	json_t *r = local(ev, "id", &st);
+	if (!r)
+		return st;
+	json_t *h =
+		db_proposal_hide(json_integer_value(json_object_get(r, "id")), reason, sha, &st);
+	if (h || st == STATUS_CONFLICT)
+		st = notify_unfollow_item("proposal", json_str(r, "ref")) < 0 ? STATUS_UNAVAILABLE
+									      : STATUS_OK;
+	json_decref(h);
+	json_decref(r);
+	return st;
+}
+
+static enum status
+apply_hidden(const struct hook_event *ev, bool own)
 {
 	bool argument = strcmp(ev->type, "proposal.argument_hidden") == 0;
 	long long oid = int_field(ev->data, "id", (long long)1 << 62);
@@ -180,18 +210,25 @@ apply_hidden(const struct hook_event *ev)
 	if (oid < 0 || !reason || is_blank(reason) || !is_sha256_hex(sha) ||
 	    (mid && (!json_is_integer(mid) || json_integer_value(mid) <= 0)))
 		return unfit(ev);
+	if (own && !argument) {
+		enum status st = hide_own_proposal(ev, reason, sha);
+		if (st != STATUS_OK)
+			return st;
+	}
 	int c = argument ? db_argument_mirror_hide(ev->origin, oid, reason, sha)
+		: own    ? 0
 			 : db_proposal_mirror_hide(ev->origin, oid, reason, sha);
 	if (c < 0 || proposal_erase(argument ? "proposal_argument" : "proposal", oid, reason) < 0)
 		return STATUS_UNAVAILABLE;
 	char target[48];
 	snprintf(target, sizeof(target), "%s/%lld", argument ? "proposal_argument" : "proposal",
 		 oid);
-	return log_hiding(ev, argument ? "hide_argument" : "hide_proposal", target, reason, sha);
+	return log_hiding(ev, argument ? "hide_argument" : "hide_proposal", target, reason, sha,
+			  own);
 }
 
 static enum status
-apply_argued(const struct hook_event *ev)
+apply_argued(const struct hook_event *ev, bool own)
 {
 	json_t *d = ev->data;
 	long long oid = int_field(d, "id", (long long)1 << 62);
@@ -207,15 +244,22 @@ apply_argued(const struct hook_event *ev)
 	if (!r)
 		return st;
 	int c = db_argument_mirror(ev->origin, oid, json_integer_value(json_object_get(r, "id")),
-				   side, body, name, lang, ev->occurred_at);
+				   side, body, name, lang, ev->occurred_at, own);
 	json_decref(r);
 	return c < 0 ? STATUS_UNAVAILABLE : STATUS_OK;
 }
 
 /* ---- the commune's stages, on the citizen side ---- */
 
+/*
+ * The commune's stage. Own (the official platform restored): a proposal the mirror does not
+ * hold yet, or not yet forwarded there (the citizen's events are pulled after the recovery),
+ * answers STATUS_CONFLICT, which the recovery tries again after the catch-up; a stage the row
+ * has reached already was restored before. The citizen side's followers are told on the
+ * citizen side only.
+ */
 static enum status
-apply_stage(const struct hook_event *ev)
+apply_stage(const struct hook_event *ev, bool own)
 {
 	json_t *d = ev->data;
 	const char *ref = json_string_value(json_object_get(d, "ref"));
@@ -230,8 +274,15 @@ apply_stage(const struct hook_event *ev)
 	enum status st;
 	json_t *r = local(ev, "proposal", &st);
 	if (!r)
-		return st;
+		return own && st == STATUS_INVALID ? STATUS_CONFLICT : st;
 	const char *refused = proposal_stage_check(json_str(r, "stage"), stage);
+	if (own && refused && strcmp(json_str(r, "ref"), ref) == 0) {
+		bool later = strcmp(refused, "not_forwarded") != 0;
+		log_warn("re-imported proposal.stage: %s cannot go to %s here (%s)%s", ref, stage,
+			 refused, later ? ", restored already" : ", waits for the catch-up");
+		json_decref(r);
+		return later ? STATUS_OK : STATUS_CONFLICT;
+	}
 	if (strcmp(json_str(r, "ref"), ref) != 0 || refused) {
 		log_warn("proposal.stage event from %s: %s cannot go to %s here (%s)", ev->origin,
 			 ref, stage, refused ? refused : "another reference");
@@ -242,14 +293,15 @@ apply_stage(const struct hook_event *ev)
 	int w = db_proposal_stage_write(json_integer_value(json_object_get(r, "id")), stage,
 					ev->occurred_at, date, answer_text, url);
 	free(answer_text);
-	if (w == 0 && proposal_notify_stage(r, stage) < 0)
+	if (w == 0 && !own && proposal_notify_stage(r, stage) < 0)
 		w = -1;
 	json_decref(r);
 	return w < 0 ? STATUS_UNAVAILABLE : STATUS_OK;
 }
 
-enum status
-hook_proposal(const struct hook_event *ev)
+/* The applier (own false) or the restorer (own true) of ev. */
+static enum status
+proposal_apply(const struct hook_event *ev, bool own)
 {
 	static const char *const citizen_types[] = {
 		"proposal.created", "proposal.supported",      "proposal.forwarded",
@@ -268,14 +320,27 @@ hook_proposal(const struct hook_event *ev)
 	if (!json_is_object(ev->data) || !ev->occurred_at || !*ev->occurred_at)
 		return unfit(ev);
 	if (is_stage)
-		return apply_stage(ev);
+		return apply_stage(ev, own);
 	if (strcmp(ev->type, "proposal.created") == 0)
-		return apply_created(ev);
+		return apply_created(ev, own);
 	if (strcmp(ev->type, "proposal.supported") == 0)
-		return apply_supported(ev);
+		return apply_supported(ev, own);
 	if (strcmp(ev->type, "proposal.argued") == 0)
-		return apply_argued(ev);
+		return apply_argued(ev, own);
 	if (strstr(ev->type, "hidden"))
-		return apply_hidden(ev);
+		return apply_hidden(ev, own);
+	/* forwarded, expired, overdue: the same change of an own row (found by its origin id) */
 	return apply_deadline(ev);
+}
+
+enum status
+hook_proposal(const struct hook_event *ev)
+{
+	return proposal_apply(ev, false);
+}
+
+enum status
+restore_proposal(const struct hook_event *ev)
+{
+	return proposal_apply(ev, true);
 }

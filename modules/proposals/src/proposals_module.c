@@ -65,6 +65,13 @@ static const struct hook proposal_hooks[] = {
 	{NULL, NULL},
 };
 
+/* the platform's own events re-imported after a database restore (docs/decisions/0010): the
+ * type checks which platform signs which */
+static const struct hook proposal_restorers[] = {
+	{"proposal.*", restore_proposal},
+	{NULL, NULL},
+};
+
 static const struct app_job proposal_jobs[] = {
 	{"proposal_tally", 30, proposal_tally_run},
 	{"proposal_deadlines", 300, proposal_deadlines_run},
@@ -129,10 +136,12 @@ const struct module proposals_module = {
 	.settings = &proposal_settings,
 	.open = proposal_types_load,
 	.close = proposals_close,
-	.official = {MODULE_ROUTES(official_routes), .hooks = proposal_hooks, .nav = proposal_nav,
-		     .staff = official_staff, .extends = official_extends,
-		     .demo_load = proposal_answers_demo_load, .facts = proposal_facts},
-	.citizen = {MODULE_ROUTES(citizen_routes), .hooks = proposal_hooks, .jobs = proposal_jobs,
-		    .nav = proposal_nav, .staff = citizen_staff, .extends = citizen_extends,
+	.official = {MODULE_ROUTES(official_routes), .hooks = proposal_hooks,
+		     .restorers = proposal_restorers, .nav = proposal_nav, .staff = official_staff,
+		     .extends = official_extends, .demo_load = proposal_answers_demo_load,
+		     .facts = proposal_facts},
+	.citizen = {MODULE_ROUTES(citizen_routes), .hooks = proposal_hooks,
+		    .restorers = proposal_restorers, .jobs = proposal_jobs, .nav = proposal_nav,
+		    .staff = citizen_staff, .extends = citizen_extends,
 		    .demo_load = proposal_demo_load, .facts = proposal_facts},
 };

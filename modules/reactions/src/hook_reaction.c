@@ -98,7 +98,7 @@ apply_hidden(const char *origin, json_t *data, bool own)
 	json_t *m = NULL;
 	if (own) {
 		if (db_moderation_restore(origin, json_integer_value(mid), "hide_reaction", target,
-					  reason, sha, hidden_at) < 0)
+					  reason, sha, hidden_at) != STATUS_OK)
 			return STATUS_UNAVAILABLE;
 	} else if (!(m = db_moderation_add(origin, json_integer_value(mid), "hide_reaction", target,
 					   reason, sha, hidden_at, &st))) {

@@ -347,9 +347,7 @@ apply_hidden(const struct hook_event *ev, bool own)
 	snprintf(target, sizeof(target), "report/%lld", oid);
 	if (own)
 		return db_moderation_restore(origin, json_integer_value(mid), "hide_report", target,
-					     reason, sha, at) < 0
-			       ? STATUS_UNAVAILABLE
-			       : STATUS_OK;
+					     reason, sha, at);
 	json_t *m = db_moderation_add(origin, json_integer_value(mid), "hide_report", target,
 				      reason, sha, at, &st);
 	json_decref(m);

@@ -27,15 +27,15 @@ extern const struct module moderation_module;
 json_t *db_moderation_add(const char *origin, long long origin_id, const char *action,
 			  const char *target, const char *reason, const char *comment_sha256,
 			  const char *created_at, enum status *st);
-
 /*
- * Write an own entry back after a database restore (docs/decisions/0010), from the event that
- * carried it: its id is its origin_id, as when it was made, and the ids move past it; an entry
- * already there is kept as it is. Returns 0 or -1.
+ * An own entry of a re-imported own event written back after a database restore
+ * (docs/decisions/0010): under its id (id = origin_id = the event's moderation_id), the ids
+ * moved past it, so that the next own entry does not take an id the peer holds already.
+ * Idempotent. STATUS_OK, or STATUS_UNAVAILABLE.
  */
-int db_moderation_restore(const char *origin, long long origin_id, const char *action,
-			  const char *target, const char *reason, const char *comment_sha256,
-			  const char *created_at);
+enum status db_moderation_restore(const char *origin, long long id, const char *action,
+				  const char *target, const char *reason,
+				  const char *comment_sha256, const char *created_at);
 
 /* The moderation log, newest first, before id before_id (0: from the newest): {items, next};
  * each entry about a reaction ("reaction/<origin_id>") has item: {kind, origin_id, id, title}
