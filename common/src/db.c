@@ -197,8 +197,8 @@ note_encoding(PGconn *c)
 {
 	const char *client = PQparameterStatus(c, "client_encoding");
 	const char *server = PQparameterStatus(c, "server_encoding");
-	bool utf8 = client && strcmp(client, "UTF8") == 0 && server &&
-		    strcmp(server, "SQL_ASCII") != 0;
+	bool utf8 =
+		client && strcmp(client, "UTF8") == 0 && server && strcmp(server, "SQL_ASCII") != 0;
 	int unknown = 0;
 	if (!utf8)
 		atomic_store(&text_is_utf8, -1);
@@ -653,43 +653,40 @@ db_text_or_null(PGresult *res, int row, int col)
 #define OID_JSONB 3802
 
 json_t *
+db_value(PGresult *res, int row, int col)
+{
+	if (PQgetisnull(res, row, col))
+		return json_null();
+	const char *v = PQgetvalue(res, row, col);
+	size_t len = (size_t)PQgetlength(res, row, col);
+	json_t *j;
+	switch (PQftype(res, col)) {
+	case OID_BOOL:
+		return json_boolean(v[0] == 't');
+	case OID_INT2:
+	case OID_INT4:
+	case OID_INT8:
+		return json_integer(strtoll(v, NULL, 10));
+	case OID_JSON:
+	case OID_JSONB:
+		j = json_loadb(v, len, JSON_DECODE_ANY, NULL);
+		break;
+	default:
+		/* NULL when not UTF-8: a database in another encoding */
+		j = atomic_load(&text_is_utf8) > 0 ? json_stringn_nocheck(v, len)
+						   : json_stringn(v, len);
+		break;
+	}
+	return j ? j : json_null();
+}
+
+json_t *
 db_row_object(PGresult *res, int row)
 {
 	json_t *o = json_object();
 	int n = PQnfields(res);
-	for (int col = 0; col < n; col++) {
-		const char *v = PQgetvalue(res, row, col);
-		json_t *j;
-		if (PQgetisnull(res, row, col)) {
-			j = json_null();
-		} else {
-			switch (PQftype(res, col)) {
-			case OID_BOOL:
-				j = json_boolean(v[0] == 't');
-				break;
-			case OID_INT2:
-			case OID_INT4:
-			case OID_INT8:
-				j = json_integer(strtoll(v, NULL, 10));
-				break;
-			case OID_JSON:
-			case OID_JSONB:
-				j = json_loadb(v, (size_t)PQgetlength(res, row, col),
-					       JSON_DECODE_ANY, NULL);
-				if (!j)
-					j = json_null();
-				break;
-			default:
-				j = atomic_load(&text_is_utf8) > 0
-					    ? json_stringn_nocheck(v, (size_t)PQgetlength(res, row, col))
-					    : json_stringn(v, (size_t)PQgetlength(res, row, col));
-				if (!j) /* not UTF-8: a database in another encoding */
-					j = json_null();
-				break;
-			}
-		}
-		json_object_set_new_nocheck(o, PQfname(res, col), j);
-	}
+	for (int col = 0; col < n; col++)
+		json_object_set_new_nocheck(o, PQfname(res, col), db_value(res, row, col));
 	return o;
 }
 

@@ -69,9 +69,13 @@ PGresult *db_query_exec(struct db_query *q);
 /* The value at (row, col) of res as a JSON string, or JSON null for SQL NULL. */
 json_t *db_text_or_null(PGresult *res, int row, int col);
 /*
- * Row `row` of res as a JSON object keyed by column name (new reference): NULL as null, bool as
- * true/false, int2/int4/int8 as integers, json/jsonb parsed, anything else as a string. Cheaper
- * than building the row as JSON text in SQL and parsing it back.
+ * The value at (row, col) of res as JSON (new reference): NULL as null, bool as true/false,
+ * int2/int4/int8 as integers, json/jsonb parsed, anything else as a string.
+ */
+json_t *db_value(PGresult *res, int row, int col);
+/*
+ * Row `row` of res as a JSON object keyed by column name, each value as db_value (new
+ * reference). Cheaper than building the row as JSON text in SQL and parsing it back.
  */
 json_t *db_row_object(PGresult *res, int row);
 /* Every row of res as db_row_object() in a new array (res consumed); NULL when res is NULL. */

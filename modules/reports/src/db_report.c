@@ -238,13 +238,19 @@ list_query(struct db_query *q, const struct report_filter *f, long long before_i
 	db_query_limit(q, limit + 1);
 }
 
-json_t *
-db_report_list(const struct report_filter *f, long long before_id, int limit)
+PGresult *
+db_report_list_result(const struct report_filter *f, long long before_id, int limit)
 {
 	struct db_query q;
 	char bufs[7][32];
 	list_query(&q, f, before_id, limit, bufs);
-	json_t *items = db_row_objects(db_query_exec(&q));
+	return db_query_exec(&q);
+}
+
+json_t *
+db_report_list(const struct report_filter *f, long long before_id, int limit)
+{
+	json_t *items = db_row_objects(db_report_list_result(f, before_id, limit));
 	if (!items)
 		return NULL;
 	json_t *next = json_null();

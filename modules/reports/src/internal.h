@@ -12,6 +12,7 @@
 #include "reports/report.h"
 
 #include <jansson.h>
+#include <libpq-fe.h>
 #include <stdbool.h>
 
 /*
@@ -49,6 +50,9 @@ json_t *report_view(struct request *req, json_t *row);
 /* The same for a list: table is report_label_table() with "assessment" added ({code: label}),
  * whose labels the views share; NULL looks each label up (one report). */
 json_t *report_view_labelled(struct request *req, json_t *table, json_t *row);
+/* The views of a result's first rows (at most limit), as report_view_labelled of their row
+ * objects would be, without making them (a list page's rows); a new array. */
+json_t *report_views(struct request *req, json_t *table, PGresult *res, int limit);
 /* report_label_table() with the public assessment labels (report_view_labelled's table). */
 json_t *report_view_table(struct request *req);
 /* The report's page view, shared by the public page and the tracking page: {report, timeline,

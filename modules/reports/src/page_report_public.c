@@ -103,19 +103,21 @@ list_view(struct request *req, const char *path)
 	long long before = page_before_param(req);
 	if (before < 0)
 		return NULL;
-	json_t *list = db_report_list(&f, before, REPORT_LIST_PAGE);
-	if (!list) {
+	PGresult *res = db_report_list_result(&f, before, REPORT_LIST_PAGE);
+	if (!res) {
 		page_db_unavailable(req);
 		return NULL;
 	}
-	json_t *items = json_array(), *table = report_view_table(req);
-	size_t i;
-	json_t *r;
-	json_array_foreach(json_object_get(list, "items"), i, r)
-	{
-		json_array_append_new(items, report_view_labelled(req, table, r));
-	}
+	json_t *table = report_view_table(req);
+	json_t *items = report_views(req, table, res, REPORT_LIST_PAGE);
 	json_decref(table);
+	/* one row more than the page: the next page starts after the page's last report */
+	long long next =
+		PQntuples(res) > REPORT_LIST_PAGE
+			? strtoll(PQgetvalue(res, REPORT_LIST_PAGE - 1, PQfnumber(res, "id")), NULL,
+				  10)
+			: 0;
+	PQclear(res);
 	const char *fq = filter_query(req, &f);
 	json_t *view =
 		json_pack("{s:o, s:b, s:b, s:o, s:s, s:s, s:s}", "items", items, "has_items",
@@ -124,17 +126,15 @@ list_view(struct request *req, const char *path)
 			  arena_printf(req->arena, "%s%s%s", path, *fq ? "?" : "", fq), "map_url",
 			  arena_printf(req->arena, "/reports/map%s%s", *fq ? "?" : "", fq),
 			  "list_url", arena_printf(req->arena, "/reports%s%s", *fq ? "?" : "", fq));
-	json_t *next = json_object_get(list, "next");
-	if (json_is_integer(next))
-		json_object_set_new(view, "next_url",
-				    json_sprintf("%s?%s%sbefore=%lld", path, fq, *fq ? "&" : "",
-						 (long long)json_integer_value(next)));
+	if (next)
+		json_object_set_new(
+			view, "next_url",
+			json_sprintf("%s?%s%sbefore=%lld", path, fq, *fq ? "&" : "", next));
 	json_object_set_new(view, "filter_action", json_string(path));
 	/* the feed of what the page shows, served by the feeds module at its first address */
 	feed_advertise_path(req, t_get(req, "nav_reports"), "/reports/feed.atom", fq);
 	json_object_set_new(view, "geojson_url",
 			    json_sprintf("/reports.geojson%s%s", *fq ? "?" : "", fq));
-	json_decref(list);
 	return view;
 }
 

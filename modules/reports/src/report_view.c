@@ -8,6 +8,7 @@
 
 #include "common/arena.h"
 #include "common/check.h"
+#include "common/db.h"
 #include "common/map.h"
 #include "common/page_util.h"
 #include "reports/db_report.h"
@@ -36,25 +37,108 @@ report_degrees(struct request *req, long long e6)
 	return arena_strdup(req->arena, p);
 }
 
+/*
+ * Where a view reads a report's columns: a row object (db_report.h's shape), or a row of a
+ * result with REPORT_COLUMNS, read as it is (a list page then makes no row objects: they were a
+ * fifth of its instructions). Either way the same values: db_value converts as db_row_object.
+ */
+enum col {
+	C_REF,
+	C_CATEGORY,
+	C_TITLE,
+	C_DESCRIPTION,
+	C_PLACE,
+	C_QUARTER,
+	C_LANG,
+	C_STATUS,
+	C_STATUS_MESSAGE,
+	C_STATUS_BODY,
+	C_DUPLICATE_OF,
+	C_ASSESSMENT,
+	C_ASSESSMENT_COMMENT,
+	C_DISPUTES,
+	C_SUPPORTERS,
+	C_LAT_E6,
+	C_LON_E6,
+	C_PHOTOS,
+	C_VISIBILITY,
+	C_HIDDEN_REASON,
+	C_TEXT_SHA256,
+	C_CREATED_AT,
+	NCOLS
+};
+
+static const char *const col_names[NCOLS] = {"ref",
+					     "category",
+					     "title",
+					     "description",
+					     "place",
+					     "quarter",
+					     "lang",
+					     "status",
+					     "status_message",
+					     "status_body",
+					     "duplicate_of",
+					     "assessment",
+					     "assessment_comment",
+					     "disputes",
+					     "supporters",
+					     "lat_e6",
+					     "lon_e6",
+					     "photos",
+					     "visibility",
+					     "hidden_reason",
+					     "text_sha256",
+					     "created_at"};
+
+struct src {
+	json_t *row;   /* a row object, or */
+	PGresult *res; /* a result's row i, its columns at col[] (-1: not in it) */
+	int i;
+	int col[NCOLS];
+};
+
+/* The column's value (a new reference; null when NULL or absent). */
+static json_t *
+value(const struct src *s, enum col c)
+{
+	if (s->row) {
+		json_t *v = json_object_get(s->row, col_names[c]);
+		return v ? json_incref(v) : json_null();
+	}
+	return s->col[c] < 0 ? json_null() : db_value(s->res, s->i, s->col[c]);
+}
+
+/* The column's text (borrowed; NULL when NULL, absent or not text). */
+static const char *
+text(const struct src *s, enum col c)
+{
+	if (s->row)
+		return json_string_value(json_object_get(s->row, col_names[c]));
+	return s->col[c] < 0 || PQgetisnull(s->res, s->i, s->col[c])
+		       ? NULL
+		       : PQgetvalue(s->res, s->i, s->col[c]);
+}
+
 /* The commune's message and body, the original of a duplicate, the reporter's comment. */
 static void
-add_answers(struct request *req, json_t *v, json_t *row)
+add_answers(struct request *req, json_t *v, const struct src *row)
 {
-	const char *message = json_string_value(json_object_get(row, "status_message"));
-	const char *body = json_string_value(json_object_get(row, "status_body"));
-	const char *comment = json_string_value(json_object_get(row, "assessment_comment"));
-	json_t *dup = json_object_get(row, "duplicate_of");
+	const char *message = text(row, C_STATUS_MESSAGE);
+	const char *body = text(row, C_STATUS_BODY);
+	const char *comment = text(row, C_ASSESSMENT_COMMENT);
+	const char *dup = text(row, C_DUPLICATE_OF);
 	if (message && *message) {
 		json_object_set_new_nocheck(v, "status_message", json_string(message));
 		json_object_set_new_nocheck(v, "status_message_lines", text_lines(message));
 	}
 	if (body && *body)
 		json_object_set_new_nocheck(v, "status_body", json_string(body));
-	if (json_is_string(dup))
+	if (dup)
 		json_object_set_new_nocheck(
 			v, "duplicate_of",
-			json_pack("{s:O, s:s}", "ref", dup, "url",
-				  arena_printf(req->arena, "/reports/%s", json_string_value(dup))));
+			json_pack("{s:s, s:s}", "ref", dup, "url",
+				  arena_printf(req->arena, "/reports/%s", dup)));
 	if (comment && *comment) {
 		json_object_set_new_nocheck(v, "assessment_comment", json_string(comment));
 		json_object_set_new_nocheck(v, "assessment_comment_lines", text_lines(comment));
@@ -63,28 +147,30 @@ add_answers(struct request *req, json_t *v, json_t *row)
 
 /* The pin in microdegrees and in degrees, when the report has one. */
 static void
-add_pin(struct request *req, json_t *v, json_t *row)
+add_pin(struct request *req, json_t *v, const struct src *row)
 {
-	json_t *lat = json_object_get(row, "lat_e6"), *lon = json_object_get(row, "lon_e6");
-	if (!json_is_integer(lat) || !json_is_integer(lon))
+	json_t *lat = value(row, C_LAT_E6), *lon = value(row, C_LON_E6);
+	if (!json_is_integer(lat) || !json_is_integer(lon)) {
+		json_decref(lat);
+		json_decref(lon);
 		return;
+	}
+	long long lat_e6 = json_integer_value(lat), lon_e6 = json_integer_value(lon);
 	json_object_set_new_nocheck(v, "has_pin", json_true());
-	json_object_set_nocheck(v, "lat_e6", lat);
-	json_object_set_nocheck(v, "lon_e6", lon);
-	json_object_set_new_nocheck(v, "lat",
-				    json_string(report_degrees(req, json_integer_value(lat))));
-	json_object_set_new_nocheck(v, "lon",
-				    json_string(report_degrees(req, json_integer_value(lon))));
+	json_object_set_new_nocheck(v, "lat_e6", lat);
+	json_object_set_new_nocheck(v, "lon_e6", lon);
+	json_object_set_new_nocheck(v, "lat", json_string(report_degrees(req, lat_e6)));
+	json_object_set_new_nocheck(v, "lon", json_string(report_degrees(req, lon_e6)));
 }
 
 /* The report's stored photos with their URLs, numbered from 1. */
 static json_t *
-photos_view(struct request *req, json_t *row)
+photos_view(struct request *req, const struct src *row)
 {
-	json_t *photos = json_array();
+	json_t *photos = json_array(), *stored = value(row, C_PHOTOS);
 	size_t i;
 	json_t *p;
-	json_array_foreach(json_object_get(row, "photos"), i, p)
+	json_array_foreach(stored, i, p)
 	{
 		const char *sha = json_string_value(json_object_get(p, "sha256"));
 		if (!is_sha256_hex(sha))
@@ -98,22 +184,23 @@ photos_view(struct request *req, json_t *row)
 				  arena_printf(req->arena, "/photos/%s-small.jpg", sha), "n",
 				  (int)i + 1));
 	}
+	json_decref(stored);
 	return photos;
 }
 
 /* Its visibility, and the reason and hash of texts the moderators hid. */
 static void
-add_visibility(json_t *v, json_t *row)
+add_visibility(json_t *v, const struct src *row)
 {
-	const char *visibility = json_string_value(json_object_get(row, "visibility"));
+	const char *visibility = text(row, C_VISIBILITY);
 	bool hidden = strcmp(visibility, "hidden") == 0;
 	json_object_set_new_nocheck(v, "visibility", json_string(visibility));
 	json_object_set_new_nocheck(v, "is_pending",
 				    json_boolean(strcmp(visibility, "pending") == 0));
 	json_object_set_new_nocheck(v, "is_hidden", json_boolean(hidden));
 	if (hidden) {
-		json_object_set_nocheck(v, "hidden_reason", json_object_get(row, "hidden_reason"));
-		json_object_set_nocheck(v, "text_sha256", json_object_get(row, "text_sha256"));
+		json_object_set_new_nocheck(v, "hidden_reason", value(row, C_HIDDEN_REASON));
+		json_object_set_new_nocheck(v, "text_sha256", value(row, C_TEXT_SHA256));
 	}
 }
 
@@ -124,23 +211,15 @@ text_of(const char *s)
 	return json_string_nocheck(s ? s : "");
 }
 
-/* k's value in row, shared (a new reference), or null. */
 static json_t *
-get(json_t *row, const char *k)
+view_of(struct request *req, json_t *table, const struct src *row)
 {
-	json_t *v = json_object_get(row, k);
-	return v ? json_incref(v) : json_null();
-}
-
-json_t *
-report_view_labelled(struct request *req, json_t *table, json_t *row)
-{
-	const char *ref = json_string_value(json_object_get(row, "ref"));
-	const char *category = json_string_value(json_object_get(row, "category"));
-	const char *quarter = json_string_value(json_object_get(row, "quarter"));
-	const char *status = json_string_value(json_object_get(row, "status"));
-	const char *assessment = json_string_value(json_object_get(row, "assessment"));
-	const char *created = json_string_value(json_object_get(row, "created_at"));
+	const char *ref = text(row, C_REF);
+	const char *category = text(row, C_CATEGORY);
+	const char *quarter = text(row, C_QUARTER);
+	const char *status = text(row, C_STATUS);
+	const char *assessment = text(row, C_ASSESSMENT);
+	const char *created = text(row, C_CREATED_AT);
 	char buf[64];
 	json_t *v = json_object();
 	json_object_set_new_nocheck(v, "ref", text_of(ref));
@@ -150,10 +229,10 @@ report_view_labelled(struct request *req, json_t *table, json_t *row)
 	json_object_set_new_nocheck(v, "category_label",
 				    table ? report_label(req, table, "category", category)
 					  : text_of(report_category_label(req, category)));
-	json_object_set_new_nocheck(v, "title", get(row, "title"));
-	json_object_set_new_nocheck(v, "description", get(row, "description"));
-	json_object_set_new_nocheck(v, "place", get(row, "place"));
-	json_object_set_new_nocheck(v, "lang", get(row, "lang"));
+	json_object_set_new_nocheck(v, "title", value(row, C_TITLE));
+	json_object_set_new_nocheck(v, "description", value(row, C_DESCRIPTION));
+	json_object_set_new_nocheck(v, "place", value(row, C_PLACE));
+	json_object_set_new_nocheck(v, "lang", value(row, C_LANG));
 	json_object_set_new_nocheck(v, "status", text_of(status));
 	json_object_set_new_nocheck(v, "status_label",
 				    table ? report_label(req, table, "status", status)
@@ -172,9 +251,7 @@ report_view_labelled(struct request *req, json_t *table, json_t *row)
 				    json_boolean(strcmp(assessment, "none") != 0));
 	json_object_set_new_nocheck(v, "is_disputed",
 				    json_boolean(strcmp(assessment, "disputed") == 0));
-	json_object_set_new_nocheck(
-		v, "description_lines",
-		text_lines(json_string_value(json_object_get(row, "description"))));
+	json_object_set_new_nocheck(v, "description_lines", text_lines(text(row, C_DESCRIPTION)));
 	if (quarter && *quarter) {
 		json_object_set_new_nocheck(v, "quarter", text_of(quarter));
 		json_object_set_new_nocheck(
@@ -184,11 +261,11 @@ report_view_labelled(struct request *req, json_t *table, json_t *row)
 								quarter))));
 	}
 	add_answers(req, v, row);
-	json_object_set_new_nocheck(v, "disputes", get(row, "disputes"));
-	json_object_set_new_nocheck(
-		v, "has_disputes",
-		json_boolean(json_integer_value(json_object_get(row, "disputes")) > 0));
-	json_object_set_new_nocheck(v, "supporters", get(row, "supporters"));
+	json_t *disputes = value(row, C_DISPUTES);
+	json_object_set_new_nocheck(v, "disputes", disputes);
+	json_object_set_new_nocheck(v, "has_disputes",
+				    json_boolean(json_integer_value(disputes) > 0));
+	json_object_set_new_nocheck(v, "supporters", value(row, C_SUPPORTERS));
 	add_pin(req, v, row);
 	json_t *photos = photos_view(req, row);
 	json_object_set_new_nocheck(v, "has_photos", json_boolean(json_array_size(photos) > 0));
@@ -199,6 +276,25 @@ report_view_labelled(struct request *req, json_t *table, json_t *row)
 		json_stringn_nocheck(created ? created : "", created ? strnlen(created, 10) : 0));
 	add_visibility(v, row);
 	return v;
+}
+
+json_t *
+report_view_labelled(struct request *req, json_t *table, json_t *row)
+{
+	return view_of(req, table, &(struct src){.row = row});
+}
+
+json_t *
+report_views(struct request *req, json_t *table, PGresult *res, int limit)
+{
+	struct src s = {.res = res};
+	for (int c = 0; c < NCOLS; c++)
+		s.col[c] = PQfnumber(res, col_names[c]);
+	json_t *views = json_array();
+	int n = PQntuples(res);
+	for (s.i = 0; s.i < n && s.i < limit; s.i++)
+		json_array_append_new(views, view_of(req, table, &s));
+	return views;
 }
 
 json_t *

@@ -5,6 +5,7 @@
 #include "common/status.h"
 
 #include <jansson.h>
+#include <libpq-fe.h>
 #include <stdbool.h>
 
 /*
@@ -52,6 +53,9 @@ json_t *db_report_nearby(const char *category, long long lat_e6, long long lon_e
 			 int limit);
 /* Public reports, newest first, after the keyset cursor (0: first page); {items, next}. */
 json_t *db_report_list(const struct report_filter *f, long long before_id, int limit);
+/* The same rows as a result (columns of a report row, and one row more than limit when there
+ * is a page after), for a caller that reads them as they are; NULL when the database failed. */
+PGresult *db_report_list_result(const struct report_filter *f, long long before_id, int limit);
 /*
  * The moderators' queue: {pending, waiting, others, next}. On the first page (before_id 0) the
  * pending reports, newest first, at most pending_limit, and waiting, how many there are in all
