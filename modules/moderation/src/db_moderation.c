@@ -26,13 +26,8 @@ moderation_row(PGresult *res, int row)
 	static const char *const keys[] = {"id",     "origin", "origin_id",      "action",
 					   "target", "reason", "comment_sha256", "created_at"};
 	json_t *m = json_object();
-	for (int col = 0; col < 8; col++) {
-		const char *v = PQgetvalue(res, row, col);
-		json_t *j = col == 0 || col == 2 ? json_integer(strtoll(v, NULL, 10))
-			    : col == 6           ? db_text_or_null(res, row, col)
-						 : json_string(v);
-		json_object_set_new_nocheck(m, keys[col], j ? j : json_null());
-	}
+	for (int col = 0; col < 8; col++)
+		json_object_set_new_nocheck(m, keys[col], db_value(res, row, col));
 	return m;
 }
 

@@ -30,18 +30,22 @@ moderation_view(struct request *req, json_t *m)
 	json_object_set_nocheck(v, "id", json_object_get(m, "origin_id"));
 	json_object_set_nocheck(v, "origin", json_object_get(m, "origin"));
 	json_object_set_nocheck(v, "action", json_object_get(m, "action"));
+	/* a catalog's text, and the database's (db_value): UTF-8 already */
 	json_object_set_new_nocheck(v, "action_label",
-				    json_string(i18n_get(req->app->i18n, req->lang, key)));
+				    json_string_nocheck(i18n_get(req->app->i18n, req->lang, key)));
 	json_object_set_nocheck(v, "target", json_object_get(m, "target"));
 	json_object_set_nocheck(v, "reason", json_object_get(m, "reason"));
 	json_object_set_nocheck(v, "comment_sha256", json_object_get(m, "comment_sha256"));
 	json_object_set_nocheck(v, "created_at", json_object_get(m, "created_at"));
-	json_object_set_new_nocheck(v, "created_date", json_stringn(created, strnlen(created, 10)));
+	json_object_set_new_nocheck(v, "created_date",
+				    json_stringn_nocheck(created, strnlen(created, 10)));
 	if (sha) {
 		/* 8-character groups, so a long hash can wrap on a phone (copied, it is whole) */
 		json_t *chunks = json_array();
-		for (size_t i = 0; i < strlen(sha); i += 8)
-			json_array_append_new(chunks, json_stringn(sha + i, 8));
+		size_t len = strlen(sha);
+		for (size_t i = 0; i < len; i += 8)
+			json_array_append_new(
+				chunks, json_stringn_nocheck(sha + i, len - i < 8 ? len - i : 8));
 		json_object_set_new(v, "sha_chunks", chunks);
 	}
 	json_t *item = json_object_get(m, "item");
