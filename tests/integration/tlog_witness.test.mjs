@@ -58,6 +58,27 @@ function forgeNote(srv, origin, size, root) {
 	return `${body}\n${DASH}${origin} ${blob.toString('base64')}\n`;
 }
 
+/** A cosignature line of body by srv's real key under name, as a dishonest witness would make. */
+function forgeCosignature(srv, name, body, t = Math.floor(Date.now() / 1000)) {
+	const time = Buffer.alloc(8);
+	time.writeBigUInt64BE(BigInt(t));
+	const sig = crypto.sign(null, Buffer.from(`cosignature/v1\ntime ${t}\n${body}`), signingKey(srv));
+	const blob = Buffer.concat([keyHash(name, 0x04, rawPublic(srv)), time, sig]);
+	return `${DASH}${name} ${blob.toString('base64')}\n`;
+}
+
+/** The RFC 6962 root of the tree over payloads (Buffers), as a Buffer. */
+function treeRoot(payloads) {
+	const h = (...parts) => crypto.createHash('sha256').update(Buffer.concat(parts)).digest();
+	const mth = (lo, hi) => {
+		if (hi - lo === 1) return h(Buffer.from([0]), payloads[lo]);
+		let k = 1;
+		while (k * 2 < hi - lo) k *= 2;
+		return h(Buffer.from([1]), mth(lo, lo + k), mth(lo + k, hi));
+	};
+	return payloads.length ? mth(0, payloads.length) : h();
+}
+
 /** Checks the cosignature by witness srv (name) on note with Node's crypto; returns its time. */
 function verifyCosignature(note, name, srv) {
 	const n = parseNote(note);
@@ -132,8 +153,12 @@ describe('the witness: cosigned checkpoints, fork and rollback alarms', () => {
 			},
 		});
 		const env = { BALADIYA_COSIGN_SECONDS: '1' };
+		// citizen reaches official through the proxy, and knows official's public URL, which
+		// names official's log (the origin line its checkpoints must carry exactly)
 		pair = await startFederatedPair({
-			official: { port: op, env }, citizen: { env }, officialUrlForCitizen: proxy.url,
+			official: { port: op, env },
+			citizen: { env: { ...env, BALADIYA_PEER_URL: `http://127.0.0.1:${op}` } },
+			officialUrlForCitizen: proxy.url,
 		});
 		({ official, citizen } = pair);
 		[oAdmin, cAdmin] = await Promise.all([staffClient(official), staffClient(citizen)]);
@@ -261,6 +286,32 @@ describe('the witness: cosigned checkpoints, fork and rollback alarms', () => {
 		forged = null;
 	});
 
+	test('a checkpoint under another origin line (official\'s real key, true size and root) raises an alarm, never cosigned', async () => {
+		// the origin line ends like official's ("/baladiya/official") and every other check
+		// passes: the tree, the consistency proof from the last one cosigned, citizen's copy
+		await emitNews(oAdmin, 1, 'Ailleurs');
+		await waitForMirror(official, citizen);
+		const log = await readLog(official);
+		const events = (await readLog(citizen)).filter((e) => e.type === 'checkpoint.cosigned').length;
+		const posts = cosignaturesSeen.length;
+		const other = 'evil.example/baladiya/official';
+		forged = forgeNote(official, other, log.length, treeRoot(log.map((e) => e.payload)));
+		await waitFor(async () => (await federationStatus(cAdmin)).alarms
+			.some((a) => a.kind === 'checkpoint_origin_mismatch' && a.origin === 'official' &&
+				a.seq === log.length),
+		{ timeoutMs: 30_000, what: 'a checkpoint_origin_mismatch alarm on citizen\'s status page' });
+		const ev = JSON.parse((await sql(citizen,
+			"SELECT evidence FROM fed_alarms WHERE kind = 'checkpoint_origin_mismatch'")).trim());
+		assert.equal(ev.later, forged);
+		assert.match(ev.earlier, new RegExp(`${oName.replace(/\./g, '\\.')}$`));
+		await new Promise((r) => setTimeout(r, 2000)); // more rounds: still nothing cosigned
+		assert.equal((await sql(citizen,
+			`SELECT count(*) FROM tlog_checkpoints WHERE origin = 'official' AND (size = ${log.length} OR note LIKE '${other}%')`)).trim(), '0');
+		assert.equal((await readLog(citizen)).filter((e) => e.type === 'checkpoint.cosigned').length, events);
+		assert.equal(cosignaturesSeen.length, posts, 'a cosignature was sent for another log');
+		forged = null;
+	});
+
 	test('a checkpoint that only adds the peer\'s own cosigning records is cosigned, not recorded again', async () => {
 		const records = async (srv, origin) => (await readLog(srv))
 			.filter((e) => e.type === 'checkpoint.cosigned' && e.data.origin === origin).length;
@@ -313,6 +364,12 @@ describe('the witness: cosigned checkpoints, fork and rollback alarms', () => {
 		const cases = [
 			[{ origin: 'official', size, cosignature: badSig }, 400, 'bad_cosignature'],
 			[{ origin: 'official', size, cosignature: real.replace(cName, 'evil.example/baladiya/intruder') },
+				403, 'unknown_witness'],
+			// a valid cosignature by citizen's real key, under a name that only ends like its own
+			[{ origin: 'official', size,
+				cosignature: forgeCosignature(citizen, 'evil.example/baladiya/citizen', parseNote(note).body) },
+			403, 'unknown_witness'],
+			[{ origin: 'official', size, cosignature: forgeCosignature(citizen, `x${cName}`, parseNote(note).body) },
 				403, 'unknown_witness'],
 			[{ origin: 'official', size: size + 1000, cosignature: real }, 404, 'unknown_checkpoint'],
 			[{ origin: 'citizen', size, cosignature: real }, 404, 'unknown_checkpoint'],
