@@ -478,5 +478,26 @@ describe('baladiya-audit', () => {
 		assert.match(await run(), /\(full\).*no problem found/);
 		await checkKept(await kept());
 		assert.match(await run(), /\(since the last one\)/);
+
+		// a checkpoint signed since that does not extend the part verified (official's real
+		// key, the true size, another root): a run from the kept state finds the fork against
+		// the kept tree extended with the new events, and keeps its state where it was
+		await emitNews(await staffClient(official), 1, 'Fourche');
+		await waitForMirror(official, citizen);
+		const k2 = await kept();
+		const size = (await readLog(official)).length;
+		const name = `127.0.0.1:${new URL(official.url).port}/baladiya/official`;
+		const root = crypto.randomBytes(32);
+		const forged = signNote(`${name}\n${size}\n${root.toString('base64')}\n`, name, signingKey(official));
+		await sql(official, `DELETE FROM tlog_cosignatures WHERE origin = 'official' AND size >= ${size}; ` +
+			`DELETE FROM tlog_checkpoints WHERE origin = 'official' AND size >= ${size}; ` +
+			`INSERT INTO tlog_checkpoints (origin, size, root, note) VALUES ('official', ${size}, decode('${root.toString('hex')}', 'hex'), '${forged}')`);
+		const r = await cliFor(official, ['audit', 'run'], { env: { BALADIYA_PUBLIC_URL: official.url } });
+		assert.equal(r.code, 1, r.stdout + r.stderr);
+		assert.match(r.stdout, /\(since the last one\).*problems found/);
+		const problems = (await (await fetch(`${official.url}/audit.json`)).json()).audit.problems;
+		assert.ok(problems.some((p) => p.code === 'checkpoint_fork' && p.origin === 'official' && p.seq === size),
+			JSON.stringify(problems));
+		assert.deepEqual(await kept(), k2, 'a run that found a problem moves nothing');
 	});
 });
