@@ -472,5 +472,26 @@ fed_hook_cosigned(const struct hook_event *ev)
 	    json_integer_value(size) < 0 || !json_is_integer(t) || json_integer_value(t) < 0 ||
 	    b64_decode_exact(root, strlen(root), h, sizeof(h)) < 0)
 		return STATUS_INVALID;
+	/* the peer's log says it cosigned more of our log than we hold: after a restore, events
+	 * it vouched for and did not return, although the checkpoint it served the recovery did
+	 * not show it (protocol.md §10.3) */
+	long long last =
+		ev->origin && strcmp(ev->origin, fed.self) != 0 && strcmp(origin, fed.self) == 0
+			? db_fed_counter_last(fed.self)
+			: -1;
+	if (last >= 0 && json_integer_value(size) > last) {
+		char *detail =
+			xasprintf("the peer's log records its cosignature of this platform's "
+				  "checkpoint of size %lld, beyond the own log's end at #%lld",
+				  (long long)json_integer_value(size), last);
+		char *evidence = json_dumps(d, JSON_COMPACT);
+		log_error("ALARM: %s", detail);
+		int rc = db_fed_alarm_add(fed.self, json_integer_value(size), "cosigned_beyond_log",
+					  detail, evidence);
+		free(evidence);
+		free(detail);
+		if (rc < 0)
+			return STATUS_UNAVAILABLE;
+	}
 	return STATUS_OK;
 }

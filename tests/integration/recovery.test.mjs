@@ -352,6 +352,55 @@ describe('the checkpoint the peer cosigned does not match the own log', () => {
 	});
 });
 
+/** Makes citizen lose official's events after seq n, as if it had never had them (its tree and
+ * its stored checkpoints of official's log included): what a peer restored from a backup, or
+ * one withholding events, serves. */
+async function citizenForgetsAfter(n) {
+	const where = `WHERE origin = 'official' AND size > ${n}`;
+	const stored = 2 * n - n.toString(2).split('').filter((b) => b === '1').length;
+	await sqlOf(pair.citizen, [
+		`DELETE FROM fed_events WHERE origin = 'official' AND seq > ${n}`,
+		`DELETE FROM tlog_cosignatures ${where}`, `DELETE FROM tlog_checkpoints ${where}`,
+		`DELETE FROM tlog_hashes WHERE origin = 'official' AND idx >= ${stored}`,
+		`UPDATE tlog_trees SET size = ${n} WHERE origin = 'official'`,
+		`UPDATE fed_peers SET applied_seq = ${n}, applied_hash = (SELECT hash FROM fed_events WHERE origin = 'official' AND seq = ${n}) WHERE name = 'official'`,
+	].join('; '));
+}
+
+describe('the peer serves an older checkpoint than the one its log says it cosigned', () => {
+	it('raises cosigned_beyond_log when the peer\'s record of that cosignature is pulled', async () => {
+		const staff = await signIn(pair.official);
+		const dump = backup(pair.official);
+		const kept = (await readLog(pair.official)).length;
+		await createNews(staff, { title_fr: 'Cosignée C', body_fr: 'texte' });
+		await createNews(staff, { title_fr: 'Cosignée D', body_fr: 'texte' });
+		await waitForMirror(pair.official, pair.citizen);
+		const size = await issueCosigned(pair.official);
+		const record = await waitFor(async () => (await readLog(pair.citizen)).find((e) =>
+			e.type === 'checkpoint.cosigned' && e.data.origin === 'official' && e.data.size === size),
+		{ timeoutMs: 30_000, what: "citizen's record of its cosignature" });
+		await pair.official.stop();
+		await restore(pair.official, dump);
+		// citizen lost official's events after the first lost one and serves the older
+		// checkpoint it cosigned before; its own log still records the newer cosignature
+		await citizenForgetsAfter(kept + 1);
+		await pair.official.restart();
+
+		const st = await waitFor(async () => {
+			const s = await federationStatus(await signIn(pair.official));
+			return s.alarms.some((a) => a.kind === 'cosigned_beyond_log') ? s : null;
+		}, { timeoutMs: 30_000, what: 'the alarm cosigned_beyond_log' });
+		const alarm = st.alarms.find((a) => a.kind === 'cosigned_beyond_log');
+		assert.equal(alarm.seq, size);
+		assert.match(alarm.detail, new RegExp(`end at #${kept + 1}\\b`));
+		assert.deepEqual(await alarmEvidence(pair.official, 'cosigned_beyond_log'), record.data);
+		// the record is citizen's, signed: an auditor with Node's crypto checks it
+		const cLog = await readLog(pair.citizen);
+		assert.deepEqual(auditSignatures(cLog.filter((e) => e.seq <= record.seq), await publishedKeys(pair.citizen)), []);
+		assert.equal((await readLog(pair.official)).length >= kept + 1, true);
+	});
+});
+
 describe('the peer cosigned more of the own log than it returns', () => {
 	it('raises recovery_short_of_cosigned, keeps emitting held and signs no checkpoint', async () => {
 		const staff = await signIn(pair.official);
