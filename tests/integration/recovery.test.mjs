@@ -367,15 +367,22 @@ async function citizenForgetsAfter(n) {
 	].join('; '));
 }
 
+/** A backup of official, then two news and a checkpoint of them cosigned by citizen: {dump,
+ * kept (the backup's own log length), size (the checkpoint's)}. */
+async function backupThenCosigned(titles) {
+	const staff = await signIn(pair.official);
+	const dump = backup(pair.official);
+	const kept = (await readLog(pair.official)).length;
+	for (const t of titles) await createNews(staff, { title_fr: t, body_fr: 'texte' });
+	await waitForMirror(pair.official, pair.citizen);
+	const size = await issueCosigned(pair.official);
+	assert.ok(size >= kept + titles.length);
+	return { dump, kept, size };
+}
+
 describe('the peer serves an older checkpoint than the one its log says it cosigned', () => {
 	it('raises cosigned_beyond_log when the peer\'s record of that cosignature is pulled', async () => {
-		const staff = await signIn(pair.official);
-		const dump = backup(pair.official);
-		const kept = (await readLog(pair.official)).length;
-		await createNews(staff, { title_fr: 'Cosignée C', body_fr: 'texte' });
-		await createNews(staff, { title_fr: 'Cosignée D', body_fr: 'texte' });
-		await waitForMirror(pair.official, pair.citizen);
-		const size = await issueCosigned(pair.official);
+		const { dump, kept, size } = await backupThenCosigned(['Cosignée C', 'Cosignée D']);
 		const record = await waitFor(async () => (await readLog(pair.citizen)).find((e) =>
 			e.type === 'checkpoint.cosigned' && e.data.origin === 'official' && e.data.size === size),
 		{ timeoutMs: 30_000, what: "citizen's record of its cosignature" });
@@ -403,14 +410,7 @@ describe('the peer serves an older checkpoint than the one its log says it cosig
 
 describe('the peer cosigned more of the own log than it returns', () => {
 	it('raises recovery_short_of_cosigned, keeps emitting held and signs no checkpoint', async () => {
-		const staff = await signIn(pair.official);
-		const dump = backup(pair.official);
-		const kept = (await readLog(pair.official)).length;
-		await createNews(staff, { title_fr: 'Cosignée A', body_fr: 'texte' });
-		await createNews(staff, { title_fr: 'Cosignée B', body_fr: 'texte' });
-		await waitForMirror(pair.official, pair.citizen);
-		const size = await issueCosigned(pair.official);
-		assert.ok(size >= kept + 2);
+		const { dump, kept, size } = await backupThenCosigned(['Cosignée A', 'Cosignée B']);
 		await pair.official.stop();
 		await restore(pair.official, dump);
 		// citizen no longer holds official's events after the first lost one, yet it cosigned
