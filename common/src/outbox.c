@@ -15,6 +15,7 @@
 
 static outbox_emit_fn outbox_emitter;
 static outbox_erase_fn outbox_eraser;
+static outbox_restoring_fn outbox_restoring_check;
 static long (*outbox_ceiling)(const char *type);
 static _Thread_local bool applying_peer;
 static long backdate_s;
@@ -37,6 +38,18 @@ outbox_set_emitter(outbox_emit_fn emit, outbox_erase_fn erase)
 {
 	outbox_emitter = emit;
 	outbox_eraser = erase;
+}
+
+void
+outbox_set_restoring(outbox_restoring_fn restoring)
+{
+	outbox_restoring_check = restoring;
+}
+
+int
+outbox_restoring(const char *origin, const char *type, const char *id)
+{
+	return outbox_restoring_check ? outbox_restoring_check(origin, type, id) : 0;
 }
 
 void

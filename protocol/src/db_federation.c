@@ -376,6 +376,71 @@ db_fed_alarm_add(const char *origin, long long seq, const char *kind, const char
 }
 
 int
+db_fed_restore_pending_put(const char *origin, long long seq, const char *type, json_t *refs,
+			   const char *missing)
+{
+	char s[24];
+	char *r = refs ? json_dumps(refs, JSON_COMPACT) : xstrdup("[]");
+	int rc = run("INSERT INTO fed_restore_pending (origin, seq, type, refs, missing)"
+		     " VALUES ($1, $2, $3, $4::jsonb, $5) ON CONFLICT (origin, seq) DO NOTHING",
+		     DB_PARAMS(origin, LL(s, seq), type, r, missing));
+	free(r);
+	return rc;
+}
+
+int
+db_fed_restore_pending_list(const char *origin, long long **seqs, size_t *n)
+{
+	PGresult *res =
+		db_exec("SELECT seq FROM fed_restore_pending WHERE origin = $1 ORDER BY seq",
+			DB_PARAMS(origin));
+	*seqs = NULL;
+	*n = 0;
+	if (!res)
+		return -1;
+	*n = (size_t)PQntuples(res);
+	*seqs = xcalloc(*n ? *n : 1, sizeof(**seqs));
+	for (size_t i = 0; i < *n; i++)
+		(*seqs)[i] = strtoll(PQgetvalue(res, (int)i, 0), NULL, 10);
+	PQclear(res);
+	return 0;
+}
+
+char *
+db_fed_restore_pending_missing(const char *origin, long long seq)
+{
+	char s[24];
+	PGresult *res = db_exec("SELECT missing FROM fed_restore_pending WHERE origin = $1"
+				" AND seq = $2",
+				DB_PARAMS(origin, LL(s, seq)));
+	char *m = res && PQntuples(res) ? xstrdup(PQgetvalue(res, 0, 0)) : NULL;
+	PQclear(res);
+	return m;
+}
+
+int
+db_fed_restore_pending_drop(const char *origin, long long seq)
+{
+	char s[24];
+	return run("DELETE FROM fed_restore_pending WHERE origin = $1 AND seq = $2",
+		   DB_PARAMS(origin, LL(s, seq)));
+}
+
+int
+db_fed_restore_names(const char *origin, const char *type, const char *id)
+{
+	json_t *ref = json_pack("[{s:s, s:s, s:s}]", "origin", origin, "type", type, "id", id);
+	char *r = json_dumps(ref, JSON_COMPACT);
+	json_decref(ref);
+	PGresult *res = db_exec("SELECT 1 FROM fed_restore_pending WHERE refs @> $1::jsonb LIMIT 1",
+				DB_PARAMS(r));
+	free(r);
+	int found = !res ? -1 : PQntuples(res) > 0;
+	PQclear(res);
+	return found;
+}
+
+int
 db_fed_webhook_id_seen(const char *id)
 {
 	PGresult *res = db_exec("INSERT INTO fed_webhook_ids (id) VALUES ($1)"

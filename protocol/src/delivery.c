@@ -718,6 +718,12 @@ pull_from_peer(struct worker *w)
 			log_info("caught up %d events from peer \"%s\"", got, peer.name);
 			total += got;
 		}
+		/* own events re-imported after a restore may have waited for what this batch
+		 * brought (recovery.c); an empty answer is the end of the peer's log: those
+		 * still waiting for the peer's objects will not get them */
+		bool caught_up = got == 0 && w->r.body.len == 0;
+		if ((got > 0 || caught_up) && fed_restore_retry(caught_up) < 0)
+			log_warn("could not retry the own events waiting to be restored");
 		/* a short answer may be the byte cap, not the end: stop at an empty one */
 		if (got <= 0)
 			return total;

@@ -645,6 +645,7 @@ federation_open(struct app *app)
 	json_decref(own);
 	log_info("signing federation events as %s with key %s", fed.self, signing_key_id(fed.key));
 	outbox_set_emitter(fed_emit, fed_erase);
+	outbox_set_restoring(db_fed_restore_names);
 	return 0;
 }
 
@@ -675,6 +676,7 @@ federation_close(struct app *app)
 {
 	(void)app;
 	outbox_set_emitter(NULL, NULL);
+	outbox_set_restoring(NULL);
 	key_cache_invalidate();
 	pthread_mutex_lock(&key_cache_lock);
 	free(key_cache.keys);

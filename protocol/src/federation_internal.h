@@ -199,6 +199,13 @@ int fed_recover_now(void);
  * lines were imported (0: the peer holds nothing more), -1 on a database failure, -2 when a line
  * does not verify or does not chain (an alarm is raised for a chain that diverges: *diverged). */
 int fed_recover_batch(const struct strbuf *body, bool *diverged);
+/*
+ * Retry, in seq order and each in a transaction of its own, the re-imported own events whose
+ * restorer waited for an object of the peer (fed_restore_pending): the puller calls it after
+ * each catch-up batch, and with caught_up once the peer's log is all pulled (an empty answer),
+ * when those still waiting get the alarm not_restored. 0, or -1 when the database failed.
+ */
+int fed_restore_retry(bool caught_up);
 /* The outcome of fed_recover_now: releases the hold (answered) or keeps it (restore suspected). */
 void fed_recovery_answered(void);
 void fed_recovery_unreachable(const char *why);

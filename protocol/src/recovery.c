@@ -199,9 +199,45 @@ fed_recovery_unreachable(const char *why)
 	outbox_hold(NULL);
 }
 
-/* Rebuild what v (an own event, stored now) describes; an alarm names it when nothing can. */
+/* What v names of the peer's (its refs of another origin), for the alarm of an event that
+ * waited for them in vain: "citizen report 12" (malloc'd). */
+static char *
+peer_objects(const struct event *ev)
+{
+	struct strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; i < ev->nr_refs; i++) {
+		const struct event_ref *r = &ev->refs[i];
+		if (strcmp(r->origin, fed.self) != 0)
+			strbuf_addf(&sb, "%s%s %s %s", sb.len ? ", " : "", r->origin, r->type,
+				    r->id);
+	}
+	if (!sb.len)
+		strbuf_addstr(&sb, "an object of the peer");
+	return strbuf_detach(&sb, NULL);
+}
+
+/* The alarm not_restored of an own event whose state could not be rebuilt, with why. */
 static int
-restore_state(const struct verified *v)
+not_restored(const struct event *ev, const char *why)
+{
+	char *detail = xasprintf("re-imported own event %s #%lld: its state could not be rebuilt "
+				 "(%s)",
+				 ev->type, (long long)ev->seq, why);
+	log_error("%s", detail);
+	int rc = db_fed_alarm_add(ev->origin, ev->seq, "not_restored", detail, NULL);
+	free(detail);
+	return rc;
+}
+
+/*
+ * Rebuild what v (an own event, stored) describes with the restorers. On import (pending
+ * false) a restorer answering CONFLICT (it names an object of the peer the mirror does not hold
+ * yet) puts the event in fed_restore_pending; on a retry (pending true) success takes it out,
+ * and CONFLICT leaves it there unless caught_up (the peer's log is all pulled): then the alarm
+ * says what never came. Any other refusal raises the alarm at once. 0 or -1 (database).
+ */
+static int
+restore_state(const struct verified *v, bool pending, bool caught_up)
 {
 	const struct event *ev = v->ev;
 	json_t *data = fed_event_data(v);
@@ -211,19 +247,40 @@ restore_state(const struct verified *v)
 			&(struct hook_event){fed.app, ev->origin, ev->type, ev->occurred_at, data,
 					     json_object_size(v->withheld) ? v->withheld : NULL});
 	json_decref(data);
-	if (st == STATUS_OK)
-		return 0;
-	if (st != STATUS_NOT_FOUND && st != STATUS_INVALID)
+	if (st == STATUS_CONFLICT && !caught_up) {
+		if (pending)
+			return 0;
+		char *missing = peer_objects(ev);
+		log_info("re-imported own event %s #%lld waits for %s from the peer's log",
+			 ev->type, (long long)ev->seq, missing);
+		int rc = db_fed_restore_pending_put(ev->origin, ev->seq, ev->type,
+						    json_object_get(ev->owner_root, "refs"),
+						    missing);
+		free(missing);
+		return rc;
+	}
+	if (st == STATUS_UNAVAILABLE || st == STATUS_INTERNAL)
 		return -1;
-	char *detail = xasprintf("re-imported own event %s #%lld: its state could not be rebuilt "
-				 "(%s)",
-				 ev->type, (long long)ev->seq,
-				 st == STATUS_NOT_FOUND ? "no restorer for this type"
-							: "its data did not fit");
-	log_error("%s", detail);
-	int rc = db_fed_alarm_add(ev->origin, ev->seq, "not_restored", detail, NULL);
-	free(detail);
-	return rc;
+	if (pending && db_fed_restore_pending_drop(ev->origin, ev->seq) < 0)
+		return -1;
+	if (st == STATUS_OK) {
+		if (pending)
+			log_info("re-imported own event %s #%lld restored once the peer's log "
+				 "brought what it names",
+				 ev->type, (long long)ev->seq);
+		return 0;
+	}
+	if (st == STATUS_CONFLICT) {
+		char *missing = db_fed_restore_pending_missing(ev->origin, ev->seq);
+		char *why = xasprintf("it names %s, which the peer's log never brought",
+				      missing ? missing : "an object of the peer");
+		int rc = not_restored(ev, why);
+		free(why);
+		free(missing);
+		return rc;
+	}
+	return not_restored(ev, st == STATUS_NOT_FOUND ? "no restorer for this type"
+						       : "its data did not fit");
 }
 
 /* Import one verified own event that must follow (*last, hash). 1 imported, 0 does not chain
@@ -250,7 +307,7 @@ import_one(struct verified *v, long long *last, char hash[EVENT_HASH_HEX_LEN + 1
 				v->envelope, v->envelope_len, h, NULL) < 0 ||
 	    db_fed_content_put(fed.self, ev->seq, json_object_get(ev->owner_root, "refs"),
 			       v->content, v->withheld) < 0 ||
-	    restore_state(v) < 0)
+	    restore_state(v, false, false) < 0)
 		return -1;
 	*last = ev->seq;
 	memcpy(hash, h, sizeof(h));
@@ -314,4 +371,63 @@ fed_recover_batch(const struct strbuf *body, bool *diverged)
 	}
 	*diverged = pg.diverged;
 	return pg.refused ? -2 : pg.n;
+}
+
+/* Retry the own event seq waiting in fed_restore_pending, in a transaction of its own: its
+ * record read back from the log and verified again (its content with it). 0 or -1. */
+static int
+retry_one(long long seq, bool caught_up)
+{
+	struct fed_row *rows = NULL;
+	size_t nr = 0, alloc = 0;
+	int rc = -1;
+	if (db_begin() < 0)
+		return -1;
+	if (db_fed_events_after(fed.self, seq - 1, 1, &rows, &nr, &alloc) < 0)
+		goto out;
+	if (nr != 1 || rows[0].seq != seq) {
+		/* the log lost it again (a second restore): nothing left to rebuild */
+		rc = db_fed_restore_pending_drop(fed.self, seq);
+		goto out;
+	}
+	const char *code = NULL;
+	struct verified v;
+	if (fed_verify_record(rows[0].envelope.buf, rows[0].envelope.len, fed.self, &v, &code) !=
+	    STATUS_OK) {
+		log_error("own event #%lld does not verify any more (%s): it is not restored", seq,
+			  code);
+		rc = db_fed_restore_pending_drop(fed.self, seq) < 0 ||
+				     db_fed_alarm_add(fed.self, seq, "not_restored",
+						      "a re-imported own event waiting to be "
+						      "restored does not verify any more",
+						      NULL) < 0
+			     ? -1
+			     : 0;
+		goto out;
+	}
+	rc = restore_state(&v, true, caught_up);
+	fed_verified_release(&v);
+out:
+	db_fed_rows_free(rows, nr);
+	if (rc < 0 || db_commit() < 0) {
+		db_rollback();
+		return -1;
+	}
+	return 0;
+}
+
+int
+fed_restore_retry(bool caught_up)
+{
+	long long *seqs;
+	size_t n;
+	if (db_fed_restore_pending_list(fed.self, &seqs, &n) < 0)
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = retry_one(seqs[i], caught_up);
+	free(seqs);
+	if (n)
+		http_cache_bump();
+	return rc;
 }

@@ -225,9 +225,11 @@ bench_cluster() {
 	shift
 	port=$(bench_port)
 	pg_cluster_init "$dir" "$port"
-	if [ $# -gt 0 ]; then
-		printf '%s\n' "$@" | as_pg_user "$dir" tee -a "$dir/postgresql.conf" >/dev/null
-	fi
+	# a benchmark runs several daemons (up to 20 connections each), a baseline and its
+	# clients on one cluster: scripts/lib.sh's 50 would refuse some of them ("too many
+	# clients"); the caller's lines come after, and may change it
+	printf '%s\n' "max_connections = 300" "$@" |
+		as_pg_user "$dir" tee -a "$dir/postgresql.conf" >/dev/null
 	BENCH_PG_DIR[$name]=$dir
 	for attempt in 1 2 3; do
 		(pg_cluster_start "$dir") && break
@@ -326,7 +328,14 @@ EOF
 
 # --- the daemons ---------------------------------------------------------------------------
 
-bench_srv_bin() { printf '%s/%s-srv/%s-srv\n' "$BENCH_BUILD_DIR" "$1" "$1"; }
+# A side is official or citizen, or one of them with a set's suffix ("official_before": a
+# second pair run beside the first, its binaries from BENCH_BEFORE, its peer the other side of
+# the same set).
+bench_srv_bin() {
+	local kind=${1%%_*} dir=$BENCH_BUILD_DIR
+	[ "$kind" = "$1" ] || dir=${BENCH_BEFORE:?a side with a suffix needs BENCH_BEFORE}
+	printf '%s/%s-srv/%s-srv\n' "$dir" "$kind" "$kind"
+}
 
 bench_srv_url() { printf 'http://127.0.0.1:%s\n' "${BENCH_HTTP_PORT[$1]}"; }
 
@@ -345,15 +354,16 @@ bench_srv_setup() {
 # benchmarks emit thousands of events a minute from one address: no ceilings, no per-client
 # limits (docs/operations.md, anti-abuse limits).
 bench_srv_env() {
-	local side=$1 peer=citizen
-	[ "$side" = official ] || peer=official
+	local side=$1 kind=${1%%_*} peer=citizen
+	[ "$kind" = official ] || peer=official
+	peer+=${side#"$kind"}
 	pg_env "${BENCH_PG_PORT[${BENCH_SRV_CLUSTER[$side]}]}" "baladiya_$side"
 	printf '%s\n' \
 		BALADIYA_BIND=127.0.0.1 \
 		"BALADIYA_PORT=${BENCH_HTTP_PORT[$side]}" \
 		"BALADIYA_PUBLIC_URL=$(bench_srv_url "$side")" \
 		"BALADIYA_PEER_URL=http://127.0.0.1:${BENCH_HTTP_PORT[$peer]:-1}" \
-		"BALADIYA_THEME_DIR=$BALADIYA_ROOT/demo/$side" \
+		"BALADIYA_THEME_DIR=$BALADIYA_ROOT/demo/$kind" \
 		"BALADIYA_DATA_DIR=$WORK/$side-data" \
 		"BALADIYA_THREADS=${BENCH_THREADS:-4}" \
 		"BALADIYA_LOG_LEVEL=${BENCH_LOG_LEVEL:-info}" \

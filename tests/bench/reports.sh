@@ -60,30 +60,6 @@ fi
 SETS=("")
 [ -z "$BENCH_BEFORE" ] || SETS+=(_before)
 
-# The lib's daemon functions know the sides official and citizen; these two also serve the
-# "_before" sides: the binary from BENCH_BEFORE, the theme and the peer of the same set.
-bench_srv_bin() {
-	local kind=${1%_before} dir=$BENCH_BUILD_DIR
-	[ "$kind" = "$1" ] || dir=$BENCH_BEFORE
-	printf '%s/%s-srv/%s-srv\n' "$dir" "$kind" "$kind"
-}
-bench_srv_env() {
-	local side=$1 kind=${1%_before} peer
-	peer=citizen
-	[ "$kind" = official ] || peer=official
-	peer+=${side#"$kind"}
-	pg_env "${BENCH_PG_PORT[${BENCH_SRV_CLUSTER[$side]}]}" "baladiya_$side"
-	printf '%s\n' \
-		BALADIYA_BIND=127.0.0.1 \
-		"BALADIYA_PORT=${BENCH_HTTP_PORT[$side]}" \
-		"BALADIYA_PUBLIC_URL=$(bench_srv_url "$side")" \
-		"BALADIYA_PEER_URL=http://127.0.0.1:${BENCH_HTTP_PORT[$peer]:-1}" \
-		"BALADIYA_THEME_DIR=$BALADIYA_ROOT/demo/$kind" \
-		"BALADIYA_DATA_DIR=$WORK/$side-data" \
-		"BALADIYA_THREADS=${BENCH_THREADS:-4}" \
-		"BALADIYA_LOG_LEVEL=${BENCH_LOG_LEVEL:-info}"
-}
-
 sql() { bench_psql pg "baladiya_$1" -c "$2"; }
 
 # The theme's map centre (demo/*/site.json): the viewport and the nearby search are around it;

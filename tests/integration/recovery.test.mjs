@@ -8,32 +8,16 @@
 // recovery_pending) until the peer answers.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import crypto from 'node:crypto';
-import { auditSignatures, checkLog, DASH, federationStatus, forgeCosignature, forgeNote, keyHash,
-	parseNote, publishedKeys, rawPublic, readLog, signingKey, startFederatedPair, staffClient,
-	treeRoot, waitForMirror } from '../lib/federation.mjs';
+import { auditSignatures, backupDatabase as backup, checkLog, DASH, federationStatus,
+	forgeCosignature, forgeNote, keyHash, parseNote, publishedKeys, rawPublic, readLog,
+	restoreDatabase as restore, signingKey, startFederatedPair, staffClient, treeRoot,
+	waitForMirror } from '../lib/federation.mjs';
 import { Client, PASSWORD, cliFor, createNews, getJson, waitFor } from '../lib/http.mjs';
 import { makePdf } from '../lib/pdf.mjs';
 
 let pair;
-
-/** A plain SQL dump of srv's database, taken with pg_dump through the cluster's environment. */
-function backup(srv) {
-	const env = { ...process.env, ...srv.cluster.pgEnv(srv.database) };
-	return execFileSync('pg_dump', ['--no-owner', '--no-privileges'], { env, encoding: 'utf8',
-		maxBuffer: 256 * 1024 * 1024 })
-		// psql before 15.14 does not know the \restrict lines of newer pg_dumps (upgrade.test.mjs)
-		.replace(/^\\(un)?restrict \S+$/gm, '');
-}
-
-/** Drops srv's database (srv stopped), creates it again and loads dump into it. */
-async function restore(srv, dump) {
-	await srv.cluster.psql(`DROP DATABASE ${srv.database} WITH (FORCE)`);
-	await srv.cluster.createDatabase(srv.database);
-	await srv.cluster.psql(dump, { database: srv.database });
-}
 
 /** A new signed-in admin session (the sessions of the lost week are gone with the restore). */
 async function signIn(srv) {

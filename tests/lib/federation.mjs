@@ -12,6 +12,7 @@
 
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort, startCluster } from './harness.mjs';
@@ -509,6 +510,23 @@ export function auditSignatures(log, keys) {
 		}
 	}
 	return refusals;
+}
+
+/** A plain SQL dump of srv's database, taken with pg_dump through the cluster's environment
+ * (the recovery tests' backup, docs/decisions/0010). */
+export function backupDatabase(srv) {
+	const env = { ...process.env, ...srv.cluster.pgEnv(srv.database) };
+	return execFileSync('pg_dump', ['--no-owner', '--no-privileges'], { env, encoding: 'utf8',
+		maxBuffer: 256 * 1024 * 1024 })
+		// psql before 15.14 does not know the \restrict lines of newer pg_dumps (upgrade.test.mjs)
+		.replace(/^\\(un)?restrict \S+$/gm, '');
+}
+
+/** Drops srv's database (srv stopped), creates it again and loads dump into it. */
+export async function restoreDatabase(srv, dump) {
+	await srv.cluster.psql(`DROP DATABASE ${srv.database} WITH (FORCE)`);
+	await srv.cluster.createDatabase(srv.database);
+	await srv.cluster.psql(dump, { database: srv.database });
 }
 
 // ---- signed notes (docs/protocol.md §20.3, §21.1), made and read with Node's crypto ----

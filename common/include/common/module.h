@@ -71,8 +71,12 @@ struct module_side {
 	const struct hook *hooks;
 	/* restorers of this platform's own events (recovery from the peer's copy of our log after
 	 * a database restore, docs/decisions/0010): event type -> function recreating the rows the
-	 * event describes on its origin (ev->origin is this platform). Same matching and answers
-	 * as hooks; an own event whose type no restorer takes is re-imported with an alarm */
+	 * event describes on its origin (ev->origin is this platform), idempotent, never
+	 * emitting. Same matching and answers as hooks, and one more: STATUS_CONFLICT, before
+	 * writing anything, when the event names an object of the peer the mirror does not hold
+	 * yet — the event is retried after each catch-up of the peer's log, and raises the alarm
+	 * not_restored if the peer's log, all pulled, never brings it. An own event whose type no
+	 * restorer takes is re-imported with that alarm */
 	const struct hook *restorers;
 	const struct app_job *jobs;
 	const struct app_command *commands;
@@ -138,9 +142,10 @@ enum status hook_apply(const struct hook_event *ev);
 /*
  * Rebuild the state one of this platform's own events describes (it was signed here, lost in a
  * database restore and re-imported from the peer's copy) with the restorers the served modules
- * register. It runs in the recovery's transaction, before anything is emitted; a restorer
- * must not emit. Returns what the restorer returned, or STATUS_NOT_FOUND when none takes the
- * type.
+ * register. It runs in the recovery's transaction, before anything is emitted, or for an event
+ * that waited for the peer's objects (STATUS_CONFLICT) in a transaction of its own after a
+ * catch-up; a restorer must not emit. Returns what the restorer returned, or STATUS_NOT_FOUND
+ * when none takes the type.
  */
 enum status restorer_apply(const struct hook_event *ev);
 

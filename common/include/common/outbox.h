@@ -106,4 +106,17 @@ int outbox_emit_committed(const char *type, json_t *refs, json_t *data,
  */
 int outbox_erase(const char *origin, const char *type, const char *id, const char *reason);
 
+/*
+ * After a database restore, own events re-imported from the peer's copy may wait for an object
+ * of the peer before their state can be rebuilt (docs/decisions/0010): restoring(origin, type,
+ * id) answers 1 when such an own event names the object {origin, type, id}, 0 when none does,
+ * -1 (logged) on failure. An applier that answers a peer's event with an event of its own (a
+ * receipt) asks it first: when 1, its answer was signed before the restore and comes back with
+ * the waiting event, so signing it again would say it twice. Without a registered function
+ * (no federation) it returns 0.
+ */
+typedef int (*outbox_restoring_fn)(const char *origin, const char *type, const char *id);
+void outbox_set_restoring(outbox_restoring_fn restoring);
+int outbox_restoring(const char *origin, const char *type, const char *id);
+
 #endif

@@ -58,6 +58,24 @@ db_moderation_add(const char *origin, long long origin_id, const char *action, c
 	return row;
 }
 
+int
+db_moderation_restore(const char *origin, long long origin_id, const char *action,
+		      const char *target, const char *reason, const char *comment_sha256,
+		      const char *created_at)
+{
+	static const char q[] =
+		"INSERT INTO moderation_log (id, origin, origin_id, action, target, reason,"
+		" comment_sha256, created_at) VALUES ($2, $1, $2, $3, $4, $5, $6, $7::timestamptz)"
+		" ON CONFLICT DO NOTHING";
+	static const char q_ids[] = "SELECT setval('moderation_log_id_seq',"
+				    " (SELECT max(id) FROM moderation_log))";
+	char oid[24];
+	if (db_command(q, DB_PARAMS(origin, LL(oid, origin_id), action, target, reason,
+				    comment_sha256, created_at)) < 0)
+		return -1;
+	return db_command(q_ids, 0, NULL);
+}
+
 json_t *
 db_moderation_list(long long before_id, int limit)
 {

@@ -95,26 +95,35 @@ db_reaction_get(const char *origin, long long origin_id, enum status *st)
 enum status
 db_reaction_mirror(const char *origin, long long origin_id, const char *target_origin,
 		   const char *kind, long long target_id, const char *stance, const char *comment,
-		   const char *display_name, const char *created_at)
+		   const char *display_name, const char *created_at, bool own)
 {
 	/* only about an item held here; a copy that exists already stays as it is (it may have
-	 * been hidden since) */
-	static const char q[] =
-		"WITH t AS (SELECT 1 FROM publications WHERE origin = $3 AND kind = $4"
-		"  AND origin_id = $5 AND status <> 'draft'),"
-		" i AS (INSERT INTO reactions (origin, origin_id, target_origin, target_kind,"
-		"  target_id, stance, comment, display_name, created_at) SELECT $1, $2, $3, $4, $5,"
-		"  $6, $7, $8, $9::timestamptz FROM t ON CONFLICT (origin, origin_id) DO NOTHING"
-		"  RETURNING 1)"
-		" SELECT (SELECT count(*) FROM t), (SELECT count(*) FROM i)";
+	 * been hidden since); an own reaction (restored) keeps id = origin_id, its ids moving
+	 * past it */
+#define REACTION_MIRROR(id_col, id_val)                                                            \
+	"WITH t AS (SELECT 1 FROM publications WHERE origin = $3 AND kind = $4"                    \
+	"  AND origin_id = $5 AND status <> 'draft'),"                                             \
+	" i AS (INSERT INTO reactions (" id_col "origin, origin_id, target_origin, target_kind,"   \
+	"  target_id, stance, comment, display_name, created_at) SELECT " id_val "$1, $2, $3,"     \
+	"  $4, $5, $6, $7, $8, $9::timestamptz FROM t ON CONFLICT DO NOTHING RETURNING 1)"         \
+	" SELECT (SELECT count(*) FROM t), (SELECT count(*) FROM i)"
+	static const char q_peer[] = REACTION_MIRROR("", "");
+	static const char q_own[] = REACTION_MIRROR("id, ", "$2, ");
+#undef REACTION_MIRROR
+	static const char q_ids[] = "SELECT setval('reactions_id_seq', (SELECT max(id) FROM"
+				    " reactions))";
 	char oid[24], tid[24];
-	PGresult *res = db_exec(q, DB_PARAMS(origin, LL(oid, origin_id), target_origin, kind,
-					     LL(tid, target_id), stance, comment, display_name,
-					     created_at));
+	PGresult *res =
+		db_exec(own ? q_own : q_peer,
+			DB_PARAMS(origin, LL(oid, origin_id), target_origin, kind,
+				  LL(tid, target_id), stance, comment, display_name, created_at));
 	if (!res)
 		return STATUS_UNAVAILABLE;
 	bool found = strcmp(PQgetvalue(res, 0, 0), "0") != 0;
+	bool added = strcmp(PQgetvalue(res, 0, 1), "0") != 0;
 	PQclear(res);
+	if (own && added && db_command(q_ids, 0, NULL) < 0)
+		return STATUS_UNAVAILABLE;
 	return found ? STATUS_OK : STATUS_NOT_FOUND;
 }
 

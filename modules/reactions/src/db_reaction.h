@@ -19,12 +19,13 @@ json_t *db_reaction_create(const char *origin, const char *target_origin, const 
 /* One reaction by its origin's identity; NULL: not found (*st) or failure. */
 json_t *db_reaction_get(const char *origin, long long origin_id, enum status *st);
 
-/* Store a peer's reaction as its event carries it (kept as is when already there);
+/* Store a peer's reaction as its event carries it (kept as is when already there), or (own)
+ * write an own reaction back after a database restore under its id (docs/decisions/0010);
  * STATUS_NOT_FOUND when the item it is about is not here. */
 enum status db_reaction_mirror(const char *origin, long long origin_id, const char *target_origin,
 			       const char *kind, long long target_id, const char *stance,
 			       const char *comment, const char *display_name,
-			       const char *created_at);
+			       const char *created_at, bool own);
 
 /*
  * Hide a reaction: blank its comment and display name, keep the SHA-256 (hex) of the comment

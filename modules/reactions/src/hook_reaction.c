@@ -20,7 +20,7 @@
 #define REACTION_REASON_MAX 500
 
 static enum status
-apply_created(const struct app *app, const char *origin, json_t *data)
+apply_created(const struct app *app, const char *origin, json_t *data, bool own)
 {
 	json_t *id = json_object_get(data, "id");
 	json_t *target = json_object_get(data, "target");
@@ -42,7 +42,11 @@ apply_created(const struct app *app, const char *origin, json_t *data)
 	}
 	enum status st =
 		db_reaction_mirror(origin, json_integer_value(id), t_origin, kind,
-				   json_integer_value(t_id), stance, comment, name, created);
+				   json_integer_value(t_id), stance, comment, name, created, own);
+	/* restoring an own reaction to an item of the commune the mirror does not hold yet: the
+	 * item comes with the peer's log, pulled after the recovery */
+	if (st == STATUS_NOT_FOUND && own)
+		return STATUS_CONFLICT;
 	if (st == STATUS_NOT_FOUND) {
 		log_warn("reaction %lld from %s is about %s %lld, which is not an item here",
 			 (long long)json_integer_value(id), origin, kind,
@@ -53,7 +57,7 @@ apply_created(const struct app *app, const char *origin, json_t *data)
 }
 
 static enum status
-apply_hidden(const char *origin, json_t *data)
+apply_hidden(const char *origin, json_t *data, bool own)
 {
 	json_t *id = json_object_get(data, "id");
 	json_t *mid = json_object_get(data, "moderation_id");
@@ -71,6 +75,9 @@ apply_hidden(const char *origin, json_t *data)
 	/* every check before the first write: an invalid event must leave the mirror as it was */
 	enum status st;
 	json_t *have = db_reaction_get(origin, rid, &st);
+	/* restoring: the own reaction waits for its item (see apply_created), and so does this */
+	if (!have && own && st == STATUS_NOT_FOUND)
+		return STATUS_CONFLICT;
 	if (!have) {
 		if (st == STATUS_NOT_FOUND)
 			log_warn("reaction.hidden event from %s: no reaction %lld here", origin,
@@ -79,6 +86,8 @@ apply_hidden(const char *origin, json_t *data)
 	}
 	bool hidden = json_is_string(json_object_get(have, "hidden_reason"));
 	json_decref(have);
+	if (hidden && own)
+		return STATUS_OK; /* restored already */
 	if (hidden) {
 		log_warn("reaction.hidden event from %s: reaction %lld is hidden already", origin,
 			 rid);
@@ -86,9 +95,13 @@ apply_hidden(const char *origin, json_t *data)
 	}
 	char target[40];
 	snprintf(target, sizeof(target), "reaction/%lld", rid);
-	json_t *m = db_moderation_add(origin, json_integer_value(mid), "hide_reaction", target,
-				      reason, sha, hidden_at, &st);
-	if (!m) {
+	json_t *m = NULL;
+	if (own) {
+		if (db_moderation_restore(origin, json_integer_value(mid), "hide_reaction", target,
+					  reason, sha, hidden_at) < 0)
+			return STATUS_UNAVAILABLE;
+	} else if (!(m = db_moderation_add(origin, json_integer_value(mid), "hide_reaction", target,
+					   reason, sha, hidden_at, &st))) {
 		if (st == STATUS_CONFLICT)
 			log_warn("reaction.hidden event from %s: moderation %lld is logged already",
 				 origin, (long long)json_integer_value(mid));
@@ -111,8 +124,9 @@ apply_hidden(const char *origin, json_t *data)
 	return STATUS_OK;
 }
 
-enum status
-hook_reaction(const struct hook_event *ev)
+/* The reaction events of the peer (own false) or, restored, of this platform (own true). */
+static enum status
+reaction_apply(const struct hook_event *ev, bool own)
 {
 	const char *origin = ev->origin;
 	const char *type = ev->type;
@@ -125,16 +139,28 @@ hook_reaction(const struct hook_event *ev)
 		return STATUS_INVALID;
 	}
 	if (strcmp(type, "reaction.hidden") == 0)
-		return apply_hidden(origin, data);
+		return apply_hidden(origin, data, own);
 	if (!ev->withheld)
-		return apply_created(ev->app, origin, data);
+		return apply_created(ev->app, origin, data, own);
 	/* erased at the origin before this side read it: mirrored empty, hidden by what follows */
 	json_t *copy = json_copy(data);
 	static const char *const texts[] = {"comment", "display_name"};
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
 		if (json_object_get(ev->withheld, texts[i]))
 			json_object_set_new(copy, texts[i], json_string(""));
-	enum status st = apply_created(ev->app, origin, copy);
+	enum status st = apply_created(ev->app, origin, copy, own);
 	json_decref(copy);
 	return st;
+}
+
+enum status
+hook_reaction(const struct hook_event *ev)
+{
+	return reaction_apply(ev, false);
+}
+
+enum status
+restore_reaction(const struct hook_event *ev)
+{
+	return reaction_apply(ev, true);
 }

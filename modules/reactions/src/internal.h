@@ -67,6 +67,10 @@ void page_staff_reaction_hide(struct request *req);
  * ev->type and ev->data only.
  */
 enum status hook_reaction(const struct hook_event *ev);
+/* The restorer of the citizen platform's own reaction events re-imported after a database
+ * restore (docs/decisions/0010): the same checks, the reaction written back under its id;
+ * STATUS_CONFLICT while the commune's item it is about is not in the mirror yet. */
+enum status restore_reaction(const struct hook_event *ev);
 
 int reaction_demo_load(struct app *app, const char *dir); /* demo_reaction.c: reactions.json */
 

@@ -30,6 +30,13 @@ static const struct hook reaction_hooks[] = {
 	{NULL, NULL},
 };
 
+/* the citizen platform's own reactions, written back after a database restore */
+static const struct hook reaction_restorers[] = {
+	{"reaction.created", restore_reaction},
+	{"reaction.hidden", restore_reaction},
+	{NULL, NULL},
+};
+
 static const struct pub_extension project_extension = {
 	.kind = "project",
 	.item_view = reaction_item_extras,
@@ -66,6 +73,7 @@ const struct module reactions_module = {
 	.assets = reactions_assets_files,
 	.official = {.hooks = reaction_hooks, .facts = reaction_facts, .extends = reaction_extends},
 	.citizen = {MODULE_ROUTES(citizen_routes), .hooks = reaction_hooks,
-		    .extends = reaction_extends, .staff = reaction_staff,
-		    .demo_load = reaction_demo_load, .facts = reaction_facts},
+		    .restorers = reaction_restorers, .extends = reaction_extends,
+		    .staff = reaction_staff, .demo_load = reaction_demo_load,
+		    .facts = reaction_facts},
 };

@@ -51,18 +51,16 @@ db_report_local_id(const char *origin, long long origin_id)
 	return first_id(db_exec(q, DB_PARAMS(origin, LL(oid, origin_id))));
 }
 
-long long
-db_report_mirror(const char *origin, long long origin_id, json_t *data, const char *at)
+/* Insert a report from its report.created data with q (the mirror's or the restore's
+ * statement, same parameters), photos its [{sha256, width, height}]: the new id, 0 when it is
+ * here already, -1 on failure. */
+static long long
+insert_report(const char *q, const char *origin, long long origin_id, json_t *data, json_t *photos,
+	      const char *at)
 {
-	static const char q[] =
-		"INSERT INTO reports (origin, origin_id, ref, category, title, description, place,"
-		" quarter, geom, lang, photos, created_at, updated_at) VALUES ($1, $2, $3, $4, $5,"
-		" $6, $7, $8, CASE WHEN $9::bigint IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint("
-		"$10::bigint::float8 / 1000000, $9::bigint::float8 / 1000000), 4326) END, $11,"
-		" $12::jsonb, $13, $13) ON CONFLICT (origin, origin_id) DO NOTHING RETURNING id";
 	char oid[24], lat[24], lon[24];
 	json_t *jlat = json_object_get(data, "lat_e6"), *jlon = json_object_get(data, "lon_e6");
-	char *photos = json_dumps(json_object_get(data, "photos"), JSON_COMPACT);
+	char *ph = json_dumps(photos, JSON_COMPACT);
 	PGresult *res =
 		db_exec(q, DB_PARAMS(origin, LL(oid, origin_id),
 				     json_string_value(json_object_get(data, "ref")),
@@ -73,9 +71,52 @@ db_report_mirror(const char *origin, long long origin_id, json_t *data, const ch
 				     json_string_value(json_object_get(data, "quarter")),
 				     jlat ? LL(lat, json_integer_value(jlat)) : NULL,
 				     jlon ? LL(lon, json_integer_value(jlon)) : NULL,
-				     json_string_value(json_object_get(data, "lang")), photos, at));
-	free(photos);
+				     json_string_value(json_object_get(data, "lang")), ph, at));
+	free(ph);
 	return first_id(res);
+}
+
+long long
+db_report_mirror(const char *origin, long long origin_id, json_t *data, const char *at)
+{
+	static const char q[] =
+		"INSERT INTO reports (origin, origin_id, ref, category, title, description, place,"
+		" quarter, geom, lang, photos, created_at, updated_at) VALUES ($1, $2, $3, $4, $5,"
+		" $6, $7, $8, CASE WHEN $9::bigint IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint("
+		"$10::bigint::float8 / 1000000, $9::bigint::float8 / 1000000), 4326) END, $11,"
+		" $12::jsonb, $13, $13) ON CONFLICT (origin, origin_id) DO NOTHING RETURNING id";
+	return insert_report(q, origin, origin_id, data, json_object_get(data, "photos"), at);
+}
+
+long long
+db_report_restore(const char *origin, long long origin_id, json_t *data, json_t *photos,
+		  const char *at)
+{
+	/* own reports keep id = origin_id, their addresses; the ids then move past them */
+	static const char q[] =
+		"INSERT INTO reports (id, origin, origin_id, ref, category, title, description,"
+		" place, quarter, geom, lang, photos, created_at, updated_at) VALUES ($2, $1, $2,"
+		" $3, $4, $5, $6, $7, $8, point_e6($9, $10), $11, $12::jsonb, $13, $13)"
+		" ON CONFLICT DO NOTHING RETURNING id";
+	static const char q_ids[] =
+		"SELECT setval('reports_id_seq', (SELECT max(id) FROM reports))";
+	long long id = insert_report(q, origin, origin_id, data, photos, at);
+	if (id > 0 && db_command(q_ids, 0, NULL) < 0)
+		return -1;
+	return id;
+}
+
+int
+db_report_timeline_has(long long id, const char *side, const char *kind, const char *status,
+		       const char *at)
+{
+	static const char q[] = "SELECT 1 FROM report_timeline WHERE report_id = $1 AND side = $2"
+				" AND kind = $3 AND status = $4 AND at = $5::timestamptz";
+	char rid[24];
+	PGresult *res = db_exec(q, DB_PARAMS(LL(rid, id), side, kind, status, at));
+	int found = !res ? -1 : PQntuples(res) > 0;
+	PQclear(res);
+	return found;
 }
 
 int

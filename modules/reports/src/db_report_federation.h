@@ -21,6 +21,19 @@ long long db_report_local_id(const char *origin, long long origin_id);
  * the new local id, 0 when (origin, origin_id) is here already, -1 on failure.
  */
 long long db_report_mirror(const char *origin, long long origin_id, json_t *data, const char *at);
+/*
+ * Write an own report back after a database restore (docs/decisions/0010) from its
+ * report.created data (checked by the caller; its photos those whose bytes are here): public,
+ * id = origin_id as when it was filed, the ids moving past it. It has no private row: neither
+ * the contact nor the tracking token travel in an event. Returns the id, 0 when it is here
+ * already, -1 on failure.
+ */
+long long db_report_restore(const char *origin, long long origin_id, json_t *data, json_t *photos,
+			    const char *at);
+/* 1 when report id's timeline has an entry of side and kind with status at time at, 0 when
+ * not, -1 on failure (a restore retried writes no entry twice). */
+int db_report_timeline_has(long long id, const char *side, const char *kind, const char *status,
+			   const char *at);
 /* 1 when ref belongs to another report than (origin, origin_id), 0 when not, -1 on failure. */
 int db_report_ref_taken(const char *ref, const char *origin, long long origin_id);
 /* 1 when a report with this ref exists here, 0 when not, -1 on failure. */

@@ -110,8 +110,12 @@ void page_staff_report_hide(struct request *req);
 
 /* ---- both platforms ---- */
 
-/* The report.* appliers (report_federation.c). */
+/* The report.* appliers (report_federation.c), and the restorer of the platform's own ones
+ * re-imported after a database restore (docs/decisions/0010): the citizen's reports, supports,
+ * assessments and hidings, the commune's statuses (STATUS_CONFLICT while the mirror does not
+ * hold the report yet). */
 enum status hook_report(const struct hook_event *ev);
+enum status restore_report(const struct hook_event *ev);
 /* Erase reporters' contacts after the retention period (report_retention.c). */
 int report_retention_run(struct app *app);
 /* demo/citizen/reports.json: residents' reports, filed like the form does (citizen side);

@@ -10,6 +10,7 @@
 
 #include "common/check.h"
 #include "common/log.h"
+#include "common/outbox.h"
 #include "common/page_util.h"
 #include "common/photo.h"
 #include "db_report_federation.h"
@@ -112,8 +113,25 @@ created_without_withheld(const struct hook_event *ev)
 	return data;
 }
 
+/* The commune's receipt or reopening of report oid of origin is signed already when an own
+ * event about it waits to be restored (common/outbox.h): 1, 0, -1. */
+static int
+answer_waits(const char *origin, long long oid)
+{
+	char ids[24];
+	snprintf(ids, sizeof(ids), "%lld", oid);
+	int waits = outbox_restoring(origin, "report", ids);
+	if (waits > 0)
+		log_info("report %lld of %s: the commune's answer was signed before the database "
+			 "was restored and comes back with the own log",
+			 oid, origin);
+	return waits;
+}
+
+static enum status restore_created(const struct hook_event *ev, json_t *data, long long oid);
+
 static enum status
-apply_created_data(const struct hook_event *ev, json_t *data, bool erased)
+apply_created_data(const struct hook_event *ev, json_t *data, bool erased, bool own)
 {
 	const char *origin = ev->origin, *at = ev->occurred_at;
 	long long oid = id_field(data, "id");
@@ -145,12 +163,18 @@ apply_created_data(const struct hook_event *ev, json_t *data, bool erased)
 				 origin, ref);
 		return taken > 0 ? STATUS_INVALID : STATUS_UNAVAILABLE;
 	}
+	if (own)
+		return restore_created(ev, data, oid);
 	long long id = db_report_mirror(origin, oid, data, at);
 	if (id <= 0)
 		return id < 0 ? STATUS_UNAVAILABLE : STATUS_OK; /* 0: mirrored already */
 	if (db_report_timeline_append(id, REPORT_OWNER, "created", "", "", "", at) < 0)
 		return STATUS_UNAVAILABLE;
-	/* the commune's receipt, signed by the commune: the start of every delay */
+	/* the commune's receipt, signed by the commune: the start of every delay (once: after
+	 * a restore of this side the receipt may be in the own log already) */
+	int waits = answer_waits(origin, oid);
+	if (waits)
+		return waits < 0 ? STATUS_UNAVAILABLE : STATUS_OK;
 	enum status st;
 	json_t *r = db_report_lock(id, NULL, &st);
 	if (!r)
@@ -161,14 +185,53 @@ apply_created_data(const struct hook_event *ev, json_t *data, bool erased)
 }
 
 static enum status
-apply_created(const struct hook_event *ev)
+apply_created(const struct hook_event *ev, bool own)
 {
 	if (!ev->withheld)
-		return apply_created_data(ev, ev->data, false);
+		return apply_created_data(ev, ev->data, false, own);
 	json_t *data = created_without_withheld(ev);
-	enum status st = apply_created_data(ev, data, true);
+	enum status st = apply_created_data(ev, data, true, own);
 	json_decref(data);
 	return st;
+}
+
+/*
+ * The citizen platform's own report, written back from its report.created after a database
+ * restore (docs/decisions/0010): public under its id, its timeline's "created" at the event's
+ * time and an entry saying it was restored. Its photos come back only when their bytes are
+ * still here: they were stored on this side alone (the peer links to them), so a photo of the
+ * lost days is gone; the entry and a log line say so. The reporter's contact and tracking link
+ * were in no event: the report has no private row, and so no tracking page.
+ */
+static enum status
+restore_created(const struct hook_event *ev, json_t *data, long long oid)
+{
+	const char *ref = json_string_value(json_object_get(data, "ref"));
+	json_t *shas = json_array();
+	size_t i;
+	json_t *p;
+	json_array_foreach(json_object_get(data, "photos"), i, p)
+	{
+		json_array_append(shas, json_object_get(p, "sha256"));
+	}
+	json_t *known = json_array_size(shas) ? db_photos_known(shas) : json_array();
+	size_t lost = known ? json_array_size(shas) - json_array_size(known) : 0;
+	json_decref(shas);
+	if (!known)
+		return STATUS_UNAVAILABLE;
+	long long id = db_report_restore(ev->origin, oid, data, known, ev->occurred_at);
+	json_decref(known);
+	if (id <= 0)
+		return id < 0 ? STATUS_UNAVAILABLE : STATUS_OK; /* 0: restored already */
+	if (db_report_timeline_append(id, REPORT_OWNER, "created", "", "", "", ev->occurred_at) <
+		    0 ||
+	    db_report_timeline_append(id, REPORT_OWNER, lost ? "restored_photos" : "restored", "",
+				      "", "", NULL) < 0)
+		return STATUS_UNAVAILABLE;
+	log_warn("report %s restored from the own log: no contact or tracking link (never in an "
+		 "event)%s",
+		 ref, lost ? "; its photos were stored here only and are lost" : "");
+	return STATUS_OK;
 }
 
 static enum status
@@ -210,7 +273,7 @@ event_report_lock(const char *type, const char *origin, long long origin_id, lon
 }
 
 static enum status
-apply_assessed(const struct hook_event *ev)
+apply_assessed(const struct hook_event *ev, bool own)
 {
 	const char *origin = ev->origin, *at = ev->occurred_at;
 	json_t *data = ev->data;
@@ -225,8 +288,18 @@ apply_assessed(const struct hook_event *ev)
 	json_t *r = event_report_lock("report.assessed", origin, oid, &id, &st);
 	if (!r)
 		return st;
-	bool reopen = strcmp(assessment, "disputed") == 0 &&
+	/* restoring the own assessment: the commune's reopening is the commune's to sign */
+	bool reopen = !own && strcmp(assessment, "disputed") == 0 &&
 		      strcmp(json_string_value(json_object_get(r, "status")), "resolved") == 0;
+	/* ... and after a restore of the commune's side it may be signed already */
+	int waits = reopen ? answer_waits(origin, oid) : 0;
+	if (waits > 0)
+		reopen = false;
+	int has = own ? db_report_timeline_has(id, REPORT_OWNER, "assessed", assessment, at) : 0;
+	if (has || waits < 0) {
+		json_decref(r);
+		return has < 0 || waits < 0 ? STATUS_UNAVAILABLE : STATUS_OK; /* restored already */
+	}
 	st = changed_status(db_report_mirror_assessment(origin, oid, assessment, comment, at));
 	if (st == STATUS_OK && db_report_timeline_append(id, REPORT_OWNER, "assessed", assessment,
 							 comment, "", at) < 0)
@@ -239,7 +312,7 @@ apply_assessed(const struct hook_event *ev)
 }
 
 static enum status
-apply_hidden(const struct hook_event *ev)
+apply_hidden(const struct hook_event *ev, bool own)
 {
 	const char *origin = ev->origin, *at = ev->occurred_at;
 	json_t *data = ev->data;
@@ -251,6 +324,8 @@ apply_hidden(const struct hook_event *ev)
 	    (mid && (!json_is_integer(mid) || json_integer_value(mid) <= 0)))
 		return unfit(ev);
 	enum status st = changed_status(db_report_mirror_hide(origin, oid, reason, sha, at));
+	if (st == STATUS_INVALID && own && db_report_local_id(origin, oid) > 0)
+		return STATUS_OK; /* restored already */
 	if (st == STATUS_INVALID) {
 		log_warn("report.hidden event from %s: no visible report %lld here", origin, oid);
 		return st;
@@ -270,6 +345,11 @@ apply_hidden(const struct hook_event *ev)
 		return STATUS_OK;
 	char target[40];
 	snprintf(target, sizeof(target), "report/%lld", oid);
+	if (own)
+		return db_moderation_restore(origin, json_integer_value(mid), "hide_report", target,
+					     reason, sha, at) < 0
+			       ? STATUS_UNAVAILABLE
+			       : STATUS_OK;
 	json_t *m = db_moderation_add(origin, json_integer_value(mid), "hide_report", target,
 				      reason, sha, at, &st);
 	json_decref(m);
@@ -284,7 +364,7 @@ apply_hidden(const struct hook_event *ev)
 /* ---- the commune's statuses, on the citizen side ---- */
 
 static enum status
-apply_status(const struct hook_event *ev)
+apply_status(const struct hook_event *ev, bool own)
 {
 	const char *origin = ev->origin, *at = ev->occurred_at;
 	json_t *data = ev->data;
@@ -305,7 +385,9 @@ apply_status(const struct hook_event *ev)
 	enum status st;
 	json_t *r = event_report_lock("report.status", origin, oid, &id, &st);
 	if (!r)
-		return st;
+		/* restoring the commune's own status of a report the mirror does not hold yet:
+		 * it comes with the peer's log, pulled after the recovery */
+		return own && id == 0 ? STATUS_CONFLICT : st;
 	if (strcmp(json_string_value(json_object_get(r, "ref")), ref) != 0) {
 		log_warn("report.status event from %s: report %lld is %s here, not %s", origin, oid,
 			 json_string_value(json_object_get(r, "ref")), ref);
@@ -316,18 +398,25 @@ apply_status(const struct hook_event *ev)
 	char path[40], key[48];
 	snprintf(path, sizeof(path), "/reports/%s", ref);
 	snprintf(key, sizeof(key), "report_notify_%s", status);
-	/* its followers (residents who asked, module notify) get it in their digest */
+	int has = own ? db_report_timeline_has(id, REPORT_ANSWERER, "status", status, at) : 0;
+	if (has) {
+		json_decref(r);
+		return has < 0 ? STATUS_UNAVAILABLE : STATUS_OK; /* restored already */
+	}
+	/* its followers (residents who asked, module notify) get it in their digest; the
+	 * commune's own status restored has no followers on its side */
 	int rc =
 		db_report_status_write(id, status, message, body, dup, json_is_true(jreopened), at);
-	if (rc == 0)
+	if (rc == 0 && !own)
 		rc = notify_item_changed("report", ref, title && *title ? title : ref, path, key,
 					 NULL);
 	json_decref(r);
 	return rc < 0 ? STATUS_UNAVAILABLE : STATUS_OK;
 }
 
-enum status
-hook_report(const struct hook_event *ev)
+/* The report.* events of the peer (own false) or, restored, of this platform (own true). */
+static enum status
+report_apply(const struct hook_event *ev, bool own)
 {
 	const char *origin = ev->origin;
 	const char *type = ev->type;
@@ -348,12 +437,24 @@ hook_report(const struct hook_event *ev)
 		return STATUS_INVALID;
 	}
 	if (is_status)
-		return apply_status(ev);
+		return apply_status(ev, own);
 	if (strcmp(type, "report.created") == 0)
-		return apply_created(ev);
+		return apply_created(ev, own);
 	if (strcmp(type, "report.supported") == 0)
 		return apply_supported(ev);
 	if (strcmp(type, "report.assessed") == 0)
-		return apply_assessed(ev);
-	return apply_hidden(ev);
+		return apply_assessed(ev, own);
+	return apply_hidden(ev, own);
+}
+
+enum status
+hook_report(const struct hook_event *ev)
+{
+	return report_apply(ev, false);
+}
+
+enum status
+restore_report(const struct hook_event *ev)
+{
+	return report_apply(ev, true);
 }

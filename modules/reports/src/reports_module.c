@@ -47,6 +47,20 @@ static const struct hook report_hooks[] = {
 	{"report.status", hook_report},   {NULL, NULL},
 };
 
+/* each platform's own report.* events, written back after a database restore */
+static const struct hook report_official_restorers[] = {
+	{"report.status", restore_report},
+	{NULL, NULL},
+};
+
+static const struct hook report_citizen_restorers[] = {
+	{"report.created", restore_report},
+	{"report.supported", restore_report},
+	{"report.assessed", restore_report},
+	{"report.hidden", restore_report},
+	{NULL, NULL},
+};
+
 /* Housekeeping: reporters' contacts are erased after the retention period. */
 static const struct app_job report_jobs[] = {
 	{"report_retention", 3600, report_retention_run},
@@ -94,9 +108,11 @@ const struct module reports_module = {
 	.open = report_categories_load,
 	.close = reports_close,
 	.official = {.hooks = report_hooks,
+		     .restorers = report_official_restorers,
 		     .demo_load = report_answers_demo_load,
 		     .facts = report_facts},
-	.citizen = {MODULE_ROUTES(citizen_routes), .hooks = report_hooks, .jobs = report_jobs,
-		    .nav = report_nav, .staff = report_staff, .extends = report_citizen_extends,
+	.citizen = {MODULE_ROUTES(citizen_routes), .hooks = report_hooks,
+		    .restorers = report_citizen_restorers, .jobs = report_jobs, .nav = report_nav,
+		    .staff = report_staff, .extends = report_citizen_extends,
 		    .demo_load = report_demo_load, .facts = report_facts},
 };

@@ -57,6 +57,19 @@ int db_fed_content_put(const char *origin, long long seq, json_t *refs, json_t *
 /* Erase the content of every event whose refs name {origin, type, id}; returns how many
  * fields, or -1. */
 int db_fed_content_erase(const char *origin, const char *type, const char *id, const char *reason);
+/*
+ * Own events re-imported after a restore whose restorer waits for the peer's objects
+ * (fed_restore_pending, docs/decisions/0010): record one (refs: its refs array; missing: what
+ * it names of the peer's, for the alarm), list them in seq order (*seqs, a new array of *n
+ * seqs; free it), read what is missing of one (malloc'd, or NULL), drop one. 1 / 0 from
+ * db_fed_restore_names when an own event waiting names {origin, type, id} or not, -1.
+ */
+int db_fed_restore_pending_put(const char *origin, long long seq, const char *type, json_t *refs,
+			       const char *missing);
+int db_fed_restore_pending_list(const char *origin, long long **seqs, size_t *n);
+char *db_fed_restore_pending_missing(const char *origin, long long seq);
+int db_fed_restore_pending_drop(const char *origin, long long seq);
+int db_fed_restore_names(const char *origin, const char *type, const char *id);
 /* NOTIFY fed_outbox (delivered at commit). Waiting for it: db_listen / db_wait_notify. */
 int db_fed_notify(void);
 /* NOTIFY fed_pull: whichever replica holds the puller's role pulls now (delivery.c). */

@@ -28,6 +28,15 @@ json_t *db_moderation_add(const char *origin, long long origin_id, const char *a
 			  const char *target, const char *reason, const char *comment_sha256,
 			  const char *created_at, enum status *st);
 
+/*
+ * Write an own entry back after a database restore (docs/decisions/0010), from the event that
+ * carried it: its id is its origin_id, as when it was made, and the ids move past it; an entry
+ * already there is kept as it is. Returns 0 or -1.
+ */
+int db_moderation_restore(const char *origin, long long origin_id, const char *action,
+			  const char *target, const char *reason, const char *comment_sha256,
+			  const char *created_at);
+
 /* The moderation log, newest first, before id before_id (0: from the newest): {items, next};
  * each entry about a reaction ("reaction/<origin_id>") has item: {kind, origin_id, id, title}
  * (id: the local copy, or null). NULL on failure. */
