@@ -30,11 +30,27 @@
 /* Differing envelopes reported per pair of copies at most. */
 #define AUDIT_MAX_DIFFS 10
 
+/* The part of an origin's log verified on an earlier run (audit_set_base): its copies start
+ * after it. */
+struct base {
+	long long seq;
+	char hash[EVENT_HASH_HEX_LEN + 1];
+	tlog_hash edge[TLOG_EDGE_MAX]; /* the tree of the first seq events (tlog.h) */
+	int nedge;
+	struct {
+		unsigned char raw[ED25519_PUBLIC_KEY_LEN];
+		long long revoked_after_seq;
+	} * keys; /* trusted at seq, with their revocations */
+	size_t nkeys;
+	json_t *checkpoints; /* {"<size>": "<root, base64>"} of the checkpoints verified */
+};
+
 struct origin_keys {
 	char origin[EVENT_ORIGIN_MAX_LEN + 1];
 	unsigned char genesis[ED25519_PUBLIC_KEY_LEN];
 	char genesis_kid[KEY_ID_LEN + 1];
 	json_t *doc_kids; /* every kid of the document */
+	struct base *base;
 };
 
 struct kind {
@@ -61,8 +77,8 @@ struct copy {
 		long long revoked_after_seq;
 	} * fkeys;
 	size_t nfkeys;
-	/* results */
-	long long verified, last_seq, snap_at, problems;
+	/* results; base: the seq the copy starts after (its origin's base, else 0) */
+	long long verified, last_seq, snap_at, problems, base;
 	char last_hash[EVENT_HASH_HEX_LEN + 1];
 	struct kind *kinds;
 	size_t nkinds, kinds_alloc;
@@ -91,6 +107,7 @@ struct audit {
 	struct copy *copies;
 	size_t ncopies, copies_alloc;
 	json_t *problems;
+	bool base_mismatch; /* a checkpoint below a base that the base does not know */
 };
 
 struct audit *
@@ -117,13 +134,25 @@ copy_release(struct copy *c)
 	json_decref(c->plist);
 }
 
+static void
+base_free(struct base *b)
+{
+	if (!b)
+		return;
+	free(b->keys);
+	json_decref(b->checkpoints);
+	free(b);
+}
+
 void
 audit_free(struct audit *a)
 {
 	if (!a)
 		return;
-	for (size_t i = 0; i < a->norigins; i++)
+	for (size_t i = 0; i < a->norigins; i++) {
 		json_decref(a->origins[i].doc_kids);
+		base_free(a->origins[i].base);
+	}
 	free(a->origins);
 	for (size_t i = 0; i < a->ncopies; i++)
 		copy_release(&a->copies[i]);
@@ -138,7 +167,7 @@ audit_free(struct audit *a)
 }
 
 static struct origin_keys *
-find_origin(struct audit *a, const char *origin)
+find_origin(const struct audit *a, const char *origin)
 {
 	for (size_t i = 0; i < a->norigins; i++)
 		if (strcmp(a->origins[i].origin, origin) == 0)
@@ -439,7 +468,16 @@ check_copy(struct audit *a, struct copy *c)
 		return -1;
 	struct peer_key *keys = NULL;
 	size_t nkeys = 0, kalloc = 0;
-	if (ok) {
+	const struct base *b = ok ? ok->base : NULL;
+	if (b) {
+		/* the keys trusted where the part verified before ends */
+		ALLOC_GROW(keys, b->nkeys, kalloc);
+		for (size_t i = 0; i < b->nkeys; i++) {
+			keys[nkeys] = (struct peer_key){verify_key_from_raw(b->keys[i].raw),
+							b->keys[i].revoked_after_seq};
+			nkeys += keys[nkeys].key != NULL;
+		}
+	} else if (ok) {
 		ALLOC_GROW(keys, 1, kalloc);
 		keys[0] = (struct peer_key){verify_key_from_raw(ok->genesis), -1};
 		nkeys = keys[0].key != NULL;
@@ -453,6 +491,14 @@ check_copy(struct audit *a, struct copy *c)
 	long long expect = 1, pos = 0, prev_seq = -1;
 	bool chained = false; /* the previous line verified: check prev against its hash */
 	char prev_hash[EVENT_HASH_HEX_LEN + 1] = {0};
+	if (b) {
+		/* the first line must chain on the last event verified before */
+		expect = b->seq + 1;
+		prev_seq = c->base = c->last_seq = b->seq;
+		chained = true;
+		memcpy(prev_hash, b->hash, sizeof(prev_hash));
+		memcpy(c->last_hash, b->hash, sizeof(prev_hash));
+	}
 	if (c->snap_at == 0)
 		kinds_snapshot(c);
 	while ((r = getline(&line, &cap, f)) != -1) {
@@ -640,24 +686,26 @@ kinds_agree(const struct copy *a, const struct copy *b)
 static long long
 compare_copies(struct audit *a, const struct copy *o, const struct copy *m)
 {
-	long long n = o->n < m->n ? o->n : m->n, diffs = 0;
+	long long n = o->n < m->n ? o->n : m->n, diffs = 0, base = o->base;
 	for (long long i = 0; i < n; i++) {
 		if (memcmp(o->env[i], m->env[i], SHA256_DIGEST_LENGTH) == 0)
 			continue;
 		if (diffs++ < AUDIT_MAX_DIFFS)
-			problem(a, NULL, o->origin, m->holder, i + 1, "copies_differ",
+			problem(a, NULL, o->origin, m->holder, base + i + 1, "copies_differ",
 				json_pack("{s:o, s:o}", o->holder, line_at(o, i), m->holder,
 					  line_at(m, i)),
 				"line %lld of %s's log differs between %s and %s: equivocation by "
 				"the origin or tampering by a holder (the signature check says "
 				"which copy verifies)",
-				i + 1, o->origin, o->holder, m->holder);
+				base + i + 1, o->origin, o->holder, m->holder);
 	}
 	if (m->n > o->n)
-		problem(a, NULL, o->origin, o->holder, o->n + 1, "origin_behind_mirror", NULL,
+		problem(a, NULL, o->origin, o->holder, base + o->n + 1, "origin_behind_mirror",
+			NULL,
 			"%s serves %lld events of its own log, fewer than the %lld %s holds: "
 			"events %lld to %lld are missing at their origin",
-			o->origin, o->n, m->n, m->holder, o->n + 1, m->n);
+			o->origin, base + o->n, base + m->n, m->holder, base + o->n + 1,
+			base + m->n);
 	return diffs;
 }
 
@@ -767,6 +815,32 @@ find_cosignatures(struct audit *a, struct checkpoint *c)
 	}
 }
 
+/* The root of log's tree at size (≤ its base + n): 1, or 0 when size is below its base and the
+ * base kept no root for it. */
+static int
+copy_root(const struct audit *a, const struct copy *log, long long size, tlog_hash out)
+{
+	const struct origin_keys *ok = find_origin(a, log->origin);
+	const struct base *b = ok ? ok->base : NULL;
+	if (!b) {
+		tlog_tree_hash_of((const tlog_hash *)log->leaves, size, out);
+		return 1;
+	}
+	if (size < b->seq) {
+		char key[24];
+		snprintf(key, sizeof(key), "%lld", size);
+		const char *r = json_string_value(json_object_get(b->checkpoints, key));
+		return r && b64_decode_exact(r, strlen(r), out, TLOG_HASH_LEN) == 0;
+	}
+	tlog_hash edge[TLOG_EDGE_MAX];
+	int k = b->nedge;
+	memcpy(edge, b->edge, sizeof(edge));
+	for (long long i = b->seq; i < size; i++)
+		tlog_edge_append(edge, &k, i, log->leaves[i - b->seq]);
+	tlog_edge_root((const tlog_hash *)edge, k, out);
+	return 1;
+}
+
 /* The verified checkpoint of origin, other than skip, at size with root, or NULL. */
 static const struct checkpoint *
 matching_checkpoint(const struct audit *a, const struct checkpoint *skip, long long size)
@@ -798,13 +872,23 @@ check_checkpoints(struct audit *a)
 		/* the tree of any copy that holds size events: a copy altered since is reported by
 		 * the line checks, the checkpoint is a fork only when no copy has its root */
 		c->matches = -1;
+		bool unknown = false;
 		for (size_t j = 0; j < a->ncopies && c->matches != 1; j++) {
 			const struct copy *log = &a->copies[j];
-			if (strcmp(log->origin, c->origin) != 0 || log->n < c->cp.size)
+			if (strcmp(log->origin, c->origin) != 0 || log->base + log->n < c->cp.size)
 				continue;
 			tlog_hash root;
-			tlog_tree_hash_of((const tlog_hash *)log->leaves, c->cp.size, root);
-			c->matches = memcmp(root, c->cp.root, TLOG_HASH_LEN) == 0;
+			int got = copy_root(a, log, c->cp.size, root);
+			if (got == 0)
+				unknown = true;
+			else
+				c->matches = memcmp(root, c->cp.root, TLOG_HASH_LEN) == 0;
+		}
+		if (unknown && c->matches < 0) {
+			/* below the part verified before, at a size it did not verify: only the
+			 * whole log can tell (the caller runs again in full) */
+			a->base_mismatch = true;
+			continue;
 		}
 		if (c->matches < 0)
 			problem(a, NULL, c->origin, cp_holder(c), c->cp.size, "rolled_back",
@@ -930,18 +1014,18 @@ audit_run(struct audit *a, const char **reason)
 			const struct copy *c = &a->copies[j];
 			if (strcmp(c->origin, ok->origin) != 0)
 				continue;
-			json_t *cj =
-				json_pack("{s:s, s:I, s:I, s:I, s:s, s:o, s:O, s:O, s:o}", "holder",
-					  c->holder, "events", (json_int_t)c->n, "verified",
-					  (json_int_t)c->verified, "last_seq",
-					  (json_int_t)c->last_seq, "last_hash", c->last_hash,
-					  "kinds", kinds_json(c), "withheld", c->withheld, "keys",
-					  c->keys, "problems", json_integer(c->problems));
+			json_t *cj = json_pack(
+				"{s:s, s:I, s:I, s:I, s:s, s:o, s:O, s:O, s:o}", "holder",
+				c->holder, "events", (json_int_t)(c->base + c->n), "verified",
+				(json_int_t)(c->base + c->verified), "last_seq",
+				(json_int_t)c->last_seq, "last_hash", c->last_hash, "kinds",
+				kinds_json(c), "withheld", c->withheld, "keys", c->keys, "problems",
+				json_integer(c->problems));
 			if (own && c != own) {
 				json_object_set_new(cj, "lag", json_integer(own->n - c->n));
 				agree &= compare_copies(a, own, c) == 0 && c->n <= own->n;
 				kinds_ok &= kinds_agree(own, c);
-				long long n = own->n < c->n ? own->n : c->n;
+				long long n = c->base + (own->n < c->n ? own->n : c->n);
 				compared = compared < 0 || n < compared ? n : compared;
 			} else if (own) {
 				json_object_set_new(cj, "lag", json_integer(0));
@@ -951,12 +1035,14 @@ audit_run(struct audit *a, const char **reason)
 		if (!own)
 			problem(a, NULL, ok->origin, NULL, 0, "no_origin_copy", NULL,
 				"no copy of %s's log as %s serves it", ok->origin, ok->origin);
-		json_array_append_new(origins, json_pack("{s:s, s:s, s:O, s:o, s:I, s:b, s:b}",
-							 "origin", ok->origin, "genesis_key",
-							 ok->genesis_kid, "document_keys",
-							 ok->doc_kids, "copies", copies, "compared",
-							 (json_int_t)(compared < 0 ? 0 : compared),
-							 "agree", agree, "kinds_agree", kinds_ok));
+		json_array_append_new(origins,
+				      json_pack("{s:s, s:s, s:O, s:o, s:I, s:b, s:b, s:I}",
+						"origin", ok->origin, "genesis_key",
+						ok->genesis_kid, "document_keys", ok->doc_kids,
+						"copies", copies, "compared",
+						(json_int_t)(compared < 0 ? 0 : compared), "agree",
+						agree, "kinds_agree", kinds_ok, "verified_before",
+						(json_int_t)(ok->base ? ok->base->seq : 0)));
 	}
 	for (size_t j = 0; j < a->ncopies; j++)
 		if (!find_origin(a, a->copies[j].origin))
@@ -966,6 +1052,137 @@ audit_run(struct audit *a, const char **reason)
 	return json_pack("{s:i, s:b, s:o, s:o, s:O}", "version", 1, "ok",
 			 json_array_size(a->problems) == 0, "origins", origins, "checkpoints",
 			 checkpoints_json(a), "problems", a->problems);
+}
+
+/* ---- the part verified before ---- */
+
+/* A hash in hex (64 lowercase digits). */
+static bool
+is_hex_hash(const char *s)
+{
+	return s && strlen(s) == EVENT_HASH_HEX_LEN &&
+	       strspn(s, "0123456789abcdef") == EVENT_HASH_HEX_LEN;
+}
+
+int
+audit_set_base(struct audit *a, const char *origin, json_t *base, const char **reason)
+{
+	struct origin_keys *ok = find_origin(a, origin);
+	json_t *seq = json_object_get(base, "seq"), *edge = json_object_get(base, "edge");
+	json_t *keys = json_object_get(base, "keys"), *cps = json_object_get(base, "checkpoints");
+	const char *hash = json_string_value(json_object_get(base, "hash"));
+	const char *root = json_string_value(json_object_get(base, "root"));
+	struct base *b = xcalloc(1, sizeof(*b));
+	tlog_hash r, mine;
+	*reason = "bad_base";
+	if (!ok) {
+		*reason = "unknown_origin";
+		goto fail;
+	}
+	if (!json_is_integer(seq) || json_integer_value(seq) < 1 || !is_hex_hash(hash) ||
+	    !json_is_array(edge) || json_array_size(edge) > TLOG_EDGE_MAX || !json_is_array(keys) ||
+	    json_array_size(keys) == 0 || !json_is_object(cps) || !root ||
+	    b64_decode_exact(root, strlen(root), r, TLOG_HASH_LEN) < 0)
+		goto fail;
+	b->seq = json_integer_value(seq);
+	snprintf(b->hash, sizeof(b->hash), "%s", hash);
+	size_t i;
+	json_t *v;
+	json_array_foreach(edge, i, v)
+	{
+		const char *h = json_string_value(v);
+		if (!h || b64_decode_exact(h, strlen(h), b->edge[i], TLOG_HASH_LEN) < 0)
+			goto fail;
+	}
+	b->nedge = (int)json_array_size(edge);
+	/* the edge of a tree of seq leaves has one hash per one-bit of seq, and gives its root */
+	tlog_edge_root((const tlog_hash *)b->edge, b->nedge, mine);
+	if (b->nedge != __builtin_popcountll((unsigned long long)b->seq) ||
+	    memcmp(mine, r, TLOG_HASH_LEN) != 0)
+		goto fail;
+	b->keys = xcalloc(json_array_size(keys), sizeof(*b->keys));
+	json_array_foreach(keys, i, v)
+	{
+		const char *k = json_string_value(json_object_get(v, "key"));
+		json_t *rev = json_object_get(v, "revoked_after_seq");
+		if (!k ||
+		    b64_decode_exact(k, strlen(k), b->keys[i].raw, ED25519_PUBLIC_KEY_LEN) < 0 ||
+		    !(json_is_null(rev) || json_is_integer(rev)))
+			goto fail;
+		b->keys[i].revoked_after_seq = json_is_null(rev) ? -1 : json_integer_value(rev);
+		b->nkeys++;
+	}
+	b->checkpoints = json_incref(cps);
+	base_free(ok->base);
+	ok->base = b;
+	return 0;
+fail:
+	base_free(b);
+	return -1;
+}
+
+bool
+audit_base_mismatch(const struct audit *a)
+{
+	return a->base_mismatch;
+}
+
+json_t *
+audit_base(const struct audit *a, const char *origin)
+{
+	const struct origin_keys *ok = find_origin(a, origin);
+	const struct copy *m = NULL;
+	for (size_t i = 0; i < a->ncopies; i++)
+		if (strcmp(a->copies[i].origin, origin) == 0 &&
+		    (!m || a->copies[i].last_seq < m->last_seq))
+			m = &a->copies[i];
+	/* the shortest copy: what every copy holds, verified */
+	if (!ok || !m || m->last_seq < 1 || m->base + m->verified != m->last_seq)
+		return NULL;
+	const struct base *b = ok->base;
+	tlog_hash edge[TLOG_EDGE_MAX], root;
+	int k = b ? b->nedge : 0;
+	if (b)
+		memcpy(edge, b->edge, sizeof(edge));
+	for (long long i = m->base; i < m->last_seq; i++)
+		tlog_edge_append(edge, &k, i, m->leaves[i - m->base]);
+	tlog_edge_root((const tlog_hash *)edge, k, root);
+	json_t *jedge = json_array(), *keys = json_array();
+	json_t *cps = b ? json_deep_copy(b->checkpoints) : json_object();
+	struct strbuf sb = STRBUF_INIT;
+	for (int i = 0; i < k; i++) {
+		strbuf_reset(&sb);
+		b64_encode(&sb, edge[i], TLOG_HASH_LEN);
+		json_array_append_new(jedge, json_string(sb.buf));
+	}
+	for (size_t i = 0; i < m->nfkeys; i++) {
+		strbuf_reset(&sb);
+		b64_encode(&sb, m->fkeys[i].raw, ED25519_PUBLIC_KEY_LEN);
+		json_array_append_new(
+			keys, json_pack("{s:s, s:o}", "key", sb.buf, "revoked_after_seq",
+					m->fkeys[i].revoked_after_seq < 0
+						? json_null()
+						: json_integer(m->fkeys[i].revoked_after_seq)));
+	}
+	/* the roots of the checkpoints verified, for those seen again below the new base */
+	for (size_t i = 0; i < a->ncps; i++) {
+		const struct checkpoint *c = &a->cps[i];
+		if (!c->signed_ok || c->matches != 1 || strcmp(c->origin, origin) != 0 ||
+		    c->cp.size > m->last_seq)
+			continue;
+		char key[24];
+		snprintf(key, sizeof(key), "%lld", c->cp.size);
+		strbuf_reset(&sb);
+		b64_encode(&sb, c->cp.root, TLOG_HASH_LEN);
+		json_object_set_new(cps, key, json_string(sb.buf));
+	}
+	strbuf_reset(&sb);
+	b64_encode(&sb, root, TLOG_HASH_LEN);
+	json_t *out = json_pack("{s:I, s:s, s:s, s:o, s:o, s:o}", "seq", (json_int_t)m->last_seq,
+				"hash", m->last_hash, "root", sb.buf, "edge", jedge, "keys", keys,
+				"checkpoints", cps);
+	strbuf_release(&sb);
+	return out;
 }
 
 /* ---- text ---- */

@@ -85,9 +85,10 @@ write_file(const char *path, const void *data, size_t len, struct strbuf *err)
 	return 0;
 }
 
-/* The seq of a catch-up line, read without verifying (for paging only), or -1. */
+/* The seq of a catch-up line, read without verifying (for paging only), or -1; hash (may be
+ * NULL) gets its payload's hash. */
 static long long
-line_seq(const char *line, size_t len)
+line_seq(const char *line, size_t len, char hash[EVENT_HASH_HEX_LEN + 1])
 {
 	const char *why = NULL;
 	struct record rec;
@@ -97,20 +98,44 @@ line_seq(const char *line, size_t len)
 	if (record_parse(line, len, &rec, &why) != STATUS_OK)
 		return -1;
 	if (dsse_envelope_parse(rec.envelope, rec.envelope_len, &env, &why) == STATUS_OK &&
-	    event_parse(env->payload, env->payload_len, &ev, &why) == STATUS_OK)
+	    event_parse(env->payload, env->payload_len, &ev, &why) == STATUS_OK) {
 		seq = ev->seq;
+		if (hash)
+			event_hash(env->payload, env->payload_len, hash);
+	}
 	event_free(ev);
 	dsse_envelope_free(env);
 	record_release(&rec);
 	return seq;
 }
 
-/* Page through base's copy of origin's log into path, verbatim. */
+/* Whether base still serves origin's event seq with that hash (the end of the part verified
+ * before): 1 yes, 0 no, -1 the request failed. */
 static int
-fetch_log(const char *base, const char *origin, const char *path, struct strbuf *err)
+still_serves(const char *base, const char *origin, long long seq, const char *hash,
+	     struct strbuf *err)
+{
+	struct strbuf body = STRBUF_INIT;
+	char *url = xasprintf("%s/federation/v1/events?origin=%s&after=%lld&limit=1", base, origin,
+			      seq - 1);
+	char got[EVENT_HASH_HEX_LEN + 1] = {0};
+	int rc = http_get(url, &body, err);
+	free(url);
+	if (rc == 0) {
+		const char *nl = memchr(body.buf, '\n', body.len);
+		rc = nl && line_seq(body.buf, (size_t)(nl - body.buf), got) == seq &&
+		     strcmp(got, hash) == 0;
+	}
+	strbuf_release(&body);
+	return rc;
+}
+
+/* Page through base's copy of origin's log after seq after into path, verbatim. */
+static int
+fetch_log(const char *base, const char *origin, long long after, const char *path,
+	  struct strbuf *err)
 {
 	struct strbuf body = STRBUF_INIT, all = STRBUF_INIT;
-	long long after = 0;
 	int rc = -1;
 	for (;;) {
 		char *url = xasprintf("%s/federation/v1/events?origin=%s&after=%lld&limit=%d", base,
@@ -134,7 +159,7 @@ fetch_log(const char *base, const char *origin, const char *path, struct strbuf 
 		long long lines = 0, last = -1;
 		while (p < end) {
 			const char *nl = memchr(p, '\n', (size_t)(end - p));
-			last = line_seq(p, (size_t)(nl - p));
+			last = line_seq(p, (size_t)(nl - p), NULL);
 			lines++;
 			p = nl + 1;
 		}
@@ -159,6 +184,13 @@ trim_url(const char *url)
 
 int
 audit_fetch(const char *url_a, const char *url_b, const char *dir, struct strbuf *err)
+{
+	return audit_fetch_after(url_a, url_b, dir, NULL, err);
+}
+
+int
+audit_fetch_after(const char *url_a, const char *url_b, const char *dir, json_t *verified,
+		  struct strbuf *err)
 {
 	char *bases[2] = {trim_url(url_a), trim_url(url_b)};
 	char origins[2][EVENT_ORIGIN_MAX_LEN + 1] = {{0}};
@@ -215,11 +247,29 @@ audit_fetch(const char *url_a, const char *url_b, const char *dir, struct strbuf
 			if (w < 0)
 				goto out;
 		}
+	/* with a part verified before: only what follows it, where each platform still serves
+	 * its last event as it was */
 	for (int i = 0; i < 2; i++)
 		for (int j = 0; j < 2; j++) {
+			json_t *kept = json_object_get(verified, origins[j]);
+			long long after = json_integer_value(json_object_get(kept, "seq"));
+			const char *hash = json_string_value(json_object_get(kept, "hash"));
+			if (after > 0 && hash) {
+				int same = still_serves(bases[i], origins[j], after, hash, err);
+				if (same <= 0) {
+					if (same == 0)
+						strbuf_addf(
+							err,
+							"%s no longer serves %s's event %lld as "
+							"verified before",
+							bases[i], origins[j], after);
+					rc = same < 0 ? -1 : 1;
+					goto out;
+				}
+			}
 			char *path =
 				xasprintf("%s/%s/events-%s.ndjson", dir, origins[i], origins[j]);
-			int f = fetch_log(bases[i], origins[j], path, err);
+			int f = fetch_log(bases[i], origins[j], after > 0 ? after : 0, path, err);
 			free(path);
 			if (f < 0)
 				goto out;

@@ -685,18 +685,25 @@ db_fed_checkpoint_alarms(void)
 	return out;
 }
 
+/* Run sql, an upsert whose parameters are key (when not NULL) and value as JSON text. */
+static int
+put_json(const char *sql, const char *key, json_t *value)
+{
+	char *text = json_dumps(value, JSON_COMPACT);
+	if (!text)
+		return -1;
+	int rc = key ? db_command(sql, DB_PARAMS(key, text)) : db_command(sql, DB_PARAMS(text));
+	free(text);
+	return rc;
+}
+
 int
 db_fed_audit_summary_put(json_t *summary)
 {
-	char *text = json_dumps(summary, JSON_COMPACT);
-	if (!text)
-		return -1;
-	int rc = db_command("INSERT INTO fed_audit_summary (summary) VALUES ($1::jsonb)"
-			    " ON CONFLICT (one) DO UPDATE SET summary = EXCLUDED.summary,"
-			    " written_at = now()",
-			    DB_PARAMS(text));
-	free(text);
-	return rc;
+	return put_json("INSERT INTO fed_audit_summary (summary) VALUES ($1::jsonb)"
+			" ON CONFLICT (one) DO UPDATE SET summary = EXCLUDED.summary,"
+			" written_at = now()",
+			NULL, summary);
 }
 
 int
@@ -710,4 +717,33 @@ db_fed_audit_summary_get(json_t **out)
 		*out = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
 	PQclear(res);
 	return 0;
+}
+
+int
+db_fed_audit_verified_get(json_t **out)
+{
+	*out = NULL;
+	PGresult *res = db_exec("SELECT origin, state FROM fed_audit_verified", 0, NULL);
+	if (!res)
+		return -1;
+	*out = json_object();
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_t *st = json_loads(PQgetvalue(res, i, 1), 0, NULL);
+		if (st)
+			json_object_set_new(*out, PQgetvalue(res, i, 0), st);
+	}
+	PQclear(res);
+	return 0;
+}
+
+int
+db_fed_audit_verified_put(const char *origin, json_t *state)
+{
+	if (!state)
+		return db_command("DELETE FROM fed_audit_verified WHERE origin = $1",
+				  DB_PARAMS(origin));
+	return put_json("INSERT INTO fed_audit_verified (origin, state) VALUES ($1, $2::jsonb)"
+			" ON CONFLICT (origin) DO UPDATE SET state = EXCLUDED.state,"
+			" written_at = now()",
+			origin, state);
 }

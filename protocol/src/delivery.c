@@ -763,8 +763,11 @@ fed_recover_now(void)
 		bool diverged = false;
 		int n = fed_recover_batch(&r.body, &diverged);
 		if (n == 0 || diverged) {
-			/* caught up; or forked already (the alarm says where): holding would not
-			 * undo it */
+			/* caught up (and then the own log must reach the checkpoint of it the peer
+			 * cosigned, or that keeps the hold: recovery_tlog.c); or forked already
+			 * (the alarm says where): holding would not undo it */
+			if (!diverged && !fed_recovery_check_cosigned(c, &peer))
+				break;
 			fed_recovery_answered();
 			rc = diverged ? -1 : 1;
 			break;

@@ -369,5 +369,8 @@ const struct app_command federation_commands[] = {
 	{"keys", cmd_keys, "keys generate|show|rotate|revoke KID   signing keys"},
 	{"peer", cmd_peer, "peer pair URL FINGERPRINT   pin the peer's key and pair with it"},
 	{"tlog", tlog_command, "tlog checkpoint   sign a checkpoint of this platform's log now"},
+	{"audit", audit_command,
+	 "audit run [--full]   the audit of both logs now, from the last one (--full: every "
+	 "event)"},
 	{NULL, NULL, NULL},
 };

@@ -18,6 +18,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 struct federation {
 	struct app *app;
@@ -132,6 +133,34 @@ int fed_http(void *c, const char *url, const char *body, size_t len, const char 
  * cosign it, record that in our log and send the cosignature; raise an alarm on a fork or a
  * rollback (docs/protocol.md, "Cosigning"). */
 void fed_witness_round(void *curl);
+/* The origin line the peer's checkpoints and cosignatures must carry, exactly (witness.c): that
+ * of BALADIYA_PEER_URL when set (the peer's public URL), else of the URL it was paired with,
+ * appended to out. 0, or -1 when that is not an http(s) URL. */
+int fed_peer_origin_line(const struct fed_peer *peer, struct strbuf *out);
+/* Whether note carries a valid signature (cosig false) or cosignature (cosig true, *t its time)
+ * by name under one of origin's pinned keys that is not revoked (key rotation: any of them). */
+bool fed_note_signed_by(const char *note, size_t len, const char *name, const char *origin,
+			bool cosig, uint64_t *t);
+/* The signature line of note by name (the first), appended to out: 1, or 0 when none. */
+int fed_note_line_by(const char *note, size_t len, const char *name, struct strbuf *out);
+/*
+ * The recovery against the last checkpoint of the own log the peer cosigned (recovery_tlog.c,
+ * docs/protocol.md §10.3), once the peer's copy of the own log is re-imported: fetch the peer's
+ * latest checkpoint of the own log with curl, check its signature by an own key and the peer's
+ * cosignature, and compare it with the own log. A log shorter than it raises the alarm
+ * recovery_short_of_cosigned and keeps emitting held (its seq numbers, signed again, would fork
+ * what the peer cosigned); a root that differs raises recovery_root_mismatch. The checkpoint and
+ * its cosignature are stored as the own latest, so that no smaller one is ever signed. Returns 1
+ * when the recovery may end (fed_recovery_answered), 0 when it has set the hold itself (short of
+ * the checkpoint, or the peer could not be asked: fed_recovery_unreachable).
+ */
+int fed_recovery_check_cosigned(void *curl, const struct fed_peer *peer);
+/* Hold emitting for reason (recovery.c): the recovery is not over. */
+void fed_recovery_hold(const char *reason);
+/* In any process: the recovery marker (BALADIYA_DATA_DIR/fed-last-seq) is above the own log's
+ * last seq, i.e. a restore that the peer has not answered yet (*last, *marker set). 1 yes, 0 no,
+ * -1 the database failed. */
+int fed_restore_unanswered(struct app *app, long long *last, long long *marker);
 
 /* A JSON error answer of the federation's endpoints: st, a stable code and a message
  * (Retry-After: 5 with 503). */

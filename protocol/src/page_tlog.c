@@ -129,6 +129,13 @@ api_tlog_checkpoint(struct request *req)
 
 	if (!origin)
 		return;
+	if (origin == fed.self && fed_recovery_pending()) {
+		/* restored from a backup: the latest stored here may be smaller than one the peer
+		 * cosigned since, which the recovery brings back (recovery_tlog.c) */
+		fail(req, STATUS_UNAVAILABLE, "recovery_pending",
+		     "the platform is getting its own log back from its peer; try again later");
+		return;
+	}
 	send_found(req, db_tlog_checkpoint_latest(origin, true, &note, &size, root), &note,
 		   "text/plain; charset=utf-8", CACHE_LATEST, "no_checkpoint",
 		   "no checkpoint of that log yet");

@@ -133,6 +133,12 @@ hold(const char *reason)
 	outbox_hold(reason);
 }
 
+void
+fed_recovery_hold(const char *reason)
+{
+	hold(reason);
+}
+
 int
 fed_recovery_start(struct app *app)
 {

@@ -298,6 +298,30 @@ tlog_tree_hash_of(const tlog_hash *leaves, long long size, tlog_hash out)
 	tlog_node_hash(left, right, out);
 }
 
+void
+tlog_edge_append(tlog_hash edge[TLOG_EDGE_MAX], int *k, long long n, const tlog_hash leaf)
+{
+	tlog_hash cur;
+
+	memcpy(cur, leaf, TLOG_HASH_LEN);
+	/* each trailing one of n is a perfect subtree that the new leaf completes */
+	for (long long m = n; (m & 1) && *k > 0; m >>= 1)
+		tlog_node_hash(edge[--*k], cur, cur);
+	memcpy(edge[(*k)++], cur, TLOG_HASH_LEN);
+}
+
+void
+tlog_edge_root(const tlog_hash edge[TLOG_EDGE_MAX], int k, tlog_hash out)
+{
+	if (k <= 0) {
+		SHA256(NULL, 0, out);
+		return;
+	}
+	memcpy(out, edge[k - 1], TLOG_HASH_LEN);
+	for (int i = k - 2; i >= 0; i--)
+		tlog_node_hash(edge[i], out, out);
+}
+
 int
 tlog_inclusion_proof(long long size, long long index, tlog_reader read, void *ctx,
 		     tlog_hash **proof, size_t *n)

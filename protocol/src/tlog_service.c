@@ -112,6 +112,16 @@ tlog_issue(const char *url, const char *origin, const struct signing_key *key, l
 	    tlog_tree_hash(cp.size, db_tlog_read, db_tlog_ctx(origin), cp.root) < 0 ||
 	    db_tlog_checkpoint_latest(origin, false, NULL, &last, last_root) < 0)
 		goto rollback;
+	if (last > cp.size) {
+		/* a checkpoint already made (or cosigned, and kept by the recovery) covers events
+		 * this log does not hold: signing a smaller one would read as a rollback */
+		log_warn("no checkpoint of %s: the log holds %lld events, less than its latest "
+			 "checkpoint (%lld); a restore is not complete",
+			 name.buf, cp.size, last);
+		rc = -2;
+		db_rollback();
+		goto done;
+	}
 	if (last == cp.size || cp.size == 0) {
 		rc = 0; /* nothing new since the last one */
 		db_rollback();
@@ -232,8 +242,23 @@ tlog_command(struct app *app, int argc, char **argv)
 			fprintf(stderr, "no signing key: run \"%s-srv keys generate\" first\n",
 				app->side);
 		else if (app_migrate(app) == 0) {
-			int made = tlog_issue(url, app->side, key, &size);
+			long long last = 0, marker = 0;
+			int pending = fed_restore_unanswered(app, &last, &marker);
+			int made = pending ? -1 : tlog_issue(url, app->side, key, &size);
 
+			if (pending > 0)
+				fprintf(stderr,
+					"a restore is not answered yet: the own log ends at #%lld, "
+					"this "
+					"platform had signed up to #%lld; no checkpoint until the "
+					"peer returned those events (see /staff/federation)\n",
+					last, marker);
+			else if (made == -2)
+				fprintf(stderr,
+					"the own log holds %lld events, less than its latest "
+					"checkpoint: a restore is not complete (see the alarms on "
+					"/staff/federation); no checkpoint\n",
+					size);
 			if (made >= 0) {
 				printf("%s checkpoint of %s at size %lld\n",
 				       made ? "signed a" : "no new", app->side, size);

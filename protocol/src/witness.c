@@ -30,23 +30,22 @@
 #define SIG_DASH "\xe2\x80\x94 "
 #define PROOF_MAX (64 * 1024)
 
-/* name is an origin line of origin: "<host>/baladiya/<origin>", with a host. */
-static bool
-origin_line_of(const char *name, size_t len, const char *origin)
+/*
+ * The origin line the peer's checkpoints must carry, exactly: the one its public URL gives
+ * (BALADIYA_PEER_URL, which the operator sets to the address residents use), else the one of the
+ * URL it was paired with — never just any "<host>/baladiya/<peer>" (docs/protocol.md §21.2).
+ * 0, or -1 when neither is an http(s) URL.
+ */
+int
+fed_peer_origin_line(const struct fed_peer *peer, struct strbuf *out)
 {
-	char suffix[64];
-	int n = snprintf(suffix, sizeof(suffix), "/baladiya/%s", origin);
-	return n > 0 && (size_t)n < sizeof(suffix) && len > (size_t)n &&
-	       memcmp(name + len - (size_t)n, suffix, (size_t)n) == 0;
+	const char *url = fed.app && fed.app->cfg.peer_url ? fed.app->cfg.peer_url : peer->url;
+	return tlog_origin_line(url, peer->name, out);
 }
 
-/*
- * Whether note carries a valid signature (cosig false) or cosignature (cosig true, *t its time)
- * by name under one of origin's pinned keys that is not revoked (key rotation: any of them).
- */
-static bool
-signed_by_peer(const char *note, size_t len, const char *name, const char *origin, bool cosig,
-	       uint64_t *t)
+bool
+fed_note_signed_by(const char *note, size_t len, const char *name, const char *origin, bool cosig,
+		   uint64_t *t)
 {
 	struct peer_key *keys = NULL;
 	size_t n = fed_peer_keys(origin, &keys, false);
@@ -66,9 +65,8 @@ signed_by_peer(const char *note, size_t len, const char *name, const char *origi
 	return ok;
 }
 
-/* The signature line of note by name (the first), appended to out: 1, or 0 when none. */
-static int
-line_by(const char *note, size_t len, const char *name, struct strbuf *out)
+int
+fed_note_line_by(const char *note, size_t len, const char *name, struct strbuf *out)
 {
 	size_t body_len, sigs_len, nl = strlen(name);
 	const char *sigs;
@@ -282,8 +280,8 @@ void
 fed_witness_round(void *curl)
 {
 	struct fed_peer peer;
-	struct strbuf own = STRBUF_INIT, got = STRBUF_INIT, sn = STRBUF_INIT, prev = STRBUF_INIT,
-		      line = STRBUF_INIT;
+	struct strbuf own = STRBUF_INIT, theirs = STRBUF_INIT, got = STRBUF_INIT, sn = STRBUF_INIT,
+		      prev = STRBUF_INIT, line = STRBUF_INIT;
 	struct tlog_checkpoint cp;
 	tlog_hash proot;
 	long long psize = -1;
@@ -294,7 +292,8 @@ fed_witness_round(void *curl)
 	if (!fed.key || db_fed_peer_get(&peer, false) <= 0)
 		return;
 	/* our own name as a witness: the origin line of our own checkpoints */
-	if (tlog_origin_line(fed.public_url, fed.self, &own) < 0)
+	if (tlog_origin_line(fed.public_url, fed.self, &own) < 0 ||
+	    fed_peer_origin_line(&peer, &theirs) < 0)
 		goto out;
 	char *url = xasprintf("%s/federation/v1/checkpoint?origin=%s", peer.url, peer.name);
 	int rc = fed_http(curl, url, NULL, 0, NULL, TLOG_NOTE_MAX, &status, &got);
@@ -303,15 +302,23 @@ fed_witness_round(void *curl)
 		goto out;
 	if (tlog_note_split(got.buf, got.len, &body_len, &sigs, &sigs_len) < 0 ||
 	    tlog_checkpoint_parse(got.buf, body_len, &cp) < 0 ||
-	    !origin_line_of(cp.origin, strlen(cp.origin), peer.name) ||
-	    !signed_by_peer(got.buf, got.len, cp.origin, peer.name, false, NULL)) {
+	    !fed_note_signed_by(got.buf, got.len, cp.origin, peer.name, false, NULL)) {
 		log_warn("the checkpoint of peer \"%s\" is not a checkpoint signed by its keys",
 			 peer.name);
 		goto out;
 	}
+	if (strcmp(cp.origin, theirs.buf) != 0) {
+		/* signed by the peer's key under another log's name: whatever log that is, it is
+		 * not the one this witness holds a copy of, and cosigning it would vouch for it */
+		strbuf_addf(&prev, "the origin line expected: %s", theirs.buf);
+		alarm(peer.name, cp.size, "checkpoint_origin_mismatch",
+		      "the peer's checkpoint names another log than the one paired", prev.buf,
+		      got.buf);
+		goto out;
+	}
 	/* what we keep: the body and the origin's own signature (cosignatures are kept apart) */
 	strbuf_add(&sn, got.buf, body_len + 1);
-	if (!line_by(got.buf, got.len, cp.origin, &sn))
+	if (!fed_note_line_by(got.buf, got.len, cp.origin, &sn))
 		goto out;
 	int have = db_tlog_checkpoint_latest(peer.name, false, &prev, &psize, proot);
 	if (have < 0)
@@ -328,7 +335,7 @@ fed_witness_round(void *curl)
 			goto out;
 		strbuf_reset(&prev);
 		if (db_tlog_checkpoint_at(peer.name, cp.size, true, &prev, proot) == 1 &&
-		    line_by(prev.buf, prev.len, own.buf, &line))
+		    fed_note_line_by(prev.buf, prev.len, own.buf, &line))
 			send_cosignature(curl, &peer, cp.size, line.buf);
 		goto out;
 	}
@@ -344,6 +351,7 @@ fed_witness_round(void *curl)
 	send_cosignature(curl, &peer, cp.size, line.buf);
 out:
 	strbuf_release(&own);
+	strbuf_release(&theirs);
 	strbuf_release(&got);
 	strbuf_release(&sn);
 	strbuf_release(&prev);
@@ -405,11 +413,17 @@ api_federation_cosignature(struct request *req)
 	int have = db_fed_peer_get(&peer, false);
 	if (have < 0)
 		goto unavailable;
-	if (!have || !origin_line_of(name, name_len, peer.name)) {
+	if (have) {
+		strbuf_reset(&note);
+		if (fed_peer_origin_line(&peer, &note) < 0)
+			have = 0;
+	}
+	if (!have || strcmp(name, note.buf) != 0) {
 		fed_reply_code(req, STATUS_FORBIDDEN, "unknown_witness",
 			       "the cosigner is not this platform's paired peer");
 		goto out;
 	}
+	strbuf_reset(&note);
 	have = strcmp(origin, fed.self) == 0
 		       ? db_tlog_checkpoint_at(fed.self, json_integer_value(size), false, &note,
 					       hash)
@@ -423,7 +437,7 @@ api_federation_cosignature(struct request *req)
 	}
 	strbuf_addstr(&note, line);
 	uint64_t t;
-	if (!signed_by_peer(note.buf, note.len, name, peer.name, true, &t)) {
+	if (!fed_note_signed_by(note.buf, note.len, name, peer.name, true, &t)) {
 		fed_reply_code(req, STATUS_INVALID, "bad_cosignature",
 			       "the cosignature does not verify with the peer's keys over that "
 			       "checkpoint");
@@ -458,5 +472,26 @@ fed_hook_cosigned(const struct hook_event *ev)
 	    json_integer_value(size) < 0 || !json_is_integer(t) || json_integer_value(t) < 0 ||
 	    b64_decode_exact(root, strlen(root), h, sizeof(h)) < 0)
 		return STATUS_INVALID;
+	/* the peer's log says it cosigned more of our log than we hold: after a restore, events
+	 * it vouched for and did not return, although the checkpoint it served the recovery did
+	 * not show it (protocol.md §10.3) */
+	long long last =
+		ev->origin && strcmp(ev->origin, fed.self) != 0 && strcmp(origin, fed.self) == 0
+			? db_fed_counter_last(fed.self)
+			: -1;
+	if (last >= 0 && json_integer_value(size) > last) {
+		char *detail =
+			xasprintf("the peer's log records its cosignature of this platform's "
+				  "checkpoint of size %lld, beyond the own log's end at #%lld",
+				  (long long)json_integer_value(size), last);
+		char *evidence = json_dumps(d, JSON_COMPACT);
+		log_error("ALARM: %s", detail);
+		int rc = db_fed_alarm_add(fed.self, json_integer_value(size), "cosigned_beyond_log",
+					  detail, evidence);
+		free(evidence);
+		free(detail);
+		if (rc < 0)
+			return STATUS_UNAVAILABLE;
+	}
 	return STATUS_OK;
 }

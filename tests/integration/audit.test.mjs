@@ -421,4 +421,83 @@ describe('baladiya-audit', () => {
 			assert.doesNotMatch(html, /<script/);
 		}
 	});
+
+	test('the daily audit goes on from what it verified: only the new events, in full when asked or when the kept state does not match', async () => {
+		const { official, citizen } = pair;
+		const run = async (...args) => {
+			const r = await cliFor(official, ['audit', 'run', ...args], { env: { BALADIYA_PUBLIC_URL: official.url } });
+			assert.equal(r.code, 0, r.stdout + r.stderr);
+			return r.stdout;
+		};
+		const kept = async () => JSON.parse(await sql(official,
+			'SELECT json_object_agg(origin, state) FROM fed_audit_verified'));
+		const fileLines = (origin) => lines(path.join(official.dataDir, 'audit', 'official', `events-${origin}.ndjson`));
+		// what is kept names a true prefix of each log: Node recomputes its hash and its root
+		const checkKept = async (k) => {
+			for (const origin of ['official', 'citizen']) {
+				const log = await readLog(official, origin);
+				const st = k[origin];
+				assert.ok(st.seq >= 1 && st.seq <= log.length, JSON.stringify(st));
+				assert.equal(st.hash, log[st.seq - 1].hash);
+				assert.equal(st.root, treeHash(log.slice(0, st.seq).map((e) => leafHash(e.payload))).toString('base64'));
+				assert.ok(st.keys.length >= 1);
+			}
+		};
+		// the jobs run of the test before verified every event: it kept where it got to
+		const k0 = await kept();
+		await checkKept(k0);
+		// three new events of official: the next run fetches and verifies only what follows
+		await emitNews(await staffClient(official), 3, 'Après l\'audit');
+		await waitForMirror(official, citizen);
+		assert.match(await run(), /\(since the last one\).*no problem found/);
+		const got = fileLines('official').map((l) => parseRecord(l).event.seq);
+		assert.equal(got[0], k0.official.seq + 1, 'the first line fetched follows the part kept');
+		assert.ok(got.length >= 3 && got.length < k0.official.seq, `${got.length} lines fetched`);
+		const view = await (await fetch(`${official.url}/audit.json`)).json();
+		assert.equal(view.audit.ok, true);
+		assert.equal(view.audit.full, false);
+		const o = view.audit.origins.find((x) => x.origin === 'official');
+		const own = await readLog(official);
+		assert.ok(o.copies.every((c) => c.last_seq >= k0.official.seq + 3), JSON.stringify(o));
+		assert.equal(o.copies.find((c) => c.holder === 'official').last_hash, own[o.copies.find((c) => c.holder === 'official').last_seq - 1].hash);
+		const k1 = await kept();
+		assert.ok(k1.official.seq >= k0.official.seq + 3);
+		await checkKept(k1);
+
+		// asked for: every event again
+		assert.match(await run('--full'), /\(full\).*no problem found/);
+		assert.equal(parseRecord(fileLines('official')[0]).event.seq, 1);
+		assert.equal((await (await fetch(`${official.url}/audit.json`)).json()).audit.full, true);
+
+		// a kept state the platforms do not serve any more (its last event's hash): in full
+		await sql(official, "UPDATE fed_audit_verified SET state = jsonb_set(state, '{hash}', to_jsonb(repeat('0', 64))) WHERE origin = 'official'");
+		assert.match(await run(), /\(full\).*no problem found/);
+		await checkKept(await kept());
+		// a kept root that is not its edge's: not used, in full
+		await sql(official, `UPDATE fed_audit_verified SET state = jsonb_set(state, '{root}', to_jsonb('${crypto.randomBytes(32).toString('base64')}'::text)) WHERE origin = 'citizen'`);
+		assert.match(await run(), /\(full\).*no problem found/);
+		await checkKept(await kept());
+		assert.match(await run(), /\(since the last one\)/);
+
+		// a checkpoint signed since that does not extend the part verified (official's real
+		// key, the true size, another root): a run from the kept state finds the fork against
+		// the kept tree extended with the new events, and keeps its state where it was
+		await emitNews(await staffClient(official), 1, 'Fourche');
+		await waitForMirror(official, citizen);
+		const k2 = await kept();
+		const size = (await readLog(official)).length;
+		const name = `127.0.0.1:${new URL(official.url).port}/baladiya/official`;
+		const root = crypto.randomBytes(32);
+		const forged = signNote(`${name}\n${size}\n${root.toString('base64')}\n`, name, signingKey(official));
+		await sql(official, `DELETE FROM tlog_cosignatures WHERE origin = 'official' AND size >= ${size}; ` +
+			`DELETE FROM tlog_checkpoints WHERE origin = 'official' AND size >= ${size}; ` +
+			`INSERT INTO tlog_checkpoints (origin, size, root, note) VALUES ('official', ${size}, decode('${root.toString('hex')}', 'hex'), '${forged}')`);
+		const r = await cliFor(official, ['audit', 'run'], { env: { BALADIYA_PUBLIC_URL: official.url } });
+		assert.equal(r.code, 1, r.stdout + r.stderr);
+		assert.match(r.stdout, /\(since the last one\).*problems found/);
+		const problems = (await (await fetch(`${official.url}/audit.json`)).json()).audit.problems;
+		assert.ok(problems.some((p) => p.code === 'checkpoint_fork' && p.origin === 'official' && p.seq === size),
+			JSON.stringify(problems));
+		assert.deepEqual(await kept(), k2, 'a run that found a problem moves nothing');
+	});
 });

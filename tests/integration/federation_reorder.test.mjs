@@ -71,9 +71,11 @@ describe('federation v1 through a reordering, duplicating proxy', () => {
 					body: '{"error":{"code":"test_proxy","message":"catch-up refused by the test"}}' };
 			},
 		});
+		// each side knows the other's public URL (the origin line of its checkpoints), and
+		// reaches it through a proxy
 		pair = await startFederatedPair({
-			official: { port: officialPort },
-			citizen: { port: citizenPort },
+			official: { port: officialPort, env: { BALADIYA_PEER_URL: `http://127.0.0.1:${citizenPort}` } },
+			citizen: { port: citizenPort, env: { BALADIYA_PEER_URL: `http://127.0.0.1:${officialPort}` } },
 			citizenUrlForOfficial: toCitizen.url,
 			officialUrlForCitizen: toOfficial.url,
 		});

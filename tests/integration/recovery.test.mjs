@@ -9,8 +9,10 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { auditSignatures, checkLog, federationStatus, publishedKeys, readLog,
-	startFederatedPair, staffClient, waitForMirror } from '../lib/federation.mjs';
+import crypto from 'node:crypto';
+import { auditSignatures, checkLog, DASH, federationStatus, forgeCosignature, forgeNote, keyHash,
+	parseNote, publishedKeys, rawPublic, readLog, signingKey, startFederatedPair, staffClient,
+	treeRoot, waitForMirror } from '../lib/federation.mjs';
 import { Client, PASSWORD, cliFor, createNews, getJson, waitFor } from '../lib/http.mjs';
 import { makePdf } from '../lib/pdf.mjs';
 import { backup, ownLogBack, records, restore } from '../lib/recovery.mjs';
@@ -22,6 +24,11 @@ async function signIn(srv) {
 	const c = new Client(srv.url);
 	assert.equal((await c.login('fedadmin', PASSWORD)).status, 303);
 	return c;
+}
+
+/** The RFC 6962 root (base64) over the payloads of log's events. */
+function treeRootOf(log) {
+	return treeRoot(log.map((e) => e.payload)).toString('base64');
 }
 
 async function newsTitles(srv) {
@@ -39,8 +46,33 @@ after(async () => {
 	await pair?.stop();
 });
 
+const sqlOf = async (srv, q) => (await srv.cluster.psql(q, { database: srv.database })).trim();
+
+/** srv's latest checkpoint of its own log: {status, note}. */
+async function ownCheckpoint(srv) {
+	const r = await fetch(`${srv.url}/federation/v1/checkpoint?origin=${srv.side}`);
+	return { status: r.status, note: await r.text() };
+}
+
+/** `tlog checkpoint` on srv: resolves to the command's {code, stdout, stderr}. */
+function issue(srv) {
+	return cliFor(srv, ['tlog', 'checkpoint'], { env: { BALADIYA_PUBLIC_URL: srv.url } });
+}
+
+/** Signs a checkpoint of srv's log and waits for its peer's cosignature: its size. */
+async function issueCosigned(srv) {
+	const cp = await issue(srv);
+	assert.equal(cp.code, 0, cp.stderr);
+	const size = Number(/at size (\d+)/.exec(cp.stdout)?.[1]);
+	await waitFor(async () => {
+		const { note } = await ownCheckpoint(srv);
+		return note.includes(`\n${size}\n`) && /\n\u2014 \S+\/baladiya\/citizen /.test(note);
+	}, { timeoutMs: 30_000, what: "citizen's cosignature of official's checkpoint" });
+	return size;
+}
+
 describe('restoring a backup, the peer reachable', () => {
-	let dump, lost, unpublished, fileSeq, budgetId;
+	let dump, lost, unpublished, fileSeq, budgetId, cosigned;
 
 	before(async () => {
 		const staff = await staffClient(pair.official);
@@ -84,16 +116,8 @@ describe('restoring a backup, the peer reachable', () => {
 		const log = await waitForMirror(pair.official, pair.citizen);
 		fileSeq = log.find((e) => e.type === 'deliberation.file_added').seq;
 		// a checkpoint of the whole week, cosigned by citizen before the restore loses it
-		const cp = await cliFor(pair.official, ['tlog', 'checkpoint'],
-			{ env: { BALADIYA_PUBLIC_URL: pair.official.url } });
-		assert.equal(cp.code, 0, cp.stderr);
-		const size = Number(/at size (\d+)/.exec(cp.stdout)?.[1]);
-		assert.ok(size >= fileSeq, cp.stdout);
-		await waitFor(async () => {
-			const r = await fetch(`${pair.official.url}/federation/v1/checkpoint?origin=official`);
-			const note = await r.text();
-			return note.includes(`\n${size}\n`) && /\n\u2014 \S+\/baladiya\/citizen /.test(note);
-		}, { timeoutMs: 30_000, what: "citizen's cosignature of official's checkpoint" });
+		cosigned = await issueCosigned(pair.official);
+		assert.ok(cosigned >= fileSeq, `${cosigned}`);
 		await pair.official.stop();
 		await restore(pair.official, dump);
 		await pair.official.restart();
@@ -105,6 +129,27 @@ describe('restoring a backup, the peer reachable', () => {
 		checkLog(log);
 		// an auditor with Node's crypto: every re-imported envelope verifies under official's keys
 		assert.deepEqual(auditSignatures(log, await publishedKeys(pair.official)), []);
+	});
+
+	it('takes back the checkpoint the peer cosigned as its own latest: never a smaller one', async () => {
+		// the backup's own latest checkpoint is older; the one citizen cosigned is served again,
+		// with citizen's cosignature, and checked with Node's crypto
+		const { status, note } = await ownCheckpoint(pair.official);
+		assert.equal(status, 200);
+		const n = parseNote(note);
+		assert.equal(n.size, cosigned);
+		const name = `127.0.0.1:${new URL(pair.citizen.url).port}/baladiya/citizen`;
+		const cos = n.sigs.find((x) => x.name === name);
+		assert.ok(cos, note);
+		const t = cos.blob.readBigUInt64BE(4);
+		assert.ok(crypto.verify(null, Buffer.from(`cosignature/v1\ntime ${t}\n${n.body}`),
+			crypto.createPublicKey(signingKey(pair.citizen)), cos.blob.subarray(12)));
+		const own = n.sigs.find((x) => x.name === n.origin);
+		assert.ok(crypto.verify(null, Buffer.from(n.body),
+			crypto.createPublicKey(signingKey(pair.official)), own.blob.subarray(4)));
+		// and the tree agrees with it: the root of the re-imported payloads at that size
+		const log = await readLog(pair.official);
+		assert.equal(treeRootOf(log.slice(0, cosigned)), n.root);
 	});
 
 	it('rebuilds the news the lost events describe, under their ids', async () => {
@@ -169,6 +214,10 @@ describe('restoring a backup while the peer is down', () => {
 		await pair.citizen.stop();
 		await pair.official.stop();
 		await restore(pair.official, dump);
+		// no own checkpoint in the backup: the tree's thread would sign one at once, were it
+		// not held
+		await sqlOf(pair.official, "DELETE FROM tlog_cosignatures WHERE origin = 'official'; " +
+			"DELETE FROM tlog_checkpoints WHERE origin = 'official'");
 		await pair.official.restart();
 
 		const held = await signIn(pair.official);
@@ -180,11 +229,28 @@ describe('restoring a backup while the peer is down', () => {
 		assert.match(st.recovery_held ?? '', /restored from a backup/);
 		const page = await held.get('/staff/federation');
 		assert.match(page.body, /id="recovery-held"/, 'the status page says why');
+		// no checkpoint of a log about to grow with re-imported events: not by the command ...
+		const cli = await issue(pair.official);
+		assert.notEqual(cli.code, 0, cli.stdout);
+		assert.match(cli.stderr, /a restore is not answered yet/);
+		// ... nor served meanwhile (the backup's own latest may be smaller than one cosigned)
+		const cp = await ownCheckpoint(pair.official);
+		assert.equal(cp.status, 503);
+		assert.equal(JSON.parse(cp.note).error.code, 'recovery_pending');
+		await new Promise((r) => setTimeout(r, 3000));
+		assert.equal(await sqlOf(pair.official,
+			"SELECT count(*) FROM tlog_checkpoints WHERE origin = 'official'"), '0',
+		'the daemon signed a checkpoint while the restore was not answered');
 
 		await pair.citizen.restart();
 		await waitFor(async () => (await federationStatus(held)).recovery_held === null,
 			{ timeoutMs: 30_000, what: 'official to recover from citizen' });
 		assert.ok((await newsTitles(pair.official)).includes('Perdue pendant la panne'));
+		// the checkpoint citizen cosigned is official's own latest again, then the command signs
+		const back = parseNote((await ownCheckpoint(pair.official)).note);
+		assert.ok(back.sigs.some((x) => x.name.endsWith('/baladiya/citizen')), 'cosigned');
+		const again = await issue(pair.official);
+		assert.equal(again.code, 0, again.stderr);
 		await createNews(held, { title_fr: 'Après la panne', body_fr: 'texte' });
 		const log = await waitForMirror(pair.official, pair.citizen);
 		checkLog(log);
@@ -200,5 +266,159 @@ describe('restoring a backup while the peer is down', () => {
 		assert.equal((await federationStatus(staff)).recovery_held, null);
 		await pair.citizen.restart();
 		checkLog(await waitForMirror(pair.official, pair.citizen));
+	});
+});
+
+/** The evidence (JSON) of srv's alarm of kind. */
+async function alarmEvidence(srv, kind) {
+	return JSON.parse(await sqlOf(srv, `SELECT evidence FROM fed_alarms WHERE kind = '${kind}'`));
+}
+
+/** Checks official's signature and citizen's cosignature on note with Node's crypto. */
+function checkCosignedNote(note) {
+	const n = parseNote(note);
+	const own = n.sigs.find((x) => x.name === n.origin);
+	assert.ok(crypto.verify(null, Buffer.from(n.body),
+		crypto.createPublicKey(signingKey(pair.official)), own.blob.subarray(4)), note);
+	const cos = n.sigs.find((x) => x.name.endsWith('/baladiya/citizen'));
+	assert.deepEqual(cos.blob.subarray(0, 4), keyHash(cos.name, 0x04, rawPublic(pair.citizen)));
+	const t = cos.blob.readBigUInt64BE(4);
+	assert.ok(crypto.verify(null, Buffer.from(`cosignature/v1\ntime ${t}\n${n.body}`),
+		crypto.createPublicKey(signingKey(pair.citizen)), cos.blob.subarray(12)), note);
+	return n;
+}
+
+describe('the checkpoint the peer cosigned does not match the own log', () => {
+	it('raises recovery_root_mismatch with that signed checkpoint as evidence', async () => {
+		const staff = await signIn(pair.official);
+		await createNews(staff, { title_fr: 'Avant la racine', body_fr: 'texte' });
+		await waitForMirror(pair.official, pair.citizen);
+		const size = await issueCosigned(pair.official);
+		const oName = parseNote((await ownCheckpoint(pair.official)).note).origin;
+		const cName = `127.0.0.1:${new URL(pair.citizen.url).port}/baladiya/citizen`;
+		// citizen's copy of that checkpoint: another root, signed with official's real key and
+		// cosigned with citizen's real key (the logs themselves agree)
+		const where = `WHERE origin = 'official' AND size = ${size}`;
+		const saved = await sqlOf(pair.citizen, `SELECT note || '|' || encode(root, 'hex') FROM tlog_checkpoints ${where}`);
+		const savedLine = await sqlOf(pair.citizen, `SELECT line FROM tlog_cosignatures ${where}`);
+		const root = crypto.randomBytes(32);
+		const note = forgeNote(pair.official, oName, size, root);
+		const line = forgeCosignature(pair.citizen, cName, parseNote(note).body);
+		await sqlOf(pair.citizen, `UPDATE tlog_checkpoints SET note = '${note}', root = decode('${root.toString('hex')}', 'hex') ${where}; ` +
+			`UPDATE tlog_cosignatures SET line = '${line}' ${where}`);
+		try {
+			await pair.official.restart(); // the comparison runs at every start
+			const st = await federationStatus(await signIn(pair.official));
+			const alarm = st.alarms.find((a) => a.kind === 'recovery_root_mismatch');
+			assert.ok(alarm, JSON.stringify(st.alarms));
+			assert.equal(alarm.seq, size);
+			const ev = await alarmEvidence(pair.official, 'recovery_root_mismatch');
+			assert.equal(ev.cosigned, note + line);
+			checkCosignedNote(ev.cosigned);
+			assert.equal(ev.here, `root of the own events stored here: ${treeRootOf((await readLog(pair.official)).slice(0, size))}`);
+			// holding would not undo it (as recovery_diverged): emitting goes on
+			assert.equal(st.recovery_held, null);
+		} finally {
+			const [n, r] = saved.split('|');
+			await sqlOf(pair.citizen, `UPDATE tlog_checkpoints SET note = '${n}', root = decode('${r}', 'hex') ${where}; ` +
+				`UPDATE tlog_cosignatures SET line = '${savedLine}' ${where}`);
+		}
+	});
+});
+
+/** Makes citizen lose official's events after seq n, as if it had never had them (its tree and
+ * its stored checkpoints of official's log included): what a peer restored from a backup, or
+ * one withholding events, serves. */
+async function citizenForgetsAfter(n) {
+	const where = `WHERE origin = 'official' AND size > ${n}`;
+	const stored = 2 * n - n.toString(2).split('').filter((b) => b === '1').length;
+	await sqlOf(pair.citizen, [
+		`DELETE FROM fed_events WHERE origin = 'official' AND seq > ${n}`,
+		`DELETE FROM tlog_cosignatures ${where}`, `DELETE FROM tlog_checkpoints ${where}`,
+		`DELETE FROM tlog_hashes WHERE origin = 'official' AND idx >= ${stored}`,
+		`UPDATE tlog_trees SET size = ${n} WHERE origin = 'official'`,
+		`UPDATE fed_peers SET applied_seq = ${n}, applied_hash = (SELECT hash FROM fed_events WHERE origin = 'official' AND seq = ${n}) WHERE name = 'official'`,
+	].join('; '));
+}
+
+/** A backup of official, then two news and a checkpoint of them cosigned by citizen: {dump,
+ * kept (the backup's own log length), size (the checkpoint's)}. */
+async function backupThenCosigned(titles) {
+	const staff = await signIn(pair.official);
+	const dump = backup(pair.official);
+	const kept = (await readLog(pair.official)).length;
+	for (const t of titles) await createNews(staff, { title_fr: t, body_fr: 'texte' });
+	await waitForMirror(pair.official, pair.citizen);
+	const size = await issueCosigned(pair.official);
+	assert.ok(size >= kept + titles.length);
+	return { dump, kept, size };
+}
+
+describe('the peer serves an older checkpoint than the one its log says it cosigned', () => {
+	it('raises cosigned_beyond_log when the peer\'s record of that cosignature is pulled', async () => {
+		const { dump, kept, size } = await backupThenCosigned(['Cosignée C', 'Cosignée D']);
+		const record = await waitFor(async () => (await readLog(pair.citizen)).find((e) =>
+			e.type === 'checkpoint.cosigned' && e.data.origin === 'official' && e.data.size === size),
+		{ timeoutMs: 30_000, what: "citizen's record of its cosignature" });
+		await pair.official.stop();
+		await restore(pair.official, dump);
+		// citizen lost official's events after the first lost one and serves the older
+		// checkpoint it cosigned before; its own log still records the newer cosignature
+		await citizenForgetsAfter(kept + 1);
+		await pair.official.restart();
+
+		const st = await waitFor(async () => {
+			const s = await federationStatus(await signIn(pair.official));
+			return s.alarms.some((a) => a.kind === 'cosigned_beyond_log') ? s : null;
+		}, { timeoutMs: 30_000, what: 'the alarm cosigned_beyond_log' });
+		const alarm = st.alarms.find((a) => a.kind === 'cosigned_beyond_log');
+		assert.equal(alarm.seq, size);
+		assert.match(alarm.detail, new RegExp(`end at #${kept + 1}\\b`));
+		assert.deepEqual(await alarmEvidence(pair.official, 'cosigned_beyond_log'), record.data);
+		// the record is citizen's, signed: an auditor with Node's crypto checks it
+		const cLog = await readLog(pair.citizen);
+		assert.deepEqual(auditSignatures(cLog.filter((e) => e.seq <= record.seq), await publishedKeys(pair.citizen)), []);
+		assert.equal((await readLog(pair.official)).length >= kept + 1, true);
+	});
+});
+
+describe('the peer cosigned more of the own log than it returns', () => {
+	it('raises recovery_short_of_cosigned, keeps emitting held and signs no checkpoint', async () => {
+		const { dump, kept, size } = await backupThenCosigned(['Cosignée A', 'Cosignée B']);
+		await pair.official.stop();
+		await restore(pair.official, dump);
+		// citizen no longer holds official's events after the first lost one, yet it cosigned
+		// a checkpoint of them
+		await sqlOf(pair.citizen, `DELETE FROM fed_events WHERE origin = 'official' AND seq > ${kept + 1}`);
+		await pair.official.restart();
+
+		const held = await signIn(pair.official);
+		const st = await waitFor(async () => {
+			const s = await federationStatus(held);
+			return s.alarms.some((a) => a.kind === 'recovery_short_of_cosigned') ? s : null;
+		}, { timeoutMs: 30_000, what: 'the alarm recovery_short_of_cosigned' });
+		const alarm = st.alarms.find((a) => a.kind === 'recovery_short_of_cosigned');
+		assert.equal(alarm.seq, size);
+		assert.match(alarm.detail, new RegExp(`ends at #${kept + 1}\\b`));
+		const ev = await alarmEvidence(pair.official, 'recovery_short_of_cosigned');
+		assert.equal(checkCosignedNote(ev.cosigned).size, size);
+		assert.match(st.recovery_held ?? '', /shorter than the last checkpoint/);
+		assert.equal((await readLog(pair.official)).length, kept + 1, 'the one event citizen returned');
+		// signing seq kept + 2 again would fork what citizen cosigned: nothing is emitted ...
+		const r = await held.post('/staff/news', { action: 'publish', title_fr: 'Refusée',
+			body_fr: 'texte' });
+		assert.equal(r.status, 503);
+		assert.equal(r.errorCode, 'recovery_pending');
+		// ... no checkpoint is signed, by the command or the daemon, nor served meanwhile
+		const cli = await issue(pair.official);
+		assert.notEqual(cli.code, 0, cli.stdout);
+		assert.match(cli.stderr, /restore/);
+		assert.equal((await ownCheckpoint(pair.official)).status, 503);
+		await new Promise((res) => setTimeout(res, 3000));
+		assert.equal((await federationStatus(held)).recovery_held, st.recovery_held, 'still held');
+		assert.equal((await readLog(pair.official)).length, kept + 1);
+		assert.equal(await sqlOf(pair.official,
+			`SELECT max(size) FROM tlog_checkpoints WHERE origin = 'official'`), String(size),
+		'the cosigned checkpoint is the own latest: no smaller one can be signed');
 	});
 });

@@ -17,7 +17,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { startCluster } from '../lib/harness.mjs';
+import { freePort, startCluster } from '../lib/harness.mjs';
 import {
 	checkLog, emitBurst, newsIdsOf, pair, parseRecord, postInbox, readLog, signingKey,
 	staffClient, startProxy, waitForMirror,
@@ -61,8 +61,13 @@ function assertInOrder(posted, last) {
 describe('replicas: elected roles with fail-over', { timeout: TEST_TIMEOUT_MS }, () => {
 	it('the replica holding the sender is SIGKILLed in a burst: another takes over, the peer gets every event once, in order', async (t) => {
 		const cluster = await startCluster();
-		const officials = await startReplicas('official', 2, { cluster, themeDir: 'demo/official' });
-		const citizen = await startSite('citizen', { cluster, themeDir: 'demo/citizen' });
+		// each side knows the other's public URL (the origin line of its checkpoints), and
+		// reaches it through a proxy
+		const citizenPort = await freePort();
+		const officials = await startReplicas('official', 2, { cluster, themeDir: 'demo/official',
+			env: { BALADIYA_PEER_URL: `http://127.0.0.1:${citizenPort}` } });
+		const citizen = await startSite('citizen', { cluster, themeDir: 'demo/citizen',
+			port: citizenPort, env: { BALADIYA_PEER_URL: officials[0].url } });
 		// official -> citizen through a recording proxy; citizen's puller cannot fetch official's
 		// log (only the sender delivers)
 		const posted = [];
@@ -173,8 +178,13 @@ describe('replicas: elected roles with fail-over', { timeout: TEST_TIMEOUT_MS },
 
 	it("the peer's deliveries land on two replicas at once: the stored copy of its log is exact", async (t) => {
 		const cluster = await startCluster();
-		const officials = await startReplicas('official', 2, { cluster, themeDir: 'demo/official' });
-		const citizen = await startSite('citizen', { cluster, themeDir: 'demo/citizen' });
+		// each side knows the other's public URL (the origin line of its checkpoints), and
+		// reaches it through a proxy
+		const citizenPort = await freePort();
+		const officials = await startReplicas('official', 2, { cluster, themeDir: 'demo/official',
+			env: { BALADIYA_PEER_URL: `http://127.0.0.1:${citizenPort}` } });
+		const citizen = await startSite('citizen', { cluster, themeDir: 'demo/citizen',
+			port: citizenPort, env: { BALADIYA_PEER_URL: officials[0].url } });
 		// the citizen delivers nowhere (a proxy closed once paired) and official cannot pull:
 		// the test delivers the citizen's log itself
 		const toCitizen = await noPullProxy(citizen.url);

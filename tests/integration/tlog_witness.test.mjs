@@ -19,44 +19,10 @@ import path from 'node:path';
 import { freePort, ROOT } from '../lib/harness.mjs';
 import { cliFor, waitFor } from '../lib/http.mjs';
 import {
-	adoptEvents, emitNews, federationStatus, forgeEvents, readLog, signingKey, staffClient,
-	publishedKeys, startFederatedPair, startProxy, waitForMirror,
+	adoptEvents, DASH, emitNews, federationStatus, forgeCosignature, forgeEvents, forgeNote,
+	keyHash, parseNote, rawPublic, readLog, signingKey, staffClient, publishedKeys,
+	startFederatedPair, startProxy, treeRoot, waitForMirror,
 } from '../lib/federation.mjs';
-
-const DASH = '\u2014 ';
-
-/** {body, sigs: [{name, blob (Buffer), line}]} of a signed note. */
-function parseNote(text) {
-	const split = text.lastIndexOf('\n\n');
-	assert.ok(split > 0, `not a note: ${text}`);
-	const body = text.slice(0, split + 1);
-	const sigs = text.slice(split + 2).split('\n').filter(Boolean).map((line) => {
-		assert.ok(line.startsWith(DASH), line);
-		const [name, b64] = line.slice(DASH.length).split(' ');
-		return { name, blob: Buffer.from(b64, 'base64'), line: `${line}\n` };
-	});
-	const [origin, size, root] = body.split('\n');
-	return { body, sigs, origin, size: Number(size), root };
-}
-
-function rawPublic(srv) {
-	const jwk = crypto.createPublicKey(signingKey(srv)).export({ format: 'jwk' });
-	return Buffer.from(jwk.x, 'base64url');
-}
-
-function keyHash(name, type, pub) {
-	return crypto.createHash('sha256')
-		.update(Buffer.concat([Buffer.from(`${name}\n`), Buffer.from([type]), pub])).digest()
-		.subarray(0, 4);
-}
-
-/** A checkpoint note signed by srv's real key, as a dishonest origin would make one. */
-function forgeNote(srv, origin, size, root) {
-	const body = `${origin}\n${size}\n${root.toString('base64')}\n`;
-	const sig = crypto.sign(null, Buffer.from(body), signingKey(srv));
-	const blob = Buffer.concat([keyHash(origin, 0x01, rawPublic(srv)), sig]);
-	return `${body}\n${DASH}${origin} ${blob.toString('base64')}\n`;
-}
 
 /** Checks the cosignature by witness srv (name) on note with Node's crypto; returns its time. */
 function verifyCosignature(note, name, srv) {
@@ -132,8 +98,12 @@ describe('the witness: cosigned checkpoints, fork and rollback alarms', () => {
 			},
 		});
 		const env = { BALADIYA_COSIGN_SECONDS: '1' };
+		// citizen reaches official through the proxy, and knows official's public URL, which
+		// names official's log (the origin line its checkpoints must carry exactly)
 		pair = await startFederatedPair({
-			official: { port: op, env }, citizen: { env }, officialUrlForCitizen: proxy.url,
+			official: { port: op, env },
+			citizen: { env: { ...env, BALADIYA_PEER_URL: `http://127.0.0.1:${op}` } },
+			officialUrlForCitizen: proxy.url,
 		});
 		({ official, citizen } = pair);
 		[oAdmin, cAdmin] = await Promise.all([staffClient(official), staffClient(citizen)]);
@@ -261,6 +231,32 @@ describe('the witness: cosigned checkpoints, fork and rollback alarms', () => {
 		forged = null;
 	});
 
+	test('a checkpoint under another origin line (official\'s real key, true size and root) raises an alarm, never cosigned', async () => {
+		// the origin line ends like official's ("/baladiya/official") and every other check
+		// passes: the tree, the consistency proof from the last one cosigned, citizen's copy
+		await emitNews(oAdmin, 1, 'Ailleurs');
+		await waitForMirror(official, citizen);
+		const log = await readLog(official);
+		const events = (await readLog(citizen)).filter((e) => e.type === 'checkpoint.cosigned').length;
+		const posts = cosignaturesSeen.length;
+		const other = 'evil.example/baladiya/official';
+		forged = forgeNote(official, other, log.length, treeRoot(log.map((e) => e.payload)));
+		await waitFor(async () => (await federationStatus(cAdmin)).alarms
+			.some((a) => a.kind === 'checkpoint_origin_mismatch' && a.origin === 'official' &&
+				a.seq === log.length),
+		{ timeoutMs: 30_000, what: 'a checkpoint_origin_mismatch alarm on citizen\'s status page' });
+		const ev = JSON.parse((await sql(citizen,
+			"SELECT evidence FROM fed_alarms WHERE kind = 'checkpoint_origin_mismatch'")).trim());
+		assert.equal(ev.later, forged);
+		assert.match(ev.earlier, new RegExp(`${oName.replace(/\./g, '\\.')}$`));
+		await new Promise((r) => setTimeout(r, 2000)); // more rounds: still nothing cosigned
+		assert.equal((await sql(citizen,
+			`SELECT count(*) FROM tlog_checkpoints WHERE origin = 'official' AND (size = ${log.length} OR note LIKE '${other}%')`)).trim(), '0');
+		assert.equal((await readLog(citizen)).filter((e) => e.type === 'checkpoint.cosigned').length, events);
+		assert.equal(cosignaturesSeen.length, posts, 'a cosignature was sent for another log');
+		forged = null;
+	});
+
 	test('a checkpoint that only adds the peer\'s own cosigning records is cosigned, not recorded again', async () => {
 		const records = async (srv, origin) => (await readLog(srv))
 			.filter((e) => e.type === 'checkpoint.cosigned' && e.data.origin === origin).length;
@@ -313,6 +309,12 @@ describe('the witness: cosigned checkpoints, fork and rollback alarms', () => {
 		const cases = [
 			[{ origin: 'official', size, cosignature: badSig }, 400, 'bad_cosignature'],
 			[{ origin: 'official', size, cosignature: real.replace(cName, 'evil.example/baladiya/intruder') },
+				403, 'unknown_witness'],
+			// a valid cosignature by citizen's real key, under a name that only ends like its own
+			[{ origin: 'official', size,
+				cosignature: forgeCosignature(citizen, 'evil.example/baladiya/citizen', parseNote(note).body) },
+			403, 'unknown_witness'],
+			[{ origin: 'official', size, cosignature: forgeCosignature(citizen, `x${cName}`, parseNote(note).body) },
 				403, 'unknown_witness'],
 			[{ origin: 'official', size: size + 1000, cosignature: real }, 404, 'unknown_checkpoint'],
 			[{ origin: 'citizen', size, cosignature: real }, 404, 'unknown_checkpoint'],

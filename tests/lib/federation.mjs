@@ -10,6 +10,7 @@
 //   await waitForMirror(pair.official, pair.citizen);
 //   assert.deepEqual(await readLog(pair.citizen, 'official'), await readLog(pair.official));
 
+import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -509,4 +510,62 @@ export function auditSignatures(log, keys) {
 		}
 	}
 	return refusals;
+}
+
+// ---- signed notes (docs/protocol.md §20.3, §21.1), made and read with Node's crypto ----
+
+export const DASH = '\u2014 ';
+
+/** {body, sigs: [{name, blob (Buffer), line}]} of a signed note. */
+export function parseNote(text) {
+	const split = text.lastIndexOf('\n\n');
+	assert.ok(split > 0, `not a note: ${text}`);
+	const body = text.slice(0, split + 1);
+	const sigs = text.slice(split + 2).split('\n').filter(Boolean).map((line) => {
+		assert.ok(line.startsWith(DASH), line);
+		const [name, b64] = line.slice(DASH.length).split(' ');
+		return { name, blob: Buffer.from(b64, 'base64'), line: `${line}\n` };
+	});
+	const [origin, size, root] = body.split('\n');
+	return { body, sigs, origin, size: Number(size), root };
+}
+
+export function rawPublic(srv) {
+	const jwk = crypto.createPublicKey(signingKey(srv)).export({ format: 'jwk' });
+	return Buffer.from(jwk.x, 'base64url');
+}
+
+export function keyHash(name, type, pub) {
+	return crypto.createHash('sha256')
+		.update(Buffer.concat([Buffer.from(`${name}\n`), Buffer.from([type]), pub])).digest()
+		.subarray(0, 4);
+}
+
+/** A checkpoint note signed by srv's real key, as a dishonest origin would make one. */
+export function forgeNote(srv, origin, size, root) {
+	const body = `${origin}\n${size}\n${root.toString('base64')}\n`;
+	const sig = crypto.sign(null, Buffer.from(body), signingKey(srv));
+	const blob = Buffer.concat([keyHash(origin, 0x01, rawPublic(srv)), sig]);
+	return `${body}\n${DASH}${origin} ${blob.toString('base64')}\n`;
+}
+
+/** A cosignature line of body by srv's real key under name, as a dishonest witness would make. */
+export function forgeCosignature(srv, name, body, t = Math.floor(Date.now() / 1000)) {
+	const time = Buffer.alloc(8);
+	time.writeBigUInt64BE(BigInt(t));
+	const sig = crypto.sign(null, Buffer.from(`cosignature/v1\ntime ${t}\n${body}`), signingKey(srv));
+	const blob = Buffer.concat([keyHash(name, 0x04, rawPublic(srv)), time, sig]);
+	return `${DASH}${name} ${blob.toString('base64')}\n`;
+}
+
+/** The RFC 6962 root of the tree over payloads (Buffers), as a Buffer. */
+export function treeRoot(payloads) {
+	const h = (...parts) => crypto.createHash('sha256').update(Buffer.concat(parts)).digest();
+	const mth = (lo, hi) => {
+		if (hi - lo === 1) return h(Buffer.from([0]), payloads[lo]);
+		let k = 1;
+		while (k * 2 < hi - lo) k *= 2;
+		return h(Buffer.from([1]), mth(lo, lo + k), mth(lo + k, hi));
+	};
+	return payloads.length ? mth(0, payloads.length) : h();
 }

@@ -66,6 +66,23 @@ json_t *audit_run(struct audit *a, const char **reason);
  * duplicates, for the state of the next run (a new reference). */
 json_t *audit_seen(const struct audit *a);
 
+/*
+ * Audits that go on from the part of a log verified before (the platforms' daily audit,
+ * docs/protocol.md §15.4). audit_base, after audit_run: the state to keep for origin, a new
+ * object {seq, hash, root, edge, keys, checkpoints} — the last seq every copy holds (verified),
+ * its event hash, the tree's root at that size and its right edge (tlog.h), the keys trusted
+ * there ({key: base64 raw, revoked_after_seq}), and the roots of the checkpoints verified up to
+ * it ({"<size>": root}); NULL when there is none. audit_set_base, before audit_run, after
+ * audit_add_keys: origin's copies then hold only the lines after seq, the first of which must
+ * chain on hash; they are verified with those keys, the checkpoints above seq against the edge
+ * extended with the new leaves, those below it against the roots kept. 0, or -1 with *reason
+ * (unknown_origin, bad_base). audit_base_mismatch, after audit_run: a checkpoint below a base
+ * at a size the base kept no root for was seen (the report cannot judge it: run in full).
+ */
+int audit_set_base(struct audit *a, const char *origin, json_t *base, const char **reason);
+json_t *audit_base(const struct audit *a, const char *origin);
+bool audit_base_mismatch(const struct audit *a);
+
 /* The report as human text (one line per fact, then each problem). */
 void audit_report_text(const json_t *report, struct strbuf *out);
 
@@ -79,6 +96,11 @@ void audit_report_text(const json_t *report, struct strbuf *out);
  * returns the report. Each returns 0 (or the report), or -1 (NULL) with a sentence in err.
  */
 int audit_fetch(const char *url_a, const char *url_b, const char *dir, struct strbuf *err);
+/* audit_fetch, but the copies of each origin named in bases ({origin: audit_base's object}) are
+ * fetched after its seq only, once each platform shows that it still serves that seq with that
+ * hash; 1 (with a sentence in err) when one does not: the state kept does not match. */
+int audit_fetch_after(const char *url_a, const char *url_b, const char *dir, json_t *bases,
+		      struct strbuf *err);
 int audit_load_dir(struct audit *a, const char *dir, char *const *genesis, int ngenesis,
 		   struct strbuf *err);
 int audit_save_state(const struct audit *a, const char *dir, struct strbuf *err);

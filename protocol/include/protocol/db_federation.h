@@ -143,6 +143,11 @@ json_t *db_fed_checkpoint_alarms(void);
 int db_fed_audit_summary_put(json_t *summary);
 /* The last audit's summary into *out (new reference; NULL when none yet): 0, or -1 on failure. */
 int db_fed_audit_summary_get(json_t **out);
+/* What the periodic audit verified of each origin's log: *out a new object {origin: state}
+ * (empty when none): 0, or -1. */
+int db_fed_audit_verified_get(json_t **out);
+/* Replace origin's state (audit.h's audit_base), or forget it when state is NULL: 0 or -1. */
+int db_fed_audit_verified_put(const char *origin, json_t *state);
 /* Numbers for the status page: {own_last_seq, peer, alarms: [...], pending, flagged}. */
 json_t *db_fed_status(const char *self);
 

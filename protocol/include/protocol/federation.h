@@ -40,6 +40,9 @@ void page_federation_retry(struct request *req);
 /* The public audit page (page_audit.c) and the hourly job that audits both logs for it. */
 void page_audit(struct request *req);
 int federation_audit_run(struct app *app);
+/* "<side>-srv audit run [--full]": the same audit now, from what the last one verified (--full:
+ * every event again); exit status 0 no problem, 1 problems found, 2 could not run. */
+int audit_command(struct app *app, int argc, char **argv);
 void api_federation_cosignature(struct request *req);
 
 /* A cosignature's body: {"origin", "size", "cosignature"} (docs/protocol.md, "Cosigning"). */

@@ -48,6 +48,17 @@ int tlog_tree_hash(long long size, tlog_reader read, void *ctx, tlog_hash out);
 /* The root over an in-memory array of leaf hashes (the auditor's offline path). */
 void tlog_tree_hash_of(const tlog_hash *leaves, long long size, tlog_hash out);
 
+/*
+ * The right edge of a tree (a "compact range" from its left end): the roots of its perfect
+ * subtrees, largest first, one per one-bit of the size; enough to extend the tree leaf by leaf
+ * and to compute its root without the leaves before. tlog_edge_append adds leaf number n
+ * (0-based) to the edge of the tree of n leaves held in edge[0..*k); tlog_edge_root gives the
+ * root of the tree an edge of k hashes stands for (SHA-256("") for none).
+ */
+#define TLOG_EDGE_MAX 64
+void tlog_edge_append(tlog_hash edge[TLOG_EDGE_MAX], int *k, long long n, const tlog_hash leaf);
+void tlog_edge_root(const tlog_hash edge[TLOG_EDGE_MAX], int k, tlog_hash out);
+
 /* RFC 6962 audit path of leaf index (0-based) in the tree of size leaves: *proof is malloc'd
  * (free()), *n its length. 0, or -1 (index >= size, or read failed). */
 int tlog_inclusion_proof(long long size, long long index, tlog_reader read, void *ctx,

@@ -19,7 +19,9 @@ int tlog_origin_line(const char *url, const char *origin, struct strbuf *out);
 /* Extend origin's tree to all its stored events, a transaction a batch: the size, or -1. */
 long long tlog_catch_up(const char *origin);
 /* Catch up and sign a checkpoint of origin's tree with key, stored in tlog_checkpoints: 1 made,
- * 0 when the latest already has that size (or the log is empty), -1. *size gets the size. */
+ * 0 when the latest already has that size (or the log is empty, or emitting is held), -2 when
+ * the tree is smaller than the latest checkpoint (a restore not complete: never signs a
+ * smaller one), -1. *size gets the size. */
 int tlog_issue(const char *url, const char *origin, const struct signing_key *key, long long *size);
 
 /* The thread: started by federation_start, stopped by federation_stop. */

@@ -250,6 +250,27 @@ flip(tlog_hash h)
 	h[TLOG_HASH_LEN / 2] ^= 0x01;
 }
 
+/* The right edge gives every root along the way, and the root of an edge kept and extended
+ * later is the root of the whole tree (the daily audit's kept state, page_audit.c). */
+static void
+test_edge(void **state)
+{
+	tlog_hash edge[TLOG_EDGE_MAX], root, expect;
+	int k = 0;
+
+	(void)state;
+	tlog_edge_root(C(edge), 0, root);
+	tlog_tree_hash_of(C(leaves), 0, expect);
+	assert_memory_equal(root, expect, TLOG_HASH_LEN);
+	for (long long n = 0; n < MAX_LEAVES; n++) {
+		tlog_edge_append(edge, &k, n, leaves[n]);
+		assert_int_equal(k, __builtin_popcountll((unsigned long long)(n + 1)));
+		tlog_edge_root(C(edge), k, root);
+		tlog_tree_hash_of(C(leaves), n + 1, expect);
+		assert_memory_equal(root, expect, TLOG_HASH_LEN);
+	}
+}
+
 static void
 test_inclusion(void **state)
 {
@@ -548,6 +569,7 @@ main(void)
 		cmocka_unit_test(test_hashes),
 		cmocka_unit_test(test_stored_index_arithmetic),
 		cmocka_unit_test(test_append_and_root),
+		cmocka_unit_test(test_edge),
 		cmocka_unit_test(test_inclusion),
 		cmocka_unit_test(test_consistency),
 		cmocka_unit_test(test_doc_vectors),
