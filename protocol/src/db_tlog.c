@@ -288,6 +288,29 @@ db_tlog_cosignature_put(const char *origin, long long size, const char *witness,
 				       DB_PARAMS(origin, LL(s, size), witness, line)));
 }
 
+int
+db_tlog_cosigned_recorded(const char *self, const char *peer, long long *size, struct strbuf *root,
+			  struct strbuf *envelope)
+{
+	/* newest first on the log's key; only this type's payloads are parsed */
+	PGresult *res = db_exec("SELECT (payload::jsonb -> 'data' ->> 'size')::bigint,"
+				" payload::jsonb -> 'data' ->> 'root', envelope FROM fed_events"
+				" WHERE origin = $1 AND type = 'checkpoint.cosigned'"
+				" AND payload::jsonb -> 'data' ->> 'origin' = $2"
+				" ORDER BY seq DESC LIMIT 1",
+				DB_PARAMS(self, peer));
+	if (!res)
+		return -1;
+	int found = PQntuples(res) == 1 && !PQgetisnull(res, 0, 0) && !PQgetisnull(res, 0, 1);
+	if (found) {
+		*size = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		strbuf_addstr(root, PQgetvalue(res, 0, 1));
+		strbuf_addstr(envelope, PQgetvalue(res, 0, 2));
+	}
+	PQclear(res);
+	return found;
+}
+
 long long
 db_tlog_checkpoint_age(const char *origin)
 {

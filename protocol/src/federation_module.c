@@ -34,9 +34,11 @@ static const struct hook federation_hooks[] = {
 	{NULL, NULL},
 };
 
-/* An own profile.updated re-imported after a database restore: the profile last published. */
+/* Own events re-imported after a database restore: the profile last published; a cosigning
+ * record stays in the log, where the witness reads it (witness.c, recorded_floor). */
 static const struct hook federation_restorers[] = {
 	{"profile.updated", hook_profile},
+	{"checkpoint.cosigned", fed_hook_cosigned},
 	{NULL, NULL},
 };
 

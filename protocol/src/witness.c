@@ -276,6 +276,35 @@ rollback:
 	return -1;
 }
 
+/*
+ * What this witness vouched for, when its own log says more than its stored checkpoints: after a
+ * database restore the checkpoints it cosigned during the lost days are gone, but its
+ * checkpoint.cosigned records come back with the own log (section 10.3), and a peer must not be
+ * able to roll back under them. Raises *psize (root, and prev: the record as evidence) to the
+ * newest record's; 0, or -1 when the database failed.
+ */
+static int
+recorded_floor(const struct fed_peer *peer, struct strbuf *prev, long long *psize, tlog_hash proot)
+{
+	struct strbuf root = STRBUF_INIT, envelope = STRBUF_INIT;
+	long long size = -1;
+	tlog_hash h;
+	int got = db_tlog_cosigned_recorded(fed.self, peer->name, &size, &root, &envelope);
+	if (got == 1 && size > *psize && b64_decode_exact(root.buf, root.len, h, sizeof(h)) == 0) {
+		log_info("the own log records a cosignature of peer \"%s\"'s checkpoint %lld, "
+			 "beyond the checkpoints stored here (%lld): the witness holds it to that",
+			 peer->name, size, *psize);
+		*psize = size;
+		memcpy(proot, h, sizeof(h));
+		strbuf_reset(prev);
+		strbuf_addstr(prev, "this platform's own record of its cosignature: ");
+		strbuf_addbuf(prev, &envelope);
+	}
+	strbuf_release(&root);
+	strbuf_release(&envelope);
+	return got < 0 ? -1 : 0;
+}
+
 void
 fed_witness_round(void *curl)
 {
@@ -325,7 +354,8 @@ fed_witness_round(void *curl)
 		goto out;
 	if (have == 0)
 		psize = -1;
-	if (check_against_previous(curl, &peer, &cp, sn.buf, prev.buf, psize, proot) <= 0)
+	if (recorded_floor(&peer, &prev, &psize, proot) < 0 ||
+	    check_against_previous(curl, &peer, &cp, sn.buf, prev.buf, psize, proot) <= 0)
 		goto out;
 	if (cp.size == psize) {
 		/* already cosigned: send it again only when the peer does not show it */
@@ -458,7 +488,9 @@ out:
 	strbuf_release(&note);
 }
 
-/* checkpoint.cosigned from the peer: a protocol record, checked for shape, nothing to apply. */
+/* checkpoint.cosigned: a protocol record, checked for shape, nothing to apply. Also the restorer
+ * of the own ones (a restore brings them back with the own log, and the witness reads them
+ * there: recorded_floor). */
 enum status
 fed_hook_cosigned(const struct hook_event *ev)
 {

@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort, ROOT } from '../lib/harness.mjs';
 import { cliFor, waitFor } from '../lib/http.mjs';
+import { backup, ownLogBack, restore } from '../lib/recovery.mjs';
 import {
 	adoptEvents, DASH, emitNews, federationStatus, forgeCosignature, forgeEvents, forgeNote,
 	keyHash, parseNote, rawPublic, readLog, signingKey, staffClient, publishedKeys,
@@ -346,5 +347,46 @@ describe('the witness: cosigned checkpoints, fork and rollback alarms', () => {
 			.trim().split('\n');
 		assert.deepEqual(flags, [`${events[0].seq}:-`, `${events[1].seq}:invalid_data`,
 			`${events[2].seq}:invalid_data`]);
+	});
+	test('after a database restore, the witness holds the peer to what its own log says it cosigned', async () => {
+		forged = null;
+		const storedMax = async () => Number((await sql(citizen,
+			"SELECT coalesce(max(size), 0) FROM tlog_checkpoints WHERE origin = 'official'")).trim());
+		const dump = backup(citizen);
+		const stored = await storedMax();
+		// the lost days: official grows by two news items, citizen cosigns its checkpoint and
+		// records it in its own log (checkpoint.cosigned), which official holds a copy of
+		await emitNews(oAdmin, 2, 'Jours perdus');
+		await waitForMirror(official, citizen);
+		await issue(official);
+		const recorded = await waitFor(async () => {
+			const r = (await readLog(citizen)).filter((e) => e.type === 'checkpoint.cosigned' &&
+				e.data.origin === 'official' && e.data.size >= stored + 2);
+			return r.length ? r.at(-1).data.size : null;
+		}, { timeoutMs: 30_000, what: 'citizen\'s record of its cosignature' });
+		await waitForMirror(citizen, official);
+		const oLog = await readLog(official);
+		// restored: its stored checkpoints of official end before the one it recorded
+		await citizen.stop();
+		await restore(citizen, dump);
+		await citizen.restart();
+		await ownLogBack(citizen, official);
+		assert.ok(await storedMax() < recorded - 1, `stored ${await storedMax()}, recorded ${recorded}`);
+		// official serves an older checkpoint, genuinely signed, smaller than the one citizen
+		// vouched for: cosigning it now would take back what citizen's log says it cosigned
+		const posts = cosignaturesSeen.length;
+		const older = recorded - 1;
+		forged = forgeNote(official, oName, older,
+			treeRoot(oLog.slice(0, older).map((e) => e.payload)));
+		await waitFor(async () => (await readLog(citizen, 'official')).length >= older,
+			{ timeoutMs: 30_000, what: 'citizen\'s copy of official\'s log back' });
+		await new Promise((r) => setTimeout(r, 4000)); // witness rounds every second
+		assert.equal((await sql(citizen,
+			`SELECT count(*) FROM tlog_checkpoints WHERE origin = 'official' AND size = ${older}`)).trim(), '0');
+		assert.ok(!cosignaturesSeen.slice(posts).some((c) => c.size === older),
+			'citizen cosigned a checkpoint smaller than the one its log records');
+		assert.ok(!(await readLog(citizen)).some((e) => e.type === 'checkpoint.cosigned' &&
+			e.data.origin === 'official' && e.data.size === older));
+		forged = null;
 	});
 });

@@ -47,6 +47,7 @@ static const struct hook service_hooks[] = {
 
 /* the official platform's own service.published|updated|unpublished after a restore */
 static const struct hook service_restorers[] = {
+	{"service.figures", hook_service_figures}, /* stored as the job stored them */
 	{"service.*", pub_restore_apply},
 	{NULL, NULL},
 };

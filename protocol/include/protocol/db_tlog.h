@@ -46,6 +46,14 @@ int db_tlog_checkpoint_latest(const char *origin, bool with_cosignatures, struct
 /* The stored checkpoint of origin at exactly size: same answers. */
 int db_tlog_checkpoint_at(const char *origin, long long size, bool with_cosignatures,
 			  struct strbuf *note, tlog_hash root);
+/*
+ * The latest checkpoint of peer that self's own log records as cosigned (its newest
+ * checkpoint.cosigned naming peer): 1 with size, root (base64, the record's) and the record's
+ * envelope filled, 0 when none, -1. The log outlives a database restore (the peer returns it),
+ * the stored checkpoints do not: the witness takes the larger of the two as what it vouched for.
+ */
+int db_tlog_cosigned_recorded(const char *self, const char *peer, long long *size,
+			      struct strbuf *root, struct strbuf *envelope);
 /* Seconds since origin's latest checkpoint was stored here, or -1 (none, or failed). */
 long long db_tlog_checkpoint_age(const char *origin);
 /* The seq of origin's event whose hash (lowercase hex, fed_events.hash) is hash: the seq, 0 when
