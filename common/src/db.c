@@ -383,6 +383,19 @@ db_command(const char *sql, int n, const char *const *params)
 }
 
 int
+db_ids_past(const char *table)
+{
+	if (!*table || strspn(table, "abcdefghijklmnopqrstuvwxyz_") != strlen(table))
+		die("db_ids_past: not a table name: %s", table);
+	char *q = xasprintf("SELECT setval(pg_get_serial_sequence('%s', 'id'),"
+			    " (SELECT max(id) FROM %s))",
+			    table, table);
+	int rc = db_command(q, 0, NULL);
+	free(q);
+	return rc;
+}
+
+int
 db_begin(void)
 {
 	reading = false; /* a transaction is for the primary */

@@ -110,6 +110,12 @@ int db_facts_add(PGresult *res, json_t *out);
 
 /* Convenience: db_exec then PQclear; returns 0 or -1. */
 int db_command(const char *sql, int n, const char *const *params);
+/*
+ * Moves the id sequence of table (a caller's constant: [a-z_]+, with a serial "id") past the
+ * largest id it holds, after rows were written under ids of their own (a restore, own rows
+ * keeping the ids their events carry). 0 or -1.
+ */
+int db_ids_past(const char *table);
 
 /* The SQLSTATE of this thread's last failed db_exec ("" when none, "08006" when no server). */
 const char *db_last_sqlstate(void);

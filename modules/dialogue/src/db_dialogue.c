@@ -139,14 +139,12 @@ db_question_mirror(const char *origin, long long origin_id, const char *ref,
 		" VALUES ($2, $1, $2, $3, $4, $5, $6, $7, $8, $9, 'public', $10)"
 		" ON CONFLICT (origin, origin_id) DO UPDATE SET visibility = 'public',"
 		" asked_at = EXCLUDED.asked_at WHERE q.visibility = 'pending' RETURNING id";
-	static const char q_ids[] = "SELECT setval('questions_id_seq',"
-				    " (SELECT max(id) FROM questions))";
 	char oid[24];
 	enum status st =
 		changed(db_exec(own ? q_own : q_peer,
 				DB_PARAMS(origin, LL(oid, origin_id), ref, in->title, in->text,
 					  in->quarter, in->theme, in->name, in->lang, asked_at)));
-	if (st == STATUS_OK && own && db_command(q_ids, 0, NULL) < 0)
+	if (st == STATUS_OK && own && db_ids_past("questions") < 0)
 		st = STATUS_UNAVAILABLE;
 	return st;
 }

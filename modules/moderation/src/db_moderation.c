@@ -61,12 +61,10 @@ db_moderation_restore(const char *origin, long long id, const char *action, cons
 		"INSERT INTO moderation_log (id, origin, origin_id, action, target, reason,"
 		" comment_sha256, created_at) VALUES ($2, $1, $2, $3, $4, $5, $6, $7::timestamptz)"
 		" ON CONFLICT DO NOTHING";
-	static const char q_ids[] = "SELECT setval('moderation_log_id_seq',"
-				    " (SELECT max(id) FROM moderation_log))";
 	char ids[24];
 	if (db_command(q, DB_PARAMS(origin, LL(ids, id), action, target, reason, comment_sha256,
 				    created_at)) < 0 ||
-	    db_command(q_ids, 0, NULL) < 0)
+	    db_ids_past("moderation_log") < 0)
 		return STATUS_UNAVAILABLE;
 	return STATUS_OK;
 }

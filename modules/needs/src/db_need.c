@@ -132,11 +132,10 @@ db_need_mirror(long long origin_id, const char *quarter, const char *theme, cons
 		"INSERT INTO needs (id, origin, origin_id, quarter, theme, text, display_name,"
 		" lang, created_at) VALUES ($1, 'citizen', $1, $2, $3, $4, $5, $6, $7)"
 		" ON CONFLICT DO NOTHING";
-	static const char q_ids[] = "SELECT setval('needs_id_seq', (SELECT max(id) FROM needs))";
 	char i[24];
 	int rc = db_command(own ? q_own : q_peer, DB_PARAMS(LL(i, origin_id), quarter, theme, text,
 							    name, lang, created_at));
-	return rc == 0 && own ? db_command(q_ids, 0, NULL) : rc;
+	return rc == 0 && own ? db_ids_past("needs") : rc;
 }
 
 int

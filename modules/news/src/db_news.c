@@ -213,8 +213,6 @@ db_news_mirror_upsert(const char *origin, long long origin_id, const json_t *tit
 		"INSERT INTO news (id, origin, origin_id, title, body, status, published_at,"
 		" unpublish_reason) VALUES ($2, $1, $2, $3::jsonb, $4::jsonb, $5,"
 		" $6::timestamptz, $7)" NEWS_UPSERT_TAIL;
-	static const char q_ids[] = "SELECT setval(pg_get_serial_sequence('news', 'id'),"
-				    " (SELECT max(id) FROM news))";
 	char *t = json_dumps(title, JSON_COMPACT), *b = json_dumps(body, JSON_COMPACT);
 	char idb[32];
 	snprintf(idb, sizeof(idb), "%lld", origin_id);
@@ -223,7 +221,7 @@ db_news_mirror_upsert(const char *origin, long long origin_id, const json_t *tit
 	free(t);
 	free(b);
 	if (rc == 0 && own)
-		rc = db_command(q_ids, 0, NULL);
+		rc = db_ids_past("news");
 	return rc == 0 ? STATUS_OK : STATUS_UNAVAILABLE;
 }
 

@@ -323,8 +323,6 @@ db_proposal_mirror(const char *origin, long long origin_id, const struct proposa
 	static const char q_photo[] =
 		"UPDATE proposals p SET photo = NULL WHERE id = $1 AND photo IS NOT NULL"
 		" AND NOT EXISTS (SELECT 1 FROM photos ph WHERE ph.sha256 = p.photo->>'sha256')";
-	static const char q_ids[] = "SELECT setval('proposals_id_seq',"
-				    " (SELECT max(id) FROM proposals))";
 	char oid[24], lat[24], lon[24], th[24], days[24];
 	PGresult *res = db_exec(
 		own ? q_own : q_peer,
@@ -340,7 +338,7 @@ db_proposal_mirror(const char *origin, long long origin_id, const struct proposa
 	if (id > 0 && db_proposal_timeline_add(id, "submitted", at) < 0)
 		return -1;
 	if (id > 0 && own &&
-	    (db_command(q_photo, DB_PARAMS(LL(ids, id))) < 0 || db_command(q_ids, 0, NULL) < 0))
+	    (db_command(q_photo, DB_PARAMS(LL(ids, id))) < 0 || db_ids_past("proposals") < 0))
 		return -1;
 	return id;
 }

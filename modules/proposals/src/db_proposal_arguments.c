@@ -46,13 +46,11 @@ db_argument_mirror(const char *origin, long long origin_id, long long proposal_i
 		"INSERT INTO proposal_arguments (id, origin, origin_id, proposal_id, side, body,"
 		" author_name, lang, created_at) VALUES ($2, $1, $2, $3, $4, $5, $6, $7,"
 		" $8::timestamptz) ON CONFLICT DO NOTHING";
-	static const char q_ids[] = "SELECT setval('proposal_arguments_id_seq',"
-				    " (SELECT max(id) FROM proposal_arguments))";
 	char oid[24], pid[24];
 	int c = db_changed_rows(db_exec(own ? q_own : q_peer,
 					DB_PARAMS(origin, LL(oid, origin_id), LL(pid, proposal_id),
 						  side, body, name, lang, at)));
-	if (c >= 0 && own && db_command(q_ids, 0, NULL) < 0)
+	if (c >= 0 && own && db_ids_past("proposal_arguments") < 0)
 		return -1;
 	return c;
 }

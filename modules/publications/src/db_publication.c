@@ -288,8 +288,6 @@ db_pub_mirror(const char *origin, const char *kind, long long origin_id, int ver
 		"INSERT INTO publications (id, origin, origin_id, kind, version, status, data,"
 		" unpublish_reason, published_at) VALUES ($2, $1, $2, $3, $4, $5, $6::jsonb, $7,"
 		" $8::timestamptz)" PUB_UPSERT_TAIL;
-	static const char q_ids[] = "SELECT setval('publications_id_seq',"
-				    " (SELECT max(id) FROM publications))";
 	char *d = json_dumps(data, JSON_COMPACT);
 	char oid[24], ver[16];
 	PGresult *res = db_exec(own ? q_own : q_peer,
@@ -302,7 +300,7 @@ db_pub_mirror(const char *origin, const char *kind, long long origin_id, int ver
 	PQclear(res);
 	char idb[24];
 	if (db_command(q_version, DB_PARAMS(LL(idb, id))) < 0 ||
-	    (own && db_command(q_ids, 0, NULL) < 0))
+	    (own && db_ids_past("publications") < 0))
 		return STATUS_UNAVAILABLE;
 	return STATUS_OK;
 }

@@ -110,8 +110,6 @@ db_reaction_mirror(const char *origin, long long origin_id, const char *target_o
 	static const char q_peer[] = REACTION_MIRROR("", "");
 	static const char q_own[] = REACTION_MIRROR("id, ", "$2, ");
 #undef REACTION_MIRROR
-	static const char q_ids[] = "SELECT setval('reactions_id_seq', (SELECT max(id) FROM"
-				    " reactions))";
 	char oid[24], tid[24];
 	PGresult *res =
 		db_exec(own ? q_own : q_peer,
@@ -122,7 +120,7 @@ db_reaction_mirror(const char *origin, long long origin_id, const char *target_o
 	bool found = strcmp(PQgetvalue(res, 0, 0), "0") != 0;
 	bool added = strcmp(PQgetvalue(res, 0, 1), "0") != 0;
 	PQclear(res);
-	if (own && added && db_command(q_ids, 0, NULL) < 0)
+	if (own && added && db_ids_past("reactions") < 0)
 		return STATUS_UNAVAILABLE;
 	return found ? STATUS_OK : STATUS_NOT_FOUND;
 }

@@ -98,10 +98,8 @@ db_report_restore(const char *origin, long long origin_id, json_t *data, json_t 
 		" place, quarter, geom, lang, photos, created_at, updated_at) VALUES ($2, $1, $2,"
 		" $3, $4, $5, $6, $7, $8, point_e6($9, $10), $11, $12::jsonb, $13, $13)"
 		" ON CONFLICT DO NOTHING RETURNING id";
-	static const char q_ids[] =
-		"SELECT setval('reports_id_seq', (SELECT max(id) FROM reports))";
 	long long id = insert_report(q, origin, origin_id, data, photos, at);
-	if (id > 0 && db_command(q_ids, 0, NULL) < 0)
+	if (id > 0 && db_ids_past("reports") < 0)
 		return -1;
 	return id;
 }
