@@ -10,7 +10,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startCluster } from '../lib/harness.mjs';
-import { LANGS, LOCALE, checkPage, launchChromium, logIn, open, trackedPage, withLang } from
+import { LANGS, LOCALE, checkPage, withChromium, logIn, open, trackedPage, withLang } from
 	'../lib/browser.mjs';
 import { addUser, loadDemo, startSite } from '../lib/http.mjs';
 
@@ -83,10 +83,7 @@ async function cancelOnPhone(page, lang, link, code) {
 describe('appointments in Chromium', () => {
 	before(async () => {
 		cluster = await startCluster();
-		[srv, browser] = await Promise.all([
-			startSite('official', { cluster, themeDir: 'demo/official' }),
-			launchChromium(),
-		]);
+		[srv, browser] = await withChromium(startSite('official', { cluster, themeDir: 'demo/official' }));
 		await loadDemo(srv);
 		await addUser(srv, 'agent', 'guichet');
 		await addUser(srv, 'admin', 'regisseur');

@@ -9,7 +9,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DIR, LANGS, LOCALE, checkPage, launchChromium, open, trackedPage, withLang } from '../lib/browser.mjs';
+import { DIR, LANGS, LOCALE, checkPage, withChromium, open, trackedPage, withLang } from '../lib/browser.mjs';
 import { emitNews, readLog, staffClient, startLinkedPair, waitForMirror } from '../lib/federation.mjs';
 import { cliFor, waitFor } from '../lib/http.mjs';
 
@@ -19,8 +19,7 @@ let browser;
 describe('the /audit page', () => {
 	before(async () => {
 		const env = { BALADIYA_COSIGN_SECONDS: '1' };
-		[pair, browser] = await Promise.all([startLinkedPair({ official: { env }, citizen: { env } }),
-			launchChromium()]);
+		[pair, browser] = await withChromium(startLinkedPair({ official: { env }, citizen: { env } }));
 		await emitNews(await staffClient(pair.official), 2, 'Audit e2e');
 		await waitForMirror(pair.official, pair.citizen);
 		await waitForMirror(pair.citizen, pair.official);

@@ -13,7 +13,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startCluster, tempDir } from '../lib/harness.mjs';
 import {
-	LANGS, LOCALE, checkPage, launchChromium, logIn, open, trackedPage, withLang,
+	LANGS, LOCALE, checkPage, withChromium, logIn, open, trackedPage, withLang,
 } from '../lib/browser.mjs';
 import { addUser, loadDemo, startSite } from '../lib/http.mjs';
 
@@ -59,10 +59,7 @@ describe('forms in Chromium', () => {
 		pdfPath = path.join(dir, 'revenus.pdf');
 		writeFileSync(pdfPath, '%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <<>>\n%%EOF\n');
 		const cluster = await startCluster();
-		[srv, browser] = await Promise.all([
-			startSite('official', { cluster, themeDir: 'demo/official' }),
-			launchChromium(),
-		]);
+		[srv, browser] = await withChromium(startSite('official', { cluster, themeDir: 'demo/official' }));
 		await loadDemo(srv);
 		await addUser(srv, 'admin', 'formsadmin');
 		await addUser(srv, 'agent', 'formsagent');

@@ -12,7 +12,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-	LANGS, LOCALE, checkPage, launchChromium, logIn, open, screenshot, trackedPage, withLang,
+	LANGS, LOCALE, checkPage, withChromium, logIn, open, screenshot, trackedPage, withLang,
 } from '../lib/browser.mjs';
 import { startLinkedPair } from '../lib/federation.mjs';
 import { Client, PASSWORD, addUser, waitFor } from '../lib/http.mjs';
@@ -41,7 +41,7 @@ async function fileReport(fields) {
 
 describe('the agents\' inbox in Chromium', () => {
 	before(async () => {
-		[pair, browser] = await Promise.all([startLinkedPair(), launchChromium()]);
+		[pair, browser] = await withChromium(startLinkedPair());
 		await addUser(pair.official, 'agent', 'agente');
 		reports.push(await fileReport({
 			category: 'VOI', title: 'Nid-de-poule devant l\'école El Amel',

@@ -19,7 +19,7 @@ import { cpSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, startCluster, tempDir } from '../lib/harness.mjs';
 import {
-	AXE_TAGS, LANGS, LOCALE, expectNoAxeViolations, launchChromium, open, screenshot, trackedPage,
+	AXE_TAGS, LANGS, LOCALE, expectNoAxeViolations, withChromium, open, screenshot, trackedPage,
 	withLang,
 } from '../lib/browser.mjs';
 import { PASSWORD, addUser, cliFor, startSite } from '../lib/http.mjs';
@@ -49,11 +49,8 @@ async function mapMarkers(page) {
 describe('the map component in Chromium', () => {
 	before(async () => {
 		cluster = await startCluster();
-		[srv, browser] = await Promise.all([
-			startSite('official', { cluster, themeDir: 'demo/official',
-				env: { BALADIYA_MAP_TILES: TILES } }),
-			launchChromium(),
-		]);
+		[srv, browser] = await withChromium(startSite('official',
+			{ cluster, themeDir: 'demo/official', env: { BALADIYA_MAP_TILES: TILES } }));
 		await addUser(srv, 'editor', 'cartographe');
 		// The demo's publications (with their coordinates) are what this test needs; the
 		// whole demo may rely on other modules' loaders, so only publications.json is loaded.

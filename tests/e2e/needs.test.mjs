@@ -11,7 +11,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startCluster } from '../lib/harness.mjs';
-import { LANGS, LOCALE, checkPage, launchChromium, logIn, open, trackedPage, withLang } from
+import { LANGS, LOCALE, checkPage, withChromium, logIn, open, trackedPage, withLang } from
 	'../lib/browser.mjs';
 import { addUser, startSite } from '../lib/http.mjs';
 import { codeMessages, nextCode } from '../lib/participation.mjs';
@@ -44,11 +44,10 @@ describe('needs and verification in Chromium', () => {
 	before(async () => {
 		cluster = await startCluster();
 		smtp = await startSmtpServer();
-		[srv, official, browser] = await Promise.all([
+		[[srv, official], browser] = await withChromium(Promise.all([
 			startSite('citizen', { cluster, themeDir: 'demo/citizen', env: smtp.env }),
 			startSite('official', { cluster, themeDir: 'demo/official' }),
-			launchChromium(),
-		]);
+		]));
 		await addUser(srv, 'moderator', 'moderatrice');
 		await addUser(official, 'agent', 'guichet');
 	});

@@ -10,7 +10,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { LOCALE, checkPage, launchChromium, open, trackedPage } from '../lib/browser.mjs';
+import { LOCALE, checkPage, withChromium, open, trackedPage } from '../lib/browser.mjs';
 import { sql, startSite } from '../lib/http.mjs';
 
 const PHONE = { width: 390, height: 844 };
@@ -31,7 +31,7 @@ const follows = async (to) => Number(await sql(srv, `SELECT count(*) FROM notify
 
 describe('unsubscribe in Chromium', () => {
 	before(async () => {
-		[srv, browser] = await Promise.all([startSite('official'), launchChromium()]);
+		[srv, browser] = await withChromium(startSite('official'));
 	});
 
 	after(async () => {

@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { tempDir } from '../lib/harness.mjs';
 import {
-	LANGS, LOCALE, checkPage, launchChromium, screenshot, trackedPage, withLang,
+	LANGS, LOCALE, checkPage, withChromium, screenshot, trackedPage, withLang,
 } from '../lib/browser.mjs';
 import { staffClient, startLinkedPair, waitForMirror } from '../lib/federation.mjs';
 import { PASSWORD, waitFor } from '../lib/http.mjs';
@@ -52,10 +52,10 @@ describe('milestone photos in Chromium', () => {
 		execFileSync('vips', ['copy', path.join(dir, 'n.v'), photo]);
 		execFileSync('exiftool', ['-overwrite_original', '-Model=E2E-Cam', '-GPSLatitude=36.7',
 			'-GPSLatitudeRef=N', photo]);
-		[pair, browser] = await Promise.all([startLinkedPair({
+		[pair, browser] = await withChromium(startLinkedPair({
 			official: { env: { BALADIYA_MAP_TILES: TILES } },
 			citizen: { env: { BALADIYA_MAP_TILES: TILES } },
-		}), launchChromium()]);
+		}));
 		const staff = await staffClient(pair.official, 'photographe');
 		const r = await staff.post('/staff/projects', {
 			action: 'publish', title_fr: TITLE, category: 'voirie', status: 'programme',

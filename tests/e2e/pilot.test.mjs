@@ -9,7 +9,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LANGS, LOCALE, checkPage, launchChromium, logIn, open, screenshot, trackedPage,
+import { LANGS, LOCALE, checkPage, withChromium, logIn, open, screenshot, trackedPage,
 	withLang } from '../lib/browser.mjs';
 import { startLinkedPair, staffClient, waitForMirror } from '../lib/federation.mjs';
 import { Client, addUser, cliFor } from '../lib/http.mjs';
@@ -21,10 +21,7 @@ let browser;
 
 before(async () => {
 	const env = { BALADIYA_PILOT_START: START, BALADIYA_PILOT_MIN_SAMPLE: '1' };
-	[pair, browser] = await Promise.all([
-		startLinkedPair({ official: { env }, citizen: { env } }),
-		launchChromium(),
-	]);
+	[pair, browser] = await withChromium(startLinkedPair({ official: { env }, citizen: { env } }));
 	const r = await cliFor(pair.official, ['demo', 'load', 'demo/official']);
 	assert.equal(r.code, 0, r.stderr);
 	await waitForMirror(pair.official, pair.citizen);

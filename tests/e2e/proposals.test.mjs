@@ -14,7 +14,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LANGS, LOCALE, checkPage, launchChromium, logIn, open, trackedPage, withLang } from '../lib/browser.mjs';
+import { LANGS, LOCALE, checkPage, withChromium, logIn, open, trackedPage, withLang } from '../lib/browser.mjs';
 import { startLinkedPair } from '../lib/federation.mjs';
 import { addUser, sql, waitFor } from '../lib/http.mjs';
 import { directParticipants } from '../lib/proposals.mjs';
@@ -57,10 +57,9 @@ async function submitProposal(page, lang, { title, body, type, quarter, name }) 
 
 describe('proposals in Chromium', () => {
 	before(async () => {
-		[pair, browser] = await Promise.all([
-			startLinkedPair({ citizen: { env }, official: { env: { BALADIYA_MAP_TILES: TILES } } }),
-			launchChromium(),
-		]);
+		[pair, browser] = await withChromium(startLinkedPair({
+			citizen: { env }, official: { env: { BALADIYA_MAP_TILES: TILES } },
+		}));
 		tokens = await directParticipants(pair.citizen, 4, 'e2e');
 		await addUser(pair.citizen, 'moderator', 'moderatrice-e2e');
 		await addUser(pair.official, 'editor', 'agente-e2e');

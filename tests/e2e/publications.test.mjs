@@ -17,7 +17,7 @@ import { cpSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, tempDir } from '../lib/harness.mjs';
 import {
-	LANGS, LOCALE, checkPage, launchChromium, logIn, open, screenshot, trackedPage, withLang,
+	LANGS, LOCALE, checkPage, withChromium, logIn, open, screenshot, trackedPage, withLang,
 } from '../lib/browser.mjs';
 import { startLinkedPair, waitForMirror } from '../lib/federation.mjs';
 import { addUser, cliFor } from '../lib/http.mjs';
@@ -51,7 +51,7 @@ async function loadOfficialDemo() {
 
 describe('publications and reactions in Chromium', () => {
 	before(async () => {
-		[pair, browser] = await Promise.all([startLinkedPair(), launchChromium()]);
+		[pair, browser] = await withChromium(startLinkedPair());
 		await addUser(pair.official, 'editor', 'redactrice');
 		await addUser(pair.citizen, 'moderator', 'moderateur');
 		await loadOfficialDemo();

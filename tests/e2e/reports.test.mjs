@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { startCluster, tempDir } from '../lib/harness.mjs';
 import {
-	LANGS, LOCALE, expectNoAxeViolations, launchChromium, open, screenshot, trackedPage, withLang,
+	LANGS, LOCALE, expectNoAxeViolations, withChromium, open, screenshot, trackedPage, withLang,
 } from '../lib/browser.mjs';
 import { startSite } from '../lib/http.mjs';
 import { noiseImage } from '../lib/images.mjs';
@@ -55,11 +55,8 @@ describe('reports in Chromium', () => {
 		photo = path.join(dir, 'trottoir.jpg');
 		noiseImage(photo, 640, 480);
 		cluster = await startCluster();
-		[srv, browser] = await Promise.all([
-			startSite('citizen', { cluster, themeDir: 'demo/citizen',
-				env: { BALADIYA_MAP_TILES: TILES } }),
-			launchChromium(),
-		]);
+		[srv, browser] = await withChromium(startSite('citizen',
+			{ cluster, themeDir: 'demo/citizen', env: { BALADIYA_MAP_TILES: TILES } }));
 	});
 
 	after(async () => {

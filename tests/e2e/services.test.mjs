@@ -14,7 +14,7 @@ import { cpSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, tempDir } from '../lib/harness.mjs';
 import {
-	DIR, LANGS, LOCALE, checkPage, launchChromium, logIn, open, screenshot, trackedPage, withLang,
+	DIR, LANGS, LOCALE, checkPage, withChromium, logIn, open, screenshot, trackedPage, withLang,
 } from '../lib/browser.mjs';
 import { startLinkedPair, waitForMirror } from '../lib/federation.mjs';
 import { addUser, cliFor, getJson } from '../lib/http.mjs';
@@ -29,7 +29,7 @@ let browser;
 
 describe('the catalogue of services in Chromium', () => {
 	before(async () => {
-		[pair, browser] = await Promise.all([startLinkedPair(), launchChromium()]);
+		[pair, browser] = await withChromium(startLinkedPair());
 		await addUser(pair.official, 'editor', 'redactrice');
 		// the catalogue only: the other demo files are other modules' business
 		const dir = tempDir('baladiya-e2e-services-');

@@ -23,7 +23,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, tempDir } from '../lib/harness.mjs';
-import { DIR, LANGS, LOCALE, checkPage, launchChromium, open, trackedPage, withLang } from
+import { DIR, LANGS, LOCALE, checkPage, withChromium, open, trackedPage, withLang } from
 	'../lib/browser.mjs';
 import { startLinkedPair, waitForMirror } from '../lib/federation.mjs';
 import { cliFor, signedIn } from '../lib/http.mjs';
@@ -152,7 +152,7 @@ async function openTracking(page, link, opts) {
 
 describe('the resident\'s journeys through the services space', () => {
 	before(async () => {
-		[pair, browser] = await Promise.all([startLinkedPair(), launchChromium()]);
+		[pair, browser] = await withChromium(startLinkedPair());
 		const r = await cliFor(pair.official, ['demo', 'load', 'demo/official']);
 		assert.equal(r.code, 0, r.stderr);
 		// the services' figures: the citizen platform learns from them which services take

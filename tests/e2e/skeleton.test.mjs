@@ -12,7 +12,7 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startCluster, startDaemon, runCli, tempDir } from '../lib/harness.mjs';
 import {
-	DIR, LANGS, LOCALE, checkPage, launchChromium, open, screenshot, trackedPage, withLang,
+	DIR, LANGS, LOCALE, checkPage, withChromium, open, screenshot, trackedPage, withLang,
 } from '../lib/browser.mjs';
 
 const SIDES = ['official', 'citizen'];
@@ -25,7 +25,7 @@ let cluster;
 let browser;
 
 before(async () => {
-	[cluster, browser] = await Promise.all([startCluster(), launchChromium()]);
+	[cluster, browser] = await withChromium(startCluster());
 });
 
 after(async () => {

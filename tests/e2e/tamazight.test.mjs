@@ -17,7 +17,7 @@ import assert from 'node:assert/strict';
 import { startCluster } from '../lib/harness.mjs';
 import { Client, loadDemo, startSite } from '../lib/http.mjs';
 import {
-	LOCALE, checkPage, launchChromium, open, screenshot, trackedPage, withLang,
+	LOCALE, checkPage, withChromium, open, screenshot, trackedPage, withLang,
 } from '../lib/browser.mjs';
 
 const FONT_PATH = '/static/fonts/NotoSansTifinagh-Regular.ttf';
@@ -28,7 +28,7 @@ let browser;
 const srv = {};
 
 before(async () => {
-	[cluster, browser] = await Promise.all([startCluster(), launchChromium()]);
+	[cluster, browser] = await withChromium(startCluster());
 	[srv.official, srv.citizen] = await Promise.all([
 		startSite('official', { cluster, themeDir: 'demo/official' }),
 		startSite('citizen', { cluster, themeDir: 'demo/citizen' }),

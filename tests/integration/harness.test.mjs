@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -31,6 +31,14 @@ describe('freePort', () => {
 			srv.listen(port, '127.0.0.1', resolve);
 		});
 		await new Promise((resolve) => srv.close(resolve));
+	});
+
+	it('stays below the kernel\'s ephemeral range, which outgoing connections draw from', async () => {
+		const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim()
+			.split(/\s+/).map(Number);
+		const ports = await Promise.all(Array.from({ length: 50 }, () => freePort()));
+		for (const port of ports) assert.ok(port >= 10_000 && port < low, `port ${port}, range from ${low}`);
+		assert.ok(new Set(ports).size > 40, 'drawn at random');
 	});
 });
 
@@ -252,5 +260,22 @@ describe('browser', () => {
 		} finally {
 			await browser.close();
 		}
+	});
+
+	it('withChromium closes the browser it launched when the start beside it fails', async () => {
+		const { withChromium } = await import('../lib/browser.mjs');
+		const marker = `--baladiya-harness-marker=${process.pid}-${Date.now()}`;
+		const running = () => new Promise((resolve) => {
+			execFile('pgrep', ['-f', '--', marker], (err, stdout) => resolve(err ? '' : stdout.trim()));
+		});
+		const slowFailure = new Promise((resolve, reject) => {
+			setTimeout(() => reject(new Error('start failed')), 3000);
+		});
+		await assert.rejects(withChromium(slowFailure, { args: [marker] }), /start failed/);
+		assert.equal(await running(), '', 'no Chromium left with the marker');
+		const [value, browser] = await withChromium(Promise.resolve(42), { args: [marker] });
+		assert.equal(value, 42);
+		assert.notEqual(await running(), '', 'the marker finds a running Chromium');
+		await browser.close();
 	});
 });

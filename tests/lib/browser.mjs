@@ -55,6 +55,22 @@ export async function launchChromium(options = {}) {
 }
 
 /**
+ * Launches Chromium beside a start (a daemon, a pair, a cluster) and resolves to [what the start
+ * gave, browser]. When the start fails, the browser is closed before the error is thrown:
+ * a browser left open keeps the test process alive until the file's timeout (the daemons are
+ * not held: the harness ends them at exit).
+ */
+export async function withChromium(starting, options = {}) {
+	const [started, browser] = await Promise.allSettled([starting, launchChromium(options)]);
+	if (started.status === 'rejected') {
+		if (browser.status === 'fulfilled') await browser.value.close().catch(() => {});
+		throw started.reason;
+	}
+	if (browser.status === 'rejected') throw browser.reason;
+	return [started.value, browser.value];
+}
+
+/**
  * A page in a new browser context (contextOptions go to browser.newContext(): locale,
  * viewport, colorScheme, ...). @axe-core/playwright refuses pages made by browser.newPage().
  * Closing the page closes its context.

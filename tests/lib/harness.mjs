@@ -13,6 +13,7 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, chownSync, chmodSync, mkdirSync,
 	appendFileSync } from 'node:fs';
+import crypto from 'node:crypto';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,17 +35,40 @@ const STOP_TIMEOUT_MS = 15_000;
 
 // --- small utilities --------------------------------------------------------------------------
 
-/** A TCP port that was free on 127.0.0.1 a moment ago. */
-export function freePort() {
-	return new Promise((resolve, reject) => {
+// Ports are taken below the kernel's ephemeral range: a port the kernel hands out can be the
+// local end of any outgoing connection (a health poll, the peer's push, Chromium) by the time
+// a daemon binds it, and the bind then fails (a CI run lost a whole test file that way).
+const EPHEMERAL_LOW = (() => {
+	try {
+		const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+			.trim().split(/\s+/)[0]);
+		if (Number.isInteger(low) && low > 12_000) return low;
+	} catch {
+		// not Linux: the IANA range's start
+	}
+	return 49_152;
+})();
+const PORT_LOW = 10_000;
+
+function canListen(port) {
+	return new Promise((resolve) => {
 		const srv = net.createServer();
 		srv.unref();
-		srv.on('error', reject);
-		srv.listen(0, '127.0.0.1', () => {
-			const { port } = srv.address();
-			srv.close(() => resolve(port));
-		});
+		srv.once('error', () => resolve(false));
+		srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
 	});
+}
+
+/**
+ * A TCP port that was free on 127.0.0.1 a moment ago, drawn at random between 10 000 and the
+ * start of the ephemeral range, so that no outgoing connection can be holding it meanwhile.
+ */
+export async function freePort() {
+	for (let i = 0; i < 200; i++) {
+		const port = PORT_LOW + crypto.randomInt(EPHEMERAL_LOW - PORT_LOW);
+		if (await canListen(port)) return port;
+	}
+	throw new Error(`no free port between ${PORT_LOW} and ${EPHEMERAL_LOW}`);
 }
 
 function sleep(ms) {
