@@ -27,6 +27,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -230,6 +231,7 @@ static int
 serve(struct app *app)
 {
 	int rc = 1;
+	int listen_fd = -1;
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
@@ -248,6 +250,9 @@ serve(struct app *app)
 	if (site_load(app) < 0)
 		goto out;
 	page_cache_init((size_t)app->cfg.cache_entries);
+	listen_fd = http_listen(&app->cfg);
+	if (listen_fd < 0)
+		goto out;
 	if (app_migrate(app) < 0) {
 		log_error("could not apply migrations; is the database reachable (PGHOST, PGPORT, "
 			  "PGDATABASE)?");
@@ -257,7 +262,11 @@ serve(struct app *app)
 		goto out;
 	if (limits_start(app) < 0 || modules_start(app) < 0)
 		goto out_close;
-	if (jobs_start(app) < 0 || !(app->http = http_start(app)))
+	if (jobs_start(app) < 0)
+		goto out_stop;
+	app->http = http_start(app, listen_fd);
+	listen_fd = -1;
+	if (!app->http)
 		goto out_stop;
 	int sig = 0;
 	sigwait(&set, &sig);
@@ -272,6 +281,8 @@ out_stop:
 out_close:
 	modules_close(app);
 out:
+	if (listen_fd >= 0)
+		close(listen_fd);
 	app_release(app);
 	if (rc == 0)
 		log_info("stopped");

@@ -26,12 +26,14 @@
 #include "http_internal.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <openssl/rand.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -974,24 +976,39 @@ stop_queues(void)
 	workq_stop(heavy);
 }
 
+int
+http_listen(const struct app_config *cfg)
+{
+	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port)};
+	if (inet_pton(AF_INET, cfg->bind, &addr.sin_addr) != 1) {
+		log_error("could not listen: \"%s\" is not an IPv4 address", cfg->bind);
+		return -1;
+	}
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	int on = 1;
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) < 0 ||
+	    bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, SOMAXCONN) < 0) {
+		log_error("could not listen on %s:%ld: %s", cfg->bind, cfg->port, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 struct http_server *
-http_start(struct app *app)
+http_start(struct app *app, int listen_fd)
 {
 	char *csp = http_csp_build(&app->cfg);
-	if (!csp)
+	if (!csp) {
+		close(listen_fd);
 		return NULL;
+	}
 	free(security_csp);
 	security_csp = csp;
 	page_cache_read_configure(app->cfg.read_database_url);
 	struct http_server *srv = xcalloc(1, sizeof(*srv));
 	srv->app = app;
-	struct sockaddr_in addr = {.sin_family = AF_INET,
-				   .sin_port = htons((uint16_t)app->cfg.port)};
-	if (inet_pton(AF_INET, app->cfg.bind, &addr.sin_addr) != 1) {
-		log_error("could not listen: \"%s\" is not an IPv4 address", app->cfg.bind);
-		free(srv);
-		return NULL;
-	}
 	body_bytes_max = (size_t)app->cfg.body_memory_mib << 20;
 	/* a connection has one request at a time: the pages' queue has a place for each */
 	pages_queue =
@@ -1002,21 +1019,22 @@ http_start(struct app *app)
 		linger_stop();
 		stop_queues();
 		free(srv);
+		close(listen_fd);
 		return NULL;
 	}
 	srv->daemon = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
 			MHD_ALLOW_SUSPEND_RESUME,
-		0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+		0, NULL, NULL, on_request, srv, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)listen_fd,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.http_threads,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
 		srv, MHD_OPTION_CONNECTION_TIMEOUT, 30U, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 		(size_t)64 * 1024, MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections_per_ip,
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_END);
+		MHD_OPTION_END);
 	if (!srv->daemon) {
-		log_error("could not listen on %s:%ld: address in use or not permitted",
-			  app->cfg.bind, app->cfg.port);
+		log_error("could not serve on %s:%ld", app->cfg.bind, app->cfg.port);
+		close(listen_fd);
 		tarpit_stop();
 		linger_stop();
 		stop_queues();

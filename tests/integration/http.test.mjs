@@ -6,9 +6,10 @@
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ROOT, startCluster } from '../lib/harness.mjs';
+import { ROOT, freePort, startCluster, startDaemon } from '../lib/harness.mjs';
 import {
 	addUser, assertSecurityHeaders, cli, Client, createNews, errorCodeOf, htmlAttrs, loadDemo,
 	PASSWORD, rawRequest, startSite, tagsOf,
@@ -632,6 +633,29 @@ describe('configuration and --help', () => {
 			}
 			assert.match(r.stdout, new RegExp(`usage: ${side}-srv`));
 			assert.match(r.stdout, /range 1\.\.65535/);
+		}
+	});
+
+	it('a daemon whose port is taken exits 1 before it migrates, signs or sends anything', async () => {
+		const cluster = await startCluster();
+		const database = await cluster.createDatabase('port_taken');
+		const port = await freePort();
+		// the holder hangs up on whoever connects (the harness polls /healthz meanwhile)
+		const holder = net.createServer((socket) => socket.destroy());
+		await new Promise((resolve) => holder.listen(port, '127.0.0.1', resolve));
+		try {
+			await assert.rejects(startDaemon('official', { cluster, database, port }), (err) => {
+				assert.match(err.message, /exited before answering \/healthz \(code 1/);
+				assert.match(err.message,
+					new RegExp(`could not listen on 127\\.0\\.0\\.1:${port}: Address already in use`));
+				assert.doesNotMatch(err.message, /applying migration|emitted event|holds the role/);
+				return true;
+			});
+			assert.equal((await cluster.psql(
+				"SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", { database })).trim(), '0');
+		} finally {
+			await new Promise((resolve) => holder.close(resolve));
+			await cluster.stop();
 		}
 	});
 

@@ -133,8 +133,15 @@ void http_cache_bump(void);
 struct app_config;
 char *http_csp_build(const struct app_config *cfg);
 
-/* Start serving app on its configured address; NULL on failure (logged). */
-struct http_server *http_start(struct app *app);
+/*
+ * A socket listening on cfg's address (bind, port), or -1 (logged). app_main takes it before
+ * anything else happens, so that a daemon that cannot have its port fails before it signs,
+ * sends or runs a job.
+ */
+int http_listen(const struct app_config *cfg);
+/* Start serving app on listen_fd (from http_listen, owned from here on); NULL on failure
+ * (logged). */
+struct http_server *http_start(struct app *app, int listen_fd);
 /* Stop accepting, let in-flight requests finish (up to timeout_ms), stop and free. */
 void http_stop(struct http_server *srv, long timeout_ms);
 
