@@ -3,6 +3,7 @@
  * The public moderation log's SQL (table moderation_log, migration 0005).
  */
 
+#include "internal.h"
 #include "moderation/moderation.h"
 
 #include "common/check.h"
@@ -69,8 +70,8 @@ db_moderation_restore(const char *origin, long long id, const char *action, cons
 	return STATUS_OK;
 }
 
-json_t *
-db_moderation_list(long long before_id, int limit)
+PGresult *
+db_moderation_page(long long before_id, int limit, long long *next)
 {
 	/* each entry with the reaction it is about and that reaction's item, when known here; the
 	 * cursor only when there is one (db_query: each statement planned once) */
@@ -87,32 +88,8 @@ db_moderation_list(long long before_id, int limit)
 	db_query_add(&q, " ORDER BY m.id DESC");
 	db_query_limit(&q, limit + 1);
 	PGresult *res = db_query_exec(&q);
-	if (!res)
-		return NULL;
-	json_t *items = json_array();
-	int n = PQntuples(res);
-	for (int i = 0; i < n && i < limit; i++) {
-		json_t *m = moderation_row(res, i);
-		if (!PQgetisnull(res, i, 8)) {
-			json_t *title = PQgetisnull(res, i, 11) ? NULL
-								: json_loads(PQgetvalue(res, i, 11),
-									     JSON_DECODE_ANY, NULL);
-			json_object_set_new(
-				m, "item",
-				json_pack("{s:s, s:I, s:o, s:o}", "kind", PQgetvalue(res, i, 8),
-					  "origin_id",
-					  (json_int_t)strtoll(PQgetvalue(res, i, 9), NULL, 10),
-					  "id",
-					  PQgetisnull(res, i, 10)
-						  ? json_null()
-						  : json_integer(strtoll(PQgetvalue(res, i, 10),
-									 NULL, 10)),
-					  "title", title ? title : json_null()));
-		}
-		json_array_append_new(items, m);
-	}
-	json_t *next = n > limit ? json_integer(strtoll(PQgetvalue(res, limit - 1, 0), NULL, 10))
-				 : json_null();
-	PQclear(res);
-	return json_pack("{s:o, s:o}", "items", items, "next", next);
+	*next = res && PQntuples(res) > limit
+			? strtoll(PQgetvalue(res, limit - 1, MODERATION_COL_ID), NULL, 10)
+			: 0;
+	return res;
 }

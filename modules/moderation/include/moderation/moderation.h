@@ -37,12 +37,8 @@ enum status db_moderation_restore(const char *origin, long long id, const char *
 				  const char *target, const char *reason,
 				  const char *comment_sha256, const char *created_at);
 
-/* The moderation log, newest first, before id before_id (0: from the newest): {items, next};
- * each entry about a reaction ("reaction/<origin_id>") has item: {kind, origin_id, id, title}
- * (id: the local copy, or null). NULL on failure. */
-json_t *db_moderation_list(long long before_id, int limit);
-
-/* The public view of log entry m (as db_moderation_add and db_moderation_list return it). */
+/* The public view of log entry m (as db_moderation_add returns it; an entry about a reaction
+ * may carry item: {kind, origin_id, id, title}, id the local copy or null). */
 json_t *moderation_view(struct request *req, json_t *m);
 
 #endif
