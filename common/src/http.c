@@ -16,6 +16,7 @@
 #include "common/auth.h"
 #include "common/html.h"
 #include "common/i18n.h"
+#include "common/json_text.h"
 #include "common/log.h"
 #include "common/outbox.h"
 #include "common/page_cache.h"
@@ -309,11 +310,12 @@ http_send(struct request *req, unsigned code, const char *content_type, const vo
 void
 http_json(struct request *req, unsigned code, json_t *body)
 {
-	char *s = json_dumps(body, JSON_COMPACT);
+	struct strbuf out = STRBUF_INIT;
+	json_text_add(&out, body);
 	json_decref(body);
-	if (!s)
-		die("could not serialize a JSON response");
-	http_send_owned(req, code, "application/json; charset=utf-8", s, strlen(s));
+	size_t len;
+	char *s = strbuf_detach(&out, &len);
+	http_send_owned(req, code, "application/json; charset=utf-8", s, len);
 }
 
 /*

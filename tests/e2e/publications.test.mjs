@@ -177,10 +177,17 @@ describe('publications and reactions in Chromium', () => {
 		await mod.close();
 		await waitForMirror(pair.citizen, pair.official);
 		for (const srv of [pair.official, pair.citizen]) {
-			const page = await trackedPage(browser, { locale: LOCALE.fr });
+			// on a phone: the hidden text's SHA-256 is whole in the page and wraps, no sideways scrolling
+			const page = await trackedPage(browser,
+				{ locale: LOCALE.fr, viewport: { width: 360, height: 740 } });
 			await open(page, withLang(`${srv.url}/moderation`, 'fr'));
 			assert.ok((await page.locator('main').textContent())
 				.includes('Numéro de téléphone (données personnelles)'));
+			assert.match((await page.locator('main code.hash').first().textContent()).trim(),
+				/^[0-9a-f]{64}$/);
+			const width = await page.evaluate(() => [document.documentElement.scrollWidth,
+				window.innerWidth]);
+			assert.ok(width[0] <= width[1], `no horizontal scrolling (${width[0]} > ${width[1]} px)`);
 			await page.close();
 		}
 	});

@@ -59,16 +59,6 @@ entry_view(struct request *req, const struct entry *e)
 	json_object_set_new_nocheck(v, "created_at", json_string_nocheck(e->created));
 	json_object_set_new_nocheck(v, "created_date",
 				    json_stringn_nocheck(e->created, strnlen(e->created, 10)));
-	if (e->sha) {
-		/* 8-character groups, so a long hash can wrap on a phone (copied, it is whole) */
-		json_t *chunks = json_array();
-		size_t len = strlen(e->sha);
-		for (size_t i = 0; i < len; i += 8)
-			json_array_append_new(
-				chunks,
-				json_stringn_nocheck(e->sha + i, len - i < 8 ? len - i : 8));
-		json_object_set_new_nocheck(v, "sha_chunks", chunks);
-	}
 	if (e->kind) {
 		const char *title = i18n_pick(e->title, req->lang, NULL);
 		json_t *iv = json_pack(
