@@ -74,7 +74,7 @@ test_containers(void **state)
 			"lat", 36.5),
 	      "{\"z\":1,\"a\":\"x\",\"m\":[2,null,true,{}],\"r\":{\"lat\":36.5}}");
 	json_t *o = json_object();
-	json_object_setn_nocheck(o, "k\0ey", 4, json_string("v"));
+	json_object_setn_new_nocheck(o, "k\0ey", 4, json_string("v"));
 	json_object_set_new(o, "quote\"key", json_integer(1));
 	check(o, "{\"k\\u0000ey\":\"v\",\"quote\\\"key\":1}");
 	/* a deleted key leaves no trace, a re-set one keeps its place */
