@@ -986,6 +986,8 @@ http_listen(const struct app_config *cfg)
 		log_error("could not listen: \"%s\" is not an IPv4 address", cfg->bind);
 		return -1;
 	}
+	/* SO_REUSEADDR (a restart binds at once over the last run's TIME_WAIT), never
+	 * SO_REUSEPORT: a second daemon given the same port fails instead of sharing it */
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	int on = 1;
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) < 0 ||
