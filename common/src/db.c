@@ -7,8 +7,10 @@
 
 #include "common/check.h"
 #include "common/embed.h"
+#include "common/html.h"
 #include "common/log.h"
 #include "common/strbuf.h"
+#include "common/template.h"
 #include "common/xalloc.h"
 
 #include <poll.h>
@@ -691,6 +693,35 @@ db_value(PGresult *res, int row, int col)
 		break;
 	}
 	return j ? j : json_null();
+}
+
+void
+db_template_value(PGresult *res, int row, int col, struct template_value *v)
+{
+	*v = (struct template_value){TEMPLATE_NULL};
+	if (PQgetisnull(res, row, col))
+		return;
+	const char *s = PQgetvalue(res, row, col);
+	size_t len = (size_t)PQgetlength(res, row, col);
+	switch (PQftype(res, col)) {
+	case OID_BOOL:
+		*v = (struct template_value){TEMPLATE_BOOL, .integer = s[0] == 't'};
+		break;
+	case OID_INT2:
+	case OID_INT4:
+	case OID_INT8:
+		*v = (struct template_value){TEMPLATE_INTEGER, .integer = strtoll(s, NULL, 10)};
+		break;
+	case OID_JSON:
+	case OID_JSONB:
+		v->json = json_loadb(s, len, JSON_DECODE_ANY, NULL);
+		v->type = v->json ? TEMPLATE_JSON : TEMPLATE_NULL;
+		break;
+	default:
+		if (atomic_load(&text_is_utf8) > 0 || utf8_is_valid(s, len))
+			*v = (struct template_value){TEMPLATE_TEXT, s, len};
+		break;
+	}
 }
 
 json_t *

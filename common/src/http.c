@@ -398,7 +398,21 @@ layout_context(struct request *req, json_t *view)
 void
 http_render(struct request *req, unsigned code, const char *template, json_t *view)
 {
+	http_render_rows(req, code, template, view, NULL);
+}
+
+void
+http_render_rows(struct request *req, unsigned code, const char *template, json_t *view,
+		 const struct template_rows *rows)
+{
 	if (req->want_json) {
+		if (rows) { /* first, where a list's view has its items */
+			json_t *o = json_object();
+			json_object_set_new(o, rows->name, template_rows_json(rows));
+			json_object_update(o, view);
+			json_decref(view);
+			view = o;
+		}
 		http_json(req, code, view);
 		return;
 	}
@@ -412,7 +426,7 @@ http_render(struct request *req, unsigned code, const char *template, json_t *vi
 	json_t *ctx = layout_context(req, view);
 	json_decref(view);
 	struct strbuf out = STRBUF_INIT;
-	int rc = template_render(req->app->templates, template, ctx, &out);
+	int rc = template_render_rows(req->app->templates, template, ctx, rows, &out);
 	json_decref(ctx);
 	if (rc < 0) {
 		strbuf_release(&out);

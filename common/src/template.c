@@ -109,7 +109,7 @@ mustache_render(const char *tmpl, size_t len, const json_t *data, template_load_
 	struct tmpl *t = tmpl_parse(tmpl, len, NULL, err ? err : &parse_err);
 	if (!t)
 		goto out;
-	rc = tmpl_render(&r, t, data);
+	rc = tmpl_render(&r, t, data, NULL);
 	tmpl_free(t);
 out:
 	strbuf_release(&parse_err);
@@ -247,7 +247,8 @@ set_resolve(struct render *r, const char *name, const struct tmpl **out)
 }
 
 int
-template_render(struct template_set *set, const char *name, const json_t *data, struct strbuf *out)
+template_render_rows(struct template_set *set, const char *name, const json_t *data,
+		     const struct template_rows *rows, struct strbuf *out)
 {
 	struct strbuf err = STRBUF_INIT;
 	struct render r = {.out = out, .err = &err, .resolve = set_resolve, .resolve_ctx = set};
@@ -258,10 +259,57 @@ template_render(struct template_set *set, const char *name, const json_t *data, 
 		log_error("could not render template \"%s\": not found", name);
 	if (rc)
 		goto out;
-	rc = tmpl_render(&r, t, data);
+	rc = tmpl_render(&r, t, data, rows);
 	if (rc < 0 && err.len)
 		log_error("could not render template \"%s\": %s", name, err.buf);
 out:
 	strbuf_release(&err);
 	return rc ? -1 : 0;
+}
+
+int
+template_render(struct template_set *set, const char *name, const json_t *data, struct strbuf *out)
+{
+	return template_render_rows(set, name, data, NULL, out);
+}
+
+json_t *
+template_row_json(const struct template_rows *rows, size_t i)
+{
+	json_t *o = json_object();
+	for (size_t f = 0; f < rows->nfields; f++) {
+		struct template_value v = {TEMPLATE_ABSENT, NULL, 0, 0, NULL};
+		json_t *j = NULL;
+		rows->get(rows->self, i, f, &v);
+		switch (v.type) {
+		case TEMPLATE_ABSENT:
+			continue;
+		case TEMPLATE_NULL:
+			j = json_null();
+			break;
+		case TEMPLATE_TEXT:
+			j = json_stringn_nocheck(v.text, v.len);
+			break;
+		case TEMPLATE_INTEGER:
+			j = json_integer(v.integer);
+			break;
+		case TEMPLATE_BOOL:
+			j = json_boolean(v.integer);
+			break;
+		case TEMPLATE_JSON:
+			j = v.json;
+			break;
+		}
+		json_object_set_new_nocheck(o, rows->fields[f], j);
+	}
+	return o;
+}
+
+json_t *
+template_rows_json(const struct template_rows *rows)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < rows->n; i++)
+		json_array_append_new(a, template_row_json(rows, i));
+	return a;
 }

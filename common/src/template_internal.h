@@ -8,6 +8,7 @@
  * of finding partials (template.c: once per mustache_render call, or cached in a set).
  */
 #include "common/strbuf.h"
+#include "common/template.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -69,7 +70,16 @@ tmpl_is_newline(const char *s, uint32_t len)
 	return (len == 1 && s[0] == '\n') || (len == 2 && s[0] == '\r' && s[1] == '\n');
 }
 
-/* One render: where it writes, and how it finds the partials and parents it names. */
+/* A tag's name and the index of the field it reads in a list of rows (-1: none). */
+#define TMPL_FIELD_MEMO 128
+struct field_memo {
+	const char *name;
+	const struct template_rows *rows;
+	long f;
+};
+
+/* One render: where it writes, how it finds the partials and parents it names, and the rows'
+ * fields its tags read. */
 struct render {
 	struct strbuf *out;
 	struct strbuf *err; /* may be NULL */
@@ -77,9 +87,12 @@ struct render {
 	/* 0 with *t set, 1 when there is no such template, -1 on a syntax error in it */
 	int (*resolve)(struct render *r, const char *name, const struct tmpl **t);
 	void *resolve_ctx;
+	struct field_memo fields[TMPL_FIELD_MEMO];
 };
 
-/* Render t with data as the root context into r->out: 0, or -1 (reason in r->err). */
-int tmpl_render(struct render *r, const struct tmpl *t, const json_t *data);
+/* Render t with data as the root context and rows (may be NULL) beside it into r->out: 0, or
+ * -1 (reason in r->err). */
+int tmpl_render(struct render *r, const struct tmpl *t, const json_t *data,
+		const struct template_rows *rows);
 
 #endif

@@ -17,9 +17,34 @@
 /* Partials, parents and overrides nested in one render. */
 #define MAX_DEPTH 100
 
+/*
+ * What a name resolves to: a jansson value (borrowed from the context, or owned: a row's field
+ * made for this read, released by val_release), a row's text or integer, a list of rows, or
+ * one row.
+ */
+enum val_kind { V_MISS, V_JSON, V_TEXT, V_INT, V_ROWS, V_ROW };
+
+struct val {
+	enum val_kind kind;
+	const json_t *json; /* V_JSON */
+	json_t *owned;      /* what to release once read (json or an object json is in) */
+	const char *s;      /* V_TEXT */
+	size_t len;
+	long long i;                      /* V_INT */
+	const struct template_rows *rows; /* V_ROWS, V_ROW */
+	size_t row;                       /* V_ROW */
+};
+
+static void
+val_release(struct val *v)
+{
+	json_decref(v->owned);
+	v->owned = NULL;
+}
+
 /* The context stack, innermost first. */
 struct ctx_frame {
-	const json_t *value;
+	struct val v;
 	const struct ctx_frame *up;
 };
 
@@ -38,41 +63,152 @@ struct args {
 	const struct args *up;
 };
 
-static const json_t *
-lookup(const struct ctx_frame *ctx, const char *key, unsigned nparts)
+/* Field name of a row: its index in rows->fields, or -1. A render remembers the answer for
+ * each tag's name (the names live as long as their template), so a list's rows do not search
+ * their fields again for each row. */
+static long
+field_index(struct render *r, const struct template_rows *rows, const char *name)
 {
-	const json_t *v = NULL;
-
-	if (nparts == 0)
-		return ctx->value;
-	for (; ctx; ctx = ctx->up)
-		if (json_is_object(ctx->value) && (v = json_object_get(ctx->value, key)))
+	struct field_memo *m = &r->fields[((uintptr_t)name >> 2) % TMPL_FIELD_MEMO];
+	if (m->name == name && m->rows == rows)
+		return m->f;
+	long f = -1;
+	for (size_t k = 0; k < rows->nfields; k++)
+		if (rows->fields[k][0] == name[0] && strcmp(rows->fields[k], name) == 0) {
+			f = (long)k;
 			break;
-	for (unsigned i = 1; v && i < nparts; i++) {
-		key += strlen(key) + 1;
-		if (json_is_object(v)) {
-			v = json_object_get(v, key);
-		} else if (json_is_array(v) && key[0] >= '0' && key[0] <= '9') {
+		}
+	*m = (struct field_memo){name, rows, f};
+	return f;
+}
+
+/* Field name of row i into *out: false when the row has no such field. */
+static bool
+row_field(struct render *r, const struct template_rows *rows, size_t i, const char *name,
+	  struct val *out)
+{
+	long f = field_index(r, rows, name);
+	struct template_value tv = {TEMPLATE_ABSENT, NULL, 0, 0, NULL};
+	if (f < 0)
+		return false;
+	rows->get(rows->self, i, (size_t)f, &tv);
+	*out = (struct val){V_JSON};
+	switch (tv.type) {
+	case TEMPLATE_ABSENT:
+		return false;
+	case TEMPLATE_NULL:
+		out->json = json_null();
+		break;
+	case TEMPLATE_TEXT:
+		*out = (struct val){V_TEXT, .s = tv.text, .len = tv.len};
+		break;
+	case TEMPLATE_INTEGER:
+		*out = (struct val){V_INT, .i = tv.integer};
+		break;
+	case TEMPLATE_BOOL:
+		out->json = tv.integer ? json_true() : json_false();
+		break;
+	case TEMPLATE_JSON:
+		out->json = out->owned = tv.json;
+		break;
+	}
+	return true;
+}
+
+/* The part key of what v is: false when it has none. */
+static bool
+member(struct render *r, const struct val *v, const char *key, struct val *out)
+{
+	switch (v->kind) {
+	case V_JSON: {
+		const json_t *m = NULL;
+		if (json_is_object(v->json)) {
+			m = json_object_get(v->json, key);
+		} else if (json_is_array(v->json) && key[0] >= '0' && key[0] <= '9') {
 			char *end;
 			unsigned long idx = strtoul(key, &end, 10);
-			v = *end ? NULL : json_array_get(v, idx);
-		} else {
-			v = NULL;
+			m = *end ? NULL : json_array_get(v->json, idx);
 		}
+		*out = (struct val){V_JSON, .json = m};
+		return m != NULL;
+	}
+	case V_ROWS:
+		if (key[0] >= '0' && key[0] <= '9') {
+			char *end;
+			unsigned long idx = strtoul(key, &end, 10);
+			*out = (struct val){V_ROW, .rows = v->rows, .row = idx};
+			return !*end && idx < v->rows->n;
+		}
+		return false;
+	case V_ROW:
+		return row_field(r, v->rows, v->row, key, out);
+	default:
+		return false;
+	}
+}
+
+/* The name key (nparts dotted parts) in the context; V_MISS when nothing answers. The caller
+ * releases what it got (val_release). */
+static struct val
+lookup(struct render *r, const struct ctx_frame *ctx, const char *key, unsigned nparts)
+{
+	struct val v = {V_MISS};
+
+	if (nparts == 0) {
+		v = ctx->v;
+		v.owned = NULL; /* the frame's */
+		return v;
+	}
+	for (; ctx; ctx = ctx->up) {
+		if (ctx->v.kind == V_ROWS && !ctx->up) {
+			/* the rows beside the root answer to their name */
+			if (strcmp(ctx->v.rows->name, key) == 0) {
+				v = ctx->v;
+				break;
+			}
+		} else if (member(r, &ctx->v, key, &v)) {
+			break;
+		}
+	}
+	if (!ctx)
+		return (struct val){V_MISS};
+	for (unsigned i = 1; i < nparts; i++) {
+		struct val m;
+		key += strlen(key) + 1;
+		if (!member(r, &v, key, &m)) {
+			val_release(&v);
+			return (struct val){V_MISS};
+		}
+		if (!m.owned)
+			m.owned = v.owned; /* a member of what we hold: keep holding it */
+		else
+			val_release(&v);
+		v = m;
 	}
 	return v;
 }
 
 static bool
-is_truthy(const json_t *v)
+is_truthy(const struct val *v)
 {
-	if (!v || json_is_false(v) || json_is_null(v))
+	switch (v->kind) {
+	case V_MISS:
 		return false;
-	if (json_is_array(v))
-		return json_array_size(v) > 0;
-	if (json_is_string(v))
-		return json_string_length(v) > 0;
-	return true;
+	case V_JSON:
+		if (!v->json || json_is_false(v->json) || json_is_null(v->json))
+			return false;
+		if (json_is_array(v->json))
+			return json_array_size(v->json) > 0;
+		if (json_is_string(v->json))
+			return json_string_length(v->json) > 0;
+		return true;
+	case V_TEXT:
+		return v->len > 0;
+	case V_ROWS:
+		return v->rows->n > 0;
+	default:
+		return true;
+	}
 }
 
 /* The shortest of %.15g, %.16g and %.17g that reads back as d: 1.5 is "1.5", not 1.50000… */
@@ -103,7 +239,7 @@ add_integer(struct strbuf *out, json_int_t v)
 }
 
 static void
-add_value(struct strbuf *out, const json_t *v, bool escape)
+add_json(struct strbuf *out, const json_t *v, bool escape)
 {
 	char buf[32];
 
@@ -130,6 +266,19 @@ add_value(struct strbuf *out, const json_t *v, bool escape)
 	default:
 		break;
 	}
+}
+
+static void
+add_value(struct strbuf *out, const struct val *v, bool escape)
+{
+	if (v->kind == V_JSON)
+		add_json(out, v->json, escape);
+	else if (v->kind == V_TEXT && escape)
+		html_escape(out, v->s, v->len);
+	else if (v->kind == V_TEXT)
+		strbuf_add(out, v->s, v->len);
+	else if (v->kind == V_INT)
+		add_integer(out, v->i);
 }
 
 static void
@@ -169,6 +318,30 @@ enter(struct render *r, const char *name)
 	return -1;
 }
 
+/* The name a dynamic tag's value v gives (in buf when it is made there), or NULL: none. */
+static const char *
+dynamic_name(const struct val *v, char *buf, size_t size)
+{
+	const json_t *j = v->kind == V_JSON ? v->json : NULL;
+	if (json_is_string(j) && strlen(json_string_value(j)) == json_string_length(j))
+		return json_string_value(j);
+	if (v->kind == V_TEXT && v->len < size && !memchr(v->s, 0, v->len)) {
+		memcpy(buf, v->s, v->len);
+		buf[v->len] = '\0';
+		return buf;
+	}
+	if (json_is_integer(j) || v->kind == V_INT) {
+		snprintf(buf, size, "%lld",
+			 v->kind == V_INT ? v->i : (long long)json_integer_value(j));
+		return buf;
+	}
+	if (json_is_real(j)) {
+		format_real(buf, size, json_real_value(j));
+		return buf;
+	}
+	return NULL;
+}
+
 /* {{>name}} and {{<name}}…{{/name}}: a missing template renders as nothing. */
 static int
 render_include(struct render *r, const struct tmpl *t, uint32_t i, const struct ctx_frame *ctx,
@@ -176,31 +349,25 @@ render_include(struct render *r, const struct tmpl *t, uint32_t i, const struct 
 {
 	const struct node *n = &t->nodes[i];
 	const char *name = t->names + n->name;
-	char buf[32];
+	char buf[256];
 	const struct tmpl *inc;
 	struct indent sub;
 	struct args a;
-	int rc;
+	struct val dv = {V_MISS};
+	int rc = 0;
 
 	if (n->flags & NODE_DYNAMIC) {
-		const json_t *v = lookup(ctx, name, n->nparts);
-		if (json_is_string(v) && strlen(json_string_value(v)) == json_string_length(v)) {
-			name = json_string_value(v);
-		} else if (json_is_integer(v)) {
-			snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-			name = buf;
-		} else if (json_is_real(v)) {
-			format_real(buf, sizeof(buf), json_real_value(v));
-			name = buf;
-		} else {
-			return 0;
-		}
+		dv = lookup(r, ctx, name, n->nparts);
+		if (!(name = dynamic_name(&dv, buf, sizeof(buf))))
+			goto out;
 	}
 	rc = r->resolve(r, name, &inc);
-	if (rc)
-		return rc < 0 ? -1 : 0;
-	if (enter(r, name) < 0)
-		return -1;
+	if (rc) {
+		rc = rc < 0 ? -1 : 0;
+		goto out;
+	}
+	if ((rc = enter(r, name)) < 0)
+		goto out;
 	const struct indent *inc_ind = NULL;
 	if (n->flags & NODE_STANDALONE)
 		inc_ind = push_indent(&sub, t, n, ind);
@@ -213,6 +380,8 @@ render_include(struct render *r, const struct tmpl *t, uint32_t i, const struct 
 	}
 	rc = render_nodes(r, inc, 0, inc->nr, ctx, inc_ind, args, false);
 	r->depth--;
+out:
+	val_release(&dv);
 	return rc;
 }
 
@@ -267,6 +436,34 @@ render_block(struct render *r, const struct tmpl *t, uint32_t i, const struct ct
 	return rc;
 }
 
+/* {{#name}}…{{/name}} at node i with v, name's value: once per element or row, or once. */
+static int
+render_section(struct render *r, const struct tmpl *t, uint32_t i, const struct val *v,
+	       const struct ctx_frame *ctx, const struct indent *ind, const struct args *args)
+{
+	uint32_t end = t->nodes[i].end;
+	if (v->kind == V_JSON && json_is_array(v->json)) {
+		size_t k;
+		json_t *item;
+		json_array_foreach(v->json, k, item)
+		{
+			struct ctx_frame f = {{V_JSON, .json = item}, ctx};
+			if (render_nodes(r, t, i + 1, end, &f, ind, args, false) < 0)
+				return -1;
+		}
+	} else if (v->kind == V_ROWS) {
+		for (size_t k = 0; k < v->rows->n; k++) {
+			struct ctx_frame f = {{V_ROW, .rows = v->rows, .row = k}, ctx};
+			if (render_nodes(r, t, i + 1, end, &f, ind, args, false) < 0)
+				return -1;
+		}
+	} else if (is_truthy(v)) {
+		struct ctx_frame f = {*v, ctx};
+		return render_nodes(r, t, i + 1, end, &f, ind, args, false);
+	}
+	return 0;
+}
+
 static int
 render_nodes(struct render *r, const struct tmpl *t, uint32_t begin, uint32_t end,
 	     const struct ctx_frame *ctx, const struct indent *ind, const struct args *args,
@@ -274,7 +471,8 @@ render_nodes(struct render *r, const struct tmpl *t, uint32_t begin, uint32_t en
 {
 	for (uint32_t i = begin; i < end;) {
 		const struct node *n = &t->nodes[i];
-		const json_t *v;
+		struct val v;
+		int rc;
 
 		if (ind && ((n->flags & NODE_BOL) ||
 			    (force_bol && i == begin && !(n->flags & NODE_STANDALONE) &&
@@ -288,31 +486,24 @@ render_nodes(struct render *r, const struct tmpl *t, uint32_t begin, uint32_t en
 			break;
 		case NODE_VAR:
 		case NODE_RAW:
-			v = lookup(ctx, t->names + n->name, n->nparts);
-			add_value(r->out, v, n->type == NODE_VAR);
+			v = lookup(r, ctx, t->names + n->name, n->nparts);
+			add_value(r->out, &v, n->type == NODE_VAR);
+			val_release(&v);
 			break;
 		case NODE_SECTION:
-			v = lookup(ctx, t->names + n->name, n->nparts);
-			if (json_is_array(v)) {
-				size_t k;
-				json_t *item;
-				json_array_foreach(v, k, item)
-				{
-					struct ctx_frame f = {item, ctx};
-					if (render_nodes(r, t, i + 1, n->end, &f, ind, args,
-							 false) < 0)
-						return -1;
-				}
-			} else if (is_truthy(v)) {
-				struct ctx_frame f = {v, ctx};
-				if (render_nodes(r, t, i + 1, n->end, &f, ind, args, false) < 0)
-					return -1;
-			}
+			v = lookup(r, ctx, t->names + n->name, n->nparts);
+			rc = render_section(r, t, i, &v, ctx, ind, args);
+			val_release(&v);
+			if (rc < 0)
+				return -1;
 			break;
 		case NODE_INVERTED:
-			v = lookup(ctx, t->names + n->name, n->nparts);
-			if (!is_truthy(v) &&
-			    render_nodes(r, t, i + 1, n->end, ctx, ind, args, false) < 0)
+			v = lookup(r, ctx, t->names + n->name, n->nparts);
+			rc = is_truthy(&v)
+				     ? 0
+				     : render_nodes(r, t, i + 1, n->end, ctx, ind, args, false);
+			val_release(&v);
+			if (rc < 0)
 				return -1;
 			break;
 		case NODE_PARTIAL:
@@ -331,8 +522,10 @@ render_nodes(struct render *r, const struct tmpl *t, uint32_t begin, uint32_t en
 }
 
 int
-tmpl_render(struct render *r, const struct tmpl *t, const json_t *data)
+tmpl_render(struct render *r, const struct tmpl *t, const json_t *data,
+	    const struct template_rows *rows)
 {
-	struct ctx_frame root = {data, NULL};
+	struct ctx_frame beside = {{V_ROWS, .rows = rows}, NULL};
+	struct ctx_frame root = {{V_JSON, .json = data}, rows ? &beside : NULL};
 	return render_nodes(r, t, 0, t->nr, &root, NULL, NULL, false);
 }

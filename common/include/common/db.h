@@ -9,6 +9,8 @@
 #include <libpq-fe.h>
 #include <stdbool.h>
 
+struct template_value; /* common/template.h */
+
 /*
  * PostgreSQL access for db_<entity>.c files (handlers never include this header).
  * Each thread owns one connection, opened lazily from libpq's PG* environment and reopened
@@ -73,6 +75,9 @@ json_t *db_text_or_null(PGresult *res, int row, int col);
  * int2/int4/int8 as integers, json/jsonb parsed, anything else as a string.
  */
 json_t *db_value(PGresult *res, int row, int col);
+/* The same value as a template reads it (common/template.h): NULL, BOOL, INTEGER, TEXT
+ * (borrowed from res; NULL when not UTF-8, as db_value), json and jsonb as JSON. */
+void db_template_value(PGresult *res, int row, int col, struct template_value *v);
 /*
  * Row `row` of res as a JSON object keyed by column name, each value as db_value (new
  * reference). Cheaper than building the row as JSON text in SQL and parsing it back.

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct template_rows; /* common/template.h */
+
 /*
  * HTTP on libmicrohttpd: a thread pool, the server's one route table, request bodies capped per
  * route (413 past the cap), forms (urlencoded and multipart), cookies, content negotiation
@@ -100,6 +102,10 @@ const char *http_cookie_name(struct request *req, const char *base);
  * context (site, t, lang, dir, user, csrf...); for the JSON twin, view itself is sent.
  */
 void http_render(struct request *req, unsigned code, const char *template, json_t *view);
+/* http_render with rows (template.h) beside view: the template reads them as it renders; the
+ * JSON twin is view with the rows as an array under their name, first (template_rows_json). */
+void http_render_rows(struct request *req, unsigned code, const char *template, json_t *view,
+		      const struct template_rows *rows);
 void http_json(struct request *req, unsigned code, json_t *body);
 /* An error page or {"error":{"code","message"}}; message is looked up as t["error_<code>"],
  * falling back to the given English text. Logged once as a warning (4xx) or error (5xx). */

@@ -10,7 +10,8 @@
  * Mustache templates (https://mustache.github.io/mustache.5.html), passing every test of the
  * official spec files: comments, delimiters, interpolation, inverted, partials, sections,
  * ~inheritance (blocks {{$name}} and parents {{<name}}) and ~dynamic-names ({{>*name}} and
- * {{<*name}}). Lambdas are not supported. The context stack is made of jansson values.
+ * {{<*name}}). Lambdas are not supported. The context stack is made of jansson values and,
+ * for a list page, rows read as they render (template_rows below).
  *
  * Values: {{x}} HTML-escapes (& < > " ' as &amp; &lt; &gt; &quot; &#39;), {{{x}}} and {{&x}} do
  * not. Strings print as they are, integers in decimal, reals in the shortest form that reads
@@ -69,5 +70,58 @@ void template_set_free(struct template_set *set);
  */
 int template_render(struct template_set *set, const char *name, const json_t *data,
 		    struct strbuf *out);
+
+/*
+ * Rows a template reads by name as it renders them, never built as jansson values: a list
+ * page's rows built as objects (thirty keys each) and freed again were most of its
+ * instructions. The list answers to name as if it were a key of the root context (a key of the
+ * root that has that name hides it): {{#name}} repeats once per row (none: falsey), and a name
+ * inside reads the row's field of that name, or, when the row has none (TEMPLATE_ABSENT), goes
+ * up the context stack as a missing key does. name.2.field reads one row. A row prints nothing
+ * and is truthy, like an object.
+ *
+ * get(self, row, f, v) fills *v with field f (an index in fields) of row: v->type TEMPLATE_TEXT
+ * with v->text and v->len (UTF-8, not checked again; it must stay valid until the render or
+ * template_rows_json returns), TEMPLATE_INTEGER with v->integer, TEMPLATE_BOOL with v->integer
+ * 0 or 1, TEMPLATE_NULL, TEMPLATE_JSON with v->json (a new reference the caller releases:
+ * for arrays and objects), or TEMPLATE_ABSENT. It is called each time a template reads the
+ * field, and only then.
+ */
+enum template_type {
+	TEMPLATE_ABSENT,
+	TEMPLATE_NULL,
+	TEMPLATE_TEXT,
+	TEMPLATE_INTEGER,
+	TEMPLATE_BOOL,
+	TEMPLATE_JSON,
+};
+
+struct template_value {
+	enum template_type type;
+	const char *text;
+	size_t len;
+	long long integer;
+	json_t *json;
+};
+
+struct template_rows {
+	const char *name;
+	size_t n;
+	const char *const *fields; /* every field a row may have, in the order JSON writes them */
+	size_t nfields;
+	void (*get)(void *self, size_t row, size_t f, struct template_value *v);
+	void *self;
+};
+
+/* template_render with rows (may be NULL: none) beside data. */
+int template_render_rows(struct template_set *set, const char *name, const json_t *data,
+			 const struct template_rows *rows, struct strbuf *out);
+
+/* Row i of rows as a new object: its present fields in the fields' order, the values a
+ * template reads (TEXT as a string, INTEGER, BOOL, NULL, JSON as it is). */
+json_t *template_row_json(const struct template_rows *rows, size_t i);
+
+/* Every row of rows as a new array of template_row_json objects. */
+json_t *template_rows_json(const struct template_rows *rows);
 
 #endif

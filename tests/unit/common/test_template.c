@@ -573,6 +573,127 @@ test_partials_and_inheritance(void **state)
 	strbuf_release(&err);
 }
 
+/* Rows for test_rows: three rows of fields of every kind, counting the reads. */
+static const char *const row_fields[] = {"title", "n",   "flag", "none",
+					 "lines", "opt", "day",  "part"};
+enum { F_TITLE, F_N, F_FLAG, F_NONE, F_LINES, F_OPT, F_DAY, F_PART };
+
+struct row_src {
+	int reads[8];
+};
+
+static void
+row_get(void *self, size_t row, size_t f, struct template_value *v)
+{
+	static const char *const titles[] = {"a<b", "c&d", "e"};
+	static const char stamp[] = "2026-12-07T10:00:00Z";
+	struct row_src *src = self;
+	src->reads[f]++;
+	switch (f) {
+	case F_TITLE:
+		*v = (struct template_value){TEMPLATE_TEXT, titles[row], strlen(titles[row])};
+		break;
+	case F_N:
+		*v = (struct template_value){TEMPLATE_INTEGER, .integer = (long long)row * 10};
+		break;
+	case F_FLAG:
+		*v = (struct template_value){TEMPLATE_BOOL, .integer = row == 1};
+		break;
+	case F_NONE:
+		v->type = TEMPLATE_NULL;
+		break;
+	case F_LINES:
+		*v = (struct template_value){TEMPLATE_JSON,
+					     .json = json_pack("[s, i]", "x", (int)row)};
+		break;
+	case F_OPT: /* row 0 has none: the name is then the root's */
+		if (row > 0)
+			*v = (struct template_value){TEMPLATE_TEXT, "own", 3};
+		break;
+	case F_DAY: /* the first 10 bytes of a longer text: not NUL-terminated there */
+		*v = (struct template_value){TEMPLATE_TEXT, stamp, 10};
+		break;
+	case F_PART: /* a partial's name */
+		*v = (struct template_value){TEMPLATE_TEXT, row == 2 ? "p2" : "p",
+					     row == 2 ? 2 : 1};
+		break;
+	}
+}
+
+static int
+rows_load(void *ctx, const char *name, struct strbuf *out)
+{
+	const json_t *t = ctx;
+	const json_t *v = json_object_get(t, name);
+	if (!json_is_string(v))
+		return -1;
+	strbuf_addstr(out, json_string_value(v));
+	return 0;
+}
+
+static void
+assert_rows_render(const char *tmpl, const char *data_json, size_t n, const char *want,
+		   struct row_src *src)
+{
+	json_t *templates =
+		json_pack("{s:s, s:s, s:s}", "main", tmpl, "p", "<{{n}}>", "p2", "({{title}})");
+	json_t *data = data_json ? json_loads(data_json, 0, NULL) : json_object();
+	struct template_set *set = template_set_new(rows_load, templates);
+	struct template_rows rows = {"items", n, row_fields, 8, row_get, src};
+	struct strbuf out = STRBUF_INIT;
+	assert_non_null(data);
+	assert_int_equal(template_render_rows(set, "main", data, &rows, &out), 0);
+	if (!strbuf_equals(&out, want))
+		fail_msg("template [%s]: got [%s], want [%s]", tmpl, out.buf, want);
+	strbuf_release(&out);
+	template_set_free(set);
+	json_decref(data);
+	json_decref(templates);
+}
+
+static void
+test_rows(void **state)
+{
+	(void)state;
+	struct row_src src = {{0}};
+
+	/* every kind of field, escaped and not, a missing field read from the root */
+	assert_rows_render("{{#items}}[{{title}}|{{{title}}}|{{n}}|{{#flag}}F{{/flag}}{{^flag}}f{{/"
+			   "flag}}|{{none}}{{^none}}N{{/none}}|{{#lines}}<{{.}}>{{/lines}}|{{opt}}|"
+			   "{{day}}|{{#day}}{{.}}{{/day}}]{{/items}}",
+			   "{\"opt\": \"root\"}", 3,
+			   "[a&lt;b|a<b|0|f|N|<x><0>|root|2026-12-07|2026-12-07]"
+			   "[c&amp;d|c&d|10|F|N|<x><1>|own|2026-12-07|2026-12-07]"
+			   "[e|e|20|f|N|<x><2>|own|2026-12-07|2026-12-07]",
+			   &src);
+	/* only what a template reads is asked for, each time it reads it */
+	memset(&src, 0, sizeof(src));
+	assert_rows_render("{{#items}}{{title}}{{t.x}}{{/items}}", "{\"t\": {\"x\": \"-\"}}", 3,
+			   "a&lt;b-c&amp;d-e-", &src);
+	assert_int_equal(src.reads[F_TITLE], 3);
+	assert_int_equal(src.reads[F_N] + src.reads[F_LINES] + src.reads[F_OPT], 0);
+	/* no rows: falsey; one row by its number; a root key of the same name hides the rows */
+	assert_rows_render("{{#items}}x{{/items}}{{^items}}none{{/items}}", NULL, 0, "none", &src);
+	assert_rows_render("{{^items}}none{{/items}}{{items.1.title}}|{{items.3.title}}|"
+			   "{{items.0.lines.0}}{{#items.2}}{{n}}{{/items.2}}{{items}}",
+			   NULL, 3, "c&amp;d||x20", &src);
+	assert_rows_render("{{#items}}{{.}}{{/items}}", "{\"items\": [\"root\"]}", 3, "root", &src);
+	/* a dynamic partial named by a row's text, a row's frame seen from the partial */
+	assert_rows_render("{{#items}}{{>*part}}{{/items}}", NULL, 3, "<0><10>(e)", &src);
+
+	/* the rows as JSON: the present fields in their order */
+	struct template_rows rows = {"items", 2, row_fields, 8, row_get, &src};
+	json_t *a = template_rows_json(&rows);
+	char *got = json_dumps(a, JSON_COMPACT);
+	assert_string_equal(got,
+			    "[{\"title\":\"a<b\",\"n\":0,\"flag\":false,\"none\":null,\"lines\":"
+			    "[\"x\",0],\"day\":\"2026-12-07\",\"part\":\"p\"},"
+			    "{\"title\":\"c&d\",\"n\":10,\"flag\":true,\"none\":null,\"lines\":"
+			    "[\"x\",1],\"opt\":\"own\",\"day\":\"2026-12-07\",\"part\":\"p\"}]");
+	free(got);
+	json_decref(a);
+}
+
 int
 main(void)
 {
@@ -585,6 +706,7 @@ main(void)
 		cmocka_unit_test(test_syntax_errors),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_partials_and_inheritance),
+		cmocka_unit_test(test_rows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
