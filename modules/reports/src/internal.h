@@ -9,6 +9,7 @@
 #include "common/module.h"
 #include "common/outbox.h"
 #include "common/router.h"
+#include "common/template.h"
 #include "reports/report.h"
 
 #include <jansson.h>
@@ -50,9 +51,12 @@ json_t *report_view(struct request *req, json_t *row);
 /* The same for a list: table is report_label_table() with "assessment" added ({code: label}),
  * whose labels the views share; NULL looks each label up (one report). */
 json_t *report_view_labelled(struct request *req, json_t *table, json_t *row);
-/* The views of a result's first rows (at most limit), as report_view_labelled of their row
- * objects would be, without making them (a list page's rows); a new array. */
-json_t *report_views(struct request *req, json_t *table, PGresult *res, int limit);
+/* A result's first rows (at most limit) as rows a template reads under name (template.h):
+ * the fields of report_view_labelled, read from res as the page renders them, never built as
+ * objects (a list page's rows). res and table must outlive the render; the rest lives in the
+ * request's arena. */
+void report_rows(struct request *req, json_t *table, PGresult *res, int limit, const char *name,
+		 struct template_rows *rows);
 /* report_label_table() with the public assessment labels (report_view_labelled's table). */
 json_t *report_view_table(struct request *req);
 /* The report's page view, shared by the public page and the tracking page: {report, timeline,

@@ -93,9 +93,24 @@ filters_view(struct request *req, const struct report_filter *f)
 			 report_quarter_options(req, f->quarter), "ages", age_opts);
 }
 
-/* The list view for the list and the map pages; NULL when it replied (error). */
+/* The list and the map pages: the page's reports, read as the page renders them. */
+struct list {
+	PGresult *res;
+	json_t *table;
+	struct template_rows rows;
+};
+
+static void
+list_release(struct list *l)
+{
+	PQclear(l->res);
+	json_decref(l->table);
+}
+
+/* The list view for the list and the map pages, with its reports in *l (list_release after
+ * the render); NULL when it replied (error). */
 static json_t *
-list_view(struct request *req, const char *path)
+list_view(struct request *req, const char *path, struct list *l)
 {
 	struct report_filter f;
 	if (!read_filter(req, &f))
@@ -108,21 +123,19 @@ list_view(struct request *req, const char *path)
 		page_db_unavailable(req);
 		return NULL;
 	}
-	json_t *table = report_view_table(req);
-	json_t *items = report_views(req, table, res, REPORT_LIST_PAGE);
-	json_decref(table);
+	l->res = res;
+	l->table = report_view_table(req);
+	report_rows(req, l->table, res, REPORT_LIST_PAGE, "items", &l->rows);
 	/* one row more than the page: the next page starts after the page's last report */
 	long long next =
 		PQntuples(res) > REPORT_LIST_PAGE
 			? strtoll(PQgetvalue(res, REPORT_LIST_PAGE - 1, PQfnumber(res, "id")), NULL,
 				  10)
 			: 0;
-	PQclear(res);
 	const char *fq = filter_query(req, &f);
 	json_t *view =
-		json_pack("{s:o, s:b, s:b, s:o, s:s, s:s, s:s}", "items", items, "has_items",
-			  json_array_size(items) > 0, "is_first", before == 0, "filters",
-			  filters_view(req, &f), "first_url",
+		json_pack("{s:b, s:b, s:o, s:s, s:s, s:s}", "has_items", l->rows.n > 0, "is_first",
+			  before == 0, "filters", filters_view(req, &f), "first_url",
 			  arena_printf(req->arena, "%s%s%s", path, *fq ? "?" : "", fq), "map_url",
 			  arena_printf(req->arena, "/reports/map%s%s", *fq ? "?" : "", fq),
 			  "list_url", arena_printf(req->arena, "/reports%s%s", *fq ? "?" : "", fq));
@@ -141,22 +154,27 @@ list_view(struct request *req, const char *path)
 void
 page_report_list(struct request *req)
 {
-	json_t *view = list_view(req, "/reports");
-	if (view)
-		http_render(req, 200, "report_list", view);
+	struct list l;
+	json_t *view = list_view(req, "/reports", &l);
+	if (!view)
+		return;
+	http_render_rows(req, 200, "report_list", view, &l.rows);
+	list_release(&l);
 }
 
 void
 page_report_map(struct request *req)
 {
-	json_t *view = list_view(req, "/reports/map");
+	struct list l;
+	json_t *view = list_view(req, "/reports/map", &l);
 	if (!view)
 		return;
 	json_t *map = map_view(req, json_string_value(json_object_get(view, "geojson_url")));
 	json_object_set_new(map, "bbox", json_true());
 	json_object_set_new(map, "label", json_string(t_get(req, "report_map_label")));
 	json_object_set_new(view, "map", map);
-	http_render(req, 200, "report_map", view);
+	http_render_rows(req, 200, "report_map", view, &l.rows);
+	list_release(&l);
 }
 
 void

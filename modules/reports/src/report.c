@@ -328,17 +328,25 @@ report_view_table(struct request *req)
 	return memo(req, MEMO_VIEW_TABLE, make_view_table);
 }
 
+const char *
+report_label_text(struct request *req, json_t *table, const char *part, const char *code)
+{
+	const char *l;
+	if (!table)
+		l = strcmp(part, "category") == 0 ? report_category_label(req, code)
+		    : strcmp(part, "status") == 0 ? report_status_label(req, code)
+						  : report_quarter_label(req, code);
+	else if (!(l = json_string_value(
+			   json_object_get(json_object_get(table, part), code ? code : ""))))
+		l = code;
+	return l ? l : "";
+}
+
 json_t *
 report_label(struct request *req, json_t *table, const char *part, const char *code)
 {
-	if (!table) {
-		const char *l = strcmp(part, "category") == 0 ? report_category_label(req, code)
-				: strcmp(part, "status") == 0 ? report_status_label(req, code)
-							      : report_quarter_label(req, code);
-		return json_string(l ? l : "");
-	}
-	json_t *v = json_object_get(json_object_get(table, part), code ? code : "");
-	return v ? json_incref(v) : json_string(code ? code : "");
+	json_t *v = table ? json_object_get(json_object_get(table, part), code ? code : "") : NULL;
+	return v ? json_incref(v) : json_string(report_label_text(req, table, part, code));
 }
 
 static json_t *

@@ -120,49 +120,6 @@ text(const struct src *s, enum col c)
 		       : PQgetvalue(s->res, s->i, s->col[c]);
 }
 
-/* The commune's message and body, the original of a duplicate, the reporter's comment. */
-static void
-add_answers(struct request *req, json_t *v, const struct src *row)
-{
-	const char *message = text(row, C_STATUS_MESSAGE);
-	const char *body = text(row, C_STATUS_BODY);
-	const char *comment = text(row, C_ASSESSMENT_COMMENT);
-	const char *dup = text(row, C_DUPLICATE_OF);
-	if (message && *message) {
-		json_object_set_new_nocheck(v, "status_message", json_string(message));
-		json_object_set_new_nocheck(v, "status_message_lines", text_lines(message));
-	}
-	if (body && *body)
-		json_object_set_new_nocheck(v, "status_body", json_string(body));
-	if (dup)
-		json_object_set_new_nocheck(
-			v, "duplicate_of",
-			json_pack("{s:s, s:s}", "ref", dup, "url",
-				  arena_printf(req->arena, "/reports/%s", dup)));
-	if (comment && *comment) {
-		json_object_set_new_nocheck(v, "assessment_comment", json_string(comment));
-		json_object_set_new_nocheck(v, "assessment_comment_lines", text_lines(comment));
-	}
-}
-
-/* The pin in microdegrees and in degrees, when the report has one. */
-static void
-add_pin(struct request *req, json_t *v, const struct src *row)
-{
-	json_t *lat = value(row, C_LAT_E6), *lon = value(row, C_LON_E6);
-	if (!json_is_integer(lat) || !json_is_integer(lon)) {
-		json_decref(lat);
-		json_decref(lon);
-		return;
-	}
-	long long lat_e6 = json_integer_value(lat), lon_e6 = json_integer_value(lon);
-	json_object_set_new_nocheck(v, "has_pin", json_true());
-	json_object_set_new_nocheck(v, "lat_e6", lat);
-	json_object_set_new_nocheck(v, "lon_e6", lon);
-	json_object_set_new_nocheck(v, "lat", json_string(report_degrees(req, lat_e6)));
-	json_object_set_new_nocheck(v, "lon", json_string(report_degrees(req, lon_e6)));
-}
-
 /* The report's stored photos with their URLs, numbered from 1. */
 static json_t *
 photos_view(struct request *req, const struct src *row)
@@ -188,113 +145,389 @@ photos_view(struct request *req, const struct src *row)
 	return photos;
 }
 
-/* Its visibility, and the reason and hash of texts the moderators hid. */
+/* A column's integer: false when NULL, absent or not an integer. */
+static bool
+integer(const struct src *s, enum col c, long long *out)
+{
+	if (s->row) {
+		json_t *v = json_object_get(s->row, col_names[c]);
+		*out = json_integer_value(v);
+		return json_is_integer(v);
+	}
+	if (s->col[c] < 0 || PQgetisnull(s->res, s->i, s->col[c]))
+		return false;
+	*out = strtoll(PQgetvalue(s->res, s->i, s->col[c]), NULL, 10);
+	return true;
+}
+
+/*
+ * A report's view, field by field, in the order its JSON writes them: what a template reads
+ * of a list's rows as it renders them, and what report_view builds whole. Some fields are
+ * there only when the report has them (a quarter, answers, a pin, a hidden text's reason).
+ */
+enum field {
+	F_REF,
+	F_URL,
+	F_CATEGORY,
+	F_CATEGORY_LABEL,
+	F_TITLE,
+	F_DESCRIPTION,
+	F_PLACE,
+	F_LANG,
+	F_STATUS,
+	F_STATUS_LABEL,
+	F_IS_OPEN,
+	F_IS_RESOLVED,
+	F_ASSESSMENT,
+	F_ASSESSMENT_LABEL,
+	F_HAS_ASSESSMENT,
+	F_IS_DISPUTED,
+	F_DESCRIPTION_LINES,
+	F_QUARTER,
+	F_QUARTER_LABEL,
+	F_STATUS_MESSAGE,
+	F_STATUS_MESSAGE_LINES,
+	F_STATUS_BODY,
+	F_DUPLICATE_OF,
+	F_ASSESSMENT_COMMENT,
+	F_ASSESSMENT_COMMENT_LINES,
+	F_DISPUTES,
+	F_HAS_DISPUTES,
+	F_SUPPORTERS,
+	F_HAS_PIN,
+	F_LAT_E6,
+	F_LON_E6,
+	F_LAT,
+	F_LON,
+	F_HAS_PHOTOS,
+	F_PHOTOS,
+	F_CREATED_AT,
+	F_CREATED_DATE,
+	F_VISIBILITY,
+	F_IS_PENDING,
+	F_IS_HIDDEN,
+	F_HIDDEN_REASON,
+	F_TEXT_SHA256,
+	NFIELDS
+};
+
+static const char *const field_names[NFIELDS] = {"ref",
+						 "url",
+						 "category",
+						 "category_label",
+						 "title",
+						 "description",
+						 "place",
+						 "lang",
+						 "status",
+						 "status_label",
+						 "is_open",
+						 "is_resolved",
+						 "assessment",
+						 "assessment_label",
+						 "has_assessment",
+						 "is_disputed",
+						 "description_lines",
+						 "quarter",
+						 "quarter_label",
+						 "status_message",
+						 "status_message_lines",
+						 "status_body",
+						 "duplicate_of",
+						 "assessment_comment",
+						 "assessment_comment_lines",
+						 "disputes",
+						 "has_disputes",
+						 "supporters",
+						 "has_pin",
+						 "lat_e6",
+						 "lon_e6",
+						 "lat",
+						 "lon",
+						 "has_photos",
+						 "photos",
+						 "created_at",
+						 "created_date",
+						 "visibility",
+						 "is_pending",
+						 "is_hidden",
+						 "hidden_reason",
+						 "text_sha256"};
+
+/* Where the fields come from: the request, the shared labels (NULL: each looked up) and the
+ * report's columns. */
+struct view_src {
+	struct request *req;
+	json_t *table;
+	struct src src;
+};
+
 static void
-add_visibility(json_t *v, const struct src *row)
+set_text(struct template_value *v, const char *s)
 {
-	const char *visibility = text(row, C_VISIBILITY);
-	bool hidden = strcmp(visibility, "hidden") == 0;
-	json_object_set_new_nocheck(v, "visibility", json_string(visibility));
-	json_object_set_new_nocheck(v, "is_pending",
-				    json_boolean(strcmp(visibility, "pending") == 0));
-	json_object_set_new_nocheck(v, "is_hidden", json_boolean(hidden));
-	if (hidden) {
-		json_object_set_new_nocheck(v, "hidden_reason", value(row, C_HIDDEN_REASON));
-		json_object_set_new_nocheck(v, "text_sha256", value(row, C_TEXT_SHA256));
+	*v = (struct template_value){TEMPLATE_TEXT, s ? s : "", s ? strlen(s) : 0};
+}
+
+/* A text column: NULL when it is. */
+static void
+set_column(struct template_value *v, const struct src *s, enum col c)
+{
+	const char *t;
+	if (s->res && s->col[c] >= 0)
+		db_template_value(s->res, s->i, s->col[c], v);
+	else if ((t = text(s, c)))
+		set_text(v, t);
+	else
+		v->type = TEMPLATE_NULL;
+}
+
+static void
+set_bool(struct template_value *v, bool b)
+{
+	*v = (struct template_value){TEMPLATE_BOOL, .integer = b};
+}
+
+static void
+set_json(struct template_value *v, json_t *j)
+{
+	*v = (struct template_value){TEMPLATE_JSON, .json = j};
+}
+
+/* A label of the table's part for code, or the catalog's (no table; a quarter's label as the
+ * report's page names it). */
+static const char *
+label(struct request *req, json_t *table, const char *part, const char *code)
+{
+	if (!table && strcmp(part, "quarter") == 0)
+		return t_get(req, arena_printf(req->arena, "project_quarter_%s", code));
+	return report_label_text(req, table, part, code);
+}
+
+/* "/reports/" and the reference, in the request's arena. */
+static const char *
+report_url(struct request *req, const char *ref)
+{
+	size_t n = strlen(ref);
+	char *url = arena_alloc(req->arena, sizeof("/reports/") + n);
+	memcpy(url, "/reports/", sizeof("/reports/") - 1);
+	memcpy(url + sizeof("/reports/") - 1, ref, n + 1);
+	return url;
+}
+
+/* A text someone wrote, present only when not empty: as it is, or as its lines. */
+static void
+set_written(struct template_value *v, const char *t, bool lines)
+{
+	if (t && *t && lines)
+		set_json(v, text_lines(t));
+	else if (t && *t)
+		set_text(v, t);
+}
+
+/* The answers, present only when the report has them. */
+static void
+get_answer(const struct view_src *vs, enum field f, struct template_value *v)
+{
+	const struct src *row = &vs->src;
+	const char *t;
+	switch (f) {
+	case F_STATUS_MESSAGE:
+	case F_STATUS_MESSAGE_LINES:
+		set_written(v, text(row, C_STATUS_MESSAGE), f == F_STATUS_MESSAGE_LINES);
+		break;
+	case F_STATUS_BODY:
+		set_written(v, text(row, C_STATUS_BODY), false);
+		break;
+	case F_DUPLICATE_OF:
+		if ((t = text(row, C_DUPLICATE_OF)))
+			set_json(v,
+				 json_pack("{s:s, s:s}", "ref", t, "url", report_url(vs->req, t)));
+		break;
+	case F_ASSESSMENT_COMMENT:
+	case F_ASSESSMENT_COMMENT_LINES:
+		set_written(v, text(row, C_ASSESSMENT_COMMENT), f == F_ASSESSMENT_COMMENT_LINES);
+		break;
+	default:
+		break;
 	}
 }
 
-/* A new string of s, known to be UTF-8 (the database's, a catalog's). */
-static json_t *
-text_of(const char *s)
+/* The pin, present only when the report has one. */
+static void
+get_pin(const struct view_src *vs, enum field f, struct template_value *v)
 {
-	return json_string_nocheck(s ? s : "");
+	long long lat, lon;
+	if (!integer(&vs->src, C_LAT_E6, &lat) || !integer(&vs->src, C_LON_E6, &lon))
+		return;
+	switch (f) {
+	case F_HAS_PIN:
+		set_bool(v, true);
+		break;
+	case F_LAT_E6:
+	case F_LON_E6:
+		*v = (struct template_value){TEMPLATE_INTEGER,
+					     .integer = f == F_LAT_E6 ? lat : lon};
+		break;
+	default:
+		set_text(v, report_degrees(vs->req, f == F_LAT ? lat : lon));
+		break;
+	}
 }
 
-static json_t *
-view_of(struct request *req, json_t *table, const struct src *row)
+/* Field f of the report vs reads (row i of a result). */
+static void
+get_field(const struct view_src *vs, enum field f, struct template_value *v)
 {
-	const char *ref = text(row, C_REF);
-	const char *category = text(row, C_CATEGORY);
-	const char *quarter = text(row, C_QUARTER);
-	const char *status = text(row, C_STATUS);
-	const char *assessment = text(row, C_ASSESSMENT);
-	const char *created = text(row, C_CREATED_AT);
-	char buf[64];
-	json_t *v = json_object();
-	json_object_set_new_nocheck(v, "ref", text_of(ref));
-	snprintf(buf, sizeof(buf), "/reports/%s", ref ? ref : "");
-	json_object_set_new_nocheck(v, "url", text_of(buf));
-	json_object_set_new_nocheck(v, "category", text_of(category));
-	json_object_set_new_nocheck(v, "category_label",
-				    table ? report_label(req, table, "category", category)
-					  : text_of(report_category_label(req, category)));
-	json_object_set_new_nocheck(v, "title", value(row, C_TITLE));
-	json_object_set_new_nocheck(v, "description", value(row, C_DESCRIPTION));
-	json_object_set_new_nocheck(v, "place", value(row, C_PLACE));
-	json_object_set_new_nocheck(v, "lang", value(row, C_LANG));
-	json_object_set_new_nocheck(v, "status", text_of(status));
-	json_object_set_new_nocheck(v, "status_label",
-				    table ? report_label(req, table, "status", status)
-					  : text_of(report_status_label(req, status)));
-	json_object_set_new_nocheck(v, "is_open", json_boolean(report_status_is_open(status)));
-	json_object_set_new_nocheck(v, "is_resolved",
-				    json_boolean(strcmp(status, "resolved") == 0));
-	json_object_set_new_nocheck(v, "assessment", text_of(assessment));
-	json_t *al = json_object_get(json_object_get(table, "assessment"), assessment);
-	json_object_set_new_nocheck(
-		v, "assessment_label",
-		al ? json_incref(al)
-		   : text_of(t_get(req,
-				   arena_printf(req->arena, "report_assessment_%s", assessment))));
-	json_object_set_new_nocheck(v, "has_assessment",
-				    json_boolean(strcmp(assessment, "none") != 0));
-	json_object_set_new_nocheck(v, "is_disputed",
-				    json_boolean(strcmp(assessment, "disputed") == 0));
-	json_object_set_new_nocheck(v, "description_lines", text_lines(text(row, C_DESCRIPTION)));
-	if (quarter && *quarter) {
-		json_object_set_new_nocheck(v, "quarter", text_of(quarter));
-		json_object_set_new_nocheck(
-			v, "quarter_label",
-			table ? report_label(req, table, "quarter", quarter)
-			      : text_of(t_get(req, arena_printf(req->arena, "project_quarter_%s",
-								quarter))));
+	struct request *req = vs->req;
+	const struct src *row = &vs->src;
+	/* what most fields read, read only by the fields that need it */
+	const char *status = f >= F_STATUS && f <= F_IS_RESOLVED ? text(row, C_STATUS) : NULL;
+	const char *assessment =
+		f >= F_ASSESSMENT && f <= F_IS_DISPUTED ? text(row, C_ASSESSMENT) : NULL;
+	const char *visibility = f >= F_VISIBILITY ? text(row, C_VISIBILITY) : NULL, *t;
+	long long n;
+	switch (f) {
+	case F_REF:
+	case F_CATEGORY:
+	case F_CREATED_AT:
+		set_text(v, text(row, f == F_REF        ? C_REF
+				      : f == F_CATEGORY ? C_CATEGORY
+							: C_CREATED_AT));
+		break;
+	case F_URL:
+		set_text(v, report_url(req, (t = text(row, C_REF)) ? t : ""));
+		break;
+	case F_CATEGORY_LABEL:
+		set_text(v, label(req, vs->table, "category", text(row, C_CATEGORY)));
+		break;
+	case F_TITLE:
+	case F_DESCRIPTION:
+	case F_PLACE:
+	case F_LANG:
+		set_column(v, row,
+			   f == F_TITLE         ? C_TITLE
+			   : f == F_DESCRIPTION ? C_DESCRIPTION
+			   : f == F_PLACE       ? C_PLACE
+						: C_LANG);
+		break;
+	case F_STATUS:
+		set_text(v, status);
+		break;
+	case F_STATUS_LABEL:
+		set_text(v, label(req, vs->table, "status", status));
+		break;
+	case F_IS_OPEN:
+		set_bool(v, report_status_is_open(status));
+		break;
+	case F_IS_RESOLVED:
+		set_bool(v, strcmp(status, "resolved") == 0);
+		break;
+	case F_ASSESSMENT:
+		set_text(v, assessment);
+		break;
+	case F_ASSESSMENT_LABEL:
+		t = json_string_value(
+			json_object_get(json_object_get(vs->table, "assessment"), assessment));
+		set_text(v, t ? t
+			      : t_get(req, arena_printf(req->arena, "report_assessment_%s",
+							assessment)));
+		break;
+	case F_HAS_ASSESSMENT:
+		set_bool(v, strcmp(assessment, "none") != 0);
+		break;
+	case F_IS_DISPUTED:
+		set_bool(v, strcmp(assessment, "disputed") == 0);
+		break;
+	case F_DESCRIPTION_LINES:
+		set_json(v, text_lines(text(row, C_DESCRIPTION)));
+		break;
+	case F_QUARTER:
+	case F_QUARTER_LABEL:
+		if ((t = text(row, C_QUARTER)) && *t)
+			set_text(v, f == F_QUARTER ? t : label(req, vs->table, "quarter", t));
+		break;
+	case F_STATUS_MESSAGE:
+	case F_STATUS_MESSAGE_LINES:
+	case F_STATUS_BODY:
+	case F_DUPLICATE_OF:
+	case F_ASSESSMENT_COMMENT:
+	case F_ASSESSMENT_COMMENT_LINES:
+		get_answer(vs, f, v);
+		break;
+	case F_DISPUTES:
+	case F_SUPPORTERS:
+		if (integer(row, f == F_DISPUTES ? C_DISPUTES : C_SUPPORTERS, &n))
+			*v = (struct template_value){TEMPLATE_INTEGER, .integer = n};
+		else
+			v->type = TEMPLATE_NULL;
+		break;
+	case F_HAS_DISPUTES:
+		set_bool(v, integer(row, C_DISPUTES, &n) && n > 0);
+		break;
+	case F_HAS_PIN:
+	case F_LAT_E6:
+	case F_LON_E6:
+	case F_LAT:
+	case F_LON:
+		get_pin(vs, f, v);
+		break;
+	case F_HAS_PHOTOS: {
+		json_t *photos = photos_view(req, row);
+		set_bool(v, json_array_size(photos) > 0);
+		json_decref(photos);
+		break;
 	}
-	add_answers(req, v, row);
-	json_t *disputes = value(row, C_DISPUTES);
-	json_object_set_new_nocheck(v, "disputes", disputes);
-	json_object_set_new_nocheck(v, "has_disputes",
-				    json_boolean(json_integer_value(disputes) > 0));
-	json_object_set_new_nocheck(v, "supporters", value(row, C_SUPPORTERS));
-	add_pin(req, v, row);
-	json_t *photos = photos_view(req, row);
-	json_object_set_new_nocheck(v, "has_photos", json_boolean(json_array_size(photos) > 0));
-	json_object_set_new_nocheck(v, "photos", photos);
-	json_object_set_new_nocheck(v, "created_at", text_of(created));
-	json_object_set_new_nocheck(
-		v, "created_date",
-		json_stringn_nocheck(created ? created : "", created ? strnlen(created, 10) : 0));
-	add_visibility(v, row);
-	return v;
+	case F_PHOTOS:
+		set_json(v, photos_view(req, row));
+		break;
+	case F_CREATED_DATE:
+		t = text(row, C_CREATED_AT);
+		*v = (struct template_value){TEMPLATE_TEXT, t ? t : "", t ? strnlen(t, 10) : 0};
+		break;
+	case F_VISIBILITY:
+		set_text(v, visibility);
+		break;
+	case F_IS_PENDING:
+	case F_IS_HIDDEN:
+		set_bool(v, strcmp(visibility, f == F_IS_PENDING ? "pending" : "hidden") == 0);
+		break;
+	case F_HIDDEN_REASON:
+	case F_TEXT_SHA256:
+		if (strcmp(visibility, "hidden") == 0)
+			set_column(v, row, f == F_HIDDEN_REASON ? C_HIDDEN_REASON : C_TEXT_SHA256);
+		break;
+	case NFIELDS:
+		break;
+	}
+}
+
+static void
+rows_get(void *self, size_t i, size_t f, struct template_value *v)
+{
+	struct view_src *vs = self;
+	vs->src.i = (int)i;
+	get_field(vs, (enum field)f, v);
 }
 
 json_t *
 report_view_labelled(struct request *req, json_t *table, json_t *row)
 {
-	return view_of(req, table, &(struct src){.row = row});
+	struct view_src vs = {req, table, {.row = row}};
+	struct template_rows rows = {"report", 1, field_names, NFIELDS, rows_get, &vs};
+	return template_row_json(&rows, 0);
 }
 
-json_t *
-report_views(struct request *req, json_t *table, PGresult *res, int limit)
+void
+report_rows(struct request *req, json_t *table, PGresult *res, int limit, const char *name,
+	    struct template_rows *rows)
 {
-	struct src s = {.res = res};
+	struct view_src *vs = arena_alloc(req->arena, sizeof(*vs));
+	*vs = (struct view_src){req, table, {.res = res}};
 	for (int c = 0; c < NCOLS; c++)
-		s.col[c] = PQfnumber(res, col_names[c]);
-	json_t *views = json_array();
+		vs->src.col[c] = PQfnumber(res, col_names[c]);
 	int n = PQntuples(res);
-	for (s.i = 0; s.i < n && s.i < limit; s.i++)
-		json_array_append_new(views, view_of(req, table, &s));
-	return views;
+	*rows = (struct template_rows){
+		name, (size_t)(n < limit ? n : limit), field_names, NFIELDS, rows_get, vs};
 }
 
 json_t *

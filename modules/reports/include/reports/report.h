@@ -93,6 +93,9 @@ json_t *report_label_table(struct request *req);
  * string of code itself when the table has none; without a table (one report: building the
  * table costs more than its few lookups), looked up directly. A new reference. */
 json_t *report_label(struct request *req, json_t *table, const char *part, const char *code);
+/* The same text, borrowed (from the table, the catalog or code; "" for none). */
+const char *report_label_text(struct request *req, json_t *table, const char *part,
+			      const char *code);
 /* The choices of a form's select, [{value, label, selected}]: the configured categories, the
  * quarters, the statuses (all of report_statuses). New references. */
 json_t *report_category_options(struct request *req, const char *selected);
