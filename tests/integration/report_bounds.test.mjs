@@ -31,6 +31,14 @@ let agent;
 let editor;
 let moderator;
 
+// After a write made by SQL: tells every daemon through the page cache's channel, as each
+// process's writes do, and waits until the page at path shows the reports refs.
+const bumped = async (client, path, refs) => {
+	await sql(pair.official, 'NOTIFY page_cache');
+	await waitFor(async () => JSON.stringify((await json(client, path)).items.map((x) => x.ref))
+		=== JSON.stringify(refs), { what: `${path} after the write` });
+};
+
 const grid = (visibility, status, from, count) => `
 INSERT INTO reports (origin, origin_id, ref, category, title, description, quarter, geom,
 	lang, visibility, status, created_at, received_at, updated_at)
@@ -213,12 +221,38 @@ describe('bounds at scale', () => {
 		assert.deepEqual(newest.items.map((x) => x.ref), all.split(',').slice(50, 100));
 	});
 
+	test('a page asked by its number again starts where OFFSET starts it, after a write too', async () => {
+		const truth = async (sort, page) => (await sql(pair.official, `SELECT string_agg(ref, ','
+			ORDER BY created_at ${sort}, id ${sort}) FROM (SELECT ref, created_at, id FROM reports
+			WHERE visibility <> 'pending' ORDER BY created_at ${sort}, id ${sort}
+			OFFSET ${(page - 1) * 50} LIMIT 50) p`)).split(',');
+		const refsOf = async (path) => (await json(agent, path)).items.map((x) => x.ref);
+		for (const [sort, order] of [['sort=newest&', 'DESC'], ['', 'ASC']]) {
+			// asked twice: the second starts from the report the first one found
+			for (let i = 0; i < 2; i++)
+				assert.deepEqual(await refsOf(`/staff/inbox?${sort}page=3`), await truth(order, 3));
+		}
+		// a report older and newer than every other, added by SQL: the pages move by one
+		await sql(pair.official, `INSERT INTO reports (origin, origin_id, ref, category, title,
+			description, lang, visibility, status, created_at, received_at, updated_at)
+			SELECT 'citizen', 100900 + i, 'R-8' || i || '00-0000', 'VOI', 'Ajout ' || i, '', 'fr', 'public',
+			'received', t, t, t FROM (VALUES (1, now() + interval '1 day'),
+			(2, timestamptz '2000-01-01')) v(i, t)`);
+		await bumped(agent, '/staff/inbox?sort=newest&page=3', await truth('DESC', 3));
+		assert.deepEqual(await refsOf('/staff/inbox?page=3'), await truth('ASC', 3), 'oldest first');
+		await sql(pair.official, `DELETE FROM reports WHERE origin_id IN (100901, 100902)`);
+		await bumped(agent, '/staff/inbox?page=3', await truth('ASC', 3));
+	});
+
 	test('inbox pages walk by keyset cursors: every report once, in order, also on equal dates', async () => {
 		// 101 reports of the grid share one date, across page boundaries in both orders
 		await sql(pair.official, `UPDATE reports SET created_at = (SELECT created_at FROM reports
 			WHERE origin_id = 100080) WHERE origin_id BETWEEN 100030 AND 100130`);
 		const refs = async (order) => (await sql(pair.official, `SELECT string_agg(ref, ','
 			ORDER BY created_at ${order}, id ${order}) FROM reports WHERE visibility <> 'pending'`)).split(',');
+		// a write by SQL tells the daemons as every process's writes do (the page cache's
+		// channel): the pages asked by their number before it start where they start now
+		await bumped(agent, '/staff/inbox?sort=newest&page=2', (await refs('DESC')).slice(50, 100));
 		for (const [sort, order] of [['', 'ASC'], ['sort=newest&', 'DESC']]) {
 			const pages = [];
 			let page = await json(agent, `/staff/inbox?${sort}`.replace(/[?&]$/, ''));

@@ -75,12 +75,19 @@ list_query(struct db_query *q, const char *target_days, const struct inbox_filte
 				    : " AND (r.created_at, r.id) > (SELECT c.created_at, c.id"
 				      " FROM reports c WHERE c.id = $?::bigint)",
 			       LL(bufs[0], cursor));
+	else if (f->from)
+		db_query_param(q,
+			       down ? " AND (r.created_at, r.id) <= (SELECT c.created_at, c.id"
+				      " FROM reports c WHERE c.id = $?::bigint)"
+				    : " AND (r.created_at, r.id) >= (SELECT c.created_at, c.id"
+				      " FROM reports c WHERE c.id = $?::bigint)",
+			       LL(bufs[0], f->from));
 	db_query_add(q, down ? " ORDER BY " NEWEST : " ORDER BY " OLDEST);
 	db_query_limit(q, limit + 1);
 	/* a page number typed by hand (no link leads there without a cursor): the offset in a
 	 * subquery, costed alike whatever its value, so that PostgreSQL keeps one generic plan
 	 * instead of planning the statement again for each request (0.81 -> 0.66 ms at page 100) */
-	if (!cursor && offset > 0)
+	if (!cursor && !f->from && offset > 0)
 		db_query_param(q, " OFFSET (SELECT $?::int)", LL(bufs[2], offset));
 	db_query_add(q, f->newest_first ? ") p JOIN reports r ON r.id = p.id ORDER BY " NEWEST
 					: ") p JOIN reports r ON r.id = p.id ORDER BY " OLDEST);
@@ -96,13 +103,13 @@ json_value(PGresult *res)
 	return v;
 }
 
-json_t *
+PGresult *
 db_inbox_list(const char *target_days, const struct inbox_filter *f, int limit, int offset)
 {
 	struct db_query q;
 	char bufs[3][24];
 	list_query(&q, target_days, f, limit, offset, bufs);
-	return db_row_objects(db_query_exec(&q));
+	return db_query_exec(&q);
 }
 
 int

@@ -12,6 +12,7 @@
 #include "common/strbuf.h"
 
 #include <jansson.h>
+#include <libpq-fe.h>
 #include <stdbool.h>
 
 /* The inbox's filters; NULL members and false mean "any". Codes are checked by the caller. */
@@ -24,17 +25,21 @@ struct inbox_filter {
 	/* keyset cursors (0: none): the page starts right after the report of id after in the
 	 * list's order, or ends right before the report of id before; page then only numbers it */
 	long long after, before;
+	/* or starts at the report of id from (a page asked by its number, where it was found
+	 * before: page_inbox's kept starts) */
+	long long from;
 };
 
 /*
- * The reports of the inbox (all but pending ones) matching f (its box and ref aside) as an array
- * of objects ({ref, category, title, place, quarter, status, status_message, assessment,
+ * The reports of the inbox (all but pending ones) matching f (its box and ref aside), a result
+ * with the columns ({ref, category, title, place, quarter, status, status_message, assessment,
  * disputes, supporters, hidden, created_at, received_at, open, overdue, lat_e6, lon_e6, id}),
  * oldest first (newest with f->newest_first), at most limit + 1 of them: from offset, or with a
  * cursor the limit + 1 after f->after, or the limit + 1 right before f->before (the extra one
- * is then the first of the array); NULL when the database failed.
+ * is then the first row); NULL when the database failed.
  */
-json_t *db_inbox_list(const char *target_days, const struct inbox_filter *f, int limit, int offset);
+PGresult *db_inbox_list(const char *target_days, const struct inbox_filter *f, int limit,
+			int offset);
 
 /*
  * The agents' map's pins: the reports of f with a pin (in f's box, or f->ref alone), oldest

@@ -9,20 +9,25 @@
 
 #include "common/app.h"
 #include "common/auth.h"
+#include "common/db.h"
 #include "common/http.h"
 #include "common/i18n.h"
 #include "common/kept.h"
 #include "common/log.h"
 #include "common/map.h"
+#include "common/page_cache.h"
 #include "common/page_util.h"
 #include "common/strbuf.h"
+#include "common/template.h"
 #include "db_inbox.h"
 #include "reports/report.h"
 #include "reports/report_map.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define INBOX_PAGE 50           /* reports per inbox page */
 #define INBOX_PAGES_MAX 1000    /* ?page= bound without a cursor (OFFSET) */
@@ -91,63 +96,205 @@ date_of(json_t *at)
 	return s ? json_stringn(s, 10) : json_null();
 }
 
-/* A new string of the first n bytes of s (known UTF-8: a catalog's or the database's). */
-static json_t *
-string_of(const char *s, size_t n)
+/*
+ * What the inbox adds to a report's columns, field by field (inbox_fields): its links, its
+ * labels, its dates. Read from a row object (one report) or from row i of a result, whose
+ * columns come first (a list: the template reads the rows as it renders them).
+ */
+enum label {
+	L_URL,
+	L_CATEGORY_NAME,
+	L_TARGET_DAYS,
+	L_STATUS_LABEL,
+	L_QUARTER_LABEL,
+	L_ASSESSMENT_LABEL,
+	L_HAS_ASSESSMENT,
+	L_HAS_DISPUTES,
+	L_CREATED_DATE,
+	L_RECEIVED_DATE,
+	L_DISPLAY_TITLE,
+	L_HAS_POINT,
+	NLABELS
+};
+
+static const char *const label_names[NLABELS] = {
+	"url",           "category_name",    "target_days",    "status_label",
+	"quarter_label", "assessment_label", "has_assessment", "has_disputes",
+	"created_date",  "received_date",    "display_title",  "has_point"};
+
+/* The columns the labels read. */
+enum col {
+	C_REF,
+	C_CATEGORY,
+	C_STATUS,
+	C_QUARTER,
+	C_ASSESSMENT,
+	C_DISPUTES,
+	C_CREATED,
+	C_RECEIVED,
+	C_TITLE,
+	C_LAT,
+	NCOLS
+};
+static const char *const col_names[NCOLS] = {"ref",        "category", "status",     "quarter",
+					     "assessment", "disputes", "created_at", "received_at",
+					     "title",      "lat_e6"};
+
+struct inbox_src {
+	struct request *req;
+	json_t *table;       /* report_label_table() (NULL: one report, each label looked up) */
+	json_t *assessments; /* assessment_labels() (NULL: looked up) */
+	json_t *row;         /* a row object, or */
+	PGresult *res;       /* rows first.. of a result */
+	int first, i;
+	int col[NCOLS];
+	int ncols; /* the result's columns, the first fields */
+};
+
+/* A column the labels read: borrowed text, NULL when NULL or absent. */
+static const char *
+col_text(const struct inbox_src *s, enum col c)
 {
-	return json_stringn_nocheck(s, n);
+	if (s->row)
+		return json_string_value(json_object_get(s->row, col_names[c]));
+	int r = s->first + s->i;
+	return s->col[c] < 0 || PQgetisnull(s->res, r, s->col[c])
+		       ? NULL
+		       : PQgetvalue(s->res, r, s->col[c]);
 }
 
-/*
- * Adds the labels every view of a report row r needs (r is changed and returned); table:
- * report_label_table() of this request, whose strings the rows share; assessments: {code:
- * label} of the inbox's assessment labels.
- */
-static json_t *
-report_labels(struct request *req, json_t *table, json_t *assessments, json_t *r)
+/* An integer column: false when NULL or absent. */
+static bool
+col_integer(const struct inbox_src *s, enum col c, long long *out)
 {
-	const char *ref = json_string_value(json_object_get(r, "ref"));
-	const char *category = json_string_value(json_object_get(r, "category"));
-	const char *assessment = json_string_value(json_object_get(r, "assessment"));
-	json_int_t disputes = json_integer_value(json_object_get(r, "disputes"));
-	/* keys are ASCII literals (no UTF-8 check); 50 rows a page */
-	char url[64];
-	int n = snprintf(url, sizeof(url), "/staff/inbox/%s", ref);
-	json_object_set_new_nocheck(r, "url",
-				    string_of(url, (size_t)n < sizeof(url) ? (size_t)n : 0));
-	json_object_set_new_nocheck(r, "category_name",
-				    report_label(req, table, "category", category));
-	json_t *days = json_object_get(json_object_get(table, "days"), category ? category : "");
-	json_object_set_new_nocheck(
-		r, "target_days",
-		days    ? json_incref(days)
-		: table ? json_integer(0)
-			: json_integer(report_category_target_days(req->app, category)));
-	json_object_set_new_nocheck(r, "status_label",
-				    report_label(req, table, "status",
-						 json_string_value(json_object_get(r, "status"))));
-	json_object_set_new_nocheck(r, "quarter_label",
-				    report_label(req, table, "quarter",
-						 json_string_value(json_object_get(r, "quarter"))));
-	json_t *al = json_object_get(assessments, assessment ? assessment : "");
-	json_object_set_new_nocheck(
-		r, "assessment_label",
-		al ? json_incref(al)
-		   : json_string(t_get(
-			     req, arena_printf(req->arena, "inbox_assessment_%s", assessment))));
-	json_object_set_new_nocheck(r, "has_assessment",
-				    json_boolean(strcmp(assessment, "none") != 0));
-	json_object_set_new_nocheck(r, "has_disputes", json_boolean(disputes > 0));
-	json_object_set_new_nocheck(r, "created_date", date_of(json_object_get(r, "created_at")));
-	json_object_set_new_nocheck(r, "received_date", date_of(json_object_get(r, "received_at")));
-	json_t *title = json_object_get(r, "title");
-	json_object_set_new_nocheck(r, "display_title",
-				    json_string_length(title)
-					    ? json_incref(title)
-					    : json_string(t_get(req, "inbox_no_title")));
-	json_object_set_new_nocheck(r, "has_point",
-				    json_boolean(json_is_integer(json_object_get(r, "lat_e6"))));
-	return r;
+	if (s->row) {
+		json_t *v = json_object_get(s->row, col_names[c]);
+		*out = json_integer_value(v);
+		return json_is_integer(v);
+	}
+	const char *t = col_text(s, c);
+	*out = t ? strtoll(t, NULL, 10) : 0;
+	return t != NULL;
+}
+
+static void
+set_text(struct template_value *v, const char *s, size_t len)
+{
+	*v = (struct template_value){TEMPLATE_TEXT, s ? s : "", s ? len : 0};
+}
+
+static void
+get_label(const struct inbox_src *s, enum label l, struct template_value *v)
+{
+	struct request *req = s->req;
+	const char *t;
+	long long n;
+	json_t *j;
+	switch (l) {
+	case L_URL:
+		t = arena_printf(req->arena, "/staff/inbox/%s", (t = col_text(s, C_REF)) ? t : "");
+		set_text(v, t, strlen(t));
+		break;
+	case L_CATEGORY_NAME:
+	case L_STATUS_LABEL:
+	case L_QUARTER_LABEL:
+		t = report_label_text(req, s->table,
+				      l == L_CATEGORY_NAME  ? "category"
+				      : l == L_STATUS_LABEL ? "status"
+							    : "quarter",
+				      col_text(s, l == L_CATEGORY_NAME  ? C_CATEGORY
+						  : l == L_STATUS_LABEL ? C_STATUS
+									: C_QUARTER));
+		set_text(v, t, strlen(t));
+		break;
+	case L_TARGET_DAYS:
+		t = col_text(s, C_CATEGORY);
+		j = json_object_get(json_object_get(s->table, "days"), t ? t : "");
+		*v = (struct template_value){
+			TEMPLATE_INTEGER,
+			.integer = j          ? json_integer_value(j)
+				   : s->table ? 0
+					      : report_category_target_days(req->app, t)};
+		break;
+	case L_ASSESSMENT_LABEL:
+		t = col_text(s, C_ASSESSMENT);
+		j = json_object_get(s->assessments, t ? t : "");
+		t = j ? json_string_value(j)
+		      : t_get(req, arena_printf(req->arena, "inbox_assessment_%s", t));
+		set_text(v, t, t ? strlen(t) : 0);
+		break;
+	case L_HAS_ASSESSMENT:
+		t = col_text(s, C_ASSESSMENT);
+		*v = (struct template_value){TEMPLATE_BOOL, .integer = strcmp(t, "none") != 0};
+		break;
+	case L_HAS_DISPUTES:
+		*v = (struct template_value){TEMPLATE_BOOL,
+					     .integer = col_integer(s, C_DISPUTES, &n) && n > 0};
+		break;
+	case L_CREATED_DATE:
+	case L_RECEIVED_DATE:
+		if ((t = col_text(s, l == L_CREATED_DATE ? C_CREATED : C_RECEIVED)))
+			set_text(v, t, strnlen(t, 10));
+		else
+			v->type = TEMPLATE_NULL;
+		break;
+	case L_DISPLAY_TITLE:
+		if (!(t = col_text(s, C_TITLE)) || !*t)
+			t = t_get(req, "inbox_no_title");
+		set_text(v, t, t ? strlen(t) : 0);
+		break;
+	case L_HAS_POINT:
+		*v = (struct template_value){TEMPLATE_BOOL, .integer = col_integer(s, C_LAT, &n)};
+		break;
+	case NLABELS:
+		break;
+	}
+}
+
+/* Field f of row i: a column of the result, then the labels. */
+static void
+inbox_get(void *self, size_t i, size_t f, struct template_value *v)
+{
+	struct inbox_src *s = self;
+	s->i = (int)i;
+	if ((int)f < s->ncols)
+		db_template_value(s->res, s->first + s->i, (int)f, v);
+	else
+		get_label(s, (enum label)((int)f - s->ncols), v);
+}
+
+/* Adds the labels to the object of one report r (looked up one by one: no table). */
+static void
+report_labels(struct request *req, json_t *r)
+{
+	struct inbox_src s = {.req = req, .row = r};
+	struct template_rows rows = {"report", 1, label_names, NLABELS, inbox_get, &s};
+	json_t *labels = template_row_json(&rows, 0);
+	json_object_update(r, labels);
+	json_decref(labels);
+}
+
+/* The result's rows first..first + n as the list's rows, with their labels; in the arena. */
+static void
+inbox_rows(struct request *req, json_t *table, json_t *assessments, PGresult *res, int first, int n,
+	   struct template_rows *rows)
+{
+	struct inbox_src *s = arena_alloc(req->arena, sizeof(*s));
+	*s = (struct inbox_src){.req = req,
+				.table = table,
+				.assessments = assessments,
+				.res = res,
+				.first = first,
+				.ncols = PQnfields(res)};
+	for (int c = 0; c < NCOLS; c++)
+		s->col[c] = PQfnumber(res, col_names[c]);
+	const char **fields =
+		arena_alloc(req->arena, (size_t)(s->ncols + NLABELS) * sizeof(*fields));
+	for (int c = 0; c < s->ncols; c++)
+		fields[c] = PQfname(res, c);
+	memcpy(fields + s->ncols, label_names, sizeof(label_names));
+	*rows = (struct template_rows){"items",   (size_t)n, fields, (size_t)(s->ncols + NLABELS),
+				       inbox_get, s};
 }
 
 /* {code: label} of the reporter's assessments as the inbox names them (a new reference). */
@@ -237,26 +384,107 @@ filter_status_label(struct request *req, const char *status)
  * before an empty page (a cursor past the end), is the first page itself.
  */
 static void
-pager_links(struct request *req, const struct inbox_filter *f, json_t *rows, bool has_prev,
-	    bool has_next, json_t *view)
+pager_links(struct request *req, const struct inbox_filter *f, long long first, long long last,
+	    bool has_prev, bool has_next, json_t *view)
 {
 	const char *fq = filter_query(req, f, false), *amp = *fq ? "&" : "";
-	size_t n = json_array_size(rows);
-	if (has_next && n) {
-		json_t *last = json_object_get(json_array_get(rows, n - 1), "id");
+	if (has_next && last)
 		json_object_set_new(view, "next_url",
 				    json_sprintf("/staff/inbox?%s%safter=%lld&page=%d", fq, amp,
-						 (long long)json_integer_value(last), f->page + 1));
-	}
+						 last, f->page + 1));
 	if (!has_prev)
 		return;
-	json_t *first = json_object_get(json_array_get(rows, 0), "id");
 	json_object_set_new(view, "prev_url",
 			    f->page <= 2 || !first
 				    ? json_sprintf("/staff/inbox%s%s", *fq ? "?" : "", fq)
 				    : json_sprintf("/staff/inbox?%s%sbefore=%lld&page=%d", fq, amp,
-						   (long long)json_integer_value(first),
-						   f->page - 1));
+						   first, f->page - 1));
+}
+
+/*
+ * Where pages asked by their number start. A page asked by its number (?page=N and no cursor:
+ * typed, or a shared link; the pager's own links carry a cursor) is found by OFFSET, which
+ * reads every report before it: 5,000 index entries at page 100. The report it starts with is
+ * kept, by filters and number, for the write generation it was found in (page_cache.h: every
+ * write the inbox shows moves it, in any process) and a minute at most (the overdue filter
+ * moves with the clock, as the counters do): the same page asked again starts from that
+ * report, which gives the same rows as OFFSET would.
+ */
+#define STARTS 64
+#define STARTS_TTL_S 60
+
+static struct {
+	pthread_mutex_t lock;
+	struct start {
+		char key[192];
+		unsigned long generation;
+		time_t at;
+		long long id;
+	} slot[STARTS];
+} starts = {PTHREAD_MUTEX_INITIALIZER};
+
+/* The slot of key (FNV-1a). */
+static struct start *
+start_slot(const char *key)
+{
+	uint32_t h = 2166136261u;
+	for (const char *p = key; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return &starts.slot[h % STARTS];
+}
+
+/* The id of the report the page of key starts with, 0 when not known (or out of date). */
+static long long
+start_get(const char *key)
+{
+	struct start *s = start_slot(key);
+	long long id = 0;
+	pthread_mutex_lock(&starts.lock);
+	if (strcmp(s->key, key) == 0 && s->generation == page_cache_generation() &&
+	    time(NULL) - s->at < STARTS_TTL_S)
+		id = s->id;
+	pthread_mutex_unlock(&starts.lock);
+	return id;
+}
+
+/* Keep id as the start of the page of key, found in write generation gen. */
+static void
+start_put(const char *key, unsigned long gen, long long id)
+{
+	struct start *s = start_slot(key);
+	if (strlen(key) >= sizeof(s->key))
+		return;
+	pthread_mutex_lock(&starts.lock);
+	strcpy(s->key, key);
+	s->generation = gen;
+	s->at = time(NULL);
+	s->id = id;
+	pthread_mutex_unlock(&starts.lock);
+}
+
+/* The page of f: its rows, with where a page asked by its number starts kept (see above). */
+static PGresult *
+list_page(struct request *req, struct inbox_filter *f)
+{
+	bool numbered = !f->after && !f->before && f->page > 1;
+	const char *key =
+		numbered ? arena_printf(req->arena, "%s#%d", filter_query(req, f, false), f->page)
+			 : NULL;
+	/* the generation before the query: a write meanwhile makes the start found out of date */
+	unsigned long gen = page_cache_generation();
+	f->from = numbered ? start_get(key) : 0;
+	PGresult *res = db_inbox_list(target_days_param(req), f, INBOX_PAGE,
+				      f->from ? 0 : (f->page - 1) * INBOX_PAGE);
+	if (res && f->from && PQntuples(res) == 0) {
+		/* the report it started with is gone */
+		PQclear(res);
+		f->from = 0;
+		res = db_inbox_list(target_days_param(req), f, INBOX_PAGE,
+				    (f->page - 1) * INBOX_PAGE);
+	}
+	if (res && numbered && !f->from && PQntuples(res) > 0)
+		start_put(key, gen, strtoll(PQgetvalue(res, 0, PQfnumber(res, "id")), NULL, 10));
+	return res;
 }
 
 void
@@ -265,30 +493,26 @@ page_inbox(struct request *req)
 	struct inbox_filter f;
 	if (!page_require(req, "reports.answer") || !read_filter(req, &f))
 		return;
-	json_t *rows =
-		db_inbox_list(target_days_param(req), &f, INBOX_PAGE, (f.page - 1) * INBOX_PAGE);
-	json_t *counts = rows ? inbox_counts(req) : NULL;
-	if (!rows || !counts) {
-		json_decref(rows);
+	PGresult *res = list_page(req, &f);
+	json_t *counts = res ? inbox_counts(req) : NULL;
+	if (!res || !counts) {
+		PQclear(res);
 		page_db_unavailable(req);
 		return;
 	}
-	/* one row more than a page says there is a page further on in the walk's direction */
-	bool more = json_array_size(rows) > INBOX_PAGE;
-	if (more)
-		json_array_remove(rows, f.before ? 0 : INBOX_PAGE);
-	bool has_next = f.before ? json_array_size(rows) > 0 : more;
+	/* one row more than a page says there is a page further on in the walk's direction; a
+	 * page before a cursor has it first */
+	int nrows = PQntuples(res);
+	bool more = nrows > INBOX_PAGE;
+	int first = more && f.before ? 1 : 0, n = more ? INBOX_PAGE : nrows;
+	bool has_next = f.before ? n > 0 : more;
 	bool has_prev = f.before ? more : f.after || f.page > 1;
-	json_t *items = json_array();
+	int id = PQfnumber(res, "id");
+	long long first_id = n ? strtoll(PQgetvalue(res, first, id), NULL, 10) : 0;
+	long long last_id = n ? strtoll(PQgetvalue(res, first + n - 1, id), NULL, 10) : 0;
 	json_t *table = report_label_table(req), *assessments = assessment_labels(req);
-	size_t i;
-	json_t *r;
-	json_array_foreach(rows, i, r)
-	{
-		json_array_append(items, report_labels(req, table, assessments, r));
-	}
-	json_decref(table);
-	json_decref(assessments);
+	struct template_rows rows;
+	inbox_rows(req, table, assessments, res, first, n, &rows);
 
 	/* the filter form: "open" first, then every status an agent may set */
 	static const char *const statuses[] = {
@@ -301,18 +525,19 @@ page_inbox(struct request *req)
 			  report_quarter_options(req, f.quarter), "overdue", f.overdue, "disputed",
 			  f.disputed, "newest_first", f.newest_first);
 
-	json_t *view = json_pack("{s:o, s:b, s:o, s:o, s:i}", "items", items, "has_items",
-				 json_array_size(items) > 0, "counts", counts, "filters", filters,
-				 "page", f.page);
-	pager_links(req, &f, rows, has_prev, has_next, view);
-	json_decref(rows);
+	json_t *view = json_pack("{s:b, s:o, s:o, s:i}", "has_items", n > 0, "counts", counts,
+				 "filters", filters, "page", f.page);
+	pager_links(req, &f, first_id, last_id, has_prev, has_next, view);
 	const char *gq = filter_query(req, &f, true);
 	json_t *map = map_view(
 		req, arena_printf(req->arena, "/staff/inbox.geojson%s%s", *gq ? "?" : "", gq));
 	json_object_set_new(map, "label", json_string(t_get(req, "inbox_map_label")));
 	json_object_set_new(map, "bbox", json_true());
 	json_object_set_new(view, "map", map);
-	http_render(req, 200, "inbox", view);
+	http_render_rows(req, 200, "inbox", view, &rows);
+	PQclear(res);
+	json_decref(table);
+	json_decref(assessments);
 }
 
 void
@@ -438,7 +663,7 @@ page_inbox_report(struct request *req)
 		page_read_failed(req, st, "report_not_found", "there is no such report");
 		return;
 	}
-	report_labels(req, NULL, NULL, r); /* one row: no table */
+	report_labels(req, r);
 	json_object_set_new(r, "description_lines",
 			    text_lines(json_string_value(json_object_get(r, "description"))));
 	json_object_set_new(r, "status_message_lines",
