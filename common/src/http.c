@@ -408,7 +408,8 @@ http_render_rows(struct request *req, unsigned code, const char *template, json_
 	if (req->want_json) {
 		if (rows) { /* first, where a list's view has its items */
 			json_t *o = json_object();
-			json_object_set_new(o, rows->name, template_rows_json(rows));
+			for (const struct template_rows *l = rows; l; l = l->next)
+				json_object_set_new(o, l->name, template_rows_json(l));
 			json_object_update(o, view);
 			json_decref(view);
 			view = o;

@@ -161,9 +161,12 @@ lookup(struct render *r, const struct ctx_frame *ctx, const char *key, unsigned 
 	}
 	for (; ctx; ctx = ctx->up) {
 		if (ctx->v.kind == V_ROWS && !ctx->up) {
-			/* the rows beside the root answer to their name */
-			if (strcmp(ctx->v.rows->name, key) == 0) {
-				v = ctx->v;
+			/* the lists beside the root answer to their names */
+			const struct template_rows *l = ctx->v.rows;
+			while (l && strcmp(l->name, key) != 0)
+				l = l->next;
+			if (l) {
+				v = (struct val){V_ROWS, .rows = l};
 				break;
 			}
 		} else if (member(r, &ctx->v, key, &v)) {

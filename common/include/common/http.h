@@ -103,7 +103,8 @@ const char *http_cookie_name(struct request *req, const char *base);
  */
 void http_render(struct request *req, unsigned code, const char *template, json_t *view);
 /* http_render with rows (template.h) beside view: the template reads them as it renders; the
- * JSON twin is view with the rows as an array under their name, first (template_rows_json). */
+ * JSON twin is view with each list of rows as an array under its name, first
+ * (template_rows_json). */
 void http_render_rows(struct request *req, unsigned code, const char *template, json_t *view,
 		      const struct template_rows *rows);
 void http_json(struct request *req, unsigned code, json_t *body);

@@ -111,9 +111,11 @@ struct template_rows {
 	size_t nfields;
 	void (*get)(void *self, size_t row, size_t f, struct template_value *v);
 	void *self;
+	const struct template_rows *next; /* another list beside the root (NULL: none) */
 };
 
-/* template_render with rows (may be NULL: none) beside data. */
+/* template_render with rows (may be NULL: none; a list and the lists chained to it by next)
+ * beside data. */
 int template_render_rows(struct template_set *set, const char *name, const json_t *data,
 			 const struct template_rows *rows, struct strbuf *out);
 

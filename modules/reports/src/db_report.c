@@ -261,8 +261,9 @@ db_report_list(const struct report_filter *f, long long before_id, int limit)
 	return json_pack("{s:o, s:o}", "items", items, "next", next);
 }
 
-json_t *
-db_report_staff_list(long long before_id, int pending_limit, int limit)
+int
+db_report_staff_list(long long before_id, int pending_limit, int limit, PGresult **pending,
+		     PGresult **others)
 {
 	/* the first page's pending reports, the waiting ones' number, then a keyset page of the
 	 * others on (created_at, id) through the age index */
@@ -273,44 +274,29 @@ db_report_staff_list(long long before_id, int pending_limit, int limit)
 	static const char q_others[] = "SELECT" REPORT_COLUMNS " FROM reports r"
 				       " WHERE r.origin = 'citizen' AND r.visibility <> 'pending'";
 	char bid[24];
-	json_t *pending = NULL;
-	if (before_id > 0) {
-		pending = json_array();
-	} else {
-		struct db_query q;
+	struct db_query q;
+	*pending = *others = NULL;
+	if (before_id == 0) {
 		db_query_init(&q, q_pending);
 		db_query_limit(&q, pending_limit);
-		pending = db_row_objects(db_query_exec(&q));
+		if (!(*pending = db_query_exec(&q)))
+			return -1;
 	}
-	json_t *others = NULL;
-	if (pending) {
-		/* the cursor only when there is one (db_query: each statement planned once) */
-		struct db_query q;
-		db_query_init(&q, q_others);
-		if (before_id > 0)
-			db_query_param(
-				&q,
-				" AND (r.created_at, r.id) <"
-				"  (SELECT created_at, id FROM reports WHERE id = $?::bigint)",
-				LL(bid, before_id));
-		db_query_add(&q, " ORDER BY r.created_at DESC, r.id DESC");
-		db_query_limit(&q, limit + 1);
-		others = db_row_objects(db_query_exec(&q));
+	/* the cursor only when there is one (db_query: each statement planned once) */
+	db_query_init(&q, q_others);
+	if (before_id > 0)
+		db_query_param(&q,
+			       " AND (r.created_at, r.id) <"
+			       "  (SELECT created_at, id FROM reports WHERE id = $?::bigint)",
+			       LL(bid, before_id));
+	db_query_add(&q, " ORDER BY r.created_at DESC, r.id DESC");
+	db_query_limit(&q, limit + 1);
+	if (!(*others = db_query_exec(&q))) {
+		PQclear(*pending);
+		*pending = NULL;
+		return -1;
 	}
-	if (!others) {
-		json_decref(pending);
-		return NULL;
-	}
-	json_t *first = json_array_get(pending, 0);
-	json_int_t waiting = first ? json_integer_value(json_object_get(first, "waiting")) : 0;
-	json_t *next = json_null();
-	if (json_array_size(others) > (size_t)limit) {
-		next = json_incref(
-			json_object_get(json_array_get(others, (size_t)limit - 1), "id"));
-		json_array_remove(others, (size_t)limit);
-	}
-	return json_pack("{s:o, s:I, s:o, s:o}", "pending", pending, "waiting", waiting, "others",
-			 others, "next", next);
+	return 0;
 }
 
 json_t *

@@ -53,10 +53,10 @@ json_t *report_view(struct request *req, json_t *row);
 json_t *report_view_labelled(struct request *req, json_t *table, json_t *row);
 /* A result's first rows (at most limit) as rows a template reads under name (template.h):
  * the fields of report_view_labelled, read from res as the page renders them, never built as
- * objects (a list page's rows). res and table must outlive the render; the rest lives in the
- * request's arena. */
+ * objects (a list page's rows); with actions, the moderators' approve_action and hide_action
+ * too. res and table must outlive the render; the rest lives in the request's arena. */
 void report_rows(struct request *req, json_t *table, PGresult *res, int limit, const char *name,
-		 struct template_rows *rows);
+		 bool actions, struct template_rows *rows);
 /* report_label_table() with the public assessment labels (report_view_labelled's table). */
 json_t *report_view_table(struct request *req);
 /* The report's page view, shared by the public page and the tracking page: {report, timeline,

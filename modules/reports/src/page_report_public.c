@@ -125,7 +125,7 @@ list_view(struct request *req, const char *path, struct list *l)
 	}
 	l->res = res;
 	l->table = report_view_table(req);
-	report_rows(req, l->table, res, REPORT_LIST_PAGE, "items", &l->rows);
+	report_rows(req, l->table, res, REPORT_LIST_PAGE, "items", false, &l->rows);
 	/* one row more than the page: the next page starts after the page's last report */
 	long long next =
 		PQntuples(res) > REPORT_LIST_PAGE

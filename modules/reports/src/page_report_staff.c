@@ -21,23 +21,10 @@
 #define STAFF_PENDING_MAX 20 /* pending reports on the queue's first page */
 #define STAFF_PAGE 20        /* other reports a page of the queue shows */
 
-/* A row's view in the queue, with its actions. */
-static json_t *
-queue_row(struct request *req, json_t *table, json_t *r)
-{
-	json_t *v = report_view_labelled(req, table, r);
-	const char *ref = json_string_value(json_object_get(r, "ref"));
-	char buf[80];
-	snprintf(buf, sizeof(buf), "/staff/reports/%s/approve", ref);
-	json_object_set_new_nocheck(v, "approve_action", json_string(buf));
-	snprintf(buf, sizeof(buf), "/staff/reports/%s/hide", ref);
-	json_object_set_new_nocheck(v, "hide_action", json_string(buf));
-	return v;
-}
-
 /*
  * The queue: the pending reports first (at most STAFF_PENDING_MAX, newest first, with how many
  * wait in all), then the others, newest first, STAFF_PAGE a page (?before= the last one shown).
+ * Both lists are rows the template reads with their actions (report_rows).
  */
 void
 page_staff_reports(struct request *req)
@@ -47,37 +34,35 @@ page_staff_reports(struct request *req)
 	long long before = page_before_param(req);
 	if (before < 0)
 		return;
-	json_t *list = db_report_staff_list(before, STAFF_PENDING_MAX, STAFF_PAGE);
-	if (!list) {
+	PGresult *pending, *others;
+	if (db_report_staff_list(before, STAFF_PENDING_MAX, STAFF_PAGE, &pending, &others) < 0) {
 		page_db_unavailable(req);
 		return;
 	}
-	json_t *pending = json_array(), *others = json_array(), *table = report_view_table(req);
-	size_t i;
-	json_t *r;
-	json_array_foreach(json_object_get(list, "pending"), i, r)
-	{
-		json_array_append_new(pending, queue_row(req, table, r));
-	}
-	json_array_foreach(json_object_get(list, "others"), i, r)
-	{
-		json_array_append_new(others, queue_row(req, table, r));
-	}
-	json_decref(table);
-	json_int_t waiting = json_integer_value(json_object_get(list, "waiting"));
+	json_t *table = report_view_table(req);
+	struct template_rows prows = {"pending"}, orows;
+	if (pending)
+		report_rows(req, table, pending, STAFF_PENDING_MAX, "pending", true, &prows);
+	report_rows(req, table, others, STAFF_PAGE, "others", true, &orows);
+	prows.next = &orows;
+	long long waiting =
+		pending && PQntuples(pending)
+			? strtoll(PQgetvalue(pending, 0, PQfnumber(pending, "waiting")), NULL, 10)
+			: 0;
 	json_t *view =
-		json_pack("{s:o, s:o, s:b, s:b, s:I, s:b, s:b}", "pending", pending, "others",
-			  others, "has_pending", json_array_size(pending) > 0, "has_others",
-			  json_array_size(others) > 0, "waiting", waiting, "more_waiting",
-			  waiting > (json_int_t)json_array_size(pending), "is_first", before == 0);
-	json_t *next = json_object_get(list, "next");
-	if (json_is_integer(next))
-		json_object_set_new(view, "next_url",
-				    json_sprintf("/staff/reports?before=%lld",
-						 (long long)json_integer_value(next)));
-	json_decref(list);
+		json_pack("{s:b, s:b, s:I, s:b, s:b}", "has_pending", prows.n > 0, "has_others",
+			  orows.n > 0, "waiting", (json_int_t)waiting, "more_waiting",
+			  waiting > (long long)prows.n, "is_first", before == 0);
+	if (PQntuples(others) > STAFF_PAGE)
+		json_object_set_new(
+			view, "next_url",
+			json_sprintf("/staff/reports?before=%s",
+				     PQgetvalue(others, STAFF_PAGE - 1, PQfnumber(others, "id"))));
 	http_csrf(req);
-	http_render(req, 200, "report_staff", view);
+	http_render_rows(req, 200, "report_staff", view, &prows);
+	PQclear(pending);
+	PQclear(others);
+	json_decref(table);
 }
 
 /* The report of {ref} for a moderator's action, locked by nothing: the UPDATEs check state. */

@@ -208,6 +208,9 @@ enum field {
 	F_IS_HIDDEN,
 	F_HIDDEN_REASON,
 	F_TEXT_SHA256,
+	NFIELDS_PUBLIC,
+	F_APPROVE_ACTION = NFIELDS_PUBLIC, /* the moderators' queue only */
+	F_HIDE_ACTION,
 	NFIELDS
 };
 
@@ -252,7 +255,9 @@ static const char *const field_names[NFIELDS] = {"ref",
 						 "is_pending",
 						 "is_hidden",
 						 "hidden_reason",
-						 "text_sha256"};
+						 "text_sha256",
+						 "approve_action",
+						 "hide_action"};
 
 /* Where the fields come from: the request, the shared labels (NULL: each looked up) and the
  * report's columns. */
@@ -496,6 +501,13 @@ get_field(const struct view_src *vs, enum field f, struct template_value *v)
 		if (strcmp(visibility, "hidden") == 0)
 			set_column(v, row, f == F_HIDDEN_REASON ? C_HIDDEN_REASON : C_TEXT_SHA256);
 		break;
+	case F_APPROVE_ACTION:
+	case F_HIDE_ACTION:
+		t = text(row, C_REF);
+		t = arena_printf(req->arena, "/staff/reports/%s/%s", t ? t : "",
+				 f == F_APPROVE_ACTION ? "approve" : "hide");
+		set_text(v, t);
+		break;
 	case NFIELDS:
 		break;
 	}
@@ -513,21 +525,22 @@ json_t *
 report_view_labelled(struct request *req, json_t *table, json_t *row)
 {
 	struct view_src vs = {req, table, {.row = row}};
-	struct template_rows rows = {"report", 1, field_names, NFIELDS, rows_get, &vs};
+	struct template_rows rows = {"report", 1, field_names, NFIELDS_PUBLIC, rows_get, &vs};
 	return template_row_json(&rows, 0);
 }
 
 void
 report_rows(struct request *req, json_t *table, PGresult *res, int limit, const char *name,
-	    struct template_rows *rows)
+	    bool actions, struct template_rows *rows)
 {
 	struct view_src *vs = arena_alloc(req->arena, sizeof(*vs));
 	*vs = (struct view_src){req, table, {.res = res}};
 	for (int c = 0; c < NCOLS; c++)
 		vs->src.col[c] = PQfnumber(res, col_names[c]);
 	int n = PQntuples(res);
-	*rows = (struct template_rows){
-		name, (size_t)(n < limit ? n : limit), field_names, NFIELDS, rows_get, vs};
+	*rows = (struct template_rows){name,        (size_t)(n < limit ? n : limit),
+				       field_names, actions ? NFIELDS : NFIELDS_PUBLIC,
+				       rows_get,    vs};
 }
 
 json_t *

@@ -681,6 +681,25 @@ test_rows(void **state)
 	/* a dynamic partial named by a row's text, a row's frame seen from the partial */
 	assert_rows_render("{{#items}}{{>*part}}{{/items}}", NULL, 3, "<0><10>(e)", &src);
 
+	/* two lists beside the root, each by its name */
+	{
+		json_t *templates =
+			json_pack("{s:s}", "main",
+				  "{{#items}}{{n}},{{/items}}|{{#more}}{{title}}{{/more}}"
+				  "{{^more}}-{{/more}}");
+		json_t *data = json_object();
+		struct template_set *set = template_set_new(rows_load, templates);
+		struct template_rows more = {"more", 1, row_fields, 8, row_get, &src};
+		struct template_rows rows = {"items", 3, row_fields, 8, row_get, &src, &more};
+		struct strbuf out = STRBUF_INIT;
+		assert_int_equal(template_render_rows(set, "main", data, &rows, &out), 0);
+		assert_string_equal(out.buf, "0,10,20,|a&lt;b");
+		strbuf_release(&out);
+		template_set_free(set);
+		json_decref(data);
+		json_decref(templates);
+	}
+
 	/* the rows as JSON: the present fields in their order */
 	struct template_rows rows = {"items", 2, row_fields, 8, row_get, &src};
 	json_t *a = template_rows_json(&rows);

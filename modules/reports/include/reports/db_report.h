@@ -57,13 +57,14 @@ json_t *db_report_list(const struct report_filter *f, long long before_id, int l
  * is a page after), for a caller that reads them as they are; NULL when the database failed. */
 PGresult *db_report_list_result(const struct report_filter *f, long long before_id, int limit);
 /*
- * The moderators' queue: {pending, waiting, others, next}. On the first page (before_id 0) the
- * pending reports, newest first, at most pending_limit, and waiting, how many there are in all
- * (0 and [] on later pages); then the others (public and hidden), newest first after the keyset
- * cursor before_id (the last id shown), at most limit, and next, the cursor of the following
- * page (null on the last). NULL when the database failed.
+ * The moderators' queue, two results with REPORT_COLUMNS: *pending, on the first page
+ * (before_id 0) the pending reports, newest first, at most pending_limit, with a column waiting
+ * (how many there are in all; NULL on later pages); *others, the others (public and hidden),
+ * newest first after the keyset cursor before_id (the last id shown), at most limit + 1 (one
+ * more: there is a next page). 0, or -1 when the database failed (nothing to clear).
  */
-json_t *db_report_staff_list(long long before_id, int pending_limit, int limit);
+int db_report_staff_list(long long before_id, int pending_limit, int limit, PGresult **pending,
+			 PGresult **others);
 
 /* The timeline rows of a report in order: [{side, kind, status, message, body, at}]. */
 json_t *db_report_timeline(long long id);
