@@ -220,26 +220,19 @@ db_pub_list_own(const char *origin, const char *kind, int limit)
 	return res ? all_items(res) : NULL;
 }
 
-json_t *
-db_pub_page_own(const char *origin, const char *kind, long long before_id, int limit)
+PGresult *
+db_pub_page_own(const char *origin, const char *kind, const char *title_field, long long before_id,
+		int limit)
 {
 	/* keyset on (updated_at, id) through publications_own (migration 0013) */
-	static const char q[] = "SELECT " PUB_COLUMNS " FROM publications WHERE origin = $1"
+	static const char q[] = "SELECT " PUB_COLUMNS ", (data -> $5)::text AS title_i18n"
+				" FROM publications WHERE origin = $1"
 				" AND kind = $2 AND ($3::bigint IS NULL OR (updated_at, id) <"
 				"  (SELECT updated_at, id FROM publications WHERE id = $3))"
 				" ORDER BY updated_at DESC, id DESC LIMIT $4";
 	char lim[16], bid[24];
-	PGresult *res =
-		db_exec(q, DB_PARAMS(origin, kind, before_id > 0 ? LL(bid, before_id) : NULL,
-				     LL(lim, limit + 1)));
-	if (!res)
-		return NULL;
-	json_t *items = all_items(res), *next = json_null();
-	if (json_array_size(items) > (size_t)limit) {
-		next = json_incref(json_object_get(json_array_get(items, (size_t)limit - 1), "id"));
-		json_array_remove(items, (size_t)limit);
-	}
-	return json_pack("{s:o, s:o}", "items", items, "next", next);
+	return db_exec(q, DB_PARAMS(origin, kind, before_id > 0 ? LL(bid, before_id) : NULL,
+				    LL(lim, limit + 1), title_field));
 }
 
 json_t *

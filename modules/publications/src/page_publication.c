@@ -16,6 +16,7 @@
 #include "common/module.h"
 #include "common/page_util.h"
 #include "common/photo.h"
+#include "common/template.h"
 #include "common/xalloc.h"
 #include "internal.h"
 #include "publications/db_publication.h"
@@ -178,40 +179,29 @@ add_section(struct request *req, const struct kind *k, const struct field *f, js
 	free(html);
 }
 
-/* The fields of data as v's facts, choice labels ("label_<field>") and, when full, sections. */
-static void
-add_fields(struct request *req, const struct kind *k, json_t *data, bool full, json_t *v)
+/* The facts of data: each field with a value a reader is shown, labelled (a new array). */
+static json_t *
+facts_of(struct request *req, const struct kind *k, json_t *data)
 {
 	json_t *facts = json_array();
 	for (size_t i = 0; i < k->nfields; i++) {
 		const struct field *f = &k->fields[i];
 		json_t *fv = json_object_get(data, f->name);
 		const char *val = fv ? fact_value(req, k, f, fv) : NULL;
-		if (val) {
-			/* no json_pack: its format is parsed again for every fact of every item */
-			json_t *fact = json_object();
-			json_object_set_new_nocheck(fact, "name", json_string_nocheck(f->name));
-			json_object_set_new_nocheck(fact, "label",
-						    json_string(pub_field_label(req, k, f)));
-			json_object_set_new_nocheck(fact, "value", json_string(val));
-			json_object_set_new_nocheck(fact, "in_card",
-						    json_boolean(f->filter ||
-								 f->type == FIELD_DATE ||
-								 f->type == FIELD_PATTERN ||
-								 strcmp(f->name, "progress") == 0));
-			json_array_append_new(facts, fact);
-		}
-		if (f->type == FIELD_CHOICE && fv) {
-			char key[64];
-			snprintf(key, sizeof(key), "label_%s", f->name);
-			json_object_set_new(
-				v, key,
-				json_string(pub_choice_label(req, k, f, json_string_value(fv))));
-		}
-		if (full && f->type == FIELD_MARKDOWN && fv)
-			add_section(req, k, f, fv, v);
+		if (!val)
+			continue;
+		/* no json_pack: its format is parsed again for every fact of every item */
+		json_t *fact = json_object();
+		json_object_set_new_nocheck(fact, "name", json_string_nocheck(f->name));
+		json_object_set_new_nocheck(fact, "label", json_string(pub_field_label(req, k, f)));
+		json_object_set_new_nocheck(fact, "value", json_string(val));
+		json_object_set_new_nocheck(fact, "in_card",
+					    json_boolean(f->filter || f->type == FIELD_DATE ||
+							 f->type == FIELD_PATTERN ||
+							 strcmp(f->name, "progress") == 0));
+		json_array_append_new(facts, fact);
 	}
-	json_object_set_new(v, "facts", facts);
+	return facts;
 }
 
 /* A project's milestones in the reader's language, their photos as addresses and sizes. */
@@ -237,74 +227,346 @@ add_milestones(struct request *req, json_t *data, json_t *v)
 		json_decref(ms);
 }
 
-/* The item's identity, status and dates: the part of the view every page shows. */
-static json_t *
-view_head(struct request *req, const struct kind *k, json_t *item)
+/*
+ * An item's view, field by field, in the order its JSON writes them: what a list's template
+ * reads of its rows as it renders them (the staff lists), and what pub_view builds whole. The
+ * names after the fixed ones depend on the kind (is_<kind>, label_<choice field>): pub_fields
+ * makes the list. An item is an object (pub_row's shape) or row i of a result with
+ * PUB_COLUMNS and title_i18n (db_publication.h), whose data is parsed only when a field needs
+ * it.
+ */
+enum {
+	P_ID,
+	P_KIND,
+	P_ORIGIN,
+	P_IS_OWN,
+	P_URL,
+	P_TITLE,
+	P_TITLE_LANG,
+	P_STATUS,
+	P_VERSION,
+	P_PUBLISHED_AT,
+	P_UNPUBLISH_REASON,
+	P_ORIGIN_ID,
+	P_IS_UNPUBLISHED,
+	P_DATA,
+	P_UPDATED_AT,
+	P_IS_KIND,
+	P_STATUS_LABEL,
+	P_PUBLISHED_DATE,
+	P_HEAD, /* then label_<field> for each choice field, then: */
+};
+enum { P_FACTS, P_PROGRESS, P_LAT, P_LON, P_ORIGIN_URL, P_IS_PUBLISHED, P_TAIL };
+
+static const char *const head_names[P_HEAD] = {"id",
+					       "kind",
+					       "origin",
+					       "is_own",
+					       "url",
+					       "title",
+					       "title_lang",
+					       "status",
+					       "version",
+					       "published_at",
+					       "unpublish_reason",
+					       "origin_id",
+					       "is_unpublished",
+					       "data",
+					       "updated_at",
+					       NULL /* is_<kind> */,
+					       "status_label",
+					       "published_date"};
+static const char *const tail_names[P_TAIL] = {"facts", "progress",   "lat",
+					       "lon",   "origin_url", "is_published"};
+
+/* The result's columns (PUB_COLUMNS, then title_i18n). */
+enum {
+	PC_ID,
+	PC_ORIGIN,
+	PC_ORIGIN_ID,
+	PC_KIND,
+	PC_STATUS,
+	PC_VERSION,
+	PC_DATA,
+	PC_REASON,
+	PC_PUBLISHED,
+	PC_UPDATED,
+	PC_TITLE
+};
+
+struct pub_src {
+	struct request *req;
+	const struct kind *k;
+	json_t *item;   /* an item, or */
+	PGresult *res;  /* rows of a result */
+	json_t **data;  /* each row's data, parsed when first read */
+	json_t **title; /* each row's title_i18n, the same */
+	int i;
+	const struct field **choices; /* the kind's choice fields, label_<name> in order */
+	size_t nchoices;
+};
+
+static const char *pub_item_keys[] = {"id",           "origin",    "origin_id", "kind",
+				      "status",       "version",   "data",      "unpublish_reason",
+				      "published_at", "updated_at"};
+
+/* A column's text: borrowed, NULL when NULL. */
+static const char *
+src_text(const struct pub_src *s, int c)
 {
-	json_t *data = json_object_get(item, "data");
-	const char *origin = json_string_value(json_object_get(item, "origin"));
-	json_int_t id = json_integer_value(json_object_get(item, "id"));
-	const char *status = json_string_value(json_object_get(item, "status"));
+	if (s->item)
+		return json_string_value(json_object_get(s->item, pub_item_keys[c]));
+	return PQgetisnull(s->res, s->i, c) ? NULL : PQgetvalue(s->res, s->i, c);
+}
+
+static long long
+src_integer(const struct pub_src *s, int c)
+{
+	if (s->item)
+		return json_integer_value(json_object_get(s->item, pub_item_keys[c]));
+	return strtoll(PQgetvalue(s->res, s->i, c), NULL, 10);
+}
+
+/* The row's data (borrowed): parsed once, an empty object when it does not parse. */
+static json_t *
+src_data(const struct pub_src *s)
+{
+	if (s->item)
+		return json_object_get(s->item, "data");
+	if (!s->data[s->i]) {
+		json_t *d = json_loads(PQgetvalue(s->res, s->i, PC_DATA), 0, NULL);
+		s->data[s->i] = d ? d : json_object();
+	}
+	return s->data[s->i];
+}
+
+/* The title's languages (borrowed): from the result's own column, not the whole data. */
+static json_t *
+src_title(const struct pub_src *s)
+{
+	if (s->item || PQnfields(s->res) <= PC_TITLE)
+		return json_object_get(src_data(s), s->k->title_field);
+	if (!s->title[s->i] && !PQgetisnull(s->res, s->i, PC_TITLE))
+		s->title[s->i] =
+			json_loads(PQgetvalue(s->res, s->i, PC_TITLE), JSON_DECODE_ANY, NULL);
+	return s->title[s->i];
+}
+
+static void
+pv_text(struct template_value *v, const char *t)
+{
+	*v = t ? (struct template_value){TEMPLATE_TEXT, t, strlen(t)}
+	       : (struct template_value){TEMPLATE_NULL};
+}
+
+static void
+pv_bool(struct template_value *v, bool b)
+{
+	*v = (struct template_value){TEMPLATE_BOOL, .integer = b};
+}
+
+static void
+pv_integer(struct template_value *v, long long n)
+{
+	*v = (struct template_value){TEMPLATE_INTEGER, .integer = n};
+}
+
+/* The fixed fields of the head. */
+static void
+get_head(const struct pub_src *s, int f, struct template_value *v)
+{
+	struct request *req = s->req;
+	const char *origin = src_text(s, PC_ORIGIN), *status = src_text(s, PC_STATUS), *t;
 	const char *used = NULL;
-	const char *title = i18n_pick(json_object_get(data, k->title_field), req->lang, &used);
-	char buf[96];
-	/* no json_pack: lists build this for every item */
-	json_t *v = json_object();
-	json_object_set_new_nocheck(v, "id", json_integer(id));
-	json_object_set_new_nocheck(v, "kind", json_string_nocheck(k->name));
-	json_object_set_new_nocheck(v, "origin", json_string(origin));
-	json_object_set_new_nocheck(v, "is_own", json_boolean(strcmp(origin, req->app->side) == 0));
-	snprintf(buf, sizeof(buf), "/%s/%lld", k->path, (long long)id);
-	json_object_set_new_nocheck(v, "url", json_string_nocheck(buf));
-	json_object_set_new_nocheck(v, "title", json_string(title ? title : ""));
-	json_object_set_new_nocheck(v, "title_lang", json_string(used ? used : req->lang));
-	json_object_set_nocheck(v, "status", json_object_get(item, "status"));
-	json_object_set_new_nocheck(
-		v, "version",
-		json_integer((int)json_integer_value(json_object_get(item, "version"))));
-	json_object_set_nocheck(v, "published_at", json_object_get(item, "published_at"));
-	json_object_set_nocheck(v, "unpublish_reason", json_object_get(item, "unpublish_reason"));
-	json_object_set_nocheck(v, "origin_id", json_object_get(item, "origin_id"));
-	json_object_set_new_nocheck(v, "is_unpublished",
-				    json_boolean(strcmp(status, "unpublished") == 0));
-	json_object_set_nocheck(v, "data", data);
-	json_object_set_nocheck(v, "updated_at", json_object_get(item, "updated_at"));
-	snprintf(buf, sizeof(buf), "is_%s", k->name);
-	json_object_set_new(v, buf, json_true());
-	snprintf(buf, sizeof(buf), "status_%s", status);
-	json_object_set_new(v, "status_label", json_string(pub_text(req, buf)));
-	const char *pa = json_string_value(json_object_get(item, "published_at"));
-	if (pa)
-		json_object_set_new(v, "published_date", json_stringn(pa, 10));
-	return v;
+	switch (f) {
+	case P_ID:
+	case P_ORIGIN_ID:
+		pv_integer(v, src_integer(s, f == P_ID ? PC_ID : PC_ORIGIN_ID));
+		break;
+	case P_KIND:
+		pv_text(v, s->k->name);
+		break;
+	case P_ORIGIN:
+		pv_text(v, origin);
+		break;
+	case P_IS_OWN:
+		pv_bool(v, strcmp(origin, req->app->side) == 0);
+		break;
+	case P_URL:
+		pv_text(v, arena_printf(req->arena, "/%s/%lld", s->k->path, src_integer(s, PC_ID)));
+		break;
+	case P_TITLE:
+	case P_TITLE_LANG:
+		t = i18n_pick(src_title(s), req->lang, &used);
+		pv_text(v, f == P_TITLE ? (t ? t : "") : used ? used : req->lang);
+		break;
+	case P_STATUS:
+		pv_text(v, status);
+		break;
+	case P_VERSION:
+		pv_integer(v, (int)src_integer(s, PC_VERSION));
+		break;
+	case P_PUBLISHED_AT:
+	case P_UNPUBLISH_REASON:
+	case P_UPDATED_AT:
+		pv_text(v, src_text(s, f == P_PUBLISHED_AT       ? PC_PUBLISHED
+				       : f == P_UNPUBLISH_REASON ? PC_REASON
+								 : PC_UPDATED));
+		break;
+	case P_IS_UNPUBLISHED:
+		pv_bool(v, strcmp(status, "unpublished") == 0);
+		break;
+	case P_DATA:
+		*v = (struct template_value){TEMPLATE_JSON, .json = json_incref(src_data(s))};
+		break;
+	case P_IS_KIND:
+		pv_bool(v, true);
+		break;
+	case P_STATUS_LABEL:
+		pv_text(v, pub_text(req, arena_printf(req->arena, "status_%s", status)));
+		break;
+	case P_PUBLISHED_DATE:
+		if ((t = src_text(s, PC_PUBLISHED)))
+			*v = (struct template_value){TEMPLATE_TEXT, t, strnlen(t, 10)};
+		break;
+	}
+}
+
+/* The fields after the choice labels. */
+static void
+get_tail(const struct pub_src *s, int f, struct template_value *v)
+{
+	struct request *req = s->req;
+	json_t *data, *lat, *lon;
+	char buf[32];
+	switch (f) {
+	case P_FACTS:
+		*v = (struct template_value){TEMPLATE_JSON,
+					     .json = facts_of(req, s->k, src_data(s))};
+		break;
+	case P_PROGRESS:
+		data = json_object_get(src_data(s), "progress");
+		if (json_is_integer(data))
+			pv_integer(v, json_integer_value(data));
+		break;
+	case P_LAT:
+	case P_LON:
+		data = src_data(s);
+		lat = json_object_get(data, "lat_micro");
+		lon = json_object_get(data, "lon_micro");
+		if (json_is_integer(lat) && json_is_integer(lon)) {
+			degrees_text(buf, json_integer_value(f == P_LAT ? lat : lon));
+			pv_text(v, arena_strdup(req->arena, buf));
+		}
+		break;
+	case P_ORIGIN_URL:
+		if (strcmp(src_text(s, PC_ORIGIN), req->app->side) != 0 && req->app->cfg.peer_url)
+			pv_text(v, arena_printf(req->arena, "%s/%s/%lld", req->app->cfg.peer_url,
+						s->k->path, src_integer(s, PC_ORIGIN_ID)));
+		break;
+	case P_IS_PUBLISHED:
+		pv_bool(v, strcmp(src_text(s, PC_STATUS), "published") == 0);
+		break;
+	}
+}
+
+static void
+pub_get(void *self, size_t i, size_t f, struct template_value *v)
+{
+	struct pub_src *s = self;
+	s->i = (int)i;
+	if (f < P_HEAD) {
+		get_head(s, (int)f, v);
+	} else if (f < P_HEAD + s->nchoices) {
+		const struct field *c = s->choices[f - P_HEAD];
+		json_t *fv = json_object_get(src_data(s), c->name);
+		const char *l =
+			fv ? pub_choice_label(s->req, s->k, c, json_string_value(fv)) : NULL;
+		if (l)
+			pv_text(v, l);
+	} else {
+		get_tail(s, (int)(f - P_HEAD - s->nchoices), v);
+	}
+}
+
+/* The rows of s (its kind and source set) as rows named name: the names of the kind's view,
+ * with is_published for a staff list. In the request's arena. */
+static void
+pub_fields(struct pub_src *s, const char *name, size_t n, bool staff, struct template_rows *rows)
+{
+	struct request *req = s->req;
+	const struct kind *k = s->k;
+	s->choices = arena_alloc(req->arena, (k->nfields + 1) * sizeof(*s->choices));
+	s->nchoices = 0;
+	for (size_t i = 0; i < k->nfields; i++)
+		if (k->fields[i].type == FIELD_CHOICE)
+			s->choices[s->nchoices++] = &k->fields[i];
+	size_t nf = P_HEAD + s->nchoices + P_TAIL - (staff ? 0 : 1);
+	const char **names = arena_alloc(req->arena, nf * sizeof(*names));
+	memcpy(names, head_names, sizeof(head_names));
+	names[P_IS_KIND] = arena_printf(req->arena, "is_%s", k->name);
+	for (size_t c = 0; c < s->nchoices; c++)
+		names[P_HEAD + c] = arena_printf(req->arena, "label_%s", s->choices[c]->name);
+	memcpy(names + P_HEAD + s->nchoices, tail_names,
+	       (P_TAIL - (staff ? 0 : 1)) * sizeof(*names));
+	*rows = (struct template_rows){name, n, names, nf, pub_get, s};
 }
 
 json_t *
 pub_view(struct request *req, const struct kind *k, json_t *item, bool full)
 {
-	struct app *app = req->app;
+	struct pub_src s = {.req = req, .k = k, .item = item};
+	struct template_rows rows;
+	pub_fields(&s, "item", 1, false, &rows);
+	json_t *v = template_row_json(&rows, 0);
+	if (!full)
+		return v;
 	json_t *data = json_object_get(item, "data");
-	json_t *v = view_head(req, k, item);
-	add_fields(req, k, data, full, v);
-	json_t *progress = json_object_get(data, "progress");
-	if (json_is_integer(progress))
-		json_object_set(v, "progress", progress);
-	json_t *lat = json_object_get(data, "lat_micro"), *lon = json_object_get(data, "lon_micro");
-	if (json_is_integer(lat) && json_is_integer(lon)) {
-		char buf[32];
-		degrees_text(buf, json_integer_value(lat));
-		json_object_set_new(v, "lat", json_string(buf));
-		degrees_text(buf, json_integer_value(lon));
-		json_object_set_new(v, "lon", json_string(buf));
+	for (size_t i = 0; i < k->nfields; i++) {
+		const struct field *f = &k->fields[i];
+		json_t *fv = json_object_get(data, f->name);
+		if (f->type == FIELD_MARKDOWN && fv)
+			add_section(req, k, f, fv, v);
 	}
-	if (!json_is_true(json_object_get(v, "is_own")) && app->cfg.peer_url)
-		json_object_set_new(v, "origin_url",
-				    json_sprintf("%s/%s/%lld", app->cfg.peer_url, k->path,
-						 (long long)json_integer_value(
-							 json_object_get(item, "origin_id"))));
-	if (full && strcmp(k->name, "project") == 0)
+	if (strcmp(k->name, "project") == 0)
 		add_milestones(req, data, v);
 	return v;
+}
+
+/* The staff list's rows: the items of res (PUB_COLUMNS and title_i18n), at most n, with
+ * is_published; pub_rows_release after the render. */
+struct pub_rows {
+	struct pub_src src;
+	struct template_rows rows;
+};
+
+void
+pub_rows(struct request *req, const struct kind *k, PGresult *res, int n, struct pub_rows **out)
+{
+	struct pub_rows *r = arena_alloc(req->arena, sizeof(*r));
+	int rows = PQntuples(res) < n ? PQntuples(res) : n;
+	r->src = (struct pub_src){.req = req, .k = k, .res = res};
+	r->src.data = arena_alloc(req->arena, (size_t)(rows + 1) * sizeof(json_t *));
+	r->src.title = arena_alloc(req->arena, (size_t)(rows + 1) * sizeof(json_t *));
+	memset(r->src.data, 0, (size_t)(rows + 1) * sizeof(json_t *));
+	memset(r->src.title, 0, (size_t)(rows + 1) * sizeof(json_t *));
+	pub_fields(&r->src, "items", (size_t)rows, true, &r->rows);
+	*out = r;
+}
+
+const struct template_rows *
+pub_rows_list(const struct pub_rows *r)
+{
+	return &r->rows;
+}
+
+void
+pub_rows_release(struct pub_rows *r)
+{
+	for (size_t i = 0; i < r->rows.n; i++) {
+		json_decref(r->src.data[i]);
+		json_decref(r->src.title[i]);
+	}
 }
 
 /* ---- the list and its map ---- */

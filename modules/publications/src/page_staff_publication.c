@@ -213,37 +213,28 @@ page_staff_pub_list(struct request *req)
 	long long before = page_before_param(req);
 	if (before < 0)
 		return;
-	json_t *list = db_pub_page_own(req->app->side, k->name, before, STAFF_LIST_PAGE);
-	if (!list) {
+	PGresult *res =
+		db_pub_page_own(req->app->side, k->name, k->title_field, before, STAFF_LIST_PAGE);
+	if (!res) {
 		page_db_unavailable(req);
 		return;
 	}
-	json_t *items = json_array();
-	size_t i;
-	json_t *it;
-	json_array_foreach(json_object_get(list, "items"), i, it)
-	{
-		json_t *v = pub_view(req, k, it, false);
-		json_object_set_new(
-			v, "is_published",
-			json_boolean(strcmp(json_string_value(json_object_get(it, "status")),
-					    "published") == 0));
-		json_array_append_new(items, v);
-	}
+	struct pub_rows *rows;
+	pub_rows(req, k, res, STAFF_LIST_PAGE, &rows);
 	http_csrf(req);
-	json_t *view = json_pack("{s:s, s:s, s:o, s:b}", "kind", k->name, "path", k->path, "items",
-				 items, "is_first", before == 0);
-	json_t *next = json_object_get(list, "next");
-	if (json_is_integer(next))
+	json_t *view = json_pack("{s:s, s:s, s:b}", "kind", k->name, "path", k->path, "is_first",
+				 before == 0);
+	if (PQntuples(res) > STAFF_LIST_PAGE)
 		json_object_set_new(view, "next_url",
-				    json_sprintf("/staff/%s?before=%lld", k->path,
-						 (long long)json_integer_value(next)));
-	json_decref(list);
+				    json_sprintf("/staff/%s?before=%s", k->path,
+						 PQgetvalue(res, STAFF_LIST_PAGE - 1, 0)));
 	json_object_set_new(
 		view, "heading",
 		json_string(pub_text(req, arena_printf(req->arena, "nav_%s", k->path))));
 	json_object_set_new(view, arena_printf(req->arena, "is_%s", k->name), json_true());
-	http_render(req, 200, "staff_publication_list", view);
+	http_render_rows(req, 200, "staff_publication_list", view, pub_rows_list(rows));
+	pub_rows_release(rows);
+	PQclear(res);
 }
 
 void

@@ -5,6 +5,7 @@
 #include "common/status.h"
 
 #include <jansson.h>
+#include <libpq-fe.h>
 #include <stdbool.h>
 
 /*
@@ -46,8 +47,11 @@ json_t *db_pub_located(const char *kind, json_t *filter, const char *q, const lo
 /* Every item of kind and origin, any status (the staff list). */
 json_t *db_pub_list_own(const char *origin, const char *kind, int limit);
 /* The same a page at a time, after the keyset cursor before_id (the last id shown; 0: the
- * first page): {items, next} (next: the following page's cursor, or null); NULL on failure. */
-json_t *db_pub_page_own(const char *origin, const char *kind, long long before_id, int limit);
+ * first page), at most limit + 1 rows (one more: there is a next page), a result with the item
+ * columns (id, origin, origin_id, kind, status, version, data, unpublish_reason, published_at,
+ * updated_at) and title_i18n, data's title_field alone; NULL on failure. */
+PGresult *db_pub_page_own(const char *origin, const char *kind, const char *title_field,
+			  long long before_id, int limit);
 /* The versions of an item, newest first: [{version, status, data, unpublish_reason, changed_at}].
  */
 json_t *db_pub_versions(long long id);
