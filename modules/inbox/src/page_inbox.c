@@ -97,7 +97,7 @@ date_of(json_t *at)
 }
 
 /*
- * What the inbox adds to a report's columns, field by field (inbox_fields): its links, its
+ * What the inbox adds to a report's columns, field by field (get_label): its links, its
  * labels, its dates. Read from a row object (one report) or from row i of a result, whose
  * columns come first (a list: the template reads the rows as it renders them).
  */

@@ -342,13 +342,6 @@ report_label_text(struct request *req, json_t *table, const char *part, const ch
 	return l ? l : "";
 }
 
-json_t *
-report_label(struct request *req, json_t *table, const char *part, const char *code)
-{
-	json_t *v = table ? json_object_get(json_object_get(table, part), code ? code : "") : NULL;
-	return v ? json_incref(v) : json_string(report_label_text(req, table, part, code));
-}
-
 static json_t *
 category_options(struct request *req, const char *selected)
 {

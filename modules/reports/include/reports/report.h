@@ -89,11 +89,9 @@ json_t *report_status_labels(struct request *req);
  * not copied): 100 rows cost 100 lookups, not 100 formatted keys and copies.
  */
 json_t *report_label_table(struct request *req);
-/* The label of code in part ("category", "status", "quarter") of table (borrowed), or a new
- * string of code itself when the table has none; without a table (one report: building the
- * table costs more than its few lookups), looked up directly. A new reference. */
-json_t *report_label(struct request *req, json_t *table, const char *part, const char *code);
-/* The same text, borrowed (from the table, the catalog or code; "" for none). */
+/* The label of code in part ("category", "status", "quarter") of table, or code itself when
+ * the table has none; without a table (one report: building the table costs more than its few
+ * lookups), looked up directly. Borrowed (from the table, the catalog or code; "" for none). */
 const char *report_label_text(struct request *req, json_t *table, const char *part,
 			      const char *code);
 /* The choices of a form's select, [{value, label, selected}]: the configured categories, the
