@@ -244,6 +244,38 @@ describe('bounds at scale', () => {
 		await bumped(agent, '/staff/inbox?page=3', await truth('ASC', 3));
 	});
 
+	test('the public list filtered by category and status walks every match once, in order', async () => {
+		// a third of the grid in another category, every other of those resolved, and ten of
+		// them sharing one date across the 20-report pages' boundaries
+		await sql(pair.citizen, `UPDATE reports SET category = 'EAU' WHERE origin_id % 3 = 0
+			AND visibility = 'public'`);
+		await sql(pair.citizen, `UPDATE reports SET status = 'resolved' WHERE origin_id % 6 = 0
+			AND visibility = 'public'`);
+		await sql(pair.citizen, `UPDATE reports SET created_at = (SELECT created_at FROM reports
+			WHERE origin_id = 100030) WHERE origin_id BETWEEN 100020 AND 100080`);
+		await sql(pair.citizen, 'NOTIFY page_cache');
+		for (const [query, where] of [['category=EAU', "category = 'EAU'"],
+			['status=resolved', "status = 'resolved'"],
+			['category=EAU&status=received', "category = 'EAU' AND status = 'received'"]]) {
+			const want = (await sql(pair.citizen, `SELECT string_agg(ref, ',' ORDER BY created_at
+				DESC, id DESC) FROM reports WHERE visibility = 'public' AND ${where}`)).split(',');
+			const walked = [];
+			let path = `/reports?${query}`;
+			for (let i = 0; path; i++) {
+				assert.ok(i < 20, `${query}: the pages end`);
+				const r = await fetch(`${pair.citizen.url}${path}`, {
+					headers: { Accept: 'application/json', 'Cache-Control': 'no-cache' } });
+				assert.equal(r.status, 200, path);
+				const page = await r.json();
+				assert.ok(page.items.length <= 20, `${query}: a page of at most 20`);
+				walked.push(...page.items.map((x) => x.ref));
+				path = page.next_url;
+			}
+			assert.ok(want.length > 40, `${query}: more than two pages (${want.length})`);
+			assert.deepEqual(walked, want, `${query}: every report once, in the list's order`);
+		}
+	});
+
 	test('inbox pages walk by keyset cursors: every report once, in order, also on equal dates', async () => {
 		// 101 reports of the grid share one date, across page boundaries in both orders
 		await sql(pair.official, `UPDATE reports SET created_at = (SELECT created_at FROM reports
