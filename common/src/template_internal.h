@@ -78,8 +78,19 @@ struct field_memo {
 	long f;
 };
 
-/* One render: where it writes, how it finds the partials and parents it names, and the rows'
- * fields its tags read. */
+/* A tag's name and what it resolved to from the root context (kind: template_render.c's
+ * V_MISS, V_JSON or V_ROWS; what: the json_t or the template_rows). */
+#define TMPL_ROOT_MEMO 64
+struct root_memo {
+	const char *name;
+	int kind;
+	const void *what;
+};
+
+/* One render: where it writes, how it finds the partials and parents it names, the rows'
+ * fields its tags read, and what the names read from the root context resolved to (the view
+ * and the lists beside it do not change during a render: a list's rows read the page's labels
+ * once, not once a row). */
 struct render {
 	struct strbuf *out;
 	struct strbuf *err; /* may be NULL */
@@ -88,6 +99,8 @@ struct render {
 	int (*resolve)(struct render *r, const char *name, const struct tmpl **t);
 	void *resolve_ctx;
 	struct field_memo fields[TMPL_FIELD_MEMO];
+	const void *root; /* the root context's frame */
+	struct root_memo roots[TMPL_ROOT_MEMO];
 };
 
 /* Render t with data as the root context and rows (may be NULL) beside it into r->out: 0, or

@@ -147,18 +147,10 @@ member(struct render *r, const struct val *v, const char *key, struct val *out)
 	}
 }
 
-/* The name key (nparts dotted parts) in the context; V_MISS when nothing answers. The caller
- * releases what it got (val_release). */
-static struct val
-lookup(struct render *r, const struct ctx_frame *ctx, const char *key, unsigned nparts)
+/* The first part of key from frame ctx outward into *v: the frame that answered, or NULL. */
+static const struct ctx_frame *
+lookup_first(struct render *r, const struct ctx_frame *ctx, const char *key, struct val *v)
 {
-	struct val v = {V_MISS};
-
-	if (nparts == 0) {
-		v = ctx->v;
-		v.owned = NULL; /* the frame's */
-		return v;
-	}
 	for (; ctx; ctx = ctx->up) {
 		if (ctx->v.kind == V_ROWS && !ctx->up) {
 			/* the lists beside the root answer to their names */
@@ -166,15 +158,20 @@ lookup(struct render *r, const struct ctx_frame *ctx, const char *key, unsigned 
 			while (l && strcmp(l->name, key) != 0)
 				l = l->next;
 			if (l) {
-				v = (struct val){V_ROWS, .rows = l};
-				break;
+				*v = (struct val){V_ROWS, .rows = l};
+				return ctx;
 			}
-		} else if (member(r, &ctx->v, key, &v)) {
-			break;
+		} else if (member(r, &ctx->v, key, v)) {
+			return ctx;
 		}
 	}
-	if (!ctx)
-		return (struct val){V_MISS};
+	return NULL;
+}
+
+/* The parts of key after its first (nparts in all), from v, the first's value. */
+static struct val
+lookup_parts(struct render *r, struct val v, const char *key, unsigned nparts)
+{
 	for (unsigned i = 1; i < nparts; i++) {
 		struct val m;
 		key += strlen(key) + 1;
@@ -189,6 +186,47 @@ lookup(struct render *r, const struct ctx_frame *ctx, const char *key, unsigned 
 		v = m;
 	}
 	return v;
+}
+
+/* The name key from the root context outward, kept for the render when it is borrowed from
+ * the view or is one of the lists beside it (neither changes during a render). */
+static struct val
+lookup_root(struct render *r, const struct ctx_frame *root, const char *key, unsigned nparts)
+{
+	struct root_memo *m = &r->roots[((uintptr_t)key >> 2) % TMPL_ROOT_MEMO];
+	if (m->name == key)
+		return m->kind == V_JSON   ? (struct val){V_JSON, .json = m->what}
+		       : m->kind == V_ROWS ? (struct val){V_ROWS, .rows = m->what}
+					   : (struct val){V_MISS};
+	struct val v = {V_MISS};
+	if (lookup_first(r, root, key, &v))
+		v = lookup_parts(r, v, key, nparts);
+	if (v.kind == V_MISS || (v.kind == V_JSON && !v.owned))
+		*m = (struct root_memo){key, v.kind, v.json};
+	else if (v.kind == V_ROWS)
+		*m = (struct root_memo){key, V_ROWS, v.rows};
+	return v;
+}
+
+/* The name key (nparts dotted parts) in the context; V_MISS when nothing answers. The caller
+ * releases what it got (val_release). */
+static struct val
+lookup(struct render *r, const struct ctx_frame *ctx, const char *key, unsigned nparts)
+{
+	struct val v = {V_MISS};
+
+	if (nparts == 0) {
+		v = ctx->v;
+		v.owned = NULL; /* the frame's */
+		return v;
+	}
+	/* the frames inside the root's first, then the root's (kept) */
+	for (; ctx && ctx != r->root; ctx = ctx->up)
+		if (member(r, &ctx->v, key, &v))
+			return lookup_parts(r, v, key, nparts);
+	if (ctx)
+		return lookup_root(r, ctx, key, nparts);
+	return (struct val){V_MISS};
 }
 
 static bool
@@ -530,5 +568,6 @@ tmpl_render(struct render *r, const struct tmpl *t, const json_t *data,
 {
 	struct ctx_frame beside = {{V_ROWS, .rows = rows}, NULL};
 	struct ctx_frame root = {{V_JSON, .json = data}, rows ? &beside : NULL};
+	r->root = &root;
 	return render_nodes(r, t, 0, t->nr, &root, NULL, NULL, false);
 }

@@ -672,6 +672,13 @@ test_rows(void **state)
 			   "a&lt;b-c&amp;d-e-", &src);
 	assert_int_equal(src.reads[F_TITLE], 3);
 	assert_int_equal(src.reads[F_N] + src.reads[F_LINES] + src.reads[F_OPT], 0);
+	/* a name the root answers is kept for the render, but an inner frame that has it
+	 * answers first, for a dotted name too (its first part found there: no fallback) */
+	assert_rows_render("{{t.x}}|{{#list}}{{t.x}},{{/list}}|{{#items}}{{opt}}{{t.x}},{{/items}}|"
+			   "{{opt}}{{t.y}}",
+			   "{\"t\": {\"x\": \"-\"}, \"opt\": \"root\", \"list\": "
+			   "[{\"t\": {\"x\": \"in\"}}, {}, {\"t\": {}}]}",
+			   3, "-|in,-,,|root-,own-,own-,|root", &src);
 	/* no rows: falsey; one row by its number; a root key of the same name hides the rows */
 	assert_rows_render("{{#items}}x{{/items}}{{^items}}none{{/items}}", NULL, 0, "none", &src);
 	assert_rows_render("{{^items}}none{{/items}}{{items.1.title}}|{{items.3.title}}|"
