@@ -11,6 +11,7 @@
 #include "common/i18n.h"
 #include "common/module.h"
 #include "common/page_util.h"
+#include "common/template.h"
 #include "publications/publication.h"
 
 #include <stdio.h>
@@ -33,53 +34,157 @@ struct entry {
 	json_t *title;     /* its {"ar": ..., "fr": ...}, or NULL (borrowed) */
 };
 
-static json_t *
-string_or_null(const char *s)
+/* An entry's view, field by field, in the order its JSON writes them (item: when it is about
+ * a reaction's item). */
+enum {
+	M_ID,
+	M_ORIGIN,
+	M_ACTION,
+	M_ACTION_LABEL,
+	M_TARGET,
+	M_REASON,
+	M_SHA,
+	M_CREATED_AT,
+	M_CREATED_DATE,
+	M_ITEM,
+	M_FIELDS
+};
+static const char *const entry_fields[M_FIELDS] = {
+	"id",     "origin",         "action",     "action_label", "target",
+	"reason", "comment_sha256", "created_at", "created_date", "item"};
+
+/* Where the entries come from: one entry, or each row of the log's page (read in place; the
+ * item's title is parsed when read). */
+struct entries {
+	struct request *req;
+	const struct entry *one;
+	PGresult *res;
+	struct entry *rows;
+};
+
+/* Row `row` of the log's page (db_moderation_page's columns); the title is parsed only when
+ * want_title (then the caller releases it). */
+static void
+row_entry(PGresult *res, int row, bool want_title, struct entry *e)
 {
-	/* the database's texts (db.c: UTF-8 checked by PostgreSQL) */
-	return s ? json_string_nocheck(s) : json_null();
+#define COL(c) (PQgetisnull(res, row, c) ? NULL : PQgetvalue(res, row, c))
+	*e = (struct entry){
+		.origin_id = strtoll(PQgetvalue(res, row, MODERATION_COL_ORIGIN_ID), NULL, 10),
+		.origin = PQgetvalue(res, row, MODERATION_COL_ORIGIN),
+		.action = PQgetvalue(res, row, MODERATION_COL_ACTION),
+		.target = PQgetvalue(res, row, MODERATION_COL_TARGET),
+		.reason = COL(MODERATION_COL_REASON),
+		.sha = COL(MODERATION_COL_SHA),
+		.created = PQgetvalue(res, row, MODERATION_COL_CREATED),
+		.kind = COL(MODERATION_COL_ITEM_KIND),
+		.item_origin_id =
+			strtoll(PQgetvalue(res, row, MODERATION_COL_ITEM_ORIGIN_ID), NULL, 10),
+		.item_id = strtoll(PQgetvalue(res, row, MODERATION_COL_ITEM_ID), NULL, 10),
+		.title = want_title && COL(MODERATION_COL_TITLE)
+				 ? json_loads(PQgetvalue(res, row, MODERATION_COL_TITLE),
+					      JSON_DECODE_ANY, NULL)
+				 : NULL,
+	};
+#undef COL
+}
+
+/* The item a reaction's entry is about (a new object). */
+static json_t *
+item_view(struct request *req, const struct entry *e)
+{
+	const char *title = i18n_pick(e->title, req->lang, NULL);
+	json_t *iv =
+		json_pack("{s:s, s:s, s:I, s:s}", "kind", e->kind, "label",
+			  i18n_get(req->app->i18n, req->lang,
+				   arena_printf(req->arena, "reaction_target_%s", e->kind)),
+			  "origin_id", (json_int_t)e->item_origin_id, "title",
+			  title ? title : arena_printf(req->arena, "#%lld", e->item_origin_id));
+	if (e->item_id > 0) {
+		const struct kind *pk = publication_kind(e->kind);
+		json_object_set_new(iv, "url",
+				    json_sprintf("/%s/%lld#%s", pk ? pk->path : "", e->item_id,
+						 strncmp(e->target, "reaction/", 9) == 0
+							 ? arena_printf(req->arena, "reaction-%s",
+									e->target + 9)
+							 : "reactions"));
+	}
+	return iv;
+}
+
+static void
+set_text(struct template_value *v, const char *s, size_t len)
+{
+	*v = s ? (struct template_value){TEMPLATE_TEXT, s, len}
+	       : (struct template_value){TEMPLATE_NULL};
+}
+
+static void
+entry_get(void *self, size_t i, size_t f, struct template_value *v)
+{
+	const struct entries *es = self;
+	struct request *req = es->req;
+	struct entry row;
+	const struct entry *e = es->one ? es->one : &es->rows[i];
+	if (f == M_ITEM && !es->one) {
+		row_entry(es->res, (int)i, true, &row);
+		e = &row;
+	}
+	switch (f) {
+	case M_ID:
+		*v = (struct template_value){TEMPLATE_INTEGER, .integer = e->origin_id};
+		break;
+	case M_ORIGIN:
+	case M_ACTION:
+	case M_TARGET:
+	case M_CREATED_AT:
+	case M_REASON:
+	case M_SHA: {
+		const char *t = f == M_ORIGIN   ? e->origin
+				: f == M_ACTION ? e->action
+				: f == M_TARGET ? e->target
+				: f == M_REASON ? e->reason
+				: f == M_SHA    ? e->sha
+						: e->created;
+		set_text(v, t, t ? strlen(t) : 0);
+		break;
+	}
+	case M_ACTION_LABEL: {
+		/* a catalog's text */
+		const char *t =
+			i18n_get(req->app->i18n, req->lang,
+				 arena_printf(req->arena, "moderation_action_%s", e->action));
+		set_text(v, t, t ? strlen(t) : 0);
+		break;
+	}
+	case M_CREATED_DATE:
+		set_text(v, e->created, strnlen(e->created, 10));
+		break;
+	case M_ITEM:
+		if (e->kind)
+			*v = (struct template_value){TEMPLATE_JSON, .json = item_view(req, e)};
+		break;
+	}
+	if (e == &row)
+		json_decref(row.title);
+}
+
+/* The entries of res's first n rows, read in place (in the arena). */
+static struct entries
+page_entries(struct request *req, PGresult *res, int n)
+{
+	struct entries es = {req, NULL, res,
+			     arena_alloc(req->arena, (size_t)(n + 1) * sizeof(struct entry))};
+	for (int i = 0; i < n; i++)
+		row_entry(res, i, false, &es.rows[i]);
+	return es;
 }
 
 static json_t *
 entry_view(struct request *req, const struct entry *e)
 {
-	/* no json_pack: the log's page builds 50 of these */
-	char key[96];
-	snprintf(key, sizeof(key), "moderation_action_%s", e->action);
-	json_t *v = json_object();
-	json_object_set_new_nocheck(v, "id", json_integer(e->origin_id));
-	json_object_set_new_nocheck(v, "origin", json_string_nocheck(e->origin));
-	json_object_set_new_nocheck(v, "action", json_string_nocheck(e->action));
-	/* a catalog's text: UTF-8 already */
-	json_object_set_new_nocheck(v, "action_label",
-				    json_string_nocheck(i18n_get(req->app->i18n, req->lang, key)));
-	json_object_set_new_nocheck(v, "target", json_string_nocheck(e->target));
-	json_object_set_new_nocheck(v, "reason", string_or_null(e->reason));
-	json_object_set_new_nocheck(v, "comment_sha256", string_or_null(e->sha));
-	json_object_set_new_nocheck(v, "created_at", json_string_nocheck(e->created));
-	json_object_set_new_nocheck(v, "created_date",
-				    json_stringn_nocheck(e->created, strnlen(e->created, 10)));
-	if (e->kind) {
-		const char *title = i18n_pick(e->title, req->lang, NULL);
-		json_t *iv = json_pack(
-			"{s:s, s:s, s:I, s:s}", "kind", e->kind, "label",
-			i18n_get(req->app->i18n, req->lang,
-				 arena_printf(req->arena, "reaction_target_%s", e->kind)),
-			"origin_id", (json_int_t)e->item_origin_id, "title",
-			title ? title : arena_printf(req->arena, "#%lld", e->item_origin_id));
-		if (e->item_id > 0) {
-			const struct kind *pk = publication_kind(e->kind);
-			json_object_set_new(
-				iv, "url",
-				json_sprintf("/%s/%lld#%s", pk ? pk->path : "", e->item_id,
-					     strncmp(e->target, "reaction/", 9) == 0
-						     ? arena_printf(req->arena, "reaction-%s",
-								    e->target + 9)
-						     : "reactions"));
-		}
-		json_object_set_new_nocheck(v, "item", iv);
-	}
-	return v;
+	struct entries es = {req, e, NULL, NULL};
+	struct template_rows rows = {"entry", 1, entry_fields, M_FIELDS, entry_get, &es};
+	return template_row_json(&rows, 0);
 }
 
 json_t *
@@ -103,32 +208,14 @@ moderation_view(struct request *req, json_t *m)
 	return entry_view(req, &e);
 }
 
-/* The view of row `row` of the log's page (db_moderation_page's columns). */
+/* The view of row `row` of the log's page (a new object). */
 static json_t *
 row_view(struct request *req, PGresult *res, int row)
 {
-#define COL(c) (PQgetisnull(res, row, c) ? NULL : PQgetvalue(res, row, c))
-	json_t *title = PQgetisnull(res, row, MODERATION_COL_TITLE)
-				? NULL
-				: json_loads(PQgetvalue(res, row, MODERATION_COL_TITLE),
-					     JSON_DECODE_ANY, NULL);
-	const struct entry e = {
-		.origin_id = strtoll(PQgetvalue(res, row, MODERATION_COL_ORIGIN_ID), NULL, 10),
-		.origin = PQgetvalue(res, row, MODERATION_COL_ORIGIN),
-		.action = PQgetvalue(res, row, MODERATION_COL_ACTION),
-		.target = PQgetvalue(res, row, MODERATION_COL_TARGET),
-		.reason = COL(MODERATION_COL_REASON),
-		.sha = COL(MODERATION_COL_SHA),
-		.created = PQgetvalue(res, row, MODERATION_COL_CREATED),
-		.kind = COL(MODERATION_COL_ITEM_KIND),
-		.item_origin_id =
-			strtoll(PQgetvalue(res, row, MODERATION_COL_ITEM_ORIGIN_ID), NULL, 10),
-		.item_id = strtoll(PQgetvalue(res, row, MODERATION_COL_ITEM_ID), NULL, 10),
-		.title = title,
-	};
-#undef COL
+	struct entry e;
+	row_entry(res, row, true, &e);
 	json_t *v = entry_view(req, &e);
-	json_decref(title);
+	json_decref(e.title);
 	return v;
 }
 
@@ -184,18 +271,17 @@ page_moderation_log(struct request *req)
 		PQclear(res);
 		return;
 	}
-	json_t *items = json_array();
-	for (int i = 0; i < n; i++)
-		json_array_append_new(items, row_view(req, res, i));
-	PQclear(res);
-	json_t *view =
-		json_pack("{s:o, s:b, s:b, s:b}", "items", items, "has_items", n > 0, "is_first",
-			  before == 0, "is_mirror", strcmp(req->app->side, MODERATION_OWNER) != 0);
+	/* the entries are rows the template reads as it renders them */
+	struct entries es = page_entries(req, res, n);
+	struct template_rows rows = {"items", (size_t)n, entry_fields, M_FIELDS, entry_get, &es};
+	json_t *view = json_pack("{s:b, s:b, s:b}", "has_items", n > 0, "is_first", before == 0,
+				 "is_mirror", strcmp(req->app->side, MODERATION_OWNER) != 0);
 	if (next > 0)
 		json_object_set_new(view, "next_url",
 				    json_sprintf("/moderation?before=%lld", next));
 	feed_advertise(req, i18n_get(req->app->i18n, req->lang, "moderation_title"), NULL);
-	http_render(req, 200, "moderation", view);
+	http_render_rows(req, 200, "moderation", view, &rows);
+	PQclear(res);
 }
 
 static const struct route moderation_routes[] = {
