@@ -73,20 +73,26 @@ db_moderation_restore(const char *origin, long long id, const char *action, cons
 PGresult *
 db_moderation_page(long long before_id, int limit, long long *next)
 {
-	/* each entry with the reaction it is about and that reaction's item, when known here; the
-	 * reaction found by its number in the target through its (origin, origin_id) key (compared
-	 * as text, every reaction of the origin was read for each entry: 148 ms a page at 20,000
-	 * reactions, 0.57 ms so); the cursor only when there is one (db_query: each statement
-	 * planned once) */
+	/* each entry with the reaction it is about and that reaction's item, when known here:
+	 * - the reaction found by its number in the target through its (origin, origin_id) key
+	 *   (compared as text, every reaction of the origin was read for each entry: 148 ms a page
+	 *   at 20,000 reactions, 0.57 ms so);
+	 * - the item looked for only when there is a reaction (the subquery's condition on r alone
+	 *   is checked once per entry before any scan; OFFSET 0 keeps it a subquery): 0.22 ->
+	 *   0.09 ms a page at 200 entries about reports.
+	 * The cursor only when there is one (db_query: each statement planned once). */
 	struct db_query q;
 	char bid[24];
-	db_query_init(&q, "SELECT " MODERATION_COLUMNS ", r.target_kind, r.target_id, p.id,"
-			  " (p.data -> 'title')::text FROM moderation_log m"
-			  " LEFT JOIN reactions r"
-			  "  ON r.origin = m.origin AND r.origin_id = CASE WHEN m.target"
-			  "   ~ '^reaction/[0-9]{1,18}$' THEN substr(m.target, 10)::bigint END"
-			  " LEFT JOIN publications p ON p.origin = r.target_origin"
-			  " AND p.kind = r.target_kind AND p.origin_id = r.target_id");
+	db_query_init(&q,
+		      "SELECT " MODERATION_COLUMNS ", r.target_kind, r.target_id, p.id, p.title"
+		      " FROM moderation_log m"
+		      " LEFT JOIN reactions r"
+		      "  ON r.origin = m.origin AND r.origin_id = CASE WHEN m.target"
+		      "   ~ '^reaction/[0-9]{1,18}$' THEN substr(m.target, 10)::bigint END"
+		      " LEFT JOIN LATERAL (SELECT p.id, (p.data -> 'title')::text AS title"
+		      "  FROM publications p WHERE r.id IS NOT NULL AND p.origin = r.target_origin"
+		      "  AND p.kind = r.target_kind AND p.origin_id = r.target_id OFFSET 0) p"
+		      " ON true");
 	if (before_id > 0)
 		db_query_param(&q, " WHERE m.id < $?::bigint", LL(bid, before_id));
 	db_query_add(&q, " ORDER BY m.id DESC");
