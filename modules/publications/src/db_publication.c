@@ -224,15 +224,27 @@ PGresult *
 db_pub_page_own(const char *origin, const char *kind, const char *title_field, long long before_id,
 		int limit)
 {
-	/* keyset on (updated_at, id) through publications_own (migration 0013) */
-	static const char q[] = "SELECT " PUB_COLUMNS ", (data -> $5)::text AS title_i18n"
-				" FROM publications WHERE origin = $1"
-				" AND kind = $2 AND ($3::bigint IS NULL OR (updated_at, id) <"
-				"  (SELECT updated_at, id FROM publications WHERE id = $3))"
-				" ORDER BY updated_at DESC, id DESC LIMIT $4";
-	char lim[16], bid[24];
-	return db_exec(q, DB_PARAMS(origin, kind, before_id > 0 ? LL(bid, before_id) : NULL,
-				    LL(lim, limit + 1), title_field));
+	/* keyset on (updated_at, id) through publications_own (migration 0013); the cursor only
+	 * when there is one and the limit written out, so that one generic plan serves every
+	 * request (a "$n IS NULL OR" and a LIMIT parameter had it planned again each time: 0.07 ms
+	 * a bind) */
+	struct db_query q;
+	char bid[24];
+	db_query_init(&q, "");
+	db_query_param(&q,
+		       "SELECT " PUB_COLUMNS ", (data -> $1)::text AS title_i18n"
+		       " FROM publications WHERE origin = $2 AND kind = $3",
+		       title_field);
+	db_query_param(&q, "", origin);
+	db_query_param(&q, "", kind);
+	if (before_id > 0)
+		db_query_param(&q,
+			       " AND (updated_at, id) <"
+			       "  (SELECT updated_at, id FROM publications WHERE id = $?::bigint)",
+			       LL(bid, before_id));
+	db_query_add(&q, " ORDER BY updated_at DESC, id DESC");
+	db_query_limit(&q, limit + 1);
+	return db_query_exec(&q);
 }
 
 json_t *
