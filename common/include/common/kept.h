@@ -13,13 +13,14 @@
  * generation, which the peer's events and the other processes' writes move too) or for ttl_s
  * seconds at most, since figures like an age also move with the clock. When out of date, one
  * request computes them again while the others are given the previous value meanwhile, instead
- * of every worker computing at once.
+ * of every worker computing at once; before the first value, the others wait for it.
  *
  *	static struct kept counts = KEPT_INIT(60);
  *	json_t *c = kept_get(&counts, compute_counts, arg);   // a copy of its own, or NULL
  */
 struct kept {
 	pthread_mutex_t lock;
+	pthread_cond_t computed; /* signalled when a computation ends */
 	int ttl_s;
 	json_t *value;
 	unsigned long generation;
@@ -29,7 +30,7 @@ struct kept {
 
 #define KEPT_INIT(ttl)                                                                             \
 	{                                                                                          \
-		PTHREAD_MUTEX_INITIALIZER, (ttl), NULL, 0, 0, false                                \
+		PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, (ttl), NULL, 0, 0, false      \
 	}
 
 /* The kept value (a deep copy the caller owns and may change), computed by compute(arg) when

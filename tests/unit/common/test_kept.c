@@ -10,6 +10,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <pthread.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -83,6 +85,44 @@ test_a_failure_is_not_kept(void **state)
 	json_decref(k.value);
 }
 
+/* test_first_value_computed_once: a compute slow enough for the four callers to meet */
+static int slow_computed;
+
+static json_t *
+slow_compute(void *arg)
+{
+	(void)arg;
+	__atomic_add_fetch(&slow_computed, 1, __ATOMIC_SEQ_CST);
+	nanosleep(&(struct timespec){0, 100 * 1000 * 1000}, NULL);
+	return json_integer(7);
+}
+
+static struct kept slow = KEPT_INIT(60);
+
+static void *
+slow_caller(void *arg)
+{
+	(void)arg;
+	return kept_get(&slow, slow_compute, NULL);
+}
+
+static void
+test_first_value_computed_once(void **state)
+{
+	(void)state;
+	pthread_t t[4];
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, slow_caller, NULL), 0);
+	for (int i = 0; i < 4; i++) {
+		void *v;
+		assert_int_equal(pthread_join(t[i], &v), 0);
+		assert_int_equal(json_integer_value(v), 7); /* each waited for the value */
+		json_decref(v);
+	}
+	assert_int_equal(slow_computed, 1);
+	json_decref(slow.value);
+}
+
 int
 main(void)
 {
@@ -90,6 +130,7 @@ main(void)
 		cmocka_unit_test(test_computed_once_until_a_write),
 		cmocka_unit_test(test_expires_with_its_ttl),
 		cmocka_unit_test(test_a_failure_is_not_kept),
+		cmocka_unit_test(test_first_value_computed_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
