@@ -273,6 +273,13 @@ template_render(struct template_set *set, const char *name, const json_t *data, 
 	return template_render_rows(set, name, data, NULL, out);
 }
 
+void
+template_value_text(struct template_value *v, const char *s)
+{
+	*v = s ? (struct template_value){TEMPLATE_TEXT, s, strlen(s)}
+	       : (struct template_value){TEMPLATE_NULL};
+}
+
 json_t *
 template_row_json(const struct template_rows *rows, size_t i)
 {

@@ -119,6 +119,10 @@ struct template_rows {
 int template_render_rows(struct template_set *set, const char *name, const json_t *data,
 			 const struct template_rows *rows, struct strbuf *out);
 
+/* *v = the text s (NUL-terminated, borrowed), or null when s is NULL: a getter's usual
+ * answer for a column or a catalog's text. */
+void template_value_text(struct template_value *v, const char *s);
+
 /* Row i of rows as a new object: its present fields in the fields' order, the values a
  * template reads (TEXT as a string, INTEGER, BOOL, NULL, JSON as it is). */
 json_t *template_row_json(const struct template_rows *rows, size_t i);

@@ -112,13 +112,6 @@ item_view(struct request *req, const struct entry *e)
 }
 
 static void
-set_text(struct template_value *v, const char *s, size_t len)
-{
-	*v = s ? (struct template_value){TEMPLATE_TEXT, s, len}
-	       : (struct template_value){TEMPLATE_NULL};
-}
-
-static void
 entry_get(void *self, size_t i, size_t f, struct template_value *v)
 {
 	const struct entries *es = self;
@@ -145,7 +138,7 @@ entry_get(void *self, size_t i, size_t f, struct template_value *v)
 				: f == M_REASON ? e->reason
 				: f == M_SHA    ? e->sha
 						: e->created;
-		set_text(v, t, t ? strlen(t) : 0);
+		template_value_text(v, t);
 		break;
 	}
 	case M_ACTION_LABEL: {
@@ -153,11 +146,11 @@ entry_get(void *self, size_t i, size_t f, struct template_value *v)
 		const char *t =
 			i18n_get(req->app->i18n, req->lang,
 				 arena_printf(req->arena, "moderation_action_%s", e->action));
-		set_text(v, t, t ? strlen(t) : 0);
+		template_value_text(v, t);
 		break;
 	}
 	case M_CREATED_DATE:
-		set_text(v, e->created, strnlen(e->created, 10));
+		*v = (struct template_value){TEMPLATE_TEXT, e->created, strnlen(e->created, 10)};
 		break;
 	case M_ITEM:
 		if (e->kind)

@@ -353,13 +353,6 @@ src_title(const struct pub_src *s)
 }
 
 static void
-pv_text(struct template_value *v, const char *t)
-{
-	*v = t ? (struct template_value){TEMPLATE_TEXT, t, strlen(t)}
-	       : (struct template_value){TEMPLATE_NULL};
-}
-
-static void
 pv_bool(struct template_value *v, bool b)
 {
 	*v = (struct template_value){TEMPLATE_BOOL, .integer = b};
@@ -384,24 +377,25 @@ get_head(const struct pub_src *s, int f, struct template_value *v)
 		pv_integer(v, src_integer(s, f == P_ID ? PC_ID : PC_ORIGIN_ID));
 		break;
 	case P_KIND:
-		pv_text(v, s->k->name);
+		template_value_text(v, s->k->name);
 		break;
 	case P_ORIGIN:
-		pv_text(v, origin);
+		template_value_text(v, origin);
 		break;
 	case P_IS_OWN:
 		pv_bool(v, strcmp(origin, req->app->side) == 0);
 		break;
 	case P_URL:
-		pv_text(v, arena_printf(req->arena, "/%s/%lld", s->k->path, src_integer(s, PC_ID)));
+		template_value_text(
+			v, arena_printf(req->arena, "/%s/%lld", s->k->path, src_integer(s, PC_ID)));
 		break;
 	case P_TITLE:
 	case P_TITLE_LANG:
 		t = i18n_pick(src_title(s), req->lang, &used);
-		pv_text(v, f == P_TITLE ? (t ? t : "") : used ? used : req->lang);
+		template_value_text(v, f == P_TITLE ? (t ? t : "") : used ? used : req->lang);
 		break;
 	case P_STATUS:
-		pv_text(v, status);
+		template_value_text(v, status);
 		break;
 	case P_VERSION:
 		pv_integer(v, (int)src_integer(s, PC_VERSION));
@@ -409,9 +403,9 @@ get_head(const struct pub_src *s, int f, struct template_value *v)
 	case P_PUBLISHED_AT:
 	case P_UNPUBLISH_REASON:
 	case P_UPDATED_AT:
-		pv_text(v, src_text(s, f == P_PUBLISHED_AT       ? PC_PUBLISHED
-				       : f == P_UNPUBLISH_REASON ? PC_REASON
-								 : PC_UPDATED));
+		template_value_text(v, src_text(s, f == P_PUBLISHED_AT       ? PC_PUBLISHED
+						   : f == P_UNPUBLISH_REASON ? PC_REASON
+									     : PC_UPDATED));
 		break;
 	case P_IS_UNPUBLISHED:
 		pv_bool(v, strcmp(status, "unpublished") == 0);
@@ -423,7 +417,8 @@ get_head(const struct pub_src *s, int f, struct template_value *v)
 		pv_bool(v, true);
 		break;
 	case P_STATUS_LABEL:
-		pv_text(v, pub_text(req, arena_printf(req->arena, "status_%s", status)));
+		template_value_text(v,
+				    pub_text(req, arena_printf(req->arena, "status_%s", status)));
 		break;
 	case P_PUBLISHED_DATE:
 		if ((t = src_text(s, PC_PUBLISHED)))
@@ -456,13 +451,14 @@ get_tail(const struct pub_src *s, int f, struct template_value *v)
 		lon = json_object_get(data, "lon_micro");
 		if (json_is_integer(lat) && json_is_integer(lon)) {
 			degrees_text(buf, json_integer_value(f == P_LAT ? lat : lon));
-			pv_text(v, arena_strdup(req->arena, buf));
+			template_value_text(v, arena_strdup(req->arena, buf));
 		}
 		break;
 	case P_ORIGIN_URL:
 		if (strcmp(src_text(s, PC_ORIGIN), req->app->side) != 0 && req->app->cfg.peer_url)
-			pv_text(v, arena_printf(req->arena, "%s/%s/%lld", req->app->cfg.peer_url,
-						s->k->path, src_integer(s, PC_ORIGIN_ID)));
+			template_value_text(v, arena_printf(req->arena, "%s/%s/%lld",
+							    req->app->cfg.peer_url, s->k->path,
+							    src_integer(s, PC_ORIGIN_ID)));
 		break;
 	case P_IS_PUBLISHED:
 		pv_bool(v, strcmp(src_text(s, PC_STATUS), "published") == 0);
@@ -483,7 +479,7 @@ pub_get(void *self, size_t i, size_t f, struct template_value *v)
 		const char *l =
 			fv ? pub_choice_label(s->req, s->k, c, json_string_value(fv)) : NULL;
 		if (l)
-			pv_text(v, l);
+			template_value_text(v, l);
 	} else {
 		get_tail(s, (int)(f - P_HEAD - s->nchoices), v);
 	}
